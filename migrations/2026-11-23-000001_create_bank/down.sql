@@ -1,0 +1,9 @@
+DROP TRIGGER IF EXISTS audit_log_no_delete;
+DROP TRIGGER IF EXISTS audit_log_no_update;
+DROP TRIGGER IF EXISTS movements_no_delete;
+DROP TRIGGER IF EXISTS movements_no_update;
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS movements;
+DROP TABLE IF EXISTS accounts;
+DROP TABLE IF EXISTS phones;
+DROP TABLE IF EXISTS users;

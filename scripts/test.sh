@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run the whole test suite: rustfmt check, clippy, cargo test.
+#   scripts/test.sh            everything
+#   scripts/test.sh transfer   cargo test filtered by "transfer" (args go to cargo test)
+# Tests get TEST_DATABASE_URL = a server URL without database (they create and
+# drop their own teller_test_* databases). Unless TEST_DATABASE_URL is already
+# set, this checkout's private MariaDB is started (and kept running, except
+# under CI=true when this script started it). TELLER_SKIP_LINT=1 skips fmt+clippy.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TELLER_ROOT"
+
+ensure_packages
+command -v cargo >/dev/null 2>&1 ||
+	die "cargo not found: install Rust with rustup (https://rustup.rs)"
+
+started_db=0
+if [ -z "${TEST_DATABASE_URL:-}" ] || points_at_private_db "$TEST_DATABASE_URL"; then
+	ensure_private_db
+	started_db="$TELLER_DB_STARTED"
+	TEST_DATABASE_URL="${TEST_DATABASE_URL:-$TELLER_SERVER_URL}"
+fi
+export TEST_DATABASE_URL
+log "TEST_DATABASE_URL=$TEST_DATABASE_URL"
+
+if is_ci; then
+	export CARGO_TERM_COLOR=never
+	if [ "$started_db" -eq 1 ]; then
+		trap 'stop_private_db || true' EXIT
+	fi
+fi
+
+locked=()
+[ -f Cargo.lock ] && locked=(--locked)
+
+if [ "${TELLER_SKIP_LINT:-0}" != 1 ]; then
+	log "cargo fmt --check"
+	cargo fmt --all -- --check
+	log "cargo clippy"
+	cargo clippy --all-targets "${locked[@]}" -- -D warnings
+fi
+log "cargo test"
+cargo test "${locked[@]}" "$@"

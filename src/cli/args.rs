@@ -1,0 +1,212 @@
+//! The command line, as clap sees it. The contract scripts rely on; keep it stable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "teller",
+    version,
+    about = "A bank teller workstation: full-screen app and scriptable CLI over a MySQL ledger",
+    after_help = "Without a command, opens the full-screen app.\n\
+                  DATABASE_URL comes from --database-url, the environment or a .env file.\n\
+                  Exit codes: 0 done, 1 refused by a bank rule, 2 invalid input, 3 database unavailable."
+)]
+pub struct Cli {
+    /// mysql://user:password@host:port/database
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Load the demo bank (idempotent) and print its logins.
+    Demo,
+    /// Create, show and change users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Open, list, freeze, unfreeze and close accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Show an account and its balance.
+    Balance {
+        account: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cash paid in at the counter.
+    Deposit(CashArgs),
+    /// Cash paid out at the counter.
+    Withdraw(CashArgs),
+    /// Move money between two accounts.
+    Transfer {
+        from: String,
+        to: String,
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+        #[command(flatten)]
+        common: MoneyOptions,
+    },
+    /// An account's movements, newest first.
+    History {
+        account: String,
+        /// How many movements (at most 10000).
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Only movements older than this reference (for paging).
+        #[arg(long)]
+        before: Option<i64>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Check every invariant of the ledger; exits 0 only if all hold.
+    Audit {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The newest entries of the audit log.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure transfers per second on a scratch database of the configured server.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CashArgs {
+    pub account: String,
+    #[arg(allow_hyphen_values = true)]
+    pub amount: String,
+    #[command(flatten)]
+    pub common: MoneyOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct MoneyOptions {
+    /// Idempotency key: the same key with the same request is applied once.
+    #[arg(long)]
+    pub key: Option<String>,
+    #[arg(long)]
+    pub memo: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Register a user; the password is read from the first line of standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        surname: Option<String>,
+        #[arg(long)]
+        age: String,
+        #[arg(long)]
+        country: String,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long = "phone")]
+        phones: Vec<String>,
+        #[arg(long, value_enum, default_value_t = RoleArg::Customer)]
+        role: RoleArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a user's profile.
+    Show {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change profile fields; an empty --surname or --city clears it.
+    Update {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        surname: Option<String>,
+        #[arg(long)]
+        age: Option<String>,
+        #[arg(long)]
+        country: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long = "email")]
+        new_email: Option<String>,
+        #[arg(long = "add-phone")]
+        add_phones: Vec<String>,
+        #[arg(long = "remove-phone")]
+        remove_phones: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new password (first line of standard input) and lift any lock-out.
+    Password { email: String },
+    /// Lift a lock-out after too many failed logins.
+    Unlock { email: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Open an account for a customer.
+    Open {
+        email: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A customer's accounts.
+    List {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop all money moving in or out of an account.
+    Freeze { account: String },
+    /// Let money move again.
+    Unfreeze { account: String },
+    /// Close an empty account for good.
+    Close { account: String },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleArg {
+    Customer,
+    Teller,
+    Admin,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Random pairs of accounts.
+    Uniform,
+    /// Every transfer touches the same account.
+    Hot,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 8)]
+    pub workers: usize,
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    #[arg(long, value_enum, default_value_t = Pattern::Uniform)]
+    pub pattern: Pattern,
+    #[arg(long, default_value_t = 10_000)]
+    pub accounts: usize,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,87 @@
+//! The headless CLI: `teller <command>` runs one service call as the trusted operator.
+
+mod args;
+mod bench;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+
+use crate::db::ConnectError;
+use crate::domain::ValidationError;
+use crate::services::{BankError, ErrorClass};
+
+/// Why a command did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The audit found a broken invariant; the report was printed already.
+    #[error("the audit found problems")]
+    AuditFailed,
+}
+
+impl From<ValidationError> for CliError {
+    fn from(e: ValidationError) -> Self {
+        Self::Bank(BankError::Invalid(e))
+    }
+}
+
+impl CliError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Bank(e) => e.code(),
+            Self::Usage(_) => "usage",
+            Self::Config(_) => "misconfigured",
+            Self::Connect(_) => "database_unavailable",
+            Self::Io(_) => "io_error",
+            Self::AuditFailed => "audit_failed",
+        }
+    }
+
+    fn exit_code(&self) -> u8 {
+        match self {
+            Self::Bank(e) => match e.class() {
+                ErrorClass::Refused => 1,
+                ErrorClass::Invalid => 2,
+                ErrorClass::Unavailable => 3,
+            },
+            Self::AuditFailed => 1,
+            Self::Usage(_) => 2,
+            Self::Config(_) | Self::Connect(_) | Self::Io(_) => 3,
+        }
+    }
+}
+
+/// Entry point of the `teller` binary.
+pub fn main() -> ExitCode {
+    // A missing .env is normal; DATABASE_URL may come from the environment instead.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let json = cli.command.as_ref().is_some_and(commands::wants_json);
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if json {
+                let body =
+                    serde_json::json!({ "error": error.code(), "message": error.to_string() });
+                eprintln!("{body}");
+            } else if !matches!(error, CliError::AuditFailed) {
+                eprintln!("teller: {error}");
+            }
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! What commands print: one JSON value with `--json`, a short readable text otherwise.
+//! Amounts are strings with exactly two decimals; times are UTC RFC 3339.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+use crate::domain::format_money;
+use crate::services::{
+    AccountView, AuditEntryView, AuditReport, DemoReport, HistoryEntry, MoneyResult, UserProfile,
+};
+
+fn time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn print_json(value: &Value) {
+    println!("{value}");
+}
+
+pub fn account_json(view: &AccountView) -> Value {
+    json!({
+        "number": view.number,
+        "owner": view.owner,
+        "currency": view.currency,
+        "balance": format_money(view.balance),
+        "status": view.status.as_str(),
+        "created_at": time(view.created_at),
+    })
+}
+
+pub fn account(view: &AccountView, as_json: bool) {
+    if as_json {
+        return print_json(&account_json(view));
+    }
+    println!(
+        "{}  {}  {} {}  {}",
+        view.number,
+        view.owner.as_deref().unwrap_or("-"),
+        format_money(view.balance),
+        view.currency,
+        view.status.as_str()
+    );
+}
+
+pub fn accounts(views: &[AccountView], as_json: bool) {
+    if as_json {
+        return print_json(&Value::Array(views.iter().map(account_json).collect()));
+    }
+    if views.is_empty() {
+        println!("No accounts.");
+    }
+    for view in views {
+        account(view, false);
+    }
+}
+
+pub fn money(result: &MoneyResult, as_json: bool) {
+    if as_json {
+        let balances: Map<String, Value> = result
+            .balances
+            .iter()
+            .map(|(number, balance)| (number.clone(), Value::String(format_money(*balance))))
+            .collect();
+        return print_json(&json!({
+            "reference": result.id,
+            "key": result.key,
+            "kind": result.kind.as_str(),
+            "amount": format_money(result.amount),
+            "currency": result.currency,
+            "from": result.from.to_string(),
+            "to": result.to.to_string(),
+            "balances": balances,
+            "memo": result.memo,
+            "at": time(result.at),
+            "replayed": result.replayed,
+        }));
+    }
+    let verb = if result.replayed {
+        "Already done"
+    } else {
+        "Done"
+    };
+    println!(
+        "{verb}: {} {} {} from {} to {} (reference {}, key {})",
+        result.kind.as_str(),
+        format_money(result.amount),
+        result.currency,
+        result.from,
+        result.to,
+        result.id,
+        result.key
+    );
+    for (number, balance) in &result.balances {
+        println!(
+            "  {number} balance {} {}",
+            format_money(*balance),
+            result.currency
+        );
+    }
+}
+
+pub fn history(entries: &[HistoryEntry], as_json: bool) {
+    if as_json {
+        let list = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "reference": e.id,
+                    "at": time(e.at),
+                    "kind": e.kind.as_str(),
+                    "amount": format_money(e.amount),
+                    "currency": e.currency,
+                    "counterparty": e.counterparty.to_string(),
+                    "balance_after": format_money(e.balance_after),
+                    "key": e.key,
+                    "memo": e.memo,
+                })
+            })
+            .collect();
+        return print_json(&Value::Array(list));
+    }
+    if entries.is_empty() {
+        println!("No movements.");
+    }
+    for e in entries {
+        println!(
+            "{}  {:<10} {:>16} {}  {:<10}  balance {:>16}  {}",
+            time(e.at),
+            e.kind.as_str(),
+            format_money(e.amount),
+            e.currency,
+            e.counterparty.to_string(),
+            format_money(e.balance_after),
+            e.memo.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn profile(profile: &UserProfile, as_json: bool) {
+    if as_json {
+        return print_json(&json!({
+            "id": profile.id,
+            "email": profile.email,
+            "name": profile.name,
+            "surname": profile.surname,
+            "age": profile.age,
+            "country": profile.country,
+            "city": profile.city,
+            "phones": profile.phones,
+            "role": profile.role.as_str(),
+            "locked_until": profile.locked_until.map(time),
+            "created_at": time(profile.created_at),
+            "updated_at": time(profile.updated_at),
+        }));
+    }
+    println!(
+        "{} <{}>  {}",
+        profile.full_name(),
+        profile.email,
+        profile.role.as_str()
+    );
+    println!(
+        "  age {}, {}{}",
+        profile.age,
+        profile
+            .city
+            .as_deref()
+            .map(|c| format!("{c}, "))
+            .unwrap_or_default(),
+        profile.country
+    );
+    if !profile.phones.is_empty() {
+        println!("  phones: {}", profile.phones.join(", "));
+    }
+    if let Some(until) = profile.locked_until {
+        println!("  locked until {}", time(until));
+    }
+}
+
+pub fn audit(report: &AuditReport, as_json: bool) {
+    if as_json {
+        let checks: Vec<Value> = report
+            .checks
+            .iter()
+            .map(|c| json!({ "name": c.name, "ok": c.ok, "detail": c.detail }))
+            .collect();
+        return print_json(&json!({
+            "ok": report.ok,
+            "checks": checks,
+            "accounts": report.accounts,
+            "movements": report.movements,
+        }));
+    }
+    for check in &report.checks {
+        let mark = if check.ok { "ok  " } else { "FAIL" };
+        println!("{mark} {}: {}", check.name, check.detail);
+    }
+    let verdict = if report.ok {
+        "all invariants hold"
+    } else {
+        "INVARIANTS BROKEN"
+    };
+    println!(
+        "{} accounts, {} movements: {verdict}",
+        report.accounts, report.movements
+    );
+}
+
+pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
+    if as_json {
+        let list = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "id": e.id, "at": time(e.at), "actor": e.actor, "action": e.action,
+                    "subject": e.subject, "outcome": e.outcome, "detail": e.detail,
+                    "approved_by": e.approved_by,
+                })
+            })
+            .collect();
+        return print_json(&Value::Array(list));
+    }
+    for e in entries {
+        println!(
+            "{}  {:<24} {:<20} {:<28} {:<20} {}",
+            time(e.at),
+            e.actor,
+            e.action,
+            e.subject.as_deref().unwrap_or("-"),
+            e.outcome,
+            e.detail.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn demo(report: &DemoReport) {
+    println!(
+        "Demo bank ready: {} users ({} created now), {} phone numbers, {} customer accounts.",
+        report.users, report.users_created, report.phones, report.customer_accounts
+    );
+    println!("Logins (demo passwords, change them for anything real):");
+    for login in &report.logins {
+        println!(
+            "  {:<22} {:<9} {}",
+            login.email,
+            login.role.as_str(),
+            login.password
+        );
+    }
+}

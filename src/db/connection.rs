@@ -1,0 +1,171 @@
+//! Opening connections, creating databases and applying the embedded migrations.
+
+use diesel::connection::SimpleConnection;
+use diesel::mysql::MysqlConnection;
+use diesel::Connection as _;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// The connection type every layer above passes around.
+pub type Connection = MysqlConnection;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// Why the database could not be reached or prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect {
+        url: String,
+        source: diesel::ConnectionError,
+    },
+    #[error("the database URL {0:?} has no database name (mysql://user@host:port/NAME)")]
+    NoDatabaseName(String),
+    #[error("the database could not be prepared: {0}")]
+    Setup(#[from] diesel::result::Error),
+    #[error("applying the database migrations failed: {0}")]
+    Migration(String),
+}
+
+/// Opens a connection and sets the session up: UTC times, a short lock wait, strict SQL.
+pub fn connect(url: &str) -> Result<Connection, ConnectError> {
+    let mut conn = MysqlConnection::establish(url).map_err(|source| ConnectError::Connect {
+        url: redact_password(url),
+        source,
+    })?;
+    // Waiting 50 s (the default) for a row lock helps nobody at a counter: fail fast and retry.
+    conn.batch_execute(
+        "SET SESSION time_zone = '+00:00', SESSION innodb_lock_wait_timeout = 5, \
+         SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+    )?;
+    Ok(conn)
+}
+
+/// Connects, creating the database first when the server says it does not exist yet.
+pub fn connect_creating_database(url: &str) -> Result<Connection, ConnectError> {
+    match connect(url) {
+        Err(ConnectError::Connect { source, .. }) if is_unknown_database(&source) => {
+            let name =
+                database_name(url).ok_or_else(|| ConnectError::NoDatabaseName(url.into()))?;
+            let mut server = connect(&server_url(url))?;
+            server.batch_execute(&format!(
+                "CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            ))?;
+            connect(url)
+        }
+        other => other,
+    }
+}
+
+/// Applies every migration not applied yet; returns how many ran.
+pub fn run_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|done| done.len())
+        .map_err(|e| ConnectError::Migration(e.to_string()))
+}
+
+/// Drops a database (used for scratch databases of tests and benchmarks).
+pub fn drop_database(server: &mut Connection, name: &str) -> Result<(), ConnectError> {
+    server.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"))?;
+    Ok(())
+}
+
+/// Creates an empty utf8mb4 database.
+pub fn create_database(server: &mut Connection, name: &str) -> Result<(), ConnectError> {
+    server.batch_execute(&format!(
+        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    ))?;
+    Ok(())
+}
+
+/// Names of the databases on the server that start with `prefix`.
+pub fn databases_with_prefix(
+    server: &mut Connection,
+    prefix: &str,
+) -> Result<Vec<String>, ConnectError> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let rows: Vec<Name> = diesel::sql_query(
+        "SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE CONCAT(?, '%')",
+    )
+    .bind::<Text, _>(prefix)
+    .load(server)?;
+    Ok(rows.into_iter().map(|r| r.name).collect())
+}
+
+/// The database name of a `mysql://…/NAME?…` URL.
+pub fn database_name(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let (_, path) = rest.split_once('/')?;
+    let name = path.split('?').next().unwrap_or_default();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The same URL without its database name, for server-level statements.
+pub fn server_url(url: &str) -> String {
+    with_database(url, "")
+}
+
+/// The same URL pointing at another database on the same server.
+pub fn with_database(url: &str, name: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, query) = match rest.split_once('/') {
+        Some((authority, path)) => (authority, path.split_once('?').map(|(_, q)| q)),
+        None => match rest.split_once('?') {
+            Some((authority, q)) => (authority, Some(q)),
+            None => (rest, None),
+        },
+    };
+    let mut out = format!("{scheme}://{authority}/{name}");
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// The URL with any password replaced, fit for messages and logs.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+fn is_unknown_database(error: &diesel::ConnectionError) -> bool {
+    // MySQL error 1049; the client library only gives us its text.
+    error.to_string().contains("Unknown database")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_split_and_rebuilt() {
+        let url = "mysql://root:pw@127.0.0.1:3307/teller?ssl_mode=disabled";
+        assert_eq!(database_name(url).as_deref(), Some("teller"));
+        assert_eq!(
+            server_url(url),
+            "mysql://root:pw@127.0.0.1:3307/?ssl_mode=disabled"
+        );
+        assert_eq!(with_database("mysql://root@h:1", "x"), "mysql://root@h:1/x");
+        assert_eq!(database_name("mysql://root@h:1"), None);
+        assert_eq!(
+            redact_password(url),
+            "mysql://root:***@127.0.0.1:3307/teller?ssl_mode=disabled"
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! The ledger's invariants, each one query over the whole book. `teller audit` runs them.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Decimal as SqlDecimal, Text};
+use rust_decimal::Decimal;
+
+use super::{Connection, QueryResult};
+
+/// A movement that does not balance: wrong amount, one account on both sides, or a currency
+/// that differs from either account's.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct UnbalancedMovement {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+}
+
+pub fn unbalanced_movements(conn: &mut Connection) -> QueryResult<Vec<UnbalancedMovement>> {
+    diesel::sql_query(
+        "SELECT m.id FROM movements m \
+         JOIN accounts d ON d.id = m.debit_account_id \
+         JOIN accounts c ON c.id = m.credit_account_id \
+         WHERE m.amount <= 0 OR m.debit_account_id = m.credit_account_id \
+            OR d.currency <> m.currency OR c.currency <> m.currency \
+         ORDER BY m.id LIMIT 100",
+    )
+    .load(conn)
+}
+
+/// An account whose cached balance differs from the sum of its journal entries.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct BalanceMismatch {
+    #[diesel(sql_type = Text)]
+    pub number: String,
+    #[diesel(sql_type = SqlDecimal)]
+    pub cached: Decimal,
+    #[diesel(sql_type = SqlDecimal)]
+    pub journal: Decimal,
+}
+
+pub fn balance_mismatches(conn: &mut Connection) -> QueryResult<Vec<BalanceMismatch>> {
+    diesel::sql_query(
+        "SELECT a.number, a.balance AS cached, \
+                CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(21, 2)) AS journal \
+         FROM accounts a \
+         LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \
+                    GROUP BY credit_account_id) c ON c.id = a.id \
+         LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total FROM movements \
+                    GROUP BY debit_account_id) d ON d.id = a.id \
+         WHERE a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0) \
+         ORDER BY a.number LIMIT 100",
+    )
+    .load(conn)
+}
+
+/// A customer account below zero.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct NegativeBalance {
+    #[diesel(sql_type = Text)]
+    pub number: String,
+    #[diesel(sql_type = SqlDecimal)]
+    pub balance: Decimal,
+}
+
+pub fn negative_customer_balances(conn: &mut Connection) -> QueryResult<Vec<NegativeBalance>> {
+    diesel::sql_query(
+        "SELECT number, balance FROM accounts WHERE kind = 'customer' AND balance < 0 \
+         ORDER BY number LIMIT 100",
+    )
+    .load(conn)
+}
+
+/// The sum of all balances of one currency; zero in a double-entry book.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct CurrencyTotal {
+    #[diesel(sql_type = Text)]
+    pub currency: String,
+    #[diesel(sql_type = SqlDecimal)]
+    pub total: Decimal,
+}
+
+pub fn balance_totals(conn: &mut Connection) -> QueryResult<Vec<CurrencyTotal>> {
+    diesel::sql_query(
+        "SELECT currency, CAST(SUM(balance) AS DECIMAL(21, 2)) AS total FROM accounts \
+         GROUP BY currency ORDER BY currency",
+    )
+    .load(conn)
+}
+
+/// An idempotency key used by more than one movement.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct ReusedKey {
+    #[diesel(sql_type = Text)]
+    pub idempotency_key: String,
+    #[diesel(sql_type = BigInt)]
+    pub uses: i64,
+}
+
+pub fn reused_keys(conn: &mut Connection) -> QueryResult<Vec<ReusedKey>> {
+    diesel::sql_query(
+        "SELECT idempotency_key, COUNT(*) AS uses FROM movements \
+         GROUP BY idempotency_key HAVING COUNT(*) > 1 LIMIT 100",
+    )
+    .load(conn)
+}

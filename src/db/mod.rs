@@ -1,0 +1,35 @@
+//! The database layer: schema, row types and the queries the services run. Only this layer
+//! writes SQL; it knows nothing of screens or of the bank's rules.
+
+pub mod accounts;
+pub mod audit_log;
+mod connection;
+mod failure;
+pub mod invariants;
+pub mod movements;
+pub mod phones;
+pub mod schema;
+pub mod users;
+
+pub use connection::{
+    connect, connect_creating_database, create_database, database_name, databases_with_prefix,
+    drop_database, redact_password, run_migrations, server_url, with_database, ConnectError,
+    Connection,
+};
+pub use diesel::result::Error as QueryError;
+pub use failure::{classify, DuplicateKey, Failure};
+
+/// The result of one query.
+pub type QueryResult<T> = Result<T, QueryError>;
+
+diesel::define_sql_function! {
+    /// MySQL's id of the row this connection inserted last (MySQL has no RETURNING).
+    fn last_insert_id() -> Unsigned<BigInt>;
+}
+
+/// Reads the id the last INSERT on this connection generated.
+pub(crate) fn inserted_id(conn: &mut Connection) -> QueryResult<i64> {
+    use diesel::RunQueryDsl;
+    let id: u64 = diesel::select(last_insert_id()).get_result(conn)?;
+    i64::try_from(id).map_err(|_| QueryError::DeserializationError("row id out of range".into()))
+}

@@ -1,0 +1,112 @@
+//! The journal: one append-only row per movement of money, debit account to credit account.
+
+use chrono::NaiveDateTime;
+use diesel::mysql::Mysql;
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use super::schema::movements;
+use super::{inserted_id, Connection, QueryResult};
+
+#[derive(Queryable, Selectable, Identifiable, Debug, Clone, PartialEq)]
+#[diesel(table_name = movements, check_for_backend(Mysql))]
+pub struct MovementRow {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub kind: String,
+    pub debit_account_id: i64,
+    pub credit_account_id: i64,
+    pub amount: Decimal,
+    pub currency: String,
+    pub memo: Option<String>,
+    pub debit_balance_after: Decimal,
+    pub credit_balance_after: Decimal,
+    pub reverses_id: Option<i64>,
+    pub actor: String,
+    pub approved_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = movements)]
+pub struct NewMovement<'a> {
+    pub idempotency_key: &'a str,
+    pub kind: &'a str,
+    pub debit_account_id: i64,
+    pub credit_account_id: i64,
+    pub amount: Decimal,
+    pub currency: &'a str,
+    pub memo: Option<&'a str>,
+    pub debit_balance_after: Decimal,
+    pub credit_balance_after: Decimal,
+    pub reverses_id: Option<i64>,
+    pub actor: &'a str,
+    pub approved_by: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Appends a movement and returns its id.
+pub fn insert(conn: &mut Connection, movement: &NewMovement<'_>) -> QueryResult<i64> {
+    diesel::insert_into(movements::table)
+        .values(movement)
+        .execute(conn)?;
+    inserted_id(conn)
+}
+
+pub fn find_by_key(conn: &mut Connection, key: &str) -> QueryResult<Option<MovementRow>> {
+    movements::table
+        .filter(movements::idempotency_key.eq(key))
+        .select(MovementRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut Connection, id: i64) -> QueryResult<Option<MovementRow>> {
+    movements::table
+        .find(id)
+        .select(MovementRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Up to `limit` movements touching the account, newest first, older than `before_id` if
+/// given. Two index range scans (debit side, credit side) merged here: an `OR` would scan more.
+pub fn history(
+    conn: &mut Connection,
+    account_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<MovementRow>> {
+    let before = before_id.unwrap_or(i64::MAX);
+    let debits = movements::table
+        .filter(movements::debit_account_id.eq(account_id))
+        .filter(movements::id.lt(before))
+        .order(movements::id.desc())
+        .limit(limit)
+        .select(MovementRow::as_select())
+        .load(conn)?;
+    let credits = movements::table
+        .filter(movements::credit_account_id.eq(account_id))
+        .filter(movements::id.lt(before))
+        .order(movements::id.desc())
+        .limit(limit)
+        .select(MovementRow::as_select())
+        .load(conn)?;
+    let mut merged = debits;
+    merged.extend(credits);
+    merged.sort_unstable_by_key(|m| std::cmp::Reverse(m.id));
+    merged.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(merged)
+}
+
+/// Inserts many movements in one statement (benchmark and bulk loads).
+pub fn insert_many(conn: &mut Connection, rows: &[NewMovement<'_>]) -> QueryResult<()> {
+    diesel::insert_into(movements::table)
+        .values(rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn count(conn: &mut Connection) -> QueryResult<i64> {
+    movements::table.count().get_result(conn)
+}

@@ -1,0 +1,104 @@
+// @generated shape of `diesel print-schema` for migrations/ (keep in sync with the SQL).
+
+diesel::table! {
+    accounts (id) {
+        id -> Bigint,
+        #[max_length = 10]
+        number -> Varchar,
+        owner_id -> Nullable<Bigint>,
+        #[max_length = 16]
+        kind -> Varchar,
+        #[max_length = 128]
+        label -> Nullable<Varchar>,
+        #[max_length = 3]
+        currency -> Varchar,
+        #[max_length = 8]
+        status -> Varchar,
+        balance -> Decimal,
+        created_at -> Datetime,
+        updated_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Bigint,
+        at -> Datetime,
+        #[max_length = 128]
+        actor -> Varchar,
+        #[max_length = 32]
+        action -> Varchar,
+        #[max_length = 254]
+        subject -> Nullable<Varchar>,
+        #[max_length = 32]
+        outcome -> Varchar,
+        #[max_length = 512]
+        detail -> Nullable<Varchar>,
+        #[max_length = 128]
+        approved_by -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    movements (id) {
+        id -> Bigint,
+        #[max_length = 64]
+        idempotency_key -> Varchar,
+        #[max_length = 16]
+        kind -> Varchar,
+        debit_account_id -> Bigint,
+        credit_account_id -> Bigint,
+        amount -> Decimal,
+        #[max_length = 3]
+        currency -> Varchar,
+        #[max_length = 140]
+        memo -> Nullable<Varchar>,
+        debit_balance_after -> Decimal,
+        credit_balance_after -> Decimal,
+        reverses_id -> Nullable<Bigint>,
+        #[max_length = 128]
+        actor -> Varchar,
+        #[max_length = 128]
+        approved_by -> Nullable<Varchar>,
+        created_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    phones (id) {
+        id -> Bigint,
+        user_id -> Bigint,
+        #[max_length = 16]
+        number -> Varchar,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Bigint,
+        #[max_length = 254]
+        email -> Varchar,
+        #[max_length = 64]
+        name -> Varchar,
+        #[max_length = 64]
+        surname -> Nullable<Varchar>,
+        age -> Smallint,
+        #[max_length = 64]
+        country -> Varchar,
+        #[max_length = 64]
+        city -> Nullable<Varchar>,
+        #[max_length = 16]
+        role -> Varchar,
+        #[max_length = 60]
+        password_hash -> Varchar,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Datetime>,
+        created_at -> Datetime,
+        updated_at -> Datetime,
+    }
+}
+
+diesel::joinable!(accounts -> users (owner_id));
+diesel::joinable!(phones -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(accounts, audit_log, movements, phones, users);

@@ -1,0 +1,31 @@
+//! Validated value types for the teller app. Every user-typed value is parsed
+//! here once, at the edge, so the rest of the app only ever sees valid data.
+//! No database, UI or framework code lives in this module.
+
+mod account_number;
+mod age;
+mod amount;
+mod currency;
+mod email;
+mod error;
+mod idempotency_key;
+mod memo;
+mod name;
+mod password;
+mod phone;
+mod role;
+mod words;
+
+pub use account_number::AccountNumber;
+pub use age::Age;
+pub use amount::{format_money, format_money_grouped, Amount};
+pub use currency::Currency;
+pub use email::Email;
+pub use error::{Field, ValidationError};
+pub use idempotency_key::IdempotencyKey;
+pub use memo::Memo;
+pub use name::{City, Country, Name, Surname};
+pub use password::{Password, Secret};
+pub use phone::Phone;
+pub use role::Role;
+pub use words::amount_in_words;

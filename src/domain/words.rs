@@ -1,0 +1,274 @@
+//! Amounts spelled out in English for confirmation dialogs: reading
+//! "one thousand dollars" catches an extra or missing zero that digits hide.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::amount::format_money;
+
+const ONES: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// Short-scale names; 13 groups of three digits cover every `u128`.
+const SCALES: [&str; 13] = [
+    "",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "quadrillion",
+    "quintillion",
+    "sextillion",
+    "septillion",
+    "octillion",
+    "nonillion",
+    "decillion",
+    "undecillion",
+];
+
+/// Singular and plural names of a currency's main and minor units.
+struct Units<'a> {
+    major_one: &'a str,
+    major_many: &'a str,
+    minor_one: &'a str,
+    minor_many: &'a str,
+}
+
+fn units_for(code: &str) -> Units<'_> {
+    let (major_one, major_many, minor_one, minor_many) = match code.to_ascii_uppercase().as_str() {
+        "USD" | "CAD" | "AUD" => ("dollar", "dollars", "cent", "cents"),
+        "EUR" => ("euro", "euros", "cent", "cents"),
+        "GBP" => ("pound", "pounds", "penny", "pence"),
+        "CHF" => ("franc", "francs", "centime", "centimes"),
+        // Unknown currency: name it by its code; the minor unit is unknown,
+        // so say what the two decimals mean.
+        _ => (code, code, "hundredth", "hundredths"),
+    };
+    Units {
+        major_one,
+        major_many,
+        minor_one,
+        minor_many,
+    }
+}
+
+/// Spells out an amount for a confirmation dialog.
+///
+/// `amount_in_words(1234.50, "USD")` is
+/// "one thousand two hundred thirty-four dollars and fifty cents";
+/// `1.00` is "one dollar", `0.01` is "one cent", zero is "zero dollars", a
+/// negative value starts with "minus". Known codes (case-insensitive): USD,
+/// CAD, AUD, EUR, GBP, CHF; any other code is used as the unit name, e.g.
+/// "five XYZ". Values with more than 2 decimals are rounded half-to-even,
+/// like [`format_money`].
+pub fn amount_in_words(d: Decimal, currency: &str) -> String {
+    let rounded = if d.scale() > 2 {
+        d.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+    } else {
+        d
+    };
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    // Work from the exact 2-decimal text: no float, no overflow.
+    let text = format_money(rounded.abs());
+    let (whole_text, cents_text) = text.split_once('.').unwrap_or((text.as_str(), "00"));
+    let whole = digits_value(whole_text);
+    let cents = digits_value(cents_text);
+
+    let code = currency.trim();
+    let units = units_for(code);
+    let counted = |n: u128, one: &str, many: &str| {
+        let unit = if n == 1 { one } else { many };
+        if unit.is_empty() {
+            // No currency given: the number alone.
+            number_in_words(n)
+        } else {
+            format!("{} {unit}", number_in_words(n))
+        }
+    };
+    let major = |n: u128| counted(n, units.major_one, units.major_many);
+    let minor = |n: u128| counted(n, units.minor_one, units.minor_many);
+
+    let body = match (whole, cents) {
+        (0, 0) => major(0),
+        (w, 0) => major(w),
+        (0, c) => minor(c),
+        (w, c) => format!("{} and {}", major(w), minor(c)),
+    };
+    if negative {
+        format!("minus {body}")
+    } else {
+        body
+    }
+}
+
+/// Value of a string of ASCII digits (other characters are ignored).
+fn digits_value(digits: &str) -> u128 {
+    digits
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0u128, |acc, b| {
+            acc.saturating_mul(10).saturating_add(u128::from(b - b'0'))
+        })
+}
+
+/// "one thousand two hundred thirty-four" (US style: no "and" inside the
+/// number, so "and" only ever separates the cents).
+fn number_in_words(mut n: u128) -> String {
+    if n == 0 {
+        return ONES[0].to_owned();
+    }
+    let mut groups: Vec<String> = Vec::new();
+    let mut scale = 0;
+    while n > 0 && scale < SCALES.len() {
+        let group = (n % 1000) as usize;
+        if group > 0 {
+            let words = below_thousand(group);
+            groups.push(if scale == 0 {
+                words
+            } else {
+                format!("{words} {}", SCALES[scale])
+            });
+        }
+        n /= 1000;
+        scale += 1;
+    }
+    groups.reverse();
+    groups.join(" ")
+}
+
+/// Words for 1..=999.
+fn below_thousand(n: usize) -> String {
+    let hundreds = n / 100;
+    let rest = n % 100;
+    let mut parts: Vec<String> = Vec::new();
+    if hundreds > 0 {
+        parts.push(format!("{} hundred", ONES[hundreds]));
+    }
+    if rest >= 20 {
+        let tens = TENS[rest / 10];
+        parts.push(match rest % 10 {
+            0 => tens.to_owned(),
+            ones => format!("{tens}-{}", ONES[ones]),
+        });
+    } else if rest > 0 {
+        parts.push(ONES[rest].to_owned());
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn examples_from_the_dialogs() {
+        assert_eq!(
+            amount_in_words(dec("1234.50"), "USD"),
+            "one thousand two hundred thirty-four dollars and fifty cents"
+        );
+        assert_eq!(amount_in_words(dec("1.00"), "USD"), "one dollar");
+        assert_eq!(amount_in_words(dec("0.01"), "USD"), "one cent");
+        assert_eq!(
+            amount_in_words(dec("1000000000.00"), "USD"),
+            "one billion dollars"
+        );
+        assert_eq!(amount_in_words(dec("5"), "XYZ"), "five XYZ");
+        assert_eq!(
+            amount_in_words(dec("5.25"), "XYZ"),
+            "five XYZ and twenty-five hundredths"
+        );
+        assert_eq!(amount_in_words(Decimal::ZERO, "USD"), "zero dollars");
+        assert_eq!(
+            amount_in_words(dec("21.05"), " "),
+            "twenty-one and five hundredths"
+        );
+        assert_eq!(
+            amount_in_words(dec("-12.5"), "usd"),
+            "minus twelve dollars and fifty cents"
+        );
+    }
+
+    #[test]
+    fn currency_words() {
+        assert_eq!(
+            amount_in_words(dec("2.01"), "EUR"),
+            "two euros and one cent"
+        );
+        assert_eq!(
+            amount_in_words(dec("1.01"), "GBP"),
+            "one pound and one penny"
+        );
+        assert_eq!(
+            amount_in_words(dec("3.02"), "gbp"),
+            "three pounds and two pence"
+        );
+        assert_eq!(
+            amount_in_words(dec("1.10"), "CHF"),
+            "one franc and ten centimes"
+        );
+        assert_eq!(amount_in_words(dec("7"), " CAD "), "seven dollars");
+        assert_eq!(amount_in_words(dec("7"), "AUD"), "seven dollars");
+    }
+
+    #[test]
+    fn number_words() {
+        assert_eq!(number_in_words(0), "zero");
+        assert_eq!(number_in_words(13), "thirteen");
+        assert_eq!(number_in_words(20), "twenty");
+        assert_eq!(number_in_words(21), "twenty-one");
+        assert_eq!(number_in_words(100), "one hundred");
+        assert_eq!(number_in_words(105), "one hundred five");
+        assert_eq!(number_in_words(1_000_001), "one million one");
+        assert_eq!(
+            number_in_words(999_999_999),
+            "nine hundred ninety-nine million nine hundred ninety-nine thousand nine hundred ninety-nine"
+        );
+        assert!(number_in_words(u128::MAX).starts_with("three hundred forty undecillion"));
+    }
+
+    #[test]
+    fn extreme_decimals() {
+        assert!(amount_in_words(Decimal::MAX, "USD").ends_with("dollars"));
+        assert!(amount_in_words(Decimal::MIN, "USD").starts_with("minus seventy-nine octillion"));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_is_plain_words(mantissa in any::<i64>(), scale in 0u32..=28, code in "\\PC{0,5}") {
+            let words = amount_in_words(Decimal::new(mantissa, scale), &code);
+            prop_assert!(!words.is_empty());
+            if !code.contains(char::is_whitespace) {
+                prop_assert!(!words.contains("  "), "{:?}", words);
+                prop_assert_eq!(words.trim(), words.as_str());
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Accounts: opening, listing, balances, freezing and closing.
+
+use std::ops::RangeInclusive;
+
+use rand::Rng;
+
+use super::authz::{may_administer_user, may_use_account, require};
+use super::bank::now;
+use super::users::{audit, role_of, user_not_found};
+use super::views::utc;
+use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
+use crate::db::{accounts, users, Connection, DuplicateKey};
+use crate::domain::{AccountNumber, Currency, Email, Role};
+
+/// Serials of customers' account numbers; internal accounts use the rest, so their ids sort
+/// after every customer's and "lock in ascending id order" puts the cash drawer last.
+const CUSTOMER_SERIALS: RangeInclusive<u32> = 100_000_000..=899_999_999;
+const INTERNAL_SERIALS: RangeInclusive<u32> = 900_000_000..=999_999_999;
+
+/// The primary key of the account with this number (its serial).
+pub(super) fn account_id(number: &AccountNumber) -> i64 {
+    i64::from(number.serial())
+}
+
+/// The account number of a primary key.
+pub(super) fn number_of(id: i64) -> String {
+    u32::try_from(id)
+        .ok()
+        .and_then(AccountNumber::from_serial)
+        .map_or_else(|| format!("#{id}"), |n| n.as_str().to_string())
+}
+
+pub(super) fn is_internal(id: i64) -> bool {
+    u32::try_from(id).is_ok_and(|serial| INTERNAL_SERIALS.contains(&serial))
+}
+
+/// A random account number in `serials`.
+fn random_number(serials: RangeInclusive<u32>) -> AccountNumber {
+    loop {
+        if let Some(number) = AccountNumber::from_serial(rand::rng().random_range(serials.clone()))
+        {
+            return number;
+        }
+    }
+}
+
+/// Inserts an account under a fresh random number, drawing again on the rare collision.
+pub(super) fn insert_account(
+    conn: &mut Connection,
+    owner_id: Option<i64>,
+    label: Option<&str>,
+    currency: &str,
+) -> BankResult<AccountNumber> {
+    let (kind, serials) = match owner_id {
+        Some(_) => ("customer", CUSTOMER_SERIALS),
+        None if label.is_some_and(|l| l.starts_with("over_short")) => {
+            ("over_short", INTERNAL_SERIALS)
+        }
+        None => ("drawer", INTERNAL_SERIALS),
+    };
+    for _ in 0..8 {
+        let number = random_number(serials.clone());
+        let at = now();
+        let row = accounts::NewAccount {
+            id: account_id(&number),
+            number: number.as_str(),
+            owner_id,
+            kind,
+            label,
+            currency,
+            created_at: at,
+            updated_at: at,
+        };
+        match accounts::insert(conn, &row) {
+            Err(e) => match BankError::from(e) {
+                BankError::Duplicate(Some(DuplicateKey::AccountPrimary)) => continue,
+                other => return Err(other),
+            },
+            Ok(()) => return Ok(number),
+        }
+    }
+    Err(BankError::Busy)
+}
+
+pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> AccountView {
+    AccountView {
+        number: row.number,
+        owner,
+        currency: row.currency,
+        balance: row.balance,
+        status: AccountStatus::from_db(&row.status),
+        created_at: utc(row.created_at),
+    }
+}
+
+impl Bank {
+    /// Opens an account for a customer (staff only).
+    pub fn open_account(
+        &mut self,
+        actor: &Actor,
+        owner: &Email,
+        currency: Currency,
+    ) -> BankResult<AccountView> {
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let user =
+                users::find_by_email(conn, owner.as_str())?.ok_or_else(|| user_not_found(owner))?;
+            let role = role_of(&user.role);
+            require(
+                actor.is_staff() && may_administer_user(actor, role),
+                "open accounts",
+            )?;
+            if role != Role::Customer {
+                return Err(BankError::Forbidden(
+                    "open an account for a member of staff",
+                ));
+            }
+            let number = insert_account(conn, Some(user.id), None, currency.as_str())?;
+            let detail = format!("{} for {owner}", currency.as_str());
+            audit(
+                conn,
+                &audit_name,
+                "account.open",
+                number.as_str(),
+                Some(&detail),
+            )?;
+            let row = accounts::find(conn, account_id(&number))?.ok_or(BankError::Busy)?;
+            Ok(view(row, Some(owner.as_str().to_string())))
+        });
+        self.audited(actor, "account.open", owner.as_str(), result)
+    }
+
+    /// A person's accounts, oldest first.
+    pub fn accounts(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
+        let user = users::find_by_email(&mut self.conn, owner.as_str())?;
+        let user = match user {
+            Some(user) if may_use_account(actor, Some(user.id)) => user,
+            // Customers asking about someone else learn nothing, not even that they exist.
+            Some(_) if actor.is_staff() => return Err(BankError::Forbidden("see these accounts")),
+            Some(_) => return Err(BankError::Forbidden("see another person's accounts")),
+            None if actor.is_staff() => return Err(user_not_found(owner)),
+            None => return Err(BankError::Forbidden("see another person's accounts")),
+        };
+        let rows = accounts::list_for_owner(&mut self.conn, user.id)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| view(row, Some(user.email.clone())))
+            .collect())
+    }
+
+    /// One account with its balance.
+    pub fn account(&mut self, actor: &Actor, number: &AccountNumber) -> BankResult<AccountView> {
+        let row = accounts::find(&mut self.conn, account_id(number))?
+            .filter(|row| row.owner_id.is_some() || actor.is_staff())
+            .ok_or_else(|| account_not_found(number))?;
+        require(may_use_account(actor, row.owner_id), "see this account")?;
+        let owner = match row.owner_id {
+            Some(_) => accounts::owner_emails(&mut self.conn, &[row.id])?
+                .pop()
+                .map(|(_, e)| e),
+            None => row.label.clone(),
+        };
+        Ok(view(row, owner))
+    }
+
+    /// The recipient of a transfer as a customer may see it: "D. Julis".
+    pub fn recipient_name(&mut self, number: &AccountNumber) -> BankResult<String> {
+        let (_, name, surname) = accounts::owner_names(&mut self.conn, account_id(number))?
+            .ok_or_else(|| account_not_found(number))?;
+        let initial: String = name.chars().take(1).collect();
+        Ok(match surname {
+            Some(surname) => format!("{initial}. {surname}"),
+            None => name,
+        })
+    }
+
+    /// Freezes, unfreezes or closes a customer account (staff only). A closed account stays
+    /// closed; only an empty account can be closed.
+    pub fn set_account_status(
+        &mut self,
+        actor: &Actor,
+        number: &AccountNumber,
+        target: AccountStatus,
+    ) -> BankResult<AccountView> {
+        let action = match target {
+            AccountStatus::Open => "account.unfreeze",
+            AccountStatus::Frozen => "account.freeze",
+            AccountStatus::Closed => "account.close",
+        };
+        if let Err(e) = require(actor.is_staff(), "change an account's status") {
+            return self.refused(actor, action, Some(number.as_str()), e);
+        }
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let row = accounts::lock(conn, &[account_id(number)])?
+                .pop()
+                .filter(|row| row.owner_id.is_some())
+                .ok_or_else(|| account_not_found(number))?;
+            let current = AccountStatus::from_db(&row.status);
+            if current == AccountStatus::Closed {
+                return Err(BankError::AccountClosed(row.number));
+            }
+            if current == target {
+                return Err(BankError::AlreadyInState(target.as_str()));
+            }
+            if target == AccountStatus::Closed && !row.balance.is_zero() {
+                return Err(BankError::BalanceNotZero {
+                    account: row.number,
+                    balance: crate::domain::format_money(row.balance),
+                });
+            }
+            accounts::set_status(conn, row.id, target.as_str(), now())?;
+            audit(conn, &audit_name, action, number.as_str(), None)?;
+            let owner = accounts::owner_emails(conn, &[row.id])?
+                .pop()
+                .map(|(_, e)| e);
+            let row = accounts::find(conn, row.id)?.ok_or_else(|| account_not_found(number))?;
+            Ok(view(row, owner))
+        });
+        self.audited(actor, action, number.as_str(), result)
+    }
+}
+
+pub(super) fn account_not_found(number: &AccountNumber) -> BankError {
+    BankError::NotFound(format!("Account {number}"))
+}

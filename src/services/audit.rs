@@ -1,0 +1,99 @@
+//! Checking the whole book, and reading the audit log.
+
+use super::authz::require;
+use super::views::utc;
+use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankResult};
+use crate::db::{audit_log, invariants, movements};
+use crate::domain::format_money;
+
+impl Bank {
+    /// Checks every invariant of the ledger in one consistent snapshot (staff only).
+    pub fn audit(&mut self, actor: &Actor) -> BankResult<AuditReport> {
+        require(actor.is_staff(), "audit the ledger")?;
+        self.in_transaction(|conn| {
+            let unbalanced = invariants::unbalanced_movements(conn)?;
+            let mismatches = invariants::balance_mismatches(conn)?;
+            let negatives = invariants::negative_customer_balances(conn)?;
+            let totals = invariants::balance_totals(conn)?;
+            let reused = invariants::reused_keys(conn)?;
+            let checks = vec![
+                check(
+                    "movements_balance",
+                    unbalanced.iter().map(|m| format!("movement {}", m.id)),
+                    "every movement has a positive amount and two distinct accounts of its currency",
+                ),
+                check(
+                    "cached_balances_match_journal",
+                    mismatches.iter().map(|m| {
+                        format!(
+                            "{}: cached {} but journal {}",
+                            m.number,
+                            format_money(m.cached),
+                            format_money(m.journal)
+                        )
+                    }),
+                    "every cached balance equals the sum of its journal entries",
+                ),
+                check(
+                    "no_negative_customer_balance",
+                    negatives
+                        .iter()
+                        .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
+                    "no customer account is below zero",
+                ),
+                check(
+                    "balances_sum_to_zero",
+                    totals
+                        .iter()
+                        .filter(|t| !t.total.is_zero())
+                        .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
+                    "all balances of each currency sum to zero",
+                ),
+                check(
+                    "idempotency_keys_used_once",
+                    reused
+                        .iter()
+                        .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
+                    "every idempotency key moved money at most once",
+                ),
+            ];
+            Ok(AuditReport {
+                ok: checks.iter().all(|c| c.ok),
+                checks,
+                accounts: crate::db::accounts::count_all(conn)?,
+                movements: movements::count(conn)?,
+            })
+        })
+    }
+
+    /// The newest audit log entries (staff only).
+    pub fn audit_log(&mut self, actor: &Actor, limit: u32) -> BankResult<Vec<AuditEntryView>> {
+        require(actor.is_staff(), "read the audit log")?;
+        Ok(audit_log::recent(&mut self.conn, i64::from(limit))?
+            .into_iter()
+            .map(|row| AuditEntryView {
+                id: row.id,
+                at: utc(row.at),
+                actor: row.actor,
+                action: row.action,
+                subject: row.subject,
+                outcome: row.outcome,
+                detail: row.detail,
+                approved_by: row.approved_by,
+            })
+            .collect())
+    }
+}
+
+fn check(name: &'static str, problems: impl Iterator<Item = String>, holds: &str) -> AuditCheck {
+    let problems: Vec<String> = problems.collect();
+    AuditCheck {
+        name,
+        ok: problems.is_empty(),
+        detail: if problems.is_empty() {
+            holds.to_string()
+        } else {
+            problems.join("; ")
+        },
+    }
+}

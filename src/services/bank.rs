@@ -1,0 +1,179 @@
+//! `Bank`: one database connection plus the rules. Every screen, the CLI and the benchmark
+//! talk to the bank through it; each worker thread owns its own.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+use diesel::Connection as _;
+use rand::Rng;
+
+use super::{Actor, BankError, BankResult};
+use crate::db::{self, audit_log, Connection};
+
+/// Tunables of the bank's rules.
+#[derive(Debug, Clone)]
+pub struct BankConfig {
+    /// bcrypt cost for new password hashes (12 in production; tests use 4).
+    pub bcrypt_cost: u32,
+    /// How often a transaction that hit a deadlock or lock wait timeout is run again.
+    pub max_retries: u32,
+    /// Failed logins in a row that lock a user.
+    pub lockout_threshold: i32,
+    /// How long a lock-out lasts.
+    pub lockout: chrono::Duration,
+}
+
+impl Default for BankConfig {
+    fn default() -> Self {
+        Self {
+            bcrypt_cost: bcrypt::DEFAULT_COST,
+            max_retries: 12,
+            lockout_threshold: 5,
+            lockout: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+impl BankConfig {
+    /// Reads `TELLER_BCRYPT_COST` (4 to 31) over the defaults.
+    pub fn from_env() -> Result<Self, String> {
+        let mut config = Self::default();
+        if let Ok(raw) = std::env::var("TELLER_BCRYPT_COST") {
+            config.bcrypt_cost = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|c| (4..=31).contains(c))
+                .ok_or_else(|| {
+                    format!("TELLER_BCRYPT_COST must be a number from 4 to 31, not {raw:?}")
+                })?;
+        }
+        Ok(config)
+    }
+}
+
+pub struct Bank {
+    pub(super) conn: Connection,
+    pub(super) config: BankConfig,
+    retries: u64,
+    dummy_hash: Option<String>,
+}
+
+impl Bank {
+    pub fn new(conn: Connection, config: BankConfig) -> Self {
+        Self {
+            conn,
+            config,
+            retries: 0,
+            dummy_hash: None,
+        }
+    }
+
+    /// Connects to `url` (the schema must be migrated already).
+    pub fn connect(url: &str, config: BankConfig) -> BankResult<Self> {
+        Ok(Self::new(db::connect(url)?, config))
+    }
+
+    pub fn config(&self) -> &BankConfig {
+        &self.config
+    }
+
+    /// Transactions run again after a deadlock or lock wait timeout, since this bank was made.
+    pub fn retries(&self) -> u64 {
+        self.retries
+    }
+
+    /// Runs `work` in one transaction; on deadlock or lock wait timeout rolls back and runs it
+    /// again after a jittered pause, at most `max_retries` times. Any other error rolls back.
+    pub(super) fn in_transaction<T>(
+        &mut self,
+        mut work: impl FnMut(&mut Connection) -> BankResult<T>,
+    ) -> BankResult<T> {
+        let mut attempt = 0;
+        loop {
+            // diesel rolls back explicitly on Err, which 1205 needs (InnoDB leaves it open).
+            match self.conn.transaction(&mut work) {
+                Err(BankError::Busy) if attempt < self.config.max_retries => {
+                    attempt += 1;
+                    self.retries += 1;
+                    std::thread::sleep(backoff(attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Appends an audit entry outside any transaction (for refusals and failed logins).
+    pub(super) fn record(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: Option<&str>,
+        outcome: &str,
+        detail: Option<&str>,
+    ) {
+        let entry = audit_log::NewAuditEntry {
+            at: now(),
+            actor,
+            action,
+            subject,
+            outcome,
+            detail,
+            approved_by: None,
+        };
+        // A refusal is reported to the caller even when the database cannot take its audit
+        // line: the refusal moved nothing, and the caller sees the database error next time.
+        let _ = audit_log::insert(&mut self.conn, &entry);
+    }
+
+    /// Records a refusal (when it is one) and hands the error back.
+    pub(super) fn refused<T>(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: Option<&str>,
+        error: BankError,
+    ) -> BankResult<T> {
+        if error.is_refusal() {
+            let detail = error.to_string();
+            self.record(
+                &actor.audit_name(),
+                action,
+                subject,
+                error.code(),
+                Some(&detail),
+            );
+        }
+        Err(error)
+    }
+
+    /// A bcrypt hash of nothing in particular at the configured cost, so that a login with an
+    /// unknown email costs the same work as a wrong password.
+    pub(super) fn dummy_hash(&mut self) -> BankResult<String> {
+        if let Some(hash) = &self.dummy_hash {
+            return Ok(hash.clone());
+        }
+        let hash = bcrypt::hash("teller-timing-equaliser", self.config.bcrypt_cost)
+            .map_err(|e| BankError::Hashing(e.to_string()))?;
+        self.dummy_hash = Some(hash.clone());
+        Ok(hash)
+    }
+
+    /// The connection, for layers that compose services (tests, benchmark set-up).
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Now, in UTC, at the microsecond precision the database keeps.
+pub(crate) fn now() -> NaiveDateTime {
+    let now = Utc::now().naive_utc();
+    now.with_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}
+
+/// Exponential backoff with full jitter: 1 ms, 2 ms, 4 ms… capped at 100 ms.
+fn backoff(attempt: u32) -> Duration {
+    let cap_us = (1_000u64 << attempt.min(7)).min(100_000);
+    Duration::from_micros(rand::rng().random_range(cap_us / 4..=cap_us))
+}

@@ -1,0 +1,120 @@
+//! Opening many funded accounts at once, for load tests and the benchmark.
+
+use std::collections::HashSet;
+
+use rand::Rng;
+
+use super::accounts::account_id;
+use super::authz::require;
+use super::bank::now;
+use super::users::{audit, user_not_found};
+use super::{Actor, Bank, BankError, BankResult};
+use crate::db::{accounts, movements, users};
+use crate::domain::{AccountNumber, Amount, Currency, Email, IdempotencyKey};
+
+/// Accounts written per statement.
+const BATCH: usize = 500;
+
+impl Bank {
+    /// Opens `count` accounts for one customer, each with an opening cash deposit of
+    /// `opening` from the actor's drawer, journaled like any deposit (staff only).
+    pub fn open_funded_accounts(
+        &mut self,
+        actor: &Actor,
+        owner: &Email,
+        currency: Currency,
+        count: usize,
+        opening: Amount,
+    ) -> BankResult<Vec<AccountNumber>> {
+        require(actor.is_staff(), "open accounts")?;
+        let owner_id = users::find_by_email(&mut self.conn, owner.as_str())?
+            .ok_or_else(|| user_not_found(owner))?
+            .id;
+        let audit_name = actor.audit_name();
+        let mut opened = Vec::with_capacity(count);
+        while opened.len() < count {
+            let size = BATCH.min(count - opened.len());
+            let numbers = fresh_numbers(size);
+            self.in_transaction(|conn| {
+                let drawer = super::money::lock_drawer(conn, actor, currency.as_str())?;
+                let at = now();
+                let rows: Vec<accounts::NewAccount> = numbers
+                    .iter()
+                    .map(|n| accounts::NewAccount {
+                        id: account_id(n),
+                        number: n.as_str(),
+                        owner_id: Some(owner_id),
+                        kind: "customer",
+                        label: None,
+                        currency: currency.as_str(),
+                        created_at: at,
+                        updated_at: at,
+                    })
+                    .collect();
+                accounts::insert_many(conn, &rows)?;
+                let keys: Vec<String> = (0..size)
+                    .map(|_| IdempotencyKey::generate().to_string())
+                    .collect();
+                let mut drawer_balance = drawer.balance;
+                let mut journal = Vec::with_capacity(size);
+                let mut balances = Vec::with_capacity(size + 1);
+                for (number, key) in numbers.iter().zip(&keys) {
+                    drawer_balance -= opening.value();
+                    balances.push((account_id(number), opening.value()));
+                    journal.push(movements::NewMovement {
+                        idempotency_key: key,
+                        kind: "deposit",
+                        debit_account_id: drawer.id,
+                        credit_account_id: account_id(number),
+                        amount: opening.value(),
+                        currency: currency.as_str(),
+                        memo: Some("opening deposit"),
+                        debit_balance_after: drawer_balance,
+                        credit_balance_after: opening.value(),
+                        reverses_id: None,
+                        actor: &audit_name,
+                        approved_by: None,
+                        created_at: at,
+                    });
+                }
+                movements::insert_many(conn, &journal)?;
+                accounts::set_balance_of_many(
+                    conn,
+                    &balances.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+                    opening.value(),
+                )?;
+                accounts::set_balances(conn, &[(drawer.id, drawer_balance)])?;
+                let detail = format!("{size} accounts opened with {opening} {currency} each");
+                audit(
+                    conn,
+                    &audit_name,
+                    "account.open_many",
+                    owner.as_str(),
+                    Some(&detail),
+                )
+            })
+            .map_err(|e| match e {
+                BankError::Duplicate(_) => BankError::Busy,
+                other => other,
+            })?;
+            opened.extend(numbers);
+        }
+        Ok(opened)
+    }
+}
+
+/// `count` distinct random customer account numbers.
+fn fresh_numbers(count: usize) -> Vec<AccountNumber> {
+    let mut seen = HashSet::with_capacity(count);
+    let mut rng = rand::rng();
+    let mut numbers = Vec::with_capacity(count);
+    while numbers.len() < count {
+        let serial = rng.random_range(100_000_000..=899_999_999u32);
+        if seen.insert(serial) {
+            if let Some(number) = AccountNumber::from_serial(serial) {
+                numbers.push(number);
+            }
+        }
+    }
+    numbers
+}

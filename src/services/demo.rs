@@ -1,0 +1,179 @@
+//! The demo bank: the lesson's 30 customers with their phones, an account each with an
+//! opening deposit, one teller and one admin. Loading it twice changes nothing.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::money::CashRequest;
+use super::users::NewUserInput;
+use super::{Actor, Bank, BankError, BankResult};
+use crate::db::{accounts, phones, users};
+use crate::domain::{
+    Age, City, Country, Currency, Email, IdempotencyKey, Name, Password, Phone, Role, Surname,
+};
+
+/// The lesson's customers (copied from the team's shared demo data).
+const LESSON_USERS: &str = include_str!("../../data/lesson-users.json");
+
+/// Demo passwords, for demo data only; `TELLER_DEMO_PASSWORD` replaces all three.
+const CUSTOMER_PASSWORD: &str = "lesson-demo-2026";
+const TELLER_PASSWORD: &str = "teller-demo-2026";
+const ADMIN_PASSWORD: &str = "admin-demo-2026!";
+
+#[derive(Deserialize)]
+struct LessonFile {
+    users: Vec<LessonUser>,
+}
+
+#[derive(Deserialize)]
+struct LessonUser {
+    name: String,
+    surname: Option<String>,
+    age: i64,
+    email: String,
+    country: String,
+    city: Option<String>,
+    phones: Vec<String>,
+}
+
+/// One login the demo prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// What the demo bank holds after loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoReport {
+    pub users_created: usize,
+    pub users: i64,
+    pub phones: i64,
+    pub customer_accounts: i64,
+    pub logins: Vec<DemoLogin>,
+}
+
+impl Bank {
+    /// Loads the demo bank; safe to run any number of times.
+    pub fn load_demo(&mut self, actor: &Actor) -> BankResult<DemoReport> {
+        let file: LessonFile = serde_json::from_str(LESSON_USERS)
+            .map_err(|e| BankError::Database(format!("the demo data is unreadable: {e}")))?;
+        let override_password = std::env::var("TELLER_DEMO_PASSWORD").ok();
+        let password_for = |default: &'static str| {
+            override_password
+                .clone()
+                .unwrap_or_else(|| default.to_string())
+        };
+        let mut created = 0;
+        let customer_password = password_for(CUSTOMER_PASSWORD);
+        let mut customer_hash = None;
+        for (index, lesson) in file.users.iter().enumerate() {
+            let input = lesson_input(lesson, &customer_password)?;
+            let existing = users::find_by_email(&mut self.conn, input.email.as_str())?;
+            let user_id = match existing {
+                Some(row) => row.id,
+                None => {
+                    let hash = match &customer_hash {
+                        Some(hash) => hash,
+                        None => customer_hash.insert(self.hash(&customer_password)?),
+                    }
+                    .clone();
+                    created += 1;
+                    self.register_with_hash(actor, &input, &hash)?.id
+                }
+            };
+            if accounts::list_for_owner(&mut self.conn, user_id)?.is_empty() {
+                let account = self.open_account(actor, &input.email, Currency::USD)?;
+                let number = crate::domain::AccountNumber::parse(&account.number)?;
+                self.deposit(
+                    actor,
+                    &CashRequest {
+                        account: number,
+                        amount: opening_deposit(index)?,
+                        key: IdempotencyKey::parse(&format!("demo:opening:{}", input.email))
+                            .or_else(|_| IdempotencyKey::parse(&format!("demo:opening:{index}")))?,
+                        memo: None,
+                    },
+                )?;
+            }
+        }
+        let mut logins = vec![DemoLogin {
+            email: "any customer above".into(),
+            role: Role::Customer,
+            password: customer_password.clone(),
+        }];
+        let staff = [
+            (
+                "teller@bank.local",
+                "Tess",
+                "Teller",
+                Role::Teller,
+                TELLER_PASSWORD,
+            ),
+            (
+                "admin@bank.local",
+                "Adam",
+                "Admin",
+                Role::Admin,
+                ADMIN_PASSWORD,
+            ),
+        ];
+        for (email, name, surname, role, default_password) in staff {
+            let password = password_for(default_password);
+            let email = Email::parse(email)?;
+            if users::find_by_email(&mut self.conn, email.as_str())?.is_none() {
+                let input = NewUserInput {
+                    password: Password::parse(password.clone(), &email)?,
+                    email: email.clone(),
+                    name: Name::parse(name)?,
+                    surname: Some(Surname::parse(surname)?),
+                    age: Age::new(35)?,
+                    country: Country::parse("USA")?,
+                    city: Some(City::parse("New York")?),
+                    phones: Vec::new(),
+                    role,
+                };
+                self.register_user(actor, input)?;
+                created += 1;
+            }
+            logins.push(DemoLogin {
+                email: email.to_string(),
+                role,
+                password,
+            });
+        }
+        Ok(DemoReport {
+            users_created: created,
+            users: users::count(&mut self.conn)?,
+            phones: phones::count(&mut self.conn)?,
+            customer_accounts: accounts::count_customer_accounts(&mut self.conn)?,
+            logins,
+        })
+    }
+}
+
+fn lesson_input(lesson: &LessonUser, password: &str) -> BankResult<NewUserInput> {
+    let email = Email::parse(&lesson.email)?;
+    Ok(NewUserInput {
+        password: Password::parse(password.to_string(), &email)?,
+        email,
+        name: Name::parse(&lesson.name)?,
+        surname: lesson.surname.as_deref().map(Surname::parse).transpose()?,
+        age: Age::new(lesson.age)?,
+        country: Country::parse(&lesson.country)?,
+        city: lesson.city.as_deref().map(City::parse).transpose()?,
+        phones: lesson
+            .phones
+            .iter()
+            .map(|p| Phone::parse(p))
+            .collect::<Result<_, _>>()?,
+        role: Role::Customer,
+    })
+}
+
+/// A different, fixed opening balance per customer: 1,000.00, 1,137.25, 1,274.50…
+fn opening_deposit(index: usize) -> BankResult<crate::domain::Amount> {
+    let cents = 100_000 + 13_725 * i64::try_from(index).unwrap_or(0);
+    Ok(crate::domain::Amount::from_decimal(Decimal::new(cents, 2))?)
+}

@@ -1,0 +1,132 @@
+//! Everything a service can refuse or fail with, in words a teller understands.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::{self, DuplicateKey, Failure};
+use crate::domain::ValidationError;
+
+/// A service's refusal or failure. `code()` is the stable name scripts see.
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("Not enough money in account {account}: the balance is {balance}, the operation needs {needed}.")]
+    InsufficientFunds {
+        account: String,
+        balance: String,
+        needed: String,
+    },
+    #[error("Account {0} is frozen: no money can move in or out until it is unfrozen.")]
+    AccountFrozen(String),
+    #[error("Account {0} is closed.")]
+    AccountClosed(String),
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("A user with the email {0} already exists.")]
+    DuplicateEmail(String),
+    #[error("Account {from} holds {from_currency} and account {to} holds {to_currency}: money can only move between accounts of the same currency.")]
+    CurrencyMismatch {
+        from: String,
+        from_currency: String,
+        to: String,
+        to_currency: String,
+    },
+    #[error("The source and the destination are the same account.")]
+    SameAccount,
+    #[error(
+        "The key {0} was already used for a different operation; nothing was done. Use a new key."
+    )]
+    IdempotencyConflict(String),
+    #[error("Too many failed logins: this user is locked until {} UTC.", until.format("%Y-%m-%d %H:%M"))]
+    UserLocked { until: DateTime<Utc> },
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("You are not allowed to {0}.")]
+    Forbidden(&'static str),
+    #[error("Account {account} still holds {balance}; only an empty account can be closed.")]
+    BalanceNotZero { account: String, balance: String },
+    #[error("The account is already {0}.")]
+    AlreadyInState(&'static str),
+    #[error("The database stayed busy (lock conflicts); nothing was done. Try again.")]
+    Busy,
+    #[error("The database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("Unexpected database error: {0}")]
+    Database(String),
+    #[error("Password hashing failed: {0}")]
+    Hashing(String),
+    /// A unique key refused a row; services turn this into a meaningful refusal.
+    #[error("That record already exists.")]
+    Duplicate(Option<DuplicateKey>),
+}
+
+/// What `BankError::exit_code` sorts errors into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Refused by a bank rule (exit 1).
+    Refused,
+    /// Invalid input or usage (exit 2).
+    Invalid,
+    /// The database is unavailable or misconfigured (exit 3).
+    Unavailable,
+}
+
+impl BankError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(e) => e.code(),
+            Self::InsufficientFunds { .. } => "insufficient_funds",
+            Self::AccountFrozen(_) => "account_frozen",
+            Self::AccountClosed(_) => "account_closed",
+            Self::NotFound(_) => "not_found",
+            Self::DuplicateEmail(_) => "duplicate_email",
+            Self::CurrencyMismatch { .. } => "currency_mismatch",
+            Self::SameAccount => "same_account",
+            Self::IdempotencyConflict(_) => "idempotency_conflict",
+            Self::UserLocked { .. } => "user_locked",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden(_) => "forbidden",
+            Self::BalanceNotZero { .. } => "balance_not_zero",
+            Self::AlreadyInState(_) => "no_change",
+            Self::Busy => "database_busy",
+            Self::Unavailable(_) => "database_unavailable",
+            Self::Database(_) | Self::Hashing(_) => "internal_error",
+            Self::Duplicate(_) => "duplicate",
+        }
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) => ErrorClass::Invalid,
+            Self::Busy | Self::Unavailable(_) | Self::Database(_) | Self::Hashing(_) => {
+                ErrorClass::Unavailable
+            }
+            _ => ErrorClass::Refused,
+        }
+    }
+
+    /// True when the bank itself said no (as opposed to the database failing).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self.class(), ErrorClass::Unavailable)
+    }
+}
+
+impl From<db::QueryError> for BankError {
+    fn from(error: db::QueryError) -> Self {
+        match db::classify(&error) {
+            // Only `in_transaction` sees this one: it rolls back and runs the work again.
+            Failure::Retryable => Self::Busy,
+            Failure::Duplicate(key) => Self::Duplicate(key),
+            Failure::Unavailable => Self::Unavailable(error.to_string()),
+            Failure::Other => Self::Database(error.to_string()),
+        }
+    }
+}
+
+impl From<db::ConnectError> for BankError {
+    fn from(error: db::ConnectError) -> Self {
+        Self::Unavailable(error.to_string())
+    }
+}
+
+pub type BankResult<T> = Result<T, BankError>;

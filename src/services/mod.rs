@@ -1,0 +1,28 @@
+//! The bank's services: its rules, permissions and transactions. Screens and the CLI call
+//! these with validated domain types; nothing here knows about screens or writes SQL.
+
+mod accounts;
+mod actor;
+mod audit;
+mod auth;
+mod authz;
+mod bank;
+mod bulk;
+mod demo;
+mod error;
+mod history;
+mod money;
+mod users;
+mod views;
+
+pub use actor::{Actor, SessionUser};
+pub use bank::{Bank, BankConfig};
+pub use demo::{DemoLogin, DemoReport};
+pub use error::{BankError, BankResult, ErrorClass};
+pub use history::MAX_PAGE;
+pub use money::{CashRequest, TransferRequest};
+pub use users::{NewUserInput, ProfileChanges};
+pub use views::{
+    AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,
+    MovementKind, Party, UserProfile,
+};

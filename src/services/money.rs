@@ -1,0 +1,385 @@
+//! Deposits, withdrawals and transfers: each one ACID transaction, idempotent by key.
+
+use rust_decimal::Decimal;
+
+use super::accounts::{account_id, account_not_found, is_internal, number_of};
+use super::authz::{may_use_account, require};
+use super::bank::now;
+use super::views::utc;
+use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
+use crate::db::{accounts, audit_log, movements, Connection, DuplicateKey};
+use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
+
+/// Cash in or out of one customer account at the counter.
+#[derive(Debug, Clone)]
+pub struct CashRequest {
+    pub account: AccountNumber,
+    pub amount: Amount,
+    pub key: IdempotencyKey,
+    pub memo: Option<Memo>,
+}
+
+/// Money from one customer account to another.
+#[derive(Debug, Clone)]
+pub struct TransferRequest {
+    pub from: AccountNumber,
+    pub to: AccountNumber,
+    pub amount: Amount,
+    pub key: IdempotencyKey,
+    pub memo: Option<Memo>,
+}
+
+/// What makes two requests under one key "the same request".
+#[derive(Debug, Clone, PartialEq)]
+struct Fingerprint {
+    kind: MovementKind,
+    /// The customer account paying, if any (not the teller's drawer: it depends on who asks).
+    debit: Option<i64>,
+    /// The customer account receiving, if any.
+    credit: Option<i64>,
+    amount: Decimal,
+    memo: Option<String>,
+}
+
+impl Fingerprint {
+    fn of_row(row: &movements::MovementRow) -> Self {
+        let kind = MovementKind::from_db(&row.kind);
+        let customer = |id: i64| (!is_internal(id)).then_some(id);
+        Self {
+            kind,
+            debit: customer(row.debit_account_id),
+            credit: customer(row.credit_account_id),
+            amount: row.amount,
+            memo: row.memo.clone(),
+        }
+    }
+}
+
+impl Bank {
+    /// Cash paid in at the counter: the handler's drawer pays, the customer's account receives.
+    pub fn deposit(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
+        let fingerprint = Fingerprint {
+            kind: MovementKind::Deposit,
+            debit: None,
+            credit: Some(account_id(&request.account)),
+            amount: request.amount.value(),
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+        };
+        self.cash(actor, request, fingerprint)
+    }
+
+    /// Cash paid out at the counter: the customer's account pays, the handler's drawer receives.
+    pub fn withdraw(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
+        let fingerprint = Fingerprint {
+            kind: MovementKind::Withdrawal,
+            debit: Some(account_id(&request.account)),
+            credit: None,
+            amount: request.amount.value(),
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+        };
+        self.cash(actor, request, fingerprint)
+    }
+
+    fn cash(
+        &mut self,
+        actor: &Actor,
+        request: &CashRequest,
+        fingerprint: Fingerprint,
+    ) -> BankResult<MoneyResult> {
+        let action = fingerprint.kind.as_str();
+        let subject = request.account.as_str();
+        if let Err(e) = require(actor.is_staff(), "handle cash") {
+            return self.refused(actor, action, Some(subject), e);
+        }
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let customer = lock_customer_account(conn, &request.account)?;
+            let drawer = lock_drawer(conn, actor, &customer.currency)?;
+            let movement = Posting {
+                kind: fingerprint.kind,
+                key: &request.key,
+                amount: request.amount.value(),
+                memo: fingerprint.memo.as_deref(),
+                actor: &audit_name,
+            };
+            match fingerprint.kind {
+                MovementKind::Withdrawal => movement.post(conn, &customer, &drawer),
+                _ => movement.post(conn, &drawer, &customer),
+            }
+        });
+        self.settle(actor, action, subject, &request.key, &fingerprint, result)
+    }
+
+    /// Money from one customer account to another: distinct accounts, same currency, both
+    /// open, enough money, all checked while both rows are locked.
+    pub fn transfer(
+        &mut self,
+        actor: &Actor,
+        request: &TransferRequest,
+    ) -> BankResult<MoneyResult> {
+        let fingerprint = Fingerprint {
+            kind: MovementKind::Transfer,
+            debit: Some(account_id(&request.from)),
+            credit: Some(account_id(&request.to)),
+            amount: request.amount.value(),
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+        };
+        let subject = request.from.as_str();
+        if request.from == request.to {
+            return self.refused(actor, "transfer", Some(subject), BankError::SameAccount);
+        }
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let (from_id, to_id) = (account_id(&request.from), account_id(&request.to));
+            let rows = accounts::lock(conn, &[from_id, to_id])?;
+            let find = |id: i64, number: &AccountNumber| {
+                rows.iter()
+                    .find(|row| row.id == id && row.owner_id.is_some())
+                    .ok_or_else(|| account_not_found(number))
+            };
+            let from = find(from_id, &request.from)?;
+            let to = find(to_id, &request.to)?;
+            require(
+                may_use_account(actor, from.owner_id),
+                "move money from this account",
+            )?;
+            ensure_open(from)?;
+            ensure_open(to)?;
+            if from.currency != to.currency {
+                return Err(BankError::CurrencyMismatch {
+                    from: from.number.clone(),
+                    from_currency: from.currency.clone(),
+                    to: to.number.clone(),
+                    to_currency: to.currency.clone(),
+                });
+            }
+            Posting {
+                kind: MovementKind::Transfer,
+                key: &request.key,
+                amount: request.amount.value(),
+                memo: fingerprint.memo.as_deref(),
+                actor: &audit_name,
+            }
+            .post(conn, from, to)
+        });
+        self.settle(
+            actor,
+            "transfer",
+            subject,
+            &request.key,
+            &fingerprint,
+            result,
+        )
+    }
+
+    /// Turns a failed attempt into its answer: the original result when this key was applied
+    /// before with the same request, a conflict when with another, else the refusal itself.
+    fn settle(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        result: BankResult<MoneyResult>,
+    ) -> BankResult<MoneyResult> {
+        let error = match result {
+            Ok(done) => return Ok(done),
+            // Permission and existence come first: a key never reveals someone else's movement.
+            Err(e @ (BankError::Forbidden(_) | BankError::NotFound(_))) => {
+                return self.refused(actor, action, Some(subject), e)
+            }
+            Err(e) if !e.is_refusal() => return Err(e),
+            Err(e) => e,
+        };
+        match movements::find_by_key(&mut self.conn, key.as_str())? {
+            Some(original) if Fingerprint::of_row(&original) == *fingerprint => {
+                let replay = result_of(&original, true);
+                let detail = format!("key {key} replayed, reference {}", original.id);
+                self.record(
+                    &actor.audit_name(),
+                    action,
+                    Some(subject),
+                    "replayed",
+                    Some(&detail),
+                );
+                Ok(replay)
+            }
+            Some(_) => self.refused(
+                actor,
+                action,
+                Some(subject),
+                BankError::IdempotencyConflict(key.to_string()),
+            ),
+            // The unique key refused the row, yet no row has it: whoever held it rolled back.
+            None if matches!(error, BankError::Duplicate(Some(DuplicateKey::MovementKey))) => {
+                Err(BankError::Busy)
+            }
+            None => self.refused(actor, action, Some(subject), error),
+        }
+    }
+}
+
+/// One movement about to be written.
+struct Posting<'a> {
+    kind: MovementKind,
+    key: &'a IdempotencyKey,
+    amount: Decimal,
+    memo: Option<&'a str>,
+    actor: &'a str,
+}
+
+impl Posting<'_> {
+    /// Checks funds, writes both balances, the journal row and the audit line. The rows must
+    /// be locked by the caller.
+    fn post(
+        &self,
+        conn: &mut Connection,
+        debit: &accounts::AccountRow,
+        credit: &accounts::AccountRow,
+    ) -> BankResult<MoneyResult> {
+        let debit_after = debit.balance - self.amount;
+        let credit_after = credit.balance + self.amount;
+        if debit.owner_id.is_some() && debit_after.is_sign_negative() && !debit_after.is_zero() {
+            return Err(BankError::InsufficientFunds {
+                account: debit.number.clone(),
+                balance: format_money(debit.balance),
+                needed: format_money(self.amount),
+            });
+        }
+        accounts::set_balances(conn, &[(debit.id, debit_after), (credit.id, credit_after)])?;
+        let at = now();
+        let row = movements::NewMovement {
+            idempotency_key: self.key.as_str(),
+            kind: self.kind.as_str(),
+            debit_account_id: debit.id,
+            credit_account_id: credit.id,
+            amount: self.amount,
+            currency: &debit.currency,
+            memo: self.memo,
+            debit_balance_after: debit_after,
+            credit_balance_after: credit_after,
+            reverses_id: None,
+            actor: self.actor,
+            approved_by: None,
+            created_at: at,
+        };
+        let id = movements::insert(conn, &row)?;
+        let detail = format!(
+            "{} {} from {} to {}, key {}, reference {id}",
+            format_money(self.amount),
+            debit.currency,
+            debit.number,
+            credit.number,
+            self.key
+        );
+        audit_log::insert(
+            conn,
+            &audit_log::NewAuditEntry {
+                at,
+                actor: self.actor,
+                action: self.kind.as_str(),
+                subject: Some(if debit.owner_id.is_some() {
+                    &debit.number
+                } else {
+                    &credit.number
+                }),
+                outcome: "ok",
+                detail: Some(&detail),
+                approved_by: None,
+            },
+        )?;
+        let balances = [(debit, debit_after), (credit, credit_after)]
+            .into_iter()
+            .filter(|(row, _)| row.owner_id.is_some())
+            .map(|(row, balance)| (row.number.clone(), balance))
+            .collect();
+        Ok(MoneyResult {
+            id,
+            key: self.key.to_string(),
+            kind: self.kind,
+            amount: self.amount,
+            currency: debit.currency.clone(),
+            from: party(debit.id),
+            to: party(credit.id),
+            balances,
+            memo: self.memo.map(str::to_string),
+            at: utc(at),
+            replayed: false,
+        })
+    }
+}
+
+fn party(id: i64) -> Party {
+    if is_internal(id) {
+        Party::Cash
+    } else {
+        Party::Account(number_of(id))
+    }
+}
+
+/// The result a movement had, rebuilt from the journal (for replays).
+fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyResult {
+    let balances = [
+        (row.debit_account_id, row.debit_balance_after),
+        (row.credit_account_id, row.credit_balance_after),
+    ]
+    .into_iter()
+    .filter(|(id, _)| !is_internal(*id))
+    .map(|(id, balance)| (number_of(id), balance))
+    .collect();
+    MoneyResult {
+        id: row.id,
+        key: row.idempotency_key.clone(),
+        kind: MovementKind::from_db(&row.kind),
+        amount: row.amount,
+        currency: row.currency.clone(),
+        from: party(row.debit_account_id),
+        to: party(row.credit_account_id),
+        balances,
+        memo: row.memo.clone(),
+        at: utc(row.created_at),
+        replayed,
+    }
+}
+
+fn ensure_open(row: &accounts::AccountRow) -> BankResult<()> {
+    match AccountStatus::from_db(&row.status) {
+        AccountStatus::Open => Ok(()),
+        AccountStatus::Frozen => Err(BankError::AccountFrozen(row.number.clone())),
+        AccountStatus::Closed => Err(BankError::AccountClosed(row.number.clone())),
+    }
+}
+
+fn lock_customer_account(
+    conn: &mut Connection,
+    number: &AccountNumber,
+) -> BankResult<accounts::AccountRow> {
+    let row = accounts::lock(conn, &[account_id(number)])?
+        .pop()
+        .filter(|row| row.owner_id.is_some())
+        .ok_or_else(|| account_not_found(number))?;
+    ensure_open(&row)?;
+    Ok(row)
+}
+
+/// Locks (creating it on first use) the actor's own cash drawer account for `currency`.
+/// Drawer ids sort after every customer account's, so this lock comes second as it should.
+pub(super) fn lock_drawer(
+    conn: &mut Connection,
+    actor: &Actor,
+    currency: &str,
+) -> BankResult<accounts::AccountRow> {
+    let label = actor.drawer_label(currency);
+    if let Some(row) = accounts::lock_by_label(conn, &label)? {
+        return Ok(row);
+    }
+    match super::accounts::insert_account(conn, None, Some(&label), currency) {
+        // Created by a parallel session of the same actor: run again and lock theirs.
+        Err(BankError::Duplicate(Some(DuplicateKey::AccountLabel))) => Err(BankError::Busy),
+        Err(e) => Err(e),
+        Ok(number) => accounts::lock(conn, &[account_id(&number)])?
+            .pop()
+            .ok_or(BankError::Busy),
+    }
+}

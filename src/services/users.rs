@@ -1,0 +1,352 @@
+//! People: registering, reading and editing profiles, passwords and lock-outs.
+
+use super::authz::{may_administer_user, may_create, may_manage_user, require};
+use super::bank::now;
+use super::views::utc;
+use super::{Actor, Bank, BankError, BankResult, UserProfile};
+use crate::db::{audit_log, phones, users, Connection, DuplicateKey};
+use crate::domain::{Age, City, Country, Email, Name, Password, Phone, Role, Secret, Surname};
+
+/// Everything needed to register a person.
+#[derive(Debug, Clone)]
+pub struct NewUserInput {
+    pub email: Email,
+    pub name: Name,
+    pub surname: Option<Surname>,
+    pub age: Age,
+    pub country: Country,
+    pub city: Option<City>,
+    pub phones: Vec<Phone>,
+    pub role: Role,
+    pub password: Password,
+}
+
+/// Profile fields to change; `None` keeps the current value. `Some(None)` clears an
+/// optional field.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub email: Option<Email>,
+    pub name: Option<Name>,
+    pub surname: Option<Option<Surname>>,
+    pub age: Option<Age>,
+    pub country: Option<Country>,
+    pub city: Option<Option<City>>,
+    pub add_phones: Vec<Phone>,
+    pub remove_phones: Vec<Phone>,
+}
+
+impl ProfileChanges {
+    /// The names of the fields this change touches, for the audit log (values stay out).
+    fn field_names(&self) -> String {
+        let fields = [
+            ("email", self.email.is_some()),
+            ("name", self.name.is_some()),
+            ("surname", self.surname.is_some()),
+            ("age", self.age.is_some()),
+            ("country", self.country.is_some()),
+            ("city", self.city.is_some()),
+            ("phones added", !self.add_phones.is_empty()),
+            ("phones removed", !self.remove_phones.is_empty()),
+        ];
+        let names: Vec<&str> = fields
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect();
+        if names.is_empty() {
+            "nothing".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+impl Bank {
+    /// Registers a person. Staff register customers; only admins (and the operator) create
+    /// staff.
+    pub fn register_user(&mut self, actor: &Actor, input: NewUserInput) -> BankResult<UserProfile> {
+        let email = input.email.as_str().to_string();
+        if let Err(e) = require(may_create(actor, input.role), "create this kind of user") {
+            return self.refused(actor, "user.create", Some(&email), e);
+        }
+        let hash = self.hash(input.password.expose())?;
+        self.register_with_hash(actor, &input, &hash)
+    }
+
+    /// Registers a person whose password `hash` was computed already (`input.password` is
+    /// not looked at): the demo hashes its shared password once, not thirty times.
+    pub(super) fn register_with_hash(
+        &mut self,
+        actor: &Actor,
+        input: &NewUserInput,
+        hash: &str,
+    ) -> BankResult<UserProfile> {
+        let email = input.email.as_str().to_string();
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let at = now();
+            let id = users::insert(
+                conn,
+                &users::NewUser {
+                    email: input.email.as_str(),
+                    name: input.name.as_str(),
+                    surname: input.surname.as_ref().map(Surname::as_str),
+                    age: i16::from(input.age.value()),
+                    country: input.country.as_str(),
+                    city: input.city.as_ref().map(City::as_str),
+                    role: input.role.as_str(),
+                    password_hash: hash,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            let numbers: Vec<&str> = input.phones.iter().map(Phone::as_str).collect();
+            phones::add(conn, id, &numbers)?;
+            let detail = format!("role {}", input.role.as_str());
+            audit(conn, &audit_name, "user.create", &email, Some(&detail))?;
+            load_profile(conn, id)
+        });
+        match result {
+            Err(BankError::Duplicate(Some(DuplicateKey::UserEmail))) => self.refused(
+                actor,
+                "user.create",
+                Some(&email),
+                BankError::DuplicateEmail(email.clone()),
+            ),
+            Err(e) => self.refused(actor, "user.create", Some(&email), e),
+            ok => ok,
+        }
+    }
+
+    /// A person's profile: their own, or anyone's a member of staff may serve.
+    pub fn profile(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
+        refuse_other_customers(actor, email)?;
+        let row = users::find_by_email(&mut self.conn, email.as_str())?
+            .ok_or_else(|| user_not_found(email))?;
+        require(
+            may_manage_user(actor, row.id, role_of(&row.role)),
+            "see this profile",
+        )?;
+        load_profile(&mut self.conn, row.id)
+    }
+
+    /// Changes profile fields and phone numbers in one transaction.
+    pub fn update_profile(
+        &mut self,
+        actor: &Actor,
+        email: &Email,
+        changes: &ProfileChanges,
+    ) -> BankResult<UserProfile> {
+        if let Err(e) = refuse_other_customers(actor, email) {
+            return self.refused(actor, "user.update", Some(email.as_str()), e);
+        }
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let row = users::find_by_email_for_update(conn, email.as_str())?
+                .ok_or_else(|| user_not_found(email))?;
+            require(
+                may_manage_user(actor, row.id, role_of(&row.role)),
+                "edit this profile",
+            )?;
+            let update = users::UserChanges {
+                email: changes.email.as_ref().map(Email::as_str),
+                name: changes.name.as_ref().map(Name::as_str),
+                surname: changes
+                    .surname
+                    .as_ref()
+                    .map(|s| s.as_ref().map(Surname::as_str)),
+                age: changes.age.map(|a| i16::from(a.value())),
+                country: changes.country.as_ref().map(Country::as_str),
+                city: changes.city.as_ref().map(|c| c.as_ref().map(City::as_str)),
+                updated_at: Some(now()),
+            };
+            users::update(conn, row.id, &update)?;
+            let removed: Vec<&str> = changes.remove_phones.iter().map(Phone::as_str).collect();
+            phones::remove(conn, row.id, &removed)?;
+            let added: Vec<&str> = changes.add_phones.iter().map(Phone::as_str).collect();
+            phones::add(conn, row.id, &added)?;
+            audit(
+                conn,
+                &audit_name,
+                "user.update",
+                email.as_str(),
+                Some(&changes.field_names()),
+            )?;
+            load_profile(conn, row.id)
+        });
+        match result {
+            Err(BankError::Duplicate(Some(DuplicateKey::UserEmail))) => {
+                let taken = changes
+                    .email
+                    .as_ref()
+                    .map_or(email.as_str(), Email::as_str)
+                    .to_string();
+                self.refused(
+                    actor,
+                    "user.update",
+                    Some(email.as_str()),
+                    BankError::DuplicateEmail(taken),
+                )
+            }
+            Err(e) => self.refused(actor, "user.update", Some(email.as_str()), e),
+            ok => ok,
+        }
+    }
+
+    /// A logged-in person changes their own password; the current one is required.
+    pub fn change_password(
+        &mut self,
+        actor: &Actor,
+        current: &Secret,
+        new_password: &Password,
+    ) -> BankResult<()> {
+        let Actor::User(user) = actor else {
+            let e = BankError::Forbidden("change a password without logging in; reset it instead");
+            return self.refused(actor, "user.password_change", None, e);
+        };
+        let subject = user.email.as_str().to_string();
+        let row = users::find_by_id(&mut self.conn, user.id)?
+            .ok_or_else(|| user_not_found(&user.email))?;
+        if !bcrypt::verify(current.expose(), &row.password_hash).unwrap_or(false) {
+            return self.refused(
+                actor,
+                "user.password_change",
+                Some(&subject),
+                BankError::InvalidCredentials,
+            );
+        }
+        let hash = self.hash(new_password.expose())?;
+        let audit_name = actor.audit_name();
+        self.in_transaction(|conn| {
+            users::set_password_hash(conn, row.id, &hash, now())?;
+            audit(conn, &audit_name, "user.password_change", &subject, None)
+        })
+    }
+
+    /// Staff set a new password for someone (and lift any lock-out).
+    pub fn reset_password(
+        &mut self,
+        actor: &Actor,
+        email: &Email,
+        new_password: &Password,
+    ) -> BankResult<()> {
+        let hash = self.hash(new_password.expose())?;
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let row = users::find_by_email_for_update(conn, email.as_str())?
+                .ok_or_else(|| user_not_found(email))?;
+            require(
+                may_administer_user(actor, role_of(&row.role)),
+                "reset this user's password",
+            )?;
+            users::set_password_hash(conn, row.id, &hash, now())?;
+            users::set_login_failures(conn, row.id, 0, None)?;
+            audit(
+                conn,
+                &audit_name,
+                "user.password_reset",
+                email.as_str(),
+                None,
+            )
+        });
+        self.audited(actor, "user.password_reset", email.as_str(), result)
+    }
+
+    /// Lifts a lock-out after too many failed logins.
+    pub fn unlock_user(&mut self, actor: &Actor, email: &Email) -> BankResult<()> {
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            let row = users::find_by_email_for_update(conn, email.as_str())?
+                .ok_or_else(|| user_not_found(email))?;
+            require(
+                may_administer_user(actor, role_of(&row.role)),
+                "unlock this user",
+            )?;
+            users::set_login_failures(conn, row.id, 0, None)?;
+            audit(conn, &audit_name, "user.unlock", email.as_str(), None)
+        });
+        self.audited(actor, "user.unlock", email.as_str(), result)
+    }
+
+    pub(super) fn hash(&self, password: &str) -> BankResult<String> {
+        bcrypt::hash(password, self.config.bcrypt_cost)
+            .map_err(|e| BankError::Hashing(e.to_string()))
+    }
+
+    /// Passes a result through, recording it in the audit log when it is a refusal.
+    pub(super) fn audited<T>(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        result: BankResult<T>,
+    ) -> BankResult<T> {
+        match result {
+            Err(e) => self.refused(actor, action, Some(subject), e),
+            ok => ok,
+        }
+    }
+}
+
+/// A customer may only name themselves; refusing before the lookup also hides who exists.
+fn refuse_other_customers(actor: &Actor, email: &Email) -> BankResult<()> {
+    match actor {
+        Actor::User(user) if user.role == Role::Customer && user.email != *email => Err(
+            BankError::Forbidden("see or change another person's profile"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn user_not_found(email: &Email) -> BankError {
+    BankError::NotFound(format!("The user {email}"))
+}
+
+pub(super) fn role_of(raw: &str) -> Role {
+    // The column is constrained to the three roles; an unknown value gets the least power.
+    Role::parse(raw).unwrap_or(Role::Customer)
+}
+
+/// Appends an audit entry inside the caller's transaction.
+pub(super) fn audit(
+    conn: &mut Connection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: Option<&str>,
+) -> BankResult<()> {
+    audit_log::insert(
+        conn,
+        &audit_log::NewAuditEntry {
+            at: now(),
+            actor,
+            action,
+            subject: Some(subject),
+            outcome: "ok",
+            detail,
+            approved_by: None,
+        },
+    )?;
+    Ok(())
+}
+
+pub(super) fn load_profile(conn: &mut Connection, id: i64) -> BankResult<UserProfile> {
+    let row =
+        users::find_by_id(conn, id)?.ok_or_else(|| BankError::NotFound(format!("User #{id}")))?;
+    let phones = phones::list_for_user(conn, id)?;
+    let locked_until = row.locked_until.filter(|until| *until > now()).map(utc);
+    Ok(UserProfile {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        surname: row.surname,
+        age: u8::try_from(row.age).unwrap_or(0),
+        country: row.country,
+        city: row.city,
+        phones,
+        role: role_of(&row.role),
+        locked_until,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+    })
+}

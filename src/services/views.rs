@@ -1,0 +1,182 @@
+//! What services hand back: plain data, no database rows.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::domain::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserProfile {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub surname: Option<String>,
+    pub age: u8,
+    pub country: String,
+    pub city: Option<String>,
+    pub phones: Vec<String>,
+    pub role: Role,
+    /// Set while too many failed logins keep the user out.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl UserProfile {
+    /// "Diana Julis", or just "Irina".
+    pub fn full_name(&self) -> String {
+        match &self.surname {
+            Some(surname) => format!("{} {surname}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub number: String,
+    /// The owner's email (customer accounts only).
+    pub owner: Option<String>,
+    pub currency: String,
+    pub balance: Decimal,
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountStatus {
+    Open,
+    Frozen,
+    Closed,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Frozen => "frozen",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub(crate) fn from_db(raw: &str) -> Self {
+        match raw {
+            "frozen" => Self::Frozen,
+            "closed" => Self::Closed,
+            _ => Self::Open,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MovementKind {
+    Deposit,
+    Withdrawal,
+    Transfer,
+    Reversal,
+    OverShort,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::Withdrawal => "withdrawal",
+            Self::Transfer => "transfer",
+            Self::Reversal => "reversal",
+            Self::OverShort => "over_short",
+        }
+    }
+
+    pub(crate) fn from_db(raw: &str) -> Self {
+        match raw {
+            "deposit" => Self::Deposit,
+            "withdrawal" => Self::Withdrawal,
+            "reversal" => Self::Reversal,
+            "over_short" => Self::OverShort,
+            _ => Self::Transfer,
+        }
+    }
+}
+
+/// One side of a movement as a customer sees it: an account, or cash at the counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    Account(String),
+    Cash,
+}
+
+impl std::fmt::Display for Party {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Account(number) => f.write_str(number),
+            Self::Cash => f.write_str("cash"),
+        }
+    }
+}
+
+/// The outcome of a deposit, withdrawal or transfer (also when replayed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyResult {
+    /// The journal reference.
+    pub id: i64,
+    pub key: String,
+    pub kind: MovementKind,
+    pub amount: Decimal,
+    pub currency: String,
+    pub from: Party,
+    pub to: Party,
+    /// New balance of each customer account involved, by account number.
+    pub balances: Vec<(String, Decimal)>,
+    pub memo: Option<String>,
+    pub at: DateTime<Utc>,
+    /// True when this key was applied before and nothing moved now.
+    pub replayed: bool,
+}
+
+/// One line of an account's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub kind: MovementKind,
+    /// Negative when money left the account.
+    pub amount: Decimal,
+    pub currency: String,
+    pub counterparty: Party,
+    pub balance_after: Decimal,
+    pub key: String,
+    pub memo: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The result of checking every invariant of the book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub ok: bool,
+    pub checks: Vec<AuditCheck>,
+    pub accounts: i64,
+    pub movements: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+    pub approved_by: Option<String>,
+}
+
+pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}

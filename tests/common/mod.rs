@@ -1,0 +1,162 @@
+//! Test harness: every test gets its own fresh, migrated database on the test server
+//! (`TEST_DATABASE_URL`, set by scripts/test.sh), dropped when the test ends. Databases left
+//! by crashed runs are dropped on first use.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Once;
+
+use rust_decimal::Decimal;
+use teller::db;
+use teller::domain::{
+    AccountNumber, Age, Amount, Country, Currency, Email, IdempotencyKey, Name, Password, Role,
+};
+use teller::services::{Actor, Bank, BankConfig, CashRequest, NewUserInput, SessionUser};
+
+const PREFIX: &str = "teller_test_";
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static CLEANUP: Once = Once::new();
+
+/// The test server, without a database name.
+pub fn server_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!("TEST_DATABASE_URL is not set: run the tests with scripts/test.sh, which starts MariaDB")
+    })
+}
+
+/// A database of one test's own.
+pub struct TestDb {
+    pub url: String,
+    pub name: String,
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        let server = server_url();
+        let mut admin = db::connect(&server).expect("connect to the test server");
+        CLEANUP.call_once(|| drop_leftovers(&mut admin));
+        let name = format!(
+            "{PREFIX}{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            rand::random::<u32>()
+        );
+        db::create_database(&mut admin, &name).expect("create the test database");
+        let url = db::with_database(&server, &name);
+        let mut conn = db::connect(&url).expect("connect to the test database");
+        db::run_migrations(&mut conn).expect("migrate the test database");
+        Self { url, name }
+    }
+
+    /// A bank on this database with the cheapest bcrypt cost.
+    pub fn bank(&self) -> Bank {
+        Bank::connect(&self.url, test_config()).expect("connect a bank")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = db::connect(&server_url()) {
+            let _ = db::drop_database(&mut admin, &self.name);
+        }
+    }
+}
+
+pub fn test_config() -> BankConfig {
+    BankConfig { bcrypt_cost: 4, ..BankConfig::default() }
+}
+
+/// Drops test databases whose process is gone (names carry the creating pid).
+fn drop_leftovers(admin: &mut db::Connection) {
+    let Ok(names) = db::databases_with_prefix(admin, PREFIX) else { return };
+    for name in names {
+        let pid = name[PREFIX.len()..].split('_').next().and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = db::drop_database(admin, &name);
+            }
+        }
+    }
+}
+
+pub fn operator() -> Actor {
+    Actor::Operator { os_user: "tester".into() }
+}
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+pub fn email(raw: &str) -> Email {
+    Email::parse(raw).expect("valid email")
+}
+
+pub fn amount(raw: &str) -> Amount {
+    Amount::parse(raw).expect("valid amount")
+}
+
+pub fn money(raw: &str) -> Decimal {
+    raw.parse().expect("decimal")
+}
+
+pub fn key() -> IdempotencyKey {
+    IdempotencyKey::generate()
+}
+
+pub fn new_user(address: &str, role: Role) -> NewUserInput {
+    let email = email(address);
+    NewUserInput {
+        password: Password::parse(PASSWORD.into(), &email).expect("valid password"),
+        email,
+        name: Name::parse("Diana").expect("name"),
+        surname: Some(teller::domain::Surname::parse("Julis").expect("surname")),
+        age: Age::new(30).expect("age"),
+        country: Country::parse("USA").expect("country"),
+        city: None,
+        phones: Vec::new(),
+        role,
+    }
+}
+
+/// Registers a user (as the operator) and returns them as a logged-in actor.
+pub fn user(bank: &mut Bank, address: &str, role: Role) -> Actor {
+    let profile = bank.register_user(&operator(), new_user(address, role)).expect("register");
+    Actor::User(SessionUser {
+        id: profile.id,
+        email: email(address),
+        role,
+        name: profile.name,
+        surname: profile.surname,
+    })
+}
+
+/// A customer with one USD account holding `balance` (deposited as cash by the operator).
+pub fn customer_with_account(bank: &mut Bank, address: &str, balance: &str) -> (Actor, AccountNumber) {
+    let actor = user(bank, address, Role::Customer);
+    let account = open_account(bank, address, Currency::USD);
+    if money(balance) > Decimal::ZERO {
+        deposit(bank, &account, balance);
+    }
+    (actor, account)
+}
+
+pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> AccountNumber {
+    let view = bank.open_account(&operator(), &email(address), currency).expect("open account");
+    AccountNumber::parse(&view.number).expect("account number")
+}
+
+pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
+    bank.deposit(&operator(), &cash(account, raw)).expect("deposit");
+}
+
+pub fn cash(account: &AccountNumber, raw: &str) -> CashRequest {
+    CashRequest { account: account.clone(), amount: amount(raw), key: key(), memo: None }
+}
+
+pub fn balance(bank: &mut Bank, account: &AccountNumber) -> Decimal {
+    bank.account(&operator(), account).expect("account").balance
+}
+
+/// Asserts the ledger's invariants hold.
+pub fn assert_audit_ok(bank: &mut Bank) {
+    let report = bank.audit(&operator()).expect("audit");
+    assert!(report.ok, "audit failed: {:?}", report.checks);
+}

@@ -21,7 +21,8 @@ pub struct AuditRow {
 }
 
 #[derive(Insertable, Debug)]
-#[diesel(table_name = audit_log)]
+// NULL rather than DEFAULT for None keeps the statement one shape, so it is cached.
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct NewAuditEntry<'a> {
     pub at: NaiveDateTime,
     pub actor: &'a str,

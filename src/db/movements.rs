@@ -28,7 +28,8 @@ pub struct MovementRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = movements)]
+// NULL rather than DEFAULT for None keeps the statement one shape, so it is cached.
+#[diesel(table_name = movements, treat_none_as_default_value = false)]
 pub struct NewMovement<'a> {
     pub idempotency_key: &'a str,
     pub kind: &'a str,

@@ -37,7 +37,8 @@ impl std::fmt::Debug for UserRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = users)]
+// NULL rather than DEFAULT for None keeps the statement one shape, so it is cached.
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,

@@ -31,11 +31,13 @@ impl Bank {
             .ok_or_else(|| user_not_found(owner))?
             .id;
         let audit_name = actor.audit_name();
-        let mut opened = Vec::with_capacity(count);
+        let mut opened: Vec<AccountNumber> = Vec::with_capacity(count);
+        let mut used = HashSet::with_capacity(count);
+        let mut collisions = 0;
         while opened.len() < count {
             let size = BATCH.min(count - opened.len());
-            let numbers = fresh_numbers(size);
-            self.in_transaction(|conn| {
+            let numbers = fresh_numbers(size, &mut used);
+            let result = self.in_transaction(|conn| {
                 let drawer = super::money::lock_drawer(conn, actor, currency.as_str())?;
                 let at = now();
                 let rows: Vec<accounts::NewAccount> = numbers
@@ -57,10 +59,10 @@ impl Bank {
                     .collect();
                 let mut drawer_balance = drawer.balance;
                 let mut journal = Vec::with_capacity(size);
-                let mut balances = Vec::with_capacity(size + 1);
+                let mut ids = Vec::with_capacity(size);
                 for (number, key) in numbers.iter().zip(&keys) {
                     drawer_balance -= opening.value();
-                    balances.push((account_id(number), opening.value()));
+                    ids.push(account_id(number));
                     journal.push(movements::NewMovement {
                         idempotency_key: key,
                         kind: "deposit",
@@ -78,11 +80,7 @@ impl Bank {
                     });
                 }
                 movements::insert_many(conn, &journal)?;
-                accounts::set_balance_of_many(
-                    conn,
-                    &balances.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
-                    opening.value(),
-                )?;
+                accounts::set_balance_of_many(conn, &ids, opening.value())?;
                 accounts::set_balances(conn, &[(drawer.id, drawer_balance)])?;
                 let detail = format!("{size} accounts opened with {opening} {currency} each");
                 audit(
@@ -92,25 +90,25 @@ impl Bank {
                     owner.as_str(),
                     Some(&detail),
                 )
-            })
-            .map_err(|e| match e {
-                BankError::Duplicate(_) => BankError::Busy,
-                other => other,
-            })?;
-            opened.extend(numbers);
+            });
+            match result {
+                // A random number that some existing account has: draw the batch again.
+                Err(BankError::Duplicate(_)) if collisions < 8 => collisions += 1,
+                Err(e) => return Err(e),
+                Ok(()) => opened.extend(numbers),
+            }
         }
         Ok(opened)
     }
 }
 
-/// `count` distinct random customer account numbers.
-fn fresh_numbers(count: usize) -> Vec<AccountNumber> {
-    let mut seen = HashSet::with_capacity(count);
+/// `count` random customer account numbers, none of them in `used` (which they join).
+fn fresh_numbers(count: usize, used: &mut HashSet<u32>) -> Vec<AccountNumber> {
     let mut rng = rand::rng();
     let mut numbers = Vec::with_capacity(count);
     while numbers.len() < count {
         let serial = rng.random_range(100_000_000..=899_999_999u32);
-        if seen.insert(serial) {
+        if used.insert(serial) {
             if let Some(number) = AccountNumber::from_serial(serial) {
                 numbers.push(number);
             }

@@ -1,0 +1,77 @@
+//! The demo bank: the lesson's customers, loaded any number of times with the same result.
+
+mod common;
+
+use common::*;
+use teller::domain::{Email, Role, Secret};
+
+#[test]
+fn loading_the_demo_twice_gives_the_same_bank() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let first = bank.load_demo(&operator()).expect("first load");
+    assert_eq!(first.users_created, 32);
+    assert_eq!(
+        (first.users, first.phones, first.customer_accounts),
+        (32, 35, 30)
+    );
+    let audit_before = bank.audit(&operator()).expect("audit");
+    assert!(audit_before.ok);
+
+    let second = bank.load_demo(&operator()).expect("second load");
+    assert_eq!(second.users_created, 0);
+    assert_eq!(
+        (second.users, second.phones, second.customer_accounts),
+        (32, 35, 30)
+    );
+    let audit_after = bank.audit(&operator()).expect("audit");
+    assert_eq!(
+        audit_after.movements, audit_before.movements,
+        "no second opening deposit"
+    );
+    assert!(audit_after.ok);
+}
+
+#[test]
+fn demo_customers_keep_the_lessons_data_and_can_log_in() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let report = bank.load_demo(&operator()).expect("demo");
+    let diana = Email::parse("di.julis@icloud.com").expect("email");
+    let profile = bank.profile(&operator(), &diana).expect("profile");
+    assert_eq!(profile.full_name(), "Diana Julis");
+    assert_eq!(profile.age, 18);
+    assert_eq!(profile.city.as_deref(), Some("New York"));
+    assert_eq!(profile.phones, ["+17875541", "+18485441"]);
+    let irina = bank
+        .profile(
+            &operator(),
+            &Email::parse("irina97@gmail.com").expect("email"),
+        )
+        .expect("irina");
+    assert_eq!(irina.surname, None);
+
+    let customer_password = &report
+        .logins
+        .iter()
+        .find(|l| l.role == Role::Customer)
+        .expect("login")
+        .password;
+    let session = bank
+        .authenticate(&diana, &Secret::new(customer_password.clone()))
+        .expect("login");
+    assert_eq!(session.role, Role::Customer);
+    let accounts = bank
+        .accounts(&teller::services::Actor::User(session), &diana)
+        .expect("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].balance, money("1137.25"));
+
+    for login in report.logins.iter().filter(|l| l.role != Role::Customer) {
+        let email = Email::parse(&login.email).expect("staff email");
+        let session = bank
+            .authenticate(&email, &Secret::new(login.password.clone()))
+            .expect("staff login");
+        assert_eq!(session.role, login.role);
+    }
+}

@@ -114,6 +114,7 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
     // Only the benchmark's own scratch customer is hashed here: the cheapest cost will do.
     let mut bank = Bank::new(
         conn,
+        bench_url,
         BankConfig {
             bcrypt_cost: 4,
             ..BankConfig::default()

@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     let mut conn = db::connect_creating_database(&url)?;
     let applied = db::run_migrations(&mut conn)?;
-    let mut bank = Bank::new(conn, config);
+    let mut bank = Bank::new(conn, &url, config);
     let actor = Actor::operator_from_env();
     match command {
         Command::Migrate => {

@@ -69,7 +69,10 @@ impl CliError {
 pub fn main() -> ExitCode {
     // A missing .env is normal; DATABASE_URL may come from the environment instead.
     let _ = dotenvy::dotenv();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let json = cli.command.as_ref().is_some_and(commands::wants_json);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,4 +87,28 @@ pub fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// clap's own answers: help and version as clap prints them; a usage error exits 2, and with
+/// `--json` among the arguments it is reported as JSON like every other error.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if informational || !std::env::args_os().any(|arg| arg == "--json") {
+        error.exit();
+    }
+    let text = error.to_string();
+    let message = text
+        .trim_start_matches("error: ")
+        .split("\n\n")
+        .next()
+        .unwrap_or_default();
+    let body = serde_json::json!({ "error": "usage", "message": message.trim() });
+    eprintln!("{body}");
+    ExitCode::from(2)
 }

@@ -101,6 +101,10 @@ impl Bank {
         owner: &Email,
         currency: Currency,
     ) -> BankResult<AccountView> {
+        // Refused before the lookup: a customer learns nothing about who exists.
+        if let Err(e) = require(actor.is_staff(), "open accounts") {
+            return self.refused(actor, "account.open", Some(owner.as_str()), e);
+        }
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
             let user =

@@ -43,14 +43,16 @@ impl Bank {
                 surname: row.surname,
             });
         }
-        self.count_failed_login(email)
+        Err(self.count_failed_login(email, "login"))
     }
 
-    fn count_failed_login(&mut self, email: &Email) -> BankResult<SessionUser> {
+    /// Counts a wrong password (at login or when changing it) and locks the user at the
+    /// threshold; returns the refusal to give.
+    pub(super) fn count_failed_login(&mut self, email: &Email, action: &str) -> BankError {
         let threshold = self.config.lockout_threshold;
         let lockout = self.config.lockout;
         // Read and write under the row lock: two wrong guesses at once both count.
-        let locked_until = self.in_transaction(|conn| {
+        let counted = self.in_transaction(|conn| {
             let Some(row) = users::find_by_email_for_update(conn, email.as_str())? else {
                 return Ok(None);
             };
@@ -64,29 +66,25 @@ impl Bank {
             let locked_until = (failed >= threshold).then(|| at + lockout);
             users::set_login_failures(conn, row.id, failed, locked_until)?;
             Ok(locked_until)
-        })?;
+        });
+        let locked_until = match counted {
+            Ok(locked_until) => locked_until,
+            Err(e) => return e,
+        };
         let subject = email.as_str();
-        match locked_until {
-            Some(until) => {
-                self.record(
-                    subject,
-                    "login",
-                    Some(subject),
-                    "user_locked",
-                    Some("too many failed logins"),
-                );
-                Err(BankError::UserLocked { until: utc(until) })
-            }
-            None => {
-                self.record(
-                    subject,
-                    "login",
-                    Some(subject),
-                    "invalid_credentials",
-                    Some("wrong password"),
-                );
-                Err(BankError::InvalidCredentials)
-            }
-        }
+        let (error, outcome, detail) = match locked_until {
+            Some(until) => (
+                BankError::UserLocked { until: utc(until) },
+                "user_locked",
+                "too many wrong passwords",
+            ),
+            None => (
+                BankError::InvalidCredentials,
+                "invalid_credentials",
+                "wrong password",
+            ),
+        };
+        self.record(subject, action, Some(subject), outcome, Some(detail));
+        error
     }
 }

@@ -54,15 +54,19 @@ impl BankConfig {
 
 pub struct Bank {
     pub(super) conn: Connection,
+    /// Where `conn` came from, to open a fresh connection when the old one cannot go on.
+    url: String,
     pub(super) config: BankConfig,
     retries: u64,
     dummy_hash: Option<String>,
 }
 
 impl Bank {
-    pub fn new(conn: Connection, config: BankConfig) -> Self {
+    /// A bank on an open connection to `url`.
+    pub fn new(conn: Connection, url: &str, config: BankConfig) -> Self {
         Self {
             conn,
+            url: url.to_string(),
             config,
             retries: 0,
             dummy_hash: None,
@@ -71,7 +75,13 @@ impl Bank {
 
     /// Connects to `url` (the schema must be migrated already).
     pub fn connect(url: &str, config: BankConfig) -> BankResult<Self> {
-        Ok(Self::new(db::connect(url)?, config))
+        Ok(Self::new(db::connect(url)?, url, config))
+    }
+
+    /// Replaces the connection with a fresh one (after it broke, or the database came back).
+    pub fn reconnect(&mut self) -> BankResult<()> {
+        self.conn = db::connect(&self.url)?;
+        Ok(())
     }
 
     pub fn config(&self) -> &BankConfig {
@@ -97,6 +107,10 @@ impl Bank {
                     attempt += 1;
                     self.retries += 1;
                     std::thread::sleep(backoff(attempt));
+                    // A cached prepared SELECT that failed with 1205/1213 hangs the MariaDB
+                    // client when executed again (seen with libmariadb 3.3 and Diesel 2.3):
+                    // retry on a fresh connection; the old one's drop rolls back on the server.
+                    self.reconnect()?;
                 }
                 other => return other,
             }

@@ -207,13 +207,16 @@ impl Bank {
         let subject = user.email.as_str().to_string();
         let row = users::find_by_id(&mut self.conn, user.id)?
             .ok_or_else(|| user_not_found(&user.email))?;
+        if let Some(until) = row.locked_until.filter(|until| *until > now()) {
+            let e = BankError::UserLocked {
+                until: super::views::utc(until),
+            };
+            return self.refused(actor, "user.password_change", Some(&subject), e);
+        }
+        // Guessing the current password counts towards the lock-out like a failed login.
         if !bcrypt::verify(current.expose(), &row.password_hash).unwrap_or(false) {
-            return self.refused(
-                actor,
-                "user.password_change",
-                Some(&subject),
-                BankError::InvalidCredentials,
-            );
+            let email = Email::parse(&row.email).unwrap_or_else(|_| user.email.clone());
+            return Err(self.count_failed_login(&email, "user.password_change"));
         }
         let hash = self.hash(new_password.expose())?;
         let audit_name = actor.audit_name();
@@ -230,6 +233,10 @@ impl Bank {
         email: &Email,
         new_password: &Password,
     ) -> BankResult<()> {
+        // Refused before the lookup: a customer learns nothing about who exists.
+        if let Err(e) = require(actor.is_staff(), "reset this user's password") {
+            return self.refused(actor, "user.password_reset", Some(email.as_str()), e);
+        }
         let hash = self.hash(new_password.expose())?;
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
@@ -254,6 +261,9 @@ impl Bank {
 
     /// Lifts a lock-out after too many failed logins.
     pub fn unlock_user(&mut self, actor: &Actor, email: &Email) -> BankResult<()> {
+        if let Err(e) = require(actor.is_staff(), "unlock this user") {
+            return self.refused(actor, "user.unlock", Some(email.as_str()), e);
+        }
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?

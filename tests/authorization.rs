@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 use rust_decimal::Decimal;
-use teller::domain::{AccountNumber, City, Currency, Password, Role};
-use teller::services::{AccountStatus, Actor, Bank, BankResult, ProfileChanges, TransferRequest};
+use teller::domain::{AccountNumber, CashCount, City, Currency, Password, Role, Secret};
+use teller::services::{
+    AccountStatus, Actor, Approval, Bank, BankResult, ProfileChanges, TransferRequest,
+};
 
 /// The people of the bank the matrix is run against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,7 +101,11 @@ impl World {
             (Who::Admin, Role::Admin),
             (Who::Admin2, Role::Admin),
         ] {
-            actors.insert(who, user(&mut bank, who.address(), role));
+            let actor = user(&mut bank, who.address(), role);
+            // Staff handle cash only with their drawer open.
+            let float = CashCount::parse("100x10").unwrap();
+            bank.open_drawer(&actor, Currency::USD, &float).unwrap();
+            actors.insert(who, actor);
         }
         actors.insert(Who::Operator, operator());
         Self {
@@ -179,9 +185,22 @@ impl World {
             }
             Op::Unfreeze(target) => {
                 let account = self.account(target);
-                self.bank
-                    .set_account_status(&actor, &account, AccountStatus::Open)
-                    .map(drop)
+                // Tellers and admins unfreeze with another admin's approval (four eyes).
+                let supervisor = if who == Admin { Admin2 } else { Admin };
+                let approval = Approval {
+                    supervisor: email(supervisor.address()),
+                    password: Secret::new(PASSWORD.into()),
+                };
+                match actor {
+                    Actor::User(ref user) if user.role.is_staff() => self
+                        .bank
+                        .unfreeze_approved(&actor, &account, &approval)
+                        .map(drop),
+                    _ => self
+                        .bank
+                        .set_account_status(&actor, &account, AccountStatus::Open)
+                        .map(drop),
+                }
             }
             Op::CreateUser(role) => {
                 self.created += 1;

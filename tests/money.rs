@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use diesel::RunQueryDsl;
-use teller::domain::{AccountNumber, Currency, Memo, Role};
+use teller::domain::{AccountNumber, CashCount, Currency, Memo, Role};
 use teller::services::{AccountStatus, BankError, MovementKind, Party, TransferRequest};
 
 fn transfer(from: &AccountNumber, to: &AccountNumber, raw: &str) -> TransferRequest {
@@ -275,6 +275,15 @@ fn each_teller_posts_cash_against_a_drawer_of_their_own() {
     let (_, a) = customer_with_account(&mut bank, "alice@example.com", "0");
     let tess = user(&mut bank, "tess@bank.local", Role::Teller);
     let tom = user(&mut bank, "tom@bank.local", Role::Teller);
+    // No cash without an open drawer.
+    assert_eq!(
+        bank.deposit(&tess, &cash(&a, "10.00")).unwrap_err().code(),
+        "drawer_closed"
+    );
+    for teller in [&tess, &tom] {
+        bank.open_drawer(teller, Currency::USD, &CashCount::default())
+            .expect("open drawer");
+    }
     bank.deposit(&tess, &cash(&a, "10.00")).expect("tess");
     bank.deposit(&tom, &cash(&a, "5.00")).expect("tom");
     let drawers: Vec<(String, rust_decimal::Decimal)> = {

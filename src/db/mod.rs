@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_log;
 mod connection;
+pub mod drawer_sessions;
 mod failure;
 pub mod invariants;
 pub mod movements;

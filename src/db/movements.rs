@@ -25,6 +25,7 @@ pub struct MovementRow {
     pub actor: String,
     pub approved_by: Option<String>,
     pub created_at: NaiveDateTime,
+    pub drawer_session_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -44,6 +45,7 @@ pub struct NewMovement<'a> {
     pub actor: &'a str,
     pub approved_by: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub drawer_session_id: Option<i64>,
 }
 
 /// Appends a movement and returns its id.
@@ -110,4 +112,28 @@ pub fn insert_many(conn: &mut Connection, rows: &[NewMovement<'_>]) -> QueryResu
 
 pub fn count(conn: &mut Connection) -> QueryResult<i64> {
     movements::table.count().get_result(conn)
+}
+
+/// Cash into and out of a drawer account during a session: (sum debited to the drawer,
+/// sum credited to it), over/short postings left out.
+pub fn session_cash_flows(
+    conn: &mut Connection,
+    session_id: i64,
+    drawer_account_id: i64,
+) -> QueryResult<(Decimal, Decimal)> {
+    use diesel::dsl::sum;
+    let tagged = || {
+        movements::table
+            .filter(movements::drawer_session_id.eq(session_id))
+            .filter(movements::kind.ne("over_short"))
+    };
+    let cash_in: Option<Decimal> = tagged()
+        .filter(movements::debit_account_id.eq(drawer_account_id))
+        .select(sum(movements::amount))
+        .first(conn)?;
+    let cash_out: Option<Decimal> = tagged()
+        .filter(movements::credit_account_id.eq(drawer_account_id))
+        .select(sum(movements::amount))
+        .first(conn)?;
+    Ok((cash_in.unwrap_or_default(), cash_out.unwrap_or_default()))
 }

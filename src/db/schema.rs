@@ -61,6 +61,29 @@ diesel::table! {
         #[max_length = 128]
         approved_by -> Nullable<Varchar>,
         created_at -> Datetime,
+        drawer_session_id -> Nullable<Bigint>,
+    }
+}
+
+diesel::table! {
+    // `open_marker` (generated, for the one-open-session key) is left out on purpose.
+    drawer_sessions (id) {
+        id -> Bigint,
+        teller_id -> Bigint,
+        drawer_account_id -> Bigint,
+        #[max_length = 3]
+        currency -> Varchar,
+        opening_float -> Decimal,
+        #[max_length = 512]
+        opening_count -> Varchar,
+        opened_at -> Datetime,
+        closed_at -> Nullable<Datetime>,
+        counted -> Nullable<Decimal>,
+        #[max_length = 512]
+        closing_count -> Nullable<Varchar>,
+        expected -> Nullable<Decimal>,
+        over_short -> Nullable<Decimal>,
+        over_short_movement_id -> Nullable<Bigint>,
     }
 }
 
@@ -100,5 +123,13 @@ diesel::table! {
 
 diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
+diesel::joinable!(drawer_sessions -> users (teller_id));
 
-diesel::allow_tables_to_appear_in_same_query!(accounts, audit_log, movements, phones, users);
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    audit_log,
+    drawer_sessions,
+    movements,
+    phones,
+    users
+);

@@ -19,11 +19,13 @@ pub enum Field {
     IdempotencyKey,
     Memo,
     Role,
+    CashCount,
+    Reason,
 }
 
 impl Field {
     /// Every field, for exhaustive tests and help screens.
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 16] = [
         Field::Amount,
         Field::Email,
         Field::Name,
@@ -38,6 +40,8 @@ impl Field {
         Field::IdempotencyKey,
         Field::Memo,
         Field::Role,
+        Field::CashCount,
+        Field::Reason,
     ];
 
     /// Human label, used as the first words of every error message.
@@ -57,6 +61,8 @@ impl Field {
             Field::IdempotencyKey => "Idempotency key",
             Field::Memo => "Memo",
             Field::Role => "Role",
+            Field::CashCount => "Cash count",
+            Field::Reason => "Reason",
         }
     }
 
@@ -78,6 +84,8 @@ impl Field {
             Field::IdempotencyKey => "invalid_idempotency_key",
             Field::Memo => "invalid_memo",
             Field::Role => "invalid_role",
+            Field::CashCount => "invalid_cash_count",
+            Field::Reason => "invalid_reason",
         }
     }
 }

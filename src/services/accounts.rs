@@ -4,9 +4,10 @@ use std::ops::RangeInclusive;
 
 use rand::Rng;
 
+use super::approvals::Approval;
 use super::authz::{may_administer_user, may_use_account, require};
 use super::bank::now;
-use super::users::{audit, role_of, user_not_found};
+use super::users::{audit, audit_approved, role_of, user_not_found};
 use super::views::utc;
 use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, users, Connection, DuplicateKey};
@@ -180,11 +181,41 @@ impl Bank {
 
     /// Freezes, unfreezes or closes a customer account (staff only). A closed account stays
     /// closed; only an empty account can be closed.
+    /// Unfreezing by a teller or admin needs `unfreeze_approved` (four eyes).
     pub fn set_account_status(
         &mut self,
         actor: &Actor,
         number: &AccountNumber,
         target: AccountStatus,
+    ) -> BankResult<AccountView> {
+        if target == AccountStatus::Open && matches!(actor, Actor::User(_)) && actor.is_staff() {
+            let e = BankError::ApprovalRequired("Unfreezing an account".into());
+            return self.refused(actor, "account.unfreeze", Some(number.as_str()), e);
+        }
+        self.change_status(actor, number, target, None)
+    }
+
+    /// Unfreezes an account with a supervisor's approval.
+    pub fn unfreeze_approved(
+        &mut self,
+        actor: &Actor,
+        number: &AccountNumber,
+        approval: &Approval,
+    ) -> BankResult<AccountView> {
+        if let Err(e) = require(actor.is_staff(), "change an account's status") {
+            return self.refused(actor, "account.unfreeze", Some(number.as_str()), e);
+        }
+        let supervisor =
+            self.verify_approval(actor, "account.unfreeze", number.as_str(), approval)?;
+        self.change_status(actor, number, AccountStatus::Open, Some(supervisor))
+    }
+
+    fn change_status(
+        &mut self,
+        actor: &Actor,
+        number: &AccountNumber,
+        target: AccountStatus,
+        approved_by: Option<String>,
     ) -> BankResult<AccountView> {
         let action = match target {
             AccountStatus::Open => "account.unfreeze",
@@ -214,7 +245,14 @@ impl Bank {
                 });
             }
             accounts::set_status(conn, row.id, target.as_str(), now())?;
-            audit(conn, &audit_name, action, number.as_str(), None)?;
+            audit_approved(
+                conn,
+                &audit_name,
+                action,
+                number.as_str(),
+                None,
+                approved_by.as_deref(),
+            )?;
             let owner = accounts::owner_emails(conn, &[row.id])?
                 .pop()
                 .map(|(_, e)| e);

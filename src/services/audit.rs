@@ -3,7 +3,9 @@
 use super::authz::require;
 use super::views::utc;
 use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankResult};
-use crate::db::{audit_log, invariants, movements};
+use rust_decimal::Decimal;
+
+use crate::db::{audit_log, drawer_sessions, invariants, movements, Connection};
 use crate::domain::format_money;
 
 impl Bank {
@@ -56,6 +58,11 @@ impl Bank {
                         .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
                     "every idempotency key moved money at most once",
                 ),
+                check(
+                    "drawer_sessions_agree",
+                    closed_session_problems(conn)?.into_iter(),
+                    "every closed drawer session's count, expected cash and over/short posting agree",
+                ),
             ];
             Ok(AuditReport {
                 ok: checks.iter().all(|c| c.ok),
@@ -96,4 +103,59 @@ fn check(name: &'static str, problems: impl Iterator<Item = String>, holds: &str
             problems.join("; ")
         },
     }
+}
+
+/// What is wrong with the closed drawer sessions: the expected cash recomputed from the
+/// journal, the counted minus expected difference, and its over/short posting must agree.
+fn closed_session_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
+    let mut problems = Vec::new();
+    for session in drawer_sessions::closed(conn)? {
+        let id = session.id;
+        let (cash_in, cash_out) =
+            movements::session_cash_flows(conn, id, session.drawer_account_id)?;
+        let expected = session.opening_float + cash_in - cash_out;
+        let (Some(recorded), Some(counted), Some(over_short)) =
+            (session.expected, session.counted, session.over_short)
+        else {
+            problems.push(format!("session {id} is closed without its count"));
+            continue;
+        };
+        if recorded != expected {
+            problems.push(format!(
+                "session {id}: expected {} recorded, journal says {}",
+                format_money(recorded),
+                format_money(expected)
+            ));
+        }
+        if counted - recorded != over_short {
+            problems.push(format!(
+                "session {id}: counted minus expected is not its over/short"
+            ));
+        }
+        let posting = match session.over_short_movement_id {
+            Some(movement) => movements::find(conn, movement)?,
+            None => None,
+        };
+        let agrees = match posting {
+            None => over_short.is_zero() && session.over_short_movement_id.is_none(),
+            Some(m) => {
+                let drawer_side = if over_short < Decimal::ZERO {
+                    m.credit_account_id
+                } else {
+                    m.debit_account_id
+                };
+                m.kind == "over_short"
+                    && m.amount == over_short.abs()
+                    && drawer_side == session.drawer_account_id
+                    && m.drawer_session_id == Some(id)
+            }
+        };
+        if !agrees {
+            problems.push(format!(
+                "session {id}: over/short {} does not match its posting",
+                format_money(over_short)
+            ));
+        }
+    }
+    Ok(problems)
 }

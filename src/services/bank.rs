@@ -21,6 +21,8 @@ pub struct BankConfig {
     pub lockout_threshold: i32,
     /// How long a lock-out lasts.
     pub lockout: chrono::Duration,
+    /// Withdrawals and transfers by staff above this need a supervisor's approval.
+    pub approval_limit: rust_decimal::Decimal,
 }
 
 impl Default for BankConfig {
@@ -30,6 +32,7 @@ impl Default for BankConfig {
             max_retries: 12,
             lockout_threshold: 5,
             lockout: chrono::Duration::minutes(15),
+            approval_limit: rust_decimal::Decimal::new(1_000_000, 2),
         }
     }
 }
@@ -47,6 +50,11 @@ impl BankConfig {
                 .ok_or_else(|| {
                     format!("TELLER_BCRYPT_COST must be a number from 4 to 31, not {raw:?}")
                 })?;
+        }
+        if let Ok(raw) = std::env::var("TELLER_APPROVAL_LIMIT") {
+            config.approval_limit = crate::domain::Amount::parse(&raw)
+                .map_err(|e| format!("TELLER_APPROVAL_LIMIT: {e}"))?
+                .value();
         }
         Ok(config)
     }

@@ -77,6 +77,7 @@ impl Bank {
                         actor: &audit_name,
                         approved_by: None,
                         created_at: at,
+                        drawer_session_id: None,
                     });
                 }
                 movements::insert_many(conn, &journal)?;

@@ -47,6 +47,20 @@ pub enum BankError {
     BalanceNotZero { account: String, balance: String },
     #[error("The account is already {0}.")]
     AlreadyInState(&'static str),
+    #[error(
+        "No cash drawer of yours is open ({0}): open it (count the float) before handling cash."
+    )]
+    DrawerClosed(String),
+    #[error("Your cash drawer is already open; close it before opening another.")]
+    DrawerAlreadyOpen,
+    #[error("{0} needs a supervisor's approval: an admin types their email and password.")]
+    ApprovalRequired(String),
+    #[error("The approval was refused: {0}")]
+    ApprovalRefused(&'static str),
+    #[error("Movement {0} was reversed already; a movement is reversed at most once.")]
+    AlreadyReversed(i64),
+    #[error("Movement {id} cannot be reversed: {why}.")]
+    NotReversible { id: i64, why: &'static str },
     #[error("The database stayed busy (lock conflicts); nothing was done. Try again.")]
     Busy,
     #[error("The database is unavailable: {0}")]
@@ -88,6 +102,12 @@ impl BankError {
             Self::Forbidden(_) => "forbidden",
             Self::BalanceNotZero { .. } => "balance_not_zero",
             Self::AlreadyInState(_) => "no_change",
+            Self::DrawerClosed(_) => "drawer_closed",
+            Self::DrawerAlreadyOpen => "drawer_already_open",
+            Self::ApprovalRequired(_) => "approval_required",
+            Self::ApprovalRefused(_) => "approval_refused",
+            Self::AlreadyReversed(_) => "already_reversed",
+            Self::NotReversible { .. } => "not_reversible",
             Self::Busy => "database_busy",
             Self::Unavailable(_) => "database_unavailable",
             Self::Database(_) | Self::Hashing(_) => "internal_error",

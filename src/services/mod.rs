@@ -3,21 +3,26 @@
 
 mod accounts;
 mod actor;
+mod approvals;
 mod audit;
 mod auth;
 mod authz;
 mod bank;
 mod bulk;
 mod demo;
+mod drawer;
 mod error;
 mod history;
 mod money;
+mod reversal;
 mod users;
 mod views;
 
 pub use actor::{Actor, SessionUser};
+pub use approvals::Approval;
 pub use bank::{Bank, BankConfig};
 pub use demo::{DemoLogin, DemoReport};
+pub use drawer::DrawerView;
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};

@@ -3,11 +3,12 @@
 use rust_decimal::Decimal;
 
 use super::accounts::{account_id, account_not_found, is_internal, number_of};
+use super::approvals::Approval;
 use super::authz::{may_use_account, require};
 use super::bank::now;
 use super::views::utc;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
-use crate::db::{accounts, audit_log, movements, Connection, DuplicateKey};
+use crate::db::{accounts, audit_log, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
 
 /// Cash in or out of one customer account at the counter.
@@ -31,14 +32,14 @@ pub struct TransferRequest {
 
 /// What makes two requests under one key "the same request".
 #[derive(Debug, Clone, PartialEq)]
-struct Fingerprint {
-    kind: MovementKind,
+pub(super) struct Fingerprint {
+    pub kind: MovementKind,
     /// The customer account paying, if any (not the teller's drawer: it depends on who asks).
-    debit: Option<i64>,
+    pub debit: Option<i64>,
     /// The customer account receiving, if any.
-    credit: Option<i64>,
-    amount: Decimal,
-    memo: Option<String>,
+    pub credit: Option<i64>,
+    pub amount: Decimal,
+    pub memo: Option<String>,
 }
 
 impl Fingerprint {
@@ -65,11 +66,31 @@ impl Bank {
             amount: request.amount.value(),
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
         };
-        self.cash(actor, request, fingerprint)
+        self.cash(actor, request, fingerprint, None)
     }
 
     /// Cash paid out at the counter: the customer's account pays, the handler's drawer receives.
+    /// Above the approval limit a teller needs `withdraw_approved`.
     pub fn withdraw(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
+        self.withdraw_with(actor, request, None)
+    }
+
+    /// A withdrawal approved by a supervisor (four eyes).
+    pub fn withdraw_approved(
+        &mut self,
+        actor: &Actor,
+        request: &CashRequest,
+        approval: &Approval,
+    ) -> BankResult<MoneyResult> {
+        self.withdraw_with(actor, request, Some(approval))
+    }
+
+    fn withdraw_with(
+        &mut self,
+        actor: &Actor,
+        request: &CashRequest,
+        approval: Option<&Approval>,
+    ) -> BankResult<MoneyResult> {
         let fingerprint = Fingerprint {
             kind: MovementKind::Withdrawal,
             debit: Some(account_id(&request.account)),
@@ -77,7 +98,7 @@ impl Bank {
             amount: request.amount.value(),
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
         };
-        self.cash(actor, request, fingerprint)
+        self.cash(actor, request, fingerprint, approval)
     }
 
     fn cash(
@@ -85,22 +106,46 @@ impl Bank {
         actor: &Actor,
         request: &CashRequest,
         fingerprint: Fingerprint,
+        approval: Option<&Approval>,
     ) -> BankResult<MoneyResult> {
         let action = fingerprint.kind.as_str();
         let subject = request.account.as_str();
         if let Err(e) = require(actor.is_staff(), "handle cash") {
             return self.refused(actor, action, Some(subject), e);
         }
+        let needs_approval = fingerprint.kind == MovementKind::Withdrawal;
+        let approved_by = self.approval(
+            actor,
+            action,
+            subject,
+            request.amount,
+            needs_approval,
+            approval,
+        )?;
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
             let drawer = lock_drawer(conn, actor, &customer.currency)?;
+            let session_id = match actor {
+                // Tellers and admins handle cash only with their drawer open (counted float).
+                Actor::User(user) => Some(
+                    drawer_sessions::lock_open_for(conn, user.id)?
+                        .filter(|s| s.drawer_account_id == drawer.id)
+                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.clone()))?
+                        .id,
+                ),
+                // The CLI operator's drawer is an account without sessions.
+                Actor::Operator { .. } => None,
+            };
             let movement = Posting {
                 kind: fingerprint.kind,
                 key: &request.key,
                 amount: request.amount.value(),
                 memo: fingerprint.memo.as_deref(),
                 actor: &audit_name,
+                approved_by: approved_by.as_deref(),
+                session_id,
+                reverses: None,
             };
             match fingerprint.kind {
                 MovementKind::Withdrawal => movement.post(conn, &customer, &drawer),
@@ -111,11 +156,31 @@ impl Bank {
     }
 
     /// Money from one customer account to another: distinct accounts, same currency, both
-    /// open, enough money, all checked while both rows are locked.
+    /// open, enough money, all checked while both rows are locked. Above the approval limit a
+    /// teller needs `transfer_approved`.
     pub fn transfer(
         &mut self,
         actor: &Actor,
         request: &TransferRequest,
+    ) -> BankResult<MoneyResult> {
+        self.transfer_with(actor, request, None)
+    }
+
+    /// A transfer approved by a supervisor (four eyes).
+    pub fn transfer_approved(
+        &mut self,
+        actor: &Actor,
+        request: &TransferRequest,
+        approval: &Approval,
+    ) -> BankResult<MoneyResult> {
+        self.transfer_with(actor, request, Some(approval))
+    }
+
+    fn transfer_with(
+        &mut self,
+        actor: &Actor,
+        request: &TransferRequest,
+        approval: Option<&Approval>,
     ) -> BankResult<MoneyResult> {
         let fingerprint = Fingerprint {
             kind: MovementKind::Transfer,
@@ -128,6 +193,8 @@ impl Bank {
         if request.from == request.to {
             return self.refused(actor, "transfer", Some(subject), BankError::SameAccount);
         }
+        let approved_by =
+            self.approval(actor, "transfer", subject, request.amount, true, approval)?;
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
             let (from_id, to_id) = (account_id(&request.from), account_id(&request.to));
@@ -159,6 +226,9 @@ impl Bank {
                 amount: request.amount.value(),
                 memo: fingerprint.memo.as_deref(),
                 actor: &audit_name,
+                approved_by: approved_by.as_deref(),
+                session_id: None,
+                reverses: None,
             }
             .post(conn, from, to)
         });
@@ -174,7 +244,7 @@ impl Bank {
 
     /// Turns a failed attempt into its answer: the original result when this key was applied
     /// before with the same request, a conflict when with another, else the refusal itself.
-    fn settle(
+    pub(super) fn settle(
         &mut self,
         actor: &Actor,
         action: &str,
@@ -221,18 +291,24 @@ impl Bank {
 }
 
 /// One movement about to be written.
-struct Posting<'a> {
-    kind: MovementKind,
-    key: &'a IdempotencyKey,
-    amount: Decimal,
-    memo: Option<&'a str>,
-    actor: &'a str,
+pub(super) struct Posting<'a> {
+    pub kind: MovementKind,
+    pub key: &'a IdempotencyKey,
+    pub amount: Decimal,
+    pub memo: Option<&'a str>,
+    pub actor: &'a str,
+    /// The supervisor who approved it (four eyes), if it needed one.
+    pub approved_by: Option<&'a str>,
+    /// The teller's drawer session a cash movement belongs to.
+    pub session_id: Option<i64>,
+    /// The movement this one reverses.
+    pub reverses: Option<i64>,
 }
 
 impl Posting<'_> {
     /// Checks funds, writes both balances, the journal row and the audit line. The rows must
     /// be locked by the caller.
-    fn post(
+    pub(super) fn post(
         &self,
         conn: &mut Connection,
         debit: &accounts::AccountRow,
@@ -240,7 +316,7 @@ impl Posting<'_> {
     ) -> BankResult<MoneyResult> {
         let debit_after = debit.balance - self.amount;
         let credit_after = credit.balance + self.amount;
-        if debit.owner_id.is_some() && debit_after.is_sign_negative() && !debit_after.is_zero() {
+        if debit.owner_id.is_some() && debit_after < Decimal::ZERO {
             return Err(BankError::InsufficientFunds {
                 account: debit.number.clone(),
                 balance: format_money(debit.balance),
@@ -259,10 +335,11 @@ impl Posting<'_> {
             memo: self.memo,
             debit_balance_after: debit_after,
             credit_balance_after: credit_after,
-            reverses_id: None,
+            reverses_id: self.reverses,
             actor: self.actor,
-            approved_by: None,
+            approved_by: self.approved_by,
             created_at: at,
+            drawer_session_id: self.session_id,
         };
         let id = movements::insert(conn, &row)?;
         let detail = format!(
@@ -286,7 +363,7 @@ impl Posting<'_> {
                 }),
                 outcome: "ok",
                 detail: Some(&detail),
-                approved_by: None,
+                approved_by: self.approved_by,
             },
         )?;
         let balances = [(debit, debit_after), (credit, credit_after)]
@@ -319,7 +396,7 @@ fn party(id: i64) -> Party {
 }
 
 /// The result a movement had, rebuilt from the journal (for replays).
-fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyResult {
+pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyResult {
     let balances = [
         (row.debit_account_id, row.debit_balance_after),
         (row.credit_account_id, row.credit_balance_after),
@@ -343,7 +420,7 @@ fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyResult {
     }
 }
 
-fn ensure_open(row: &accounts::AccountRow) -> BankResult<()> {
+pub(super) fn ensure_open(row: &accounts::AccountRow) -> BankResult<()> {
     match AccountStatus::from_db(&row.status) {
         AccountStatus::Open => Ok(()),
         AccountStatus::Frozen => Err(BankError::AccountFrozen(row.number.clone())),

@@ -325,6 +325,18 @@ pub(super) fn audit(
     subject: &str,
     detail: Option<&str>,
 ) -> BankResult<()> {
+    audit_approved(conn, actor, action, subject, detail, None)
+}
+
+/// Appends an audit entry naming the supervisor who approved the action.
+pub(super) fn audit_approved(
+    conn: &mut Connection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: Option<&str>,
+    approved_by: Option<&str>,
+) -> BankResult<()> {
     audit_log::insert(
         conn,
         &audit_log::NewAuditEntry {
@@ -334,7 +346,7 @@ pub(super) fn audit(
             subject: Some(subject),
             outcome: "ok",
             detail,
-            approved_by: None,
+            approved_by,
         },
     )?;
     Ok(())

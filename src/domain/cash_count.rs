@@ -1,0 +1,176 @@
+//! Banknotes and coins counted in a cash drawer, by denomination: how a teller counts the
+//! opening float and the cash at closing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use super::error::{Field, ValidationError};
+
+/// The denominations a drawer holds, in cents, largest first.
+pub const DENOMINATIONS_CENTS: [i64; 12] =
+    [10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 25, 10, 5, 1];
+
+/// The most pieces of one denomination a count may hold.
+const MAX_PIECES: u32 = 1_000_000;
+
+/// How many pieces of each denomination were counted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CashCount(BTreeMap<i64, u32>);
+
+impl CashCount {
+    /// Parses "100x3 20x5 0.25x4" (commas also separate; `×` works for `x`). An empty text is
+    /// an empty drawer.
+    pub fn parse(raw: &str) -> Result<CashCount, ValidationError> {
+        let mut pieces = Vec::new();
+        for token in raw.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
+            let token = token.replace('×', "x");
+            let (denomination, count) = token.split_once(['x', 'X']).ok_or_else(|| {
+                invalid(format!(
+                    "write each denomination as value x count, like 20x5, not {token:?}"
+                ))
+            })?;
+            let cents = denomination_cents(denomination)?;
+            let count: u32 = count
+                .parse()
+                .ok()
+                .filter(|c: &u32| *c <= MAX_PIECES && count.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "the count of {denomination} must be a whole number up to {MAX_PIECES}"
+                    ))
+                })?;
+            pieces.push((cents, count));
+        }
+        Self::from_counts(&pieces)
+    }
+
+    /// Builds a count from (denomination in cents, pieces) pairs.
+    pub fn from_counts(pieces: &[(i64, u32)]) -> Result<CashCount, ValidationError> {
+        let mut counts = BTreeMap::new();
+        for &(cents, count) in pieces {
+            if !DENOMINATIONS_CENTS.contains(&cents) {
+                return Err(invalid(format!(
+                    "{} is not a banknote or coin",
+                    Decimal::new(cents, 2)
+                )));
+            }
+            if count > MAX_PIECES {
+                return Err(invalid(format!(
+                    "at most {MAX_PIECES} pieces of one denomination"
+                )));
+            }
+            if counts.insert(cents, count).is_some() {
+                return Err(invalid(format!(
+                    "{} is counted twice",
+                    Decimal::new(cents, 2)
+                )));
+            }
+        }
+        counts.retain(|_, count| *count > 0);
+        Ok(CashCount(counts))
+    }
+
+    /// Pieces counted of a denomination (in cents).
+    pub fn pieces(&self, cents: i64) -> u32 {
+        self.0.get(&cents).copied().unwrap_or(0)
+    }
+
+    /// The value of everything counted.
+    pub fn total(&self) -> Decimal {
+        let cents: i64 = self
+            .0
+            .iter()
+            .map(|(value, count)| value * i64::from(*count))
+            .sum();
+        Decimal::new(cents, 2)
+    }
+}
+
+impl fmt::Display for CashCount {
+    /// "100x3 20x5 0.25x4", largest first; an empty count is "0".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("0");
+        }
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .rev()
+            .map(|(cents, count)| format!("{}x{count}", denomination_text(*cents)))
+            .collect();
+        f.write_str(&parts.join(" "))
+    }
+}
+
+fn denomination_text(cents: i64) -> String {
+    if cents % 100 == 0 {
+        (cents / 100).to_string()
+    } else {
+        Decimal::new(cents, 2).to_string()
+    }
+}
+
+fn denomination_cents(raw: &str) -> Result<i64, ValidationError> {
+    DENOMINATIONS_CENTS
+        .iter()
+        .copied()
+        .find(|cents| {
+            let value = Decimal::new(*cents, 2);
+            raw.parse::<Decimal>().is_ok_and(|d| d == value) && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+        .ok_or_else(|| invalid(format!("{raw} is not a banknote or coin (100, 50, 20, 10, 5, 2, 1, 0.50, 0.25, 0.10, 0.05, 0.01)")))
+}
+
+fn invalid(rule: String) -> ValidationError {
+    ValidationError::new(Field::CashCount, rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn counts_add_up_exactly() {
+        let count = CashCount::parse("100x3, 20x5 0.25x4 0.01x3").expect("count");
+        assert_eq!(count.total(), Decimal::new(40_103, 2));
+        assert_eq!(count.to_string(), "100x3 20x5 0.25x4 0.01x3");
+        assert_eq!(CashCount::parse("").expect("empty").total(), Decimal::ZERO);
+        assert_eq!(CashCount::parse("50x0").expect("zero").to_string(), "0");
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        for raw in [
+            "3x100",
+            "100",
+            "100x-1",
+            "100x1.5",
+            "7x2",
+            "100x1 100x2",
+            "1e2x1",
+            "100x9999999",
+        ] {
+            let err = CashCount::parse(raw).expect_err(raw);
+            assert_eq!(err.field, Field::CashCount, "{raw}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn display_parses_back(counts in proptest::collection::vec(0u32..500, 12)) {
+            let pieces: Vec<(i64, u32)> = DENOMINATIONS_CENTS.iter().copied().zip(counts).collect();
+            let count = CashCount::from_counts(&pieces).expect("valid");
+            let again = CashCount::parse(&count.to_string()).expect("parses back");
+            prop_assert_eq!(again.total(), count.total());
+            prop_assert_eq!(again, count);
+        }
+
+        #[test]
+        fn any_text_is_answered(raw in "\\PC*") {
+            let _ = CashCount::parse(&raw);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Reversals: a movement made today is undone by the opposite movement, which references it,
+//! with a reason and a supervisor's approval. The original stays; each is reversed once.
+
+use super::accounts::{account_not_found, is_internal, number_of};
+use super::approvals::Approval;
+use super::bank::now;
+use super::money::{ensure_open, lock_drawer, Posting};
+use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
+use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::domain::{IdempotencyKey, Reason};
+
+impl Bank {
+    /// Reverses movement `reference` (a deposit, withdrawal or transfer made today, UTC).
+    /// Cash goes back through the reversing teller's own open drawer. Staff only; tellers and
+    /// admins need a supervisor's approval, the CLI operator is trusted.
+    pub fn reverse(
+        &mut self,
+        actor: &Actor,
+        reference: i64,
+        reason: &Reason,
+        approval: Option<&Approval>,
+    ) -> BankResult<MoneyResult> {
+        let subject = format!("movement {reference}");
+        if let Err(e) = super::authz::require(actor.is_staff(), "reverse movements") {
+            return self.refused(actor, "reversal", Some(&subject), e);
+        }
+        let approved_by = match (approval, actor) {
+            (Some(approval), _) => {
+                Some(self.verify_approval(actor, "reversal", &subject, approval)?)
+            }
+            (None, Actor::User(_)) => {
+                let e = BankError::ApprovalRequired("A reversal".into());
+                return self.refused(actor, "reversal", Some(&subject), e);
+            }
+            (None, Actor::Operator { .. }) => None,
+        };
+        let audit_name = actor.audit_name();
+        let key = IdempotencyKey::generate();
+        let result = self.in_transaction(|conn| {
+            let original = movements::find(conn, reference)?
+                .ok_or_else(|| BankError::NotFound(format!("Movement {reference}")))?;
+            let kind = MovementKind::from_db(&original.kind);
+            if !matches!(
+                kind,
+                MovementKind::Deposit | MovementKind::Withdrawal | MovementKind::Transfer
+            ) {
+                return Err(BankError::NotReversible {
+                    id: reference,
+                    why: "only deposits, withdrawals and transfers are reversed",
+                });
+            }
+            if original.created_at.date() != now().date() {
+                return Err(BankError::NotReversible {
+                    id: reference,
+                    why: "only movements made today (UTC) can be reversed",
+                });
+            }
+            // The opposite movement: who received pays back, who paid receives.
+            let (payer, payee) = (original.credit_account_id, original.debit_account_id);
+            let customers = lock_customers(conn, &[payer, payee])?;
+            let currency = original.currency.clone();
+            let drawer = if is_internal(payer) || is_internal(payee) {
+                Some(lock_drawer(conn, actor, &currency)?)
+            } else {
+                None
+            };
+            let session_id = match (&drawer, actor) {
+                (Some(drawer), Actor::User(user)) => Some(
+                    drawer_sessions::lock_open_for(conn, user.id)?
+                        .filter(|s| s.drawer_account_id == drawer.id)
+                        .ok_or_else(|| BankError::DrawerClosed(currency.clone()))?
+                        .id,
+                ),
+                _ => None,
+            };
+            let side = |id: i64| -> BankResult<&accounts::AccountRow> {
+                if is_internal(id) {
+                    drawer.as_ref().ok_or(BankError::Busy)
+                } else {
+                    customers
+                        .iter()
+                        .find(|row| row.id == id)
+                        .ok_or_else(|| BankError::NotFound(format!("Account {}", number_of(id))))
+                }
+            };
+            let (debit, credit) = (side(payer)?, side(payee)?);
+            Posting {
+                kind: MovementKind::Reversal,
+                key: &key,
+                amount: original.amount,
+                memo: Some(reason.as_str()),
+                actor: &audit_name,
+                approved_by: approved_by.as_deref(),
+                session_id,
+                reverses: Some(original.id),
+            }
+            .post(conn, debit, credit)
+        });
+        let result = match result {
+            Err(BankError::Duplicate(Some(DuplicateKey::MovementReverses))) => {
+                Err(BankError::AlreadyReversed(reference))
+            }
+            other => other,
+        };
+        self.audited(actor, "reversal", &subject, result)
+    }
+}
+
+/// Locks the customer accounts among `ids` (ascending id), each of which must be open.
+fn lock_customers(conn: &mut Connection, ids: &[i64]) -> BankResult<Vec<accounts::AccountRow>> {
+    let wanted: Vec<i64> = ids.iter().copied().filter(|id| !is_internal(*id)).collect();
+    let rows = accounts::lock(conn, &wanted)?;
+    for id in &wanted {
+        let row = rows.iter().find(|row| row.id == *id).ok_or_else(|| {
+            crate::domain::AccountNumber::parse(&number_of(*id))
+                .map(|n| account_not_found(&n))
+                .unwrap_or_else(|_| BankError::NotFound(format!("Account #{id}")))
+        })?;
+        ensure_open(row)?;
+    }
+    Ok(rows)
+}

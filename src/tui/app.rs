@@ -221,6 +221,15 @@ pub struct Screens {
 }
 
 impl Screens {
+    /// Every route with a screen, for broadcasts.
+    pub const ROUTES: [Route; 5] = [
+        Route::Login,
+        Route::Accounts,
+        Route::Transfer,
+        Route::History,
+        Route::Profile,
+    ];
+
     pub fn get(&self, route: Route) -> &dyn Screen {
         match route {
             Route::Login => &self.login,
@@ -241,20 +250,8 @@ impl Screens {
         }
     }
 
-    fn all_mut(&mut self) -> [&mut dyn Screen; 5] {
-        [
-            &mut self.login,
-            &mut self.accounts,
-            &mut self.transfer,
-            &mut self.history,
-            &mut self.profile,
-        ]
-    }
-
     fn any_dirty(&self) -> bool {
-        [Route::Login, Route::Accounts, Route::Transfer, Route::History, Route::Profile]
-            .into_iter()
-            .any(|r| self.get(r).is_dirty())
+        Self::ROUTES.into_iter().any(|r| self.get(r).is_dirty())
     }
 }
 
@@ -373,6 +370,11 @@ impl App {
             spinner: SPINNER[self.spinner % SPINNER.len()],
             busy: self.busy(),
         }
+    }
+
+    /// True while the focused widget takes plain letters as text.
+    pub fn typing(&self) -> bool {
+        self.lock.is_some() || (self.overlay.is_none() && self.screens.get(self.route).typing())
     }
 
     /// The bindings in force now: the modal's, or the screen's plus navigation and global.
@@ -536,6 +538,9 @@ impl App {
         if self.session.is_none() && route != Route::Login {
             return;
         }
+        if route != self.route {
+            self.notice = None;
+        }
         self.route = route;
         let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
         screens.get_mut(route).on_enter(&mut ctx);
@@ -613,9 +618,9 @@ impl App {
                 if let Some(number) = selected {
                     self.data.select(&number);
                 }
-                let (mut ctx, screens, _) = self.ctx(Target::Accounts);
-                for screen in screens.all_mut() {
-                    screen.on_accounts(&mut ctx);
+                for route in Screens::ROUTES {
+                    let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+                    screens.get_mut(route).on_accounts(&mut ctx);
                 }
             }
             Err(error) => self.notice = Some(Notice::Error(describe(&error))),

@@ -103,7 +103,7 @@ impl FakeBank {
         for i in 0..120i64 {
             let id = 5_000 - i;
             let (kind, amount, party) = match i % 4 {
-                0 => (MovementKind::Deposit, money("250.00"), Party::Cash),
+                0 => (MovementKind::Deposit, money("25.00"), Party::Cash),
                 1 => (MovementKind::Transfer, money("-75.50"), Party::Account(other.clone())),
                 2 => (MovementKind::Transfer, money("40.25"), Party::Account(number(100_000_456))),
                 _ => (MovementKind::Withdrawal, money("-60.00"), Party::Cash),
@@ -133,7 +133,7 @@ impl FakeBank {
             age: 34,
             country: "USA".into(),
             city: Some("San Juan".into()),
-            phones: vec!["+1 787 555 0100".into(), "+1 787 555 0199".into()],
+            phones: vec!["+17875550100".into(), "+17875550199".into()],
             role: Role::Customer,
             locked_until: None,
             created_at: created,

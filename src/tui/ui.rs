@@ -58,23 +58,24 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let who = match (&app.session, app.lock.is_some()) {
         (Some(_), true) => s::HEADER_LOCKED.to_string(),
         (Some(session), false) => format!(
-            "{} <{}> · {}",
+            "{} · {}",
             session.display_name(),
-            session.email(),
             session.user.role.as_str()
         ),
         (None, _) => s::HEADER_NOBODY.to_string(),
     };
     let left = format!(" {} · {who}", s::APP_NAME);
     let right = format!("{}{} ", s::HEADER_DATABASE, app.config.database_label);
-    let width = usize::from(area.width);
-    let gap = width.saturating_sub(left.chars().count() + right.chars().count());
-    let text = if gap == 0 {
-        format!("{left} ")
-    } else {
-        format!("{left}{}{right}", " ".repeat(gap))
-    };
-    frame.render_widget(Paragraph::new(text).style(theme.header), area);
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Length(u16::try_from(left.chars().count()).unwrap_or(u16::MAX)),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(left).style(theme.header), left_area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right).right_aligned()).style(theme.header),
+        right_area,
+    );
 }
 
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
@@ -134,8 +135,9 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let mut spans = vec![Span::raw(" ")];
     let mut shown: Vec<&str> = Vec::new();
+    let typing = app.typing();
     for group in app.active_bindings() {
-        for binding in group.iter() {
+        for binding in group.iter().filter(|b| b.typing || !typing) {
             let Some(word) = binding.footer else { continue };
             if shown.contains(&word) {
                 continue;

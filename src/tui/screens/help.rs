@@ -24,39 +24,33 @@ impl HelpOverlay {
         theme: &Theme,
     ) {
         // One line per action: keys that do the same thing share it ("F1/?").
-        let mut entries: Vec<Vec<(String, &str)>> = Vec::new();
-        let mut all: Vec<&str> = Vec::new();
-        for group in groups {
-            let mut section: Vec<(String, &str)> = Vec::new();
+        let mut entries: Vec<(usize, String, &str)> = Vec::new();
+        for (section, group) in groups.iter().enumerate() {
             for binding in group.iter() {
                 let keys = binding.keys_label();
-                if let Some(entry) = section.iter_mut().find(|(_, h)| *h == binding.help) {
-                    entry.0 = format!("{}/{keys}", entry.0);
-                } else if !all.contains(&binding.help) {
-                    all.push(binding.help);
-                    section.push((keys, binding.help));
+                if let Some(entry) = entries.iter_mut().find(|(_, _, h)| *h == binding.help) {
+                    entry.1 = format!("{}/{keys}", entry.1);
+                } else {
+                    entries.push((section, keys, binding.help));
                 }
-            }
-            if !section.is_empty() {
-                entries.push(section);
             }
         }
         let mut lines: Vec<Line> = Vec::new();
-        for (i, section) in entries.into_iter().enumerate() {
-            if i > 0 {
+        let mut last_section = None;
+        for (section, keys, help) in entries {
+            if last_section.is_some_and(|last| last != section) {
                 lines.push(Line::default());
             }
-            for (keys, help) in section {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys:<24}"), theme.key),
-                    Span::raw(help),
-                ]));
-            }
+            last_section = Some(section);
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {keys:<18}"), theme.key),
+                Span::raw(help),
+            ]));
         }
         lines.push(Line::default());
         lines.push(Line::styled(s::HELP_CLOSE_HINT, theme.hint));
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
-        let popup = area.centered(Constraint::Length(area.width.min(72)), Constraint::Length(height));
+        let popup = area.centered(Constraint::Length(area.width.min(76)), Constraint::Length(height));
         frame.render_widget(Clear, popup);
         let block = panel(format!("{}{title}", s::HELP_TITLE), theme).border_style(theme.border_focused);
         let inner = block.inner(popup).inner(Margin::new(0, 0));

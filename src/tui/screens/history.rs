@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use super::home::history_widths;
@@ -42,6 +42,8 @@ pub struct HistoryScreen {
     pub more: bool,
     pub error: Option<String>,
     pub export: ExportState,
+    /// Shown at least once (before that, nothing is loaded).
+    visited: bool,
     loading: Option<RequestId>,
     exporting: Option<RequestId>,
 }
@@ -55,6 +57,7 @@ impl Default for HistoryScreen {
             more: false,
             error: None,
             export: ExportState::Idle,
+            visited: false,
             loading: None,
             exporting: None,
         }
@@ -147,6 +150,7 @@ impl Screen for HistoryScreen {
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
+        self.visited = true;
         let selected = ctx.data.selected_account().map(|a| a.number.clone());
         if selected != self.account || (self.entries.is_empty() && self.loading.is_none()) {
             self.export = ExportState::Idle;
@@ -155,7 +159,7 @@ impl Screen for HistoryScreen {
     }
 
     fn on_accounts(&mut self, ctx: &mut Ctx) {
-        if self.account.is_none() {
+        if self.visited && self.account.is_none() {
             self.reload(ctx);
         }
     }
@@ -229,7 +233,7 @@ impl Screen for HistoryScreen {
         let [table_area, detail_area, export_area] = Layout::vertical([
             Constraint::Min(5),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(2),
         ])
         .areas(area);
         let title = match self.account.as_deref().and_then(|n| view.data.find(n)) {
@@ -328,6 +332,6 @@ impl Screen for HistoryScreen {
                 Span::styled(format!("{}{error}", s::EXPORT_FAILED), theme.error),
             ]),
         };
-        frame.render_widget(Paragraph::new(export), export_area);
+        frame.render_widget(Paragraph::new(export).wrap(Wrap { trim: false }), export_area);
     }
 }

@@ -616,7 +616,7 @@ impl ProfileScreen {
         };
         let row = |label: &'static str, value: String| {
             Line::from(vec![
-                Span::styled(format!("{label:<14}"), theme.label),
+                Span::styled(format!("{label:<16}"), theme.label),
                 Span::raw(value),
             ])
         };

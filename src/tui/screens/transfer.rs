@@ -520,7 +520,7 @@ impl TransferScreen {
 
     fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, pending: &Pending) {
         let theme = view.theme;
-        let dialog = area.centered(Constraint::Length(66), Constraint::Length(14));
+        let dialog = area.centered(Constraint::Length(66), Constraint::Length(12));
         frame.render_widget(Clear, dialog);
         let block = panel(s::CONFIRM_TITLE, theme).border_style(theme.border_focused);
         let inner = block.inner(dialog).inner(Margin::new(1, 0));
@@ -528,7 +528,7 @@ impl TransferScreen {
         let request = &pending.request;
         let amount = request.amount.value();
         let after = pending.balance_before - amount;
-        let label = |text: &'static str| Span::styled(format!("{text:<14}"), theme.label);
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let recipient = pending
             .recipient
             .as_deref()
@@ -611,7 +611,7 @@ impl TransferScreen {
         let block = panel(s::TRANSFER_PANEL, theme);
         let inner = block.inner(area).inner(Margin::new(1, 1));
         frame.render_widget(block, area);
-        let label = |text: &'static str| Span::styled(format!("{text:<14}"), theme.label);
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let from = pending.request.from.as_str();
         let new_balance = result
             .balances

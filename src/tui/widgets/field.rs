@@ -179,20 +179,25 @@ impl Field {
         );
 
         if area.height > 1 {
+            let (text, style) = match (&self.error, &self.hint) {
+                (Some(error), _) => (format!("{}{error}", theme::ERROR_MARKER), theme.error),
+                (None, Some(hint)) => (hint.clone(), theme.hint),
+                (None, None) => (String::new(), theme.base),
+            };
+            // Under the input box; from under the label when it would not fit there.
+            let width = u16::try_from(unicode_width(&text)).unwrap_or(u16::MAX);
+            let x = if width <= area.width - LABEL_WIDTH - 1 {
+                box_area.x
+            } else {
+                area.x + 2
+            };
             let below = Rect {
-                x: box_area.x,
+                x,
                 y: area.y + 1,
-                width: area.width - LABEL_WIDTH - 1,
+                width: area.x + area.width - x,
                 height: 1,
             };
-            if let Some(error) = &self.error {
-                frame.render_widget(
-                    Span::styled(format!("{}{error}", theme::ERROR_MARKER), theme.error),
-                    below,
-                );
-            } else if let Some(hint) = &self.hint {
-                frame.render_widget(Span::styled(hint.as_str(), theme.hint), below);
-            }
+            frame.render_widget(Span::styled(text, style), below);
         }
 
         focused.then(|| {
@@ -201,6 +206,10 @@ impl Field {
             Position::new(x, row.y)
         })
     }
+}
+
+fn unicode_width(text: &str) -> usize {
+    Span::raw(text).width()
 }
 
 #[cfg(test)]

@@ -125,7 +125,9 @@ impl Live {
 
     /// Logs in and waits for the home screen with its movements.
     fn login_home(&mut self, address: &str) -> &mut Self {
-        self.login(address, PASSWORD).wait_for("My accounts").settle()
+        self.login(address, PASSWORD)
+            .wait_for("My accounts")
+            .settle()
     }
 
     /// Opens the transfer form and fills it in (waiting for the recipient's name).
@@ -198,8 +200,7 @@ fn wrong_password_keeps_you_at_the_login() {
     assert_eq!(live.app.route(), Route::Login);
     assert!(live.app.session().is_none());
     // An unknown email gets exactly the same answer.
-    live.press(KeyCode::BackTab)
-        .press(KeyCode::End);
+    live.press(KeyCode::BackTab).press(KeyCode::End);
     for _ in 0.."alice@example.com".len() {
         live.press(KeyCode::Backspace);
     }
@@ -237,14 +238,22 @@ fn idle_lock_hides_everything_and_unlocks_with_the_password() {
     customer_with_account(&mut bank, "alice@example.com", "1234.56");
     let mut live = Live::new(&db.url);
     live.login_home("alice@example.com");
-    live.press(KeyCode::F(3)).press(KeyCode::Tab).type_text("12.34");
+    live.press(KeyCode::F(3))
+        .press(KeyCode::Tab)
+        .type_text("12.34");
 
     live.clock.advance(Duration::from_secs(301));
     live.act(Action::Tick);
     assert!(live.app.is_locked());
     let locked = live.screen();
-    assert!(!locked.contains("1,234.56") && !locked.contains("12.34"), "{locked}");
-    assert!(locked.contains("Type the password of alice@example.com"), "{locked}");
+    assert!(
+        !locked.contains("1,234.56") && !locked.contains("12.34"),
+        "{locked}"
+    );
+    assert!(
+        locked.contains("Type the password of alice@example.com"),
+        "{locked}"
+    );
 
     live.type_text("wrong-password-here")
         .press(KeyCode::Enter)
@@ -271,7 +280,10 @@ fn a_resubmission_after_a_lost_answer_moves_money_once() {
         .wait_for("Confirm the transfer");
 
     // Confirm, but the answer is lost on the way back: the bank did it, the app never hears.
-    live.app.update(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    live.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
     let requests: Vec<Request> = live.app.take_requests();
     assert_eq!(requests.len(), 1);
     let lost = requests.into_iter().next().expect("request");
@@ -339,7 +351,11 @@ impl Relay {
                 pipe(&server, &client);
             }
         });
-        Self { port, down, streams }
+        Self {
+            port,
+            down,
+            streams,
+        }
     }
 
     fn go_down(&self) {
@@ -401,7 +417,10 @@ fn the_database_goes_away_and_the_app_recovers_by_itself() {
         .wait_for("database unavailable, reconnecting")
         .settle();
     let screen = live.screen();
-    assert!(screen.contains("The connection to the database was lost"), "{screen}");
+    assert!(
+        screen.contains("The connection to the database was lost"),
+        "{screen}"
+    );
     assert_eq!(balance(&mut bank, &from), money("500.00"));
     // What was typed is kept.
     assert_eq!(live.app.screens().transfer.memo.value(), "while it wobbles");

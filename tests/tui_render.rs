@@ -54,9 +54,14 @@ fn login_empty() {
 #[test]
 fn login_field_errors() {
     let mut d = Driver::new();
-    d.type_text("di.julis@").press(KeyCode::Tab).press(KeyCode::Enter);
+    d.type_text("di.julis@")
+        .press(KeyCode::Tab)
+        .press(KeyCode::Enter);
     assert_snapshot!(d.screen());
-    assert!(d.app.queued_requests().is_empty(), "nothing is sent with a bad email");
+    assert!(
+        d.app.queued_requests().is_empty(),
+        "nothing is sent with a bad email"
+    );
 }
 
 #[test]
@@ -267,7 +272,11 @@ fn history_pages_as_the_selection_moves() {
     }
     let history = &d.app.screens().history;
     assert_eq!(history.selected, 50);
-    assert_eq!(history.entries.len(), 100, "the second page came in, not the whole history");
+    assert_eq!(
+        history.entries.len(),
+        100,
+        "the second page came in, not the whole history"
+    );
     d.press(KeyCode::End).settle().press(KeyCode::End).settle();
     let history = &d.app.screens().history;
     assert_eq!(history.entries.len(), 120);
@@ -278,7 +287,10 @@ fn history_pages_as_the_selection_moves() {
 #[test]
 fn history_export_shows_the_path() {
     let mut d = logged_in();
-    d.press(KeyCode::F(4)).settle().press(KeyCode::Char('e')).settle();
+    d.press(KeyCode::F(4))
+        .settle()
+        .press(KeyCode::Char('e'))
+        .settle();
     assert_snapshot!(d.screen());
 }
 
@@ -299,11 +311,20 @@ fn profile_edit_with_phone_changes() {
     for _ in 0..6 {
         d.press(KeyCode::Tab);
     }
-    d.press(KeyCode::Down).press(KeyCode::Delete).press(KeyCode::Tab);
+    d.press(KeyCode::Down)
+        .press(KeyCode::Delete)
+        .press(KeyCode::Tab);
     d.type_text("+1 787 555 0123").press(KeyCode::Enter);
     assert_snapshot!(d.screen());
     d.press(KeyCode::Enter).settle();
-    let phones = &d.app.screens().profile.profile.as_ref().expect("profile").phones;
+    let phones = &d
+        .app
+        .screens()
+        .profile
+        .profile
+        .as_ref()
+        .expect("profile")
+        .phones;
     assert_eq!(phones.len(), 2);
     assert!(phones.iter().any(|p| p.contains("0123")));
     assert!(d.screen().contains("Profile saved."));
@@ -363,7 +384,10 @@ fn help_overlay_on_the_transfer_form() {
 #[test]
 fn question_mark_is_typed_in_a_text_field() {
     let mut d = logged_in();
-    d.press(KeyCode::F(3)).press(KeyCode::Tab).press(KeyCode::Tab).type_text("q?");
+    d.press(KeyCode::F(3))
+        .press(KeyCode::Tab)
+        .press(KeyCode::Tab)
+        .type_text("q?");
     assert!(d.app.overlay().is_none());
     assert!(!d.app.should_quit());
     assert_eq!(d.app.screens().transfer.memo.value(), "q?");
@@ -372,7 +396,9 @@ fn question_mark_is_typed_in_a_text_field() {
 #[test]
 fn idle_lock_hides_everything_and_keeps_the_form() {
     let mut d = logged_in();
-    d.press(KeyCode::F(3)).press(KeyCode::Tab).type_text("99.99");
+    d.press(KeyCode::F(3))
+        .press(KeyCode::Tab)
+        .type_text("99.99");
     d.wait(std::time::Duration::from_secs(299));
     assert!(!d.app.is_locked());
     d.wait(std::time::Duration::from_secs(2));
@@ -427,7 +453,10 @@ fn database_down_and_back_in_the_status_line() {
     let screen = d.screen();
     assert!(screen.contains("The database is back."), "{screen}");
     assert!(!d.app.database_down());
-    assert!(!d.app.queued_requests().is_empty(), "it reloads the accounts by itself");
+    assert!(
+        !d.app.queued_requests().is_empty(),
+        "it reloads the accounts by itself"
+    );
 }
 
 // ---------------------------------------------------------------- styles on the buffer
@@ -438,7 +467,10 @@ fn focus_is_marked_and_styled() {
     let (x, y) = find(&mut d, "▶ Email");
     let buffer = d.draw().clone();
     assert_eq!(buffer[(x, y)].symbol(), "▶");
-    assert!(buffer[(x + 2, y)].modifier.contains(Modifier::BOLD), "focused label is bold");
+    assert!(
+        buffer[(x + 2, y)].modifier.contains(Modifier::BOLD),
+        "focused label is bold"
+    );
     // The input box of the focused field: focused style (colour and underline).
     let (bx, by) = find(&mut d, "[");
     assert_eq!(by, y);
@@ -481,7 +513,11 @@ fn errors_are_marked_and_coloured() {
     let cell = &buffer[(x, y)];
     assert_eq!(cell.fg, Color::Red);
     assert!(cell.modifier.contains(Modifier::BOLD));
-    assert_eq!(y, find(&mut d, "▶ Email").1 + 1, "the error is right under its field");
+    assert_eq!(
+        y,
+        find(&mut d, "▶ Email").1 + 1,
+        "the error is right under its field"
+    );
 }
 
 #[test]

@@ -429,7 +429,11 @@ impl App {
         };
         if self.session.is_some()
             && self.lock.is_none()
-            && self.clock.now().saturating_duration_since(self.last_activity) >= timeout
+            && self
+                .clock
+                .now()
+                .saturating_duration_since(self.last_activity)
+                >= timeout
         {
             self.lock_now();
         }
@@ -479,7 +483,7 @@ impl App {
         let flow = match cmd {
             Some(Cmd::Quit) => Flow::Quit,
             Some(Cmd::Help) => {
-                self.overlay = Some(Overlay::Help(HelpOverlay::default()));
+                self.overlay = Some(Overlay::Help(HelpOverlay));
                 Flow::Stay
             }
             Some(Cmd::GoAccounts) => Flow::Go(Route::Accounts),
@@ -629,7 +633,9 @@ impl App {
 
     /// How long the app has seen no key (tests use it with a manual clock).
     pub fn idle_for(&self) -> Duration {
-        self.clock.now().saturating_duration_since(self.last_activity)
+        self.clock
+            .now()
+            .saturating_duration_since(self.last_activity)
     }
 }
 

@@ -190,3 +190,20 @@ pub fn step(app: &mut App, action: Action, worker: &WorkerHandle) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_label_hides_the_password() {
+        assert_eq!(
+            database_label("mysql://root:secret@127.0.0.1:3307/teller?ssl_mode=disabled"),
+            "teller on 127.0.0.1:3307"
+        );
+        assert_eq!(
+            database_label("mysql://root@db.local/bank"),
+            "bank on db.local"
+        );
+    }
+}

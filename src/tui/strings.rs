@@ -123,8 +123,7 @@ pub const LOGIN_PANEL: &str = "Log in to teller";
 pub const LOGIN_INTRO: &str = "Type your email and password, then press Enter.";
 pub const LOGIN_CHECKING: &str = "Checking…";
 pub const LOGIN_FAILED: &str = "Email or password is incorrect.";
-pub const LOGIN_LOCKED_OUT: &str =
-    "Too many failed logins: this user is locked. Try again after ";
+pub const LOGIN_LOCKED_OUT: &str = "Too many failed logins: this user is locked. Try again after ";
 pub const ENTER_PASSWORD: &str = "enter your password";
 pub const LOCK_PANEL: &str = "Locked";
 pub const LOCK_HEADLINE: &str = "The screen was locked after a while without activity.";
@@ -246,4 +245,5 @@ pub const TOO_SMALL_HINT: &str = "Make the window larger.";
 
 // ---- start-up (printed before the screen is taken over) ----
 pub const NO_TERMINAL: &str = "the full-screen app needs a terminal: standard input and output must be a TTY. Run it in a terminal, or use a command (see teller --help).";
-pub const BAD_IDLE_SECONDS: &str = "TELLER_IDLE_SECONDS must be a whole number of seconds (0 turns the idle lock off), not ";
+pub const BAD_IDLE_SECONDS: &str =
+    "TELLER_IDLE_SECONDS must be a whole number of seconds (0 turns the idle lock off), not ";

@@ -104,8 +104,16 @@ impl FakeBank {
             let id = 5_000 - i;
             let (kind, amount, party) = match i % 4 {
                 0 => (MovementKind::Deposit, money("25.00"), Party::Cash),
-                1 => (MovementKind::Transfer, money("-75.50"), Party::Account(other.clone())),
-                2 => (MovementKind::Transfer, money("40.25"), Party::Account(number(100_000_456))),
+                1 => (
+                    MovementKind::Transfer,
+                    money("-75.50"),
+                    Party::Account(other.clone()),
+                ),
+                2 => (
+                    MovementKind::Transfer,
+                    money("40.25"),
+                    Party::Account(number(100_000_456)),
+                ),
                 _ => (MovementKind::Withdrawal, money("-60.00"), Party::Cash),
             };
             entries.push(HistoryEntry {
@@ -175,7 +183,11 @@ impl FakeBank {
                 limit,
                 ..
             } => {
-                let all = self.history.get(account.as_str()).cloned().unwrap_or_default();
+                let all = self
+                    .history
+                    .get(account.as_str())
+                    .cloned()
+                    .unwrap_or_default();
                 let page = all
                     .into_iter()
                     .filter(|e| before.is_none_or(|b| e.id < b))
@@ -213,14 +225,14 @@ impl FakeBank {
                 }
                 ReplyBody::Profile(Ok(self.profile.clone()))
             }
-            Job::ChangePassword { current, new, .. } => ReplyBody::PasswordChanged(
-                if current.expose() == self.password {
+            Job::ChangePassword { current, new, .. } => {
+                ReplyBody::PasswordChanged(if current.expose() == self.password {
                     self.password = new.expose().to_string();
                     Ok(())
                 } else {
                     Err(BankError::InvalidCredentials)
-                },
-            ),
+                })
+            }
             Job::ExportHistory { account, path, .. } => ReplyBody::Exported(Ok(Exported {
                 path,
                 movements: self.history.get(account.as_str()).map_or(0, Vec::len),
@@ -297,8 +309,8 @@ impl Driver {
     pub fn with_size(width: u16, height: u16) -> Self {
         let clock = ManualClock::new(fixed_wall());
         let app = App::new(config(), Arc::new(clock.clone()));
-        let terminal = Terminal::new(TestBackend::new(width, height))
-            .unwrap_or_else(|e| match e {});
+        let terminal =
+            Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
         Self {
             app,
             terminal,

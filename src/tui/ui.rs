@@ -108,14 +108,19 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let db = if app.db_down {
-        Span::styled(format!("{}{}", theme::ERROR_MARKER, s::DB_DOWN), theme.error)
+        Span::styled(
+            format!("{}{}", theme::ERROR_MARKER, s::DB_DOWN),
+            theme.error,
+        )
     } else if app.busy() {
         Span::styled(format!("{} {}", app.view().spinner, s::WORKING), theme.hint)
     } else {
         Span::raw("")
     };
     let notice = match &app.notice {
-        Some(Notice::Info(text)) => Span::styled(format!("{}{text}", theme::INFO_MARKER), theme.base),
+        Some(Notice::Info(text)) => {
+            Span::styled(format!("{}{text}", theme::INFO_MARKER), theme.base)
+        }
         Some(Notice::Success(text)) => {
             Span::styled(format!("{}{text}", theme::OK_MARKER), theme.success)
         }
@@ -124,7 +129,9 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => Span::raw(""),
     };
-    let db_width = u16::try_from(db.width() + 1).unwrap_or(area.width).min(area.width);
+    let db_width = u16::try_from(db.width() + 1)
+        .unwrap_or(area.width)
+        .min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(db_width)]).areas(area);
     frame.render_widget(Line::from(vec![Span::raw(" "), notice]), left);
@@ -147,5 +154,8 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw(format!(" {word}  ")));
         }
     }
-    frame.render_widget(Line::from(spans).style(theme.dim.remove_modifier(ratatui::style::Modifier::DIM)), area);
+    frame.render_widget(
+        Line::from(spans).style(theme.dim.remove_modifier(ratatui::style::Modifier::DIM)),
+        area,
+    );
 }

@@ -25,10 +25,19 @@ pub type RequestId = u64;
 #[derive(Debug, Clone)]
 pub enum Job {
     /// Log in.
-    Login { email: Email, password: Secret },
+    Login {
+        email: Email,
+        password: Secret,
+    },
     /// Check the password again to lift the idle lock.
-    Reauthenticate { email: Email, password: Secret },
-    Accounts { actor: Actor, owner: Email },
+    Reauthenticate {
+        email: Email,
+        password: Secret,
+    },
+    Accounts {
+        actor: Actor,
+        owner: Email,
+    },
     History {
         actor: Actor,
         account: AccountNumber,
@@ -36,12 +45,17 @@ pub enum Job {
         limit: u32,
     },
     /// Who owns an account, as "D. Julis".
-    Recipient { number: AccountNumber },
+    Recipient {
+        number: AccountNumber,
+    },
     Transfer {
         actor: Actor,
         request: TransferRequest,
     },
-    Profile { actor: Actor, email: Email },
+    Profile {
+        actor: Actor,
+        email: Email,
+    },
     UpdateProfile {
         actor: Actor,
         email: Email,
@@ -264,9 +278,7 @@ impl Worker {
     }
 
     fn send(&self, message: WorkerMessage) -> Result<(), ()> {
-        self.actions
-            .send(Action::Worker(message))
-            .map_err(|_| ())
+        self.actions.send(Action::Worker(message)).map_err(|_| ())
     }
 
     /// The bank, connecting first if needed.
@@ -283,9 +295,9 @@ impl Worker {
                 }
             }
         }
-        self.bank.as_mut().ok_or_else(|| {
-            BankError::Unavailable("no connection".into())
-        })
+        self.bank
+            .as_mut()
+            .ok_or_else(|| BankError::Unavailable("no connection".into()))
     }
 
     fn try_reconnect(&mut self) {

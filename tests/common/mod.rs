@@ -63,14 +63,22 @@ impl Drop for TestDb {
 }
 
 pub fn test_config() -> BankConfig {
-    BankConfig { bcrypt_cost: 4, ..BankConfig::default() }
+    BankConfig {
+        bcrypt_cost: 4,
+        ..BankConfig::default()
+    }
 }
 
 /// Drops test databases whose process is gone (names carry the creating pid).
 fn drop_leftovers(admin: &mut db::Connection) {
-    let Ok(names) = db::databases_with_prefix(admin, PREFIX) else { return };
+    let Ok(names) = db::databases_with_prefix(admin, PREFIX) else {
+        return;
+    };
     for name in names {
-        let pid = name[PREFIX.len()..].split('_').next().and_then(|p| p.parse::<u32>().ok());
+        let pid = name[PREFIX.len()..]
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
         if let Some(pid) = pid {
             if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
                 let _ = db::drop_database(admin, &name);
@@ -80,7 +88,9 @@ fn drop_leftovers(admin: &mut db::Connection) {
 }
 
 pub fn operator() -> Actor {
-    Actor::Operator { os_user: "tester".into() }
+    Actor::Operator {
+        os_user: "tester".into(),
+    }
 }
 
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -118,7 +128,9 @@ pub fn new_user(address: &str, role: Role) -> NewUserInput {
 
 /// Registers a user (as the operator) and returns them as a logged-in actor.
 pub fn user(bank: &mut Bank, address: &str, role: Role) -> Actor {
-    let profile = bank.register_user(&operator(), new_user(address, role)).expect("register");
+    let profile = bank
+        .register_user(&operator(), new_user(address, role))
+        .expect("register");
     Actor::User(SessionUser {
         id: profile.id,
         email: email(address),
@@ -129,7 +141,11 @@ pub fn user(bank: &mut Bank, address: &str, role: Role) -> Actor {
 }
 
 /// A customer with one USD account holding `balance` (deposited as cash by the operator).
-pub fn customer_with_account(bank: &mut Bank, address: &str, balance: &str) -> (Actor, AccountNumber) {
+pub fn customer_with_account(
+    bank: &mut Bank,
+    address: &str,
+    balance: &str,
+) -> (Actor, AccountNumber) {
     let actor = user(bank, address, Role::Customer);
     let account = open_account(bank, address, Currency::USD);
     if money(balance) > Decimal::ZERO {
@@ -139,16 +155,24 @@ pub fn customer_with_account(bank: &mut Bank, address: &str, balance: &str) -> (
 }
 
 pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> AccountNumber {
-    let view = bank.open_account(&operator(), &email(address), currency).expect("open account");
+    let view = bank
+        .open_account(&operator(), &email(address), currency)
+        .expect("open account");
     AccountNumber::parse(&view.number).expect("account number")
 }
 
 pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
-    bank.deposit(&operator(), &cash(account, raw)).expect("deposit");
+    bank.deposit(&operator(), &cash(account, raw))
+        .expect("deposit");
 }
 
 pub fn cash(account: &AccountNumber, raw: &str) -> CashRequest {
-    CashRequest { account: account.clone(), amount: amount(raw), key: key(), memo: None }
+    CashRequest {
+        account: account.clone(),
+        amount: amount(raw),
+        key: key(),
+        memo: None,
+    }
 }
 
 pub fn balance(bank: &mut Bank, account: &AccountNumber) -> Decimal {

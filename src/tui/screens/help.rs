@@ -49,10 +49,16 @@ impl HelpOverlay {
         }
         lines.push(Line::default());
         lines.push(Line::styled(s::HELP_CLOSE_HINT, theme.hint));
-        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
-        let popup = area.centered(Constraint::Length(area.width.min(76)), Constraint::Length(height));
+        let height = u16::try_from(lines.len() + 2)
+            .unwrap_or(u16::MAX)
+            .min(area.height);
+        let popup = area.centered(
+            Constraint::Length(area.width.min(76)),
+            Constraint::Length(height),
+        );
         frame.render_widget(Clear, popup);
-        let block = panel(format!("{}{title}", s::HELP_TITLE), theme).border_style(theme.border_focused);
+        let block =
+            panel(format!("{}{title}", s::HELP_TITLE), theme).border_style(theme.border_focused);
         let inner = block.inner(popup).inner(Margin::new(0, 0));
         frame.render_widget(block, popup);
         frame.render_widget(Paragraph::new(lines), inner);

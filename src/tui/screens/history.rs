@@ -9,7 +9,9 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use super::home::history_widths;
-use super::{grouped, kind_label, message_line, money_line, panel, party_label, step, when, Screen};
+use super::{
+    grouped, kind_label, message_line, money_line, panel, party_label, step, when, Screen,
+};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
 use crate::tui::app::{describe, Ctx, Flow, Route, View};
@@ -255,7 +257,8 @@ impl Screen for HistoryScreen {
         } else {
             format!(" {}{} ", self.entries.len(), s::LOADED_ALL)
         };
-        let block = panel(title, theme).title_bottom(Line::styled(count, theme.hint).right_aligned());
+        let block =
+            panel(title, theme).title_bottom(Line::styled(count, theme.hint).right_aligned());
 
         if let Some(error) = &self.error {
             frame.render_widget(
@@ -332,6 +335,9 @@ impl Screen for HistoryScreen {
                 Span::styled(format!("{}{error}", s::EXPORT_FAILED), theme.error),
             ]),
         };
-        frame.render_widget(Paragraph::new(export).wrap(Wrap { trim: false }), export_area);
+        frame.render_widget(
+            Paragraph::new(export).wrap(Wrap { trim: false }),
+            export_area,
+        );
     }
 }

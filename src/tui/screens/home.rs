@@ -5,7 +5,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::{grouped, kind_label, money_line, panel, party_label, status_label, step, when, Screen};
+use super::{
+    grouped, kind_label, money_line, panel, party_label, status_label, step, when, Screen,
+};
 use crate::services::HistoryEntry;
 use crate::tui::app::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};

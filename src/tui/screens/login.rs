@@ -99,12 +99,8 @@ impl Screen for LoginScreen {
             Cmd::NextField => self.focus = cycle(self.focus, true, 2),
             Cmd::PrevField => self.focus = cycle(self.focus, false, 2),
             Cmd::Submit => self.submit(ctx),
-            Cmd::Back => {
-                // Esc gives up waiting (the answer is then ignored) or clears the message.
-                if self.awaiting.take().is_none() {
-                    self.error = None;
-                }
-            }
+            // Esc gives up waiting (the answer is then ignored) or clears the message.
+            Cmd::Back if self.awaiting.take().is_none() => self.error = None,
             _ => {}
         }
         Flow::Stay
@@ -179,7 +175,8 @@ impl Screen for LoginScreen {
         );
         let cursors = [
             self.email.render(frame, email, self.focus == 0, theme),
-            self.password.render(frame, password, self.focus == 1, theme),
+            self.password
+                .render(frame, password, self.focus == 1, theme),
         ];
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);

@@ -337,7 +337,7 @@ pub enum Mode {
     #[default]
     View,
     Edit(Box<EditForm>),
-    Password(PasswordForm),
+    Password(Box<PasswordForm>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -483,7 +483,7 @@ impl Screen for ProfileScreen {
                 }
                 Cmd::ChangePassword => {
                     self.message = None;
-                    self.mode = Mode::Password(PasswordForm::default());
+                    self.mode = Mode::Password(Box::default());
                 }
                 Cmd::Refresh => self.load(ctx),
                 Cmd::Back => return Flow::Go(Route::Accounts),
@@ -607,9 +607,14 @@ impl ProfileScreen {
         let [left, right] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(area);
         let Some(p) = &self.profile else {
-            let text = if self.loading.is_some() { s::LOADING } else { "" };
+            let text = if self.loading.is_some() {
+                s::LOADING
+            } else {
+                ""
+            };
             frame.render_widget(
-                Paragraph::new(Line::styled(text, theme.hint)).block(panel(s::PROFILE_PANEL, theme)),
+                Paragraph::new(Line::styled(text, theme.hint))
+                    .block(panel(s::PROFILE_PANEL, theme)),
                 area,
             );
             return;
@@ -631,11 +636,16 @@ impl ProfileScreen {
             row(s::FIELD_ROLE, p.role.as_str().to_string()),
             row(
                 s::MEMBER_SINCE,
-                view.clock.local(p.created_at).format(s::DATE_FORMAT).to_string(),
+                view.clock
+                    .local(p.created_at)
+                    .format(s::DATE_FORMAT)
+                    .to_string(),
             ),
         ];
         frame.render_widget(
-            Paragraph::new(lines).block(panel(s::PROFILE_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1))),
+            Paragraph::new(lines).block(
+                panel(s::PROFILE_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1)),
+            ),
             left,
         );
         let phones: Vec<Line> = if p.phones.is_empty() {
@@ -644,7 +654,9 @@ impl ProfileScreen {
             p.phones.iter().map(|n| Line::raw(n.clone())).collect()
         };
         frame.render_widget(
-            Paragraph::new(phones).block(panel(s::PHONES_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1))),
+            Paragraph::new(phones).block(
+                panel(s::PHONES_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1)),
+            ),
             right,
         );
     }

@@ -119,7 +119,11 @@ impl TransferScreen {
 
     /// Keeps `from` pointing at an open account of ours, preferring the selected one.
     fn choose_source(&mut self, ctx: &Ctx, prefer_selected: bool) {
-        let open: Vec<&str> = ctx.data.open_accounts().map(|a| a.number.as_str()).collect();
+        let open: Vec<&str> = ctx
+            .data
+            .open_accounts()
+            .map(|a| a.number.as_str())
+            .collect();
         let selected = ctx
             .data
             .selected_account()
@@ -139,7 +143,11 @@ impl TransferScreen {
     }
 
     fn cycle_source(&mut self, ctx: &Ctx, forward: bool) {
-        let open: Vec<&str> = ctx.data.open_accounts().map(|a| a.number.as_str()).collect();
+        let open: Vec<&str> = ctx
+            .data
+            .open_accounts()
+            .map(|a| a.number.as_str())
+            .collect();
         if open.is_empty() {
             return;
         }
@@ -165,7 +173,7 @@ impl TransferScreen {
     }
 
     /// Checks the number as it is typed, and looks the recipient up once it is valid.
-    fn to_changed(&mut self, ctx: &mut Ctx) {
+    fn number_changed(&mut self, ctx: &mut Ctx) {
         self.recipient = Recipient::Unknown;
         self.to.hint = None;
         self.to.error = None;
@@ -257,7 +265,10 @@ impl TransferScreen {
             Recipient::Found { number, name } if number == to.as_str() => Some(name.clone()),
             _ => None,
         };
-        let key = self.key.get_or_insert_with(IdempotencyKey::generate).clone();
+        let key = self
+            .key
+            .get_or_insert_with(IdempotencyKey::generate)
+            .clone();
         self.stage = Stage::Confirm(Pending {
             request: TransferRequest {
                 from,
@@ -375,7 +386,7 @@ impl Screen for TransferScreen {
         if changed {
             self.edited();
             match focus {
-                TO => self.to_changed(ctx),
+                TO => self.number_changed(ctx),
                 AMOUNT => self.amount_changed(ctx),
                 _ => {}
             }
@@ -415,8 +426,8 @@ impl Screen for TransferScreen {
     }
 
     fn is_dirty(&self) -> bool {
-        !matches!(self.stage, Stage::Done { .. })
-            && !(self.to.is_empty() && self.amount.is_empty() && self.memo.is_empty())
+        let empty = self.to.is_empty() && self.amount.is_empty() && self.memo.is_empty();
+        !empty && !matches!(self.stage, Stage::Done { .. })
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
@@ -496,7 +507,8 @@ impl TransferScreen {
         }
 
         let cursors = [
-            self.to.render(frame, to_area, active && self.focus == TO, theme),
+            self.to
+                .render(frame, to_area, active && self.focus == TO, theme),
             self.amount
                 .render(frame, amount_area, active && self.focus == AMOUNT, theme),
             self.memo
@@ -568,10 +580,7 @@ impl TransferScreen {
                 label(s::BALANCE_BEFORE),
                 Span::raw(money(pending.balance_before)),
             ]),
-            Line::from(vec![
-                label(s::BALANCE_AFTER),
-                Span::raw(money(after)),
-            ]),
+            Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
         ];
         if after.is_sign_negative() {
             lines.push(message_line(

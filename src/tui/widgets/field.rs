@@ -155,7 +155,10 @@ impl Field {
 
         let row = Rect { height: 1, ..area };
         frame.render_widget(
-            Line::from(vec![Span::styled(label, label_style), Span::styled("[", bracket_style)]),
+            Line::from(vec![
+                Span::styled(label, label_style),
+                Span::styled("[", bracket_style),
+            ]),
             row,
         );
         let box_area = Rect {
@@ -186,7 +189,7 @@ impl Field {
             };
             // Under the input box; from under the label when it would not fit there.
             let width = u16::try_from(unicode_width(&text)).unwrap_or(u16::MAX);
-            let x = if width <= area.width - LABEL_WIDTH - 1 {
+            let x = if width < area.width - LABEL_WIDTH {
                 box_area.x
             } else {
                 area.x + 2

@@ -307,14 +307,14 @@ fn profile_view() {
 fn profile_edit_with_phone_changes() {
     let mut d = logged_in();
     d.press(KeyCode::F(5)).settle().press(KeyCode::Char('e'));
-    // Tab to the phone list, mark the second number for removal, add a new one.
+    // Tab to New phone and add a number, then to the list: mark the second for removal.
     for _ in 0..6 {
         d.press(KeyCode::Tab);
     }
-    d.press(KeyCode::Down)
-        .press(KeyCode::Delete)
-        .press(KeyCode::Tab);
     d.type_text("+1 787 555 0123").press(KeyCode::Enter);
+    d.press(KeyCode::Tab)
+        .press(KeyCode::Down)
+        .press(KeyCode::Delete);
     assert_snapshot!(d.screen());
     d.press(KeyCode::Enter).settle();
     let phones = &d

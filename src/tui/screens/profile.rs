@@ -27,10 +27,10 @@ const AGE: usize = 2;
 const COUNTRY: usize = 3;
 const CITY: usize = 4;
 const EMAIL: usize = 5;
-/// Focus on the phone list.
-pub const PHONES: usize = 6;
 /// Focus on the new phone field.
-pub const NEW_PHONE: usize = 7;
+pub const NEW_PHONE: usize = 6;
+/// Focus on the phone list.
+pub const PHONES: usize = 7;
 const EDIT_STOPS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -665,25 +665,31 @@ impl ProfileScreen {
 fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
     let theme = view.theme;
     let [left, right] =
-        Layout::horizontal([Constraint::Min(44), Constraint::Length(36)]).areas(area);
+        Layout::horizontal([Constraint::Min(50), Constraint::Length(22)]).areas(area);
     let block = panel(s::PROFILE_EDIT_PANEL, theme);
     let inner = block.inner(left).inner(Margin::new(1, 1));
     frame.render_widget(block, left);
-    let rows = Layout::vertical([Constraint::Length(field::HEIGHT); 6]).split(inner);
+    let rows = Layout::vertical([Constraint::Length(field::HEIGHT); 7]).split(inner);
     let mut cursor = None;
-    for (i, field) in form.fields.iter().enumerate() {
+    let fields = form.fields.iter().chain(std::iter::once(&form.new_phone));
+    for (i, field) in fields.enumerate() {
         if let Some(rect) = rows.get(i) {
             let position = field.render(frame, *rect, form.focus == i, theme);
             cursor = cursor.or(position);
         }
     }
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
 
-    let block = panel(s::PHONES_PANEL, theme);
-    let inner = block.inner(right).inner(Margin::new(1, 0));
-    frame.render_widget(block, right);
-    let [list_area, new_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(field::HEIGHT)]).areas(inner);
     let list_focused = form.focus == PHONES;
+    let block = panel(s::PHONES_PANEL, theme).border_style(if list_focused {
+        theme.border_focused
+    } else {
+        theme.border
+    });
+    let inner = block.inner(right).inner(Margin::new(0, 1));
+    frame.render_widget(block, right);
     let mut lines: Vec<Line> = form
         .phones
         .iter()
@@ -695,14 +701,14 @@ fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
             } else {
                 theme::NO_MARKER
             };
-            let (sign, note, style) = match row.state {
-                PhoneState::Kept => ("  ", "", theme.base),
+            // The sign says it without colour: "-" goes away on save, "+" is new.
+            let (sign, style) = match row.state {
+                PhoneState::Kept => (s::PHONE_KEPT, theme.base),
                 PhoneState::Removed => (
-                    "- ",
                     s::PHONE_REMOVED,
                     theme.dim.add_modifier(Modifier::CROSSED_OUT),
                 ),
-                PhoneState::Added => ("+ ", s::PHONE_ADDED, theme.title),
+                PhoneState::Added => (s::PHONE_ADDED, theme.title),
             };
             let style = if selected {
                 style.patch(theme.selected)
@@ -712,7 +718,6 @@ fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
             Line::from(vec![
                 Span::styled(marker, theme.label_focused),
                 Span::styled(format!("{sign}{}", row.number), style),
-                Span::styled(note, theme.hint),
             ])
         })
         .collect();
@@ -720,15 +725,10 @@ fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
         lines.push(Line::styled(s::NO_PHONES, theme.hint));
     }
     if list_focused {
+        lines.push(Line::default());
         lines.push(Line::styled(s::PHONES_HINT, theme.hint));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), list_area);
-    let position = form
-        .new_phone
-        .render(frame, new_area, form.focus == NEW_PHONE, theme);
-    if let Some(position) = cursor.or(position) {
-        frame.set_cursor_position(position);
-    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn render_password(form: &PasswordForm, frame: &mut Frame, area: Rect, view: &View) {

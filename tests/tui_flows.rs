@@ -510,3 +510,38 @@ fn history_export_writes_the_csv_file_it_names() {
         .replace('\n', "")
         .contains(&dir.display().to_string()[..20]));
 }
+
+#[test]
+fn a_login_at_bcrypt_cost_12_never_freezes_the_screen() {
+    let db = TestDb::new();
+    let config = teller::services::BankConfig {
+        bcrypt_cost: 12,
+        ..common::test_config()
+    };
+    let mut slow_bank = teller::services::Bank::connect(&db.url, config).expect("bank at cost 12");
+    common::user(
+        &mut slow_bank,
+        "alice@example.com",
+        teller::domain::Role::Customer,
+    );
+
+    let mut live = Live::new(&db.url);
+    live.type_text("alice@example.com")
+        .press(KeyCode::Tab)
+        .type_text(PASSWORD);
+    let started = Instant::now();
+    live.press(KeyCode::Enter);
+    let screen = live.screen();
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "the key and the frame took {:?}",
+        started.elapsed()
+    );
+    assert!(screen.contains("Checking…"), "{screen}");
+    // Keys and frames go on while bcrypt runs on the worker.
+    let before = live.screen();
+    live.act(Action::Tick).act(Action::Tick);
+    assert!(live.app.busy());
+    assert_ne!(before, live.screen(), "the spinner turns");
+    live.wait_for("My accounts");
+}

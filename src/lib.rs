@@ -1,6 +1,6 @@
 //! teller: a bank teller workstation over a MySQL double-entry ledger.
 //!
-//! Layers, top to bottom: `cli` (and later the full-screen app) -> `services` (the bank's
+//! Layers, top to bottom: `cli` and `tui` (the full-screen app) -> `services` (the bank's
 //! rules) -> `db` (schema and queries). `domain` holds the validated types all of them share.
 
 pub mod cli;
@@ -8,3 +8,4 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod services;
+pub mod tui;

@@ -2,8 +2,6 @@
 
 use std::io::BufRead;
 
-use clap::CommandFactory;
-
 use super::args::{AccountCommand, CashArgs, Cli, Command, MoneyOptions, RoleArg, UserCommand};
 use super::{bench, output, CliError};
 use crate::db;
@@ -39,16 +37,15 @@ pub fn wants_json(command: &Command) -> bool {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let Some(command) = cli.command else {
-        Cli::command().print_help()?;
-        return Ok(());
-    };
     let url = cli.database_url.ok_or_else(|| {
         CliError::Config(
             "no database configured: set DATABASE_URL (in the environment or a .env file) or pass --database-url".into(),
         )
     })?;
     let config = BankConfig::from_env().map_err(CliError::Config)?;
+    let Some(command) = cli.command else {
+        return run_app(&url, config);
+    };
     if let Command::Bench(args) = &command {
         return bench::run(&url, config, args);
     }
@@ -130,6 +127,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Bench(_) => Ok(()),
     }
+}
+
+/// No command: the full-screen app, after the same migration every command does.
+fn run_app(url: &str, config: BankConfig) -> Result<(), CliError> {
+    crate::tui::require_terminal().map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut conn = db::connect_creating_database(url)?;
+    db::run_migrations(&mut conn)?;
+    drop(conn);
+    crate::tui::run(url, config).map_err(|e| match e {
+        crate::tui::TuiError::NoTerminal(m) => CliError::Usage(m),
+        crate::tui::TuiError::Config(m) => CliError::Config(m),
+        crate::tui::TuiError::Io(e) => CliError::Io(e),
+    })
 }
 
 fn run_user(bank: &mut Bank, actor: &Actor, command: UserCommand) -> Result<(), CliError> {

@@ -1,0 +1,649 @@
+//! The model and its one `update`: every key, tick and worker answer goes through
+//! [`App::update`], and nothing else changes the state (the Elm architecture). Side effects
+//! leave as [`Request`]s in an outbox that the main loop hands to the worker, so the model
+//! itself never blocks and tests can look at exactly what it asked for.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::clock::Clock;
+use super::keys::{self, Cmd};
+use super::screens::help::HelpOverlay;
+use super::screens::lock::LockScreen;
+use super::screens::quit::QuitConfirm;
+use super::screens::{
+    history::HistoryScreen, home::HomeScreen, login::LoginScreen, profile::ProfileScreen,
+    transfer::TransferScreen, Screen,
+};
+use super::strings as s;
+use super::theme::{Theme, SPINNER};
+use super::worker::{is_connection_lost, Job, ReplyBody, Request, RequestId, WorkerMessage};
+use super::TuiConfig;
+use crate::domain::Email;
+use crate::services::{AccountStatus, AccountView, Actor, BankError, SessionUser};
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Time passes: the spinner turns and the idle lock may close.
+    Tick,
+    Worker(WorkerMessage),
+}
+
+/// The screens. The teller's workstation adds its own here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Login,
+    Accounts,
+    Transfer,
+    History,
+    Profile,
+}
+
+impl Route {
+    /// The screens a logged-in customer moves between, in tab order, with their keys.
+    pub const TABS: [(Route, &'static str); 4] = [
+        (Route::Accounts, "F2"),
+        (Route::Transfer, "F3"),
+        (Route::History, "F4"),
+        (Route::Profile, "F5"),
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Route::Login => s::TITLE_LOGIN,
+            Route::Accounts => s::TITLE_ACCOUNTS,
+            Route::Transfer => s::TITLE_TRANSFER,
+            Route::History => s::TITLE_HISTORY,
+            Route::Profile => s::TITLE_PROFILE,
+        }
+    }
+}
+
+/// The person logged in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: SessionUser,
+}
+
+impl Session {
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.user.clone())
+    }
+
+    pub fn email(&self) -> &Email {
+        &self.user.email
+    }
+
+    /// "Diana Julis".
+    pub fn display_name(&self) -> String {
+        match &self.user.surname {
+            Some(surname) => format!("{} {surname}", self.user.name),
+            None => self.user.name.clone(),
+        }
+    }
+}
+
+/// Data several screens share: the customer's accounts and which one is selected.
+#[derive(Debug, Default, Clone)]
+pub struct Data {
+    pub accounts: Vec<AccountView>,
+    pub selected: usize,
+    pub loaded: bool,
+}
+
+impl Data {
+    pub fn selected_account(&self) -> Option<&AccountView> {
+        self.accounts.get(self.selected)
+    }
+
+    pub fn open_accounts(&self) -> impl Iterator<Item = &AccountView> {
+        self.accounts
+            .iter()
+            .filter(|a| a.status == AccountStatus::Open)
+    }
+
+    pub fn find(&self, number: &str) -> Option<&AccountView> {
+        self.accounts.iter().find(|a| a.number == number)
+    }
+
+    /// Selects the account with this number, if it is one of ours.
+    pub fn select(&mut self, number: &str) {
+        if let Some(i) = self.accounts.iter().position(|a| a.number == number) {
+            self.selected = i;
+        }
+    }
+}
+
+/// A one-line message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Success(String),
+    Error(String),
+}
+
+/// Who is waiting for an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Accounts,
+    Screen(Route),
+    Lock,
+}
+
+#[derive(Debug, Default)]
+struct Outbox {
+    next_id: RequestId,
+    requests: Vec<Request>,
+    pending: HashMap<RequestId, Target>,
+}
+
+impl Outbox {
+    fn push(&mut self, job: Job, target: Target) -> RequestId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.requests.push(Request { id, job });
+        self.pending.insert(id, target);
+        id
+    }
+}
+
+/// What a screen may touch while it handles a key or an answer.
+pub struct Ctx<'a> {
+    pub session: &'a mut Option<Session>,
+    pub data: &'a mut Data,
+    pub notice: &'a mut Option<Notice>,
+    pub clock: &'a dyn Clock,
+    pub config: &'a TuiConfig,
+    outbox: &'a mut Outbox,
+    target: Target,
+}
+
+impl Ctx<'_> {
+    /// Queues work for the worker; the answer comes back to the screen that asked.
+    pub fn request(&mut self, job: Job) -> RequestId {
+        self.outbox.push(job, self.target)
+    }
+
+    /// Reloads the account list (every screen hears about it through `on_accounts`).
+    pub fn refresh_accounts(&mut self) {
+        if let Some(session) = self.session.as_ref() {
+            let job = Job::Accounts {
+                actor: session.actor(),
+                owner: session.email().clone(),
+            };
+            self.outbox.push(job, Target::Accounts);
+        }
+    }
+
+    pub fn actor(&self) -> Option<Actor> {
+        self.session.as_ref().map(Session::actor)
+    }
+
+    pub fn notify(&mut self, notice: Notice) {
+        *self.notice = Some(notice);
+    }
+}
+
+/// What a screen asks the app to do after a key or an answer.
+#[derive(Debug)]
+pub enum Flow {
+    Stay,
+    Go(Route),
+    LoggedIn(SessionUser),
+    Quit,
+}
+
+/// What screens read while they draw.
+pub struct View<'a> {
+    pub session: Option<&'a Session>,
+    pub data: &'a Data,
+    pub clock: &'a dyn Clock,
+    pub theme: &'a Theme,
+    pub config: &'a TuiConfig,
+    pub spinner: char,
+    pub busy: bool,
+}
+
+/// The screens' own state; each keeps what was typed while the person looks elsewhere.
+#[derive(Debug, Default)]
+pub struct Screens {
+    pub login: LoginScreen,
+    pub accounts: HomeScreen,
+    pub transfer: TransferScreen,
+    pub history: HistoryScreen,
+    pub profile: ProfileScreen,
+}
+
+impl Screens {
+    /// Every route with a screen, for broadcasts.
+    pub const ROUTES: [Route; 5] = [
+        Route::Login,
+        Route::Accounts,
+        Route::Transfer,
+        Route::History,
+        Route::Profile,
+    ];
+
+    pub fn get(&self, route: Route) -> &dyn Screen {
+        match route {
+            Route::Login => &self.login,
+            Route::Accounts => &self.accounts,
+            Route::Transfer => &self.transfer,
+            Route::History => &self.history,
+            Route::Profile => &self.profile,
+        }
+    }
+
+    pub fn get_mut(&mut self, route: Route) -> &mut dyn Screen {
+        match route {
+            Route::Login => &mut self.login,
+            Route::Accounts => &mut self.accounts,
+            Route::Transfer => &mut self.transfer,
+            Route::History => &mut self.history,
+            Route::Profile => &mut self.profile,
+        }
+    }
+
+    fn any_dirty(&self) -> bool {
+        Self::ROUTES.into_iter().any(|r| self.get(r).is_dirty())
+    }
+}
+
+/// A modal on top of the screen; it owns the keyboard while open.
+#[derive(Debug)]
+pub enum Overlay {
+    Help(HelpOverlay),
+    QuitConfirm(QuitConfirm),
+}
+
+pub struct App {
+    pub(crate) config: TuiConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) theme: Theme,
+    pub(crate) session: Option<Session>,
+    pub(crate) route: Route,
+    pub(crate) screens: Screens,
+    pub(crate) lock: Option<LockScreen>,
+    pub(crate) overlay: Option<Overlay>,
+    pub(crate) data: Data,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) db_down: bool,
+    outbox: Outbox,
+    last_activity: Instant,
+    spinner: usize,
+    quit: bool,
+}
+
+/// The Elm-style entry point: `update(&mut app, action)`.
+pub fn update(app: &mut App, action: Action) {
+    app.update(action);
+}
+
+impl App {
+    pub fn new(config: TuiConfig, clock: Arc<dyn Clock>) -> Self {
+        let last_activity = clock.now();
+        Self {
+            config,
+            clock,
+            theme: Theme::default(),
+            session: None,
+            route: Route::Login,
+            screens: Screens::default(),
+            lock: None,
+            overlay: None,
+            data: Data::default(),
+            notice: None,
+            db_down: false,
+            outbox: Outbox::default(),
+            last_activity,
+            spinner: 0,
+            quit: false,
+        }
+    }
+
+    // ---- read access (for the main loop, the view and tests) ----
+
+    pub fn route(&self) -> Route {
+        self.route
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub fn screens(&self) -> &Screens {
+        &self.screens
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+
+    pub fn database_down(&self) -> bool {
+        self.db_down
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// True while an answer from the worker is awaited.
+    pub fn busy(&self) -> bool {
+        !self.outbox.pending.is_empty()
+    }
+
+    /// Requests made since the last call, for the worker.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.outbox.requests)
+    }
+
+    /// Requests made and not yet taken (tests look at them).
+    pub fn queued_requests(&self) -> &[Request] {
+        &self.outbox.requests
+    }
+
+    pub fn view(&self) -> View<'_> {
+        View {
+            session: self.session.as_ref(),
+            data: &self.data,
+            clock: self.clock.as_ref(),
+            theme: &self.theme,
+            config: &self.config,
+            spinner: SPINNER[self.spinner % SPINNER.len()],
+            busy: self.busy(),
+        }
+    }
+
+    /// True while the focused widget takes plain letters as text.
+    pub fn typing(&self) -> bool {
+        self.lock.is_some() || (self.overlay.is_none() && self.screens.get(self.route).typing())
+    }
+
+    /// The bindings in force now: the modal's, or the screen's plus navigation and global.
+    pub fn active_bindings(&self) -> Vec<&'static [keys::Binding]> {
+        if let Some(Overlay::QuitConfirm(_)) = &self.overlay {
+            return vec![keys::QUIT_CONFIRM];
+        }
+        if self.lock.is_some() {
+            return vec![keys::LOCK];
+        }
+        if let Some(Overlay::Help(_)) = &self.overlay {
+            return vec![keys::HELP_OVERLAY];
+        }
+        let mut all = vec![self.screens.get(self.route).bindings()];
+        if self.session.is_some() {
+            all.push(keys::NAV);
+        }
+        all.push(keys::GLOBAL);
+        all
+    }
+
+    // ---- update ----
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Key(key) => self.on_key(key),
+            Action::Resize(..) => {}
+            Action::Tick => self.on_tick(),
+            Action::Worker(message) => self.on_worker(message),
+        }
+    }
+
+    fn ctx(&mut self, target: Target) -> (Ctx<'_>, &mut Screens, &mut Option<LockScreen>) {
+        let ctx = Ctx {
+            session: &mut self.session,
+            data: &mut self.data,
+            notice: &mut self.notice,
+            clock: self.clock.as_ref(),
+            config: &self.config,
+            outbox: &mut self.outbox,
+            target,
+        };
+        (ctx, &mut self.screens, &mut self.lock)
+    }
+
+    fn on_tick(&mut self) {
+        if self.busy() {
+            self.spinner = self.spinner.wrapping_add(1);
+        }
+        let Some(timeout) = self.config.idle_timeout else {
+            return;
+        };
+        if self.session.is_some()
+            && self.lock.is_none()
+            && self
+                .clock
+                .now()
+                .saturating_duration_since(self.last_activity)
+                >= timeout
+        {
+            self.lock_now();
+        }
+    }
+
+    /// Hides everything behind the lock screen; the screens keep what was typed.
+    pub fn lock_now(&mut self) {
+        if self.session.is_none() {
+            return;
+        }
+        tracing::info!("idle lock");
+        self.overlay = None;
+        self.lock = Some(LockScreen::default());
+    }
+
+    fn on_key(&mut self, key: KeyEvent) {
+        self.last_activity = self.clock.now();
+        if let Some(Overlay::QuitConfirm(_)) = &self.overlay {
+            match keys::lookup(keys::QUIT_CONFIRM, &key, false) {
+                Some(Cmd::Yes) => self.quit = true,
+                Some(Cmd::No) => self.overlay = None,
+                _ => {}
+            }
+            return;
+        }
+        if self.lock.is_some() {
+            self.on_lock_key(&key);
+            return;
+        }
+        if let Some(Overlay::Help(_)) = &self.overlay {
+            match keys::lookup(keys::HELP_OVERLAY, &key, false) {
+                Some(Cmd::Back) => self.overlay = None,
+                Some(Cmd::Quit) => self.request_quit(),
+                _ => {}
+            }
+            return;
+        }
+        let screen = self.screens.get(self.route);
+        let typing = screen.typing();
+        let cmd = keys::lookup(screen.bindings(), &key, typing)
+            .or_else(|| {
+                self.session
+                    .as_ref()
+                    .and_then(|_| keys::lookup(keys::NAV, &key, typing))
+            })
+            .or_else(|| keys::lookup(keys::GLOBAL, &key, typing));
+        let flow = match cmd {
+            Some(Cmd::Quit) => Flow::Quit,
+            Some(Cmd::Help) => {
+                self.overlay = Some(Overlay::Help(HelpOverlay));
+                Flow::Stay
+            }
+            Some(Cmd::GoAccounts) => Flow::Go(Route::Accounts),
+            Some(Cmd::GoTransfer) => Flow::Go(Route::Transfer),
+            Some(Cmd::GoHistory) => Flow::Go(Route::History),
+            Some(Cmd::GoProfile) => Flow::Go(Route::Profile),
+            Some(cmd) => {
+                let route = self.route;
+                let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+                screens.get_mut(route).on_command(cmd, &mut ctx)
+            }
+            None => {
+                let route = self.route;
+                let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+                screens.get_mut(route).on_input(&key, &mut ctx)
+            }
+        };
+        self.apply(flow);
+    }
+
+    fn on_lock_key(&mut self, key: &KeyEvent) {
+        let cmd = keys::lookup(keys::LOCK, key, true);
+        if cmd == Some(Cmd::Quit) {
+            self.request_quit();
+            return;
+        }
+        let (mut ctx, _, lock) = self.ctx(Target::Lock);
+        let Some(lock) = lock.as_mut() else { return };
+        if cmd == Some(Cmd::Submit) {
+            lock.submit(&mut ctx);
+        } else {
+            lock.on_input(key);
+        }
+    }
+
+    fn apply(&mut self, flow: Flow) {
+        match flow {
+            Flow::Stay => {}
+            Flow::Go(route) => self.navigate(route),
+            Flow::LoggedIn(user) => self.logged_in(user),
+            Flow::Quit => self.request_quit(),
+        }
+    }
+
+    /// Quits, asking first when a form holds unsaved input.
+    pub fn request_quit(&mut self) {
+        let typed_in_lock = self.lock.as_ref().is_some_and(LockScreen::is_dirty);
+        if self.screens.any_dirty() || typed_in_lock {
+            self.overlay = Some(Overlay::QuitConfirm(QuitConfirm));
+        } else {
+            self.quit = true;
+        }
+    }
+
+    pub fn navigate(&mut self, route: Route) {
+        if self.session.is_none() && route != Route::Login {
+            return;
+        }
+        if route != self.route {
+            self.notice = None;
+        }
+        self.route = route;
+        let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+        screens.get_mut(route).on_enter(&mut ctx);
+    }
+
+    fn logged_in(&mut self, user: SessionUser) {
+        tracing::info!(user = user.id, role = user.role.as_str(), "logged in");
+        self.notice = Some(Notice::Success(format!("{}{}.", s::WELCOME, user.name)));
+        self.session = Some(Session { user });
+        self.data = Data::default();
+        self.last_activity = self.clock.now();
+        let (mut ctx, _, _) = self.ctx(Target::Accounts);
+        ctx.refresh_accounts();
+        self.navigate(Route::Accounts);
+    }
+
+    fn on_worker(&mut self, message: WorkerMessage) {
+        match message {
+            WorkerMessage::DatabaseDown(_) => {
+                self.db_down = true;
+            }
+            WorkerMessage::DatabaseUp => {
+                let was_down = self.db_down;
+                self.db_down = false;
+                if was_down {
+                    self.notice = Some(Notice::Success(s::DB_BACK.into()));
+                    let (mut ctx, _, _) = self.ctx(Target::Accounts);
+                    ctx.refresh_accounts();
+                }
+            }
+            WorkerMessage::Reply(reply) => {
+                let Some(target) = self.outbox.pending.remove(&reply.id) else {
+                    return;
+                };
+                if reply.body.bank_error().is_some_and(is_connection_lost) {
+                    self.db_down = true;
+                } else if self.db_down && reply.body.bank_error().is_none() {
+                    self.db_down = false;
+                }
+                self.on_reply(target, reply.id, reply.body);
+            }
+        }
+    }
+
+    fn on_reply(&mut self, target: Target, id: RequestId, body: ReplyBody) {
+        match target {
+            Target::Accounts => self.on_accounts(body),
+            Target::Screen(route) => {
+                let (mut ctx, screens, _) = self.ctx(target);
+                let flow = screens.get_mut(route).on_reply(id, body, &mut ctx);
+                self.apply(flow);
+            }
+            Target::Lock => {
+                let session_id = self.session.as_ref().map(|s| s.user.id);
+                let (mut ctx, _, lock) = self.ctx(target);
+                let Some(screen) = lock.as_mut() else { return };
+                if screen.on_reply(id, body, session_id, &mut ctx) {
+                    self.lock = None;
+                    self.last_activity = self.clock.now();
+                }
+            }
+        }
+    }
+
+    fn on_accounts(&mut self, body: ReplyBody) {
+        let ReplyBody::Accounts(result) = body else {
+            return;
+        };
+        match result {
+            Ok(accounts) => {
+                let selected = self.data.selected_account().map(|a| a.number.clone());
+                self.data.accounts = accounts;
+                self.data.loaded = true;
+                self.data.selected = 0;
+                if let Some(number) = selected {
+                    self.data.select(&number);
+                }
+                for route in Screens::ROUTES {
+                    let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+                    screens.get_mut(route).on_accounts(&mut ctx);
+                }
+            }
+            Err(error) => self.notice = Some(Notice::Error(describe(&error))),
+        }
+    }
+
+    /// How long the app has seen no key (tests use it with a manual clock).
+    pub fn idle_for(&self) -> Duration {
+        self.clock
+            .now()
+            .saturating_duration_since(self.last_activity)
+    }
+}
+
+/// An error in the words the status line or a form shows.
+pub fn describe(error: &BankError) -> String {
+    if is_connection_lost(error) {
+        s::DB_UNAVAILABLE_ACTION.to_string()
+    } else {
+        error.to_string()
+    }
+}

@@ -1,0 +1,637 @@
+//! Key bindings as data: every screen lists its bindings once, and the same list drives the key
+//! handling, the footer and the `?` help overlay.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::strings as s;
+
+/// What a key asks for. Screens match on these, never on raw keys (text fields aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    Quit,
+    Help,
+    GoAccounts,
+    GoTransfer,
+    GoHistory,
+    GoProfile,
+    NextField,
+    PrevField,
+    Submit,
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    PrevAccount,
+    NextAccount,
+    Refresh,
+    Export,
+    Edit,
+    ChangePassword,
+    RemovePhone,
+    Yes,
+    No,
+}
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+pub const fn key(code: KeyCode) -> Chord {
+    Chord {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+pub const fn ch(c: char) -> Chord {
+    key(KeyCode::Char(c))
+}
+
+pub const fn ctrl(c: char) -> Chord {
+    Chord {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+impl Chord {
+    /// Does this key event press this chord? Shift is ignored for characters and Back-Tab, since
+    /// terminals differ in reporting it ('?' arrives with or without SHIFT).
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let mut mods = event.modifiers;
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        let code = match event.code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        code == self.code && mods == self.mods
+    }
+
+    /// How the chord is written on screen: "F3", "Ctrl-C", "Enter", "q".
+    pub fn label(&self) -> String {
+        let name = match self.code {
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(' ') => s::KEY_SPACE.to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                return format!("{}{}", s::KEY_CTRL, c.to_ascii_uppercase());
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => s::KEY_ENTER.into(),
+            KeyCode::Esc => s::KEY_ESC.into(),
+            KeyCode::Tab => s::KEY_TAB.into(),
+            KeyCode::BackTab => s::KEY_BACKTAB.into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => s::KEY_PAGE_UP.into(),
+            KeyCode::PageDown => s::KEY_PAGE_DOWN.into(),
+            KeyCode::Home => s::KEY_HOME.into(),
+            KeyCode::End => s::KEY_END.into(),
+            KeyCode::Delete => s::KEY_DELETE.into(),
+            KeyCode::Backspace => s::KEY_BACKSPACE.into(),
+            _ => "?".into(),
+        };
+        name
+    }
+}
+
+/// A key binding: the keys, what they do, and how the footer and the help show them.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub chords: &'static [Chord],
+    pub cmd: Cmd,
+    /// The line in the help overlay.
+    pub help: &'static str,
+    /// The short word in the footer; `None` keeps the binding out of the footer.
+    pub footer: Option<&'static str>,
+    /// Active while a text field has the focus (plain letters are not: they are typed).
+    pub typing: bool,
+}
+
+impl Binding {
+    /// "Tab/↓", as shown in the help.
+    pub fn keys_label(&self) -> String {
+        self.chords
+            .iter()
+            .map(Chord::label)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The first chord's label, as shown in the footer.
+    pub fn short_label(&self) -> String {
+        self.chords.first().map(Chord::label).unwrap_or_default()
+    }
+}
+
+/// The command a key event triggers in a list of bindings, if any.
+pub fn lookup(bindings: &[Binding], event: &KeyEvent, typing: bool) -> Option<Cmd> {
+    bindings
+        .iter()
+        .filter(|b| b.typing || !typing)
+        .find(|b| b.chords.iter().any(|c| c.matches(event)))
+        .map(|b| b.cmd)
+}
+
+const fn b(
+    chords: &'static [Chord],
+    cmd: Cmd,
+    help: &'static str,
+    footer: Option<&'static str>,
+    typing: bool,
+) -> Binding {
+    Binding {
+        chords,
+        cmd,
+        help,
+        footer,
+        typing,
+    }
+}
+
+/// Everywhere, logged in or not.
+pub const GLOBAL: &[Binding] = &[
+    b(
+        &[key(KeyCode::F(1))],
+        Cmd::Help,
+        s::HELP_HELP,
+        Some(s::FOOT_HELP),
+        true,
+    ),
+    b(&[ch('?')], Cmd::Help, s::HELP_HELP, None, false),
+    b(
+        &[ctrl('c')],
+        Cmd::Quit,
+        s::HELP_QUIT,
+        Some(s::FOOT_QUIT),
+        true,
+    ),
+    b(&[ch('q')], Cmd::Quit, s::HELP_QUIT, None, false),
+];
+
+/// Moving between the screens once logged in.
+pub const NAV: &[Binding] = &[
+    b(
+        &[key(KeyCode::F(2))],
+        Cmd::GoAccounts,
+        s::HELP_GO_ACCOUNTS,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(3))],
+        Cmd::GoTransfer,
+        s::HELP_GO_TRANSFER,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(4))],
+        Cmd::GoHistory,
+        s::HELP_GO_HISTORY,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(5))],
+        Cmd::GoProfile,
+        s::HELP_GO_PROFILE,
+        None,
+        true,
+    ),
+];
+
+const NEXT: Binding = b(
+    &[key(KeyCode::Tab), key(KeyCode::Down)],
+    Cmd::NextField,
+    s::HELP_NEXT_FIELD,
+    Some(s::FOOT_NEXT_FIELD),
+    true,
+);
+const PREV: Binding = b(
+    &[key(KeyCode::BackTab), key(KeyCode::Up)],
+    Cmd::PrevField,
+    s::HELP_PREV_FIELD,
+    None,
+    true,
+);
+
+pub const LOGIN: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_LOGIN_SUBMIT,
+        Some(s::FOOT_LOGIN),
+        true,
+    ),
+    NEXT,
+    PREV,
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_LOGIN_ESC,
+        None,
+        true,
+    ),
+];
+
+pub const HOME: &[Binding] = &[
+    b(
+        &[key(KeyCode::Up), ch('k')],
+        Cmd::Up,
+        s::HELP_SELECT_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Down), ch('j')],
+        Cmd::Down,
+        s::HELP_SELECT_NEXT,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Enter), ch('h')],
+        Cmd::GoHistory,
+        s::HELP_HOME_HISTORY,
+        Some(s::FOOT_HISTORY),
+        false,
+    ),
+    b(
+        &[ch('t')],
+        Cmd::GoTransfer,
+        s::HELP_HOME_TRANSFER,
+        Some(s::FOOT_TRANSFER),
+        false,
+    ),
+    b(
+        &[ch('p')],
+        Cmd::GoProfile,
+        s::HELP_GO_PROFILE,
+        Some(s::FOOT_PROFILE),
+        false,
+    ),
+    b(
+        &[ch('r')],
+        Cmd::Refresh,
+        s::HELP_REFRESH,
+        Some(s::FOOT_REFRESH),
+        false,
+    ),
+];
+
+pub const TRANSFER_FORM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_TRANSFER_SUBMIT,
+        Some(s::FOOT_REVIEW),
+        true,
+    ),
+    NEXT,
+    PREV,
+    b(
+        &[key(KeyCode::Left)],
+        Cmd::PrevAccount,
+        s::HELP_FROM_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
+        Cmd::NextAccount,
+        s::HELP_FROM_NEXT,
+        Some(s::FOOT_FROM),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK_KEEP,
+        Some(s::FOOT_BACK),
+        true,
+    ),
+];
+
+pub const TRANSFER_CONFIRM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter), ch('y')],
+        Cmd::Submit,
+        s::HELP_CONFIRM_TRANSFER,
+        Some(s::FOOT_CONFIRM),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc), ch('n')],
+        Cmd::Back,
+        s::HELP_CONFIRM_BACK,
+        Some(s::FOOT_EDIT),
+        false,
+    ),
+];
+
+pub const TRANSFER_DONE: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_NEW_TRANSFER,
+        Some(s::FOOT_NEW_TRANSFER),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK,
+        Some(s::FOOT_BACK),
+        false,
+    ),
+];
+
+pub const HISTORY: &[Binding] = &[
+    b(
+        &[key(KeyCode::Up), ch('k')],
+        Cmd::Up,
+        s::HELP_ROW_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Down), ch('j')],
+        Cmd::Down,
+        s::HELP_ROW_NEXT,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::PageUp)],
+        Cmd::PageUp,
+        s::HELP_PAGE_UP,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::PageDown)],
+        Cmd::PageDown,
+        s::HELP_PAGE_DOWN,
+        Some(s::FOOT_PAGE),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Home), ch('g')],
+        Cmd::First,
+        s::HELP_FIRST,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::End), ch('G')],
+        Cmd::Last,
+        s::HELP_LAST,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Left)],
+        Cmd::PrevAccount,
+        s::HELP_ACCOUNT_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Right)],
+        Cmd::NextAccount,
+        s::HELP_ACCOUNT_NEXT,
+        Some(s::FOOT_ACCOUNT),
+        false,
+    ),
+    b(
+        &[ch('e')],
+        Cmd::Export,
+        s::HELP_EXPORT,
+        Some(s::FOOT_EXPORT),
+        false,
+    ),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK,
+        Some(s::FOOT_BACK),
+        false,
+    ),
+];
+
+pub const PROFILE_VIEW: &[Binding] = &[
+    b(
+        &[ch('e'), key(KeyCode::Enter)],
+        Cmd::Edit,
+        s::HELP_PROFILE_EDIT,
+        Some(s::FOOT_EDIT_PROFILE),
+        false,
+    ),
+    b(
+        &[ch('c')],
+        Cmd::ChangePassword,
+        s::HELP_PROFILE_PASSWORD,
+        Some(s::FOOT_PASSWORD),
+        false,
+    ),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK,
+        Some(s::FOOT_BACK),
+        false,
+    ),
+];
+
+pub const PROFILE_EDIT: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_PROFILE_SAVE,
+        Some(s::FOOT_SAVE),
+        true,
+    ),
+    NEXT,
+    PREV,
+    b(
+        &[key(KeyCode::Delete), ch('x')],
+        Cmd::RemovePhone,
+        s::HELP_PHONE_REMOVE,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_CANCEL_EDIT,
+        Some(s::FOOT_CANCEL),
+        true,
+    ),
+];
+
+/// The phone list has its own Up/Down while focused (they select a number there).
+pub const PROFILE_PHONES: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_PROFILE_SAVE,
+        Some(s::FOOT_SAVE),
+        true,
+    ),
+    b(
+        &[key(KeyCode::Tab)],
+        Cmd::NextField,
+        s::HELP_NEXT_FIELD,
+        Some(s::FOOT_NEXT_FIELD),
+        true,
+    ),
+    b(
+        &[key(KeyCode::BackTab)],
+        Cmd::PrevField,
+        s::HELP_PREV_FIELD,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::Up), ch('k')],
+        Cmd::Up,
+        s::HELP_PHONE_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Down), ch('j')],
+        Cmd::Down,
+        s::HELP_PHONE_NEXT,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Delete), ch('x')],
+        Cmd::RemovePhone,
+        s::HELP_PHONE_REMOVE,
+        Some(s::FOOT_REMOVE),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_CANCEL_EDIT,
+        Some(s::FOOT_CANCEL),
+        true,
+    ),
+];
+
+pub const PASSWORD_FORM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_PASSWORD_SAVE,
+        Some(s::FOOT_SAVE),
+        true,
+    ),
+    NEXT,
+    PREV,
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_CANCEL_EDIT,
+        Some(s::FOOT_CANCEL),
+        true,
+    ),
+];
+
+pub const LOCK: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_UNLOCK,
+        Some(s::FOOT_UNLOCK),
+        true,
+    ),
+    b(
+        &[ctrl('c')],
+        Cmd::Quit,
+        s::HELP_QUIT,
+        Some(s::FOOT_QUIT),
+        true,
+    ),
+];
+
+pub const QUIT_CONFIRM: &[Binding] = &[
+    b(
+        &[ch('y'), key(KeyCode::Enter)],
+        Cmd::Yes,
+        s::HELP_QUIT_YES,
+        Some(s::FOOT_QUIT),
+        false,
+    ),
+    b(
+        &[ch('n'), key(KeyCode::Esc)],
+        Cmd::No,
+        s::HELP_QUIT_NO,
+        Some(s::FOOT_STAY),
+        false,
+    ),
+    b(&[ctrl('c')], Cmd::Yes, s::HELP_QUIT_YES, None, false),
+];
+
+pub const HELP_OVERLAY: &[Binding] = &[
+    b(
+        &[key(KeyCode::Esc), key(KeyCode::F(1)), ch('?'), ch('q')],
+        Cmd::Back,
+        s::HELP_CLOSE,
+        Some(s::FOOT_CLOSE),
+        false,
+    ),
+    b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, None, false),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn letters_are_not_commands_while_typing() {
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(GLOBAL, &q, false), Some(Cmd::Quit));
+        assert_eq!(lookup(GLOBAL, &q, true), None);
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(GLOBAL, &ctrl_c, true), Some(Cmd::Quit));
+    }
+
+    #[test]
+    fn shift_is_ignored_for_characters_and_backtab() {
+        let question = press(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(GLOBAL, &question, false), Some(Cmd::Help));
+        let backtab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(LOGIN, &backtab, true), Some(Cmd::PrevField));
+        let big_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(HISTORY, &big_g, false), Some(Cmd::Last));
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(ctrl('c').label(), "Ctrl-C");
+        assert_eq!(key(KeyCode::F(3)).label(), "F3");
+        assert_eq!(NAV[0].keys_label(), "F2");
+    }
+}

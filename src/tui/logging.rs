@@ -1,0 +1,50 @@
+//! Diagnostics to a log file via `tracing`, never onto the screen. The file is `TELLER_LOG`
+//! when set, else `$XDG_STATE_HOME/teller/teller.log`, else `~/.local/state/teller/teller.log`.
+//! `TELLER_LOG_LEVEL` (error, warn, info, debug, trace) sets the detail; info by default.
+//! Passwords never reach the log: jobs are logged by name only, and the password types' Debug
+//! prints `***`.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Where the log goes.
+pub fn log_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("TELLER_LOG").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|p| !p.is_empty())
+                .map(|home| PathBuf::from(home).join(".local").join("state"))
+        })?;
+    Some(state.join("teller").join("teller.log"))
+}
+
+/// Sends `tracing` output to the log file; returns its path, or `None` when it could not be
+/// opened (the app then runs without a log rather than write on the screen).
+pub fn init() -> Option<PathBuf> {
+    let path = log_path()?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).ok()?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let level = std::env::var("TELLER_LOG_LEVEL")
+        .ok()
+        .and_then(|l| l.trim().parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(level)
+        .with_thread_names(true)
+        .try_init()
+        .ok()?;
+    Some(path)
+}

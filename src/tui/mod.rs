@@ -1,0 +1,209 @@
+//! The full-screen app (`teller` with no command): ratatui + crossterm + tui-input, on the same
+//! services as the CLI. This module is the only place that knows about the terminal.
+//!
+//! Shape (the Elm architecture): [`app::App`] is the model and [`app::App::update`] the only
+//! place state changes; [`ui::render`] draws; [`worker`] owns the bank and its connection on a
+//! thread of its own so the UI never waits on the database or bcrypt; [`event`] reads the
+//! terminal. [`run_loop`] is generic over the ratatui `Backend`, so tests drive the real loop
+//! with `TestBackend`.
+//!
+//! Diagnostics go to a log file (see [`logging::log_path`]), never onto the screen.
+
+pub mod app;
+pub mod clock;
+pub mod event;
+pub mod keys;
+pub mod logging;
+pub mod screens;
+pub mod strings;
+#[doc(hidden)]
+pub mod testing;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+pub mod worker;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+
+use crate::services::BankConfig;
+use app::{Action, App, Notice};
+use clock::SystemClock;
+use worker::{WorkerConfig, WorkerHandle};
+
+/// Idle time before the lock when `TELLER_IDLE_SECONDS` is not set.
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(300);
+
+/// Settings of the app (the bank's own are in [`BankConfig`]).
+#[derive(Debug, Clone)]
+pub struct TuiConfig {
+    /// Lock the screen after this long without a key; `None` never locks.
+    pub idle_timeout: Option<Duration>,
+    /// Where history exports are written.
+    pub export_dir: PathBuf,
+    /// The database shown in the header, without any password.
+    pub database_label: String,
+    /// How often the spinner turns and the idle lock is checked.
+    pub tick: Duration,
+}
+
+impl TuiConfig {
+    pub fn new(database_url: &str) -> Self {
+        Self {
+            idle_timeout: Some(DEFAULT_IDLE),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            database_label: database_label(database_url),
+            tick: Duration::from_millis(200),
+        }
+    }
+
+    /// Reads `TELLER_IDLE_SECONDS` (0 turns the lock off) and `TELLER_EXPORT_DIR`.
+    pub fn from_env(database_url: &str) -> Result<Self, String> {
+        let mut config = Self::new(database_url);
+        if let Ok(raw) = std::env::var("TELLER_IDLE_SECONDS") {
+            let seconds: u64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| format!("{}{raw:?}", strings::BAD_IDLE_SECONDS))?;
+            config.idle_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
+        }
+        if let Some(dir) = std::env::var_os("TELLER_EXPORT_DIR").filter(|d| !d.is_empty()) {
+            config.export_dir = PathBuf::from(dir);
+        }
+        Ok(config)
+    }
+}
+
+/// "teller on 127.0.0.1:3307" from a database URL; never shows the password.
+pub fn database_label(url: &str) -> String {
+    let name = crate::db::database_name(url).unwrap_or_default();
+    let host = url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .map(|rest| rest.rsplit_once('@').map_or(rest, |(_, host)| host))
+        .map(|rest| rest.split(['/', '?']).next().unwrap_or(rest))
+        .unwrap_or_default();
+    format!("{name} on {host}")
+}
+
+/// Why the app could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("{0}")]
+    NoTerminal(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("the terminal failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The app draws on a terminal: refuse clearly when standard input or output is not one.
+pub fn require_terminal() -> Result<(), TuiError> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(TuiError::NoTerminal(strings::NO_TERMINAL.into()))
+    }
+}
+
+/// Restores the terminal however the loop ends (ratatui's panic hook covers panics).
+struct RestoreGuard;
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Runs the app on the real terminal until the person quits.
+pub fn run(database_url: &str, bank: BankConfig) -> Result<(), TuiError> {
+    require_terminal()?;
+    let config = TuiConfig::from_env(database_url).map_err(TuiError::Config)?;
+    let log = logging::init();
+    tracing::info!(
+        database = %config.database_label,
+        log = ?log,
+        idle = ?config.idle_timeout,
+        "teller app starting"
+    );
+    let (actions, inbox) = mpsc::channel();
+    let worker = WorkerHandle::spawn(WorkerConfig::new(database_url, bank), actions.clone())?;
+    let mut terminal = ratatui::try_init()?;
+    let guard = RestoreGuard;
+    event::spawn_input_thread(actions)?;
+    let mut app = App::new(config, Arc::new(SystemClock));
+    let result = run_loop(&mut terminal, &mut app, &inbox, &worker);
+    drop(guard);
+    // The worker may be inside a slow query or bcrypt: let the process end it rather than wait.
+    drop(worker);
+    tracing::info!("teller app stopped");
+    result.map_err(TuiError::Io)
+}
+
+/// The main loop: draw, wait for an action (or the next tick), update, repeat. Generic over
+/// the backend so tests run it on `TestBackend`.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    inbox: &Receiver<Action>,
+    worker: &WorkerHandle,
+) -> Result<(), B::Error> {
+    let tick = app.config.tick;
+    let mut last_tick = Instant::now();
+    terminal.draw(|frame| ui::render(app, frame))?;
+    while !app.should_quit() {
+        let wait = tick.saturating_sub(last_tick.elapsed());
+        match inbox.recv_timeout(wait) {
+            Ok(action) => {
+                step(app, action, worker);
+                // Take whatever else is waiting before drawing again.
+                while let Ok(action) = inbox.try_recv() {
+                    step(app, action, worker);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if last_tick.elapsed() >= tick {
+            step(app, Action::Tick, worker);
+            last_tick = Instant::now();
+        }
+        terminal.draw(|frame| ui::render(app, frame))?;
+    }
+    Ok(())
+}
+
+/// One update, then the requests it made go to the worker.
+pub fn step(app: &mut App, action: Action, worker: &WorkerHandle) {
+    app.update(action);
+    for request in app.take_requests() {
+        tracing::debug!(id = request.id, job = request.job.name(), "request");
+        if !worker.send(request) {
+            tracing::error!("the worker thread is gone");
+            app.notice = Some(Notice::Error(strings::DB_UNAVAILABLE_ACTION.into()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_label_hides_the_password() {
+        assert_eq!(
+            database_label("mysql://root:secret@127.0.0.1:3307/teller?ssl_mode=disabled"),
+            "teller on 127.0.0.1:3307"
+        );
+        assert_eq!(
+            database_label("mysql://root@db.local/bank"),
+            "bank on db.local"
+        );
+    }
+}

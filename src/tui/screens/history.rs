@@ -1,0 +1,343 @@
+//! An account's movements as a scrollable table, loaded a page at a time as the selection
+//! nears the end, and exported whole to a CSV file whose path is shown.
+
+use std::path::PathBuf;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use super::home::history_widths;
+use super::{
+    grouped, kind_label, message_line, money_line, panel, party_label, step, when, Screen,
+};
+use crate::domain::AccountNumber;
+use crate::services::HistoryEntry;
+use crate::tui::app::{describe, Ctx, Flow, Route, View};
+use crate::tui::keys::{self, Binding, Cmd};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use crate::tui::worker::{Job, ReplyBody, RequestId};
+
+/// Movements per page fetched from the bank.
+pub const PAGE: u32 = 50;
+/// Rows PageUp/PageDown move.
+pub const PAGE_STEP: isize = 10;
+/// Load the next page when the selection comes this close to the end.
+const PREFETCH: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportState {
+    Idle,
+    Running,
+    Done { path: PathBuf, movements: usize },
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryScreen {
+    pub account: Option<String>,
+    pub entries: Vec<HistoryEntry>,
+    pub selected: usize,
+    /// More movements exist past the last one loaded.
+    pub more: bool,
+    pub error: Option<String>,
+    pub export: ExportState,
+    /// Shown at least once (before that, nothing is loaded).
+    visited: bool,
+    loading: Option<RequestId>,
+    exporting: Option<RequestId>,
+}
+
+impl Default for HistoryScreen {
+    fn default() -> Self {
+        Self {
+            account: None,
+            entries: Vec::new(),
+            selected: 0,
+            more: false,
+            error: None,
+            export: ExportState::Idle,
+            visited: false,
+            loading: None,
+            exporting: None,
+        }
+    }
+}
+
+impl HistoryScreen {
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Starts over on the selected account.
+    fn reload(&mut self, ctx: &mut Ctx) {
+        self.account = ctx.data.selected_account().map(|a| a.number.clone());
+        self.entries.clear();
+        self.selected = 0;
+        self.more = false;
+        self.error = None;
+        self.loading = None;
+        self.load_page(ctx, None);
+    }
+
+    fn load_page(&mut self, ctx: &mut Ctx, before: Option<i64>) {
+        if self.loading.is_some() {
+            return;
+        }
+        let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
+            return;
+        };
+        let Ok(account) = AccountNumber::parse(number) else {
+            return;
+        };
+        self.loading = Some(ctx.request(Job::History {
+            actor,
+            account,
+            before,
+            limit: PAGE,
+        }));
+    }
+
+    /// Fetches the next page once the selection is near the end of what is loaded.
+    fn maybe_load_more(&mut self, ctx: &mut Ctx) {
+        if self.more && self.selected + PREFETCH >= self.entries.len() {
+            let before = self.entries.last().map(|e| e.id);
+            self.load_page(ctx, before);
+        }
+    }
+
+    fn move_by(&mut self, delta: isize, ctx: &mut Ctx) {
+        self.selected = step(self.selected, delta, self.entries.len());
+        self.maybe_load_more(ctx);
+    }
+
+    fn switch_account(&mut self, forward: bool, ctx: &mut Ctx) {
+        let len = ctx.data.accounts.len();
+        if len > 1 {
+            ctx.data.selected = super::cycle(ctx.data.selected, forward, len);
+            self.export = ExportState::Idle;
+            self.reload(ctx);
+        }
+    }
+
+    fn export(&mut self, ctx: &mut Ctx) {
+        if self.exporting.is_some() {
+            return;
+        }
+        let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
+            return;
+        };
+        let Ok(account) = AccountNumber::parse(number) else {
+            return;
+        };
+        let stamp = ctx.clock.local(ctx.clock.wall()).format("%Y%m%d-%H%M%S");
+        let path = ctx
+            .config
+            .export_dir
+            .join(format!("teller-history-{number}-{stamp}.csv"));
+        self.export = ExportState::Running;
+        self.exporting = Some(ctx.request(Job::ExportHistory {
+            actor,
+            account,
+            path,
+        }));
+    }
+}
+
+impl Screen for HistoryScreen {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::HISTORY
+    }
+
+    fn on_enter(&mut self, ctx: &mut Ctx) {
+        self.visited = true;
+        let selected = ctx.data.selected_account().map(|a| a.number.clone());
+        if selected != self.account || (self.entries.is_empty() && self.loading.is_none()) {
+            self.export = ExportState::Idle;
+            self.reload(ctx);
+        }
+    }
+
+    fn on_accounts(&mut self, ctx: &mut Ctx) {
+        if self.visited && self.account.is_none() {
+            self.reload(ctx);
+        }
+    }
+
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        match cmd {
+            Cmd::Up => self.move_by(-1, ctx),
+            Cmd::Down => self.move_by(1, ctx),
+            Cmd::PageUp => self.move_by(-PAGE_STEP, ctx),
+            Cmd::PageDown => self.move_by(PAGE_STEP, ctx),
+            Cmd::First => self.selected = 0,
+            Cmd::Last => self.move_by(isize::MAX / 2, ctx),
+            Cmd::PrevAccount => self.switch_account(false, ctx),
+            Cmd::NextAccount => self.switch_account(true, ctx),
+            Cmd::Refresh => self.reload(ctx),
+            Cmd::Export => self.export(ctx),
+            Cmd::Back => return Flow::Go(Route::Accounts),
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match body {
+            ReplyBody::History {
+                account,
+                before,
+                result,
+            } if self.loading == Some(id) => {
+                self.loading = None;
+                if self.account.as_deref() != Some(account.as_str()) {
+                    return Flow::Stay;
+                }
+                match result {
+                    Ok(page) => {
+                        self.more = page.len() == PAGE as usize;
+                        if before.is_none() {
+                            self.entries = page;
+                        } else {
+                            self.entries.extend(page);
+                        }
+                        self.error = None;
+                        self.maybe_load_more(ctx);
+                    }
+                    Err(error) => self.error = Some(describe(&error)),
+                }
+            }
+            ReplyBody::Exported(result) if self.exporting == Some(id) => {
+                self.exporting = None;
+                self.export = match result {
+                    Ok(done) => {
+                        tracing::info!(path = %done.path.display(), "history exported");
+                        ExportState::Done {
+                            path: done.path,
+                            movements: done.movements,
+                        }
+                    }
+                    Err(crate::tui::worker::ExportError::Bank(e)) => {
+                        ExportState::Failed(describe(&e))
+                    }
+                    Err(e) => ExportState::Failed(e.to_string()),
+                };
+            }
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let [table_area, detail_area, export_area] = Layout::vertical([
+            Constraint::Min(5),
+            Constraint::Length(1),
+            Constraint::Length(2),
+        ])
+        .areas(area);
+        let title = match self.account.as_deref().and_then(|n| view.data.find(n)) {
+            Some(a) => format!(
+                "{}{} ({}){}",
+                s::HISTORY_PANEL,
+                grouped(&a.number),
+                a.currency,
+                if view.data.accounts.len() > 1 {
+                    s::HISTORY_SWITCH_HINT
+                } else {
+                    ""
+                }
+            ),
+            None => s::HISTORY_PANEL_NONE.to_string(),
+        };
+        let count = if self.more {
+            format!(" {}{} ", self.entries.len(), s::LOADED_MORE)
+        } else {
+            format!(" {}{} ", self.entries.len(), s::LOADED_ALL)
+        };
+        let block =
+            panel(title, theme).title_bottom(Line::styled(count, theme.hint).right_aligned());
+
+        if let Some(error) = &self.error {
+            frame.render_widget(
+                Paragraph::new(message_line(theme::ERROR_MARKER, error, theme.error)).block(block),
+                table_area,
+            );
+        } else if self.entries.is_empty() {
+            let text = if self.loading.is_some() || !view.data.loaded {
+                s::LOADING
+            } else if self.account.is_none() {
+                s::NO_ACCOUNTS
+            } else {
+                s::NO_MOVEMENTS
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.hint)).block(block),
+                table_area,
+            );
+        } else {
+            let header = Row::new([
+                Line::raw(s::COL_DATE),
+                Line::raw(s::COL_KIND),
+                Line::raw(s::COL_COUNTERPARTY),
+                Line::raw(s::COL_AMOUNT).right_aligned(),
+                Line::raw(s::COL_BALANCE_AFTER).right_aligned(),
+            ])
+            .style(theme.table_header);
+            let rows = self.entries.iter().map(|e| {
+                Row::new([
+                    Line::raw(when(view, e.at)),
+                    Line::raw(kind_label(e.kind, e.amount)),
+                    Line::raw(party_label(&e.counterparty)),
+                    money_line(e.amount, theme.base),
+                    money_line(e.balance_after, theme.base),
+                ])
+            });
+            let table = Table::new(rows, history_widths())
+                .header(header)
+                .column_spacing(1)
+                .row_highlight_style(theme.selected)
+                .highlight_symbol(theme::SELECTED_MARKER)
+                .block(block);
+            let mut state = TableState::default().with_selected(Some(self.selected));
+            frame.render_stateful_widget(table, table_area, &mut state);
+        }
+
+        if let Some(entry) = self.entries.get(self.selected) {
+            let memo = entry.memo.as_deref().unwrap_or(s::NO_MEMO);
+            frame.render_widget(
+                Line::from(vec![
+                    Span::styled(s::REFERENCE, theme.label),
+                    Span::raw(format!(" #{}   ", entry.id)),
+                    Span::styled(s::FIELD_MEMO, theme.label),
+                    Span::raw(format!(" {memo}")),
+                ]),
+                detail_area,
+            );
+        }
+        let export = match &self.export {
+            ExportState::Idle => Line::default(),
+            ExportState::Running => Line::from(vec![
+                Span::raw(format!("{} ", view.spinner)),
+                Span::styled(s::EXPORT_RUNNING, theme.hint),
+            ]),
+            ExportState::Done { path, movements } => Line::from(vec![
+                Span::styled(theme::OK_MARKER, theme.success),
+                Span::styled(
+                    format!("{}{}{}", movements, s::EXPORT_DONE, path.display()),
+                    theme.success,
+                ),
+            ]),
+            ExportState::Failed(error) => Line::from(vec![
+                Span::styled(theme::ERROR_MARKER, theme.error),
+                Span::styled(format!("{}{error}", s::EXPORT_FAILED), theme.error),
+            ]),
+        };
+        frame.render_widget(
+            Paragraph::new(export).wrap(Wrap { trim: false }),
+            export_area,
+        );
+    }
+}

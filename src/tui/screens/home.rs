@@ -1,0 +1,210 @@
+//! Home after login: the customer's accounts and the selected account's last movements.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::{
+    grouped, kind_label, money_line, panel, party_label, status_label, step, when, Screen,
+};
+use crate::services::HistoryEntry;
+use crate::tui::app::{describe, Ctx, Flow, View};
+use crate::tui::keys::{self, Binding, Cmd};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use crate::tui::worker::{Job, ReplyBody, RequestId};
+
+/// How many movements the home screen shows.
+pub const RECENT: u32 = 8;
+
+#[derive(Debug, Clone, Default)]
+pub struct HomeScreen {
+    /// The account the movements belong to, and the movements.
+    pub recent_for: Option<String>,
+    pub recent: Vec<HistoryEntry>,
+    pub error: Option<String>,
+    awaiting: Option<RequestId>,
+}
+
+impl HomeScreen {
+    fn load_recent(&mut self, ctx: &mut Ctx) {
+        let (Some(actor), Some(account)) = (ctx.actor(), ctx.data.selected_account()) else {
+            return;
+        };
+        let Ok(number) = crate::domain::AccountNumber::parse(&account.number) else {
+            return;
+        };
+        if self.recent_for.as_deref() != Some(number.as_str()) {
+            self.recent.clear();
+        }
+        self.recent_for = Some(number.as_str().to_string());
+        self.error = None;
+        self.awaiting = Some(ctx.request(Job::History {
+            actor,
+            account: number,
+            before: None,
+            limit: RECENT,
+        }));
+    }
+}
+
+impl Screen for HomeScreen {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::HOME
+    }
+
+    fn on_enter(&mut self, ctx: &mut Ctx) {
+        if ctx.data.loaded {
+            ctx.refresh_accounts();
+        }
+    }
+
+    fn on_accounts(&mut self, ctx: &mut Ctx) {
+        self.load_recent(ctx);
+    }
+
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        let len = ctx.data.accounts.len();
+        match cmd {
+            Cmd::Up | Cmd::Down => {
+                let delta = if cmd == Cmd::Up { -1 } else { 1 };
+                let next = step(ctx.data.selected, delta, len);
+                if next != ctx.data.selected {
+                    ctx.data.selected = next;
+                    self.load_recent(ctx);
+                }
+            }
+            Cmd::Refresh => ctx.refresh_accounts(),
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
+        if self.awaiting != Some(id) {
+            return Flow::Stay;
+        }
+        self.awaiting = None;
+        if let ReplyBody::History { result, .. } = body {
+            match result {
+                Ok(entries) => self.recent = entries,
+                Err(error) => self.error = Some(describe(&error)),
+            }
+        }
+        Flow::Stay
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let rows = u16::try_from(view.data.accounts.len().clamp(1, 6)).unwrap_or(6);
+        let [accounts_area, recent_area] =
+            Layout::vertical([Constraint::Length(rows + 3), Constraint::Min(4)]).areas(area);
+
+        let block = panel(s::ACCOUNTS_PANEL, theme);
+        if view.data.accounts.is_empty() {
+            let text = if view.data.loaded {
+                s::NO_ACCOUNTS
+            } else {
+                s::LOADING
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.hint)).block(block),
+                accounts_area,
+            );
+        } else {
+            let header = Row::new([
+                Line::raw(s::COL_ACCOUNT),
+                Line::raw(s::COL_CURRENCY),
+                Line::raw(s::COL_STATUS),
+                Line::raw(s::COL_BALANCE).right_aligned(),
+            ])
+            .style(theme.table_header);
+            let rows = view.data.accounts.iter().map(|a| {
+                Row::new([
+                    Line::raw(grouped(&a.number)),
+                    Line::raw(a.currency.clone()),
+                    Line::raw(status_label(a.status)),
+                    money_line(a.balance, theme.base),
+                ])
+            });
+            let table = Table::new(
+                rows,
+                [
+                    Constraint::Length(14),
+                    Constraint::Length(9),
+                    Constraint::Length(8),
+                    Constraint::Length(20),
+                ],
+            )
+            .header(header)
+            .column_spacing(2)
+            .row_highlight_style(theme.selected)
+            .highlight_symbol(theme::SELECTED_MARKER)
+            .block(block);
+            let mut state = TableState::default().with_selected(Some(view.data.selected));
+            frame.render_stateful_widget(table, accounts_area, &mut state);
+        }
+
+        let title = match view.data.selected_account() {
+            Some(a) => format!("{}{}", s::RECENT_PANEL, grouped(&a.number)),
+            None => s::RECENT_PANEL_NONE.to_string(),
+        };
+        let block = panel(title, theme);
+        if let Some(error) = &self.error {
+            frame.render_widget(
+                Paragraph::new(super::message_line(theme::ERROR_MARKER, error, theme.error))
+                    .block(block),
+                recent_area,
+            );
+            return;
+        }
+        if self.recent.is_empty() {
+            let text = if self.awaiting.is_some() || !view.data.loaded {
+                s::LOADING
+            } else if view.data.accounts.is_empty() {
+                ""
+            } else {
+                s::NO_MOVEMENTS
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.hint)).block(block),
+                recent_area,
+            );
+            return;
+        }
+        let header = Row::new([
+            Line::raw(s::COL_DATE),
+            Line::raw(s::COL_KIND),
+            Line::raw(s::COL_COUNTERPARTY),
+            Line::raw(s::COL_AMOUNT).right_aligned(),
+            Line::raw(s::COL_BALANCE_AFTER).right_aligned(),
+        ])
+        .style(theme.table_header);
+        let rows = self.recent.iter().map(|e| {
+            Row::new([
+                Line::raw(when(view, e.at)),
+                Line::raw(kind_label(e.kind, e.amount)),
+                Line::raw(party_label(&e.counterparty)),
+                money_line(e.amount, theme.base),
+                money_line(e.balance_after, theme.base),
+            ])
+        });
+        let table = Table::new(rows, history_widths())
+            .header(header)
+            .column_spacing(1)
+            .block(block);
+        frame.render_widget(table, recent_area);
+    }
+}
+
+/// Column widths of a movements table: date, kind, counterparty, amount, balance after.
+pub fn history_widths() -> [Constraint; 5] {
+    [
+        Constraint::Length(16),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Length(15),
+        Constraint::Length(15),
+    ]
+}

@@ -1,0 +1,146 @@
+//! One file per screen. A screen owns its state (what was typed survives navigation), answers
+//! keys as commands from its bindings, asks the worker for data through [`Ctx::request`], and
+//! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
+//! [`Route`](super::app::Route); nothing else has to change shape.
+
+pub mod help;
+pub mod history;
+pub mod home;
+pub mod lock;
+pub mod login;
+pub mod profile;
+pub mod quit;
+pub mod too_small;
+pub mod transfer;
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+
+use super::app::{Ctx, Flow, View};
+use super::keys::{Binding, Cmd};
+use super::worker::{ReplyBody, RequestId};
+use crate::domain::{format_money_grouped, AccountNumber};
+use crate::services::{AccountStatus, MovementKind, Party};
+
+use super::strings as s;
+use super::theme::Theme;
+
+/// The contract every screen keeps.
+pub trait Screen {
+    /// The bindings in force now (they may depend on the screen's mode).
+    fn bindings(&self) -> &'static [Binding];
+
+    /// True while a text field has the focus: plain letters are typed, not commands.
+    fn typing(&self) -> bool {
+        false
+    }
+
+    /// The screen is shown (again).
+    fn on_enter(&mut self, _ctx: &mut Ctx) {}
+
+    /// The account list changed.
+    fn on_accounts(&mut self, _ctx: &mut Ctx) {}
+
+    /// A key bound to a command in this screen's bindings.
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow;
+
+    /// Any other key (text fields take it).
+    fn on_input(&mut self, _key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
+        Flow::Stay
+    }
+
+    /// The worker's answer to a request this screen made.
+    fn on_reply(&mut self, _id: RequestId, _body: ReplyBody, _ctx: &mut Ctx) -> Flow {
+        Flow::Stay
+    }
+
+    /// Holds input that quitting would lose.
+    fn is_dirty(&self) -> bool {
+        false
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View);
+}
+
+/// A bordered panel with a bold title.
+pub fn panel<'a>(title: impl Into<String>, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Plain)
+        .border_style(theme.border)
+        .title(Span::styled(format!(" {} ", title.into()), theme.title))
+}
+
+/// "1234 5678 90" for a valid number, the raw text otherwise.
+pub fn grouped(number: &str) -> String {
+    AccountNumber::parse(number).map_or_else(|_| number.to_string(), |n| n.grouped())
+}
+
+pub fn money(amount: Decimal) -> String {
+    format_money_grouped(amount)
+}
+
+/// A right-aligned money cell.
+pub fn money_line<'a>(amount: Decimal, style: Style) -> Line<'a> {
+    Line::styled(money(amount), style).right_aligned()
+}
+
+pub fn status_label(status: AccountStatus) -> &'static str {
+    match status {
+        AccountStatus::Open => s::STATUS_OPEN,
+        AccountStatus::Frozen => s::STATUS_FROZEN,
+        AccountStatus::Closed => s::STATUS_CLOSED,
+    }
+}
+
+/// What a movement was, from the account's side.
+pub fn kind_label(kind: MovementKind, amount: Decimal) -> &'static str {
+    match kind {
+        MovementKind::Deposit => s::KIND_DEPOSIT,
+        MovementKind::Withdrawal => s::KIND_WITHDRAWAL,
+        MovementKind::Transfer if amount.is_sign_negative() => s::KIND_TRANSFER_OUT,
+        MovementKind::Transfer => s::KIND_TRANSFER_IN,
+        MovementKind::Reversal => s::KIND_REVERSAL,
+        MovementKind::OverShort => s::KIND_OVER_SHORT,
+    }
+}
+
+pub fn party_label(party: &Party) -> String {
+    match party {
+        Party::Account(number) => grouped(number),
+        Party::Cash => s::PARTY_CASH.to_string(),
+    }
+}
+
+/// The date and time of a movement in local time.
+pub fn when(view: &View, at: chrono::DateTime<chrono::Utc>) -> String {
+    view.clock.local(at).format(s::DATE_TIME_FORMAT).to_string()
+}
+
+/// A one-line message with its marker: "✗ …", "✓ …".
+pub fn message_line<'a>(marker: &'a str, text: &'a str, style: Style) -> Line<'a> {
+    Line::from(vec![Span::styled(marker, style), Span::styled(text, style)])
+}
+
+/// The index after moving `delta` steps in a list of `len`, clamped to its ends.
+pub fn step(index: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    index.saturating_add_signed(delta).min(len - 1)
+}
+
+/// Moves a focus index forward or back, wrapping around.
+pub fn cycle(index: usize, forward: bool, len: usize) -> usize {
+    if len == 0 {
+        0
+    } else if forward {
+        (index + 1) % len
+    } else {
+        (index + len - 1) % len
+    }
+}

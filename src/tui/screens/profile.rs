@@ -1,0 +1,762 @@
+//! My profile: view it, edit name, surname, age, country, city, email and phone numbers, and
+//! change my password (the current one is required).
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{cycle, message_line, panel, step, Screen};
+use crate::domain::{
+    Age, City, Country, Email, Field as DomainField, Name, Password, Phone, Secret, Surname,
+    ValidationError,
+};
+use crate::services::{BankError, ProfileChanges, UserProfile};
+use crate::tui::app::{describe, Ctx, Flow, Route, View};
+use crate::tui::keys::{self, Binding, Cmd};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use crate::tui::widgets::field::{self, Field};
+use crate::tui::worker::{Job, ReplyBody, RequestId};
+
+const NAME: usize = 0;
+const SURNAME: usize = 1;
+const AGE: usize = 2;
+const COUNTRY: usize = 3;
+const CITY: usize = 4;
+const EMAIL: usize = 5;
+/// Focus on the new phone field.
+pub const NEW_PHONE: usize = 6;
+/// Focus on the phone list.
+pub const PHONES: usize = 7;
+const EDIT_STOPS: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneState {
+    Kept,
+    Removed,
+    Added,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneRow {
+    pub number: String,
+    pub state: PhoneState,
+}
+
+#[derive(Debug, Clone)]
+pub struct EditForm {
+    /// Name, surname, age, country, city, email.
+    pub fields: [Field; 6],
+    pub phones: Vec<PhoneRow>,
+    pub phone_selected: usize,
+    pub new_phone: Field,
+    pub focus: usize,
+    pub error: Option<String>,
+    awaiting: Option<RequestId>,
+}
+
+impl EditForm {
+    fn from_profile(p: &UserProfile) -> Self {
+        Self {
+            fields: [
+                Field::new(s::FIELD_NAME).with_value(p.name.clone()),
+                Field::new(s::FIELD_SURNAME).with_value(p.surname.clone().unwrap_or_default()),
+                Field::new(s::FIELD_AGE).with_value(p.age.to_string()),
+                Field::new(s::FIELD_COUNTRY).with_value(p.country.clone()),
+                Field::new(s::FIELD_CITY).with_value(p.city.clone().unwrap_or_default()),
+                Field::new(s::FIELD_EMAIL).with_value(p.email.clone()),
+            ],
+            phones: p
+                .phones
+                .iter()
+                .map(|n| PhoneRow {
+                    number: n.clone(),
+                    state: PhoneState::Kept,
+                })
+                .collect(),
+            phone_selected: 0,
+            new_phone: Field::new(s::FIELD_NEW_PHONE),
+            focus: NAME,
+            error: None,
+            awaiting: None,
+        }
+    }
+
+    fn focused_field(&mut self) -> Option<&mut Field> {
+        match self.focus {
+            PHONES => None,
+            NEW_PHONE => Some(&mut self.new_phone),
+            i => self.fields.get_mut(i),
+        }
+    }
+
+    fn field_for(&mut self, which: DomainField) -> Option<&mut Field> {
+        let index = match which {
+            DomainField::Name => NAME,
+            DomainField::Surname => SURNAME,
+            DomainField::Age => AGE,
+            DomainField::Country => COUNTRY,
+            DomainField::City => CITY,
+            DomainField::Email => EMAIL,
+            DomainField::Phone => NEW_PHONE,
+            _ => return None,
+        };
+        self.focused_index(index);
+        if index == NEW_PHONE {
+            Some(&mut self.new_phone)
+        } else {
+            self.fields.get_mut(index)
+        }
+    }
+
+    fn focused_index(&mut self, index: usize) {
+        self.focus = index;
+    }
+
+    /// Adds the typed number to the list (saved with the rest).
+    fn add_phone(&mut self) {
+        match Phone::parse(self.new_phone.value()) {
+            Ok(phone) => {
+                let number = phone.as_str().to_string();
+                if let Some(row) = self.phones.iter_mut().find(|r| r.number == number) {
+                    row.state = PhoneState::Kept;
+                } else {
+                    self.phones.push(PhoneRow {
+                        number,
+                        state: PhoneState::Added,
+                    });
+                }
+                self.new_phone.clear();
+            }
+            Err(e) => self.new_phone.error = Some(e.rule),
+        }
+    }
+
+    fn toggle_phone(&mut self) {
+        let Some(row) = self.phones.get_mut(self.phone_selected) else {
+            return;
+        };
+        match row.state {
+            PhoneState::Kept => row.state = PhoneState::Removed,
+            PhoneState::Removed => row.state = PhoneState::Kept,
+            PhoneState::Added => {
+                self.phones.remove(self.phone_selected);
+                self.phone_selected = self.phone_selected.min(self.phones.len().saturating_sub(1));
+            }
+        }
+    }
+
+    /// The changes against `profile`, or the field errors found.
+    fn changes(&mut self, profile: &UserProfile) -> Option<ProfileChanges> {
+        let mut changes = ProfileChanges::default();
+        let mut errors: Vec<ValidationError> = Vec::new();
+        let value = |i: usize| self.fields[i].value().trim().to_string();
+        let mut check = |r: Result<(), ValidationError>| {
+            if let Err(e) = r {
+                errors.push(e);
+            }
+        };
+
+        check(Name::parse(&value(NAME)).map(|name| {
+            if name.as_str() != profile.name {
+                changes.name = Some(name);
+            }
+        }));
+        check(optional(&value(SURNAME), Surname::parse).map(|surname| {
+            if surname.as_ref().map(Surname::as_str) != profile.surname.as_deref() {
+                changes.surname = Some(surname);
+            }
+        }));
+        check(Age::parse(&value(AGE)).map(|age| {
+            if age.value() != profile.age {
+                changes.age = Some(age);
+            }
+        }));
+        check(Country::parse(&value(COUNTRY)).map(|country| {
+            if country.as_str() != profile.country {
+                changes.country = Some(country);
+            }
+        }));
+        check(optional(&value(CITY), City::parse).map(|city| {
+            if city.as_ref().map(City::as_str) != profile.city.as_deref() {
+                changes.city = Some(city);
+            }
+        }));
+        check(Email::parse(&value(EMAIL)).map(|email| {
+            if email.as_str() != profile.email {
+                changes.email = Some(email);
+            }
+        }));
+        if !self.new_phone.is_empty() {
+            check(Phone::parse(self.new_phone.value()).map(|phone| {
+                changes.add_phones.push(phone);
+            }));
+        }
+        for row in &self.phones {
+            let list = match row.state {
+                PhoneState::Kept => continue,
+                PhoneState::Added => &mut changes.add_phones,
+                PhoneState::Removed => &mut changes.remove_phones,
+            };
+            if let Ok(phone) = Phone::parse(&row.number) {
+                list.push(phone);
+            }
+        }
+        if errors.is_empty() {
+            return Some(changes);
+        }
+        let mut first = None;
+        for e in errors.into_iter().rev() {
+            let rule = e.rule.clone();
+            if let Some(field) = self.field_for(e.field) {
+                field.error = Some(rule);
+                first = Some(self.focus);
+            }
+        }
+        if let Some(first) = first {
+            self.focus = first;
+        }
+        None
+    }
+
+    fn is_changed(&self, profile: &UserProfile) -> bool {
+        let original = Self::from_profile(profile);
+        self.fields
+            .iter()
+            .zip(original.fields.iter())
+            .any(|(a, b)| a.value() != b.value())
+            || self.phones != original.phones
+            || !self.new_phone.is_empty()
+    }
+}
+
+fn optional<T>(
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, ValidationError>,
+) -> Result<Option<T>, ValidationError> {
+    if raw.is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some)
+    }
+}
+
+fn is_unchanged(c: &ProfileChanges) -> bool {
+    c.email.is_none()
+        && c.name.is_none()
+        && c.surname.is_none()
+        && c.age.is_none()
+        && c.country.is_none()
+        && c.city.is_none()
+        && c.add_phones.is_empty()
+        && c.remove_phones.is_empty()
+}
+
+#[derive(Debug, Clone)]
+pub struct PasswordForm {
+    pub current: Field,
+    pub new: Field,
+    pub repeat: Field,
+    pub focus: usize,
+    pub error: Option<String>,
+    awaiting: Option<RequestId>,
+}
+
+impl Default for PasswordForm {
+    fn default() -> Self {
+        Self {
+            current: Field::masked(s::FIELD_CURRENT_PASSWORD),
+            new: Field::masked(s::FIELD_NEW_PASSWORD),
+            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
+            focus: 0,
+            error: None,
+            awaiting: None,
+        }
+    }
+}
+
+impl PasswordForm {
+    fn focused_field(&mut self) -> &mut Field {
+        match self.focus {
+            0 => &mut self.current,
+            1 => &mut self.new,
+            _ => &mut self.repeat,
+        }
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) {
+        if self.awaiting.is_some() {
+            return;
+        }
+        self.error = None;
+        let Some(session) = ctx.session.as_ref() else {
+            return;
+        };
+        let mut ok = true;
+        if self.current.is_empty() {
+            self.current.error = Some(s::ENTER_PASSWORD.into());
+            ok = false;
+        }
+        let new = match Password::parse(self.new.value().to_string(), session.email()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.new.error = Some(e.rule);
+                ok = false;
+                None
+            }
+        };
+        if new.is_some() && self.repeat.value() != self.new.value() {
+            self.repeat.error = Some(s::PASSWORDS_DIFFER.into());
+            ok = false;
+        }
+        let (true, Some(new)) = (ok, new) else {
+            self.focus = if self.current.error.is_some() {
+                0
+            } else if self.new.error.is_some() {
+                1
+            } else {
+                2
+            };
+            return;
+        };
+        let actor = session.actor();
+        let current = Secret::new(self.current.value().to_string());
+        self.awaiting = Some(ctx.request(Job::ChangePassword {
+            actor,
+            current,
+            new,
+        }));
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Mode {
+    #[default]
+    View,
+    Edit(Box<EditForm>),
+    Password(Box<PasswordForm>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileScreen {
+    pub profile: Option<UserProfile>,
+    pub mode: Mode,
+    /// The last outcome ("Profile saved.").
+    pub message: Option<String>,
+    pub error: Option<String>,
+    loading: Option<RequestId>,
+}
+
+impl ProfileScreen {
+    fn load(&mut self, ctx: &mut Ctx) {
+        let Some(session) = ctx.session.as_ref() else {
+            return;
+        };
+        let job = Job::Profile {
+            actor: session.actor(),
+            email: session.email().clone(),
+        };
+        self.error = None;
+        self.loading = Some(ctx.request(job));
+    }
+
+    fn save(&mut self, ctx: &mut Ctx) {
+        let (Mode::Edit(form), Some(profile)) = (&mut self.mode, &self.profile) else {
+            return;
+        };
+        if form.awaiting.is_some() {
+            return;
+        }
+        if form.focus == NEW_PHONE && !form.new_phone.is_empty() {
+            form.add_phone();
+            return;
+        }
+        form.error = None;
+        let Some(changes) = form.changes(profile) else {
+            return;
+        };
+        if is_unchanged(&changes) {
+            self.mode = Mode::View;
+            self.message = Some(s::PROFILE_UNCHANGED.into());
+            return;
+        }
+        let Some(session) = ctx.session.as_ref() else {
+            return;
+        };
+        let job = Job::UpdateProfile {
+            actor: session.actor(),
+            email: session.email().clone(),
+            changes,
+        };
+        form.awaiting = Some(ctx.request(job));
+    }
+
+    fn on_saved(&mut self, result: Result<UserProfile, BankError>, ctx: &mut Ctx) {
+        let Mode::Edit(form) = &mut self.mode else {
+            return;
+        };
+        form.awaiting = None;
+        match result {
+            Ok(profile) => {
+                if let Some(session) = ctx.session.as_mut() {
+                    if let Ok(email) = Email::parse(&profile.email) {
+                        session.user.email = email;
+                    }
+                    session.user.name = profile.name.clone();
+                    session.user.surname = profile.surname.clone();
+                }
+                self.profile = Some(profile);
+                self.mode = Mode::View;
+                self.message = Some(s::PROFILE_SAVED.into());
+            }
+            Err(BankError::Invalid(e)) => match form.field_for(e.field) {
+                Some(field) => field.error = Some(e.rule),
+                None => form.error = Some(e.to_string()),
+            },
+            Err(BankError::DuplicateEmail(_)) => {
+                form.focus = EMAIL;
+                form.fields[EMAIL].error = Some(s::EMAIL_TAKEN.into());
+            }
+            Err(error) => form.error = Some(describe(&error)),
+        }
+    }
+
+    fn on_password(&mut self, result: Result<(), BankError>) {
+        let Mode::Password(form) = &mut self.mode else {
+            return;
+        };
+        form.awaiting = None;
+        match result {
+            Ok(()) => {
+                self.mode = Mode::View;
+                self.message = Some(s::PASSWORD_CHANGED.into());
+            }
+            Err(BankError::InvalidCredentials) => {
+                form.current.clear();
+                form.current.error = Some(s::CURRENT_PASSWORD_WRONG.into());
+                form.focus = 0;
+            }
+            Err(BankError::Invalid(e)) => {
+                form.new.error = Some(e.rule);
+                form.focus = 1;
+            }
+            Err(error) => form.error = Some(describe(&error)),
+        }
+    }
+}
+
+impl Screen for ProfileScreen {
+    fn bindings(&self) -> &'static [Binding] {
+        match &self.mode {
+            Mode::View => keys::PROFILE_VIEW,
+            Mode::Edit(form) if form.focus == PHONES => keys::PROFILE_PHONES,
+            Mode::Edit(_) => keys::PROFILE_EDIT,
+            Mode::Password(_) => keys::PASSWORD_FORM,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        match &self.mode {
+            Mode::View => false,
+            Mode::Edit(form) => form.focus != PHONES,
+            Mode::Password(_) => true,
+        }
+    }
+
+    fn on_enter(&mut self, ctx: &mut Ctx) {
+        if self.profile.is_none() && self.loading.is_none() {
+            self.load(ctx);
+        }
+    }
+
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        match &mut self.mode {
+            Mode::View => match cmd {
+                Cmd::Edit => {
+                    if let Some(profile) = &self.profile {
+                        self.message = None;
+                        self.mode = Mode::Edit(Box::new(EditForm::from_profile(profile)));
+                    }
+                }
+                Cmd::ChangePassword => {
+                    self.message = None;
+                    self.mode = Mode::Password(Box::default());
+                }
+                Cmd::Refresh => self.load(ctx),
+                Cmd::Back => return Flow::Go(Route::Accounts),
+                _ => {}
+            },
+            Mode::Edit(form) => match cmd {
+                Cmd::NextField => form.focus = cycle(form.focus, true, EDIT_STOPS),
+                Cmd::PrevField => form.focus = cycle(form.focus, false, EDIT_STOPS),
+                Cmd::Up => form.phone_selected = step(form.phone_selected, -1, form.phones.len()),
+                Cmd::Down => form.phone_selected = step(form.phone_selected, 1, form.phones.len()),
+                Cmd::RemovePhone => form.toggle_phone(),
+                Cmd::Submit => self.save(ctx),
+                Cmd::Back => self.mode = Mode::View,
+                _ => {}
+            },
+            Mode::Password(form) => match cmd {
+                Cmd::NextField => form.focus = cycle(form.focus, true, 3),
+                Cmd::PrevField => form.focus = cycle(form.focus, false, 3),
+                Cmd::Submit => form.submit(ctx),
+                Cmd::Back => self.mode = Mode::View,
+                _ => {}
+            },
+        }
+        Flow::Stay
+    }
+
+    fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
+        match &mut self.mode {
+            Mode::View => {}
+            Mode::Edit(form) => {
+                if let Some(field) = form.focused_field() {
+                    if field.handle_key(key) {
+                        form.error = None;
+                    }
+                }
+            }
+            Mode::Password(form) => {
+                if form.focused_field().handle_key(key) {
+                    form.error = None;
+                }
+            }
+        }
+        Flow::Stay
+    }
+
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        if self.loading == Some(id) {
+            self.loading = None;
+            if let ReplyBody::Profile(result) = body {
+                match result {
+                    Ok(profile) => self.profile = Some(profile),
+                    Err(error) => self.error = Some(describe(&error)),
+                }
+            }
+            return Flow::Stay;
+        }
+        let awaited = match &self.mode {
+            Mode::Edit(form) => form.awaiting,
+            Mode::Password(form) => form.awaiting,
+            Mode::View => None,
+        };
+        if awaited != Some(id) {
+            return Flow::Stay;
+        }
+        match body {
+            ReplyBody::Profile(result) => self.on_saved(result, ctx),
+            ReplyBody::PasswordChanged(result) => self.on_password(result),
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn is_dirty(&self) -> bool {
+        match (&self.mode, &self.profile) {
+            (Mode::Edit(form), Some(profile)) => form.is_changed(profile),
+            (Mode::Password(form), _) => {
+                !(form.current.is_empty() && form.new.is_empty() && form.repeat.is_empty())
+            }
+            _ => false,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let [main, message_area] =
+            Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
+        match &self.mode {
+            Mode::View => self.render_view(frame, main, view),
+            Mode::Edit(form) => render_edit(form, frame, main, view),
+            Mode::Password(form) => render_password(form, frame, main, view),
+        }
+        let form_error = match &self.mode {
+            Mode::Edit(form) => form.error.as_deref(),
+            Mode::Password(form) => form.error.as_deref(),
+            Mode::View => None,
+        };
+        let busy = match &self.mode {
+            Mode::Edit(form) => form.awaiting.is_some(),
+            Mode::Password(form) => form.awaiting.is_some(),
+            Mode::View => self.loading.is_some(),
+        };
+        let line = if let Some(error) = form_error.or(self.error.as_deref()) {
+            message_line(theme::ERROR_MARKER, error, theme.error)
+        } else if busy {
+            Line::from(vec![
+                Span::raw(format!("{} ", view.spinner)),
+                Span::styled(s::SAVING, theme.hint),
+            ])
+        } else if let Some(message) = &self.message {
+            message_line(theme::OK_MARKER, message, theme.success)
+        } else {
+            Line::default()
+        };
+        frame.render_widget(Paragraph::new(line), message_area);
+    }
+}
+
+impl ProfileScreen {
+    fn render_view(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let theme = view.theme;
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(area);
+        let Some(p) = &self.profile else {
+            let text = if self.loading.is_some() {
+                s::LOADING
+            } else {
+                ""
+            };
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.hint))
+                    .block(panel(s::PROFILE_PANEL, theme)),
+                area,
+            );
+            return;
+        };
+        let row = |label: &'static str, value: String| {
+            Line::from(vec![
+                Span::styled(format!("{label:<16}"), theme.label),
+                Span::raw(value),
+            ])
+        };
+        let dash = || s::EMPTY_VALUE.to_string();
+        let lines = vec![
+            row(s::FIELD_NAME, p.name.clone()),
+            row(s::FIELD_SURNAME, p.surname.clone().unwrap_or_else(dash)),
+            row(s::FIELD_AGE, p.age.to_string()),
+            row(s::FIELD_COUNTRY, p.country.clone()),
+            row(s::FIELD_CITY, p.city.clone().unwrap_or_else(dash)),
+            row(s::FIELD_EMAIL, p.email.clone()),
+            row(s::FIELD_ROLE, p.role.as_str().to_string()),
+            row(
+                s::MEMBER_SINCE,
+                view.clock
+                    .local(p.created_at)
+                    .format(s::DATE_FORMAT)
+                    .to_string(),
+            ),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                panel(s::PROFILE_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1)),
+            ),
+            left,
+        );
+        let phones: Vec<Line> = if p.phones.is_empty() {
+            vec![Line::styled(s::NO_PHONES, theme.hint)]
+        } else {
+            p.phones.iter().map(|n| Line::raw(n.clone())).collect()
+        };
+        frame.render_widget(
+            Paragraph::new(phones).block(
+                panel(s::PHONES_PANEL, theme).padding(ratatui::widgets::Padding::uniform(1)),
+            ),
+            right,
+        );
+    }
+}
+
+fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
+    let theme = view.theme;
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(50), Constraint::Length(22)]).areas(area);
+    let block = panel(s::PROFILE_EDIT_PANEL, theme);
+    let inner = block.inner(left).inner(Margin::new(1, 1));
+    frame.render_widget(block, left);
+    let rows = Layout::vertical([Constraint::Length(field::HEIGHT); 7]).split(inner);
+    let mut cursor = None;
+    let fields = form.fields.iter().chain(std::iter::once(&form.new_phone));
+    for (i, field) in fields.enumerate() {
+        if let Some(rect) = rows.get(i) {
+            let position = field.render(frame, *rect, form.focus == i, theme);
+            cursor = cursor.or(position);
+        }
+    }
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+
+    let list_focused = form.focus == PHONES;
+    let block = panel(s::PHONES_PANEL, theme).border_style(if list_focused {
+        theme.border_focused
+    } else {
+        theme.border
+    });
+    let inner = block.inner(right).inner(Margin::new(0, 1));
+    frame.render_widget(block, right);
+    let mut lines: Vec<Line> = form
+        .phones
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let selected = list_focused && i == form.phone_selected;
+            let marker = if selected {
+                theme::SELECTED_MARKER
+            } else {
+                theme::NO_MARKER
+            };
+            // The sign says it without colour: "-" goes away on save, "+" is new.
+            let (sign, style) = match row.state {
+                PhoneState::Kept => (s::PHONE_KEPT, theme.base),
+                PhoneState::Removed => (
+                    s::PHONE_REMOVED,
+                    theme.dim.add_modifier(Modifier::CROSSED_OUT),
+                ),
+                PhoneState::Added => (s::PHONE_ADDED, theme.title),
+            };
+            let style = if selected {
+                style.patch(theme.selected)
+            } else {
+                style
+            };
+            Line::from(vec![
+                Span::styled(marker, theme.label_focused),
+                Span::styled(format!("{sign}{}", row.number), style),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(s::NO_PHONES, theme.hint));
+    }
+    if list_focused {
+        lines.push(Line::default());
+        lines.push(Line::styled(s::PHONES_HINT, theme.hint));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn render_password(form: &PasswordForm, frame: &mut Frame, area: Rect, view: &View) {
+    let theme = view.theme;
+    let block = panel(s::PASSWORD_PANEL, theme);
+    let inner = block.inner(area).inner(Margin::new(1, 1));
+    frame.render_widget(block, area);
+    let [intro, _, a, b, c, _] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Length(field::HEIGHT),
+        Constraint::Length(field::HEIGHT),
+        Constraint::Length(field::HEIGHT),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(s::PASSWORD_INTRO)
+            .style(theme.hint)
+            .wrap(Wrap { trim: true }),
+        intro,
+    );
+    let cursors = [
+        form.current.render(frame, a, form.focus == 0, theme),
+        form.new.render(frame, b, form.focus == 1, theme),
+        form.repeat.render(frame, c, form.focus == 2, theme),
+    ];
+    if let Some(position) = cursors.into_iter().flatten().next() {
+        frame.set_cursor_position(position);
+    }
+}

@@ -1,0 +1,671 @@
+//! A transfer from one of my open accounts: a form, a confirmation dialog with the amount in
+//! figures and words and my balance before and after, and the result.
+//!
+//! The idempotency key is made when the form is first submitted and kept until the transfer
+//! succeeds or a field is edited: sending the same form again after a dropped connection
+//! reuses it, so the bank applies the transfer at most once.
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+
+use super::{cycle, grouped, message_line, money, panel, Screen};
+use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::services::{BankError, MoneyResult, TransferRequest};
+use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
+use crate::tui::keys::{self, Binding, Cmd};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use crate::tui::widgets::field::{self, Field};
+use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
+
+const FROM: usize = 0;
+const TO: usize = 1;
+const AMOUNT: usize = 2;
+const MEMO: usize = 3;
+const FIELDS: usize = 4;
+
+/// What the recipient lookup found for the number typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    Unknown,
+    Looking(String),
+    Found { number: String, name: String },
+    Missing(String),
+}
+
+/// A checked transfer waiting for confirmation (or sent).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub request: TransferRequest,
+    pub currency: String,
+    pub balance_before: Decimal,
+    pub recipient: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Stage {
+    Form,
+    Confirm(Pending),
+    Sending(Pending),
+    Done {
+        result: MoneyResult,
+        pending: Pending,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct TransferScreen {
+    /// The paying account's number.
+    pub from: Option<String>,
+    pub to: Field,
+    pub amount: Field,
+    pub memo: Field,
+    pub focus: usize,
+    pub recipient: Recipient,
+    pub stage: Stage,
+    /// The form-wide message (refusals, lost connection).
+    pub error: Option<String>,
+    key: Option<IdempotencyKey>,
+    awaiting: Option<RequestId>,
+    /// The transfer sent last, for the result screen when the answer arrives.
+    sent: Option<Pending>,
+}
+
+impl Default for TransferScreen {
+    fn default() -> Self {
+        Self {
+            from: None,
+            to: Field::new(s::FIELD_TO),
+            amount: Field::new(s::FIELD_AMOUNT),
+            memo: Field::new(s::FIELD_MEMO),
+            focus: TO,
+            recipient: Recipient::Unknown,
+            stage: Stage::Form,
+            error: None,
+            key: None,
+            awaiting: None,
+            sent: None,
+        }
+    }
+}
+
+impl TransferScreen {
+    /// The idempotency key the next submission will use, if one was made.
+    pub fn key(&self) -> Option<&IdempotencyKey> {
+        self.key.as_ref()
+    }
+
+    pub fn is_sending(&self) -> bool {
+        self.awaiting.is_some()
+    }
+
+    fn reset(&mut self) {
+        let from = self.from.take();
+        *self = Self {
+            from,
+            ..Self::default()
+        };
+    }
+
+    /// Any edit makes it a different transfer: it gets a new key when submitted.
+    fn edited(&mut self) {
+        self.key = None;
+        self.error = None;
+    }
+
+    /// Keeps `from` pointing at an open account of ours, preferring the selected one.
+    fn choose_source(&mut self, ctx: &Ctx, prefer_selected: bool) {
+        let open: Vec<&str> = ctx
+            .data
+            .open_accounts()
+            .map(|a| a.number.as_str())
+            .collect();
+        let selected = ctx
+            .data
+            .selected_account()
+            .map(|a| a.number.as_str())
+            .filter(|n| open.contains(n));
+        let current = self.from.as_deref().filter(|n| open.contains(n));
+        let chosen = if prefer_selected {
+            selected.or(current)
+        } else {
+            current.or(selected)
+        };
+        let chosen = chosen.or_else(|| open.first().copied()).map(str::to_string);
+        if chosen != self.from {
+            self.from = chosen;
+            self.edited();
+        }
+    }
+
+    fn cycle_source(&mut self, ctx: &Ctx, forward: bool) {
+        let open: Vec<&str> = ctx
+            .data
+            .open_accounts()
+            .map(|a| a.number.as_str())
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        let index = self
+            .from
+            .as_deref()
+            .and_then(|f| open.iter().position(|n| *n == f))
+            .unwrap_or(0);
+        let next = open[cycle(index, forward, open.len())].to_string();
+        if self.from.as_deref() != Some(next.as_str()) {
+            self.from = Some(next);
+            self.edited();
+        }
+    }
+
+    fn focused_field(&mut self) -> Option<&mut Field> {
+        match self.focus {
+            TO => Some(&mut self.to),
+            AMOUNT => Some(&mut self.amount),
+            MEMO => Some(&mut self.memo),
+            _ => None,
+        }
+    }
+
+    /// Checks the number as it is typed, and looks the recipient up once it is valid.
+    fn number_changed(&mut self, ctx: &mut Ctx) {
+        self.recipient = Recipient::Unknown;
+        self.to.hint = None;
+        self.to.error = None;
+        let compact: String = self
+            .to
+            .value()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        if compact.is_empty() {
+            return;
+        }
+        if compact.len() < 10 && compact.bytes().all(|b| b.is_ascii_digit()) {
+            self.to.hint = Some(format!("{}{}", compact.len(), s::DIGITS_OF_TEN));
+            return;
+        }
+        match AccountNumber::parse(self.to.value()) {
+            Ok(number) => {
+                self.to.hint = Some(s::RECIPIENT_LOOKING.into());
+                self.recipient = Recipient::Looking(number.as_str().to_string());
+                ctx.request(Job::Recipient { number });
+            }
+            Err(e) => self.to.error = Some(e.rule),
+        }
+    }
+
+    fn amount_changed(&mut self, ctx: &Ctx) {
+        let currency = self
+            .from
+            .as_deref()
+            .and_then(|f| ctx.data.find(f))
+            .map(|a| a.currency.clone())
+            .unwrap_or_default();
+        self.amount.hint = Amount::parse(self.amount.value())
+            .ok()
+            .map(|a| amount_in_words(a.value(), &currency));
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx) {
+        if self.awaiting.is_some() {
+            self.error = Some(s::TRANSFER_STILL_SENDING.into());
+            return;
+        }
+        self.error = None;
+        let source = self.from.as_deref().and_then(|f| ctx.data.find(f)).cloned();
+        let Some(source) = source else {
+            self.error = Some(s::NO_SOURCE_ACCOUNT.into());
+            return;
+        };
+        let mut first_bad = None;
+        let bad = |field: usize, first_bad: &mut Option<usize>| {
+            first_bad.get_or_insert(field);
+        };
+        let from = AccountNumber::parse(&source.number);
+        let to = AccountNumber::parse(self.to.value());
+        match (&to, &from) {
+            (Err(e), _) => {
+                self.to.error = Some(e.rule.clone());
+                bad(TO, &mut first_bad);
+            }
+            (Ok(to), Ok(from)) if to == from => {
+                self.to.error = Some(s::SAME_ACCOUNT.into());
+                bad(TO, &mut first_bad);
+            }
+            (Ok(to), _) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
+                self.to.error = Some(s::RECIPIENT_MISSING.into());
+                bad(TO, &mut first_bad);
+            }
+            _ => {}
+        }
+        let amount = Amount::parse(self.amount.value());
+        if let Err(e) = &amount {
+            self.amount.error = Some(e.rule.clone());
+            bad(AMOUNT, &mut first_bad);
+        }
+        let memo = Memo::parse_optional(self.memo.value());
+        if let Err(e) = &memo {
+            self.memo.error = Some(e.rule.clone());
+            bad(MEMO, &mut first_bad);
+        }
+        if let Some(field) = first_bad {
+            self.focus = field;
+            return;
+        }
+        let (Ok(from), Ok(to), Ok(amount), Ok(memo)) = (from, to, amount, memo) else {
+            return;
+        };
+        let recipient = match &self.recipient {
+            Recipient::Found { number, name } if number == to.as_str() => Some(name.clone()),
+            _ => None,
+        };
+        let key = self
+            .key
+            .get_or_insert_with(IdempotencyKey::generate)
+            .clone();
+        self.stage = Stage::Confirm(Pending {
+            request: TransferRequest {
+                from,
+                to,
+                amount,
+                key,
+                memo,
+            },
+            currency: source.currency,
+            balance_before: source.balance,
+            recipient,
+        });
+    }
+
+    fn send(&mut self, pending: Pending, ctx: &mut Ctx) {
+        let Some(actor) = ctx.actor() else { return };
+        tracing::info!(key = pending.request.key.as_str(), "transfer confirmed");
+        self.awaiting = Some(ctx.request(Job::Transfer {
+            actor,
+            request: pending.request.clone(),
+        }));
+        self.sent = Some(pending.clone());
+        self.stage = Stage::Sending(pending);
+    }
+
+    fn on_result(&mut self, result: Result<MoneyResult, BankError>, ctx: &mut Ctx) {
+        let pending = self.sent.take();
+        match (result, pending) {
+            (Ok(result), Some(pending)) => {
+                self.key = None;
+                self.error = None;
+                ctx.notify(Notice::Success(format!(
+                    "{}{}.",
+                    s::TRANSFER_DONE_NOTICE,
+                    result.id
+                )));
+                ctx.refresh_accounts();
+                self.stage = Stage::Done { result, pending };
+            }
+            (Ok(_), None) => {}
+            (Err(error), pending) => {
+                if matches!(self.stage, Stage::Sending(_)) {
+                    self.stage = Stage::Form;
+                }
+                self.sent = None;
+                self.error = Some(if is_connection_lost(&error) {
+                    s::TRANSFER_CONNECTION_LOST.to_string()
+                } else {
+                    describe(&error)
+                });
+                if let (BankError::Invalid(e), Some(_)) = (&error, pending) {
+                    if e.field == crate::domain::Field::Amount {
+                        self.amount.error = Some(e.rule.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Screen for TransferScreen {
+    fn bindings(&self) -> &'static [Binding] {
+        match self.stage {
+            Stage::Form => keys::TRANSFER_FORM,
+            Stage::Confirm(_) | Stage::Sending(_) => keys::TRANSFER_CONFIRM,
+            Stage::Done { .. } => keys::TRANSFER_DONE,
+        }
+    }
+
+    fn typing(&self) -> bool {
+        matches!(self.stage, Stage::Form) && self.focus != FROM
+    }
+
+    fn on_enter(&mut self, ctx: &mut Ctx) {
+        if matches!(self.stage, Stage::Form) {
+            self.choose_source(ctx, !self.is_dirty());
+        }
+    }
+
+    fn on_accounts(&mut self, ctx: &mut Ctx) {
+        if matches!(self.stage, Stage::Form) {
+            self.choose_source(ctx, false);
+        }
+    }
+
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        match (&self.stage, cmd) {
+            (Stage::Form, Cmd::NextField) => self.focus = cycle(self.focus, true, FIELDS),
+            (Stage::Form, Cmd::PrevField) => self.focus = cycle(self.focus, false, FIELDS),
+            (Stage::Form, Cmd::PrevAccount) => self.cycle_source(ctx, false),
+            (Stage::Form, Cmd::NextAccount) => self.cycle_source(ctx, true),
+            (Stage::Form, Cmd::Submit) => self.submit(ctx),
+            (Stage::Form, Cmd::Back) => return Flow::Go(Route::Accounts),
+            (Stage::Confirm(pending), Cmd::Submit) => {
+                let pending = pending.clone();
+                self.send(pending, ctx);
+            }
+            (Stage::Confirm(_) | Stage::Sending(_), Cmd::Back) => self.stage = Stage::Form,
+            (Stage::Done { .. }, Cmd::Submit) => self.reset(),
+            (Stage::Done { .. }, Cmd::Back) => {
+                self.reset();
+                return Flow::Go(Route::Accounts);
+            }
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn on_input(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Flow {
+        if !matches!(self.stage, Stage::Form) {
+            return Flow::Stay;
+        }
+        let focus = self.focus;
+        let changed = self.focused_field().is_some_and(|f| f.handle_key(key));
+        if changed {
+            self.edited();
+            match focus {
+                TO => self.number_changed(ctx),
+                AMOUNT => self.amount_changed(ctx),
+                _ => {}
+            }
+        }
+        Flow::Stay
+    }
+
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match body {
+            ReplyBody::Recipient { number, result } => {
+                if self.recipient != Recipient::Looking(number.clone()) {
+                    return Flow::Stay;
+                }
+                self.to.hint = None;
+                match result {
+                    Ok(name) => {
+                        self.to.hint = Some(format!("{}{name}", s::RECIPIENT_PREFIX));
+                        self.recipient = Recipient::Found { number, name };
+                    }
+                    Err(BankError::NotFound(_)) => {
+                        self.to.error = Some(s::RECIPIENT_MISSING.into());
+                        self.recipient = Recipient::Missing(number);
+                    }
+                    Err(error) => {
+                        self.to.hint = Some(describe(&error));
+                        self.recipient = Recipient::Unknown;
+                    }
+                }
+            }
+            ReplyBody::Transfer(result) if self.awaiting == Some(id) => {
+                self.awaiting = None;
+                self.on_result(result, ctx);
+            }
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    fn is_dirty(&self) -> bool {
+        let empty = self.to.is_empty() && self.amount.is_empty() && self.memo.is_empty();
+        !empty && !matches!(self.stage, Stage::Done { .. })
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        match &self.stage {
+            Stage::Done { result, pending } => self.render_done(frame, area, view, result, pending),
+            Stage::Form => self.render_form(frame, area, view, true),
+            Stage::Confirm(pending) | Stage::Sending(pending) => {
+                self.render_form(frame, area, view, false);
+                self.render_confirm(frame, area, view, pending);
+            }
+        }
+    }
+}
+
+impl TransferScreen {
+    fn render_form(&self, frame: &mut Frame, area: Rect, view: &View, active: bool) {
+        let theme = view.theme;
+        let block = panel(s::TRANSFER_PANEL, theme);
+        let inner = block.inner(area).inner(Margin::new(1, 1));
+        frame.render_widget(block, area);
+        let [from_area, to_area, amount_area, memo_area, _, message] = Layout::vertical([
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+
+        // The source account picker, drawn like a field.
+        let focused = active && self.focus == FROM;
+        let (marker, label_style) = if focused {
+            (theme::FOCUS_MARKER, theme.label_focused)
+        } else {
+            (theme::NO_MARKER, theme.label)
+        };
+        let width = usize::from(field::LABEL_WIDTH) - marker.chars().count();
+        let source = self.from.as_deref().and_then(|f| view.data.find(f));
+        let picked = match source {
+            Some(a) => format!(
+                "◀ {}  {}  {} ▶",
+                grouped(&a.number),
+                a.currency,
+                money(a.balance)
+            ),
+            None if view.data.loaded => s::NO_SOURCE_ACCOUNT.to_string(),
+            None => s::LOADING.to_string(),
+        };
+        let value_style = if focused {
+            theme.input_focused
+        } else {
+            theme.base
+        };
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled(format!("{marker}{:<width$}", s::FIELD_FROM), label_style),
+                Span::styled("[", label_style),
+                Span::styled(picked, value_style),
+                Span::styled("]", label_style),
+            ]),
+            Rect {
+                height: 1,
+                ..from_area
+            },
+        );
+        if focused && view.data.open_accounts().count() > 1 {
+            frame.render_widget(
+                Span::styled(s::FROM_HINT, theme.hint),
+                Rect {
+                    x: from_area.x + field::LABEL_WIDTH + 1,
+                    y: from_area.y + 1,
+                    width: from_area.width.saturating_sub(field::LABEL_WIDTH + 1),
+                    height: 1,
+                },
+            );
+        }
+
+        let cursors = [
+            self.to
+                .render(frame, to_area, active && self.focus == TO, theme),
+            self.amount
+                .render(frame, amount_area, active && self.focus == AMOUNT, theme),
+            self.memo
+                .render(frame, memo_area, active && self.focus == MEMO, theme),
+        ];
+        if let Some(position) = cursors.into_iter().flatten().next() {
+            frame.set_cursor_position(position);
+        }
+        let line = if let Some(error) = &self.error {
+            message_line(theme::ERROR_MARKER, error, theme.error)
+        } else if self.awaiting.is_some() {
+            Line::from(vec![
+                Span::raw(format!("{} ", view.spinner)),
+                Span::styled(s::TRANSFER_SENDING, theme.hint),
+            ])
+        } else {
+            Line::styled(s::TRANSFER_FORM_HINT, theme.hint)
+        };
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
+    }
+
+    fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, pending: &Pending) {
+        let theme = view.theme;
+        let dialog = area.centered(Constraint::Length(66), Constraint::Length(12));
+        frame.render_widget(Clear, dialog);
+        let block = panel(s::CONFIRM_TITLE, theme).border_style(theme.border_focused);
+        let inner = block.inner(dialog).inner(Margin::new(1, 0));
+        frame.render_widget(block, dialog);
+        let request = &pending.request;
+        let amount = request.amount.value();
+        let after = pending.balance_before - amount;
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
+        let recipient = pending
+            .recipient
+            .as_deref()
+            .map(|name| format!("  ({name})"))
+            .unwrap_or_default();
+        let mut lines = vec![
+            Line::from(vec![
+                label(s::FIELD_FROM),
+                Span::raw(request.from.grouped()),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_TO),
+                Span::raw(format!("{}{recipient}", request.to.grouped())),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_AMOUNT),
+                Span::styled(
+                    format!("{} {}", pending.currency, money(amount)),
+                    theme.title,
+                ),
+            ]),
+            Line::from(vec![
+                label(""),
+                Span::styled(amount_in_words(amount, &pending.currency), theme.hint),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_MEMO),
+                Span::raw(
+                    request
+                        .memo
+                        .as_ref()
+                        .map_or(s::NO_MEMO, |m| m.as_str())
+                        .to_string(),
+                ),
+            ]),
+            Line::from(vec![
+                label(s::BALANCE_BEFORE),
+                Span::raw(money(pending.balance_before)),
+            ]),
+            Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
+        ];
+        if after.is_sign_negative() {
+            lines.push(message_line(
+                theme::ERROR_MARKER,
+                s::CONFIRM_NOT_ENOUGH,
+                theme.warning,
+            ));
+        } else {
+            lines.push(Line::default());
+        }
+        lines.push(Line::default());
+        if matches!(self.stage, Stage::Sending(_)) {
+            lines.push(Line::from(vec![
+                Span::raw(format!("{} ", view.spinner)),
+                Span::styled(s::TRANSFER_SENDING, theme.hint),
+            ]));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(s::KEY_ENTER, theme.key),
+                Span::raw(s::CONFIRM_ENTER),
+                Span::styled(s::KEY_ESC, theme.key),
+                Span::raw(s::CONFIRM_ESC),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn render_done(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &View,
+        result: &MoneyResult,
+        pending: &Pending,
+    ) {
+        let theme = view.theme;
+        let block = panel(s::TRANSFER_PANEL, theme);
+        let inner = block.inner(area).inner(Margin::new(1, 1));
+        frame.render_widget(block, area);
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
+        let from = pending.request.from.as_str();
+        let new_balance = result
+            .balances
+            .iter()
+            .find(|(n, _)| n == from)
+            .map(|(_, b)| money(*b))
+            .unwrap_or_default();
+        let recipient = pending
+            .recipient
+            .as_deref()
+            .map(|name| format!("  ({name})"))
+            .unwrap_or_default();
+        let heading = if result.replayed {
+            s::TRANSFER_REPLAYED
+        } else {
+            s::TRANSFER_DONE
+        };
+        let lines = vec![
+            message_line(theme::OK_MARKER, heading, theme.success),
+            Line::default(),
+            Line::from(vec![
+                label(s::REFERENCE),
+                Span::styled(format!("#{}", result.id), theme.title),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_AMOUNT),
+                Span::raw(format!("{} {}", result.currency, money(result.amount))),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_FROM),
+                Span::raw(pending.request.from.grouped()),
+            ]),
+            Line::from(vec![
+                label(s::FIELD_TO),
+                Span::raw(format!("{}{recipient}", pending.request.to.grouped())),
+            ]),
+            Line::from(vec![
+                label(s::NEW_BALANCE),
+                Span::styled(new_balance, theme.title),
+            ]),
+            Line::from(vec![
+                label(s::TIME),
+                Span::raw(super::when(view, result.at)),
+            ]),
+        ];
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,161 @@
+//! The frame around every screen: header (who, role, database), tabs, the screen, the status
+//! line (messages, database state, spinner) and the footer of main keys. `render` only draws.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::app::{App, Notice, Overlay, Route};
+use super::screens::too_small;
+use super::strings as s;
+use super::theme;
+
+/// Draws the whole app.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if !too_small::fits(area) {
+        too_small::render(frame, area, &app.theme);
+        return;
+    }
+    let [header, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let view = app.view();
+    render_header(app, frame, header);
+    render_tabs(app, frame, tabs);
+    if let Some(lock) = &app.lock {
+        lock.render(frame, body, &view);
+    } else {
+        app.screens.get(app.route).render(frame, body, &view);
+    }
+    match &app.overlay {
+        Some(Overlay::Help(help)) => {
+            let groups = {
+                let mut under = vec![app.screens.get(app.route).bindings()];
+                if app.session.is_some() {
+                    under.push(super::keys::NAV);
+                }
+                under.push(super::keys::GLOBAL);
+                under
+            };
+            help.render(frame, body, app.route.title(), &groups, &app.theme);
+        }
+        Some(Overlay::QuitConfirm(quit)) => quit.render(frame, body, &app.theme),
+        None => {}
+    }
+    render_status(app, frame, status);
+    render_footer(app, frame, footer);
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let who = match (&app.session, app.lock.is_some()) {
+        (Some(_), true) => s::HEADER_LOCKED.to_string(),
+        (Some(session), false) => format!(
+            "{} · {}",
+            session.display_name(),
+            session.user.role.as_str()
+        ),
+        (None, _) => s::HEADER_NOBODY.to_string(),
+    };
+    let left = format!(" {} · {who}", s::APP_NAME);
+    let right = format!("{}{} ", s::HEADER_DATABASE, app.config.database_label);
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Length(u16::try_from(left.chars().count()).unwrap_or(u16::MAX)),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(left).style(theme.header), left_area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right).right_aligned()).style(theme.header),
+        right_area,
+    );
+}
+
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    if app.session.is_none() || app.lock.is_some() {
+        let title = if app.lock.is_some() {
+            s::TITLE_LOCKED
+        } else {
+            Route::Login.title()
+        };
+        frame.render_widget(Line::styled(format!(" {title}"), theme.title), area);
+        return;
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (route, key)) in Route::TABS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" │ ", theme.dim));
+        }
+        let active = *route == app.route;
+        let marker = if active { "▸" } else { " " };
+        let style = if active { theme.tab_active } else { theme.tab };
+        spans.push(Span::styled(
+            format!("{marker}{key} {}", route.title()),
+            style,
+        ));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let db = if app.db_down {
+        Span::styled(
+            format!("{}{}", theme::ERROR_MARKER, s::DB_DOWN),
+            theme.error,
+        )
+    } else if app.busy() {
+        Span::styled(format!("{} {}", app.view().spinner, s::WORKING), theme.hint)
+    } else {
+        Span::raw("")
+    };
+    let notice = match &app.notice {
+        Some(Notice::Info(text)) => {
+            Span::styled(format!("{}{text}", theme::INFO_MARKER), theme.base)
+        }
+        Some(Notice::Success(text)) => {
+            Span::styled(format!("{}{text}", theme::OK_MARKER), theme.success)
+        }
+        Some(Notice::Error(text)) => {
+            Span::styled(format!("{}{text}", theme::ERROR_MARKER), theme.error)
+        }
+        None => Span::raw(""),
+    };
+    let db_width = u16::try_from(db.width() + 1)
+        .unwrap_or(area.width)
+        .min(area.width);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(db_width)]).areas(area);
+    frame.render_widget(Line::from(vec![Span::raw(" "), notice]), left);
+    frame.render_widget(Line::from(db).right_aligned(), right);
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = &app.theme;
+    let mut spans = vec![Span::raw(" ")];
+    let mut shown: Vec<&str> = Vec::new();
+    let typing = app.typing();
+    for group in app.active_bindings() {
+        for binding in group.iter().filter(|b| b.typing || !typing) {
+            let Some(word) = binding.footer else { continue };
+            if shown.contains(&word) {
+                continue;
+            }
+            shown.push(word);
+            spans.push(Span::styled(binding.short_label(), theme.key));
+            spans.push(Span::raw(format!(" {word}  ")));
+        }
+    }
+    frame.render_widget(
+        Line::from(spans).style(theme.dim.remove_modifier(ratatui::style::Modifier::DIM)),
+        area,
+    );
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of screens.
+
+pub mod field;
+
+pub use field::Field;

@@ -1,0 +1,185 @@
+//! End to end: the real `teller` binary in tmux at 80x24 against a fresh test database with the
+//! demo loaded. Log in as a demo customer, see the balance screen, quit. Every wait is bounded.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_teller");
+const PATIENCE: Duration = Duration::from_secs(30);
+const EXIT_MARK: &str = "teller-exit-status=";
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("tmux is needed for this test (apt-get install tmux): {e}"))
+}
+
+/// A tmux session of our own, killed however the test ends.
+struct Session {
+    name: String,
+}
+
+impl Session {
+    /// Runs `command` in a new 80x24 session; afterwards the pane prints its exit status and
+    /// stays open, so the test can read how it ended.
+    fn start(command: &str) -> Self {
+        let name = format!(
+            "teller-e2e-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        let shell = format!("{command}; echo {EXIT_MARK}$?; sleep 600");
+        let out = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &shell,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self { name }
+    }
+
+    /// The exact session's current pane, never a prefix match with someone else's.
+    fn target(&self) -> String {
+        format!("={}:", self.name)
+    }
+
+    fn screen(&self) -> String {
+        let out = tmux(&["capture-pane", "-p", "-t", &self.target()]);
+        assert!(out.status.success(), "the tmux session is gone");
+        String::from_utf8_lossy(&out.stdout).into()
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let target = self.target();
+        let mut args = vec!["send-keys", "-t", target.as_str()];
+        args.extend_from_slice(keys);
+        assert!(tmux(&args).status.success());
+    }
+
+    /// Types text literally (no key names).
+    fn type_text(&self, text: &str) {
+        assert!(tmux(&["send-keys", "-t", &self.name, "-l", text])
+            .status
+            .success());
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the program has exited; returns its exit status.
+    fn wait_exit(&self) -> String {
+        let screen = self.wait_for(EXIT_MARK);
+        screen
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(EXIT_MARK))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &format!("={}", self.name)])
+            .output();
+    }
+}
+
+#[test]
+fn real_binary_in_tmux_log_in_see_balance_quit() {
+    let db = TestDb::new();
+    let log = std::env::temp_dir().join(format!("teller-e2e-{}.log", std::process::id()));
+    let demo = Command::new(BIN)
+        .arg("demo")
+        .env("DATABASE_URL", &db.url)
+        .env("TELLER_BCRYPT_COST", "4")
+        .output()
+        .expect("run teller demo");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let command = format!(
+        "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 TELLER_LOG='{}' TERM=xterm-256color '{}'",
+        db.url,
+        log.display(),
+        BIN
+    );
+    let session = Session::start(&command);
+    session.wait_for("Log in to teller");
+    session.type_text("di.julis@icloud.com");
+    session.send(&["Tab"]);
+    session.type_text("lesson-demo-2026");
+    session.send(&["Enter"]);
+    let screen = session.wait_for("My accounts");
+    assert!(screen.contains("Diana Julis"), "{screen}");
+    assert!(screen.contains("USD"), "{screen}");
+    assert!(screen.contains("open"), "{screen}");
+    let screen = session.wait_for("Last movements of");
+    assert!(
+        !screen.contains("lesson-demo-2026"),
+        "the password is never shown"
+    );
+
+    session.send(&["q"]);
+    let status = session.wait_exit();
+    assert_eq!(
+        status,
+        "0",
+        "exit status; the screen:\n{}",
+        session.screen()
+    );
+
+    // Diagnostics went to the log file, not the screen, and no password went anywhere.
+    let written = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(written.contains("logged in"), "log:\n{written}");
+    assert!(
+        !written.contains("lesson-demo-2026"),
+        "a password reached the log"
+    );
+}
+
+#[test]
+fn without_a_terminal_it_says_so_instead_of_drawing() {
+    let db = TestDb::new();
+    let out = Command::new(BIN)
+        .env("DATABASE_URL", &db.url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run teller");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing drawn on a pipe");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
+}

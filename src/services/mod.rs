@@ -15,6 +15,7 @@ mod error;
 mod history;
 mod money;
 mod reversal;
+mod search;
 mod users;
 mod views;
 
@@ -26,6 +27,7 @@ pub use drawer::DrawerView;
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
+pub use search::CustomerHit;
 pub use users::{NewUserInput, ProfileChanges};
 pub use views::{
     AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,

@@ -64,6 +64,15 @@ pub fn find_by_key(conn: &mut Connection, key: &str) -> QueryResult<Option<Movem
         .optional()
 }
 
+/// The id of the movement that reverses `id`, if any.
+pub fn reversal_of(conn: &mut Connection, id: i64) -> QueryResult<Option<i64>> {
+    movements::table
+        .filter(movements::reverses_id.eq(id))
+        .select(movements::id)
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut Connection, id: i64) -> QueryResult<Option<MovementRow>> {
     movements::table
         .find(id)

@@ -39,6 +39,11 @@ impl Bank {
         let result = self.in_transaction(|conn| {
             let original = movements::find(conn, reference)?
                 .ok_or_else(|| BankError::NotFound(format!("Movement {reference}")))?;
+            // The unique index on `reverses_id` is the guard; this only answers sooner and
+            // more plainly than, say, "insufficient funds" would.
+            if movements::reversal_of(conn, reference)?.is_some() {
+                return Err(BankError::AlreadyReversed(reference));
+            }
             let kind = MovementKind::from_db(&original.kind);
             if !matches!(
                 kind,

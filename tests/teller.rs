@@ -1,0 +1,486 @@
+//! Service tests of the teller's workstation: cash drawer sessions, four-eyes approvals,
+//! reversals and customer search.
+
+mod common;
+
+use common::*;
+use diesel::RunQueryDsl;
+use teller::domain::{CashCount, Currency, Email, Reason, Role, Secret};
+use teller::services::{
+    AccountStatus, Actor, Approval, Bank, BankConfig, MovementKind, TransferRequest,
+};
+
+fn count(raw: &str) -> CashCount {
+    CashCount::parse(raw).expect("count")
+}
+
+fn approval_by(address: &str) -> Approval {
+    Approval {
+        supervisor: email(address),
+        password: Secret::new(PASSWORD.into()),
+    }
+}
+
+fn reason(text: &str) -> Reason {
+    Reason::parse(text).expect("reason")
+}
+
+/// A bank with a teller whose drawer is open (float 500.00), a supervisor, and a customer.
+struct Branch {
+    bank: Bank,
+    teller: Actor,
+    account: teller::domain::AccountNumber,
+}
+
+fn branch(db: &TestDb) -> Branch {
+    let mut bank = db.bank();
+    let teller = user(&mut bank, "tess@bank.local", Role::Teller);
+    user(&mut bank, "sue@bank.local", Role::Admin);
+    let (_, account) = customer_with_account(&mut bank, "carl@example.com", "20000.00");
+    bank.open_drawer(&teller, Currency::USD, &count("100x4 20x5"))
+        .expect("open drawer");
+    Branch {
+        bank,
+        teller,
+        account,
+    }
+}
+
+#[test]
+fn a_drawer_opens_once_and_tracks_cash_in_and_out() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    let again = bank
+        .open_drawer(&teller, Currency::USD, &count("100x1"))
+        .unwrap_err();
+    assert_eq!(again.code(), "drawer_already_open");
+    bank.deposit(&teller, &cash(&account, "250.00"))
+        .expect("deposit");
+    bank.withdraw(&teller, &cash(&account, "70.25"))
+        .expect("withdraw");
+    let drawer = bank.drawer(&teller).expect("drawer").expect("open");
+    assert_eq!(drawer.opening_float, money("500.00"));
+    assert_eq!(drawer.opening_count, "100x4 20x5");
+    assert_eq!(drawer.cash_in, money("250.00"));
+    assert_eq!(drawer.cash_out, money("70.25"));
+    assert_eq!(drawer.expected, money("679.75"));
+    assert!(drawer.closed_at.is_none());
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    bank.deposit(&teller, &cash(&account, "100.00"))
+        .expect("deposit");
+    // Expected 600.00; counted 590.00: 10.00 short.
+    let closed = bank
+        .close_drawer(&teller, &count("100x5 50x1 20x2"))
+        .expect("close");
+    assert_eq!(closed.counted, Some(money("590.00")));
+    assert_eq!(closed.expected, money("600.00"));
+    assert_eq!(closed.over_short, Some(money("-10.00")));
+    assert!(closed.closed_at.is_some());
+    assert!(bank.drawer(&teller).expect("drawer").is_none());
+    assert_eq!(
+        bank.deposit(&teller, &cash(&account, "1"))
+            .unwrap_err()
+            .code(),
+        "drawer_closed"
+    );
+    assert_eq!(
+        bank.close_drawer(&teller, &count("100x1"))
+            .unwrap_err()
+            .code(),
+        "drawer_closed"
+    );
+    let result =
+        diesel::sql_query("UPDATE drawer_sessions SET counted = 600").execute(bank.connection());
+    assert!(result
+        .expect_err("closed sessions are final")
+        .to_string()
+        .contains("cannot be changed"));
+    assert_audit_ok(&mut bank);
+    // A new day, a new session.
+    bank.open_drawer(&teller, Currency::USD, &count("20x10"))
+        .expect("reopen");
+}
+
+#[test]
+fn an_overage_and_an_exact_count_close_too() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank, teller, ..
+    } = branch(&db);
+    let over = bank
+        .close_drawer(&teller, &count("100x5 0.01x3"))
+        .expect("close over");
+    assert_eq!(over.over_short, Some(money("0.03")));
+    bank.open_drawer(&teller, Currency::USD, &count("50x2"))
+        .expect("reopen");
+    let exact = bank
+        .close_drawer(&teller, &count("20x5"))
+        .expect("close exact");
+    assert_eq!(exact.over_short, Some(money("0.00")));
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn only_tellers_and_admins_have_drawers() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (alice, _) = customer_with_account(&mut bank, "alice@example.com", "0");
+    assert_eq!(
+        bank.open_drawer(&alice, Currency::USD, &count("1x1"))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        bank.open_drawer(&operator(), Currency::USD, &count("1x1"))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let admin = user(&mut bank, "sue@bank.local", Role::Admin);
+    bank.open_drawer(&admin, Currency::USD, &count("1x1"))
+        .expect("admins handle cash too");
+}
+
+#[test]
+fn large_withdrawals_and_transfers_need_a_supervisor() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    let (_, other) = customer_with_account(&mut bank, "dora@example.com", "0");
+    let big = cash(&account, "10,000.01");
+    assert_eq!(
+        bank.withdraw(&teller, &big).unwrap_err().code(),
+        "approval_required"
+    );
+    // At the limit no approval is needed.
+    bank.withdraw(&teller, &cash(&account, "10,000.00"))
+        .expect("at the limit");
+    let transfer = TransferRequest {
+        from: account.clone(),
+        to: other.clone(),
+        amount: amount("9999.99"),
+        key: key(),
+        memo: None,
+    };
+    bank.transfer(&teller, &transfer).expect("below the limit");
+    let bigger = TransferRequest {
+        amount: amount("10000.01"),
+        key: key(),
+        ..transfer
+    };
+    bank.deposit(&teller, &cash(&account, "10000.01"))
+        .expect("deposits are not limited");
+    assert_eq!(
+        bank.transfer(&teller, &bigger).unwrap_err().code(),
+        "approval_required"
+    );
+    let done = bank
+        .transfer_approved(&teller, &bigger, &approval_by("sue@bank.local"))
+        .expect("approved");
+    let log = bank.audit_log(&operator(), 5).expect("log");
+    let entry = log
+        .iter()
+        .find(|e| e.action == "transfer" && e.outcome == "ok")
+        .expect("entry");
+    assert_eq!(entry.approved_by.as_deref(), Some("sue@bank.local"));
+    assert_eq!(entry.actor, "tess@bank.local");
+    assert!(done.id > 0);
+    // The CLI operator is trusted and not limited.
+    deposit(&mut bank, &account, "20000.00");
+    bank.withdraw(&operator(), &cash(&account, "10000.01"))
+        .expect("operator");
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn approvals_are_refused_for_the_wrong_person_or_password() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    let other_teller = user(&mut bank, "tom@bank.local", Role::Teller);
+    let admin = user(&mut bank, "ann@bank.local", Role::Admin);
+    bank.open_drawer(&admin, Currency::USD, &CashCount::default())
+        .expect("admin drawer");
+    let big = cash(&account, "15000.00");
+    let cases = [
+        (
+            approval_by("tom@bank.local"),
+            &teller,
+            "a teller cannot approve",
+        ),
+        (
+            approval_by("nobody@bank.local"),
+            &teller,
+            "unknown supervisor",
+        ),
+        (
+            Approval {
+                supervisor: email("sue@bank.local"),
+                password: Secret::new("wrong-password-1".into()),
+            },
+            &teller,
+            "wrong password",
+        ),
+        (
+            approval_by("ann@bank.local"),
+            &admin,
+            "an admin cannot approve their own withdrawal",
+        ),
+    ];
+    for (approval, actor, why) in cases {
+        let err = bank.withdraw_approved(actor, &big, &approval).unwrap_err();
+        assert_eq!(err.code(), "approval_refused", "{why}");
+    }
+    let _ = other_teller;
+    assert_eq!(balance(&mut bank, &account), money("20000.00"));
+    bank.withdraw_approved(&admin, &big, &approval_by("sue@bank.local"))
+        .expect("another admin approves");
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn unfreezing_needs_a_supervisor_but_freezing_does_not() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    bank.set_account_status(&teller, &account, AccountStatus::Frozen)
+        .expect("freeze");
+    let err = bank
+        .set_account_status(&teller, &account, AccountStatus::Open)
+        .unwrap_err();
+    assert_eq!(err.code(), "approval_required");
+    let view = bank
+        .unfreeze_approved(&teller, &account, &approval_by("sue@bank.local"))
+        .expect("unfreeze");
+    assert_eq!(view.status, AccountStatus::Open);
+    let log = bank.audit_log(&operator(), 3).expect("log");
+    assert_eq!(log[0].action, "account.unfreeze");
+    assert_eq!(log[0].approved_by.as_deref(), Some("sue@bank.local"));
+}
+
+#[test]
+fn a_movement_is_reversed_once_and_the_original_stays() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    let (_, other) = customer_with_account(&mut bank, "dora@example.com", "0");
+    let request = TransferRequest {
+        from: account.clone(),
+        to: other.clone(),
+        amount: amount("300.00"),
+        key: key(),
+        memo: None,
+    };
+    let original = bank.transfer(&teller, &request).expect("transfer");
+    let why = reason("keyed the wrong account");
+    assert_eq!(
+        bank.reverse(&teller, original.id, &why, None)
+            .unwrap_err()
+            .code(),
+        "approval_required"
+    );
+    let reversal = bank
+        .reverse(
+            &teller,
+            original.id,
+            &why,
+            Some(&approval_by("sue@bank.local")),
+        )
+        .expect("reverse");
+    assert_eq!(reversal.kind, MovementKind::Reversal);
+    assert_eq!(reversal.amount, money("300.00"));
+    assert_eq!(balance(&mut bank, &account), money("20000.00"));
+    assert_eq!(balance(&mut bank, &other), money("0.00"));
+    let again = bank
+        .reverse(
+            &teller,
+            original.id,
+            &why,
+            Some(&approval_by("sue@bank.local")),
+        )
+        .unwrap_err();
+    assert_eq!(again.code(), "already_reversed");
+    let not_again = bank
+        .reverse(
+            &teller,
+            reversal.id,
+            &why,
+            Some(&approval_by("sue@bank.local")),
+        )
+        .unwrap_err();
+    assert_eq!(not_again.code(), "not_reversible");
+    // The history keeps both lines.
+    let history = bank
+        .history(&operator(), &other, None, 10)
+        .expect("history");
+    let kinds: Vec<MovementKind> = history.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds[..2], [MovementKind::Reversal, MovementKind::Transfer]);
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn reversing_a_deposit_pays_the_cash_back_through_the_tellers_drawer() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        teller,
+        account,
+    } = branch(&db);
+    let deposit = bank
+        .deposit(&teller, &cash(&account, "40.00"))
+        .expect("deposit");
+    bank.reverse(
+        &teller,
+        deposit.id,
+        &reason("counterfeit note"),
+        Some(&approval_by("sue@bank.local")),
+    )
+    .expect("reverse");
+    assert_eq!(balance(&mut bank, &account), money("20000.00"));
+    let drawer = bank.drawer(&teller).expect("drawer").expect("open");
+    assert_eq!(
+        (drawer.cash_in, drawer.cash_out),
+        (money("40.00"), money("40.00"))
+    );
+    assert_eq!(drawer.expected, money("500.00"));
+    let closed = bank
+        .close_drawer(&teller, &count("100x4 20x5"))
+        .expect("close");
+    assert_eq!(closed.over_short, Some(money("0.00")));
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn only_movements_made_today_are_reversed() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank, account, ..
+    } = branch(&db);
+    // Yesterday's deposit, appended the way the journal allows: a new row.
+    let drawer = bank
+        .deposit(&operator(), &cash(&account, "1.00"))
+        .expect("deposit");
+    diesel::sql_query(format!(
+        "INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount, currency, \
+         debit_balance_after, credit_balance_after, actor, created_at) \
+         SELECT 'yesterday', kind, debit_account_id, credit_account_id, amount, currency, debit_balance_after, \
+         credit_balance_after, actor, created_at - INTERVAL 1 DAY FROM movements WHERE id = {}",
+        drawer.id
+    ))
+    .execute(bank.connection())
+    .expect("append an old movement");
+    let old: i64 = diesel::select(teller::db::last_insert_id())
+        .get_result::<u64>(bank.connection())
+        .expect("id") as i64;
+    let err = bank
+        .reverse(&operator(), old, &reason("too late"), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "not_reversible");
+    assert!(err.to_string().contains("today"), "{err}");
+}
+
+#[test]
+fn customers_cannot_reverse_search_or_approve() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank, account, ..
+    } = branch(&db);
+    let (alice, _) = customer_with_account(&mut bank, "alice@example.com", "0");
+    let deposit = bank
+        .deposit(&operator(), &cash(&account, "5.00"))
+        .expect("deposit");
+    assert_eq!(
+        bank.reverse(&alice, deposit.id, &reason("mine"), None)
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    assert_eq!(
+        bank.search_customers(&alice, "carl").unwrap_err().code(),
+        "forbidden"
+    );
+}
+
+#[test]
+fn search_finds_customers_by_name_email_phone_or_account() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    let staff = user(&mut bank, "tess@bank.local", Role::Teller);
+    let names = |hits: Vec<teller::services::CustomerHit>| -> Vec<String> {
+        hits.into_iter().map(|h| h.email).collect()
+    };
+    let by_surname = names(bank.search_customers(&staff, "julis").expect("search"));
+    assert_eq!(by_surname, ["di.julis@icloud.com"]);
+    let by_name = names(bank.search_customers(&staff, "Diana").expect("search"));
+    assert_eq!(by_name.len(), 2, "{by_name:?}");
+    let by_email = names(bank.search_customers(&staff, "mail.ru").expect("search"));
+    assert!(by_email.len() >= 5 && by_email.iter().all(|e| e.ends_with("@mail.ru")));
+    let by_phone = names(bank.search_customers(&staff, "787 55").expect("search"));
+    assert_eq!(by_phone, ["di.julis@icloud.com"]);
+    let diana = Email::parse("di.julis@icloud.com").expect("email");
+    let number = bank.accounts(&operator(), &diana).expect("accounts")[0]
+        .number
+        .clone();
+    let by_account = bank.search_customers(&staff, &number).expect("search");
+    assert_eq!(by_account[0].email, "di.julis@icloud.com");
+    assert_eq!(by_account[0].accounts, [number]);
+    // Staff are not customers; one letter is too little to search.
+    assert!(names(bank.search_customers(&staff, "bank.local").expect("search")).is_empty());
+    assert!(bank
+        .search_customers(&staff, "a")
+        .expect("search")
+        .is_empty());
+}
+
+#[test]
+fn the_approval_limit_is_configurable() {
+    let db = TestDb::new();
+    let mut bank = Bank::connect(
+        &db.url,
+        BankConfig {
+            approval_limit: money("100.00"),
+            ..test_config()
+        },
+    )
+    .expect("bank");
+    let teller = user(&mut bank, "tess@bank.local", Role::Teller);
+    let (_, account) = customer_with_account(&mut bank, "carl@example.com", "500.00");
+    bank.open_drawer(&teller, Currency::USD, &CashCount::default())
+        .expect("drawer");
+    assert_eq!(
+        bank.withdraw(&teller, &cash(&account, "100.01"))
+            .unwrap_err()
+            .code(),
+        "approval_required"
+    );
+    bank.withdraw(&teller, &cash(&account, "100.00"))
+        .expect("at the limit");
+}

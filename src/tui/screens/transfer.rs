@@ -532,13 +532,17 @@ impl TransferScreen {
 
     fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, pending: &Pending) {
         let theme = view.theme;
-        let dialog = area.centered(Constraint::Length(66), Constraint::Length(12));
+        let request = &pending.request;
+        let amount = request.amount.value();
+        // The amount in words is never cut off: it wraps under the figures (66 wide dialog,
+        // borders, margins and the 16-column label leave 46 columns).
+        let words = wrap_words(&amount_in_words(amount, &pending.currency), 46);
+        let height = 11 + u16::try_from(words.len()).unwrap_or(1);
+        let dialog = area.centered(Constraint::Length(66), Constraint::Length(height));
         frame.render_widget(Clear, dialog);
         let block = panel(s::CONFIRM_TITLE, theme).border_style(theme.border_focused);
         let inner = block.inner(dialog).inner(Margin::new(1, 0));
         frame.render_widget(block, dialog);
-        let request = &pending.request;
-        let amount = request.amount.value();
         let after = pending.balance_before - amount;
         let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let recipient = pending
@@ -562,10 +566,13 @@ impl TransferScreen {
                     theme.title,
                 ),
             ]),
-            Line::from(vec![
-                label(""),
-                Span::styled(amount_in_words(amount, &pending.currency), theme.hint),
-            ]),
+        ];
+        lines.extend(
+            words
+                .into_iter()
+                .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
+        );
+        lines.extend([
             Line::from(vec![
                 label(s::FIELD_MEMO),
                 Span::raw(
@@ -581,7 +588,7 @@ impl TransferScreen {
                 Span::raw(money(pending.balance_before)),
             ]),
             Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
-        ];
+        ]);
         if after.is_sign_negative() {
             lines.push(message_line(
                 theme::ERROR_MARKER,
@@ -667,5 +674,41 @@ impl TransferScreen {
             ]),
         ];
         frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// Splits text into lines of at most `width` characters at spaces (a longer word stands alone).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap_words;
+
+    #[test]
+    fn words_wrap_at_spaces_within_the_width() {
+        let text = "one thousand two hundred fifty dollars and fifty cents";
+        let lines = wrap_words(text, 46);
+        assert_eq!(
+            lines,
+            ["one thousand two hundred fifty dollars and", "fifty cents"]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 46));
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap_words("", 10), [""]);
     }
 }

@@ -5,13 +5,10 @@ use std::path::PathBuf;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, TableState, Wrap};
 use ratatui::Frame;
 
-use super::home::history_widths;
-use super::{
-    grouped, kind_label, message_line, money_line, panel, party_label, step, when, Screen,
-};
+use super::{grouped, message_line, movements_table, panel, step, Screen};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
 use crate::tui::app::{describe, Ctx, Flow, Route, View};
@@ -278,26 +275,7 @@ impl Screen for HistoryScreen {
                 table_area,
             );
         } else {
-            let header = Row::new([
-                Line::raw(s::COL_DATE),
-                Line::raw(s::COL_KIND),
-                Line::raw(s::COL_COUNTERPARTY),
-                Line::raw(s::COL_AMOUNT).right_aligned(),
-                Line::raw(s::COL_BALANCE_AFTER).right_aligned(),
-            ])
-            .style(theme.table_header);
-            let rows = self.entries.iter().map(|e| {
-                Row::new([
-                    Line::raw(when(view, e.at)),
-                    Line::raw(kind_label(e.kind, e.amount)),
-                    Line::raw(party_label(&e.counterparty)),
-                    money_line(e.amount, theme.base),
-                    money_line(e.balance_after, theme.base),
-                ])
-            });
-            let table = Table::new(rows, history_widths())
-                .header(header)
-                .column_spacing(1)
+            let table = movements_table(&self.entries, view)
                 .row_highlight_style(theme.selected)
                 .highlight_symbol(theme::SELECTED_MARKER)
                 .block(block);

@@ -5,9 +5,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::{
-    grouped, kind_label, money_line, panel, party_label, status_label, step, when, Screen,
-};
+use super::{grouped, money_line, movements_table, panel, status_label, step, Screen};
 use crate::services::HistoryEntry;
 use crate::tui::app::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -173,38 +171,7 @@ impl Screen for HomeScreen {
             );
             return;
         }
-        let header = Row::new([
-            Line::raw(s::COL_DATE),
-            Line::raw(s::COL_KIND),
-            Line::raw(s::COL_COUNTERPARTY),
-            Line::raw(s::COL_AMOUNT).right_aligned(),
-            Line::raw(s::COL_BALANCE_AFTER).right_aligned(),
-        ])
-        .style(theme.table_header);
-        let rows = self.recent.iter().map(|e| {
-            Row::new([
-                Line::raw(when(view, e.at)),
-                Line::raw(kind_label(e.kind, e.amount)),
-                Line::raw(party_label(&e.counterparty)),
-                money_line(e.amount, theme.base),
-                money_line(e.balance_after, theme.base),
-            ])
-        });
-        let table = Table::new(rows, history_widths())
-            .header(header)
-            .column_spacing(1)
-            .block(block);
+        let table = movements_table(&self.recent, view).block(block);
         frame.render_widget(table, recent_area);
     }
-}
-
-/// Column widths of a movements table: date, kind, counterparty, amount, balance after.
-pub fn history_widths() -> [Constraint; 5] {
-    [
-        Constraint::Length(16),
-        Constraint::Length(12),
-        Constraint::Length(12),
-        Constraint::Length(15),
-        Constraint::Length(15),
-    ]
 }

@@ -14,10 +14,10 @@ pub mod too_small;
 pub mod transfer;
 
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
+use ratatui::widgets::{Block, BorderType, Row, Table};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
@@ -25,7 +25,7 @@ use super::app::{Ctx, Flow, View};
 use super::keys::{Binding, Cmd};
 use super::worker::{ReplyBody, RequestId};
 use crate::domain::{format_money_grouped, AccountNumber};
-use crate::services::{AccountStatus, MovementKind, Party};
+use crate::services::{AccountStatus, HistoryEntry, MovementKind, Party};
 
 use super::strings as s;
 use super::theme::Theme;
@@ -119,6 +119,46 @@ pub fn party_label(party: &Party) -> String {
 /// The date and time of a movement in local time.
 pub fn when(view: &View, at: chrono::DateTime<chrono::Utc>) -> String {
     view.clock.local(at).format(s::DATE_TIME_FORMAT).to_string()
+}
+
+/// A table of movements (date, kind, counterparty, amount, balance after), shared by every
+/// screen that lists an account's movements.
+pub fn movements_table<'a>(entries: &[HistoryEntry], view: &View) -> Table<'a> {
+    let theme = view.theme;
+    let header = Row::new([
+        Line::raw(s::COL_DATE),
+        Line::raw(s::COL_KIND),
+        Line::raw(s::COL_COUNTERPARTY),
+        Line::raw(s::COL_AMOUNT).right_aligned(),
+        Line::raw(s::COL_BALANCE_AFTER).right_aligned(),
+    ])
+    .style(theme.table_header);
+    let rows: Vec<Row<'a>> = entries
+        .iter()
+        .map(|e| {
+            Row::new([
+                Line::raw(when(view, e.at)),
+                Line::raw(kind_label(e.kind, e.amount)),
+                Line::raw(party_label(&e.counterparty)),
+                money_line(e.amount, theme.base),
+                money_line(e.balance_after, theme.base),
+            ])
+        })
+        .collect();
+    Table::new(rows, movement_widths())
+        .header(header)
+        .column_spacing(1)
+}
+
+/// Column widths of a movements table: date, kind, counterparty, amount, balance after.
+fn movement_widths() -> [Constraint; 5] {
+    [
+        Constraint::Length(16),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Length(15),
+        Constraint::Length(15),
+    ]
 }
 
 /// A one-line message with its marker: "✗ …", "✓ …".

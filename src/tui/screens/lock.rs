@@ -7,11 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{message_line, panel};
+use super::{form_status, panel};
 use crate::services::BankError;
 use crate::tui::app::{describe, Ctx, View};
 use crate::tui::strings as s;
-use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -128,16 +127,8 @@ impl LockScreen {
         if let Some(position) = self.password.render(frame, password, true, theme) {
             frame.set_cursor_position(position);
         }
-        let line = if let Some(error) = &self.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.awaiting.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::LOGIN_CHECKING, theme.hint),
-            ])
-        } else {
-            Line::default()
-        };
+        let busy = self.awaiting.is_some().then_some(s::LOGIN_CHECKING);
+        let line = form_status(self.error.as_deref(), busy, view, Line::default());
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 }

@@ -2,17 +2,16 @@
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cycle, message_line, panel, Screen};
+use super::{cycle, form_status, panel, Screen};
 use crate::domain::{Email, Secret};
 use crate::services::BankError;
 use crate::tui::app::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
-use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -181,16 +180,8 @@ impl Screen for LoginScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        let line = if let Some(error) = &self.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.awaiting.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::LOGIN_CHECKING, theme.hint),
-            ])
-        } else {
-            Line::default()
-        };
+        let busy = self.awaiting.is_some().then_some(s::LOGIN_CHECKING);
+        let line = form_status(self.error.as_deref(), busy, view, Line::default());
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 }

@@ -161,6 +161,25 @@ fn movement_widths() -> [Constraint; 5] {
     ]
 }
 
+/// The line under a form: its error if any, else a spinner with `busy` while the worker is on
+/// it, else `idle`.
+pub fn form_status<'a>(
+    error: Option<&'a str>,
+    busy: Option<&'a str>,
+    view: &View,
+    idle: Line<'a>,
+) -> Line<'a> {
+    let theme = view.theme;
+    match (error, busy) {
+        (Some(error), _) => message_line(super::theme::ERROR_MARKER, error, theme.error),
+        (None, Some(busy)) => Line::from(vec![
+            Span::raw(format!("{} ", view.spinner)),
+            Span::styled(busy, theme.hint),
+        ]),
+        (None, None) => idle,
+    }
+}
+
 /// A one-line message with its marker: "✗ …", "✓ …".
 pub fn message_line<'a>(marker: &'a str, text: &'a str, style: Style) -> Line<'a> {
     Line::from(vec![Span::styled(marker, style), Span::styled(text, style)])

@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, grouped, message_line, money, panel, Screen};
+use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
 use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
@@ -517,16 +517,13 @@ impl TransferScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        let line = if let Some(error) = &self.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.awaiting.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::TRANSFER_SENDING, theme.hint),
-            ])
-        } else {
-            Line::styled(s::TRANSFER_FORM_HINT, theme.hint)
-        };
+        let busy = self.awaiting.is_some().then_some(s::TRANSFER_SENDING);
+        let line = form_status(
+            self.error.as_deref(),
+            busy,
+            view,
+            Line::styled(s::TRANSFER_FORM_HINT, theme.hint),
+        );
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 

@@ -1397,3 +1397,62 @@ fn no_command_without_a_terminal_returns_promptly() {
         );
     }
 }
+
+#[test]
+fn reverse_undoes_a_movement_once_with_a_reason() {
+    let teller = Teller::new();
+    let a = teller.funded_account("rev-a@example.com", "100.00");
+    let b = teller.funded_account("rev-b@example.com", "0");
+    let done = teller.json(&["transfer", &a, &b, "30.00", "--json"]);
+    let reference = done["reference"].as_i64().expect("reference").to_string();
+    teller.fails(
+        &["reverse", &reference, "--reason", "", "--json"],
+        2,
+        "invalid_reason",
+    );
+    let reversal = teller.json(&["reverse", &reference, "--reason", "wrong account", "--json"]);
+    assert_eq!(str_of(&reversal, "kind"), "reversal");
+    assert_eq!(str_of(&reversal, "amount"), "30.00");
+    assert_eq!(str_of(&reversal, "memo"), "wrong account");
+    assert_eq!(teller.balance(&a), "100.00");
+    assert_eq!(teller.balance(&b), "0.00");
+    teller.fails(
+        &["reverse", &reference, "--reason", "again", "--json"],
+        1,
+        "already_reversed",
+    );
+    teller.fails(
+        &["reverse", "999999", "--reason", "nothing", "--json"],
+        1,
+        "not_found",
+    );
+    let history = teller.json(&["history", &b, "--json"]);
+    assert_eq!(str_of(&history[0], "kind"), "reversal");
+    assert_eq!(str_of(&history[0], "amount"), "-30.00");
+    assert_eq!(teller.run(&["audit"]).code, 0);
+}
+
+#[test]
+fn search_finds_customers_by_name_phone_or_account() {
+    let teller = Teller::new();
+    let number = teller.funded_account("search.me@example.com", "0");
+    teller.ok(&[
+        "user",
+        "update",
+        "search.me@example.com",
+        "--surname",
+        "Zyxwv",
+        "--add-phone",
+        "+1 555 0199",
+    ]);
+    for query in ["zyxw", "search.me", "555 01", number.as_str()] {
+        let hits = teller.json(&["search", query, "--json"]);
+        assert_eq!(hits.as_array().map(Vec::len), Some(1), "{query}: {hits}");
+        assert_eq!(str_of(&hits[0], "email"), "search.me@example.com");
+        assert_eq!(hits[0]["accounts"][0].as_str(), Some(number.as_str()));
+    }
+    assert_eq!(
+        teller.json(&["search", "nobody-like-this", "--json"]),
+        serde_json::json!([])
+    );
+}

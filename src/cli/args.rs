@@ -51,6 +51,20 @@ pub enum Command {
         #[command(flatten)]
         common: MoneyOptions,
     },
+    /// Undo a movement made today with the opposite movement (a reason is required).
+    Reverse {
+        reference: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find customers by name, surname, email, phone or account number.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// An account's movements, newest first.
     History {
         account: String,

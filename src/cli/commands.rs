@@ -7,7 +7,7 @@ use super::{bench, output, CliError};
 use crate::db;
 use crate::domain::{
     AccountNumber, Age, Amount, City, Country, Currency, Email, IdempotencyKey, Memo, Name,
-    Password, Phone, Role, Surname,
+    Password, Phone, Reason, Role, Surname,
 };
 use crate::services::{
     AccountStatus, Actor, Bank, BankConfig, CashRequest, NewUserInput, ProfileChanges,
@@ -20,6 +20,8 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Balance { json, .. }
         | Command::History { json, .. }
         | Command::Audit { json }
+        | Command::Reverse { json, .. }
+        | Command::Search { json, .. }
         | Command::Log { json, .. } => *json,
         Command::Deposit(cash) | Command::Withdraw(cash) => cash.common.json,
         Command::Transfer { common, .. } => common.json,
@@ -95,6 +97,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 memo,
             };
             output::money(&bank.transfer(&actor, &request)?, json);
+            Ok(())
+        }
+        Command::Reverse {
+            reference,
+            reason,
+            json,
+        } => {
+            let result = bank.reverse(&actor, reference, &Reason::parse(&reason)?, None)?;
+            output::money(&result, json);
+            Ok(())
+        }
+        Command::Search { query, json } => {
+            output::customers(&bank.search_customers(&actor, &query)?, json);
             Ok(())
         }
         Command::History {

@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::format_money;
 use crate::services::{
-    AccountView, AuditEntryView, AuditReport, DemoReport, HistoryEntry, MoneyResult, UserProfile,
+    AccountView, AuditEntryView, AuditReport, CustomerHit, DemoReport, HistoryEntry, MoneyResult,
+    UserProfile,
 };
 
 fn time(at: DateTime<Utc>) -> String {
@@ -229,6 +230,36 @@ pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
             e.subject.as_deref().unwrap_or("-"),
             e.outcome,
             e.detail.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn customers(hits: &[CustomerHit], as_json: bool) {
+    if as_json {
+        let list = hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "email": h.email, "name": h.name, "surname": h.surname,
+                    "phones": h.phones, "accounts": h.accounts, "locked": h.locked,
+                })
+            })
+            .collect();
+        return print_json(&Value::Array(list));
+    }
+    if hits.is_empty() {
+        println!("No customers found.");
+    }
+    for h in hits {
+        let name = match &h.surname {
+            Some(surname) => format!("{} {surname}", h.name),
+            None => h.name.clone(),
+        };
+        let locked = if h.locked { "  (locked)" } else { "" };
+        println!(
+            "{name} <{}>  accounts: {}{locked}",
+            h.email,
+            h.accounts.join(", ")
         );
     }
 }

@@ -140,11 +140,9 @@ impl Bank {
         let user = users::find_by_email(&mut self.conn, owner.as_str())?;
         let user = match user {
             Some(user) if may_use_account(actor, Some(user.id)) => user,
-            // Customers asking about someone else learn nothing, not even that they exist.
-            Some(_) if actor.is_staff() => return Err(BankError::Forbidden("see these accounts")),
-            Some(_) => return Err(BankError::Forbidden("see another person's accounts")),
             None if actor.is_staff() => return Err(user_not_found(owner)),
-            None => return Err(BankError::Forbidden("see another person's accounts")),
+            // Customers asking about someone else learn nothing, not even that they exist.
+            _ => return Err(BankError::Forbidden("see another person's accounts")),
         };
         let rows = accounts::list_for_owner(&mut self.conn, user.id)?;
         Ok(rows

@@ -63,6 +63,13 @@ pub fn run_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
         .map_err(|e| ConnectError::Migration(e.to_string()))
 }
 
+/// Reverts every applied migration (the down.sql files), newest first; returns how many.
+pub fn revert_all_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
+    conn.revert_all_migrations(MIGRATIONS)
+        .map(|done| done.len())
+        .map_err(|e| ConnectError::Migration(e.to_string()))
+}
+
 /// Drops a database (used for scratch databases of tests and benchmarks).
 pub fn drop_database(server: &mut Connection, name: &str) -> Result<(), ConnectError> {
     server.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"))?;

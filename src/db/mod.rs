@@ -14,8 +14,8 @@ pub mod users;
 
 pub use connection::{
     connect, connect_creating_database, create_database, database_name, databases_with_prefix,
-    drop_database, redact_password, run_migrations, server_url, with_database, ConnectError,
-    Connection,
+    drop_database, redact_password, revert_all_migrations, run_migrations, server_url,
+    with_database, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};

@@ -1,0 +1,55 @@
+//! Every migration's down.sql really undoes it: revert everything, then migrate again.
+
+mod common;
+
+use common::*;
+use diesel::RunQueryDsl;
+
+#[derive(diesel::QueryableByName)]
+struct TableName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
+fn tables(conn: &mut teller::db::Connection) -> Vec<String> {
+    diesel::sql_query(
+        "SELECT TABLE_NAME AS name FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '__diesel_schema_migrations' ORDER BY 1",
+    )
+    .load::<TableName>(conn)
+    .expect("tables")
+    .into_iter()
+    .map(|t| t.name)
+    .collect()
+}
+
+#[test]
+fn migrations_revert_cleanly_and_apply_again() {
+    let db = TestDb::new();
+    let mut conn = teller::db::connect(&db.url).expect("connect");
+    let before = tables(&mut conn);
+    assert_eq!(
+        before,
+        [
+            "accounts",
+            "audit_log",
+            "drawer_sessions",
+            "movements",
+            "phones",
+            "users"
+        ]
+    );
+    let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
+    assert_eq!(reverted, 2);
+    assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
+    assert_eq!(
+        teller::db::run_migrations(&mut conn).expect("migrate again"),
+        2
+    );
+    assert_eq!(tables(&mut conn), before);
+    // And the bank works on the re-created schema.
+    let mut bank = db.bank();
+    let (_, account) = customer_with_account(&mut bank, "again@example.com", "12.34");
+    assert_eq!(balance(&mut bank, &account), money("12.34"));
+    assert_audit_ok(&mut bank);
+}

@@ -63,6 +63,18 @@ pub fn run_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
         .map_err(|e| ConnectError::Migration(e.to_string()))
 }
 
+/// Runs `work` in one transaction: `BEGIN`, then `COMMIT` on `Ok` or an explicit `ROLLBACK` on
+/// `Err` (which a lock wait timeout needs: InnoDB leaves that transaction open).
+pub fn transaction<T, E>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(work)
+}
+
 /// Reverts every applied migration (the down.sql files), newest first; returns how many.
 pub fn revert_all_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
     conn.revert_all_migrations(MIGRATIONS)

@@ -14,7 +14,7 @@ pub mod users;
 
 pub use connection::{
     connect, connect_creating_database, create_database, database_name, databases_with_prefix,
-    drop_database, redact_password, revert_all_migrations, run_migrations, server_url,
+    drop_database, redact_password, revert_all_migrations, run_migrations, server_url, transaction,
     with_database, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;

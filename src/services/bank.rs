@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike, Utc};
-use diesel::Connection as _;
 use rand::Rng;
 
 use super::{Actor, BankError, BankResult};
@@ -109,8 +108,7 @@ impl Bank {
     ) -> BankResult<T> {
         let mut attempt = 0;
         loop {
-            // diesel rolls back explicitly on Err, which 1205 needs (InnoDB leaves it open).
-            match self.conn.transaction(&mut work) {
+            match db::transaction(&mut self.conn, &mut work) {
                 Err(BankError::Busy) if attempt < self.config.max_retries => {
                     attempt += 1;
                     self.retries += 1;

@@ -101,6 +101,10 @@ pub struct CardScreen {
     pub dialog: Option<Dialog>,
     /// Why the card could not be loaded.
     pub error: Option<String>,
+    /// The customer this screen's state (movements, dialog) belongs to.
+    serving: Option<String>,
+    /// The profile an open edit started from (to tell whether anything was changed).
+    edit_base: Option<UserProfile>,
     loading_profile: Option<RequestId>,
     loading_accounts: Option<RequestId>,
     loading_movements: Option<RequestId>,
@@ -292,6 +296,7 @@ impl CardScreen {
             Cmd::Edit => {
                 if let Some(profile) = &ctx.data.desk.profile {
                     self.dialog = Some(Dialog::Edit(Box::new(EditForm::from_profile(profile))));
+                    self.edit_base = Some(profile.clone());
                 }
             }
             Cmd::Reverse => self.reverse(ctx),
@@ -491,6 +496,9 @@ impl CardScreen {
             }
             (Acting::Edit, ReplyBody::Profile(Ok(profile))) => {
                 self.dialog = None;
+                self.edit_base = None;
+                // The email may have changed: the card follows the customer.
+                self.serving = Some(profile.email.clone());
                 ctx.data.desk.customer = Some(profile.email.clone());
                 ctx.data.desk.profile = Some(profile);
                 ctx.notify(Notice::Success(s::CUSTOMER_SAVED.into()));
@@ -575,13 +583,15 @@ impl Screen for CardScreen {
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
-        let shown = ctx.data.desk.profile.as_ref().map(|p| p.email.clone());
-        if shown.as_deref() != ctx.data.desk.customer.as_deref() {
+        if self.serving != ctx.data.desk.customer {
             // Another customer: start clean.
             self.dialog = None;
+            self.edit_base = None;
             self.pane = Pane::Accounts;
             self.movements.clear();
             self.movements_for = None;
+            self.movement_selected = 0;
+            self.serving.clone_from(&ctx.data.desk.customer);
         }
         // Balances change at the counter: the card is always fresh when shown.
         self.load(ctx);
@@ -674,7 +684,10 @@ impl Screen for CardScreen {
         match &self.dialog {
             Some(Dialog::Unfreeze { form, .. } | Dialog::Reverse { form, .. }) => form.is_dirty(),
             Some(Dialog::Password(reset)) => !(reset.new.is_empty() && reset.repeat.is_empty()),
-            Some(Dialog::Edit(_)) => true,
+            Some(Dialog::Edit(form)) => self
+                .edit_base
+                .as_ref()
+                .is_none_or(|base| form.is_changed(base)),
             _ => false,
         }
     }

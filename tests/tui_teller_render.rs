@@ -132,7 +132,16 @@ fn each_role_stays_on_its_own_screens() {
         assert!(d.app.route().is_staff());
     }
     d.app.navigate(Route::Transfer);
-    assert!(d.app.route().is_staff(), "a teller has no customer screens");
+    assert_eq!(
+        d.app.route(),
+        Route::Customers,
+        "a teller has no customer screens"
+    );
+    // Their own profile they do have (F7); Esc there leads back to the lookup.
+    d.press(KeyCode::F(7)).settle();
+    assert_eq!(d.app.route(), Route::Profile);
+    d.press(KeyCode::Esc);
+    assert_eq!(d.app.route(), Route::Customers);
 
     let mut c = Driver::new();
     c.login();

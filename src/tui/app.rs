@@ -66,13 +66,14 @@ impl Route {
         (Route::Profile, "F5"),
     ];
 
-    /// The teller's workstation, in tab order, with their keys.
-    pub const STAFF_TABS: [(Route, &'static str); 5] = [
+    /// The teller's workstation, in tab order, with their keys (their own profile last).
+    pub const STAFF_TABS: [(Route, &'static str); 6] = [
         (Route::Customers, "F2"),
         (Route::Card, "F3"),
         (Route::Counter, "F4"),
         (Route::Drawer, "F5"),
         (Route::Register, "F6"),
+        (Route::Profile, "F7"),
     ];
 
     pub fn title(self) -> &'static str {
@@ -92,7 +93,16 @@ impl Route {
 
     /// Screens of the teller's workstation (staff only).
     pub fn is_staff(self) -> bool {
-        Self::STAFF_TABS.iter().any(|(route, _)| *route == self)
+        matches!(
+            self,
+            Route::Customers | Route::Card | Route::Counter | Route::Drawer | Route::Register
+        )
+    }
+
+    /// May a person (staff or not) be on this screen? Everyone has the login and their own
+    /// profile; the rest belongs to one role.
+    pub fn allowed(self, staff: bool) -> bool {
+        matches!(self, Route::Login | Route::Profile) || self.is_staff() == staff
     }
 
     /// Where a person of this role starts after logging in.
@@ -643,11 +653,14 @@ impl App {
         if self.session.is_none() && route != Route::Login {
             return;
         }
-        // Each role stays on its own screens (the services refuse the rest anyway).
-        let staff = self.session.as_ref().is_some_and(Session::is_staff);
-        if route != Route::Login && route.is_staff() != staff {
-            return;
-        }
+        // Each role stays on its own screens (the services refuse the rest anyway): a screen
+        // of the other role's leads home ("back to my accounts" is the lookup for staff).
+        let route = match self.session.as_ref() {
+            Some(session) if !route.allowed(session.is_staff()) => {
+                Route::home_for(session.user.role)
+            }
+            _ => route,
+        };
         if route != self.route {
             self.notice = None;
         }

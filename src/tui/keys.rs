@@ -685,6 +685,13 @@ pub const STAFF_NAV: &[Binding] = &[
         None,
         true,
     ),
+    b(
+        &[key(KeyCode::F(7))],
+        Cmd::GoProfile,
+        s::HELP_GO_OWN_PROFILE,
+        None,
+        true,
+    ),
 ];
 
 const ESC_CANCEL: Binding = b(

@@ -284,6 +284,7 @@ pub const HELP_GO_CARD: &str = "The card of the customer being served";
 pub const HELP_GO_COUNTER: &str = "Deposit, withdrawal or transfer for the customer";
 pub const HELP_GO_DRAWER: &str = "My cash drawer: open, figures, close";
 pub const HELP_GO_REGISTER: &str = "Register a new customer";
+pub const HELP_GO_OWN_PROFILE: &str = "My own profile and password";
 pub const HELP_OPEN_CARD: &str = "Open the card of the selected customer";
 pub const HELP_CUSTOMER_PREV: &str = "Previous customer in the list";
 pub const HELP_CUSTOMER_NEXT: &str = "Next customer in the list";

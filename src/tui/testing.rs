@@ -659,6 +659,22 @@ impl FakeBank {
                     Job::Profile { email, .. } => (email, None),
                     _ => return ReplyBody::Done(Ok(())),
                 };
+                if let Some((user, _)) = self.staff.iter().find(|(u, _)| u.email == email) {
+                    return ReplyBody::Profile(Ok(UserProfile {
+                        id: user.id,
+                        email: user.email.as_str().to_string(),
+                        name: user.name.clone(),
+                        surname: user.surname.clone(),
+                        age: 45,
+                        country: "USA".into(),
+                        city: None,
+                        phones: Vec::new(),
+                        role: user.role,
+                        locked_until: None,
+                        created_at: fixed_wall() - chrono::Duration::days(900),
+                        updated_at: fixed_wall(),
+                    }));
+                }
                 let Some((profile, _)) = self
                     .others
                     .iter_mut()

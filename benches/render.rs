@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::KeyCode;
-use teller::tui::testing::{number, Driver};
+use teller::tui::testing::{number, Driver, FakeBank};
 
 const ITERATIONS: u32 = 2_000;
 
@@ -79,6 +79,53 @@ fn screens() -> Vec<(&'static str, Driver)> {
         ("help overlay", help),
         ("idle lock", lock),
         ("too small", too_small),
+    ]
+    .into_iter()
+    .chain(teller_screens())
+    .collect()
+}
+
+/// The teller's workstation.
+fn teller_screens() -> Vec<(&'static str, Driver)> {
+    let teller = || {
+        let mut d = Driver::new();
+        d.bank = FakeBank::demo().with_open_drawer();
+        d.login_teller();
+        d
+    };
+    let card = || {
+        let mut d = teller();
+        d.type_text("julis").pause().press(KeyCode::Enter).settle();
+        d
+    };
+    let mut lookup = teller();
+    lookup.type_text("ju").pause();
+    let mut counter = card();
+    counter
+        .press(KeyCode::Char('d'))
+        .settle()
+        .type_text("250")
+        .press(KeyCode::Enter);
+    let mut approval = card();
+    approval.press(KeyCode::Char('x')).press(KeyCode::Char('x'));
+    let mut drawer = teller();
+    drawer.press(KeyCode::F(5)).settle();
+    let mut closing = teller();
+    closing
+        .press(KeyCode::F(5))
+        .settle()
+        .press(KeyCode::Char('c'))
+        .type_text("20");
+    let mut register = teller();
+    register.press(KeyCode::F(6)).type_text("Nina");
+    vec![
+        ("teller lookup", lookup),
+        ("customer card", card()),
+        ("counter confirm", counter),
+        ("reversal approval", approval),
+        ("drawer", drawer),
+        ("drawer closing count", closing),
+        ("register", register),
     ]
 }
 

@@ -183,3 +183,82 @@ fn without_a_terminal_it_says_so_instead_of_drawing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
+
+#[test]
+fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
+    let db = TestDb::new();
+    let log = std::env::temp_dir().join(format!("teller-e2e-teller-{}.log", std::process::id()));
+    let receipts = std::env::temp_dir().join(format!("teller-e2e-receipts-{}", std::process::id()));
+    let demo = Command::new(BIN)
+        .arg("demo")
+        .env("DATABASE_URL", &db.url)
+        .env("TELLER_BCRYPT_COST", "4")
+        .output()
+        .expect("run teller demo");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let command = format!(
+        "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 TELLER_LOG='{}' TELLER_EXPORT_DIR='{}' TERM=xterm-256color '{}'",
+        db.url,
+        log.display(),
+        receipts.display(),
+        BIN
+    );
+    let session = Session::start(&command);
+    session.wait_for("Log in to teller");
+    session.type_text("teller@bank.local");
+    session.send(&["Tab"]);
+    session.type_text("teller-demo-2026");
+    session.send(&["Enter"]);
+    session.wait_for("Find a customer");
+
+    // The drawer: 10 x 100.
+    session.send(&["F5"]);
+    session.wait_for("Open my drawer");
+    session.send(&["Tab"]);
+    session.type_text("10");
+    session.wait_for("1,000.00");
+    session.send(&["Enter"]);
+    session.wait_for("Expected cash");
+
+    // Find Diana, deposit 50.00 and write the receipt.
+    session.send(&["F2"]);
+    session.type_text("di.julis");
+    session.wait_for("1 found");
+    session.send(&["Enter"]);
+    session.wait_for("Customer di.julis@icloud.com");
+    session.send(&["d"]);
+    session.wait_for("Cash deposit");
+    session.type_text("50");
+    session.send(&["Enter"]);
+    session.wait_for("fifty dollars");
+    session.send(&["Enter"]);
+    session.wait_for("Done, reference #");
+    session.send(&["p"]);
+    let screen = session.wait_for("Receipt written to");
+    assert!(
+        !screen.contains("teller-demo-2026"),
+        "the password is never shown"
+    );
+
+    session.send(&["C-c"]);
+    let status = session.wait_exit();
+    assert_eq!(
+        status,
+        "0",
+        "exit status; the screen:\n{}",
+        session.screen()
+    );
+    let written = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    let receipt_files = std::fs::read_dir(&receipts).map_or(0, Iterator::count);
+    let _ = std::fs::remove_dir_all(&receipts);
+    assert_eq!(receipt_files, 1);
+    assert!(
+        !written.contains("teller-demo-2026"),
+        "a password reached the log"
+    );
+}

@@ -10,19 +10,21 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::clock::Clock;
+use super::desk::Desk;
 use super::keys::{self, Cmd};
 use super::screens::help::HelpOverlay;
 use super::screens::lock::LockScreen;
 use super::screens::quit::QuitConfirm;
 use super::screens::{
+    card::CardScreen, counter::CounterScreen, customers::CustomersScreen, drawer::DrawerScreen,
     history::HistoryScreen, home::HomeScreen, login::LoginScreen, profile::ProfileScreen,
-    transfer::TransferScreen, Screen,
+    register::RegisterScreen, transfer::TransferScreen, Screen,
 };
 use super::strings as s;
 use super::theme::{Theme, SPINNER};
 use super::worker::{is_connection_lost, Job, ReplyBody, Request, RequestId, WorkerMessage};
 use super::TuiConfig;
-use crate::domain::Email;
+use crate::domain::{Email, Role};
 use crate::services::{AccountStatus, AccountView, Actor, BankError, SessionUser};
 
 /// Everything that can happen to the app.
@@ -43,6 +45,16 @@ pub enum Route {
     Transfer,
     History,
     Profile,
+    /// Staff: find a customer.
+    Customers,
+    /// Staff: the customer card.
+    Card,
+    /// Staff: deposits, withdrawals and transfers for the customer.
+    Counter,
+    /// Staff: the teller's cash drawer.
+    Drawer,
+    /// Staff: register a new customer.
+    Register,
 }
 
 impl Route {
@@ -54,6 +66,16 @@ impl Route {
         (Route::Profile, "F5"),
     ];
 
+    /// The teller's workstation, in tab order, with their keys (their own profile last).
+    pub const STAFF_TABS: [(Route, &'static str); 6] = [
+        (Route::Customers, "F2"),
+        (Route::Card, "F3"),
+        (Route::Counter, "F4"),
+        (Route::Drawer, "F5"),
+        (Route::Register, "F6"),
+        (Route::Profile, "F7"),
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Route::Login => s::TITLE_LOGIN,
@@ -61,6 +83,43 @@ impl Route {
             Route::Transfer => s::TITLE_TRANSFER,
             Route::History => s::TITLE_HISTORY,
             Route::Profile => s::TITLE_PROFILE,
+            Route::Customers => s::TITLE_CUSTOMERS,
+            Route::Card => s::TITLE_CARD,
+            Route::Counter => s::TITLE_COUNTER,
+            Route::Drawer => s::TITLE_DRAWER,
+            Route::Register => s::TITLE_REGISTER,
+        }
+    }
+
+    /// Screens of the teller's workstation (staff only).
+    pub fn is_staff(self) -> bool {
+        matches!(
+            self,
+            Route::Customers | Route::Card | Route::Counter | Route::Drawer | Route::Register
+        )
+    }
+
+    /// May a person (staff or not) be on this screen? Everyone has the login and their own
+    /// profile; the rest belongs to one role.
+    pub fn allowed(self, staff: bool) -> bool {
+        matches!(self, Route::Login | Route::Profile) || self.is_staff() == staff
+    }
+
+    /// Where a person of this role starts after logging in.
+    pub fn home_for(role: Role) -> Route {
+        if role.is_staff() {
+            Route::Customers
+        } else {
+            Route::Accounts
+        }
+    }
+
+    /// The tabs of a person of this role.
+    pub fn tabs_for(role: Role) -> &'static [(Route, &'static str)] {
+        if role.is_staff() {
+            &Self::STAFF_TABS
+        } else {
+            &Self::TABS
         }
     }
 }
@@ -87,6 +146,11 @@ impl Session {
             None => self.user.name.clone(),
         }
     }
+
+    /// Tellers and admins get the workstation.
+    pub fn is_staff(&self) -> bool {
+        self.user.role.is_staff()
+    }
 }
 
 /// Data several screens share: the customer's accounts and which one is selected.
@@ -95,6 +159,8 @@ pub struct Data {
     pub accounts: Vec<AccountView>,
     pub selected: usize,
     pub loaded: bool,
+    /// The teller's workstation: the customer being served, the drawer, the limits.
+    pub desk: Desk,
 }
 
 impl Data {
@@ -218,16 +284,26 @@ pub struct Screens {
     pub transfer: TransferScreen,
     pub history: HistoryScreen,
     pub profile: ProfileScreen,
+    pub customers: CustomersScreen,
+    pub card: CardScreen,
+    pub counter: CounterScreen,
+    pub drawer: DrawerScreen,
+    pub register: RegisterScreen,
 }
 
 impl Screens {
     /// Every route with a screen, for broadcasts.
-    pub const ROUTES: [Route; 5] = [
+    pub const ROUTES: [Route; 10] = [
         Route::Login,
         Route::Accounts,
         Route::Transfer,
         Route::History,
         Route::Profile,
+        Route::Customers,
+        Route::Card,
+        Route::Counter,
+        Route::Drawer,
+        Route::Register,
     ];
 
     pub fn get(&self, route: Route) -> &dyn Screen {
@@ -237,6 +313,11 @@ impl Screens {
             Route::Transfer => &self.transfer,
             Route::History => &self.history,
             Route::Profile => &self.profile,
+            Route::Customers => &self.customers,
+            Route::Card => &self.card,
+            Route::Counter => &self.counter,
+            Route::Drawer => &self.drawer,
+            Route::Register => &self.register,
         }
     }
 
@@ -247,6 +328,11 @@ impl Screens {
             Route::Transfer => &mut self.transfer,
             Route::History => &mut self.history,
             Route::Profile => &mut self.profile,
+            Route::Customers => &mut self.customers,
+            Route::Card => &mut self.card,
+            Route::Counter => &mut self.counter,
+            Route::Drawer => &mut self.drawer,
+            Route::Register => &mut self.register,
         }
     }
 
@@ -389,11 +475,23 @@ impl App {
             return vec![keys::HELP_OVERLAY];
         }
         let mut all = vec![self.screens.get(self.route).bindings()];
-        if self.session.is_some() {
-            all.push(keys::NAV);
+        if let Some(nav) = self.nav_bindings() {
+            all.push(nav);
         }
         all.push(keys::GLOBAL);
         all
+    }
+
+    /// The keys that move between screens: the customer's or the workstation's; none before
+    /// login.
+    pub fn nav_bindings(&self) -> Option<&'static [keys::Binding]> {
+        self.session.as_ref().map(|session| {
+            if session.is_staff() {
+                keys::STAFF_NAV
+            } else {
+                keys::NAV
+            }
+        })
     }
 
     // ---- update ----
@@ -423,6 +521,11 @@ impl App {
     fn on_tick(&mut self) {
         if self.busy() {
             self.spinner = self.spinner.wrapping_add(1);
+        }
+        if self.session.is_some() && self.lock.is_none() {
+            let route = self.route;
+            let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+            screens.get_mut(route).on_tick(&mut ctx);
         }
         let Some(timeout) = self.config.idle_timeout else {
             return;
@@ -463,10 +566,14 @@ impl App {
             self.on_lock_key(&key);
             return;
         }
-        if let Some(Overlay::Help(_)) = &self.overlay {
+        if let Some(Overlay::Help(help)) = &mut self.overlay {
             match keys::lookup(keys::HELP_OVERLAY, &key, false) {
                 Some(Cmd::Back) => self.overlay = None,
                 Some(Cmd::Quit) => self.request_quit(),
+                Some(Cmd::Up) => help.scroll_by(-1),
+                Some(Cmd::Down) => help.scroll_by(1),
+                Some(Cmd::PageUp) => help.scroll_by(-10),
+                Some(Cmd::PageDown) => help.scroll_by(10),
                 _ => {}
             }
             return;
@@ -475,21 +582,25 @@ impl App {
         let typing = screen.typing();
         let cmd = keys::lookup(screen.bindings(), &key, typing)
             .or_else(|| {
-                self.session
-                    .as_ref()
-                    .and_then(|_| keys::lookup(keys::NAV, &key, typing))
+                self.nav_bindings()
+                    .and_then(|nav| keys::lookup(nav, &key, typing))
             })
             .or_else(|| keys::lookup(keys::GLOBAL, &key, typing));
         let flow = match cmd {
             Some(Cmd::Quit) => Flow::Quit,
             Some(Cmd::Help) => {
-                self.overlay = Some(Overlay::Help(HelpOverlay));
+                self.overlay = Some(Overlay::Help(HelpOverlay::default()));
                 Flow::Stay
             }
             Some(Cmd::GoAccounts) => Flow::Go(Route::Accounts),
             Some(Cmd::GoTransfer) => Flow::Go(Route::Transfer),
             Some(Cmd::GoHistory) => Flow::Go(Route::History),
             Some(Cmd::GoProfile) => Flow::Go(Route::Profile),
+            Some(Cmd::GoCustomers) => Flow::Go(Route::Customers),
+            Some(Cmd::GoCard) => Flow::Go(Route::Card),
+            Some(Cmd::GoCounter) => Flow::Go(Route::Counter),
+            Some(Cmd::GoDrawer) => Flow::Go(Route::Drawer),
+            Some(Cmd::GoRegister) => Flow::Go(Route::Register),
             Some(cmd) => {
                 let route = self.route;
                 let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
@@ -542,6 +653,14 @@ impl App {
         if self.session.is_none() && route != Route::Login {
             return;
         }
+        // Each role stays on its own screens (the services refuse the rest anyway): a screen
+        // of the other role's leads home ("back to my accounts" is the lookup for staff).
+        let route = match self.session.as_ref() {
+            Some(session) if !route.allowed(session.is_staff()) => {
+                Route::home_for(session.user.role)
+            }
+            _ => route,
+        };
         if route != self.route {
             self.notice = None;
         }
@@ -553,12 +672,16 @@ impl App {
     fn logged_in(&mut self, user: SessionUser) {
         tracing::info!(user = user.id, role = user.role.as_str(), "logged in");
         self.notice = Some(Notice::Success(format!("{}{}.", s::WELCOME, user.name)));
+        let home = Route::home_for(user.role);
+        let staff = user.role.is_staff();
         self.session = Some(Session { user });
         self.data = Data::default();
         self.last_activity = self.clock.now();
-        let (mut ctx, _, _) = self.ctx(Target::Accounts);
-        ctx.refresh_accounts();
-        self.navigate(Route::Accounts);
+        if !staff {
+            let (mut ctx, _, _) = self.ctx(Target::Accounts);
+            ctx.refresh_accounts();
+        }
+        self.navigate(home);
     }
 
     fn on_worker(&mut self, message: WorkerMessage) {

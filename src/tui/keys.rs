@@ -33,6 +33,22 @@ pub enum Cmd {
     RemovePhone,
     Yes,
     No,
+    // ---- the teller's workstation ----
+    GoCustomers,
+    GoCard,
+    GoCounter,
+    GoDrawer,
+    GoRegister,
+    Deposit,
+    Withdraw,
+    Transfer,
+    OpenAccount,
+    Freeze,
+    Unlock,
+    ResetPassword,
+    Reverse,
+    Receipt,
+    CloseDrawer,
 }
 
 /// One key with its modifiers.
@@ -599,6 +615,452 @@ pub const HELP_OVERLAY: &[Binding] = &[
         false,
     ),
     b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, None, false),
+    // A long help scrolls (the workstation's screens have many keys).
+    b(
+        &[key(KeyCode::Up), ch('k')],
+        Cmd::Up,
+        s::HELP_SCROLL,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Down), ch('j')],
+        Cmd::Down,
+        s::HELP_SCROLL,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::PageUp)],
+        Cmd::PageUp,
+        s::HELP_SCROLL,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::PageDown)],
+        Cmd::PageDown,
+        s::HELP_SCROLL,
+        None,
+        false,
+    ),
+];
+
+// ---------------------------------------------------------------- the teller's workstation
+
+/// Moving between the workstation's screens once a teller or admin is logged in.
+pub const STAFF_NAV: &[Binding] = &[
+    b(
+        &[key(KeyCode::F(2))],
+        Cmd::GoCustomers,
+        s::HELP_GO_CUSTOMERS,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(3))],
+        Cmd::GoCard,
+        s::HELP_GO_CARD,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(4))],
+        Cmd::GoCounter,
+        s::HELP_GO_COUNTER,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(5))],
+        Cmd::GoDrawer,
+        s::HELP_GO_DRAWER,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(6))],
+        Cmd::GoRegister,
+        s::HELP_GO_REGISTER,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::F(7))],
+        Cmd::GoProfile,
+        s::HELP_GO_OWN_PROFILE,
+        None,
+        true,
+    ),
+];
+
+const ESC_CANCEL: Binding = b(
+    &[key(KeyCode::Esc)],
+    Cmd::Back,
+    s::HELP_CANCEL_EDIT,
+    Some(s::FOOT_CANCEL),
+    true,
+);
+
+/// The lookup: the search field always has the focus; arrows pick from the results.
+pub const CUSTOMERS: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_OPEN_CARD,
+        Some(s::FOOT_OPEN_CARD),
+        true,
+    ),
+    b(
+        &[key(KeyCode::Up)],
+        Cmd::Up,
+        s::HELP_CUSTOMER_PREV,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::Down)],
+        Cmd::Down,
+        s::HELP_CUSTOMER_NEXT,
+        None,
+        true,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_CLEAR_SEARCH,
+        Some(s::FOOT_CLEAR),
+        true,
+    ),
+];
+
+pub const CARD: &[Binding] = &[
+    b(
+        &[key(KeyCode::Up), ch('k')],
+        Cmd::Up,
+        s::HELP_CARD_UP,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Down), ch('j')],
+        Cmd::Down,
+        s::HELP_CARD_DOWN,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Tab), key(KeyCode::BackTab)],
+        Cmd::NextField,
+        s::HELP_CARD_PANE,
+        None,
+        false,
+    ),
+    b(
+        &[ch('d')],
+        Cmd::Deposit,
+        s::HELP_DEPOSIT,
+        Some(s::FOOT_DEPOSIT),
+        false,
+    ),
+    b(
+        &[ch('w')],
+        Cmd::Withdraw,
+        s::HELP_WITHDRAW,
+        Some(s::FOOT_WITHDRAW),
+        false,
+    ),
+    b(
+        &[ch('t')],
+        Cmd::Transfer,
+        s::HELP_CARD_TRANSFER,
+        Some(s::FOOT_TRANSFER),
+        false,
+    ),
+    b(
+        &[ch('x')],
+        Cmd::Reverse,
+        s::HELP_REVERSE,
+        Some(s::FOOT_REVERSE),
+        false,
+    ),
+    b(
+        &[ch('o')],
+        Cmd::OpenAccount,
+        s::HELP_OPEN_ACCOUNT,
+        None,
+        false,
+    ),
+    b(&[ch('f')], Cmd::Freeze, s::HELP_FREEZE, None, false),
+    b(&[ch('u')], Cmd::Unlock, s::HELP_UNLOCK_USER, None, false),
+    b(
+        &[ch('p')],
+        Cmd::ResetPassword,
+        s::HELP_RESET_PASSWORD,
+        None,
+        false,
+    ),
+    b(&[ch('e')], Cmd::Edit, s::HELP_EDIT_CUSTOMER, None, false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK_TO_LOOKUP,
+        Some(s::FOOT_BACK),
+        false,
+    ),
+];
+
+/// A yes/no question (freeze an account, close the drawer with this count).
+pub const CONFIRM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter), ch('y')],
+        Cmd::Yes,
+        s::HELP_YES,
+        Some(s::FOOT_CONFIRM),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc), ch('n')],
+        Cmd::No,
+        s::HELP_NO,
+        Some(s::FOOT_CANCEL),
+        false,
+    ),
+];
+
+/// Choosing the currency of a new account.
+pub const CURRENCY_PICK: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_OPEN_THE_ACCOUNT,
+        Some(s::FOOT_OPEN),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Left)],
+        Cmd::PrevAccount,
+        s::HELP_CURRENCY_PREV,
+        None,
+        false,
+    ),
+    b(
+        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
+        Cmd::NextAccount,
+        s::HELP_CURRENCY_NEXT,
+        Some(s::FOOT_CURRENCY),
+        false,
+    ),
+    ESC_CANCEL,
+];
+
+/// The four-eyes dialog (and the reversal's reason): text fields only.
+pub const APPROVAL: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_APPROVE,
+        Some(s::FOOT_APPROVE),
+        true,
+    ),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
+];
+
+/// The customer's new password, typed twice.
+pub const RESET_PASSWORD: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_RESET_SAVE,
+        Some(s::FOOT_SAVE),
+        true,
+    ),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
+];
+
+const PICK_PREV: Binding = b(
+    &[key(KeyCode::Left)],
+    Cmd::PrevAccount,
+    s::HELP_PICK_PREV,
+    None,
+    false,
+);
+const PICK_NEXT: Binding = b(
+    &[key(KeyCode::Right), key(KeyCode::Char(' '))],
+    Cmd::NextAccount,
+    s::HELP_PICK_NEXT,
+    Some(s::FOOT_CHOOSE),
+    false,
+);
+
+pub const COUNTER_FORM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_COUNTER_SUBMIT,
+        Some(s::FOOT_REVIEW),
+        true,
+    ),
+    NEXT,
+    PREV,
+    PICK_PREV,
+    PICK_NEXT,
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK_TO_CARD_KEEP,
+        Some(s::FOOT_BACK),
+        true,
+    ),
+];
+
+pub const COUNTER_CONFIRM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter), ch('y')],
+        Cmd::Submit,
+        s::HELP_COUNTER_CONFIRM,
+        Some(s::FOOT_CONFIRM),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc), ch('n')],
+        Cmd::Back,
+        s::HELP_CONFIRM_BACK,
+        Some(s::FOOT_EDIT),
+        false,
+    ),
+];
+
+pub const COUNTER_DONE: &[Binding] = &[
+    b(
+        &[ch('p')],
+        Cmd::Receipt,
+        s::HELP_RECEIPT,
+        Some(s::FOOT_RECEIPT),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_NEW_OPERATION,
+        Some(s::FOOT_NEW_OPERATION),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_BACK_TO_CARD,
+        Some(s::FOOT_BACK),
+        false,
+    ),
+];
+
+/// The drawer while it is open: its figures.
+pub const DRAWER_OPEN: &[Binding] = &[
+    b(
+        &[ch('c')],
+        Cmd::CloseDrawer,
+        s::HELP_CLOSE_DRAWER,
+        Some(s::FOOT_CLOSE_DRAWER),
+        false,
+    ),
+    b(
+        &[ch('r')],
+        Cmd::Refresh,
+        s::HELP_REFRESH,
+        Some(s::FOOT_REFRESH),
+        false,
+    ),
+];
+
+/// Counting cash by denomination (the opening float, or the blind closing count).
+pub const DRAWER_COUNT: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_COUNT_DONE,
+        Some(s::FOOT_COUNT_DONE),
+        true,
+    ),
+    NEXT,
+    PREV,
+    PICK_PREV,
+    b(
+        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
+        Cmd::NextAccount,
+        s::HELP_CURRENCY_NEXT,
+        Some(s::FOOT_CURRENCY),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_COUNT_CANCEL,
+        Some(s::FOOT_CANCEL),
+        true,
+    ),
+];
+
+/// The result of closing the drawer.
+pub const DRAWER_RESULT: &[Binding] = &[b(
+    &[key(KeyCode::Enter), key(KeyCode::Esc)],
+    Cmd::Back,
+    s::HELP_DRAWER_RESULT_DONE,
+    Some(s::FOOT_DONE),
+    false,
+)];
+
+/// Registering a new customer: the profile, a phone and the first password.
+pub const REGISTER_FORM: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_REGISTER_SUBMIT,
+        Some(s::FOOT_REGISTER),
+        true,
+    ),
+    NEXT,
+    PREV,
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_REGISTER_CLEAR,
+        Some(s::FOOT_CLEAR),
+        true,
+    ),
+];
+
+/// Right after registering: the first account and an optional opening deposit.
+pub const REGISTER_ACCOUNT: &[Binding] = &[
+    b(
+        &[key(KeyCode::Enter)],
+        Cmd::Submit,
+        s::HELP_REGISTER_ACCOUNT,
+        Some(s::FOOT_OPEN),
+        true,
+    ),
+    NEXT,
+    PREV,
+    PICK_PREV,
+    b(
+        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
+        Cmd::NextAccount,
+        s::HELP_CURRENCY_NEXT,
+        Some(s::FOOT_CURRENCY),
+        false,
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        Cmd::Back,
+        s::HELP_REGISTER_SKIP,
+        Some(s::FOOT_SKIP),
+        true,
+    ),
 ];
 
 #[cfg(test)]

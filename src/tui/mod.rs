@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod desk;
 pub mod event;
 pub mod keys;
 pub mod logging;

@@ -117,6 +117,8 @@ pub const HELP_UNLOCK: &str = "Unlock";
 pub const HELP_QUIT_YES: &str = "Quit and lose the unsaved input";
 pub const HELP_QUIT_NO: &str = "Stay";
 pub const HELP_CLOSE: &str = "Close the help";
+pub const HELP_SCROLL: &str = "Scroll the help";
+pub const HELP_MORE: &str = " ↑/↓ more ";
 
 // ---- login and lock ----
 pub const LOGIN_PANEL: &str = "Log in to teller";
@@ -248,3 +250,261 @@ pub const TOO_SMALL_HINT: &str = "Make the window larger.";
 pub const NO_TERMINAL: &str = "the full-screen app needs a terminal: standard input and output must be a TTY. Run it in a terminal, or use a command (see teller --help).";
 pub const BAD_IDLE_SECONDS: &str =
     "TELLER_IDLE_SECONDS must be a whole number of seconds (0 turns the idle lock off), not ";
+
+// ---------------------------------------------------------------- the teller's workstation
+
+// ---- tabs ----
+pub const TITLE_CUSTOMERS: &str = "Find";
+pub const TITLE_CARD: &str = "Card";
+pub const TITLE_COUNTER: &str = "Counter";
+pub const TITLE_DRAWER: &str = "Drawer";
+pub const TITLE_REGISTER: &str = "New customer";
+
+// ---- footer words ----
+pub const FOOT_OPEN_CARD: &str = "open card";
+pub const FOOT_CLEAR: &str = "clear";
+pub const FOOT_DEPOSIT: &str = "deposit";
+pub const FOOT_WITHDRAW: &str = "withdraw";
+pub const FOOT_REVERSE: &str = "reverse";
+pub const FOOT_OPEN: &str = "open";
+pub const FOOT_CURRENCY: &str = "currency";
+pub const FOOT_APPROVE: &str = "approve";
+pub const FOOT_CHOOSE: &str = "choose";
+pub const FOOT_RECEIPT: &str = "receipt file";
+pub const FOOT_NEW_OPERATION: &str = "new";
+pub const FOOT_CLOSE_DRAWER: &str = "close drawer";
+pub const FOOT_COUNT_DONE: &str = "done";
+pub const FOOT_DONE: &str = "done";
+pub const FOOT_REGISTER: &str = "register";
+pub const FOOT_SKIP: &str = "skip";
+
+// ---- help lines ----
+pub const HELP_GO_CUSTOMERS: &str = "Find a customer";
+pub const HELP_GO_CARD: &str = "The card of the customer being served";
+pub const HELP_GO_COUNTER: &str = "Deposit, withdrawal or transfer for the customer";
+pub const HELP_GO_DRAWER: &str = "My cash drawer: open, figures, close";
+pub const HELP_GO_REGISTER: &str = "Register a new customer";
+pub const HELP_GO_OWN_PROFILE: &str = "My own profile and password";
+pub const HELP_OPEN_CARD: &str = "Open the card of the selected customer";
+pub const HELP_CUSTOMER_PREV: &str = "Previous customer in the list";
+pub const HELP_CUSTOMER_NEXT: &str = "Next customer in the list";
+pub const HELP_CLEAR_SEARCH: &str = "Clear the search";
+pub const HELP_CARD_UP: &str = "Select the account or movement above";
+pub const HELP_CARD_DOWN: &str = "Select the account or movement below";
+pub const HELP_CARD_PANE: &str = "Switch between the accounts and the movements";
+pub const HELP_DEPOSIT: &str = "Cash deposit into the selected account";
+pub const HELP_WITHDRAW: &str = "Cash withdrawal from the selected account";
+pub const HELP_CARD_TRANSFER: &str = "Transfer from the selected account";
+pub const HELP_REVERSE: &str = "Reverse the selected movement (reason + supervisor)";
+pub const HELP_OPEN_ACCOUNT: &str = "Open a new account for the customer";
+pub const HELP_FREEZE: &str = "Freeze the account, or unfreeze it (supervisor)";
+pub const HELP_UNLOCK_USER: &str = "Unlock the customer's login after failed attempts";
+pub const HELP_RESET_PASSWORD: &str = "Set a new password for the customer (typed twice)";
+pub const HELP_EDIT_CUSTOMER: &str = "Edit the customer's profile and phone numbers";
+pub const HELP_BACK_TO_LOOKUP: &str = "Back to the customer lookup";
+pub const HELP_YES: &str = "Yes, do it";
+pub const HELP_NO: &str = "No, go back";
+pub const HELP_OPEN_THE_ACCOUNT: &str = "Open the account in this currency";
+pub const HELP_CURRENCY_PREV: &str = "Previous currency";
+pub const HELP_CURRENCY_NEXT: &str = "Next currency";
+pub const HELP_APPROVE: &str = "Send with the supervisor's approval";
+pub const HELP_RESET_SAVE: &str = "Set the new password";
+pub const HELP_PICK_PREV: &str = "Previous choice (on Operation and Account)";
+pub const HELP_PICK_NEXT: &str = "Next choice (on Operation and Account)";
+pub const HELP_COUNTER_SUBMIT: &str = "Check the form and review the operation";
+pub const HELP_BACK_TO_CARD_KEEP: &str = "Back to the card (the form is kept)";
+pub const HELP_COUNTER_CONFIRM: &str = "Make it (a supervisor approves first above the limit)";
+pub const HELP_RECEIPT: &str = "Write the receipt to a text file";
+pub const HELP_NEW_OPERATION: &str = "Another operation for this customer";
+pub const HELP_BACK_TO_CARD: &str = "Back to the card";
+pub const HELP_CLOSE_DRAWER: &str = "Close the drawer: count the cash by denomination (blind)";
+pub const HELP_COUNT_DONE: &str = "Done counting";
+pub const HELP_COUNT_CANCEL: &str = "Cancel the count (the drawer stays as it is)";
+pub const HELP_DRAWER_RESULT_DONE: &str = "Done";
+pub const HELP_REGISTER_SUBMIT: &str = "Register the customer";
+pub const HELP_REGISTER_CLEAR: &str = "Clear the form";
+pub const HELP_REGISTER_ACCOUNT: &str =
+    "Open the account (an opening deposit is then confirmed at the counter)";
+pub const HELP_REGISTER_SKIP: &str = "Skip: no account now, go to the card";
+
+// ---- words the workstation shares ----
+pub const SENDING: &str = "Sending…";
+pub const NO_CUSTOMER: &str =
+    "No customer is being served. Find one with F2, or register a new one with F6.";
+pub const OPTIONAL: &str = "optional";
+pub const YEARS: &str = " years";
+pub const CUSTOMER_SINCE: &str = "customer since ";
+pub const FIELD_SEARCH: &str = "Search";
+pub const FIELD_PHONE: &str = "Phone";
+pub const FIELD_ACCOUNT: &str = "Account";
+pub const FIELD_CURRENCY: &str = "Currency";
+pub const FIELD_OPERATION: &str = "Operation";
+pub const FIELD_SUPERVISOR: &str = "Supervisor";
+pub const FIELD_REASON: &str = "Reason";
+pub const FIELD_PIECES: &str = "Pieces";
+pub const FIELD_OPENING_CASH: &str = "Opening cash";
+pub const COL_NAME: &str = "Name";
+pub const COL_EMAIL: &str = "Email";
+pub const COL_PHONE: &str = "Phone";
+pub const COL_ACCOUNTS: &str = "Accts";
+pub const COL_LOGIN: &str = "Login";
+pub const COL_REF: &str = "Ref";
+pub const COL_MEMO: &str = "Memo";
+pub const COL_OPENED: &str = "Opened";
+pub const ACCOUNT_PREFIX: &str = "Account ";
+pub const ACCOUNT_OPENED: &str = " is open.";
+pub const ACCOUNT_FROZEN: &str = " is frozen.";
+pub const ACCOUNT_UNFROZEN: &str = " is open again.";
+
+// ---- lookup ----
+pub const CUSTOMERS_PANEL: &str = "Find a customer";
+pub const SEARCH_HINT: &str = "name, surname, email, phone or account number";
+pub const SEARCH_INTRO: &str = "Type at least 2 characters; the list follows as you type.";
+pub const NO_CUSTOMER_MATCHES: &str = "No customer matches ";
+pub const SEARCHING: &str = "Searching…";
+pub const CUSTOMERS_FOUND: &str = " found · ↑/↓ choose · Enter opens the card";
+pub const LOCKED_SHORT: &str = "locked";
+
+// ---- card ----
+pub const CARD_PANEL: &str = "Customer card";
+pub const CARD_TITLE: &str = "Customer ";
+pub const CARD_PHONES: &str = "Phones";
+pub const CARD_LOGIN: &str = "Login";
+pub const CARD_NOT_LOCKED: &str = "can log in";
+pub const CARD_LOCKED_UNTIL: &str = "locked after failed logins until ";
+pub const CARD_UNLOCK_HINT: &str = " (u unlocks)";
+pub const CARD_ACCOUNTS_PANEL: &str = "Accounts";
+pub const CARD_NO_ACCOUNTS: &str = "No accounts yet: o opens one.";
+pub const CARD_MOVEMENTS_PANEL: &str = "Movements of ";
+pub const EDIT_CUSTOMER_PANEL: &str = "Edit the customer's profile";
+pub const NO_ACCOUNT_SELECTED: &str =
+    "Select an account first (the customer has none: o opens one).";
+pub const ACCOUNT_IS: &str = "The account is ";
+pub const ACCOUNT_IS_NO_MONEY: &str = ": no money can move in or out.";
+pub const ACCOUNT_CLOSED_NOTHING: &str = "The account is closed; it stays closed.";
+pub const PICK_MOVEMENT: &str = "Choose the movement to reverse with ↑/↓, then press x.";
+pub const NO_MOVEMENT_SELECTED: &str = "There is no movement to reverse.";
+pub const NOT_REVERSIBLE_KIND: &str = "Only deposits, withdrawals and transfers can be reversed.";
+pub const NOT_LOCKED: &str = "The customer's login is not locked.";
+pub const CUSTOMER_UNLOCKED: &str = "The customer can log in again.";
+pub const PASSWORD_RESET_DONE: &str = "The customer's password was reset; tell them in person.";
+pub const CUSTOMER_SAVED: &str = "The customer's profile was saved.";
+pub const REVERSED_PREFIX: &str = "Movement #";
+pub const REVERSED_BY: &str = " was reversed by #";
+pub const OPEN_ACCOUNT_TITLE: &str = "Open an account";
+pub const OPEN_ACCOUNT_FOR: &str = "A new account for ";
+pub const OPEN_ACCOUNT_ENTER: &str = " open it   ";
+pub const FREEZE_TITLE: &str = "Freeze the account";
+pub const FREEZE_QUESTION: &str = "Freeze account ";
+pub const FREEZE_EXPLAINED: &str =
+    "No money moves in or out until it is unfrozen, which needs a supervisor.";
+pub const FREEZE_ENTER: &str = " freeze it   ";
+pub const UNFREEZE_ACCOUNT: &str = "Unfreeze account ";
+pub const UNFREEZE_NEEDS: &str = "Unfreezing needs a supervisor (admin): email and password.";
+pub const RESET_PASSWORD_TITLE: &str = "Reset the password";
+pub const RESET_PASSWORD_FOR: &str = "A new password for ";
+pub const RESET_PASSWORD_RULES: &str =
+    ", typed twice (at least 12 characters). It is shown nowhere afterwards.";
+pub const RESET_PASSWORD_ENTER: &str = " set it   ";
+
+// ---- approvals and reversals ----
+pub const APPROVAL_TITLE: &str = "Supervisor approval";
+pub const APPROVAL_ENTER: &str = " approve and send   ";
+pub const APPROVAL_ESC: &str = " cancel";
+pub const SUPERVISOR_PASSWORD_MISSING: &str = "the supervisor types their password";
+pub const APPROVAL_FROM_ACCOUNT: &str = " · account ";
+pub const APPROVAL_ABOVE_LIMIT: &str = "Above ";
+pub const APPROVAL_ABOVE_LIMIT_END: &str = ": a supervisor (admin) types email and password.";
+pub const REVERSAL_TITLE: &str = "Reverse a movement";
+pub const REVERSE_MOVEMENT: &str = "Movement ";
+pub const COUNTERPARTY_PREFIX: &str = "Counterparty: ";
+pub const REVERSAL_EXPLAINED: &str =
+    "The opposite movement is posted with the reason; the original stays. Once only.";
+
+// ---- counter ----
+pub const COUNTER_PANEL: &str = "Counter";
+pub const COUNTER_TITLE: &str = "Counter · ";
+pub const OP_DEPOSIT: &str = "Cash deposit";
+pub const OP_WITHDRAWAL: &str = "Cash withdrawal";
+pub const OP_TRANSFER: &str = "Transfer";
+pub const OPERATION_HINT: &str = "←/→ deposit, withdrawal or transfer";
+pub const ACCOUNT_PICK_HINT: &str = "←/→ another of the customer's open accounts";
+pub const COUNTER_NO_ACCOUNT: &str = "The customer has no open account.";
+pub const COUNTER_FORM_HINT: &str = "Enter reviews the operation before anything is done.";
+pub const DRAWER_OPEN_PREFIX: &str = "Drawer open (";
+pub const DRAWER_OPEN_SUFFIX: &str = ")";
+pub const DRAWER_CLOSED_CASH: &str = "Your drawer is closed: F5 opens it (cash needs it).";
+pub const APPROVAL_LIMIT_PREFIX: &str = " · a supervisor approves above ";
+pub const CONFIRM_DEPOSIT_TITLE: &str = "Confirm the deposit";
+pub const CONFIRM_WITHDRAWAL_TITLE: &str = "Confirm the withdrawal";
+pub const COUNTER_NOT_ENOUGH: &str = "The balance does not cover this amount.";
+pub const CONFIRM_NEEDS_APPROVAL: &str = "Above the limit: a supervisor approves next.";
+pub const CONFIRM_ENTER_COUNTER: &str = " make it   ";
+pub const CONFIRM_ENTER_APPROVAL: &str = " to the supervisor   ";
+pub const COUNTER_CONNECTION_LOST: &str = "The connection to the database was lost: the operation may not have been made. Press Enter to send it again; it will never be made twice.";
+pub const COUNTER_DONE_NOTICE: &str = "Done, reference #";
+pub const COUNTER_DONE: &str = "Done.";
+pub const COUNTER_REPLAYED: &str = "This had already been done; nothing moved a second time.";
+pub const RECEIPT_PANEL: &str = "Receipt";
+pub const RECEIPT_TELLER: &str = "Teller";
+pub const RECEIPT_CUSTOMER: &str = "Customer";
+pub const RECEIPT_OPERATION: &str = "Operation";
+pub const RECEIPT_APPROVED_BY: &str = "Approved by";
+pub const RECEIPT_FILE_HEADING: &str = "teller · receipt";
+pub const RECEIPT_FILE_RULE: &str = "================";
+pub const RECEIPT_FILE_HINT: &str = "p writes this receipt to a text file.";
+pub const RECEIPT_WRITING: &str = "Writing the receipt…";
+pub const RECEIPT_WRITTEN: &str = "Receipt written to ";
+pub const RECEIPT_FAILED: &str = "The receipt could not be written: ";
+
+// ---- drawer ----
+pub const DRAWER_PANEL: &str = "My cash drawer";
+pub const DRAWER_IS_OPEN: &str = "The drawer is open";
+pub const SESSION_PREFIX: &str = " · session ";
+pub const SESSION_OPENED: &str = " · opened ";
+pub const SESSION_CURRENCY: &str = " · ";
+pub const SESSION: &str = "Session ";
+pub const OPENING_FLOAT: &str = "Opening float";
+pub const CASH_IN: &str = "Cash in";
+pub const CASH_OUT: &str = "Cash out";
+pub const EXPECTED_CASH: &str = "Expected cash";
+pub const OPENING_COUNT: &str = "Opening count";
+pub const COUNTED_TOTAL: &str = "Counted";
+pub const DRAWER_OPEN_HINT: &str =
+    "c closes the drawer: you count the cash without seeing what is expected.";
+pub const OPENING_COUNT_PANEL: &str = "Open my drawer: count the float";
+pub const CLOSING_COUNT_PANEL: &str = "Close my drawer: count the cash";
+pub const OPENING_COUNT_INTRO: &str =
+    "Your drawer is closed. Count the opening float, banknote by banknote.";
+pub const CLOSING_COUNT_INTRO: &str =
+    "Count each banknote and coin. Nothing is compared until the drawer closes.";
+pub const OPENING_COUNT_HINT: &str = "Tab/↓ next box · Enter opens the drawer with this float.";
+pub const CLOSING_COUNT_HINT: &str = "Tab/↓ next box · Enter closes the drawer with this count.";
+pub const PIECES_WHOLE_NUMBER: &str = "the number of pieces is a whole number";
+pub const FLOAT_EMPTY: &str = "count the float: the drawer cannot open empty";
+pub const CLOSE_CONFIRM_TITLE: &str = "Close the drawer?";
+pub const CLOSE_CONFIRM_COUNTED: &str = "You counted ";
+pub const CLOSE_CONFIRM_FINAL: &str = "Closing is final: the count cannot be changed afterwards.";
+pub const CLOSE_CONFIRM_ENTER: &str = " close the drawer   ";
+pub const CLOSE_CONFIRM_ESC: &str = " back to the count";
+pub const DRAWER_CLOSED_PANEL: &str = "Drawer closed";
+pub const DRAWER_CLOSED_HEADING: &str = "The drawer is closed; the session is final.";
+pub const OVER: &str = "Over";
+pub const SHORT: &str = "Short";
+pub const BALANCED: &str = "Over/short";
+pub const OVER_SHORT_POSTED: &str = "The difference was posted to the over/short account.";
+pub const DRAWER_CLOSED_HINT: &str = "Enter: done (a new drawer can be opened).";
+pub const DRAWER_CLOSED_NOTICE: &str = "Drawer closed.";
+pub const DRAWER_OPENED_NOTICE: &str = "Drawer open with a float of ";
+
+// ---- register ----
+pub const REGISTER_PANEL: &str = "Register a new customer";
+pub const REGISTER_NOTE: &str = "Enter registers; then the first account and a cash deposit.";
+pub const PASSWORD_RULE_HINT: &str = "at least 12 characters, typed twice, shown nowhere";
+pub const REGISTERING: &str = "Registering…";
+pub const REGISTERED_NOTICE: &str = "Registered ";
+pub const REGISTERED_HEADING: &str = "Registered. Now their first account:";
+pub const FIRST_ACCOUNT_PANEL: &str = "First account for ";
+pub const OPENING_CASH_HINT: &str = "optional: a cash deposit now, confirmed next";
+pub const FIRST_ACCOUNT_HINT: &str =
+    "Enter opens the account; Esc skips it (the card can open one later).";

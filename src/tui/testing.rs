@@ -16,18 +16,24 @@ use rust_decimal::Decimal;
 
 use super::app::{Action, App};
 use super::clock::ManualClock;
-use super::worker::{Exported, Job, Reply, ReplyBody, Request, WorkerMessage};
+use super::worker::{CashKind, Exported, Job, Reply, ReplyBody, Request, WorkerMessage};
 use super::{ui, TuiConfig};
 use crate::domain::{AccountNumber, Email, Role};
 use crate::services::{
-    AccountStatus, AccountView, BankError, HistoryEntry, MoneyResult, MovementKind, Party,
-    SessionUser, UserProfile,
+    AccountStatus, AccountView, Actor, Approval, BankError, CustomerHit, DrawerView, HistoryEntry,
+    MoneyResult, MovementKind, Party, SessionUser, UserProfile,
 };
 
 pub const WIDTH: u16 = 80;
 pub const HEIGHT: u16 = 24;
 pub const EMAIL: &str = "di.julis@icloud.com";
 pub const PASSWORD: &str = "lesson-demo-2026";
+pub const TELLER_EMAIL: &str = "teller@bank.local";
+pub const TELLER_PASSWORD: &str = "teller-demo-2026";
+pub const ADMIN_EMAIL: &str = "admin@bank.local";
+pub const ADMIN_PASSWORD: &str = "admin-demo-2026!";
+/// Marco Rossi, the fake bank's second customer.
+pub const OTHER_EMAIL: &str = "marco.rossi@example.com";
 
 /// 2026-03-14 09:30 UTC, the fixtures' "now".
 pub fn fixed_wall() -> DateTime<Utc> {
@@ -68,6 +74,13 @@ pub struct FakeBank {
     pub names: HashMap<String, String>,
     /// Idempotency keys already applied, with their result.
     pub applied: HashMap<String, MoneyResult>,
+    /// Tellers and admins with their passwords.
+    pub staff: Vec<(SessionUser, String)>,
+    /// Customers other than Diana, with their accounts.
+    pub others: Vec<(UserProfile, Vec<AccountView>)>,
+    /// The teller's drawer session (open or just closed).
+    pub drawer: Option<DrawerView>,
+    pub approval_limit: Decimal,
     next_id: i64,
 }
 
@@ -152,6 +165,42 @@ impl FakeBank {
         for a in &accounts {
             names.insert(a.number.clone(), "D. Julis".to_string());
         }
+        let staff_user =
+            |id: i64, email: &str, role: Role, name: &str, surname: &str| SessionUser {
+                id,
+                email: Email::parse(email).unwrap_or_else(|_| unreachable!()),
+                role,
+                name: name.into(),
+                surname: Some(surname.into()),
+            };
+        let staff = vec![
+            (
+                staff_user(2, TELLER_EMAIL, Role::Teller, "Tom", "Teller"),
+                TELLER_PASSWORD.to_string(),
+            ),
+            (
+                staff_user(1, ADMIN_EMAIL, Role::Admin, "Ada", "Admin"),
+                ADMIN_PASSWORD.to_string(),
+            ),
+        ];
+        let marco = UserProfile {
+            id: 8,
+            email: OTHER_EMAIL.into(),
+            name: "Marco".into(),
+            surname: Some("Rossi".into()),
+            age: 41,
+            country: "Italy".into(),
+            city: Some("Torino".into()),
+            phones: vec!["+390115550123".into()],
+            role: Role::Customer,
+            locked_until: Some(fixed_wall() + chrono::Duration::minutes(12)),
+            created_at: created,
+            updated_at: created,
+        };
+        let marco_accounts = vec![AccountView {
+            owner: Some(OTHER_EMAIL.into()),
+            ..account(200_000_042, "USD", "310.00", AccountStatus::Open)
+        }];
         Self {
             user,
             password: PASSWORD.into(),
@@ -160,7 +209,384 @@ impl FakeBank {
             profile,
             names,
             applied: HashMap::new(),
+            staff,
+            others: vec![(marco, marco_accounts)],
+            drawer: None,
+            approval_limit: money("10000.00"),
             next_id: 9_001,
+        }
+    }
+
+    /// An open drawer session with a float of 2,000.00, 500.00 in and 120.00 out.
+    pub fn with_open_drawer(mut self) -> Self {
+        self.drawer = Some(DrawerView {
+            session_id: 41,
+            currency: "USD".into(),
+            opening_float: money("2000.00"),
+            opening_count: "100x15 50x10".into(),
+            cash_in: money("500.00"),
+            cash_out: money("120.00"),
+            expected: money("2380.00"),
+            opened_at: fixed_wall() - chrono::Duration::hours(1),
+            closed_at: None,
+            counted: None,
+            over_short: None,
+        });
+        self
+    }
+
+    fn profile_of(&self, email: &str) -> Option<&UserProfile> {
+        if email == self.profile.email {
+            return Some(&self.profile);
+        }
+        self.others
+            .iter()
+            .map(|(p, _)| p)
+            .find(|p| p.email == email)
+    }
+
+    fn accounts_of(&self, email: &str) -> Option<Vec<AccountView>> {
+        if email == self.profile.email {
+            return Some(self.accounts.clone());
+        }
+        self.others
+            .iter()
+            .find(|(p, _)| p.email == email)
+            .map(|(_, a)| a.clone())
+    }
+
+    fn account_mut(&mut self, number: &str) -> Option<&mut AccountView> {
+        self.accounts
+            .iter_mut()
+            .chain(self.others.iter_mut().flat_map(|(_, a)| a.iter_mut()))
+            .find(|a| a.number == number)
+    }
+
+    fn search(&self, query: &str) -> Vec<CustomerHit> {
+        let q = query.trim().to_lowercase();
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let mut all = vec![(&self.profile, &self.accounts)];
+        all.extend(self.others.iter().map(|(p, a)| (p, a)));
+        all.into_iter()
+            .filter(|(p, accounts)| {
+                p.name.to_lowercase().contains(&q)
+                    || p.surname
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(&q)
+                    || p.email.contains(&q)
+                    || (digits.len() >= 3
+                        && (p.phones.iter().any(|n| n.contains(&digits))
+                            || accounts.iter().any(|a| a.number == digits)))
+            })
+            .map(|(p, accounts)| CustomerHit {
+                email: p.email.clone(),
+                name: p.name.clone(),
+                surname: p.surname.clone(),
+                phones: p.phones.clone(),
+                accounts: accounts.iter().map(|a| a.number.clone()).collect(),
+                locked: p.locked_until.is_some_and(|u| u > fixed_wall()),
+            })
+            .collect()
+    }
+
+    /// The supervisor check, as the bank does it.
+    fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
+        let admin = self
+            .staff
+            .iter()
+            .find(|(u, _)| u.email == approval.supervisor);
+        match admin {
+            Some((u, _)) if actor.user_id() == Some(u.id) => Err(BankError::ApprovalRefused(
+                "nobody can approve their own operation",
+            )),
+            Some((u, _)) if u.role != Role::Admin => Err(BankError::ApprovalRefused(
+                "only a supervisor (admin) can approve",
+            )),
+            Some((_, pw)) if pw == approval.password.expose() => Ok(()),
+            _ => Err(BankError::ApprovalRefused(
+                "the supervisor's email or password is incorrect",
+            )),
+        }
+    }
+
+    /// Checks the approval a limited operation needs.
+    fn limit(
+        &self,
+        actor: &Actor,
+        amount: Decimal,
+        approval: Option<&Approval>,
+    ) -> Result<(), BankError> {
+        match approval {
+            Some(approval) => self.approve(actor, approval),
+            None if amount > self.approval_limit => Err(BankError::ApprovalRequired(format!(
+                "An amount above {}",
+                crate::domain::format_money_grouped(self.approval_limit)
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Gives a result its reference.
+    fn numbered(&mut self, result: MoneyResult) -> MoneyResult {
+        let id = self.next_id;
+        self.next_id += 1;
+        MoneyResult { id, ..result }
+    }
+
+    fn cash(
+        &mut self,
+        actor: &Actor,
+        kind: CashKind,
+        request: &crate::services::CashRequest,
+        approval: Option<&Approval>,
+    ) -> Result<MoneyResult, BankError> {
+        let amount = request.amount.value();
+        if kind == CashKind::Withdrawal {
+            self.limit(actor, amount, approval)?;
+        }
+        let open = self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
+        let number = request.account.as_str().to_string();
+        let account = self
+            .account_mut(&number)
+            .ok_or_else(|| BankError::NotFound(format!("Account {number}")))?;
+        if !open {
+            return Err(BankError::DrawerClosed(account.currency.clone()));
+        }
+        if kind == CashKind::Withdrawal && account.balance < amount {
+            return Err(BankError::InsufficientFunds {
+                account: number,
+                balance: crate::domain::format_money(account.balance),
+                needed: crate::domain::format_money(amount),
+            });
+        }
+        if kind == CashKind::Deposit {
+            account.balance += amount;
+        } else {
+            account.balance -= amount;
+        }
+        let (balance, currency) = (account.balance, account.currency.clone());
+        if let Some(d) = self.drawer.as_mut() {
+            if kind == CashKind::Deposit {
+                d.cash_in += amount;
+                d.expected += amount;
+            } else {
+                d.cash_out += amount;
+                d.expected -= amount;
+            }
+        }
+        let (movement, sides) = match kind {
+            CashKind::Deposit => (
+                MovementKind::Deposit,
+                (Party::Cash, Party::Account(number.clone())),
+            ),
+            CashKind::Withdrawal => (
+                MovementKind::Withdrawal,
+                (Party::Account(number.clone()), Party::Cash),
+            ),
+        };
+        Ok(self.numbered(MoneyResult {
+            id: 0,
+            key: request.key.as_str().to_string(),
+            kind: movement,
+            amount,
+            currency,
+            from: sides.0,
+            to: sides.1,
+            balances: vec![(number, balance)],
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+            at: fixed_wall(),
+            replayed: false,
+        }))
+    }
+
+    /// Answers the workstation's jobs.
+    fn answer_desk(&mut self, job: Job) -> ReplyBody {
+        match job {
+            Job::SearchCustomers { query, .. } => ReplyBody::Customers {
+                result: Ok(self.search(&query)),
+                query,
+            },
+            Job::Limits => ReplyBody::Limits {
+                approval_limit: self.approval_limit,
+            },
+            Job::RegisterUser { input, .. } => {
+                let profile = UserProfile {
+                    id: 50,
+                    email: input.email.as_str().to_string(),
+                    name: input.name.as_str().to_string(),
+                    surname: input.surname.map(|s| s.as_str().to_string()),
+                    age: input.age.value(),
+                    country: input.country.as_str().to_string(),
+                    city: input.city.map(|c| c.as_str().to_string()),
+                    phones: input
+                        .phones
+                        .iter()
+                        .map(|p| p.as_str().to_string())
+                        .collect(),
+                    role: Role::Customer,
+                    locked_until: None,
+                    created_at: fixed_wall(),
+                    updated_at: fixed_wall(),
+                };
+                if self.profile_of(&profile.email).is_some() {
+                    return ReplyBody::Profile(Err(BankError::DuplicateEmail(profile.email)));
+                }
+                self.others.push((profile.clone(), Vec::new()));
+                ReplyBody::Profile(Ok(profile))
+            }
+            Job::OpenAccount {
+                owner, currency, ..
+            } => {
+                let serial = 100_000_900 + u32::try_from(self.next_id % 100).unwrap_or(0);
+                self.next_id += 1;
+                let account = AccountView {
+                    number: number(serial),
+                    owner: Some(owner.as_str().to_string()),
+                    currency: currency.as_str().into(),
+                    balance: Decimal::ZERO,
+                    status: AccountStatus::Open,
+                    created_at: fixed_wall(),
+                };
+                if owner.as_str() == self.profile.email {
+                    self.accounts.push(account.clone());
+                } else if let Some((_, list)) = self
+                    .others
+                    .iter_mut()
+                    .find(|(p, _)| p.email == owner.as_str())
+                {
+                    list.push(account.clone());
+                }
+                ReplyBody::Account(Ok(account))
+            }
+            Job::SetAccountStatus {
+                actor,
+                account,
+                status,
+                approval,
+            } => {
+                if status == AccountStatus::Open {
+                    let approved = match &approval {
+                        Some(approval) => self.approve(&actor, approval),
+                        None => Err(BankError::ApprovalRequired("Unfreezing an account".into())),
+                    };
+                    if let Err(e) = approved {
+                        return ReplyBody::Account(Err(e));
+                    }
+                }
+                ReplyBody::Account(match self.account_mut(account.as_str()) {
+                    Some(a) => {
+                        a.status = status;
+                        Ok(a.clone())
+                    }
+                    None => Err(BankError::NotFound(format!("Account {account}"))),
+                })
+            }
+            Job::UnlockUser { email, .. } => {
+                if email.as_str() == self.profile.email {
+                    self.profile.locked_until = None;
+                }
+                for (p, _) in &mut self.others {
+                    if p.email == email.as_str() {
+                        p.locked_until = None;
+                    }
+                }
+                ReplyBody::Done(Ok(()))
+            }
+            Job::ResetPassword { .. } => ReplyBody::Done(Ok(())),
+            Job::Drawer { .. } => {
+                ReplyBody::Drawer(Ok(self.drawer.clone().filter(|d| d.closed_at.is_none())))
+            }
+            Job::OpenDrawer {
+                currency, count, ..
+            } => {
+                if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
+                    return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen));
+                }
+                let view = DrawerView {
+                    session_id: 42,
+                    currency: currency.as_str().into(),
+                    opening_float: count.total(),
+                    opening_count: count.to_string(),
+                    cash_in: Decimal::ZERO,
+                    cash_out: Decimal::ZERO,
+                    expected: count.total(),
+                    opened_at: fixed_wall(),
+                    closed_at: None,
+                    counted: None,
+                    over_short: None,
+                };
+                self.drawer = Some(view.clone());
+                ReplyBody::DrawerSession(Ok(view))
+            }
+            Job::CloseDrawer { count, .. } => {
+                let Some(mut view) = self.drawer.take().filter(|d| d.closed_at.is_none()) else {
+                    return ReplyBody::DrawerSession(Err(BankError::DrawerClosed(
+                        "any currency".into(),
+                    )));
+                };
+                view.closed_at = Some(fixed_wall());
+                view.counted = Some(count.total());
+                view.over_short = Some(count.total() - view.expected);
+                self.drawer = Some(view.clone());
+                ReplyBody::DrawerSession(Ok(view))
+            }
+            Job::Cash {
+                actor,
+                kind,
+                request,
+                approval,
+            } => ReplyBody::Money(self.cash(&actor, kind, &request, approval.as_ref())),
+            Job::CounterTransfer {
+                actor,
+                request,
+                approval,
+            } => ReplyBody::Money(
+                self.limit(&actor, request.amount.value(), approval.as_ref())
+                    .and_then(|()| self.transfer(&request)),
+            ),
+            Job::Reverse {
+                actor,
+                reference,
+                reason,
+                approval,
+            } => {
+                let approved = match &approval {
+                    Some(approval) => self.approve(&actor, approval),
+                    None => Err(BankError::ApprovalRequired("A reversal".into())),
+                };
+                if let Err(e) = approved {
+                    return ReplyBody::Money(Err(e));
+                }
+                let original = self
+                    .history
+                    .values()
+                    .flatten()
+                    .find(|e| e.id == reference)
+                    .cloned();
+                let Some(original) = original else {
+                    return ReplyBody::Money(Err(BankError::NotFound(format!(
+                        "Movement {reference}"
+                    ))));
+                };
+                let result = self.numbered(MoneyResult {
+                    id: 0,
+                    key: format!("reversal-{reference}"),
+                    kind: MovementKind::Reversal,
+                    amount: original.amount.abs(),
+                    currency: original.currency.clone(),
+                    from: original.counterparty.clone(),
+                    to: Party::Cash,
+                    balances: Vec::new(),
+                    memo: Some(reason.as_str().to_string()),
+                    at: fixed_wall(),
+                    replayed: false,
+                });
+                ReplyBody::Money(Ok(result))
+            }
+            Job::WriteReceipt { path, .. } => ReplyBody::Receipt(Ok(path)),
+            _ => ReplyBody::Done(Ok(())),
         }
     }
 
@@ -168,15 +594,32 @@ impl FakeBank {
     pub fn answer(&mut self, job: Job) -> ReplyBody {
         match job {
             Job::Login { email, password } | Job::Reauthenticate { email, password } => {
+                let staff = self
+                    .staff
+                    .iter()
+                    .find(|(u, pw)| u.email == email && pw == password.expose())
+                    .map(|(u, _)| u.clone());
                 ReplyBody::Session(
                     if email == self.user.email && password.expose() == self.password {
                         Ok(self.user.clone())
+                    } else if let Some(user) = staff {
+                        Ok(user)
                     } else {
                         Err(BankError::InvalidCredentials)
                     },
                 )
             }
-            Job::Accounts { .. } => ReplyBody::Accounts(Ok(self.accounts.clone())),
+            Job::Accounts { owner, .. } => ReplyBody::Accounts(
+                self.accounts_of(owner.as_str())
+                    .or_else(|| {
+                        // A staff member's own (empty) list.
+                        self.staff
+                            .iter()
+                            .any(|(u, _)| u.email == owner)
+                            .then(Vec::new)
+                    })
+                    .ok_or_else(|| BankError::NotFound(format!("User {owner}"))),
+            ),
             Job::History {
                 account,
                 before,
@@ -208,6 +651,47 @@ impl FakeBank {
                     .ok_or_else(|| BankError::NotFound(format!("Account {number}"))),
             },
             Job::Transfer { request, .. } => ReplyBody::Transfer(self.transfer(&request)),
+            Job::Profile { ref email, .. } | Job::UpdateProfile { ref email, .. }
+                if email.as_str() != self.profile.email =>
+            {
+                let (email, changes) = match job {
+                    Job::UpdateProfile { email, changes, .. } => (email, Some(changes)),
+                    Job::Profile { email, .. } => (email, None),
+                    _ => return ReplyBody::Done(Ok(())),
+                };
+                if let Some((user, _)) = self.staff.iter().find(|(u, _)| u.email == email) {
+                    return ReplyBody::Profile(Ok(UserProfile {
+                        id: user.id,
+                        email: user.email.as_str().to_string(),
+                        name: user.name.clone(),
+                        surname: user.surname.clone(),
+                        age: 45,
+                        country: "USA".into(),
+                        city: None,
+                        phones: Vec::new(),
+                        role: user.role,
+                        locked_until: None,
+                        created_at: fixed_wall() - chrono::Duration::days(900),
+                        updated_at: fixed_wall(),
+                    }));
+                }
+                let Some((profile, _)) = self
+                    .others
+                    .iter_mut()
+                    .find(|(p, _)| p.email == email.as_str())
+                else {
+                    return ReplyBody::Profile(Err(BankError::NotFound(format!("User {email}"))));
+                };
+                if let Some(changes) = changes {
+                    if let Some(city) = changes.city {
+                        profile.city = city.map(|c| c.as_str().to_string());
+                    }
+                    if let Some(name) = changes.name {
+                        profile.name = name.as_str().to_string();
+                    }
+                }
+                ReplyBody::Profile(Ok(profile.clone()))
+            }
             Job::Profile { .. } | Job::UpdateProfile { .. } => {
                 if let Job::UpdateProfile { changes, .. } = job {
                     if let Some(name) = changes.name {
@@ -237,6 +721,7 @@ impl FakeBank {
                 path,
                 movements: self.history.get(account.as_str()).map_or(0, Vec::len),
             })),
+            other => self.answer_desk(other),
         }
     }
 
@@ -383,6 +868,20 @@ impl Driver {
     pub fn wait(&mut self, by: Duration) -> &mut Self {
         self.clock.advance(by);
         self.tick()
+    }
+
+    /// Logs in as the fixture teller: the customer lookup.
+    pub fn login_teller(&mut self) -> &mut Self {
+        self.type_text(TELLER_EMAIL)
+            .press(KeyCode::Tab)
+            .type_text(TELLER_PASSWORD)
+            .press(KeyCode::Enter)
+            .settle()
+    }
+
+    /// Lets the search's pause in typing pass, and answers.
+    pub fn pause(&mut self) -> &mut Self {
+        self.wait(Duration::from_millis(400)).settle()
     }
 
     /// Logs in as the fixture customer and loads the home screen.

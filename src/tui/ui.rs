@@ -38,8 +38,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help(help)) => {
             let groups = {
                 let mut under = vec![app.screens.get(app.route).bindings()];
-                if app.session.is_some() {
-                    under.push(super::keys::NAV);
+                if let Some(nav) = app.nav_bindings() {
+                    under.push(nav);
                 }
                 under.push(super::keys::GLOBAL);
                 under
@@ -89,8 +89,11 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled(format!(" {title}"), theme.title), area);
         return;
     }
+    let tabs = app.session.as_ref().map_or(&Route::TABS[..], |session| {
+        Route::tabs_for(session.user.role)
+    });
     let mut spans = vec![Span::raw(" ")];
-    for (i, (route, key)) in Route::TABS.iter().enumerate() {
+    for (i, (route, key)) in tabs.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" │ ", theme.dim));
         }

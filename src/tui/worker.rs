@@ -11,10 +11,13 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::domain::{AccountNumber, Email, Password, Secret};
+use rust_decimal::Decimal;
+
+use crate::domain::{AccountNumber, CashCount, Currency, Email, Password, Reason, Secret};
 use crate::services::{
-    AccountView, Actor, Bank, BankConfig, BankError, BankResult, HistoryEntry, MoneyResult,
-    ProfileChanges, SessionUser, TransferRequest, UserProfile, MAX_PAGE,
+    AccountStatus, AccountView, Actor, Approval, Bank, BankConfig, BankError, BankResult,
+    CashRequest, CustomerHit, DrawerView, HistoryEntry, MoneyResult, NewUserInput, ProfileChanges,
+    SessionUser, TransferRequest, UserProfile, MAX_PAGE,
 };
 
 use super::app::Action;
@@ -72,6 +75,83 @@ pub enum Job {
         account: AccountNumber,
         path: PathBuf,
     },
+    // ---- the teller's workstation ----
+    /// Customers matching what was typed in the lookup.
+    SearchCustomers {
+        actor: Actor,
+        query: String,
+    },
+    /// The bank's rules the screens mirror (the approval limit).
+    Limits,
+    RegisterUser {
+        actor: Actor,
+        input: NewUserInput,
+    },
+    OpenAccount {
+        actor: Actor,
+        owner: Email,
+        currency: Currency,
+    },
+    /// Freeze, or unfreeze with a supervisor's approval.
+    SetAccountStatus {
+        actor: Actor,
+        account: AccountNumber,
+        status: AccountStatus,
+        approval: Option<Approval>,
+    },
+    UnlockUser {
+        actor: Actor,
+        email: Email,
+    },
+    ResetPassword {
+        actor: Actor,
+        email: Email,
+        password: Password,
+    },
+    /// The teller's open drawer session, if any.
+    Drawer {
+        actor: Actor,
+    },
+    OpenDrawer {
+        actor: Actor,
+        currency: Currency,
+        count: CashCount,
+    },
+    CloseDrawer {
+        actor: Actor,
+        count: CashCount,
+    },
+    /// Cash in or out at the counter, approved by a supervisor when given.
+    Cash {
+        actor: Actor,
+        kind: CashKind,
+        request: CashRequest,
+        approval: Option<Approval>,
+    },
+    /// A transfer made by staff for a customer, approved by a supervisor when given.
+    CounterTransfer {
+        actor: Actor,
+        request: TransferRequest,
+        approval: Option<Approval>,
+    },
+    Reverse {
+        actor: Actor,
+        reference: i64,
+        reason: Reason,
+        approval: Option<Approval>,
+    },
+    /// A receipt written to a text file.
+    WriteReceipt {
+        path: PathBuf,
+        text: String,
+    },
+}
+
+/// Which way cash moves at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CashKind {
+    Deposit,
+    Withdrawal,
 }
 
 impl Job {
@@ -88,6 +168,27 @@ impl Job {
             Self::UpdateProfile { .. } => "update_profile",
             Self::ChangePassword { .. } => "change_password",
             Self::ExportHistory { .. } => "export_history",
+            Self::SearchCustomers { .. } => "search_customers",
+            Self::Limits => "limits",
+            Self::RegisterUser { .. } => "register_user",
+            Self::OpenAccount { .. } => "open_account",
+            Self::SetAccountStatus { .. } => "set_account_status",
+            Self::UnlockUser { .. } => "unlock_user",
+            Self::ResetPassword { .. } => "reset_password",
+            Self::Drawer { .. } => "drawer",
+            Self::OpenDrawer { .. } => "open_drawer",
+            Self::CloseDrawer { .. } => "close_drawer",
+            Self::Cash {
+                kind: CashKind::Deposit,
+                ..
+            } => "deposit",
+            Self::Cash {
+                kind: CashKind::Withdrawal,
+                ..
+            } => "withdraw",
+            Self::CounterTransfer { .. } => "counter_transfer",
+            Self::Reverse { .. } => "reverse",
+            Self::WriteReceipt { .. } => "write_receipt",
         }
     }
 }
@@ -132,6 +233,25 @@ pub enum ReplyBody {
     Profile(BankResult<UserProfile>),
     PasswordChanged(BankResult<()>),
     Exported(Result<Exported, ExportError>),
+    // ---- the teller's workstation ----
+    Customers {
+        query: String,
+        result: BankResult<Vec<CustomerHit>>,
+    },
+    Limits {
+        approval_limit: Decimal,
+    },
+    Account(BankResult<AccountView>),
+    /// Done, nothing to show (unlock, password reset).
+    Done(BankResult<()>),
+    /// The open drawer session, if any.
+    Drawer(BankResult<Option<DrawerView>>),
+    /// A drawer session just opened or closed.
+    DrawerSession(BankResult<DrawerView>),
+    /// A deposit, withdrawal, transfer or reversal made at the counter.
+    Money(BankResult<MoneyResult>),
+    /// Where a receipt was written.
+    Receipt(Result<PathBuf, ExportError>),
 }
 
 impl ReplyBody {
@@ -145,7 +265,14 @@ impl ReplyBody {
             | Self::Transfer(Err(e))
             | Self::Profile(Err(e))
             | Self::PasswordChanged(Err(e))
-            | Self::Exported(Err(ExportError::Bank(e))) => Some(e),
+            | Self::Exported(Err(ExportError::Bank(e)))
+            | Self::Customers { result: Err(e), .. }
+            | Self::Account(Err(e))
+            | Self::Done(Err(e))
+            | Self::Drawer(Err(e))
+            | Self::DrawerSession(Err(e))
+            | Self::Money(Err(e))
+            | Self::Receipt(Err(ExportError::Bank(e))) => Some(e),
             _ => None,
         }
     }
@@ -402,6 +529,88 @@ impl Worker {
                 account,
                 path,
             } => ReplyBody::Exported(self.export(&actor, &account, path)),
+            Job::SearchCustomers { actor, query } => ReplyBody::Customers {
+                result: self.bank().and_then(|b| b.search_customers(&actor, &query)),
+                query,
+            },
+            Job::Limits => ReplyBody::Limits {
+                approval_limit: self.config.bank.approval_limit,
+            },
+            Job::RegisterUser { actor, input } => {
+                ReplyBody::Profile(self.bank().and_then(|b| b.register_user(&actor, input)))
+            }
+            Job::OpenAccount {
+                actor,
+                owner,
+                currency,
+            } => ReplyBody::Account(
+                self.bank()
+                    .and_then(|b| b.open_account(&actor, &owner, currency)),
+            ),
+            Job::SetAccountStatus {
+                actor,
+                account,
+                status,
+                approval,
+            } => ReplyBody::Account(self.bank().and_then(|b| match &approval {
+                Some(approval) if status == AccountStatus::Open => {
+                    b.unfreeze_approved(&actor, &account, approval)
+                }
+                _ => b.set_account_status(&actor, &account, status),
+            })),
+            Job::UnlockUser { actor, email } => {
+                ReplyBody::Done(self.bank().and_then(|b| b.unlock_user(&actor, &email)))
+            }
+            Job::ResetPassword {
+                actor,
+                email,
+                password,
+            } => ReplyBody::Done(
+                self.bank()
+                    .and_then(|b| b.reset_password(&actor, &email, &password)),
+            ),
+            Job::Drawer { actor } => ReplyBody::Drawer(self.bank().and_then(|b| b.drawer(&actor))),
+            Job::OpenDrawer {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::DrawerSession(
+                self.bank()
+                    .and_then(|b| b.open_drawer(&actor, currency, &count)),
+            ),
+            Job::CloseDrawer { actor, count } => {
+                ReplyBody::DrawerSession(self.bank().and_then(|b| b.close_drawer(&actor, &count)))
+            }
+            Job::Cash {
+                actor,
+                kind,
+                request,
+                approval,
+            } => ReplyBody::Money(self.bank().and_then(|b| match (kind, &approval) {
+                (CashKind::Deposit, _) => b.deposit(&actor, &request),
+                (CashKind::Withdrawal, Some(approval)) => {
+                    b.withdraw_approved(&actor, &request, approval)
+                }
+                (CashKind::Withdrawal, None) => b.withdraw(&actor, &request),
+            })),
+            Job::CounterTransfer {
+                actor,
+                request,
+                approval,
+            } => ReplyBody::Money(self.bank().and_then(|b| match &approval {
+                Some(approval) => b.transfer_approved(&actor, &request, approval),
+                None => b.transfer(&actor, &request),
+            })),
+            Job::Reverse {
+                actor,
+                reference,
+                reason,
+                approval,
+            } => ReplyBody::Money(
+                self.bank()
+                    .and_then(|b| b.reverse(&actor, reference, &reason, approval.as_ref())),
+            ),
+            Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
         }
     }
 
@@ -434,4 +643,13 @@ impl Worker {
             movements: entries.len(),
         })
     }
+}
+
+/// Writes a text file (creating its folder) and answers its full path.
+fn write_text(path: PathBuf, text: &str) -> Result<PathBuf, ExportError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, text)?;
+    Ok(std::fs::canonicalize(&path).unwrap_or(path))
 }

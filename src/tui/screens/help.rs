@@ -1,5 +1,7 @@
 //! The `?` overlay: every key of the current screen, then the navigation and global keys.
 
+use std::cell::Cell;
+
 use ratatui::layout::{Constraint, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
@@ -10,10 +12,23 @@ use crate::tui::keys::Binding;
 use crate::tui::strings as s;
 use crate::tui::theme::Theme;
 
+/// The overlay scrolls when the keys do not fit (a screen with many keys at 80x24).
 #[derive(Debug, Clone, Default)]
-pub struct HelpOverlay;
+pub struct HelpOverlay {
+    /// Lines scrolled past.
+    pub scroll: u16,
+    /// How far it can scroll, as of the last frame (drawing knows the height).
+    max_scroll: Cell<u16>,
+}
 
 impl HelpOverlay {
+    pub fn scroll_by(&mut self, delta: i16) {
+        self.scroll = self
+            .scroll
+            .saturating_add_signed(delta)
+            .min(self.max_scroll.get());
+    }
+
     /// `groups` are the bindings in force under the overlay, the screen's first.
     pub fn render(
         &self,
@@ -57,10 +72,19 @@ impl HelpOverlay {
             Constraint::Length(height),
         );
         frame.render_widget(Clear, popup);
-        let block =
+        let mut block =
             panel(format!("{}{title}", s::HELP_TITLE), theme).border_style(theme.border_focused);
+        let visible = height.saturating_sub(2);
+        let max_scroll = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_sub(visible);
+        self.max_scroll.set(max_scroll);
+        let scroll = self.scroll.min(max_scroll);
+        if max_scroll > 0 {
+            block = block.title_bottom(Line::styled(s::HELP_MORE, theme.key).right_aligned());
+        }
         let inner = block.inner(popup).inner(Margin::new(0, 0));
         frame.render_widget(block, popup);
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
     }
 }

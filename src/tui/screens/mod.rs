@@ -3,6 +3,10 @@
 //! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
 //! [`Route`](super::app::Route); nothing else has to change shape.
 
+pub mod card;
+pub mod counter;
+pub mod customers;
+pub mod drawer;
 pub mod help;
 pub mod history;
 pub mod home;
@@ -10,6 +14,7 @@ pub mod lock;
 pub mod login;
 pub mod profile;
 pub mod quit;
+pub mod register;
 pub mod too_small;
 pub mod transfer;
 
@@ -45,6 +50,9 @@ pub trait Screen {
 
     /// The account list changed.
     fn on_accounts(&mut self, _ctx: &mut Ctx) {}
+
+    /// Time passes while the screen is shown (debounced searches wait for it).
+    fn on_tick(&mut self, _ctx: &mut Ctx) {}
 
     /// A key bound to a command in this screen's bindings.
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow;

@@ -26,12 +26,12 @@ const SURNAME: usize = 1;
 const AGE: usize = 2;
 const COUNTRY: usize = 3;
 const CITY: usize = 4;
-const EMAIL: usize = 5;
+pub(crate) const EMAIL: usize = 5;
 /// Focus on the new phone field.
 pub const NEW_PHONE: usize = 6;
 /// Focus on the phone list.
 pub const PHONES: usize = 7;
-const EDIT_STOPS: usize = 8;
+pub(crate) const EDIT_STOPS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhoneState {
@@ -59,7 +59,7 @@ pub struct EditForm {
 }
 
 impl EditForm {
-    fn from_profile(p: &UserProfile) -> Self {
+    pub(crate) fn from_profile(p: &UserProfile) -> Self {
         Self {
             fields: [
                 Field::new(s::FIELD_NAME).with_value(p.name.clone()),
@@ -85,7 +85,7 @@ impl EditForm {
         }
     }
 
-    fn focused_field(&mut self) -> Option<&mut Field> {
+    pub(crate) fn focused_field(&mut self) -> Option<&mut Field> {
         match self.focus {
             PHONES => None,
             NEW_PHONE => Some(&mut self.new_phone),
@@ -93,7 +93,7 @@ impl EditForm {
         }
     }
 
-    fn field_for(&mut self, which: DomainField) -> Option<&mut Field> {
+    pub(crate) fn field_for(&mut self, which: DomainField) -> Option<&mut Field> {
         let index = match which {
             DomainField::Name => NAME,
             DomainField::Surname => SURNAME,
@@ -117,7 +117,7 @@ impl EditForm {
     }
 
     /// Adds the typed number to the list (saved with the rest).
-    fn add_phone(&mut self) {
+    pub(crate) fn add_phone(&mut self) {
         match Phone::parse(self.new_phone.value()) {
             Ok(phone) => {
                 let number = phone.as_str().to_string();
@@ -135,7 +135,7 @@ impl EditForm {
         }
     }
 
-    fn toggle_phone(&mut self) {
+    pub(crate) fn toggle_phone(&mut self) {
         let Some(row) = self.phones.get_mut(self.phone_selected) else {
             return;
         };
@@ -150,7 +150,7 @@ impl EditForm {
     }
 
     /// The changes against `profile`, or the field errors found.
-    fn changes(&mut self, profile: &UserProfile) -> Option<ProfileChanges> {
+    pub(crate) fn changes(&mut self, profile: &UserProfile) -> Option<ProfileChanges> {
         let mut changes = ProfileChanges::default();
         let mut errors: Vec<ValidationError> = Vec::new();
         let value = |i: usize| self.fields[i].value().trim().to_string();
@@ -222,7 +222,7 @@ impl EditForm {
         None
     }
 
-    fn is_changed(&self, profile: &UserProfile) -> bool {
+    pub(crate) fn is_changed(&self, profile: &UserProfile) -> bool {
         let original = Self::from_profile(profile);
         self.fields
             .iter()
@@ -244,7 +244,7 @@ fn optional<T>(
     }
 }
 
-fn is_unchanged(c: &ProfileChanges) -> bool {
+pub(crate) fn is_unchanged(c: &ProfileChanges) -> bool {
     c.email.is_none()
         && c.name.is_none()
         && c.surname.is_none()
@@ -663,10 +663,21 @@ impl ProfileScreen {
 }
 
 fn render_edit(form: &EditForm, frame: &mut Frame, area: Rect, view: &View) {
+    render_edit_titled(form, s::PROFILE_EDIT_PANEL, frame, area, view);
+}
+
+/// The profile form under any title (staff edit a customer's with it).
+pub(crate) fn render_edit_titled(
+    form: &EditForm,
+    title: &str,
+    frame: &mut Frame,
+    area: Rect,
+    view: &View,
+) {
     let theme = view.theme;
     let [left, right] =
         Layout::horizontal([Constraint::Min(50), Constraint::Length(22)]).areas(area);
-    let block = panel(s::PROFILE_EDIT_PANEL, theme);
+    let block = panel(title, theme);
     let inner = block.inner(left).inner(Margin::new(1, 1));
     frame.render_widget(block, left);
     let rows = Layout::vertical([Constraint::Length(field::HEIGHT); 7]).split(inner);

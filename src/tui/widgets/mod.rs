@@ -1,5 +1,6 @@
 //! Reusable pieces of screens.
 
+pub mod approval;
 pub mod field;
 
 pub use field::Field;

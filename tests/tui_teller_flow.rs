@@ -1,0 +1,438 @@
+//! The teller's day driven by key events against the real MariaDB, through the real worker:
+//! a teller logs in, opens the drawer, registers a customer (with an opening cash deposit and
+//! its receipt file), transfers to a demo customer, a supervisor approves a large withdrawal,
+//! the drawer closes with a variance, and the ledger audit passes afterwards (the service and
+//! the `teller audit` binary alike). A second flow covers the card's four-eyes actions:
+//! unfreezing an account and reversing a movement.
+
+mod common;
+
+use std::process::Command;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{balance, email, money, operator, TestDb};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use teller::domain::AccountNumber;
+use teller::services::{AccountStatus, Bank};
+use teller::tui::app::{Action, App, Route};
+use teller::tui::clock::ManualClock;
+use teller::tui::testing::buffer_text;
+use teller::tui::worker::{WorkerConfig, WorkerHandle};
+use teller::tui::{step, ui, TuiConfig};
+
+const PATIENCE: Duration = Duration::from_secs(30);
+const BIN: &str = env!("CARGO_BIN_EXE_teller");
+
+const TELLER: &str = "teller@bank.local";
+const TELLER_PASSWORD: &str = "teller-demo-2026";
+const ADMIN: &str = "admin@bank.local";
+const ADMIN_PASSWORD: &str = "admin-demo-2026!";
+const DEMO_CUSTOMER: &str = "di.julis@icloud.com";
+
+/// The app with its real worker on a test database, a `TestBackend` and a manual clock.
+struct Live {
+    app: App,
+    terminal: Terminal<TestBackend>,
+    inbox: Receiver<Action>,
+    worker: WorkerHandle,
+    clock: ManualClock,
+    export_dir: std::path::PathBuf,
+}
+
+impl Live {
+    fn new(url: &str) -> Self {
+        let (actions, inbox) = mpsc::channel();
+        let worker = WorkerHandle::spawn(WorkerConfig::new(url, common::test_config()), actions)
+            .expect("worker");
+        let clock = ManualClock::new(chrono::Utc::now());
+        let export_dir = std::env::temp_dir().join(format!(
+            "teller-receipts-test-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        let config = TuiConfig {
+            idle_timeout: None,
+            export_dir: export_dir.clone(),
+            database_label: "teller_test on the test server".into(),
+            tick: Duration::from_millis(50),
+        };
+        let app = App::new(config, Arc::new(clock.clone()));
+        let terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        Self {
+            app,
+            terminal,
+            inbox,
+            worker,
+            clock,
+            export_dir,
+        }
+    }
+
+    fn act(&mut self, action: Action) -> &mut Self {
+        step(&mut self.app, action, &self.worker);
+        self
+    }
+
+    fn press(&mut self, code: KeyCode) -> &mut Self {
+        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn char(&mut self, c: char) -> &mut Self {
+        self.press(KeyCode::Char(c))
+    }
+
+    fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.char(c);
+        }
+        self
+    }
+
+    fn tab(&mut self) -> &mut Self {
+        self.press(KeyCode::Tab)
+    }
+
+    fn screen(&mut self) -> String {
+        let app = &self.app;
+        self.terminal
+            .draw(|frame| ui::render(app, frame))
+            .expect("draw");
+        buffer_text(self.terminal.backend().buffer())
+    }
+
+    /// Feeds the worker's answers (and ticks, for the debounced search) to the app until
+    /// `done` holds. Bounded: never hangs.
+    fn wait_until(&mut self, what: &str, mut done: impl FnMut(&mut Self) -> bool) -> &mut Self {
+        let deadline = Instant::now() + PATIENCE;
+        while !done(self) {
+            if Instant::now() > deadline {
+                let screen = self.screen();
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            match self.inbox.recv_timeout(Duration::from_millis(20)) {
+                Ok(action) => {
+                    self.act(action);
+                }
+                Err(_) => {
+                    self.clock.advance(Duration::from_millis(100));
+                    self.act(Action::Tick);
+                }
+            }
+        }
+        self
+    }
+
+    fn wait_for(&mut self, text: &str) -> &mut Self {
+        let wanted = text.to_string();
+        self.wait_until(text, move |live| live.screen().contains(&wanted))
+    }
+
+    fn settle(&mut self) -> &mut Self {
+        self.wait_until("the worker to finish", |live| !live.app.busy())
+    }
+
+    fn login(&mut self, address: &str, password: &str) -> &mut Self {
+        self.type_text(address)
+            .tab()
+            .type_text(password)
+            .press(KeyCode::Enter)
+    }
+
+    /// Finds a customer in the lookup and opens their card.
+    fn open_card(&mut self, query: &str, name: &str) -> &mut Self {
+        self.press(KeyCode::F(2))
+            .press(KeyCode::Esc)
+            .type_text(query)
+            .wait_for(" found ")
+            .press(KeyCode::Enter)
+            .wait_for(&format!("Customer {name}"))
+            .settle()
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.export_dir);
+    }
+}
+
+fn first_account(bank: &mut Bank, address: &str) -> AccountNumber {
+    let accounts = bank
+        .accounts(&operator(), &email(address))
+        .expect("accounts");
+    AccountNumber::parse(&accounts[0].number).expect("account number")
+}
+
+/// `teller audit` on this database exits 0 and says ok.
+fn audit_binary_passes(db: &TestDb) {
+    let out = Command::new(BIN)
+        .args(["--database-url", &db.url, "audit", "--json"])
+        .env_remove("DATABASE_URL")
+        .env("TELLER_BCRYPT_COST", "4")
+        .output()
+        .expect("run teller audit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "teller audit failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("audit json");
+    assert_eq!(report["ok"], true, "{report}");
+}
+
+#[test]
+fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    let demo_account = first_account(&mut bank, DEMO_CUSTOMER);
+    let demo_before = balance(&mut bank, &demo_account);
+
+    let mut live = Live::new(&db.url);
+    live.login(TELLER, TELLER_PASSWORD)
+        .wait_for("Find a customer");
+    assert_eq!(live.app.route(), Route::Customers);
+
+    // Open the drawer: 20 x 100 and 20 x 50 = 3,000.00.
+    live.press(KeyCode::F(5))
+        .wait_for("Open my drawer")
+        .tab()
+        .type_text("20")
+        .tab()
+        .type_text("20")
+        .wait_for("3,000.00")
+        .press(KeyCode::Enter)
+        .wait_for("Drawer open with a float of USD 3,000.00.")
+        .wait_for("Expected cash");
+
+    // Register a customer, open their first account with a 15,000.00 cash deposit.
+    live.press(KeyCode::F(6))
+        .type_text("Nina")
+        .tab()
+        .type_text("Novak")
+        .tab()
+        .type_text("29")
+        .tab()
+        .type_text("Slovenia")
+        .tab()
+        .type_text("Ljubljana")
+        .tab()
+        .type_text("nina.novak@example.com")
+        .tab()
+        .type_text("+386 1 555 0101")
+        .tab()
+        .type_text("nina-first-password")
+        .tab()
+        .type_text("nina-first-password")
+        .press(KeyCode::Enter)
+        .wait_for("Registered. Now their first account:")
+        .tab()
+        .type_text("15000")
+        .press(KeyCode::Enter)
+        .wait_for("Confirm the deposit");
+    let confirm = live.screen();
+    assert!(confirm.contains("fifteen thousand dollars"), "{confirm}");
+    assert!(confirm.contains("15,000.00"), "balance after: {confirm}");
+    live.press(KeyCode::Enter).wait_for("Done, reference #");
+    let receipt = live.screen();
+    assert!(
+        receipt.contains("Teller") && receipt.contains(TELLER),
+        "{receipt}"
+    );
+    live.char('p').wait_for("Receipt written to");
+    let files: Vec<_> = std::fs::read_dir(&live.export_dir)
+        .expect("receipts")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(files[0].path()).expect("receipt file");
+    assert!(
+        text.contains("15,000.00") && text.contains(TELLER),
+        "{text}"
+    );
+    let nina = first_account(&mut bank, "nina.novak@example.com");
+    assert_eq!(balance(&mut bank, &nina), money("15000.00"));
+
+    // Back on Nina's card: a transfer of 200.00 to a demo customer.
+    live.press(KeyCode::Esc)
+        .wait_for("Customer nina.novak@example.com")
+        .settle()
+        .char('t')
+        .type_text(demo_account.as_str())
+        .wait_for("Recipient: D. Julis")
+        .tab()
+        .type_text("200")
+        .tab()
+        .type_text("first rent")
+        .press(KeyCode::Enter)
+        .wait_for("Confirm the transfer")
+        .press(KeyCode::Enter)
+        .wait_for("Done, reference #");
+    assert_eq!(balance(&mut bank, &nina), money("14800.00"));
+    assert_eq!(
+        balance(&mut bank, &demo_account),
+        demo_before + money("200.00")
+    );
+
+    // A large withdrawal: the supervisor approves it on the same screen.
+    live.press(KeyCode::Esc)
+        .wait_for("Customer nina.novak@example.com")
+        .settle()
+        .char('w')
+        .type_text("12000")
+        .press(KeyCode::Enter)
+        .wait_for("Above the limit: a supervisor approves next.")
+        .press(KeyCode::Enter)
+        .wait_for("Supervisor approval")
+        .type_text(ADMIN)
+        .tab()
+        .type_text("not-the-admin-password")
+        .press(KeyCode::Enter)
+        .wait_for("The approval was refused");
+    assert_eq!(balance(&mut bank, &nina), money("14800.00"));
+    live.type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("Approved by");
+    assert!(live.screen().contains(ADMIN));
+    assert_eq!(balance(&mut bank, &nina), money("2800.00"));
+
+    // The drawer: 3,000 + 15,000 in - 12,000 out = 6,000.00 expected.
+    live.press(KeyCode::F(5)).wait_for("Expected cash").settle();
+    let figures = live.screen();
+    assert!(figures.contains("6,000.00"), "{figures}");
+    assert!(
+        figures.contains("15,000.00") && figures.contains("12,000.00"),
+        "{figures}"
+    );
+
+    // Close it blind, 20.00 short: 59 x 100 and 4 x 20 = 5,980.00.
+    live.char('c')
+        .wait_for("Close my drawer")
+        .type_text("59")
+        .tab()
+        .tab()
+        .type_text("4");
+    let counting = live.screen();
+    assert!(!counting.contains("6,000.00"), "blind count: {counting}");
+    assert!(counting.contains("5,980.00"), "{counting}");
+    live.press(KeyCode::Enter)
+        .wait_for("Close the drawer?")
+        .press(KeyCode::Enter)
+        .wait_for("The drawer is closed; the session is final.");
+    let closed = live.screen();
+    assert!(closed.contains("Short"), "{closed}");
+    assert!(
+        closed.contains("20.00") && closed.contains("6,000.00"),
+        "{closed}"
+    );
+
+    // Cash cannot move any more: the drawer is closed.
+    live.open_card("novak", "nina.novak@example.com")
+        .char('d')
+        .type_text("5")
+        .press(KeyCode::Enter)
+        .wait_for("Confirm the deposit")
+        .press(KeyCode::Enter)
+        .wait_for("No cash drawer of yours is open");
+    assert_eq!(balance(&mut bank, &nina), money("2800.00"));
+
+    common::assert_audit_ok(&mut bank);
+    audit_binary_passes(&db);
+}
+
+#[test]
+fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    let account = first_account(&mut bank, DEMO_CUSTOMER);
+    let before = balance(&mut bank, &account);
+
+    let mut live = Live::new(&db.url);
+    live.login(TELLER, TELLER_PASSWORD)
+        .wait_for("Find a customer")
+        .press(KeyCode::F(5))
+        .wait_for("Open my drawer")
+        .tab()
+        .type_text("10")
+        .press(KeyCode::Enter)
+        .wait_for("Drawer open with a float");
+
+    // A deposit to reverse later.
+    live.open_card("di.julis", DEMO_CUSTOMER)
+        .char('d')
+        .type_text("42.50")
+        .press(KeyCode::Enter)
+        .wait_for("Confirm the deposit")
+        .press(KeyCode::Enter)
+        .wait_for("Done, reference #")
+        .press(KeyCode::Esc)
+        .wait_for(&format!("Customer {DEMO_CUSTOMER}"))
+        .settle();
+    assert_eq!(balance(&mut bank, &account), before + money("42.50"));
+
+    // Freeze, then unfreeze with the supervisor.
+    live.char('f')
+        .wait_for("Freeze the account")
+        .press(KeyCode::Enter)
+        .wait_for("is frozen.");
+    let frozen = bank.account(&operator(), &account).expect("account");
+    assert_eq!(frozen.status, AccountStatus::Frozen);
+    live.char('f')
+        .wait_for("Unfreeze account")
+        .type_text(TELLER)
+        .tab()
+        .type_text(TELLER_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("The approval was refused");
+    assert!(
+        live.screen()
+            .contains("nobody can approve their own operation"),
+        "the teller cannot approve their own unfreeze"
+    );
+    live.press(KeyCode::BackTab).press(KeyCode::End);
+    for _ in 0..TELLER.len() {
+        live.press(KeyCode::Backspace);
+    }
+    live.type_text(ADMIN)
+        .tab()
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("is open again.");
+    let open = bank.account(&operator(), &account).expect("account");
+    assert_eq!(open.status, AccountStatus::Open);
+
+    // Reverse today's deposit (the newest movement), once only.
+    live.char('x')
+        .wait_for("Choose the movement to reverse")
+        .settle()
+        .char('x')
+        .wait_for("Reverse a movement")
+        .type_text("keyed the wrong amount")
+        .tab()
+        .type_text(ADMIN)
+        .tab()
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("was reversed by #")
+        .settle();
+    assert_eq!(balance(&mut bank, &account), before);
+    // The original is still listed below its reversal; reversing it again is refused.
+    live.press(KeyCode::Down)
+        .char('x')
+        .wait_for("Reverse a movement")
+        .type_text("again")
+        .tab()
+        .type_text(ADMIN)
+        .tab()
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("reversed already");
+    assert_eq!(balance(&mut bank, &account), before);
+    common::assert_audit_ok(&mut bank);
+}

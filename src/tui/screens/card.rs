@@ -15,8 +15,8 @@ use ratatui::Frame;
 
 use super::profile::{self, EditForm, PHONES};
 use super::{
-    cycle, grouped, kind_label, message_line, money, money_line, panel, party_label, status_label,
-    step, when, Screen,
+    cycle, form_status, grouped, kind_label, message_line, money, money_line, panel, party_label,
+    status_label, step, when, Screen,
 };
 use crate::domain::{AccountNumber, Currency, Email, Password};
 use crate::services::{AccountStatus, BankError, HistoryEntry, MovementKind, UserProfile};
@@ -708,14 +708,8 @@ impl Screen for CardScreen {
             let [main, message_area] =
                 Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
             profile::render_edit_titled(form, s::EDIT_CUSTOMER_PANEL, frame, main, view);
-            let line = match (&form.error, self.acting.is_some()) {
-                (Some(error), _) => message_line(theme::ERROR_MARKER, error, theme.error),
-                (None, true) => Line::from(vec![
-                    Span::raw(format!("{} ", view.spinner)),
-                    Span::styled(s::SAVING, theme.hint),
-                ]),
-                (None, false) => Line::default(),
-            };
+            let busy = self.acting.is_some().then_some(s::SAVING);
+            let line = form_status(form.error.as_deref(), busy, view, Line::default());
             frame.render_widget(Paragraph::new(line), message_area);
             return;
         }

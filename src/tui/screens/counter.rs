@@ -16,7 +16,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, grouped, message_line, money, panel, Screen};
+use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
 use crate::domain::{
     amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
 };
@@ -888,16 +888,9 @@ impl CounterScreen {
             frame.set_cursor_position(position);
         }
         frame.render_widget(drawer_line(desk, view), drawer_area);
-        let line = if let Some(error) = &self.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.awaiting.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::SENDING, theme.hint),
-            ])
-        } else {
-            Line::styled(s::COUNTER_FORM_HINT, theme.hint)
-        };
+        let busy = self.awaiting.is_some().then_some(s::SENDING);
+        let idle = Line::styled(s::COUNTER_FORM_HINT, theme.hint);
+        let line = form_status(self.error.as_deref(), busy, view, idle);
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 

@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, message_line, money, panel, Screen};
+use super::{cycle, form_status, message_line, money, panel, Screen};
 use crate::domain::{format_money, CashCount, Currency, DENOMINATIONS_CENTS};
 use crate::services::DrawerView;
 use crate::tui::app::{describe, Ctx, Flow, Notice, View};
@@ -559,18 +559,18 @@ impl DrawerScreen {
             ]),
             total_area,
         );
-        let line = if let Some(error) = &form.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.sending.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::SENDING, theme.hint),
-            ])
-        } else if closing {
-            Line::styled(s::CLOSING_COUNT_HINT, theme.hint)
+        let busy = self.sending.is_some().then_some(s::SENDING);
+        let hint = if closing {
+            s::CLOSING_COUNT_HINT
         } else {
-            Line::styled(s::OPENING_COUNT_HINT, theme.hint)
+            s::OPENING_COUNT_HINT
         };
+        let line = form_status(
+            form.error.as_deref(),
+            busy,
+            view,
+            Line::styled(hint, theme.hint),
+        );
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 

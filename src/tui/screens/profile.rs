@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cycle, message_line, panel, step, Screen};
+use super::{cycle, form_status, message_line, panel, step, Screen};
 use crate::domain::{
     Age, City, Country, Email, Field as DomainField, Name, Password, Phone, Secret, Surname,
     ValidationError,
@@ -585,18 +585,12 @@ impl Screen for ProfileScreen {
             Mode::Password(form) => form.awaiting.is_some(),
             Mode::View => self.loading.is_some(),
         };
-        let line = if let Some(error) = form_error.or(self.error.as_deref()) {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if busy {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::SAVING, theme.hint),
-            ])
-        } else if let Some(message) = &self.message {
-            message_line(theme::OK_MARKER, message, theme.success)
-        } else {
-            Line::default()
+        let idle = match &self.message {
+            Some(message) => message_line(theme::OK_MARKER, message, theme.success),
+            None => Line::default(),
         };
+        let error = form_error.or(self.error.as_deref());
+        let line = form_status(error, busy.then_some(s::SAVING), view, idle);
         frame.render_widget(Paragraph::new(line), message_area);
     }
 }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cycle, message_line, panel, Screen};
+use super::{cycle, form_status, message_line, panel, Screen};
 use crate::domain::{
     Age, Amount, City, Country, Currency, Email, Field as DomainField, Name, Password, Phone, Role,
     Surname, ValidationError,
@@ -506,16 +506,9 @@ impl RegisterScreen {
         {
             frame.set_cursor_position(position);
         }
-        let line = if let Some(error) = &first.error {
-            message_line(theme::ERROR_MARKER, error, theme.error)
-        } else if self.awaiting.is_some() {
-            Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::SENDING, theme.hint),
-            ])
-        } else {
-            Line::styled(s::FIRST_ACCOUNT_HINT, theme.hint)
-        };
+        let busy = self.awaiting.is_some().then_some(s::SENDING);
+        let idle = Line::styled(s::FIRST_ACCOUNT_HINT, theme.hint);
+        let line = form_status(first.error.as_deref(), busy, view, idle);
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }
 }

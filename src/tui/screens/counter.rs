@@ -16,7 +16,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
+use super::{cycle, form_status, grouped, message_line, money, panel, wrap_words, Screen};
 use crate::domain::{
     amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
 };
@@ -897,7 +897,14 @@ impl CounterScreen {
     fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, pending: &Pending) {
         let theme = view.theme;
         let transfer = pending.to.is_some();
-        let height = if transfer { 15 } else { 14 };
+        // The amount in words wraps instead of being cut off (68 wide dialog, borders,
+        // margins and the 16-column label leave 48 columns).
+        let words = wrap_words(
+            &amount_in_words(pending.amount.value(), &pending.currency),
+            48,
+        );
+        let extra = u16::try_from(words.len().saturating_sub(1)).unwrap_or(0);
+        let height = if transfer { 15 } else { 14 } + extra;
         let dialog = area.centered(Constraint::Length(68), Constraint::Length(height));
         frame.render_widget(Clear, dialog);
         let title = match pending.operation {
@@ -942,18 +949,19 @@ impl CounterScreen {
                 Span::raw(pending.account.grouped()),
             ])),
         }
+        lines.extend([Line::from(vec![
+            label(s::FIELD_AMOUNT),
+            Span::styled(
+                format!("{} {}", pending.currency, money(amount)),
+                theme.title,
+            ),
+        ])]);
+        lines.extend(
+            words
+                .into_iter()
+                .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
+        );
         lines.extend([
-            Line::from(vec![
-                label(s::FIELD_AMOUNT),
-                Span::styled(
-                    format!("{} {}", pending.currency, money(amount)),
-                    theme.title,
-                ),
-            ]),
-            Line::from(vec![
-                label(""),
-                Span::styled(amount_in_words(amount, &pending.currency), theme.hint),
-            ]),
             Line::from(vec![
                 label(s::FIELD_MEMO),
                 Span::raw(

@@ -211,3 +211,39 @@ pub fn cycle(index: usize, forward: bool, len: usize) -> usize {
         (index + len - 1) % len
     }
 }
+
+/// Splits text into lines of at most `width` characters at spaces (a longer word stands alone).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap_words;
+
+    #[test]
+    fn words_wrap_at_spaces_within_the_width() {
+        let text = "one thousand two hundred fifty dollars and fifty cents";
+        let lines = wrap_words(text, 46);
+        assert_eq!(
+            lines,
+            ["one thousand two hundred fifty dollars and", "fifty cents"]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 46));
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap_words("", 10), [""]);
+    }
+}

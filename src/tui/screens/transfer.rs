@@ -12,7 +12,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
+use super::{cycle, form_status, grouped, message_line, money, panel, wrap_words, Screen};
 use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
@@ -671,41 +671,5 @@ impl TransferScreen {
             ]),
         ];
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
-/// Splits text into lines of at most `width` characters at spaces (a longer word stands alone).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines
-}
-
-#[cfg(test)]
-mod wrap_tests {
-    use super::wrap_words;
-
-    #[test]
-    fn words_wrap_at_spaces_within_the_width() {
-        let text = "one thousand two hundred fifty dollars and fifty cents";
-        let lines = wrap_words(text, 46);
-        assert_eq!(
-            lines,
-            ["one thousand two hundred fifty dollars and", "fifty cents"]
-        );
-        assert!(lines.iter().all(|l| l.chars().count() <= 46));
-        assert_eq!(lines.join(" "), text);
-        assert_eq!(wrap_words("", 10), [""]);
     }
 }

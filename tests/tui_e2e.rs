@@ -141,7 +141,9 @@ fn real_binary_in_tmux_log_in_see_balance_quit() {
     session.send(&["Tab"]);
     session.type_text("lesson-demo-2026");
     session.send(&["Enter"]);
-    let screen = session.wait_for("My accounts");
+    // Her opening deposit: the accounts have arrived from the worker, not just the frame.
+    let screen = session.wait_for("1,137.25");
+    assert!(screen.contains("My accounts"), "{screen}");
     assert!(screen.contains("Diana Julis"), "{screen}");
     assert!(screen.contains("USD"), "{screen}");
     assert!(screen.contains("open"), "{screen}");
@@ -230,6 +232,8 @@ fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
     session.wait_for("1 found");
     session.send(&["Enter"]);
     session.wait_for("Customer di.julis@icloud.com");
+    // Wait for her account (the card loads it on the worker) before asking for a deposit.
+    session.wait_for("1,137.25");
     session.send(&["d"]);
     session.wait_for("Cash deposit");
     session.type_text("50");

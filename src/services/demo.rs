@@ -99,7 +99,7 @@ impl Bank {
             }
         }
         let mut logins = vec![DemoLogin {
-            email: "any customer above".into(),
+            email: "every demo customer".into(),
             role: Role::Customer,
             password: customer_password.clone(),
         }];

@@ -8,121 +8,21 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::live::Live;
 use common::{balance, customer_with_account, email, money, TestDb, PASSWORD};
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 use teller::domain::Secret;
 use teller::services::BankError;
-use teller::tui::app::{Action, App, Route};
-use teller::tui::clock::ManualClock;
-use teller::tui::testing::buffer_text;
-use teller::tui::worker::{Reply, ReplyBody, Request, WorkerConfig, WorkerHandle, WorkerMessage};
-use teller::tui::{step, ui, TuiConfig};
+use teller::tui::app::{Action, Route};
+use teller::tui::worker::{Reply, ReplyBody, Request, WorkerMessage};
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// The app with its real worker on a test database, a `TestBackend` and a manual clock.
-struct Live {
-    app: App,
-    terminal: Terminal<TestBackend>,
-    inbox: Receiver<Action>,
-    worker: WorkerHandle,
-    clock: ManualClock,
-    export_dir: std::path::PathBuf,
-}
-
+/// Flows of the customer's app.
 impl Live {
-    fn new(url: &str) -> Self {
-        let (actions, inbox) = mpsc::channel();
-        let mut worker_config = WorkerConfig::new(url, common::test_config());
-        worker_config.backoff_min = Duration::from_millis(50);
-        worker_config.backoff_max = Duration::from_millis(400);
-        let worker = WorkerHandle::spawn(worker_config, actions).expect("worker");
-        let clock = ManualClock::new(chrono::Utc::now());
-        let export_dir = std::env::temp_dir().join(format!(
-            "teller-export-test-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let config = TuiConfig {
-            idle_timeout: Some(Duration::from_secs(300)),
-            export_dir: export_dir.clone(),
-            database_label: "teller_test on the test server".into(),
-            tick: Duration::from_millis(50),
-        };
-        let app = App::new(config, Arc::new(clock.clone()));
-        let terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        Self {
-            app,
-            terminal,
-            inbox,
-            worker,
-            clock,
-            export_dir,
-        }
-    }
-
-    fn act(&mut self, action: Action) -> &mut Self {
-        step(&mut self.app, action, &self.worker);
-        self
-    }
-
-    fn press(&mut self, code: KeyCode) -> &mut Self {
-        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    }
-
-    fn type_text(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.terminal
-            .draw(|frame| ui::render(app, frame))
-            .expect("draw");
-        buffer_text(self.terminal.backend().buffer())
-    }
-
-    /// Feeds the worker's answers to the app until `done` holds (bounded: never hangs).
-    fn wait_until(&mut self, what: &str, mut done: impl FnMut(&mut Self) -> bool) -> &mut Self {
-        let deadline = Instant::now() + PATIENCE;
-        while !done(self) {
-            if Instant::now() > deadline {
-                let screen = self.screen();
-                panic!("timed out waiting for {what}; the screen:\n{screen}");
-            }
-            if let Ok(action) = self.inbox.recv_timeout(Duration::from_millis(20)) {
-                self.act(action);
-            }
-        }
-        self
-    }
-
-    fn wait_for(&mut self, text: &str) -> &mut Self {
-        let wanted = text.to_string();
-        self.wait_until(text, move |live| live.screen().contains(&wanted))
-    }
-
-    /// Waits until no answer is outstanding.
-    fn settle(&mut self) -> &mut Self {
-        self.wait_until("the worker to finish", |live| !live.app.busy())
-    }
-
-    fn login(&mut self, address: &str, password: &str) -> &mut Self {
-        self.type_text(address)
-            .press(KeyCode::Tab)
-            .type_text(password)
-            .press(KeyCode::Enter)
-    }
-
     /// Logs in and waits for the home screen with its movements.
     fn login_home(&mut self, address: &str) -> &mut Self {
         self.login(address, PASSWORD)
@@ -139,12 +39,6 @@ impl Live {
             .type_text(amount)
             .press(KeyCode::Tab)
             .type_text(memo)
-    }
-}
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.export_dir);
     }
 }
 

@@ -8,23 +8,14 @@
 mod common;
 
 use std::process::Command;
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
+use common::live::Live;
 use common::{balance, email, money, operator, TestDb};
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
+use ratatui::crossterm::event::KeyCode;
 use teller::domain::AccountNumber;
 use teller::services::{AccountStatus, Bank};
-use teller::tui::app::{Action, App, Route};
-use teller::tui::clock::ManualClock;
-use teller::tui::testing::buffer_text;
-use teller::tui::worker::{WorkerConfig, WorkerHandle};
-use teller::tui::{step, ui, TuiConfig};
+use teller::tui::app::Route;
 
-const PATIENCE: Duration = Duration::from_secs(30);
 const BIN: &str = env!("CARGO_BIN_EXE_teller");
 
 const TELLER: &str = "teller@bank.local";
@@ -33,115 +24,8 @@ const ADMIN: &str = "admin@bank.local";
 const ADMIN_PASSWORD: &str = "admin-demo-2026!";
 const DEMO_CUSTOMER: &str = "di.julis@icloud.com";
 
-/// The app with its real worker on a test database, a `TestBackend` and a manual clock.
-struct Live {
-    app: App,
-    terminal: Terminal<TestBackend>,
-    inbox: Receiver<Action>,
-    worker: WorkerHandle,
-    clock: ManualClock,
-    export_dir: std::path::PathBuf,
-}
-
+/// Flows of the teller's workstation.
 impl Live {
-    fn new(url: &str) -> Self {
-        let (actions, inbox) = mpsc::channel();
-        let worker = WorkerHandle::spawn(WorkerConfig::new(url, common::test_config()), actions)
-            .expect("worker");
-        let clock = ManualClock::new(chrono::Utc::now());
-        let export_dir = std::env::temp_dir().join(format!(
-            "teller-receipts-test-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let config = TuiConfig {
-            idle_timeout: None,
-            export_dir: export_dir.clone(),
-            database_label: "teller_test on the test server".into(),
-            tick: Duration::from_millis(50),
-        };
-        let app = App::new(config, Arc::new(clock.clone()));
-        let terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        Self {
-            app,
-            terminal,
-            inbox,
-            worker,
-            clock,
-            export_dir,
-        }
-    }
-
-    fn act(&mut self, action: Action) -> &mut Self {
-        step(&mut self.app, action, &self.worker);
-        self
-    }
-
-    fn press(&mut self, code: KeyCode) -> &mut Self {
-        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    }
-
-    fn char(&mut self, c: char) -> &mut Self {
-        self.press(KeyCode::Char(c))
-    }
-
-    fn type_text(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.char(c);
-        }
-        self
-    }
-
-    fn tab(&mut self) -> &mut Self {
-        self.press(KeyCode::Tab)
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.terminal
-            .draw(|frame| ui::render(app, frame))
-            .expect("draw");
-        buffer_text(self.terminal.backend().buffer())
-    }
-
-    /// Feeds the worker's answers (and ticks, for the debounced search) to the app until
-    /// `done` holds. Bounded: never hangs.
-    fn wait_until(&mut self, what: &str, mut done: impl FnMut(&mut Self) -> bool) -> &mut Self {
-        let deadline = Instant::now() + PATIENCE;
-        while !done(self) {
-            if Instant::now() > deadline {
-                let screen = self.screen();
-                panic!("timed out waiting for {what}; the screen:\n{screen}");
-            }
-            match self.inbox.recv_timeout(Duration::from_millis(20)) {
-                Ok(action) => {
-                    self.act(action);
-                }
-                Err(_) => {
-                    self.clock.advance(Duration::from_millis(100));
-                    self.act(Action::Tick);
-                }
-            }
-        }
-        self
-    }
-
-    fn wait_for(&mut self, text: &str) -> &mut Self {
-        let wanted = text.to_string();
-        self.wait_until(text, move |live| live.screen().contains(&wanted))
-    }
-
-    fn settle(&mut self) -> &mut Self {
-        self.wait_until("the worker to finish", |live| !live.app.busy())
-    }
-
-    fn login(&mut self, address: &str, password: &str) -> &mut Self {
-        self.type_text(address)
-            .tab()
-            .type_text(password)
-            .press(KeyCode::Enter)
-    }
-
     /// Finds a customer in the lookup and opens their card.
     fn open_card(&mut self, query: &str, name: &str) -> &mut Self {
         self.press(KeyCode::F(2))
@@ -151,12 +35,6 @@ impl Live {
             .press(KeyCode::Enter)
             .wait_for(&format!("Customer {name}"))
             .settle()
-    }
-}
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.export_dir);
     }
 }
 
@@ -193,7 +71,7 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
     let demo_account = first_account(&mut bank, DEMO_CUSTOMER);
     let demo_before = balance(&mut bank, &demo_account);
 
-    let mut live = Live::new(&db.url);
+    let mut live = Live::ticking(&db.url);
     live.login(TELLER, TELLER_PASSWORD)
         .wait_for("Find a customer");
     assert_eq!(live.app.route(), Route::Customers);
@@ -353,7 +231,7 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
     let account = first_account(&mut bank, DEMO_CUSTOMER);
     let before = balance(&mut bank, &account);
 
-    let mut live = Live::new(&db.url);
+    let mut live = Live::ticking(&db.url);
     live.login(TELLER, TELLER_PASSWORD)
         .wait_for("Find a customer")
         .press(KeyCode::F(5))

@@ -3,6 +3,8 @@
 //! by crashed runs are dropped on first use.
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Once;
 

@@ -429,6 +429,19 @@ fn quit_asks_first_when_a_form_has_input() {
 }
 
 #[test]
+fn quitting_the_login_form_with_input_asks_first() {
+    let mut d = Driver::new();
+    d.ctrl('c');
+    assert!(d.app.should_quit(), "an empty login form quits at once");
+    let mut d = Driver::new();
+    d.type_text("di.julis@icloud.com").ctrl('c');
+    assert!(!d.app.should_quit());
+    assert!(d.app.overlay().is_some(), "the quit question is open");
+    d.press(KeyCode::Char('y'));
+    assert!(d.app.should_quit());
+}
+
+#[test]
 fn q_quits_at_once_without_unsaved_input() {
     let mut d = logged_in();
     d.press(KeyCode::Char('q'));

@@ -642,7 +642,9 @@ impl App {
     /// Quits, asking first when a form holds unsaved input.
     pub fn request_quit(&mut self) {
         let typed_in_lock = self.lock.as_ref().is_some_and(LockScreen::is_dirty);
-        if self.screens.any_dirty() || typed_in_lock {
+        // Before login the login form is the only form; once in, what it held is spent.
+        let typed_at_login = self.session.is_none() && self.screens.login.has_input();
+        if self.screens.any_dirty() || typed_in_lock || typed_at_login {
             self.overlay = Some(Overlay::QuitConfirm(QuitConfirm));
         } else {
             self.quit = true;

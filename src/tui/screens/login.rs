@@ -39,6 +39,11 @@ impl Default for LoginScreen {
 }
 
 impl LoginScreen {
+    /// Something typed that quitting would throw away.
+    pub fn has_input(&self) -> bool {
+        !self.email.is_empty() || !self.password.is_empty()
+    }
+
     pub fn is_waiting(&self) -> bool {
         self.awaiting.is_some()
     }
@@ -147,6 +152,8 @@ impl Screen for LoginScreen {
         }
     }
 
+    /// Spent after login, so never "unsaved" for the screens that follow (the app asks
+    /// `has_input` before login instead).
     fn is_dirty(&self) -> bool {
         false
     }

@@ -12,7 +12,10 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, form_status, grouped, message_line, money, panel, wrap_words, Screen};
+use super::{
+    confirm_money_lines, cycle, form_status, grouped, message_line, money, panel, wrap_words,
+    Screen,
+};
 use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
@@ -556,36 +559,16 @@ impl TransferScreen {
                 label(s::FIELD_TO),
                 Span::raw(format!("{}{recipient}", request.to.grouped())),
             ]),
-            Line::from(vec![
-                label(s::FIELD_AMOUNT),
-                Span::styled(
-                    format!("{} {}", pending.currency, money(amount)),
-                    theme.title,
-                ),
-            ]),
         ];
-        lines.extend(
-            words
-                .into_iter()
-                .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
-        );
-        lines.extend([
-            Line::from(vec![
-                label(s::FIELD_MEMO),
-                Span::raw(
-                    request
-                        .memo
-                        .as_ref()
-                        .map_or(s::NO_MEMO, |m| m.as_str())
-                        .to_string(),
-                ),
-            ]),
-            Line::from(vec![
-                label(s::BALANCE_BEFORE),
-                Span::raw(money(pending.balance_before)),
-            ]),
-            Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
-        ]);
+        lines.extend(confirm_money_lines(
+            &pending.currency,
+            amount,
+            words,
+            request.memo.as_ref(),
+            pending.balance_before,
+            after,
+            theme,
+        ));
         if after.is_sign_negative() {
             lines.push(message_line(
                 theme::ERROR_MARKER,

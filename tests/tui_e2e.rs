@@ -53,6 +53,36 @@ impl Session {
         Self { name }
     }
 
+    /// Loads the demo bank into `db`, then starts the real app on it with `env` (shell-quoted
+    /// `NAME='value'` pairs) and waits for the login screen.
+    fn on_demo_bank(db: &TestDb, env: &str) -> Self {
+        let demo = Command::new(BIN)
+            .arg("demo")
+            .env("DATABASE_URL", &db.url)
+            .env("TELLER_BCRYPT_COST", "4")
+            .output()
+            .expect("run teller demo");
+        assert!(
+            demo.status.success(),
+            "{}",
+            String::from_utf8_lossy(&demo.stderr)
+        );
+        let command = format!(
+            "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 {env} TERM=xterm-256color '{BIN}'",
+            db.url
+        );
+        let session = Self::start(&command);
+        session.wait_for("Log in to teller");
+        session
+    }
+
+    fn log_in(&self, email: &str, password: &str) {
+        self.type_text(email);
+        self.send(&["Tab"]);
+        self.type_text(password);
+        self.send(&["Enter"]);
+    }
+
     /// The exact session's current pane, never a prefix match with someone else's.
     fn target(&self) -> String {
         format!("={}:", self.name)
@@ -117,30 +147,8 @@ impl Drop for Session {
 fn real_binary_in_tmux_log_in_see_balance_quit() {
     let db = TestDb::new();
     let log = std::env::temp_dir().join(format!("teller-e2e-{}.log", std::process::id()));
-    let demo = Command::new(BIN)
-        .arg("demo")
-        .env("DATABASE_URL", &db.url)
-        .env("TELLER_BCRYPT_COST", "4")
-        .output()
-        .expect("run teller demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
-
-    let command = format!(
-        "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 TELLER_LOG='{}' TERM=xterm-256color '{}'",
-        db.url,
-        log.display(),
-        BIN
-    );
-    let session = Session::start(&command);
-    session.wait_for("Log in to teller");
-    session.type_text("di.julis@icloud.com");
-    session.send(&["Tab"]);
-    session.type_text("lesson-demo-2026");
-    session.send(&["Enter"]);
+    let session = Session::on_demo_bank(&db, &format!("TELLER_LOG='{}'", log.display()));
+    session.log_in("di.julis@icloud.com", "lesson-demo-2026");
     // Her opening deposit: the accounts have arrived from the worker, not just the frame.
     let screen = session.wait_for("1,137.25");
     assert!(screen.contains("My accounts"), "{screen}");
@@ -191,30 +199,13 @@ fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
     let db = TestDb::new();
     let log = std::env::temp_dir().join(format!("teller-e2e-teller-{}.log", std::process::id()));
     let receipts = std::env::temp_dir().join(format!("teller-e2e-receipts-{}", std::process::id()));
-    let demo = Command::new(BIN)
-        .arg("demo")
-        .env("DATABASE_URL", &db.url)
-        .env("TELLER_BCRYPT_COST", "4")
-        .output()
-        .expect("run teller demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
-    let command = format!(
-        "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 TELLER_LOG='{}' TELLER_EXPORT_DIR='{}' TERM=xterm-256color '{}'",
-        db.url,
+    let env = format!(
+        "TELLER_LOG='{}' TELLER_EXPORT_DIR='{}'",
         log.display(),
-        receipts.display(),
-        BIN
+        receipts.display()
     );
-    let session = Session::start(&command);
-    session.wait_for("Log in to teller");
-    session.type_text("teller@bank.local");
-    session.send(&["Tab"]);
-    session.type_text("teller-demo-2026");
-    session.send(&["Enter"]);
+    let session = Session::on_demo_bank(&db, &env);
+    session.log_in("teller@bank.local", "teller-demo-2026");
     session.wait_for("Find a customer");
 
     // The drawer: 10 x 100.

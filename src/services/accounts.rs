@@ -45,19 +45,49 @@ fn random_number(serials: RangeInclusive<u32>) -> AccountNumber {
     }
 }
 
+/// Whose an account is: a customer's, or one of the bank's internal accounts (by label).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Holder<'a> {
+    Customer(i64),
+    Drawer(&'a str),
+    OverShort(&'a str),
+}
+
+/// Locks an internal account by its label, creating it on first use. Internal ids sort after
+/// every customer's, so this lock comes after the customer rows as ascending order wants.
+pub(super) fn lock_internal_account(
+    conn: &mut Connection,
+    holder: Holder<'_>,
+    currency: &str,
+) -> BankResult<accounts::AccountRow> {
+    let (Holder::Drawer(label) | Holder::OverShort(label)) = holder else {
+        return Err(BankError::Database(
+            "a customer account has no label".into(),
+        ));
+    };
+    if let Some(row) = accounts::lock_by_label(conn, label)? {
+        return Ok(row);
+    }
+    match insert_account(conn, holder, currency) {
+        // Created by a parallel transaction: run again and lock that one.
+        Err(BankError::Duplicate(Some(DuplicateKey::AccountLabel))) => Err(BankError::Busy),
+        Err(e) => Err(e),
+        Ok(number) => accounts::lock(conn, &[account_id(&number)])?
+            .pop()
+            .ok_or(BankError::Busy),
+    }
+}
+
 /// Inserts an account under a fresh random number, drawing again on the rare collision.
 pub(super) fn insert_account(
     conn: &mut Connection,
-    owner_id: Option<i64>,
-    label: Option<&str>,
+    holder: Holder<'_>,
     currency: &str,
 ) -> BankResult<AccountNumber> {
-    let (kind, serials) = match owner_id {
-        Some(_) => ("customer", CUSTOMER_SERIALS),
-        None if label.is_some_and(|l| l.starts_with("over_short")) => {
-            ("over_short", INTERNAL_SERIALS)
-        }
-        None => ("drawer", INTERNAL_SERIALS),
+    let (kind, serials, owner_id, label) = match holder {
+        Holder::Customer(id) => ("customer", CUSTOMER_SERIALS, Some(id), None),
+        Holder::Drawer(label) => ("drawer", INTERNAL_SERIALS, None, Some(label)),
+        Holder::OverShort(label) => ("over_short", INTERNAL_SERIALS, None, Some(label)),
     };
     for _ in 0..8 {
         let number = random_number(serials.clone());
@@ -120,7 +150,7 @@ impl Bank {
                     "open an account for a member of staff",
                 ));
             }
-            let number = insert_account(conn, Some(user.id), None, currency.as_str())?;
+            let number = insert_account(conn, Holder::Customer(user.id), currency.as_str())?;
             let detail = format!("{} for {owner}", currency.as_str());
             audit(
                 conn,

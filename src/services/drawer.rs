@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::accounts::{lock_internal_account, Holder};
 use super::bank::now;
 use super::money::{lock_drawer, Posting};
 use super::users::audit;
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
-use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::db::{accounts, drawer_sessions, movements, Connection};
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A drawer session and its figures. While it is open, `counted` and `over_short` are empty,
@@ -206,16 +207,7 @@ fn lock_over_short_account(
     currency: &str,
 ) -> BankResult<accounts::AccountRow> {
     let label = format!("over_short:{currency}");
-    if let Some(row) = accounts::lock_by_label(conn, &label)? {
-        return Ok(row);
-    }
-    match super::accounts::insert_account(conn, None, Some(&label), currency) {
-        Err(BankError::Duplicate(Some(DuplicateKey::AccountLabel))) => Err(BankError::Busy),
-        Err(e) => Err(e),
-        Ok(number) => accounts::lock(conn, &[super::accounts::account_id(&number)])?
-            .pop()
-            .ok_or(BankError::Busy),
-    }
+    lock_internal_account(conn, Holder::OverShort(&label), currency)
 }
 
 fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {

@@ -2,7 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::accounts::{account_id, account_not_found, is_internal, number_of};
+use super::accounts::{
+    account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
+};
 use super::approvals::Approval;
 use super::authz::{may_use_account, require};
 use super::bank::now;
@@ -441,22 +443,11 @@ fn lock_customer_account(
 }
 
 /// Locks (creating it on first use) the actor's own cash drawer account for `currency`.
-/// Drawer ids sort after every customer account's, so this lock comes second as it should.
 pub(super) fn lock_drawer(
     conn: &mut Connection,
     actor: &Actor,
     currency: &str,
 ) -> BankResult<accounts::AccountRow> {
     let label = actor.drawer_label(currency);
-    if let Some(row) = accounts::lock_by_label(conn, &label)? {
-        return Ok(row);
-    }
-    match super::accounts::insert_account(conn, None, Some(&label), currency) {
-        // Created by a parallel session of the same actor: run again and lock theirs.
-        Err(BankError::Duplicate(Some(DuplicateKey::AccountLabel))) => Err(BankError::Busy),
-        Err(e) => Err(e),
-        Ok(number) => accounts::lock(conn, &[account_id(&number)])?
-            .pop()
-            .ok_or(BankError::Busy),
-    }
+    lock_internal_account(conn, Holder::Drawer(&label), currency)
 }

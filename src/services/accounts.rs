@@ -15,7 +15,7 @@ use crate::domain::{AccountNumber, Currency, Email, Role};
 
 /// Serials of customers' account numbers; internal accounts use the rest, so their ids sort
 /// after every customer's and "lock in ascending id order" puts the cash drawer last.
-const CUSTOMER_SERIALS: RangeInclusive<u32> = 100_000_000..=899_999_999;
+pub(super) const CUSTOMER_SERIALS: RangeInclusive<u32> = 100_000_000..=899_999_999;
 const INTERNAL_SERIALS: RangeInclusive<u32> = 900_000_000..=999_999_999;
 
 /// The primary key of the account with this number (its serial).

@@ -108,7 +108,7 @@ fn fresh_numbers(count: usize, used: &mut HashSet<u32>) -> Vec<AccountNumber> {
     let mut rng = rand::rng();
     let mut numbers = Vec::with_capacity(count);
     while numbers.len() < count {
-        let serial = rng.random_range(100_000_000..=899_999_999u32);
+        let serial = rng.random_range(super::accounts::CUSTOMER_SERIALS);
         if used.insert(serial) {
             if let Some(number) = AccountNumber::from_serial(serial) {
                 numbers.push(number);

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{server_url, TestDb};
+use common::{server_url, TestDb, PASSWORD};
 use serde_json::Value;
-use teller::domain::{AccountNumber, Email, Secret};
-use teller::services::Bank;
+use teller::domain::{AccountNumber, CashCount, Currency, Email, Role, Secret};
+use teller::services::{Actor, Bank};
 
 const BIN: &str = env!("CARGO_BIN_EXE_teller");
 const OS_USER: &str = "cli-tester";
@@ -39,17 +39,27 @@ fn empty_dir() -> PathBuf {
     dir
 }
 
-/// The binary with a clean, predictable environment (no `DATABASE_URL`, cheap bcrypt).
+/// The binary with a clean, predictable environment (no `DATABASE_URL`, nobody logged in,
+/// cheap bcrypt, a session file of this process's own).
 fn bare_command() -> Command {
     let mut command = Command::new(BIN);
     command
         .env_remove("DATABASE_URL")
+        .env_remove("TELLER_OWNER_URL")
+        .env_remove("TELLER_USER")
+        .env_remove("TELLER_PASSWORD")
+        .env_remove("TELLER_APPROVER_PASSWORD")
+        .env_remove("TELLER_ALLOW_OWNER_ACCOUNT")
         .env_remove("TELLER_DEMO_PASSWORD")
         .env("TELLER_BCRYPT_COST", "4")
+        .env("TELLER_SESSION_FILE", empty_dir().join("no-session"))
         .env("USER", OS_USER)
         .current_dir(empty_dir());
     command
 }
+
+/// The admin every `Teller` starts with (bootstrapped, drawer open).
+const ADMIN: &str = "admin@example.com";
 
 fn run(mut command: Command, stdin: Option<&str>) -> Out {
     command
@@ -73,20 +83,53 @@ fn run(mut command: Command, stdin: Option<&str>) -> Out {
     }
 }
 
-/// A test's own database and the binary pointed at it.
+/// A test's own database, its first admin (drawer open, so cash commands work) and the
+/// binary pointed at its app account, acting as that admin.
 struct Teller {
     db: TestDb,
 }
 
 impl Teller {
     fn new() -> Self {
-        Self { db: TestDb::new() }
+        let db = TestDb::new();
+        let mut bank = db.bank();
+        bank.bootstrap_admin(common::new_user(ADMIN, Role::Admin))
+            .expect("bootstrap the admin");
+        let admin = bank
+            .authenticate(&common::email(ADMIN), &Secret::new(PASSWORD.into()))
+            .expect("admin logs in");
+        bank.open_drawer(
+            &Actor::User(admin),
+            Currency::USD,
+            &CashCount::parse("100x1000").expect("count"),
+        )
+        .expect("open the admin's drawer");
+        Self { db }
     }
 
+    /// The binary as the admin.
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = bare_command();
-        command.arg("--database-url").arg(&self.db.url).args(args);
+        self.command_as(ADMIN, PASSWORD, args)
+    }
+
+    /// The binary as another person.
+    fn command_as(&self, user: &str, password: &str, args: &[&str]) -> Command {
+        let mut command = self.anonymous(args);
         command
+            .env("TELLER_USER", user)
+            .env("TELLER_PASSWORD", password);
+        command
+    }
+
+    /// The binary with nobody logged in.
+    fn anonymous(&self, args: &[&str]) -> Command {
+        let mut command = bare_command();
+        command.arg("--database-url").arg(&self.db.app_url).args(args);
+        command
+    }
+
+    fn run_as(&self, user: &str, password: &str, args: &[&str]) -> Out {
+        run(self.command_as(user, password, args), None)
     }
 
     fn run(&self, args: &[&str]) -> Out {

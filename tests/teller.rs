@@ -65,11 +65,49 @@ fn a_drawer_opens_once_and_tracks_cash_in_and_out() {
     let drawer = bank.drawer(&teller).expect("drawer").expect("open");
     assert_eq!(drawer.opening_float, money("500.00"));
     assert_eq!(drawer.opening_count, "100x4 20x5");
-    assert_eq!(drawer.cash_in, money("250.00"));
-    assert_eq!(drawer.cash_out, money("70.25"));
-    assert_eq!(drawer.expected, money("679.75"));
+    // The close is blind in the services: while open, its teller is told no cash flows.
+    assert_eq!(
+        (drawer.cash_in, drawer.cash_out, drawer.expected),
+        (None, None, None)
+    );
     assert!(drawer.closed_at.is_none());
+    let closed = close(&mut bank, &teller, "100x6 50x1 20x1 5x1 1x4 0.25x3").expect("close");
+    assert_eq!(closed.cash_in, Some(money("250.00")));
+    assert_eq!(closed.cash_out, Some(money("70.25")));
+    assert_eq!(closed.expected, Some(money("679.75")));
+    assert_eq!(closed.over_short, Some(money("0.00")));
     assert_audit_ok(&mut bank);
+}
+
+/// Closes the teller's open session with `raw` counted.
+fn close(
+    bank: &mut teller::services::Bank,
+    teller: &Actor,
+    raw: &str,
+) -> Result<teller::services::DrawerView, teller::services::BankError> {
+    let session = bank
+        .drawer(teller)?
+        .map_or(0, |open| open.session_id);
+    bank.close_drawer(teller, session, &count(raw))
+}
+
+#[test]
+fn a_count_never_closes_another_session_than_the_one_it_names() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank, teller, ..
+    } = branch(&db);
+    let first = bank.drawer(&teller).expect("drawer").expect("open");
+    close(&mut bank, &teller, "100x4 20x5").expect("close the first");
+    bank.open_drawer(&teller, Currency::USD, &count("50x2"))
+        .expect("open a second");
+    // A count typed for the first session does not close the second.
+    let refused = bank
+        .close_drawer(&teller, first.session_id, &count("50x2"))
+        .unwrap_err();
+    assert_eq!(refused.code(), "not_found");
+    assert!(bank.drawer(&teller).expect("drawer").is_some());
+    close(&mut bank, &teller, "50x2").expect("close the second");
 }
 
 #[test]
@@ -83,11 +121,9 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
     bank.deposit(&teller, &cash(&account, "100.00"))
         .expect("deposit");
     // Expected 600.00; counted 590.00: 10.00 short.
-    let closed = bank
-        .close_drawer(&teller, &count("100x5 50x1 20x2"))
-        .expect("close");
+    let closed = close(&mut bank, &teller, "100x5 50x1 20x2").expect("close");
     assert_eq!(closed.counted, Some(money("590.00")));
-    assert_eq!(closed.expected, money("600.00"));
+    assert_eq!(closed.expected, Some(money("600.00")));
     assert_eq!(closed.over_short, Some(money("-10.00")));
     assert!(closed.closed_at.is_some());
     assert!(bank.drawer(&teller).expect("drawer").is_none());
@@ -98,7 +134,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
         "drawer_closed"
     );
     assert_eq!(
-        bank.close_drawer(&teller, &count("100x1"))
+        bank.close_drawer(&teller, closed.session_id, &count("100x1"))
             .unwrap_err()
             .code(),
         "drawer_closed"
@@ -121,15 +157,11 @@ fn an_overage_and_an_exact_count_close_too() {
     let Branch {
         mut bank, teller, ..
     } = branch(&db);
-    let over = bank
-        .close_drawer(&teller, &count("100x5 0.01x3"))
-        .expect("close over");
+    let over = close(&mut bank, &teller, "100x5 0.01x3").expect("close over");
     assert_eq!(over.over_short, Some(money("0.03")));
     bank.open_drawer(&teller, Currency::USD, &count("50x2"))
         .expect("reopen");
-    let exact = bank
-        .close_drawer(&teller, &count("20x5"))
-        .expect("close exact");
+    let exact = close(&mut bank, &teller, "20x5").expect("close exact");
     assert_eq!(exact.over_short, Some(money("0.00")));
     assert_audit_ok(&mut bank);
 }
@@ -364,15 +396,12 @@ fn reversing_a_deposit_pays_the_cash_back_through_the_tellers_drawer() {
     )
     .expect("reverse");
     assert_eq!(balance(&mut bank, &account), money("20000.00"));
-    let drawer = bank.drawer(&teller).expect("drawer").expect("open");
+    let closed = close(&mut bank, &teller, "100x4 20x5").expect("close");
     assert_eq!(
-        (drawer.cash_in, drawer.cash_out),
-        (money("40.00"), money("40.00"))
+        (closed.cash_in, closed.cash_out),
+        (Some(money("40.00")), Some(money("40.00")))
     );
-    assert_eq!(drawer.expected, money("500.00"));
-    let closed = bank
-        .close_drawer(&teller, &count("100x4 20x5"))
-        .expect("close");
+    assert_eq!(closed.expected, Some(money("500.00")));
     assert_eq!(closed.over_short, Some(money("0.00")));
     assert_audit_ok(&mut bank);
 }

@@ -29,6 +29,26 @@ fn phone(raw: &str) -> Phone {
     Phone::parse(raw).expect("phone")
 }
 
+/// Asserts that a login with the right password is refused as a locked one: the same answer
+/// as a wrong password, while the audit log records the true reason.
+fn assert_locked_out(bank: &mut Bank, address: &str) {
+    assert_eq!(
+        code(login(bank, address, PASSWORD)),
+        "invalid_credentials"
+    );
+    assert_eq!(last_outcome(bank, "login", address), "user_locked");
+}
+
+/// The outcome of the newest audit line of `action` about `address`.
+fn last_outcome(bank: &mut Bank, action: &str, address: &str) -> String {
+    bank.audit_log(&operator(), 50)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == action && e.subject.as_deref() == Some(address))
+        .map(|e| e.outcome)
+        .unwrap_or_default()
+}
+
 /// Fails to log in `times` times with a wrong password, returning the codes.
 fn fail_logins(bank: &mut Bank, address: &str, times: usize) -> Vec<&'static str> {
     (0..times)
@@ -383,10 +403,7 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
     user(&mut bank, "locked@example.com", Role::Customer);
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
     fail_logins(&mut bank, "locked@example.com", 5);
-    assert_eq!(
-        code(login(&mut bank, "locked@example.com", PASSWORD)),
-        "user_locked"
-    );
+    assert_locked_out(&mut bank, "locked@example.com");
 
     let fresh = password("reset-by-the-teller", "locked@example.com");
     bank.reset_password(&teller, &email("locked@example.com"), &fresh)
@@ -395,7 +412,15 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
         .profile(&operator(), &email("locked@example.com"))
         .unwrap();
     assert_eq!(profile.locked_until, None);
-    login(&mut bank, "locked@example.com", "reset-by-the-teller").expect("new password works");
+    // Someone else chose it: its owner must change it before anything else.
+    assert_eq!(
+        code(login(&mut bank, "locked@example.com", "reset-by-the-teller")),
+        "password_change_required"
+    );
+    let own = password("chosen-by-myself-now", "locked@example.com");
+    bank.change_password_at_login(&email("locked@example.com"), &secret("reset-by-the-teller"), &own)
+        .expect("the owner changes it");
+    login(&mut bank, "locked@example.com", "chosen-by-myself-now").expect("own password works");
     assert_eq!(
         code(login(&mut bank, "locked@example.com", PASSWORD)),
         "invalid_credentials"
@@ -452,14 +477,17 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert_eq!(unknown.code(), "invalid_credentials");
     assert_eq!(wrong.to_string(), unknown.to_string());
     assert_eq!(wrong.class(), unknown.class());
-    // Both failures are in the audit log.
+    // Both failures are in the audit log, each with its true reason.
     let log = bank.audit_log(&operator(), 100).unwrap();
-    for address in ["known@example.com", "unknown@example.com"] {
+    for (address, outcome) in [
+        ("known@example.com", "invalid_credentials"),
+        ("unknown@example.com", "unknown_email"),
+    ] {
         assert!(
             log.iter().any(|e| e.action == "login"
-                && e.outcome == "invalid_credentials"
+                && e.outcome == outcome
                 && e.subject.as_deref() == Some(address)),
-            "no failed login recorded for {address}: {log:?}"
+            "no {outcome} login recorded for {address}: {log:?}"
         );
     }
     // An unknown email never locks anything: it answers the same forever.
@@ -525,14 +553,17 @@ fn five_failures_in_a_row_lock_the_user() {
     user(&mut bank, "victim@example.com", Role::Customer);
     let codes = fail_logins(&mut bank, "victim@example.com", 4);
     assert_eq!(codes, vec!["invalid_credentials"; 4]);
+    // The fifth wrong password locks, with the same answer as the four before.
     let fifth = login(&mut bank, "victim@example.com", "not-the-password").unwrap_err();
-    assert_eq!(fifth.code(), "user_locked");
+    assert_eq!(fifth.code(), "invalid_credentials");
 
     // Now even the right password is refused, and refusing it does not lift the lock.
     for _ in 0..3 {
         let err = login(&mut bank, "victim@example.com", PASSWORD).unwrap_err();
-        assert_eq!(err.code(), "user_locked");
-        assert!(err.to_string().contains("locked"), "{err}");
+        assert_eq!(err.code(), "invalid_credentials");
+        // The message may say how lock-out works, never whether this login is locked.
+        assert_eq!(err.to_string(), fifth.to_string());
+        assert_eq!(last_outcome(&mut bank, "login", "victim@example.com"), "user_locked");
     }
     let profile = bank
         .profile(&operator(), &email("victim@example.com"))
@@ -548,7 +579,7 @@ fn five_failures_in_a_row_lock_the_user() {
         .iter()
         .filter(|e| e.action == "login" && e.outcome == "user_locked")
         .count();
-    assert!(locked >= 4, "{log:?}");
+    assert!(locked >= 3, "{log:?}");
 
     // Other users are not affected.
     user(&mut bank, "bystander@example.com", Role::Customer);
@@ -569,10 +600,7 @@ fn a_success_before_the_fifth_failure_resets_the_count() {
     }
     // A fresh run of five still locks.
     fail_logins(&mut bank, "clumsy@example.com", 5);
-    assert_eq!(
-        code(login(&mut bank, "clumsy@example.com", PASSWORD)),
-        "user_locked"
-    );
+    assert_locked_out(&mut bank, "clumsy@example.com");
 }
 
 #[test]
@@ -582,10 +610,7 @@ fn unlock_lifts_the_lock_out() {
     user(&mut bank, "unlock@example.com", Role::Customer);
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
     fail_logins(&mut bank, "unlock@example.com", 5);
-    assert_eq!(
-        code(login(&mut bank, "unlock@example.com", PASSWORD)),
-        "user_locked"
-    );
+    assert_locked_out(&mut bank, "unlock@example.com");
     bank.unlock_user(&teller, &email("unlock@example.com"))
         .expect("unlock");
     let profile = bank
@@ -619,10 +644,7 @@ fn a_lock_out_expires() {
     let mut bank = Bank::connect(&db.url, config).unwrap();
     user(&mut bank, "expiry@example.com", Role::Customer);
     fail_logins(&mut bank, "expiry@example.com", 5);
-    assert_eq!(
-        code(login(&mut bank, "expiry@example.com", PASSWORD)),
-        "user_locked"
-    );
+    assert_locked_out(&mut bank, "expiry@example.com");
     std::thread::sleep(Duration::from_millis(600));
     // After the lock, a wrong password counts as the first failure of a new run…
     assert_eq!(
@@ -709,23 +731,15 @@ fn guessing_the_current_password_counts_towards_the_lock_out() {
     let codes: Vec<&str> = (0..5)
         .map(|_| code(bank.change_password(&me, &secret("not-my-password"), &new_password)))
         .collect();
-    assert_eq!(
-        codes,
-        [
-            "invalid_credentials",
-            "invalid_credentials",
-            "invalid_credentials",
-            "invalid_credentials",
-            "user_locked"
-        ]
-    );
+    assert_eq!(codes, ["invalid_credentials"; 5]);
     // Locked: not even the right current password changes it, and login is refused too.
     assert_eq!(
         code(bank.change_password(&me, &secret(PASSWORD), &new_password)),
-        "user_locked"
+        "invalid_credentials"
     );
     assert_eq!(
-        code(login(&mut bank, "guess@example.com", PASSWORD)),
+        last_outcome(&mut bank, "user.password_change", "guess@example.com"),
         "user_locked"
     );
+    assert_locked_out(&mut bank, "guess@example.com");
 }

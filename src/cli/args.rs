@@ -8,13 +8,30 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "A bank teller workstation: full-screen app and scriptable CLI over a MySQL ledger",
     after_help = "Without a command, opens the full-screen app.\n\
-                  DATABASE_URL comes from --database-url, the environment or a .env file.\n\
-                  Exit codes: 0 done, 1 refused by a bank rule, 2 invalid input, 3 database unavailable."
+                  DATABASE_URL (the app account) comes from --database-url, the environment or a .env file;\n\
+                  TELLER_OWNER_URL (the owner account) is used by migrate, demo, bench and bootstrap-admin only.\n\
+                  Every other command acts as a logged-in person: --user/TELLER_USER with TELLER_PASSWORD\n\
+                  (or a prompt), or the session of `teller login`.\n\
+                  Exit codes: 0 done, 1 refused by a bank rule, 2 invalid input, 3 database unavailable,\n\
+                  4 authentication required or failed."
 )]
 pub struct Cli {
-    /// mysql://user:password@host:port/database
+    /// The app account: mysql://user:password@host:port/database
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+
+    /// The owner account (schema changes, grants), for migrate, demo, bench, bootstrap-admin.
+    #[arg(long, global = true, env = "TELLER_OWNER_URL", hide_env_values = true)]
+    pub owner_url: Option<String>,
+
+    /// Who runs the command (password in TELLER_PASSWORD, else a prompt on a terminal).
+    #[arg(long, global = true, env = "TELLER_USER")]
+    pub user: Option<String>,
+
+    /// A supervisor approving this operation (password in TELLER_APPROVER_PASSWORD, else a
+    /// prompt on a terminal).
+    #[arg(long, global = true)]
+    pub approver: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -22,10 +39,44 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create the database if needed and apply pending migrations.
+    /// Create the database if needed, apply pending migrations and set up the app account
+    /// (owner account).
     Migrate,
-    /// Load the demo bank (idempotent) and print its logins.
+    /// Load the demo bank (idempotent) and print its logins (owner account).
     Demo,
+    /// Create the bank's first admin; the password is read from the first line of standard
+    /// input. Refused once an admin exists (owner account).
+    BootstrapAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        #[arg(long)]
+        surname: Option<String>,
+        /// The profile can be completed later with `teller user update`.
+        #[arg(long, default_value = "18")]
+        age: String,
+        #[arg(long, default_value = "Unknown")]
+        country: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log in at this terminal: later commands act as you until `teller logout`, 12 hours, or
+    /// the idle lock.
+    Login {
+        #[arg(long)]
+        json: bool,
+    },
+    /// End this terminal's session.
+    Logout,
+    /// Who the commands act as.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The cash drawer of the person logged in: open with a counted float, show, close blind.
+    #[command(subcommand)]
+    Drawer(DrawerCommand),
     /// Create, show and change users.
     #[command(subcommand)]
     User(UserCommand),
@@ -93,6 +144,34 @@ pub enum Command {
     },
     /// Measure transfers per second on a scratch database of the configured server.
     Bench(BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DrawerCommand {
+    /// Open your drawer with the counted float, e.g. --count "100x10,20x25,0.25x40".
+    Open {
+        #[arg(long)]
+        count: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Your open drawer (while it is open, the expected cash is not shown: the close is blind).
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close your drawer with the counted cash; the difference is posted as over/short.
+    Close {
+        #[arg(long)]
+        count: String,
+        /// The session to close (default: the one open now); a count never closes another.
+        #[arg(long)]
+        session: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -166,7 +245,9 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Set a new password (first line of standard input) and lift any lock-out.
+    /// Set a new password (first line of standard input). Your own: the current one comes
+    /// from TELLER_PASSWORD (or a prompt). Someone else's (staff): a reset that lifts any
+    /// lock-out and that its owner must change at the next login.
     Password { email: String },
     /// Lift a lock-out after too many failed logins.
     Unlock { email: String },

@@ -93,7 +93,7 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
         return Err(CliError::Bank(BankError::Database(failure)));
     }
     let mut bank = Bank::connect(&bench_url, config)?;
-    let audit_ok = bank.audit(&Actor::operator_from_env())?.ok;
+    let audit_ok = bank.audit(&Actor::setup("bench"))?.ok;
     drop(bank);
     drop(scratch);
     report(
@@ -120,7 +120,7 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
             ..BankConfig::default()
         },
     );
-    let actor = Actor::operator_from_env();
+    let actor = Actor::setup("bench");
     let email = Email::parse("bench@bank.local")?;
     bank.register_user(
         &actor,
@@ -155,7 +155,7 @@ fn worker(
             return stats;
         }
     };
-    let actor = Actor::operator_from_env();
+    let actor = Actor::setup("bench");
     let mut rng = rand::rng();
     while Instant::now() < deadline {
         let first = match pattern {

@@ -2,16 +2,17 @@
 
 use std::io::BufRead;
 
-use super::args::{AccountCommand, CashArgs, Cli, Command, MoneyOptions, RoleArg, UserCommand};
-use super::{bench, output, CliError};
-use crate::db;
+use super::args::{
+    AccountCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions, RoleArg, UserCommand,
+};
+use super::{bench, credentials, output, session_file, setup, CliError};
 use crate::domain::{
-    AccountNumber, Age, Amount, City, Country, Currency, Email, IdempotencyKey, Memo, Name,
-    Password, Phone, Reason, Role, Surname,
+    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Memo,
+    Name, Password, Phone, Reason, Role, Surname,
 };
 use crate::services::{
-    AccountStatus, Actor, Bank, BankConfig, CashRequest, NewUserInput, ProfileChanges,
-    TransferRequest,
+    AccountStatus, Actor, Approval, Bank, BankConfig, BankError, CashRequest, MoneyResult,
+    NewUserInput, ProfileChanges, TransferRequest,
 };
 
 /// Does this command print JSON (so errors should too)?
@@ -22,10 +23,18 @@ pub fn wants_json(command: &Command) -> bool {
         | Command::Audit { json }
         | Command::Reverse { json, .. }
         | Command::Search { json, .. }
-        | Command::Log { json, .. } => *json,
+        | Command::Log { json, .. }
+        | Command::BootstrapAdmin { json, .. }
+        | Command::Login { json }
+        | Command::Whoami { json } => *json,
         Command::Deposit(cash) | Command::Withdraw(cash) => cash.common.json,
         Command::Transfer { common, .. } => common.json,
         Command::Bench(args) => args.json,
+        Command::Drawer(
+            DrawerCommand::Open { json, .. }
+            | DrawerCommand::Show { json }
+            | DrawerCommand::Close { json, .. },
+        ) => *json,
         Command::User(
             UserCommand::Create { json, .. }
             | UserCommand::Show { json, .. }
@@ -38,49 +47,118 @@ pub fn wants_json(command: &Command) -> bool {
     }
 }
 
+/// Commands that take a supervisor's `--approver`.
+fn takes_approval(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Withdraw(_)
+            | Command::Transfer { .. }
+            | Command::Reverse { .. }
+            | Command::Account(AccountCommand::Unfreeze { .. })
+            | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
+    )
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let url = cli.database_url.ok_or_else(|| {
-        CliError::Config(
-            "no database configured: set DATABASE_URL (in the environment or a .env file) or pass --database-url".into(),
-        )
-    })?;
     let config = BankConfig::from_env().map_err(CliError::Config)?;
-    let Some(command) = cli.command else {
-        return run_app(&url, config);
+    let Cli {
+        database_url,
+        owner_url,
+        user,
+        approver,
+        command,
+    } = cli;
+    let app_url = || {
+        database_url.clone().ok_or_else(|| {
+            CliError::Config(
+                "no database configured: set DATABASE_URL (in the environment or a .env file) or pass --database-url".into(),
+            )
+        })
     };
-    if let Command::Bench(args) = &command {
-        return bench::run(&url, config, args);
+    let Some(command) = command else {
+        return setup::run_app(&app_url()?, config);
+    };
+    if approver.is_some() && !takes_approval(&command) {
+        return Err(CliError::Usage(
+            "--approver is for withdraw, transfer, reverse, account unfreeze, user create and user password".into(),
+        ));
     }
-    let mut conn = db::connect_creating_database(&url)?;
-    let applied = db::run_migrations(&mut conn)?;
-    let mut bank = Bank::new(conn, &url, config);
-    let actor = Actor::operator_from_env();
+    // Set-up commands hold the owner account; everything else is a person on the app account.
+    let owner_url = || owner_url.clone().map_or_else(app_url, Ok);
     match command {
-        Command::Migrate => {
-            println!("{applied} migration(s) applied; the schema is up to date.");
+        Command::Migrate => return setup::migrate(&owner_url()?, database_url.as_deref()),
+        Command::Demo => return setup::demo(&owner_url()?, config),
+        Command::Bench(args) => return bench::run(&owner_url()?, config, &args),
+        Command::BootstrapAdmin {
+            email,
+            name,
+            surname,
+            age,
+            country,
+            json,
+        } => {
+            let input = NewUserInput {
+                password: Password::parse(read_password()?, &Email::parse(&email)?)?,
+                email: Email::parse(&email)?,
+                name: Name::parse(&name)?,
+                surname: surname.as_deref().map(Surname::parse).transpose()?,
+                age: Age::parse(&age)?,
+                country: Country::parse(&country)?,
+                city: None,
+                phones: Vec::new(),
+                role: Role::Admin,
+            };
+            return setup::bootstrap_admin(&owner_url()?, config, input, json);
+        }
+        Command::Logout => return logout(&app_url()?, config),
+        _ => {}
+    }
+    let url = app_url()?;
+    let mut bank = setup::app_bank(&url, config)?;
+    match command {
+        Command::Login { json } => login(&mut bank, user.as_deref(), &url, json),
+        Command::User(UserCommand::Password { email }) => {
+            password_command(&mut bank, user.as_deref(), approver.as_deref(), &url, &email)
+        }
+        command => {
+            let actor = credentials::actor(&mut bank, user.as_deref(), &url)?;
+            let approval = credentials::approval(approver.as_deref())?;
+            run_as(&mut bank, &actor, approval.as_ref(), command)
+        }
+    }
+}
+
+/// A command run by a logged-in person.
+fn run_as(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    command: Command,
+) -> Result<(), CliError> {
+    match command {
+        Command::Whoami { json } => {
+            output::whoami(actor, json);
             Ok(())
         }
-        Command::Demo => {
-            let report = bank.load_demo(&actor)?;
-            output::demo(&report);
-            Ok(())
-        }
-        Command::User(user) => run_user(&mut bank, &actor, user),
-        Command::Account(account) => run_account(&mut bank, &actor, account),
+        Command::Drawer(drawer) => run_drawer(bank, actor, drawer),
+        Command::User(user) => run_user(bank, actor, approval, user),
+        Command::Account(account) => run_account(bank, actor, approval, account),
         Command::Balance { account, json } => {
-            let view = bank.account(&actor, &AccountNumber::parse(&account)?)?;
+            let view = bank.account(actor, &AccountNumber::parse(&account)?)?;
             output::account(&view, json);
             Ok(())
         }
         Command::Deposit(cash) => {
             let (request, json) = cash_request(cash)?;
-            output::money(&bank.deposit(&actor, &request)?, json);
-            Ok(())
+            money_done(bank.deposit(actor, &request), &request.key, json)
         }
         Command::Withdraw(cash) => {
             let (request, json) = cash_request(cash)?;
-            output::money(&bank.withdraw(&actor, &request)?, json);
-            Ok(())
+            let result = match approval {
+                Some(approval) => bank.withdraw_approved(actor, &request, approval),
+                None => bank.withdraw(actor, &request),
+            };
+            money_done(result, &request.key, json)
         }
         Command::Transfer {
             from,
@@ -96,20 +174,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 key,
                 memo,
             };
-            output::money(&bank.transfer(&actor, &request)?, json);
-            Ok(())
+            let result = match approval {
+                Some(approval) => bank.transfer_approved(actor, &request, approval),
+                None => bank.transfer(actor, &request),
+            };
+            money_done(result, &request.key, json)
         }
         Command::Reverse {
             reference,
             reason,
             json,
         } => {
-            let result = bank.reverse(&actor, reference, &Reason::parse(&reason)?, None)?;
+            let result = bank.reverse(actor, reference, &Reason::parse(&reason)?, approval)?;
             output::money(&result, json);
             Ok(())
         }
         Command::Search { query, json } => {
-            output::customers(&bank.search_customers(&actor, &query)?, json);
+            output::customers(&bank.search_customers(actor, &query)?, json);
             Ok(())
         }
         Command::History {
@@ -119,7 +200,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             json,
             csv,
         } => {
-            let entries = bank.history(&actor, &AccountNumber::parse(&account)?, before, limit)?;
+            let entries = bank.history(actor, &AccountNumber::parse(&account)?, before, limit)?;
             if csv {
                 print!("{}", crate::export::history_csv(&entries));
             } else {
@@ -128,7 +209,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Audit { json } => {
-            let report = bank.audit(&actor)?;
+            let report = bank.audit(actor)?;
             output::audit(&report, json);
             if report.ok {
                 Ok(())
@@ -137,27 +218,148 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Log { limit, json } => {
-            output::audit_log(&bank.audit_log(&actor, limit)?, json);
+            output::audit_log(&bank.audit_log(actor, limit)?, json);
             Ok(())
         }
-        Command::Bench(_) => Ok(()),
+        Command::Migrate
+        | Command::Demo
+        | Command::Bench(_)
+        | Command::BootstrapAdmin { .. }
+        | Command::Login { .. }
+        | Command::Logout => Ok(()),
     }
 }
 
-/// No command: the full-screen app, after the same migration every command does.
-fn run_app(url: &str, config: BankConfig) -> Result<(), CliError> {
-    crate::tui::require_terminal().map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut conn = db::connect_creating_database(url)?;
-    db::run_migrations(&mut conn)?;
-    drop(conn);
-    crate::tui::run(url, config).map_err(|e| match e {
-        crate::tui::TuiError::NoTerminal(m) => CliError::Usage(m),
-        crate::tui::TuiError::Config(m) => CliError::Config(m),
-        crate::tui::TuiError::Io(e) => CliError::Io(e),
-    })
+/// A money command's answer. When the connection broke at commit, nobody knows whether it
+/// happened: say so, with the key that makes a resubmission safe.
+fn money_done(
+    result: Result<MoneyResult, BankError>,
+    key: &IdempotencyKey,
+    json: bool,
+) -> Result<(), CliError> {
+    match result {
+        Ok(done) => {
+            output::money(&done, json);
+            Ok(())
+        }
+        Err(error @ (BankError::Unavailable(_) | BankError::Database(_))) => {
+            Err(CliError::Uncertain {
+                key: key.to_string(),
+                source: error,
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
-fn run_user(bank: &mut Bank, actor: &Actor, command: UserCommand) -> Result<(), CliError> {
+fn login(bank: &mut Bank, user: Option<&str>, url: &str, json: bool) -> Result<(), CliError> {
+    let email = match credentials::user_email(user)? {
+        Some(email) => email,
+        None => {
+            return Err(BankError::LoginRequired(
+                "say who logs in: --user EMAIL or TELLER_USER".into(),
+            )
+            .into())
+        }
+    };
+    let password = credentials::password("TELLER_PASSWORD", &format!("Password for {email}: "))?;
+    let session = bank.open_session(&email, &password)?;
+    let path = session_file::save(&credentials::database_identity(url), &session.token)?;
+    output::logged_in(&session, &path, json);
+    Ok(())
+}
+
+fn logout(url: &str, config: BankConfig) -> Result<(), CliError> {
+    let identity = credentials::database_identity(url);
+    if let Some(token) = session_file::load(&identity)? {
+        // The server-side end matters most; the file goes in any case.
+        let mut bank = setup::app_bank(url, config)?;
+        bank.end_session(&token)?;
+    }
+    session_file::remove()?;
+    println!("Logged out.");
+    Ok(())
+}
+
+/// `user password EMAIL`: your own password (with the current one), or a reset by staff.
+fn password_command(
+    bank: &mut Bank,
+    user: Option<&str>,
+    approver: Option<&str>,
+    url: &str,
+    raw_email: &str,
+) -> Result<(), CliError> {
+    let email = Email::parse(raw_email)?;
+    // Someone whose password must be changed cannot log in otherwise: name yourself and give
+    // the current password.
+    let own = match credentials::user_email(user)? {
+        Some(user) => user == email,
+        None => false,
+    };
+    let actor = if own {
+        None
+    } else {
+        Some(credentials::actor(bank, user, url)?)
+    };
+    let own = own || actor.as_ref().and_then(Actor::user).is_some_and(|u| u.email == email);
+    let new_password = Password::parse(read_password()?, &email)?;
+    match actor {
+        Some(actor) if !own => {
+            let approval = credentials::approval(approver)?;
+            bank.reset_password_approved(&actor, &email, &new_password, approval.as_ref())?;
+            println!("The password of {email} was reset; its owner must change it at the next login.");
+        }
+        _ => {
+            let current =
+                credentials::password("TELLER_PASSWORD", &format!("Current password for {email}: "))?;
+            bank.change_password_at_login(&email, &current, &new_password)?;
+            println!("Your password was changed.");
+        }
+    }
+    Ok(())
+}
+
+fn run_drawer(bank: &mut Bank, actor: &Actor, command: DrawerCommand) -> Result<(), CliError> {
+    match command {
+        DrawerCommand::Open {
+            count,
+            currency,
+            json,
+        } => {
+            let view =
+                bank.open_drawer(actor, Currency::parse(&currency)?, &CashCount::parse(&count)?)?;
+            output::drawer(&view, json);
+        }
+        DrawerCommand::Show { json } => match bank.drawer(actor)? {
+            Some(view) => output::drawer(&view, json),
+            None if json => println!("null"),
+            None => println!("No drawer of yours is open."),
+        },
+        DrawerCommand::Close {
+            count,
+            session,
+            json,
+        } => {
+            let count = CashCount::parse(&count)?;
+            let session = match session {
+                Some(id) => id,
+                None => bank
+                    .drawer(actor)?
+                    .map(|open| open.session_id)
+                    .ok_or_else(|| BankError::DrawerClosed("any currency".into()))?,
+            };
+            output::drawer(&bank.close_drawer(actor, session, &count)?, json);
+        }
+    }
+    Ok(())
+}
+
+fn run_user(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    command: UserCommand,
+) -> Result<(), CliError> {
     match command {
         UserCommand::Create {
             email,
@@ -189,7 +391,7 @@ fn run_user(bank: &mut Bank, actor: &Actor, command: UserCommand) -> Result<(), 
                 password: Password::parse(read_password()?, &email)?,
                 email,
             };
-            output::profile(&bank.register_user(actor, input)?, json);
+            output::profile(&bank.register_user_approved(actor, input, approval)?, json);
         }
         UserCommand::Show { email, json } => {
             output::profile(&bank.profile(actor, &Email::parse(&email)?)?, json);
@@ -231,12 +433,8 @@ fn run_user(bank: &mut Bank, actor: &Actor, command: UserCommand) -> Result<(), 
             let profile = bank.update_profile(actor, &Email::parse(&email)?, &changes)?;
             output::profile(&profile, json);
         }
-        UserCommand::Password { email } => {
-            let email = Email::parse(&email)?;
-            let password = Password::parse(read_password()?, &email)?;
-            bank.reset_password(actor, &email, &password)?;
-            println!("The password of {email} was changed.");
-        }
+        // Handled before anyone is logged in (see `password_command`).
+        UserCommand::Password { .. } => {}
         UserCommand::Unlock { email } => {
             let email = Email::parse(&email)?;
             bank.unlock_user(actor, &email)?;
@@ -246,7 +444,12 @@ fn run_user(bank: &mut Bank, actor: &Actor, command: UserCommand) -> Result<(), 
     Ok(())
 }
 
-fn run_account(bank: &mut Bank, actor: &Actor, command: AccountCommand) -> Result<(), CliError> {
+fn run_account(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    command: AccountCommand,
+) -> Result<(), CliError> {
     let set_status = |bank: &mut Bank, account: &str, status| -> Result<(), CliError> {
         let view = bank.set_account_status(actor, &AccountNumber::parse(account)?, status)?;
         println!("Account {} is now {}.", view.number, view.status.as_str());
@@ -268,7 +471,14 @@ fn run_account(bank: &mut Bank, actor: &Actor, command: AccountCommand) -> Resul
             Ok(())
         }
         AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
-        AccountCommand::Unfreeze { account } => set_status(bank, &account, AccountStatus::Open),
+        AccountCommand::Unfreeze { account } => match approval {
+            Some(approval) => {
+                let view = bank.unfreeze_approved(actor, &AccountNumber::parse(&account)?, approval)?;
+                println!("Account {} is now {}.", view.number, view.status.as_str());
+                Ok(())
+            }
+            None => set_status(bank, &account, AccountStatus::Open),
+        },
         AccountCommand::Close { account } => set_status(bank, &account, AccountStatus::Closed),
     }
 }
@@ -306,7 +516,7 @@ fn optional<T, E>(raw: &str, parse: impl Fn(&str) -> Result<T, E>) -> Result<Opt
 }
 
 /// The first line of standard input, without its line ending (nothing else is trimmed).
-fn read_password() -> Result<String, CliError> {
+pub(super) fn read_password() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let password = line.strip_suffix('\n').unwrap_or(&line);

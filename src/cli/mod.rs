@@ -1,9 +1,13 @@
-//! The headless CLI: `teller <command>` runs one service call as the trusted operator.
+//! The headless CLI: `teller <command>` runs one service call as a logged-in person (set-up
+//! commands as the database owner).
 
 mod args;
 mod bench;
 mod commands;
+mod credentials;
 mod output;
+mod session_file;
+mod setup;
 
 use std::process::ExitCode;
 
@@ -31,6 +35,12 @@ pub enum CliError {
     /// The audit found a broken invariant; the report was printed already.
     #[error("the audit found problems")]
     AuditFailed,
+    #[error(transparent)]
+    BadUrl(#[from] crate::db::url::BadUrl),
+    /// The connection broke before the answer came: the operation may or may not have
+    /// happened. The same key applies it at most once.
+    #[error("{source} It is not known whether the operation was done: run the same command again with --key {key} (it is applied at most once).")]
+    Uncertain { key: String, source: BankError },
 }
 
 impl From<ValidationError> for CliError {
@@ -48,6 +58,8 @@ impl CliError {
             Self::Connect(_) => "database_unavailable",
             Self::Io(_) => "io_error",
             Self::AuditFailed => "audit_failed",
+            Self::BadUrl(_) => "usage",
+            Self::Uncertain { .. } => "outcome_unknown",
         }
     }
 
@@ -57,10 +69,12 @@ impl CliError {
                 ErrorClass::Refused => 1,
                 ErrorClass::Invalid => 2,
                 ErrorClass::Unavailable => 3,
+                ErrorClass::Unauthenticated => 4,
             },
             Self::AuditFailed => 1,
-            Self::Usage(_) => 2,
-            Self::Config(_) | Self::Connect(_) | Self::Io(_) => 3,
+            Self::Usage(_) | Self::BadUrl(_) => 2,
+            Self::Connect(e) if e.is_invalid_input() => 2,
+            Self::Config(_) | Self::Connect(_) | Self::Io(_) | Self::Uncertain { .. } => 3,
         }
     }
 }
@@ -78,8 +92,11 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if json {
-                let body =
+                let mut body =
                     serde_json::json!({ "error": error.code(), "message": error.to_string() });
+                if let CliError::Uncertain { key, .. } = &error {
+                    body["key"] = serde_json::Value::String(key.clone());
+                }
                 eprintln!("{body}");
             } else if !matches!(error, CliError::AuditFailed) {
                 eprintln!("teller: {error}");

@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::format_money;
 use crate::services::{
-    AccountView, AuditEntryView, AuditReport, CustomerHit, DemoReport, HistoryEntry, MoneyResult,
-    UserProfile,
+    AccountView, Actor, AuditEntryView, AuditReport, CustomerHit, DemoReport, DrawerView,
+    HistoryEntry, LoginSession, MoneyResult, UserProfile,
 };
 
 fn time(at: DateTime<Utc>) -> String {
@@ -277,5 +277,69 @@ pub fn demo(report: &DemoReport) {
             login.role.as_str(),
             login.password
         );
+    }
+}
+
+pub fn whoami(actor: &Actor, as_json: bool) {
+    let (email, role) = match actor {
+        Actor::User(user) => (user.email.as_str().to_string(), user.role.as_str()),
+        Actor::Setup { .. } => (actor.audit_name(), "setup"),
+    };
+    if as_json {
+        return print_json(&json!({ "email": email, "role": role }));
+    }
+    println!("{email} ({role})");
+}
+
+pub fn logged_in(session: &LoginSession, file: &std::path::Path, as_json: bool) {
+    if as_json {
+        return print_json(&json!({
+            "email": session.user.email.as_str(),
+            "role": session.user.role.as_str(),
+            "expires_at": time(session.expires_at),
+            "session_file": file.display().to_string(),
+        }));
+    }
+    println!(
+        "Logged in as {} ({}) until {} at the latest; `teller logout` ends it.",
+        session.user.email,
+        session.user.role.as_str(),
+        time(session.expires_at)
+    );
+}
+
+pub fn drawer(view: &DrawerView, as_json: bool) {
+    let figure = |value: Option<rust_decimal::Decimal>| value.map(format_money);
+    if as_json {
+        return print_json(&json!({
+            "session": view.session_id,
+            "currency": view.currency,
+            "opening_float": format_money(view.opening_float),
+            "opening_count": view.opening_count,
+            "opened_at": time(view.opened_at),
+            "closed_at": view.closed_at.map(time),
+            "cash_in": figure(view.cash_in),
+            "cash_out": figure(view.cash_out),
+            "expected": figure(view.expected),
+            "counted": figure(view.counted),
+            "over_short": figure(view.over_short),
+        }));
+    }
+    println!(
+        "Drawer session {} ({}), opened {} with a float of {}",
+        view.session_id,
+        view.currency,
+        time(view.opened_at),
+        format_money(view.opening_float)
+    );
+    match (view.closed_at, view.expected, view.counted, view.over_short) {
+        (Some(closed), Some(expected), Some(counted), Some(over_short)) => println!(
+            "  closed {}: expected {}, counted {}, over/short {}",
+            time(closed),
+            format_money(expected),
+            format_money(counted),
+            format_money(over_short)
+        ),
+        _ => println!("  open: the expected cash is shown after the blind close"),
     }
 }

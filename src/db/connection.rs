@@ -5,6 +5,9 @@ use diesel::mysql::MysqlConnection;
 use diesel::Connection as _;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use super::grants;
+use super::url::DatabaseUrl;
+
 /// The connection type every layer above passes around.
 pub type Connection = MysqlConnection;
 
@@ -24,10 +27,31 @@ pub enum ConnectError {
     Setup(#[from] diesel::result::Error),
     #[error("applying the database migrations failed: {0}")]
     Migration(String),
+    #[error("the database {0} does not exist yet: run `teller migrate` (with the owner account) first")]
+    NoDatabase(String),
+    #[error("the database has {0} migration(s) not applied yet: run `teller migrate` (with the owner account) first")]
+    PendingMigrations(usize),
+    #[error("the database account in DATABASE_URL can change the schema or the journal ({}); \
+             give the app its own account (`teller migrate` creates it) or, on a developer's \
+             private server only, set TELLER_ALLOW_OWNER_ACCOUNT=1", .0.join("; "))]
+    OwnerAccount(Vec<String>),
+    #[error("refusing to connect to {0} without TLS: add ssl_mode=verify_identity and ssl_ca=… to the URL (or set TELLER_ALLOW_PLAINTEXT=1 on a trusted network)")]
+    Plaintext(String),
+    #[error(transparent)]
+    BadUrl(#[from] super::url::BadUrl),
+}
+
+impl ConnectError {
+    /// True when the fault is in the configuration the person gave (exit 2), not the server.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::Plaintext(_) | Self::BadUrl(_) | Self::NoDatabaseName(_))
+    }
 }
 
 /// Opens a connection and sets the session up: UTC times, a short lock wait, strict SQL.
+/// A server on another machine is refused without TLS unless `TELLER_ALLOW_PLAINTEXT=1`.
 pub fn connect(url: &str) -> Result<Connection, ConnectError> {
+    refuse_plaintext(url)?;
     let mut conn = MysqlConnection::establish(url).map_err(|source| ConnectError::Connect {
         url: redact_password(url),
         source,
@@ -38,6 +62,76 @@ pub fn connect(url: &str) -> Result<Connection, ConnectError> {
          SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
     )?;
     Ok(conn)
+}
+
+fn refuse_plaintext(url: &str) -> Result<(), ConnectError> {
+    let parsed = DatabaseUrl::parse(url)?;
+    let allowed = std::env::var("TELLER_ALLOW_PLAINTEXT").is_ok_and(|v| v.trim() == "1");
+    if parsed.is_local() || parsed.requires_tls() || allowed {
+        return Ok(());
+    }
+    Err(ConnectError::Plaintext(parsed.host))
+}
+
+/// The connection every command a person runs uses: the schema must be migrated already (the
+/// app never runs DDL), and the account must not be able to change the schema or the journal
+/// unless `allow_owner` (a developer's private server).
+pub fn connect_app(url: &str, allow_owner: bool) -> Result<Connection, ConnectError> {
+    let mut conn = match connect(url) {
+        Err(ConnectError::Connect { source, .. }) if is_unknown_database(&source) => {
+            let name = database_name(url).unwrap_or_default();
+            return Err(ConnectError::NoDatabase(name));
+        }
+        other => other?,
+    };
+    let pending = pending_migrations(&mut conn)?;
+    if pending > 0 {
+        return Err(ConnectError::PendingMigrations(pending));
+    }
+    if !allow_owner {
+        let database = database_name(url).unwrap_or_default();
+        let problems = grants::excess_rights(&grants::current_grants(&mut conn)?, &database);
+        if !problems.is_empty() {
+            return Err(ConnectError::OwnerAccount(problems));
+        }
+    }
+    Ok(conn)
+}
+
+/// How many embedded migrations the database has not applied, read with SELECT only (Diesel's
+/// own check would try to create its bookkeeping table, which the app account may not).
+pub fn pending_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
+    use diesel::sql_types::Text;
+    use diesel::RunQueryDsl;
+    use diesel::migration::MigrationSource;
+    #[derive(diesel::QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = Text)]
+        version: String,
+    }
+    let known = MigrationSource::<diesel::mysql::Mysql>::migrations(&MIGRATIONS)
+        .map_err(|e| ConnectError::Migration(e.to_string()))?;
+    let applied: Vec<Applied> = match diesel::sql_query(
+        "SELECT version FROM __diesel_schema_migrations",
+    )
+    .load(conn)
+    {
+        Ok(rows) => rows,
+        // No bookkeeping table yet: nothing was ever migrated.
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("doesn't exist") =>
+        {
+            Vec::new()
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(known
+        .iter()
+        .filter(|m| {
+            let version = m.name().version().to_string();
+            !applied.iter().any(|a| a.version == version)
+        })
+        .count())
 }
 
 /// Connects, creating the database first when the server says it does not exist yet.
@@ -149,12 +243,13 @@ pub fn with_database(url: &str, name: &str) -> String {
     out
 }
 
-/// The URL with any password replaced, fit for messages and logs.
+/// The URL with any password replaced, fit for messages and logs. The user part ends at the
+/// last `@` (hosts and database names have none), so a password holding `@` stays hidden.
 pub fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
         return url.to_string();
     };
     match userinfo.split_once(':') {
@@ -186,5 +281,10 @@ mod tests {
             redact_password(url),
             "mysql://root:***@127.0.0.1:3307/teller?ssl_mode=disabled"
         );
+        assert_eq!(
+            redact_password("mysql://app:p@ss@w0rd@db:3306/teller"),
+            "mysql://app:***@db:3306/teller"
+        );
+        assert_eq!(redact_password("mysql://app@db/t"), "mysql://app@db/t");
     }
 }

@@ -5,6 +5,9 @@ pub mod accounts;
 pub mod audit_log;
 mod connection;
 pub mod drawer_sessions;
+pub mod grants;
+pub mod url;
+pub mod login_sessions;
 mod failure;
 pub mod invariants;
 pub mod movements;
@@ -13,12 +16,14 @@ pub mod schema;
 pub mod users;
 
 pub use connection::{
-    connect, connect_creating_database, create_database, database_name, databases_with_prefix,
+    connect, connect_app, connect_creating_database, create_database, pending_migrations, database_name, databases_with_prefix,
     drop_database, redact_password, revert_all_migrations, run_migrations, server_url, transaction,
     with_database, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};
+pub use grants::{drop_app_account, grant_app_account};
+pub use url::DatabaseUrl;
 
 /// The result of one query.
 pub type QueryResult<T> = Result<T, QueryError>;

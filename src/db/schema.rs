@@ -118,17 +118,33 @@ diesel::table! {
         locked_until -> Nullable<Datetime>,
         created_at -> Datetime,
         updated_at -> Datetime,
+        must_change_password -> Bool,
+    }
+}
+
+diesel::table! {
+    login_sessions (id) {
+        id -> Bigint,
+        #[max_length = 64]
+        token_hash -> Char,
+        user_id -> Bigint,
+        created_at -> Datetime,
+        last_seen_at -> Datetime,
+        expires_at -> Datetime,
+        ended_at -> Nullable<Datetime>,
     }
 }
 
 diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
+diesel::joinable!(login_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
     drawer_sessions,
+    login_sessions,
     movements,
     phones,
     users

@@ -23,6 +23,7 @@ pub struct UserRow {
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub must_change_password: bool,
 }
 
 // Hand-written so a hash never reaches a log line through `{:?}`.
@@ -50,6 +51,7 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub must_change_password: bool,
 }
 
 /// Profile fields to change; `None` leaves a field as it is.
@@ -107,14 +109,21 @@ pub fn update(conn: &mut Connection, id: i64, changes: &UserChanges<'_>) -> Quer
     Ok(())
 }
 
+/// Stores a new password hash; `must_change` says whether its owner has to replace it at the
+/// next login (true when someone else chose it).
 pub fn set_password_hash(
     conn: &mut Connection,
     id: i64,
     hash: &str,
+    must_change: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .set((
+            users::password_hash.eq(hash),
+            users::must_change_password.eq(must_change),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -137,6 +146,25 @@ pub fn set_login_failures(
 
 pub fn count(conn: &mut Connection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
+}
+
+/// The ids of every user with `role`.
+pub fn ids_with_role(conn: &mut Connection, role: &str) -> QueryResult<Vec<i64>> {
+    users::table
+        .filter(users::role.eq(role))
+        .select(users::id)
+        .load(conn)
+}
+
+/// The ids of every user with `role`, locked against a concurrent insert of that role (the
+/// locking read takes the gap too), in id order.
+pub fn ids_with_role_for_update(conn: &mut Connection, role: &str) -> QueryResult<Vec<i64>> {
+    users::table
+        .filter(users::role.eq(role))
+        .order(users::id)
+        .select(users::id)
+        .for_update()
+        .load(conn)
 }
 
 /// Customers whose name, surname or email contains `needle`, by name.

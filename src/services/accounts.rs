@@ -167,6 +167,11 @@ impl Bank {
 
     /// A person's accounts, oldest first.
     pub fn accounts(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
+        let result = self.accounts_of(actor, owner);
+        self.audited(actor, "account.list", owner.as_str(), result)
+    }
+
+    fn accounts_of(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
         let user = users::find_by_email(&mut self.conn, owner.as_str())?;
         let user = match user {
             Some(user) if may_use_account(actor, Some(user.id)) => user,
@@ -183,17 +188,16 @@ impl Bank {
 
     /// One account with its balance.
     pub fn account(&mut self, actor: &Actor, number: &AccountNumber) -> BankResult<AccountView> {
-        let row = accounts::find(&mut self.conn, account_id(number))?
-            .filter(|row| row.owner_id.is_some() || actor.is_staff())
-            .ok_or_else(|| account_not_found(number))?;
-        require(may_use_account(actor, row.owner_id), "see this account")?;
-        let owner = match row.owner_id {
-            Some(_) => accounts::owner_emails(&mut self.conn, &[row.id])?
-                .pop()
-                .map(|(_, e)| e),
-            None => row.label.clone(),
-        };
-        Ok(view(row, owner))
+        let result = visible_account(&mut self.conn, actor, number).and_then(|row| {
+            let owner = match row.owner_id {
+                Some(_) => accounts::owner_emails(&mut self.conn, &[row.id])?
+                    .pop()
+                    .map(|(_, e)| e),
+                None => row.label.clone(),
+            };
+            Ok(view(row, owner))
+        });
+        self.audited(actor, "account.show", number.as_str(), result)
     }
 
     /// The recipient of a transfer as a customer may see it: "D. Julis".
@@ -289,6 +293,19 @@ impl Bank {
         });
         self.audited(actor, action, number.as_str(), result)
     }
+}
+
+/// An account as `actor` may see it. A customer asking about someone else's account gets the
+/// same answer as for a number that does not exist: they learn nothing about other customers.
+pub(super) fn visible_account(
+    conn: &mut Connection,
+    actor: &Actor,
+    number: &AccountNumber,
+) -> BankResult<accounts::AccountRow> {
+    accounts::find(conn, account_id(number))?
+        .filter(|row| row.owner_id.is_some() || actor.is_staff())
+        .filter(|row| may_use_account(actor, row.owner_id))
+        .ok_or_else(|| account_not_found(number))
 }
 
 pub(super) fn account_not_found(number: &AccountNumber) -> BankError {

@@ -1,6 +1,7 @@
 //! Four eyes: large withdrawals and transfers, reversals and unfreezing need a supervisor (an
 //! admin other than the person doing it) to type their email and password.
 
+use super::auth::Checked;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::users;
 use crate::domain::{format_money_grouped, Amount, Email, Role, Secret};
@@ -49,8 +50,9 @@ impl Bank {
         }
     }
 
-    /// Checks a supervisor's credentials: an admin, not the actor, not locked out, with the
-    /// right password (wrong ones count towards the supervisor's lock-out).
+    /// Checks a supervisor's credentials: an admin, not the actor, who has chosen their own
+    /// password, with the right password. The attempt is counted towards the supervisor's
+    /// lock-out before bcrypt runs, exactly as a login.
     pub(super) fn verify_approval(
         &mut self,
         actor: &Actor,
@@ -60,31 +62,24 @@ impl Bank {
     ) -> BankResult<String> {
         let row = users::find_by_email(&mut self.conn, approval.supervisor.as_str())?;
         let refusal = match row {
-            None => {
-                let dummy = self.dummy_hash()?;
-                let _ = bcrypt::verify(approval.password.expose(), &dummy);
-                BankError::ApprovalRefused(WRONG_CREDENTIALS)
-            }
             Some(row) if actor.user_id() == Some(row.id) => {
                 BankError::ApprovalRefused("nobody can approve their own operation")
             }
             Some(row) if row.role != Role::Admin.as_str() => {
                 BankError::ApprovalRefused("only a supervisor (admin) can approve")
             }
-            Some(row)
-                if row
-                    .locked_until
-                    .is_some_and(|until| until > super::bank::now()) =>
-            {
-                BankError::ApprovalRefused("the supervisor is locked out after failed logins")
-            }
-            Some(row) => {
-                if bcrypt::verify(approval.password.expose(), &row.password_hash).unwrap_or(false) {
-                    return Ok(row.email);
+            _ => match self.check_password(&approval.supervisor, &approval.password)? {
+                Checked::Right(row) if row.must_change_password => BankError::ApprovalRefused(
+                    "the supervisor must first change the password someone else set",
+                ),
+                Checked::Right(row) => return Ok(row.email),
+                Checked::Locked => {
+                    BankError::ApprovalRefused("the supervisor is locked out after failed logins")
                 }
-                let _ = self.count_failed_login(&approval.supervisor, "approval");
-                BankError::ApprovalRefused(WRONG_CREDENTIALS)
-            }
+                Checked::UnknownEmail | Checked::Wrong { .. } => {
+                    BankError::ApprovalRefused(WRONG_CREDENTIALS)
+                }
+            },
         };
         self.refused(actor, action, Some(subject), refusal)
     }

@@ -11,7 +11,8 @@ use crate::domain::format_money;
 impl Bank {
     /// Checks every invariant of the ledger in one consistent snapshot (staff only).
     pub fn audit(&mut self, actor: &Actor) -> BankResult<AuditReport> {
-        require(actor.is_staff(), "audit the ledger")?;
+        let allowed = require(actor.is_staff(), "audit the ledger");
+        self.audited(actor, "audit", "ledger", allowed)?;
         self.in_transaction(|conn| {
             let unbalanced = invariants::unbalanced_movements(conn)?;
             let mismatches = invariants::balance_mismatches(conn)?;
@@ -75,7 +76,8 @@ impl Bank {
 
     /// The newest audit log entries (staff only).
     pub fn audit_log(&mut self, actor: &Actor, limit: u32) -> BankResult<Vec<AuditEntryView>> {
-        require(actor.is_staff(), "read the audit log")?;
+        let allowed = require(actor.is_staff(), "read the audit log");
+        self.audited(actor, "audit_log.read", "audit log", allowed)?;
         Ok(audit_log::recent(&mut self.conn, i64::from(limit))?
             .into_iter()
             .map(|row| AuditEntryView {

@@ -1,90 +1,128 @@
-//! Logging in: bcrypt, equal work for unknown emails, and lock-out after repeated failures.
+//! Logging in: bcrypt, lock-out counted before the password is checked, and one answer for an
+//! unknown email, a wrong password and a locked login.
 
 use super::bank::now;
 use super::users::role_of;
-use super::views::utc;
 use super::{Bank, BankError, BankResult, SessionUser};
-use crate::db::users;
+use crate::db::users::{self, UserRow};
 use crate::domain::{Email, Secret};
 
+/// What a password check found. Only the audit log learns which failure it was.
+pub(super) enum Checked {
+    Right(UserRow),
+    UnknownEmail,
+    Locked,
+    Wrong { locked_now: bool },
+}
+
+/// The attempt as counted before bcrypt runs.
+enum Reserved {
+    Counted { row: UserRow, locks: bool },
+    Locked,
+}
+
 impl Bank {
-    /// Checks an email and password. An unknown email costs the same bcrypt work as a wrong
-    /// password and gets the same answer; a locked user is refused without checking anything.
+    /// Checks an email and password. An unknown email, a wrong password and a locked login
+    /// cost the same bcrypt work and get the same answer; the audit log records which it was.
+    /// A password someone else set must be changed first (`change_password_at_login`).
     pub fn authenticate(&mut self, email: &Email, password: &Secret) -> BankResult<SessionUser> {
+        let row = self.login_check(email, password, "login")?;
         let subject = email.as_str();
-        let Some(row) = users::find_by_email(&mut self.conn, subject)? else {
-            let dummy = self.dummy_hash()?;
-            let _ = bcrypt::verify(password.expose(), &dummy);
+        if row.must_change_password {
             self.record(
                 subject,
                 "login",
                 Some(subject),
-                "invalid_credentials",
-                Some("unknown email"),
-            );
-            return Err(BankError::InvalidCredentials);
-        };
-        let at = now();
-        if let Some(until) = row.locked_until.filter(|until| *until > at) {
-            self.record(subject, "login", Some(subject), "user_locked", None);
-            return Err(BankError::UserLocked { until: utc(until) });
+                "password_change_required",
+                None,
+            )?;
+            return Err(BankError::PasswordChangeRequired);
         }
-        // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
-        if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
-            if row.failed_logins != 0 || row.locked_until.is_some() {
-                users::set_login_failures(&mut self.conn, row.id, 0, None)?;
-            }
-            self.record(subject, "login", Some(subject), "ok", None);
-            return Ok(SessionUser {
-                id: row.id,
-                email: email.clone(),
-                role: role_of(&row.role),
-                name: row.name,
-                surname: row.surname,
-            });
-        }
-        Err(self.count_failed_login(email, "login"))
+        self.record(subject, "login", Some(subject), "ok", None)?;
+        Ok(session_user(row, email))
     }
 
-    /// Counts a wrong password (at login or when changing it) and locks the user at the
-    /// threshold; returns the refusal to give.
-    pub(super) fn count_failed_login(&mut self, email: &Email, action: &str) -> BankError {
+    /// A password check for `action` that answers every failure with `InvalidCredentials` and
+    /// audits the true reason.
+    pub(super) fn login_check(
+        &mut self,
+        email: &Email,
+        password: &Secret,
+        action: &str,
+    ) -> BankResult<UserRow> {
+        let subject = email.as_str();
+        let (outcome, detail) = match self.check_password(email, password)? {
+            Checked::Right(row) => return Ok(row),
+            Checked::UnknownEmail => ("unknown_email", None),
+            Checked::Locked => ("user_locked", Some("refused without checking: locked")),
+            Checked::Wrong { locked_now: false } => ("invalid_credentials", Some("wrong password")),
+            Checked::Wrong { locked_now: true } => (
+                "invalid_credentials",
+                Some("wrong password; too many in a row, the login is locked now"),
+            ),
+        };
+        self.record(subject, action, Some(subject), outcome, detail)?;
+        Err(BankError::InvalidCredentials)
+    }
+
+    /// Counts the attempt under the user's row lock, then runs bcrypt once whatever happens:
+    /// so many guesses at the same moment still get at most `lockout_threshold` real checks,
+    /// and the attempt that reaches the threshold locks the login before its own check.
+    pub(super) fn check_password(
+        &mut self,
+        email: &Email,
+        password: &Secret,
+    ) -> BankResult<Checked> {
         let threshold = self.config.lockout_threshold;
         let lockout = self.config.lockout;
-        // Read and write under the row lock: two wrong guesses at once both count.
-        let counted = self.in_transaction(|conn| {
+        let reserved = self.in_transaction(|conn| {
             let Some(row) = users::find_by_email_for_update(conn, email.as_str())? else {
                 return Ok(None);
             };
             let at = now();
-            let lock_expired = row.locked_until.is_some_and(|until| until <= at);
-            let failed = if lock_expired {
+            if row.locked_until.is_some_and(|until| until > at) {
+                return Ok(Some(Reserved::Locked));
+            }
+            // A lock that has run out starts a fresh count.
+            let failed = if row.locked_until.is_some() {
                 1
             } else {
                 row.failed_logins.saturating_add(1)
             };
             let locked_until = (failed >= threshold).then(|| at + lockout);
             users::set_login_failures(conn, row.id, failed, locked_until)?;
-            Ok(locked_until)
-        });
-        let locked_until = match counted {
-            Ok(locked_until) => locked_until,
-            Err(e) => return e,
+            Ok(Some(Reserved::Counted {
+                row,
+                locks: locked_until.is_some(),
+            }))
+        })?;
+        let (row, locks) = match reserved {
+            Some(Reserved::Counted { row, locks }) => (row, locks),
+            other => {
+                // Same bcrypt work as a real check, so time tells nothing either.
+                let dummy = self.dummy_hash()?;
+                let _ = bcrypt::verify(password.expose(), &dummy);
+                return Ok(match other {
+                    None => Checked::UnknownEmail,
+                    _ => Checked::Locked,
+                });
+            }
         };
-        let subject = email.as_str();
-        let (error, outcome, detail) = match locked_until {
-            Some(until) => (
-                BankError::UserLocked { until: utc(until) },
-                "user_locked",
-                "too many wrong passwords",
-            ),
-            None => (
-                BankError::InvalidCredentials,
-                "invalid_credentials",
-                "wrong password",
-            ),
-        };
-        self.record(subject, action, Some(subject), outcome, Some(detail));
-        error
+        // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
+        if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
+            users::set_login_failures(&mut self.conn, row.id, 0, None)?;
+            return Ok(Checked::Right(row));
+        }
+        Ok(Checked::Wrong { locked_now: locks })
+    }
+}
+
+pub(super) fn session_user(row: UserRow, email: &Email) -> SessionUser {
+    SessionUser {
+        id: row.id,
+        email: Email::parse(&row.email).unwrap_or_else(|_| email.clone()),
+        role: role_of(&row.role),
+        name: row.name,
+        surname: row.surname,
     }
 }

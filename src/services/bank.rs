@@ -22,6 +22,10 @@ pub struct BankConfig {
     pub lockout: chrono::Duration,
     /// Withdrawals and transfers by staff above this need a supervisor's approval.
     pub approval_limit: rust_decimal::Decimal,
+    /// A `teller login` session unused this long locks (like the app's idle lock); None: never.
+    pub session_idle: Option<chrono::Duration>,
+    /// A `teller login` session ends this long after it began, however busy.
+    pub session_lifetime: chrono::Duration,
 }
 
 impl Default for BankConfig {
@@ -32,6 +36,8 @@ impl Default for BankConfig {
             lockout_threshold: 5,
             lockout: chrono::Duration::minutes(15),
             approval_limit: rust_decimal::Decimal::new(1_000_000, 2),
+            session_idle: Some(chrono::Duration::minutes(5)),
+            session_lifetime: chrono::Duration::hours(12),
         }
     }
 }
@@ -49,6 +55,12 @@ impl BankConfig {
                 .ok_or_else(|| {
                     format!("TELLER_BCRYPT_COST must be a number from 4 to 31, not {raw:?}")
                 })?;
+        }
+        if let Ok(raw) = std::env::var("TELLER_IDLE_SECONDS") {
+            let seconds: i64 = raw.trim().parse().ok().filter(|s| *s >= 0).ok_or_else(|| {
+                format!("TELLER_IDLE_SECONDS must be a whole number of seconds (0: never), not {raw:?}")
+            })?;
+            config.session_idle = (seconds > 0).then(|| chrono::Duration::seconds(seconds));
         }
         if let Ok(raw) = std::env::var("TELLER_APPROVAL_LIMIT") {
             config.approval_limit = crate::domain::Amount::parse(&raw)
@@ -123,7 +135,8 @@ impl Bank {
         }
     }
 
-    /// Appends an audit entry outside any transaction (for refusals and failed logins).
+    /// Appends an audit entry outside any transaction (for refusals and failed logins). A line
+    /// that cannot be written is an error the caller passes on: the audit is never skipped.
     pub(super) fn record(
         &mut self,
         actor: &str,
@@ -131,7 +144,7 @@ impl Bank {
         subject: Option<&str>,
         outcome: &str,
         detail: Option<&str>,
-    ) {
+    ) -> BankResult<()> {
         let entry = audit_log::NewAuditEntry {
             at: now(),
             actor,
@@ -141,12 +154,12 @@ impl Bank {
             detail,
             approved_by: None,
         };
-        // A refusal is reported to the caller even when the database cannot take its audit
-        // line: the refusal moved nothing, and the caller sees the database error next time.
-        let _ = audit_log::insert(&mut self.conn, &entry);
+        audit_log::insert(&mut self.conn, &entry)?;
+        Ok(())
     }
 
-    /// Records a refusal (when it is one) and hands the error back.
+    /// Records a refusal (when it is one) and hands the error back; when the audit line cannot
+    /// be written, that failure is the answer instead (nothing moved either way).
     pub(super) fn refused<T>(
         &mut self,
         actor: &Actor,
@@ -162,7 +175,7 @@ impl Bank {
                 subject,
                 error.code(),
                 Some(&detail),
-            );
+            )?;
         }
         Err(error)
     }

@@ -14,17 +14,19 @@ use crate::db::{accounts, drawer_sessions, movements, Connection};
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A drawer session and its figures. While it is open, `counted` and `over_short` are empty,
-/// and the screen must not show `expected` to the teller before the closing count.
+/// and its teller is not told the cash flows or the expected cash: the close is blind, in the
+/// services and not only on the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawerView {
     pub session_id: i64,
     pub currency: String,
     pub opening_float: Decimal,
     pub opening_count: String,
-    pub cash_in: Decimal,
-    pub cash_out: Decimal,
-    /// Opening float plus cash in minus cash out.
-    pub expected: Decimal,
+    /// None while the session is open (blind close).
+    pub cash_in: Option<Decimal>,
+    pub cash_out: Option<Decimal>,
+    /// Opening float plus cash in minus cash out; None while the session is open.
+    pub expected: Option<Decimal>,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub counted: Option<Decimal>,
@@ -96,9 +98,15 @@ impl Bank {
         }
     }
 
-    /// Closes the drawer with a blind count: the difference from the expected cash is posted
-    /// to the over/short account and recorded with the session, which is final from then on.
-    pub fn close_drawer(&mut self, actor: &Actor, count: &CashCount) -> BankResult<DrawerView> {
+    /// Closes drawer session `session_id` with a blind count: the difference from the expected
+    /// cash is posted to the over/short account and recorded with the session, which is final
+    /// from then on. A count typed for one session never closes another.
+    pub fn close_drawer(
+        &mut self,
+        actor: &Actor,
+        session_id: i64,
+        count: &CashCount,
+    ) -> BankResult<DrawerView> {
         let Some(user_id) = actor.user_id() else {
             let e =
                 BankError::Forbidden("close a drawer session (the CLI operator's cash has none)");
@@ -109,7 +117,11 @@ impl Bank {
         // Read outside the transaction: its snapshot must start after the locks below, so the
         // cash flows it sums include every movement committed before them.
         let open = match drawer_sessions::open_for(&mut self.conn, user_id)? {
-            Some(open) => open,
+            Some(open) if open.id == session_id => open,
+            Some(_) => {
+                let e = BankError::NotFound(format!("Your open drawer session {session_id}"));
+                return self.refused(actor, "drawer.close", None, e);
+            }
             None => {
                 let e = BankError::DrawerClosed("any currency".into());
                 return self.refused(actor, "drawer.close", None, e);
@@ -119,6 +131,7 @@ impl Bank {
             // The drawer row first (as every cash movement does), then the session.
             let drawer = lock_drawer(conn, actor, &open.currency)?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
+                .filter(|session| session.id == session_id)
                 .ok_or_else(|| BankError::DrawerClosed(open.currency.clone()))?;
             let (cash_in, cash_out) = movements::session_cash_flows(conn, session.id, drawer.id)?;
             let expected = session.opening_float + cash_in - cash_out;
@@ -210,11 +223,19 @@ fn lock_over_short_account(
     lock_internal_account(conn, Holder::OverShort(&label), currency)
 }
 
+/// A session as its teller may see it: the figures that would give the closing count away
+/// stay hidden until it is closed.
 fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {
     let session = drawer_sessions::find(conn, id)?
         .ok_or_else(|| BankError::NotFound(format!("Drawer session {id}")))?;
-    let (cash_in, cash_out) =
-        movements::session_cash_flows(conn, session.id, session.drawer_account_id)?;
+    let closed = session.closed_at.is_some();
+    let (cash_in, cash_out) = if closed {
+        let (cash_in, cash_out) =
+            movements::session_cash_flows(conn, session.id, session.drawer_account_id)?;
+        (Some(cash_in), Some(cash_out))
+    } else {
+        (None, None)
+    };
     Ok(DrawerView {
         session_id: session.id,
         currency: session.currency,
@@ -222,9 +243,7 @@ fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {
         opening_count: session.opening_count,
         cash_in,
         cash_out,
-        expected: session
-            .expected
-            .unwrap_or(session.opening_float + cash_in - cash_out),
+        expected: session.expected,
         opened_at: utc(session.opened_at),
         closed_at: session.closed_at.map(utc),
         counted: session.counted,

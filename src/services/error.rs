@@ -39,8 +39,15 @@ pub enum BankError {
     IdempotencyConflict(String),
     #[error("Too many failed logins: this user is locked until {} UTC.", until.format("%Y-%m-%d %H:%M"))]
     UserLocked { until: DateTime<Utc> },
-    #[error("Email or password is incorrect.")]
+    /// A wrong password, an unknown email and a locked login all get this one answer.
+    #[error("Email or password is incorrect. After 5 failures in a row a login is locked for 15 minutes.")]
     InvalidCredentials,
+    #[error("Log in first: {0}")]
+    LoginRequired(String),
+    #[error("The password was set by someone else and must be changed by its owner first: run `teller user password YOUR-EMAIL` (current password in TELLER_PASSWORD, the new one on the first line of standard input) or log in to the app.")]
+    PasswordChangeRequired,
+    #[error("An admin exists already: the first admin is created once; admins create the others.")]
+    AdminExists,
     #[error("You are not allowed to {0}.")]
     Forbidden(&'static str),
     #[error("Account {account} still holds {balance}; only an empty account can be closed.")]
@@ -83,6 +90,8 @@ pub enum ErrorClass {
     Invalid,
     /// The database is unavailable or misconfigured (exit 3).
     Unavailable,
+    /// Nobody (valid) is logged in (exit 4).
+    Unauthenticated,
 }
 
 impl BankError {
@@ -99,6 +108,9 @@ impl BankError {
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::UserLocked { .. } => "user_locked",
             Self::InvalidCredentials => "invalid_credentials",
+            Self::LoginRequired(_) => "login_required",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::AdminExists => "admin_exists",
             Self::Forbidden(_) => "forbidden",
             Self::BalanceNotZero { .. } => "balance_not_zero",
             Self::AlreadyInState(_) => "no_change",
@@ -120,6 +132,9 @@ impl BankError {
             Self::Invalid(_) => ErrorClass::Invalid,
             Self::Busy | Self::Unavailable(_) | Self::Database(_) | Self::Hashing(_) => {
                 ErrorClass::Unavailable
+            }
+            Self::InvalidCredentials | Self::LoginRequired(_) | Self::PasswordChangeRequired => {
+                ErrorClass::Unauthenticated
             }
             _ => ErrorClass::Refused,
         }

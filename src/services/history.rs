@@ -1,10 +1,9 @@
 //! An account's movements, newest first, a page at a time.
 
-use super::accounts::{account_id, account_not_found, is_internal, number_of};
-use super::authz::{may_use_account, require};
+use super::accounts::{account_id, is_internal, number_of, visible_account};
 use super::views::utc;
 use super::{Actor, Bank, BankResult, HistoryEntry, MovementKind, Party};
-use crate::db::{accounts, movements};
+use crate::db::movements;
 use crate::domain::AccountNumber;
 
 /// The most lines one page may hold.
@@ -21,13 +20,8 @@ impl Bank {
         limit: u32,
     ) -> BankResult<Vec<HistoryEntry>> {
         let id = account_id(number);
-        let row = accounts::find(&mut self.conn, id)?
-            .filter(|row| row.owner_id.is_some() || actor.is_staff())
-            .ok_or_else(|| account_not_found(number))?;
-        require(
-            may_use_account(actor, row.owner_id),
-            "see this account's history",
-        )?;
+        let visible = visible_account(&mut self.conn, actor, number);
+        self.audited(actor, "account.history", number.as_str(), visible)?;
         let rows = movements::history(&mut self.conn, id, before, i64::from(limit.min(MAX_PAGE)))?;
         Ok(rows
             .into_iter()

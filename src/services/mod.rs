@@ -16,6 +16,7 @@ mod history;
 mod money;
 mod reversal;
 mod search;
+mod sessions;
 mod users;
 mod views;
 
@@ -28,6 +29,7 @@ pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
 pub use search::CustomerHit;
+pub use sessions::LoginSession;
 pub use users::{NewUserInput, ProfileChanges};
 pub use views::{
     AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,

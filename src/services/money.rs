@@ -137,7 +137,7 @@ impl Bank {
                         .id,
                 ),
                 // The CLI operator's drawer is an account without sessions.
-                Actor::Operator { .. } => None,
+                Actor::Setup { .. } => None,
             };
             let movement = Posting {
                 kind: fingerprint.kind,
@@ -208,10 +208,11 @@ impl Bank {
             };
             let from = find(from_id, &request.from)?;
             let to = find(to_id, &request.to)?;
-            require(
-                may_use_account(actor, from.owner_id),
-                "move money from this account",
-            )?;
+            // A customer naming someone else's account learns no more than for a number
+            // that does not exist.
+            if !may_use_account(actor, from.owner_id) {
+                return Err(account_not_found(&request.from));
+            }
             ensure_open(from)?;
             ensure_open(to)?;
             if from.currency != to.currency {
@@ -234,14 +235,20 @@ impl Bank {
             }
             .post(conn, from, to)
         });
-        self.settle(
+        let mut done = self.settle(
             actor,
             "transfer",
             subject,
             &request.key,
             &fingerprint,
             result,
-        )
+        )?;
+        // A customer is told their own balance only, never the recipient's.
+        if actor.role() == Some(crate::domain::Role::Customer) {
+            done.balances
+                .retain(|(number, _)| number == request.from.as_str());
+        }
+        Ok(done)
     }
 
     /// Turns a failed attempt into its answer: the original result when this key was applied
@@ -274,7 +281,7 @@ impl Bank {
                     Some(subject),
                     "replayed",
                     Some(&detail),
-                );
+                )?;
                 Ok(replay)
             }
             Some(_) => self.refused(

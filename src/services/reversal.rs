@@ -32,7 +32,7 @@ impl Bank {
                 let e = BankError::ApprovalRequired("A reversal".into());
                 return self.refused(actor, "reversal", Some(&subject), e);
             }
-            (None, Actor::Operator { .. }) => None,
+            (None, Actor::Setup { .. }) => None,
         };
         let audit_name = actor.audit_name();
         let key = IdempotencyKey::generate();

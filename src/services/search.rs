@@ -23,7 +23,8 @@ impl Bank {
     /// Customers matching `query` (staff only): a whole account number finds its owner, digits
     /// find phone numbers, anything else matches names, surnames and emails.
     pub fn search_customers(&mut self, actor: &Actor, query: &str) -> BankResult<Vec<CustomerHit>> {
-        require(actor.is_staff(), "search customers")?;
+        let allowed = require(actor.is_staff(), "search customers");
+        self.audited(actor, "customer.search", "customers", allowed)?;
         let query = query.trim();
         if query.chars().count() < 2 {
             return Ok(Vec::new());

@@ -3,9 +3,14 @@
 use super::authz::{may_administer_user, may_create, may_manage_user, require};
 use super::bank::now;
 use super::views::utc;
-use super::{Actor, Bank, BankError, BankResult, UserProfile};
-use crate::db::{audit_log, phones, users, Connection, DuplicateKey};
-use crate::domain::{Age, City, Country, Email, Name, Password, Phone, Role, Secret, Surname};
+use super::approvals::Approval;
+use super::auth::session_user;
+use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
+use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
+use crate::domain::{
+    Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname,
+    ValidationError,
+};
 
 /// Everything needed to register a person.
 #[derive(Debug, Clone)]
@@ -62,15 +67,50 @@ impl ProfileChanges {
 }
 
 impl Bank {
-    /// Registers a person. Staff register customers; only admins (and the operator) create
-    /// staff.
+    /// Registers a person. Staff register customers; only admins create staff, and creating
+    /// staff needs a second admin's approval (`register_user_approved`).
     pub fn register_user(&mut self, actor: &Actor, input: NewUserInput) -> BankResult<UserProfile> {
+        self.register_user_approved(actor, input, None)
+    }
+
+    /// Registers a person, with a second admin's approval where staff are created. The new
+    /// password was chosen by someone else, so its owner must change it at the first login.
+    pub fn register_user_approved(
+        &mut self,
+        actor: &Actor,
+        input: NewUserInput,
+        approval: Option<&Approval>,
+    ) -> BankResult<UserProfile> {
         let email = input.email.as_str().to_string();
         if let Err(e) = require(may_create(actor, input.role), "create this kind of user") {
             return self.refused(actor, "user.create", Some(&email), e);
         }
+        let approved_by = if input.role.is_staff() {
+            self.staff_approval(actor, "user.create", &email, approval)?
+        } else {
+            None
+        };
         let hash = self.hash(input.password.expose())?;
-        self.register_with_hash(actor, &input, &hash)
+        let must_change = matches!(actor, Actor::User(_));
+        self.register_with_hash(actor, &input, &hash, must_change, approved_by.as_deref())
+    }
+
+    /// The first admin of a new bank, created by the owner account's `bootstrap-admin`; refused
+    /// once any admin exists. The admin typed the password, so it need not be changed.
+    pub fn bootstrap_admin(&mut self, mut input: NewUserInput) -> BankResult<UserProfile> {
+        input.role = Role::Admin;
+        let actor = Actor::setup("bootstrap-admin");
+        let email = input.email.as_str().to_string();
+        let hash = self.hash(input.password.expose())?;
+        let audit_name = actor.audit_name();
+        let result = self.in_transaction(|conn| {
+            // The locking read holds off a second bootstrap running at the same moment.
+            if !users::ids_with_role_for_update(conn, Role::Admin.as_str())?.is_empty() {
+                return Err(BankError::AdminExists);
+            }
+            insert_user(conn, &audit_name, &input, &hash, false, None)
+        });
+        self.audited(&actor, "user.create", &email, result)
     }
 
     /// Registers a person whose password `hash` was computed already (`input.password` is
@@ -80,31 +120,13 @@ impl Bank {
         actor: &Actor,
         input: &NewUserInput,
         hash: &str,
+        must_change: bool,
+        approved_by: Option<&str>,
     ) -> BankResult<UserProfile> {
         let email = input.email.as_str().to_string();
         let audit_name = actor.audit_name();
         let result = self.in_transaction(|conn| {
-            let at = now();
-            let id = users::insert(
-                conn,
-                &users::NewUser {
-                    email: input.email.as_str(),
-                    name: input.name.as_str(),
-                    surname: input.surname.as_ref().map(Surname::as_str),
-                    age: i16::from(input.age.value()),
-                    country: input.country.as_str(),
-                    city: input.city.as_ref().map(City::as_str),
-                    role: input.role.as_str(),
-                    password_hash: hash,
-                    created_at: at,
-                    updated_at: at,
-                },
-            )?;
-            let numbers: Vec<&str> = input.phones.iter().map(Phone::as_str).collect();
-            phones::add(conn, id, &numbers)?;
-            let detail = format!("role {}", input.role.as_str());
-            audit(conn, &audit_name, "user.create", &email, Some(&detail))?;
-            load_profile(conn, id)
+            insert_user(conn, &audit_name, input, hash, must_change, approved_by)
         });
         match result {
             Err(BankError::Duplicate(Some(DuplicateKey::UserEmail))) => self.refused(
@@ -118,8 +140,37 @@ impl Bank {
         }
     }
 
+    /// Four eyes on staff accounts: a second admin approves creating staff and resetting a
+    /// staff member's password. A bank with a single admin has no second pair of eyes yet, so
+    /// its only admin acts alone (audited as such) until there is another.
+    fn staff_approval(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        approval: Option<&Approval>,
+    ) -> BankResult<Option<String>> {
+        let Actor::User(user) = actor else {
+            return Ok(None);
+        };
+        if let Some(approval) = approval {
+            return self.verify_approval(actor, action, subject, approval).map(Some);
+        }
+        let admins = users::ids_with_role(&mut self.conn, Role::Admin.as_str())?;
+        if admins.iter().all(|id| *id == user.id) {
+            return Ok(None);
+        }
+        let e = BankError::ApprovalRequired("Creating staff or resetting a staff password".into());
+        self.refused(actor, action, Some(subject), e)
+    }
+
     /// A person's profile: their own, or anyone's a member of staff may serve.
     pub fn profile(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
+        let result = self.profile_of(actor, email);
+        self.audited(actor, "user.show", email.as_str(), result)
+    }
+
+    fn profile_of(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
         refuse_other_customers(actor, email)?;
         let row = users::find_by_email(&mut self.conn, email.as_str())?
             .ok_or_else(|| user_not_found(email))?;
@@ -193,7 +244,8 @@ impl Bank {
         }
     }
 
-    /// A logged-in person changes their own password; the current one is required.
+    /// A logged-in person changes their own password; the current one is required (and a
+    /// wrong one counts towards the lock-out, like a login).
     pub fn change_password(
         &mut self,
         actor: &Actor,
@@ -204,41 +256,89 @@ impl Bank {
             let e = BankError::Forbidden("change a password without logging in; reset it instead");
             return self.refused(actor, "user.password_change", None, e);
         };
-        let subject = user.email.as_str().to_string();
-        let row = users::find_by_id(&mut self.conn, user.id)?
-            .ok_or_else(|| user_not_found(&user.email))?;
-        if let Some(until) = row.locked_until.filter(|until| *until > now()) {
-            let e = BankError::UserLocked {
-                until: super::views::utc(until),
-            };
-            return self.refused(actor, "user.password_change", Some(&subject), e);
-        }
-        // Guessing the current password counts towards the lock-out like a failed login.
-        if !bcrypt::verify(current.expose(), &row.password_hash).unwrap_or(false) {
-            let email = Email::parse(&row.email).unwrap_or_else(|_| user.email.clone());
-            return Err(self.count_failed_login(&email, "user.password_change"));
-        }
-        let hash = self.hash(new_password.expose())?;
-        let audit_name = actor.audit_name();
-        self.in_transaction(|conn| {
-            users::set_password_hash(conn, row.id, &hash, now())?;
-            audit(conn, &audit_name, "user.password_change", &subject, None)
-        })
+        let email = user.email.clone();
+        self.change_own_password(&email, current, new_password)
+            .map(|_| ())
     }
 
-    /// Staff set a new password for someone (and lift any lock-out).
+    /// Changes a password with the current one, without a session: the way out for someone
+    /// whose password was set by someone else (the CLI's `user password`, the app's login).
+    /// Returns the person, logged in.
+    pub fn change_password_at_login(
+        &mut self,
+        email: &Email,
+        current: &Secret,
+        new_password: &Password,
+    ) -> BankResult<SessionUser> {
+        let row = self.change_own_password(email, current, new_password)?;
+        let subject = email.as_str();
+        self.record(subject, "login", Some(subject), "ok", Some("after a password change"))?;
+        Ok(session_user(row, email))
+    }
+
+    fn change_own_password(
+        &mut self,
+        email: &Email,
+        current: &Secret,
+        new_password: &Password,
+    ) -> BankResult<users::UserRow> {
+        let action = "user.password_change";
+        let row = self.login_check(email, current, action)?;
+        if new_password.expose() == current.expose() {
+            let e = BankError::Invalid(ValidationError::new(
+                Field::Password,
+                "must differ from the current password",
+            ));
+            let actor = Actor::User(session_user(row, email));
+            return self.refused(&actor, action, Some(email.as_str()), e);
+        }
+        let hash = self.hash(new_password.expose())?;
+        let subject = email.as_str().to_string();
+        self.in_transaction(|conn| {
+            users::set_password_hash(conn, row.id, &hash, false, now())?;
+            audit(conn, &subject, action, &subject, None)
+        })?;
+        Ok(row)
+    }
+
+    /// Staff set a new password for someone (and lift any lock-out). The owner must change it
+    /// at the next login; their open sessions end. A staff member's reset needs a second
+    /// admin (`reset_password_approved`).
     pub fn reset_password(
         &mut self,
         actor: &Actor,
         email: &Email,
         new_password: &Password,
     ) -> BankResult<()> {
+        self.reset_password_approved(actor, email, new_password, None)
+    }
+
+    pub fn reset_password_approved(
+        &mut self,
+        actor: &Actor,
+        email: &Email,
+        new_password: &Password,
+        approval: Option<&Approval>,
+    ) -> BankResult<()> {
+        let action = "user.password_reset";
         // Refused before the lookup: a customer learns nothing about who exists.
         if let Err(e) = require(actor.is_staff(), "reset this user's password") {
-            return self.refused(actor, "user.password_reset", Some(email.as_str()), e);
+            return self.refused(actor, action, Some(email.as_str()), e);
         }
+        let target = users::find_by_email(&mut self.conn, email.as_str())?;
+        let approved_by = match target.map(|row| (row.id, role_of(&row.role))) {
+            Some((_, role)) if !may_administer_user(actor, role) => {
+                let e = BankError::Forbidden("reset this user's password");
+                return self.refused(actor, action, Some(email.as_str()), e);
+            }
+            Some((id, role)) if role.is_staff() && actor.user_id() != Some(id) => {
+                self.staff_approval(actor, action, email.as_str(), approval)?
+            }
+            _ => None,
+        };
         let hash = self.hash(new_password.expose())?;
         let audit_name = actor.audit_name();
+        let must_change = matches!(actor, Actor::User(_));
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
@@ -246,17 +346,20 @@ impl Bank {
                 may_administer_user(actor, role_of(&row.role)),
                 "reset this user's password",
             )?;
-            users::set_password_hash(conn, row.id, &hash, now())?;
+            let at = now();
+            users::set_password_hash(conn, row.id, &hash, must_change, at)?;
             users::set_login_failures(conn, row.id, 0, None)?;
-            audit(
+            login_sessions::end_all_for(conn, row.id, at)?;
+            audit_approved(
                 conn,
                 &audit_name,
-                "user.password_reset",
+                action,
                 email.as_str(),
                 None,
+                approved_by.as_deref(),
             )
         });
-        self.audited(actor, "user.password_reset", email.as_str(), result)
+        self.audited(actor, action, email.as_str(), result)
     }
 
     /// Lifts a lock-out after too many failed logins.
@@ -350,6 +453,46 @@ pub(super) fn audit_approved(
         },
     )?;
     Ok(())
+}
+
+/// Inserts a user, their phones and the audit line (inside the caller's transaction).
+fn insert_user(
+    conn: &mut Connection,
+    audit_name: &str,
+    input: &NewUserInput,
+    hash: &str,
+    must_change: bool,
+    approved_by: Option<&str>,
+) -> BankResult<UserProfile> {
+    let at = now();
+    let id = users::insert(
+        conn,
+        &users::NewUser {
+            email: input.email.as_str(),
+            name: input.name.as_str(),
+            surname: input.surname.as_ref().map(Surname::as_str),
+            age: i16::from(input.age.value()),
+            country: input.country.as_str(),
+            city: input.city.as_ref().map(City::as_str),
+            role: input.role.as_str(),
+            password_hash: hash,
+            created_at: at,
+            updated_at: at,
+            must_change_password: must_change,
+        },
+    )?;
+    let numbers: Vec<&str> = input.phones.iter().map(Phone::as_str).collect();
+    phones::add(conn, id, &numbers)?;
+    let detail = format!("role {}", input.role.as_str());
+    audit_approved(
+        conn,
+        audit_name,
+        "user.create",
+        input.email.as_str(),
+        Some(&detail),
+        approved_by,
+    )?;
+    load_profile(conn, id)
 }
 
 pub(super) fn load_profile(conn: &mut Connection, id: i64) -> BankResult<UserProfile> {

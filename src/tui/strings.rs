@@ -468,6 +468,9 @@ pub const OPENING_FLOAT: &str = "Opening float";
 pub const CASH_IN: &str = "Cash in";
 pub const CASH_OUT: &str = "Cash out";
 pub const EXPECTED_CASH: &str = "Expected cash";
+pub const CASH_FLOWS: &str = "Cash in and out";
+/// While a drawer is open its teller does not see what the count should come to.
+pub const BLIND_CLOSE: &str = "shown after the blind close";
 pub const OPENING_COUNT: &str = "Opening count";
 pub const COUNTED_TOTAL: &str = "Counted";
 pub const DRAWER_OPEN_HINT: &str =

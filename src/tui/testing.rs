@@ -80,6 +80,9 @@ pub struct FakeBank {
     pub others: Vec<(UserProfile, Vec<AccountView>)>,
     /// The teller's drawer session (open or just closed).
     pub drawer: Option<DrawerView>,
+    /// Cash in and out of the open drawer, kept aside: like the bank, the fake tells the
+    /// teller only after the blind close.
+    pub drawer_flows: (Decimal, Decimal),
     pub approval_limit: Decimal,
     next_id: i64,
 }
@@ -212,6 +215,7 @@ impl FakeBank {
             staff,
             others: vec![(marco, marco_accounts)],
             drawer: None,
+            drawer_flows: (Decimal::ZERO, Decimal::ZERO),
             approval_limit: money("10000.00"),
             next_id: 9_001,
         }
@@ -224,14 +228,15 @@ impl FakeBank {
             currency: "USD".into(),
             opening_float: money("2000.00"),
             opening_count: "100x15 50x10".into(),
-            cash_in: money("500.00"),
-            cash_out: money("120.00"),
-            expected: money("2380.00"),
+            cash_in: None,
+            cash_out: None,
+            expected: None,
             opened_at: fixed_wall() - chrono::Duration::hours(1),
             closed_at: None,
             counted: None,
             over_short: None,
         });
+        self.drawer_flows = (money("500.00"), money("120.00"));
         self
     }
 
@@ -367,13 +372,11 @@ impl FakeBank {
             account.balance -= amount;
         }
         let (balance, currency) = (account.balance, account.currency.clone());
-        if let Some(d) = self.drawer.as_mut() {
+        if self.drawer.is_some() {
             if kind == CashKind::Deposit {
-                d.cash_in += amount;
-                d.expected += amount;
+                self.drawer_flows.0 += amount;
             } else {
-                d.cash_out += amount;
-                d.expected -= amount;
+                self.drawer_flows.1 += amount;
             }
         }
         let (movement, sides) = match kind {
@@ -509,15 +512,16 @@ impl FakeBank {
                     currency: currency.as_str().into(),
                     opening_float: count.total(),
                     opening_count: count.to_string(),
-                    cash_in: Decimal::ZERO,
-                    cash_out: Decimal::ZERO,
-                    expected: count.total(),
+                    cash_in: None,
+                    cash_out: None,
+                    expected: None,
                     opened_at: fixed_wall(),
                     closed_at: None,
                     counted: None,
                     over_short: None,
                 };
                 self.drawer = Some(view.clone());
+                self.drawer_flows = (Decimal::ZERO, Decimal::ZERO);
                 ReplyBody::DrawerSession(Ok(view))
             }
             Job::CloseDrawer { count, .. } => {
@@ -526,9 +530,14 @@ impl FakeBank {
                         "any currency".into(),
                     )));
                 };
+                let (cash_in, cash_out) = self.drawer_flows;
+                let expected = view.opening_float + cash_in - cash_out;
                 view.closed_at = Some(fixed_wall());
+                view.cash_in = Some(cash_in);
+                view.cash_out = Some(cash_out);
+                view.expected = Some(expected);
                 view.counted = Some(count.total());
-                view.over_short = Some(count.total() - view.expected);
+                view.over_short = Some(count.total() - expected);
                 self.drawer = Some(view.clone());
                 ReplyBody::DrawerSession(Ok(view))
             }

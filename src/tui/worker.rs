@@ -119,6 +119,7 @@ pub enum Job {
     },
     CloseDrawer {
         actor: Actor,
+        session: i64,
         count: CashCount,
     },
     /// Cash in or out at the counter, approved by a supervisor when given.
@@ -578,9 +579,14 @@ impl Worker {
                 self.bank()
                     .and_then(|b| b.open_drawer(&actor, currency, &count)),
             ),
-            Job::CloseDrawer { actor, count } => {
-                ReplyBody::DrawerSession(self.bank().and_then(|b| b.close_drawer(&actor, &count)))
-            }
+            Job::CloseDrawer {
+                actor,
+                session,
+                count,
+            } => ReplyBody::DrawerSession(
+                self.bank()
+                    .and_then(|b| b.close_drawer(&actor, session, &count)),
+            ),
             Job::Cash {
                 actor,
                 kind,

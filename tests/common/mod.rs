@@ -26,10 +26,12 @@ pub fn server_url() -> String {
     })
 }
 
-/// A database of one test's own.
+/// A database of one test's own, with its own app account (created by the same code as
+/// `teller migrate`): `url` is the owner (the test server's root), `app_url` the app account.
 pub struct TestDb {
     pub url: String,
     pub name: String,
+    pub app_url: String,
 }
 
 impl TestDb {
@@ -47,7 +49,16 @@ impl TestDb {
         let url = db::with_database(&server, &name);
         let mut conn = db::connect(&url).expect("connect to the test database");
         db::run_migrations(&mut conn).expect("migrate the test database");
-        Self { url, name }
+        let app_url = app_url_for(&server, &name);
+        let app = db::DatabaseUrl::parse(&app_url).expect("app URL");
+        db::grant_app_account(&mut conn, &app).expect("create the app account");
+        Self { url, name, app_url }
+    }
+
+    /// A bank on this database through its app account, as every command uses it.
+    pub fn app_bank(&self) -> Bank {
+        let conn = db::connect_app(&self.app_url, false).expect("connect as the app account");
+        Bank::new(conn, &self.app_url, test_config())
     }
 
     /// A bank on this database with the cheapest bcrypt cost.
@@ -60,8 +71,21 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Ok(mut admin) = db::connect(&server_url()) {
             let _ = db::drop_database(&mut admin, &self.name);
+            if let Ok(app) = db::DatabaseUrl::parse(&self.app_url) {
+                let _ = db::drop_app_account(&mut admin, &app);
+            }
         }
     }
+}
+
+/// The app account of test database `name`: a user of the same name with a random password
+/// (a `%` and an `@` in it, so URL decoding is exercised too).
+fn app_url_for(server: &str, name: &str) -> String {
+    let password = format!("app%40{:016x}", rand::random::<u64>());
+    let (scheme, rest) = server.split_once("://").expect("a URL");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = host.trim_end_matches('/');
+    format!("{scheme}://{name}:{password}@{host}/{name}")
 }
 
 pub fn test_config() -> BankConfig {
@@ -71,11 +95,13 @@ pub fn test_config() -> BankConfig {
     }
 }
 
-/// Drops test databases whose process is gone (names carry the creating pid).
+/// Drops test databases (and their app accounts) whose process is gone (names carry the
+/// creating pid).
 fn drop_leftovers(admin: &mut db::Connection) {
-    let Ok(names) = db::databases_with_prefix(admin, PREFIX) else {
+    let Ok(mut names) = db::databases_with_prefix(admin, PREFIX) else {
         return;
     };
+    names.extend(leftover_accounts(admin));
     for name in names {
         let pid = name[PREFIX.len()..]
             .split('_')
@@ -84,15 +110,33 @@ fn drop_leftovers(admin: &mut db::Connection) {
         if let Some(pid) = pid {
             if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
                 let _ = db::drop_database(admin, &name);
+                let url = app_url_for(&server_url(), &name);
+                if let Ok(app) = db::DatabaseUrl::parse(&url) {
+                    let _ = db::drop_app_account(admin, &app);
+                }
             }
         }
     }
 }
 
-pub fn operator() -> Actor {
-    Actor::Operator {
-        os_user: "tester".into(),
+fn leftover_accounts(admin: &mut db::Connection) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct User {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
     }
+    diesel::sql_query(format!(
+        "SELECT DISTINCT User AS name FROM mysql.user WHERE User LIKE '{PREFIX}%'"
+    ))
+    .load::<User>(admin)
+    .map(|users| users.into_iter().map(|u| u.name).collect())
+    .unwrap_or_default()
+}
+
+/// The set-up actor fixtures use (the owner's side: no approvals, a drawer without sessions).
+pub fn operator() -> Actor {
+    Actor::setup("tests")
 }
 
 pub const PASSWORD: &str = "correct-horse-battery";

@@ -216,7 +216,16 @@ impl DrawerScreen {
             }
             Mode::ConfirmClose(form) => {
                 let Some(count) = form.count() else { return };
-                self.sending = Some(ctx.request(Job::CloseDrawer { actor, count }));
+                // The count closes the session it was typed for, never one opened since.
+                let open = ctx.data.desk.drawer.as_ref().and_then(Option::as_ref);
+                let Some(session) = open.map(|d| d.session_id) else {
+                    return;
+                };
+                self.sending = Some(ctx.request(Job::CloseDrawer {
+                    actor,
+                    session,
+                    count,
+                }));
             }
             _ => {}
         }
@@ -438,12 +447,7 @@ impl DrawerScreen {
                 label(s::OPENING_FLOAT),
                 Span::raw(figure(d.opening_float)),
             ]),
-            Line::from(vec![label(s::CASH_IN), Span::raw(figure(d.cash_in))]),
-            Line::from(vec![label(s::CASH_OUT), Span::raw(figure(d.cash_out))]),
-            Line::from(vec![
-                label(s::EXPECTED_CASH),
-                Span::styled(figure(d.expected), theme.title),
-            ]),
+            Line::from(vec![label(s::CASH_FLOWS), Span::styled(s::BLIND_CLOSE, theme.hint)]),
             Line::default(),
             Line::from(vec![
                 label(s::OPENING_COUNT),
@@ -660,7 +664,8 @@ fn render_closed(frame: &mut Frame, area: Rect, view: &View, result: &DrawerView
     let label = |text: &'static str| Span::styled(format!("  {text:<18}"), theme.label);
     let figure = |amount: Decimal| format!("{:>16}", money(amount));
     let counted = result.counted.unwrap_or_default();
-    let difference = result.over_short.unwrap_or(counted - result.expected);
+    let expected = result.expected.unwrap_or_default();
+    let difference = result.over_short.unwrap_or(counted - expected);
     let (word, style) = if difference > Decimal::ZERO {
         (s::OVER, theme.warning)
     } else if difference < Decimal::ZERO {
@@ -682,12 +687,15 @@ fn render_closed(frame: &mut Frame, area: Rect, view: &View, result: &DrawerView
             label(s::OPENING_FLOAT),
             Span::raw(figure(result.opening_float)),
         ]),
-        Line::from(vec![label(s::CASH_IN), Span::raw(figure(result.cash_in))]),
-        Line::from(vec![label(s::CASH_OUT), Span::raw(figure(result.cash_out))]),
         Line::from(vec![
-            label(s::EXPECTED_CASH),
-            Span::raw(figure(result.expected)),
+            label(s::CASH_IN),
+            Span::raw(figure(result.cash_in.unwrap_or_default())),
         ]),
+        Line::from(vec![
+            label(s::CASH_OUT),
+            Span::raw(figure(result.cash_out.unwrap_or_default())),
+        ]),
+        Line::from(vec![label(s::EXPECTED_CASH), Span::raw(figure(expected))]),
         Line::from(vec![
             label(s::COUNTED_TOTAL),
             Span::styled(figure(counted), theme.title),

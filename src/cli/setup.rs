@@ -1,0 +1,94 @@
+//! Set-up commands, run with the owner account: migrate (and set up the app account), demo,
+//! bootstrap-admin; and opening the bank on the app account for every other command.
+
+use super::{output, CliError};
+use crate::db::{self, DatabaseUrl};
+use crate::services::{Actor, Bank, BankConfig, NewUserInput};
+
+/// `TELLER_ALLOW_OWNER_ACCOUNT=1`: a developer's private server may run the app as its owner.
+fn owner_account_allowed() -> bool {
+    std::env::var("TELLER_ALLOW_OWNER_ACCOUNT").is_ok_and(|v| v.trim() == "1")
+}
+
+/// The bank on the app account: migrated already, with no right to change the schema or the
+/// journal (checked at connect).
+pub fn app_bank(url: &str, config: BankConfig) -> Result<Bank, CliError> {
+    let conn = db::connect_app(url, owner_account_allowed())?;
+    Ok(Bank::new(conn, url, config))
+}
+
+/// The owner's bank, after applying what is pending (set-up commands may change the schema).
+fn owner_bank(owner_url: &str, config: BankConfig) -> Result<Bank, CliError> {
+    let mut conn = db::connect_creating_database(owner_url)?;
+    db::run_migrations(&mut conn)?;
+    Ok(Bank::new(conn, owner_url, config))
+}
+
+/// Applies the migrations and creates or updates the app account named in `app_url` with
+/// exactly the rights the app needs (when it is another account than the owner).
+pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
+    let mut conn = db::connect_creating_database(owner_url)?;
+    let applied = db::run_migrations(&mut conn)?;
+    println!("{applied} migration(s) applied; the schema is up to date.");
+    let owner = DatabaseUrl::parse(owner_url)?;
+    let Some(app_url) = app_url else {
+        return Ok(());
+    };
+    let app = DatabaseUrl::parse(app_url)?;
+    if app.user == owner.user {
+        println!(
+            "DATABASE_URL uses the owner account {}: no separate app account was set up \
+             (commands refuse such an account unless TELLER_ALLOW_OWNER_ACCOUNT=1).",
+            app.user
+        );
+        return Ok(());
+    }
+    if app.database != owner.database {
+        return Err(CliError::Config(format!(
+            "DATABASE_URL names the database {:?} but the owner URL names {:?}: they must be the same",
+            app.database.unwrap_or_default(),
+            owner.database.unwrap_or_default()
+        )));
+    }
+    db::grant_app_account(&mut conn, &app).map_err(|e| {
+        CliError::Config(format!(
+            "the app account {} could not be set up (does the owner account may create users and grant?): {e}",
+            app.user
+        ))
+    })?;
+    println!(
+        "The app account {} has exactly the rights the app needs on {}.",
+        app.user,
+        app.database.as_deref().unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn demo(owner_url: &str, config: BankConfig) -> Result<(), CliError> {
+    let mut bank = owner_bank(owner_url, config)?;
+    let report = bank.load_demo(&Actor::setup("demo"))?;
+    output::demo(&report);
+    Ok(())
+}
+
+pub fn bootstrap_admin(
+    owner_url: &str,
+    config: BankConfig,
+    input: NewUserInput,
+    json: bool,
+) -> Result<(), CliError> {
+    let mut bank = owner_bank(owner_url, config)?;
+    output::profile(&bank.bootstrap_admin(input)?, json);
+    Ok(())
+}
+
+/// No command: the full-screen app, on the app account (checked before the screen opens).
+pub fn run_app(url: &str, config: BankConfig) -> Result<(), CliError> {
+    crate::tui::require_terminal().map_err(|e| CliError::Usage(e.to_string()))?;
+    drop(db::connect_app(url, owner_account_allowed())?);
+    crate::tui::run(url, config).map_err(|e| match e {
+        crate::tui::TuiError::NoTerminal(m) => CliError::Usage(m),
+        crate::tui::TuiError::Config(m) => CliError::Config(m),
+        crate::tui::TuiError::Io(e) => CliError::Io(e),
+    })
+}

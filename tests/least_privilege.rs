@@ -1,0 +1,116 @@
+//! The app account: exactly the rights the app needs. The database itself refuses to let it
+//! rewrite the journal or the audit log, or change the schema; the app refuses an account
+//! that could.
+
+mod common;
+
+use common::*;
+use diesel::connection::SimpleConnection;
+use teller::db;
+
+/// Runs `sql` as the app account and returns the server's error text (panics if it worked).
+fn denied(conn: &mut db::Connection, sql: &str) -> String {
+    let error = conn
+        .batch_execute(sql)
+        .expect_err(&format!("the app account may not run: {sql}"));
+    error.to_string()
+}
+
+#[test]
+fn the_app_account_cannot_rewrite_history_or_change_the_schema() {
+    let db = TestDb::new();
+    // Some history to try to rewrite.
+    let mut bank = db.bank();
+    let (_, account) = customer_with_account(&mut bank, "h@example.com", "10.00");
+    let mut conn = db::connect(&db.app_url).expect("the app account connects");
+    for table in ["movements", "audit_log"] {
+        for sql in [
+            format!("UPDATE {table} SET id = id"),
+            format!("DELETE FROM {table}"),
+            format!("TRUNCATE TABLE {table}"),
+            format!("DROP TRIGGER IF EXISTS {table}_no_update"),
+            format!("ALTER TABLE {table} ADD COLUMN x INT"),
+            format!("DROP TABLE {table}"),
+        ] {
+            let error = denied(&mut conn, &sql);
+            assert!(
+                error.contains("denied"),
+                "{sql}: expected access denied, got {error}"
+            );
+        }
+    }
+    for sql in [
+        "CREATE TABLE sneaky (id INT)".to_string(),
+        "CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW SET NEW.age = NEW.age".into(),
+        format!("DROP DATABASE `{}`", db.name),
+        "CREATE DATABASE elsewhere".into(),
+        "ALTER TABLE accounts DROP CONSTRAINT accounts_customer_not_negative".into(),
+        "DELETE FROM accounts".into(),
+        "GRANT SELECT ON *.* TO CURRENT_USER()".into(),
+        "SELECT * FROM mysql.user".into(),
+    ] {
+        let error = denied(&mut conn, &sql);
+        assert!(
+            error.contains("denied"),
+            "{sql}: expected access denied, got {error}"
+        );
+    }
+    // What the app does need still works through the same account.
+    let mut app = db.app_bank();
+    assert_eq!(
+        app.account(&operator(), &account).expect("read").balance,
+        money("10.00")
+    );
+    assert_audit_ok(&mut app);
+}
+
+#[test]
+fn granting_twice_changes_nothing() {
+    let db = TestDb::new();
+    let show = |db: &TestDb| {
+        let mut conn = db::connect(&db.app_url).expect("connect");
+        let mut grants = db::grants::current_grants(&mut conn).expect("grants");
+        grants.sort_by(|a, b| a.table.cmp(&b.table));
+        grants
+    };
+    let before = show(&db);
+    let mut owner = db::connect(&db.url).expect("owner");
+    let app = db::DatabaseUrl::parse(&db.app_url).expect("url");
+    db::grant_app_account(&mut owner, &app).expect("grant again");
+    assert_eq!(show(&db), before);
+    // Exactly select and insert on the journal and the audit log.
+    for table in ["movements", "audit_log"] {
+        let grant = before
+            .iter()
+            .find(|g| g.table == table)
+            .unwrap_or_else(|| panic!("no grant on {table}: {before:?}"));
+        assert_eq!(grant.privileges, ["SELECT", "INSERT"], "{table}");
+    }
+    assert!(db::grants::excess_rights(&before, &db.name).is_empty());
+}
+
+#[test]
+fn the_app_refuses_an_owner_account_and_a_schema_behind() {
+    let db = TestDb::new();
+    // The owner (root) as DATABASE_URL: refused unless explicitly allowed.
+    match db::connect_app(&db.url, false) {
+        Err(db::ConnectError::OwnerAccount(problems)) => {
+            assert!(problems.iter().any(|p| p.contains("ALL PRIVILEGES")), "{problems:?}")
+        }
+        other => panic!("expected the owner account to be refused, got {:?}", other.err()),
+    }
+    db::connect_app(&db.url, true).expect("allowed on a developer's server");
+    db::connect_app(&db.app_url, false).expect("the app account is fine");
+
+    // A schema with a migration missing: refused, naming `teller migrate`.
+    let mut owner = db::connect(&db.url).expect("owner");
+    owner
+        .batch_execute("DELETE FROM __diesel_schema_migrations ORDER BY version DESC LIMIT 1")
+        .expect("forget the newest migration");
+    match db::connect_app(&db.app_url, false) {
+        Err(error @ db::ConnectError::PendingMigrations(1)) => {
+            assert!(error.to_string().contains("teller migrate"), "{error}")
+        }
+        other => panic!("expected pending migrations, got {:?}", other.err()),
+    }
+}

@@ -3,248 +3,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{server_url, TestDb, PASSWORD};
+use common::cli::*;
+use common::{server_url, PASSWORD};
 use serde_json::Value;
-use teller::domain::{AccountNumber, CashCount, Currency, Email, Role, Secret};
-use teller::services::{Actor, Bank};
-
-const BIN: &str = env!("CARGO_BIN_EXE_teller");
-const OS_USER: &str = "cli-tester";
-const CUSTOMER_PASSWORD: &str = "customer-passphrase-1";
-
-/// What one run of the binary left behind.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}): {self:?}"))
-    }
-}
-
-/// A directory with no `.env` in it or above it, so only what a test passes counts.
-fn empty_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("teller-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The binary with a clean, predictable environment (no `DATABASE_URL`, nobody logged in,
-/// cheap bcrypt, a session file of this process's own).
-fn bare_command() -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("TELLER_OWNER_URL")
-        .env_remove("TELLER_USER")
-        .env_remove("TELLER_PASSWORD")
-        .env_remove("TELLER_APPROVER_PASSWORD")
-        .env_remove("TELLER_ALLOW_OWNER_ACCOUNT")
-        .env_remove("TELLER_DEMO_PASSWORD")
-        .env("TELLER_BCRYPT_COST", "4")
-        .env("TELLER_SESSION_FILE", empty_dir().join("no-session"))
-        .env("USER", OS_USER)
-        .current_dir(empty_dir());
-    command
-}
-
-/// The admin every `Teller` starts with (bootstrapped, drawer open).
-const ADMIN: &str = "admin@example.com";
-
-fn run(mut command: Command, stdin: Option<&str>) -> Out {
-    command
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("start teller");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    let output = child.wait_with_output().expect("wait for teller");
-    Out {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-/// A test's own database, its first admin (drawer open, so cash commands work) and the
-/// binary pointed at its app account, acting as that admin.
-struct Teller {
-    db: TestDb,
-}
-
-impl Teller {
-    fn new() -> Self {
-        let db = TestDb::new();
-        let mut bank = db.bank();
-        bank.bootstrap_admin(common::new_user(ADMIN, Role::Admin))
-            .expect("bootstrap the admin");
-        let admin = bank
-            .authenticate(&common::email(ADMIN), &Secret::new(PASSWORD.into()))
-            .expect("admin logs in");
-        bank.open_drawer(
-            &Actor::User(admin),
-            Currency::USD,
-            &CashCount::parse("100x1000").expect("count"),
-        )
-        .expect("open the admin's drawer");
-        Self { db }
-    }
-
-    /// The binary as the admin.
-    fn command(&self, args: &[&str]) -> Command {
-        self.command_as(ADMIN, PASSWORD, args)
-    }
-
-    /// The binary as another person.
-    fn command_as(&self, user: &str, password: &str, args: &[&str]) -> Command {
-        let mut command = self.anonymous(args);
-        command
-            .env("TELLER_USER", user)
-            .env("TELLER_PASSWORD", password);
-        command
-    }
-
-    /// The binary with nobody logged in.
-    fn anonymous(&self, args: &[&str]) -> Command {
-        let mut command = bare_command();
-        command.arg("--database-url").arg(&self.db.app_url).args(args);
-        command
-    }
-
-    fn run_as(&self, user: &str, password: &str, args: &[&str]) -> Out {
-        run(self.command_as(user, password, args), None)
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        run(self.command(args), None)
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Out {
-        run(self.command(args), Some(stdin))
-    }
-
-    /// Runs a command that must succeed.
-    fn ok(&self, args: &[&str]) -> Out {
-        let out = self.run(args);
-        assert_eq!(out.code, 0, "teller {args:?} failed: {out:?}");
-        out
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        self.ok(args).json()
-    }
-
-    /// Runs a `--json` command that must fail with `exit` and the error `code`; returns the
-    /// error object. Stdout must stay empty.
-    fn fails(&self, args: &[&str], exit: i32, code: &str) -> Value {
-        check_failure(&self.run(args), args, exit, code)
-    }
-
-    fn create_user(&self, address: &str, extra: &[&str]) -> Out {
-        let mut args = vec![
-            "user",
-            "create",
-            "--email",
-            address,
-            "--name",
-            "Diana",
-            "--age",
-            "30",
-            "--country",
-            "USA",
-        ];
-        args.extend_from_slice(extra);
-        self.run_with_stdin(&args, &format!("{CUSTOMER_PASSWORD}\n"))
-    }
-
-    fn customer(&self, address: &str) {
-        let out = self.create_user(address, &[]);
-        assert_eq!(out.code, 0, "create {address}: {out:?}");
-    }
-
-    fn open_account(&self, address: &str, currency: &str) -> String {
-        let account = self.json(&["account", "open", address, "--currency", currency, "--json"]);
-        account["number"].as_str().unwrap().to_string()
-    }
-
-    /// A new customer with one USD account holding `start`.
-    fn funded_account(&self, address: &str, start: &str) -> String {
-        self.customer(address);
-        let number = self.open_account(address, "USD");
-        if start != "0" {
-            self.ok(&["deposit", &number, start]);
-        }
-        number
-    }
-
-    fn balance(&self, account: &str) -> String {
-        self.json(&["balance", account, "--json"])["balance"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    fn bank(&self) -> Bank {
-        self.db.bank()
-    }
-}
-
-fn check_failure(out: &Out, args: &[&str], exit: i32, code: &str) -> Value {
-    assert_eq!(out.code, exit, "teller {args:?}: {out:?}");
-    assert_eq!(out.stdout, "", "teller {args:?} printed to stdout: {out:?}");
-    let error: Value = serde_json::from_str(out.stderr.trim())
-        .unwrap_or_else(|e| panic!("stderr of {args:?} is not JSON ({e}): {out:?}"));
-    assert_eq!(error["error"], code, "teller {args:?}: {error}");
-    let message = error["message"].as_str().expect("message is a string");
-    assert!(!message.trim().is_empty(), "empty message: {error}");
-    error
-}
-
-fn log_in(bank: &mut Bank, address: &str, password: &str) -> Result<(), &'static str> {
-    let email = Email::parse(address).unwrap();
-    bank.authenticate(&email, &Secret::new(password.into()))
-        .map(drop)
-        .map_err(|e| e.code())
-}
-
-fn str_of<'a>(value: &'a Value, field: &str) -> &'a str {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} is not a string in {value}"))
-}
-
-fn is_rfc3339_utc(text: &str) -> bool {
-    text.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(text).is_ok()
-}
-
-/// A valid account number nobody was given (customers get random serials from 100000000).
-fn unused_account_number() -> String {
-    AccountNumber::from_serial(100_000_000).unwrap().to_string()
-}
-
-/// `number` with one digit mistyped (the check digit must catch it).
-fn mistyped(number: &str) -> String {
-    let mut digits: Vec<u8> = number.bytes().collect();
-    digits[4] = b'0' + (digits[4] - b'0' + 1) % 10;
-    String::from_utf8(digits).unwrap()
-}
+use teller::domain::AccountNumber;
 
 // ---------------------------------------------------------------------------------------------
 // migrate and demo
@@ -329,11 +94,13 @@ fn demo_counts(out: &Out) -> (Vec<u64>, u64) {
 #[test]
 fn demo_loaded_twice_gives_the_same_bank() {
     let teller = Teller::new();
-    let first = teller.ok(&["demo"]);
+    let first = teller.owner(&["demo"]);
+    assert_eq!(first.code, 0, "{first:?}");
     let (counts, created) = demo_counts(&first);
+    // 32 demo users, plus the two admins every test bank starts with.
     assert_eq!(
         counts,
-        vec![32, 35, 30],
+        vec![34, 35, 30],
         "users, phones, accounts: {first:?}"
     );
     assert_eq!(created, 32);
@@ -341,7 +108,8 @@ fn demo_loaded_twice_gives_the_same_bank() {
         assert!(first.stdout.contains(login), "{first:?}");
     }
 
-    let second = teller.ok(&["demo"]);
+    let second = teller.owner(&["demo"]);
+    assert_eq!(second.code, 0, "{second:?}");
     let (counts_again, created_again) = demo_counts(&second);
     assert_eq!(counts_again, counts);
     assert_eq!(created_again, 0);
@@ -412,6 +180,8 @@ fn user_create_reads_the_password_from_the_first_stdin_line() {
             "+1 787 55 41",
             "--role",
             "teller",
+            "--approver",
+            BOSS,
             "--json",
         ],
         "first-line-passphrase\nsecond-line-is-ignored\n",
@@ -430,10 +200,11 @@ fn user_create_reads_the_password_from_the_first_stdin_line() {
     );
     assert_eq!(profile["role"], "teller");
 
+    // The right password, chosen by the admin: its owner must change it first.
     let mut bank = teller.bank();
     assert_eq!(
         log_in(&mut bank, "new.person@example.com", "first-line-passphrase"),
-        Ok(())
+        Err("password_change_required")
     );
     assert_eq!(
         log_in(
@@ -452,7 +223,7 @@ fn user_create_reads_the_password_from_the_first_stdin_line() {
     assert_eq!(profile["role"], "customer");
     assert_eq!(
         log_in(&mut bank, "plain@example.com", CUSTOMER_PASSWORD),
-        Ok(())
+        Err("password_change_required")
     );
 }
 
@@ -684,7 +455,7 @@ fn user_update_changes_fields_phones_and_email() {
     let mut bank = teller.bank();
     assert_eq!(
         log_in(&mut bank, "moved@example.com", CUSTOMER_PASSWORD),
-        Ok(())
+        Err("password_change_required")
     );
 
     teller.fails(
@@ -723,7 +494,8 @@ fn user_password_and_unlock() {
     }
     assert_eq!(
         log_in(&mut bank, "locked@example.com", CUSTOMER_PASSWORD),
-        Err("user_locked")
+        // A locked login answers like a wrong password; the profile shows the lock.
+        Err("invalid_credentials")
     );
     let profile = teller.json(&["user", "show", "locked@example.com", "--json"]);
     assert!(
@@ -737,7 +509,7 @@ fn user_password_and_unlock() {
     assert_eq!(profile["locked_until"], Value::Null);
     assert_eq!(
         log_in(&mut bank, "locked@example.com", CUSTOMER_PASSWORD),
-        Ok(())
+        Err("password_change_required")
     );
 
     // A new password from stdin; it also lifts a lock-out.
@@ -751,7 +523,7 @@ fn user_password_and_unlock() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         log_in(&mut bank, "locked@example.com", "a-new-passphrase-99"),
-        Ok(())
+        Err("password_change_required")
     );
     assert_eq!(
         log_in(&mut bank, "locked@example.com", CUSTOMER_PASSWORD),
@@ -765,7 +537,7 @@ fn user_password_and_unlock() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         log_in(&mut bank, "locked@example.com", "a-new-passphrase-99"),
-        Ok(())
+        Err("password_change_required")
     );
     let out = teller.run(&["user", "unlock", "ghost@example.com"]);
     assert_eq!(out.code, 1, "{out:?}");
@@ -848,7 +620,12 @@ fn freeze_and_unfreeze() {
     // Freezing twice is refused, not silently accepted.
     assert_eq!(teller.run(&["account", "freeze", &account]).code, 1);
 
-    teller.ok(&["account", "unfreeze", &account]);
+    // Unfreezing needs a second admin (four eyes).
+    let alone = teller.run(&["account", "unfreeze", &account]);
+    assert_eq!(alone.code, 1, "{alone:?}");
+    assert!(alone.stderr.contains("approval"), "{alone:?}");
+    let out = teller.approved(&["account", "unfreeze", &account]);
+    assert_eq!(out.code, 0, "{out:?}");
     let view = teller.json(&["balance", &account, "--json"]);
     assert_eq!(view["status"], "open");
     teller.ok(&["deposit", &account, "5"]);
@@ -1372,20 +1149,38 @@ fn audit_exits_1_when_an_invariant_is_broken() {
 }
 
 #[test]
-fn the_operator_is_audited_as_the_os_user() {
+fn every_command_is_audited_as_the_person_who_ran_it() {
     let teller = Teller::new();
-    teller.funded_account("a@example.com", "10");
+    let account = teller.funded_account("a@example.com", "10");
+    teller.ok(&["search", "a@example.com"]);
     let log = teller.json(&["log", "--json"]);
     let entries = log.as_array().unwrap();
-    let actor = format!("cli:{OS_USER}");
     for action in ["user.create", "account.open", "deposit"] {
         assert!(
             entries
                 .iter()
-                .any(|e| e["action"] == action && e["actor"] == actor.as_str()),
-            "no {action} by {actor} in {log}"
+                .any(|e| e["action"] == action && e["actor"] == ADMIN),
+            "no {action} by {ADMIN} in {log}"
         );
     }
+    // No command acts as an operator or as the OS user any more.
+    assert!(
+        !entries
+            .iter()
+            .any(|e| e["actor"].as_str().is_some_and(|a| a.starts_with("cli:"))),
+        "{log}"
+    );
+    // Another person's refusal is audited under their own name.
+    let out = teller.run_as(BOSS, PASSWORD, &["withdraw", &account, "1", "--json"]);
+    check_failure(&out, &["withdraw"], 1, "drawer_closed");
+    let log = teller.json(&["log", "--json"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["actor"] == BOSS && e["outcome"] == "drawer_closed"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -1453,22 +1248,23 @@ fn reverse_undoes_a_movement_once_with_a_reason() {
         2,
         "invalid_reason",
     );
-    let reversal = teller.json(&["reverse", &reference, "--reason", "wrong account", "--json"]);
+    teller.fails(
+        &["reverse", &reference, "--reason", "wrong account", "--json"],
+        1,
+        "approval_required",
+    );
+    let out = teller.approved(&["reverse", &reference, "--reason", "wrong account", "--json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let reversal = out.json();
     assert_eq!(str_of(&reversal, "kind"), "reversal");
     assert_eq!(str_of(&reversal, "amount"), "30.00");
     assert_eq!(str_of(&reversal, "memo"), "wrong account");
     assert_eq!(teller.balance(&a), "100.00");
     assert_eq!(teller.balance(&b), "0.00");
-    teller.fails(
-        &["reverse", &reference, "--reason", "again", "--json"],
-        1,
-        "already_reversed",
-    );
-    teller.fails(
-        &["reverse", "999999", "--reason", "nothing", "--json"],
-        1,
-        "not_found",
-    );
+    let again = teller.approved(&["reverse", &reference, "--reason", "again", "--json"]);
+    check_failure(&again, &["reverse"], 1, "already_reversed");
+    let missing = teller.approved(&["reverse", "999999", "--reason", "nothing", "--json"]);
+    check_failure(&missing, &["reverse"], 1, "not_found");
     let history = teller.json(&["history", &b, "--json"]);
     assert_eq!(str_of(&history[0], "kind"), "reversal");
     assert_eq!(str_of(&history[0], "amount"), "-30.00");

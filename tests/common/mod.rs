@@ -3,6 +3,7 @@
 //! by crashed runs are dropped on first use.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod live;
 
 use std::sync::atomic::{AtomicU32, Ordering};

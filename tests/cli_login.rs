@@ -1,0 +1,292 @@
+//! The CLI's trust boundary: every command acts as a logged-in person (exit 4 otherwise),
+//! sessions of `teller login`, forced password changes, drawers and approvals from the CLI,
+//! and the set-up commands on the owner account.
+
+mod common;
+
+use common::cli::*;
+use common::{server_url, TestDb, PASSWORD};
+
+fn session_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "teller-session-test-{}-{name}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("session")
+}
+
+#[test]
+fn without_a_login_every_command_exits_4() {
+    let teller = Teller::new();
+    let account = teller.funded_account("c@example.com", "10");
+    for args in [
+        vec!["balance", account.as_str(), "--json"],
+        vec!["deposit", account.as_str(), "5", "--json"],
+        vec!["audit", "--json"],
+        vec!["whoami", "--json"],
+    ] {
+        let out = run(teller.anonymous(&args), None);
+        let error = check_failure(&out, &args, 4, "login_required");
+        assert!(
+            error["message"].as_str().unwrap().contains("teller login"),
+            "{error}"
+        );
+    }
+    assert_eq!(teller.balance(&account), "10.00");
+}
+
+#[test]
+fn unknown_email_wrong_and_locked_passwords_look_the_same() {
+    let teller = Teller::new();
+    teller.customer("someone@example.com");
+    let args = ["audit", "--json"];
+    let unknown = teller.run_as("nobody@example.com", "a-guess-at-it", &args);
+    let wrong = teller.run_as(ADMIN, "a-guess-at-it", &args);
+    for out in [&unknown, &wrong] {
+        check_failure(out, &args, 4, "invalid_credentials");
+    }
+    assert_eq!(unknown.stderr, wrong.stderr);
+    for _ in 0..5 {
+        teller.run_as(BOSS, "a-guess-at-it", &args);
+    }
+    let locked = teller.run_as(BOSS, PASSWORD, &args);
+    check_failure(&locked, &args, 4, "invalid_credentials");
+    assert_eq!(locked.stderr, wrong.stderr);
+}
+
+#[test]
+fn login_whoami_and_logout_with_a_private_session_file() {
+    let teller = Teller::new();
+    let account = teller.funded_account("c@example.com", "10");
+    let file = session_file("login");
+    let with_session = |args: &[&str]| {
+        let mut command = teller.anonymous(args);
+        command.env("TELLER_SESSION_FILE", &file);
+        command
+    };
+    let mut login = with_session(&["login", "--json"]);
+    login.env("TELLER_USER", ADMIN).env("TELLER_PASSWORD", PASSWORD);
+    let out = run(login, None);
+    assert_eq!(out.code, 0, "{out:?}");
+    let session = out.json();
+    assert_eq!(session["email"], ADMIN);
+    assert!(is_rfc3339_utc(str_of(&session, "expires_at")), "{session}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the session file is readable by others");
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(PASSWORD), "the password is in the session file");
+
+    // Later commands act as the person, without a password.
+    let who = run(with_session(&["whoami", "--json"]), None);
+    assert_eq!(who.code, 0, "{who:?}");
+    assert_eq!(who.json()["email"], ADMIN);
+    assert_eq!(who.json()["role"], "admin");
+    let out = run(with_session(&["deposit", &account, "2.50", "--json"]), None);
+    assert_eq!(out.code, 0, "{out:?}");
+
+    // A session file others can read is refused.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = run(with_session(&["whoami"]), None);
+        assert_eq!(out.code, 3, "{out:?}");
+        assert!(out.stderr.contains("read by others"), "{out:?}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+
+    let out = run(with_session(&["logout"]), None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!file.exists());
+    let args = ["whoami", "--json"];
+    check_failure(&run(with_session(&args), None), &args, 4, "login_required");
+    // Another copy of the token is worthless now: the server ended the session.
+    assert_eq!(teller.balance(&account), "12.50");
+}
+
+#[test]
+fn a_password_set_by_staff_must_be_changed_before_anything_else() {
+    let teller = Teller::new();
+    let account = teller.funded_account("new@example.com", "10");
+    let args = ["balance", account.as_str(), "--json"];
+    let out = teller.run_as("new@example.com", CUSTOMER_PASSWORD, &args);
+    check_failure(&out, &args, 4, "password_change_required");
+
+    // The owner changes it with the current one (TELLER_PASSWORD) and a new one on stdin.
+    let mut change = teller.command_as(
+        "new@example.com",
+        CUSTOMER_PASSWORD,
+        &["user", "password", "new@example.com"],
+    );
+    change.env_remove("TELLER_APPROVER_PASSWORD");
+    let out = run(change, Some("my-very-own-passphrase\n"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = teller.run_as("new@example.com", "my-very-own-passphrase", &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["balance"], "10.00");
+    let out = teller.run_as("new@example.com", CUSTOMER_PASSWORD, &args);
+    check_failure(&out, &args, 4, "invalid_credentials");
+}
+
+#[test]
+fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
+    let teller = Teller::new();
+    let account = teller.funded_account("c@example.com", "100");
+    // BOSS has no drawer open yet: cash needs one.
+    let args = ["deposit", account.as_str(), "40", "--json"];
+    check_failure(&teller.run_as(BOSS, PASSWORD, &args), &args, 1, "drawer_closed");
+    let open = teller.run_as(BOSS, PASSWORD, &["drawer", "open", "--count", "100x5,20x5", "--json"]);
+    assert_eq!(open.code, 0, "{open:?}");
+    let open = open.json();
+    assert_eq!(open["opening_float"], "600.00");
+    let session = open["session"].as_i64().expect("session id");
+    assert_eq!(teller.run_as(BOSS, PASSWORD, &args).code, 0);
+    let shown = teller.run_as(BOSS, PASSWORD, &["drawer", "show", "--json"]).json();
+    assert_eq!(shown["session"], session);
+    // While open, the teller is not told what the count should come to.
+    assert_eq!(shown["expected"], serde_json::Value::Null);
+    assert_eq!(shown["cash_in"], serde_json::Value::Null);
+    // A count for another session closes nothing.
+    let wrong = ["drawer", "close", "--count", "100x6", "--session", "999", "--json"];
+    check_failure(&teller.run_as(BOSS, PASSWORD, &wrong), &wrong, 1, "not_found");
+    let closed = teller.run_as(BOSS, PASSWORD, &["drawer", "close", "--count", "100x6", "--json"]);
+    assert_eq!(closed.code, 0, "{closed:?}");
+    let closed = closed.json();
+    assert_eq!(closed["expected"], "640.00");
+    assert_eq!(closed["counted"], "600.00");
+    assert_eq!(closed["over_short"], "-40.00");
+    assert_eq!(teller.run(&["audit"]).code, 0);
+}
+
+#[test]
+fn a_large_withdrawal_needs_an_approver_from_the_cli() {
+    let teller = Teller::new();
+    let account = teller.funded_account("rich@example.com", "50000");
+    let args = ["withdraw", account.as_str(), "15000", "--json"];
+    teller.fails(&args, 1, "approval_required");
+    let mut wrong = teller.command(&args);
+    wrong
+        .args(["--approver", BOSS])
+        .env("TELLER_APPROVER_PASSWORD", "not-the-bosses-password");
+    check_failure(&run(wrong, None), &args, 1, "approval_refused");
+    let out = teller.approved(&args);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(teller.balance(&account), "35000.00");
+    // --approver where nothing needs one is a usage error.
+    let out = teller.approved(&["balance", &account, "--json"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let log = teller.json(&["log", "--json"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "withdrawal" && e["approved_by"] == BOSS),
+        "{log}"
+    );
+}
+
+/// Drops a database and its app account when the test ends.
+struct Scratch {
+    name: String,
+    app_url: String,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Ok(mut server) = teller::db::connect(&server_url()) {
+            let _ = teller::db::drop_database(&mut server, &self.name);
+            if let Ok(app) = teller::db::DatabaseUrl::parse(&self.app_url) {
+                let _ = teller::db::drop_app_account(&mut server, &app);
+            }
+        }
+    }
+}
+
+#[test]
+fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
+    let name = format!(
+        "teller_test_{}_cliowner_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    let owner_url = teller::db::with_database(&server_url(), &name);
+    let app_url = {
+        let host = owner_url.split_once('@').map(|(_, h)| h).unwrap_or_default();
+        format!("mysql://{name}:s3cret%40pw@{host}")
+    };
+    let _guard = Scratch {
+        name: name.clone(),
+        app_url: app_url.clone(),
+    };
+    let setup = |args: &[&str], stdin: Option<&str>| {
+        let mut command = bare_command();
+        command
+            .env("DATABASE_URL", &app_url)
+            .env("TELLER_OWNER_URL", &owner_url)
+            .args(args);
+        run(command, stdin)
+    };
+    let first = setup(&["migrate"], None);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(first.stdout.contains("exactly the rights"), "{first:?}");
+    assert!(!first.stdout.contains("s3cret"), "{first:?}");
+    let again = setup(&["migrate"], None);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(again.stdout.starts_with("0 "), "{again:?}");
+
+    let admin = setup(
+        &["bootstrap-admin", "--email", "first@example.com", "--json"],
+        Some("the-first-admins-passphrase\n"),
+    );
+    assert_eq!(admin.code, 0, "{admin:?}");
+    assert_eq!(admin.json()["role"], "admin");
+    let twice = setup(
+        &["bootstrap-admin", "--email", "second@example.com", "--json"],
+        Some("another-admins-passphrase\n"),
+    );
+    check_failure(&twice, &["bootstrap-admin"], 1, "admin_exists");
+
+    // The app account serves the admin; the owner account is refused as DATABASE_URL.
+    let as_admin = |url: &str, allow: bool| {
+        let mut command = bare_command();
+        command
+            .env("DATABASE_URL", url)
+            .env("TELLER_USER", "first@example.com")
+            .env("TELLER_PASSWORD", "the-first-admins-passphrase")
+            .args(["whoami", "--json"]);
+        if allow {
+            command.env("TELLER_ALLOW_OWNER_ACCOUNT", "1");
+        }
+        run(command, None)
+    };
+    let out = as_admin(&app_url, false);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["email"], "first@example.com");
+    let out = as_admin(&owner_url, false);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("TELLER_ALLOW_OWNER_ACCOUNT"), "{out:?}");
+    assert_eq!(as_admin(&owner_url, true).code, 0);
+}
+
+#[test]
+fn a_schema_behind_is_refused_with_exit_3_naming_migrate() {
+    let teller = Teller::new();
+    let mut owner = teller::db::connect(&teller.db.url).unwrap();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut owner,
+        "DELETE FROM __diesel_schema_migrations ORDER BY version DESC LIMIT 1",
+    )
+    .unwrap();
+    let args = ["audit", "--json"];
+    let error = check_failure(&teller.run(&args), &args, 3, "database_unavailable");
+    assert!(
+        error["message"].as_str().unwrap().contains("teller migrate"),
+        "{error}"
+    );
+}

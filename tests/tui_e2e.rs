@@ -58,7 +58,8 @@ impl Session {
     fn on_demo_bank(db: &TestDb, env: &str) -> Self {
         let demo = Command::new(BIN)
             .arg("demo")
-            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_URL", &db.app_url)
+            .env("TELLER_OWNER_URL", &db.url)
             .env("TELLER_BCRYPT_COST", "4")
             .output()
             .expect("run teller demo");
@@ -69,7 +70,7 @@ impl Session {
         );
         let command = format!(
             "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 {env} TERM=xterm-256color '{BIN}'",
-            db.url
+            db.app_url
         );
         let session = Self::start(&command);
         session.wait_for("Log in to teller");
@@ -215,7 +216,7 @@ fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
     session.type_text("10");
     session.wait_for("1,000.00");
     session.send(&["Enter"]);
-    session.wait_for("Expected cash");
+    session.wait_for("shown after the blind close");
 
     // Find Diana, deposit 50.00 and write the receipt.
     session.send(&["F2"]);

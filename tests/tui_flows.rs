@@ -57,7 +57,7 @@ fn log_in_transfer_then_see_the_balance_and_the_movement() {
     let (_, from) = customer_with_account(&mut bank, "alice@example.com", "1000.00");
     let (_, to) = customer_with_account(&mut bank, "bob@example.com", "50.00");
 
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com");
     assert!(live.screen().contains("1,000.00"));
 
@@ -88,7 +88,7 @@ fn wrong_password_keeps_you_at_the_login() {
     let db = TestDb::new();
     let mut bank = db.bank();
     customer_with_account(&mut bank, "alice@example.com", "10.00");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login("alice@example.com", "not-my-password")
         .wait_for("Email or password is incorrect.");
     assert_eq!(live.app.route(), Route::Login);
@@ -112,7 +112,7 @@ fn insufficient_funds_is_refused_and_moves_nothing() {
     let mut bank = db.bank();
     let (_, from) = customer_with_account(&mut bank, "alice@example.com", "100.00");
     let (_, to) = customer_with_account(&mut bank, "bob@example.com", "0");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com")
         .fill_transfer(to.as_str(), "5000", "")
         .press(KeyCode::Enter)
@@ -130,7 +130,7 @@ fn idle_lock_hides_everything_and_unlocks_with_the_password() {
     let db = TestDb::new();
     let mut bank = db.bank();
     customer_with_account(&mut bank, "alice@example.com", "1234.56");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com");
     live.press(KeyCode::F(3))
         .press(KeyCode::Tab)
@@ -167,7 +167,7 @@ fn a_resubmission_after_a_lost_answer_moves_money_once() {
     let mut bank = db.bank();
     let (_, from) = customer_with_account(&mut bank, "alice@example.com", "1000.00");
     let (_, to) = customer_with_account(&mut bank, "bob@example.com", "0");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com")
         .fill_transfer(to.as_str(), "100.00", "")
         .press(KeyCode::Enter)
@@ -297,8 +297,8 @@ fn the_database_goes_away_and_the_app_recovers_by_itself() {
         .map(|h| h.trim_end_matches('/').to_string())
         .expect("host:port");
     let relay = Relay::start(host.clone());
-    let via_relay = db.url.replace(&host, &format!("127.0.0.1:{}", relay.port));
-    assert_ne!(via_relay, db.url);
+    let via_relay = db.app_url.replace(&host, &format!("127.0.0.1:{}", relay.port));
+    assert_ne!(via_relay, db.app_url);
 
     let mut live = Live::new(&via_relay);
     live.login_home("alice@example.com")
@@ -335,7 +335,7 @@ fn profile_edit_and_password_change() {
     let db = TestDb::new();
     let mut bank = db.bank();
     customer_with_account(&mut bank, "alice@example.com", "1.00");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com")
         .press(KeyCode::F(5))
         .wait_for("Customer since")
@@ -384,7 +384,7 @@ fn history_export_writes_the_csv_file_it_names() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "alice@example.com", "20.00");
     common::deposit(&mut bank, &account, "5.00");
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.login_home("alice@example.com")
         .press(KeyCode::F(4))
         .wait_for("2 movements, all shown")
@@ -419,7 +419,7 @@ fn a_login_at_bcrypt_cost_12_never_freezes_the_screen() {
         teller::domain::Role::Customer,
     );
 
-    let mut live = Live::new(&db.url);
+    let mut live = Live::new(&db.app_url);
     live.type_text("alice@example.com")
         .press(KeyCode::Tab)
         .type_text(PASSWORD);
@@ -434,4 +434,39 @@ fn a_login_at_bcrypt_cost_12_never_freezes_the_screen() {
     assert!(live.app.busy());
     assert_ne!(before, live.screen(), "the spinner turns");
     live.wait_for("My accounts");
+}
+
+#[test]
+fn a_password_set_by_a_teller_is_replaced_at_the_first_login() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let teller = common::user(&mut bank, "tess@example.com", teller::domain::Role::Teller);
+    bank.register_user(
+        &teller,
+        common::new_user("newbie@example.com", teller::domain::Role::Customer),
+    )
+    .expect("the teller registers a customer");
+
+    let mut live = Live::new(&db.app_url);
+    live.login("newbie@example.com", PASSWORD)
+        .wait_for("Choose your own password");
+    assert_eq!(live.app.route(), Route::Login);
+    live.type_text("newbie-chose-this-one")
+        .tab()
+        .type_text("newbie-chose-this-one")
+        .press(KeyCode::Enter)
+        .wait_for("My accounts")
+        .settle();
+    // The old password is gone; the new one is the newbie's own.
+    assert_eq!(
+        bank.authenticate(&email("newbie@example.com"), &Secret::new(PASSWORD.into()))
+            .unwrap_err()
+            .code(),
+        "invalid_credentials"
+    );
+    bank.authenticate(
+        &email("newbie@example.com"),
+        &Secret::new("newbie-chose-this-one".into()),
+    )
+    .expect("logs in with their own password");
 }

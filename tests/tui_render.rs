@@ -106,6 +106,44 @@ fn login_locked_out() {
 }
 
 #[test]
+fn login_with_a_password_set_by_someone_else_asks_for_a_new_one() {
+    let mut d = Driver::new();
+    d.type_text(EMAIL)
+        .press(KeyCode::Tab)
+        .type_text("set-by-the-teller")
+        .press(KeyCode::Enter)
+        .hold();
+    let id = d.held.pop().expect("a login request").id;
+    d.reply(id, ReplyBody::Session(Err(BankError::PasswordChangeRequired)));
+    assert_eq!(d.app.route(), Route::Login);
+    assert_snapshot!("login_forced_change", d.screen());
+    // Two different new passwords: the form says so and sends nothing.
+    d.type_text("my-own-passphrase-1")
+        .press(KeyCode::Tab)
+        .type_text("my-own-passphrase-2")
+        .press(KeyCode::Enter)
+        .hold();
+    assert!(d.held.is_empty(), "nothing is sent while the two differ");
+    assert!(d.screen().contains("differ"), "{}", d.screen());
+    // The same twice: the change goes to the bank with the current password typed at login.
+    for _ in 0.."my-own-passphrase-2".len() {
+        d.press(KeyCode::Backspace);
+    }
+    d.type_text("my-own-passphrase-1").press(KeyCode::Enter).hold();
+    let request = d.held.pop().expect("a change request");
+    match request.job {
+        Job::ChangePasswordAtLogin { current, new, .. } => {
+            assert_eq!(current.expose(), "set-by-the-teller");
+            assert_eq!(new.expose(), "my-own-passphrase-1");
+        }
+        other => panic!("expected a forced change, got {other:?}"),
+    }
+    // Esc leaves the change for an empty login form.
+    d.press(KeyCode::Esc).press(KeyCode::Esc);
+    assert!(d.screen().contains("Log in to teller"), "{}", d.screen());
+}
+
+#[test]
 fn nothing_but_login_is_reachable_before_login() {
     let mut d = Driver::new();
     for key in [KeyCode::F(2), KeyCode::F(3), KeyCode::F(4), KeyCode::F(5)] {

@@ -124,6 +124,9 @@ pub const HELP_MORE: &str = " ↑/↓ more ";
 pub const LOGIN_PANEL: &str = "Log in to teller";
 pub const LOGIN_INTRO: &str = "Type your email and password, then press Enter.";
 pub const LOGIN_CHECKING: &str = "Checking…";
+pub const CHANGE_AT_LOGIN_PANEL: &str = "Choose your own password";
+pub const CHANGE_AT_LOGIN_INTRO: &str =
+    "Your password was set by someone else. Type a new one twice, then press Enter (Esc: back).";
 pub const LOGIN_FAILED: &str = "Email or password is incorrect.";
 pub const LOGIN_LOCKED_OUT: &str = "Too many failed logins: this user is locked. Try again after ";
 pub const ENTER_PASSWORD: &str = "enter your password";

@@ -32,6 +32,12 @@ pub enum Job {
         email: Email,
         password: Secret,
     },
+    /// Replace a password someone else set, then log in (the login's forced change).
+    ChangePasswordAtLogin {
+        email: Email,
+        current: Secret,
+        new: Password,
+    },
     /// Check the password again to lift the idle lock.
     Reauthenticate {
         email: Email,
@@ -160,6 +166,7 @@ impl Job {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Login { .. } => "login",
+            Self::ChangePasswordAtLogin { .. } => "change_password_at_login",
             Self::Reauthenticate { .. } => "reauthenticate",
             Self::Accounts { .. } => "accounts",
             Self::History { .. } => "history",
@@ -484,6 +491,14 @@ impl Worker {
             Job::Login { email, password } | Job::Reauthenticate { email, password } => {
                 ReplyBody::Session(self.bank().and_then(|b| b.authenticate(&email, &password)))
             }
+            Job::ChangePasswordAtLogin {
+                email,
+                current,
+                new,
+            } => ReplyBody::Session(
+                self.bank()
+                    .and_then(|b| b.change_password_at_login(&email, &current, &new)),
+            ),
             Job::Accounts { actor, owner } => {
                 ReplyBody::Accounts(self.bank().and_then(|b| b.accounts(&actor, &owner)))
             }

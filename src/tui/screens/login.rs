@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{cycle, form_status, panel, Screen};
-use crate::domain::{Email, Secret};
+use crate::domain::{Email, Password, Secret};
 use crate::services::BankError;
 use crate::tui::app::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -24,6 +24,68 @@ pub struct LoginScreen {
     /// The form-wide message (wrong password, locked out, database down).
     pub error: Option<String>,
     awaiting: Option<RequestId>,
+    /// Set when the bank said the password must be changed first.
+    pub change: Option<ForcedChange>,
+}
+
+/// A password someone else set (a registration, a reset): its owner chooses a new one before
+/// anything else. The bank checks the current one again with the change.
+#[derive(Debug, Clone)]
+pub struct ForcedChange {
+    email: Email,
+    current: Secret,
+    pub new: Field,
+    pub repeat: Field,
+    /// 0 = new, 1 = repeat.
+    pub focus: usize,
+}
+
+impl ForcedChange {
+    fn new(email: Email, current: Secret) -> Self {
+        Self {
+            email,
+            current,
+            new: Field::masked(s::FIELD_NEW_PASSWORD),
+            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
+            focus: 0,
+        }
+    }
+
+    fn focused_mut(&mut self) -> &mut Field {
+        if self.focus == 0 {
+            &mut self.new
+        } else {
+            &mut self.repeat
+        }
+    }
+
+    /// The job to send, or None after marking what is wrong on the form.
+    fn job(&mut self) -> Option<Job> {
+        self.new.error = None;
+        self.repeat.error = None;
+        if self.focus == 0 && self.repeat.is_empty() && !self.new.is_empty() {
+            self.focus = 1;
+            return None;
+        }
+        let new = match Password::parse(self.new.value().to_string(), &self.email) {
+            Ok(new) => new,
+            Err(e) => {
+                self.new.error = Some(e.rule);
+                self.focus = 0;
+                return None;
+            }
+        };
+        if self.new.value() != self.repeat.value() {
+            self.repeat.error = Some(s::PASSWORDS_DIFFER.into());
+            self.focus = 1;
+            return None;
+        }
+        Some(Job::ChangePasswordAtLogin {
+            email: self.email.clone(),
+            current: self.current.clone(),
+            new,
+        })
+    }
 }
 
 impl Default for LoginScreen {
@@ -34,6 +96,7 @@ impl Default for LoginScreen {
             focus: 0,
             error: None,
             awaiting: None,
+            change: None,
         }
     }
 }
@@ -41,7 +104,7 @@ impl Default for LoginScreen {
 impl LoginScreen {
     /// Something typed that quitting would throw away.
     pub fn has_input(&self) -> bool {
-        !self.email.is_empty() || !self.password.is_empty()
+        !self.email.is_empty() || !self.password.is_empty() || self.change.is_some()
     }
 
     pub fn is_waiting(&self) -> bool {
@@ -61,6 +124,12 @@ impl LoginScreen {
             return;
         }
         self.error = None;
+        if let Some(change) = &mut self.change {
+            if let Some(job) = change.job() {
+                self.awaiting = Some(ctx.request(job));
+            }
+            return;
+        }
         let email = match Email::parse(self.email.value()) {
             Ok(email) => Some(email),
             Err(e) => {
@@ -87,6 +156,15 @@ impl LoginScreen {
         let password = Secret::new(self.password.value().to_string());
         self.awaiting = Some(ctx.request(Job::Login { email, password }));
     }
+
+    /// Back to an empty login form.
+    fn reset(&mut self) {
+        self.email.clear();
+        self.password.clear();
+        self.focus = 0;
+        self.error = None;
+        self.change = None;
+    }
 }
 
 impl Screen for LoginScreen {
@@ -99,19 +177,34 @@ impl Screen for LoginScreen {
     }
 
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        let focus = match &mut self.change {
+            Some(change) => &mut change.focus,
+            None => &mut self.focus,
+        };
         match cmd {
-            Cmd::NextField => self.focus = cycle(self.focus, true, 2),
-            Cmd::PrevField => self.focus = cycle(self.focus, false, 2),
+            Cmd::NextField => *focus = cycle(*focus, true, 2),
+            Cmd::PrevField => *focus = cycle(*focus, false, 2),
             Cmd::Submit => self.submit(ctx),
-            // Esc gives up waiting (the answer is then ignored) or clears the message.
-            Cmd::Back if self.awaiting.take().is_none() => self.error = None,
+            // Esc gives up waiting (the answer is then ignored), leaves the forced change for
+            // the login form, or clears the message.
+            Cmd::Back if self.awaiting.take().is_none() => {
+                if self.change.is_some() {
+                    self.reset();
+                } else {
+                    self.error = None;
+                }
+            }
             _ => {}
         }
         Flow::Stay
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
-        if self.focused_mut().handle_key(key) {
+        let field = match &mut self.change {
+            Some(change) => change.focused_mut(),
+            None => self.focused_mut(),
+        };
+        if field.handle_key(key) {
             self.error = None;
         }
         Flow::Stay
@@ -127,11 +220,17 @@ impl Screen for LoginScreen {
         };
         match result {
             Ok(user) => {
-                self.email.clear();
-                self.password.clear();
-                self.focus = 0;
-                self.error = None;
+                self.reset();
                 Flow::LoggedIn(user)
+            }
+            Err(BankError::PasswordChangeRequired) if self.change.is_none() => {
+                let email = Email::parse(self.email.value());
+                if let Ok(email) = email {
+                    let current = Secret::new(self.password.value().to_string());
+                    self.password.clear();
+                    self.change = Some(ForcedChange::new(email, current));
+                }
+                Flow::Stay
             }
             Err(error) => {
                 self.error = Some(match &error {
@@ -144,6 +243,8 @@ impl Screen for LoginScreen {
                     other => describe(other),
                 });
                 if matches!(error, BankError::InvalidCredentials) {
+                    // Whatever went wrong during a forced change, start from the login again.
+                    self.change = None;
                     self.password.clear();
                     self.focus = 1;
                 }
@@ -161,7 +262,12 @@ impl Screen for LoginScreen {
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;
         let area = area.centered(Constraint::Length(64), Constraint::Length(14));
-        let block = panel(s::LOGIN_PANEL, theme);
+        let title = if self.change.is_some() {
+            s::CHANGE_AT_LOGIN_PANEL
+        } else {
+            s::LOGIN_PANEL
+        };
+        let block = panel(title, theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [intro, _, email, password, _, message] = Layout::vertical([
@@ -173,17 +279,28 @@ impl Screen for LoginScreen {
             Constraint::Min(1),
         ])
         .areas(inner.inner(ratatui::layout::Margin::new(1, 0)));
+        let intro_text = if self.change.is_some() {
+            s::CHANGE_AT_LOGIN_INTRO
+        } else {
+            s::LOGIN_INTRO
+        };
         frame.render_widget(
-            Paragraph::new(s::LOGIN_INTRO)
+            Paragraph::new(intro_text)
                 .style(theme.hint)
                 .wrap(Wrap { trim: true }),
             intro,
         );
-        let cursors = [
-            self.email.render(frame, email, self.focus == 0, theme),
-            self.password
-                .render(frame, password, self.focus == 1, theme),
-        ];
+        let cursors = match &self.change {
+            Some(change) => [
+                change.new.render(frame, email, change.focus == 0, theme),
+                change.repeat.render(frame, password, change.focus == 1, theme),
+            ],
+            None => [
+                self.email.render(frame, email, self.focus == 0, theme),
+                self.password
+                    .render(frame, password, self.focus == 1, theme),
+            ],
+        };
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }

@@ -494,6 +494,15 @@ points_at_private_db() {
 	esac
 }
 
+# True when URL $1 names an account on this checkout's private server.
+on_private_server() {
+	local port="${TELLER_DB_PORT:-3307}"
+	case "$1" in
+	"mysql://"*"@127.0.0.1:$port/"* | "mysql://"*"@127.0.0.1:$port") return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 # Load KEY=VALUE lines from a .env file without overriding the environment.
 load_dotenv() {
 	local file="$1" line key value
@@ -517,4 +526,75 @@ load_dotenv() {
 			export "$key=$value"
 		fi
 	done <"$file"
+}
+
+# ---------------------------------------------------------------------------
+# Database accounts (least privilege)
+# ---------------------------------------------------------------------------
+
+# A random password of 32 hex characters (URL-safe, SQL-safe).
+random_password() {
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# Create or update a MariaDB account on the private server (as root, over TCP).
+#   _db_account USER PASSWORD GRANT-STATEMENTS...   ('{}' in a statement = the account)
+_db_account() {
+	local user="$1" password="$2" sql="" grant
+	shift 2
+	local account="'$user'@'127.0.0.1'"
+	sql="CREATE USER IF NOT EXISTS $account IDENTIFIED BY '$password';"
+	sql+="ALTER USER $account IDENTIFIED BY '$password';"
+	sql+="REVOKE ALL PRIVILEGES, GRANT OPTION FROM $account;"
+	for grant in "$@"; do
+		sql+="${grant//\{\}/$account};"
+	done
+	_sql_tcp "$TELLER_DB_PORT" -e "$sql" || die "could not set up the MariaDB account $user"
+}
+
+# The owner account of database $1 on the private server: the schema, grants and the app
+# account are its business (teller migrate, demo, bench, bootstrap-admin); root stays with the
+# scripts. Prints nothing; sets TELLER_OWNER_USER.
+ensure_owner_account() {
+	local db="$1" password="$2"
+	TELLER_OWNER_USER="teller_owner"
+	_db_account "$TELLER_OWNER_USER" "$password" \
+		"GRANT ALL PRIVILEGES ON \`$db\`.* TO {} WITH GRANT OPTION" \
+		"GRANT ALL PRIVILEGES ON \`teller\\_bench\\_%\`.* TO {}" \
+		"GRANT CREATE USER ON *.* TO {}"
+}
+
+# The account the tests use as their server: creates its own teller_test_* databases and
+# their app accounts, nothing else. Exports TEST_DATABASE_URL.
+ensure_test_account() {
+	local password
+	password="$(random_password)"
+	_db_account teller_tester "$password" \
+		"GRANT ALL PRIVILEGES ON \`teller\\_test\\_%\`.* TO {} WITH GRANT OPTION" \
+		"GRANT ALL PRIVILEGES ON \`teller\\_bench\\_%\`.* TO {}" \
+		"GRANT CREATE USER ON *.* TO {}" \
+		"GRANT SELECT ON mysql.user TO {}"
+	TEST_DATABASE_URL="mysql://teller_tester:$password@127.0.0.1:$TELLER_DB_PORT"
+	export TEST_DATABASE_URL
+}
+
+# Write .env for the private server: the app account (DATABASE_URL) and the owner account
+# (TELLER_OWNER_URL) of database $1, with fresh random passwords, readable by its owner only.
+# The app account itself is created by `teller migrate` from DATABASE_URL.
+write_private_dotenv() {
+	local db="$1" file="$2" owner_pw app_pw
+	owner_pw="$(random_password)"
+	app_pw="$(random_password)"
+	ensure_owner_account "$db" "$owner_pw"
+	(
+		umask 077
+		{
+			printf '# Written by scripts/run.sh for the private MariaDB; keep it secret (mode 0600).\n'
+			printf 'DATABASE_URL=mysql://teller_app:%s@127.0.0.1:%s/%s\n' "$app_pw" "$TELLER_DB_PORT" "$db"
+			printf 'TELLER_OWNER_URL=mysql://%s:%s@127.0.0.1:%s/%s\n' "$TELLER_OWNER_USER" "$owner_pw" "$TELLER_DB_PORT" "$db"
+		} >"$file.tmp"
+	)
+	chmod 600 "$file.tmp"
+	mv "$file.tmp" "$file"
+	log "wrote $file (app and owner accounts, mode 0600)"
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Build and start teller. Installs what is missing; when no DATABASE_URL is set
 # (environment or .env), starts a private MariaDB (data in the git-ignored
-# .data/, kept across restarts), creates the `teller` database, writes .env,
-# migrates, loads the demo on first run and starts `teller` with the given
-# arguments (none: the full-screen app). Safe to run again.
+# .data/, kept across restarts), creates an owner account and writes .env
+# (mode 0600) with it and the app account, migrates (which creates the app
+# account with least privilege), loads the demo on first run and starts
+# `teller` with the given arguments (none: the full-screen app) on the app
+# account. Safe to run again.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,22 +15,36 @@ ensure_packages
 command -v cargo >/dev/null 2>&1 ||
 	die "cargo not found: install Rust with rustup (https://rustup.rs), then open a new shell or run: source \"\$HOME/.cargo/env\""
 
+# An old .env naming root (from before the two accounts) is replaced.
+if [ -f .env ] && grep -q '^DATABASE_URL=mysql://root@127.0.0.1' .env && ! grep -q '^TELLER_OWNER_URL=' .env; then
+	log "replacing the old .env (root) with the app and owner accounts"
+	rm -f .env
+fi
 load_dotenv .env
 
-if [ -z "${DATABASE_URL:-}" ] || points_at_private_db "$DATABASE_URL"; then
+if [ -z "${DATABASE_URL:-}" ] || on_private_server "$DATABASE_URL"; then
 	ensure_private_db
-	DATABASE_URL="${DATABASE_URL:-$TELLER_SERVER_URL/teller}"
-	db="${DATABASE_URL##*/}"
-	db="${db%%\?*}"
+	db=teller
+	if [ -n "${DATABASE_URL:-}" ]; then
+		db="${DATABASE_URL##*/}"
+		db="${db%%\?*}"
+	fi
 	[[ "$db" =~ ^[A-Za-z0-9_]+$ ]] || die "unexpected database name '$db' in DATABASE_URL"
-	_sql_tcp "$TELLER_DB_PORT" -e \
-		"CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-	if [ ! -e .env ]; then
-		printf 'DATABASE_URL=%s\n' "$DATABASE_URL" >.env
-		log "wrote .env (DATABASE_URL=$DATABASE_URL)"
+	if [ ! -e .env ] || [ -z "${TELLER_OWNER_URL:-}" ] || points_at_private_db "${DATABASE_URL:-}"; then
+		write_private_dotenv "$db" .env
+		unset DATABASE_URL TELLER_OWNER_URL
+		load_dotenv .env
+	else
+		# A new data dir knows no accounts: make the owner match .env again.
+		owner_pw="${TELLER_OWNER_URL#*://*:}"
+		owner_pw="${owner_pw%%@*}"
+		ensure_owner_account "$db" "$owner_pw"
 	fi
 fi
 export DATABASE_URL
+if [ -n "${TELLER_OWNER_URL:-}" ]; then
+	export TELLER_OWNER_URL
+fi
 
 locked=()
 [ -f Cargo.lock ] && locked=(--locked)
@@ -40,7 +56,7 @@ else
 fi
 cargo build --release --quiet "${locked[@]}"
 
-log "migrating $DATABASE_URL"
+log "migrating (owner account) and setting up the app account"
 "$bin" migrate
 
 # `teller demo` is idempotent but chatty: run it once per database (the marker

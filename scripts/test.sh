@@ -3,9 +3,11 @@
 #   scripts/test.sh            everything
 #   scripts/test.sh transfer   cargo test filtered by "transfer" (args go to cargo test)
 # Tests get TEST_DATABASE_URL = a server URL without database (they create and
-# drop their own teller_test_* databases). Unless TEST_DATABASE_URL is already
-# set, this checkout's private MariaDB is started (and kept running, except
-# under CI=true when this script started it). TELLER_SKIP_LINT=1 skips fmt+clippy.
+# drop their own teller_test_* databases, each with its own app account). Unless
+# TEST_DATABASE_URL is already set, this checkout's private MariaDB is started
+# (and kept running, except under CI=true when this script started it) and the
+# tests get the account teller_tester (a fresh random password each run), never
+# root. TELLER_SKIP_LINT=1 skips fmt+clippy.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,10 +21,12 @@ started_db=0
 if [ -z "${TEST_DATABASE_URL:-}" ] || points_at_private_db "$TEST_DATABASE_URL"; then
 	ensure_private_db
 	started_db="$TELLER_DB_STARTED"
-	TEST_DATABASE_URL="${TEST_DATABASE_URL:-$TELLER_SERVER_URL}"
+	# The tests get an account of their own (their teller_test_* databases and app
+	# accounts), not root.
+	ensure_test_account
 fi
 export TEST_DATABASE_URL
-log "TEST_DATABASE_URL=$TEST_DATABASE_URL"
+log "TEST_DATABASE_URL=$(printf '%s' "$TEST_DATABASE_URL" | sed 's#://\([^:@]*\):[^@]*@#://\1:***@#')"
 
 if is_ci; then
 	export CARGO_TERM_COLOR=never

@@ -205,8 +205,8 @@ impl World {
                 let address = email(target.address());
                 let password = Password::parse("a-fresh-passphrase".into(), &address).unwrap();
                 let staff = !matches!(target, Alice | Bob);
-                let approval = (staff && matches!(op, Op::ResetPassword(_)))
-                    .then(|| second_admin(who));
+                let approval =
+                    (staff && matches!(op, Op::ResetPassword(_))).then(|| second_admin(who));
                 self.bank
                     .reset_password_approved(&actor, &address, &password, approval.as_ref())
                     .map(drop)

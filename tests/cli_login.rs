@@ -5,7 +5,7 @@
 mod common;
 
 use common::cli::*;
-use common::{server_url, TestDb, PASSWORD};
+use common::{server_url, PASSWORD};
 
 fn session_file(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -67,7 +67,9 @@ fn login_whoami_and_logout_with_a_private_session_file() {
         command
     };
     let mut login = with_session(&["login", "--json"]);
-    login.env("TELLER_USER", ADMIN).env("TELLER_PASSWORD", PASSWORD);
+    login
+        .env("TELLER_USER", ADMIN)
+        .env("TELLER_PASSWORD", PASSWORD);
     let out = run(login, None);
     assert_eq!(out.code, 0, "{out:?}");
     let session = out.json();
@@ -80,7 +82,10 @@ fn login_whoami_and_logout_with_a_private_session_file() {
         assert_eq!(mode, 0o600, "the session file is readable by others");
     }
     let text = std::fs::read_to_string(&file).unwrap();
-    assert!(!text.contains(PASSWORD), "the password is in the session file");
+    assert!(
+        !text.contains(PASSWORD),
+        "the password is in the session file"
+    );
 
     // Later commands act as the person, without a password.
     let who = run(with_session(&["whoami", "--json"]), None);
@@ -140,22 +145,50 @@ fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
     let account = teller.funded_account("c@example.com", "100");
     // BOSS has no drawer open yet: cash needs one.
     let args = ["deposit", account.as_str(), "40", "--json"];
-    check_failure(&teller.run_as(BOSS, PASSWORD, &args), &args, 1, "drawer_closed");
-    let open = teller.run_as(BOSS, PASSWORD, &["drawer", "open", "--count", "100x5,20x5", "--json"]);
+    check_failure(
+        &teller.run_as(BOSS, PASSWORD, &args),
+        &args,
+        1,
+        "drawer_closed",
+    );
+    let open = teller.run_as(
+        BOSS,
+        PASSWORD,
+        &["drawer", "open", "--count", "100x5,20x5", "--json"],
+    );
     assert_eq!(open.code, 0, "{open:?}");
     let open = open.json();
     assert_eq!(open["opening_float"], "600.00");
     let session = open["session"].as_i64().expect("session id");
     assert_eq!(teller.run_as(BOSS, PASSWORD, &args).code, 0);
-    let shown = teller.run_as(BOSS, PASSWORD, &["drawer", "show", "--json"]).json();
+    let shown = teller
+        .run_as(BOSS, PASSWORD, &["drawer", "show", "--json"])
+        .json();
     assert_eq!(shown["session"], session);
     // While open, the teller is not told what the count should come to.
     assert_eq!(shown["expected"], serde_json::Value::Null);
     assert_eq!(shown["cash_in"], serde_json::Value::Null);
     // A count for another session closes nothing.
-    let wrong = ["drawer", "close", "--count", "100x6", "--session", "999", "--json"];
-    check_failure(&teller.run_as(BOSS, PASSWORD, &wrong), &wrong, 1, "not_found");
-    let closed = teller.run_as(BOSS, PASSWORD, &["drawer", "close", "--count", "100x6", "--json"]);
+    let wrong = [
+        "drawer",
+        "close",
+        "--count",
+        "100x6",
+        "--session",
+        "999",
+        "--json",
+    ];
+    check_failure(
+        &teller.run_as(BOSS, PASSWORD, &wrong),
+        &wrong,
+        1,
+        "not_found",
+    );
+    let closed = teller.run_as(
+        BOSS,
+        PASSWORD,
+        &["drawer", "close", "--count", "100x6", "--json"],
+    );
     assert_eq!(closed.code, 0, "{closed:?}");
     let closed = closed.json();
     assert_eq!(closed["expected"], "640.00");
@@ -217,7 +250,10 @@ fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
     );
     let owner_url = teller::db::with_database(&server_url(), &name);
     let app_url = {
-        let host = owner_url.split_once('@').map(|(_, h)| h).unwrap_or_default();
+        let host = owner_url
+            .split_once('@')
+            .map(|(_, h)| h)
+            .unwrap_or_default();
         format!("mysql://{name}:s3cret%40pw@{host}")
     };
     let _guard = Scratch {
@@ -286,7 +322,10 @@ fn a_schema_behind_is_refused_with_exit_3_naming_migrate() {
     let args = ["audit", "--json"];
     let error = check_failure(&teller.run(&args), &args, 3, "database_unavailable");
     assert!(
-        error["message"].as_str().unwrap().contains("teller migrate"),
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("teller migrate"),
         "{error}"
     );
 }

@@ -95,9 +95,15 @@ fn the_app_refuses_an_owner_account_and_a_schema_behind() {
     // The owner (root) as DATABASE_URL: refused unless explicitly allowed.
     match db::connect_app(&db.url, false) {
         Err(db::ConnectError::OwnerAccount(problems)) => {
-            assert!(problems.iter().any(|p| p.contains("ALL PRIVILEGES")), "{problems:?}")
+            assert!(
+                problems.iter().any(|p| p.contains("ALL PRIVILEGES")),
+                "{problems:?}"
+            )
         }
-        other => panic!("expected the owner account to be refused, got {:?}", other.err()),
+        other => panic!(
+            "expected the owner account to be refused, got {:?}",
+            other.err()
+        ),
     }
     db::connect_app(&db.url, true).expect("allowed on a developer's server");
     db::connect_app(&db.app_url, false).expect("the app account is fine");

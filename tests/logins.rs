@@ -43,7 +43,11 @@ fn fifty_wrong_passwords_at_once_get_at_most_five_checks() {
             std::thread::spawn(move || {
                 let mut bank = Bank::connect(&url, test_config()).expect("connect");
                 start.wait();
-                code(login(&mut bank, "target@example.com", &format!("guess-{i}")))
+                code(login(
+                    &mut bank,
+                    "target@example.com",
+                    &format!("guess-{i}"),
+                ))
             })
         })
         .collect();
@@ -187,7 +191,11 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret(PASSWORD),
     };
     assert_eq!(
-        code(bank.register_user_approved(&first, new_user("t1@example.com", Role::Teller), Some(&own))),
+        code(bank.register_user_approved(
+            &first,
+            new_user("t1@example.com", Role::Teller),
+            Some(&own)
+        )),
         "approval_refused"
     );
     let other = Approval {
@@ -195,7 +203,11 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret("second-admins-own"),
     };
     let teller = bank
-        .register_user_approved(&first, new_user("t1@example.com", Role::Teller), Some(&other))
+        .register_user_approved(
+            &first,
+            new_user("t1@example.com", Role::Teller),
+            Some(&other),
+        )
         .expect("approved by the second admin");
     assert_eq!(teller.role, Role::Teller);
     let log = bank.audit_log(&operator(), 50).unwrap();
@@ -219,7 +231,10 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     assert!((11 * 60..=12 * 60).contains(&hours), "{hours} minutes");
     let me = bank.resume_session(&session.token).expect("resume");
     assert_eq!(me.email, email("s@example.com"));
-    assert_eq!(code(bank.resume_session(&secret("forged-token"))), "login_required");
+    assert_eq!(
+        code(bank.resume_session(&secret("forged-token"))),
+        "login_required"
+    );
     bank.end_session(&session.token).expect("logout");
     assert_eq!(code(bank.resume_session(&session.token)), "login_required");
 
@@ -232,7 +247,9 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     let session = idle_bank
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .unwrap();
-    idle_bank.resume_session(&session.token).expect("still fresh");
+    idle_bank
+        .resume_session(&session.token)
+        .expect("still fresh");
     std::thread::sleep(std::time::Duration::from_millis(500));
     let err = idle_bank.resume_session(&session.token).unwrap_err();
     assert_eq!(err.code(), "login_required");

@@ -85,9 +85,7 @@ fn close(
     teller: &Actor,
     raw: &str,
 ) -> Result<teller::services::DrawerView, teller::services::BankError> {
-    let session = bank
-        .drawer(teller)?
-        .map_or(0, |open| open.session_id);
+    let session = bank.drawer(teller)?.map_or(0, |open| open.session_id);
     bank.close_drawer(teller, session, &count(raw))
 }
 

@@ -186,19 +186,17 @@ fn a_resubmission_after_a_lost_answer_moves_money_once() {
     let deadline = Instant::now() + PATIENCE;
     loop {
         assert!(Instant::now() < deadline, "the worker never answered");
-        if let Ok(Action::Worker(WorkerMessage::Reply(Reply { id, .. }))) =
-            live.inbox.recv_timeout(Duration::from_millis(50))
-        {
-            if id == lost_id {
+        if let Ok(Action::Worker(message)) = live.inbox.recv_timeout(Duration::from_millis(50)) {
+            if matches!(*message, WorkerMessage::Reply(Reply { id, .. }) if id == lost_id) {
                 break;
             }
         }
     }
     assert_eq!(balance(&mut bank, &from), money("900.00"));
-    live.act(Action::Worker(WorkerMessage::Reply(Reply {
+    live.act(Action::Worker(Box::new(WorkerMessage::Reply(Reply {
         id: lost_id,
         body: ReplyBody::Transfer(Err(BankError::Unavailable("Lost connection".into()))),
-    })));
+    }))));
     live.wait_for("The connection to the database was lost");
 
     // Sending the same form again: same key, so the bank replays instead of paying twice.
@@ -297,7 +295,9 @@ fn the_database_goes_away_and_the_app_recovers_by_itself() {
         .map(|h| h.trim_end_matches('/').to_string())
         .expect("host:port");
     let relay = Relay::start(host.clone());
-    let via_relay = db.app_url.replace(&host, &format!("127.0.0.1:{}", relay.port));
+    let via_relay = db
+        .app_url
+        .replace(&host, &format!("127.0.0.1:{}", relay.port));
     assert_ne!(via_relay, db.app_url);
 
     let mut live = Live::new(&via_relay);

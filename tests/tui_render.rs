@@ -114,7 +114,10 @@ fn login_with_a_password_set_by_someone_else_asks_for_a_new_one() {
         .press(KeyCode::Enter)
         .hold();
     let id = d.held.pop().expect("a login request").id;
-    d.reply(id, ReplyBody::Session(Err(BankError::PasswordChangeRequired)));
+    d.reply(
+        id,
+        ReplyBody::Session(Err(BankError::PasswordChangeRequired)),
+    );
     assert_eq!(d.app.route(), Route::Login);
     assert_snapshot!("login_forced_change", d.screen());
     // Two different new passwords: the form says so and sends nothing.
@@ -129,7 +132,9 @@ fn login_with_a_password_set_by_someone_else_asks_for_a_new_one() {
     for _ in 0.."my-own-passphrase-2".len() {
         d.press(KeyCode::Backspace);
     }
-    d.type_text("my-own-passphrase-1").press(KeyCode::Enter).hold();
+    d.type_text("my-own-passphrase-1")
+        .press(KeyCode::Enter)
+        .hold();
     let request = d.held.pop().expect("a change request");
     match request.job {
         Job::ChangePasswordAtLogin { current, new, .. } => {

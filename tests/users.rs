@@ -32,10 +32,7 @@ fn phone(raw: &str) -> Phone {
 /// Asserts that a login with the right password is refused as a locked one: the same answer
 /// as a wrong password, while the audit log records the true reason.
 fn assert_locked_out(bank: &mut Bank, address: &str) {
-    assert_eq!(
-        code(login(bank, address, PASSWORD)),
-        "invalid_credentials"
-    );
+    assert_eq!(code(login(bank, address, PASSWORD)), "invalid_credentials");
     assert_eq!(last_outcome(bank, "login", address), "user_locked");
 }
 
@@ -414,12 +411,20 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
     assert_eq!(profile.locked_until, None);
     // Someone else chose it: its owner must change it before anything else.
     assert_eq!(
-        code(login(&mut bank, "locked@example.com", "reset-by-the-teller")),
+        code(login(
+            &mut bank,
+            "locked@example.com",
+            "reset-by-the-teller"
+        )),
         "password_change_required"
     );
     let own = password("chosen-by-myself-now", "locked@example.com");
-    bank.change_password_at_login(&email("locked@example.com"), &secret("reset-by-the-teller"), &own)
-        .expect("the owner changes it");
+    bank.change_password_at_login(
+        &email("locked@example.com"),
+        &secret("reset-by-the-teller"),
+        &own,
+    )
+    .expect("the owner changes it");
     login(&mut bank, "locked@example.com", "chosen-by-myself-now").expect("own password works");
     assert_eq!(
         code(login(&mut bank, "locked@example.com", PASSWORD)),
@@ -563,7 +568,10 @@ fn five_failures_in_a_row_lock_the_user() {
         assert_eq!(err.code(), "invalid_credentials");
         // The message may say how lock-out works, never whether this login is locked.
         assert_eq!(err.to_string(), fifth.to_string());
-        assert_eq!(last_outcome(&mut bank, "login", "victim@example.com"), "user_locked");
+        assert_eq!(
+            last_outcome(&mut bank, "login", "victim@example.com"),
+            "user_locked"
+        );
     }
     let profile = bank
         .profile(&operator(), &email("victim@example.com"))

@@ -117,9 +117,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut bank = setup::app_bank(&url, config)?;
     match command {
         Command::Login { json } => login(&mut bank, user.as_deref(), &url, json),
-        Command::User(UserCommand::Password { email }) => {
-            password_command(&mut bank, user.as_deref(), approver.as_deref(), &url, &email)
-        }
+        Command::User(UserCommand::Password { email }) => password_command(
+            &mut bank,
+            user.as_deref(),
+            approver.as_deref(),
+            &url,
+            &email,
+        ),
         command => {
             let actor = credentials::actor(&mut bank, user.as_deref(), &url)?;
             let approval = credentials::approval(approver.as_deref())?;
@@ -301,17 +305,25 @@ fn password_command(
     } else {
         Some(credentials::actor(bank, user, url)?)
     };
-    let own = own || actor.as_ref().and_then(Actor::user).is_some_and(|u| u.email == email);
+    let own = own
+        || actor
+            .as_ref()
+            .and_then(Actor::user)
+            .is_some_and(|u| u.email == email);
     let new_password = Password::parse(read_password()?, &email)?;
     match actor {
         Some(actor) if !own => {
             let approval = credentials::approval(approver)?;
             bank.reset_password_approved(&actor, &email, &new_password, approval.as_ref())?;
-            println!("The password of {email} was reset; its owner must change it at the next login.");
+            println!(
+                "The password of {email} was reset; its owner must change it at the next login."
+            );
         }
         _ => {
-            let current =
-                credentials::password("TELLER_PASSWORD", &format!("Current password for {email}: "))?;
+            let current = credentials::password(
+                "TELLER_PASSWORD",
+                &format!("Current password for {email}: "),
+            )?;
             bank.change_password_at_login(&email, &current, &new_password)?;
             println!("Your password was changed.");
         }
@@ -326,8 +338,11 @@ fn run_drawer(bank: &mut Bank, actor: &Actor, command: DrawerCommand) -> Result<
             currency,
             json,
         } => {
-            let view =
-                bank.open_drawer(actor, Currency::parse(&currency)?, &CashCount::parse(&count)?)?;
+            let view = bank.open_drawer(
+                actor,
+                Currency::parse(&currency)?,
+                &CashCount::parse(&count)?,
+            )?;
             output::drawer(&view, json);
         }
         DrawerCommand::Show { json } => match bank.drawer(actor)? {
@@ -473,7 +488,8 @@ fn run_account(
         AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
         AccountCommand::Unfreeze { account } => match approval {
             Some(approval) => {
-                let view = bank.unfreeze_approved(actor, &AccountNumber::parse(&account)?, approval)?;
+                let view =
+                    bank.unfreeze_approved(actor, &AccountNumber::parse(&account)?, approval)?;
                 println!("Account {} is now {}.", view.number, view.status.as_str());
                 Ok(())
             }

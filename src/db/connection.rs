@@ -27,7 +27,9 @@ pub enum ConnectError {
     Setup(#[from] diesel::result::Error),
     #[error("applying the database migrations failed: {0}")]
     Migration(String),
-    #[error("the database {0} does not exist yet: run `teller migrate` (with the owner account) first")]
+    #[error(
+        "the database {0} does not exist yet: run `teller migrate` (with the owner account) first"
+    )]
     NoDatabase(String),
     #[error("the database has {0} migration(s) not applied yet: run `teller migrate` (with the owner account) first")]
     PendingMigrations(usize),
@@ -44,7 +46,10 @@ pub enum ConnectError {
 impl ConnectError {
     /// True when the fault is in the configuration the person gave (exit 2), not the server.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Self::Plaintext(_) | Self::BadUrl(_) | Self::NoDatabaseName(_))
+        matches!(
+            self,
+            Self::Plaintext(_) | Self::BadUrl(_) | Self::NoDatabaseName(_)
+        )
     }
 }
 
@@ -101,9 +106,9 @@ pub fn connect_app(url: &str, allow_owner: bool) -> Result<Connection, ConnectEr
 /// How many embedded migrations the database has not applied, read with SELECT only (Diesel's
 /// own check would try to create its bookkeeping table, which the app account may not).
 pub fn pending_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
+    use diesel::migration::MigrationSource;
     use diesel::sql_types::Text;
     use diesel::RunQueryDsl;
-    use diesel::migration::MigrationSource;
     #[derive(diesel::QueryableByName)]
     struct Applied {
         #[diesel(sql_type = Text)]
@@ -111,20 +116,17 @@ pub fn pending_migrations(conn: &mut Connection) -> Result<usize, ConnectError> 
     }
     let known = MigrationSource::<diesel::mysql::Mysql>::migrations(&MIGRATIONS)
         .map_err(|e| ConnectError::Migration(e.to_string()))?;
-    let applied: Vec<Applied> = match diesel::sql_query(
-        "SELECT version FROM __diesel_schema_migrations",
-    )
-    .load(conn)
-    {
-        Ok(rows) => rows,
-        // No bookkeeping table yet: nothing was ever migrated.
-        Err(diesel::result::Error::DatabaseError(_, info))
-            if info.message().contains("doesn't exist") =>
-        {
-            Vec::new()
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let applied: Vec<Applied> =
+        match diesel::sql_query("SELECT version FROM __diesel_schema_migrations").load(conn) {
+            Ok(rows) => rows,
+            // No bookkeeping table yet: nothing was ever migrated.
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("doesn't exist") =>
+            {
+                Vec::new()
+            }
+            Err(e) => return Err(e.into()),
+        };
     Ok(known
         .iter()
         .filter(|m| {

@@ -166,15 +166,16 @@ pub fn excess_rights(grants: &[Grant], database: &str) -> Vec<String> {
             if privilege == "USAGE" {
                 continue;
             }
-            if SCHEMA_RIGHTS.contains(&privilege.as_str()) {
-                problems.push(format!("{privilege} on {place}"));
-            } else if grant.database == "*" {
+            // Schema rights anywhere, and any right on every database, are too much.
+            if SCHEMA_RIGHTS.contains(&privilege.as_str()) || grant.database == "*" {
                 problems.push(format!("{privilege} on {place}"));
             } else if covers_db
                 && matches!(privilege.as_str(), "UPDATE" | "DELETE")
                 && (grant.table == "*" || APPEND_ONLY.contains(&grant.table.as_str()))
             {
-                problems.push(format!("{privilege} on {place} (the journal is append-only)"));
+                problems.push(format!(
+                    "{privilege} on {place} (the journal is append-only)"
+                ));
             }
         }
     }
@@ -259,16 +260,18 @@ mod tests {
         let g = parse_grant("GRANT SELECT, INSERT ON `teller`.`movements` TO `app`@`127.0.0.1`")
             .expect("a grant");
         assert_eq!(g.privileges, ["SELECT", "INSERT"]);
-        assert_eq!((g.database.as_str(), g.table.as_str()), ("teller", "movements"));
+        assert_eq!(
+            (g.database.as_str(), g.table.as_str()),
+            ("teller", "movements")
+        );
         assert!(!g.grant_option);
-        let all = parse_grant(
-            "GRANT ALL PRIVILEGES ON *.* TO `root`@`127.0.0.1` WITH GRANT OPTION",
-        )
-        .expect("a grant");
+        let all =
+            parse_grant("GRANT ALL PRIVILEGES ON *.* TO `root`@`127.0.0.1` WITH GRANT OPTION")
+                .expect("a grant");
         assert_eq!((all.database.as_str(), all.table.as_str()), ("*", "*"));
         assert!(all.grant_option);
-        let columns = parse_grant("GRANT SELECT (a, b), UPDATE (c) ON `d`.`t` TO `x`@`%`")
-            .expect("a grant");
+        let columns =
+            parse_grant("GRANT SELECT (a, b), UPDATE (c) ON `d`.`t` TO `x`@`%`").expect("a grant");
         assert_eq!(columns.privileges, ["SELECT", "UPDATE"]);
         assert_eq!(
             parse_grant("GRANT PROXY ON ''@'%' TO 'root'@'localhost' WITH GRANT OPTION"),
@@ -289,13 +292,25 @@ mod tests {
         assert!(excess_rights(&grants, "teller").is_empty());
 
         for (line, why) in [
-            ("GRANT ALL PRIVILEGES ON *.* TO `root`@`%`", "ALL PRIVILEGES"),
+            (
+                "GRANT ALL PRIVILEGES ON *.* TO `root`@`%`",
+                "ALL PRIVILEGES",
+            ),
             ("GRANT SELECT ON *.* TO `a`@`%`", "every database"),
-            ("GRANT UPDATE ON `teller`.`movements` TO `a`@`%`", "append-only"),
+            (
+                "GRANT UPDATE ON `teller`.`movements` TO `a`@`%`",
+                "append-only",
+            ),
             ("GRANT DELETE ON `teller`.* TO `a`@`%`", "append-only"),
             ("GRANT DROP ON `teller`.* TO `a`@`%`", "DROP"),
-            ("GRANT SELECT ON `teller`.`users` TO `a`@`%` WITH GRANT OPTION", "GRANT OPTION"),
-            ("GRANT TRIGGER ON `teller`.`audit_log` TO `a`@`%`", "TRIGGER"),
+            (
+                "GRANT SELECT ON `teller`.`users` TO `a`@`%` WITH GRANT OPTION",
+                "GRANT OPTION",
+            ),
+            (
+                "GRANT TRIGGER ON `teller`.`audit_log` TO `a`@`%`",
+                "TRIGGER",
+            ),
         ] {
             let grants: Vec<Grant> = parse_grant(line).into_iter().collect();
             let problems = excess_rights(&grants, "teller");

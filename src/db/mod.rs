@@ -5,20 +5,21 @@ pub mod accounts;
 pub mod audit_log;
 mod connection;
 pub mod drawer_sessions;
-pub mod grants;
-pub mod url;
-pub mod login_sessions;
 mod failure;
+pub mod grants;
 pub mod invariants;
+pub mod login_sessions;
 pub mod movements;
 pub mod phones;
 pub mod schema;
+pub mod url;
 pub mod users;
 
 pub use connection::{
-    connect, connect_app, connect_creating_database, create_database, pending_migrations, database_name, databases_with_prefix,
-    drop_database, redact_password, revert_all_migrations, run_migrations, server_url, transaction,
-    with_database, ConnectError, Connection,
+    connect, connect_app, connect_creating_database, create_database, database_name,
+    databases_with_prefix, drop_database, pending_migrations, redact_password,
+    revert_all_migrations, run_migrations, server_url, transaction, with_database, ConnectError,
+    Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};

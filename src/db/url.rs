@@ -44,11 +44,7 @@ impl DatabaseUrl {
                 .map(|c| c.into_owned())
         };
         let user = decode(url.username()).map_err(|_| bad())?;
-        let password = url
-            .password()
-            .map(decode)
-            .transpose()
-            .map_err(|_| bad())?;
+        let password = url.password().map(decode).transpose().map_err(|_| bad())?;
         let host = match url.host() {
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
             Some(host) => host.to_string(),
@@ -111,8 +107,9 @@ mod tests {
 
     #[test]
     fn parts_are_decoded_like_diesel_does() {
-        let url = DatabaseUrl::parse("mysql://app:p%40ss%2Fw@127.0.0.1:3307/teller?ssl_mode=required")
-            .expect("valid");
+        let url =
+            DatabaseUrl::parse("mysql://app:p%40ss%2Fw@127.0.0.1:3307/teller?ssl_mode=required")
+                .expect("valid");
         assert_eq!(url.user, "app");
         assert_eq!(url.password.as_deref(), Some("p@ss/w"));
         assert_eq!(url.host, "127.0.0.1");
@@ -133,7 +130,9 @@ mod tests {
         assert!(ca.requires_tls());
         let off = DatabaseUrl::parse("mysql://a@10.0.0.5/t?ssl_mode=disabled").expect("valid");
         assert!(!off.requires_tls());
-        assert!(DatabaseUrl::parse("mysql://a@[::1]:3307/t").expect("valid").is_local());
+        assert!(DatabaseUrl::parse("mysql://a@[::1]:3307/t")
+            .expect("valid")
+            .is_local());
         assert!(DatabaseUrl::parse("postgres://a@h/t").is_err());
     }
 }

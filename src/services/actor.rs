@@ -18,7 +18,9 @@ pub enum Actor {
     /// A set-up task (`teller demo`, `teller bench`, test fixtures) that already holds the
     /// database owner's credentials, so nothing it could be refused would protect anything.
     /// No command a person runs with the app account acts as it. Audited as `setup:<task>`.
-    Setup { task: String },
+    Setup {
+        task: String,
+    },
     User(SessionUser),
 }
 

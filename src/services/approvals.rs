@@ -72,7 +72,7 @@ impl Bank {
                 Checked::Right(row) if row.must_change_password => BankError::ApprovalRefused(
                     "the supervisor must first change the password someone else set",
                 ),
-                Checked::Right(row) => return Ok(row.email),
+                Checked::Right(row) => return Ok(row.email.clone()),
                 Checked::Locked => {
                     BankError::ApprovalRefused("the supervisor is locked out after failed logins")
                 }

@@ -9,7 +9,7 @@ use crate::domain::{Email, Secret};
 
 /// What a password check found. Only the audit log learns which failure it was.
 pub(super) enum Checked {
-    Right(UserRow),
+    Right(Box<UserRow>),
     UnknownEmail,
     Locked,
     Wrong { locked_now: bool },
@@ -17,7 +17,7 @@ pub(super) enum Checked {
 
 /// The attempt as counted before bcrypt runs.
 enum Reserved {
-    Counted { row: UserRow, locks: bool },
+    Counted { row: Box<UserRow>, locks: bool },
     Locked,
 }
 
@@ -52,7 +52,7 @@ impl Bank {
     ) -> BankResult<UserRow> {
         let subject = email.as_str();
         let (outcome, detail) = match self.check_password(email, password)? {
-            Checked::Right(row) => return Ok(row),
+            Checked::Right(row) => return Ok(*row),
             Checked::UnknownEmail => ("unknown_email", None),
             Checked::Locked => ("user_locked", Some("refused without checking: locked")),
             Checked::Wrong { locked_now: false } => ("invalid_credentials", Some("wrong password")),
@@ -92,7 +92,7 @@ impl Bank {
             let locked_until = (failed >= threshold).then(|| at + lockout);
             users::set_login_failures(conn, row.id, failed, locked_until)?;
             Ok(Some(Reserved::Counted {
-                row,
+                row: Box::new(row),
                 locks: locked_until.is_some(),
             }))
         })?;

@@ -58,7 +58,9 @@ impl BankConfig {
         }
         if let Ok(raw) = std::env::var("TELLER_IDLE_SECONDS") {
             let seconds: i64 = raw.trim().parse().ok().filter(|s| *s >= 0).ok_or_else(|| {
-                format!("TELLER_IDLE_SECONDS must be a whole number of seconds (0: never), not {raw:?}")
+                format!(
+                    "TELLER_IDLE_SECONDS must be a whole number of seconds (0: never), not {raw:?}"
+                )
             })?;
             config.session_idle = (seconds > 0).then(|| chrono::Duration::seconds(seconds));
         }

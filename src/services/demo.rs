@@ -80,7 +80,8 @@ impl Bank {
                     }
                     .clone();
                     created += 1;
-                    self.register_with_hash(actor, &input, &hash, false, None)?.id
+                    self.register_with_hash(actor, &input, &hash, false, None)?
+                        .id
                 }
             };
             if accounts::list_for_owner(&mut self.conn, user_id)?.is_empty() {

@@ -50,7 +50,9 @@ impl Bank {
     pub fn resume_session(&mut self, token: &Secret) -> BankResult<SessionUser> {
         let hash = token_hash(token.expose());
         let Some(session) = login_sessions::find(&mut self.conn, &hash)? else {
-            return Err(BankError::LoginRequired("no session: run `teller login`".into()));
+            return Err(BankError::LoginRequired(
+                "no session: run `teller login`".into(),
+            ));
         };
         if session.ended_at.is_some() {
             return Err(BankError::LoginRequired(
@@ -71,8 +73,16 @@ impl Bank {
             };
             let row = users::find_by_id(&mut self.conn, session.user_id)?;
             let subject = row.as_ref().map_or("unknown", |r| r.email.as_str());
-            self.record(subject, "session.resume", Some(subject), "login_required", Some(why))?;
-            return Err(BankError::LoginRequired(format!("{why}: run `teller login`")));
+            self.record(
+                subject,
+                "session.resume",
+                Some(subject),
+                "login_required",
+                Some(why),
+            )?;
+            return Err(BankError::LoginRequired(format!(
+                "{why}: run `teller login`"
+            )));
         }
         let row = users::find_by_id(&mut self.conn, session.user_id)?
             .ok_or_else(|| BankError::LoginRequired("the user is gone".into()))?;
@@ -85,8 +95,9 @@ impl Bank {
             });
         }
         login_sessions::touch(&mut self.conn, session.id, at)?;
-        let email = Email::parse(&row.email)
-            .map_err(|_| BankError::Database(format!("user #{} has an unreadable email", row.id)))?;
+        let email = Email::parse(&row.email).map_err(|_| {
+            BankError::Database(format!("user #{} has an unreadable email", row.id))
+        })?;
         Ok(session_user(row, &email))
     }
 

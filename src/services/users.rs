@@ -1,15 +1,14 @@
 //! People: registering, reading and editing profiles, passwords and lock-outs.
 
+use super::approvals::Approval;
+use super::auth::session_user;
 use super::authz::{may_administer_user, may_create, may_manage_user, require};
 use super::bank::now;
 use super::views::utc;
-use super::approvals::Approval;
-use super::auth::session_user;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
 use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
 use crate::domain::{
-    Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname,
-    ValidationError,
+    Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname, ValidationError,
 };
 
 /// Everything needed to register a person.
@@ -154,7 +153,9 @@ impl Bank {
             return Ok(None);
         };
         if let Some(approval) = approval {
-            return self.verify_approval(actor, action, subject, approval).map(Some);
+            return self
+                .verify_approval(actor, action, subject, approval)
+                .map(Some);
         }
         let admins = users::ids_with_role(&mut self.conn, Role::Admin.as_str())?;
         if admins.iter().all(|id| *id == user.id) {
@@ -272,7 +273,13 @@ impl Bank {
     ) -> BankResult<SessionUser> {
         let row = self.change_own_password(email, current, new_password)?;
         let subject = email.as_str();
-        self.record(subject, "login", Some(subject), "ok", Some("after a password change"))?;
+        self.record(
+            subject,
+            "login",
+            Some(subject),
+            "ok",
+            Some("after a password change"),
+        )?;
         Ok(session_user(row, email))
     }
 

@@ -34,7 +34,8 @@ pub enum Action {
     Resize(u16, u16),
     /// Time passes: the spinner turns and the idle lock may close.
     Tick,
-    Worker(WorkerMessage),
+    /// Boxed: the answers are large next to a key press.
+    Worker(Box<WorkerMessage>),
 }
 
 /// The screens. The teller's workstation adds its own here.
@@ -501,7 +502,7 @@ impl App {
             Action::Key(key) => self.on_key(key),
             Action::Resize(..) => {}
             Action::Tick => self.on_tick(),
-            Action::Worker(message) => self.on_worker(message),
+            Action::Worker(message) => self.on_worker(*message),
         }
     }
 

@@ -859,12 +859,15 @@ impl Driver {
 
     pub fn reply(&mut self, id: u64, body: ReplyBody) -> &mut Self {
         self.app
-            .update(Action::Worker(WorkerMessage::Reply(Reply { id, body })));
+            .update(Action::Worker(Box::new(WorkerMessage::Reply(Reply {
+                id,
+                body,
+            }))));
         self
     }
 
     pub fn worker(&mut self, message: WorkerMessage) -> &mut Self {
-        self.app.update(Action::Worker(message));
+        self.app.update(Action::Worker(Box::new(message)));
         self
     }
 

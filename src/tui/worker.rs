@@ -413,7 +413,9 @@ impl Worker {
     }
 
     fn send(&self, message: WorkerMessage) -> Result<(), ()> {
-        self.actions.send(Action::Worker(message)).map_err(|_| ())
+        self.actions
+            .send(Action::Worker(Box::new(message)))
+            .map_err(|_| ())
     }
 
     /// The bank, connecting first if needed.

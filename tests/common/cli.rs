@@ -142,7 +142,10 @@ impl Teller {
     /// The binary with nobody logged in.
     pub fn anonymous(&self, args: &[&str]) -> Command {
         let mut command = bare_command();
-        command.arg("--database-url").arg(&self.db.app_url).args(args);
+        command
+            .arg("--database-url")
+            .arg(&self.db.app_url)
+            .args(args);
         command
     }
 
@@ -266,4 +269,3 @@ pub fn mistyped(number: &str) -> String {
     digits[4] = b'0' + (digits[4] - b'0' + 1) % 10;
     String::from_utf8(digits).unwrap()
 }
-

@@ -447,7 +447,10 @@ impl DrawerScreen {
                 label(s::OPENING_FLOAT),
                 Span::raw(figure(d.opening_float)),
             ]),
-            Line::from(vec![label(s::CASH_FLOWS), Span::styled(s::BLIND_CLOSE, theme.hint)]),
+            Line::from(vec![
+                label(s::CASH_FLOWS),
+                Span::styled(s::BLIND_CLOSE, theme.hint),
+            ]),
             Line::default(),
             Line::from(vec![
                 label(s::OPENING_COUNT),

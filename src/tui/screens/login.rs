@@ -293,7 +293,9 @@ impl Screen for LoginScreen {
         let cursors = match &self.change {
             Some(change) => [
                 change.new.render(frame, email, change.focus == 0, theme),
-                change.repeat.render(frame, password, change.focus == 1, theme),
+                change
+                    .repeat
+                    .render(frame, password, change.focus == 1, theme),
             ],
             None => [
                 self.email.render(frame, email, self.focus == 0, theme),

@@ -24,11 +24,11 @@ impl Email {
         if s.is_empty() {
             return Err(err("enter an email address, like name@example.com"));
         }
+        if super::has_hidden(raw) {
+            return Err(err("must not contain invisible or direction-changing characters"));
+        }
         if s.chars().any(char::is_whitespace) {
             return Err(err("must not contain spaces"));
-        }
-        if s.chars().any(char::is_control) {
-            return Err(err("must not contain invisible control characters"));
         }
         let lower = s.to_lowercase();
         if lower.len() > MAX_BYTES {

@@ -18,10 +18,10 @@ impl Memo {
         if s.is_empty() {
             return Ok(None);
         }
-        if s.chars().any(char::is_control) {
+        if super::has_hidden(raw.trim_matches(|c: char| c == ' ' || c == '\n' || c == '\r')) {
             return Err(ValidationError::new(
                 Field::Memo,
-                "must be one line, without tabs or other invisible characters",
+                "must be one line, without tabs, invisible or direction-changing characters",
             ));
         }
         if s.chars().count() > MAX_CHARS {
@@ -76,7 +76,19 @@ mod tests {
 
     proptest! {
         #[test]
+        fn a_hidden_character_anywhere_is_refused(
+            before in "[a-z ]{0,20}",
+            hidden in proptest::sample::select(vec!['\u{202E}', '\u{200B}', '\u{2028}', '\u{2066}', '\u{FEFF}']),
+            after in "[a-z ]{0,20}",
+        ) {
+            let raw = format!("{before}{hidden}{after}");
+            prop_assert_eq!(Memo::parse_optional(&raw).unwrap_err().field, Field::Memo);
+        }
+
+        #[test]
         fn printable_text_round_trips(raw in "[^\\p{C}]{1,140}") {
+            // Line separators and invisible letters are refused (see the next property).
+            prop_assume!(!crate::domain::has_hidden(&raw));
             let trimmed = raw.trim();
             let parsed = Memo::parse_optional(&raw).unwrap();
             match parsed {

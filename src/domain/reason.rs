@@ -11,8 +11,11 @@ pub struct Reason(String);
 impl Reason {
     pub fn parse(raw: &str) -> Result<Reason, ValidationError> {
         let text = raw.trim();
-        if text.chars().any(char::is_control) {
-            return Err(ValidationError::new(Field::Reason, "must be one line"));
+        if super::has_hidden(raw.trim_matches(|c: char| c == ' ' || c == '\n' || c == '\r')) {
+            return Err(ValidationError::new(
+                Field::Reason,
+                "must be one line, without invisible or direction-changing characters",
+            ));
         }
         match text.chars().count() {
             0..=2 => Err(ValidationError::new(

@@ -1,0 +1,68 @@
+//! Characters a person cannot see or that change how the text around them is shown: control
+//! characters, zero-width characters, bidirectional overrides (U+202E turns "gpj.exe" into
+//! "exe.jpg" on screen), and line and paragraph separators. Free text refuses them all, so what
+//! an auditor reads is what was typed.
+
+/// Is `c` invisible or direction-changing?
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'                  // soft hyphen
+            | '\u{061C}'                // Arabic letter mark
+            | '\u{115F}' | '\u{1160}'   // Hangul fillers
+            | '\u{180E}'                // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}'   // zero-width space, joiners, LRM, RLM
+            | '\u{2028}' | '\u{2029}'   // line and paragraph separators
+            | '\u{202A}'..='\u{202E}'   // bidirectional embeddings and overrides
+            | '\u{2060}'..='\u{206F}'   // word joiner, invisible operators, isolates
+            | '\u{3164}'                // Hangul filler
+            | '\u{FEFF}'                // zero-width no-break space (BOM)
+            | '\u{FFA0}'                // halfwidth Hangul filler
+            | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotation
+        )
+}
+
+/// True when `text` holds any hidden character.
+pub fn has_hidden(text: &str) -> bool {
+    text.chars().any(is_hidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_hidden() {
+        for c in [
+            '\u{202E}', '\u{202A}', '\u{200B}', '\u{200D}', '\u{2066}', '\u{2069}', '\u{2028}',
+            '\u{2029}', '\u{FEFF}', '\u{00AD}', '\t', '\n', '\u{7}',
+        ] {
+            assert!(is_hidden(c), "{:?} should be hidden", c);
+        }
+        for c in ['a', 'ü', 'Д', '€', ' ', '-', '\'', '中', 'ß'] {
+            assert!(!is_hidden(c), "{c:?} is visible");
+        }
+        assert!(has_hidden("rent\u{202E}gpj"));
+        assert!(!has_hidden("rent March"));
+    }
+
+    #[test]
+    fn free_text_refuses_them_naming_the_field() {
+        use crate::domain::{Email, Field, Memo, Name, Reason, Surname};
+        for sneaky in ["\u{202E}", "\u{200B}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{2066}"] {
+            let memo = Memo::parse_optional(&format!("rent{sneaky}gpj.exe")).unwrap_err();
+            assert_eq!(memo.field, Field::Memo);
+            let reason = Reason::parse(&format!("wrong{sneaky} account")).unwrap_err();
+            assert_eq!(reason.field, Field::Reason);
+            let name = Name::parse(&format!("Ann{sneaky}a")).unwrap_err();
+            assert_eq!(name.field, Field::Name);
+            assert!(name.to_string().starts_with("Name:"), "{name}");
+            let surname = Surname::parse(&format!("{sneaky}Smith")).unwrap_err();
+            assert_eq!(surname.field, Field::Surname);
+            let email = Email::parse(&format!("ann{sneaky}@example.com")).unwrap_err();
+            assert_eq!(email.field, Field::Email);
+            assert!(email.rule.contains("direction-changing"), "{email}");
+        }
+    }
+}

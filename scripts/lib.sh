@@ -124,6 +124,7 @@ ensure_packages() {
 		need_client=1
 	fi
 	command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+	command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 	if [ "${#missing[@]}" -eq 0 ] && [ "$need_server" -eq 0 ] && [ "$need_client" -eq 0 ]; then
 		return 0
 	fi
@@ -334,11 +335,38 @@ _db_install() {
 	rm -f "$_DB_DEMO_MARKER"
 }
 
+# A private CA and a server certificate for 127.0.0.1 (made once, in <data dir>.tls/), so
+# clients can connect with ssl_mode=verify_identity&ssl_ca=<data dir>.tls/ca.pem.
+_db_tls() {
+	local dir="$_DB_DATA.tls"
+	TELLER_DB_TLS_DIR="$dir"
+	export TELLER_DB_TLS_DIR
+	[ -s "$dir/server-cert.pem" ] && [ -s "$dir/ca.pem" ] && return 0
+	command -v openssl >/dev/null 2>&1 || die "openssl not found (apt-get install openssl)"
+	mkdir -p "$dir"
+	chmod 700 "$dir"
+	log "making a private CA and a TLS certificate for 127.0.0.1 in $dir"
+	(
+		cd "$dir"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=teller private CA" \
+			-keyout ca-key.pem -out ca.pem >/dev/null 2>&1
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+			-keyout server-key.pem -out server.csr >/dev/null 2>&1
+		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >san.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+			-days 3650 -extfile san.ext -out server-cert.pem >/dev/null 2>&1
+		rm -f server.csr san.ext
+	) || die "could not make the TLS certificates in $dir"
+}
+
 _db_start() {
 	local port="$1" lockfd="${2:-}"
+	_db_tls
 	local args=(--no-defaults
 		--datadir="$_DB_DATA"
 		--port="$port" --bind-address=127.0.0.1 --socket="$_DB_SOCK"
+		--ssl-ca="$TELLER_DB_TLS_DIR/ca.pem" --ssl-cert="$TELLER_DB_TLS_DIR/server-cert.pem"
+		--ssl-key="$TELLER_DB_TLS_DIR/server-key.pem"
 		--pid-file="$_DB_PIDFILE" --log-error="$_DB_LOG"
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
 		--skip-name-resolve
@@ -398,6 +426,9 @@ ensure_private_db() {
 			die "our MariaDB (pid $pid) does not answer on 127.0.0.1:$port"
 		fi
 		_db_ensure_tcp_root "$port"
+		if [ "$(_sql_tcp "$port" -N -B -e 'SELECT @@have_ssl' 2>/dev/null)" != YES ]; then
+			warn "our MariaDB runs without TLS (started by an older script): run scripts/db.sh stop, then this again"
+		fi
 		_db_unlock
 		_db_export "$port"
 		return 0

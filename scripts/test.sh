@@ -24,6 +24,9 @@ if [ -z "${TEST_DATABASE_URL:-}" ] || points_at_private_db "$TEST_DATABASE_URL";
 	# The tests get an account of their own (their teller_test_* databases and app
 	# accounts), not root.
 	ensure_test_account
+	# The private server speaks TLS with its own CA: the TLS test connects through it.
+	TEST_DATABASE_TLS_CA="$_DB_DATA.tls/ca.pem"
+	export TEST_DATABASE_TLS_CA
 fi
 export TEST_DATABASE_URL
 log "TEST_DATABASE_URL=$(printf '%s' "$TEST_DATABASE_URL" | sed 's#://\([^:@]*\):[^@]*@#://\1:***@#')"

@@ -583,3 +583,18 @@ fn selected_row_is_marked_and_reversed() {
     let buffer = d.draw().clone();
     assert!(buffer[(x + 3, y)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn a_panic_on_the_worker_stops_the_app_and_says_why() {
+    // The guard catches the panic and tells the app, instead of leaving it waiting forever.
+    let (actions, inbox) = std::sync::mpsc::channel();
+    teller::tui::worker::run_guarded(&actions, || panic!("the disk is on fire"));
+    let action = inbox.try_recv().expect("the app is told");
+    let mut d = Driver::new();
+    d.app.update(action);
+    assert!(d.app.should_quit());
+    assert_eq!(d.app.fatal(), Some("the disk is on fire"));
+    // Work that ends normally says nothing.
+    teller::tui::worker::run_guarded(&actions, || {});
+    assert!(inbox.try_recv().is_err());
+}

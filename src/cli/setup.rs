@@ -90,5 +90,6 @@ pub fn run_app(url: &str, config: BankConfig) -> Result<(), CliError> {
         crate::tui::TuiError::NoTerminal(m) => CliError::Usage(m),
         crate::tui::TuiError::Config(m) => CliError::Config(m),
         crate::tui::TuiError::Io(e) => CliError::Io(e),
+        crashed @ crate::tui::TuiError::WorkerCrashed(..) => CliError::Config(crashed.to_string()),
     })
 }

@@ -70,12 +70,17 @@ pub fn connect(url: &str) -> Result<Connection, ConnectError> {
 }
 
 fn refuse_plaintext(url: &str) -> Result<(), ConnectError> {
-    let parsed = DatabaseUrl::parse(url)?;
     let allowed = std::env::var("TELLER_ALLOW_PLAINTEXT").is_ok_and(|v| v.trim() == "1");
-    if parsed.is_local() || parsed.requires_tls() || allowed {
+    plaintext_check(&DatabaseUrl::parse(url)?, allowed)
+}
+
+/// Another machine is reached only with TLS (or when plaintext is explicitly allowed): a
+/// password and the bank's data never cross a network in the clear by accident.
+fn plaintext_check(url: &DatabaseUrl, allowed: bool) -> Result<(), ConnectError> {
+    if url.is_local() || url.requires_tls() || allowed {
         return Ok(());
     }
-    Err(ConnectError::Plaintext(parsed.host))
+    Err(ConnectError::Plaintext(url.host.clone()))
 }
 
 /// The connection every command a person runs uses: the schema must be migrated already (the
@@ -268,6 +273,30 @@ fn is_unknown_database(error: &diesel::ConnectionError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_machine_needs_tls_unless_allowed() {
+        let check =
+            |raw: &str, allowed| plaintext_check(&DatabaseUrl::parse(raw).expect("url"), allowed);
+        let refused = check("mysql://app:pw@db.bank.example:3306/teller", false).unwrap_err();
+        assert!(refused.is_invalid_input());
+        assert!(refused.to_string().contains("TLS"), "{refused}");
+        assert!(!refused.to_string().contains("pw"), "{refused}");
+        assert!(check(
+            "mysql://app:pw@db.bank.example/teller?ssl_mode=disabled",
+            false
+        )
+        .is_err());
+        check(
+            "mysql://app@db.bank.example/teller?ssl_mode=verify_identity&ssl_ca=/ca.pem",
+            false,
+        )
+        .expect("TLS");
+        check("mysql://app@db.bank.example/teller", true).expect("explicitly allowed");
+        check("mysql://app@127.0.0.1:3307/teller", false).expect("this machine");
+        check("mysql://app@localhost/teller", false).expect("this machine");
+        check("mysql://app@[::1]:3307/teller", false).expect("this machine");
+    }
 
     #[test]
     fn urls_are_split_and_rebuilt() {

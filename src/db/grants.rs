@@ -213,9 +213,15 @@ pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResu
     let password = app.password.as_deref().unwrap_or_default();
     for host in app.account_hosts() {
         let account = format!("{}@{}", quote_string(&app.user), quote_string(&host));
+        // An app that connects with TLS gets an account that cannot log in without it.
+        let tls = if app.requires_tls() {
+            "REQUIRE SSL"
+        } else {
+            "REQUIRE NONE"
+        };
         owner.batch_execute(&format!(
             "CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {pw}; \
-             ALTER USER {account} IDENTIFIED BY {pw}; \
+             ALTER USER {account} IDENTIFIED BY {pw} {tls}; \
              REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account}",
             pw = quote_string(password)
         ))?;

@@ -71,7 +71,12 @@ impl DatabaseUrl {
     pub fn is_local(&self) -> bool {
         self.params.contains_key("unix_socket")
             || self.host.eq_ignore_ascii_case("localhost")
-            || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            || self.host.parse::<IpAddr>().is_ok_and(|ip| match ip {
+                IpAddr::V6(v6) => {
+                    v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+                }
+                IpAddr::V4(v4) => v4.is_loopback(),
+            })
     }
 
     /// Does the client insist on TLS (a CA, or an `ssl_mode` of required or stricter)?

@@ -25,7 +25,9 @@ impl Email {
             return Err(err("enter an email address, like name@example.com"));
         }
         if super::has_hidden(raw) {
-            return Err(err("must not contain invisible or direction-changing characters"));
+            return Err(err(
+                "must not contain invisible or direction-changing characters",
+            ));
         }
         if s.chars().any(char::is_whitespace) {
             return Err(err("must not contain spaces"));

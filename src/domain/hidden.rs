@@ -50,7 +50,9 @@ mod tests {
     #[test]
     fn free_text_refuses_them_naming_the_field() {
         use crate::domain::{Email, Field, Memo, Name, Reason, Surname};
-        for sneaky in ["\u{202E}", "\u{200B}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{2066}"] {
+        for sneaky in [
+            "\u{202E}", "\u{200B}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{2066}",
+        ] {
             let memo = Memo::parse_optional(&format!("rent{sneaky}gpj.exe")).unwrap_err();
             assert_eq!(memo.field, Field::Memo);
             let reason = Reason::parse(&format!("wrong{sneaky} account")).unwrap_err();

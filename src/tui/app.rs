@@ -365,6 +365,8 @@ pub struct App {
     last_activity: Instant,
     spinner: usize,
     quit: bool,
+    /// Why the app had to stop (the worker crashed), said after the terminal is restored.
+    fatal: Option<String>,
 }
 
 /// The Elm-style entry point: `update(&mut app, action)`.
@@ -391,6 +393,7 @@ impl App {
             last_activity,
             spinner: 0,
             quit: false,
+            fatal: None,
         }
     }
 
@@ -430,6 +433,11 @@ impl App {
 
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// Why the app stopped on its own, if it did.
+    pub fn fatal(&self) -> Option<&str> {
+        self.fatal.as_deref()
     }
 
     /// True while an answer from the worker is awaited.
@@ -700,6 +708,10 @@ impl App {
                     let (mut ctx, _, _) = self.ctx(Target::Accounts);
                     ctx.refresh_accounts();
                 }
+            }
+            WorkerMessage::Crashed(what) => {
+                self.fatal = Some(what);
+                self.quit = true;
             }
             WorkerMessage::Reply(reply) => {
                 let Some(target) = self.outbox.pending.remove(&reply.id) else {

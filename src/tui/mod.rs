@@ -102,6 +102,8 @@ pub enum TuiError {
     Config(String),
     #[error("the terminal failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("teller stopped after an internal error ({0}); nothing was lost: every operation that finished is saved. Details are in the log file{1}.")]
+    WorkerCrashed(String, String),
 }
 
 /// The app draws on a terminal: refuse clearly when standard input or output is not one.
@@ -144,7 +146,16 @@ pub fn run(database_url: &str, bank: BankConfig) -> Result<(), TuiError> {
     // The worker may be inside a slow query or bcrypt: let the process end it rather than wait.
     drop(worker);
     tracing::info!("teller app stopped");
-    result.map_err(TuiError::Io)
+    result.map_err(TuiError::Io)?;
+    match app.fatal() {
+        Some(what) => {
+            let place = log
+                .as_ref()
+                .map_or(String::new(), |p| format!(" {}", p.display()));
+            Err(TuiError::WorkerCrashed(what.to_string(), place))
+        }
+        None => Ok(()),
+    }
 }
 
 /// The main loop: draw, wait for an action (or the next tick), update, repeat. Generic over

@@ -299,6 +299,23 @@ pub enum WorkerMessage {
     /// The database went away (with the reason, for the log) or came back.
     DatabaseDown(String),
     DatabaseUp,
+    /// The worker panicked and is gone: the app cannot go on (the text is for the person).
+    Crashed(String),
+}
+
+/// Runs the worker's loop; if it panics, logs the details and tells the app, which then stops
+/// and restores the terminal instead of waiting forever for answers that will not come.
+pub fn run_guarded(actions: &Sender<Action>, work: impl FnOnce()) {
+    let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) else {
+        return;
+    };
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(panic = %what, "the worker thread panicked; the app stops");
+    let _ = actions.send(Action::Worker(Box::new(WorkerMessage::Crashed(what))));
 }
 
 /// True for errors that mean the connection is gone (as opposed to a refusal or a busy row).
@@ -338,7 +355,10 @@ impl WorkerHandle {
         let (requests, inbox) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("teller-worker".into())
-            .spawn(move || Worker::new(config, actions).run(&inbox))?;
+            .spawn(move || {
+                let report = actions.clone();
+                run_guarded(&report, move || Worker::new(config, actions).run(&inbox));
+            })?;
         Ok(Self {
             requests,
             thread: Some(thread),

@@ -1,0 +1,106 @@
+//! Encrypted connections: the app over TLS to a MariaDB whose certificate comes from the test
+//! set-up's own CA (scripts/test.sh passes it as TEST_DATABASE_TLS_CA).
+
+mod common;
+
+use common::cli::*;
+use common::live::Live;
+use common::{customer_with_account, PASSWORD};
+use diesel::RunQueryDsl;
+use teller::db;
+
+fn ca() -> String {
+    std::env::var("TEST_DATABASE_TLS_CA").unwrap_or_else(|_| {
+        panic!(
+            "TEST_DATABASE_TLS_CA is not set: run the tests with scripts/test.sh, which starts \
+             MariaDB with TLS and a CA of its own"
+        )
+    })
+}
+
+#[derive(diesel::QueryableByName)]
+struct Status {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[diesel(column_name = Value)]
+    value: String,
+}
+
+fn cipher(conn: &mut db::Connection) -> String {
+    diesel::sql_query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+        .get_result::<Status>(conn)
+        .map(|s| s.value)
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_app_runs_over_a_verified_tls_connection() {
+    let teller = Teller::new();
+    let account = teller.funded_account("tls@example.com", "42.00");
+    // The app account set up from a TLS URL cannot log in without TLS.
+    let tls_url = format!(
+        "{}?ssl_mode=verify_identity&ssl_ca={}",
+        teller.db.app_url,
+        ca()
+    );
+    let mut owner = db::connect(&teller.db.url).expect("owner");
+    let app = db::DatabaseUrl::parse(&tls_url).expect("url");
+    db::grant_app_account(&mut owner, &app).expect("require TLS of the app account");
+
+    let mut conn = db::connect_app(&tls_url, false).expect("a TLS connection");
+    assert!(
+        !cipher(&mut conn).is_empty(),
+        "the connection is not encrypted"
+    );
+    assert!(
+        db::connect(&teller.db.app_url).is_err(),
+        "the app account logged in without TLS"
+    );
+
+    // The CLI over TLS, as a person.
+    let mut command = bare_command();
+    command
+        .arg("--database-url")
+        .arg(&tls_url)
+        .env("TELLER_USER", ADMIN)
+        .env("TELLER_PASSWORD", PASSWORD)
+        .args(["balance", &account, "--json"]);
+    let out = run(command, None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["balance"], "42.00");
+
+    // The full-screen app's worker over TLS.
+    let mut bank = teller.bank();
+    customer_with_account(&mut bank, "screen@example.com", "7.00");
+    let mut live = Live::new(&tls_url);
+    live.login("screen@example.com", PASSWORD)
+        .wait_for("My accounts")
+        .wait_for("7.00");
+}
+
+#[test]
+fn a_certificate_from_another_ca_is_refused() {
+    let teller = Teller::new();
+    // The server's certificate does not verify against a CA that did not sign it.
+    let other = std::env::temp_dir().join(format!("teller-other-ca-{}.pem", std::process::id()));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=someone else"])
+        .arg("-keyout")
+        .arg(std::env::temp_dir().join(format!("teller-other-key-{}.pem", std::process::id())))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .expect("run openssl");
+    assert!(made.status.success(), "{made:?}");
+    let url = format!(
+        "{}?ssl_mode=verify_ca&ssl_ca={}",
+        teller.db.app_url,
+        other.display()
+    );
+    assert!(
+        db::connect(&url).is_err(),
+        "a server no CA vouches for was trusted"
+    );
+}

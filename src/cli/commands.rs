@@ -544,3 +544,23 @@ pub(super) fn read_password() -> Result<String, CliError> {
     }
     Ok(password.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_answer_says_to_resubmit_with_the_key() {
+        let key = IdempotencyKey::parse("till-7-0001").expect("key");
+        let lost = BankError::Unavailable("Lost connection to server during query".into());
+        let error = money_done(Err(lost), &key, true).expect_err("unknown outcome");
+        assert_eq!(error.code(), "outcome_unknown");
+        assert_eq!(error.exit_code(), 3);
+        let text = error.to_string();
+        assert!(text.contains("--key till-7-0001"), "{text}");
+        assert!(text.contains("at most once"), "{text}");
+        // A refusal is a refusal: nothing is uncertain about it.
+        let refused = money_done(Err(BankError::SameAccount), &key, true).expect_err("refused");
+        assert_eq!(refused.code(), "same_account");
+    }
+}

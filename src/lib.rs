@@ -7,5 +7,6 @@ pub mod cli;
 pub mod db;
 pub mod domain;
 pub mod export;
+pub mod paths;
 pub mod services;
 pub mod tui;

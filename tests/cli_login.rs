@@ -143,27 +143,17 @@ fn a_password_set_by_staff_must_be_changed_before_anything_else() {
 fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
     let teller = Teller::new();
     let account = teller.funded_account("c@example.com", "100");
+    let boss = |args: &[&str]| teller.run_as(BOSS, PASSWORD, args);
     // BOSS has no drawer open yet: cash needs one.
-    let args = ["deposit", account.as_str(), "40", "--json"];
-    check_failure(
-        &teller.run_as(BOSS, PASSWORD, &args),
-        &args,
-        1,
-        "drawer_closed",
-    );
-    let open = teller.run_as(
-        BOSS,
-        PASSWORD,
-        &["drawer", "open", "--count", "100x5,20x5", "--json"],
-    );
+    let deposit = ["deposit", account.as_str(), "40", "--json"];
+    check_failure(&boss(&deposit), &deposit, 1, "drawer_closed");
+    let open = boss(&["drawer", "open", "--count", "100x5,20x5", "--json"]);
     assert_eq!(open.code, 0, "{open:?}");
     let open = open.json();
     assert_eq!(open["opening_float"], "600.00");
     let session = open["session"].as_i64().expect("session id");
-    assert_eq!(teller.run_as(BOSS, PASSWORD, &args).code, 0);
-    let shown = teller
-        .run_as(BOSS, PASSWORD, &["drawer", "show", "--json"])
-        .json();
+    assert_eq!(boss(&deposit).code, 0);
+    let shown = boss(&["drawer", "show", "--json"]).json();
     assert_eq!(shown["session"], session);
     // While open, the teller is not told what the count should come to.
     assert_eq!(shown["expected"], serde_json::Value::Null);
@@ -178,17 +168,8 @@ fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
         "999",
         "--json",
     ];
-    check_failure(
-        &teller.run_as(BOSS, PASSWORD, &wrong),
-        &wrong,
-        1,
-        "not_found",
-    );
-    let closed = teller.run_as(
-        BOSS,
-        PASSWORD,
-        &["drawer", "close", "--count", "100x6", "--json"],
-    );
+    check_failure(&boss(&wrong), &wrong, 1, "not_found");
+    let closed = boss(&["drawer", "close", "--count", "100x6", "--json"]);
     assert_eq!(closed.code, 0, "{closed:?}");
     let closed = closed.json();
     assert_eq!(closed["expected"], "640.00");

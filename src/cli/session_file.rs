@@ -18,18 +18,7 @@ struct Stored {
 }
 
 pub fn path() -> Option<PathBuf> {
-    if let Some(file) = std::env::var_os("TELLER_SESSION_FILE").filter(|f| !f.is_empty()) {
-        return Some(PathBuf::from(file));
-    }
-    let state = std::env::var_os("XDG_STATE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|d| !d.is_empty())
-                .map(|home| PathBuf::from(home).join(".local/state"))
-        })?;
-    Some(state.join("teller").join("session"))
+    crate::paths::state_file("TELLER_SESSION_FILE", "session")
 }
 
 /// Stores the token for `database`, readable and writable by the owner only.

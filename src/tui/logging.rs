@@ -9,18 +9,7 @@ use std::sync::Mutex;
 
 /// Where the log goes.
 pub fn log_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("TELLER_LOG").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(path));
-    }
-    let state = std::env::var_os("XDG_STATE_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|p| !p.is_empty())
-                .map(|home| PathBuf::from(home).join(".local").join("state"))
-        })?;
-    Some(state.join("teller").join("teller.log"))
+    crate::paths::state_file("TELLER_LOG", "teller.log")
 }
 
 /// Sends `tracing` output to the log file; returns its path, or `None` when it could not be

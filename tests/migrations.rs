@@ -34,17 +34,19 @@ fn migrations_revert_cleanly_and_apply_again() {
             "accounts",
             "audit_log",
             "drawer_sessions",
+            "ledger_links",
+            "ledger_seals",
             "movements",
             "phones",
             "users"
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 2);
+    assert_eq!(reverted, 3);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        2
+        3
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

@@ -7,6 +7,7 @@ mod connection;
 pub mod drawer_sessions;
 mod failure;
 pub mod invariants;
+pub mod ledger;
 pub mod movements;
 pub mod phones;
 pub mod schema;
@@ -15,7 +16,7 @@ pub mod users;
 pub use connection::{
     connect, connect_creating_database, create_database, database_name, databases_with_prefix,
     drop_database, redact_password, revert_all_migrations, run_migrations, server_url, transaction,
-    with_database, ConnectError, Connection,
+    transaction_read_committed, with_database, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};

@@ -552,3 +552,56 @@ fn a_200_character_email_is_audited_in_full() {
     bank.seal(&operator()).expect("seal");
     assert_audit_ok(&mut bank);
 }
+
+/// `teller seal --json` and `teller audit --json` as a script sees them.
+#[test]
+fn the_cli_seals_and_its_audit_exits_1_on_a_rewritten_row() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    seal(&mut book);
+    let teller = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_teller"))
+            .args(["--database-url", &db.url])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .current_dir(std::env::temp_dir())
+            .output()
+            .expect("run teller");
+        let json: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("one JSON value on stdout");
+        (out.status.code(), json)
+    };
+    let (code, sealed) = teller(&["seal", "--json"]);
+    assert_eq!(code, Some(0), "{sealed}");
+    assert_eq!(sealed["seal_id"], 2);
+    assert_eq!(sealed["last_movement_id"], 5);
+    assert_eq!(sealed["movements"], 0);
+    assert_eq!(sealed["head"].as_str().map(str::len), Some(64));
+    for key in [
+        "audit_lines",
+        "last_audit_id",
+        "seals",
+        "unsealed_movements",
+        "at",
+    ] {
+        assert!(sealed.get(key).is_some(), "no {key} in {sealed}");
+    }
+    behind_the_trigger(
+        &db,
+        "movements_no_update",
+        "movements",
+        "UPDATE",
+        "UPDATE movements SET memo = 'forged' WHERE id = 5",
+    );
+    let (code, report) = teller(&["audit", "--json"]);
+    assert_eq!(code, Some(1));
+    let chain = report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["name"] == "ledger_chain"))
+        .expect("ledger_chain check");
+    assert_eq!(chain["ok"], false);
+    assert_eq!(
+        chain["detail"],
+        "movement 5 was changed after seal 1 sealed it (or its link was)"
+    );
+}

@@ -605,3 +605,64 @@ fn the_cli_seals_and_its_audit_exits_1_on_a_rewritten_row() {
         "movement 5 was changed after seal 1 sealed it (or its link was)"
     );
 }
+
+/// A database account allowed only what the app will get: SELECT, and INSERT on the chain.
+struct LimitedAccount {
+    owner_url: String,
+    user: String,
+    host: String,
+    url: String,
+}
+
+impl LimitedAccount {
+    fn new(db: &TestDb) -> Self {
+        // mysql://root@HOST:PORT/NAME -> mysql://USER:PASSWORD@HOST:PORT/NAME
+        let (_, rest) = db.url.split_once("://").expect("scheme");
+        let (_, location) = rest.split_once('@').expect("user@host");
+        let host = location.split([':', '/']).next().expect("host").to_string();
+        let user = format!("sealer_{}", rand::random::<u32>());
+        let password = format!("pw-{}", rand::random::<u64>());
+        let name = &db.name;
+        as_owner(
+            db,
+            &format!(
+                "CREATE USER '{user}'@'{host}' IDENTIFIED BY '{password}'; \
+                 GRANT SELECT ON `{name}`.* TO '{user}'@'{host}'; \
+                 GRANT INSERT ON `{name}`.ledger_seals TO '{user}'@'{host}'; \
+                 GRANT INSERT ON `{name}`.ledger_links TO '{user}'@'{host}';"
+            ),
+        );
+        Self {
+            owner_url: db.url.clone(),
+            url: format!("mysql://{user}:{password}@{location}"),
+            user,
+            host,
+        }
+    }
+}
+
+impl Drop for LimitedAccount {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = teller::db::connect(&self.owner_url) {
+            let _ = conn.batch_execute(&format!("DROP USER '{}'@'{}'", self.user, self.host));
+        }
+    }
+}
+
+#[test]
+fn sealing_needs_only_select_and_insert_on_the_chain_tables() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    let account = LimitedAccount::new(&db);
+    let mut limited = Bank::connect(&account.url, test_config()).expect("limited bank");
+    let report = limited
+        .seal(&book.admin)
+        .expect("seal with SELECT and INSERT only");
+    assert_eq!(report.last_movement_id, 5);
+    let mut conn = teller::db::connect(&account.url).expect("limited connection");
+    let denied = conn
+        .batch_execute("UPDATE movements SET memo = 'x' WHERE id = 1")
+        .expect_err("no UPDATE right");
+    assert!(denied.to_string().contains("denied"), "{denied}");
+    assert!(audit(&mut book.bank).ok);
+}

@@ -34,6 +34,8 @@ fn migrations_revert_cleanly_and_apply_again() {
             "accounts",
             "audit_log",
             "drawer_sessions",
+            "ledger_links",
+            "ledger_seals",
             "login_sessions",
             "movements",
             "phones",
@@ -41,11 +43,11 @@ fn migrations_revert_cleanly_and_apply_again() {
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 3);
+    assert_eq!(reverted, 4);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        3
+        4
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

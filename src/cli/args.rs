@@ -135,6 +135,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Extend the hash chain over the journal and the audit log to the newest rows (admins);
+    /// prints the chain head to keep outside the database.
+    Seal {
+        #[arg(long)]
+        json: bool,
+    },
     /// The newest entries of the audit log.
     Log {
         #[arg(long, default_value_t = 50)]

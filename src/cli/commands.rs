@@ -21,6 +21,7 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Balance { json, .. }
         | Command::History { json, .. }
         | Command::Audit { json }
+        | Command::Seal { json }
         | Command::Reverse { json, .. }
         | Command::Search { json, .. }
         | Command::Log { json, .. }
@@ -220,6 +221,10 @@ fn run_as(
             } else {
                 Err(CliError::AuditFailed)
             }
+        }
+        Command::Seal { json } => {
+            output::seal(&bank.seal(actor)?, json);
+            Ok(())
         }
         Command::Log { limit, json } => {
             output::audit_log(&bank.audit_log(actor, limit)?, json);

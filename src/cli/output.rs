@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::domain::format_money;
 use crate::services::{
     AccountView, Actor, AuditEntryView, AuditReport, CustomerHit, DemoReport, DrawerView,
-    HistoryEntry, LoginSession, MoneyResult, UserProfile,
+    HistoryEntry, LoginSession, MoneyResult, SealReport, UserProfile,
 };
 
 fn time(at: DateTime<Utc>) -> String {
@@ -204,6 +204,41 @@ pub fn audit(report: &AuditReport, as_json: bool) {
     println!(
         "{} accounts, {} movements: {verdict}",
         report.accounts, report.movements
+    );
+}
+
+pub fn seal(report: &SealReport, as_json: bool) {
+    if as_json {
+        return print_json(&json!({
+            "seal_id": report.seal_id,
+            "head": report.head,
+            "seals": report.seals,
+            "movements": report.movements,
+            "audit_lines": report.audit_lines,
+            "last_movement_id": report.last_movement_id,
+            "last_audit_id": report.last_audit_id,
+            "unsealed_movements": report.unsealed_movements,
+            "unsealed_audit_lines": report.unsealed_audit_lines,
+            "at": time(report.at),
+        }));
+    }
+    println!(
+        "Seal {}: {} movements and {} audit lines sealed (up to movement {} and audit line {}).",
+        report.seal_id,
+        report.movements,
+        report.audit_lines,
+        report.last_movement_id,
+        report.last_audit_id
+    );
+    if report.unsealed_movements + report.unsealed_audit_lines > 0 {
+        println!(
+            "Not sealed yet: {} movements and {} audit lines.",
+            report.unsealed_movements, report.unsealed_audit_lines
+        );
+    }
+    println!("Head: {}", report.head);
+    println!(
+        "Keep the seal id and head outside the database: they are what a later audit is checked against (docs/security.md)."
     );
 }
 

@@ -176,6 +176,20 @@ where
     conn.transaction(work)
 }
 
+/// `transaction` at READ COMMITTED: each statement sees what is committed when it runs, and
+/// locking reads lock the rows they return but no gaps, so they hold up no other insert.
+pub fn transaction_read_committed<T, E>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    // Applies to the next transaction only, which `transaction` begins right away.
+    conn.batch_execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")?;
+    conn.transaction(work)
+}
+
 /// Reverts every applied migration (the down.sql files), newest first; returns how many.
 pub fn revert_all_migrations(conn: &mut Connection) -> Result<usize, ConnectError> {
     conn.revert_all_migrations(MIGRATIONS)

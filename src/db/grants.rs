@@ -18,13 +18,15 @@ pub const APP_RIGHTS: &[(&str, &[&str])] = &[
     ("accounts", &["SELECT", "INSERT", "UPDATE"]),
     ("movements", &["SELECT", "INSERT"]),
     ("audit_log", &["SELECT", "INSERT"]),
+    ("ledger_seals", &["SELECT", "INSERT"]),
+    ("ledger_links", &["SELECT", "INSERT"]),
     ("drawer_sessions", &["SELECT", "INSERT", "UPDATE"]),
     ("login_sessions", &["SELECT", "INSERT", "UPDATE"]),
     ("__diesel_schema_migrations", &["SELECT"]),
 ];
 
 /// Tables whose rows are history: no UPDATE or DELETE for the app, ever.
-const APPEND_ONLY: &[&str] = &["movements", "audit_log"];
+const APPEND_ONLY: &[&str] = &["movements", "audit_log", "ledger_seals", "ledger_links"];
 
 /// Rights that change the schema or hand rights on: the app account must hold none.
 const SCHEMA_RIGHTS: &[&str] = &[

@@ -8,6 +8,7 @@ pub mod drawer_sessions;
 mod failure;
 pub mod grants;
 pub mod invariants;
+pub mod ledger;
 pub mod login_sessions;
 pub mod movements;
 pub mod phones;
@@ -18,8 +19,8 @@ pub mod users;
 pub use connection::{
     connect, connect_app, connect_creating_database, create_database, database_name,
     databases_with_prefix, drop_database, pending_migrations, redact_password,
-    revert_all_migrations, run_migrations, server_url, transaction, with_database, ConnectError,
-    Connection,
+    revert_all_migrations, run_migrations, server_url, transaction, transaction_read_committed,
+    with_database, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};

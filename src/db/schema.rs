@@ -24,7 +24,7 @@ diesel::table! {
     audit_log (id) {
         id -> Bigint,
         at -> Datetime,
-        #[max_length = 128]
+        #[max_length = 254]
         actor -> Varchar,
         #[max_length = 32]
         action -> Varchar,
@@ -34,8 +34,37 @@ diesel::table! {
         outcome -> Varchar,
         #[max_length = 512]
         detail -> Nullable<Varchar>,
-        #[max_length = 128]
+        #[max_length = 254]
         approved_by -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    ledger_links (seal_id, seq) {
+        seal_id -> Bigint,
+        seq -> Integer,
+        #[max_length = 16]
+        row_table -> Varchar,
+        row_id -> Bigint,
+        #[max_length = 64]
+        link -> Char,
+    }
+}
+
+diesel::table! {
+    ledger_seals (id) {
+        id -> Bigint,
+        at -> Datetime,
+        #[max_length = 254]
+        actor -> Varchar,
+        #[max_length = 64]
+        head -> Char,
+        last_movement_id -> Bigint,
+        last_audit_id -> Bigint,
+        movement_seen_id -> Bigint,
+        audit_seen_id -> Bigint,
+        movements -> Bigint,
+        audit_lines -> Bigint,
     }
 }
 
@@ -56,9 +85,9 @@ diesel::table! {
         debit_balance_after -> Decimal,
         credit_balance_after -> Decimal,
         reverses_id -> Nullable<Bigint>,
-        #[max_length = 128]
+        #[max_length = 254]
         actor -> Varchar,
-        #[max_length = 128]
+        #[max_length = 254]
         approved_by -> Nullable<Varchar>,
         created_at -> Datetime,
         drawer_session_id -> Nullable<Bigint>,
@@ -139,12 +168,15 @@ diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
 diesel::joinable!(login_sessions -> users (user_id));
+diesel::joinable!(ledger_links -> ledger_seals (seal_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
     drawer_sessions,
     login_sessions,
+    ledger_links,
+    ledger_seals,
     movements,
     phones,
     users

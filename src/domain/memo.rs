@@ -14,15 +14,16 @@ pub struct Memo(String);
 impl Memo {
     /// Trims; an empty memo means "no memo" (`None`).
     pub fn parse_optional(raw: &str) -> Result<Option<Memo>, ValidationError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Ok(None);
-        }
+        // Checked before trimming to nothing: a lone line separator is not "no memo".
         if super::has_hidden(raw.trim_matches(|c: char| c == ' ' || c == '\n' || c == '\r')) {
             return Err(ValidationError::new(
                 Field::Memo,
                 "must be one line, without tabs, invisible or direction-changing characters",
             ));
+        }
+        let s = raw.trim();
+        if s.is_empty() {
+            return Ok(None);
         }
         if s.chars().count() > MAX_CHARS {
             return Err(ValidationError::new(Field::Memo, "at most 140 characters"));

@@ -1,6 +1,7 @@
 //! Checking the whole book, and reading the audit log.
 
 use super::authz::require;
+use super::chain_audit::chain_checks;
 use super::views::utc;
 use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankResult};
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ impl Bank {
             let negatives = invariants::negative_customer_balances(conn)?;
             let totals = invariants::balance_totals(conn)?;
             let reused = invariants::reused_keys(conn)?;
-            let checks = vec![
+            let mut checks = vec![
                 check(
                     "movements_balance",
                     unbalanced.iter().map(|m| format!("movement {}", m.id)),
@@ -65,6 +66,7 @@ impl Bank {
                     "every closed drawer session's count, expected cash and over/short posting agree",
                 ),
             ];
+            checks.extend(chain_checks(conn)?);
             Ok(AuditReport {
                 ok: checks.iter().all(|c| c.ok),
                 checks,

@@ -26,6 +26,8 @@ pub struct BankConfig {
     pub session_idle: Option<chrono::Duration>,
     /// A `teller login` session ends this long after it began, however busy.
     pub session_lifetime: chrono::Duration,
+    /// How long before a seal passes a hole in the row ids (see `Bank::seal`).
+    pub seal_grace: chrono::Duration,
 }
 
 impl Default for BankConfig {
@@ -38,6 +40,7 @@ impl Default for BankConfig {
             approval_limit: rust_decimal::Decimal::new(1_000_000, 2),
             session_idle: Some(chrono::Duration::minutes(5)),
             session_lifetime: chrono::Duration::hours(12),
+            seal_grace: chrono::Duration::seconds(60),
         }
     }
 }
@@ -118,11 +121,32 @@ impl Bank {
     /// again after a jittered pause, at most `max_retries` times. Any other error rolls back.
     pub(super) fn in_transaction<T>(
         &mut self,
+        work: impl FnMut(&mut Connection) -> BankResult<T>,
+    ) -> BankResult<T> {
+        self.retrying(false, work)
+    }
+
+    /// `in_transaction` at READ COMMITTED, for locking reads that must not hold up inserts.
+    pub(super) fn in_read_committed_transaction<T>(
+        &mut self,
+        work: impl FnMut(&mut Connection) -> BankResult<T>,
+    ) -> BankResult<T> {
+        self.retrying(true, work)
+    }
+
+    fn retrying<T>(
+        &mut self,
+        read_committed: bool,
         mut work: impl FnMut(&mut Connection) -> BankResult<T>,
     ) -> BankResult<T> {
         let mut attempt = 0;
         loop {
-            match db::transaction(&mut self.conn, &mut work) {
+            let outcome = if read_committed {
+                db::transaction_read_committed(&mut self.conn, &mut work)
+            } else {
+                db::transaction(&mut self.conn, &mut work)
+            };
+            match outcome {
                 Err(BankError::Busy) if attempt < self.config.max_retries => {
                     attempt += 1;
                     self.retries += 1;

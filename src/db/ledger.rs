@@ -1,0 +1,237 @@
+//! The hash chain's storage: seals and one link per sealed movement or audit line, both
+//! append-only. The hashing itself is in the services; this is only reading and writing.
+
+use chrono::NaiveDateTime;
+use diesel::mysql::Mysql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::audit_log::AuditRow;
+use super::movements::MovementRow;
+use super::schema::{audit_log, ledger_links, ledger_seals, movements};
+use super::{Connection, QueryResult};
+
+/// The two chained tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChainedTable {
+    Movements,
+    AuditLog,
+}
+
+impl ChainedTable {
+    /// The table's SQL name, as stored in `ledger_links.row_table`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Movements => "movements",
+            Self::AuditLog => "audit_log",
+        }
+    }
+
+    pub fn from_db(raw: &str) -> Option<Self> {
+        match raw {
+            "movements" => Some(Self::Movements),
+            "audit_log" => Some(Self::AuditLog),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
+#[diesel(table_name = ledger_seals, check_for_backend(Mysql))]
+pub struct SealRow {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub head: String,
+    pub last_movement_id: i64,
+    pub last_audit_id: i64,
+    pub movement_seen_id: i64,
+    pub audit_seen_id: i64,
+    pub movements: i64,
+    pub audit_lines: i64,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
+#[diesel(table_name = ledger_links, check_for_backend(Mysql))]
+pub struct LinkRow {
+    pub seal_id: i64,
+    pub seq: i32,
+    pub row_table: String,
+    pub row_id: i64,
+    pub link: String,
+}
+
+/// The newest seal, if any.
+pub fn latest_seal(conn: &mut Connection) -> QueryResult<Option<SealRow>> {
+    ledger_seals::table
+        .order(ledger_seals::id.desc())
+        .select(SealRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The highest (movement, audit) ids seen by seals made at or before `at`: every id below
+/// them had been handed out by then.
+pub fn seen_by(conn: &mut Connection, at: NaiveDateTime) -> QueryResult<(i64, i64)> {
+    use diesel::dsl::max;
+    let (movement, audit): (Option<i64>, Option<i64>) = ledger_seals::table
+        .filter(ledger_seals::at.le(at))
+        .select((
+            max(ledger_seals::movement_seen_id),
+            max(ledger_seals::audit_seen_id),
+        ))
+        .first(conn)?;
+    Ok((movement.unwrap_or(0), audit.unwrap_or(0)))
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Ids of up to `limit` rows after `after`, in id order, under a shared lock: the read waits
+/// for transactions that inserted such a row and have not committed yet. At READ COMMITTED it
+/// locks only these rows, no gaps, so it holds up no insert. Needs only SELECT.
+pub fn lock_ids_after(
+    conn: &mut Connection,
+    table: ChainedTable,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    // MariaDB 10.11 has no FOR SHARE (Diesel's `for_share`); LOCK IN SHARE MODE is the same.
+    let sql = format!(
+        "SELECT id FROM {} WHERE id > ? ORDER BY id LIMIT ? LOCK IN SHARE MODE",
+        table.as_str()
+    );
+    let rows: Vec<Id> = diesel::sql_query(sql)
+        .bind::<BigInt, _>(after)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// The movements with these ids, in id order.
+pub fn movements_by_ids(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<MovementRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    movements::table
+        .filter(movements::id.eq_any(ids))
+        .order(movements::id)
+        .select(MovementRow::as_select())
+        .load(conn)
+}
+
+/// The audit lines with these ids, in id order.
+pub fn audit_rows_by_ids(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<AuditRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    audit_log::table
+        .filter(audit_log::id.eq_any(ids))
+        .order(audit_log::id)
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Flag {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
+    flag: Option<i32>,
+}
+
+/// The session's named lock for sealing this database: waits up to 10 s for another sealer;
+/// false if it did not come. Needs no privilege; ends with the session at the latest.
+pub fn lock_sealing(conn: &mut Connection) -> QueryResult<bool> {
+    let rows: Vec<Flag> =
+        diesel::sql_query("SELECT GET_LOCK(CONCAT('teller.seal.', MD5(DATABASE())), 10) AS flag")
+            .load(conn)?;
+    Ok(rows.first().and_then(|r| r.flag) == Some(1))
+}
+
+pub fn unlock_sealing(conn: &mut Connection) -> QueryResult<()> {
+    diesel::sql_query("SELECT RELEASE_LOCK(CONCAT('teller.seal.', MD5(DATABASE()))) AS flag")
+        .load::<Flag>(conn)?;
+    Ok(())
+}
+
+/// Writes a seal; its links go in after it (they refer to it).
+pub fn insert_seal(conn: &mut Connection, seal: &SealRow) -> QueryResult<()> {
+    diesel::insert_into(ledger_seals::table)
+        .values(seal)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Writes links, 10,000 a statement (5 placeholders a row; a statement takes 65,535).
+pub fn insert_links(conn: &mut Connection, links: &[LinkRow]) -> QueryResult<()> {
+    for chunk in links.chunks(10_000) {
+        diesel::insert_into(ledger_links::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every seal, oldest first.
+pub fn seals(conn: &mut Connection) -> QueryResult<Vec<SealRow>> {
+    ledger_seals::table
+        .order(ledger_seals::id)
+        .select(SealRow::as_select())
+        .load(conn)
+}
+
+/// Up to `limit` links in chain order, after the link at (seal id, seq) if given.
+pub fn links_after(
+    conn: &mut Connection,
+    after: Option<(i64, i32)>,
+    limit: i64,
+) -> QueryResult<Vec<LinkRow>> {
+    let mut query = ledger_links::table
+        .order((ledger_links::seal_id, ledger_links::seq))
+        .limit(limit)
+        .select(LinkRow::as_select())
+        .into_boxed();
+    if let Some((seal, seq)) = after {
+        query = query.filter(
+            ledger_links::seal_id.gt(seal).or(ledger_links::seal_id
+                .eq(seal)
+                .and(ledger_links::seq.gt(seq))),
+        );
+    }
+    query.load(conn)
+}
+
+/// The lowest id up to `up_to` that has no link: a row that appeared in the sealed range.
+pub fn first_unlinked(
+    conn: &mut Connection,
+    table: ChainedTable,
+    up_to: i64,
+) -> QueryResult<Option<i64>> {
+    let sql = format!(
+        "SELECT t.id FROM {} t WHERE t.id <= ? AND NOT EXISTS \
+         (SELECT 1 FROM ledger_links l WHERE l.row_table = ? AND l.row_id = t.id) \
+         ORDER BY t.id LIMIT 1",
+        table.as_str()
+    );
+    let rows: Vec<Id> = diesel::sql_query(sql)
+        .bind::<BigInt, _>(up_to)
+        .bind::<diesel::sql_types::Text, _>(table.as_str())
+        .load(conn)?;
+    Ok(rows.first().map(|r| r.id))
+}
+
+/// How many rows have an id above `after`.
+pub fn count_after(conn: &mut Connection, table: ChainedTable, after: i64) -> QueryResult<i64> {
+    match table {
+        ChainedTable::Movements => movements::table
+            .filter(movements::id.gt(after))
+            .count()
+            .get_result(conn),
+        ChainedTable::AuditLog => audit_log::table
+            .filter(audit_log::id.gt(after))
+            .count()
+            .get_result(conn),
+    }
+}

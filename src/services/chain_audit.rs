@@ -1,0 +1,278 @@
+//! The audit's chain checks: every sealed row still hashes to its link, every seal's head is
+//! its last link, no row appeared in a sealed range, and how much is not sealed yet.
+
+use std::collections::HashMap;
+
+use super::chain::{audit_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS};
+use super::{AuditCheck, BankResult};
+use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
+use crate::db::Connection;
+
+/// Links read and checked at a time.
+const PAGE: i64 = 10_000;
+
+const TABLES: [ChainedTable; 2] = [ChainedTable::Movements, ChainedTable::AuditLog];
+
+pub(super) fn chain_checks(conn: &mut Connection) -> BankResult<Vec<AuditCheck>> {
+    let seals = ledger::seals(conn)?;
+    let mut walk = Walk::new(&seals);
+    let mut after = None;
+    loop {
+        let page = ledger::links_after(conn, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.seal_id, last.seq));
+        let rows = canonical_rows(conn, &page)?;
+        for link in &page {
+            walk.link(link, &rows);
+        }
+    }
+    walk.finish_until(i64::MAX);
+
+    let sealed_up_to = seals
+        .last()
+        .map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
+    let mut inserted = Problems::default();
+    let mut unsealed = [0; 2];
+    for (i, table) in TABLES.into_iter().enumerate() {
+        if let Some(id) = ledger::first_unlinked(conn, table, sealed_up_to[i])? {
+            inserted.note(format!(
+                "{} {id} is inside the sealed range (up to {}) but was never sealed: it was inserted afterwards",
+                row_name(table),
+                sealed_up_to[i]
+            ));
+        }
+        unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
+    }
+    let head = seals
+        .last()
+        .map_or("nothing is sealed yet".to_string(), |s| {
+            format!("head of seal {}: {}", s.id, s.head)
+        });
+    Ok(vec![
+        walk.rows.check(
+            "ledger_chain",
+            format!(
+                "all {} sealed rows match their links; {head}",
+                walk.rows_checked
+            ),
+        ),
+        walk.seal_problems.check(
+            "ledger_seals",
+            format!("all {} seals end on their last link", seals.len()),
+        ),
+        inserted.check(
+            "ledger_sealed_range",
+            "no row was inserted into the sealed range".to_string(),
+        ),
+        AuditCheck {
+            name: "ledger_unsealed",
+            ok: true,
+            detail: format!(
+                "{} movements and {} audit lines are not sealed yet",
+                unsealed[0], unsealed[1]
+            ),
+        },
+    ])
+}
+
+/// The first problem of a kind, and how many more.
+#[derive(Default)]
+struct Problems {
+    first: Option<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn note(&mut self, problem: String) {
+        if self.first.is_none() {
+            self.first = Some(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn check(&self, name: &'static str, holds: String) -> AuditCheck {
+        let detail = match (&self.first, self.more) {
+            (None, _) => holds,
+            (Some(first), 0) => first.clone(),
+            (Some(first), more) => format!("{first} (and {more} more problems)"),
+        };
+        AuditCheck {
+            name,
+            ok: self.first.is_none(),
+            detail,
+        }
+    }
+}
+
+type Rows = HashMap<(ChainedTable, i64), Vec<u8>>;
+
+/// The canonical bytes of the rows a page of links refers to.
+fn canonical_rows(conn: &mut Connection, page: &[LinkRow]) -> BankResult<Rows> {
+    let ids = |table: ChainedTable| -> Vec<i64> {
+        page.iter()
+            .filter(|l| ChainedTable::from_db(&l.row_table) == Some(table))
+            .map(|l| l.row_id)
+            .collect()
+    };
+    let mut rows = Rows::new();
+    for m in ledger::movements_by_ids(conn, &ids(ChainedTable::Movements))? {
+        rows.insert((ChainedTable::Movements, m.id), movement_bytes(&m));
+    }
+    for a in ledger::audit_rows_by_ids(conn, &ids(ChainedTable::AuditLog))? {
+        rows.insert((ChainedTable::AuditLog, a.id), audit_bytes(&a));
+    }
+    Ok(rows)
+}
+
+fn row_name(table: ChainedTable) -> &'static str {
+    match table {
+        ChainedTable::Movements => "movement",
+        ChainedTable::AuditLog => "audit line",
+    }
+}
+
+fn index(table: ChainedTable) -> usize {
+    match table {
+        ChainedTable::Movements => 0,
+        ChainedTable::AuditLog => 1,
+    }
+}
+
+/// Walks the links in chain order, each checked against its row and the link before it, and
+/// closes each seal when the links move past it.
+struct Walk<'a> {
+    seals: &'a [SealRow],
+    /// The seal whose links come next.
+    next: usize,
+    /// The last link so far (as stored, once checked).
+    head: Link,
+    seq: i32,
+    /// Links of the current seal, by table.
+    linked: [i64; 2],
+    /// The highest row id linked so far, by table.
+    last: [i64; 2],
+    /// The previous seal's last ids.
+    sealed_up_to: [i64; 2],
+    rows_checked: i64,
+    rows: Problems,
+    seal_problems: Problems,
+}
+
+impl<'a> Walk<'a> {
+    fn new(seals: &'a [SealRow]) -> Self {
+        Self {
+            seals,
+            next: 0,
+            head: GENESIS,
+            seq: 0,
+            linked: [0; 2],
+            last: [0; 2],
+            sealed_up_to: [0; 2],
+            rows_checked: 0,
+            rows: Problems::default(),
+            seal_problems: Problems::default(),
+        }
+    }
+
+    fn link(&mut self, link: &LinkRow, rows: &Rows) {
+        self.finish_until(link.seal_id);
+        let Some(seal) = self.seals.get(self.next).filter(|s| s.id == link.seal_id) else {
+            self.rows.note(format!(
+                "link {} of seal {} belongs to no seal",
+                link.seq, link.seal_id
+            ));
+            return;
+        };
+        if link.seq != self.seq {
+            self.rows.note(format!(
+                "seal {} lost its link {} (the next one is {})",
+                seal.id, self.seq, link.seq
+            ));
+        }
+        self.seq = link.seq.saturating_add(1);
+        let Some(table) = ChainedTable::from_db(&link.row_table) else {
+            self.rows.note(format!(
+                "link {} of seal {} names no chained table ({:?})",
+                link.seq, seal.id, link.row_table
+            ));
+            return;
+        };
+        let (t, id, what) = (index(table), link.row_id, row_name(table));
+        let up_to = [seal.last_movement_id, seal.last_audit_id][t];
+        if id <= self.last[t] || id <= self.sealed_up_to[t] || id > up_to {
+            self.rows.note(format!(
+                "the link to {what} {id} is out of order in seal {}",
+                seal.id
+            ));
+        }
+        self.last[t] = self.last[t].max(id);
+        self.linked[t] += 1;
+        self.rows_checked += 1;
+        let expected = rows
+            .get(&(table, id))
+            .map(|bytes| next_link(&self.head, bytes));
+        match expected {
+            None => self.rows.note(format!(
+                "{what} {id} was removed after seal {} sealed it",
+                seal.id
+            )),
+            Some(expected) if to_hex(&expected) != link.link => self.rows.note(format!(
+                "{what} {id} was changed after seal {} sealed it (or its link was)",
+                seal.id
+            )),
+            Some(_) => {}
+        }
+        let stored = from_hex(&link.link);
+        // Go on from the stored link, so that each later row is checked on its own.
+        self.head = stored.or(expected).unwrap_or(self.head);
+    }
+
+    /// Closes every seal before `seal_id`: its head, its counts, its place in the sequence.
+    fn finish_until(&mut self, seal_id: i64) {
+        while let Some(seal) = self.seals.get(self.next).filter(|s| s.id < seal_id) {
+            let previous = self.next.checked_sub(1).map_or(0, |i| self.seals[i].id);
+            if seal.id != previous + 1 {
+                self.seal_problems.note(format!(
+                    "seals {} to {} are missing",
+                    previous + 1,
+                    seal.id - 1
+                ));
+            }
+            if [seal.movements, seal.audit_lines] != self.linked {
+                self.seal_problems.note(format!(
+                    "seal {} lists {} movements and {} audit lines but links {} and {}",
+                    seal.id, seal.movements, seal.audit_lines, self.linked[0], self.linked[1]
+                ));
+            }
+            let last = [seal.last_movement_id, seal.last_audit_id];
+            for t in 0..2 {
+                let expected = if self.linked[t] > 0 {
+                    self.last[t]
+                } else {
+                    self.sealed_up_to[t]
+                };
+                if last[t] != expected {
+                    self.seal_problems.note(format!(
+                        "seal {} claims {} up to {} but its links end at {expected}",
+                        seal.id,
+                        row_name(TABLES[t]),
+                        last[t]
+                    ));
+                }
+            }
+            if seal.head != to_hex(&self.head) {
+                self.seal_problems.note(format!(
+                    "the head of seal {} ({}) does not match the chain ({})",
+                    seal.id,
+                    seal.head,
+                    to_hex(&self.head)
+                ));
+            }
+            self.sealed_up_to = last;
+            self.linked = [0; 2];
+            self.seq = 0;
+            self.next += 1;
+        }
+    }
+}

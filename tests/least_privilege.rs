@@ -120,3 +120,46 @@ fn the_app_refuses_an_owner_account_and_a_schema_behind() {
         other => panic!("expected pending migrations, got {:?}", other.err()),
     }
 }
+
+#[test]
+fn an_audit_line_that_cannot_be_written_fails_the_operation() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (customer, account) = customer_with_account(&mut bank, "a@example.com", "10.00");
+    // The DBA takes the app's right to append to the audit log away.
+    let mut owner = db::connect(&db.url).expect("owner");
+    owner
+        .batch_execute(&format!(
+            "REVOKE INSERT ON `{0}`.`audit_log` FROM '{0}'@'127.0.0.1', '{0}'@'localhost', '{0}'@'::1'",
+            db.name
+        ))
+        .expect("revoke");
+    let mut app = db.app_bank();
+    // A refusal whose audit line is lost is not answered as if all were well...
+    let wrong = app
+        .authenticate(
+            &email("a@example.com"),
+            &teller::domain::Secret::new("nope-nope-nope".into()),
+        )
+        .unwrap_err();
+    assert_ne!(wrong.code(), "invalid_credentials", "{wrong}");
+    // ...and a movement whose audit line cannot be written does not happen.
+    let moved = app.transfer(
+        &customer,
+        &teller::services::TransferRequest {
+            from: account.clone(),
+            to: account.clone(),
+            amount: amount("1.00"),
+            key: key(),
+            memo: None,
+        },
+    );
+    // (a refusal, same account, whose audit line is lost: the database error is the answer)
+    assert_ne!(moved.unwrap_err().code(), "same_account");
+    let deposit = app.deposit(&operator(), &cash(&account, "5.00"));
+    assert!(
+        deposit.is_err(),
+        "a deposit went through without its audit line"
+    );
+    assert_eq!(balance(&mut bank, &account), money("10.00"));
+}

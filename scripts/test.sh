@@ -48,4 +48,11 @@ if [ "${TELLER_SKIP_LINT:-0}" != 1 ]; then
 	cargo clippy --all-targets "${locked[@]}" -- -D warnings
 fi
 log "cargo test"
-cargo test "${locked[@]}" "$@"
+results="$(mktemp "${TMPDIR:-/tmp}/teller-test.XXXXXX")"
+status=0
+cargo test "${locked[@]}" "$@" 2>&1 | tee "$results" || status=$?
+# One closing line for the whole run (cargo prints one per test binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
+	END { printf "tests: %d passed, %d failed\n", p, f }' "$results"
+rm -f "$results"
+exit "$status"

@@ -1,6 +1,7 @@
 //! Time to draw each screen of the full-screen app at 80x24 (render + diff into a TestBackend).
 //! `cargo bench --bench render`; prints the mean microseconds per frame of each screen.
 //! The target is well under a millisecond per frame.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

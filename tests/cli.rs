@@ -1,5 +1,6 @@
 //! The real `teller` binary: commands, JSON output, exit codes and error reports, each test
 //! on its own fresh database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

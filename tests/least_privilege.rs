@@ -1,6 +1,7 @@
 //! The app account: exactly the rights the app needs. The database itself refuses to let it
 //! rewrite the journal or the audit log, or change the schema; the app refuses an account
 //! that could.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Service tests of the money rules: deposits, withdrawals, transfers, idempotency, history.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Lock wait timeouts (1205) and deadlocks (1213) are retried inside the service and never
 //! reach the caller.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

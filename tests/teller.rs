@@ -1,5 +1,6 @@
 //! Service tests of the teller's workstation: cash drawer sessions, four-eyes approvals,
 //! reversals and customer search.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Encrypted connections: the app over TLS to a MariaDB whose certificate comes from the test
 //! set-up's own CA (scripts/test.sh passes it as TEST_DATABASE_TLS_CA).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! End to end: the real `teller` binary in tmux at 80x24 against a fresh test database with the
 //! demo loaded. Log in as a demo customer, see the balance screen, quit. Every wait is bounded.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

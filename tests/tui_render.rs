@@ -1,6 +1,7 @@
 //! Every screen of the full-screen app drawn into a `TestBackend` at 80x24 and snapshotted, plus
 //! focus, masking and error styling checked cell by cell. No database: a fake bank answers the
 //! worker's jobs, the clock is fixed, so every snapshot is the same on every run.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;

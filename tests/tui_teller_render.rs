@@ -3,6 +3,7 @@
 //! (opening count, figures, blind closing count, result) and the registration; plus the
 //! behaviour behind them (debounced search, what is sent to the worker, masking). A fake bank
 //! answers the worker's jobs and the clock is fixed, so every snapshot is the same every run.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 use std::time::Duration;
 

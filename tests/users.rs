@@ -1,4 +1,5 @@
 //! Service tests for people: registering, profiles, passwords, logging in and lock-outs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 

@@ -18,6 +18,8 @@ pub mod logging;
 pub mod screens;
 pub mod strings;
 #[doc(hidden)]
+/// A fake bank and a key-driven driver for the screen tests; not in the release binary.
+#[cfg(feature = "test-support")]
 pub mod testing;
 pub mod theme;
 pub mod ui;

@@ -2,6 +2,8 @@
 //! (`TEST_DATABASE_URL`, set by scripts/test.sh), dropped when the test ends. Databases left
 //! by crashed runs are dropped on first use.
 #![allow(dead_code)]
+// Test helpers panic on purpose: a fixture that cannot be built fails the test that needs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod cli;
 pub mod live;

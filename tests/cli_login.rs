@@ -206,23 +206,6 @@ fn a_large_withdrawal_needs_an_approver_from_the_cli() {
     );
 }
 
-/// Drops a database and its app account when the test ends.
-struct Scratch {
-    name: String,
-    app_url: String,
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut server) = teller::db::connect(&server_url()) {
-            let _ = teller::db::drop_database(&mut server, &self.name);
-            if let Ok(app) = teller::db::DatabaseUrl::parse(&self.app_url) {
-                let _ = teller::db::drop_app_account(&mut server, &app);
-            }
-        }
-    }
-}
-
 #[test]
 fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
     let name = format!(
@@ -240,7 +223,7 @@ fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
     };
     let _guard = Scratch {
         name: name.clone(),
-        app_url: app_url.clone(),
+        app_url: Some(app_url.clone()),
     };
     let setup = |args: &[&str], stdin: Option<&str>| {
         let mut command = bare_command();

@@ -269,3 +269,22 @@ pub fn mistyped(number: &str) -> String {
     digits[4] = b'0' + (digits[4] - b'0' + 1) % 10;
     String::from_utf8(digits).unwrap()
 }
+
+/// Drops a database made by a test (and the app account of `app_url`, if any) when the test
+/// ends, even when it fails.
+pub struct Scratch {
+    pub name: String,
+    pub app_url: Option<String>,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Ok(mut server) = teller::db::connect(&super::server_url()) {
+            let _ = teller::db::drop_database(&mut server, &self.name);
+            let app = self.app_url.as_deref().map(teller::db::DatabaseUrl::parse);
+            if let Some(Ok(app)) = app {
+                let _ = teller::db::drop_app_account(&mut server, &app);
+            }
+        }
+    }
+}

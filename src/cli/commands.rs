@@ -251,7 +251,8 @@ fn money_done(
             output::money(&done, json);
             Ok(())
         }
-        Err(error @ (BankError::Unavailable(_) | BankError::Database(_))) => {
+        // A lost connection is the one failure that leaves the outcome open.
+        Err(error @ BankError::Unavailable(_)) => {
             Err(CliError::Uncertain {
                 key: key.to_string(),
                 source: error,

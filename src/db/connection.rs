@@ -21,7 +21,7 @@ pub enum ConnectError {
         url: String,
         source: diesel::ConnectionError,
     },
-    #[error("the database URL {0:?} has no database name (mysql://user@host:port/NAME)")]
+    #[error("the database URL {} has no database name (mysql://user@host:port/NAME)", redact_password(.0))]
     NoDatabaseName(String),
     #[error("the database could not be prepared: {0}")]
     Setup(#[from] diesel::result::Error),
@@ -37,7 +37,7 @@ pub enum ConnectError {
              give the app its own account (`teller migrate` creates it) or, on a developer's \
              private server only, set TELLER_ALLOW_OWNER_ACCOUNT=1", .0.join("; "))]
     OwnerAccount(Vec<String>),
-    #[error("refusing to connect to {0} without TLS: add ssl_mode=verify_identity and ssl_ca=… to the URL (or set TELLER_ALLOW_PLAINTEXT=1 on a trusted network)")]
+    #[error("refusing to connect to {0} without verified TLS: add ssl_mode=verify_identity and ssl_ca=… to the URL (or set TELLER_ALLOW_PLAINTEXT=1 on a trusted network)")]
     Plaintext(String),
     #[error(transparent)]
     BadUrl(#[from] super::url::BadUrl),
@@ -77,7 +77,7 @@ fn refuse_plaintext(url: &str) -> Result<(), ConnectError> {
 /// Another machine is reached only with TLS (or when plaintext is explicitly allowed): a
 /// password and the bank's data never cross a network in the clear by accident.
 fn plaintext_check(url: &DatabaseUrl, allowed: bool) -> Result<(), ConnectError> {
-    if url.is_local() || url.requires_tls() || allowed {
+    if url.is_local() || url.verifies_server() || allowed {
         return Ok(());
     }
     Err(ConnectError::Plaintext(url.host.clone()))
@@ -99,7 +99,7 @@ pub fn connect_app(url: &str, allow_owner: bool) -> Result<Connection, ConnectEr
         return Err(ConnectError::PendingMigrations(pending));
     }
     if !allow_owner {
-        let database = database_name(url).unwrap_or_default();
+        let database = DatabaseUrl::parse(url)?.database.unwrap_or_default();
         let problems = grants::excess_rights(&grants::current_grants(&mut conn)?, &database);
         if !problems.is_empty() {
             return Err(ConnectError::OwnerAccount(problems));
@@ -267,15 +267,16 @@ pub fn with_database(url: &str, name: &str) -> String {
 /// The URL with any password replaced, fit for messages and logs. The user part ends at the
 /// last `@` (hosts and database names have none), so a password holding `@` stays hidden.
 pub fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some((userinfo, host)) = url.rsplit_once('@') else {
         return url.to_string();
     };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
+    match userinfo.split_once("://") {
+        Some((scheme, user)) => match user.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        // Not a URL we understand: keep nothing of what stood before the host.
+        None => format!("***@{host}"),
     }
 }
 
@@ -301,6 +302,9 @@ mod tests {
             false
         )
         .is_err());
+        // Encrypted but unverified: a man in the middle could still listen.
+        let unverified = "mysql://app:pw@db.bank.example/teller?ssl_mode=required";
+        assert!(check(unverified, false).is_err());
         check(
             "mysql://app@db.bank.example/teller?ssl_mode=verify_identity&ssl_ca=/ca.pem",
             false,
@@ -331,5 +335,9 @@ mod tests {
             "mysql://app:***@db:3306/teller"
         );
         assert_eq!(redact_password("mysql://app@db/t"), "mysql://app@db/t");
+        for malformed in ["mysql//app:pw@db/t", "mysql:app:pw@db/t", "app:pw@db/t"] {
+            let shown = redact_password(malformed);
+            assert!(!shown.contains("pw"), "{malformed} shown as {shown}");
+        }
     }
 }

@@ -89,6 +89,14 @@ impl DatabaseUrl {
         }
     }
 
+    /// Does the client check the server's certificate against a CA (so that TLS keeps a man in
+    /// the middle out, not only eavesdroppers)?
+    pub fn verifies_server(&self) -> bool {
+        let mode = self.params.get("ssl_mode").map(|m| m.to_ascii_lowercase());
+        matches!(mode.as_deref(), Some("verify_ca" | "verify_identity"))
+            && self.params.contains_key("ssl_ca")
+    }
+
     /// The hosts a MariaDB account needs so that this URL's client can log in: the loopback
     /// names for a local server (with skip-name-resolve TCP arrives as 127.0.0.1, a socket as
     /// localhost), any host otherwise. `TELLER_APP_ACCOUNT_HOST` overrides it.

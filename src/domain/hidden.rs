@@ -8,18 +8,27 @@ pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{00AD}'                  // soft hyphen
-            | '\u{061C}'                // Arabic letter mark
-            | '\u{115F}' | '\u{1160}'   // Hangul fillers
-            | '\u{180E}'                // Mongolian vowel separator
-            | '\u{200B}'..='\u{200F}'   // zero-width space, joiners, LRM, RLM
-            | '\u{2028}' | '\u{2029}'   // line and paragraph separators
-            | '\u{202A}'..='\u{202E}'   // bidirectional embeddings and overrides
-            | '\u{2060}'..='\u{206F}'   // word joiner, invisible operators, isolates
-            | '\u{3164}'                // Hangul filler
-            | '\u{FEFF}'                // zero-width no-break space (BOM)
-            | '\u{FFA0}'                // halfwidth Hangul filler
-            | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotation
+            '\u{00AD}'                   // soft hyphen
+            | '\u{034F}'                 // combining grapheme joiner
+            | '\u{0600}'..='\u{0605}'    // Arabic number signs (format)
+            | '\u{061C}'                 // Arabic letter mark
+            | '\u{06DD}' | '\u{070F}'    // Arabic end of ayah, Syriac abbreviation mark
+            | '\u{115F}' | '\u{1160}'    // Hangul fillers
+            | '\u{17B4}' | '\u{17B5}'    // Khmer inherent vowels
+            | '\u{180E}'                 // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}'    // zero-width space, joiners, LRM, RLM
+            | '\u{2028}' | '\u{2029}'    // line and paragraph separators
+            | '\u{202A}'..='\u{202E}'    // bidirectional embeddings and overrides
+            | '\u{2060}'..='\u{206F}'    // word joiner, invisible operators, isolates
+            | '\u{3164}'                 // Hangul filler
+            | '\u{FE00}'..='\u{FE0F}'    // variation selectors
+            | '\u{FEFF}'                 // zero-width no-break space (BOM)
+            | '\u{FFA0}'                 // halfwidth Hangul filler
+            | '\u{FFF9}'..='\u{FFFB}'    // interlinear annotation
+            | '\u{110BD}' | '\u{110CD}'  // Kaithi number signs
+            | '\u{1D173}'..='\u{1D17A}'  // musical formatting
+            | '\u{E0000}'..='\u{E007F}'  // tag characters
+            | '\u{E0100}'..='\u{E01EF}'  // variation selectors supplement
         )
 }
 
@@ -37,6 +46,7 @@ mod tests {
         for c in [
             '\u{202E}', '\u{202A}', '\u{200B}', '\u{200D}', '\u{2066}', '\u{2069}', '\u{2028}',
             '\u{2029}', '\u{FEFF}', '\u{00AD}', '\t', '\n', '\u{7}',
+            '\u{E0041}', '\u{FE0F}', '\u{034F}',
         ] {
             assert!(is_hidden(c), "{:?} should be hidden", c);
         }

@@ -302,8 +302,10 @@ pub(super) fn visible_account(
     actor: &Actor,
     number: &AccountNumber,
 ) -> BankResult<accounts::AccountRow> {
+    // Internal accounts (drawers, over/short) are the admins' to read: a teller reading their
+    // own drawer's balance would learn the expected cash before a blind close.
     accounts::find(conn, account_id(number))?
-        .filter(|row| row.owner_id.is_some() || actor.is_staff())
+        .filter(|row| row.owner_id.is_some() || actor.is_admin())
         .filter(|row| may_use_account(actor, row.owner_id))
         .ok_or_else(|| account_not_found(number))
 }

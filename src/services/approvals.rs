@@ -18,7 +18,7 @@ const WRONG_CREDENTIALS: &str = "the supervisor's email or password is incorrect
 impl Bank {
     /// Does this operation need a supervisor, and did one approve? Returns the approving
     /// supervisor's email. Only staff working through the app are limited: customers move
-    /// their own money, and the CLI operator is trusted.
+    /// their own money; set-up tasks (owner account) are not limited.
     pub(super) fn approval(
         &mut self,
         actor: &Actor,
@@ -60,6 +60,11 @@ impl Bank {
         subject: &str,
         approval: &Approval,
     ) -> BankResult<String> {
+        // Only staff ask for approvals: anyone else learns nothing about who the supervisors are.
+        if !actor.is_staff() {
+            let e = BankError::Forbidden("ask for a supervisor's approval");
+            return self.refused(actor, action, Some(subject), e);
+        }
         let row = users::find_by_email(&mut self.conn, approval.supervisor.as_str())?;
         let refusal = match row {
             Some(row) if actor.user_id() == Some(row.id) => {
@@ -73,10 +78,8 @@ impl Bank {
                     "the supervisor must first change the password someone else set",
                 ),
                 Checked::Right(row) => return Ok(row.email.clone()),
-                Checked::Locked => {
-                    BankError::ApprovalRefused("the supervisor is locked out after failed logins")
-                }
-                Checked::UnknownEmail | Checked::Wrong { .. } => {
+                // A locked supervisor gets the same answer as a wrong password, as at login.
+                Checked::Locked | Checked::UnknownEmail | Checked::Wrong { .. } => {
                     BankError::ApprovalRefused(WRONG_CREDENTIALS)
                 }
             },

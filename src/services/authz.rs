@@ -7,7 +7,7 @@
 //! | teller   | read, edit  | read, edit, unlock,  | -                | any customer, handles cash   |
 //! |          |             | reset, open accounts |                  |                              |
 //! | admin    | read, edit  | all a teller can     | create, manage   | any customer, handles cash   |
-//! | operator | (the CLI: trusted, may do everything; audited as `cli:<OS user>`)                    |
+//! | set-up   | (`demo`, `bench`, fixtures on the owner account: not limited; audited `setup:<task>`) |
 
 use super::{Actor, BankError, BankResult};
 use crate::domain::Role;
@@ -22,7 +22,7 @@ pub fn may_manage_user(actor: &Actor, target_id: i64, target_role: Role) -> bool
 }
 
 /// Staff actions on someone else (unlock, reset password, open an account): tellers on
-/// customers, admins and the operator on anyone.
+/// customers, admins and set-up tasks on anyone.
 pub fn may_administer_user(actor: &Actor, target_role: Role) -> bool {
     match actor.role() {
         None | Some(Role::Admin) => true,

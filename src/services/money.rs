@@ -136,7 +136,7 @@ impl Bank {
                         .ok_or_else(|| BankError::DrawerClosed(customer.currency.clone()))?
                         .id,
                 ),
-                // The CLI operator's drawer is an account without sessions.
+                // A set-up task's (demo, bench) drawer is an account without sessions.
                 Actor::Setup { .. } => None,
             };
             let movement = Posting {

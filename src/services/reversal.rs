@@ -12,7 +12,7 @@ use crate::domain::{IdempotencyKey, Reason};
 impl Bank {
     /// Reverses movement `reference` (a deposit, withdrawal or transfer made today, UTC).
     /// Cash goes back through the reversing teller's own open drawer. Staff only; tellers and
-    /// admins need a supervisor's approval, the CLI operator is trusted.
+    /// admins need a supervisor's approval; set-up tasks are not limited.
     pub fn reverse(
         &mut self,
         actor: &Actor,

@@ -302,7 +302,10 @@ impl Bank {
         let hash = self.hash(new_password.expose())?;
         let subject = email.as_str().to_string();
         self.in_transaction(|conn| {
-            users::set_password_hash(conn, row.id, &hash, false, now())?;
+            let at = now();
+            users::set_password_hash(conn, row.id, &hash, false, at)?;
+            // Sessions opened with the old password end with it.
+            login_sessions::end_all_for(conn, row.id, at)?;
             audit(conn, &subject, action, &subject, None)
         })?;
         Ok(row)

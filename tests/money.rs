@@ -356,7 +356,9 @@ fn history_pages_newest_first_with_signed_amounts() {
 #[test]
 fn the_journal_and_audit_log_refuse_to_be_rewritten() {
     let db = TestDb::new();
-    let mut bank = db.bank();
+    // Even the owner account, which has every right, meets the triggers (the app account is
+    // denied before it gets there: tests/least_privilege.rs).
+    let mut bank = db.owner_bank();
     let (_, a) = customer_with_account(&mut bank, "alice@example.com", "10.00");
     for statement in [
         "UPDATE movements SET amount = 1",

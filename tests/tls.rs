@@ -70,7 +70,8 @@ fn the_app_runs_over_a_verified_tls_connection() {
     assert_eq!(out.json()["balance"], "42.00");
 
     // The full-screen app's worker over TLS.
-    let mut bank = teller.bank();
+    // (set-up on the owner's connection: the app account now needs TLS)
+    let mut bank = teller.db.owner_bank();
     customer_with_account(&mut bank, "screen@example.com", "7.00");
     let mut live = Live::new(&tls_url);
     live.login("screen@example.com", PASSWORD)

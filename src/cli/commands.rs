@@ -252,12 +252,10 @@ fn money_done(
             Ok(())
         }
         // A lost connection is the one failure that leaves the outcome open.
-        Err(error @ BankError::Unavailable(_)) => {
-            Err(CliError::Uncertain {
-                key: key.to_string(),
-                source: error,
-            })
-        }
+        Err(error @ BankError::Unavailable(_)) => Err(CliError::Uncertain {
+            key: key.to_string(),
+            source: error,
+        }),
         Err(error) => Err(error.into()),
     }
 }

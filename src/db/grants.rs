@@ -9,54 +9,111 @@ use diesel::RunQueryDsl;
 use super::url::DatabaseUrl;
 use super::{Connection, QueryResult};
 
-/// Every table the app uses and exactly the rights it needs on it. The journal and the audit
-/// log are SELECT and INSERT only: history is never rewritten, not even by the app's own
-/// account. Nothing may DROP, ALTER, CREATE or GRANT.
-pub const APP_RIGHTS: &[(&str, &[&str])] = &[
-    ("users", &["SELECT", "INSERT", "UPDATE"]),
-    ("phones", &["SELECT", "INSERT", "DELETE"]),
-    ("accounts", &["SELECT", "INSERT", "UPDATE"]),
-    ("movements", &["SELECT", "INSERT"]),
-    ("audit_log", &["SELECT", "INSERT"]),
-    ("ledger_seals", &["SELECT", "INSERT"]),
-    ("ledger_links", &["SELECT", "INSERT"]),
-    ("drawer_sessions", &["SELECT", "INSERT", "UPDATE"]),
-    ("login_sessions", &["SELECT", "INSERT", "UPDATE"]),
-    ("__diesel_schema_migrations", &["SELECT"]),
+/// The rights of the app account on one table.
+pub struct TableRights {
+    pub table: &'static str,
+    /// Rights on the whole table.
+    pub privileges: &'static [&'static str],
+    /// The only columns the app may UPDATE (none: no UPDATE at all).
+    pub update_columns: &'static [&'static str],
+}
+
+const fn rights(
+    table: &'static str,
+    privileges: &'static [&'static str],
+    update_columns: &'static [&'static str],
+) -> TableRights {
+    TableRights {
+        table,
+        privileges,
+        update_columns,
+    }
+}
+
+/// Every table the app uses and exactly the rights it needs on it. The journal, the audit log
+/// and the ledger chain are SELECT and INSERT only: history is never rewritten, not even by the
+/// app's own account. UPDATE is limited to the columns the app writes (never a user's role, an
+/// account's owner, kind or currency). Nothing may DROP, ALTER, CREATE or GRANT.
+pub const APP_RIGHTS: &[TableRights] = &[
+    rights(
+        "users",
+        &["SELECT", "INSERT"],
+        &[
+            "email",
+            "name",
+            "surname",
+            "age",
+            "country",
+            "city",
+            "password_hash",
+            "must_change_password",
+            "failed_logins",
+            "locked_until",
+            "updated_at",
+        ],
+    ),
+    rights("phones", &["SELECT", "INSERT", "DELETE"], &[]),
+    rights(
+        "accounts",
+        &["SELECT", "INSERT"],
+        &["balance", "status", "updated_at"],
+    ),
+    rights("movements", &["SELECT", "INSERT"], &[]),
+    rights("audit_log", &["SELECT", "INSERT"], &[]),
+    rights("ledger_seals", &["SELECT", "INSERT"], &[]),
+    rights("ledger_links", &["SELECT", "INSERT"], &[]),
+    rights(
+        "drawer_sessions",
+        &["SELECT", "INSERT"],
+        &[
+            "closed_at",
+            "counted",
+            "closing_count",
+            "expected",
+            "over_short",
+            "over_short_movement_id",
+        ],
+    ),
+    rights(
+        "login_sessions",
+        &["SELECT", "INSERT"],
+        &["last_seen_at", "ended_at"],
+    ),
+    rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 
-/// Tables whose rows are history: no UPDATE or DELETE for the app, ever.
-const APPEND_ONLY: &[&str] = &["movements", "audit_log", "ledger_seals", "ledger_links"];
-
-/// Rights that change the schema or hand rights on: the app account must hold none.
-const SCHEMA_RIGHTS: &[&str] = &[
-    "ALL PRIVILEGES",
-    "CREATE",
-    "DROP",
-    "ALTER",
-    "INDEX",
-    "TRIGGER",
-    "CREATE VIEW",
-    "CREATE ROUTINE",
-    "ALTER ROUTINE",
-    "EVENT",
-    "GRANT OPTION",
-    "SUPER",
-    "FILE",
-    "CREATE USER",
-    "DELETE HISTORY",
-];
+/// One right of a grant: `UPDATE (a, b)` has columns, `SELECT` has none (the whole table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Privilege {
+    /// Upper case.
+    pub name: String,
+    pub columns: Option<Vec<String>>,
+}
 
 /// One line of `SHOW GRANTS`, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    /// Upper-case privilege names, without column lists.
-    pub privileges: Vec<String>,
+    pub privileges: Vec<Privilege>,
     /// `*` for every database.
     pub database: String,
     /// `*` for every table of the database.
     pub table: String,
     pub grant_option: bool,
+}
+
+impl Grant {
+    /// The privilege names, for messages and tests.
+    pub fn names(&self) -> Vec<&str> {
+        self.privileges.iter().map(|p| p.name.as_str()).collect()
+    }
+}
+
+/// What `SHOW GRANTS` said, line by line: a grant on objects, or anything else (a role, a
+/// default role, a proxy, a line this parser does not know), which the check refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantLine {
+    Object(Grant),
+    Other(String),
 }
 
 /// Reads one `GRANT … ON … TO …` line; `None` for lines that grant no object rights (roles,
@@ -66,11 +123,8 @@ pub fn parse_grant(line: &str) -> Option<Grant> {
     let (privileges, rest) = split_outside_parens(rest, " ON ")?;
     let (object, tail) = rest.split_once(" TO ")?;
     let (database, table) = split_object(object.trim())?;
-    let privileges: Vec<String> = split_privileges(privileges)
-        .into_iter()
-        .filter(|p| p != "PROXY")
-        .collect();
-    if privileges.is_empty() {
+    let privileges = split_privileges(privileges);
+    if privileges.is_empty() || privileges.iter().any(|p| p.name == "PROXY") {
         return None;
     }
     Some(Grant {
@@ -96,30 +150,43 @@ fn split_outside_parens<'a>(text: &'a str, needle: &str) -> Option<(&'a str, &'a
     None
 }
 
-fn split_privileges(list: &str) -> Vec<String> {
+fn split_privileges(list: &str) -> Vec<Privilege> {
     let mut out = Vec::new();
-    let mut current = String::new();
-    let mut depth = 0i32;
-    for c in list.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ if depth > 0 => continue,
-            _ => {}
+    let mut name = String::new();
+    let mut columns: Option<Vec<String>> = None;
+    let mut column = String::new();
+    let mut in_columns = false;
+    let mut finish = |name: &mut String, columns: &mut Option<Vec<String>>| {
+        let trimmed = name.trim().to_ascii_uppercase();
+        if !trimmed.is_empty() {
+            out.push(Privilege {
+                name: trimmed,
+                columns: columns.take(),
+            });
         }
-        if depth == 0 && c != ')' {
-            current.push(c);
+        name.clear();
+    };
+    for c in list.chars() {
+        match (in_columns, c) {
+            (false, '(') => {
+                in_columns = true;
+                columns = Some(Vec::new());
+            }
+            (true, ',' | ')') => {
+                let col = column.trim().trim_matches('`').to_string();
+                if let (Some(cols), false) = (columns.as_mut(), col.is_empty()) {
+                    cols.push(col);
+                }
+                column.clear();
+                in_columns = c == ',';
+            }
+            (true, _) => column.push(c),
+            (false, ',') => finish(&mut name, &mut columns),
+            (false, _) => name.push(c),
         }
     }
-    out.push(current);
-    out.into_iter()
-        .map(|p| p.trim().to_ascii_uppercase())
-        .filter(|p| !p.is_empty())
-        .collect()
+    finish(&mut name, &mut columns);
+    out
 }
 
 fn split_object(object: &str) -> Option<(String, String)> {
@@ -149,11 +216,19 @@ fn split_object(object: &str) -> Option<(String, String)> {
     Some((unquote(database), unquote(table)))
 }
 
-/// What is wrong with an app account holding `grants` on `database`; empty when nothing is.
-pub fn excess_rights(grants: &[Grant], database: &str) -> Vec<String> {
+/// What is wrong with an app account holding `lines` on `database`; empty when nothing is.
+/// An allowlist: every right must be one `APP_RIGHTS` names for that table of that database
+/// (or USAGE, which is none); a role, a proxy or a line this parser does not know is refused.
+pub fn excess_rights(lines: &[GrantLine], database: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    for grant in grants {
-        let covers_db = grant.database == "*" || grant.database.eq_ignore_ascii_case(database);
+    for line in lines {
+        let grant = match line {
+            GrantLine::Object(grant) => grant,
+            GrantLine::Other(text) => {
+                problems.push(format!("a grant this check cannot vouch for: {text}"));
+                continue;
+            }
+        };
         let place = if grant.database == "*" {
             "every database".to_string()
         } else if grant.table == "*" {
@@ -164,20 +239,28 @@ pub fn excess_rights(grants: &[Grant], database: &str) -> Vec<String> {
         if grant.grant_option {
             problems.push(format!("GRANT OPTION on {place}"));
         }
+        let allowed = (grant.database == database)
+            .then(|| APP_RIGHTS.iter().find(|r| r.table == grant.table))
+            .flatten();
         for privilege in &grant.privileges {
-            if privilege == "USAGE" {
-                continue;
-            }
-            // Schema rights anywhere, and any right on every database, are too much.
-            if SCHEMA_RIGHTS.contains(&privilege.as_str()) || grant.database == "*" {
-                problems.push(format!("{privilege} on {place}"));
-            } else if covers_db
-                && matches!(privilege.as_str(), "UPDATE" | "DELETE")
-                && (grant.table == "*" || APPEND_ONLY.contains(&grant.table.as_str()))
-            {
-                problems.push(format!(
-                    "{privilege} on {place} (the journal is append-only)"
-                ));
+            let ok = match (privilege.name.as_str(), allowed) {
+                ("USAGE", _) => true,
+                (_, None) => false,
+                ("UPDATE", Some(rights)) => privilege.columns.as_ref().is_some_and(|columns| {
+                    columns
+                        .iter()
+                        .all(|c| rights.update_columns.contains(&c.as_str()))
+                }),
+                (name, Some(rights)) => {
+                    privilege.columns.is_none() && rights.privileges.contains(&name)
+                }
+            };
+            if !ok {
+                let columns = privilege
+                    .columns
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" ({})", c.join(", ")));
+                problems.push(format!("{}{columns} on {place}", privilege.name));
             }
         }
     }
@@ -186,9 +269,9 @@ pub fn excess_rights(grants: &[Grant], database: &str) -> Vec<String> {
 
 /// One line of `SHOW GRANTS`, whose single column is named after the account: read it by
 /// position.
-struct GrantLine(String);
+struct ShownLine(String);
 
-impl diesel::deserialize::QueryableByName<Mysql> for GrantLine {
+impl diesel::deserialize::QueryableByName<Mysql> for ShownLine {
     fn build<'a>(row: &impl diesel::row::NamedRow<'a, Mysql>) -> diesel::deserialize::Result<Self> {
         use diesel::deserialize::FromSql;
         use diesel::row::{Field, Row};
@@ -198,10 +281,18 @@ impl diesel::deserialize::QueryableByName<Mysql> for GrantLine {
     }
 }
 
-/// The rights of the account this connection logged in as, from `SHOW GRANTS`.
-pub fn current_grants(conn: &mut Connection) -> QueryResult<Vec<Grant>> {
-    let lines: Vec<GrantLine> = diesel::sql_query("SHOW GRANTS FOR CURRENT_USER()").load(conn)?;
-    Ok(lines.iter().filter_map(|l| parse_grant(&l.0)).collect())
+/// The rights of the account this connection logged in as, from `SHOW GRANTS`, every line.
+pub fn current_grants(conn: &mut Connection) -> QueryResult<Vec<GrantLine>> {
+    let lines: Vec<ShownLine> = diesel::sql_query("SHOW GRANTS FOR CURRENT_USER()").load(conn)?;
+    Ok(lines.iter().map(|l| classify(&l.0)).collect())
+}
+
+/// A line of `SHOW GRANTS` as the check sees it.
+pub fn classify(line: &str) -> GrantLine {
+    match parse_grant(line) {
+        Some(grant) => GrantLine::Object(grant),
+        None => GrantLine::Other(line.to_string()),
+    }
 }
 
 /// Creates or updates the app account (every host it may connect from) with exactly
@@ -227,12 +318,21 @@ pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResu
              REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account}",
             pw = quote_string(password)
         ))?;
-        for (table, rights) in APP_RIGHTS {
+        for rights in APP_RIGHTS {
+            let mut list: Vec<String> = rights.privileges.iter().map(|p| p.to_string()).collect();
+            if !rights.update_columns.is_empty() {
+                let columns: Vec<String> = rights
+                    .update_columns
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect();
+                list.push(format!("UPDATE ({})", columns.join(", ")));
+            }
             owner.batch_execute(&format!(
                 "GRANT {} ON {}.{} TO {account}",
-                rights.join(", "),
+                list.join(", "),
                 quote_ident(database),
-                quote_ident(table)
+                quote_ident(rights.table)
             ))?;
         }
     }
@@ -263,11 +363,15 @@ fn quote_ident(raw: &str) -> String {
 mod tests {
     use super::*;
 
+    fn lines(text: &[&str]) -> Vec<GrantLine> {
+        text.iter().map(|l| classify(l)).collect()
+    }
+
     #[test]
     fn grant_lines_are_taken_apart() {
         let g = parse_grant("GRANT SELECT, INSERT ON `teller`.`movements` TO `app`@`127.0.0.1`")
             .expect("a grant");
-        assert_eq!(g.privileges, ["SELECT", "INSERT"]);
+        assert_eq!(g.names(), ["SELECT", "INSERT"]);
         assert_eq!(
             (g.database.as_str(), g.table.as_str()),
             ("teller", "movements")
@@ -279,8 +383,13 @@ mod tests {
         assert_eq!((all.database.as_str(), all.table.as_str()), ("*", "*"));
         assert!(all.grant_option);
         let columns =
-            parse_grant("GRANT SELECT (a, b), UPDATE (c) ON `d`.`t` TO `x`@`%`").expect("a grant");
-        assert_eq!(columns.privileges, ["SELECT", "UPDATE"]);
+            parse_grant("GRANT SELECT, INSERT, UPDATE (`status`, `balance`) ON `d`.`t` TO `x`@`%`")
+                .expect("a grant");
+        assert_eq!(columns.names(), ["SELECT", "INSERT", "UPDATE"]);
+        assert_eq!(
+            columns.privileges[2].columns.as_deref(),
+            Some(&["status".to_string(), "balance".to_string()][..])
+        );
         assert_eq!(
             parse_grant("GRANT PROXY ON ''@'%' TO 'root'@'localhost' WITH GRANT OPTION"),
             None
@@ -291,13 +400,12 @@ mod tests {
 
     #[test]
     fn only_the_app_rights_pass() {
-        let lines = [
-            "GRANT USAGE ON *.* TO `app`@`127.0.0.1` IDENTIFIED BY PASSWORD '*AB'",
+        let fine = lines(&[
+            "GRANT USAGE ON *.* TO `app`@`127.0.0.1` IDENTIFIED BY PASSWORD '*AB' REQUIRE SSL",
             "GRANT SELECT, INSERT ON `teller`.`movements` TO `app`@`127.0.0.1`",
-            "GRANT SELECT, INSERT, UPDATE ON `teller`.`accounts` TO `app`@`127.0.0.1`",
-        ];
-        let grants: Vec<Grant> = lines.iter().filter_map(|l| parse_grant(l)).collect();
-        assert!(excess_rights(&grants, "teller").is_empty());
+            "GRANT SELECT, INSERT, UPDATE (`status`, `balance`) ON `teller`.`accounts` TO `app`@`127.0.0.1`",
+        ]);
+        assert!(excess_rights(&fine, "teller").is_empty());
 
         for (line, why) in [
             (
@@ -307,9 +415,9 @@ mod tests {
             ("GRANT SELECT ON *.* TO `a`@`%`", "every database"),
             (
                 "GRANT UPDATE ON `teller`.`movements` TO `a`@`%`",
-                "append-only",
+                "UPDATE on teller.movements",
             ),
-            ("GRANT DELETE ON `teller`.* TO `a`@`%`", "append-only"),
+            ("GRANT DELETE ON `teller`.* TO `a`@`%`", "database teller"),
             ("GRANT DROP ON `teller`.* TO `a`@`%`", "DROP"),
             (
                 "GRANT SELECT ON `teller`.`users` TO `a`@`%` WITH GRANT OPTION",
@@ -319,9 +427,37 @@ mod tests {
                 "GRANT TRIGGER ON `teller`.`audit_log` TO `a`@`%`",
                 "TRIGGER",
             ),
+            // Other databases, wildcard names and the server's own tables.
+            (
+                "GRANT SELECT, INSERT, UPDATE ON `mysql`.* TO `a`@`%`",
+                "database mysql",
+            ),
+            ("GRANT UPDATE ON `teller%`.* TO `a`@`%`", "database teller%"),
+            ("GRANT UPDATE ON `telle_`.* TO `a`@`%`", "database telle_"),
+            // A whole-table UPDATE where only some columns are the app's.
+            (
+                "GRANT UPDATE ON `teller`.`users` TO `a`@`%`",
+                "UPDATE on teller.users",
+            ),
+            (
+                "GRANT UPDATE (`role`) ON `teller`.`users` TO `a`@`%`",
+                "UPDATE (role)",
+            ),
+            (
+                "GRANT DELETE ON `teller`.`users` TO `a`@`%`",
+                "DELETE on teller.users",
+            ),
+            ("GRANT LOCK TABLES ON `teller`.* TO `a`@`%`", "LOCK TABLES"),
+            (
+                "GRANT EXECUTE ON PROCEDURE `teller`.`p` TO `a`@`%`",
+                "EXECUTE",
+            ),
+            // Roles and proxies bring rights this check cannot see: refused.
+            ("GRANT `dba` TO `a`@`%`", "cannot vouch"),
+            ("SET DEFAULT ROLE `dba` FOR `a`@`%`", "cannot vouch"),
+            ("GRANT PROXY ON ''@'%' TO `a`@`%`", "cannot vouch"),
         ] {
-            let grants: Vec<Grant> = parse_grant(line).into_iter().collect();
-            let problems = excess_rights(&grants, "teller");
+            let problems = excess_rights(&lines(&[line]), "teller");
             assert!(
                 problems.iter().any(|p| p.contains(why)),
                 "{line}: {problems:?}"

@@ -44,9 +44,22 @@ mod tests {
     #[test]
     fn invisible_and_direction_changing_characters_are_hidden() {
         for c in [
-            '\u{202E}', '\u{202A}', '\u{200B}', '\u{200D}', '\u{2066}', '\u{2069}', '\u{2028}',
-            '\u{2029}', '\u{FEFF}', '\u{00AD}', '\t', '\n', '\u{7}',
-            '\u{E0041}', '\u{FE0F}', '\u{034F}',
+            '\u{202E}',
+            '\u{202A}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\t',
+            '\n',
+            '\u{7}',
+            '\u{E0041}',
+            '\u{FE0F}',
+            '\u{034F}',
         ] {
             assert!(is_hidden(c), "{:?} should be hidden", c);
         }

@@ -43,8 +43,7 @@ impl Bank {
         count: &CashCount,
     ) -> BankResult<DrawerView> {
         let Actor::User(user) = actor.clone() else {
-            let e =
-                BankError::Forbidden("open a drawer session (a set-up task handles no cash)");
+            let e = BankError::Forbidden("open a drawer session (a set-up task handles no cash)");
             return self.refused(actor, "drawer.open", None, e);
         };
         if !user.role.is_staff() {
@@ -108,8 +107,7 @@ impl Bank {
         count: &CashCount,
     ) -> BankResult<DrawerView> {
         let Some(user_id) = actor.user_id() else {
-            let e =
-                BankError::Forbidden("close a drawer session (a set-up task handles no cash)");
+            let e = BankError::Forbidden("close a drawer session (a set-up task handles no cash)");
             return self.refused(actor, "drawer.close", None, e);
         };
         let audit_name = actor.audit_name();

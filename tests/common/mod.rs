@@ -64,8 +64,14 @@ impl TestDb {
         Bank::new(conn, &self.app_url, test_config())
     }
 
-    /// A bank on this database with the cheapest bcrypt cost.
+    /// A bank on this database through its app account (as the app and every command run it),
+    /// with the cheapest bcrypt cost.
     pub fn bank(&self) -> Bank {
+        self.app_bank()
+    }
+
+    /// A bank on the owner's connection, for tests that rewrite history on purpose.
+    pub fn owner_bank(&self) -> Bank {
         Bank::connect(&self.url, test_config()).expect("connect a bank")
     }
 }

@@ -294,3 +294,71 @@ fn a_schema_behind_is_refused_with_exit_3_naming_migrate() {
         "{error}"
     );
 }
+
+#[test]
+fn the_policy_comes_from_the_database_not_the_environment() {
+    let teller = Teller::new();
+    let account = teller.funded_account("rich@example.com", "50000");
+    // A teller's own environment cannot lift four eyes.
+    let big = ["withdraw", account.as_str(), "15000", "--json"];
+    let mut loose = teller.command(&big);
+    loose.env("TELLER_APPROVAL_LIMIT", "100000000");
+    check_failure(&run(loose, None), &big, 1, "approval_required");
+
+    // The owner sets the bank's limit with `teller migrate`; every workstation follows it.
+    let mut migrate = bare_command();
+    migrate
+        .args(["--database-url", &teller.db.app_url])
+        .args(["--owner-url", &teller.db.url])
+        .env("TELLER_APPROVAL_LIMIT", "100.00")
+        .arg("migrate");
+    let out = run(migrate, None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("approval_limit is now 100.00"),
+        "{out:?}"
+    );
+    let over = ["withdraw", account.as_str(), "150", "--json"];
+    check_failure(&teller.run(&over), &over, 1, "approval_required");
+    assert_eq!(teller.run(&["withdraw", &account, "50"]).code, 0);
+    let log = teller.json(&["log", "--json"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "policy.set" && e["actor"] == "setup:migrate"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_workstation_clock_set_ahead_does_not_end_a_lock_out() {
+    let teller = Teller::new();
+    teller.customer("locked@example.com");
+    let args = ["whoami", "--json"];
+    for _ in 0..5 {
+        teller.run_as("locked@example.com", "a-wrong-guess-here", &args);
+    }
+    // The login locks for 15 minutes: an hour later on the workstation's own clock it is
+    // still locked, because the bank keeps the database server's time.
+    let mut later = std::process::Command::new("faketime");
+    later
+        .args(["-f", "+1h", BIN])
+        .args(["--database-url", &teller.db.app_url])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("TELLER_BCRYPT_COST", "4")
+        .env("TELLER_USER", "locked@example.com")
+        .env("TELLER_PASSWORD", CUSTOMER_PASSWORD);
+    let out = run(later, None);
+    check_failure(&out, &args, 4, "invalid_credentials");
+    let log = teller.json(&["log", "--json"]);
+    let newest_login = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "login" && e["subject"] == "locked@example.com")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(newest_login["outcome"], "user_locked", "{log}");
+}

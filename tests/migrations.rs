@@ -34,6 +34,7 @@ fn migrations_revert_cleanly_and_apply_again() {
         [
             "accounts",
             "audit_log",
+            "bank_settings",
             "drawer_sessions",
             "ledger_links",
             "ledger_seals",
@@ -44,11 +45,11 @@ fn migrations_revert_cleanly_and_apply_again() {
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 4);
+    assert_eq!(reverted, 5);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        4
+        5
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

@@ -14,7 +14,9 @@ fn owner_account_allowed() -> bool {
 /// journal (checked at connect).
 pub fn app_bank(url: &str, config: BankConfig) -> Result<Bank, CliError> {
     let conn = db::connect_app(url, owner_account_allowed())?;
-    Ok(Bank::new(conn, url, config))
+    let mut bank = Bank::new(conn, url, config);
+    bank.load_policy()?;
+    Ok(bank)
 }
 
 /// The owner's bank, after applying what is pending (set-up commands may change the schema).
@@ -30,6 +32,7 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     let applied = db::run_migrations(&mut conn)?;
     println!("{applied} migration(s) applied; the schema is up to date.");
+    let mut conn = store_policy(conn, owner_url)?;
     let owner = DatabaseUrl::parse(owner_url)?;
     let Some(app_url) = app_url else {
         return Ok(());
@@ -62,6 +65,23 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
         app.database.as_deref().unwrap_or_default()
     );
     Ok(())
+}
+
+/// The bank's policy from the owner's environment, stored for every workstation to read:
+/// `TELLER_APPROVAL_LIMIT` and `TELLER_IDLE_SECONDS` (unset: left as stored, or the default).
+fn store_policy(conn: db::Connection, owner_url: &str) -> Result<db::Connection, CliError> {
+    let mut bank = Bank::new(conn, owner_url, BankConfig::default());
+    for (variable, name) in [
+        ("TELLER_APPROVAL_LIMIT", crate::services::APPROVAL_LIMIT),
+        ("TELLER_IDLE_SECONDS", crate::services::IDLE_SECONDS),
+    ] {
+        if let Ok(raw) = std::env::var(variable) {
+            bank.set_policy(name, &raw)
+                .map_err(|why| CliError::Usage(format!("{variable}: {why}")))?;
+            println!("The bank's {name} is now {}.", raw.trim());
+        }
+    }
+    Ok(db::connect(owner_url)?)
 }
 
 pub fn demo(owner_url: &str, config: BankConfig) -> Result<(), CliError> {

@@ -66,6 +66,7 @@ pub fn connect(url: &str) -> Result<Connection, ConnectError> {
         "SET SESSION time_zone = '+00:00', SESSION innodb_lock_wait_timeout = 5, \
          SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
     )?;
+    super::clock::measure(&mut conn)?;
     Ok(conn)
 }
 

@@ -79,6 +79,7 @@ pub const APP_RIGHTS: &[TableRights] = &[
         &["SELECT", "INSERT"],
         &["last_seen_at", "ended_at"],
     ),
+    rights("bank_settings", &["SELECT"], &[]),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 

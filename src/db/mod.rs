@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod clock;
 mod connection;
 pub mod drawer_sessions;
 mod failure;
@@ -13,6 +14,7 @@ pub mod login_sessions;
 pub mod movements;
 pub mod phones;
 pub mod schema;
+pub mod settings;
 pub mod url;
 pub mod users;
 

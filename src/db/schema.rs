@@ -21,6 +21,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    bank_settings (name) {
+        #[max_length = 64]
+        name -> Varchar,
+        #[max_length = 64]
+        value -> Varchar,
+        updated_at -> Datetime,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Bigint,
         at -> Datetime,
@@ -173,6 +183,7 @@ diesel::joinable!(ledger_links -> ledger_seals (seal_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
+    bank_settings,
     drawer_sessions,
     login_sessions,
     ledger_links,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, Timelike, Utc};
+use chrono::{NaiveDateTime, Timelike};
 use rand::Rng;
 
 use super::{Actor, BankError, BankResult};
@@ -46,7 +46,9 @@ impl Default for BankConfig {
 }
 
 impl BankConfig {
-    /// Reads `TELLER_BCRYPT_COST` (4 to 31) over the defaults.
+    /// Reads `TELLER_BCRYPT_COST` (4 to 31) over the defaults. The approval limit and the idle
+    /// lock are the bank's policy, read from the database (`Bank::load_policy`), never from the
+    /// environment of whoever runs a command.
     pub fn from_env() -> Result<Self, String> {
         let mut config = Self::default();
         if let Ok(raw) = std::env::var("TELLER_BCRYPT_COST") {
@@ -58,19 +60,6 @@ impl BankConfig {
                 .ok_or_else(|| {
                     format!("TELLER_BCRYPT_COST must be a number from 4 to 31, not {raw:?}")
                 })?;
-        }
-        if let Ok(raw) = std::env::var("TELLER_IDLE_SECONDS") {
-            let seconds: i64 = raw.trim().parse().ok().filter(|s| *s >= 0).ok_or_else(|| {
-                format!(
-                    "TELLER_IDLE_SECONDS must be a whole number of seconds (0: never), not {raw:?}"
-                )
-            })?;
-            config.session_idle = (seconds > 0).then(|| chrono::Duration::seconds(seconds));
-        }
-        if let Ok(raw) = std::env::var("TELLER_APPROVAL_LIMIT") {
-            config.approval_limit = crate::domain::Amount::parse(&raw)
-                .map_err(|e| format!("TELLER_APPROVAL_LIMIT: {e}"))?
-                .value();
         }
         Ok(config)
     }
@@ -225,8 +214,10 @@ impl Bank {
 }
 
 /// Now, in UTC, at the microsecond precision the database keeps.
+/// On the database server's clock: a workstation's own clock never decides when a lock-out
+/// or a session ends.
 pub(crate) fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
+    let now = crate::db::clock::now();
     now.with_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
 }

@@ -441,7 +441,9 @@ impl Worker {
     /// The bank, connecting first if needed.
     fn bank(&mut self) -> BankResult<&mut Bank> {
         if self.bank.is_none() {
-            match Bank::connect(&self.config.database_url, self.config.bank.clone()) {
+            let connected = Bank::connect(&self.config.database_url, self.config.bank.clone())
+                .and_then(|mut bank| bank.load_policy().map(|()| bank));
+            match connected {
                 Ok(bank) => {
                     self.bank = Some(bank);
                     self.mark_up();
@@ -571,9 +573,13 @@ impl Worker {
                 result: self.bank().and_then(|b| b.search_customers(&actor, &query)),
                 query,
             },
-            Job::Limits => ReplyBody::Limits {
-                approval_limit: self.config.bank.approval_limit,
-            },
+            // The bank's own limit (its policy in the database), once connected.
+            Job::Limits => {
+                let fallback = self.config.bank.approval_limit;
+                ReplyBody::Limits {
+                    approval_limit: self.bank().map_or(fallback, |b| b.config().approval_limit),
+                }
+            }
             Job::RegisterUser { actor, input } => {
                 ReplyBody::Profile(self.bank().and_then(|b| b.register_user(&actor, input)))
             }

@@ -582,7 +582,8 @@ _db_account() {
 	for grant in "$@"; do
 		sql+="${grant//\{\}/$account};"
 	done
-	_sql_tcp "$TELLER_DB_PORT" -e "$sql" || die "could not set up the MariaDB account $user"
+	# On standard input, not in the arguments: other users can read those in ps.
+	printf '%s\n' "$sql" | _sql_tcp "$TELLER_DB_PORT" || die "could not set up the MariaDB account $user"
 }
 
 # The owner account of database $1 on the private server: the schema, grants and the app

@@ -46,6 +46,7 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    refuse_a_powerful_account(app_url, &app)?;
     if app.database != owner.database {
         return Err(CliError::Config(format!(
             "DATABASE_URL names the database {:?} but the owner URL names {:?}: they must be the same",
@@ -82,6 +83,37 @@ fn store_policy(conn: db::Connection, owner_url: &str) -> Result<db::Connection,
         }
     }
     Ok(db::connect(owner_url)?)
+}
+
+/// `teller migrate` revokes every right of the account it sets up: make sure DATABASE_URL does
+/// not name root or a DBA by mistake (an account with rights on every database).
+fn refuse_a_powerful_account(app_url: &str, app: &DatabaseUrl) -> Result<(), CliError> {
+    let refuse = || {
+        CliError::Config(format!(
+            "DATABASE_URL names {}, an account with rights on every database: teller migrate \
+             would take them away. Name a new account for the app (teller_app, say).",
+            app.user
+        ))
+    };
+    if app.user.eq_ignore_ascii_case("root") {
+        return Err(refuse());
+    }
+    // An account that does not exist yet (or not with this password) cannot be checked, and
+    // needs no protection.
+    let Ok(mut conn) = db::connect(app_url) else {
+        return Ok(());
+    };
+    let lines = db::grants::current_grants(&mut conn).map_err(db::ConnectError::from)?;
+    let global = lines.iter().any(|line| match line {
+        db::grants::GrantLine::Object(grant) => {
+            grant.database == "*" && grant.names().iter().any(|n| *n != "USAGE")
+        }
+        db::grants::GrantLine::Other(_) => false,
+    });
+    if global {
+        return Err(refuse());
+    }
+    Ok(())
 }
 
 pub fn demo(owner_url: &str, config: BankConfig) -> Result<(), CliError> {

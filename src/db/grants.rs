@@ -313,12 +313,14 @@ pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResu
         } else {
             "REQUIRE NONE"
         };
-        owner.batch_execute(&format!(
+        // One batch per account: the rights are gone only for the moment between two
+        // statements of the same round trip.
+        let mut batch = format!(
             "CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {pw}; \
              ALTER USER {account} IDENTIFIED BY {pw} {tls}; \
-             REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account}",
+             REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account};",
             pw = quote_string(password)
-        ))?;
+        );
         for rights in APP_RIGHTS {
             let mut list: Vec<String> = rights.privileges.iter().map(|p| p.to_string()).collect();
             if !rights.update_columns.is_empty() {
@@ -329,13 +331,14 @@ pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResu
                     .collect();
                 list.push(format!("UPDATE ({})", columns.join(", ")));
             }
-            owner.batch_execute(&format!(
-                "GRANT {} ON {}.{} TO {account}",
+            batch.push_str(&format!(
+                " GRANT {} ON {}.{} TO {account};",
                 list.join(", "),
                 quote_ident(database),
                 quote_ident(rights.table)
-            ))?;
+            ));
         }
+        owner.batch_execute(&batch)?;
     }
     Ok(())
 }

@@ -17,8 +17,15 @@ pub(super) enum Checked {
 
 /// The attempt as counted before bcrypt runs.
 enum Reserved {
-    Counted { row: Box<UserRow>, locks: bool },
-    Locked,
+    Counted {
+        row: Box<UserRow>,
+        locks: bool,
+    },
+    /// Locked: the stored hash is checked all the same (and the answer thrown away), so a
+    /// locked login costs exactly what a wrong password costs.
+    Locked {
+        hash: String,
+    },
 }
 
 impl Bank {
@@ -81,7 +88,9 @@ impl Bank {
             };
             let at = now();
             if row.locked_until.is_some_and(|until| until > at) {
-                return Ok(Some(Reserved::Locked));
+                return Ok(Some(Reserved::Locked {
+                    hash: row.password_hash,
+                }));
             }
             // A lock that has run out starts a fresh count.
             let failed = if row.locked_until.is_some() {
@@ -96,16 +105,16 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
+        // The same bcrypt work in every case, so time tells nothing either.
         let (row, locks) = match reserved {
             Some(Reserved::Counted { row, locks }) => (row, locks),
-            other => {
-                // Same bcrypt work as a real check, so time tells nothing either.
-                let dummy = self.dummy_hash()?;
-                let _ = bcrypt::verify(password.expose(), &dummy);
-                return Ok(match other {
-                    None => Checked::UnknownEmail,
-                    _ => Checked::Locked,
-                });
+            Some(Reserved::Locked { hash }) => {
+                let _ = bcrypt::verify(password.expose(), &hash);
+                return Ok(Checked::Locked);
+            }
+            None => {
+                let _ = bcrypt::verify(password.expose(), dummy_hash(self.config.bcrypt_cost));
+                return Ok(Checked::UnknownEmail);
             }
         };
         // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
@@ -124,5 +133,43 @@ pub(super) fn session_user(row: UserRow, email: &Email) -> SessionUser {
         role: role_of(&row.role),
         name: row.name,
         surname: row.surname,
+    }
+}
+
+/// A bcrypt hash of nothing in particular at `cost`, made once, offline: an unknown email then
+/// costs one bcrypt check, like a wrong password, also in a fresh CLI process (computing it
+/// there would double the work and tell the difference).
+fn dummy_hash(cost: u32) -> &'static str {
+    match cost {
+        4 => "$2b$04$xomakpSLEE/rO8uJqyjjwu7D1JAlJh.cGf.bzjmsuu4ibGywjR3dy",
+        5 => "$2b$05$YgIeyKYeYFwTSsyH/lpi2ei0n1XB6oXva8D83K32cXhWP8Eijkcxm",
+        6 => "$2b$06$elFikUX4vhzHPvOk8ATeV.OdlhvZGb5IAjQVxtMJZxkx2JYifARsG",
+        7 => "$2b$07$qovBtc1nkfNvRnFKTOl6lezKb4KweeSGh7hzZmcX0J3eQE9x9RQ/C",
+        8 => "$2b$08$S0Rv/rRerEwGNh3UO1HSVeer7sNnm8mdibWde0BLZM.46esoXCIGa",
+        9 => "$2b$09$4bbQDrZkSPRxJ4r2qK5QA.XjimZvYieGUGP65i9MPJFd9Tb4QdyMa",
+        10 => "$2b$10$GB9DMotAcoqfPGI7P1VE8u6/MigOxQ7/Q7At4T4Aw6joe7ql84lvW",
+        11 => "$2b$11$wRj2bQC1kkHJ57z70sTlIuo7EL/KH6USye8vR5AjbOUuuG8sWweyC",
+        13 => "$2b$13$y6G9BczXmFZi70kbM7WOKehLA6fKOQoRyfij0YqDEFkQIXJ/zzWwS",
+        14 => "$2b$14$kYjb1AMv4hXKVtSvGkregeidGHpVj35CTN1AMxpEH386yj1Nug.x2",
+        // 12, the default, and costs nobody uses in practice.
+        _ => "$2b$12$lfTUtd6yJxPSBNt8.g9mreE5T/YJypN42FB7/FdQhKW.5AvUdVCJa",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_dummy_hash_is_a_real_bcrypt_hash_of_its_cost() {
+        for cost in 4..=14u32 {
+            let hash = super::dummy_hash(cost);
+            assert!(
+                hash.starts_with(&format!("$2b${cost:02}$")),
+                "{cost}: {hash}"
+            );
+            assert!(
+                bcrypt::verify("teller-timing-equaliser", hash).unwrap_or(false),
+                "{cost}"
+            );
+        }
     }
 }

@@ -71,7 +71,6 @@ pub struct Bank {
     url: String,
     pub(super) config: BankConfig,
     retries: u64,
-    dummy_hash: Option<String>,
 }
 
 impl Bank {
@@ -82,7 +81,6 @@ impl Bank {
             url: url.to_string(),
             config,
             retries: 0,
-            dummy_hash: None,
         }
     }
 
@@ -193,18 +191,6 @@ impl Bank {
             )?;
         }
         Err(error)
-    }
-
-    /// A bcrypt hash of nothing in particular at the configured cost, so that a login with an
-    /// unknown email costs the same work as a wrong password.
-    pub(super) fn dummy_hash(&mut self) -> BankResult<String> {
-        if let Some(hash) = &self.dummy_hash {
-            return Ok(hash.clone());
-        }
-        let hash = bcrypt::hash("teller-timing-equaliser", self.config.bcrypt_cost)
-            .map_err(|e| BankError::Hashing(e.to_string()))?;
-        self.dummy_hash = Some(hash.clone());
-        Ok(hash)
     }
 
     /// The connection, for layers that compose services (tests, benchmark set-up).

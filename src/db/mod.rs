@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod clock;
 mod connection;
 pub mod drawer_sessions;
+mod enums;
 mod failure;
 pub mod grants;
 pub mod invariants;

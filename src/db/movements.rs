@@ -13,7 +13,7 @@ use super::{inserted_id, Connection, QueryResult};
 pub struct MovementRow {
     pub id: i64,
     pub idempotency_key: String,
-    pub kind: String,
+    pub kind: crate::domain::MovementKind,
     pub debit_account_id: i64,
     pub credit_account_id: i64,
     pub amount: Decimal,

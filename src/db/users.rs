@@ -17,7 +17,7 @@ pub struct UserRow {
     pub age: i16,
     pub country: String,
     pub city: Option<String>,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub password_hash: String,
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,

@@ -7,7 +7,7 @@ use rand::Rng;
 use super::approvals::Approval;
 use super::authz::{may_administer_user, may_use_account, require};
 use super::bank::now;
-use super::users::{audit, audit_approved, role_of, user_not_found};
+use super::users::{audit, audit_approved, user_not_found};
 use super::views::utc;
 use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, users, Connection, DuplicateKey};
@@ -119,7 +119,7 @@ pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> AccountV
         owner,
         currency: row.currency,
         balance: row.balance,
-        status: AccountStatus::from_db(&row.status),
+        status: row.status,
         created_at: utc(row.created_at),
     }
 }
@@ -140,7 +140,7 @@ impl Bank {
         let result = self.in_transaction(|conn| {
             let user =
                 users::find_by_email(conn, owner.as_str())?.ok_or_else(|| user_not_found(owner))?;
-            let role = role_of(&user.role);
+            let role = user.role;
             require(
                 actor.is_staff() && may_administer_user(actor, role),
                 "open accounts",
@@ -263,7 +263,7 @@ impl Bank {
                 .pop()
                 .filter(|row| row.owner_id.is_some())
                 .ok_or_else(|| account_not_found(number))?;
-            let current = AccountStatus::from_db(&row.status);
+            let current = row.status;
             if current == AccountStatus::Closed {
                 return Err(BankError::AccountClosed(row.number));
             }

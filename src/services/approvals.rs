@@ -70,7 +70,7 @@ impl Bank {
             Some(row) if actor.user_id() == Some(row.id) => {
                 BankError::ApprovalRefused("nobody can approve their own operation")
             }
-            Some(row) if row.role != Role::Admin.as_str() => {
+            Some(row) if row.role != Role::Admin => {
                 BankError::ApprovalRefused("only a supervisor (admin) can approve")
             }
             _ => match self.check_password(&approval.supervisor, &approval.password)? {

@@ -148,7 +148,7 @@ fn closed_session_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
                 } else {
                     m.debit_account_id
                 };
-                m.kind == "over_short"
+                m.kind == crate::domain::MovementKind::OverShort
                     && m.amount == over_short.abs()
                     && drawer_side == session.drawer_account_id
                     && m.drawer_session_id == Some(id)

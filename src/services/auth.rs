@@ -2,7 +2,6 @@
 //! unknown email, a wrong password and a locked login.
 
 use super::bank::now;
-use super::users::role_of;
 use super::{Bank, BankError, BankResult, SessionUser};
 use crate::db::users::{self, UserRow};
 use crate::domain::{Email, Secret};
@@ -130,7 +129,7 @@ pub(super) fn session_user(row: UserRow, email: &Email) -> SessionUser {
     SessionUser {
         id: row.id,
         email: Email::parse(&row.email).unwrap_or_else(|_| email.clone()),
-        role: role_of(&row.role),
+        role: row.role,
         name: row.name,
         surname: row.surname,
     }

@@ -33,7 +33,7 @@ pub(crate) fn movement_bytes(row: &MovementRow) -> Vec<u8> {
     let mut out = Canonical::new("movements");
     out.int(row.id)
         .text(&row.idempotency_key)
-        .text(&row.kind)
+        .text(row.kind.as_str())
         .int(row.debit_account_id)
         .int(row.credit_account_id)
         .money(row.amount)
@@ -145,7 +145,7 @@ mod tests {
         MovementRow {
             id: 7,
             idempotency_key: "k-1".into(),
-            kind: "transfer".into(),
+            kind: crate::domain::MovementKind::Transfer,
             debit_account_id: 100000001,
             credit_account_id: 100000002,
             amount: Decimal::new(1230, 2),

@@ -2,7 +2,7 @@
 
 use super::accounts::{account_id, is_internal, number_of, visible_account};
 use super::views::utc;
-use super::{Actor, Bank, BankResult, HistoryEntry, MovementKind, Party};
+use super::{Actor, Bank, BankResult, HistoryEntry, Party};
 use crate::db::movements;
 use crate::domain::AccountNumber;
 
@@ -35,7 +35,7 @@ impl Bank {
                 HistoryEntry {
                     id: m.id,
                     at: utc(m.created_at),
-                    kind: MovementKind::from_db(&m.kind),
+                    kind: m.kind,
                     amount: if paid { -m.amount } else { m.amount },
                     currency: m.currency,
                     counterparty: if is_internal(other) {

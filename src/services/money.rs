@@ -46,7 +46,7 @@ pub(super) struct Fingerprint {
 
 impl Fingerprint {
     fn of_row(row: &movements::MovementRow) -> Self {
-        let kind = MovementKind::from_db(&row.kind);
+        let kind = row.kind;
         let customer = |id: i64| (!is_internal(id)).then_some(id);
         Self {
             kind,
@@ -417,7 +417,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
     MoneyResult {
         id: row.id,
         key: row.idempotency_key.clone(),
-        kind: MovementKind::from_db(&row.kind),
+        kind: row.kind,
         amount: row.amount,
         currency: row.currency.clone(),
         from: party(row.debit_account_id),
@@ -430,7 +430,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
 }
 
 pub(super) fn ensure_open(row: &accounts::AccountRow) -> BankResult<()> {
-    match AccountStatus::from_db(&row.status) {
+    match row.status {
         AccountStatus::Open => Ok(()),
         AccountStatus::Frozen => Err(BankError::AccountFrozen(row.number.clone())),
         AccountStatus::Closed => Err(BankError::AccountClosed(row.number.clone())),

@@ -44,7 +44,7 @@ impl Bank {
             if movements::reversal_of(conn, reference)?.is_some() {
                 return Err(BankError::AlreadyReversed(reference));
             }
-            let kind = MovementKind::from_db(&original.kind);
+            let kind = original.kind;
             if !matches!(
                 kind,
                 MovementKind::Deposit | MovementKind::Withdrawal | MovementKind::Transfer

@@ -53,10 +53,7 @@ impl Bank {
         }
         let now = super::bank::now();
         let mut hits = Vec::new();
-        for row in rows
-            .into_iter()
-            .filter(|row| row.role == Role::Customer.as_str())
-        {
+        for row in rows.into_iter().filter(|row| row.role == Role::Customer) {
             hits.push(CustomerHit {
                 phones: phones::list_for_user(conn, row.id)?,
                 accounts: accounts::list_for_owner(conn, row.id)?

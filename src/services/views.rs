@@ -43,61 +43,7 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AccountStatus {
-    Open,
-    Frozen,
-    Closed,
-}
-
-impl AccountStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Frozen => "frozen",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub(crate) fn from_db(raw: &str) -> Self {
-        match raw {
-            "frozen" => Self::Frozen,
-            "closed" => Self::Closed,
-            _ => Self::Open,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MovementKind {
-    Deposit,
-    Withdrawal,
-    Transfer,
-    Reversal,
-    OverShort,
-}
-
-impl MovementKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Deposit => "deposit",
-            Self::Withdrawal => "withdrawal",
-            Self::Transfer => "transfer",
-            Self::Reversal => "reversal",
-            Self::OverShort => "over_short",
-        }
-    }
-
-    pub(crate) fn from_db(raw: &str) -> Self {
-        match raw {
-            "deposit" => Self::Deposit,
-            "withdrawal" => Self::Withdrawal,
-            "reversal" => Self::Reversal,
-            "over_short" => Self::OverShort,
-            _ => Self::Transfer,
-        }
-    }
-}
+pub use crate::domain::{AccountStatus, MovementKind};
 
 /// One side of a movement as a customer sees it: an account, or cash at the counter.
 #[derive(Debug, Clone, PartialEq, Eq)]

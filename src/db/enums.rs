@@ -1,0 +1,33 @@
+//! The domain's closed sets of names, read from their `VARCHAR` columns exactly: an unknown
+//! value fails the query (a deserialization error) instead of being taken for another.
+//! Writes use `as_str()` of the same enums, so only known names are ever stored.
+
+use diesel::deserialize::{self, Queryable};
+use diesel::mysql::Mysql;
+use diesel::sql_types::Varchar;
+
+use crate::domain::{AccountKind, AccountStatus, MovementKind, Role};
+
+macro_rules! read_exactly {
+    ($($ty:ty => $parse:expr),+ $(,)?) => {
+        $(
+            impl Queryable<Varchar, Mysql> for $ty {
+                type Row = String;
+
+                fn build(row: String) -> deserialize::Result<Self> {
+                    let parse: fn(&str) -> Option<$ty> = $parse;
+                    parse(&row).ok_or_else(|| {
+                        format!("unknown {} {row:?} in the database", stringify!($ty)).into()
+                    })
+                }
+            }
+        )+
+    };
+}
+
+read_exactly!(
+    Role => |raw| Role::ALL.into_iter().find(|r| r.as_str() == raw),
+    AccountStatus => |raw| AccountStatus::from_stored(raw).ok(),
+    AccountKind => |raw| AccountKind::from_stored(raw).ok(),
+    MovementKind => |raw| MovementKind::from_stored(raw).ok(),
+);

@@ -9,13 +9,7 @@ use teller::domain::{AccountNumber, CashCount, Currency, Memo, Role};
 use teller::services::{AccountStatus, BankError, MovementKind, Party, TransferRequest};
 
 fn transfer(from: &AccountNumber, to: &AccountNumber, raw: &str) -> TransferRequest {
-    TransferRequest {
-        from: from.clone(),
-        to: to.clone(),
-        amount: amount(raw),
-        key: key(),
-        memo: None,
-    }
+    transfer_request(from, to, raw)
 }
 
 /// A valid account number (check digit right) that no account has.

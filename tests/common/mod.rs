@@ -221,6 +221,21 @@ pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
         .expect("deposit");
 }
 
+/// A transfer of `raw` with a fresh key and no memo.
+pub fn transfer_request(
+    from: &AccountNumber,
+    to: &AccountNumber,
+    raw: &str,
+) -> teller::services::TransferRequest {
+    teller::services::TransferRequest {
+        from: from.clone(),
+        to: to.clone(),
+        amount: amount(raw),
+        key: key(),
+        memo: None,
+    }
+}
+
 pub fn cash(account: &AccountNumber, raw: &str) -> CashRequest {
     CashRequest {
         account: account.clone(),

@@ -3,14 +3,14 @@
 //! leave as [`Request`]s in an outbox that the main loop hands to the worker, so the model
 //! itself never blocks and tests can look at exactly what it asked for.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::KeyEvent;
 
 use super::clock::Clock;
-use super::desk::Desk;
+pub use super::context::{describe, Action, Ctx, Data, Flow, Notice, Route, Session, View};
+use super::context::{Outbox, Target};
 use super::keys::{self, Cmd};
 use super::screens::help::HelpOverlay;
 use super::screens::lock::LockScreen;
@@ -22,260 +22,9 @@ use super::screens::{
 };
 use super::strings as s;
 use super::theme::{Theme, SPINNER};
-use super::worker::{is_connection_lost, Job, ReplyBody, Request, RequestId, WorkerMessage};
+use super::worker::{is_connection_lost, ReplyBody, Request, RequestId, WorkerMessage};
 use super::TuiConfig;
-use crate::domain::{Email, Role};
-use crate::services::{AccountStatus, AccountView, Actor, BankError, SessionUser};
-
-/// Everything that can happen to the app.
-#[derive(Debug)]
-pub enum Action {
-    Key(KeyEvent),
-    Resize(u16, u16),
-    /// Time passes: the spinner turns and the idle lock may close.
-    Tick,
-    /// Boxed: the answers are large next to a key press.
-    Worker(Box<WorkerMessage>),
-}
-
-/// The screens. The teller's workstation adds its own here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
-    Login,
-    Accounts,
-    Transfer,
-    History,
-    Profile,
-    /// Staff: find a customer.
-    Customers,
-    /// Staff: the customer card.
-    Card,
-    /// Staff: deposits, withdrawals and transfers for the customer.
-    Counter,
-    /// Staff: the teller's cash drawer.
-    Drawer,
-    /// Staff: register a new customer.
-    Register,
-}
-
-impl Route {
-    /// The screens a logged-in customer moves between, in tab order, with their keys.
-    pub const TABS: [(Route, &'static str); 4] = [
-        (Route::Accounts, "F2"),
-        (Route::Transfer, "F3"),
-        (Route::History, "F4"),
-        (Route::Profile, "F5"),
-    ];
-
-    /// The teller's workstation, in tab order, with their keys (their own profile last).
-    pub const STAFF_TABS: [(Route, &'static str); 6] = [
-        (Route::Customers, "F2"),
-        (Route::Card, "F3"),
-        (Route::Counter, "F4"),
-        (Route::Drawer, "F5"),
-        (Route::Register, "F6"),
-        (Route::Profile, "F7"),
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Route::Login => s::TITLE_LOGIN,
-            Route::Accounts => s::TITLE_ACCOUNTS,
-            Route::Transfer => s::TITLE_TRANSFER,
-            Route::History => s::TITLE_HISTORY,
-            Route::Profile => s::TITLE_PROFILE,
-            Route::Customers => s::TITLE_CUSTOMERS,
-            Route::Card => s::TITLE_CARD,
-            Route::Counter => s::TITLE_COUNTER,
-            Route::Drawer => s::TITLE_DRAWER,
-            Route::Register => s::TITLE_REGISTER,
-        }
-    }
-
-    /// Screens of the teller's workstation (staff only).
-    pub fn is_staff(self) -> bool {
-        matches!(
-            self,
-            Route::Customers | Route::Card | Route::Counter | Route::Drawer | Route::Register
-        )
-    }
-
-    /// May a person (staff or not) be on this screen? Everyone has the login and their own
-    /// profile; the rest belongs to one role.
-    pub fn allowed(self, staff: bool) -> bool {
-        matches!(self, Route::Login | Route::Profile) || self.is_staff() == staff
-    }
-
-    /// Where a person of this role starts after logging in.
-    pub fn home_for(role: Role) -> Route {
-        if role.is_staff() {
-            Route::Customers
-        } else {
-            Route::Accounts
-        }
-    }
-
-    /// The tabs of a person of this role.
-    pub fn tabs_for(role: Role) -> &'static [(Route, &'static str)] {
-        if role.is_staff() {
-            &Self::STAFF_TABS
-        } else {
-            &Self::TABS
-        }
-    }
-}
-
-/// The person logged in.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub user: SessionUser,
-}
-
-impl Session {
-    pub fn actor(&self) -> Actor {
-        Actor::User(self.user.clone())
-    }
-
-    pub fn email(&self) -> &Email {
-        &self.user.email
-    }
-
-    /// "Diana Julis".
-    pub fn display_name(&self) -> String {
-        match &self.user.surname {
-            Some(surname) => format!("{} {surname}", self.user.name),
-            None => self.user.name.clone(),
-        }
-    }
-
-    /// Tellers and admins get the workstation.
-    pub fn is_staff(&self) -> bool {
-        self.user.role.is_staff()
-    }
-}
-
-/// Data several screens share: the customer's accounts and which one is selected.
-#[derive(Debug, Default, Clone)]
-pub struct Data {
-    pub accounts: Vec<AccountView>,
-    pub selected: usize,
-    pub loaded: bool,
-    /// The teller's workstation: the customer being served, the drawer, the limits.
-    pub desk: Desk,
-}
-
-impl Data {
-    pub fn selected_account(&self) -> Option<&AccountView> {
-        self.accounts.get(self.selected)
-    }
-
-    pub fn open_accounts(&self) -> impl Iterator<Item = &AccountView> {
-        self.accounts
-            .iter()
-            .filter(|a| a.status == AccountStatus::Open)
-    }
-
-    pub fn find(&self, number: &str) -> Option<&AccountView> {
-        self.accounts.iter().find(|a| a.number == number)
-    }
-
-    /// Selects the account with this number, if it is one of ours.
-    pub fn select(&mut self, number: &str) {
-        if let Some(i) = self.accounts.iter().position(|a| a.number == number) {
-            self.selected = i;
-        }
-    }
-}
-
-/// A one-line message in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Success(String),
-    Error(String),
-}
-
-/// Who is waiting for an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Accounts,
-    Screen(Route),
-    Lock,
-}
-
-#[derive(Debug, Default)]
-struct Outbox {
-    next_id: RequestId,
-    requests: Vec<Request>,
-    pending: HashMap<RequestId, Target>,
-}
-
-impl Outbox {
-    fn push(&mut self, job: Job, target: Target) -> RequestId {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.requests.push(Request { id, job });
-        self.pending.insert(id, target);
-        id
-    }
-}
-
-/// What a screen may touch while it handles a key or an answer.
-pub struct Ctx<'a> {
-    pub session: &'a mut Option<Session>,
-    pub data: &'a mut Data,
-    pub notice: &'a mut Option<Notice>,
-    pub clock: &'a dyn Clock,
-    pub config: &'a TuiConfig,
-    outbox: &'a mut Outbox,
-    target: Target,
-}
-
-impl Ctx<'_> {
-    /// Queues work for the worker; the answer comes back to the screen that asked.
-    pub fn request(&mut self, job: Job) -> RequestId {
-        self.outbox.push(job, self.target)
-    }
-
-    /// Reloads the account list (every screen hears about it through `on_accounts`).
-    pub fn refresh_accounts(&mut self) {
-        if let Some(session) = self.session.as_ref() {
-            let job = Job::Accounts {
-                actor: session.actor(),
-                owner: session.email().clone(),
-            };
-            self.outbox.push(job, Target::Accounts);
-        }
-    }
-
-    pub fn actor(&self) -> Option<Actor> {
-        self.session.as_ref().map(Session::actor)
-    }
-
-    pub fn notify(&mut self, notice: Notice) {
-        *self.notice = Some(notice);
-    }
-}
-
-/// What a screen asks the app to do after a key or an answer.
-#[derive(Debug)]
-pub enum Flow {
-    Stay,
-    Go(Route),
-    LoggedIn(SessionUser),
-    Quit,
-}
-
-/// What screens read while they draw.
-pub struct View<'a> {
-    pub session: Option<&'a Session>,
-    pub data: &'a Data,
-    pub clock: &'a dyn Clock,
-    pub theme: &'a Theme,
-    pub config: &'a TuiConfig,
-    pub spinner: char,
-    pub busy: bool,
-}
+use crate::services::SessionUser;
 
 /// The screens' own state; each keeps what was typed while the person looks elsewhere.
 #[derive(Debug, Default)]
@@ -774,14 +523,5 @@ impl App {
         self.clock
             .now()
             .saturating_duration_since(self.last_activity)
-    }
-}
-
-/// An error in the words the status line or a form shows.
-pub fn describe(error: &BankError) -> String {
-    if is_connection_lost(error) {
-        s::DB_UNAVAILABLE_ACTION.to_string()
-    } else {
-        error.to_string()
     }
 }

@@ -5,7 +5,7 @@ use std::sync::mpsc::Sender;
 
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
-use super::app::Action;
+use super::context::Action;
 
 /// Starts the input thread. It ends when the app's channel closes or the terminal fails.
 pub fn spawn_input_thread(actions: Sender<Action>) -> std::io::Result<()> {

@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod context;
 pub mod desk;
 pub mod event;
 pub mod keys;

@@ -20,7 +20,7 @@ use crate::services::{
     SessionUser, TransferRequest, UserProfile, MAX_PAGE,
 };
 
-use super::app::Action;
+use super::context::Action;
 
 pub type RequestId = u64;
 

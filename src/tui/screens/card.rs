@@ -20,7 +20,7 @@ use super::{
 };
 use crate::domain::{AccountNumber, Currency, Email, Password};
 use crate::services::{AccountStatus, BankError, HistoryEntry, MovementKind, UserProfile};
-use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::desk::{CounterStart, Operation};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;

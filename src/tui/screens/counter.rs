@@ -24,7 +24,7 @@ use crate::domain::{
     amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
 };
 use crate::services::{BankError, CashRequest, MoneyResult, TransferRequest};
-use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::desk::{CounterStart, Desk, Operation};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;

@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 use super::{panel, step, Screen};
 use crate::services::CustomerHit;
-use crate::tui::app::{describe, Ctx, Flow, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

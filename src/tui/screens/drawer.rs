@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::{cycle, form_status, message_line, money, panel, Screen};
 use crate::domain::{format_money, CashCount, Currency, DENOMINATIONS_CENTS};
 use crate::services::DrawerView;
-use crate::tui::app::{describe, Ctx, Flow, Notice, View};
+use crate::tui::context::{describe, Ctx, Flow, Notice, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

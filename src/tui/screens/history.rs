@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::{grouped, message_line, movements_table, panel, step, Screen};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
-use crate::tui::app::{describe, Ctx, Flow, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

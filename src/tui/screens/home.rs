@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::{grouped, money_line, movements_table, panel, status_label, step, Screen};
 use crate::services::HistoryEntry;
-use crate::tui::app::{describe, Ctx, Flow, View};
+use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

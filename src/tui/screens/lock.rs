@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{form_status, panel};
 use crate::services::BankError;
-use crate::tui::app::{describe, Ctx, View};
+use crate::tui::context::{describe, Ctx, View};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::worker::{Job, ReplyBody, RequestId};

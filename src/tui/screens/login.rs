@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::{cycle, form_status, panel, Screen};
 use crate::domain::{Email, Password, Secret};
 use crate::services::BankError;
-use crate::tui::app::{describe, Ctx, Flow, View};
+use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};

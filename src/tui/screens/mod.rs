@@ -1,7 +1,7 @@
 //! One file per screen. A screen owns its state (what was typed survives navigation), answers
 //! keys as commands from its bindings, asks the worker for data through [`Ctx::request`], and
 //! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
-//! [`Route`](super::app::Route); nothing else has to change shape.
+//! [`Route`](super::context::Route); nothing else has to change shape.
 
 pub mod card;
 pub mod counter;
@@ -26,7 +26,7 @@ use ratatui::widgets::{Block, BorderType, Row, Table};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::app::{Ctx, Flow, View};
+use super::context::{Ctx, Flow, View};
 use super::keys::{Binding, Cmd};
 use super::worker::{ReplyBody, RequestId};
 use crate::domain::{format_money_grouped, AccountNumber};

@@ -14,7 +14,7 @@ use crate::domain::{
     ValidationError,
 };
 use crate::services::{BankError, ProfileChanges, UserProfile};
-use crate::tui::app::{describe, Ctx, Flow, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

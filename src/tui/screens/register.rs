@@ -15,7 +15,7 @@ use crate::domain::{
     Surname, ValidationError,
 };
 use crate::services::{BankError, NewUserInput, UserProfile};
-use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::desk::{CounterStart, Operation};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::services::{BankError, MoneyResult, TransferRequest};
-use crate::tui::app::{describe, Ctx, Flow, Notice, Route, View};
+use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;

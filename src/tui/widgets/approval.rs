@@ -23,7 +23,7 @@ use ratatui::Frame;
 use super::field::{self, Field};
 use crate::domain::{Email, Reason, Secret};
 use crate::services::Approval;
-use crate::tui::app::View;
+use crate::tui::context::View;
 use crate::tui::screens::{cycle, message_line, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;

@@ -46,52 +46,138 @@ pub enum Route {
     Register,
 }
 
-impl Route {
-    /// The screens a logged-in customer moves between, in tab order, with their keys.
-    pub const TABS: [(Route, &'static str); 4] = [
-        (Route::Accounts, "F2"),
-        (Route::Transfer, "F3"),
-        (Route::History, "F4"),
-        (Route::Profile, "F5"),
-    ];
+/// Who may open a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Before and after logging in (the login, one's own profile).
+    Everyone,
+    Customers,
+    Staff,
+}
 
-    /// The teller's workstation, in tab order, with their keys (their own profile last).
-    pub const STAFF_TABS: [(Route, &'static str); 6] = [
-        (Route::Customers, "F2"),
-        (Route::Card, "F3"),
-        (Route::Counter, "F4"),
-        (Route::Drawer, "F5"),
-        (Route::Register, "F6"),
-        (Route::Profile, "F7"),
-    ];
+/// One screen, declared once: its title, who may open it and its tab key for customers and for
+/// staff. Titles, tabs and the access rule all come from `ROUTES`.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteEntry {
+    pub route: Route,
+    pub title: &'static str,
+    pub audience: Audience,
+    /// The key of its tab in a customer's app, in tab order.
+    pub customer_tab: Option<&'static str>,
+    /// The key of its tab on the teller's workstation, in tab order.
+    pub staff_tab: Option<&'static str>,
+}
+
+const fn entry(
+    route: Route,
+    title: &'static str,
+    audience: Audience,
+    customer_tab: Option<&'static str>,
+    staff_tab: Option<&'static str>,
+) -> RouteEntry {
+    RouteEntry {
+        route,
+        title,
+        audience,
+        customer_tab,
+        staff_tab,
+    }
+}
+
+/// Every screen of the app, one line each.
+pub const ROUTES: [RouteEntry; 10] = [
+    entry(Route::Login, s::TITLE_LOGIN, Audience::Everyone, None, None),
+    entry(
+        Route::Accounts,
+        s::TITLE_ACCOUNTS,
+        Audience::Customers,
+        Some("F2"),
+        None,
+    ),
+    entry(
+        Route::Transfer,
+        s::TITLE_TRANSFER,
+        Audience::Customers,
+        Some("F3"),
+        None,
+    ),
+    entry(
+        Route::History,
+        s::TITLE_HISTORY,
+        Audience::Customers,
+        Some("F4"),
+        None,
+    ),
+    entry(
+        Route::Customers,
+        s::TITLE_CUSTOMERS,
+        Audience::Staff,
+        None,
+        Some("F2"),
+    ),
+    entry(
+        Route::Card,
+        s::TITLE_CARD,
+        Audience::Staff,
+        None,
+        Some("F3"),
+    ),
+    entry(
+        Route::Counter,
+        s::TITLE_COUNTER,
+        Audience::Staff,
+        None,
+        Some("F4"),
+    ),
+    entry(
+        Route::Drawer,
+        s::TITLE_DRAWER,
+        Audience::Staff,
+        None,
+        Some("F5"),
+    ),
+    entry(
+        Route::Register,
+        s::TITLE_REGISTER,
+        Audience::Staff,
+        None,
+        Some("F6"),
+    ),
+    // Everyone's own profile: the customers' last tab, the workstation's last tab.
+    entry(
+        Route::Profile,
+        s::TITLE_PROFILE,
+        Audience::Everyone,
+        Some("F5"),
+        Some("F7"),
+    ),
+];
+
+impl Route {
+    fn entry(self) -> &'static RouteEntry {
+        // Every route has its line in ROUTES (a test checks it); Login is the fallback.
+        ROUTES
+            .iter()
+            .find(|e| e.route == self)
+            .unwrap_or(&ROUTES[0])
+    }
 
     pub fn title(self) -> &'static str {
-        match self {
-            Route::Login => s::TITLE_LOGIN,
-            Route::Accounts => s::TITLE_ACCOUNTS,
-            Route::Transfer => s::TITLE_TRANSFER,
-            Route::History => s::TITLE_HISTORY,
-            Route::Profile => s::TITLE_PROFILE,
-            Route::Customers => s::TITLE_CUSTOMERS,
-            Route::Card => s::TITLE_CARD,
-            Route::Counter => s::TITLE_COUNTER,
-            Route::Drawer => s::TITLE_DRAWER,
-            Route::Register => s::TITLE_REGISTER,
-        }
+        self.entry().title
     }
 
     /// Screens of the teller's workstation (staff only).
     pub fn is_staff(self) -> bool {
-        matches!(
-            self,
-            Route::Customers | Route::Card | Route::Counter | Route::Drawer | Route::Register
-        )
+        self.entry().audience == Audience::Staff
     }
 
-    /// May a person (staff or not) be on this screen? Everyone has the login and their own
-    /// profile; the rest belongs to one role.
+    /// May a person (staff or not) be on this screen?
     pub fn allowed(self, staff: bool) -> bool {
-        matches!(self, Route::Login | Route::Profile) || self.is_staff() == staff
+        match self.entry().audience {
+            Audience::Everyone => true,
+            Audience::Customers => !staff,
+            Audience::Staff => staff,
+        }
     }
 
     /// Where a person of this role starts after logging in.
@@ -103,13 +189,50 @@ impl Route {
         }
     }
 
-    /// The tabs of a person of this role.
-    pub fn tabs_for(role: Role) -> &'static [(Route, &'static str)] {
-        if role.is_staff() {
-            &Self::STAFF_TABS
-        } else {
-            &Self::TABS
+    /// The tabs of a person of this role, in order, with their keys.
+    pub fn tabs_for(role: Option<Role>) -> Vec<(Route, &'static str)> {
+        let staff = role.is_some_and(Role::is_staff);
+        let mut tabs: Vec<(Route, &'static str)> = ROUTES
+            .iter()
+            .filter_map(|e| {
+                let key = if staff { e.staff_tab } else { e.customer_tab };
+                key.map(|k| (e.route, k))
+            })
+            .collect();
+        // F-key order, so F10 would sort after F9.
+        tabs.sort_by_key(|(_, key)| key.trim_start_matches('F').parse::<u8>().unwrap_or(u8::MAX));
+        tabs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_exactly_one_line_in_the_table() {
+        for route in crate::tui::app::Screens::ROUTES {
+            assert_eq!(
+                ROUTES.iter().filter(|e| e.route == route).count(),
+                1,
+                "{route:?}"
+            );
         }
+        assert_eq!(ROUTES.len(), crate::tui::app::Screens::ROUTES.len());
+        assert_eq!(
+            Route::tabs_for(Some(Role::Customer)),
+            [
+                (Route::Accounts, "F2"),
+                (Route::Transfer, "F3"),
+                (Route::History, "F4"),
+                (Route::Profile, "F5")
+            ]
+        );
+        let staff = Route::tabs_for(Some(Role::Teller));
+        assert_eq!(staff.len(), 6);
+        assert_eq!(staff[5], (Route::Profile, "F7"));
+        assert!(Route::Drawer.allowed(true) && !Route::Drawer.allowed(false));
+        assert!(Route::Profile.allowed(true) && Route::Profile.allowed(false));
     }
 }
 

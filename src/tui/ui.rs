@@ -89,9 +89,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled(format!(" {title}"), theme.title), area);
         return;
     }
-    let tabs = app.session.as_ref().map_or(&Route::TABS[..], |session| {
-        Route::tabs_for(session.user.role)
-    });
+    let tabs = Route::tabs_for(app.session.as_ref().map(|session| session.user.role));
     let mut spans = vec![Span::raw(" ")];
     for (i, (route, key)) in tabs.iter().enumerate() {
         if i > 0 {

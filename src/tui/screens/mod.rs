@@ -22,7 +22,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Row, Table};
+use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
@@ -81,6 +81,17 @@ pub fn panel<'a>(title: impl Into<String>, theme: &Theme) -> Block<'a> {
         .border_type(BorderType::Plain)
         .border_style(theme.border)
         .title(Span::styled(format!(" {} ", title.into()), theme.title))
+}
+
+/// What the card and the counter show before a customer is chosen: a hint in the screen's
+/// panel.
+pub fn no_customer(frame: &mut Frame, area: Rect, title: &'static str, theme: &Theme) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(s::NO_CUSTOMER, theme.hint))
+            .block(panel(title, theme))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 /// "1234 5678 90" for a valid number, the raw text otherwise.

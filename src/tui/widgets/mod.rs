@@ -1,6 +1,7 @@
 //! Reusable pieces of screens.
 
 pub mod approval;
+pub mod dialog;
 pub mod field;
 
 pub use field::Field;

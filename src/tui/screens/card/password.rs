@@ -1,0 +1,122 @@
+//! Resetting the customer's password: the new one is typed twice, shown nowhere, and leaves
+//! memory with the dialog.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{Acting, CardScreen, Dialog};
+use crate::domain::Password;
+use crate::services::Actor;
+use crate::tui::context::{Ctx, View};
+use crate::tui::keys::Cmd;
+use crate::tui::screens::cycle;
+use crate::tui::strings as s;
+use crate::tui::widgets::dialog;
+use crate::tui::widgets::field::{self, Field};
+use crate::tui::worker::Job;
+
+/// The customer's new password, typed twice.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub new: Field,
+    pub repeat: Field,
+    pub focus: usize,
+}
+
+impl Default for PasswordReset {
+    fn default() -> Self {
+        Self {
+            new: Field::masked(s::FIELD_NEW_PASSWORD),
+            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
+            focus: 0,
+        }
+    }
+}
+
+impl CardScreen {
+    /// A key while the dialog is open: both fields must agree and keep the bank's rules.
+    pub(super) fn on_password_command(&mut self, cmd: Cmd, actor: Actor, ctx: &mut Ctx) {
+        let Some(Dialog::Password(reset)) = self.dialog.as_mut() else {
+            return;
+        };
+        match cmd {
+            Cmd::NextField => reset.focus = cycle(reset.focus, true, 2),
+            Cmd::PrevField => reset.focus = cycle(reset.focus, false, 2),
+            Cmd::Submit => {
+                let Some(email) = Self::customer_email(ctx) else {
+                    return;
+                };
+                match Password::parse(reset.new.value().to_string(), &email) {
+                    Err(e) => {
+                        reset.new.error = Some(e.rule);
+                        reset.focus = 0;
+                    }
+                    Ok(_) if reset.repeat.value() != reset.new.value() => {
+                        reset.repeat.error = Some(s::PASSWORDS_DIFFER.into());
+                        reset.focus = 1;
+                    }
+                    Ok(password) => {
+                        let job = Job::ResetPassword {
+                            actor,
+                            email,
+                            password,
+                        };
+                        self.act(job, Acting::Password, ctx);
+                    }
+                }
+            }
+            Cmd::Back => self.dialog = None,
+            _ => {}
+        }
+    }
+
+    pub(super) fn render_password(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &View,
+        reset: &PasswordReset,
+    ) {
+        let theme = view.theme;
+        let inner = dialog::open(frame, area, 66, 11, s::RESET_PASSWORD_TITLE, theme);
+        let [intro, new_area, repeat_area, status_area, keys_area] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(field::HEIGHT),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        let name = view.data.desk.customer_name().unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(format!(
+                "{}{name}{}",
+                s::RESET_PASSWORD_FOR,
+                s::RESET_PASSWORD_RULES
+            ))
+            .style(theme.hint)
+            .wrap(Wrap { trim: true }),
+            intro,
+        );
+        let active = self.acting.is_none();
+        let cursors = [
+            reset
+                .new
+                .render(frame, new_area, active && reset.focus == 0, theme),
+            reset
+                .repeat
+                .render(frame, repeat_area, active && reset.focus == 1, theme),
+        ];
+        if let Some(position) = cursors.into_iter().flatten().next() {
+            frame.set_cursor_position(position);
+        }
+        if self.acting.is_some() {
+            frame.render_widget(dialog::busy_line(view, s::SAVING), status_area);
+        }
+        frame.render_widget(
+            dialog::keys_line(s::RESET_PASSWORD_ENTER, s::APPROVAL_ESC, theme),
+            keys_area,
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The confirmation over the form: who, what, the amount in figures and in words, the memo and
+//! the balance before and after. Enter sends it, or asks for a supervisor first.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{operation_label, CounterScreen, Pending, Stage};
+use crate::domain::amount_in_words;
+use crate::tui::context::{Ctx, Flow, View};
+use crate::tui::desk::Operation;
+use crate::tui::keys::Cmd;
+use crate::tui::screens::{confirm_money_lines, message_line, wrap_words};
+use crate::tui::strings as s;
+use crate::tui::theme;
+use crate::tui::widgets::dialog;
+
+impl CounterScreen {
+    /// A key while the confirmation is open (none while the operation is being sent).
+    pub(super) fn on_confirm_command(&mut self, pending: Pending, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        self.stage = Stage::Confirm(pending);
+        if self.awaiting.is_some() {
+            return Flow::Stay;
+        }
+        match cmd {
+            Cmd::Submit => {
+                if let Stage::Confirm(pending) = std::mem::replace(&mut self.stage, Stage::Form) {
+                    if pending.needs_approval {
+                        self.stage = Stage::Approve(pending, Box::default());
+                    } else {
+                        self.stage = Stage::Confirm(pending.clone());
+                        self.send(pending, None, ctx);
+                    }
+                }
+            }
+            Cmd::Back => self.stage = Stage::Form,
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    pub(super) fn render_confirm(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &View,
+        pending: &Pending,
+    ) {
+        let theme = view.theme;
+        let transfer = pending.to.is_some();
+        // The amount in words wraps instead of being cut off (68 wide dialog, borders,
+        // margins and the 16-column label leave 48 columns).
+        let words = wrap_words(
+            &amount_in_words(pending.amount.value(), &pending.currency),
+            48,
+        );
+        let extra = u16::try_from(words.len().saturating_sub(1)).unwrap_or(0);
+        let height = if transfer { 15 } else { 14 } + extra;
+        let title = match pending.operation {
+            Operation::Deposit => s::CONFIRM_DEPOSIT_TITLE,
+            Operation::Withdrawal => s::CONFIRM_WITHDRAWAL_TITLE,
+            Operation::Transfer => s::CONFIRM_TITLE,
+        };
+        let inner = dialog::open(frame, area, 68, height, title, theme);
+        let amount = pending.amount.value();
+        let after = pending.balance_after();
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
+        let mut lines = vec![
+            Line::from(vec![
+                label(s::RECEIPT_CUSTOMER),
+                Span::raw(pending.customer.clone()),
+            ]),
+            Line::from(vec![
+                label(s::RECEIPT_OPERATION),
+                Span::raw(operation_label(pending.operation)),
+            ]),
+        ];
+        match &pending.to {
+            Some(to) => {
+                lines.push(Line::from(vec![
+                    label(s::FIELD_FROM),
+                    Span::raw(pending.account.grouped()),
+                ]));
+                let name = pending
+                    .recipient
+                    .as_deref()
+                    .map(|n| format!("  ({n})"))
+                    .unwrap_or_default();
+                lines.push(Line::from(vec![
+                    label(s::FIELD_TO),
+                    Span::raw(format!("{}{name}", to.grouped())),
+                ]));
+            }
+            None => lines.push(Line::from(vec![
+                label(s::FIELD_ACCOUNT),
+                Span::raw(pending.account.grouped()),
+            ])),
+        }
+        lines.extend(confirm_money_lines(
+            &pending.currency,
+            amount,
+            words,
+            pending.memo.as_ref(),
+            pending.balance_before,
+            after,
+            theme,
+        ));
+        if after.is_sign_negative() {
+            lines.push(message_line(
+                theme::ERROR_MARKER,
+                s::COUNTER_NOT_ENOUGH,
+                theme.warning,
+            ));
+        } else if pending.needs_approval {
+            lines.push(message_line(
+                theme::INFO_MARKER,
+                s::CONFIRM_NEEDS_APPROVAL,
+                theme.warning,
+            ));
+        } else {
+            lines.push(Line::default());
+        }
+        if let (Some(error), None) = (&self.error, self.awaiting) {
+            lines.push(message_line(theme::ERROR_MARKER, error, theme.error));
+        } else if self.awaiting.is_some() {
+            lines.push(dialog::busy_line(view, s::SENDING));
+        } else {
+            lines.push(Line::default());
+        }
+        let enter = if pending.needs_approval {
+            s::CONFIRM_ENTER_APPROVAL
+        } else {
+            s::CONFIRM_ENTER_COUNTER
+        };
+        lines.push(dialog::keys_line(enter, s::CONFIRM_ESC, theme));
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

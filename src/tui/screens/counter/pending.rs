@@ -1,0 +1,178 @@
+//! A checked operation on its way: what the confirmation shows, sending it to the bank (with
+//! the supervisor's approval when one was asked), and what the bank's answer does (the
+//! receipt, the approval dialog again, or the error in the form).
+
+use rust_decimal::Decimal;
+
+use super::{CounterScreen, Receipt, ReceiptFile, Stage};
+use crate::domain::{AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::services::{BankError, CashRequest, MoneyResult, TransferRequest};
+use crate::tui::context::{describe, Ctx, Notice};
+use crate::tui::desk::Operation;
+use crate::tui::strings as s;
+use crate::tui::widgets::approval::ApprovalForm;
+use crate::tui::worker::{is_connection_lost, CashKind, Job};
+
+/// A checked operation waiting for confirmation, approval or its answer.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub operation: Operation,
+    pub account: AccountNumber,
+    /// The receiving account of a transfer.
+    pub to: Option<AccountNumber>,
+    pub amount: Amount,
+    pub memo: Option<Memo>,
+    pub key: IdempotencyKey,
+    pub currency: String,
+    pub balance_before: Decimal,
+    pub customer: String,
+    pub recipient: Option<String>,
+    /// Above the approval limit: a supervisor approves before it is sent.
+    pub needs_approval: bool,
+    /// The supervisor who approved it, once sent with an approval.
+    pub approved_by: Option<String>,
+}
+
+impl Pending {
+    /// The customer's balance once this is done.
+    pub fn balance_after(&self) -> Decimal {
+        match self.operation {
+            Operation::Deposit => self.balance_before + self.amount.value(),
+            Operation::Withdrawal | Operation::Transfer => {
+                self.balance_before - self.amount.value()
+            }
+        }
+    }
+}
+
+impl CounterScreen {
+    /// Sends the operation; with an approval form, only once the form is filled in.
+    pub(super) fn send(
+        &mut self,
+        mut pending: Pending,
+        form: Option<Box<ApprovalForm>>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(actor) = ctx.actor() else { return };
+        let approval = match form {
+            Some(mut form) => match form.check() {
+                Some((_, approval)) => Some(approval),
+                None => {
+                    self.stage = Stage::Approve(pending, form);
+                    return;
+                }
+            },
+            None => None,
+        };
+        pending.approved_by = approval.as_ref().map(|a| a.supervisor.as_str().to_string());
+        let job = match pending.operation {
+            Operation::Transfer => {
+                let Some(to) = pending.to.clone() else { return };
+                Job::CounterTransfer {
+                    actor,
+                    request: TransferRequest {
+                        from: pending.account.clone(),
+                        to,
+                        amount: pending.amount,
+                        key: pending.key.clone(),
+                        memo: pending.memo.clone(),
+                    },
+                    approval,
+                }
+            }
+            operation => Job::Cash {
+                actor,
+                kind: if operation == Operation::Deposit {
+                    CashKind::Deposit
+                } else {
+                    CashKind::Withdrawal
+                },
+                request: CashRequest {
+                    account: pending.account.clone(),
+                    amount: pending.amount,
+                    key: pending.key.clone(),
+                    memo: pending.memo.clone(),
+                },
+                approval,
+            },
+        };
+        tracing::info!(key = pending.key.as_str(), "counter operation confirmed");
+        self.awaiting = Some(ctx.request(job));
+        // The stage stays where it is (the dialog shows a spinner) until the answer.
+        match &mut self.stage {
+            Stage::Confirm(p) | Stage::Approve(p, _) => *p = pending,
+            _ => {}
+        }
+    }
+
+    /// The bank's answer to the operation sent.
+    pub(super) fn on_result(&mut self, result: Result<MoneyResult, BankError>, ctx: &mut Ctx) {
+        let stage = std::mem::replace(&mut self.stage, Stage::Form);
+        let (pending, form) = match stage {
+            Stage::Confirm(p) => (p, None),
+            Stage::Approve(p, form) => (p, Some(form)),
+            other => {
+                self.stage = other;
+                return;
+            }
+        };
+        match result {
+            Ok(result) => {
+                self.key = None;
+                self.error = None;
+                ctx.notify(Notice::Success(format!(
+                    "{}{}.",
+                    s::COUNTER_DONE_NOTICE,
+                    result.id
+                )));
+                if let Some((_, balance)) = result
+                    .balances
+                    .iter()
+                    .find(|(n, _)| n == pending.account.as_str())
+                {
+                    if let Some(a) = ctx
+                        .data
+                        .desk
+                        .accounts
+                        .iter_mut()
+                        .find(|a| a.number == pending.account.as_str())
+                    {
+                        a.balance = *balance;
+                    }
+                }
+                // Cash moved: the drawer figures are stale.
+                if pending.operation != Operation::Transfer {
+                    ctx.data.desk.drawer = None;
+                }
+                let teller = ctx
+                    .session
+                    .as_ref()
+                    .map(|s| format!("{} ({})", s.display_name(), s.email()))
+                    .unwrap_or_default();
+                self.stage = Stage::Done(Box::new(Receipt {
+                    result,
+                    pending,
+                    teller,
+                    file: ReceiptFile::NotWritten,
+                }));
+            }
+            Err(error @ (BankError::ApprovalRequired(_) | BankError::ApprovalRefused(_))) => {
+                let message = describe(&error);
+                let mut form = form.unwrap_or_default();
+                if matches!(error, BankError::ApprovalRefused(_)) {
+                    form.refused(message);
+                } else {
+                    form.error = Some(message);
+                }
+                self.stage = Stage::Approve(pending, form);
+            }
+            Err(error) => {
+                self.error = Some(if is_connection_lost(&error) {
+                    s::COUNTER_CONNECTION_LOST.to_string()
+                } else {
+                    describe(&error)
+                });
+            }
+        }
+    }
+}

@@ -464,6 +464,11 @@ impl App {
             }
             WorkerMessage::Reply(reply) => {
                 let Some(target) = self.outbox.pending.remove(&reply.id) else {
+                    tracing::warn!(
+                        id = reply.id,
+                        answer = reply.body.name(),
+                        "answer to a request the app did not make, ignored"
+                    );
                     return;
                 };
                 if reply.body.bank_error().is_some_and(is_connection_lost) {
@@ -487,7 +492,14 @@ impl App {
             Target::Lock => {
                 let session_id = self.session.as_ref().map(|s| s.user.id);
                 let (mut ctx, _, lock) = self.ctx(target);
-                let Some(screen) = lock.as_mut() else { return };
+                let Some(screen) = lock.as_mut() else {
+                    tracing::warn!(
+                        id,
+                        answer = body.name(),
+                        "answer for the lock screen after it closed, ignored"
+                    );
+                    return;
+                };
                 if screen.on_reply(id, body, session_id, &mut ctx) {
                     self.lock = None;
                     self.last_activity = self.clock.now();
@@ -498,6 +510,10 @@ impl App {
 
     fn on_accounts(&mut self, body: ReplyBody) {
         let ReplyBody::Accounts(result) = body else {
+            tracing::warn!(
+                answer = body.name(),
+                "answer of an unexpected kind to the account list, ignored"
+            );
             return;
         };
         match result {

@@ -263,6 +263,28 @@ pub enum ReplyBody {
 }
 
 impl ReplyBody {
+    /// What kind of answer this is, for the log (never its contents).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Session(_) => "session",
+            Self::Accounts(_) => "accounts",
+            Self::History { .. } => "history",
+            Self::Recipient { .. } => "recipient",
+            Self::Transfer(_) => "transfer",
+            Self::Profile(_) => "profile",
+            Self::PasswordChanged(_) => "password_changed",
+            Self::Exported(_) => "exported",
+            Self::Customers { .. } => "customers",
+            Self::Limits { .. } => "limits",
+            Self::Account(_) => "account",
+            Self::Done(_) => "done",
+            Self::Drawer(_) => "drawer",
+            Self::DrawerSession(_) => "drawer_session",
+            Self::Money(_) => "money",
+            Self::Receipt(_) => "receipt",
+        }
+    }
+
     /// The error this answer carries, if any.
     pub fn bank_error(&self) -> Option<&BankError> {
         match self {

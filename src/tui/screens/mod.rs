@@ -63,7 +63,12 @@ pub trait Screen {
     }
 
     /// The worker's answer to a request this screen made.
-    fn on_reply(&mut self, _id: RequestId, _body: ReplyBody, _ctx: &mut Ctx) -> Flow {
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
+        tracing::warn!(
+            id,
+            answer = body.name(),
+            "answer to a screen that asks for nothing, ignored"
+        );
         Flow::Stay
     }
 

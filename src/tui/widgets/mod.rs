@@ -3,5 +3,6 @@
 pub mod approval;
 pub mod dialog;
 pub mod field;
+pub mod requests;
 
 pub use field::Field;

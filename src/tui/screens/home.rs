@@ -11,6 +11,7 @@ use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 /// How many movements the home screen shows.
@@ -22,7 +23,13 @@ pub struct HomeScreen {
     pub recent_for: Option<String>,
     pub recent: Vec<HistoryEntry>,
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the home screen asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Recent,
 }
 
 impl HomeScreen {
@@ -38,12 +45,13 @@ impl HomeScreen {
         }
         self.recent_for = Some(number.as_str().to_string());
         self.error = None;
-        self.awaiting = Some(ctx.request(Job::History {
+        let job = Job::History {
             actor,
             account: number,
             before: None,
             limit: RECENT,
-        }));
+        };
+        self.requests.ask(ctx, Asked::Recent, job);
     }
 }
 
@@ -80,15 +88,15 @@ impl Screen for HomeScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
-        if self.awaiting != Some(id) {
+        let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
-        }
-        self.awaiting = None;
-        if let ReplyBody::History { result, .. } = body {
-            match result {
+        };
+        match (asked, body) {
+            (Asked::Recent, ReplyBody::History { result, .. }) => match result {
                 Ok(entries) => self.recent = entries,
                 Err(error) => self.error = Some(describe(&error)),
-            }
+            },
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -158,7 +166,7 @@ impl Screen for HomeScreen {
             return;
         }
         if self.recent.is_empty() {
-            let text = if self.awaiting.is_some() || !view.data.loaded {
+            let text = if self.requests.is_busy() || !view.data.loaded {
                 s::LOADING
             } else if view.data.accounts.is_empty() {
                 ""

@@ -18,6 +18,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 /// How long typing must pause before the search runs.
@@ -35,7 +36,13 @@ pub struct CustomersScreen {
     pub error: Option<String>,
     /// When the query last changed without a search since.
     changed_at: Option<Instant>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the customer search asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Search,
 }
 
 impl Default for CustomersScreen {
@@ -47,7 +54,7 @@ impl Default for CustomersScreen {
             shown_for: None,
             error: None,
             changed_at: None,
-            awaiting: None,
+            requests: Requests::default(),
         }
     }
 }
@@ -55,22 +62,23 @@ impl Default for CustomersScreen {
 impl CustomersScreen {
     /// True while a search is waiting for the pause in typing or for its answer.
     pub fn is_searching(&self) -> bool {
-        self.changed_at.is_some() || self.awaiting.is_some()
+        self.changed_at.is_some() || self.requests.is_busy()
     }
 
     fn search(&mut self, ctx: &mut Ctx) {
         self.changed_at = None;
         let query = self.query.value().trim().to_string();
         if query.chars().count() < MIN_CHARS {
-            self.awaiting = None;
+            self.requests.forget(Asked::Search);
             self.hits.clear();
             self.shown_for = None;
             self.error = None;
             return;
         }
         let Some(actor) = ctx.actor() else { return };
-        // A newer search makes the older answer irrelevant: only this id is listened to.
-        self.awaiting = Some(ctx.request(Job::SearchCustomers { actor, query }));
+        // A newer search makes the older answer irrelevant: asking again supersedes it.
+        self.requests
+            .ask(ctx, Asked::Search, Job::SearchCustomers { actor, query });
     }
 
     fn open_selected(&mut self, ctx: &mut Ctx) -> Flow {
@@ -129,12 +137,11 @@ impl Screen for CustomersScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
-        if self.awaiting != Some(id) {
+        let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
-        }
-        self.awaiting = None;
-        if let ReplyBody::Customers { query, result } = body {
-            match result {
+        };
+        match (asked, body) {
+            (Asked::Search, ReplyBody::Customers { query, result }) => match result {
                 Ok(hits) => {
                     let same = self.shown_for.as_deref() == Some(query.as_str());
                     self.hits = hits;
@@ -146,7 +153,8 @@ impl Screen for CustomersScreen {
                     self.error = None;
                 }
                 Err(error) => self.error = Some(describe(&error)),
-            }
+            },
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -156,7 +164,7 @@ impl Screen for CustomersScreen {
         // What the search is doing goes in the bottom border.
         let status = if let Some(error) = &self.error {
             Line::styled(format!(" {}{error} ", theme::ERROR_MARKER), theme.error)
-        } else if self.awaiting.is_some() {
+        } else if self.requests.is_busy() {
             Line::styled(format!(" {} {} ", view.spinner, s::SEARCHING), theme.hint)
         } else if self.shown_for.is_some() && !self.hits.is_empty() {
             Line::styled(

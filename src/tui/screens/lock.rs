@@ -12,13 +12,20 @@ use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, View};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 #[derive(Debug, Clone)]
 pub struct LockScreen {
     pub password: Field,
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the lock asks the worker for: the password checked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Unlock,
 }
 
 impl Default for LockScreen {
@@ -26,7 +33,7 @@ impl Default for LockScreen {
         Self {
             password: Field::masked(s::FIELD_PASSWORD),
             error: None,
-            awaiting: None,
+            requests: Requests::default(),
         }
     }
 }
@@ -43,7 +50,7 @@ impl LockScreen {
     }
 
     pub fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.requests.is_busy() {
             return;
         }
         if self.password.is_empty() {
@@ -58,7 +65,7 @@ impl LockScreen {
             password: crate::domain::Secret::new(self.password.value().to_string()),
         };
         self.error = None;
-        self.awaiting = Some(ctx.request(job));
+        self.requests.ask(ctx, Asked::Unlock, job);
     }
 
     /// True when the right person typed the right password.
@@ -69,11 +76,11 @@ impl LockScreen {
         session_id: Option<i64>,
         ctx: &mut Ctx,
     ) -> bool {
-        if self.awaiting != Some(id) {
+        let Some(asked) = self.requests.take(id) else {
             return false;
-        }
-        self.awaiting = None;
+        };
         let ReplyBody::Session(result) = body else {
+            self.requests.unexpected(asked, &body);
             return false;
         };
         self.password.clear();
@@ -127,7 +134,7 @@ impl LockScreen {
         if let Some(position) = self.password.render(frame, password, true, theme) {
             frame.set_cursor_position(position);
         }
-        let busy = self.awaiting.is_some().then_some(s::LOGIN_CHECKING);
+        let busy = self.requests.is_busy().then_some(s::LOGIN_CHECKING);
         let line = form_status(self.error.as_deref(), busy, view, Line::default());
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }

@@ -13,7 +13,14 @@ use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
+
+/// What the login asks the worker for: a session (a login, or the forced password change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Session,
+}
 
 #[derive(Debug, Clone)]
 pub struct LoginScreen {
@@ -23,7 +30,7 @@ pub struct LoginScreen {
     pub focus: usize,
     /// The form-wide message (wrong password, locked out, database down).
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
     /// Set when the bank said the password must be changed first.
     pub change: Option<ForcedChange>,
 }
@@ -95,7 +102,7 @@ impl Default for LoginScreen {
             password: Field::masked(s::FIELD_PASSWORD),
             focus: 0,
             error: None,
-            awaiting: None,
+            requests: Requests::default(),
             change: None,
         }
     }
@@ -108,7 +115,7 @@ impl LoginScreen {
     }
 
     pub fn is_waiting(&self) -> bool {
-        self.awaiting.is_some()
+        self.requests.is_busy()
     }
 
     fn focused_mut(&mut self) -> &mut Field {
@@ -120,13 +127,13 @@ impl LoginScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.requests.is_busy() {
             return;
         }
         self.error = None;
         if let Some(change) = &mut self.change {
             if let Some(job) = change.job() {
-                self.awaiting = Some(ctx.request(job));
+                self.requests.ask(ctx, Asked::Session, job);
             }
             return;
         }
@@ -154,7 +161,8 @@ impl LoginScreen {
             return;
         }
         let password = Secret::new(self.password.value().to_string());
-        self.awaiting = Some(ctx.request(Job::Login { email, password }));
+        self.requests
+            .ask(ctx, Asked::Session, Job::Login { email, password });
     }
 
     /// Back to an empty login form.
@@ -187,7 +195,7 @@ impl Screen for LoginScreen {
             Cmd::Submit => self.submit(ctx),
             // Esc gives up waiting (the answer is then ignored), leaves the forced change for
             // the login form, or clears the message.
-            Cmd::Back if self.awaiting.take().is_none() => {
+            Cmd::Back if !self.requests.forget_all() => {
                 if self.change.is_some() {
                     self.reset();
                 } else {
@@ -211,11 +219,11 @@ impl Screen for LoginScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        if self.awaiting != Some(id) {
+        let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
-        }
-        self.awaiting = None;
+        };
         let ReplyBody::Session(result) = body else {
+            self.requests.unexpected(asked, &body);
             return Flow::Stay;
         };
         match result {
@@ -306,7 +314,7 @@ impl Screen for LoginScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        let busy = self.awaiting.is_some().then_some(s::LOGIN_CHECKING);
+        let busy = self.requests.is_busy().then_some(s::LOGIN_CHECKING);
         let line = form_status(self.error.as_deref(), busy, view, Line::default());
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
     }

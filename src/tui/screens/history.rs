@@ -15,6 +15,7 @@ use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 /// Movements per page fetched from the bank.
@@ -43,8 +44,14 @@ pub struct HistoryScreen {
     pub export: ExportState,
     /// Shown at least once (before that, nothing is loaded).
     visited: bool,
-    loading: Option<RequestId>,
-    exporting: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the history screen asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Page,
+    Export,
 }
 
 impl Default for HistoryScreen {
@@ -57,15 +64,14 @@ impl Default for HistoryScreen {
             error: None,
             export: ExportState::Idle,
             visited: false,
-            loading: None,
-            exporting: None,
+            requests: Requests::default(),
         }
     }
 }
 
 impl HistoryScreen {
     pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
+        self.requests.is_waiting(Asked::Page)
     }
 
     /// Starts over on the selected account.
@@ -75,12 +81,12 @@ impl HistoryScreen {
         self.selected = 0;
         self.more = false;
         self.error = None;
-        self.loading = None;
+        self.requests.forget(Asked::Page);
         self.load_page(ctx, None);
     }
 
     fn load_page(&mut self, ctx: &mut Ctx, before: Option<i64>) {
-        if self.loading.is_some() {
+        if self.is_loading() {
             return;
         }
         let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
@@ -89,12 +95,13 @@ impl HistoryScreen {
         let Ok(account) = AccountNumber::parse(number) else {
             return;
         };
-        self.loading = Some(ctx.request(Job::History {
+        let job = Job::History {
             actor,
             account,
             before,
             limit: PAGE,
-        }));
+        };
+        self.requests.ask(ctx, Asked::Page, job);
     }
 
     /// Fetches the next page once the selection is near the end of what is loaded.
@@ -120,7 +127,7 @@ impl HistoryScreen {
     }
 
     fn export(&mut self, ctx: &mut Ctx) {
-        if self.exporting.is_some() {
+        if self.requests.is_waiting(Asked::Export) {
             return;
         }
         let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
@@ -135,11 +142,12 @@ impl HistoryScreen {
             .export_dir
             .join(format!("teller-history-{number}-{stamp}.csv"));
         self.export = ExportState::Running;
-        self.exporting = Some(ctx.request(Job::ExportHistory {
+        let job = Job::ExportHistory {
             actor,
             account,
             path,
-        }));
+        };
+        self.requests.ask(ctx, Asked::Export, job);
     }
 }
 
@@ -151,7 +159,7 @@ impl Screen for HistoryScreen {
     fn on_enter(&mut self, ctx: &mut Ctx) {
         self.visited = true;
         let selected = ctx.data.selected_account().map(|a| a.number.clone());
-        if selected != self.account || (self.entries.is_empty() && self.loading.is_none()) {
+        if selected != self.account || (self.entries.is_empty() && !self.is_loading()) {
             self.export = ExportState::Idle;
             self.reload(ctx);
         }
@@ -182,13 +190,18 @@ impl Screen for HistoryScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        match body {
-            ReplyBody::History {
-                account,
-                before,
-                result,
-            } if self.loading == Some(id) => {
-                self.loading = None;
+        let Some(asked) = self.requests.take(id) else {
+            return Flow::Stay;
+        };
+        match (asked, body) {
+            (
+                Asked::Page,
+                ReplyBody::History {
+                    account,
+                    before,
+                    result,
+                },
+            ) => {
                 if self.account.as_deref() != Some(account.as_str()) {
                     return Flow::Stay;
                 }
@@ -206,8 +219,7 @@ impl Screen for HistoryScreen {
                     Err(error) => self.error = Some(describe(&error)),
                 }
             }
-            ReplyBody::Exported(result) if self.exporting == Some(id) => {
-                self.exporting = None;
+            (Asked::Export, ReplyBody::Exported(result)) => {
                 self.export = match result {
                     Ok(done) => {
                         tracing::info!(path = %done.path.display(), "history exported");
@@ -222,7 +234,7 @@ impl Screen for HistoryScreen {
                     Err(e) => ExportState::Failed(e.to_string()),
                 };
             }
-            _ => {}
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -263,7 +275,7 @@ impl Screen for HistoryScreen {
                 table_area,
             );
         } else if self.entries.is_empty() {
-            let text = if self.loading.is_some() || !view.data.loaded {
+            let text = if self.is_loading() || !view.data.loaded {
                 s::LOADING
             } else if self.account.is_none() {
                 s::NO_ACCOUNTS

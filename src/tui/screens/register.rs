@@ -21,6 +21,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 pub const NAME: usize = 0;
@@ -62,7 +63,14 @@ pub struct RegisterScreen {
     pub focus: usize,
     pub stage: Stage,
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the registration asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Register,
+    OpenAccount,
 }
 
 impl Default for RegisterScreen {
@@ -82,7 +90,7 @@ impl Default for RegisterScreen {
             focus: NAME,
             stage: Stage::Form,
             error: None,
-            awaiting: None,
+            requests: Requests::default(),
         }
     }
 }
@@ -105,7 +113,7 @@ fn rule<T>(result: Result<T, ValidationError>) -> Result<T, String> {
 
 impl RegisterScreen {
     pub fn is_sending(&self) -> bool {
-        self.awaiting.is_some()
+        self.requests.is_busy()
     }
 
     fn value(&self, index: usize) -> &str {
@@ -191,13 +199,14 @@ impl RegisterScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.requests.is_busy() {
             return;
         }
         self.error = None;
         let Some(input) = self.input() else { return };
         let Some(actor) = ctx.actor() else { return };
-        self.awaiting = Some(ctx.request(Job::RegisterUser { actor, input }));
+        self.requests
+            .ask(ctx, Asked::Register, Job::RegisterUser { actor, input });
     }
 
     fn on_registered(&mut self, result: Result<UserProfile, BankError>, ctx: &mut Ctx) {
@@ -254,7 +263,7 @@ impl RegisterScreen {
     }
 
     fn open_account(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.requests.is_busy() {
             return;
         }
         let Stage::Account(first) = &mut self.stage else {
@@ -272,11 +281,12 @@ impl RegisterScreen {
             return;
         };
         let currency = Currency::ALL[first.currency % Currency::ALL.len()];
-        self.awaiting = Some(ctx.request(Job::OpenAccount {
+        let job = Job::OpenAccount {
             actor,
             owner,
             currency,
-        }));
+        };
+        self.requests.ask(ctx, Asked::OpenAccount, job);
     }
 
     fn on_account(
@@ -339,7 +349,7 @@ impl Screen for RegisterScreen {
                 Cmd::NextField => self.move_focus(true),
                 Cmd::PrevField => self.move_focus(false),
                 Cmd::Submit => self.submit(ctx),
-                Cmd::Back if self.awaiting.is_none() => *self = Self::default(),
+                Cmd::Back if !self.requests.is_busy() => *self = Self::default(),
                 _ => {}
             },
             Stage::Account(first) => match cmd {
@@ -349,7 +359,7 @@ impl Screen for RegisterScreen {
                     first.currency = cycle(first.currency, forward, Currency::ALL.len());
                 }
                 Cmd::Submit => self.open_account(ctx),
-                Cmd::Back if self.awaiting.is_none() => {
+                Cmd::Back if !self.requests.is_busy() => {
                     *self = Self::default();
                     return Flow::Go(Route::Card);
                 }
@@ -360,7 +370,7 @@ impl Screen for RegisterScreen {
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
-        if self.awaiting.is_some() {
+        if self.requests.is_busy() {
             return Flow::Stay;
         }
         match &mut self.stage {
@@ -382,17 +392,19 @@ impl Screen for RegisterScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        if self.awaiting != Some(id) {
+        let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
-        }
-        self.awaiting = None;
-        match body {
-            ReplyBody::Profile(result) => {
+        };
+        match (asked, body) {
+            (Asked::Register, ReplyBody::Profile(result)) => {
                 self.on_registered(result, ctx);
                 Flow::Stay
             }
-            ReplyBody::Account(result) => self.on_account(result, ctx),
-            _ => Flow::Stay,
+            (Asked::OpenAccount, ReplyBody::Account(result)) => self.on_account(result, ctx),
+            (asked, body) => {
+                self.requests.unexpected(asked, &body);
+                Flow::Stay
+            }
         }
     }
 
@@ -416,7 +428,7 @@ impl RegisterScreen {
         let theme = view.theme;
         // One column, nine fields of two rows: the form fills the screen at 80x24; what is
         // not about one field goes to the status line or the border.
-        let bottom = match (&self.error, self.awaiting.is_some()) {
+        let bottom = match (&self.error, self.requests.is_busy()) {
             (Some(error), _) => {
                 Line::styled(format!(" {}{error} ", theme::ERROR_MARKER), theme.error)
             }
@@ -429,7 +441,7 @@ impl RegisterScreen {
         let inner = block.inner(area).inner(Margin::new(1, 0));
         frame.render_widget(block, area);
         let rows = Layout::vertical([Constraint::Length(field::HEIGHT); FIELDS]).split(inner);
-        let active = self.awaiting.is_none();
+        let active = !self.requests.is_busy();
         let mut cursor = None;
         for (i, (field, rect)) in self.fields.iter().zip(rows.iter()).enumerate() {
             let mut shown = field.clone();
@@ -476,7 +488,7 @@ impl RegisterScreen {
             ]),
             done,
         );
-        let active = self.awaiting.is_none();
+        let active = !self.requests.is_busy();
         let currency_focused = active && first.focus == 0;
         let (marker, label_style, value_style) = if currency_focused {
             (
@@ -506,7 +518,7 @@ impl RegisterScreen {
         {
             frame.set_cursor_position(position);
         }
-        let busy = self.awaiting.is_some().then_some(s::SENDING);
+        let busy = self.requests.is_busy().then_some(s::SENDING);
         let idle = Line::styled(s::FIRST_ACCOUNT_HINT, theme.hint);
         let line = form_status(first.error.as_deref(), busy, view, idle);
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);

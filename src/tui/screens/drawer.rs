@@ -19,6 +19,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::Field;
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 const DENOMINATIONS: usize = DENOMINATIONS_CENTS.len();
@@ -150,19 +151,27 @@ pub enum Mode {
 pub struct DrawerScreen {
     pub mode: Mode,
     pub error: Option<String>,
-    loading: Option<RequestId>,
-    sending: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the drawer screen asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// The open drawer session, if any.
+    Drawer,
+    /// Opening or closing the drawer.
+    Session,
 }
 
 impl DrawerScreen {
     pub fn is_sending(&self) -> bool {
-        self.sending.is_some()
+        self.requests.is_waiting(Asked::Session)
     }
 
     fn load(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         self.error = None;
-        self.loading = Some(ctx.request(Job::Drawer { actor }));
+        self.requests.ask(ctx, Asked::Drawer, Job::Drawer { actor });
     }
 
     fn form_mut(&mut self) -> Option<&mut CountForm> {
@@ -185,7 +194,7 @@ impl DrawerScreen {
     }
 
     fn submit_count(&mut self, ctx: &mut Ctx) {
-        if self.sending.is_some() {
+        if self.is_sending() {
             return;
         }
         let Some(actor) = ctx.actor() else { return };
@@ -201,11 +210,12 @@ impl DrawerScreen {
                     form.focus = form.first_piece();
                     return;
                 }
-                self.sending = Some(ctx.request(Job::OpenDrawer {
+                let job = Job::OpenDrawer {
                     actor,
                     currency,
                     count,
-                }));
+                };
+                self.requests.ask(ctx, Asked::Session, job);
             }
             Mode::Closing(form) => {
                 form.error = None;
@@ -221,11 +231,12 @@ impl DrawerScreen {
                 let Some(session) = open.map(|d| d.session_id) else {
                     return;
                 };
-                self.sending = Some(ctx.request(Job::CloseDrawer {
+                let job = Job::CloseDrawer {
                     actor,
                     session,
                     count,
-                }));
+                };
+                self.requests.ask(ctx, Asked::Session, job);
             }
             _ => {}
         }
@@ -254,6 +265,7 @@ impl Screen for DrawerScreen {
     }
 
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        let sending = self.is_sending();
         match &mut self.mode {
             Mode::Loading => {
                 if cmd == Cmd::Refresh {
@@ -279,7 +291,7 @@ impl Screen for DrawerScreen {
                     }
                 }
                 Cmd::Submit => self.submit_count(ctx),
-                Cmd::Back if self.sending.is_none() => {
+                Cmd::Back if !sending => {
                     if matches!(self.mode, Mode::Closing(_)) {
                         self.mode = Mode::Open;
                     } else {
@@ -290,7 +302,7 @@ impl Screen for DrawerScreen {
             },
             Mode::ConfirmClose(form) => match cmd {
                 Cmd::Yes => self.submit_count(ctx),
-                Cmd::No if self.sending.is_none() => {
+                Cmd::No if !sending => {
                     let form = form.clone();
                     self.mode = Mode::Closing(form);
                 }
@@ -306,7 +318,7 @@ impl Screen for DrawerScreen {
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
-        if self.sending.is_some() {
+        if self.is_sending() {
             return Flow::Stay;
         }
         let Some(form) = self.form_mut() else {
@@ -329,19 +341,13 @@ impl Screen for DrawerScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        if self.loading == Some(id) {
-            self.loading = None;
-            match body {
-                ReplyBody::Drawer(Ok(drawer)) => self.on_drawer(drawer, ctx),
-                ReplyBody::Drawer(Err(error)) => self.error = Some(describe(&error)),
-                _ => {}
-            }
-        } else if self.sending == Some(id) {
-            self.sending = None;
-            let ReplyBody::DrawerSession(result) = body else {
-                return Flow::Stay;
-            };
-            match result {
+        let Some(asked) = self.requests.take(id) else {
+            return Flow::Stay;
+        };
+        match (asked, body) {
+            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => self.on_drawer(drawer, ctx),
+            (Asked::Drawer, ReplyBody::Drawer(Err(error))) => self.error = Some(describe(&error)),
+            (Asked::Session, ReplyBody::DrawerSession(result)) => match result {
                 Ok(view) if view.closed_at.is_some() => {
                     ctx.data.desk.drawer = Some(None);
                     ctx.notify(Notice::Success(s::DRAWER_CLOSED_NOTICE.into()));
@@ -371,7 +377,8 @@ impl Screen for DrawerScreen {
                     // The drawer may have been opened or closed elsewhere.
                     self.load(ctx);
                 }
-            }
+            },
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -566,7 +573,7 @@ impl DrawerScreen {
             ]),
             total_area,
         );
-        let busy = self.sending.is_some().then_some(s::SENDING);
+        let busy = self.is_sending().then_some(s::SENDING);
         let hint = if closing {
             s::CLOSING_COUNT_HINT
         } else {
@@ -588,7 +595,7 @@ impl DrawerScreen {
         let block = panel(s::CLOSE_CONFIRM_TITLE, theme).border_style(theme.border_focused);
         let inner = block.inner(popup).inner(Margin::new(1, 0));
         frame.render_widget(block, popup);
-        let status = match (&form.error, self.sending.is_some()) {
+        let status = match (&form.error, self.is_sending()) {
             (_, true) => Line::from(vec![
                 Span::raw(format!("{} ", view.spinner)),
                 Span::styled(s::SENDING, theme.hint),

@@ -19,6 +19,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 const NAME: usize = 0;
@@ -55,7 +56,6 @@ pub struct EditForm {
     pub new_phone: Field,
     pub focus: usize,
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
 }
 
 impl EditForm {
@@ -81,7 +81,6 @@ impl EditForm {
             new_phone: Field::new(s::FIELD_NEW_PHONE),
             focus: NAME,
             error: None,
-            awaiting: None,
         }
     }
 
@@ -262,7 +261,6 @@ pub struct PasswordForm {
     pub repeat: Field,
     pub focus: usize,
     pub error: Option<String>,
-    awaiting: Option<RequestId>,
 }
 
 impl Default for PasswordForm {
@@ -273,7 +271,6 @@ impl Default for PasswordForm {
             repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
             focus: 0,
             error: None,
-            awaiting: None,
         }
     }
 }
@@ -287,14 +284,10 @@ impl PasswordForm {
         }
     }
 
-    fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
-            return;
-        }
+    /// The password change to send, when the form is good.
+    fn submit(&mut self, ctx: &Ctx) -> Option<Job> {
         self.error = None;
-        let Some(session) = ctx.session.as_ref() else {
-            return;
-        };
+        let session = ctx.session.as_ref()?;
         let mut ok = true;
         if self.current.is_empty() {
             self.current.error = Some(s::ENTER_PASSWORD.into());
@@ -320,15 +313,15 @@ impl PasswordForm {
             } else {
                 2
             };
-            return;
+            return None;
         };
         let actor = session.actor();
         let current = Secret::new(self.current.value().to_string());
-        self.awaiting = Some(ctx.request(Job::ChangePassword {
+        Some(Job::ChangePassword {
             actor,
             current,
             new,
-        }));
+        })
     }
 }
 
@@ -347,7 +340,17 @@ pub struct ProfileScreen {
     /// The last outcome ("Profile saved.").
     pub message: Option<String>,
     pub error: Option<String>,
-    loading: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the profile screen asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Load,
+    /// The edit form's changes.
+    Save,
+    /// The password form's change.
+    Password,
 }
 
 impl ProfileScreen {
@@ -360,14 +363,14 @@ impl ProfileScreen {
             email: session.email().clone(),
         };
         self.error = None;
-        self.loading = Some(ctx.request(job));
+        self.requests.ask(ctx, Asked::Load, job);
     }
 
     fn save(&mut self, ctx: &mut Ctx) {
         let (Mode::Edit(form), Some(profile)) = (&mut self.mode, &self.profile) else {
             return;
         };
-        if form.awaiting.is_some() {
+        if self.requests.is_waiting(Asked::Save) {
             return;
         }
         if form.focus == NEW_PHONE && !form.new_phone.is_empty() {
@@ -391,14 +394,20 @@ impl ProfileScreen {
             email: session.email().clone(),
             changes,
         };
-        form.awaiting = Some(ctx.request(job));
+        self.requests.ask(ctx, Asked::Save, job);
+    }
+
+    /// Back to the profile from a form; an answer still on its way is ignored.
+    fn close_form(&mut self) {
+        self.mode = Mode::View;
+        self.requests.forget(Asked::Save);
+        self.requests.forget(Asked::Password);
     }
 
     fn on_saved(&mut self, result: Result<UserProfile, BankError>, ctx: &mut Ctx) {
         let Mode::Edit(form) = &mut self.mode else {
             return;
         };
-        form.awaiting = None;
         match result {
             Ok(profile) => {
                 if let Some(session) = ctx.session.as_mut() {
@@ -428,7 +437,6 @@ impl ProfileScreen {
         let Mode::Password(form) = &mut self.mode else {
             return;
         };
-        form.awaiting = None;
         match result {
             Ok(()) => {
                 self.mode = Mode::View;
@@ -467,7 +475,7 @@ impl Screen for ProfileScreen {
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
-        if self.profile.is_none() && self.loading.is_none() {
+        if self.profile.is_none() && !self.requests.is_waiting(Asked::Load) {
             self.load(ctx);
         }
     }
@@ -496,14 +504,18 @@ impl Screen for ProfileScreen {
                 Cmd::Down => form.phone_selected = step(form.phone_selected, 1, form.phones.len()),
                 Cmd::RemovePhone => form.toggle_phone(),
                 Cmd::Submit => self.save(ctx),
-                Cmd::Back => self.mode = Mode::View,
+                Cmd::Back => self.close_form(),
                 _ => {}
             },
             Mode::Password(form) => match cmd {
                 Cmd::NextField => form.focus = cycle(form.focus, true, 3),
                 Cmd::PrevField => form.focus = cycle(form.focus, false, 3),
-                Cmd::Submit => form.submit(ctx),
-                Cmd::Back => self.mode = Mode::View,
+                Cmd::Submit if !self.requests.is_waiting(Asked::Password) => {
+                    if let Some(job) = form.submit(ctx) {
+                        self.requests.ask(ctx, Asked::Password, job);
+                    }
+                }
+                Cmd::Back => self.close_form(),
                 _ => {}
             },
         }
@@ -530,28 +542,17 @@ impl Screen for ProfileScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        if self.loading == Some(id) {
-            self.loading = None;
-            if let ReplyBody::Profile(result) = body {
-                match result {
-                    Ok(profile) => self.profile = Some(profile),
-                    Err(error) => self.error = Some(describe(&error)),
-                }
-            }
+        let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
-        }
-        let awaited = match &self.mode {
-            Mode::Edit(form) => form.awaiting,
-            Mode::Password(form) => form.awaiting,
-            Mode::View => None,
         };
-        if awaited != Some(id) {
-            return Flow::Stay;
-        }
-        match body {
-            ReplyBody::Profile(result) => self.on_saved(result, ctx),
-            ReplyBody::PasswordChanged(result) => self.on_password(result),
-            _ => {}
+        match (asked, body) {
+            (Asked::Load, ReplyBody::Profile(result)) => match result {
+                Ok(profile) => self.profile = Some(profile),
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (Asked::Save, ReplyBody::Profile(result)) => self.on_saved(result, ctx),
+            (Asked::Password, ReplyBody::PasswordChanged(result)) => self.on_password(result),
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -581,9 +582,9 @@ impl Screen for ProfileScreen {
             Mode::View => None,
         };
         let busy = match &self.mode {
-            Mode::Edit(form) => form.awaiting.is_some(),
-            Mode::Password(form) => form.awaiting.is_some(),
-            Mode::View => self.loading.is_some(),
+            Mode::Edit(_) => self.requests.is_waiting(Asked::Save),
+            Mode::Password(_) => self.requests.is_waiting(Asked::Password),
+            Mode::View => self.requests.is_waiting(Asked::Load),
         };
         let idle = match &self.message {
             Some(message) => message_line(theme::OK_MARKER, message, theme.success),
@@ -601,7 +602,7 @@ impl ProfileScreen {
         let [left, right] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(area);
         let Some(p) = &self.profile else {
-            let text = if self.loading.is_some() {
+            let text = if self.requests.is_waiting(Asked::Load) {
                 s::LOADING
             } else {
                 ""

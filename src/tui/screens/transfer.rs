@@ -23,6 +23,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
 
 const FROM: usize = 0;
@@ -73,9 +74,17 @@ pub struct TransferScreen {
     /// The form-wide message (refusals, lost connection).
     pub error: Option<String>,
     key: Option<IdempotencyKey>,
-    awaiting: Option<RequestId>,
+    requests: Requests<Asked>,
     /// The transfer sent last, for the result screen when the answer arrives.
     sent: Option<Pending>,
+}
+
+/// What the transfer screen asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// Whose account a number is.
+    Recipient,
+    Transfer,
 }
 
 impl Default for TransferScreen {
@@ -90,7 +99,7 @@ impl Default for TransferScreen {
             stage: Stage::Form,
             error: None,
             key: None,
-            awaiting: None,
+            requests: Requests::default(),
             sent: None,
         }
     }
@@ -103,13 +112,17 @@ impl TransferScreen {
     }
 
     pub fn is_sending(&self) -> bool {
-        self.awaiting.is_some()
+        self.requests.is_waiting(Asked::Transfer)
     }
 
     fn reset(&mut self) {
         let from = self.from.take();
+        // Lookups in flight are still heard (their answers say which number they answer).
+        let mut requests = std::mem::take(&mut self.requests);
+        requests.forget(Asked::Transfer);
         *self = Self {
             from,
+            requests,
             ..Self::default()
         };
     }
@@ -197,7 +210,9 @@ impl TransferScreen {
             Ok(number) => {
                 self.to.hint = Some(s::RECIPIENT_LOOKING.into());
                 self.recipient = Recipient::Looking(number.as_str().to_string());
-                ctx.request(Job::Recipient { number });
+                // Each answer names its number: every lookup is heard.
+                self.requests
+                    .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
             }
             Err(e) => self.to.error = Some(e.rule),
         }
@@ -216,7 +231,7 @@ impl TransferScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.is_sending() {
             self.error = Some(s::TRANSFER_STILL_SENDING.into());
             return;
         }
@@ -289,10 +304,11 @@ impl TransferScreen {
     fn send(&mut self, pending: Pending, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         tracing::info!(key = pending.request.key.as_str(), "transfer confirmed");
-        self.awaiting = Some(ctx.request(Job::Transfer {
+        let job = Job::Transfer {
             actor,
             request: pending.request.clone(),
-        }));
+        };
+        self.requests.ask(ctx, Asked::Transfer, job);
         self.sent = Some(pending.clone());
         self.stage = Stage::Sending(pending);
     }
@@ -398,8 +414,11 @@ impl Screen for TransferScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        match body {
-            ReplyBody::Recipient { number, result } => {
+        let Some(asked) = self.requests.take(id) else {
+            return Flow::Stay;
+        };
+        match (asked, body) {
+            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
                 if self.recipient != Recipient::Looking(number.clone()) {
                     return Flow::Stay;
                 }
@@ -419,11 +438,8 @@ impl Screen for TransferScreen {
                     }
                 }
             }
-            ReplyBody::Transfer(result) if self.awaiting == Some(id) => {
-                self.awaiting = None;
-                self.on_result(result, ctx);
-            }
-            _ => {}
+            (Asked::Transfer, ReplyBody::Transfer(result)) => self.on_result(result, ctx),
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
@@ -520,7 +536,7 @@ impl TransferScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        let busy = self.awaiting.is_some().then_some(s::TRANSFER_SENDING);
+        let busy = self.is_sending().then_some(s::TRANSFER_SENDING);
         let line = form_status(
             self.error.as_deref(),
             busy,

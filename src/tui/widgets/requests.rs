@@ -36,7 +36,15 @@ impl<K: Copy + PartialEq + Debug> Requests<K> {
         id
     }
 
-    /// Tracks a request already sent (its id), as `kind`.
+    /// Like [`ask`](Self::ask), but older requests of the same kind stay awaited: every
+    /// answer of this kind is heard (lookups whose answers say what they answer).
+    pub fn ask_too(&mut self, ctx: &mut Ctx, kind: K, job: Job) -> RequestId {
+        let id = ctx.request(job);
+        self.waiting.push((id, kind));
+        id
+    }
+
+    /// Tracks a request already sent (its id), as `kind`, superseding older ones of that kind.
     pub fn track(&mut self, id: RequestId, kind: K) {
         self.forget(kind);
         self.waiting.push((id, kind));

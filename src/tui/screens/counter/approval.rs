@@ -22,7 +22,7 @@ impl CounterScreen {
         cmd: Cmd,
         ctx: &mut Ctx,
     ) -> Flow {
-        if self.awaiting.is_some() {
+        if self.is_sending() {
             self.stage = Stage::Approve(pending, form);
             return Flow::Stay;
         }
@@ -76,7 +76,7 @@ impl CounterScreen {
                 theme.hint,
             ),
         ];
-        let sending = self.awaiting.is_some().then_some(s::SENDING);
+        let sending = self.is_sending().then_some(s::SENDING);
         form.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
     }
 }

@@ -20,7 +20,7 @@ impl CounterScreen {
     /// A key while the confirmation is open (none while the operation is being sent).
     pub(super) fn on_confirm_command(&mut self, pending: Pending, cmd: Cmd, ctx: &mut Ctx) -> Flow {
         self.stage = Stage::Confirm(pending);
-        if self.awaiting.is_some() {
+        if self.is_sending() {
             return Flow::Stay;
         }
         match cmd {
@@ -121,9 +121,9 @@ impl CounterScreen {
         } else {
             lines.push(Line::default());
         }
-        if let (Some(error), None) = (&self.error, self.awaiting) {
+        if let (Some(error), false) = (&self.error, self.is_sending()) {
             lines.push(message_line(theme::ERROR_MARKER, error, theme.error));
-        } else if self.awaiting.is_some() {
+        } else if self.is_sending() {
             lines.push(dialog::busy_line(view, s::SENDING));
         } else {
             lines.push(Line::default());

@@ -8,7 +8,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{
-    operation_label, CounterScreen, Pending, Stage, ACCOUNT, AMOUNT, MEMO, OPERATION, STOPS, TO,
+    operation_label, Asked, CounterScreen, Pending, Stage, ACCOUNT, AMOUNT, MEMO, OPERATION, STOPS,
+    TO,
 };
 use crate::domain::{
     amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
@@ -133,7 +134,9 @@ impl CounterScreen {
         match AccountNumber::parse(self.to.value()) {
             Ok(number) => {
                 self.to.hint = Some(s::RECIPIENT_LOOKING.into());
-                ctx.request(Job::Recipient { number });
+                // Each answer names its number: every lookup is heard.
+                self.requests
+                    .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
             }
             Err(e) => self.to.error = Some(e.rule),
         }
@@ -141,7 +144,7 @@ impl CounterScreen {
 
     /// Checks the form; when it is good, the confirmation opens.
     pub(super) fn submit(&mut self, ctx: &mut Ctx) {
-        if self.awaiting.is_some() {
+        if self.is_sending() {
             return;
         }
         self.error = None;
@@ -290,7 +293,7 @@ impl CounterScreen {
             frame.set_cursor_position(position);
         }
         frame.render_widget(drawer_line(desk, view), drawer_area);
-        let busy = self.awaiting.is_some().then_some(s::SENDING);
+        let busy = self.is_sending().then_some(s::SENDING);
         let idle = Line::styled(s::COUNTER_FORM_HINT, theme.hint);
         let line = form_status(self.error.as_deref(), busy, view, idle);
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);

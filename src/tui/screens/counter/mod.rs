@@ -29,6 +29,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::field::Field;
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{ExportError, Job, ReplyBody, RequestId};
 
 pub use pending::Pending;
@@ -64,8 +65,22 @@ pub struct CounterScreen {
     pub stage: Stage,
     pub error: Option<String>,
     key: Option<IdempotencyKey>,
-    awaiting: Option<RequestId>,
-    writing: Option<RequestId>,
+    requests: Requests<Asked>,
+}
+
+/// What the counter asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// The bank's approval limit.
+    Limits,
+    /// The teller's drawer.
+    Drawer,
+    /// Whose account a typed number is.
+    Recipient,
+    /// The deposit, withdrawal or transfer.
+    Money,
+    /// The receipt file.
+    Receipt,
 }
 
 impl Default for CounterScreen {
@@ -82,15 +97,14 @@ impl Default for CounterScreen {
             stage: Stage::Form,
             error: None,
             key: None,
-            awaiting: None,
-            writing: None,
+            requests: Requests::default(),
         }
     }
 }
 
 impl CounterScreen {
     pub fn is_sending(&self) -> bool {
-        self.awaiting.is_some()
+        self.requests.is_waiting(Asked::Money)
     }
 
     /// The idempotency key the next submission will use, if one was made.
@@ -99,10 +113,16 @@ impl CounterScreen {
     }
 
     fn reset(&mut self, customer: Option<String>, operation: Operation, account: Option<String>) {
+        // The limits, the drawer and lookups in flight are still heard; the operation and
+        // its receipt are not.
+        let mut requests = std::mem::take(&mut self.requests);
+        requests.forget(Asked::Money);
+        requests.forget(Asked::Receipt);
         *self = Self {
             customer,
             operation,
             account,
+            requests,
             ..Self::default()
         };
     }
@@ -143,9 +163,10 @@ impl Screen for CounterScreen {
     fn on_enter(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         if ctx.data.desk.approval_limit.is_none() {
-            ctx.request(Job::Limits);
+            self.requests.ask_too(ctx, Asked::Limits, Job::Limits);
         }
-        ctx.request(Job::Drawer { actor });
+        self.requests
+            .ask_too(ctx, Asked::Drawer, Job::Drawer { actor });
         let customer = ctx.data.desk.customer.clone();
         if let Some(start) = ctx.data.desk.counter.take() {
             let CounterStart {
@@ -166,7 +187,7 @@ impl Screen for CounterScreen {
             }
             return;
         }
-        if self.customer != customer && self.awaiting.is_none() {
+        if self.customer != customer && !self.is_sending() {
             self.reset(customer, Operation::Deposit, None);
         }
         self.choose_account(&ctx.data.desk);
@@ -190,7 +211,7 @@ impl Screen for CounterScreen {
 
     fn on_input(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Flow {
         if let Stage::Approve(_, form) = &mut self.stage {
-            if self.awaiting.is_none() {
+            if !self.requests.is_waiting(Asked::Money) {
                 form.handle_key(key);
             }
             return Flow::Stay;
@@ -214,13 +235,16 @@ impl Screen for CounterScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        match body {
-            ReplyBody::Limits { approval_limit } => {
+        let Some(asked) = self.requests.take(id) else {
+            return Flow::Stay;
+        };
+        match (asked, body) {
+            (Asked::Limits, ReplyBody::Limits { approval_limit }) => {
                 ctx.data.desk.approval_limit = Some(approval_limit);
             }
-            ReplyBody::Drawer(Ok(drawer)) => ctx.data.desk.drawer = Some(drawer),
-            ReplyBody::Drawer(Err(_)) => {}
-            ReplyBody::Recipient { number, result } => {
+            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => ctx.data.desk.drawer = Some(drawer),
+            (Asked::Drawer, ReplyBody::Drawer(Err(_))) => {}
+            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
                 let current = AccountNumber::parse(self.to.value()).ok();
                 if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
                     return Flow::Stay;
@@ -237,12 +261,8 @@ impl Screen for CounterScreen {
                     Err(error) => self.to.hint = Some(describe(&error)),
                 }
             }
-            ReplyBody::Money(result) if self.awaiting == Some(id) => {
-                self.awaiting = None;
-                self.on_result(result, ctx);
-            }
-            ReplyBody::Receipt(result) if self.writing == Some(id) => {
-                self.writing = None;
+            (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),
+            (Asked::Receipt, ReplyBody::Receipt(result)) => {
                 if let Stage::Done(receipt) = &mut self.stage {
                     receipt.file = match result {
                         Ok(path) => {
@@ -254,7 +274,7 @@ impl Screen for CounterScreen {
                     };
                 }
             }
-            _ => {}
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }

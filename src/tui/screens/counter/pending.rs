@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{CounterScreen, Receipt, ReceiptFile, Stage};
+use super::{Asked, CounterScreen, Receipt, ReceiptFile, Stage};
 use crate::domain::{AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::services::{BankError, CashRequest, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Notice};
@@ -97,7 +97,7 @@ impl CounterScreen {
             },
         };
         tracing::info!(key = pending.key.as_str(), "counter operation confirmed");
-        self.awaiting = Some(ctx.request(job));
+        self.requests.ask(ctx, Asked::Money, job);
         // The stage stays where it is (the dialog shows a spinner) until the answer.
         match &mut self.stage {
             Stage::Confirm(p) | Stage::Approve(p, _) => *p = pending,

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{operation_label, CounterScreen, Pending, Stage, TO};
+use super::{operation_label, Asked, CounterScreen, Pending, Stage, TO};
 use crate::domain::{amount_in_words, format_money_grouped};
 use crate::services::MoneyResult;
 use crate::tui::context::{Ctx, Flow, Route, View};
@@ -71,7 +71,7 @@ impl CounterScreen {
 
     /// Writes the receipt to `teller-receipt-<reference>.txt` (through the worker).
     fn write_receipt(&mut self, ctx: &mut Ctx) {
-        if self.writing.is_some() {
+        if self.requests.is_waiting(Asked::Receipt) {
             return;
         }
         let Stage::Done(receipt) = &mut self.stage else {
@@ -93,7 +93,8 @@ impl CounterScreen {
             .export_dir
             .join(format!("teller-receipt-{}.txt", result.id));
         *file = ReceiptFile::Writing;
-        self.writing = Some(ctx.request(Job::WriteReceipt { path, text }));
+        self.requests
+            .ask(ctx, Asked::Receipt, Job::WriteReceipt { path, text });
     }
 }
 

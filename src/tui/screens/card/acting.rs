@@ -2,7 +2,7 @@
 //! effect on the card, and where a refusal is shown (in the dialog it answers when that is
 //! still open, else the status line).
 
-use super::{CardScreen, Dialog, Pane};
+use super::{Asked, CardScreen, Dialog, Pane};
 use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::screens::grouped;
@@ -25,10 +25,10 @@ pub(super) enum Acting {
 impl CardScreen {
     /// Sends `job` unless another action is still in flight.
     pub(super) fn act(&mut self, job: Job, acting: Acting, ctx: &mut Ctx) {
-        if self.acting.is_some() {
+        if self.is_acting() {
             return;
         }
-        self.acting = Some((ctx.request(job), acting));
+        self.requests.ask(ctx, Asked::Act(acting), job);
     }
 
     /// The answer to the action in flight.
@@ -87,6 +87,9 @@ impl CardScreen {
                 self.load(ctx);
             }
             (_, body) => {
+                if error.is_none() {
+                    self.requests.unexpected(Asked::Act(acting), &body);
+                }
                 let error = error.unwrap_or_default();
                 self.show_refusal(body, error, ctx);
             }

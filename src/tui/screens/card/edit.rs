@@ -78,7 +78,7 @@ impl CardScreen {
         let [main, message_area] =
             Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
         profile::render_edit_titled(form, s::EDIT_CUSTOMER_PANEL, frame, main, view);
-        let busy = self.acting.is_some().then_some(s::SAVING);
+        let busy = self.is_acting().then_some(s::SAVING);
         let line = form_status(form.error.as_deref(), busy, view, Line::default());
         frame.render_widget(Paragraph::new(line), message_area);
     }

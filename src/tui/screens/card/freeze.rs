@@ -124,7 +124,7 @@ impl CardScreen {
             ]),
             Line::styled(s::UNFREEZE_NEEDS, theme.hint),
         ];
-        let sending = self.acting.is_some().then_some(s::SENDING);
+        let sending = self.is_acting().then_some(s::SENDING);
         form.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
     }
 }

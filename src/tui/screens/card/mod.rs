@@ -33,6 +33,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::dialog;
+use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 use acting::Acting;
@@ -84,15 +85,23 @@ pub struct CardScreen {
     serving: Option<String>,
     /// The profile an open edit started from (to tell whether anything was changed).
     edit_base: Option<UserProfile>,
-    loading_profile: Option<RequestId>,
-    loading_accounts: Option<RequestId>,
-    loading_movements: Option<RequestId>,
-    acting: Option<(RequestId, Acting)>,
+    requests: Requests<Asked>,
+}
+
+/// What the card asks the worker for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    Profile,
+    Accounts,
+    Movements,
+    /// An action (one at a time), and what its answer will do.
+    Act(Acting),
 }
 
 impl CardScreen {
     pub fn is_acting(&self) -> bool {
-        self.acting.is_some()
+        self.requests
+            .is_waiting_for(|asked| matches!(asked, Asked::Act(_)))
     }
 
     fn customer_email(ctx: &Ctx) -> Option<Email> {
@@ -109,14 +118,16 @@ impl CardScreen {
             return;
         };
         self.error = None;
-        self.loading_profile = Some(ctx.request(Job::Profile {
+        let profile = Job::Profile {
             actor: actor.clone(),
             email: email.clone(),
-        }));
-        self.loading_accounts = Some(ctx.request(Job::Accounts {
+        };
+        self.requests.ask(ctx, Asked::Profile, profile);
+        let accounts = Job::Accounts {
             actor,
             owner: email,
-        }));
+        };
+        self.requests.ask(ctx, Asked::Accounts, accounts);
     }
 
     fn load_movements(&mut self, ctx: &mut Ctx) {
@@ -136,12 +147,13 @@ impl CardScreen {
             self.movement_selected = 0;
         }
         self.movements_for = Some(number.as_str().to_string());
-        self.loading_movements = Some(ctx.request(Job::History {
+        let job = Job::History {
             actor,
             account: number,
             before: None,
             limit: RECENT,
-        }));
+        };
+        self.requests.ask(ctx, Asked::Movements, job);
     }
 
     /// Goes to the counter with this operation on the selected account.
@@ -188,7 +200,7 @@ impl CardScreen {
 
     /// The spinner with "Sending…" while an action is in flight, else an empty line.
     fn sending_line(&self, view: &View) -> Line<'static> {
-        if self.acting.is_some() {
+        if self.is_acting() {
             dialog::busy_line(view, s::SENDING)
         } else {
             Line::default()
@@ -247,7 +259,7 @@ impl CardScreen {
         let Some(dialog) = self.dialog.as_ref() else {
             return;
         };
-        if self.acting.is_some() {
+        if self.is_acting() {
             // Waiting for the bank: only Esc, which closes the dialog (the answer still
             // arrives and is shown in the status line).
             if matches!(cmd, Cmd::Back | Cmd::No) {
@@ -312,7 +324,7 @@ impl Screen for CardScreen {
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
-        if self.acting.is_some() {
+        if self.is_acting() {
             return Flow::Stay;
         }
         match self.dialog.as_mut() {
@@ -340,31 +352,27 @@ impl Screen for CardScreen {
     }
 
     fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        if self.loading_profile == Some(id) {
-            self.loading_profile = None;
-            if let ReplyBody::Profile(result) = body {
-                match result {
-                    Ok(profile) => ctx.data.desk.profile = Some(profile),
-                    Err(error) => self.error = Some(describe(&error)),
+        let Some(asked) = self.requests.take(id) else {
+            return Flow::Stay;
+        };
+        match (asked, body) {
+            (Asked::Profile, ReplyBody::Profile(result)) => match result {
+                Ok(profile) => ctx.data.desk.profile = Some(profile),
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (Asked::Accounts, ReplyBody::Accounts(result)) => match result {
+                Ok(accounts) => {
+                    ctx.data.desk.set_accounts(accounts);
+                    self.load_movements(ctx);
                 }
-            }
-        } else if self.loading_accounts == Some(id) {
-            self.loading_accounts = None;
-            if let ReplyBody::Accounts(result) = body {
-                match result {
-                    Ok(accounts) => {
-                        ctx.data.desk.set_accounts(accounts);
-                        self.load_movements(ctx);
-                    }
-                    Err(error) => self.error = Some(describe(&error)),
-                }
-            }
-        } else if self.loading_movements == Some(id) {
-            self.loading_movements = None;
-            if let ReplyBody::History {
-                account, result, ..
-            } = body
-            {
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (
+                Asked::Movements,
+                ReplyBody::History {
+                    account, result, ..
+                },
+            ) => {
                 if self.movements_for.as_deref() == Some(account.as_str()) {
                     match result {
                         Ok(entries) => {
@@ -377,11 +385,8 @@ impl Screen for CardScreen {
                     }
                 }
             }
-        } else if let Some((awaited, acting)) = self.acting {
-            if awaited == id {
-                self.acting = None;
-                self.on_acted(acting, body, ctx);
-            }
+            (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
+            (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::{CardScreen, Pane};
+use super::{Asked, CardScreen, Pane};
 use crate::services::{AccountStatus, UserProfile};
 use crate::tui::context::View;
 use crate::tui::screens::{
@@ -48,7 +48,7 @@ impl CardScreen {
             theme.border
         });
         if desk.accounts.is_empty() {
-            let text = if self.loading_accounts.is_some() {
+            let text = if self.requests.is_waiting(Asked::Accounts) {
                 s::LOADING
             } else {
                 s::CARD_NO_ACCOUNTS
@@ -117,7 +117,9 @@ impl CardScreen {
             theme.border
         });
         if self.movements.is_empty() {
-            let text = if self.loading_movements.is_some() || self.loading_accounts.is_some() {
+            let text = if self.requests.is_waiting(Asked::Movements)
+                || self.requests.is_waiting(Asked::Accounts)
+            {
                 s::LOADING
             } else if view.data.desk.accounts.is_empty() {
                 ""

@@ -99,7 +99,7 @@ impl CardScreen {
             .wrap(Wrap { trim: true }),
             intro,
         );
-        let active = self.acting.is_none();
+        let active = !self.is_acting();
         let cursors = [
             reset
                 .new
@@ -111,7 +111,7 @@ impl CardScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        if self.acting.is_some() {
+        if self.is_acting() {
             frame.render_widget(dialog::busy_line(view, s::SAVING), status_area);
         }
         frame.render_widget(

@@ -72,7 +72,7 @@ impl CardScreen {
         form: &ApprovalForm,
     ) {
         let lines = reversal_lines(entry, view);
-        let sending = self.acting.is_some().then_some(s::SENDING);
+        let sending = self.is_acting().then_some(s::SENDING);
         form.render(frame, area, view, s::REVERSAL_TITLE, lines, sending);
     }
 }

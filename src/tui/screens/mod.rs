@@ -1,5 +1,6 @@
 //! One file per screen. A screen owns its state (what was typed survives navigation), answers
-//! keys as commands from its bindings, asks the worker for data through [`Ctx::request`], and
+//! keys as commands from its bindings, asks the worker for data through its
+//! [`Requests`](super::widgets::requests::Requests) (an enum of what it asked, by request id), and
 //! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
 //! [`Route`](super::context::Route); nothing else has to change shape.
 

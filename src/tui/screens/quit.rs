@@ -1,24 +1,20 @@
 //! Asks before quitting when a form holds unsaved input.
 
-use ratatui::layout::{Constraint, Margin, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::panel;
 use crate::tui::strings as s;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct QuitConfirm;
 
 impl QuitConfirm {
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let popup = area.centered(Constraint::Length(50), Constraint::Length(7));
-        frame.render_widget(Clear, popup);
-        let block = panel(s::QUIT_TITLE, theme).border_style(theme.border_focused);
-        let inner = block.inner(popup).inner(Margin::new(1, 0));
-        frame.render_widget(block, popup);
+        let inner = dialog::open(frame, area, 50, 7, s::QUIT_TITLE, theme);
         let lines = vec![
             Line::raw(s::QUIT_QUESTION),
             Line::default(),

@@ -7,7 +7,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Margin, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
@@ -18,6 +18,7 @@ use crate::tui::context::{describe, Ctx, Flow, Notice, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
+use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
@@ -590,16 +591,9 @@ impl DrawerScreen {
 
     fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, form: &CountForm) {
         let theme = view.theme;
-        let popup = area.centered(Constraint::Length(60), Constraint::Length(8));
-        frame.render_widget(Clear, popup);
-        let block = panel(s::CLOSE_CONFIRM_TITLE, theme).border_style(theme.border_focused);
-        let inner = block.inner(popup).inner(Margin::new(1, 0));
-        frame.render_widget(block, popup);
+        let inner = dialog::open(frame, area, 60, 8, s::CLOSE_CONFIRM_TITLE, theme);
         let status = match (&form.error, self.is_sending()) {
-            (_, true) => Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::SENDING, theme.hint),
-            ]),
+            (_, true) => dialog::busy_line(view, s::SENDING),
             (Some(error), false) => message_line(theme::ERROR_MARKER, error, theme.error),
             (None, false) => Line::default(),
         };
@@ -611,12 +605,7 @@ impl DrawerScreen {
             Line::styled(s::CLOSE_CONFIRM_FINAL, theme.hint),
             Line::default(),
             status,
-            Line::from(vec![
-                Span::styled(s::KEY_ENTER, theme.key),
-                Span::raw(s::CLOSE_CONFIRM_ENTER),
-                Span::styled(s::KEY_ESC, theme.key),
-                Span::raw(s::CLOSE_CONFIRM_ESC),
-            ]),
+            dialog::keys_line(s::CLOSE_CONFIRM_ENTER, s::CLOSE_CONFIRM_ESC, theme),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }

@@ -8,7 +8,7 @@
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
@@ -22,6 +22,7 @@ use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
+use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
@@ -554,11 +555,7 @@ impl TransferScreen {
         // borders, margins and the 16-column label leave 46 columns).
         let words = wrap_words(&amount_in_words(amount, &pending.currency), 46);
         let height = 11 + u16::try_from(words.len()).unwrap_or(1);
-        let dialog = area.centered(Constraint::Length(66), Constraint::Length(height));
-        frame.render_widget(Clear, dialog);
-        let block = panel(s::CONFIRM_TITLE, theme).border_style(theme.border_focused);
-        let inner = block.inner(dialog).inner(Margin::new(1, 0));
-        frame.render_widget(block, dialog);
+        let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
         let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let recipient = pending
@@ -596,17 +593,9 @@ impl TransferScreen {
         }
         lines.push(Line::default());
         if matches!(self.stage, Stage::Sending(_)) {
-            lines.push(Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(s::TRANSFER_SENDING, theme.hint),
-            ]));
+            lines.push(dialog::busy_line(view, s::TRANSFER_SENDING));
         } else {
-            lines.push(Line::from(vec![
-                Span::styled(s::KEY_ENTER, theme.key),
-                Span::raw(s::CONFIRM_ENTER),
-                Span::styled(s::KEY_ESC, theme.key),
-                Span::raw(s::CONFIRM_ESC),
-            ]));
+            lines.push(dialog::keys_line(s::CONFIRM_ENTER, s::CONFIRM_ESC, theme));
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }

@@ -15,16 +15,17 @@
 //! ```
 
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::dialog;
 use super::field::{self, Field};
 use crate::domain::{Email, Reason, Secret};
 use crate::services::Approval;
 use crate::tui::context::View;
-use crate::tui::screens::{cycle, message_line, panel};
+use crate::tui::screens::{cycle, message_line};
 use crate::tui::strings as s;
 use crate::tui::theme;
 
@@ -170,14 +171,7 @@ impl ApprovalForm {
         let fields = u16::try_from(self.len()).unwrap_or(3);
         let summary = u16::try_from(lines.len()).unwrap_or(4);
         let height = (summary + 1 + fields * field::HEIGHT + 3 + 2).min(area.height);
-        let popup = area.centered(
-            Constraint::Length(area.width.min(72)),
-            Constraint::Length(height),
-        );
-        frame.render_widget(Clear, popup);
-        let block = panel(title, theme).border_style(theme.border_focused);
-        let inner = block.inner(popup).inner(Margin::new(1, 0));
-        frame.render_widget(block, popup);
+        let inner = dialog::open(frame, area, area.width.min(72), height, title, theme);
         let [summary_area, _, fields_area, message_area, keys_area] = Layout::vertical([
             Constraint::Length(summary),
             Constraint::Length(1),
@@ -204,10 +198,7 @@ impl ApprovalForm {
             frame.set_cursor_position(position);
         }
         let message = match (sending, &self.error) {
-            (Some(text), _) => Line::from(vec![
-                Span::raw(format!("{} ", view.spinner)),
-                Span::styled(text.to_string(), theme.hint),
-            ]),
+            (Some(text), _) => dialog::busy_line(view, text),
             (None, Some(error)) => message_line(theme::ERROR_MARKER, error, theme.error),
             (None, None) => Line::default(),
         };
@@ -216,12 +207,7 @@ impl ApprovalForm {
             message_area,
         );
         frame.render_widget(
-            Line::from(vec![
-                Span::styled(s::KEY_ENTER, theme.key),
-                Span::raw(s::APPROVAL_ENTER),
-                Span::styled(s::KEY_ESC, theme.key),
-                Span::raw(s::APPROVAL_ESC),
-            ]),
+            dialog::keys_line(s::APPROVAL_ENTER, s::APPROVAL_ESC, theme),
             keys_area,
         );
     }

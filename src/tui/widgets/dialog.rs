@@ -1,4 +1,5 @@
-//! The frame the card's and the counter's dialogs share: a cleared, centred box with a focused
+//! The frame every dialog shares (the card's, the counter's, the supervisor's approval, the
+//! transfer and drawer confirmations, the quit question): a cleared, centred box with a focused
 //! border and a title, a "spinner + what is happening" line while the bank is asked, and the
 //! "Enter … Esc …" line at the foot. Each dialog draws only its own lines inside.
 

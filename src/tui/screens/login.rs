@@ -7,12 +7,13 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{cycle, form_status, panel, Screen};
-use crate::domain::{Email, Password, Secret};
+use crate::domain::{Email, Secret};
 use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -41,10 +42,7 @@ pub struct LoginScreen {
 pub struct ForcedChange {
     email: Email,
     current: Secret,
-    pub new: Field,
-    pub repeat: Field,
-    /// 0 = new, 1 = repeat.
-    pub focus: usize,
+    pub pair: PasswordPair,
 }
 
 impl ForcedChange {
@@ -52,41 +50,26 @@ impl ForcedChange {
         Self {
             email,
             current,
-            new: Field::masked(s::FIELD_NEW_PASSWORD),
-            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
-            focus: 0,
-        }
-    }
-
-    fn focused_mut(&mut self) -> &mut Field {
-        if self.focus == 0 {
-            &mut self.new
-        } else {
-            &mut self.repeat
+            pair: PasswordPair::default(),
         }
     }
 
     /// The job to send, or None after marking what is wrong on the form.
     fn job(&mut self) -> Option<Job> {
-        self.new.error = None;
-        self.repeat.error = None;
-        if self.focus == 0 && self.repeat.is_empty() && !self.new.is_empty() {
-            self.focus = 1;
+        let pair = &mut self.pair;
+        pair.clear_errors();
+        // Enter on the new password with no repeat yet just moves on.
+        if pair.focus == Which::New && pair.repeat.is_empty() && !pair.new.is_empty() {
+            pair.focus = Which::Repeat;
             return None;
         }
-        let new = match Password::parse(self.new.value().to_string(), &self.email) {
+        let new = match pair.check(&self.email) {
             Ok(new) => new,
-            Err(e) => {
-                self.new.error = Some(e.rule);
-                self.focus = 0;
+            Err(which) => {
+                pair.focus = which;
                 return None;
             }
         };
-        if self.new.value() != self.repeat.value() {
-            self.repeat.error = Some(s::PASSWORDS_DIFFER.into());
-            self.focus = 1;
-            return None;
-        }
         Some(Job::ChangePasswordAtLogin {
             email: self.email.clone(),
             current: self.current.clone(),
@@ -185,13 +168,11 @@ impl Screen for LoginScreen {
     }
 
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
-        let focus = match &mut self.change {
-            Some(change) => &mut change.focus,
-            None => &mut self.focus,
-        };
         match cmd {
-            Cmd::NextField => *focus = cycle(*focus, true, 2),
-            Cmd::PrevField => *focus = cycle(*focus, false, 2),
+            Cmd::NextField | Cmd::PrevField => match &mut self.change {
+                Some(change) => change.pair.switch_focus(),
+                None => self.focus = cycle(self.focus, true, 2),
+            },
             Cmd::Submit => self.submit(ctx),
             // Esc gives up waiting (the answer is then ignored), leaves the forced change for
             // the login form, or clears the message.
@@ -209,7 +190,7 @@ impl Screen for LoginScreen {
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
         let field = match &mut self.change {
-            Some(change) => change.focused_mut(),
+            Some(change) => change.pair.focused_mut(),
             None => self.focused_mut(),
         };
         if field.handle_key(key) {
@@ -300,10 +281,10 @@ impl Screen for LoginScreen {
         );
         let cursors = match &self.change {
             Some(change) => [
-                change.new.render(frame, email, change.focus == 0, theme),
                 change
-                    .repeat
-                    .render(frame, password, change.focus == 1, theme),
+                    .pair
+                    .render(frame, [email, password], Some(change.pair.focus), theme),
+                None,
             ],
             None => [
                 self.email.render(frame, email, self.focus == 0, theme),

@@ -10,8 +10,7 @@ use ratatui::Frame;
 
 use super::{cycle, form_status, message_line, panel, step, Screen};
 use crate::domain::{
-    Age, City, Country, Email, Field as DomainField, Name, Password, Phone, Secret, Surname,
-    ValidationError,
+    Age, City, Country, Email, Field as DomainField, Name, Phone, Secret, Surname, ValidationError,
 };
 use crate::services::{BankError, ProfileChanges, UserProfile};
 use crate::tui::context::{describe, Ctx, Flow, Route, View};
@@ -19,6 +18,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -257,8 +257,8 @@ pub(crate) fn is_unchanged(c: &ProfileChanges) -> bool {
 #[derive(Debug, Clone)]
 pub struct PasswordForm {
     pub current: Field,
-    pub new: Field,
-    pub repeat: Field,
+    pub pair: PasswordPair,
+    /// 0 = current, 1 = new, 2 = repeat.
     pub focus: usize,
     pub error: Option<String>,
 }
@@ -267,8 +267,7 @@ impl Default for PasswordForm {
     fn default() -> Self {
         Self {
             current: Field::masked(s::FIELD_CURRENT_PASSWORD),
-            new: Field::masked(s::FIELD_NEW_PASSWORD),
-            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
+            pair: PasswordPair::default(),
             focus: 0,
             error: None,
         }
@@ -276,11 +275,19 @@ impl Default for PasswordForm {
 }
 
 impl PasswordForm {
-    fn focused_field(&mut self) -> &mut Field {
+    /// The pair's field that has the focus, if one has.
+    fn pair_focus(&self) -> Option<Which> {
         match self.focus {
-            0 => &mut self.current,
-            1 => &mut self.new,
-            _ => &mut self.repeat,
+            0 => None,
+            1 => Some(Which::New),
+            _ => Some(Which::Repeat),
+        }
+    }
+
+    fn focused_field(&mut self) -> &mut Field {
+        match self.pair_focus() {
+            None => &mut self.current,
+            Some(which) => self.pair.field_mut(which),
         }
     }
 
@@ -293,22 +300,11 @@ impl PasswordForm {
             self.current.error = Some(s::ENTER_PASSWORD.into());
             ok = false;
         }
-        let new = match Password::parse(self.new.value().to_string(), session.email()) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                self.new.error = Some(e.rule);
-                ok = false;
-                None
-            }
-        };
-        if new.is_some() && self.repeat.value() != self.new.value() {
-            self.repeat.error = Some(s::PASSWORDS_DIFFER.into());
-            ok = false;
-        }
-        let (true, Some(new)) = (ok, new) else {
+        let new = self.pair.check(session.email());
+        let (true, Ok(new)) = (ok, new) else {
             self.focus = if self.current.error.is_some() {
                 0
-            } else if self.new.error.is_some() {
+            } else if self.pair.new.error.is_some() {
                 1
             } else {
                 2
@@ -448,7 +444,7 @@ impl ProfileScreen {
                 form.focus = 0;
             }
             Err(BankError::Invalid(e)) => {
-                form.new.error = Some(e.rule);
+                form.pair.new.error = Some(e.rule);
                 form.focus = 1;
             }
             Err(error) => form.error = Some(describe(&error)),
@@ -560,9 +556,7 @@ impl Screen for ProfileScreen {
     fn is_dirty(&self) -> bool {
         match (&self.mode, &self.profile) {
             (Mode::Edit(form), Some(profile)) => form.is_changed(profile),
-            (Mode::Password(form), _) => {
-                !(form.current.is_empty() && form.new.is_empty() && form.repeat.is_empty())
-            }
+            (Mode::Password(form), _) => !(form.current.is_empty() && form.pair.is_empty()),
             _ => false,
         }
     }
@@ -759,8 +753,7 @@ fn render_password(form: &PasswordForm, frame: &mut Frame, area: Rect, view: &Vi
     );
     let cursors = [
         form.current.render(frame, a, form.focus == 0, theme),
-        form.new.render(frame, b, form.focus == 1, theme),
-        form.repeat.render(frame, c, form.focus == 2, theme),
+        form.pair.render(frame, [b, c], form.pair_focus(), theme),
     ];
     if let Some(position) = cursors.into_iter().flatten().next() {
         frame.set_cursor_position(position);

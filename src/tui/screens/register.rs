@@ -21,6 +21,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::password_pair;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -140,9 +141,7 @@ impl RegisterScreen {
                     Err(_) => Ok(()),
                 }
             }
-            REPEAT if self.value(REPEAT) != self.value(PASSWORD) => {
-                Err(s::PASSWORDS_DIFFER.to_string())
-            }
+            REPEAT => password_pair::repeat_error(self.value(PASSWORD), self.value(REPEAT)),
             _ => Ok(()),
         }
     }

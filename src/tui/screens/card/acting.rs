@@ -8,6 +8,7 @@ use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::screens::grouped;
 use crate::tui::screens::profile;
 use crate::tui::strings as s;
+use crate::tui::widgets::password_pair::Which;
 use crate::tui::worker::{Job, ReplyBody};
 
 /// What the request in flight will do when it answers.
@@ -124,7 +125,7 @@ impl CardScreen {
             Some(Dialog::Password(reset)) => match body {
                 ReplyBody::Done(Err(BankError::Invalid(e))) => {
                     reset.new.error = Some(e.rule);
-                    reset.focus = 0;
+                    reset.focus = Which::New;
                 }
                 _ => ctx.notify(Notice::Error(message)),
             },

@@ -332,12 +332,7 @@ impl Screen for CardScreen {
                 form.handle_key(key);
             }
             Some(Dialog::Password(reset)) => {
-                let field = if reset.focus == 0 {
-                    &mut reset.new
-                } else {
-                    &mut reset.repeat
-                };
-                field.handle_key(key);
+                reset.focused_mut().handle_key(key);
             }
             Some(Dialog::Edit(form)) => {
                 if let Some(field) = form.focused_field() {
@@ -394,7 +389,7 @@ impl Screen for CardScreen {
     fn is_dirty(&self) -> bool {
         match &self.dialog {
             Some(Dialog::Unfreeze { form, .. } | Dialog::Reverse { form, .. }) => form.is_dirty(),
-            Some(Dialog::Password(reset)) => !(reset.new.is_empty() && reset.repeat.is_empty()),
+            Some(Dialog::Password(reset)) => !reset.is_empty(),
             Some(Dialog::Edit(form)) => self
                 .edit_base
                 .as_ref()

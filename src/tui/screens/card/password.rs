@@ -6,33 +6,17 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{Acting, CardScreen, Dialog};
-use crate::domain::Password;
 use crate::services::Actor;
 use crate::tui::context::{Ctx, View};
 use crate::tui::keys::Cmd;
-use crate::tui::screens::cycle;
 use crate::tui::strings as s;
 use crate::tui::widgets::dialog;
-use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::field;
+use crate::tui::widgets::password_pair::PasswordPair;
 use crate::tui::worker::Job;
 
 /// The customer's new password, typed twice.
-#[derive(Debug, Clone)]
-pub struct PasswordReset {
-    pub new: Field,
-    pub repeat: Field,
-    pub focus: usize,
-}
-
-impl Default for PasswordReset {
-    fn default() -> Self {
-        Self {
-            new: Field::masked(s::FIELD_NEW_PASSWORD),
-            repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
-            focus: 0,
-        }
-    }
-}
+pub type PasswordReset = PasswordPair;
 
 impl CardScreen {
     /// A key while the dialog is open: both fields must agree and keep the bank's rules.
@@ -41,21 +25,13 @@ impl CardScreen {
             return;
         };
         match cmd {
-            Cmd::NextField => reset.focus = cycle(reset.focus, true, 2),
-            Cmd::PrevField => reset.focus = cycle(reset.focus, false, 2),
+            Cmd::NextField | Cmd::PrevField => reset.switch_focus(),
             Cmd::Submit => {
                 let Some(email) = Self::customer_email(ctx) else {
                     return;
                 };
-                match Password::parse(reset.new.value().to_string(), &email) {
-                    Err(e) => {
-                        reset.new.error = Some(e.rule);
-                        reset.focus = 0;
-                    }
-                    Ok(_) if reset.repeat.value() != reset.new.value() => {
-                        reset.repeat.error = Some(s::PASSWORDS_DIFFER.into());
-                        reset.focus = 1;
-                    }
+                match reset.check(&email) {
+                    Err(which) => reset.focus = which,
                     Ok(password) => {
                         let job = Job::ResetPassword {
                             actor,
@@ -100,15 +76,8 @@ impl CardScreen {
             intro,
         );
         let active = !self.is_acting();
-        let cursors = [
-            reset
-                .new
-                .render(frame, new_area, active && reset.focus == 0, theme),
-            reset
-                .repeat
-                .render(frame, repeat_area, active && reset.focus == 1, theme),
-        ];
-        if let Some(position) = cursors.into_iter().flatten().next() {
+        let focus = active.then_some(reset.focus);
+        if let Some(position) = reset.render(frame, [new_area, repeat_area], focus, theme) {
             frame.set_cursor_position(position);
         }
         if self.is_acting() {

@@ -24,14 +24,24 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
 
-const FROM: usize = 0;
-const TO: usize = 1;
-const AMOUNT: usize = 2;
-const MEMO: usize = 3;
-const FIELDS: usize = 4;
+/// The form's fields, in the order Tab visits them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stop {
+    /// The paying account, chosen with the arrow keys.
+    From,
+    #[default]
+    To,
+    Amount,
+    Memo,
+}
+
+impl Stops for Stop {
+    const ORDER: &'static [Self] = &[Self::From, Self::To, Self::Amount, Self::Memo];
+}
 
 /// What the recipient lookup found for the number typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +79,7 @@ pub struct TransferScreen {
     pub to: Field,
     pub amount: Field,
     pub memo: Field,
-    pub focus: usize,
+    pub focus: FocusRing<Stop>,
     pub recipient: Recipient,
     pub stage: Stage,
     /// The form-wide message (refusals, lost connection).
@@ -95,7 +105,7 @@ impl Default for TransferScreen {
             to: Field::new(s::FIELD_TO),
             amount: Field::new(s::FIELD_AMOUNT),
             memo: Field::new(s::FIELD_MEMO),
-            focus: TO,
+            focus: FocusRing::default(),
             recipient: Recipient::Unknown,
             stage: Stage::Form,
             error: None,
@@ -181,11 +191,11 @@ impl TransferScreen {
     }
 
     fn focused_field(&mut self) -> Option<&mut Field> {
-        match self.focus {
-            TO => Some(&mut self.to),
-            AMOUNT => Some(&mut self.amount),
-            MEMO => Some(&mut self.memo),
-            _ => None,
+        match self.focus.get() {
+            Stop::To => Some(&mut self.to),
+            Stop::Amount => Some(&mut self.amount),
+            Stop::Memo => Some(&mut self.memo),
+            Stop::From => None,
         }
     }
 
@@ -243,7 +253,7 @@ impl TransferScreen {
             return;
         };
         let mut first_bad = None;
-        let bad = |field: usize, first_bad: &mut Option<usize>| {
+        let bad = |field: Stop, first_bad: &mut Option<Stop>| {
             first_bad.get_or_insert(field);
         };
         let from = AccountNumber::parse(&source.number);
@@ -251,30 +261,30 @@ impl TransferScreen {
         match (&to, &from) {
             (Err(e), _) => {
                 self.to.error = Some(e.rule.clone());
-                bad(TO, &mut first_bad);
+                bad(Stop::To, &mut first_bad);
             }
             (Ok(to), Ok(from)) if to == from => {
                 self.to.error = Some(s::SAME_ACCOUNT.into());
-                bad(TO, &mut first_bad);
+                bad(Stop::To, &mut first_bad);
             }
             (Ok(to), _) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
                 self.to.error = Some(s::RECIPIENT_MISSING.into());
-                bad(TO, &mut first_bad);
+                bad(Stop::To, &mut first_bad);
             }
             _ => {}
         }
         let amount = Amount::parse(self.amount.value());
         if let Err(e) = &amount {
             self.amount.error = Some(e.rule.clone());
-            bad(AMOUNT, &mut first_bad);
+            bad(Stop::Amount, &mut first_bad);
         }
         let memo = Memo::parse_optional(self.memo.value());
         if let Err(e) = &memo {
             self.memo.error = Some(e.rule.clone());
-            bad(MEMO, &mut first_bad);
+            bad(Stop::Memo, &mut first_bad);
         }
         if let Some(field) = first_bad {
-            self.focus = field;
+            self.focus.set(field);
             return;
         }
         let (Ok(from), Ok(to), Ok(amount), Ok(memo)) = (from, to, amount, memo) else {
@@ -359,7 +369,7 @@ impl Screen for TransferScreen {
     }
 
     fn typing(&self) -> bool {
-        matches!(self.stage, Stage::Form) && self.focus != FROM
+        matches!(self.stage, Stage::Form) && !self.focus.is(Stop::From)
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
@@ -376,8 +386,8 @@ impl Screen for TransferScreen {
 
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
         match (&self.stage, cmd) {
-            (Stage::Form, Cmd::NextField) => self.focus = cycle(self.focus, true, FIELDS),
-            (Stage::Form, Cmd::PrevField) => self.focus = cycle(self.focus, false, FIELDS),
+            (Stage::Form, Cmd::NextField) => self.focus.next(),
+            (Stage::Form, Cmd::PrevField) => self.focus.prev(),
             (Stage::Form, Cmd::PrevAccount) => self.cycle_source(ctx, false),
             (Stage::Form, Cmd::NextAccount) => self.cycle_source(ctx, true),
             (Stage::Form, Cmd::Submit) => self.submit(ctx),
@@ -401,13 +411,13 @@ impl Screen for TransferScreen {
         if !matches!(self.stage, Stage::Form) {
             return Flow::Stay;
         }
-        let focus = self.focus;
+        let focus = self.focus.get();
         let changed = self.focused_field().is_some_and(|f| f.handle_key(key));
         if changed {
             self.edited();
             match focus {
-                TO => self.number_changed(ctx),
-                AMOUNT => self.amount_changed(ctx),
+                Stop::To => self.number_changed(ctx),
+                Stop::Amount => self.amount_changed(ctx),
                 _ => {}
             }
         }
@@ -479,7 +489,7 @@ impl TransferScreen {
         .areas(inner);
 
         // The source account picker, drawn like a field.
-        let focused = active && self.focus == FROM;
+        let focused = active && self.focus.is(Stop::From);
         let (marker, label_style) = if focused {
             (theme::FOCUS_MARKER, theme.label_focused)
         } else {
@@ -528,11 +538,15 @@ impl TransferScreen {
 
         let cursors = [
             self.to
-                .render(frame, to_area, active && self.focus == TO, theme),
-            self.amount
-                .render(frame, amount_area, active && self.focus == AMOUNT, theme),
+                .render(frame, to_area, active && self.focus.is(Stop::To), theme),
+            self.amount.render(
+                frame,
+                amount_area,
+                active && self.focus.is(Stop::Amount),
+                theme,
+            ),
             self.memo
-                .render(frame, memo_area, active && self.focus == MEMO, theme),
+                .render(frame, memo_area, active && self.focus.is(Stop::Memo), theme),
         ];
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);

@@ -3,6 +3,7 @@
 pub mod approval;
 pub mod dialog;
 pub mod field;
+pub mod focus;
 pub mod password_pair;
 pub mod requests;
 

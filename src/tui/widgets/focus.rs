@@ -1,0 +1,144 @@
+//! A focus ring over an enum of fields: Tab and Shift-Tab walk a form's fields in the order the
+//! form declares, wrapping at both ends.
+//!
+//! ```ignore
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+//! enum Stop { #[default] To, Amount, Memo }
+//! impl Stops for Stop {
+//!     const ORDER: &'static [Self] = &[Self::To, Self::Amount, Self::Memo];
+//! }
+//! let mut focus = FocusRing::new(Stop::To);
+//! focus.next();
+//! assert!(focus.is(Stop::Amount));
+//! ```
+
+/// The fields of a form, in the order the focus visits them.
+pub trait Stops: Copy + PartialEq + 'static {
+    /// Every field once; the focus goes from each to the next and from the last to the first.
+    const ORDER: &'static [Self];
+}
+
+/// Which of a form's fields has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocusRing<F> {
+    current: F,
+}
+
+impl<F: Stops + Default> Default for FocusRing<F> {
+    /// The field's default (usually the first of the order).
+    fn default() -> Self {
+        Self::new(F::default())
+    }
+}
+
+impl<F: Stops> FocusRing<F> {
+    pub fn new(current: F) -> Self {
+        Self { current }
+    }
+
+    /// The focused field.
+    pub fn get(&self) -> F {
+        self.current
+    }
+
+    pub fn is(&self, field: F) -> bool {
+        self.current == field
+    }
+
+    pub fn set(&mut self, field: F) {
+        self.current = field;
+    }
+
+    fn position(&self) -> usize {
+        F::ORDER
+            .iter()
+            .position(|&f| f == self.current)
+            .unwrap_or(0)
+    }
+
+    /// The focus moves to the next field (after the last: the first).
+    pub fn next(&mut self) {
+        self.step(true);
+    }
+
+    /// The focus moves to the previous field (before the first: the last).
+    pub fn prev(&mut self) {
+        self.step(false);
+    }
+
+    /// `next` when `forward`, else `prev`.
+    pub fn step(&mut self, forward: bool) {
+        let len = F::ORDER.len();
+        if len == 0 {
+            return;
+        }
+        let at = self.position();
+        let to = if forward {
+            (at + 1) % len
+        } else {
+            (at + len - 1) % len
+        };
+        if let Some(&field) = F::ORDER.get(to) {
+            self.current = field;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    enum Stop {
+        #[default]
+        A,
+        B,
+        C,
+    }
+
+    impl Stops for Stop {
+        const ORDER: &'static [Self] = &[Self::A, Self::B, Self::C];
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    enum One {
+        #[default]
+        Only,
+    }
+
+    impl Stops for One {
+        const ORDER: &'static [Self] = &[Self::Only];
+    }
+
+    #[test]
+    fn next_and_prev_follow_the_order_and_wrap() {
+        let mut focus = FocusRing::<Stop>::default();
+        assert!(focus.is(Stop::A));
+        focus.next();
+        assert!(focus.is(Stop::B));
+        focus.next();
+        focus.next();
+        assert!(focus.is(Stop::A), "after the last comes the first");
+        focus.prev();
+        assert_eq!(focus.get(), Stop::C, "before the first comes the last");
+        focus.step(false);
+        assert_eq!(focus.get(), Stop::B);
+    }
+
+    #[test]
+    fn set_moves_the_focus_anywhere() {
+        let mut focus = FocusRing::new(Stop::B);
+        focus.set(Stop::C);
+        assert!(focus.is(Stop::C) && !focus.is(Stop::B));
+        focus.next();
+        assert!(focus.is(Stop::A));
+    }
+
+    #[test]
+    fn a_single_field_keeps_the_focus() {
+        let mut focus = FocusRing::<One>::default();
+        focus.next();
+        focus.prev();
+        assert!(focus.is(One::Only));
+    }
+}

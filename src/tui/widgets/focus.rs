@@ -49,13 +49,6 @@ impl<F: Stops> FocusRing<F> {
         self.current = field;
     }
 
-    fn position(&self) -> usize {
-        F::ORDER
-            .iter()
-            .position(|&f| f == self.current)
-            .unwrap_or(0)
-    }
-
     /// The focus moves to the next field (after the last: the first).
     pub fn next(&mut self) {
         self.step(true);
@@ -68,17 +61,24 @@ impl<F: Stops> FocusRing<F> {
 
     /// `next` when `forward`, else `prev`.
     pub fn step(&mut self, forward: bool) {
-        let len = F::ORDER.len();
+        self.step_among(forward, |_| true);
+    }
+
+    /// Like `step`, over only the fields `shown` keeps (a form hides some fields at times).
+    /// From a hidden field the focus moves as if from the first shown one.
+    pub fn step_among(&mut self, forward: bool, shown: impl Fn(F) -> bool) {
+        let stops: Vec<F> = F::ORDER.iter().copied().filter(|&f| shown(f)).collect();
+        let len = stops.len();
         if len == 0 {
             return;
         }
-        let at = self.position();
+        let at = stops.iter().position(|&f| f == self.current).unwrap_or(0);
         let to = if forward {
             (at + 1) % len
         } else {
             (at + len - 1) % len
         };
-        if let Some(&field) = F::ORDER.get(to) {
+        if let Some(&field) = stops.get(to) {
             self.current = field;
         }
     }
@@ -132,6 +132,22 @@ mod tests {
         assert!(focus.is(Stop::C) && !focus.is(Stop::B));
         focus.next();
         assert!(focus.is(Stop::A));
+    }
+
+    #[test]
+    fn hidden_fields_are_skipped() {
+        let mut focus = FocusRing::new(Stop::A);
+        focus.step_among(true, |f| f != Stop::B);
+        assert!(focus.is(Stop::C));
+        focus.step_among(false, |f| f != Stop::B);
+        assert!(focus.is(Stop::A));
+        // From a hidden field: as if from the first shown one.
+        focus.set(Stop::B);
+        focus.step_among(true, |f| f != Stop::B);
+        assert!(focus.is(Stop::C));
+        // Nothing shown: the focus stays.
+        focus.step_among(true, |_| false);
+        assert!(focus.is(Stop::C));
     }
 
     #[test]

@@ -7,10 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{
-    operation_label, Asked, CounterScreen, Pending, Stage, ACCOUNT, AMOUNT, MEMO, OPERATION, STOPS,
-    TO,
-};
+use super::{operation_label, Asked, CounterScreen, Pending, Stage, Stop};
 use crate::domain::{
     amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
 };
@@ -27,13 +24,17 @@ impl CounterScreen {
     /// A key while the form is shown.
     pub(super) fn on_form_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
         match cmd {
-            Cmd::NextField => self.move_focus(true),
-            Cmd::PrevField => self.move_focus(false),
+            Cmd::NextField | Cmd::PrevField => {
+                // The receiving account is a stop only for a transfer.
+                let transfer = self.operation == Operation::Transfer;
+                self.focus
+                    .step_among(cmd == Cmd::NextField, |f| f != Stop::To || transfer);
+            }
             Cmd::PrevAccount | Cmd::NextAccount => {
                 let forward = cmd == Cmd::NextAccount;
-                match self.focus {
-                    OPERATION => self.cycle_operation(&ctx.data.desk, forward),
-                    ACCOUNT => self.cycle_account(&ctx.data.desk, forward),
+                match self.focus.get() {
+                    Stop::Operation => self.cycle_operation(&ctx.data.desk, forward),
+                    Stop::Account => self.cycle_account(&ctx.data.desk, forward),
                     _ => {}
                 }
             }
@@ -44,22 +45,12 @@ impl CounterScreen {
         Flow::Stay
     }
 
-    fn stops(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..STOPS).filter(|i| *i != TO || self.operation == Operation::Transfer)
-    }
-
-    fn move_focus(&mut self, forward: bool) {
-        let stops: Vec<usize> = self.stops().collect();
-        let index = stops.iter().position(|i| *i == self.focus).unwrap_or(0);
-        self.focus = stops[cycle(index, forward, stops.len())];
-    }
-
     pub(super) fn focused_field(&mut self) -> Option<&mut Field> {
-        match self.focus {
-            TO => Some(&mut self.to),
-            AMOUNT => Some(&mut self.amount),
-            MEMO => Some(&mut self.memo),
-            _ => None,
+        match self.focus.get() {
+            Stop::To => Some(&mut self.to),
+            Stop::Amount => Some(&mut self.amount),
+            Stop::Memo => Some(&mut self.memo),
+            Stop::Operation | Stop::Account => None,
         }
     }
 
@@ -151,22 +142,22 @@ impl CounterScreen {
         let desk = &ctx.data.desk;
         let Some(source) = self.account.as_deref().and_then(|a| desk.find(a)).cloned() else {
             self.error = Some(s::COUNTER_NO_ACCOUNT.into());
-            self.focus = ACCOUNT;
+            self.focus.set(Stop::Account);
             return;
         };
-        let mut first_bad: Option<usize> = None;
+        let mut first_bad: Option<Stop> = None;
         let account = AccountNumber::parse(&source.number);
         let to = if self.operation == Operation::Transfer {
             match AccountNumber::parse(self.to.value()) {
                 Ok(to) if Some(&to) == account.as_ref().ok() => {
                     self.to.error = Some(s::SAME_ACCOUNT.into());
-                    first_bad.get_or_insert(TO);
+                    first_bad.get_or_insert(Stop::To);
                     None
                 }
                 Ok(to) => Some(to),
                 Err(e) => {
                     self.to.error = Some(e.rule);
-                    first_bad.get_or_insert(TO);
+                    first_bad.get_or_insert(Stop::To);
                     None
                 }
             }
@@ -177,7 +168,7 @@ impl CounterScreen {
             Ok(amount) => Some(amount),
             Err(e) => {
                 self.amount.error = Some(e.rule);
-                first_bad.get_or_insert(AMOUNT);
+                first_bad.get_or_insert(Stop::Amount);
                 None
             }
         };
@@ -185,12 +176,12 @@ impl CounterScreen {
             Ok(memo) => Some(memo),
             Err(e) => {
                 self.memo.error = Some(e.rule);
-                first_bad.get_or_insert(MEMO);
+                first_bad.get_or_insert(Stop::Memo);
                 None
             }
         };
         if let Some(bad) = first_bad {
-            self.focus = bad;
+            self.focus.set(bad);
             return;
         }
         let (Ok(account), Some(amount), Some(memo)) = (account, amount, memo) else {
@@ -245,8 +236,8 @@ impl CounterScreen {
             ])
             .areas(inner);
         let mut picker =
-            |area: Rect, label: &'static str, value: String, hint: &str, index: usize| {
-                let focused = active && self.focus == index;
+            |area: Rect, label: &'static str, value: String, hint: &str, stop: Stop| {
+                let focused = active && self.focus.is(stop);
                 picker_row(frame, area, view, label, value, focused.then_some(hint));
             };
         picker(
@@ -254,7 +245,7 @@ impl CounterScreen {
             s::FIELD_OPERATION,
             operation_label(self.operation).to_string(),
             s::OPERATION_HINT,
-            OPERATION,
+            Stop::Operation,
         );
         let source = self.account.as_deref().and_then(|a| desk.find(a));
         let account = match source {
@@ -272,23 +263,27 @@ impl CounterScreen {
             s::FIELD_ACCOUNT,
             account,
             s::ACCOUNT_PICK_HINT,
-            ACCOUNT,
+            Stop::Account,
         );
         let mut cursors = vec![];
         if transfer {
             cursors.push(
                 self.to
-                    .render(frame, to_area, active && self.focus == TO, theme),
+                    .render(frame, to_area, active && self.focus.is(Stop::To), theme),
             );
         }
-        cursors.push(
-            self.amount
-                .render(frame, amount_area, active && self.focus == AMOUNT, theme),
-        );
-        cursors.push(
-            self.memo
-                .render(frame, memo_area, active && self.focus == MEMO, theme),
-        );
+        cursors.push(self.amount.render(
+            frame,
+            amount_area,
+            active && self.focus.is(Stop::Amount),
+            theme,
+        ));
+        cursors.push(self.memo.render(
+            frame,
+            memo_area,
+            active && self.focus.is(Stop::Memo),
+            theme,
+        ));
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }

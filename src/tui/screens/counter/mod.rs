@@ -29,18 +29,35 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::field::Field;
+use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{ExportError, Job, ReplyBody, RequestId};
 
 pub use pending::Pending;
 pub use receipt::{receipt_rows, Receipt, ReceiptFile};
 
-const OPERATION: usize = 0;
-const ACCOUNT: usize = 1;
-const TO: usize = 2;
-const AMOUNT: usize = 3;
-const MEMO: usize = 4;
-const STOPS: usize = 5;
+/// The form's fields, in the order Tab visits them (the receiving account only for a transfer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stop {
+    /// Deposit, withdrawal or transfer, chosen with the arrow keys.
+    Operation,
+    /// The customer's account, chosen with the arrow keys.
+    Account,
+    To,
+    #[default]
+    Amount,
+    Memo,
+}
+
+impl Stops for Stop {
+    const ORDER: &'static [Self] = &[
+        Self::Operation,
+        Self::Account,
+        Self::To,
+        Self::Amount,
+        Self::Memo,
+    ];
+}
 
 #[derive(Debug, Clone)]
 pub enum Stage {
@@ -59,7 +76,7 @@ pub struct CounterScreen {
     pub to: Field,
     pub amount: Field,
     pub memo: Field,
-    pub focus: usize,
+    pub focus: FocusRing<Stop>,
     /// "M. Rossi" once the typed number is found.
     pub recipient: Option<(String, String)>,
     pub stage: Stage,
@@ -92,7 +109,7 @@ impl Default for CounterScreen {
             to: Field::new(s::FIELD_TO),
             amount: Field::new(s::FIELD_AMOUNT),
             memo: Field::new(s::FIELD_MEMO),
-            focus: AMOUNT,
+            focus: FocusRing::default(),
             recipient: None,
             stage: Stage::Form,
             error: None,
@@ -154,7 +171,7 @@ impl Screen for CounterScreen {
 
     fn typing(&self) -> bool {
         match &self.stage {
-            Stage::Form => matches!(self.focus, TO | AMOUNT | MEMO),
+            Stage::Form => matches!(self.focus.get(), Stop::To | Stop::Amount | Stop::Memo),
             Stage::Approve(..) => true,
             _ => false,
         }
@@ -175,11 +192,11 @@ impl Screen for CounterScreen {
                 amount,
             } = start;
             self.reset(customer, operation, Some(account));
-            self.focus = if operation == Operation::Transfer {
-                TO
+            self.focus.set(if operation == Operation::Transfer {
+                Stop::To
             } else {
-                AMOUNT
-            };
+                Stop::Amount
+            });
             if let Some(amount) = amount {
                 self.amount.set_value(amount);
                 self.amount_changed(&ctx.data.desk);
@@ -219,15 +236,15 @@ impl Screen for CounterScreen {
         if !matches!(self.stage, Stage::Form) {
             return Flow::Stay;
         }
-        let focus = self.focus;
+        let focus = self.focus.get();
         let changed = self
             .focused_field()
             .is_some_and(|field| field.handle_key(key));
         if changed {
             self.edited();
             match focus {
-                TO => self.number_changed(ctx),
-                AMOUNT => self.amount_changed(&ctx.data.desk),
+                Stop::To => self.number_changed(ctx),
+                Stop::Amount => self.amount_changed(&ctx.data.desk),
                 _ => {}
             }
         }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{operation_label, Asked, CounterScreen, Pending, Stage, TO};
+use super::{operation_label, Asked, CounterScreen, Pending, Stage, Stop};
 use crate::domain::{amount_in_words, format_money_grouped};
 use crate::services::MoneyResult;
 use crate::tui::context::{Ctx, Flow, Route, View};
@@ -61,7 +61,7 @@ impl CounterScreen {
                     return Flow::Go(Route::Card);
                 }
                 if operation == Operation::Transfer {
-                    self.focus = TO;
+                    self.focus.set(Stop::To);
                 }
             }
             _ => self.stage = Stage::Done(receipt),

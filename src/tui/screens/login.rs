@@ -59,14 +59,14 @@ impl ForcedChange {
         let pair = &mut self.pair;
         pair.clear_errors();
         // Enter on the new password with no repeat yet just moves on.
-        if pair.focus == Which::New && pair.repeat.is_empty() && !pair.new.is_empty() {
-            pair.focus = Which::Repeat;
+        if pair.focus.is(Which::New) && pair.repeat.is_empty() && !pair.new.is_empty() {
+            pair.focus.set(Which::Repeat);
             return None;
         }
         let new = match pair.check(&self.email) {
             Ok(new) => new,
             Err(which) => {
-                pair.focus = which;
+                pair.focus.set(which);
                 return None;
             }
         };
@@ -281,9 +281,12 @@ impl Screen for LoginScreen {
         );
         let cursors = match &self.change {
             Some(change) => [
-                change
-                    .pair
-                    .render(frame, [email, password], Some(change.pair.focus), theme),
+                change.pair.render(
+                    frame,
+                    [email, password],
+                    Some(change.pair.focus.get()),
+                    theme,
+                ),
                 None,
             ],
             None => [

@@ -8,6 +8,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
 
 use super::field::Field;
+use super::focus::{FocusRing, Stops};
 use crate::domain::{Email, Password};
 use crate::tui::strings as s;
 use crate::tui::theme::Theme;
@@ -20,14 +21,8 @@ pub enum Which {
     Repeat,
 }
 
-impl Which {
-    /// The other field (next and previous are the same for two).
-    pub fn other(self) -> Self {
-        match self {
-            Self::New => Self::Repeat,
-            Self::Repeat => Self::New,
-        }
-    }
+impl Stops for Which {
+    const ORDER: &'static [Self] = &[Self::New, Self::Repeat];
 }
 
 /// The error of a repeat that differs from the password it repeats.
@@ -44,7 +39,7 @@ pub struct PasswordPair {
     pub new: Field,
     pub repeat: Field,
     /// The field that takes keys, when the pair has the focus.
-    pub focus: Which,
+    pub focus: FocusRing<Which>,
 }
 
 impl Default for PasswordPair {
@@ -52,7 +47,7 @@ impl Default for PasswordPair {
         Self {
             new: Field::masked(s::FIELD_NEW_PASSWORD),
             repeat: Field::masked(s::FIELD_REPEAT_PASSWORD),
-            focus: Which::New,
+            focus: FocusRing::default(),
         }
     }
 }
@@ -68,9 +63,9 @@ impl PasswordPair {
         self.repeat.error = None;
     }
 
-    /// Moves the focus to the other field.
+    /// Moves the focus to the other field (next and previous are the same for two).
     pub fn switch_focus(&mut self) {
-        self.focus = self.focus.other();
+        self.focus.next();
     }
 
     pub fn field_mut(&mut self, which: Which) -> &mut Field {
@@ -81,7 +76,7 @@ impl PasswordPair {
     }
 
     pub fn focused_mut(&mut self) -> &mut Field {
-        self.field_mut(self.focus)
+        self.field_mut(self.focus.get())
     }
 
     /// The new password when the bank's rules accept it (for `email`) and the repeat matches
@@ -174,13 +169,13 @@ mod tests {
     fn the_focus_switches_between_the_two_fields() {
         let mut pair = PasswordPair::default();
         assert!(pair.is_empty());
-        assert_eq!(pair.focus, Which::New);
+        assert!(pair.focus.is(Which::New));
         pair.focused_mut().set_value("a");
         pair.switch_focus();
-        assert_eq!(pair.focus, Which::Repeat);
+        assert!(pair.focus.is(Which::Repeat));
         pair.focused_mut().set_value("b");
         pair.switch_focus();
-        assert_eq!(pair.focus, Which::New);
+        assert!(pair.focus.is(Which::New));
         assert_eq!((pair.new.value(), pair.repeat.value()), ("a", "b"));
         assert!(!pair.is_empty());
         assert_eq!(repeat_error("a", "a"), Ok(()));

@@ -125,7 +125,7 @@ impl CardScreen {
             Some(Dialog::Password(reset)) => match body {
                 ReplyBody::Done(Err(BankError::Invalid(e))) => {
                     reset.new.error = Some(e.rule);
-                    reset.focus = Which::New;
+                    reset.focus.set(Which::New);
                 }
                 _ => ctx.notify(Notice::Error(message)),
             },

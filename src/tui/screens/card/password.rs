@@ -31,7 +31,7 @@ impl CardScreen {
                     return;
                 };
                 match reset.check(&email) {
-                    Err(which) => reset.focus = which,
+                    Err(which) => reset.focus.set(which),
                     Ok(password) => {
                         let job = Job::ResetPassword {
                             actor,
@@ -76,7 +76,7 @@ impl CardScreen {
             intro,
         );
         let active = !self.is_acting();
-        let focus = active.then_some(reset.focus);
+        let focus = active.then_some(reset.focus.get());
         if let Some(position) = reset.render(frame, [new_area, repeat_area], focus, theme) {
             frame.set_cursor_position(position);
         }

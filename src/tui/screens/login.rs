@@ -6,13 +6,14 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cycle, form_status, panel, Screen};
+use super::{form_status, panel, Screen};
 use crate::domain::{Email, Secret};
 use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
@@ -27,13 +28,24 @@ enum Asked {
 pub struct LoginScreen {
     pub email: Field,
     pub password: Field,
-    /// 0 = email, 1 = password.
-    pub focus: usize,
+    pub focus: FocusRing<Stop>,
     /// The form-wide message (wrong password, locked out, database down).
     pub error: Option<String>,
     requests: Requests<Asked>,
     /// Set when the bank said the password must be changed first.
     pub change: Option<ForcedChange>,
+}
+
+/// The login form's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stop {
+    #[default]
+    Email,
+    Password,
+}
+
+impl Stops for Stop {
+    const ORDER: &'static [Self] = &[Self::Email, Self::Password];
 }
 
 /// A password someone else set (a registration, a reset): its owner chooses a new one before
@@ -83,7 +95,7 @@ impl Default for LoginScreen {
         Self {
             email: Field::new(s::FIELD_EMAIL),
             password: Field::masked(s::FIELD_PASSWORD),
-            focus: 0,
+            focus: FocusRing::default(),
             error: None,
             requests: Requests::default(),
             change: None,
@@ -102,7 +114,7 @@ impl LoginScreen {
     }
 
     fn focused_mut(&mut self) -> &mut Field {
-        if self.focus == 0 {
+        if self.focus.is(Stop::Email) {
             &mut self.email
         } else {
             &mut self.password
@@ -129,18 +141,18 @@ impl LoginScreen {
         };
         if self.password.is_empty() {
             // Enter on the email field with no password yet just moves on.
-            if self.focus == 0 && email.is_some() {
-                self.focus = 1;
+            if self.focus.is(Stop::Email) && email.is_some() {
+                self.focus.set(Stop::Password);
                 return;
             }
             self.password.error = Some(s::ENTER_PASSWORD.into());
         }
         let Some(email) = email else {
-            self.focus = 0;
+            self.focus.set(Stop::Email);
             return;
         };
         if self.password.is_empty() {
-            self.focus = 1;
+            self.focus.set(Stop::Password);
             return;
         }
         let password = Secret::new(self.password.value().to_string());
@@ -152,7 +164,7 @@ impl LoginScreen {
     fn reset(&mut self) {
         self.email.clear();
         self.password.clear();
-        self.focus = 0;
+        self.focus.set(Stop::Email);
         self.error = None;
         self.change = None;
     }
@@ -171,7 +183,7 @@ impl Screen for LoginScreen {
         match cmd {
             Cmd::NextField | Cmd::PrevField => match &mut self.change {
                 Some(change) => change.pair.switch_focus(),
-                None => self.focus = cycle(self.focus, true, 2),
+                None => self.focus.step(cmd == Cmd::NextField),
             },
             Cmd::Submit => self.submit(ctx),
             // Esc gives up waiting (the answer is then ignored), leaves the forced change for
@@ -235,7 +247,7 @@ impl Screen for LoginScreen {
                     // Whatever went wrong during a forced change, start from the login again.
                     self.change = None;
                     self.password.clear();
-                    self.focus = 1;
+                    self.focus.set(Stop::Password);
                 }
                 Flow::Stay
             }
@@ -290,9 +302,10 @@ impl Screen for LoginScreen {
                 None,
             ],
             None => [
-                self.email.render(frame, email, self.focus == 0, theme),
+                self.email
+                    .render(frame, email, self.focus.is(Stop::Email), theme),
                 self.password
-                    .render(frame, password, self.focus == 1, theme),
+                    .render(frame, password, self.focus.is(Stop::Password), theme),
             ],
         };
         if let Some(position) = cursors.into_iter().flatten().next() {

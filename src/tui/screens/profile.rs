@@ -18,6 +18,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
@@ -254,12 +255,24 @@ pub(crate) fn is_unchanged(c: &ProfileChanges) -> bool {
         && c.remove_phones.is_empty()
 }
 
+/// The password form's fields: the current password, then the new pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PasswordStop {
+    #[default]
+    Current,
+    New,
+    Repeat,
+}
+
+impl Stops for PasswordStop {
+    const ORDER: &'static [Self] = &[Self::Current, Self::New, Self::Repeat];
+}
+
 #[derive(Debug, Clone)]
 pub struct PasswordForm {
     pub current: Field,
     pub pair: PasswordPair,
-    /// 0 = current, 1 = new, 2 = repeat.
-    pub focus: usize,
+    pub focus: FocusRing<PasswordStop>,
     pub error: Option<String>,
 }
 
@@ -268,7 +281,7 @@ impl Default for PasswordForm {
         Self {
             current: Field::masked(s::FIELD_CURRENT_PASSWORD),
             pair: PasswordPair::default(),
-            focus: 0,
+            focus: FocusRing::default(),
             error: None,
         }
     }
@@ -277,10 +290,10 @@ impl Default for PasswordForm {
 impl PasswordForm {
     /// The pair's field that has the focus, if one has.
     fn pair_focus(&self) -> Option<Which> {
-        match self.focus {
-            0 => None,
-            1 => Some(Which::New),
-            _ => Some(Which::Repeat),
+        match self.focus.get() {
+            PasswordStop::Current => None,
+            PasswordStop::New => Some(Which::New),
+            PasswordStop::Repeat => Some(Which::Repeat),
         }
     }
 
@@ -302,13 +315,13 @@ impl PasswordForm {
         }
         let new = self.pair.check(session.email());
         let (true, Ok(new)) = (ok, new) else {
-            self.focus = if self.current.error.is_some() {
-                0
+            self.focus.set(if self.current.error.is_some() {
+                PasswordStop::Current
             } else if self.pair.new.error.is_some() {
-                1
+                PasswordStop::New
             } else {
-                2
-            };
+                PasswordStop::Repeat
+            });
             return None;
         };
         let actor = session.actor();
@@ -441,11 +454,11 @@ impl ProfileScreen {
             Err(BankError::InvalidCredentials) => {
                 form.current.clear();
                 form.current.error = Some(s::CURRENT_PASSWORD_WRONG.into());
-                form.focus = 0;
+                form.focus.set(PasswordStop::Current);
             }
             Err(BankError::Invalid(e)) => {
                 form.pair.new.error = Some(e.rule);
-                form.focus = 1;
+                form.focus.set(PasswordStop::New);
             }
             Err(error) => form.error = Some(describe(&error)),
         }
@@ -504,8 +517,8 @@ impl Screen for ProfileScreen {
                 _ => {}
             },
             Mode::Password(form) => match cmd {
-                Cmd::NextField => form.focus = cycle(form.focus, true, 3),
-                Cmd::PrevField => form.focus = cycle(form.focus, false, 3),
+                Cmd::NextField => form.focus.next(),
+                Cmd::PrevField => form.focus.prev(),
                 Cmd::Submit if !self.requests.is_waiting(Asked::Password) => {
                     if let Some(job) = form.submit(ctx) {
                         self.requests.ask(ctx, Asked::Password, job);
@@ -752,7 +765,8 @@ fn render_password(form: &PasswordForm, frame: &mut Frame, area: Rect, view: &Vi
         intro,
     );
     let cursors = [
-        form.current.render(frame, a, form.focus == 0, theme),
+        form.current
+            .render(frame, a, form.focus.is(PasswordStop::Current), theme),
         form.pair.render(frame, [b, c], form.pair_focus(), theme),
     ];
     if let Some(position) = cursors.into_iter().flatten().next() {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{cycle, form_status, message_line, panel, step, Screen};
+use super::{form_status, message_line, panel, step, Screen};
 use crate::domain::{
     Age, City, Country, Email, Field as DomainField, Name, Phone, Secret, Surname, ValidationError,
 };
@@ -23,17 +23,35 @@ use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
-const NAME: usize = 0;
-const SURNAME: usize = 1;
-const AGE: usize = 2;
-const COUNTRY: usize = 3;
-const CITY: usize = 4;
-pub(crate) const EMAIL: usize = 5;
-/// Focus on the new phone field.
-pub const NEW_PHONE: usize = 6;
-/// Focus on the phone list.
-pub const PHONES: usize = 7;
-pub(crate) const EDIT_STOPS: usize = 8;
+/// The edit form's stops, in the order Tab visits them. The first six are the profile's fields,
+/// in the order of `EditForm::fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EditStop {
+    #[default]
+    Name,
+    Surname,
+    Age,
+    Country,
+    City,
+    Email,
+    /// The new phone field.
+    NewPhone,
+    /// The phone list.
+    Phones,
+}
+
+impl Stops for EditStop {
+    const ORDER: &'static [Self] = &[
+        Self::Name,
+        Self::Surname,
+        Self::Age,
+        Self::Country,
+        Self::City,
+        Self::Email,
+        Self::NewPhone,
+        Self::Phones,
+    ];
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhoneState {
@@ -55,7 +73,7 @@ pub struct EditForm {
     pub phones: Vec<PhoneRow>,
     pub phone_selected: usize,
     pub new_phone: Field,
-    pub focus: usize,
+    pub focus: FocusRing<EditStop>,
     pub error: Option<String>,
 }
 
@@ -80,40 +98,52 @@ impl EditForm {
                 .collect(),
             phone_selected: 0,
             new_phone: Field::new(s::FIELD_NEW_PHONE),
-            focus: NAME,
+            focus: FocusRing::default(),
             error: None,
         }
     }
 
     pub(crate) fn focused_field(&mut self) -> Option<&mut Field> {
-        match self.focus {
-            PHONES => None,
-            NEW_PHONE => Some(&mut self.new_phone),
-            i => self.fields.get_mut(i),
+        self.field_at(self.focus.get())
+    }
+
+    fn field_at(&mut self, stop: EditStop) -> Option<&mut Field> {
+        match stop {
+            EditStop::Phones => None,
+            EditStop::NewPhone => Some(&mut self.new_phone),
+            // The profile's fields are the first stops, in the same order.
+            field => self.fields.get_mut(field as usize),
+        }
+    }
+
+    fn value(&self, stop: EditStop) -> String {
+        self.fields
+            .get(stop as usize)
+            .map(|f| f.value().trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The bank said the email belongs to someone else.
+    pub(crate) fn email_taken(&mut self) {
+        self.focus.set(EditStop::Email);
+        if let Some(field) = self.field_at(EditStop::Email) {
+            field.error = Some(s::EMAIL_TAKEN.into());
         }
     }
 
     pub(crate) fn field_for(&mut self, which: DomainField) -> Option<&mut Field> {
-        let index = match which {
-            DomainField::Name => NAME,
-            DomainField::Surname => SURNAME,
-            DomainField::Age => AGE,
-            DomainField::Country => COUNTRY,
-            DomainField::City => CITY,
-            DomainField::Email => EMAIL,
-            DomainField::Phone => NEW_PHONE,
+        let stop = match which {
+            DomainField::Name => EditStop::Name,
+            DomainField::Surname => EditStop::Surname,
+            DomainField::Age => EditStop::Age,
+            DomainField::Country => EditStop::Country,
+            DomainField::City => EditStop::City,
+            DomainField::Email => EditStop::Email,
+            DomainField::Phone => EditStop::NewPhone,
             _ => return None,
         };
-        self.focused_index(index);
-        if index == NEW_PHONE {
-            Some(&mut self.new_phone)
-        } else {
-            self.fields.get_mut(index)
-        }
-    }
-
-    fn focused_index(&mut self, index: usize) {
-        self.focus = index;
+        self.focus.set(stop);
+        self.field_at(stop)
     }
 
     /// Adds the typed number to the list (saved with the rest).
@@ -153,39 +183,41 @@ impl EditForm {
     pub(crate) fn changes(&mut self, profile: &UserProfile) -> Option<ProfileChanges> {
         let mut changes = ProfileChanges::default();
         let mut errors: Vec<ValidationError> = Vec::new();
-        let value = |i: usize| self.fields[i].value().trim().to_string();
+        let value = |stop: EditStop| self.value(stop);
         let mut check = |r: Result<(), ValidationError>| {
             if let Err(e) = r {
                 errors.push(e);
             }
         };
 
-        check(Name::parse(&value(NAME)).map(|name| {
+        check(Name::parse(&value(EditStop::Name)).map(|name| {
             if name.as_str() != profile.name {
                 changes.name = Some(name);
             }
         }));
-        check(optional(&value(SURNAME), Surname::parse).map(|surname| {
-            if surname.as_ref().map(Surname::as_str) != profile.surname.as_deref() {
-                changes.surname = Some(surname);
-            }
-        }));
-        check(Age::parse(&value(AGE)).map(|age| {
+        check(
+            optional(&value(EditStop::Surname), Surname::parse).map(|surname| {
+                if surname.as_ref().map(Surname::as_str) != profile.surname.as_deref() {
+                    changes.surname = Some(surname);
+                }
+            }),
+        );
+        check(Age::parse(&value(EditStop::Age)).map(|age| {
             if age.value() != profile.age {
                 changes.age = Some(age);
             }
         }));
-        check(Country::parse(&value(COUNTRY)).map(|country| {
+        check(Country::parse(&value(EditStop::Country)).map(|country| {
             if country.as_str() != profile.country {
                 changes.country = Some(country);
             }
         }));
-        check(optional(&value(CITY), City::parse).map(|city| {
+        check(optional(&value(EditStop::City), City::parse).map(|city| {
             if city.as_ref().map(City::as_str) != profile.city.as_deref() {
                 changes.city = Some(city);
             }
         }));
-        check(Email::parse(&value(EMAIL)).map(|email| {
+        check(Email::parse(&value(EditStop::Email)).map(|email| {
             if email.as_str() != profile.email {
                 changes.email = Some(email);
             }
@@ -213,11 +245,11 @@ impl EditForm {
             let rule = e.rule.clone();
             if let Some(field) = self.field_for(e.field) {
                 field.error = Some(rule);
-                first = Some(self.focus);
+                first = Some(self.focus.get());
             }
         }
         if let Some(first) = first {
-            self.focus = first;
+            self.focus.set(first);
         }
         None
     }
@@ -382,7 +414,7 @@ impl ProfileScreen {
         if self.requests.is_waiting(Asked::Save) {
             return;
         }
-        if form.focus == NEW_PHONE && !form.new_phone.is_empty() {
+        if form.focus.is(EditStop::NewPhone) && !form.new_phone.is_empty() {
             form.add_phone();
             return;
         }
@@ -435,8 +467,7 @@ impl ProfileScreen {
                 None => form.error = Some(e.to_string()),
             },
             Err(BankError::DuplicateEmail(_)) => {
-                form.focus = EMAIL;
-                form.fields[EMAIL].error = Some(s::EMAIL_TAKEN.into());
+                form.email_taken();
             }
             Err(error) => form.error = Some(describe(&error)),
         }
@@ -469,7 +500,7 @@ impl Screen for ProfileScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.mode {
             Mode::View => keys::PROFILE_VIEW,
-            Mode::Edit(form) if form.focus == PHONES => keys::PROFILE_PHONES,
+            Mode::Edit(form) if form.focus.is(EditStop::Phones) => keys::PROFILE_PHONES,
             Mode::Edit(_) => keys::PROFILE_EDIT,
             Mode::Password(_) => keys::PASSWORD_FORM,
         }
@@ -478,7 +509,7 @@ impl Screen for ProfileScreen {
     fn typing(&self) -> bool {
         match &self.mode {
             Mode::View => false,
-            Mode::Edit(form) => form.focus != PHONES,
+            Mode::Edit(form) => !form.focus.is(EditStop::Phones),
             Mode::Password(_) => true,
         }
     }
@@ -507,8 +538,8 @@ impl Screen for ProfileScreen {
                 _ => {}
             },
             Mode::Edit(form) => match cmd {
-                Cmd::NextField => form.focus = cycle(form.focus, true, EDIT_STOPS),
-                Cmd::PrevField => form.focus = cycle(form.focus, false, EDIT_STOPS),
+                Cmd::NextField => form.focus.next(),
+                Cmd::PrevField => form.focus.prev(),
                 Cmd::Up => form.phone_selected = step(form.phone_selected, -1, form.phones.len()),
                 Cmd::Down => form.phone_selected = step(form.phone_selected, 1, form.phones.len()),
                 Cmd::RemovePhone => form.toggle_phone(),
@@ -685,17 +716,15 @@ pub(crate) fn render_edit_titled(
     let rows = Layout::vertical([Constraint::Length(field::HEIGHT); 7]).split(inner);
     let mut cursor = None;
     let fields = form.fields.iter().chain(std::iter::once(&form.new_phone));
-    for (i, field) in fields.enumerate() {
-        if let Some(rect) = rows.get(i) {
-            let position = field.render(frame, *rect, form.focus == i, theme);
-            cursor = cursor.or(position);
-        }
+    for ((field, rect), stop) in fields.zip(rows.iter()).zip(EditStop::ORDER) {
+        let position = field.render(frame, *rect, form.focus.is(*stop), theme);
+        cursor = cursor.or(position);
     }
     if let Some(position) = cursor {
         frame.set_cursor_position(position);
     }
 
-    let list_focused = form.focus == PHONES;
+    let list_focused = form.focus.is(EditStop::Phones);
     let block = panel(s::PHONES_PANEL, theme).border_style(if list_focused {
         theme.border_focused
     } else {

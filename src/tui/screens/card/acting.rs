@@ -6,7 +6,6 @@ use super::{Asked, CardScreen, Dialog, Pane};
 use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::screens::grouped;
-use crate::tui::screens::profile;
 use crate::tui::strings as s;
 use crate::tui::widgets::password_pair::Which;
 use crate::tui::worker::{Job, ReplyBody};
@@ -117,8 +116,7 @@ impl CardScreen {
                     None => form.error = Some(e.to_string()),
                 },
                 ReplyBody::Profile(Err(BankError::DuplicateEmail(_))) => {
-                    form.focus = profile::EMAIL;
-                    form.fields[profile::EMAIL].error = Some(s::EMAIL_TAKEN.into());
+                    form.email_taken();
                 }
                 _ => form.error = Some(message),
             },

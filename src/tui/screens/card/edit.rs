@@ -10,8 +10,8 @@ use super::{Acting, CardScreen, Dialog};
 use crate::domain::Email;
 use crate::tui::context::{Ctx, Notice, View};
 use crate::tui::keys::Cmd;
-use crate::tui::screens::profile::{self, EditForm};
-use crate::tui::screens::{cycle, form_status, step};
+use crate::tui::screens::profile::{self, EditForm, EditStop};
+use crate::tui::screens::{form_status, step};
 use crate::tui::strings as s;
 use crate::tui::worker::Job;
 
@@ -30,8 +30,8 @@ impl CardScreen {
             return;
         };
         match cmd {
-            Cmd::NextField => form.focus = cycle(form.focus, true, profile::EDIT_STOPS),
-            Cmd::PrevField => form.focus = cycle(form.focus, false, profile::EDIT_STOPS),
+            Cmd::NextField => form.focus.next(),
+            Cmd::PrevField => form.focus.prev(),
             Cmd::Up => form.phone_selected = step(form.phone_selected, -1, form.phones.len()),
             Cmd::Down => form.phone_selected = step(form.phone_selected, 1, form.phones.len()),
             Cmd::RemovePhone => form.toggle_phone(),
@@ -49,7 +49,7 @@ impl CardScreen {
         let Some(profile) = ctx.data.desk.profile.clone() else {
             return;
         };
-        if form.focus == profile::NEW_PHONE && !form.new_phone.is_empty() {
+        if form.focus.is(EditStop::NewPhone) && !form.new_phone.is_empty() {
             form.add_phone();
             return;
         }

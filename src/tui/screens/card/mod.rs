@@ -23,7 +23,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::profile::{EditForm, PHONES};
+use super::profile::{EditForm, EditStop};
 use super::{no_customer, status_label, step, Screen};
 use crate::domain::{AccountNumber, Email};
 use crate::services::{AccountStatus, HistoryEntry, UserProfile};
@@ -287,7 +287,7 @@ impl Screen for CardScreen {
             Some(Dialog::Freeze { .. }) => keys::CONFIRM,
             Some(Dialog::Unfreeze { .. } | Dialog::Reverse { .. }) => keys::APPROVAL,
             Some(Dialog::Password(_)) => keys::RESET_PASSWORD,
-            Some(Dialog::Edit(form)) if form.focus == PHONES => keys::PROFILE_PHONES,
+            Some(Dialog::Edit(form)) if form.focus.is(EditStop::Phones) => keys::PROFILE_PHONES,
             Some(Dialog::Edit(_)) => keys::PROFILE_EDIT,
         }
     }
@@ -295,7 +295,7 @@ impl Screen for CardScreen {
     fn typing(&self) -> bool {
         match &self.dialog {
             Some(Dialog::Unfreeze { .. } | Dialog::Reverse { .. } | Dialog::Password(_)) => true,
-            Some(Dialog::Edit(form)) => form.focus != PHONES,
+            Some(Dialog::Edit(form)) => !form.focus.is(EditStop::Phones),
             _ => false,
         }
     }

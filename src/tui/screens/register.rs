@@ -21,6 +21,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::password_pair;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
@@ -40,6 +41,20 @@ const FIELDS: usize = 9;
 /// password must differ from it), and the others apply all the same.
 const NO_EMAIL_YET: &str = "nobody@example.com";
 
+/// The first account's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountStop {
+    /// Chosen with the arrow keys.
+    #[default]
+    Currency,
+    /// The optional opening cash.
+    Deposit,
+}
+
+impl Stops for AccountStop {
+    const ORDER: &'static [Self] = &[Self::Currency, Self::Deposit];
+}
+
 /// After registering: the first account.
 #[derive(Debug, Clone)]
 pub struct FirstAccount {
@@ -47,8 +62,7 @@ pub struct FirstAccount {
     /// An index into `Currency::ALL`.
     pub currency: usize,
     pub deposit: Field,
-    /// 0 the currency, 1 the deposit.
-    pub focus: usize,
+    pub focus: FocusRing<AccountStop>,
     pub error: Option<String>,
 }
 
@@ -229,7 +243,7 @@ impl RegisterScreen {
                     profile,
                     currency: 0,
                     deposit: Field::new(s::FIELD_OPENING_CASH),
-                    focus: 0,
+                    focus: FocusRing::default(),
                     error: None,
                 }));
             }
@@ -272,7 +286,7 @@ impl RegisterScreen {
         if !first.deposit.is_empty() {
             if let Err(e) = Amount::parse(first.deposit.value()) {
                 first.deposit.error = Some(e.rule);
-                first.focus = 1;
+                first.focus.set(AccountStop::Deposit);
                 return;
             }
         }
@@ -338,7 +352,7 @@ impl Screen for RegisterScreen {
     fn typing(&self) -> bool {
         match &self.stage {
             Stage::Form => true,
-            Stage::Account(first) => first.focus == 1,
+            Stage::Account(first) => first.focus.is(AccountStop::Deposit),
         }
     }
 
@@ -352,8 +366,9 @@ impl Screen for RegisterScreen {
                 _ => {}
             },
             Stage::Account(first) => match cmd {
-                Cmd::NextField | Cmd::PrevField => first.focus = 1 - first.focus.min(1),
-                Cmd::PrevAccount | Cmd::NextAccount if first.focus == 0 => {
+                Cmd::NextField => first.focus.next(),
+                Cmd::PrevField => first.focus.prev(),
+                Cmd::PrevAccount | Cmd::NextAccount if first.focus.is(AccountStop::Currency) => {
                     let forward = cmd == Cmd::NextAccount;
                     first.currency = cycle(first.currency, forward, Currency::ALL.len());
                 }
@@ -382,7 +397,7 @@ impl Screen for RegisterScreen {
                 }
             }
             Stage::Account(first) => {
-                if first.focus == 1 && first.deposit.handle_key(key) {
+                if first.focus.is(AccountStop::Deposit) && first.deposit.handle_key(key) {
                     first.error = None;
                 }
             }
@@ -488,7 +503,7 @@ impl RegisterScreen {
             done,
         );
         let active = !self.requests.is_busy();
-        let currency_focused = active && first.focus == 0;
+        let currency_focused = active && first.focus.is(AccountStop::Currency);
         let (marker, label_style, value_style) = if currency_focused {
             (
                 theme::FOCUS_MARKER,
@@ -512,9 +527,12 @@ impl RegisterScreen {
         if deposit.error.is_none() {
             deposit.hint = Some(s::OPENING_CASH_HINT.into());
         }
-        if let Some(position) =
-            deposit.render(frame, deposit_area, active && first.focus == 1, theme)
-        {
+        if let Some(position) = deposit.render(
+            frame,
+            deposit_area,
+            active && first.focus.is(AccountStop::Deposit),
+            theme,
+        ) {
             frame.set_cursor_position(position);
         }
         let busy = self.requests.is_busy().then_some(s::SENDING);

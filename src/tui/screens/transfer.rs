@@ -25,6 +25,7 @@ use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::focus::{FocusRing, Stops};
+use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
 
@@ -202,30 +203,11 @@ impl TransferScreen {
     /// Checks the number as it is typed, and looks the recipient up once it is valid.
     fn number_changed(&mut self, ctx: &mut Ctx) {
         self.recipient = Recipient::Unknown;
-        self.to.hint = None;
-        self.to.error = None;
-        let compact: String = self
-            .to
-            .value()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
-        if compact.is_empty() {
-            return;
-        }
-        if compact.len() < 10 && compact.bytes().all(|b| b.is_ascii_digit()) {
-            self.to.hint = Some(format!("{}{}", compact.len(), s::DIGITS_OF_TEN));
-            return;
-        }
-        match AccountNumber::parse(self.to.value()) {
-            Ok(number) => {
-                self.to.hint = Some(s::RECIPIENT_LOOKING.into());
-                self.recipient = Recipient::Looking(number.as_str().to_string());
-                // Each answer names its number: every lookup is heard.
-                self.requests
-                    .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
-            }
-            Err(e) => self.to.error = Some(e.rule),
+        if let Some(number) = money_form::number_typed(&mut self.to) {
+            self.recipient = Recipient::Looking(number.as_str().to_string());
+            // Each answer names its number: every lookup is heard.
+            self.requests
+                .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
         }
     }
 
@@ -236,9 +218,7 @@ impl TransferScreen {
             .and_then(|f| ctx.data.find(f))
             .map(|a| a.currency.clone())
             .unwrap_or_default();
-        self.amount.hint = Amount::parse(self.amount.value())
-            .ok()
-            .map(|a| amount_in_words(a.value(), &currency));
+        money_form::amount_typed(&mut self.amount, &currency);
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
@@ -433,21 +413,11 @@ impl Screen for TransferScreen {
                 if self.recipient != Recipient::Looking(number.clone()) {
                     return Flow::Stay;
                 }
-                self.to.hint = None;
-                match result {
-                    Ok(name) => {
-                        self.to.hint = Some(format!("{}{name}", s::RECIPIENT_PREFIX));
-                        self.recipient = Recipient::Found { number, name };
-                    }
-                    Err(BankError::NotFound(_)) => {
-                        self.to.error = Some(s::RECIPIENT_MISSING.into());
-                        self.recipient = Recipient::Missing(number);
-                    }
-                    Err(error) => {
-                        self.to.hint = Some(describe(&error));
-                        self.recipient = Recipient::Unknown;
-                    }
-                }
+                self.recipient = match money_form::recipient_answered(&mut self.to, result) {
+                    Lookup::Found(name) => Recipient::Found { number, name },
+                    Lookup::Missing => Recipient::Missing(number),
+                    Lookup::Failed => Recipient::Unknown,
+                };
             }
             (Asked::Transfer, ReplyBody::Transfer(result)) => self.on_result(result, ctx),
             (asked, body) => self.requests.unexpected(asked, &body),
@@ -572,11 +542,7 @@ impl TransferScreen {
         let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
         let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
-        let recipient = pending
-            .recipient
-            .as_deref()
-            .map(|name| format!("  ({name})"))
-            .unwrap_or_default();
+        let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
         let mut lines = vec![
             Line::from(vec![
                 label(s::FIELD_FROM),
@@ -634,11 +600,7 @@ impl TransferScreen {
             .find(|(n, _)| n == from)
             .map(|(_, b)| money(*b))
             .unwrap_or_default();
-        let recipient = pending
-            .recipient
-            .as_deref()
-            .map(|name| format!("  ({name})"))
-            .unwrap_or_default();
+        let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
         let heading = if result.replayed {
             s::TRANSFER_REPLAYED
         } else {

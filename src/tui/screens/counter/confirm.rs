@@ -15,6 +15,7 @@ use crate::tui::screens::{confirm_money_lines, message_line, wrap_words};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
+use crate::tui::widgets::money_form;
 
 impl CounterScreen {
     /// A key while the confirmation is open (none while the operation is being sent).
@@ -82,11 +83,7 @@ impl CounterScreen {
                     label(s::FIELD_FROM),
                     Span::raw(pending.account.grouped()),
                 ]));
-                let name = pending
-                    .recipient
-                    .as_deref()
-                    .map(|n| format!("  ({n})"))
-                    .unwrap_or_default();
+                let name = money_form::recipient_suffix(pending.recipient.as_deref());
                 lines.push(Line::from(vec![
                     label(s::FIELD_TO),
                     Span::raw(format!("{}{name}", to.grouped())),

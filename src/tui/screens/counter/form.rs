@@ -8,9 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{operation_label, Asked, CounterScreen, Pending, Stage, Stop};
-use crate::domain::{
-    amount_in_words, format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo,
-};
+use crate::domain::{format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo};
 use crate::tui::context::{Ctx, Flow, Route, View};
 use crate::tui::desk::{Desk, Operation};
 use crate::tui::keys::Cmd;
@@ -18,6 +16,7 @@ use crate::tui::screens::{cycle, form_status, grouped, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::money_form;
 use crate::tui::worker::Job;
 
 impl CounterScreen {
@@ -99,37 +98,16 @@ impl CounterScreen {
             .and_then(|a| desk.find(a))
             .map(|a| a.currency.clone())
             .unwrap_or_default();
-        self.amount.hint = Amount::parse(self.amount.value())
-            .ok()
-            .map(|a| amount_in_words(a.value(), &currency));
+        money_form::amount_typed(&mut self.amount, &currency);
     }
 
     /// Checks the number as it is typed and looks the recipient up once it is valid.
     pub(super) fn number_changed(&mut self, ctx: &mut Ctx) {
         self.recipient = None;
-        self.to.hint = None;
-        self.to.error = None;
-        let compact: String = self
-            .to
-            .value()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
-        if compact.is_empty() {
-            return;
-        }
-        if compact.len() < 10 && compact.bytes().all(|b| b.is_ascii_digit()) {
-            self.to.hint = Some(format!("{}{}", compact.len(), s::DIGITS_OF_TEN));
-            return;
-        }
-        match AccountNumber::parse(self.to.value()) {
-            Ok(number) => {
-                self.to.hint = Some(s::RECIPIENT_LOOKING.into());
-                // Each answer names its number: every lookup is heard.
-                self.requests
-                    .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
-            }
-            Err(e) => self.to.error = Some(e.rule),
+        if let Some(number) = money_form::number_typed(&mut self.to) {
+            // Each answer names its number: every lookup is heard.
+            self.requests
+                .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
         }
     }
 

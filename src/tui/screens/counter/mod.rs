@@ -22,7 +22,6 @@ use ratatui::Frame;
 
 use super::{no_customer, Screen};
 use crate::domain::{AccountNumber, IdempotencyKey};
-use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::desk::{CounterStart, Operation};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -30,6 +29,7 @@ use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::focus::{FocusRing, Stops};
+use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{ExportError, Job, ReplyBody, RequestId};
 
@@ -266,16 +266,8 @@ impl Screen for CounterScreen {
                 if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
                     return Flow::Stay;
                 }
-                match result {
-                    Ok(name) => {
-                        self.to.hint = Some(format!("{}{name}", s::RECIPIENT_PREFIX));
-                        self.recipient = Some((number, name));
-                    }
-                    Err(BankError::NotFound(_)) => {
-                        self.to.hint = None;
-                        self.to.error = Some(s::RECIPIENT_MISSING.into());
-                    }
-                    Err(error) => self.to.hint = Some(describe(&error)),
+                if let Lookup::Found(name) = money_form::recipient_answered(&mut self.to, result) {
+                    self.recipient = Some((number, name));
                 }
             }
             (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),

@@ -18,6 +18,7 @@ use crate::tui::screens::{message_line, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
+use crate::tui::widgets::money_form;
 use crate::tui::worker::Job;
 
 /// The receipt file.
@@ -125,11 +126,7 @@ pub fn receipt_rows(
     match &pending.to {
         Some(to) => {
             rows.push((s::FIELD_FROM, pending.account.grouped()));
-            let name = pending
-                .recipient
-                .as_deref()
-                .map(|n| format!("  ({n})"))
-                .unwrap_or_default();
+            let name = money_form::recipient_suffix(pending.recipient.as_deref());
             rows.push((s::FIELD_TO, format!("{}{name}", to.grouped())));
         }
         None => rows.push((s::FIELD_ACCOUNT, pending.account.grouped())),

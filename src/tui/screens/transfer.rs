@@ -16,7 +16,7 @@ use super::{
     confirm_money_lines, cycle, form_status, grouped, message_line, money, panel, wrap_words,
     Screen,
 };
-use crate::domain::{amount_in_words, AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::domain::{amount_in_words, AccountNumber, IdempotencyKey};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -237,37 +237,28 @@ impl TransferScreen {
             first_bad.get_or_insert(field);
         };
         let from = AccountNumber::parse(&source.number);
-        let to = AccountNumber::parse(self.to.value());
-        match (&to, &from) {
-            (Err(e), _) => {
-                self.to.error = Some(e.rule.clone());
-                bad(Stop::To, &mut first_bad);
-            }
-            (Ok(to), Ok(from)) if to == from => {
-                self.to.error = Some(s::SAME_ACCOUNT.into());
-                bad(Stop::To, &mut first_bad);
-            }
-            (Ok(to), _) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
+        let to = money_form::to_checked(&mut self.to, from.as_ref().ok());
+        match &to {
+            None => bad(Stop::To, &mut first_bad),
+            Some(to) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
                 self.to.error = Some(s::RECIPIENT_MISSING.into());
                 bad(Stop::To, &mut first_bad);
             }
-            _ => {}
+            Some(_) => {}
         }
-        let amount = Amount::parse(self.amount.value());
-        if let Err(e) = &amount {
-            self.amount.error = Some(e.rule.clone());
+        let amount = money_form::amount_checked(&mut self.amount);
+        if amount.is_none() {
             bad(Stop::Amount, &mut first_bad);
         }
-        let memo = Memo::parse_optional(self.memo.value());
-        if let Err(e) = &memo {
-            self.memo.error = Some(e.rule.clone());
+        let memo = money_form::memo_checked(&mut self.memo);
+        if memo.is_none() {
             bad(Stop::Memo, &mut first_bad);
         }
         if let Some(field) = first_bad {
             self.focus.set(field);
             return;
         }
-        let (Ok(from), Ok(to), Ok(amount), Ok(memo)) = (from, to, amount, memo) else {
+        let (Ok(from), Some(to), Some(amount), Some(memo)) = (from, to, amount, memo) else {
             return;
         };
         let recipient = match &self.recipient {

@@ -5,7 +5,7 @@
 //! The screens keep their own fields (`to`, `amount`, `memo`) and the request they send; these
 //! functions put the hints and errors on those fields.
 
-use crate::domain::{amount_in_words, AccountNumber, Amount};
+use crate::domain::{amount_in_words, AccountNumber, Amount, Memo};
 use crate::services::BankError;
 use crate::tui::context::describe;
 use crate::tui::strings as s;
@@ -82,6 +82,36 @@ pub fn amount_typed(amount: &mut Field, currency: &str) {
         .map(|a| amount_in_words(a.value(), currency));
 }
 
+/// The receiving account's number on submitting: valid and not the paying account `from`;
+/// otherwise the error is marked on the field.
+pub fn to_checked(to: &mut Field, from: Option<&AccountNumber>) -> Option<AccountNumber> {
+    match AccountNumber::parse(to.value()) {
+        Ok(number) if Some(&number) == from => {
+            to.error = Some(s::SAME_ACCOUNT.into());
+            None
+        }
+        Ok(number) => Some(number),
+        Err(e) => {
+            to.error = Some(e.rule);
+            None
+        }
+    }
+}
+
+/// The amount on submitting, or its error marked on the field.
+pub fn amount_checked(amount: &mut Field) -> Option<Amount> {
+    Amount::parse(amount.value())
+        .map_err(|e| amount.error = Some(e.rule))
+        .ok()
+}
+
+/// The memo (none when left empty) on submitting, or its error marked on the field.
+pub fn memo_checked(memo: &mut Field) -> Option<Option<Memo>> {
+    Memo::parse_optional(memo.value())
+        .map_err(|e| memo.error = Some(e.rule))
+        .ok()
+}
+
 /// "  (D. Julis)" after a receiving account's number, when its owner is known.
 pub fn recipient_suffix(name: Option<&str>) -> String {
     name.map(|name| format!("  ({name})")).unwrap_or_default()
@@ -152,6 +182,33 @@ mod tests {
         amount.set_value("12.505");
         amount_typed(&mut amount, "EUR");
         assert_eq!(amount.hint, None);
+    }
+
+    #[test]
+    fn submitting_marks_each_bad_field() -> Result<(), String> {
+        let from = AccountNumber::from_serial(123_456_789).ok_or("no number")?;
+        let mut to = Field::new(s::FIELD_TO).with_value(from.as_str());
+        assert_eq!(to_checked(&mut to, Some(&from)), None);
+        assert_eq!(to.error.as_deref(), Some(s::SAME_ACCOUNT));
+        let other = AccountNumber::from_serial(987_654_321).ok_or("no number")?;
+        let mut to = Field::new(s::FIELD_TO).with_value(other.as_str());
+        assert_eq!(to_checked(&mut to, Some(&from)), Some(other));
+        assert_eq!(to.error, None);
+        let mut to = Field::new(s::FIELD_TO).with_value("12");
+        assert_eq!(to_checked(&mut to, None), None);
+        assert!(to.error.is_some());
+
+        let mut amount = Field::new(s::FIELD_AMOUNT).with_value("-3");
+        assert!(amount_checked(&mut amount).is_none() && amount.error.is_some());
+        amount.set_value("3");
+        assert!(amount_checked(&mut amount).is_some());
+
+        let mut memo = Field::new(s::FIELD_MEMO);
+        assert_eq!(memo_checked(&mut memo), Some(None));
+        memo.set_value("rent\u{202e}gpj.exe");
+        assert_eq!(memo_checked(&mut memo), None);
+        assert!(memo.error.is_some());
+        Ok(())
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{operation_label, Asked, CounterScreen, Pending, Stage, Stop};
-use crate::domain::{format_money_grouped, AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::domain::{format_money_grouped, AccountNumber, IdempotencyKey};
 use crate::tui::context::{Ctx, Flow, Route, View};
 use crate::tui::desk::{Desk, Operation};
 use crate::tui::keys::Cmd;
@@ -126,38 +126,22 @@ impl CounterScreen {
         let mut first_bad: Option<Stop> = None;
         let account = AccountNumber::parse(&source.number);
         let to = if self.operation == Operation::Transfer {
-            match AccountNumber::parse(self.to.value()) {
-                Ok(to) if Some(&to) == account.as_ref().ok() => {
-                    self.to.error = Some(s::SAME_ACCOUNT.into());
-                    first_bad.get_or_insert(Stop::To);
-                    None
-                }
-                Ok(to) => Some(to),
-                Err(e) => {
-                    self.to.error = Some(e.rule);
-                    first_bad.get_or_insert(Stop::To);
-                    None
-                }
+            let to = money_form::to_checked(&mut self.to, account.as_ref().ok());
+            if to.is_none() {
+                first_bad.get_or_insert(Stop::To);
             }
+            to
         } else {
             None
         };
-        let amount = match Amount::parse(self.amount.value()) {
-            Ok(amount) => Some(amount),
-            Err(e) => {
-                self.amount.error = Some(e.rule);
-                first_bad.get_or_insert(Stop::Amount);
-                None
-            }
-        };
-        let memo = match Memo::parse_optional(self.memo.value()) {
-            Ok(memo) => Some(memo),
-            Err(e) => {
-                self.memo.error = Some(e.rule);
-                first_bad.get_or_insert(Stop::Memo);
-                None
-            }
-        };
+        let amount = money_form::amount_checked(&mut self.amount);
+        if amount.is_none() {
+            first_bad.get_or_insert(Stop::Amount);
+        }
+        let memo = money_form::memo_checked(&mut self.memo);
+        if memo.is_none() {
+            first_bad.get_or_insert(Stop::Memo);
+        }
         if let Some(bad) = first_bad {
             self.focus.set(bad);
             return;

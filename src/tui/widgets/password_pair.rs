@@ -135,33 +135,26 @@ mod tests {
     }
 
     #[test]
-    fn a_good_pair_gives_the_password() -> Result<(), String> {
-        let mut pair = pair("correct-horse-9", "correct-horse-9");
-        let password = pair.check(&email()?);
-        assert!(password.is_ok());
-        assert_eq!(pair.new.error, None);
-        assert_eq!(pair.repeat.error, None);
-        Ok(())
-    }
-
-    #[test]
-    fn a_rejected_password_is_marked_on_the_new_field_first() -> Result<(), String> {
-        let mut pair = pair("short", "other");
-        assert_eq!(pair.check(&email()?).err(), Some(Which::New));
-        assert!(pair.new.error.is_some());
-        // The repeat is not judged against a password the bank refuses.
-        assert_eq!(pair.repeat.error, None);
-        Ok(())
-    }
-
-    #[test]
-    fn a_different_repeat_is_marked_on_the_repeat() -> Result<(), String> {
-        let mut pair = pair("correct-horse-9", "correct-horse-8");
-        assert_eq!(pair.check(&email()?).err(), Some(Which::Repeat));
-        assert_eq!(pair.repeat.error.as_deref(), Some(s::PASSWORDS_DIFFER));
-        assert_eq!(pair.new.error, None);
-        pair.clear_errors();
-        assert_eq!(pair.repeat.error, None);
+    fn the_first_field_at_fault_is_marked_and_named() -> Result<(), String> {
+        let email = email()?;
+        // (new, repeat, the field at fault): a refused password is marked on the new field,
+        // and the repeat is not judged against it.
+        let cases = [
+            ("correct-horse-9", "correct-horse-9", None),
+            ("short", "other", Some(Which::New)),
+            ("correct-horse-9", "correct-horse-8", Some(Which::Repeat)),
+        ];
+        for (new, repeat, fault) in cases {
+            let mut pair = pair(new, repeat);
+            assert_eq!(pair.check(&email).err(), fault, "{new} / {repeat}");
+            assert_eq!(pair.new.error.is_some(), fault == Some(Which::New));
+            assert_eq!(pair.repeat.error.is_some(), fault == Some(Which::Repeat));
+            if fault == Some(Which::Repeat) {
+                assert_eq!(pair.repeat.error.as_deref(), Some(s::PASSWORDS_DIFFER));
+            }
+            pair.clear_errors();
+            assert_eq!((&pair.new.error, &pair.repeat.error), (&None, &None));
+        }
         Ok(())
     }
 

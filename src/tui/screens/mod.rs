@@ -205,38 +205,6 @@ pub fn form_status<'a>(
     }
 }
 
-/// The money part of a confirmation dialog: the amount in figures and (wrapped) in words,
-/// the memo, and the balance before and after. Labels take 16 columns.
-pub fn confirm_money_lines<'a>(
-    currency: &str,
-    amount: Decimal,
-    words: Vec<String>,
-    memo: Option<&crate::domain::Memo>,
-    before: Decimal,
-    after: Decimal,
-    theme: &Theme,
-) -> Vec<Line<'a>> {
-    let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
-    let mut lines = vec![Line::from(vec![
-        label(s::FIELD_AMOUNT),
-        Span::styled(format!("{currency} {}", money(amount)), theme.title),
-    ])];
-    lines.extend(
-        words
-            .into_iter()
-            .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
-    );
-    lines.extend([
-        Line::from(vec![
-            label(s::FIELD_MEMO),
-            Span::raw(memo.map_or(s::NO_MEMO, |m| m.as_str()).to_string()),
-        ]),
-        Line::from(vec![label(s::BALANCE_BEFORE), Span::raw(money(before))]),
-        Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
-    ]);
-    lines
-}
-
 /// A one-line message with its marker: "✗ …", "✓ …".
 pub fn message_line<'a>(marker: &'a str, text: &'a str, style: Style) -> Line<'a> {
     Line::from(vec![Span::styled(marker, style), Span::styled(text, style)])

@@ -12,11 +12,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{
-    confirm_money_lines, cycle, form_status, grouped, message_line, money, panel, wrap_words,
-    Screen,
-};
-use crate::domain::{amount_in_words, AccountNumber, IdempotencyKey};
+use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
+use crate::domain::{AccountNumber, IdempotencyKey};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -528,7 +525,7 @@ impl TransferScreen {
         let amount = request.amount.value();
         // The amount in words is never cut off: it wraps under the figures (66 wide dialog,
         // borders, margins and the 16-column label leave 46 columns).
-        let words = wrap_words(&amount_in_words(amount, &pending.currency), 46);
+        let words = money_form::amount_words(amount, &pending.currency, 46);
         let height = 11 + u16::try_from(words.len()).unwrap_or(1);
         let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
@@ -544,7 +541,7 @@ impl TransferScreen {
                 Span::raw(format!("{}{recipient}", request.to.grouped())),
             ]),
         ];
-        lines.extend(confirm_money_lines(
+        lines.extend(money_form::confirm_money_lines(
             &pending.currency,
             amount,
             words,

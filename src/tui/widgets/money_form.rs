@@ -1,14 +1,19 @@
 //! What the counter's form and the customer's transfer form share: the receiving account's
 //! number checked as it is typed and its owner looked up, the amount spelled in words as it is
-//! typed, and the recipient's name shown after a number.
+//! typed, the recipient's name shown after a number, and the money part of the confirmation.
 //!
 //! The screens keep their own fields (`to`, `amount`, `memo`) and the request they send; these
 //! functions put the hints and errors on those fields.
 
+use ratatui::text::{Line, Span};
+use rust_decimal::Decimal;
+
 use crate::domain::{amount_in_words, AccountNumber, Amount, Memo};
 use crate::services::BankError;
 use crate::tui::context::describe;
+use crate::tui::screens::{money, wrap_words};
 use crate::tui::strings as s;
+use crate::tui::theme::Theme;
 
 use super::field::Field;
 
@@ -112,6 +117,43 @@ pub fn memo_checked(memo: &mut Field) -> Option<Option<Memo>> {
         .ok()
 }
 
+/// The amount in words, wrapped at `width` columns so that it is never cut off.
+pub fn amount_words(amount: Decimal, currency: &str, width: usize) -> Vec<String> {
+    wrap_words(&amount_in_words(amount, currency), width)
+}
+
+/// The money part of a confirmation dialog: the amount in figures and (wrapped) in words,
+/// the memo, and the balance before and after. Labels take 16 columns.
+pub fn confirm_money_lines<'a>(
+    currency: &str,
+    amount: Decimal,
+    words: Vec<String>,
+    memo: Option<&Memo>,
+    before: Decimal,
+    after: Decimal,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
+    let mut lines = vec![Line::from(vec![
+        label(s::FIELD_AMOUNT),
+        Span::styled(format!("{currency} {}", money(amount)), theme.title),
+    ])];
+    lines.extend(
+        words
+            .into_iter()
+            .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
+    );
+    lines.extend([
+        Line::from(vec![
+            label(s::FIELD_MEMO),
+            Span::raw(memo.map_or(s::NO_MEMO, |m| m.as_str()).to_string()),
+        ]),
+        Line::from(vec![label(s::BALANCE_BEFORE), Span::raw(money(before))]),
+        Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
+    ]);
+    lines
+}
+
 /// "  (D. Julis)" after a receiving account's number, when its owner is known.
 pub fn recipient_suffix(name: Option<&str>) -> String {
     name.map(|name| format!("  ({name})")).unwrap_or_default()
@@ -177,8 +219,10 @@ mod tests {
         amount_typed(&mut amount, "EUR");
         assert_eq!(
             amount.hint.as_deref(),
-            Some(amount_in_words(rust_decimal::Decimal::new(1250, 2), "EUR").as_str())
+            Some(amount_in_words(Decimal::new(1250, 2), "EUR").as_str())
         );
+        let words = amount_words(Decimal::new(12_345_678_901, 2), "EUR", 20);
+        assert!(words.len() > 1 && words.iter().all(|w| w.chars().count() <= 20));
         amount.set_value("12.505");
         amount_typed(&mut amount, "EUR");
         assert_eq!(amount.hint, None);

@@ -7,11 +7,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{operation_label, CounterScreen, Pending, Stage};
-use crate::domain::amount_in_words;
 use crate::tui::context::{Ctx, Flow, View};
 use crate::tui::desk::Operation;
 use crate::tui::keys::Cmd;
-use crate::tui::screens::{confirm_money_lines, message_line, wrap_words};
+use crate::tui::screens::message_line;
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
@@ -52,10 +51,7 @@ impl CounterScreen {
         let transfer = pending.to.is_some();
         // The amount in words wraps instead of being cut off (68 wide dialog, borders,
         // margins and the 16-column label leave 48 columns).
-        let words = wrap_words(
-            &amount_in_words(pending.amount.value(), &pending.currency),
-            48,
-        );
+        let words = money_form::amount_words(pending.amount.value(), &pending.currency, 48);
         let extra = u16::try_from(words.len().saturating_sub(1)).unwrap_or(0);
         let height = if transfer { 15 } else { 14 } + extra;
         let title = match pending.operation {
@@ -94,7 +90,7 @@ impl CounterScreen {
                 Span::raw(pending.account.grouped()),
             ])),
         }
-        lines.extend(confirm_money_lines(
+        lines.extend(money_form::confirm_money_lines(
             &pending.currency,
             amount,
             words,

@@ -300,23 +300,17 @@ fn password_command(
     let email = Email::parse(raw_email)?;
     // Someone whose password must be changed cannot log in otherwise: name yourself and give
     // the current password.
-    let own = match credentials::user_email(user)? {
-        Some(user) => user == email,
-        None => false,
-    };
-    let actor = if own {
+    let named_self = credentials::user_email(user)?.is_some_and(|user| user == email);
+    let actor = if named_self {
         None
     } else {
         Some(credentials::actor(bank, user, url)?)
     };
-    let own = own
-        || actor
-            .as_ref()
-            .and_then(Actor::user)
-            .is_some_and(|u| u.email == email);
+    // Someone else's password: a reset by staff. One's own (however logged in): a change.
+    let other = actor.filter(|a| a.user().is_none_or(|u| u.email != email));
     let new_password = Password::parse(read_password()?, &email)?;
-    match actor {
-        Some(actor) if !own => {
+    match other {
+        Some(actor) => {
             let approval = credentials::approval(approver)?;
             bank.reset_password_approved(&actor, &email, &new_password, approval.as_ref())?;
             println!(

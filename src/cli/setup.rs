@@ -32,7 +32,8 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     let applied = db::run_migrations(&mut conn)?;
     println!("{applied} migration(s) applied; the schema is up to date.");
-    let mut conn = store_policy(conn, owner_url)?;
+    let mut bank = Bank::new(conn, owner_url, BankConfig::default());
+    store_policy(&mut bank)?;
     let owner = DatabaseUrl::parse(owner_url)?;
     let Some(app_url) = app_url else {
         return Ok(());
@@ -54,7 +55,7 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
             owner.database.unwrap_or_default()
         )));
     }
-    db::grant_app_account(&mut conn, &app).map_err(|e| {
+    db::grant_app_account(bank.connection(), &app).map_err(|e| {
         CliError::Config(format!(
             "the app account {} could not be set up (does the owner account may create users and grant?): {e}",
             app.user
@@ -70,8 +71,7 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
 
 /// The bank's policy from the owner's environment, stored for every workstation to read:
 /// `TELLER_APPROVAL_LIMIT` and `TELLER_IDLE_SECONDS` (unset: left as stored, or the default).
-fn store_policy(conn: db::Connection, owner_url: &str) -> Result<db::Connection, CliError> {
-    let mut bank = Bank::new(conn, owner_url, BankConfig::default());
+fn store_policy(bank: &mut Bank) -> Result<(), CliError> {
     for (variable, name) in [
         ("TELLER_APPROVAL_LIMIT", crate::services::APPROVAL_LIMIT),
         ("TELLER_IDLE_SECONDS", crate::services::IDLE_SECONDS),
@@ -82,7 +82,7 @@ fn store_policy(conn: db::Connection, owner_url: &str) -> Result<db::Connection,
             println!("The bank's {name} is now {}.", raw.trim());
         }
     }
-    Ok(db::connect(owner_url)?)
+    Ok(())
 }
 
 /// `teller migrate` revokes every right of the account it sets up: make sure DATABASE_URL does

@@ -4,6 +4,7 @@
 //! rules) -> `db` (schema and queries). `domain` holds the validated types all of them share.
 
 pub mod cli;
+pub mod config;
 pub mod db;
 pub mod domain;
 pub mod export;

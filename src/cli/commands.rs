@@ -6,6 +6,7 @@ use super::args::{
     AccountCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions, RoleArg, UserCommand,
 };
 use super::{bench, credentials, output, session_file, setup, CliError};
+use crate::config::FileConfig;
 use crate::domain::{
     AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Memo,
     Name, Password, Phone, Reason, Role, Surname,
@@ -62,6 +63,7 @@ fn takes_approval(command: &Command) -> bool {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let config = BankConfig::from_env().map_err(CliError::Config)?;
+    let file = FileConfig::load().map_err(|e| CliError::Config(e.to_string()))?;
     let Cli {
         database_url,
         owner_url,
@@ -69,6 +71,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         approver,
         command,
     } = cli;
+    // The flag or the environment first, then the configuration file.
+    let database_url = database_url.or_else(|| file.database_url.clone());
+    let owner_url = owner_url.or_else(|| file.owner_url.clone());
     let app_url = || {
         database_url.clone().ok_or_else(|| {
             CliError::Config(
@@ -77,7 +82,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         })
     };
     let Some(command) = command else {
-        return setup::run_app(&app_url()?, config);
+        return setup::run_app(&app_url()?, config, &file);
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
@@ -87,7 +92,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     // Set-up commands hold the owner account; everything else is a person on the app account.
     let owner_url = || owner_url.clone().map_or_else(app_url, Ok);
     match command {
-        Command::Migrate => return setup::migrate(&owner_url()?, database_url.as_deref()),
+        Command::Migrate => return setup::migrate(&owner_url()?, database_url.as_deref(), &file),
         Command::Demo => return setup::demo(&owner_url()?, config),
         Command::Bench(args) => return bench::run(&owner_url()?, config, &args),
         Command::BootstrapAdmin {

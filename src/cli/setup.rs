@@ -2,6 +2,7 @@
 //! bootstrap-admin; and opening the bank on the app account for every other command.
 
 use super::{output, CliError};
+use crate::config::FileConfig;
 use crate::db::{self, DatabaseUrl};
 use crate::services::{Actor, Bank, BankConfig, NewUserInput};
 
@@ -28,12 +29,12 @@ fn owner_bank(owner_url: &str, config: BankConfig) -> Result<Bank, CliError> {
 
 /// Applies the migrations and creates or updates the app account named in `app_url` with
 /// exactly the rights the app needs (when it is another account than the owner).
-pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
+pub fn migrate(owner_url: &str, app_url: Option<&str>, file: &FileConfig) -> Result<(), CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     let applied = db::run_migrations(&mut conn)?;
     println!("{applied} migration(s) applied; the schema is up to date.");
     let mut bank = Bank::new(conn, owner_url, BankConfig::default());
-    store_policy(&mut bank)?;
+    store_policy(&mut bank, file)?;
     let owner = DatabaseUrl::parse(owner_url)?;
     let Some(app_url) = app_url else {
         return Ok(());
@@ -69,14 +70,23 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The bank's policy from the owner's environment, stored for every workstation to read:
-/// `TELLER_APPROVAL_LIMIT` and `TELLER_IDLE_SECONDS` (unset: left as stored, or the default).
-fn store_policy(bank: &mut Bank) -> Result<(), CliError> {
-    for (variable, name) in [
-        ("TELLER_APPROVAL_LIMIT", crate::services::APPROVAL_LIMIT),
-        ("TELLER_IDLE_SECONDS", crate::services::IDLE_SECONDS),
+/// The bank's policy from the owner's environment (or configuration file), stored for every
+/// workstation to read: `TELLER_APPROVAL_LIMIT` and `TELLER_IDLE_SECONDS` (`approval_limit`
+/// and `idle_lock_seconds`; unset: left as stored, or the default).
+fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
+    for (variable, name, from_file) in [
+        (
+            "TELLER_APPROVAL_LIMIT",
+            crate::services::APPROVAL_LIMIT,
+            file.approval_limit.clone(),
+        ),
+        (
+            "TELLER_IDLE_SECONDS",
+            crate::services::IDLE_SECONDS,
+            file.idle_lock_seconds.map(|s| s.to_string()),
+        ),
     ] {
-        if let Ok(raw) = std::env::var(variable) {
+        if let Some(raw) = FileConfig::env_or(variable, from_file) {
             bank.set_policy(name, &raw)
                 .map_err(|why| CliError::Usage(format!("{variable}: {why}")))?;
             println!("The bank's {name} is now {}.", raw.trim());
@@ -135,10 +145,10 @@ pub fn bootstrap_admin(
 }
 
 /// No command: the full-screen app, on the app account (checked before the screen opens).
-pub fn run_app(url: &str, config: BankConfig) -> Result<(), CliError> {
+pub fn run_app(url: &str, config: BankConfig, file: &FileConfig) -> Result<(), CliError> {
     crate::tui::require_terminal().map_err(|e| CliError::Usage(e.to_string()))?;
     drop(db::connect_app(url, owner_account_allowed())?);
-    crate::tui::run(url, config).map_err(|e| match e {
+    crate::tui::run(url, config, file).map_err(|e| match e {
         crate::tui::TuiError::NoTerminal(m) => CliError::Usage(m),
         crate::tui::TuiError::Config(m) => CliError::Config(m),
         crate::tui::TuiError::Io(e) => CliError::Io(e),

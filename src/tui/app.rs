@@ -3,10 +3,12 @@
 //! leave as [`Request`]s in an outbox that the main loop hands to the worker, so the model
 //! itself never blocks and tests can look at exactly what it asked for.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
 use super::clock::Clock;
 pub use super::context::{describe, Action, Ctx, Data, Flow, Notice, Route, Session, View};
@@ -14,6 +16,7 @@ use super::context::{Outbox, Target};
 use super::keys::{self, Cmd};
 use super::screens::help::HelpOverlay;
 use super::screens::lock::LockScreen;
+use super::screens::palette::Palette;
 use super::screens::quit::QuitConfirm;
 use super::screens::{
     card::CardScreen, counter::CounterScreen, customers::CustomersScreen, drawer::DrawerScreen,
@@ -26,66 +29,52 @@ use super::worker::{is_connection_lost, ReplyBody, Request, RequestId, WorkerMes
 use super::TuiConfig;
 use crate::services::SessionUser;
 
-/// The screens' own state; each keeps what was typed while the person looks elsewhere.
-#[derive(Debug, Default)]
-pub struct Screens {
-    pub login: LoginScreen,
-    pub accounts: HomeScreen,
-    pub transfer: TransferScreen,
-    pub history: HistoryScreen,
-    pub profile: ProfileScreen,
-    pub customers: CustomersScreen,
-    pub card: CardScreen,
-    pub counter: CounterScreen,
-    pub drawer: DrawerScreen,
-    pub register: RegisterScreen,
+mod mouse;
+mod palette;
+
+/// Declares the screens' state once: a field per screen with its route, and from that the
+/// lookups by route. A new screen is its file, its line in `ROUTES` and its line here.
+macro_rules! screens {
+    ($($field:ident: $screen:ty = $route:ident,)+) => {
+        /// The screens' own state; each keeps what was typed while the person looks elsewhere.
+        #[derive(Debug, Default)]
+        pub struct Screens {
+            $(pub $field: $screen,)+
+        }
+
+        impl Screens {
+            /// Every route with a screen, for broadcasts.
+            pub const ROUTES: [Route; [$(Route::$route),+].len()] = [$(Route::$route),+];
+
+            pub fn get(&self, route: Route) -> &dyn Screen {
+                match route {
+                    $(Route::$route => &self.$field,)+
+                }
+            }
+
+            pub fn get_mut(&mut self, route: Route) -> &mut dyn Screen {
+                match route {
+                    $(Route::$route => &mut self.$field,)+
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    login: LoginScreen = Login,
+    accounts: HomeScreen = Accounts,
+    transfer: TransferScreen = Transfer,
+    history: HistoryScreen = History,
+    profile: ProfileScreen = Profile,
+    customers: CustomersScreen = Customers,
+    card: CardScreen = Card,
+    counter: CounterScreen = Counter,
+    drawer: DrawerScreen = Drawer,
+    register: RegisterScreen = Register,
 }
 
 impl Screens {
-    /// Every route with a screen, for broadcasts.
-    pub const ROUTES: [Route; 10] = [
-        Route::Login,
-        Route::Accounts,
-        Route::Transfer,
-        Route::History,
-        Route::Profile,
-        Route::Customers,
-        Route::Card,
-        Route::Counter,
-        Route::Drawer,
-        Route::Register,
-    ];
-
-    pub fn get(&self, route: Route) -> &dyn Screen {
-        match route {
-            Route::Login => &self.login,
-            Route::Accounts => &self.accounts,
-            Route::Transfer => &self.transfer,
-            Route::History => &self.history,
-            Route::Profile => &self.profile,
-            Route::Customers => &self.customers,
-            Route::Card => &self.card,
-            Route::Counter => &self.counter,
-            Route::Drawer => &self.drawer,
-            Route::Register => &self.register,
-        }
-    }
-
-    pub fn get_mut(&mut self, route: Route) -> &mut dyn Screen {
-        match route {
-            Route::Login => &mut self.login,
-            Route::Accounts => &mut self.accounts,
-            Route::Transfer => &mut self.transfer,
-            Route::History => &mut self.history,
-            Route::Profile => &mut self.profile,
-            Route::Customers => &mut self.customers,
-            Route::Card => &mut self.card,
-            Route::Counter => &mut self.counter,
-            Route::Drawer => &mut self.drawer,
-            Route::Register => &mut self.register,
-        }
-    }
-
     fn any_dirty(&self) -> bool {
         Self::ROUTES.into_iter().any(|r| self.get(r).is_dirty())
     }
@@ -96,6 +85,7 @@ impl Screens {
 pub enum Overlay {
     Help(HelpOverlay),
     QuitConfirm(QuitConfirm),
+    Palette(Box<Palette>),
 }
 
 pub struct App {
@@ -116,6 +106,8 @@ pub struct App {
     quit: bool,
     /// Why the app had to stop (the worker crashed), said after the terminal is restored.
     fatal: Option<String>,
+    /// The terminal's size at the last frame, for placing clicks.
+    pub(crate) frame_area: Cell<Rect>,
 }
 
 /// The Elm-style entry point: `update(&mut app, action)`.
@@ -127,9 +119,9 @@ impl App {
     pub fn new(config: TuiConfig, clock: Arc<dyn Clock>) -> Self {
         let last_activity = clock.now();
         Self {
+            theme: config.theme.clone(),
             config,
             clock,
-            theme: Theme::default(),
             session: None,
             route: Route::Login,
             screens: Screens::default(),
@@ -143,6 +135,7 @@ impl App {
             spinner: 0,
             quit: false,
             fatal: None,
+            frame_area: Cell::new(Rect::default()),
         }
     }
 
@@ -218,38 +211,45 @@ impl App {
 
     /// True while the focused widget takes plain letters as text.
     pub fn typing(&self) -> bool {
-        self.lock.is_some() || (self.overlay.is_none() && self.screens.get(self.route).typing())
+        match &self.overlay {
+            Some(Overlay::Palette(_)) => true,
+            Some(_) => self.lock.is_some(),
+            None => self.lock.is_some() || self.screens.get(self.route).typing(),
+        }
     }
 
     /// The bindings in force now: the modal's, or the screen's plus navigation and global.
-    pub fn active_bindings(&self) -> Vec<&'static [keys::Binding]> {
+    pub fn active_bindings(&self) -> Vec<&[keys::Binding]> {
         if let Some(Overlay::QuitConfirm(_)) = &self.overlay {
             return vec![keys::QUIT_CONFIRM];
         }
         if self.lock.is_some() {
             return vec![keys::LOCK];
         }
-        if let Some(Overlay::Help(_)) = &self.overlay {
-            return vec![keys::HELP_OVERLAY];
+        match &self.overlay {
+            Some(Overlay::Help(_)) => return vec![keys::HELP_OVERLAY],
+            Some(Overlay::Palette(_)) => return vec![keys::PALETTE],
+            _ => {}
         }
+        self.screen_bindings()
+    }
+
+    /// The current screen's bindings, then the tab keys (once logged in), then the global ones.
+    pub fn screen_bindings(&self) -> Vec<&[keys::Binding]> {
         let mut all = vec![self.screens.get(self.route).bindings()];
         if let Some(nav) = self.nav_bindings() {
             all.push(nav);
         }
-        all.push(keys::GLOBAL);
+        all.push(self.config.keymap.global());
         all
     }
 
     /// The keys that move between screens: the customer's or the workstation's; none before
     /// login.
-    pub fn nav_bindings(&self) -> Option<&'static [keys::Binding]> {
-        self.session.as_ref().map(|session| {
-            if session.is_staff() {
-                keys::STAFF_NAV
-            } else {
-                keys::NAV
-            }
-        })
+    pub fn nav_bindings(&self) -> Option<&[keys::Binding]> {
+        self.session
+            .as_ref()
+            .map(|session| self.config.keymap.nav(session.is_staff()))
     }
 
     // ---- update ----
@@ -258,12 +258,16 @@ impl App {
         match action {
             Action::Key(key) => self.on_key(key),
             Action::Resize(..) => {}
+            Action::Mouse(event) => self.on_mouse(event),
             Action::Tick => self.on_tick(),
             Action::Worker(message) => self.on_worker(*message),
         }
     }
 
-    fn ctx(&mut self, target: Target) -> (Ctx<'_>, &mut Screens, &mut Option<LockScreen>) {
+    pub(crate) fn ctx(
+        &mut self,
+        target: Target,
+    ) -> (Ctx<'_>, &mut Screens, &mut Option<LockScreen>) {
         let ctx = Ctx {
             session: &mut self.session,
             data: &mut self.data,
@@ -284,6 +288,7 @@ impl App {
             let route = self.route;
             let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
             screens.get_mut(route).on_tick(&mut ctx);
+            self.palette_tick();
         }
         let Some(timeout) = self.config.idle_timeout else {
             return;
@@ -336,29 +341,26 @@ impl App {
             }
             return;
         }
-        let screen = self.screens.get(self.route);
-        let typing = screen.typing();
-        let cmd = keys::lookup(screen.bindings(), &key, typing)
-            .or_else(|| {
-                self.nav_bindings()
-                    .and_then(|nav| keys::lookup(nav, &key, typing))
-            })
-            .or_else(|| keys::lookup(keys::GLOBAL, &key, typing));
+        if let Some(Overlay::Palette(_)) = &self.overlay {
+            self.on_palette_key(&key);
+            return;
+        }
+        let typing = self.screens.get(self.route).typing();
+        let cmd = self
+            .screen_bindings()
+            .into_iter()
+            .find_map(|bindings| keys::lookup(bindings, &key, typing));
         let flow = match cmd {
             Some(Cmd::Quit) => Flow::Quit,
             Some(Cmd::Help) => {
                 self.overlay = Some(Overlay::Help(HelpOverlay::default()));
                 Flow::Stay
             }
-            Some(Cmd::GoAccounts) => Flow::Go(Route::Accounts),
-            Some(Cmd::GoTransfer) => Flow::Go(Route::Transfer),
-            Some(Cmd::GoHistory) => Flow::Go(Route::History),
-            Some(Cmd::GoProfile) => Flow::Go(Route::Profile),
-            Some(Cmd::GoCustomers) => Flow::Go(Route::Customers),
-            Some(Cmd::GoCard) => Flow::Go(Route::Card),
-            Some(Cmd::GoCounter) => Flow::Go(Route::Counter),
-            Some(Cmd::GoDrawer) => Flow::Go(Route::Drawer),
-            Some(Cmd::GoRegister) => Flow::Go(Route::Register),
+            Some(Cmd::Palette) => {
+                self.open_palette();
+                Flow::Stay
+            }
+            Some(Cmd::Go(route)) => Flow::Go(route),
             Some(cmd) => {
                 let route = self.route;
                 let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
@@ -388,7 +390,7 @@ impl App {
         }
     }
 
-    fn apply(&mut self, flow: Flow) {
+    pub(crate) fn apply(&mut self, flow: Flow) {
         match flow {
             Flow::Stay => {}
             Flow::Go(route) => self.navigate(route),
@@ -489,6 +491,7 @@ impl App {
                 let flow = screens.get_mut(route).on_reply(id, body, &mut ctx);
                 self.apply(flow);
             }
+            Target::Palette => self.palette_reply(id, body),
             Target::Lock => {
                 let session_id = self.session.as_ref().map(|s| s.user.id);
                 let (mut ctx, _, lock) = self.ctx(target);

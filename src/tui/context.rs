@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 
 use super::clock::Clock;
 use super::desk::Desk;
+use super::keys::{key, Chord};
 use super::strings as s;
 use super::theme::Theme;
 use super::worker::{is_connection_lost, Job, Request, RequestId, WorkerMessage};
@@ -19,6 +20,8 @@ use crate::services::{AccountStatus, AccountView, Actor, BankError, SessionUser}
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
+    /// A click or the wheel (only when the mouse is on).
+    Mouse(MouseEvent),
     Resize(u16, u16),
     /// Time passes: the spinner turns and the idle lock may close.
     Tick,
@@ -55,25 +58,33 @@ pub enum Audience {
     Staff,
 }
 
-/// One screen, declared once: its title, who may open it and its tab key for customers and for
-/// staff. Titles, tabs and the access rule all come from `ROUTES`.
+/// A screen's tab: the key that opens it from anywhere, and the help line for that key.
+#[derive(Debug, Clone, Copy)]
+pub struct Tab {
+    pub keys: &'static [Chord],
+    pub help: &'static str,
+}
+
+/// One screen, declared once: its title, who may open it and its tab for customers and for
+/// staff. Titles, tabs, the navigation keys (and so the footer, the help and the palette) and
+/// the access rule all come from `ROUTES`.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteEntry {
     pub route: Route,
     pub title: &'static str,
     pub audience: Audience,
-    /// The key of its tab in a customer's app, in tab order.
-    pub customer_tab: Option<&'static str>,
-    /// The key of its tab on the teller's workstation, in tab order.
-    pub staff_tab: Option<&'static str>,
+    /// Its tab in a customer's app, in tab order.
+    pub customer_tab: Option<Tab>,
+    /// Its tab on the teller's workstation, in tab order.
+    pub staff_tab: Option<Tab>,
 }
 
 const fn entry(
     route: Route,
     title: &'static str,
     audience: Audience,
-    customer_tab: Option<&'static str>,
-    staff_tab: Option<&'static str>,
+    customer_tab: Option<Tab>,
+    staff_tab: Option<Tab>,
 ) -> RouteEntry {
     RouteEntry {
         route,
@@ -84,73 +95,24 @@ const fn entry(
     }
 }
 
+const fn tab(keys: &'static [Chord], help: &'static str) -> Option<Tab> {
+    Some(Tab { keys, help })
+}
+
 /// Every screen of the app, one line each.
+#[rustfmt::skip]
 pub const ROUTES: [RouteEntry; 10] = [
     entry(Route::Login, s::TITLE_LOGIN, Audience::Everyone, None, None),
-    entry(
-        Route::Accounts,
-        s::TITLE_ACCOUNTS,
-        Audience::Customers,
-        Some("F2"),
-        None,
-    ),
-    entry(
-        Route::Transfer,
-        s::TITLE_TRANSFER,
-        Audience::Customers,
-        Some("F3"),
-        None,
-    ),
-    entry(
-        Route::History,
-        s::TITLE_HISTORY,
-        Audience::Customers,
-        Some("F4"),
-        None,
-    ),
-    entry(
-        Route::Customers,
-        s::TITLE_CUSTOMERS,
-        Audience::Staff,
-        None,
-        Some("F2"),
-    ),
-    entry(
-        Route::Card,
-        s::TITLE_CARD,
-        Audience::Staff,
-        None,
-        Some("F3"),
-    ),
-    entry(
-        Route::Counter,
-        s::TITLE_COUNTER,
-        Audience::Staff,
-        None,
-        Some("F4"),
-    ),
-    entry(
-        Route::Drawer,
-        s::TITLE_DRAWER,
-        Audience::Staff,
-        None,
-        Some("F5"),
-    ),
-    entry(
-        Route::Register,
-        s::TITLE_REGISTER,
-        Audience::Staff,
-        None,
-        Some("F6"),
-    ),
+    entry(Route::Accounts, s::TITLE_ACCOUNTS, Audience::Customers, tab(&[key(KeyCode::F(2))], s::HELP_GO_ACCOUNTS), None),
+    entry(Route::Transfer, s::TITLE_TRANSFER, Audience::Customers, tab(&[key(KeyCode::F(3))], s::HELP_GO_TRANSFER), None),
+    entry(Route::History, s::TITLE_HISTORY, Audience::Customers, tab(&[key(KeyCode::F(4))], s::HELP_GO_HISTORY), None),
+    entry(Route::Customers, s::TITLE_CUSTOMERS, Audience::Staff, None, tab(&[key(KeyCode::F(2))], s::HELP_GO_CUSTOMERS)),
+    entry(Route::Card, s::TITLE_CARD, Audience::Staff, None, tab(&[key(KeyCode::F(3))], s::HELP_GO_CARD)),
+    entry(Route::Counter, s::TITLE_COUNTER, Audience::Staff, None, tab(&[key(KeyCode::F(4))], s::HELP_GO_COUNTER)),
+    entry(Route::Drawer, s::TITLE_DRAWER, Audience::Staff, None, tab(&[key(KeyCode::F(5))], s::HELP_GO_DRAWER)),
+    entry(Route::Register, s::TITLE_REGISTER, Audience::Staff, None, tab(&[key(KeyCode::F(6))], s::HELP_GO_REGISTER)),
     // Everyone's own profile: the customers' last tab, the workstation's last tab.
-    entry(
-        Route::Profile,
-        s::TITLE_PROFILE,
-        Audience::Everyone,
-        Some("F5"),
-        Some("F7"),
-    ),
+    entry(Route::Profile, s::TITLE_PROFILE, Audience::Everyone, tab(&[key(KeyCode::F(5))], s::HELP_GO_PROFILE), tab(&[key(KeyCode::F(7))], s::HELP_GO_OWN_PROFILE)),
 ];
 
 impl Route {
@@ -188,21 +150,6 @@ impl Route {
             Route::Accounts
         }
     }
-
-    /// The tabs of a person of this role, in order, with their keys.
-    pub fn tabs_for(role: Option<Role>) -> Vec<(Route, &'static str)> {
-        let staff = role.is_some_and(Role::is_staff);
-        let mut tabs: Vec<(Route, &'static str)> = ROUTES
-            .iter()
-            .filter_map(|e| {
-                let key = if staff { e.staff_tab } else { e.customer_tab };
-                key.map(|k| (e.route, k))
-            })
-            .collect();
-        // F-key order, so F10 would sort after F9.
-        tabs.sort_by_key(|(_, key)| key.trim_start_matches('F').parse::<u8>().unwrap_or(u8::MAX));
-        tabs
-    }
 }
 
 #[cfg(test)]
@@ -219,18 +166,6 @@ mod tests {
             );
         }
         assert_eq!(ROUTES.len(), crate::tui::app::Screens::ROUTES.len());
-        assert_eq!(
-            Route::tabs_for(Some(Role::Customer)),
-            [
-                (Route::Accounts, "F2"),
-                (Route::Transfer, "F3"),
-                (Route::History, "F4"),
-                (Route::Profile, "F5")
-            ]
-        );
-        let staff = Route::tabs_for(Some(Role::Teller));
-        assert_eq!(staff.len(), 6);
-        assert_eq!(staff[5], (Route::Profile, "F7"));
         assert!(Route::Drawer.allowed(true) && !Route::Drawer.allowed(false));
         assert!(Route::Profile.allowed(true) && Route::Profile.allowed(false));
     }
@@ -312,6 +247,7 @@ pub(crate) enum Target {
     Accounts,
     Screen(Route),
     Lock,
+    Palette,
 }
 
 #[derive(Debug, Default)]

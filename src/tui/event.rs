@@ -3,7 +3,7 @@
 
 use std::sync::mpsc::Sender;
 
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
 use super::context::Action;
 
@@ -16,6 +16,12 @@ pub fn spawn_input_thread(actions: Sender<Action>) -> std::io::Result<()> {
                 // Only presses: some terminals also report releases and repeats.
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Action::Key(key),
                 Ok(Event::Resize(width, height)) => Action::Resize(width, height),
+                // Only clicks and the wheel: moves and drags would flood the channel.
+                Ok(Event::Mouse(mouse))
+                    if !matches!(mouse.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) =>
+                {
+                    Action::Mouse(mouse)
+                }
                 Ok(_) => continue,
                 Err(error) => {
                     tracing::error!(%error, "reading the terminal failed");

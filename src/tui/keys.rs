@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::context::Route;
 use super::strings as s;
 
 /// What a key asks for. Screens match on these, never on raw keys (text fields aside).
@@ -10,10 +11,10 @@ use super::strings as s;
 pub enum Cmd {
     Quit,
     Help,
-    GoAccounts,
-    GoTransfer,
-    GoHistory,
-    GoProfile,
+    /// Open the command palette.
+    Palette,
+    /// Open a screen (its tab key, or a shortcut such as `h` for the history).
+    Go(Route),
     NextField,
     PrevField,
     Submit,
@@ -34,11 +35,6 @@ pub enum Cmd {
     Yes,
     No,
     // ---- the teller's workstation ----
-    GoCustomers,
-    GoCard,
-    GoCounter,
-    GoDrawer,
-    GoRegister,
     Deposit,
     Withdraw,
     Transfer,
@@ -177,890 +173,283 @@ const fn b(
 }
 
 /// Everywhere, logged in or not.
+#[rustfmt::skip]
 pub const GLOBAL: &[Binding] = &[
-    b(
-        &[key(KeyCode::F(1))],
-        Cmd::Help,
-        s::HELP_HELP,
-        Some(s::FOOT_HELP),
-        true,
-    ),
+    b(&[key(KeyCode::F(1))], Cmd::Help, s::HELP_HELP, Some(s::FOOT_HELP), true),
     b(&[ch('?')], Cmd::Help, s::HELP_HELP, None, false),
-    b(
-        &[ctrl('c')],
-        Cmd::Quit,
-        s::HELP_QUIT,
-        Some(s::FOOT_QUIT),
-        true,
-    ),
+    b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, Some(s::FOOT_QUIT), true),
     b(&[ch('q')], Cmd::Quit, s::HELP_QUIT, None, false),
+    b(&[ctrl('p')], Cmd::Palette, s::HELP_PALETTE, None, true),
+    b(&[ch(':')], Cmd::Palette, s::HELP_PALETTE, None, false),
 ];
 
-/// Moving between the screens once logged in.
-pub const NAV: &[Binding] = &[
-    b(
-        &[key(KeyCode::F(2))],
-        Cmd::GoAccounts,
-        s::HELP_GO_ACCOUNTS,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(3))],
-        Cmd::GoTransfer,
-        s::HELP_GO_TRANSFER,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(4))],
-        Cmd::GoHistory,
-        s::HELP_GO_HISTORY,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(5))],
-        Cmd::GoProfile,
-        s::HELP_GO_PROFILE,
-        None,
-        true,
-    ),
-];
+#[rustfmt::skip]
+const NEXT: Binding = b(&[key(KeyCode::Tab), key(KeyCode::Down)], Cmd::NextField, s::HELP_NEXT_FIELD, Some(s::FOOT_NEXT_FIELD), true);
+#[rustfmt::skip]
+const PREV: Binding = b(&[key(KeyCode::BackTab), key(KeyCode::Up)], Cmd::PrevField, s::HELP_PREV_FIELD, None, true);
 
-const NEXT: Binding = b(
-    &[key(KeyCode::Tab), key(KeyCode::Down)],
-    Cmd::NextField,
-    s::HELP_NEXT_FIELD,
-    Some(s::FOOT_NEXT_FIELD),
-    true,
-);
-const PREV: Binding = b(
-    &[key(KeyCode::BackTab), key(KeyCode::Up)],
-    Cmd::PrevField,
-    s::HELP_PREV_FIELD,
-    None,
-    true,
-);
-
+#[rustfmt::skip]
 pub const LOGIN: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_LOGIN_SUBMIT,
-        Some(s::FOOT_LOGIN),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_LOGIN_SUBMIT, Some(s::FOOT_LOGIN), true),
     NEXT,
     PREV,
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_LOGIN_ESC,
-        None,
-        true,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_LOGIN_ESC, None, true),
 ];
 
+#[rustfmt::skip]
 pub const HOME: &[Binding] = &[
-    b(
-        &[key(KeyCode::Up), ch('k')],
-        Cmd::Up,
-        s::HELP_SELECT_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Down), ch('j')],
-        Cmd::Down,
-        s::HELP_SELECT_NEXT,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Enter), ch('h')],
-        Cmd::GoHistory,
-        s::HELP_HOME_HISTORY,
-        Some(s::FOOT_HISTORY),
-        false,
-    ),
-    b(
-        &[ch('t')],
-        Cmd::GoTransfer,
-        s::HELP_HOME_TRANSFER,
-        Some(s::FOOT_TRANSFER),
-        false,
-    ),
-    b(
-        &[ch('p')],
-        Cmd::GoProfile,
-        s::HELP_GO_PROFILE,
-        Some(s::FOOT_PROFILE),
-        false,
-    ),
-    b(
-        &[ch('r')],
-        Cmd::Refresh,
-        s::HELP_REFRESH,
-        Some(s::FOOT_REFRESH),
-        false,
-    ),
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_SELECT_PREV, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_SELECT_NEXT, None, false),
+    b(&[key(KeyCode::Enter), ch('h')], Cmd::Go(Route::History), s::HELP_HOME_HISTORY, Some(s::FOOT_HISTORY), false),
+    b(&[ch('t')], Cmd::Go(Route::Transfer), s::HELP_HOME_TRANSFER, Some(s::FOOT_TRANSFER), false),
+    b(&[ch('p')], Cmd::Go(Route::Profile), s::HELP_GO_PROFILE, Some(s::FOOT_PROFILE), false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
 ];
 
+#[rustfmt::skip]
 pub const TRANSFER_FORM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_TRANSFER_SUBMIT,
-        Some(s::FOOT_REVIEW),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_TRANSFER_SUBMIT, Some(s::FOOT_REVIEW), true),
     NEXT,
     PREV,
-    b(
-        &[key(KeyCode::Left)],
-        Cmd::PrevAccount,
-        s::HELP_FROM_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
-        Cmd::NextAccount,
-        s::HELP_FROM_NEXT,
-        Some(s::FOOT_FROM),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK_KEEP,
-        Some(s::FOOT_BACK),
-        true,
-    ),
+    b(&[key(KeyCode::Left)], Cmd::PrevAccount, s::HELP_FROM_PREV, None, false),
+    b(&[key(KeyCode::Right), key(KeyCode::Char(' '))], Cmd::NextAccount, s::HELP_FROM_NEXT, Some(s::FOOT_FROM), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_KEEP, Some(s::FOOT_BACK), true),
 ];
 
+#[rustfmt::skip]
 pub const TRANSFER_CONFIRM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter), ch('y')],
-        Cmd::Submit,
-        s::HELP_CONFIRM_TRANSFER,
-        Some(s::FOOT_CONFIRM),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc), ch('n')],
-        Cmd::Back,
-        s::HELP_CONFIRM_BACK,
-        Some(s::FOOT_EDIT),
-        false,
-    ),
+    b(&[key(KeyCode::Enter), ch('y')], Cmd::Submit, s::HELP_CONFIRM_TRANSFER, Some(s::FOOT_CONFIRM), false),
+    b(&[key(KeyCode::Esc), ch('n')], Cmd::Back, s::HELP_CONFIRM_BACK, Some(s::FOOT_EDIT), false),
 ];
 
+#[rustfmt::skip]
 pub const TRANSFER_DONE: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_NEW_TRANSFER,
-        Some(s::FOOT_NEW_TRANSFER),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK,
-        Some(s::FOOT_BACK),
-        false,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_NEW_TRANSFER, Some(s::FOOT_NEW_TRANSFER), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK, Some(s::FOOT_BACK), false),
 ];
 
+#[rustfmt::skip]
 pub const HISTORY: &[Binding] = &[
-    b(
-        &[key(KeyCode::Up), ch('k')],
-        Cmd::Up,
-        s::HELP_ROW_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Down), ch('j')],
-        Cmd::Down,
-        s::HELP_ROW_NEXT,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::PageUp)],
-        Cmd::PageUp,
-        s::HELP_PAGE_UP,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::PageDown)],
-        Cmd::PageDown,
-        s::HELP_PAGE_DOWN,
-        Some(s::FOOT_PAGE),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Home), ch('g')],
-        Cmd::First,
-        s::HELP_FIRST,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::End), ch('G')],
-        Cmd::Last,
-        s::HELP_LAST,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Left)],
-        Cmd::PrevAccount,
-        s::HELP_ACCOUNT_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Right)],
-        Cmd::NextAccount,
-        s::HELP_ACCOUNT_NEXT,
-        Some(s::FOOT_ACCOUNT),
-        false,
-    ),
-    b(
-        &[ch('e')],
-        Cmd::Export,
-        s::HELP_EXPORT,
-        Some(s::FOOT_EXPORT),
-        false,
-    ),
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_ROW_PREV, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_ROW_NEXT, None, false),
+    b(&[key(KeyCode::PageUp)], Cmd::PageUp, s::HELP_PAGE_UP, None, false),
+    b(&[key(KeyCode::PageDown)], Cmd::PageDown, s::HELP_PAGE_DOWN, Some(s::FOOT_PAGE), false),
+    b(&[key(KeyCode::Home), ch('g')], Cmd::First, s::HELP_FIRST, None, false),
+    b(&[key(KeyCode::End), ch('G')], Cmd::Last, s::HELP_LAST, None, false),
+    b(&[key(KeyCode::Left)], Cmd::PrevAccount, s::HELP_ACCOUNT_PREV, None, false),
+    b(&[key(KeyCode::Right)], Cmd::NextAccount, s::HELP_ACCOUNT_NEXT, Some(s::FOOT_ACCOUNT), false),
+    b(&[ch('e')], Cmd::Export, s::HELP_EXPORT, Some(s::FOOT_EXPORT), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK,
-        Some(s::FOOT_BACK),
-        false,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK, Some(s::FOOT_BACK), false),
 ];
 
+#[rustfmt::skip]
 pub const PROFILE_VIEW: &[Binding] = &[
-    b(
-        &[ch('e'), key(KeyCode::Enter)],
-        Cmd::Edit,
-        s::HELP_PROFILE_EDIT,
-        Some(s::FOOT_EDIT_PROFILE),
-        false,
-    ),
-    b(
-        &[ch('c')],
-        Cmd::ChangePassword,
-        s::HELP_PROFILE_PASSWORD,
-        Some(s::FOOT_PASSWORD),
-        false,
-    ),
+    b(&[ch('e'), key(KeyCode::Enter)], Cmd::Edit, s::HELP_PROFILE_EDIT, Some(s::FOOT_EDIT_PROFILE), false),
+    b(&[ch('c')], Cmd::ChangePassword, s::HELP_PROFILE_PASSWORD, Some(s::FOOT_PASSWORD), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK,
-        Some(s::FOOT_BACK),
-        false,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK, Some(s::FOOT_BACK), false),
 ];
 
+#[rustfmt::skip]
 pub const PROFILE_EDIT: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_PROFILE_SAVE,
-        Some(s::FOOT_SAVE),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_PROFILE_SAVE, Some(s::FOOT_SAVE), true),
     NEXT,
     PREV,
-    b(
-        &[key(KeyCode::Delete), ch('x')],
-        Cmd::RemovePhone,
-        s::HELP_PHONE_REMOVE,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_CANCEL_EDIT,
-        Some(s::FOOT_CANCEL),
-        true,
-    ),
+    b(&[key(KeyCode::Delete), ch('x')], Cmd::RemovePhone, s::HELP_PHONE_REMOVE, None, false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_CANCEL_EDIT, Some(s::FOOT_CANCEL), true),
 ];
 
 /// The phone list has its own Up/Down while focused (they select a number there).
+#[rustfmt::skip]
 pub const PROFILE_PHONES: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_PROFILE_SAVE,
-        Some(s::FOOT_SAVE),
-        true,
-    ),
-    b(
-        &[key(KeyCode::Tab)],
-        Cmd::NextField,
-        s::HELP_NEXT_FIELD,
-        Some(s::FOOT_NEXT_FIELD),
-        true,
-    ),
-    b(
-        &[key(KeyCode::BackTab)],
-        Cmd::PrevField,
-        s::HELP_PREV_FIELD,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::Up), ch('k')],
-        Cmd::Up,
-        s::HELP_PHONE_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Down), ch('j')],
-        Cmd::Down,
-        s::HELP_PHONE_NEXT,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Delete), ch('x')],
-        Cmd::RemovePhone,
-        s::HELP_PHONE_REMOVE,
-        Some(s::FOOT_REMOVE),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_CANCEL_EDIT,
-        Some(s::FOOT_CANCEL),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_PROFILE_SAVE, Some(s::FOOT_SAVE), true),
+    b(&[key(KeyCode::Tab)], Cmd::NextField, s::HELP_NEXT_FIELD, Some(s::FOOT_NEXT_FIELD), true),
+    b(&[key(KeyCode::BackTab)], Cmd::PrevField, s::HELP_PREV_FIELD, None, true),
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_PHONE_PREV, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_PHONE_NEXT, None, false),
+    b(&[key(KeyCode::Delete), ch('x')], Cmd::RemovePhone, s::HELP_PHONE_REMOVE, Some(s::FOOT_REMOVE), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_CANCEL_EDIT, Some(s::FOOT_CANCEL), true),
 ];
 
+#[rustfmt::skip]
 pub const PASSWORD_FORM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_PASSWORD_SAVE,
-        Some(s::FOOT_SAVE),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_PASSWORD_SAVE, Some(s::FOOT_SAVE), true),
     NEXT,
     PREV,
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_CANCEL_EDIT,
-        Some(s::FOOT_CANCEL),
-        true,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_CANCEL_EDIT, Some(s::FOOT_CANCEL), true),
 ];
 
+#[rustfmt::skip]
 pub const LOCK: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_UNLOCK,
-        Some(s::FOOT_UNLOCK),
-        true,
-    ),
-    b(
-        &[ctrl('c')],
-        Cmd::Quit,
-        s::HELP_QUIT,
-        Some(s::FOOT_QUIT),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_UNLOCK, Some(s::FOOT_UNLOCK), true),
+    b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, Some(s::FOOT_QUIT), true),
 ];
 
+#[rustfmt::skip]
 pub const QUIT_CONFIRM: &[Binding] = &[
-    b(
-        &[ch('y'), key(KeyCode::Enter)],
-        Cmd::Yes,
-        s::HELP_QUIT_YES,
-        Some(s::FOOT_QUIT),
-        false,
-    ),
-    b(
-        &[ch('n'), key(KeyCode::Esc)],
-        Cmd::No,
-        s::HELP_QUIT_NO,
-        Some(s::FOOT_STAY),
-        false,
-    ),
+    b(&[ch('y'), key(KeyCode::Enter)], Cmd::Yes, s::HELP_QUIT_YES, Some(s::FOOT_QUIT), false),
+    b(&[ch('n'), key(KeyCode::Esc)], Cmd::No, s::HELP_QUIT_NO, Some(s::FOOT_STAY), false),
     b(&[ctrl('c')], Cmd::Yes, s::HELP_QUIT_YES, None, false),
 ];
 
+/// The command palette: what is typed searches, these keys choose and run.
+#[rustfmt::skip]
+pub const PALETTE: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_PALETTE_RUN, Some(s::FOOT_RUN), true),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_PALETTE_CLOSE, Some(s::FOOT_CLOSE), true),
+    b(&[key(KeyCode::Up), ctrl('k')], Cmd::Up, s::HELP_PALETTE_MOVE, None, true),
+    b(&[key(KeyCode::Down), ctrl('n')], Cmd::Down, s::HELP_PALETTE_MOVE, None, true),
+    b(&[key(KeyCode::PageUp)], Cmd::PageUp, s::HELP_PALETTE_MOVE, None, true),
+    b(&[key(KeyCode::PageDown)], Cmd::PageDown, s::HELP_PALETTE_MOVE, None, true),
+    b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, Some(s::FOOT_QUIT), true),
+];
+
+#[rustfmt::skip]
 pub const HELP_OVERLAY: &[Binding] = &[
-    b(
-        &[key(KeyCode::Esc), key(KeyCode::F(1)), ch('?'), ch('q')],
-        Cmd::Back,
-        s::HELP_CLOSE,
-        Some(s::FOOT_CLOSE),
-        false,
-    ),
+    b(&[key(KeyCode::Esc), key(KeyCode::F(1)), ch('?'), ch('q')], Cmd::Back, s::HELP_CLOSE, Some(s::FOOT_CLOSE), false),
     b(&[ctrl('c')], Cmd::Quit, s::HELP_QUIT, None, false),
     // A long help scrolls (the workstation's screens have many keys).
-    b(
-        &[key(KeyCode::Up), ch('k')],
-        Cmd::Up,
-        s::HELP_SCROLL,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Down), ch('j')],
-        Cmd::Down,
-        s::HELP_SCROLL,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::PageUp)],
-        Cmd::PageUp,
-        s::HELP_SCROLL,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::PageDown)],
-        Cmd::PageDown,
-        s::HELP_SCROLL,
-        None,
-        false,
-    ),
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_SCROLL, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_SCROLL, None, false),
+    b(&[key(KeyCode::PageUp)], Cmd::PageUp, s::HELP_SCROLL, None, false),
+    b(&[key(KeyCode::PageDown)], Cmd::PageDown, s::HELP_SCROLL, None, false),
 ];
 
 // ---------------------------------------------------------------- the teller's workstation
 
-/// Moving between the workstation's screens once a teller or admin is logged in.
-pub const STAFF_NAV: &[Binding] = &[
-    b(
-        &[key(KeyCode::F(2))],
-        Cmd::GoCustomers,
-        s::HELP_GO_CUSTOMERS,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(3))],
-        Cmd::GoCard,
-        s::HELP_GO_CARD,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(4))],
-        Cmd::GoCounter,
-        s::HELP_GO_COUNTER,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(5))],
-        Cmd::GoDrawer,
-        s::HELP_GO_DRAWER,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(6))],
-        Cmd::GoRegister,
-        s::HELP_GO_REGISTER,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::F(7))],
-        Cmd::GoProfile,
-        s::HELP_GO_OWN_PROFILE,
-        None,
-        true,
-    ),
-];
-
-const ESC_CANCEL: Binding = b(
-    &[key(KeyCode::Esc)],
-    Cmd::Back,
-    s::HELP_CANCEL_EDIT,
-    Some(s::FOOT_CANCEL),
-    true,
-);
+#[rustfmt::skip]
+const ESC_CANCEL: Binding = b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_CANCEL_EDIT, Some(s::FOOT_CANCEL), true);
 
 /// The lookup: the search field always has the focus; arrows pick from the results.
+#[rustfmt::skip]
 pub const CUSTOMERS: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_OPEN_CARD,
-        Some(s::FOOT_OPEN_CARD),
-        true,
-    ),
-    b(
-        &[key(KeyCode::Up)],
-        Cmd::Up,
-        s::HELP_CUSTOMER_PREV,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::Down)],
-        Cmd::Down,
-        s::HELP_CUSTOMER_NEXT,
-        None,
-        true,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_CLEAR_SEARCH,
-        Some(s::FOOT_CLEAR),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_OPEN_CARD, Some(s::FOOT_OPEN_CARD), true),
+    b(&[key(KeyCode::Up)], Cmd::Up, s::HELP_CUSTOMER_PREV, None, true),
+    b(&[key(KeyCode::Down)], Cmd::Down, s::HELP_CUSTOMER_NEXT, None, true),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_CLEAR_SEARCH, Some(s::FOOT_CLEAR), true),
 ];
 
+#[rustfmt::skip]
 pub const CARD: &[Binding] = &[
-    b(
-        &[key(KeyCode::Up), ch('k')],
-        Cmd::Up,
-        s::HELP_CARD_UP,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Down), ch('j')],
-        Cmd::Down,
-        s::HELP_CARD_DOWN,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Tab), key(KeyCode::BackTab)],
-        Cmd::NextField,
-        s::HELP_CARD_PANE,
-        None,
-        false,
-    ),
-    b(
-        &[ch('d')],
-        Cmd::Deposit,
-        s::HELP_DEPOSIT,
-        Some(s::FOOT_DEPOSIT),
-        false,
-    ),
-    b(
-        &[ch('w')],
-        Cmd::Withdraw,
-        s::HELP_WITHDRAW,
-        Some(s::FOOT_WITHDRAW),
-        false,
-    ),
-    b(
-        &[ch('t')],
-        Cmd::Transfer,
-        s::HELP_CARD_TRANSFER,
-        Some(s::FOOT_TRANSFER),
-        false,
-    ),
-    b(
-        &[ch('x')],
-        Cmd::Reverse,
-        s::HELP_REVERSE,
-        Some(s::FOOT_REVERSE),
-        false,
-    ),
-    b(
-        &[ch('o')],
-        Cmd::OpenAccount,
-        s::HELP_OPEN_ACCOUNT,
-        None,
-        false,
-    ),
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_CARD_UP, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_CARD_DOWN, None, false),
+    b(&[key(KeyCode::Tab), key(KeyCode::BackTab)], Cmd::NextField, s::HELP_CARD_PANE, None, false),
+    b(&[ch('d')], Cmd::Deposit, s::HELP_DEPOSIT, Some(s::FOOT_DEPOSIT), false),
+    b(&[ch('w')], Cmd::Withdraw, s::HELP_WITHDRAW, Some(s::FOOT_WITHDRAW), false),
+    b(&[ch('t')], Cmd::Transfer, s::HELP_CARD_TRANSFER, Some(s::FOOT_TRANSFER), false),
+    b(&[ch('x')], Cmd::Reverse, s::HELP_REVERSE, Some(s::FOOT_REVERSE), false),
+    b(&[ch('o')], Cmd::OpenAccount, s::HELP_OPEN_ACCOUNT, None, false),
     b(&[ch('f')], Cmd::Freeze, s::HELP_FREEZE, None, false),
     b(&[ch('u')], Cmd::Unlock, s::HELP_UNLOCK_USER, None, false),
-    b(
-        &[ch('p')],
-        Cmd::ResetPassword,
-        s::HELP_RESET_PASSWORD,
-        None,
-        false,
-    ),
+    b(&[ch('p')], Cmd::ResetPassword, s::HELP_RESET_PASSWORD, None, false),
     b(&[ch('e')], Cmd::Edit, s::HELP_EDIT_CUSTOMER, None, false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK_TO_LOOKUP,
-        Some(s::FOOT_BACK),
-        false,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_LOOKUP, Some(s::FOOT_BACK), false),
 ];
 
 /// A yes/no question (freeze an account, close the drawer with this count).
+#[rustfmt::skip]
 pub const CONFIRM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter), ch('y')],
-        Cmd::Yes,
-        s::HELP_YES,
-        Some(s::FOOT_CONFIRM),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc), ch('n')],
-        Cmd::No,
-        s::HELP_NO,
-        Some(s::FOOT_CANCEL),
-        false,
-    ),
+    b(&[key(KeyCode::Enter), ch('y')], Cmd::Yes, s::HELP_YES, Some(s::FOOT_CONFIRM), false),
+    b(&[key(KeyCode::Esc), ch('n')], Cmd::No, s::HELP_NO, Some(s::FOOT_CANCEL), false),
 ];
 
 /// Choosing the currency of a new account.
+#[rustfmt::skip]
 pub const CURRENCY_PICK: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_OPEN_THE_ACCOUNT,
-        Some(s::FOOT_OPEN),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Left)],
-        Cmd::PrevAccount,
-        s::HELP_CURRENCY_PREV,
-        None,
-        false,
-    ),
-    b(
-        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
-        Cmd::NextAccount,
-        s::HELP_CURRENCY_NEXT,
-        Some(s::FOOT_CURRENCY),
-        false,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_OPEN_THE_ACCOUNT, Some(s::FOOT_OPEN), false),
+    b(&[key(KeyCode::Left)], Cmd::PrevAccount, s::HELP_CURRENCY_PREV, None, false),
+    b(&[key(KeyCode::Right), key(KeyCode::Char(' '))], Cmd::NextAccount, s::HELP_CURRENCY_NEXT, Some(s::FOOT_CURRENCY), false),
     ESC_CANCEL,
 ];
 
 /// The four-eyes dialog (and the reversal's reason): text fields only.
+#[rustfmt::skip]
 pub const APPROVAL: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_APPROVE,
-        Some(s::FOOT_APPROVE),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_APPROVE, Some(s::FOOT_APPROVE), true),
     NEXT,
     PREV,
     ESC_CANCEL,
 ];
 
 /// The customer's new password, typed twice.
+#[rustfmt::skip]
 pub const RESET_PASSWORD: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_RESET_SAVE,
-        Some(s::FOOT_SAVE),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_RESET_SAVE, Some(s::FOOT_SAVE), true),
     NEXT,
     PREV,
     ESC_CANCEL,
 ];
 
-const PICK_PREV: Binding = b(
-    &[key(KeyCode::Left)],
-    Cmd::PrevAccount,
-    s::HELP_PICK_PREV,
-    None,
-    false,
-);
-const PICK_NEXT: Binding = b(
-    &[key(KeyCode::Right), key(KeyCode::Char(' '))],
-    Cmd::NextAccount,
-    s::HELP_PICK_NEXT,
-    Some(s::FOOT_CHOOSE),
-    false,
-);
+#[rustfmt::skip]
+const PICK_PREV: Binding = b(&[key(KeyCode::Left)], Cmd::PrevAccount, s::HELP_PICK_PREV, None, false);
+#[rustfmt::skip]
+const PICK_NEXT: Binding = b(&[key(KeyCode::Right), key(KeyCode::Char(' '))], Cmd::NextAccount, s::HELP_PICK_NEXT, Some(s::FOOT_CHOOSE), false);
 
+#[rustfmt::skip]
 pub const COUNTER_FORM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_COUNTER_SUBMIT,
-        Some(s::FOOT_REVIEW),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_COUNTER_SUBMIT, Some(s::FOOT_REVIEW), true),
     NEXT,
     PREV,
     PICK_PREV,
     PICK_NEXT,
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK_TO_CARD_KEEP,
-        Some(s::FOOT_BACK),
-        true,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_CARD_KEEP, Some(s::FOOT_BACK), true),
 ];
 
+#[rustfmt::skip]
 pub const COUNTER_CONFIRM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter), ch('y')],
-        Cmd::Submit,
-        s::HELP_COUNTER_CONFIRM,
-        Some(s::FOOT_CONFIRM),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc), ch('n')],
-        Cmd::Back,
-        s::HELP_CONFIRM_BACK,
-        Some(s::FOOT_EDIT),
-        false,
-    ),
+    b(&[key(KeyCode::Enter), ch('y')], Cmd::Submit, s::HELP_COUNTER_CONFIRM, Some(s::FOOT_CONFIRM), false),
+    b(&[key(KeyCode::Esc), ch('n')], Cmd::Back, s::HELP_CONFIRM_BACK, Some(s::FOOT_EDIT), false),
 ];
 
+#[rustfmt::skip]
 pub const COUNTER_DONE: &[Binding] = &[
-    b(
-        &[ch('p')],
-        Cmd::Receipt,
-        s::HELP_RECEIPT,
-        Some(s::FOOT_RECEIPT),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_NEW_OPERATION,
-        Some(s::FOOT_NEW_OPERATION),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_BACK_TO_CARD,
-        Some(s::FOOT_BACK),
-        false,
-    ),
+    b(&[ch('p')], Cmd::Receipt, s::HELP_RECEIPT, Some(s::FOOT_RECEIPT), false),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_NEW_OPERATION, Some(s::FOOT_NEW_OPERATION), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_CARD, Some(s::FOOT_BACK), false),
 ];
 
 /// The drawer while it is open: its figures.
+#[rustfmt::skip]
 pub const DRAWER_OPEN: &[Binding] = &[
-    b(
-        &[ch('c')],
-        Cmd::CloseDrawer,
-        s::HELP_CLOSE_DRAWER,
-        Some(s::FOOT_CLOSE_DRAWER),
-        false,
-    ),
-    b(
-        &[ch('r')],
-        Cmd::Refresh,
-        s::HELP_REFRESH,
-        Some(s::FOOT_REFRESH),
-        false,
-    ),
+    b(&[ch('c')], Cmd::CloseDrawer, s::HELP_CLOSE_DRAWER, Some(s::FOOT_CLOSE_DRAWER), false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
 ];
 
 /// Counting cash by denomination (the opening float, or the blind closing count).
+#[rustfmt::skip]
 pub const DRAWER_COUNT: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_COUNT_DONE,
-        Some(s::FOOT_COUNT_DONE),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_COUNT_DONE, Some(s::FOOT_COUNT_DONE), true),
     NEXT,
     PREV,
     PICK_PREV,
-    b(
-        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
-        Cmd::NextAccount,
-        s::HELP_CURRENCY_NEXT,
-        Some(s::FOOT_CURRENCY),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_COUNT_CANCEL,
-        Some(s::FOOT_CANCEL),
-        true,
-    ),
+    b(&[key(KeyCode::Right), key(KeyCode::Char(' '))], Cmd::NextAccount, s::HELP_CURRENCY_NEXT, Some(s::FOOT_CURRENCY), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_COUNT_CANCEL, Some(s::FOOT_CANCEL), true),
 ];
 
 /// The result of closing the drawer.
-pub const DRAWER_RESULT: &[Binding] = &[b(
-    &[key(KeyCode::Enter), key(KeyCode::Esc)],
-    Cmd::Back,
-    s::HELP_DRAWER_RESULT_DONE,
-    Some(s::FOOT_DONE),
-    false,
-)];
+#[rustfmt::skip]
+pub const DRAWER_RESULT: &[Binding] = &[b(&[key(KeyCode::Enter), key(KeyCode::Esc)], Cmd::Back, s::HELP_DRAWER_RESULT_DONE, Some(s::FOOT_DONE), false)];
 
 /// Registering a new customer: the profile, a phone and the first password.
+#[rustfmt::skip]
 pub const REGISTER_FORM: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_REGISTER_SUBMIT,
-        Some(s::FOOT_REGISTER),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_REGISTER_SUBMIT, Some(s::FOOT_REGISTER), true),
     NEXT,
     PREV,
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_REGISTER_CLEAR,
-        Some(s::FOOT_CLEAR),
-        true,
-    ),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_REGISTER_CLEAR, Some(s::FOOT_CLEAR), true),
 ];
 
 /// Right after registering: the first account and an optional opening deposit.
+#[rustfmt::skip]
 pub const REGISTER_ACCOUNT: &[Binding] = &[
-    b(
-        &[key(KeyCode::Enter)],
-        Cmd::Submit,
-        s::HELP_REGISTER_ACCOUNT,
-        Some(s::FOOT_OPEN),
-        true,
-    ),
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_REGISTER_ACCOUNT, Some(s::FOOT_OPEN), true),
     NEXT,
     PREV,
     PICK_PREV,
-    b(
-        &[key(KeyCode::Right), key(KeyCode::Char(' '))],
-        Cmd::NextAccount,
-        s::HELP_CURRENCY_NEXT,
-        Some(s::FOOT_CURRENCY),
-        false,
-    ),
-    b(
-        &[key(KeyCode::Esc)],
-        Cmd::Back,
-        s::HELP_REGISTER_SKIP,
-        Some(s::FOOT_SKIP),
-        true,
-    ),
+    b(&[key(KeyCode::Right), key(KeyCode::Char(' '))], Cmd::NextAccount, s::HELP_CURRENCY_NEXT, Some(s::FOOT_CURRENCY), false),
+    b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_REGISTER_SKIP, Some(s::FOOT_SKIP), true),
 ];
 
 #[cfg(test)]
@@ -1094,6 +483,6 @@ mod tests {
     fn labels() {
         assert_eq!(ctrl('c').label(), "Ctrl-C");
         assert_eq!(key(KeyCode::F(3)).label(), "F3");
-        assert_eq!(NAV[0].keys_label(), "F2");
+        assert_eq!(GLOBAL[0].keys_label(), "F1");
     }
 }

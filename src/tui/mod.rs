@@ -14,6 +14,7 @@ pub mod clock;
 pub mod context;
 pub mod desk;
 pub mod event;
+pub mod keymap;
 pub mod keys;
 pub mod logging;
 pub mod screens;
@@ -36,9 +37,12 @@ use std::time::{Duration, Instant};
 use ratatui::backend::Backend;
 use ratatui::Terminal;
 
+use crate::config::FileConfig;
 use crate::services::BankConfig;
 use app::{Action, App, Notice};
 use clock::SystemClock;
+use keymap::Keymap;
+use theme::{Theme, ThemeName};
 use worker::{WorkerConfig, WorkerHandle};
 
 /// Idle time before the lock when `TELLER_IDLE_SECONDS` is not set.
@@ -55,6 +59,12 @@ pub struct TuiConfig {
     pub database_label: String,
     /// How often the spinner turns and the idle lock is checked.
     pub tick: Duration,
+    /// The styles, already without colour when `NO_COLOR` asks for none.
+    pub theme: Theme,
+    /// Clicks and the wheel.
+    pub mouse: bool,
+    /// The global and tab keys, with the bank's choices.
+    pub keymap: Keymap,
 }
 
 impl TuiConfig {
@@ -64,13 +74,18 @@ impl TuiConfig {
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             database_label: database_label(database_url),
             tick: Duration::from_millis(200),
+            theme: Theme::default(),
+            mouse: true,
+            keymap: Keymap::default(),
         }
     }
 
-    /// Reads `TELLER_IDLE_SECONDS` (0 turns the lock off) and `TELLER_EXPORT_DIR`.
-    pub fn from_env(database_url: &str) -> Result<Self, String> {
+    /// The configuration file's settings with the environment over them:
+    /// `TELLER_IDLE_SECONDS` (0 turns the lock off), `TELLER_EXPORT_DIR`, `TELLER_THEME`,
+    /// `TELLER_MOUSE` (0 turns the mouse off) and `NO_COLOR`.
+    pub fn resolve(database_url: &str, file: &FileConfig) -> Result<Self, String> {
         let mut config = Self::new(database_url);
-        if let Ok(raw) = std::env::var("TELLER_IDLE_SECONDS") {
+        if let Some(raw) = FileConfig::env_or("TELLER_IDLE_SECONDS", file.idle_lock_seconds) {
             let seconds: u64 = raw
                 .trim()
                 .parse()
@@ -79,6 +94,27 @@ impl TuiConfig {
         }
         if let Some(dir) = std::env::var_os("TELLER_EXPORT_DIR").filter(|d| !d.is_empty()) {
             config.export_dir = PathBuf::from(dir);
+        } else if let Some(dir) = &file.export_dir {
+            config.export_dir = dir.clone();
+        }
+        let theme = match std::env::var("TELLER_THEME").ok().filter(|t| !t.is_empty()) {
+            Some(raw) => raw.parse::<ThemeName>()?,
+            None => file.theme.unwrap_or_default(),
+        };
+        config.theme = Theme::named(theme);
+        if theme::no_colour_requested() {
+            config.theme = config.theme.without_colour();
+        }
+        config.mouse = match std::env::var("TELLER_MOUSE").ok().filter(|m| !m.is_empty()) {
+            Some(raw) => match raw.trim() {
+                "0" | "false" | "off" | "no" => false,
+                "1" | "true" | "on" | "yes" => true,
+                other => return Err(format!("TELLER_MOUSE must be 0 or 1, not {other:?}")),
+            },
+            None => file.mouse.unwrap_or(true),
+        };
+        if let Some(keys) = &file.keys {
+            config.keymap = Keymap::with_overrides(keys)?;
         }
         Ok(config)
     }
@@ -123,14 +159,31 @@ struct RestoreGuard;
 
 impl Drop for RestoreGuard {
     fn drop(&mut self) {
+        mouse_capture(false);
         ratatui::restore();
     }
 }
 
+/// Asks the terminal to report clicks and the wheel, or to stop. Failing is harmless: the
+/// keyboard does everything the mouse does.
+fn mouse_capture(on: bool) {
+    use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+    use ratatui::crossterm::execute;
+    let mut out = std::io::stdout();
+    let result = if on {
+        execute!(out, EnableMouseCapture)
+    } else {
+        execute!(out, DisableMouseCapture)
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, on, "the terminal refused the mouse setting");
+    }
+}
+
 /// Runs the app on the real terminal until the person quits.
-pub fn run(database_url: &str, bank: BankConfig) -> Result<(), TuiError> {
+pub fn run(database_url: &str, bank: BankConfig, file: &FileConfig) -> Result<(), TuiError> {
     require_terminal()?;
-    let config = TuiConfig::from_env(database_url).map_err(TuiError::Config)?;
+    let config = TuiConfig::resolve(database_url, file).map_err(TuiError::Config)?;
     let log = logging::init();
     tracing::info!(
         database = %config.database_label,
@@ -142,6 +195,15 @@ pub fn run(database_url: &str, bank: BankConfig) -> Result<(), TuiError> {
     let worker = WorkerHandle::spawn(WorkerConfig::new(database_url, bank), actions.clone())?;
     let mut terminal = ratatui::try_init()?;
     let guard = RestoreGuard;
+    if config.mouse {
+        mouse_capture(true);
+        // After a panic too, the terminal must stop sending mouse reports to the shell.
+        let restore_terminal = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            mouse_capture(false);
+            restore_terminal(info);
+        }));
+    }
     event::spawn_input_thread(actions)?;
     let mut app = App::new(config, Arc::new(SystemClock));
     let result = run_loop(&mut terminal, &mut app, &inbox, &worker);

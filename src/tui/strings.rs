@@ -514,3 +514,19 @@ pub const FIRST_ACCOUNT_PANEL: &str = "First account for ";
 pub const OPENING_CASH_HINT: &str = "optional: a cash deposit now, confirmed next";
 pub const FIRST_ACCOUNT_HINT: &str =
     "Enter opens the account; Esc skips it (the card can open one later).";
+
+// ---- the command palette, the configuration, themes, the mouse ----
+pub const HELP_PALETTE: &str = "Command palette: any action, screen or customer";
+pub const PALETTE_TITLE: &str = "Commands";
+pub const PALETTE_PROMPT: &str = "› ";
+pub const PALETTE_HINT: &str = "Type to search · ↑↓ choose · Enter run · Esc close";
+pub const PALETTE_NOTHING: &str = "Nothing matches.";
+pub const PALETTE_SEARCHING: &str = "Looking up customers…";
+pub const PALETTE_GO: &str = "Go to ";
+pub const PALETTE_CUSTOMER: &str = "Customer ";
+pub const PALETTE_ACCOUNT: &str = "Account ";
+pub const PALETTE_UNAVAILABLE: &str = "That is not possible here any more.";
+pub const HELP_PALETTE_RUN: &str = "Run the chosen line";
+pub const HELP_PALETTE_CLOSE: &str = "Close the palette";
+pub const HELP_PALETTE_MOVE: &str = "Choose a line";
+pub const FOOT_RUN: &str = "run";

@@ -48,6 +48,7 @@ pub fn config() -> TuiConfig {
         export_dir: PathBuf::from("/tmp/teller-exports"),
         database_label: "teller_demo on 127.0.0.1:3307".into(),
         tick: Duration::from_millis(200),
+        ..TuiConfig::new("mysql://root@127.0.0.1:3307/teller_demo")
     }
 }
 

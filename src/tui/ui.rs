@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::{App, Notice, Overlay, Route};
+use super::keys::Chord;
 use super::screens::too_small;
 use super::strings as s;
 use super::theme;
@@ -14,6 +15,7 @@ use super::theme;
 /// Draws the whole app.
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    app.frame_area.set(area);
     if !too_small::fits(area) {
         too_small::render(frame, area, &app.theme);
         return;
@@ -36,17 +38,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     match &app.overlay {
         Some(Overlay::Help(help)) => {
-            let groups = {
-                let mut under = vec![app.screens.get(app.route).bindings()];
-                if let Some(nav) = app.nav_bindings() {
-                    under.push(nav);
-                }
-                under.push(super::keys::GLOBAL);
-                under
-            };
+            let groups = app.screen_bindings();
             help.render(frame, body, app.route.title(), &groups, &app.theme);
         }
         Some(Overlay::QuitConfirm(quit)) => quit.render(frame, body, &app.theme),
+        Some(Overlay::Palette(palette)) => palette.render(frame, body, &view),
         None => {}
     }
     render_status(app, frame, status);
@@ -89,21 +85,55 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled(format!(" {title}"), theme.title), area);
         return;
     }
-    let tabs = Route::tabs_for(app.session.as_ref().map(|session| session.user.role));
     let mut spans = vec![Span::raw(" ")];
-    for (i, (route, key)) in tabs.iter().enumerate() {
+    for (i, (route, label)) in tab_labels(app).into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" │ ", theme.dim));
+            spans.push(Span::styled(TAB_GAP, theme.dim));
         }
-        let active = *route == app.route;
-        let marker = if active { "▸" } else { " " };
-        let style = if active { theme.tab_active } else { theme.tab };
-        spans.push(Span::styled(
-            format!("{marker}{key} {}", route.title()),
-            style,
-        ));
+        let style = if route == app.route {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
+        spans.push(Span::styled(label, style));
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+const TAB_GAP: &str = " │ ";
+
+/// Each tab's text ("▸F3 Transfer"), from the route table through the keymap.
+fn tab_labels(app: &App) -> Vec<(Route, String)> {
+    let staff = app.session.as_ref().is_some_and(|s| s.is_staff());
+    app.config
+        .keymap
+        .tabs(staff)
+        .into_iter()
+        .map(|(route, key)| {
+            let marker = if route == app.route { "▸" } else { " " };
+            (route, format!("{marker}{key} {}", route.title()))
+        })
+        .collect()
+}
+
+/// The tab drawn at this column of the tab row (as `render_tabs` lays them out).
+pub fn tab_at(app: &App, column: u16) -> Option<Route> {
+    if app.session.is_none() || app.lock.is_some() {
+        return None;
+    }
+    let column = usize::from(column.checked_sub(app.frame_area.get().x)?);
+    let mut x = 1;
+    for (i, (route, label)) in tab_labels(app).into_iter().enumerate() {
+        if i > 0 {
+            x += TAB_GAP.chars().count();
+        }
+        let width = label.chars().count();
+        if (x..x + width).contains(&column) {
+            return Some(route);
+        }
+        x += width;
+    }
+    None
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {
@@ -142,21 +172,55 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let theme = &app.theme;
     let mut spans = vec![Span::raw(" ")];
-    let mut shown: Vec<&str> = Vec::new();
-    let typing = app.typing();
-    for group in app.active_bindings() {
-        for binding in group.iter().filter(|b| b.typing || !typing) {
-            let Some(word) = binding.footer else { continue };
-            if shown.contains(&word) {
-                continue;
-            }
-            shown.push(word);
-            spans.push(Span::styled(binding.short_label(), theme.key));
-            spans.push(Span::raw(format!(" {word}  ")));
-        }
+    for hint in footer_hints(app) {
+        spans.push(Span::styled(hint.key, theme.key));
+        spans.push(Span::raw(format!(" {}  ", hint.word)));
     }
     frame.render_widget(
         Line::from(spans).style(theme.dim.remove_modifier(ratatui::style::Modifier::DIM)),
         area,
     );
+}
+
+/// One key in the footer: its label, its word and the key it stands for.
+struct FooterHint {
+    key: String,
+    word: &'static str,
+    chord: Chord,
+}
+
+/// The footer's keys in order: each word once, from the bindings in force.
+fn footer_hints(app: &App) -> Vec<FooterHint> {
+    let mut hints: Vec<FooterHint> = Vec::new();
+    let typing = app.typing();
+    for group in app.active_bindings() {
+        for binding in group.iter().filter(|b| b.typing || !typing) {
+            let (Some(word), Some(chord)) = (binding.footer, binding.chords.first()) else {
+                continue;
+            };
+            if hints.iter().any(|h| h.word == word) {
+                continue;
+            }
+            hints.push(FooterHint {
+                key: binding.short_label(),
+                word,
+                chord: *chord,
+            });
+        }
+    }
+    hints
+}
+
+/// The key whose footer hint is drawn at this column: a click on it presses the key.
+pub fn footer_key_at(app: &App, column: u16) -> Option<Chord> {
+    let column = usize::from(column.checked_sub(app.frame_area.get().x)?);
+    let mut x = 1;
+    for hint in footer_hints(app) {
+        let width = hint.key.chars().count() + 1 + hint.word.chars().count();
+        if (x..x + width).contains(&column) {
+            return Some(hint.chord);
+        }
+        x += width + 2;
+    }
+    None
 }

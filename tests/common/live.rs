@@ -56,6 +56,7 @@ impl Live {
             export_dir: export_dir.clone(),
             database_label: "teller_test on the test server".into(),
             tick: Duration::from_millis(50),
+            ..TuiConfig::new("mysql://teller_app@127.0.0.1/teller_test")
         };
         let app = App::new(config, Arc::new(clock.clone()));
         let terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");

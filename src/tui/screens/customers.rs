@@ -18,6 +18,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::hits::Hits;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -37,6 +38,8 @@ pub struct CustomersScreen {
     /// When the query last changed without a search since.
     changed_at: Option<Instant>,
     requests: Requests<Asked>,
+    /// Where each customer's row was drawn, for clicks.
+    rows: Hits<usize>,
 }
 
 /// What the customer search asks the worker for.
@@ -55,6 +58,7 @@ impl Default for CustomersScreen {
             error: None,
             changed_at: None,
             requests: Requests::default(),
+            rows: Hits::default(),
         }
     }
 }
@@ -159,8 +163,21 @@ impl Screen for CustomersScreen {
         Flow::Stay
     }
 
+    fn on_click(&mut self, column: u16, row: u16, ctx: &mut Ctx) -> Flow {
+        match self.rows.at(column, row) {
+            // A click on the chosen row opens the card, as Enter does; elsewhere it chooses.
+            Some(i) if i == self.selected => self.open_selected(ctx),
+            Some(i) => {
+                self.selected = i;
+                Flow::Stay
+            }
+            None => Flow::Stay,
+        }
+    }
+
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;
+        self.rows.clear();
         // What the search is doing goes in the bottom border.
         let status = if let Some(error) = &self.error {
             Line::styled(format!(" {}{error} ", theme::ERROR_MARKER), theme.error)
@@ -241,6 +258,22 @@ impl Screen for CustomersScreen {
             .highlight_symbol(theme::SELECTED_MARKER);
             let mut state = TableState::default().with_selected(Some(self.selected));
             frame.render_stateful_widget(table, list_area, &mut state);
+            // Below the header, one line a customer from the first row shown.
+            let first_row = list_area.y.saturating_add(1);
+            for (line, i) in (state.offset()..self.hits.len()).enumerate() {
+                let y = first_row.saturating_add(u16::try_from(line).unwrap_or(u16::MAX));
+                if y >= list_area.bottom() {
+                    break;
+                }
+                self.rows.record(
+                    Rect {
+                        y,
+                        height: 1,
+                        ..list_area
+                    },
+                    i,
+                );
+            }
         }
     }
 }

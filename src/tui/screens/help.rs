@@ -35,7 +35,7 @@ impl HelpOverlay {
         frame: &mut Frame,
         area: Rect,
         title: &str,
-        groups: &[&'static [Binding]],
+        groups: &[&[Binding]],
         theme: &Theme,
     ) {
         // One line per action: keys that do the same thing share it ("F1/?").

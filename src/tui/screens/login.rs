@@ -14,6 +14,7 @@ use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::focus::{FocusRing, Stops};
+use crate::tui::widgets::hits::Hits;
 use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
@@ -34,6 +35,15 @@ pub struct LoginScreen {
     requests: Requests<Asked>,
     /// Set when the bank said the password must be changed first.
     pub change: Option<ForcedChange>,
+    /// Where the fields were drawn, for clicks.
+    clickable: Hits<Clicked>,
+}
+
+/// A field a click may focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clicked {
+    Login(Stop),
+    NewPassword(Which),
 }
 
 /// The login form's fields.
@@ -99,6 +109,7 @@ impl Default for LoginScreen {
             error: None,
             requests: Requests::default(),
             change: None,
+            clickable: Hits::default(),
         }
     }
 }
@@ -256,6 +267,15 @@ impl Screen for LoginScreen {
 
     /// Spent after login, so never "unsaved" for the screens that follow (the app asks
     /// `has_input` before login instead).
+    fn on_click(&mut self, column: u16, row: u16, _ctx: &mut Ctx) -> Flow {
+        match (self.clickable.at(column, row), &mut self.change) {
+            (Some(Clicked::Login(stop)), None) => self.focus.set(stop),
+            (Some(Clicked::NewPassword(which)), Some(change)) => change.pair.focus.set(which),
+            _ => {}
+        }
+        Flow::Stay
+    }
+
     fn is_dirty(&self) -> bool {
         false
     }
@@ -291,6 +311,17 @@ impl Screen for LoginScreen {
                 .wrap(Wrap { trim: true }),
             intro,
         );
+        self.clickable.clear();
+        let clicked = match &self.change {
+            Some(_) => [
+                Clicked::NewPassword(Which::New),
+                Clicked::NewPassword(Which::Repeat),
+            ],
+            None => [Clicked::Login(Stop::Email), Clicked::Login(Stop::Password)],
+        };
+        for (area, what) in [email, password].into_iter().zip(clicked) {
+            self.clickable.record(area, what);
+        }
         let cursors = match &self.change {
             Some(change) => [
                 change.pair.render(

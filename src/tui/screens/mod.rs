@@ -13,6 +13,7 @@ pub mod history;
 pub mod home;
 pub mod lock;
 pub mod login;
+pub mod palette;
 pub mod profile;
 pub mod quit;
 pub mod register;
@@ -70,6 +71,11 @@ pub trait Screen {
             answer = body.name(),
             "answer to a screen that asks for nothing, ignored"
         );
+        Flow::Stay
+    }
+
+    /// A left click at this cell of the terminal (the screen knows where it drew what).
+    fn on_click(&mut self, _column: u16, _row: u16, _ctx: &mut Ctx) -> Flow {
         Flow::Stay
     }
 

@@ -4,6 +4,7 @@ pub mod approval;
 pub mod dialog;
 pub mod field;
 pub mod focus;
+pub mod hits;
 pub mod money_form;
 pub mod password_pair;
 pub mod requests;

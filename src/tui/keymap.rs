@@ -1,0 +1,268 @@
+//! The keys that work on every screen: the global ones (`keys::GLOBAL`) and the tab keys that
+//! come from the route table, with the bank's own choices from the configuration file's
+//! `[keys]` table laid over them. Screens' own keys stay fixed: they are their forms' grammar.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::KeyCode;
+use serde::Deserialize;
+
+use super::context::{Route, ROUTES};
+use super::keys::{self, Binding, Chord, Cmd};
+
+/// One key a bank may bind, as written in the configuration file: `F1`..`F12` or `Ctrl-X`.
+/// Only those, so the binding works while a text field has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySpec(pub Chord);
+
+impl std::str::FromStr for KeySpec {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let text = raw.trim();
+        let refuse = || {
+            format!(
+                "{raw:?} is not a key teller can bind: write a function key (F1 to F12) or Ctrl \
+                 with a letter (Ctrl-P); Ctrl-H, Ctrl-I, Ctrl-J and Ctrl-M are taken by the \
+                 terminal"
+            )
+        };
+        if let Some(number) = text.strip_prefix(['F', 'f']) {
+            return match number.parse::<u8>() {
+                Ok(n @ 1..=12) => Ok(Self(keys::key(KeyCode::F(n)))),
+                _ => Err(refuse()),
+            };
+        }
+        let lower = text.to_ascii_lowercase();
+        let letter = lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("ctrl+"))
+            .filter(|rest| rest.chars().count() == 1)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| c.is_ascii_lowercase() && !matches!(c, 'h' | 'i' | 'j' | 'm'))
+            .ok_or_else(refuse)?;
+        Ok(Self(keys::ctrl(letter)))
+    }
+}
+
+impl<'de> Deserialize<'de> for KeySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        raw.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The configuration file's `[keys]` table: every key a bank may change, by what it does.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyOverrides {
+    pub help: Option<KeySpec>,
+    pub quit: Option<KeySpec>,
+    pub palette: Option<KeySpec>,
+    pub accounts: Option<KeySpec>,
+    pub transfer: Option<KeySpec>,
+    pub history: Option<KeySpec>,
+    pub profile: Option<KeySpec>,
+    pub customers: Option<KeySpec>,
+    pub card: Option<KeySpec>,
+    pub counter: Option<KeySpec>,
+    pub drawer: Option<KeySpec>,
+    pub register: Option<KeySpec>,
+}
+
+impl KeyOverrides {
+    /// (name in the file, command, chosen key) for every key that is set.
+    fn chosen(&self) -> Vec<(&'static str, Cmd, Chord)> {
+        [
+            ("help", Cmd::Help, self.help),
+            ("quit", Cmd::Quit, self.quit),
+            ("palette", Cmd::Palette, self.palette),
+            ("accounts", Cmd::Go(Route::Accounts), self.accounts),
+            ("transfer", Cmd::Go(Route::Transfer), self.transfer),
+            ("history", Cmd::Go(Route::History), self.history),
+            ("profile", Cmd::Go(Route::Profile), self.profile),
+            ("customers", Cmd::Go(Route::Customers), self.customers),
+            ("card", Cmd::Go(Route::Card), self.card),
+            ("counter", Cmd::Go(Route::Counter), self.counter),
+            ("drawer", Cmd::Go(Route::Drawer), self.drawer),
+            ("register", Cmd::Go(Route::Register), self.register),
+        ]
+        .into_iter()
+        .filter_map(|(name, cmd, spec)| spec.map(|s| (name, cmd, s.0)))
+        .collect()
+    }
+}
+
+/// The global and navigation bindings in force, for customers and for staff.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    global: Vec<Binding>,
+    customer_nav: Vec<Binding>,
+    staff_nav: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            global: keys::GLOBAL.to_vec(),
+            customer_nav: nav_from_routes(false),
+            staff_nav: nav_from_routes(true),
+        }
+    }
+}
+
+/// The tab keys of one audience, straight from the route table.
+fn nav_from_routes(staff: bool) -> Vec<Binding> {
+    ROUTES
+        .iter()
+        .filter_map(|e| {
+            let tab = if staff { e.staff_tab } else { e.customer_tab };
+            tab.map(|t| Binding {
+                chords: t.keys,
+                cmd: Cmd::Go(e.route),
+                help: t.help,
+                footer: None,
+                typing: true,
+            })
+        })
+        .collect()
+}
+
+impl Keymap {
+    /// The defaults with the bank's choices laid over them; two actions on one key is an error
+    /// that names both.
+    pub fn with_overrides(overrides: &KeyOverrides) -> Result<Self, String> {
+        let mut map = Self::default();
+        let chosen = overrides.chosen();
+        if chosen.is_empty() {
+            return Ok(map);
+        }
+        let by_cmd: HashMap<Cmd, Chord> = chosen.iter().map(|(_, cmd, c)| (*cmd, *c)).collect();
+        // Leaked once per app start: bindings hold `'static` key lists like the built-in tables.
+        let rebind = |bindings: &mut Vec<Binding>| {
+            for cmd in by_cmd.keys() {
+                // The first binding of a command is the one that works while typing.
+                if let Some(binding) = bindings.iter_mut().find(|b| b.cmd == *cmd && b.typing) {
+                    binding.chords = Vec::leak(vec![by_cmd[cmd]]);
+                }
+            }
+        };
+        rebind(&mut map.global);
+        rebind(&mut map.customer_nav);
+        rebind(&mut map.staff_nav);
+        for staff in [false, true] {
+            let all: Vec<&Binding> = map.global.iter().chain(map.nav(staff)).collect();
+            for (i, a) in all.iter().enumerate() {
+                for b in &all[i + 1..] {
+                    if a.cmd != b.cmd && a.chords.iter().any(|c| b.chords.contains(c)) {
+                        let name = |cmd: Cmd| {
+                            chosen.iter().find(|(_, c, _)| *c == cmd).map_or_else(
+                                || format!("{cmd:?}").to_lowercase(),
+                                |(n, ..)| (*n).to_string(),
+                            )
+                        };
+                        return Err(format!(
+                            "[keys] {} and {} would both be {}: give each its own key",
+                            name(a.cmd),
+                            name(b.cmd),
+                            a.chords
+                                .iter()
+                                .find(|c| b.chords.contains(c))
+                                .map(Chord::label)
+                                .unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    pub fn global(&self) -> &[Binding] {
+        &self.global
+    }
+
+    /// The keys that move between screens: the customer's or the workstation's.
+    pub fn nav(&self, staff: bool) -> &[Binding] {
+        if staff {
+            &self.staff_nav
+        } else {
+            &self.customer_nav
+        }
+    }
+
+    /// The tabs in order, each with the label of the key that opens it.
+    pub fn tabs(&self, staff: bool) -> Vec<(Route, String)> {
+        self.nav(staff)
+            .iter()
+            .filter_map(|b| match b.cmd {
+                Cmd::Go(route) => Some((route, b.short_label())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_come_from_the_route_table() {
+        let map = Keymap::default();
+        let customer: Vec<(Route, String)> = map.tabs(false);
+        assert_eq!(
+            customer,
+            [
+                (Route::Accounts, "F2".to_string()),
+                (Route::Transfer, "F3".into()),
+                (Route::History, "F4".into()),
+                (Route::Profile, "F5".into())
+            ]
+        );
+        let staff = map.tabs(true);
+        assert_eq!(staff.len(), 6);
+        assert_eq!(staff[5], (Route::Profile, "F7".into()));
+    }
+
+    #[test]
+    fn a_bank_can_move_a_key_and_the_tab_shows_it() {
+        let overrides = KeyOverrides {
+            drawer: Some("F9".parse().unwrap()),
+            palette: Some("ctrl-k".parse().unwrap()),
+            ..KeyOverrides::default()
+        };
+        let map = Keymap::with_overrides(&overrides).unwrap();
+        assert!(map.tabs(true).contains(&(Route::Drawer, "F9".into())));
+        let palette = map.global().iter().find(|b| b.cmd == Cmd::Palette).unwrap();
+        assert_eq!(palette.keys_label(), "Ctrl-K");
+        // ':' still opens it when nothing is being typed.
+        assert!(map
+            .global()
+            .iter()
+            .any(|b| b.cmd == Cmd::Palette && b.keys_label() == ":"));
+    }
+
+    #[test]
+    fn two_actions_on_one_key_are_refused_by_name() {
+        let overrides = KeyOverrides {
+            drawer: Some("F1".parse().unwrap()),
+            ..KeyOverrides::default()
+        };
+        let error = Keymap::with_overrides(&overrides).unwrap_err();
+        assert!(
+            error.contains("drawer") && error.contains("help") && error.contains("F1"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn only_keys_that_work_while_typing_may_be_bound() {
+        for good in ["F1", "f12", "Ctrl-P", "ctrl+k"] {
+            assert!(good.parse::<KeySpec>().is_ok(), "{good}");
+        }
+        for bad in ["F13", "F0", "p", "Ctrl-", "Ctrl-I", "Alt-X", "Ctrl-PP", ""] {
+            assert!(bad.parse::<KeySpec>().is_err(), "{bad}");
+        }
+    }
+}

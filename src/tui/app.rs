@@ -106,6 +106,8 @@ pub struct App {
     quit: bool,
     /// Why the app had to stop (the worker crashed), said after the terminal is restored.
     fatal: Option<String>,
+    /// A palette command waiting for its screen to load (cleared by any key).
+    deferred: Option<(Route, Cmd)>,
     /// The terminal's size at the last frame, for placing clicks.
     pub(crate) frame_area: Cell<Rect>,
 }
@@ -135,6 +137,7 @@ impl App {
             spinner: 0,
             quit: false,
             fatal: None,
+            deferred: None,
             frame_area: Cell::new(Rect::default()),
         }
     }
@@ -317,6 +320,7 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) {
         self.last_activity = self.clock.now();
+        self.deferred = None;
         if let Some(Overlay::QuitConfirm(_)) = &self.overlay {
             match keys::lookup(keys::QUIT_CONFIRM, &key, false) {
                 Some(Cmd::Yes) => self.quit = true,
@@ -490,6 +494,7 @@ impl App {
                 let (mut ctx, screens, _) = self.ctx(target);
                 let flow = screens.get_mut(route).on_reply(id, body, &mut ctx);
                 self.apply(flow);
+                self.run_deferred(route);
             }
             Target::Palette => self.palette_reply(id, body),
             Target::Lock => {

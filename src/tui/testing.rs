@@ -10,7 +10,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::Terminal;
 use rust_decimal::Decimal;
 
@@ -922,6 +924,56 @@ impl Driver {
     pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
         self.terminal.backend_mut().resize(width, height);
         self.app.update(Action::Resize(width, height));
+        self
+    }
+
+    /// The first cell holding `text` on the screen, as (column, row); panics when it is not
+    /// there (a test fails by panicking).
+    #[allow(clippy::panic)]
+    pub fn find(&mut self, text: &str) -> (u16, u16) {
+        let screen = self.screen();
+        for (y, line) in screen.lines().enumerate() {
+            if let Some(byte) = line.find(text) {
+                let x = line[..byte].chars().count();
+                return (
+                    u16::try_from(x).unwrap_or(u16::MAX),
+                    u16::try_from(y).unwrap_or(u16::MAX),
+                );
+            }
+        }
+        panic!("{text:?} not on the screen:\n{screen}");
+    }
+
+    /// A left click at this cell (the screen is drawn first, as a person sees it).
+    pub fn click(&mut self, column: u16, row: u16) -> &mut Self {
+        self.draw();
+        self.mouse(MouseEventKind::Down(MouseButton::Left), column, row)
+    }
+
+    /// A left click on the first place `text` is shown.
+    pub fn click_on(&mut self, text: &str) -> &mut Self {
+        let (column, row) = self.find(text);
+        self.click(column, row)
+    }
+
+    /// One notch of the wheel, down or up.
+    pub fn scroll(&mut self, down: bool) -> &mut Self {
+        self.draw();
+        let kind = if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        };
+        self.mouse(kind, 10, 10)
+    }
+
+    fn mouse(&mut self, kind: MouseEventKind, column: u16, row: u16) -> &mut Self {
+        self.app.update(Action::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }));
         self
     }
 }

@@ -52,6 +52,8 @@ pub fn bare_command() -> Command {
         .env("TELLER_BCRYPT_COST", "4")
         .env("TELLER_SESSION_FILE", empty_dir().join("no-session"))
         .env("USER", OS_USER)
+        // No one's own configuration file: each test writes the one it needs.
+        .env("XDG_CONFIG_HOME", empty_dir().join("no-config"))
         .current_dir(empty_dir());
     command
 }

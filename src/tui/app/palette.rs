@@ -165,20 +165,55 @@ impl App {
                 if self.route != route {
                     self.navigate(route);
                 }
-                let offered = self
-                    .screens
-                    .get(route)
-                    .bindings()
-                    .iter()
-                    .any(|b| b.cmd == cmd);
-                if self.route != route || !offered {
+                if self.route != route {
                     self.notice = Some(Notice::Error(s::PALETTE_UNAVAILABLE.into()));
-                    return;
+                } else if self.awaits(route) {
+                    // The screen is loading what it shows: the command waits for the answer.
+                    self.deferred = Some((route, cmd));
+                } else {
+                    self.run_command(route, cmd);
                 }
-                let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
-                let flow = screens.get_mut(route).on_command(cmd, &mut ctx);
-                self.apply(flow);
             }
+        }
+    }
+
+    /// A command from the palette, once its screen is ready; refused when the screen does not
+    /// offer it any more.
+    fn run_command(&mut self, route: Route, cmd: Cmd) {
+        let offered = self
+            .screens
+            .get(route)
+            .bindings()
+            .iter()
+            .any(|b| b.cmd == cmd);
+        if !offered {
+            self.notice = Some(Notice::Error(s::PALETTE_UNAVAILABLE.into()));
+            return;
+        }
+        let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
+        let flow = screens.get_mut(route).on_command(cmd, &mut ctx);
+        self.apply(flow);
+    }
+
+    /// Is this screen waiting for an answer from the worker?
+    fn awaits(&self, route: Route) -> bool {
+        self.outbox
+            .pending
+            .values()
+            .any(|target| *target == Target::Screen(route))
+    }
+
+    /// After an answer to `route`: runs the palette's command that waited for it, if the
+    /// person is still there and nothing else is awaited.
+    pub(super) fn run_deferred(&mut self, route: Route) {
+        match self.deferred {
+            Some((waiting, cmd)) if waiting == route && self.route == route => {
+                if !self.awaits(route) {
+                    self.deferred = None;
+                    self.run_command(route, cmd);
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -231,7 +231,14 @@ impl Palette {
             .map(|entry| {
                 let room = usize::from(list_area.width)
                     .saturating_sub(key_width + 3 + theme::SELECTED_MARKER.chars().count());
-                let label: String = entry.label.chars().take(room).collect();
+                let label: String = if entry.label.chars().count() > room {
+                    let mut cut: String =
+                        entry.label.chars().take(room.saturating_sub(1)).collect();
+                    cut.push('…');
+                    cut
+                } else {
+                    entry.label.clone()
+                };
                 let pad = room.saturating_sub(label.chars().count());
                 ListItem::new(Line::from(vec![
                     Span::raw(format!("{label}{} ", " ".repeat(pad))),

@@ -206,14 +206,11 @@ impl App {
     /// After an answer to `route`: runs the palette's command that waited for it, if the
     /// person is still there and nothing else is awaited.
     pub(super) fn run_deferred(&mut self, route: Route) {
-        match self.deferred {
-            Some((waiting, cmd)) if waiting == route && self.route == route => {
-                if !self.awaits(route) {
-                    self.deferred = None;
-                    self.run_command(route, cmd);
-                }
+        if let Some((waiting, cmd)) = self.deferred {
+            if waiting == route && self.route == route && !self.awaits(route) {
+                self.deferred = None;
+                self.run_command(route, cmd);
             }
-            _ => {}
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod focus;
 pub mod hits;
 pub mod money_form;
 pub mod password_pair;
+pub mod profile_form;
 pub mod requests;
 
 pub use field::Field;

@@ -6,21 +6,19 @@
 //! reuses it, so the bank applies the transfer at most once.
 
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::layout::Rect;
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::{cycle, form_status, grouped, message_line, money, panel, Screen};
+mod render;
+
+use super::{cycle, Screen};
 use crate::domain::{AccountNumber, IdempotencyKey};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
-use crate::tui::theme;
-use crate::tui::widgets::dialog;
-use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::field::Field;
 use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
@@ -427,201 +425,5 @@ impl Screen for TransferScreen {
                 self.render_confirm(frame, area, view, pending);
             }
         }
-    }
-}
-
-impl TransferScreen {
-    fn render_form(&self, frame: &mut Frame, area: Rect, view: &View, active: bool) {
-        let theme = view.theme;
-        let block = panel(s::TRANSFER_PANEL, theme);
-        let inner = block.inner(area).inner(Margin::new(1, 1));
-        frame.render_widget(block, area);
-        let [from_area, to_area, amount_area, memo_area, _, message] = Layout::vertical([
-            Constraint::Length(field::HEIGHT),
-            Constraint::Length(field::HEIGHT),
-            Constraint::Length(field::HEIGHT),
-            Constraint::Length(field::HEIGHT),
-            Constraint::Length(1),
-            Constraint::Min(1),
-        ])
-        .areas(inner);
-
-        // The source account picker, drawn like a field.
-        let focused = active && self.focus.is(Stop::From);
-        let (marker, label_style) = if focused {
-            (theme::FOCUS_MARKER, theme.label_focused)
-        } else {
-            (theme::NO_MARKER, theme.label)
-        };
-        let width = usize::from(field::LABEL_WIDTH) - marker.chars().count();
-        let source = self.from.as_deref().and_then(|f| view.data.find(f));
-        let picked = match source {
-            Some(a) => format!(
-                "◀ {}  {}  {} ▶",
-                grouped(&a.number),
-                a.currency,
-                money(a.balance)
-            ),
-            None if view.data.loaded => s::NO_SOURCE_ACCOUNT.to_string(),
-            None => s::LOADING.to_string(),
-        };
-        let value_style = if focused {
-            theme.input_focused
-        } else {
-            theme.base
-        };
-        frame.render_widget(
-            Line::from(vec![
-                Span::styled(format!("{marker}{:<width$}", s::FIELD_FROM), label_style),
-                Span::styled("[", label_style),
-                Span::styled(picked, value_style),
-                Span::styled("]", label_style),
-            ]),
-            Rect {
-                height: 1,
-                ..from_area
-            },
-        );
-        if focused && view.data.open_accounts().count() > 1 {
-            frame.render_widget(
-                Span::styled(s::FROM_HINT, theme.hint),
-                Rect {
-                    x: from_area.x + field::LABEL_WIDTH + 1,
-                    y: from_area.y + 1,
-                    width: from_area.width.saturating_sub(field::LABEL_WIDTH + 1),
-                    height: 1,
-                },
-            );
-        }
-
-        let cursors = [
-            self.to
-                .render(frame, to_area, active && self.focus.is(Stop::To), theme),
-            self.amount.render(
-                frame,
-                amount_area,
-                active && self.focus.is(Stop::Amount),
-                theme,
-            ),
-            self.memo
-                .render(frame, memo_area, active && self.focus.is(Stop::Memo), theme),
-        ];
-        if let Some(position) = cursors.into_iter().flatten().next() {
-            frame.set_cursor_position(position);
-        }
-        let busy = self.is_sending().then_some(s::TRANSFER_SENDING);
-        let line = form_status(
-            self.error.as_deref(),
-            busy,
-            view,
-            Line::styled(s::TRANSFER_FORM_HINT, theme.hint),
-        );
-        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
-    }
-
-    fn render_confirm(&self, frame: &mut Frame, area: Rect, view: &View, pending: &Pending) {
-        let theme = view.theme;
-        let request = &pending.request;
-        let amount = request.amount.value();
-        // The amount in words is never cut off: it wraps under the figures (66 wide dialog,
-        // borders, margins and the 16-column label leave 46 columns).
-        let words = money_form::amount_words(amount, &pending.currency, 46);
-        let height = 11 + u16::try_from(words.len()).unwrap_or(1);
-        let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
-        let after = pending.balance_before - amount;
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
-        let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
-        let mut lines = vec![
-            Line::from(vec![
-                label(s::FIELD_FROM),
-                Span::raw(request.from.grouped()),
-            ]),
-            Line::from(vec![
-                label(s::FIELD_TO),
-                Span::raw(format!("{}{recipient}", request.to.grouped())),
-            ]),
-        ];
-        lines.extend(money_form::confirm_money_lines(
-            &pending.currency,
-            amount,
-            words,
-            request.memo.as_ref(),
-            pending.balance_before,
-            after,
-            theme,
-        ));
-        if after.is_sign_negative() {
-            lines.push(message_line(
-                theme::ERROR_MARKER,
-                s::CONFIRM_NOT_ENOUGH,
-                theme.warning,
-            ));
-        } else {
-            lines.push(Line::default());
-        }
-        lines.push(Line::default());
-        if matches!(self.stage, Stage::Sending(_)) {
-            lines.push(dialog::busy_line(view, s::TRANSFER_SENDING));
-        } else {
-            lines.push(dialog::keys_line(s::CONFIRM_ENTER, s::CONFIRM_ESC, theme));
-        }
-        frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    fn render_done(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        view: &View,
-        result: &MoneyResult,
-        pending: &Pending,
-    ) {
-        let theme = view.theme;
-        let block = panel(s::TRANSFER_PANEL, theme);
-        let inner = block.inner(area).inner(Margin::new(1, 1));
-        frame.render_widget(block, area);
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
-        let from = pending.request.from.as_str();
-        let new_balance = result
-            .balances
-            .iter()
-            .find(|(n, _)| n == from)
-            .map(|(_, b)| money(*b))
-            .unwrap_or_default();
-        let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
-        let heading = if result.replayed {
-            s::TRANSFER_REPLAYED
-        } else {
-            s::TRANSFER_DONE
-        };
-        let lines = vec![
-            message_line(theme::OK_MARKER, heading, theme.success),
-            Line::default(),
-            Line::from(vec![
-                label(s::REFERENCE),
-                Span::styled(format!("#{}", result.id), theme.title),
-            ]),
-            Line::from(vec![
-                label(s::FIELD_AMOUNT),
-                Span::raw(format!("{} {}", result.currency, money(result.amount))),
-            ]),
-            Line::from(vec![
-                label(s::FIELD_FROM),
-                Span::raw(pending.request.from.grouped()),
-            ]),
-            Line::from(vec![
-                label(s::FIELD_TO),
-                Span::raw(format!("{}{recipient}", pending.request.to.grouped())),
-            ]),
-            Line::from(vec![
-                label(s::NEW_BALANCE),
-                Span::styled(new_balance, theme.title),
-            ]),
-            Line::from(vec![
-                label(s::TIME),
-                Span::raw(super::when(view, result.at)),
-            ]),
-        ];
-        frame.render_widget(Paragraph::new(lines), inner);
     }
 }

@@ -3,7 +3,7 @@
 use super::{Pending, Stage, Stop, TransferScreen};
 use crate::services::MoneyResult;
 use crate::tui::context::View;
-use crate::tui::screens::{form_status, grouped, message_line, money, panel, Screen};
+use crate::tui::screens::{form_status, grouped, message_line, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;

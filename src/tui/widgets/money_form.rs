@@ -11,9 +11,9 @@ use rust_decimal::Decimal;
 use crate::domain::{amount_in_words, AccountNumber, Amount, Memo};
 use crate::services::BankError;
 use crate::tui::context::describe;
-use crate::tui::screens::{money, wrap_words};
+use crate::tui::screens::{message_line, money, wrap_words};
 use crate::tui::strings as s;
-use crate::tui::theme::Theme;
+use crate::tui::theme::{self, Theme};
 
 use super::field::Field;
 
@@ -122,36 +122,57 @@ pub fn amount_words(amount: Decimal, currency: &str, width: usize) -> Vec<String
     wrap_words(&amount_in_words(amount, currency), width)
 }
 
-/// The money part of a confirmation dialog: the amount in figures and (wrapped) in words,
-/// the memo, and the balance before and after. Labels take 16 columns.
-pub fn confirm_money_lines<'a>(
-    currency: &str,
-    amount: Decimal,
-    words: Vec<String>,
-    memo: Option<&Memo>,
-    before: Decimal,
-    after: Decimal,
-    theme: &Theme,
-) -> Vec<Line<'a>> {
-    let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
-    let mut lines = vec![Line::from(vec![
-        label(s::FIELD_AMOUNT),
-        Span::styled(format!("{currency} {}", money(amount)), theme.title),
-    ])];
-    lines.extend(
-        words
-            .into_iter()
-            .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
-    );
-    lines.extend([
-        Line::from(vec![
-            label(s::FIELD_MEMO),
-            Span::raw(memo.map_or(s::NO_MEMO, |m| m.as_str()).to_string()),
-        ]),
-        Line::from(vec![label(s::BALANCE_BEFORE), Span::raw(money(before))]),
-        Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(after))]),
-    ]);
-    lines
+/// The money part of a confirmation dialog.
+pub struct MoneyConfirmation<'m> {
+    pub currency: &'m str,
+    pub amount: Decimal,
+    /// The amount in words, already wrapped (see [`amount_words`]).
+    pub words: Vec<String>,
+    pub memo: Option<&'m Memo>,
+    pub before: Decimal,
+    pub after: Decimal,
+    /// What the screen says when the balance would go below zero.
+    pub not_enough: &'static str,
+}
+
+impl MoneyConfirmation<'_> {
+    /// The amount in figures and in words, the memo, the balance before and after, and the
+    /// warning when it would not be enough. Labels take 16 columns.
+    pub fn lines<'a>(self, theme: &Theme) -> Vec<Line<'a>> {
+        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
+        let mut lines = vec![Line::from(vec![
+            label(s::FIELD_AMOUNT),
+            Span::styled(
+                format!("{} {}", self.currency, money(self.amount)),
+                theme.title,
+            ),
+        ])];
+        lines.extend(
+            self.words
+                .into_iter()
+                .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
+        );
+        lines.extend([
+            Line::from(vec![
+                label(s::FIELD_MEMO),
+                Span::raw(self.memo.map_or(s::NO_MEMO, |m| m.as_str()).to_string()),
+            ]),
+            Line::from(vec![
+                label(s::BALANCE_BEFORE),
+                Span::raw(money(self.before)),
+            ]),
+            Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(self.after))]),
+        ]);
+        // The bank refuses it anyway; said before sending, in the screen's own words.
+        if self.after.is_sign_negative() {
+            lines.push(message_line(
+                theme::ERROR_MARKER,
+                self.not_enough,
+                theme.warning,
+            ));
+        }
+        lines
+    }
 }
 
 /// "  (D. Julis)" after a receiving account's number, when its owner is known.

@@ -14,7 +14,7 @@ use crate::tui::screens::message_line;
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
-use crate::tui::widgets::money_form;
+use crate::tui::widgets::money_form::{self, MoneyConfirmation};
 
 impl CounterScreen {
     /// A key while the confirmation is open (none while the operation is being sent).
@@ -90,21 +90,20 @@ impl CounterScreen {
                 Span::raw(pending.account.grouped()),
             ])),
         }
-        lines.extend(money_form::confirm_money_lines(
-            &pending.currency,
-            amount,
-            words,
-            pending.memo.as_ref(),
-            pending.balance_before,
-            after,
-            theme,
-        ));
+        lines.extend(
+            MoneyConfirmation {
+                currency: &pending.currency,
+                amount,
+                words,
+                memo: pending.memo.as_ref(),
+                before: pending.balance_before,
+                after,
+                not_enough: s::COUNTER_NOT_ENOUGH,
+            }
+            .lines(theme),
+        );
         if after.is_sign_negative() {
-            lines.push(message_line(
-                theme::ERROR_MARKER,
-                s::COUNTER_NOT_ENOUGH,
-                theme.warning,
-            ));
+            // confirm_money_lines said it.
         } else if pending.needs_approval {
             lines.push(message_line(
                 theme::INFO_MARKER,

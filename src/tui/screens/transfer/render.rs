@@ -8,7 +8,7 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self};
-use crate::tui::widgets::money_form::{self};
+use crate::tui::widgets::money_form::{self, MoneyConfirmation};
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -131,22 +131,19 @@ impl TransferScreen {
                 Span::raw(format!("{}{recipient}", request.to.grouped())),
             ]),
         ];
-        lines.extend(money_form::confirm_money_lines(
-            &pending.currency,
-            amount,
-            words,
-            request.memo.as_ref(),
-            pending.balance_before,
-            after,
-            theme,
-        ));
-        if after.is_sign_negative() {
-            lines.push(message_line(
-                theme::ERROR_MARKER,
-                s::CONFIRM_NOT_ENOUGH,
-                theme.warning,
-            ));
-        } else {
+        lines.extend(
+            MoneyConfirmation {
+                currency: &pending.currency,
+                amount,
+                words,
+                memo: request.memo.as_ref(),
+                before: pending.balance_before,
+                after,
+                not_enough: s::CONFIRM_NOT_ENOUGH,
+            }
+            .lines(theme),
+        );
+        if !after.is_sign_negative() {
             lines.push(Line::default());
         }
         lines.push(Line::default());

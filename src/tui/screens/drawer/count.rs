@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
+use super::bars;
 use crate::domain::{format_money, CashCount, Currency, DENOMINATIONS_CENTS};
 use crate::tui::context::View;
 use crate::tui::screens::{form_status, message_line, money, panel};
@@ -87,12 +88,20 @@ impl CountForm {
             .collect()
     }
 
-    /// The value counted so far (boxes that are not numbers count nothing).
-    pub fn running_total(&self) -> Decimal {
+    /// (cents, pieces) counted so far (boxes that are not numbers count nothing).
+    pub fn counted_so_far(&self) -> Vec<(i64, u32)> {
         DENOMINATIONS_CENTS
             .iter()
-            .zip(self.piece_counts())
-            .map(|(cents, pieces)| Decimal::new(cents * i64::from(pieces.unwrap_or(0)), 2))
+            .copied()
+            .zip(self.piece_counts().into_iter().map(|p| p.unwrap_or(0)))
+            .collect()
+    }
+
+    /// The value counted so far (boxes that are not numbers count nothing).
+    pub fn running_total(&self) -> Decimal {
+        self.counted_so_far()
+            .into_iter()
+            .map(|(cents, pieces)| Decimal::new(cents * i64::from(pieces), 2))
             .sum()
     }
 
@@ -143,7 +152,7 @@ pub(super) fn render_count(
     let block = panel(title, theme);
     let inner = block.inner(area).inner(Margin::new(1, 1));
     frame.render_widget(block, area);
-    let [intro, currency_area, _, grid, _, total_area, message, _] = Layout::vertical([
+    let [intro, currency_area, _, grid, _, total_area, message, bars_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -154,6 +163,13 @@ pub(super) fn render_count(
         Constraint::Min(0),
     ])
     .areas(inner);
+    // What has been counted so far, as bars under the grid (never what is expected).
+    bars::render(
+        frame,
+        bars_area,
+        view,
+        &bars::slices(&form.counted_so_far()),
+    );
     let intro_text = if closing {
         s::CLOSING_COUNT_INTRO
     } else {

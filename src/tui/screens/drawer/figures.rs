@@ -1,12 +1,14 @@
 //! The drawer's figures: while open (the float, never the expected cash) and just closed
 //! (counted, expected and the difference).
 
-use ratatui::layout::{Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
+use super::bars;
+use crate::domain::CashCount;
 use crate::services::DrawerView;
 use crate::tui::context::View;
 use crate::tui::screens::{message_line, money, panel};
@@ -64,7 +66,24 @@ pub(super) fn render_open(frame: &mut Frame, area: Rect, view: &View, error: Opt
     } else {
         lines.push(Line::styled(s::DRAWER_OPEN_HINT, theme.hint));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    // One row of slack for a message that wraps, then the opening count as bars.
+    let text_rows = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);
+    let [text_area, heading_area, bars_area] = Layout::vertical([
+        Constraint::Length(text_rows),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
+    let slices = CashCount::parse(&d.opening_count)
+        .map(|count| bars::slices_of(&count))
+        .unwrap_or_default();
+    if bars::render(frame, bars_area, view, &slices) {
+        frame.render_widget(
+            Line::styled(s::OPENING_BY_DENOMINATION, theme.label),
+            heading_area,
+        );
+    }
 }
 
 /// The result of the blind close: counted, expected and over or short.

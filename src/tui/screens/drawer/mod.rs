@@ -3,7 +3,10 @@
 //! blind count: the teller counts the cash by denomination and never sees the expected figure
 //! while doing so; only after the drawer is closed does the screen show counted, expected and
 //! the difference (over or short), which the bank has posted and recorded with the session.
+//! Under the count grid and the open drawer's figures, what was counted shows as bars by
+//! denomination ([`bars`]).
 
+mod bars;
 mod count;
 mod figures;
 

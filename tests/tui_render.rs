@@ -338,6 +338,50 @@ fn history_export_shows_the_path() {
     assert_snapshot!(d.screen());
 }
 
+#[test]
+fn history_balance_chart_marks_the_selected_movement() {
+    let mut d = logged_in();
+    d.press(KeyCode::F(4)).settle();
+    for _ in 0..24 {
+        d.press(KeyCode::Down);
+    }
+    d.settle();
+    let screen = d.screen();
+    assert_snapshot!(screen);
+    // The axis is labelled with the lowest and highest balance loaded, as money.
+    let history = &d.app.screens().history;
+    let balances = history.entries.iter().map(|e| e.balance_after);
+    let (low, high) = (balances.clone().min().unwrap(), balances.max().unwrap());
+    for label in [low, high].map(teller::domain::format_money_grouped) {
+        assert!(screen.contains(&format!("│{label}│")), "{label}: {screen}");
+    }
+    assert!(screen.contains("Balance from 2026-03-01 to 2026-03-14"));
+    // One dot for the selected movement; the line carries no fixed colour.
+    let chart_rows: Vec<&str> = screen.lines().skip(14).take(6).collect();
+    assert_eq!(chart_rows.concat().matches('•').count(), 1, "{screen}");
+    let buffer = d.draw();
+    assert!(buffer
+        .content()
+        .iter()
+        .filter(|c| c
+            .symbol()
+            .chars()
+            .all(|ch| ('\u{2801}'..='\u{28ff}').contains(&ch)))
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+}
+
+#[test]
+fn history_without_two_movements_has_no_chart() {
+    let mut d = logged_in();
+    d.press(KeyCode::F(4))
+        .settle()
+        .press(KeyCode::Right)
+        .settle();
+    let screen = d.screen();
+    assert!(screen.contains("1000 0045 64"), "{screen}");
+    assert!(!screen.contains("Balance from"), "{screen}");
+}
+
 // ---------------------------------------------------------------- profile
 
 #[test]

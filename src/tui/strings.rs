@@ -533,3 +533,6 @@ pub const FOOT_RUN: &str = "run";
 
 // ---- charts ----
 pub const OPENING_BY_DENOMINATION: &str = "Opening float by denomination";
+pub const BALANCE_CHART_FROM: &str = "Balance from ";
+pub const BALANCE_CHART_TO: &str = " to ";
+pub const BALANCE_CHART_ON: &str = "Balance on ";

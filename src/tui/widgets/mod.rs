@@ -1,6 +1,7 @@
 //! Reusable pieces of screens.
 
 pub mod approval;
+pub mod balance_chart;
 pub mod dialog;
 pub mod field;
 pub mod focus;

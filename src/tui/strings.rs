@@ -536,3 +536,4 @@ pub const OPENING_BY_DENOMINATION: &str = "Opening float by denomination";
 pub const BALANCE_CHART_FROM: &str = "Balance from ";
 pub const BALANCE_CHART_TO: &str = " to ";
 pub const BALANCE_CHART_ON: &str = "Balance on ";
+pub const COL_TREND: &str = "Trend";

@@ -10,5 +10,6 @@ pub mod money_form;
 pub mod password_pair;
 pub mod profile_form;
 pub mod requests;
+pub mod trend;
 
 pub use field::Field;

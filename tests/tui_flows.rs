@@ -46,6 +46,8 @@ impl Live {
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "[time]          "),
+        // A date alone (the balance chart's period), after the times.
+        (r"\d{4}-\d{2}-\d{2}", "[date]    "),
         (r"\d{4} \d{4} \d{2}", "[account]   "),
         (r"#\d+", "#[ref]"),
     ]

@@ -6,7 +6,8 @@
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
-use teller::services::BankError;
+use rust_decimal::Decimal;
+use teller::services::{BankError, HistoryEntry};
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::transfer::Stage;
 use teller::tui::testing::{number, Driver, EMAIL, PASSWORD};
@@ -174,6 +175,53 @@ fn home_selecting_another_account_loads_its_movements() {
     assert_snapshot!(d.screen());
 }
 
+#[test]
+fn home_sparkline_per_account_from_one_request() {
+    let mut d = Driver::new();
+    // The second account's balance climbs by 10.00 a movement, up to its 120.00 today.
+    let climbing: Vec<HistoryEntry> = d.bank.history[&number(100_000_123)]
+        .iter()
+        .take(12)
+        .enumerate()
+        .map(|(i, e)| HistoryEntry {
+            balance_after: Decimal::new(12_000 - 1_000 * i as i64, 2),
+            ..e.clone()
+        })
+        .collect();
+    d.bank.history.insert(number(100_000_456), climbing);
+    d.login();
+    assert_snapshot!(d.screen());
+    let screen = d.screen();
+    assert!(screen.contains("120.00      ▁▂▂▃▄▄▅▅▆▇▇█ │"), "{screen}");
+
+    // A refresh asks for the trends of all three accounts at once.
+    d.press(KeyCode::Char('r')).hold();
+    for request in std::mem::take(&mut d.held) {
+        let body = d.bank.answer(request.job);
+        d.reply(request.id, body);
+    }
+    d.hold();
+    let trends: Vec<&Job> = d
+        .held
+        .iter()
+        .map(|r| &r.job)
+        .filter(|job| matches!(job, Job::Trends { .. }))
+        .collect();
+    assert_eq!(trends.len(), 1, "one request for every account");
+    let Job::Trends { accounts, .. } = trends[0] else {
+        unreachable!()
+    };
+    assert_eq!(accounts.len(), 3);
+    // The sparklines carry no fixed colour.
+    d.settle();
+    let buffer = d.draw();
+    assert!(buffer
+        .content()
+        .iter()
+        .filter(|c| "▁▂▃▄▅▆▇█".contains(c.symbol()))
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+}
+
 // ---------------------------------------------------------------- transfer
 
 #[test]
@@ -336,6 +384,50 @@ fn history_export_shows_the_path() {
         .press(KeyCode::Char('e'))
         .settle();
     assert_snapshot!(d.screen());
+}
+
+#[test]
+fn history_balance_chart_marks_the_selected_movement() {
+    let mut d = logged_in();
+    d.press(KeyCode::F(4)).settle();
+    for _ in 0..24 {
+        d.press(KeyCode::Down);
+    }
+    d.settle();
+    let screen = d.screen();
+    assert_snapshot!(screen);
+    // The axis is labelled with the lowest and highest balance loaded, as money.
+    let history = &d.app.screens().history;
+    let balances = history.entries.iter().map(|e| e.balance_after);
+    let (low, high) = (balances.clone().min().unwrap(), balances.max().unwrap());
+    for label in [low, high].map(teller::domain::format_money_grouped) {
+        assert!(screen.contains(&format!("│{label}│")), "{label}: {screen}");
+    }
+    assert!(screen.contains("Balance from 2026-03-01 to 2026-03-14"));
+    // One dot for the selected movement; the line carries no fixed colour.
+    let chart_rows: Vec<&str> = screen.lines().skip(14).take(6).collect();
+    assert_eq!(chart_rows.concat().matches('•').count(), 1, "{screen}");
+    let buffer = d.draw();
+    assert!(buffer
+        .content()
+        .iter()
+        .filter(|c| c
+            .symbol()
+            .chars()
+            .all(|ch| ('\u{2801}'..='\u{28ff}').contains(&ch)))
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+}
+
+#[test]
+fn history_without_two_movements_has_no_chart() {
+    let mut d = logged_in();
+    d.press(KeyCode::F(4))
+        .settle()
+        .press(KeyCode::Right)
+        .settle();
+    let screen = d.screen();
+    assert!(screen.contains("1000 0045 64"), "{screen}");
+    assert!(!screen.contains("Balance from"), "{screen}");
 }
 
 // ---------------------------------------------------------------- profile

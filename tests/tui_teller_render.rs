@@ -466,6 +466,57 @@ fn teller_drawer_blind_closing_count() {
     );
 }
 
+/// Cells on the screen showing `symbol`.
+fn cells_with(d: &mut Driver, symbol: &str) -> Vec<ratatui::buffer::Cell> {
+    let buffer = d.draw();
+    buffer
+        .content()
+        .iter()
+        .filter(|c| c.symbol() == symbol)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn teller_drawer_bars_by_denomination_in_columns() {
+    let mut d = teller_with(FakeBank::demo());
+    d.press(KeyCode::F(5)).settle();
+    // Seven denominations counted: three rows under the grid hold them in three columns.
+    for pieces in ["15", "10", "5", "3", "4", "2", "20"] {
+        d.press(KeyCode::Tab).type_text(pieces);
+    }
+    let screen = d.screen();
+    assert_snapshot!(screen);
+    for denomination in ["100.00 ███", "20.00 ▋", "1.00 ▏"] {
+        assert!(screen.contains(denomination), "{denomination}: {screen}");
+    }
+    // The bars carry their meaning in their length, not in a colour.
+    let bars = cells_with(&mut d, "█");
+    assert!(!bars.is_empty());
+    assert!(
+        bars.iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "a fixed colour on a bar"
+    );
+}
+
+#[test]
+fn teller_drawer_bars_leave_out_what_is_expected() {
+    let mut d = teller();
+    d.press(KeyCode::F(5)).settle().press(KeyCode::Char('c'));
+    // Nothing counted yet: no bars, and nothing of the expected cash.
+    let screen = d.screen();
+    assert!(!screen.contains('█'), "{screen}");
+    assert!(!screen.contains('%'), "{screen}");
+    d.type_text("20");
+    let screen = d.screen();
+    assert!(screen.contains("100.00 ████"), "{screen}");
+    assert!(
+        screen.contains("100%"),
+        "a share of what was counted: {screen}"
+    );
+}
+
 // ---------------------------------------------------------------- register
 
 #[test]

@@ -530,3 +530,10 @@ pub const HELP_PALETTE_RUN: &str = "Run the chosen line";
 pub const HELP_PALETTE_CLOSE: &str = "Close the palette";
 pub const HELP_PALETTE_MOVE: &str = "Choose a line";
 pub const FOOT_RUN: &str = "run";
+
+// ---- charts ----
+pub const OPENING_BY_DENOMINATION: &str = "Opening float by denomination";
+pub const BALANCE_CHART_FROM: &str = "Balance from ";
+pub const BALANCE_CHART_TO: &str = " to ";
+pub const BALANCE_CHART_ON: &str = "Balance on ";
+pub const COL_TREND: &str = "Trend";

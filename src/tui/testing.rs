@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use super::app::{Action, App};
 use super::clock::ManualClock;
-use super::worker::{CashKind, Exported, Job, Reply, ReplyBody, Request, WorkerMessage};
+use super::worker::{CashKind, Exported, Job, Reply, ReplyBody, Request, Trend, WorkerMessage};
 use super::{ui, TuiConfig};
 use crate::domain::{AccountNumber, Email, Role};
 use crate::services::{
@@ -654,6 +654,21 @@ impl FakeBank {
                     result: Ok(page),
                 }
             }
+            Job::Trends {
+                accounts, points, ..
+            } => ReplyBody::Trends(Ok(accounts
+                .iter()
+                .map(|account| {
+                    let all = self.history.get(account.as_str());
+                    let page: Vec<HistoryEntry> = all
+                        .into_iter()
+                        .flatten()
+                        .take(points as usize)
+                        .cloned()
+                        .collect();
+                    Trend::from_history(account, &page)
+                })
+                .collect())),
             Job::Recipient { number } => ReplyBody::Recipient {
                 number: number.as_str().to_string(),
                 result: self

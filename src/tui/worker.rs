@@ -53,6 +53,13 @@ pub enum Job {
         before: Option<i64>,
         limit: u32,
     },
+    /// The recent balances of several accounts at once (the home screen's trends): one
+    /// request, however many accounts.
+    Trends {
+        actor: Actor,
+        accounts: Vec<AccountNumber>,
+        points: u32,
+    },
     /// Who owns an account, as "D. Julis".
     Recipient {
         number: AccountNumber,
@@ -170,6 +177,7 @@ impl Job {
             Self::Reauthenticate { .. } => "reauthenticate",
             Self::Accounts { .. } => "accounts",
             Self::History { .. } => "history",
+            Self::Trends { .. } => "trends",
             Self::Recipient { .. } => "recipient",
             Self::Transfer { .. } => "transfer",
             Self::Profile { .. } => "profile",
@@ -214,6 +222,23 @@ pub struct Exported {
     pub movements: usize,
 }
 
+/// An account's recent balances, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trend {
+    pub account: String,
+    pub balances: Vec<Decimal>,
+}
+
+impl Trend {
+    /// From a page of history (newest first, as the bank lists it).
+    pub fn from_history(account: &AccountNumber, newest_first: &[HistoryEntry]) -> Self {
+        Self {
+            account: account.as_str().to_string(),
+            balances: newest_first.iter().rev().map(|e| e.balance_after).collect(),
+        }
+    }
+}
+
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -233,6 +258,8 @@ pub enum ReplyBody {
         before: Option<i64>,
         result: BankResult<Vec<HistoryEntry>>,
     },
+    /// Recent balances by account.
+    Trends(BankResult<Vec<Trend>>),
     Recipient {
         number: String,
         result: BankResult<String>,
@@ -269,6 +296,7 @@ impl ReplyBody {
             Self::Session(_) => "session",
             Self::Accounts(_) => "accounts",
             Self::History { .. } => "history",
+            Self::Trends(_) => "trends",
             Self::Recipient { .. } => "recipient",
             Self::Transfer(_) => "transfer",
             Self::Profile(_) => "profile",
@@ -291,6 +319,7 @@ impl ReplyBody {
             Self::Session(Err(e))
             | Self::Accounts(Err(e))
             | Self::History { result: Err(e), .. }
+            | Self::Trends(Err(e))
             | Self::Recipient { result: Err(e), .. }
             | Self::Transfer(Err(e))
             | Self::Profile(Err(e))
@@ -560,6 +589,11 @@ impl Worker {
                     .bank()
                     .and_then(|b| b.history(&actor, &account, before, limit)),
             },
+            Job::Trends {
+                actor,
+                accounts,
+                points,
+            } => ReplyBody::Trends(self.trends(&actor, &accounts, points)),
             Job::Recipient { number } => ReplyBody::Recipient {
                 number: number.as_str().to_string(),
                 result: self.bank().and_then(|b| b.recipient_name(&number)),
@@ -683,6 +717,23 @@ impl Worker {
             ),
             Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
         }
+    }
+
+    /// The last `points` balances of each account, from the history service.
+    fn trends(
+        &mut self,
+        actor: &Actor,
+        accounts: &[AccountNumber],
+        points: u32,
+    ) -> BankResult<Vec<Trend>> {
+        let bank = self.bank()?;
+        accounts
+            .iter()
+            .map(|account| {
+                let page = bank.history(actor, account, None, points)?;
+                Ok(Trend::from_history(account, &page))
+            })
+            .collect()
     }
 
     /// Reads the whole history a page at a time and writes it as CSV.

@@ -1,5 +1,6 @@
 //! An account's movements as a scrollable table, loaded a page at a time as the selection
-//! nears the end, and exported whole to a CSV file whose path is shown.
+//! nears the end, and exported whole to a CSV file whose path is shown. Under the table, a chart
+//! of the balance over the movements loaded (left out when the screen is too short for both).
 
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
+use crate::tui::widgets::balance_chart;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -24,6 +26,13 @@ pub const PAGE: u32 = 50;
 pub const PAGE_STEP: isize = 10;
 /// Load the next page when the selection comes this close to the end.
 const PREFETCH: usize = 10;
+/// The table keeps at least this many rows (borders, header and eight movements); the chart
+/// gives way below that.
+const MIN_TABLE: u16 = 11;
+/// The selected movement's reference and memo.
+const DETAIL_ROWS: u16 = 1;
+/// The export's progress or result.
+const EXPORT_ROWS: u16 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportState {
@@ -123,6 +132,19 @@ impl HistoryScreen {
             ctx.data.selected = super::cycle(ctx.data.selected, forward, len);
             self.export = ExportState::Idle;
             self.reload(ctx);
+        }
+    }
+
+    /// Rows for the balance chart in a screen `height` rows high: none without two movements
+    /// to join, or when the table would drop below [`MIN_TABLE`] rows.
+    fn chart_height(&self, height: u16) -> u16 {
+        let fits = self.error.is_none()
+            && self.entries.len() >= 2
+            && height >= MIN_TABLE + DETAIL_ROWS + balance_chart::HEIGHT + EXPORT_ROWS;
+        if fits {
+            balance_chart::HEIGHT
+        } else {
+            0
         }
     }
 
@@ -241,10 +263,12 @@ impl Screen for HistoryScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;
-        let [table_area, detail_area, export_area] = Layout::vertical([
+        let chart_height = self.chart_height(area.height);
+        let [table_area, detail_area, chart_area, export_area] = Layout::vertical([
             Constraint::Min(5),
-            Constraint::Length(1),
-            Constraint::Length(2),
+            Constraint::Length(DETAIL_ROWS),
+            Constraint::Length(chart_height),
+            Constraint::Length(EXPORT_ROWS),
         ])
         .areas(area);
         let title = match self.account.as_deref().and_then(|n| view.data.find(n)) {
@@ -307,6 +331,9 @@ impl Screen for HistoryScreen {
                 detail_area,
             );
         }
+        if chart_height > 0 {
+            balance_chart::render(frame, chart_area, view, &self.entries, Some(self.selected));
+        }
         let export = match &self.export {
             ExportState::Idle => Line::default(),
             ExportState::Running => Line::from(vec![
@@ -329,5 +356,51 @@ impl Screen for HistoryScreen {
             Paragraph::new(export).wrap(Wrap { trim: false }),
             export_area,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen_with(movements: usize) -> HistoryScreen {
+        let entry = |id: i64| HistoryEntry {
+            id,
+            at: chrono::DateTime::default(),
+            kind: crate::services::MovementKind::Deposit,
+            amount: rust_decimal::Decimal::ONE,
+            currency: "USD".into(),
+            counterparty: crate::services::Party::Cash,
+            balance_after: rust_decimal::Decimal::from(id),
+            key: format!("k{id}"),
+            memo: None,
+        };
+        HistoryScreen {
+            entries: (0..movements)
+                .map(|i| entry(i64::try_from(i).unwrap_or(0)))
+                .collect(),
+            ..HistoryScreen::default()
+        }
+    }
+
+    #[test]
+    fn the_chart_gives_way_to_the_table() {
+        // 80x24 leaves 20 rows for the screen: just enough for both.
+        assert_eq!(screen_with(50).chart_height(20), balance_chart::HEIGHT);
+        assert_eq!(
+            screen_with(50).chart_height(19),
+            0,
+            "the table keeps its rows"
+        );
+        assert_eq!(
+            screen_with(1).chart_height(40),
+            0,
+            "one movement is no line"
+        );
+        let failed = HistoryScreen {
+            error: Some("down".into()),
+            ..screen_with(50)
+        };
+        assert_eq!(failed.chart_height(40), 0);
     }
 }

@@ -1,4 +1,5 @@
-//! Home after login: the customer's accounts and the selected account's last movements.
+//! Home after login: the customer's accounts, each with a sparkline of its recent balances, and
+//! the selected account's last movements. The trends of all accounts come in one request.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -6,16 +7,23 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::{grouped, money_line, movements_table, panel, status_label, step, Screen};
+use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
 use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::widgets::trend::sparkline;
+use crate::tui::worker::{Job, ReplyBody, RequestId, Trend};
 
 /// How many movements the home screen shows.
 pub const RECENT: u32 = 8;
+/// Balances per sparkline: one a cell of the trend column.
+pub const TREND_POINTS: u16 = 16;
+/// The account table's columns without the trend (marker, columns, spacing), and with it.
+const TABLE_WIDTH: u16 = 2 + 14 + 2 + 9 + 2 + 8 + 2 + 20;
+const TABLE_WITH_TREND: u16 = TABLE_WIDTH + 2 + TREND_POINTS;
 
 #[derive(Debug, Clone, Default)]
 pub struct HomeScreen {
@@ -23,6 +31,8 @@ pub struct HomeScreen {
     pub recent_for: Option<String>,
     pub recent: Vec<HistoryEntry>,
     pub error: Option<String>,
+    /// Recent balances by account, oldest first.
+    pub trends: Vec<Trend>,
     requests: Requests<Asked>,
 }
 
@@ -30,6 +40,7 @@ pub struct HomeScreen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Asked {
     Recent,
+    Trends,
 }
 
 impl HomeScreen {
@@ -37,7 +48,7 @@ impl HomeScreen {
         let (Some(actor), Some(account)) = (ctx.actor(), ctx.data.selected_account()) else {
             return;
         };
-        let Ok(number) = crate::domain::AccountNumber::parse(&account.number) else {
+        let Ok(number) = AccountNumber::parse(&account.number) else {
             return;
         };
         if self.recent_for.as_deref() != Some(number.as_str()) {
@@ -55,6 +66,36 @@ impl HomeScreen {
     }
 }
 
+impl HomeScreen {
+    /// One request for the trends of every account listed.
+    fn load_trends(&mut self, ctx: &mut Ctx) {
+        let Some(actor) = ctx.actor() else { return };
+        let accounts: Vec<AccountNumber> = ctx
+            .data
+            .accounts
+            .iter()
+            .filter_map(|a| AccountNumber::parse(&a.number).ok())
+            .collect();
+        if accounts.is_empty() {
+            return;
+        }
+        let job = Job::Trends {
+            actor,
+            accounts,
+            points: u32::from(TREND_POINTS),
+        };
+        self.requests.ask(ctx, Asked::Trends, job);
+    }
+
+    fn trend_of(&self, number: &str) -> String {
+        self.trends
+            .iter()
+            .find(|t| t.account == number)
+            .map(|t| sparkline(&t.balances, usize::from(TREND_POINTS)))
+            .unwrap_or_default()
+    }
+}
+
 impl Screen for HomeScreen {
     fn bindings(&self) -> &'static [Binding] {
         keys::HOME
@@ -68,6 +109,7 @@ impl Screen for HomeScreen {
 
     fn on_accounts(&mut self, ctx: &mut Ctx) {
         self.load_recent(ctx);
+        self.load_trends(ctx);
     }
 
     fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
@@ -96,6 +138,11 @@ impl Screen for HomeScreen {
                 Ok(entries) => self.recent = entries,
                 Err(error) => self.error = Some(describe(&error)),
             },
+            // The trends only decorate the table: without them it simply has none.
+            (Asked::Trends, ReplyBody::Trends(result)) => match result {
+                Ok(trends) => self.trends = trends,
+                Err(error) => tracing::warn!(%error, "balance trends unavailable"),
+            },
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
@@ -119,35 +166,44 @@ impl Screen for HomeScreen {
                 accounts_area,
             );
         } else {
-            let header = Row::new([
+            // The trend column only where it fits beside the others, never squeezing them.
+            let with_trend = accounts_area.width.saturating_sub(2) >= TABLE_WITH_TREND;
+            let mut header = vec![
                 Line::raw(s::COL_ACCOUNT),
                 Line::raw(s::COL_CURRENCY),
                 Line::raw(s::COL_STATUS),
                 Line::raw(s::COL_BALANCE).right_aligned(),
-            ])
-            .style(theme.table_header);
+            ];
+            let mut widths = vec![
+                Constraint::Length(14),
+                Constraint::Length(9),
+                Constraint::Length(8),
+                Constraint::Length(20),
+            ];
+            if with_trend {
+                header.push(Line::raw(s::COL_TREND).right_aligned());
+                widths.push(Constraint::Length(TREND_POINTS));
+            }
+            let header = Row::new(header).style(theme.table_header);
             let rows = view.data.accounts.iter().map(|a| {
-                Row::new([
+                let mut cells = vec![
                     Line::raw(grouped(&a.number)),
                     Line::raw(a.currency.clone()),
                     Line::raw(status_label(a.status)),
                     money_line(a.balance, theme.base),
-                ])
+                ];
+                if with_trend {
+                    // Right-aligned: the newest balance of every account lines up.
+                    cells.push(Line::raw(self.trend_of(&a.number)).right_aligned());
+                }
+                Row::new(cells)
             });
-            let table = Table::new(
-                rows,
-                [
-                    Constraint::Length(14),
-                    Constraint::Length(9),
-                    Constraint::Length(8),
-                    Constraint::Length(20),
-                ],
-            )
-            .header(header)
-            .column_spacing(2)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol(theme::SELECTED_MARKER)
-            .block(block);
+            let table = Table::new(rows, widths)
+                .header(header)
+                .column_spacing(2)
+                .row_highlight_style(theme.selected)
+                .highlight_symbol(theme::SELECTED_MARKER)
+                .block(block);
             let mut state = TableState::default().with_selected(Some(view.data.selected));
             frame.render_stateful_widget(table, accounts_area, &mut state);
         }
@@ -166,7 +222,7 @@ impl Screen for HomeScreen {
             return;
         }
         if self.recent.is_empty() {
-            let text = if self.requests.is_busy() || !view.data.loaded {
+            let text = if self.requests.is_waiting(Asked::Recent) || !view.data.loaded {
                 s::LOADING
             } else if view.data.accounts.is_empty() {
                 ""

@@ -1,6 +1,7 @@
 //! Reusable pieces of screens.
 
 pub mod approval;
+pub mod balance_chart;
 pub mod dialog;
 pub mod field;
 pub mod focus;
@@ -9,5 +10,6 @@ pub mod money_form;
 pub mod password_pair;
 pub mod profile_form;
 pub mod requests;
+pub mod trend;
 
 pub use field::Field;

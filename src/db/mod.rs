@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod batch;
 pub mod clock;
 mod connection;
 pub mod drawer_sessions;

@@ -68,6 +68,12 @@ pub enum BankError {
     AlreadyReversed(i64),
     #[error("Movement {id} cannot be reversed: {why}.")]
     NotReversible { id: i64, why: &'static str },
+    #[error("Another transfer linked with this one in its batch failed, so neither moved.")]
+    LinkedEventFailed,
+    #[error("This transfer is linked to the next, but the batch ended: a chain must close within its batch.")]
+    LinkedChainOpen,
+    #[error("A batch holds at most {0} transfers.")]
+    BatchTooLarge(usize),
     #[error("The database stayed busy (lock conflicts); nothing was done. Try again.")]
     Busy,
     #[error("The database is unavailable: {0}")]
@@ -120,6 +126,9 @@ impl BankError {
             Self::ApprovalRefused(_) => "approval_refused",
             Self::AlreadyReversed(_) => "already_reversed",
             Self::NotReversible { .. } => "not_reversible",
+            Self::LinkedEventFailed => "linked_event_failed",
+            Self::LinkedChainOpen => "linked_event_chain_open",
+            Self::BatchTooLarge(_) => "batch_too_large",
             Self::Busy => "database_busy",
             Self::Unavailable(_) => "database_unavailable",
             Self::Database(_) | Self::Hashing(_) => "internal_error",
@@ -129,7 +138,7 @@ impl BankError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) => ErrorClass::Invalid,
+            Self::Invalid(_) | Self::BatchTooLarge(_) => ErrorClass::Invalid,
             Self::Busy | Self::Unavailable(_) | Self::Database(_) | Self::Hashing(_) => {
                 ErrorClass::Unavailable
             }

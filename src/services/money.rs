@@ -45,7 +45,7 @@ pub(super) struct Fingerprint {
 }
 
 impl Fingerprint {
-    fn of_row(row: &movements::MovementRow) -> Self {
+    pub(super) fn of_row(row: &movements::MovementRow) -> Self {
         let kind = row.kind;
         let customer = |id: i64| (!is_internal(id)).then_some(id);
         Self {

@@ -1,0 +1,351 @@
+//! The batched posting engine on a real database: per-transfer results inside a batch, linked
+//! chains, replays of a whole batch, the approval of a total, customers' limits, and batches
+//! racing single transfers on the same accounts.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+
+use common::*;
+use rand::Rng;
+use rust_decimal::Decimal;
+use teller::domain::{AccountNumber, Amount, Currency, IdempotencyKey, Role};
+use teller::services::{
+    Actor, Approval, Bank, BankError, BatchApproval, BatchOutcome, BatchTransfer,
+};
+
+fn pay(from: &AccountNumber, to: &AccountNumber, raw: &str) -> BatchTransfer {
+    BatchTransfer {
+        from: from.clone(),
+        to: to.clone(),
+        amount: amount(raw),
+        key: key(),
+        memo: None,
+        linked: false,
+    }
+}
+
+fn unlimited(bank: &mut Bank, actor: &Actor) -> BatchApproval {
+    bank.approve_batch(actor, "tests", money("1000000"), None)
+        .expect("no approval needed")
+}
+
+fn codes(outcomes: &[BatchOutcome]) -> Vec<&'static str> {
+    outcomes
+        .iter()
+        .map(|o| o.error().map_or(o.status(), BankError::code))
+        .collect()
+}
+
+fn journal_rows(bank: &mut Bank) -> i64 {
+    teller::db::movements::count(bank.connection()).unwrap()
+}
+
+#[test]
+fn each_transfer_gets_its_own_result_and_the_book_holds() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "100.00");
+    let (_, alice) = customer_with_account(&mut bank, "alice@example.com", "0");
+    let (_, frozen) = customer_with_account(&mut bank, "frozen@example.com", "0");
+    open_account(&mut bank, "alice@example.com", Currency::EUR);
+    let euro = open_account(&mut bank, "alice@example.com", Currency::EUR);
+    bank.set_account_status(
+        &operator(),
+        &frozen,
+        teller::services::AccountStatus::Frozen,
+    )
+    .expect("freeze");
+    let replayed = pay(&payer, &alice, "10.00");
+    bank.transfer(
+        &operator(),
+        &teller::services::TransferRequest {
+            from: replayed.from.clone(),
+            to: replayed.to.clone(),
+            amount: replayed.amount,
+            key: replayed.key.clone(),
+            memo: None,
+        },
+    )
+    .expect("a transfer before the batch");
+    let mut conflict = pay(&payer, &alice, "11.00");
+    conflict.key = replayed.key.clone();
+    let before = journal_rows(&mut bank);
+
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let outcomes = bank
+        .post_batch(
+            &operator,
+            &[
+                pay(&payer, &alice, "50.00"),
+                pay(&payer, &frozen, "1.00"),
+                pay(&payer, &euro, "1.00"),
+                replayed,
+                conflict,
+                pay(&payer, &alice, "50.00"),
+                pay(&payer, &alice, "40.00"),
+            ],
+            &mut approval,
+        )
+        .expect("the batch");
+    assert_eq!(
+        codes(&outcomes),
+        [
+            "done",
+            "account_frozen",
+            "currency_mismatch",
+            "replayed",
+            "idempotency_conflict",
+            "insufficient_funds",
+            "done"
+        ]
+    );
+    assert_eq!(balance(&mut bank, &payer), money("0.00"));
+    assert_eq!(balance(&mut bank, &alice), money("100.00"));
+    assert_eq!(journal_rows(&mut bank) - before, 2);
+    // The results are what single transfers report: ids, balances after, in order.
+    let first = outcomes[0].result().unwrap();
+    let last = outcomes[6].result().unwrap();
+    assert!(first.id < last.id);
+    assert_eq!(
+        first.balances[0],
+        (payer.as_str().to_string(), money("40.00"))
+    );
+    assert_eq!(approval.remaining(), money("1000000") - money("90.00"));
+    assert_audit_ok(&mut bank);
+    // One audit line per transfer, refusals too.
+    let log = teller::db::audit_log::recent(bank.connection(), 7).unwrap();
+    assert!(log.iter().all(|line| line.action == "transfer"));
+    assert_eq!(
+        log.iter()
+            .filter(|l| l.outcome == "insufficient_funds")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn the_same_batch_again_is_replayed_and_moves_nothing() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "1000.00");
+    let payees: Vec<AccountNumber> = (0..20)
+        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
+        .collect();
+    let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "7.50")).collect();
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let first = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    assert!(first.iter().all(|o| o.status() == "done"));
+    let rows = journal_rows(&mut bank);
+    let again = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    assert!(again.iter().all(|o| o.status() == "replayed"));
+    for (a, b) in first.iter().zip(&again) {
+        assert_eq!(a.result().unwrap().id, b.result().unwrap().id);
+    }
+    assert_eq!(journal_rows(&mut bank), rows);
+    assert_eq!(balance(&mut bank, &payer), money("850.00"));
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn a_linked_chain_in_the_database_moves_all_or_nothing() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "100.00");
+    let (_, alice) = customer_with_account(&mut bank, "alice@example.com", "0");
+    let (_, bob) = customer_with_account(&mut bank, "bob@example.com", "0");
+    let mut first = pay(&payer, &alice, "60.00");
+    first.linked = true;
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let outcomes = bank
+        .post_batch(
+            &operator,
+            &[
+                first,
+                pay(&payer, &bob, "60.00"),
+                pay(&payer, &bob, "10.00"),
+            ],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(
+        codes(&outcomes),
+        ["linked_event_failed", "insufficient_funds", "done"]
+    );
+    assert_eq!(balance(&mut bank, &alice), money("0"));
+    assert_eq!(balance(&mut bank, &bob), money("10.00"));
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn staff_need_a_supervisor_for_a_total_above_the_limit_once() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let teller = user(&mut bank, "teller@example.com", Role::Teller);
+    user(&mut bank, "boss@example.com", Role::Admin);
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "20000.00");
+    let payees: Vec<AccountNumber> = (0..3)
+        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
+        .collect();
+    // 3 x 4,000 = 12,000: each below the 10,000 limit, the total above it.
+    let total = money("12000.00");
+    let refused = bank.approve_batch(&teller, payer.as_str(), total, None);
+    assert!(
+        matches!(refused, Err(BankError::ApprovalRequired(_))),
+        "{refused:?}"
+    );
+    let boss = Approval {
+        supervisor: email("boss@example.com"),
+        password: teller::domain::Secret::new(PASSWORD.into()),
+    };
+    let mut approval = bank
+        .approve_batch(&teller, payer.as_str(), total, Some(&boss))
+        .expect("approved");
+    assert_eq!(approval.approved_by(), Some("boss@example.com"));
+    let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "4000.00")).collect();
+    let outcomes = bank
+        .post_batch(&teller, &batch[..2], &mut approval)
+        .unwrap();
+    assert!(outcomes.iter().all(|o| o.status() == "done"));
+    // The approval covers what it was given for, and no more.
+    let mut more = batch[2].clone();
+    more.amount = Amount::parse("4000.01").unwrap();
+    let over = bank.post_batch(&teller, &[more], &mut approval);
+    assert!(
+        matches!(over, Err(BankError::ApprovalRequired(_))),
+        "{over:?}"
+    );
+    let rest = bank
+        .post_batch(&teller, &batch[2..], &mut approval)
+        .unwrap();
+    assert_eq!(rest[0].status(), "done");
+    assert_eq!(approval.remaining(), Decimal::ZERO);
+    let rows = teller::db::movements::find_by_key(bank.connection(), batch[0].key.as_str())
+        .unwrap()
+        .unwrap();
+    assert_eq!(rows.approved_by.as_deref(), Some("boss@example.com"));
+}
+
+#[test]
+fn a_customer_pays_only_from_their_own_account_and_sees_only_their_balance() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
+    let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "100.00");
+    let mut approval = bank
+        .approve_batch(&diana, mine.as_str(), money("50"), None)
+        .unwrap();
+    let outcomes = bank
+        .post_batch(
+            &diana,
+            &[pay(&mine, &theirs, "20.00"), pay(&theirs, &mine, "20.00")],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(codes(&outcomes), ["done", "not_found"]);
+    let done = outcomes[0].result().unwrap();
+    assert_eq!(done.balances, [(mine.as_str().to_string(), money("80.00"))]);
+    assert_eq!(balance(&mut bank, &theirs), money("120.00"));
+}
+
+#[test]
+fn a_batch_may_hold_at_most_8190_transfers() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, a) = customer_with_account(&mut bank, "a@example.com", "0");
+    let (_, b) = customer_with_account(&mut bank, "b@example.com", "0");
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let too_many: Vec<BatchTransfer> = (0..8191).map(|_| pay(&a, &b, "1.00")).collect();
+    let error = bank
+        .post_batch(&operator, &too_many, &mut approval)
+        .unwrap_err();
+    assert_eq!(error.code(), "batch_too_large");
+}
+
+const RACERS: usize = 8;
+const ROUNDS: usize = 15;
+const SHARED: usize = 6;
+
+#[test]
+fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let accounts: Vec<AccountNumber> = (0..SHARED)
+        .map(|i| customer_with_account(&mut bank, &format!("s{i}@example.com"), "500.00").1)
+        .collect();
+    let total_before: Decimal = accounts.iter().map(|a| balance(&mut bank, a)).sum();
+    let accounts = Arc::new(accounts);
+    let start = Arc::new(Barrier::new(RACERS));
+    let workers: Vec<_> = (0..RACERS)
+        .map(|n| {
+            let accounts = Arc::clone(&accounts);
+            let start = Arc::clone(&start);
+            let url = db.app_url.clone();
+            std::thread::spawn(move || {
+                let conn = teller::db::connect_app(&url, false).expect("connect");
+                let mut bank = Bank::new(conn, &url, test_config());
+                let operator = operator();
+                let mut approval = bank
+                    .approve_batch(&operator, "race", money("100000000"), None)
+                    .unwrap();
+                let mut rng = rand::rng();
+                start.wait();
+                let mut moved = 0usize;
+                for _ in 0..ROUNDS {
+                    let mut pick = || {
+                        let from = rng.random_range(0..SHARED);
+                        let to = (from + rng.random_range(1..SHARED)) % SHARED;
+                        let cents = rng.random_range(1..=9_000);
+                        BatchTransfer {
+                            from: accounts[from].clone(),
+                            to: accounts[to].clone(),
+                            amount: Amount::from_decimal(Decimal::new(cents, 2)).unwrap(),
+                            key: IdempotencyKey::generate(),
+                            memo: None,
+                            linked: false,
+                        }
+                    };
+                    if n % 2 == 0 {
+                        let batch: Vec<BatchTransfer> = (0..40).map(|_| pick()).collect();
+                        let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+                        for o in &outcomes {
+                            match o {
+                                BatchOutcome::Done(_) => moved += 1,
+                                BatchOutcome::Refused(BankError::InsufficientFunds { .. }) => {}
+                                other => panic!("unexpected {other:?}"),
+                            }
+                        }
+                    } else {
+                        let t = pick();
+                        let request = teller::services::TransferRequest {
+                            from: t.from,
+                            to: t.to,
+                            amount: t.amount,
+                            key: t.key,
+                            memo: None,
+                        };
+                        match bank.transfer(&operator, &request) {
+                            Ok(_) => moved += 1,
+                            Err(BankError::InsufficientFunds { .. }) => {}
+                            Err(other) => panic!("a transfer failed: {other:?}"),
+                        }
+                    }
+                }
+                moved
+            })
+        })
+        .collect();
+    let moved: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert!(moved > 0);
+    let total_after: Decimal = accounts.iter().map(|a| balance(&mut bank, a)).sum();
+    assert_eq!(total_after, total_before, "money created or lost");
+    for account in accounts.iter() {
+        assert!(balance(&mut bank, account) >= Decimal::ZERO);
+    }
+    assert_audit_ok(&mut bank);
+}

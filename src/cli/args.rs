@@ -296,12 +296,20 @@ pub enum Pattern {
     Uniform,
     /// Every transfer touches the same account.
     Hot,
+    /// One payer pays everyone else (a payroll file): the payer is in every transfer.
+    Payroll,
 }
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     #[arg(long, default_value_t = 8)]
     pub workers: usize,
+    /// Transfers per batch through the batched posting engine; 0 posts them one by one.
+    #[arg(long, default_value_t = 0)]
+    pub batch: usize,
+    /// Stop after this many transfers instead of after --seconds (a sustained run).
+    #[arg(long)]
+    pub transfers: Option<u64>,
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
     #[arg(long, value_enum, default_value_t = Pattern::Uniform)]

@@ -1,5 +1,6 @@
 //! `teller bench`: transfers per second through the real services, on a scratch database.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,9 @@ use crate::db;
 use crate::domain::{
     AccountNumber, Age, Amount, Country, Currency, Email, IdempotencyKey, Name, Password, Role,
 };
-use crate::services::{Actor, Bank, BankConfig, BankError, NewUserInput, TransferRequest};
+use crate::services::{
+    Actor, Bank, BankConfig, BankError, BatchTransfer, NewUserInput, TransferRequest,
+};
 
 /// Drops the scratch database however the benchmark ends.
 struct ScratchDatabase {
@@ -32,10 +35,37 @@ impl Drop for ScratchDatabase {
 /// What one worker measured.
 #[derive(Default)]
 struct WorkerStats {
+    /// Per transfer, or per batch with `--batch`.
     latencies_us: Vec<u64>,
+    transfers: u64,
     refused: u64,
     retries: u64,
     failure: Option<String>,
+    /// (seconds since the start, transfers done by everyone then), for the rate over time.
+    progress: Vec<(f64, u64)>,
+}
+
+/// When the workers stop: after a time, or once the transfers asked for are done.
+struct Stop {
+    started: Instant,
+    deadline: Instant,
+    target: Option<u64>,
+    done: AtomicU64,
+}
+
+impl Stop {
+    fn go_on(&self) -> bool {
+        match self.target {
+            Some(target) => self.done.load(Ordering::Relaxed) < target,
+            None => Instant::now() < self.deadline,
+        }
+    }
+
+    /// Counts `n` more transfers done; returns the progress sample to keep.
+    fn add(&self, n: u64) -> (f64, u64) {
+        let total = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        (self.started.elapsed().as_secs_f64(), total)
+    }
 }
 
 pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliError> {
@@ -68,14 +98,27 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
         );
     }
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(args.seconds);
+    let stop = Arc::new(Stop {
+        started,
+        deadline: started + Duration::from_secs(args.seconds),
+        target: args.transfers,
+        done: AtomicU64::new(0),
+    });
     let handles: Vec<_> = (0..args.workers)
         .map(|_| {
             let numbers = Arc::clone(&numbers);
             let bench_url = bench_url.clone();
             let config = config.clone();
             let pattern = args.pattern;
-            std::thread::spawn(move || worker(&bench_url, config, &numbers, pattern, deadline))
+            let batch = args.batch;
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                if batch > 0 {
+                    batch_worker(&bench_url, config, &numbers, pattern, batch, &stop)
+                } else {
+                    worker(&bench_url, config, &numbers, pattern, &stop)
+                }
+            })
         })
         .collect();
     let mut all = WorkerStats::default();
@@ -84,9 +127,11 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
             .join()
             .map_err(|_| CliError::Config("a benchmark worker panicked".into()))?;
         all.latencies_us.extend(stats.latencies_us);
+        all.transfers += stats.transfers;
         all.refused += stats.refused;
         all.retries += stats.retries;
         all.failure = all.failure.or(stats.failure);
+        all.progress.extend(stats.progress);
     }
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(failure) = all.failure {
@@ -96,14 +141,7 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
     let audit_ok = bank.audit(&Actor::setup("bench"))?.ok;
     drop(bank);
     drop(scratch);
-    report(
-        args,
-        &mut all.latencies_us,
-        all.refused,
-        all.retries,
-        elapsed,
-        audit_ok,
-    );
+    report(args, &mut all, elapsed, audit_ok);
     Ok(())
 }
 
@@ -145,7 +183,7 @@ fn worker(
     config: BankConfig,
     numbers: &[AccountNumber],
     pattern: Pattern,
-    deadline: Instant,
+    stop: &Stop,
 ) -> WorkerStats {
     let mut stats = WorkerStats::default();
     let mut bank = match Bank::connect(url, config) {
@@ -157,35 +195,29 @@ fn worker(
     };
     let actor = Actor::setup("bench");
     let mut rng = rand::rng();
-    while Instant::now() < deadline {
-        let first = match pattern {
-            Pattern::Hot => 0,
-            Pattern::Uniform => rng.random_range(0..numbers.len()),
-        };
-        let mut second = rng.random_range(0..numbers.len() - 1);
-        if second >= first {
-            second += 1;
-        }
-        let (from, to) = if rng.random_bool(0.5) {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        let Ok(amount) = Amount::from_decimal(Decimal::new(rng.random_range(1..=10_000), 2)) else {
+    while stop.go_on() {
+        let Some(request) = pick(&mut rng, numbers, pattern) else {
             continue;
         };
         let request = TransferRequest {
-            from: numbers[from].clone(),
-            to: numbers[to].clone(),
-            amount,
-            key: IdempotencyKey::generate(),
+            from: request.from,
+            to: request.to,
+            amount: request.amount,
+            key: request.key,
             memo: None,
         };
         let begun = Instant::now();
         match bank.transfer(&actor, &request) {
-            Ok(_) => stats
-                .latencies_us
-                .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX)),
+            Ok(_) => {
+                stats
+                    .latencies_us
+                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
+                stats.transfers += 1;
+                let sample = stop.add(1);
+                if sample.1 % 256 == 0 {
+                    stats.progress.push(sample);
+                }
+            }
             Err(e) if e.is_refusal() => stats.refused += 1,
             Err(e) => {
                 stats.failure = Some(e.to_string());
@@ -197,14 +229,113 @@ fn worker(
     stats
 }
 
-fn report(
-    args: &BenchArgs,
-    latencies: &mut [u64],
-    refused: u64,
-    retries: u64,
-    elapsed: f64,
-    audit_ok: bool,
-) {
+/// One random transfer of the pattern, with a fresh key.
+fn pick(rng: &mut impl Rng, numbers: &[AccountNumber], pattern: Pattern) -> Option<BatchTransfer> {
+    let first = match pattern {
+        Pattern::Hot | Pattern::Payroll => 0,
+        Pattern::Uniform => rng.random_range(0..numbers.len()),
+    };
+    let mut second = rng.random_range(0..numbers.len() - 1);
+    if second >= first {
+        second += 1;
+    }
+    let (from, to) = if pattern == Pattern::Payroll || rng.random_bool(0.5) {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    // A payroll's payer pays for the whole run: small amounts keep it in funds.
+    let cents = match pattern {
+        Pattern::Payroll => rng.random_range(1..=10),
+        _ => rng.random_range(1..=10_000),
+    };
+    Some(BatchTransfer {
+        from: numbers[from].clone(),
+        to: numbers[to].clone(),
+        amount: Amount::from_decimal(Decimal::new(cents, 2)).ok()?,
+        key: IdempotencyKey::generate(),
+        memo: None,
+        linked: false,
+    })
+}
+
+/// Posts batches of `size` through the engine until told to stop.
+fn batch_worker(
+    url: &str,
+    config: BankConfig,
+    numbers: &[AccountNumber],
+    pattern: Pattern,
+    size: usize,
+    stop: &Stop,
+) -> WorkerStats {
+    let mut stats = WorkerStats::default();
+    let mut bank = match Bank::connect(url, config) {
+        Ok(bank) => bank,
+        Err(e) => {
+            stats.failure = Some(e.to_string());
+            return stats;
+        }
+    };
+    let actor = Actor::setup("bench");
+    // The set-up actor needs no supervisor; the approval only counts what moves.
+    let mut approval = match bank.approve_batch(&actor, "bench", Decimal::MAX, None) {
+        Ok(approval) => approval,
+        Err(e) => {
+            stats.failure = Some(e.to_string());
+            return stats;
+        }
+    };
+    let mut rng = rand::rng();
+    while stop.go_on() {
+        let batch: Vec<BatchTransfer> = (0..size)
+            .filter_map(|_| pick(&mut rng, numbers, pattern))
+            .collect();
+        let begun = Instant::now();
+        match bank.post_batch(&actor, &batch, &mut approval) {
+            Ok(outcomes) => {
+                stats
+                    .latencies_us
+                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
+                let done = outcomes.iter().filter(|o| o.status() == "done").count() as u64;
+                stats.transfers += done;
+                stats.refused += outcomes.len() as u64 - done;
+                stats.progress.push(stop.add(done));
+            }
+            Err(e) => {
+                stats.failure = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    stats.retries = bank.retries();
+    stats
+}
+
+/// Transfers per second over the first and the last tenth of the run.
+fn tenths(progress: &mut [(f64, u64)], total: u64) -> (f64, f64) {
+    progress.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let tenth = total / 10;
+    let time_at = |count: u64| {
+        progress
+            .iter()
+            .find(|(_, done)| *done >= count)
+            .map_or(0.0, |(at, _)| *at)
+    };
+    let first = time_at(tenth);
+    let end = progress.last().map_or(0.0, |(at, _)| *at);
+    let last = end - time_at(total.saturating_sub(tenth));
+    let rate = |seconds: f64| {
+        if seconds > 0.0 {
+            (tenth as f64 / seconds).round()
+        } else {
+            0.0
+        }
+    };
+    (rate(first), rate(last))
+}
+
+fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit_ok: bool) {
+    let latencies = &mut all.latencies_us;
     latencies.sort_unstable();
     let percentile = |p: f64| -> f64 {
         if latencies.is_empty() {
@@ -213,20 +344,30 @@ fn report(
         let rank = ((latencies.len() as f64) * p).ceil() as usize;
         latencies[rank.clamp(1, latencies.len()) - 1] as f64 / 1000.0
     };
-    let transfers = latencies.len();
+    let transfers = all.transfers;
     let tps = transfers as f64 / elapsed;
     let (p50, p99) = (percentile(0.50), percentile(0.99));
+    let (first_tenth, last_tenth) = tenths(&mut all.progress, transfers);
+    let (refused, retries) = (all.refused, all.retries);
+    let pattern = match args.pattern {
+        Pattern::Uniform => "uniform",
+        Pattern::Hot => "hot",
+        Pattern::Payroll => "payroll",
+    };
     if args.json {
         println!(
             "{}",
             json!({
                 "workers": args.workers,
-                "pattern": match args.pattern { Pattern::Uniform => "uniform", Pattern::Hot => "hot" },
+                "pattern": pattern,
                 "accounts": args.accounts,
+                "batch": args.batch,
                 "transfers": transfers,
                 "refused": refused,
                 "seconds": (elapsed * 100.0).round() / 100.0,
                 "tps": tps.round(),
+                "tps_first_tenth": first_tenth,
+                "tps_last_tenth": last_tenth,
                 "p50_ms": (p50 * 100.0).round() / 100.0,
                 "p99_ms": (p99 * 100.0).round() / 100.0,
                 "retries": retries,
@@ -234,9 +375,11 @@ fn report(
             })
         );
     } else {
+        let per = if args.batch > 0 { "batch" } else { "transfer" };
         println!(
-            "{transfers} transfers in {elapsed:.1} s: {tps:.0} transfers/s, p50 {p50:.2} ms, p99 {p99:.2} ms, \
-             {retries} retries, {refused} refused, audit {}",
+            "{transfers} transfers in {elapsed:.1} s: {tps:.0} transfers/s (first tenth {first_tenth:.0}/s, \
+             last tenth {last_tenth:.0}/s), per {per} p50 {p50:.2} ms, p99 {p99:.2} ms, {retries} retries, \
+             {refused} refused, audit {}",
             if audit_ok { "ok" } else { "FAILED" }
         );
     }

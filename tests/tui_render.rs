@@ -14,8 +14,7 @@ use teller::tui::testing::{number, Driver, EMAIL, PASSWORD};
 use teller::tui::worker::{Job, ReplyBody, WorkerMessage};
 
 fn logged_in() -> Driver {
-    let mut d = Driver::new();
-    d.login();
+    let d = Driver::customer();
     assert_eq!(d.app.route(), Route::Accounts);
     d
 }

@@ -20,9 +20,7 @@ use teller::tui::worker::Job;
 
 /// A teller logged in, with an open drawer unless told otherwise.
 fn teller_with(bank: FakeBank) -> Driver {
-    let mut d = Driver::new();
-    d.bank = bank;
-    d.login_teller();
+    let d = Driver::teller_on(bank);
     assert_eq!(d.app.route(), Route::Customers);
     d
 }

@@ -54,6 +54,26 @@ impl Driver {
         }
     }
 
+    /// Logged in as the fixture customer, on her accounts.
+    pub fn customer() -> Self {
+        let mut d = Self::new();
+        d.login();
+        d
+    }
+
+    /// Logged in as the fixture teller, with the drawer open: the customer lookup.
+    pub fn teller() -> Self {
+        Self::teller_on(FakeBank::demo().with_open_drawer())
+    }
+
+    /// Logged in as the fixture teller on this bank: the customer lookup.
+    pub fn teller_on(bank: FakeBank) -> Self {
+        let mut d = Self::new();
+        d.bank = bank;
+        d.login_teller();
+        d
+    }
+
     pub fn key(&mut self, key: KeyEvent) -> &mut Self {
         self.app.update(Action::Key(key));
         self

@@ -7,20 +7,8 @@ mod common;
 use std::sync::{Arc, Barrier};
 
 use common::*;
-use teller::domain::{Password, Role, Secret};
-use teller::services::{Actor, Approval, Bank, BankConfig, BankResult};
-
-fn secret(text: &str) -> Secret {
-    Secret::new(text.to_string())
-}
-
-fn code<T: std::fmt::Debug>(result: BankResult<T>) -> &'static str {
-    result.expect_err("expected a refusal").code()
-}
-
-fn login(bank: &mut Bank, address: &str, text: &str) -> BankResult<teller::services::SessionUser> {
-    bank.authenticate(&email(address), &secret(text))
-}
+use teller::domain::{Password, Role};
+use teller::services::{Actor, Approval, Bank, BankConfig};
 
 fn outcomes(bank: &mut Bank, action: &str, address: &str) -> Vec<String> {
     bank.audit_log(&operator(), 1000)

@@ -8,13 +8,7 @@ use std::sync::Arc;
 use ratatui::crossterm::event::KeyCode;
 use teller::tui::app::{App, Overlay, Route};
 use teller::tui::screens::login::Stop;
-use teller::tui::testing::{config, Driver, FakeBank};
-
-fn customer() -> Driver {
-    let mut d = Driver::new();
-    d.login();
-    d
-}
+use teller::tui::testing::{config, Driver};
 
 /// A click on a word of the footer (the last row).
 fn click_footer(d: &mut Driver, word: &str) {
@@ -29,7 +23,7 @@ fn click_footer(d: &mut Driver, word: &str) {
 
 #[test]
 fn a_click_on_a_tab_opens_it() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.click_on("F4 History").settle();
     assert_eq!(d.app.route(), Route::History);
     d.click_on("F2 Accounts").settle();
@@ -38,7 +32,7 @@ fn a_click_on_a_tab_opens_it() {
 
 #[test]
 fn a_click_on_a_footer_key_presses_it_so_dialog_keys_are_buttons() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     click_footer(&mut d, "transfer");
     d.settle();
     assert_eq!(d.app.route(), Route::Transfer);
@@ -68,9 +62,7 @@ fn a_click_on_a_field_gives_it_the_focus() {
 
 #[test]
 fn a_click_chooses_a_row_and_a_second_click_opens_it() {
-    let mut d = Driver::new();
-    d.bank = FakeBank::demo().with_open_drawer();
-    d.login_teller();
+    let mut d = Driver::teller();
     d.type_text(".com").pause();
     assert!(d.app.screens().customers.hits.len() >= 2);
     let second = d.app.screens().customers.hits[1].email.clone();
@@ -84,7 +76,7 @@ fn a_click_chooses_a_row_and_a_second_click_opens_it() {
 
 #[test]
 fn the_wheel_moves_through_a_list() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     assert!(d.app.data().accounts.len() >= 2);
     assert_eq!(d.app.data().selected, 0);
     d.scroll(true).settle();
@@ -95,7 +87,7 @@ fn the_wheel_moves_through_a_list() {
 
 #[test]
 fn a_click_on_a_palette_line_runs_it() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.ctrl('p');
     d.click_on("Go to Profile").settle();
     assert!(d.app.overlay().is_none());
@@ -104,7 +96,7 @@ fn a_click_on_a_palette_line_runs_it() {
 
 #[test]
 fn with_the_mouse_off_clicks_do_nothing() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     let mut off = config();
     off.mouse = false;
     let clock = d.clock.clone();
@@ -118,7 +110,7 @@ fn with_the_mouse_off_clicks_do_nothing() {
 
 #[test]
 fn clicks_do_not_reach_a_locked_screen() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.app.lock_now();
     d.click(20, 1).scroll(true);
     assert!(d.app.is_locked());

@@ -9,21 +9,8 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::palette::PaletteAction;
-use teller::tui::testing::{number, Driver, FakeBank, EMAIL};
+use teller::tui::testing::{number, Driver, EMAIL};
 use teller::tui::worker::Job;
-
-fn customer() -> Driver {
-    let mut d = Driver::new();
-    d.login();
-    d
-}
-
-fn teller() -> Driver {
-    let mut d = Driver::new();
-    d.bank = FakeBank::demo().with_open_drawer();
-    d.login_teller();
-    d
-}
 
 fn labels(d: &Driver) -> Vec<String> {
     d.app
@@ -37,7 +24,7 @@ fn labels(d: &Driver) -> Vec<String> {
 
 #[test]
 fn ctrl_p_opens_it_and_a_fuzzy_query_runs_the_best_match() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.ctrl('p');
     assert!(matches!(d.app.overlay(), Some(Overlay::Palette(_))));
     assert_snapshot!("palette_open_on_home", d.screen());
@@ -54,7 +41,7 @@ fn ctrl_p_opens_it_and_a_fuzzy_query_runs_the_best_match() {
 
 #[test]
 fn a_customer_is_offered_only_what_a_customer_may_do() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.ctrl('p');
     let all = labels(&d);
     assert!(
@@ -76,7 +63,7 @@ fn a_customer_is_offered_only_what_a_customer_may_do() {
 
 #[test]
 fn colon_opens_it_only_when_nothing_is_being_typed() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.press(KeyCode::Char(':'));
     assert!(matches!(d.app.overlay(), Some(Overlay::Palette(_))));
     d.press(KeyCode::Esc);
@@ -95,7 +82,7 @@ fn colon_opens_it_only_when_nothing_is_being_typed() {
 
 #[test]
 fn an_action_of_another_screen_waits_for_that_screen_to_load() {
-    let mut d = teller();
+    let mut d = Driver::teller();
     d.ctrl('p').type_text("close drawer");
     let chosen = d.app.palette().unwrap().chosen();
     assert!(
@@ -121,7 +108,7 @@ fn an_action_of_another_screen_waits_for_that_screen_to_load() {
 
 #[test]
 fn staff_find_a_customer_and_an_account_number_as_they_type() {
-    let mut d = teller();
+    let mut d = Driver::teller();
     let account = d.bank.accounts[0].number.clone();
     d.ctrl('p').type_text("julis");
     // The search waits for a pause in typing, like the lookup screen.
@@ -151,7 +138,7 @@ fn staff_find_a_customer_and_an_account_number_as_they_type() {
 
 #[test]
 fn nothing_matches_says_so_and_enter_does_nothing() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.ctrl('p').type_text("zzzzqqq");
     assert!(labels(&d).is_empty());
     assert!(d.screen().contains("Nothing matches."));
@@ -162,7 +149,7 @@ fn nothing_matches_says_so_and_enter_does_nothing() {
 
 #[test]
 fn ctrl_c_in_the_palette_quits_as_anywhere() {
-    let mut d = customer();
+    let mut d = Driver::customer();
     d.ctrl('p').ctrl('c');
     assert!(d.app.should_quit());
 }

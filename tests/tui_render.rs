@@ -14,8 +14,7 @@ use teller::tui::testing::{number, Driver, EMAIL, PASSWORD};
 use teller::tui::worker::{Job, ReplyBody, WorkerMessage};
 
 fn logged_in() -> Driver {
-    let mut d = Driver::new();
-    d.login();
+    let d = Driver::customer();
     assert_eq!(d.app.route(), Route::Accounts);
     d
 }
@@ -31,18 +30,6 @@ fn filled_transfer() -> Driver {
         .press(KeyCode::Tab)
         .type_text("rent March");
     d
-}
-
-/// Finds the first cell holding `text` on the screen: (x, y).
-fn find(d: &mut Driver, text: &str) -> (u16, u16) {
-    let screen = d.screen();
-    for (y, line) in screen.lines().enumerate() {
-        if let Some(byte) = line.find(text) {
-            let x = line[..byte].chars().count();
-            return (x as u16, y as u16);
-        }
-    }
-    panic!("{text:?} not on the screen:\n{screen}");
 }
 
 // ---------------------------------------------------------------- login
@@ -613,7 +600,7 @@ fn database_down_and_back_in_the_status_line() {
 #[test]
 fn focus_is_marked_and_styled() {
     let mut d = Driver::new();
-    let (x, y) = find(&mut d, "▶ Email");
+    let (x, y) = d.find("▶ Email");
     let buffer = d.draw().clone();
     assert_eq!(buffer[(x, y)].symbol(), "▶");
     assert!(
@@ -621,13 +608,13 @@ fn focus_is_marked_and_styled() {
         "focused label is bold"
     );
     // The input box of the focused field: focused style (colour and underline).
-    let (bx, by) = find(&mut d, "[");
+    let (bx, by) = d.find("[");
     assert_eq!(by, y);
     let cell = &buffer[(bx + 1, by)];
     assert_eq!(cell.fg, Color::Cyan);
     assert!(cell.modifier.contains(Modifier::UNDERLINED));
     // The password field is not focused: no marker, plain label.
-    let (px, py) = find(&mut d, "Password  ");
+    let (px, py) = d.find("Password  ");
     assert_eq!(buffer[(px - 2, py)].symbol(), " ");
     assert!(!buffer[(px, py)].modifier.contains(Modifier::BOLD));
     // Tab moves both.
@@ -641,7 +628,7 @@ fn focus_is_marked_and_styled() {
 fn password_is_masked_one_character_per_char() {
     let mut d = Driver::new();
     d.press(KeyCode::Tab).type_text("pässwörd€"); // 9 chars, 13 bytes
-    let (x, y) = find(&mut d, "Password");
+    let (x, y) = d.find("Password");
     let line = d.screen().lines().nth(y as usize).expect("row").to_string();
     assert!(!line.contains("pä"), "the password itself is never drawn");
     let masks = line.chars().filter(|c| *c == '•').count();
@@ -657,14 +644,14 @@ fn password_is_masked_one_character_per_char() {
 fn errors_are_marked_and_coloured() {
     let mut d = Driver::new();
     d.type_text("nobody").press(KeyCode::Enter);
-    let (x, y) = find(&mut d, "✗");
+    let (x, y) = d.find("✗");
     let buffer = d.draw().clone();
     let cell = &buffer[(x, y)];
     assert_eq!(cell.fg, Color::Red);
     assert!(cell.modifier.contains(Modifier::BOLD));
     assert_eq!(
         y,
-        find(&mut d, "▶ Email").1 + 1,
+        d.find("▶ Email").1 + 1,
         "the error is right under its field"
     );
 }
@@ -672,7 +659,7 @@ fn errors_are_marked_and_coloured() {
 #[test]
 fn selected_row_is_marked_and_reversed() {
     let mut d = logged_in();
-    let (x, y) = find(&mut d, "▶ 1000 0012");
+    let (x, y) = d.find("▶ 1000 0012");
     let buffer = d.draw().clone();
     assert!(buffer[(x + 3, y)].modifier.contains(Modifier::REVERSED));
 }

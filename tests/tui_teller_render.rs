@@ -20,9 +20,7 @@ use teller::tui::worker::Job;
 
 /// A teller logged in, with an open drawer unless told otherwise.
 fn teller_with(bank: FakeBank) -> Driver {
-    let mut d = Driver::new();
-    d.bank = bank;
-    d.login_teller();
+    let d = Driver::teller_on(bank);
     assert_eq!(d.app.route(), Route::Customers);
     d
 }
@@ -655,18 +653,6 @@ fn quitting_asks_when_the_counter_holds_an_amount() {
 
 // ---------------------------------------------------------------- styles
 
-/// Finds the first cell holding `text` on the screen: (x, y).
-fn find(d: &mut Driver, text: &str) -> (u16, u16) {
-    let screen = d.screen();
-    for (y, line) in screen.lines().enumerate() {
-        if let Some(byte) = line.find(text) {
-            let x = line[..byte].chars().count();
-            return (x as u16, y as u16);
-        }
-    }
-    panic!("{text:?} not on the screen:\n{screen}");
-}
-
 #[test]
 fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
     let mut d = rich_card();
@@ -681,14 +667,14 @@ fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
         .press(KeyCode::Enter)
         .settle();
     // The refusal: marked and coloured.
-    let (ex, ey) = find(&mut d, "✗ The approval was refused");
+    let (ex, ey) = d.find("✗ The approval was refused");
     let buffer = d.draw().clone();
     assert_eq!(buffer[(ex, ey)].fg, Color::Red);
     assert!(buffer[(ex + 2, ey)].modifier.contains(Modifier::BOLD));
     // The focus moved to the (cleared) password: marker and bold label.
-    let (px, py) = find(&mut d, "▶ Password");
+    let (px, py) = d.find("▶ Password");
     assert!(buffer[(px + 2, py)].modifier.contains(Modifier::BOLD));
-    let (sx, sy) = find(&mut d, "Supervisor  ");
+    let (sx, sy) = d.find("Supervisor  ");
     assert_eq!(buffer[(sx - 2, sy)].symbol(), " ");
     // One mask per character typed, whatever its size in bytes.
     d.type_text("pässwörd€");
@@ -700,12 +686,12 @@ fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
 #[test]
 fn the_selected_account_and_movement_are_marked_and_reversed() {
     let mut d = card();
-    let (x, y) = find(&mut d, "▶ 1000 0012");
+    let (x, y) = d.find("▶ 1000 0012");
     let buffer = d.draw().clone();
     assert!(buffer[(x + 3, y)].modifier.contains(Modifier::REVERSED));
     // In the movements pane the account keeps its marker, the movement gets the highlight.
     d.press(KeyCode::Tab);
-    let (mx, my) = find(&mut d, "▶ #5000");
+    let (mx, my) = d.find("▶ #5000");
     let buffer = d.draw().clone();
     assert!(buffer[(mx + 3, my)].modifier.contains(Modifier::REVERSED));
     assert!(!buffer[(x + 3, y)].modifier.contains(Modifier::REVERSED));

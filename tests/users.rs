@@ -6,24 +6,11 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use teller::domain::{Age, City, Country, Name, Password, Phone, Role, Secret, Surname};
-use teller::services::{Actor, Bank, BankConfig, BankResult, ProfileChanges, SessionUser};
-
-/// The stable code of a refusal (panics when the call succeeded).
-fn code<T: std::fmt::Debug>(result: BankResult<T>) -> &'static str {
-    result.expect_err("expected a refusal").code()
-}
-
-fn secret(text: &str) -> Secret {
-    Secret::new(text.to_string())
-}
+use teller::domain::{Age, City, Country, Name, Password, Phone, Role, Surname};
+use teller::services::{Actor, Bank, BankConfig, ProfileChanges};
 
 fn password(text: &str, address: &str) -> Password {
     Password::parse(text.to_string(), &email(address)).expect("valid password")
-}
-
-fn login(bank: &mut Bank, address: &str, text: &str) -> BankResult<SessionUser> {
-    bank.authenticate(&email(address), &secret(text))
 }
 
 fn phone(raw: &str) -> Phone {

@@ -15,8 +15,11 @@ use rust_decimal::Decimal;
 use teller::db;
 use teller::domain::{
     AccountNumber, Age, Amount, Country, Currency, Email, IdempotencyKey, Name, Password, Role,
+    Secret,
 };
-use teller::services::{Actor, Bank, BankConfig, CashRequest, NewUserInput, SessionUser};
+use teller::services::{
+    Actor, Bank, BankConfig, BankResult, CashRequest, NewUserInput, SessionUser,
+};
 
 const PREFIX: &str = "teller_test_";
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -152,6 +155,20 @@ pub const PASSWORD: &str = "correct-horse-battery";
 
 pub fn email(raw: &str) -> Email {
     Email::parse(raw).expect("valid email")
+}
+
+pub fn secret(text: &str) -> Secret {
+    Secret::new(text.to_string())
+}
+
+/// Logs in through the service, as the login screen does.
+pub fn login(bank: &mut Bank, address: &str, text: &str) -> BankResult<SessionUser> {
+    bank.authenticate(&email(address), &secret(text))
+}
+
+/// The stable code of a refusal (panics when the call succeeded).
+pub fn code<T: std::fmt::Debug>(result: BankResult<T>) -> &'static str {
+    result.expect_err("expected a refusal").code()
 }
 
 pub fn amount(raw: &str) -> Amount {

@@ -115,6 +115,14 @@ pub fn money(amount: Decimal) -> String {
     format_money_grouped(amount)
 }
 
+/// How wide the label column of a figures list is (confirmations, receipts, the profile).
+pub const LABEL_WIDTH: usize = 16;
+
+/// A label padded to the label column, in the label style.
+pub fn label_span<'a>(text: &str, theme: &Theme) -> Span<'a> {
+    Span::styled(format!("{text:<LABEL_WIDTH$}"), theme.label)
+}
+
 /// A right-aligned money cell.
 pub fn money_line<'a>(amount: Decimal, style: Style) -> Line<'a> {
     Line::styled(money(amount), style).right_aligned()

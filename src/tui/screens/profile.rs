@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{form_status, message_line, panel, step, Screen};
+use super::{form_status, label_span, message_line, panel, step, Screen};
 use crate::domain::{Email, Secret};
 use crate::services::{BankError, UserProfile};
 use crate::tui::context::{describe, Ctx, Flow, Route, View};
@@ -389,10 +389,7 @@ impl ProfileScreen {
             return;
         };
         let row = |label: &'static str, value: String| {
-            Line::from(vec![
-                Span::styled(format!("{label:<16}"), theme.label),
-                Span::raw(value),
-            ])
+            Line::from(vec![label_span(label, theme), Span::raw(value)])
         };
         let dash = || s::EMPTY_VALUE.to_string();
         let lines = vec![

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use crate::domain::{amount_in_words, AccountNumber, Amount, Memo};
 use crate::services::BankError;
 use crate::tui::context::describe;
-use crate::tui::screens::{message_line, money, wrap_words};
+use crate::tui::screens::{label_span, message_line, money, wrap_words};
 use crate::tui::strings as s;
 use crate::tui::theme::{self, Theme};
 
@@ -139,29 +139,31 @@ impl MoneyConfirmation<'_> {
     /// The amount in figures and in words, the memo, the balance before and after, and the
     /// warning when it would not be enough. Labels take 16 columns.
     pub fn lines<'a>(self, theme: &Theme) -> Vec<Line<'a>> {
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let mut lines = vec![Line::from(vec![
-            label(s::FIELD_AMOUNT),
+            label_span(s::FIELD_AMOUNT, theme),
             Span::styled(
                 format!("{} {}", self.currency, money(self.amount)),
                 theme.title,
             ),
         ])];
         lines.extend(
-            self.words
-                .into_iter()
-                .map(|part| Line::from(vec![label(""), Span::styled(part, theme.hint)])),
+            self.words.into_iter().map(|part| {
+                Line::from(vec![label_span("", theme), Span::styled(part, theme.hint)])
+            }),
         );
         lines.extend([
             Line::from(vec![
-                label(s::FIELD_MEMO),
+                label_span(s::FIELD_MEMO, theme),
                 Span::raw(self.memo.map_or(s::NO_MEMO, |m| m.as_str()).to_string()),
             ]),
             Line::from(vec![
-                label(s::BALANCE_BEFORE),
+                label_span(s::BALANCE_BEFORE, theme),
                 Span::raw(money(self.before)),
             ]),
-            Line::from(vec![label(s::BALANCE_AFTER), Span::raw(money(self.after))]),
+            Line::from(vec![
+                label_span(s::BALANCE_AFTER, theme),
+                Span::raw(money(self.after)),
+            ]),
         ]);
         // The bank refuses it anyway; said before sending, in the screen's own words.
         if self.after.is_sign_negative() {

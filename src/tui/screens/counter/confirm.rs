@@ -10,7 +10,7 @@ use super::{operation_label, CounterScreen, Pending, Stage};
 use crate::tui::context::{Ctx, Flow, View};
 use crate::tui::desk::Operation;
 use crate::tui::keys::Cmd;
-use crate::tui::screens::message_line;
+use crate::tui::screens::{label_span, message_line};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
@@ -62,31 +62,30 @@ impl CounterScreen {
         let inner = dialog::open(frame, area, 68, height, title, theme);
         let amount = pending.amount.value();
         let after = pending.balance_after();
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let mut lines = vec![
             Line::from(vec![
-                label(s::RECEIPT_CUSTOMER),
+                label_span(s::RECEIPT_CUSTOMER, theme),
                 Span::raw(pending.customer.clone()),
             ]),
             Line::from(vec![
-                label(s::RECEIPT_OPERATION),
+                label_span(s::RECEIPT_OPERATION, theme),
                 Span::raw(operation_label(pending.operation)),
             ]),
         ];
         match &pending.to {
             Some(to) => {
                 lines.push(Line::from(vec![
-                    label(s::FIELD_FROM),
+                    label_span(s::FIELD_FROM, theme),
                     Span::raw(pending.account.grouped()),
                 ]));
                 let name = money_form::recipient_suffix(pending.recipient.as_deref());
                 lines.push(Line::from(vec![
-                    label(s::FIELD_TO),
+                    label_span(s::FIELD_TO, theme),
                     Span::raw(format!("{}{name}", to.grouped())),
                 ]));
             }
             None => lines.push(Line::from(vec![
-                label(s::FIELD_ACCOUNT),
+                label_span(s::FIELD_ACCOUNT, theme),
                 Span::raw(pending.account.grouped()),
             ])),
         }

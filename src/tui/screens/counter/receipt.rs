@@ -14,7 +14,7 @@ use crate::services::MoneyResult;
 use crate::tui::context::{Ctx, Flow, Route, View};
 use crate::tui::desk::Operation;
 use crate::tui::keys::Cmd;
-use crate::tui::screens::{message_line, money, panel};
+use crate::tui::screens::{label_span, message_line, money, panel, LABEL_WIDTH};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
@@ -87,7 +87,7 @@ impl CounterScreen {
         let lines = receipt_rows(result, pending, teller, ctx.clock.local(result.at));
         let mut text = format!("{}\n{}\n\n", s::RECEIPT_FILE_HEADING, s::RECEIPT_FILE_RULE);
         for (label, value) in lines {
-            text.push_str(&format!("{label:<16}{value}\n"));
+            text.push_str(&format!("{label:<LABEL_WIDTH$}{value}\n"));
         }
         let path = ctx
             .config
@@ -176,7 +176,7 @@ pub(super) fn render_done(frame: &mut Frame, area: Rect, view: &View, receipt: &
             theme.base
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{label:<16}"), theme.label),
+            label_span(label, theme),
             Span::styled(value, style),
         ]));
     }

@@ -3,7 +3,7 @@
 use super::{Pending, Stage, Stop, TransferScreen};
 use crate::services::MoneyResult;
 use crate::tui::context::View;
-use crate::tui::screens::{form_status, grouped, message_line, money, panel};
+use crate::tui::screens::{form_status, grouped, label_span, message_line, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
@@ -119,15 +119,14 @@ impl TransferScreen {
         let height = 11 + u16::try_from(words.len()).unwrap_or(1);
         let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
         let mut lines = vec![
             Line::from(vec![
-                label(s::FIELD_FROM),
+                label_span(s::FIELD_FROM, theme),
                 Span::raw(request.from.grouped()),
             ]),
             Line::from(vec![
-                label(s::FIELD_TO),
+                label_span(s::FIELD_TO, theme),
                 Span::raw(format!("{}{recipient}", request.to.grouped())),
             ]),
         ];
@@ -167,7 +166,6 @@ impl TransferScreen {
         let block = panel(s::TRANSFER_PANEL, theme);
         let inner = block.inner(area).inner(Margin::new(1, 1));
         frame.render_widget(block, area);
-        let label = |text: &'static str| Span::styled(format!("{text:<16}"), theme.label);
         let from = pending.request.from.as_str();
         let new_balance = result
             .balances
@@ -185,27 +183,27 @@ impl TransferScreen {
             message_line(theme::OK_MARKER, heading, theme.success),
             Line::default(),
             Line::from(vec![
-                label(s::REFERENCE),
+                label_span(s::REFERENCE, theme),
                 Span::styled(format!("#{}", result.id), theme.title),
             ]),
             Line::from(vec![
-                label(s::FIELD_AMOUNT),
+                label_span(s::FIELD_AMOUNT, theme),
                 Span::raw(format!("{} {}", result.currency, money(result.amount))),
             ]),
             Line::from(vec![
-                label(s::FIELD_FROM),
+                label_span(s::FIELD_FROM, theme),
                 Span::raw(pending.request.from.grouped()),
             ]),
             Line::from(vec![
-                label(s::FIELD_TO),
+                label_span(s::FIELD_TO, theme),
                 Span::raw(format!("{}{recipient}", pending.request.to.grouped())),
             ]),
             Line::from(vec![
-                label(s::NEW_BALANCE),
+                label_span(s::NEW_BALANCE, theme),
                 Span::styled(new_balance, theme.title),
             ]),
             Line::from(vec![
-                label(s::TIME),
+                label_span(s::TIME, theme),
                 Span::raw(crate::tui::screens::when(view, result.at)),
             ]),
         ];

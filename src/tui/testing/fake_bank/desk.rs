@@ -1,0 +1,318 @@
+//! What the fake bank answers to the teller's workstation: lookups, accounts, the drawer, cash
+//! and reversals, with the supervisor's approval where the bank asks for it.
+
+use rust_decimal::Decimal;
+
+use super::FakeBank;
+use crate::domain::Role;
+use crate::services::{
+    AccountStatus, AccountView, Actor, Approval, BankError, DrawerView, MoneyResult, MovementKind,
+    Party, UserProfile,
+};
+use crate::tui::testing::fixtures::{fixed_wall, number};
+use crate::tui::worker::{CashKind, Job, ReplyBody};
+
+impl FakeBank {
+    /// The supervisor check, as the bank does it.
+    fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
+        let admin = self
+            .staff
+            .iter()
+            .find(|(u, _)| u.email == approval.supervisor);
+        match admin {
+            Some((u, _)) if actor.user_id() == Some(u.id) => Err(BankError::ApprovalRefused(
+                "nobody can approve their own operation",
+            )),
+            Some((u, _)) if u.role != Role::Admin => Err(BankError::ApprovalRefused(
+                "only a supervisor (admin) can approve",
+            )),
+            Some((_, pw)) if pw == approval.password.expose() => Ok(()),
+            _ => Err(BankError::ApprovalRefused(
+                "the supervisor's email or password is incorrect",
+            )),
+        }
+    }
+
+    /// Checks the approval a limited operation needs.
+    fn limit(
+        &self,
+        actor: &Actor,
+        amount: Decimal,
+        approval: Option<&Approval>,
+    ) -> Result<(), BankError> {
+        match approval {
+            Some(approval) => self.approve(actor, approval),
+            None if amount > self.approval_limit => Err(BankError::ApprovalRequired(format!(
+                "An amount above {}",
+                crate::domain::format_money_grouped(self.approval_limit)
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Gives a result its reference.
+    fn numbered(&mut self, result: MoneyResult) -> MoneyResult {
+        let id = self.next_id;
+        self.next_id += 1;
+        MoneyResult { id, ..result }
+    }
+
+    fn cash(
+        &mut self,
+        actor: &Actor,
+        kind: CashKind,
+        request: &crate::services::CashRequest,
+        approval: Option<&Approval>,
+    ) -> Result<MoneyResult, BankError> {
+        let amount = request.amount.value();
+        if kind == CashKind::Withdrawal {
+            self.limit(actor, amount, approval)?;
+        }
+        let open = self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
+        let number = request.account.as_str().to_string();
+        let account = self
+            .account_mut(&number)
+            .ok_or_else(|| BankError::NotFound(format!("Account {number}")))?;
+        if !open {
+            return Err(BankError::DrawerClosed(account.currency.clone()));
+        }
+        if kind == CashKind::Withdrawal && account.balance < amount {
+            return Err(BankError::InsufficientFunds {
+                account: number,
+                balance: crate::domain::format_money(account.balance),
+                needed: crate::domain::format_money(amount),
+            });
+        }
+        if kind == CashKind::Deposit {
+            account.balance += amount;
+        } else {
+            account.balance -= amount;
+        }
+        let (balance, currency) = (account.balance, account.currency.clone());
+        if self.drawer.is_some() {
+            if kind == CashKind::Deposit {
+                self.drawer_flows.0 += amount;
+            } else {
+                self.drawer_flows.1 += amount;
+            }
+        }
+        let (movement, sides) = match kind {
+            CashKind::Deposit => (
+                MovementKind::Deposit,
+                (Party::Cash, Party::Account(number.clone())),
+            ),
+            CashKind::Withdrawal => (
+                MovementKind::Withdrawal,
+                (Party::Account(number.clone()), Party::Cash),
+            ),
+        };
+        Ok(self.numbered(MoneyResult {
+            id: 0,
+            key: request.key.as_str().to_string(),
+            kind: movement,
+            amount,
+            currency,
+            from: sides.0,
+            to: sides.1,
+            balances: vec![(number, balance)],
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+            at: fixed_wall(),
+            replayed: false,
+        }))
+    }
+
+    /// Answers the workstation's jobs.
+    pub(super) fn answer_desk(&mut self, job: Job) -> ReplyBody {
+        match job {
+            Job::SearchCustomers { query, .. } => ReplyBody::Customers {
+                result: Ok(self.search(&query)),
+                query,
+            },
+            Job::Limits => ReplyBody::Limits {
+                approval_limit: self.approval_limit,
+            },
+            Job::RegisterUser { input, .. } => {
+                let profile = UserProfile {
+                    id: 50,
+                    email: input.email.as_str().to_string(),
+                    name: input.name.as_str().to_string(),
+                    surname: input.surname.map(|s| s.as_str().to_string()),
+                    age: input.age.value(),
+                    country: input.country.as_str().to_string(),
+                    city: input.city.map(|c| c.as_str().to_string()),
+                    phones: input
+                        .phones
+                        .iter()
+                        .map(|p| p.as_str().to_string())
+                        .collect(),
+                    role: Role::Customer,
+                    locked_until: None,
+                    created_at: fixed_wall(),
+                    updated_at: fixed_wall(),
+                };
+                if self.profile_of(&profile.email).is_some() {
+                    return ReplyBody::Profile(Err(BankError::DuplicateEmail(profile.email)));
+                }
+                self.others.push((profile.clone(), Vec::new()));
+                ReplyBody::Profile(Ok(profile))
+            }
+            Job::OpenAccount {
+                owner, currency, ..
+            } => {
+                let serial = 100_000_900 + u32::try_from(self.next_id % 100).unwrap_or(0);
+                self.next_id += 1;
+                let account = AccountView {
+                    number: number(serial),
+                    owner: Some(owner.as_str().to_string()),
+                    currency: currency.as_str().into(),
+                    balance: Decimal::ZERO,
+                    status: AccountStatus::Open,
+                    created_at: fixed_wall(),
+                };
+                if owner.as_str() == self.profile.email {
+                    self.accounts.push(account.clone());
+                } else if let Some((_, list)) = self
+                    .others
+                    .iter_mut()
+                    .find(|(p, _)| p.email == owner.as_str())
+                {
+                    list.push(account.clone());
+                }
+                ReplyBody::Account(Ok(account))
+            }
+            Job::SetAccountStatus {
+                actor,
+                account,
+                status,
+                approval,
+            } => {
+                if status == AccountStatus::Open {
+                    let approved = match &approval {
+                        Some(approval) => self.approve(&actor, approval),
+                        None => Err(BankError::ApprovalRequired("Unfreezing an account".into())),
+                    };
+                    if let Err(e) = approved {
+                        return ReplyBody::Account(Err(e));
+                    }
+                }
+                ReplyBody::Account(match self.account_mut(account.as_str()) {
+                    Some(a) => {
+                        a.status = status;
+                        Ok(a.clone())
+                    }
+                    None => Err(BankError::NotFound(format!("Account {account}"))),
+                })
+            }
+            Job::UnlockUser { email, .. } => {
+                if email.as_str() == self.profile.email {
+                    self.profile.locked_until = None;
+                }
+                for (p, _) in &mut self.others {
+                    if p.email == email.as_str() {
+                        p.locked_until = None;
+                    }
+                }
+                ReplyBody::Done(Ok(()))
+            }
+            Job::ResetPassword { .. } => ReplyBody::Done(Ok(())),
+            Job::Drawer { .. } => {
+                ReplyBody::Drawer(Ok(self.drawer.clone().filter(|d| d.closed_at.is_none())))
+            }
+            Job::OpenDrawer {
+                currency, count, ..
+            } => {
+                if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
+                    return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen));
+                }
+                let view = DrawerView {
+                    session_id: 42,
+                    currency: currency.as_str().into(),
+                    opening_float: count.total(),
+                    opening_count: count.to_string(),
+                    cash_in: None,
+                    cash_out: None,
+                    expected: None,
+                    opened_at: fixed_wall(),
+                    closed_at: None,
+                    counted: None,
+                    over_short: None,
+                };
+                self.drawer = Some(view.clone());
+                self.drawer_flows = (Decimal::ZERO, Decimal::ZERO);
+                ReplyBody::DrawerSession(Ok(view))
+            }
+            Job::CloseDrawer { count, .. } => {
+                let Some(mut view) = self.drawer.take().filter(|d| d.closed_at.is_none()) else {
+                    return ReplyBody::DrawerSession(Err(BankError::DrawerClosed(
+                        "any currency".into(),
+                    )));
+                };
+                let (cash_in, cash_out) = self.drawer_flows;
+                let expected = view.opening_float + cash_in - cash_out;
+                view.closed_at = Some(fixed_wall());
+                view.cash_in = Some(cash_in);
+                view.cash_out = Some(cash_out);
+                view.expected = Some(expected);
+                view.counted = Some(count.total());
+                view.over_short = Some(count.total() - expected);
+                self.drawer = Some(view.clone());
+                ReplyBody::DrawerSession(Ok(view))
+            }
+            Job::Cash {
+                actor,
+                kind,
+                request,
+                approval,
+            } => ReplyBody::Money(self.cash(&actor, kind, &request, approval.as_ref())),
+            Job::CounterTransfer {
+                actor,
+                request,
+                approval,
+            } => ReplyBody::Money(
+                self.limit(&actor, request.amount.value(), approval.as_ref())
+                    .and_then(|()| self.transfer(&request)),
+            ),
+            Job::Reverse {
+                actor,
+                reference,
+                reason,
+                approval,
+            } => {
+                let approved = match &approval {
+                    Some(approval) => self.approve(&actor, approval),
+                    None => Err(BankError::ApprovalRequired("A reversal".into())),
+                };
+                if let Err(e) = approved {
+                    return ReplyBody::Money(Err(e));
+                }
+                let original = self
+                    .history
+                    .values()
+                    .flatten()
+                    .find(|e| e.id == reference)
+                    .cloned();
+                let Some(original) = original else {
+                    return ReplyBody::Money(Err(BankError::NotFound(format!(
+                        "Movement {reference}"
+                    ))));
+                };
+                let result = self.numbered(MoneyResult {
+                    id: 0,
+                    key: format!("reversal-{reference}"),
+                    kind: MovementKind::Reversal,
+                    amount: original.amount.abs(),
+                    currency: original.currency.clone(),
+                    from: original.counterparty.clone(),
+                    to: Party::Cash,
+                    balances: Vec::new(),
+                    memo: Some(reason.as_str().to_string()),
+                    at: fixed_wall(),
+                    replayed: false,
+                });
+                ReplyBody::Money(Ok(result))
+            }
+            Job::WriteReceipt { path, .. } => ReplyBody::Receipt(Ok(path)),
+            _ => ReplyBody::Done(Ok(())),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! A bank in memory: its data, and the look-ups its answers share. What it answers to each
+//! job is in `customer` (the customer's screens) and `desk` (the teller's workstation).
+
+mod customer;
+mod desk;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::fixtures::{
+    fixed_wall, money, number, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, OTHER_EMAIL, PASSWORD,
+    TELLER_EMAIL, TELLER_PASSWORD,
+};
+use crate::domain::{Email, Role};
+use crate::services::{
+    AccountStatus, AccountView, CustomerHit, DrawerView, HistoryEntry, MoneyResult, MovementKind,
+    Party, SessionUser, UserProfile,
+};
+
+/// A bank in memory with one customer, Diana Julis, and a recipient, Marco Rossi.
+#[derive(Debug, Clone)]
+pub struct FakeBank {
+    pub user: SessionUser,
+    pub password: String,
+    pub accounts: Vec<AccountView>,
+    pub history: HashMap<String, Vec<HistoryEntry>>,
+    pub profile: UserProfile,
+    /// Account number -> "M. Rossi".
+    pub names: HashMap<String, String>,
+    /// Idempotency keys already applied, with their result.
+    pub applied: HashMap<String, MoneyResult>,
+    /// Tellers and admins with their passwords.
+    pub staff: Vec<(SessionUser, String)>,
+    /// Customers other than Diana, with their accounts.
+    pub others: Vec<(UserProfile, Vec<AccountView>)>,
+    /// The teller's drawer session (open or just closed).
+    pub drawer: Option<DrawerView>,
+    /// Cash in and out of the open drawer, kept aside: like the bank, the fake tells the
+    /// teller only after the blind close.
+    pub drawer_flows: (Decimal, Decimal),
+    pub approval_limit: Decimal,
+    next_id: i64,
+}
+
+impl FakeBank {
+    pub fn demo() -> Self {
+        let email = Email::parse(EMAIL).unwrap_or_else(|_| unreachable!());
+        let user = SessionUser {
+            id: 7,
+            email,
+            role: Role::Customer,
+            name: "Diana".into(),
+            surname: Some("Julis".into()),
+        };
+        let created = fixed_wall() - chrono::Duration::days(400);
+        let account = |serial: u32, currency: &str, balance: &str, status| AccountView {
+            number: number(serial),
+            owner: Some(EMAIL.into()),
+            currency: currency.into(),
+            balance: money(balance),
+            status,
+            created_at: created,
+        };
+        let accounts = vec![
+            account(100_000_123, "USD", "2450.75", AccountStatus::Open),
+            account(100_000_456, "USD", "120.00", AccountStatus::Open),
+            account(100_000_789, "EUR", "0.00", AccountStatus::Frozen),
+        ];
+        let main = number(100_000_123);
+        let other = number(200_000_042);
+        // 120 movements, newest first, one every 6 hours before "now".
+        let mut entries = Vec::new();
+        let mut balance = money("2450.75");
+        for i in 0..120i64 {
+            let id = 5_000 - i;
+            let (kind, amount, party) = match i % 4 {
+                0 => (MovementKind::Deposit, money("25.00"), Party::Cash),
+                1 => (
+                    MovementKind::Transfer,
+                    money("-75.50"),
+                    Party::Account(other.clone()),
+                ),
+                2 => (
+                    MovementKind::Transfer,
+                    money("40.25"),
+                    Party::Account(number(100_000_456)),
+                ),
+                _ => (MovementKind::Withdrawal, money("-60.00"), Party::Cash),
+            };
+            entries.push(HistoryEntry {
+                id,
+                at: fixed_wall() - chrono::Duration::hours(6 * (i + 1)),
+                kind,
+                amount,
+                currency: "USD".into(),
+                counterparty: party,
+                balance_after: balance,
+                key: format!("fixture-{id}"),
+                memo: (i % 3 == 0).then(|| format!("memo {id}")),
+            });
+            balance -= amount;
+        }
+        let mut history = HashMap::new();
+        history.insert(main, entries);
+        history.insert(number(100_000_456), Vec::new());
+        history.insert(number(100_000_789), Vec::new());
+        let profile = UserProfile {
+            id: 7,
+            email: EMAIL.into(),
+            name: "Diana".into(),
+            surname: Some("Julis".into()),
+            age: 34,
+            country: "USA".into(),
+            city: Some("San Juan".into()),
+            phones: vec!["+17875550100".into(), "+17875550199".into()],
+            role: Role::Customer,
+            locked_until: None,
+            created_at: created,
+            updated_at: created,
+        };
+        let mut names = HashMap::new();
+        names.insert(other, "M. Rossi".to_string());
+        for a in &accounts {
+            names.insert(a.number.clone(), "D. Julis".to_string());
+        }
+        let staff_user =
+            |id: i64, email: &str, role: Role, name: &str, surname: &str| SessionUser {
+                id,
+                email: Email::parse(email).unwrap_or_else(|_| unreachable!()),
+                role,
+                name: name.into(),
+                surname: Some(surname.into()),
+            };
+        let staff = vec![
+            (
+                staff_user(2, TELLER_EMAIL, Role::Teller, "Tom", "Teller"),
+                TELLER_PASSWORD.to_string(),
+            ),
+            (
+                staff_user(1, ADMIN_EMAIL, Role::Admin, "Ada", "Admin"),
+                ADMIN_PASSWORD.to_string(),
+            ),
+        ];
+        let marco = UserProfile {
+            id: 8,
+            email: OTHER_EMAIL.into(),
+            name: "Marco".into(),
+            surname: Some("Rossi".into()),
+            age: 41,
+            country: "Italy".into(),
+            city: Some("Torino".into()),
+            phones: vec!["+390115550123".into()],
+            role: Role::Customer,
+            locked_until: Some(fixed_wall() + chrono::Duration::minutes(12)),
+            created_at: created,
+            updated_at: created,
+        };
+        let marco_accounts = vec![AccountView {
+            owner: Some(OTHER_EMAIL.into()),
+            ..account(200_000_042, "USD", "310.00", AccountStatus::Open)
+        }];
+        Self {
+            user,
+            password: PASSWORD.into(),
+            accounts,
+            history,
+            profile,
+            names,
+            applied: HashMap::new(),
+            staff,
+            others: vec![(marco, marco_accounts)],
+            drawer: None,
+            drawer_flows: (Decimal::ZERO, Decimal::ZERO),
+            approval_limit: money("10000.00"),
+            next_id: 9_001,
+        }
+    }
+
+    /// An open drawer session with a float of 2,000.00, 500.00 in and 120.00 out.
+    pub fn with_open_drawer(mut self) -> Self {
+        self.drawer = Some(DrawerView {
+            session_id: 41,
+            currency: "USD".into(),
+            opening_float: money("2000.00"),
+            opening_count: "100x15 50x10".into(),
+            cash_in: None,
+            cash_out: None,
+            expected: None,
+            opened_at: fixed_wall() - chrono::Duration::hours(1),
+            closed_at: None,
+            counted: None,
+            over_short: None,
+        });
+        self.drawer_flows = (money("500.00"), money("120.00"));
+        self
+    }
+
+    fn profile_of(&self, email: &str) -> Option<&UserProfile> {
+        if email == self.profile.email {
+            return Some(&self.profile);
+        }
+        self.others
+            .iter()
+            .map(|(p, _)| p)
+            .find(|p| p.email == email)
+    }
+
+    fn accounts_of(&self, email: &str) -> Option<Vec<AccountView>> {
+        if email == self.profile.email {
+            return Some(self.accounts.clone());
+        }
+        self.others
+            .iter()
+            .find(|(p, _)| p.email == email)
+            .map(|(_, a)| a.clone())
+    }
+
+    fn account_mut(&mut self, number: &str) -> Option<&mut AccountView> {
+        self.accounts
+            .iter_mut()
+            .chain(self.others.iter_mut().flat_map(|(_, a)| a.iter_mut()))
+            .find(|a| a.number == number)
+    }
+
+    fn search(&self, query: &str) -> Vec<CustomerHit> {
+        let q = query.trim().to_lowercase();
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let mut all = vec![(&self.profile, &self.accounts)];
+        all.extend(self.others.iter().map(|(p, a)| (p, a)));
+        all.into_iter()
+            .filter(|(p, accounts)| {
+                p.name.to_lowercase().contains(&q)
+                    || p.surname
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(&q)
+                    || p.email.contains(&q)
+                    || (digits.len() >= 3
+                        && (p.phones.iter().any(|n| n.contains(&digits))
+                            || accounts.iter().any(|a| a.number == digits)))
+            })
+            .map(|(p, accounts)| CustomerHit {
+                email: p.email.clone(),
+                name: p.name.clone(),
+                surname: p.surname.clone(),
+                phones: p.phones.clone(),
+                accounts: accounts.iter().map(|a| a.number.clone()).collect(),
+                locked: p.locked_until.is_some_and(|u| u > fixed_wall()),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,225 @@
+//! What the worker does for each job: the bank call behind it, and the files it writes.
+
+use std::path::PathBuf;
+
+use crate::domain::AccountNumber;
+use crate::services::{AccountStatus, Actor, BankResult, HistoryEntry, MAX_PAGE};
+
+use super::run::Worker;
+use super::{CashKind, ExportError, Exported, Job, ReplyBody, Trend};
+
+impl Worker {
+    pub(super) fn run_job(&mut self, job: Job) -> ReplyBody {
+        match job {
+            Job::Login { email, password } | Job::Reauthenticate { email, password } => {
+                ReplyBody::Session(self.bank().and_then(|b| b.authenticate(&email, &password)))
+            }
+            Job::ChangePasswordAtLogin {
+                email,
+                current,
+                new,
+            } => ReplyBody::Session(
+                self.bank()
+                    .and_then(|b| b.change_password_at_login(&email, &current, &new)),
+            ),
+            Job::Accounts { actor, owner } => {
+                ReplyBody::Accounts(self.bank().and_then(|b| b.accounts(&actor, &owner)))
+            }
+            Job::History {
+                actor,
+                account,
+                before,
+                limit,
+            } => ReplyBody::History {
+                account: account.as_str().to_string(),
+                before,
+                result: self
+                    .bank()
+                    .and_then(|b| b.history(&actor, &account, before, limit)),
+            },
+            Job::Trends {
+                actor,
+                accounts,
+                points,
+            } => ReplyBody::Trends(self.trends(&actor, &accounts, points)),
+            Job::Recipient { number } => ReplyBody::Recipient {
+                number: number.as_str().to_string(),
+                result: self.bank().and_then(|b| b.recipient_name(&number)),
+            },
+            Job::Transfer { actor, request } => {
+                ReplyBody::Transfer(self.bank().and_then(|b| b.transfer(&actor, &request)))
+            }
+            Job::Profile { actor, email } => {
+                ReplyBody::Profile(self.bank().and_then(|b| b.profile(&actor, &email)))
+            }
+            Job::UpdateProfile {
+                actor,
+                email,
+                changes,
+            } => ReplyBody::Profile(
+                self.bank()
+                    .and_then(|b| b.update_profile(&actor, &email, &changes)),
+            ),
+            Job::ChangePassword {
+                actor,
+                current,
+                new,
+            } => ReplyBody::PasswordChanged(
+                self.bank()
+                    .and_then(|b| b.change_password(&actor, &current, &new)),
+            ),
+            Job::ExportHistory {
+                actor,
+                account,
+                path,
+            } => ReplyBody::Exported(self.export(&actor, &account, path)),
+            Job::SearchCustomers { actor, query } => ReplyBody::Customers {
+                result: self.bank().and_then(|b| b.search_customers(&actor, &query)),
+                query,
+            },
+            // The bank's own limit (its policy in the database), once connected.
+            Job::Limits => {
+                let fallback = self.config.bank.approval_limit;
+                ReplyBody::Limits {
+                    approval_limit: self.bank().map_or(fallback, |b| b.config().approval_limit),
+                }
+            }
+            Job::RegisterUser { actor, input } => {
+                ReplyBody::Profile(self.bank().and_then(|b| b.register_user(&actor, input)))
+            }
+            Job::OpenAccount {
+                actor,
+                owner,
+                currency,
+            } => ReplyBody::Account(
+                self.bank()
+                    .and_then(|b| b.open_account(&actor, &owner, currency)),
+            ),
+            Job::SetAccountStatus {
+                actor,
+                account,
+                status,
+                approval,
+            } => ReplyBody::Account(self.bank().and_then(|b| match &approval {
+                Some(approval) if status == AccountStatus::Open => {
+                    b.unfreeze_approved(&actor, &account, approval)
+                }
+                _ => b.set_account_status(&actor, &account, status),
+            })),
+            Job::UnlockUser { actor, email } => {
+                ReplyBody::Done(self.bank().and_then(|b| b.unlock_user(&actor, &email)))
+            }
+            Job::ResetPassword {
+                actor,
+                email,
+                password,
+            } => ReplyBody::Done(
+                self.bank()
+                    .and_then(|b| b.reset_password(&actor, &email, &password)),
+            ),
+            Job::Drawer { actor } => ReplyBody::Drawer(self.bank().and_then(|b| b.drawer(&actor))),
+            Job::OpenDrawer {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::DrawerSession(
+                self.bank()
+                    .and_then(|b| b.open_drawer(&actor, currency, &count)),
+            ),
+            Job::CloseDrawer {
+                actor,
+                session,
+                count,
+            } => ReplyBody::DrawerSession(
+                self.bank()
+                    .and_then(|b| b.close_drawer(&actor, session, &count)),
+            ),
+            Job::Cash {
+                actor,
+                kind,
+                request,
+                approval,
+            } => ReplyBody::Money(self.bank().and_then(|b| match (kind, &approval) {
+                (CashKind::Deposit, _) => b.deposit(&actor, &request),
+                (CashKind::Withdrawal, Some(approval)) => {
+                    b.withdraw_approved(&actor, &request, approval)
+                }
+                (CashKind::Withdrawal, None) => b.withdraw(&actor, &request),
+            })),
+            Job::CounterTransfer {
+                actor,
+                request,
+                approval,
+            } => ReplyBody::Money(self.bank().and_then(|b| match &approval {
+                Some(approval) => b.transfer_approved(&actor, &request, approval),
+                None => b.transfer(&actor, &request),
+            })),
+            Job::Reverse {
+                actor,
+                reference,
+                reason,
+                approval,
+            } => ReplyBody::Money(
+                self.bank()
+                    .and_then(|b| b.reverse(&actor, reference, &reason, approval.as_ref())),
+            ),
+            Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
+        }
+    }
+
+    /// The last `points` balances of each account, from the history service.
+    fn trends(
+        &mut self,
+        actor: &Actor,
+        accounts: &[AccountNumber],
+        points: u32,
+    ) -> BankResult<Vec<Trend>> {
+        let bank = self.bank()?;
+        accounts
+            .iter()
+            .map(|account| {
+                let page = bank.history(actor, account, None, points)?;
+                Ok(Trend::from_history(account, &page))
+            })
+            .collect()
+    }
+
+    /// Reads the whole history a page at a time and writes it as CSV.
+    fn export(
+        &mut self,
+        actor: &Actor,
+        account: &AccountNumber,
+        path: PathBuf,
+    ) -> Result<Exported, ExportError> {
+        let bank = self.bank()?;
+        let mut entries: Vec<HistoryEntry> = Vec::new();
+        let mut before = None;
+        loop {
+            let page = bank.history(actor, account, before, MAX_PAGE)?;
+            let full = page.len() == MAX_PAGE as usize;
+            before = page.last().map(|e| e.id);
+            entries.extend(page);
+            if !full || before.is_none() {
+                break;
+            }
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, crate::export::history_csv(&entries))?;
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        Ok(Exported {
+            path,
+            movements: entries.len(),
+        })
+    }
+}
+
+/// Writes a text file (creating its folder) and answers its full path.
+fn write_text(path: PathBuf, text: &str) -> Result<PathBuf, ExportError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&path, text)?;
+    Ok(std::fs::canonicalize(&path).unwrap_or(path))
+}

@@ -1,0 +1,201 @@
+//! What the UI asks the worker to do.
+
+use std::path::PathBuf;
+
+use crate::domain::{AccountNumber, CashCount, Currency, Email, Password, Reason, Secret};
+use crate::services::{
+    AccountStatus, Actor, Approval, CashRequest, NewUserInput, ProfileChanges, TransferRequest,
+};
+
+pub type RequestId = u64;
+
+/// A piece of work for the worker.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Log in.
+    Login {
+        email: Email,
+        password: Secret,
+    },
+    /// Replace a password someone else set, then log in (the login's forced change).
+    ChangePasswordAtLogin {
+        email: Email,
+        current: Secret,
+        new: Password,
+    },
+    /// Check the password again to lift the idle lock.
+    Reauthenticate {
+        email: Email,
+        password: Secret,
+    },
+    Accounts {
+        actor: Actor,
+        owner: Email,
+    },
+    History {
+        actor: Actor,
+        account: AccountNumber,
+        before: Option<i64>,
+        limit: u32,
+    },
+    /// The recent balances of several accounts at once (the home screen's trends): one
+    /// request, however many accounts.
+    Trends {
+        actor: Actor,
+        accounts: Vec<AccountNumber>,
+        points: u32,
+    },
+    /// Who owns an account, as "D. Julis".
+    Recipient {
+        number: AccountNumber,
+    },
+    Transfer {
+        actor: Actor,
+        request: TransferRequest,
+    },
+    Profile {
+        actor: Actor,
+        email: Email,
+    },
+    UpdateProfile {
+        actor: Actor,
+        email: Email,
+        changes: ProfileChanges,
+    },
+    ChangePassword {
+        actor: Actor,
+        current: Secret,
+        new: Password,
+    },
+    /// The whole history of an account as CSV, written to `path`.
+    ExportHistory {
+        actor: Actor,
+        account: AccountNumber,
+        path: PathBuf,
+    },
+    // ---- the teller's workstation ----
+    /// Customers matching what was typed in the lookup.
+    SearchCustomers {
+        actor: Actor,
+        query: String,
+    },
+    /// The bank's rules the screens mirror (the approval limit).
+    Limits,
+    RegisterUser {
+        actor: Actor,
+        input: NewUserInput,
+    },
+    OpenAccount {
+        actor: Actor,
+        owner: Email,
+        currency: Currency,
+    },
+    /// Freeze, or unfreeze with a supervisor's approval.
+    SetAccountStatus {
+        actor: Actor,
+        account: AccountNumber,
+        status: AccountStatus,
+        approval: Option<Approval>,
+    },
+    UnlockUser {
+        actor: Actor,
+        email: Email,
+    },
+    ResetPassword {
+        actor: Actor,
+        email: Email,
+        password: Password,
+    },
+    /// The teller's open drawer session, if any.
+    Drawer {
+        actor: Actor,
+    },
+    OpenDrawer {
+        actor: Actor,
+        currency: Currency,
+        count: CashCount,
+    },
+    CloseDrawer {
+        actor: Actor,
+        session: i64,
+        count: CashCount,
+    },
+    /// Cash in or out at the counter, approved by a supervisor when given.
+    Cash {
+        actor: Actor,
+        kind: CashKind,
+        request: CashRequest,
+        approval: Option<Approval>,
+    },
+    /// A transfer made by staff for a customer, approved by a supervisor when given.
+    CounterTransfer {
+        actor: Actor,
+        request: TransferRequest,
+        approval: Option<Approval>,
+    },
+    Reverse {
+        actor: Actor,
+        reference: i64,
+        reason: Reason,
+        approval: Option<Approval>,
+    },
+    /// A receipt written to a text file.
+    WriteReceipt {
+        path: PathBuf,
+        text: String,
+    },
+}
+
+/// Which way cash moves at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CashKind {
+    Deposit,
+    Withdrawal,
+}
+
+impl Job {
+    /// A name for the log (never the values: they may hold passwords).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Login { .. } => "login",
+            Self::ChangePasswordAtLogin { .. } => "change_password_at_login",
+            Self::Reauthenticate { .. } => "reauthenticate",
+            Self::Accounts { .. } => "accounts",
+            Self::History { .. } => "history",
+            Self::Trends { .. } => "trends",
+            Self::Recipient { .. } => "recipient",
+            Self::Transfer { .. } => "transfer",
+            Self::Profile { .. } => "profile",
+            Self::UpdateProfile { .. } => "update_profile",
+            Self::ChangePassword { .. } => "change_password",
+            Self::ExportHistory { .. } => "export_history",
+            Self::SearchCustomers { .. } => "search_customers",
+            Self::Limits => "limits",
+            Self::RegisterUser { .. } => "register_user",
+            Self::OpenAccount { .. } => "open_account",
+            Self::SetAccountStatus { .. } => "set_account_status",
+            Self::UnlockUser { .. } => "unlock_user",
+            Self::ResetPassword { .. } => "reset_password",
+            Self::Drawer { .. } => "drawer",
+            Self::OpenDrawer { .. } => "open_drawer",
+            Self::CloseDrawer { .. } => "close_drawer",
+            Self::Cash {
+                kind: CashKind::Deposit,
+                ..
+            } => "deposit",
+            Self::Cash {
+                kind: CashKind::Withdrawal,
+                ..
+            } => "withdraw",
+            Self::CounterTransfer { .. } => "counter_transfer",
+            Self::Reverse { .. } => "reverse",
+            Self::WriteReceipt { .. } => "write_receipt",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: RequestId,
+    pub job: Job,
+}

@@ -1,0 +1,16 @@
+//! The worker: one thread that owns the `Bank` and its database connection. The UI sends it
+//! requests over a channel and never waits; each answer comes back as an app action. bcrypt
+//! runs here too, so a login at cost 12 never freezes the screen.
+//!
+//! When the database is unavailable the worker drops its connection, says so, and tries to
+//! reconnect by itself with exponential backoff; a request that arrives meanwhile is answered
+//! with the "unavailable" error at once, and nothing is retried behind the user's back.
+
+mod execute;
+mod jobs;
+mod reply;
+mod run;
+
+pub use jobs::{CashKind, Job, Request, RequestId};
+pub use reply::{ExportError, Exported, Reply, ReplyBody, Trend, WorkerMessage};
+pub use run::{is_connection_lost, run_guarded, WorkerConfig, WorkerHandle};

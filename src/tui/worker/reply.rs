@@ -1,0 +1,152 @@
+//! What the worker answers: one reply per job, and news of the database.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use crate::domain::AccountNumber;
+use crate::services::{
+    AccountView, BankError, BankResult, CustomerHit, DrawerView, HistoryEntry, MoneyResult,
+    SessionUser, UserProfile,
+};
+
+use super::RequestId;
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub movements: usize,
+}
+
+/// An account's recent balances, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trend {
+    pub account: String,
+    pub balances: Vec<Decimal>,
+}
+
+impl Trend {
+    /// From a page of history (newest first, as the bank lists it).
+    pub fn from_history(account: &AccountNumber, newest_first: &[HistoryEntry]) -> Self {
+        Self {
+            account: account.as_str().to_string(),
+            balances: newest_first.iter().rev().map(|e| e.balance_after).collect(),
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The answer to a job, one variant per kind.
+#[derive(Debug)]
+pub enum ReplyBody {
+    Session(BankResult<SessionUser>),
+    Accounts(BankResult<Vec<AccountView>>),
+    History {
+        account: String,
+        before: Option<i64>,
+        result: BankResult<Vec<HistoryEntry>>,
+    },
+    /// Recent balances by account.
+    Trends(BankResult<Vec<Trend>>),
+    Recipient {
+        number: String,
+        result: BankResult<String>,
+    },
+    Transfer(BankResult<MoneyResult>),
+    Profile(BankResult<UserProfile>),
+    PasswordChanged(BankResult<()>),
+    Exported(Result<Exported, ExportError>),
+    // ---- the teller's workstation ----
+    Customers {
+        query: String,
+        result: BankResult<Vec<CustomerHit>>,
+    },
+    Limits {
+        approval_limit: Decimal,
+    },
+    Account(BankResult<AccountView>),
+    /// Done, nothing to show (unlock, password reset).
+    Done(BankResult<()>),
+    /// The open drawer session, if any.
+    Drawer(BankResult<Option<DrawerView>>),
+    /// A drawer session just opened or closed.
+    DrawerSession(BankResult<DrawerView>),
+    /// A deposit, withdrawal, transfer or reversal made at the counter.
+    Money(BankResult<MoneyResult>),
+    /// Where a receipt was written.
+    Receipt(Result<PathBuf, ExportError>),
+}
+
+impl ReplyBody {
+    /// What kind of answer this is, for the log (never its contents).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Session(_) => "session",
+            Self::Accounts(_) => "accounts",
+            Self::History { .. } => "history",
+            Self::Trends(_) => "trends",
+            Self::Recipient { .. } => "recipient",
+            Self::Transfer(_) => "transfer",
+            Self::Profile(_) => "profile",
+            Self::PasswordChanged(_) => "password_changed",
+            Self::Exported(_) => "exported",
+            Self::Customers { .. } => "customers",
+            Self::Limits { .. } => "limits",
+            Self::Account(_) => "account",
+            Self::Done(_) => "done",
+            Self::Drawer(_) => "drawer",
+            Self::DrawerSession(_) => "drawer_session",
+            Self::Money(_) => "money",
+            Self::Receipt(_) => "receipt",
+        }
+    }
+
+    /// The error this answer carries, if any.
+    pub fn bank_error(&self) -> Option<&BankError> {
+        match self {
+            Self::Session(Err(e))
+            | Self::Accounts(Err(e))
+            | Self::History { result: Err(e), .. }
+            | Self::Trends(Err(e))
+            | Self::Recipient { result: Err(e), .. }
+            | Self::Transfer(Err(e))
+            | Self::Profile(Err(e))
+            | Self::PasswordChanged(Err(e))
+            | Self::Exported(Err(ExportError::Bank(e)))
+            | Self::Customers { result: Err(e), .. }
+            | Self::Account(Err(e))
+            | Self::Done(Err(e))
+            | Self::Drawer(Err(e))
+            | Self::DrawerSession(Err(e))
+            | Self::Money(Err(e))
+            | Self::Receipt(Err(ExportError::Bank(e))) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub id: RequestId,
+    pub body: ReplyBody,
+}
+
+/// What the worker tells the app.
+#[derive(Debug)]
+pub enum WorkerMessage {
+    Reply(Reply),
+    /// The database went away (with the reason, for the log) or came back.
+    DatabaseDown(String),
+    DatabaseUp,
+    /// The worker panicked and is gone: the app cannot go on (the text is for the person).
+    Crashed(String),
+}

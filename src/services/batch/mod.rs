@@ -243,11 +243,10 @@ fn write(
             });
         }
     }
-    queries::insert_movements(conn, &rows)?;
-    let posted_keys: Vec<&str> = rows.iter().map(|r| r.idempotency_key).collect();
-    let ids: HashMap<String, i64> = queries::ids_of_keys(conn, &posted_keys)?
-        .into_iter()
-        .map(|(id, key)| (key, id))
+    let ids: HashMap<&str, i64> = rows
+        .iter()
+        .map(|r| r.idempotency_key)
+        .zip(queries::insert_movements(conn, &rows)?)
         .collect();
     // Each account's balance after the batch: the last posting that touched it.
     let mut balances: HashMap<i64, Decimal> = HashMap::new();

@@ -3,6 +3,7 @@
 //! Layers, top to bottom: `cli` and `tui` (the full-screen app) -> `services` (the bank's
 //! rules) -> `db` (schema and queries). `domain` holds the validated types all of them share.
 
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -150,6 +150,32 @@ pub enum Command {
     },
     /// Measure transfers per second on a scratch database of the configured server.
     Bench(BenchArgs),
+    /// Bulk payments from a CSV file (see docs/bulk.md).
+    #[command(subcommand)]
+    Batch(BatchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BatchCommand {
+    /// Post every line of FILE (columns to, amount, memo, reference, from): each line once,
+    /// however often the file is posted; results in FILE.results.csv.
+    Post {
+        file: std::path::PathBuf,
+        /// The account that pays every line (else each line's `from` column).
+        #[arg(long)]
+        from: Option<String>,
+        /// Check everything, funds included, and move nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Post the valid lines even when others are invalid (they are reported).
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Transfers per database transaction (1 to 8190).
+        #[arg(long, default_value_t = crate::services::DEFAULT_BATCH)]
+        batch_size: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,7 +3,8 @@
 use std::io::BufRead;
 
 use super::args::{
-    AccountCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions, RoleArg, UserCommand,
+    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions, RoleArg,
+    UserCommand,
 };
 use super::{bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
@@ -32,6 +33,7 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Deposit(cash) | Command::Withdraw(cash) => cash.common.json,
         Command::Transfer { common, .. } => common.json,
         Command::Bench(args) => args.json,
+        Command::Batch(BatchCommand::Post { json, .. }) => *json,
         Command::Drawer(
             DrawerCommand::Open { json, .. }
             | DrawerCommand::Show { json }
@@ -58,6 +60,7 @@ fn takes_approval(command: &Command) -> bool {
             | Command::Reverse { .. }
             | Command::Account(AccountCommand::Unfreeze { .. })
             | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
+            | Command::Batch(BatchCommand::Post { .. })
     )
 }
 
@@ -86,7 +89,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
-            "--approver is for withdraw, transfer, reverse, account unfreeze, user create and user password".into(),
+            "--approver is for withdraw, transfer, reverse, account unfreeze, user create, user password and batch post".into(),
         ));
     }
     // Set-up commands hold the owner account; everything else is a person on the app account.
@@ -151,6 +154,24 @@ fn run_as(
             Ok(())
         }
         Command::Drawer(drawer) => run_drawer(bank, actor, drawer),
+        Command::Batch(BatchCommand::Post {
+            file,
+            from,
+            dry_run,
+            skip_invalid,
+            batch_size,
+            json,
+        }) => {
+            let options = super::batch::PostOptions {
+                file: &file,
+                from: from.as_deref().map(AccountNumber::parse).transpose()?,
+                dry_run,
+                skip_invalid,
+                batch_size,
+                json,
+            };
+            super::batch::post(bank, actor, approval, &options)
+        }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),
         Command::Balance { account, json } => {

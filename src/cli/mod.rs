@@ -2,6 +2,7 @@
 //! commands as the database owner).
 
 mod args;
+mod batch;
 mod bench;
 mod commands;
 mod credentials;
@@ -41,6 +42,16 @@ pub enum CliError {
     /// happened. The same key applies it at most once.
     #[error("{source} It is not known whether the operation was done: run the same command again with --key {key} (it is applied at most once).")]
     Uncertain { key: String, source: BankError },
+    #[error(transparent)]
+    File(#[from] crate::bulk::FileError),
+    /// Lines of a payment file are invalid; nothing moved (they were listed already).
+    #[error(
+        "{0} line(s) of the file are invalid; nothing moved (--skip-invalid posts the others)"
+    )]
+    InvalidLines(u64),
+    /// Some lines of a payment file were refused; the others went through (see the results).
+    #[error("{0} line(s) were refused; the others went through: see {1}")]
+    RefusedLines(u64, String),
 }
 
 impl From<ValidationError> for CliError {
@@ -60,6 +71,9 @@ impl CliError {
             Self::AuditFailed => "audit_failed",
             Self::BadUrl(_) => "usage",
             Self::Uncertain { .. } => "outcome_unknown",
+            Self::File(_) => "bad_file",
+            Self::InvalidLines(_) => "invalid_lines",
+            Self::RefusedLines(..) => "refused_lines",
         }
     }
 
@@ -71,7 +85,8 @@ impl CliError {
                 ErrorClass::Unavailable => 3,
                 ErrorClass::Unauthenticated => 4,
             },
-            Self::AuditFailed => 1,
+            Self::AuditFailed | Self::RefusedLines(..) => 1,
+            Self::File(_) | Self::InvalidLines(_) => 2,
             Self::Usage(_) | Self::BadUrl(_) => 2,
             Self::Connect(e) if e.is_invalid_input() => 2,
             Self::Config(_) | Self::Connect(_) | Self::Io(_) | Self::Uncertain { .. } => 3,

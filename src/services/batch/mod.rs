@@ -5,21 +5,19 @@
 //! the audit is exactly what single transfers write, so `teller audit`, the hash chain and the
 //! idempotency keys treat batched and single transfers alike.
 
+mod check;
 mod plan;
+mod write;
 
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use super::accounts::{account_id, number_of};
+use super::accounts::account_id;
 use super::approvals::Approval;
 use super::authz::may_use_account;
-use super::bank::now;
-use super::money::result_of;
-use super::views::utc;
-use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
-use crate::db::audit_log::NewAuditEntry;
-use crate::db::movements::{MovementRow, NewMovement};
+use super::{Actor, Bank, BankError, BankResult, MoneyResult};
+use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo, Role};
 use plan::Step;
@@ -49,6 +47,8 @@ pub enum BatchOutcome {
     Replayed(MoneyResult),
     /// Refused with the error a single transfer would get.
     Refused(BankError),
+    /// A dry run found nothing against it: it would be done.
+    Checked,
 }
 
 impl BatchOutcome {
@@ -57,13 +57,14 @@ impl BatchOutcome {
             Self::Done(_) => "done",
             Self::Replayed(_) => "replayed",
             Self::Refused(_) => "refused",
+            Self::Checked => "ok",
         }
     }
 
     pub fn result(&self) -> Option<&MoneyResult> {
         match self {
             Self::Done(result) | Self::Replayed(result) => Some(result),
-            Self::Refused(_) => None,
+            Self::Refused(_) | Self::Checked => None,
         }
     }
 
@@ -144,7 +145,7 @@ impl Bank {
                     format_money(moved - covered)
                 )));
             }
-            let outcomes = write(
+            let outcomes = write::write(
                 conn,
                 requests,
                 steps,
@@ -176,13 +177,8 @@ impl Bank {
     }
 }
 
-/// Locks every account of the batch (ascending ids, one statement), reads the keys already in
-/// the journal, and plans each transfer.
-fn plan_locked(
-    conn: &mut Connection,
-    actor: &Actor,
-    requests: &[BatchTransfer],
-) -> BankResult<(Vec<Step>, HashMap<i64, accounts::AccountRow>)> {
+/// Every account of the batch once, in ascending id order.
+pub(super) fn account_ids(requests: &[BatchTransfer]) -> Vec<i64> {
     let mut ids: Vec<i64> = requests
         .iter()
         .flat_map(|r| [account_id(&r.from), account_id(&r.to)])
@@ -190,6 +186,17 @@ fn plan_locked(
         .into_iter()
         .collect();
     ids.sort_unstable();
+    ids
+}
+
+/// Locks every account of the batch (ascending ids, one statement), reads the keys already in
+/// the journal, and plans each transfer.
+fn plan_locked(
+    conn: &mut Connection,
+    actor: &Actor,
+    requests: &[BatchTransfer],
+) -> BankResult<(Vec<Step>, HashMap<i64, accounts::AccountRow>)> {
+    let ids = account_ids(requests);
     let mut rows: HashMap<i64, accounts::AccountRow> = accounts::lock(conn, &ids)?
         .into_iter()
         .map(|row| (row.id, row))
@@ -204,169 +211,4 @@ fn plan_locked(
         may_use_account(actor, owner)
     });
     Ok((steps, rows))
-}
-
-/// Writes the planned batch: the journal rows, their ids, the balances, an audit line for
-/// every transfer (done, replayed or refused), and turns the steps into outcomes.
-fn write(
-    conn: &mut Connection,
-    requests: &[BatchTransfer],
-    steps: Vec<Step>,
-    accounts: &HashMap<i64, accounts::AccountRow>,
-    actor: &str,
-    approved_by: Option<&str>,
-) -> BankResult<Vec<BatchOutcome>> {
-    let at = now();
-    let currency_of = |id: i64| accounts.get(&id).map_or("", |row| row.currency.as_str());
-    let mut rows: Vec<NewMovement> = Vec::new();
-    for (request, step) in requests.iter().zip(&steps) {
-        if let Step::Post {
-            debit_after,
-            credit_after,
-        } = step
-        {
-            rows.push(NewMovement {
-                idempotency_key: request.key.as_str(),
-                kind: MovementKind::Transfer.as_str(),
-                debit_account_id: account_id(&request.from),
-                credit_account_id: account_id(&request.to),
-                amount: request.amount.value(),
-                currency: currency_of(account_id(&request.from)),
-                memo: request.memo.as_ref().map(Memo::as_str),
-                debit_balance_after: *debit_after,
-                credit_balance_after: *credit_after,
-                reverses_id: None,
-                actor,
-                approved_by,
-                created_at: at,
-                drawer_session_id: None,
-            });
-        }
-    }
-    let ids: HashMap<&str, i64> = rows
-        .iter()
-        .map(|r| r.idempotency_key)
-        .zip(queries::insert_movements(conn, &rows)?)
-        .collect();
-    // Each account's balance after the batch: the last posting that touched it.
-    let mut balances: HashMap<i64, Decimal> = HashMap::new();
-    for row in &rows {
-        balances.insert(row.debit_account_id, row.debit_balance_after);
-        balances.insert(row.credit_account_id, row.credit_balance_after);
-    }
-    let mut balances: Vec<(i64, Decimal)> = balances.into_iter().collect();
-    balances.sort_unstable();
-    queries::set_balances(conn, &balances)?;
-
-    let mut outcomes: Vec<BatchOutcome> = Vec::with_capacity(requests.len());
-    for (request, step) in requests.iter().zip(steps) {
-        let outcome = match step {
-            Step::Post {
-                debit_after,
-                credit_after,
-            } => {
-                let id = ids.get(request.key.as_str()).copied().ok_or_else(|| {
-                    BankError::Database(format!("no journal row for key {}", request.key))
-                })?;
-                BatchOutcome::Done(done(
-                    request,
-                    id,
-                    debit_after,
-                    credit_after,
-                    currency_of,
-                    at,
-                ))
-            }
-            Step::Replay(row) => BatchOutcome::Replayed(result_of(&row, true)),
-            Step::ReplayInBatch(earlier) => {
-                match outcomes.get(earlier).and_then(BatchOutcome::result) {
-                    Some(first) => BatchOutcome::Replayed(MoneyResult {
-                        replayed: true,
-                        ..first.clone()
-                    }),
-                    None => BatchOutcome::Refused(BankError::IdempotencyConflict(
-                        request.key.to_string(),
-                    )),
-                }
-            }
-            Step::Refuse(error) => BatchOutcome::Refused(error),
-        };
-        outcomes.push(outcome);
-    }
-    let details: Vec<String> = requests
-        .iter()
-        .zip(&outcomes)
-        .map(|(request, outcome)| audit_detail(request, outcome))
-        .collect();
-    let lines: Vec<NewAuditEntry> = requests
-        .iter()
-        .zip(&outcomes)
-        .zip(&details)
-        .map(|((request, outcome), detail)| NewAuditEntry {
-            at,
-            actor,
-            action: MovementKind::Transfer.as_str(),
-            subject: Some(request.from.as_str()),
-            outcome: match outcome {
-                BatchOutcome::Done(_) => "ok",
-                BatchOutcome::Replayed(_) => "replayed",
-                BatchOutcome::Refused(error) => error.code(),
-            },
-            detail: Some(detail),
-            approved_by: matches!(outcome, BatchOutcome::Done(_))
-                .then_some(approved_by)
-                .flatten(),
-        })
-        .collect();
-    queries::insert_audit(conn, &lines)?;
-    Ok(outcomes)
-}
-
-/// The result of a transfer the batch wrote, as a single transfer reports it.
-fn done<'a>(
-    request: &BatchTransfer,
-    id: i64,
-    debit_after: Decimal,
-    credit_after: Decimal,
-    currency_of: impl Fn(i64) -> &'a str,
-    at: chrono::NaiveDateTime,
-) -> MoneyResult {
-    MoneyResult {
-        id,
-        key: request.key.to_string(),
-        kind: MovementKind::Transfer,
-        amount: request.amount.value(),
-        currency: currency_of(account_id(&request.from)).to_string(),
-        from: Party::Account(number_of(account_id(&request.from))),
-        to: Party::Account(number_of(account_id(&request.to))),
-        balances: vec![
-            (request.from.as_str().to_string(), debit_after),
-            (request.to.as_str().to_string(), credit_after),
-        ],
-        memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
-        at: utc(at),
-        replayed: false,
-    }
-}
-
-/// The audit line's detail, in the words a single transfer uses.
-fn audit_detail(request: &BatchTransfer, outcome: &BatchOutcome) -> String {
-    match outcome {
-        BatchOutcome::Done(result) => format!(
-            "{} {} from {} to {}, key {}, reference {} (batch)",
-            format_money(result.amount),
-            result.currency,
-            request.from,
-            request.to,
-            request.key,
-            result.id
-        ),
-        BatchOutcome::Replayed(result) => {
-            format!(
-                "key {} replayed, reference {} (batch)",
-                request.key, result.id
-            )
-        }
-        BatchOutcome::Refused(error) => format!("{error} (batch, key {})", request.key),
-    }
 }

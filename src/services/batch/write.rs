@@ -1,0 +1,184 @@
+//! Writing a planned batch: the journal rows, the balances and an audit line per transfer, in
+//! a few set-based statements.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::plan::Step;
+use super::{BatchOutcome, BatchTransfer};
+use crate::db::audit_log::NewAuditEntry;
+use crate::db::movements::NewMovement;
+use crate::db::{accounts, batch as queries, Connection};
+use crate::domain::{format_money, Memo};
+use crate::services::accounts::{account_id, number_of};
+use crate::services::bank::now;
+use crate::services::money::result_of;
+use crate::services::views::utc;
+use crate::services::{BankError, BankResult, MoneyResult, MovementKind, Party};
+
+/// Writes the planned batch: the journal rows, their ids, the balances, an audit line for
+/// every transfer (done, replayed or refused), and turns the steps into outcomes.
+pub(super) fn write(
+    conn: &mut Connection,
+    requests: &[BatchTransfer],
+    steps: Vec<Step>,
+    accounts: &HashMap<i64, accounts::AccountRow>,
+    actor: &str,
+    approved_by: Option<&str>,
+) -> BankResult<Vec<BatchOutcome>> {
+    let at = now();
+    let currency_of = |id: i64| accounts.get(&id).map_or("", |row| row.currency.as_str());
+    let mut rows: Vec<NewMovement> = Vec::new();
+    for (request, step) in requests.iter().zip(&steps) {
+        if let Step::Post {
+            debit_after,
+            credit_after,
+        } = step
+        {
+            rows.push(NewMovement {
+                idempotency_key: request.key.as_str(),
+                kind: MovementKind::Transfer.as_str(),
+                debit_account_id: account_id(&request.from),
+                credit_account_id: account_id(&request.to),
+                amount: request.amount.value(),
+                currency: currency_of(account_id(&request.from)),
+                memo: request.memo.as_ref().map(Memo::as_str),
+                debit_balance_after: *debit_after,
+                credit_balance_after: *credit_after,
+                reverses_id: None,
+                actor,
+                approved_by,
+                created_at: at,
+                drawer_session_id: None,
+            });
+        }
+    }
+    let ids: HashMap<&str, i64> = rows
+        .iter()
+        .map(|r| r.idempotency_key)
+        .zip(queries::insert_movements(conn, &rows)?)
+        .collect();
+    // Each account's balance after the batch: the last posting that touched it.
+    let mut balances: HashMap<i64, Decimal> = HashMap::new();
+    for row in &rows {
+        balances.insert(row.debit_account_id, row.debit_balance_after);
+        balances.insert(row.credit_account_id, row.credit_balance_after);
+    }
+    let mut balances: Vec<(i64, Decimal)> = balances.into_iter().collect();
+    balances.sort_unstable();
+    queries::set_balances(conn, &balances)?;
+
+    let mut outcomes: Vec<BatchOutcome> = Vec::with_capacity(requests.len());
+    for (request, step) in requests.iter().zip(steps) {
+        let outcome = match step {
+            Step::Post {
+                debit_after,
+                credit_after,
+            } => {
+                let id = ids.get(request.key.as_str()).copied().ok_or_else(|| {
+                    BankError::Database(format!("no journal row for key {}", request.key))
+                })?;
+                BatchOutcome::Done(done(
+                    request,
+                    id,
+                    debit_after,
+                    credit_after,
+                    currency_of,
+                    at,
+                ))
+            }
+            Step::Replay(row) => BatchOutcome::Replayed(result_of(&row, true)),
+            Step::ReplayInBatch(earlier) => {
+                match outcomes.get(earlier).and_then(BatchOutcome::result) {
+                    Some(first) => BatchOutcome::Replayed(MoneyResult {
+                        replayed: true,
+                        ..first.clone()
+                    }),
+                    None => BatchOutcome::Refused(BankError::IdempotencyConflict(
+                        request.key.to_string(),
+                    )),
+                }
+            }
+            Step::Refuse(error) => BatchOutcome::Refused(error),
+        };
+        outcomes.push(outcome);
+    }
+    let details: Vec<String> = requests
+        .iter()
+        .zip(&outcomes)
+        .map(|(request, outcome)| audit_detail(request, outcome))
+        .collect();
+    let lines: Vec<NewAuditEntry> = requests
+        .iter()
+        .zip(&outcomes)
+        .zip(&details)
+        .map(|((request, outcome), detail)| NewAuditEntry {
+            at,
+            actor,
+            action: MovementKind::Transfer.as_str(),
+            subject: Some(request.from.as_str()),
+            outcome: match outcome {
+                BatchOutcome::Done(_) | BatchOutcome::Checked => "ok",
+                BatchOutcome::Replayed(_) => "replayed",
+                BatchOutcome::Refused(error) => error.code(),
+            },
+            detail: Some(detail),
+            approved_by: matches!(outcome, BatchOutcome::Done(_))
+                .then_some(approved_by)
+                .flatten(),
+        })
+        .collect();
+    queries::insert_audit(conn, &lines)?;
+    Ok(outcomes)
+}
+
+/// The result of a transfer the batch wrote, as a single transfer reports it.
+fn done<'a>(
+    request: &BatchTransfer,
+    id: i64,
+    debit_after: Decimal,
+    credit_after: Decimal,
+    currency_of: impl Fn(i64) -> &'a str,
+    at: chrono::NaiveDateTime,
+) -> MoneyResult {
+    MoneyResult {
+        id,
+        key: request.key.to_string(),
+        kind: MovementKind::Transfer,
+        amount: request.amount.value(),
+        currency: currency_of(account_id(&request.from)).to_string(),
+        from: Party::Account(number_of(account_id(&request.from))),
+        to: Party::Account(number_of(account_id(&request.to))),
+        balances: vec![
+            (request.from.as_str().to_string(), debit_after),
+            (request.to.as_str().to_string(), credit_after),
+        ],
+        memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+        at: utc(at),
+        replayed: false,
+    }
+}
+
+/// The audit line's detail, in the words a single transfer uses.
+fn audit_detail(request: &BatchTransfer, outcome: &BatchOutcome) -> String {
+    match outcome {
+        BatchOutcome::Done(result) => format!(
+            "{} {} from {} to {}, key {}, reference {} (batch)",
+            format_money(result.amount),
+            result.currency,
+            request.from,
+            request.to,
+            request.key,
+            result.id
+        ),
+        BatchOutcome::Replayed(result) => {
+            format!(
+                "key {} replayed, reference {} (batch)",
+                request.key, result.id
+            )
+        }
+        BatchOutcome::Refused(error) => format!("{error} (batch, key {})", request.key),
+        BatchOutcome::Checked => format!("checked (batch, key {})", request.key),
+    }
+}

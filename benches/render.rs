@@ -66,6 +66,8 @@ fn screens() -> Vec<(&'static str, Driver)> {
     lock.wait(Duration::from_secs(301));
     let mut too_small = logged_in();
     too_small.resize(60, 20);
+    let mut palette = logged_in();
+    palette.ctrl('p').type_text("hist");
     vec![
         ("login", login),
         ("login (error)", login_error),
@@ -80,6 +82,7 @@ fn screens() -> Vec<(&'static str, Driver)> {
         ("help overlay", help),
         ("idle lock", lock),
         ("too small", too_small),
+        ("command palette", palette),
     ]
     .into_iter()
     .chain(teller_screens())
@@ -119,6 +122,8 @@ fn teller_screens() -> Vec<(&'static str, Driver)> {
         .type_text("20");
     let mut register = teller();
     register.press(KeyCode::F(6)).type_text("Nina");
+    let mut staff_palette = teller();
+    staff_palette.ctrl('p').type_text("julis").pause();
     vec![
         ("teller lookup", lookup),
         ("customer card", card()),
@@ -127,6 +132,7 @@ fn teller_screens() -> Vec<(&'static str, Driver)> {
         ("drawer", drawer),
         ("drawer closing count", closing),
         ("register", register),
+        ("palette, customer found", staff_palette),
     ]
 }
 

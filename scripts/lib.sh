@@ -372,7 +372,7 @@ _db_start() {
 		--pid-file="$_DB_PIDFILE" --log-error="$_DB_LOG"
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
 		--skip-name-resolve
-		--innodb-buffer-pool-size=256M --max-connections=500)
+		--innodb-buffer-pool-size=1G --innodb-log-file-size=512M --max-connections=500)
 	[ "$(id -u)" -eq 0 ] && args+=(--user=root)
 	rm -f "$_DB_PIDFILE"
 	printf '%s\n' "$port" >"$_DB_PORTFILE"

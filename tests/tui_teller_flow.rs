@@ -324,3 +324,41 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
     assert_eq!(balance(&mut bank, &account), before);
     common::assert_audit_ok(&mut bank);
 }
+
+#[test]
+fn a_bulk_payment_from_the_card_is_posted_by_the_real_worker() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    let payer = first_account(&mut bank, DEMO_CUSTOMER);
+    let payee = first_account(&mut bank, "irina97@gmail.com");
+    let payer_before = balance(&mut bank, &payer);
+    let payee_before = balance(&mut bank, &payee);
+
+    let mut live = Live::ticking(&db.app_url);
+    std::fs::create_dir_all(&live.export_dir).unwrap();
+    std::fs::write(
+        live.export_dir.join("payroll.csv"),
+        format!("to,amount,memo\n{payee},10.00,first\n{payee},2.50,second\n"),
+    )
+    .unwrap();
+    live.login(TELLER, TELLER_PASSWORD)
+        .wait_for("Find a customer")
+        .open_card("di.julis", "di.julis@icloud.com")
+        .char('b')
+        .wait_for("Bulk payment")
+        .type_text("payroll.csv")
+        .press(KeyCode::Enter)
+        .wait_for("2 to pay")
+        .press(KeyCode::Enter)
+        .wait_for("Done: 2 paid");
+    assert_eq!(balance(&mut bank, &payer), payer_before - money("12.50"));
+    assert_eq!(balance(&mut bank, &payee), payee_before + money("12.50"));
+    let results = std::fs::read_to_string(live.export_dir.join("payroll.csv.results.csv")).unwrap();
+    assert_eq!(
+        results.lines().filter(|l| l.contains(",done,")).count(),
+        2,
+        "{results}"
+    );
+    audit_binary_passes(&db);
+}

@@ -8,10 +8,12 @@
 //! given for the whole file). See docs/bulk.md.
 
 mod keys;
+mod post;
 mod read;
 mod results;
 
 pub use keys::key_for;
+pub use post::{post_file, PostError, PostOptions, Posted, Tally};
 pub use read::{check_file, BulkLine, FileCheck, FileError, LineError, LineReader};
 pub use results::ResultsWriter;
 

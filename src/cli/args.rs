@@ -336,6 +336,10 @@ pub struct BenchArgs {
     /// Stop after this many transfers instead of after --seconds (a sustained run).
     #[arg(long)]
     pub transfers: Option<u64>,
+    /// Post a generated payroll file of this many lines end to end (parse, post, results
+    /// file) with `batch post`, and report its time and the process's peak memory.
+    #[arg(long)]
+    pub payroll_file: Option<u64>,
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
     #[arg(long, value_enum, default_value_t = Pattern::Uniform)]

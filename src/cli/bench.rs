@@ -88,6 +88,11 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
     };
     let bench_url = db::with_database(url, &name);
     let numbers = Arc::new(fill(&bench_url, args.accounts)?);
+    if let Some(lines) = args.payroll_file {
+        let result = payroll_file(&bench_url, config, &numbers, lines, args);
+        drop(scratch);
+        return result;
+    }
     if !args.json {
         eprintln!(
             "bench: {} accounts ready in {name}; {} worker(s), {:?} pattern, {} s",
@@ -309,6 +314,84 @@ fn batch_worker(
     }
     stats.retries = bank.retries();
     stats
+}
+
+/// Writes a payroll of `lines` lines (account 0 pays the others in turn), posts it with
+/// `batch post` and reports the time end to end and the peak memory of this process.
+fn payroll_file(
+    url: &str,
+    config: BankConfig,
+    numbers: &[AccountNumber],
+    lines: u64,
+    args: &BenchArgs,
+) -> Result<(), CliError> {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("teller-bench-payroll-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("payroll.csv");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+        writeln!(out, "to,amount,memo")?;
+        let payees = &numbers[1..];
+        for i in 0..lines {
+            let payee = &payees[usize::try_from(i).unwrap_or(0) % payees.len()];
+            writeln!(out, "{payee},0.25,salary {i}")?;
+        }
+    }
+    let mut bank = Bank::connect(url, config)?;
+    let options = crate::bulk::PostOptions {
+        file: &file,
+        from: numbers.first().cloned(),
+        dry_run: false,
+        skip_invalid: false,
+        batch_size: if args.batch > 0 {
+            args.batch
+        } else {
+            crate::services::DEFAULT_BATCH
+        },
+    };
+    let posted =
+        crate::bulk::post_file(&mut bank, &Actor::setup("bench"), None, &options, |_, _| {});
+    let _ = std::fs::remove_dir_all(&dir);
+    let posted = posted.map_err(|e| CliError::Config(e.to_string()))?;
+    let audit_ok = bank.audit(&Actor::setup("bench"))?.ok;
+    let tps = (posted.tally.done as f64 / posted.seconds).round();
+    let peak_mb = peak_rss_kb().map(|kb| (kb as f64 / 1024.0).round());
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "file_lines": lines,
+                "batch": options.batch_size,
+                "done": posted.tally.done,
+                "refused": posted.tally.refused,
+                "seconds": (posted.seconds * 100.0).round() / 100.0,
+                "tps": tps,
+                "peak_rss_mb": peak_mb,
+                "audit_ok": audit_ok,
+            })
+        );
+    } else {
+        println!(
+            "{lines} lines posted end to end in {:.1} s ({tps:.0} transfers/s), {} done, {} refused, \
+             peak memory {} MB, audit {}",
+            posted.seconds,
+            posted.tally.done,
+            posted.tally.refused,
+            peak_mb.map_or_else(|| "?".to_string(), |mb| mb.to_string()),
+            if audit_ok { "ok" } else { "FAILED" }
+        );
+    }
+    Ok(())
+}
+
+/// The process's peak resident memory (`VmHWM`), where the system tells it.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Transfers per second over the first and the last tenth of the run.

@@ -162,15 +162,14 @@ fn run_as(
             batch_size,
             json,
         }) => {
-            let options = super::batch::PostOptions {
+            let options = crate::bulk::PostOptions {
                 file: &file,
                 from: from.as_deref().map(AccountNumber::parse).transpose()?,
                 dry_run,
                 skip_invalid,
                 batch_size,
-                json,
             };
-            super::batch::post(bank, actor, approval, &options)
+            super::batch::run(bank, actor, approval, &options, json)
         }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),

@@ -464,6 +464,11 @@ impl App {
                     ctx.refresh_accounts();
                 }
             }
+            WorkerMessage::Progress { id, done, total } => {
+                if let Some(Target::Screen(route)) = self.outbox.pending.get(&id).copied() {
+                    self.screens.get_mut(route).on_progress(id, done, total);
+                }
+            }
             WorkerMessage::Crashed(what) => {
                 self.fatal = Some(what);
                 self.quit = true;

@@ -45,6 +45,7 @@ pub enum Cmd {
     Reverse,
     Receipt,
     CloseDrawer,
+    BulkPayment,
 }
 
 /// One key with its modifiers.
@@ -344,8 +345,29 @@ pub const CARD: &[Binding] = &[
     b(&[ch('u')], Cmd::Unlock, s::HELP_UNLOCK_USER, None, false),
     b(&[ch('p')], Cmd::ResetPassword, s::HELP_RESET_PASSWORD, None, false),
     b(&[ch('e')], Cmd::Edit, s::HELP_EDIT_CUSTOMER, None, false),
+    b(&[ch('b')], Cmd::BulkPayment, s::HELP_BULK, None, false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
     b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_LOOKUP, Some(s::FOOT_BACK), false),
+];
+
+/// A bulk payment: the file's path.
+#[rustfmt::skip]
+pub const BULK_PATH: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_BULK_CHECK, Some(s::FOOT_CHECK), true),
+    ESC_CANCEL,
+];
+
+/// A bulk payment's preview, without an approval to give.
+#[rustfmt::skip]
+pub const BULK_PREVIEW: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_BULK_POST, Some(s::FOOT_POST), false),
+    ESC_CANCEL,
+];
+
+/// A bulk payment posting, then posted.
+#[rustfmt::skip]
+pub const BULK_DONE: &[Binding] = &[
+    b(&[key(KeyCode::Enter), key(KeyCode::Esc)], Cmd::Back, s::HELP_BULK_CLOSE, Some(s::FOOT_CLOSE), false),
 ];
 
 /// A yes/no question (freeze an account, close the drawer with this count).

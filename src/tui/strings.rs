@@ -537,3 +537,35 @@ pub const BALANCE_CHART_FROM: &str = "Balance from ";
 pub const BALANCE_CHART_TO: &str = " to ";
 pub const BALANCE_CHART_ON: &str = "Balance on ";
 pub const COL_TREND: &str = "Trend";
+
+// ---- bulk payment (the card) ----
+pub const HELP_BULK: &str = "Bulk payment: a CSV file paid from this account";
+pub const HELP_BULK_CHECK: &str = "Read and check the file (nothing moves yet)";
+pub const HELP_BULK_POST: &str = "Post the valid lines";
+pub const HELP_BULK_CLOSE: &str = "Close";
+pub const FOOT_CHECK: &str = "check";
+pub const FOOT_POST: &str = "post";
+pub const BULK_TITLE: &str = "Bulk payment";
+pub const FIELD_FILE: &str = "File";
+pub const BULK_INTRO: &str =
+    "A CSV file with a header: to, amount, and memo or reference if you like (docs/bulk.md).";
+pub const BULK_PAYER: &str = "Paid from ";
+pub const BULK_CHECKING: &str = "Reading the file…";
+pub const BULK_LINES: &str = "Lines";
+pub const BULK_TO_PAY: &str = " to pay";
+pub const BULK_INVALID: &str = " invalid (skipped)";
+pub const BULK_TOTAL: &str = "Total";
+pub const BULK_BALANCE: &str = "Balance";
+pub const BULK_SHORT: &str =
+    "The balance does not cover every line: the lines that do not fit are refused.";
+pub const BULK_NEEDS_APPROVAL: &str =
+    "The total is above the approval limit: a supervisor approves the whole file.";
+pub const BULK_ENTER: &str = " post   ";
+pub const BULK_CHECK_ENTER: &str = " check the file   ";
+pub const BULK_POSTING: &str = "Posting…";
+pub const BULK_OF: &str = " of ";
+pub const BULK_LINES_POSTED: &str = " lines";
+pub const BULK_DONE: &str = "Done";
+pub const BULK_RESULTS: &str = "Results saved to ";
+pub const BULK_CLOSE_ENTER: &str = " close";
+pub const BULK_NOTHING: &str = "The file has no valid line to pay.";

@@ -74,6 +74,9 @@ pub trait Screen {
         Flow::Stay
     }
 
+    /// How far a long job this screen asked for has got (`done` of `total`).
+    fn on_progress(&mut self, _id: RequestId, _done: u64, _total: u64) {}
+
     /// A left click at this cell of the terminal (the screen knows where it drew what).
     fn on_click(&mut self, _column: u16, _row: u16, _ctx: &mut Ctx) -> Flow {
         Flow::Stay

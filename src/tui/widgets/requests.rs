@@ -94,6 +94,14 @@ impl<K: Copy + PartialEq + Debug> Requests<K> {
     }
 
     /// Waiting for any answer?
+    /// What the request with this id asked for, if it is awaited (the answer is not taken).
+    pub fn kind_of(&self, id: RequestId) -> Option<K> {
+        self.waiting
+            .iter()
+            .find(|(waiting, _)| *waiting == id)
+            .map(|(_, kind)| *kind)
+    }
+
     pub fn is_busy(&self) -> bool {
         !self.waiting.is_empty()
     }

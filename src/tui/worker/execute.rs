@@ -2,11 +2,14 @@
 
 use std::path::PathBuf;
 
+use crate::bulk::{self, PostError, PostOptions};
 use crate::domain::AccountNumber;
-use crate::services::{AccountStatus, Actor, BankResult, HistoryEntry, MAX_PAGE};
+use crate::services::{
+    AccountStatus, Actor, Approval, BankResult, HistoryEntry, DEFAULT_BATCH, MAX_PAGE,
+};
 
 use super::run::Worker;
-use super::{CashKind, ExportError, Exported, Job, ReplyBody, Trend};
+use super::{BulkPreview, BulkSummary, CashKind, ExportError, Exported, Job, ReplyBody, Trend};
 
 impl Worker {
     pub(super) fn run_job(&mut self, job: Job) -> ReplyBody {
@@ -164,7 +167,71 @@ impl Worker {
                     .and_then(|b| b.reverse(&actor, reference, &reason, approval.as_ref())),
             ),
             Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
+            Job::BulkPreview { actor, path, from } => {
+                ReplyBody::BulkPreview(self.bulk_preview(&actor, path, &from))
+            }
+            Job::BulkPost {
+                actor,
+                path,
+                from,
+                approval,
+            } => ReplyBody::BulkPosted(self.bulk_post(&actor, &path, from, approval.as_ref())),
         }
+    }
+
+    /// Reads and checks a payment file (on this thread: the screen never waits for a disk).
+    fn bulk_preview(
+        &mut self,
+        actor: &Actor,
+        path: PathBuf,
+        from: &AccountNumber,
+    ) -> Result<BulkPreview, PostError> {
+        let check = bulk::check_file(&path, Some(from))?;
+        let limit = self.bank()?.config().approval_limit;
+        Ok(BulkPreview {
+            path,
+            valid: check.valid,
+            invalid: check.invalid,
+            errors: check
+                .errors
+                .iter()
+                .take(5)
+                .map(ToString::to_string)
+                .collect(),
+            total: check.total,
+            needs_approval: actor.is_staff()
+                && matches!(actor, Actor::User(_))
+                && check.total > limit,
+        })
+    }
+
+    /// Posts a payment file's valid lines, telling the app how far it got after each batch.
+    fn bulk_post(
+        &mut self,
+        actor: &Actor,
+        path: &std::path::Path,
+        from: AccountNumber,
+        approval: Option<&Approval>,
+    ) -> Result<BulkSummary, PostError> {
+        let report = self.progress_reporter();
+        let options = PostOptions {
+            file: path,
+            from: Some(from),
+            dry_run: false,
+            // The person saw the invalid lines in the preview and chose to post the rest.
+            skip_invalid: true,
+            batch_size: DEFAULT_BATCH,
+        };
+        let posted = bulk::post_file(self.bank()?, actor, approval, &options, report)?;
+        Ok(BulkSummary {
+            done: posted.tally.done,
+            replayed: posted.tally.replayed,
+            refused: posted.tally.refused,
+            invalid: posted.check.invalid,
+            moved: posted.tally.moved,
+            results: posted.results,
+            seconds: posted.seconds,
+        })
     }
 
     /// The last `points` balances of each account, from the history service.

@@ -144,6 +144,19 @@ pub enum Job {
         path: PathBuf,
         text: String,
     },
+    /// What a payment file holds (lines, total, invalid lines), before anything moves.
+    BulkPreview {
+        actor: Actor,
+        path: PathBuf,
+        from: AccountNumber,
+    },
+    /// Posts a payment file's valid lines (progress comes as `WorkerMessage::Progress`).
+    BulkPost {
+        actor: Actor,
+        path: PathBuf,
+        from: AccountNumber,
+        approval: Option<Approval>,
+    },
 }
 
 /// Which way cash moves at the counter.
@@ -190,6 +203,8 @@ impl Job {
             Self::CounterTransfer { .. } => "counter_transfer",
             Self::Reverse { .. } => "reverse",
             Self::WriteReceipt { .. } => "write_receipt",
+            Self::BulkPreview { .. } => "bulk_preview",
+            Self::BulkPost { .. } => "bulk_post",
         }
     }
 }

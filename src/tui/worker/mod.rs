@@ -12,5 +12,7 @@ mod reply;
 mod run;
 
 pub use jobs::{CashKind, Job, Request, RequestId};
-pub use reply::{ExportError, Exported, Reply, ReplyBody, Trend, WorkerMessage};
+pub use reply::{
+    BulkPreview, BulkSummary, ExportError, Exported, Reply, ReplyBody, Trend, WorkerMessage,
+};
 pub use run::{is_connection_lost, run_guarded, WorkerConfig, WorkerHandle};

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
+use crate::bulk::PostError;
 use crate::domain::AccountNumber;
 use crate::services::{
     AccountView, BankError, BankResult, CustomerHit, DrawerView, HistoryEntry, MoneyResult,
@@ -45,6 +46,32 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
+/// What a payment file holds, before anything moves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkPreview {
+    pub path: PathBuf,
+    pub valid: u64,
+    pub invalid: u64,
+    /// The first invalid lines, as "line 7, amount: …".
+    pub errors: Vec<String>,
+    pub total: Decimal,
+    /// Staff above the approval limit: a supervisor approves the whole file.
+    pub needs_approval: bool,
+}
+
+/// A payment file posted to its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkSummary {
+    pub done: u64,
+    pub replayed: u64,
+    pub refused: u64,
+    pub invalid: u64,
+    pub moved: Decimal,
+    /// The results file written beside the input.
+    pub results: PathBuf,
+    pub seconds: f64,
+}
+
 /// The answer to a job, one variant per kind.
 #[derive(Debug)]
 pub enum ReplyBody {
@@ -84,6 +111,8 @@ pub enum ReplyBody {
     Money(BankResult<MoneyResult>),
     /// Where a receipt was written.
     Receipt(Result<PathBuf, ExportError>),
+    BulkPreview(Result<BulkPreview, PostError>),
+    BulkPosted(Result<BulkSummary, PostError>),
 }
 
 impl ReplyBody {
@@ -107,6 +136,8 @@ impl ReplyBody {
             Self::DrawerSession(_) => "drawer_session",
             Self::Money(_) => "money",
             Self::Receipt(_) => "receipt",
+            Self::BulkPreview(_) => "bulk_preview",
+            Self::BulkPosted(_) => "bulk_posted",
         }
     }
 
@@ -128,7 +159,9 @@ impl ReplyBody {
             | Self::Drawer(Err(e))
             | Self::DrawerSession(Err(e))
             | Self::Money(Err(e))
-            | Self::Receipt(Err(ExportError::Bank(e))) => Some(e),
+            | Self::Receipt(Err(ExportError::Bank(e)))
+            | Self::BulkPreview(Err(PostError::Bank(e)))
+            | Self::BulkPosted(Err(PostError::Bank(e))) => Some(e),
             _ => None,
         }
     }
@@ -149,4 +182,10 @@ pub enum WorkerMessage {
     DatabaseUp,
     /// The worker panicked and is gone: the app cannot go on (the text is for the person).
     Crashed(String),
+    /// A long job's progress: `done` of `total` (the job's reply comes at the end as usual).
+    Progress {
+        id: RequestId,
+        done: u64,
+        total: u64,
+    },
 }

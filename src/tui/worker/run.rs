@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::services::{Bank, BankConfig, BankError, BankResult};
 
-use super::{Reply, Request, WorkerMessage};
+use super::{Reply, Request, RequestId, WorkerMessage};
 use crate::tui::context::Action;
 
 /// Runs the worker's loop; if it panics, logs the details and tells the app, which then stops
@@ -95,6 +95,8 @@ pub(super) struct Worker {
     /// Set while the database is known to be unavailable.
     down_since: Option<Instant>,
     attempts: u32,
+    /// The request being worked on, for progress reports.
+    current: Option<RequestId>,
 }
 
 impl Worker {
@@ -105,6 +107,7 @@ impl Worker {
             bank: None,
             down_since: None,
             attempts: 0,
+            current: None,
         }
     }
 
@@ -144,6 +147,19 @@ impl Worker {
         self.actions
             .send(Action::Worker(Box::new(message)))
             .map_err(|_| ())
+    }
+
+    /// Tells the app how far the current job got: `(done, total)`. Lost messages (the app is
+    /// gone) do not matter.
+    pub(super) fn progress_reporter(&self) -> impl FnMut(u64, u64) {
+        let actions = self.actions.clone();
+        let id = self.current;
+        move |done, total| {
+            if let Some(id) = id {
+                let message = WorkerMessage::Progress { id, done, total };
+                let _ = actions.send(Action::Worker(Box::new(message)));
+            }
+        }
     }
 
     /// The bank, connecting first if needed.
@@ -197,7 +213,9 @@ impl Worker {
     fn handle(&mut self, request: Request) -> Reply {
         let started = Instant::now();
         let name = request.job.name();
+        self.current = Some(request.id);
         let body = self.run_job(request.job);
+        self.current = None;
         let outcome = body.bank_error().map_or("ok", BankError::code);
         tracing::info!(
             job = name,

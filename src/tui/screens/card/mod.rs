@@ -11,6 +11,7 @@
 //! file beside it, and the three panels in `panels.rs`.
 
 mod acting;
+mod bulk;
 mod edit;
 mod freeze;
 mod open_account;
@@ -37,6 +38,7 @@ use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 use acting::Acting;
+pub use bulk::{BulkPayment, BulkStage};
 pub use password::PasswordReset;
 
 /// Movements the card loads for the selected account.
@@ -69,6 +71,7 @@ pub enum Dialog {
     },
     Password(PasswordReset),
     Edit(Box<EditForm>),
+    Bulk(Box<BulkPayment>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,6 +99,8 @@ enum Asked {
     Movements,
     /// An action (one at a time), and what its answer will do.
     Act(Acting),
+    /// A bulk payment's preview or posting.
+    Bulk,
 }
 
 impl CardScreen {
@@ -246,6 +251,7 @@ impl CardScreen {
             Cmd::Unlock => self.unlock(ctx),
             Cmd::ResetPassword => self.dialog = Some(Dialog::Password(PasswordReset::default())),
             Cmd::Edit => self.edit(ctx),
+            Cmd::BulkPayment => self.bulk(ctx),
             Cmd::Reverse => self.reverse(ctx),
             Cmd::Refresh => self.load(ctx),
             Cmd::Back => return Flow::Go(Route::Customers),
@@ -259,6 +265,12 @@ impl CardScreen {
         let Some(dialog) = self.dialog.as_ref() else {
             return;
         };
+        if let Dialog::Bulk(_) = dialog {
+            if let Some(actor) = ctx.actor() {
+                self.on_bulk_command(cmd, actor, ctx);
+            }
+            return;
+        }
         if self.is_acting() {
             // Waiting for the bank: only Esc, which closes the dialog (the answer still
             // arrives and is shown in the status line).
@@ -275,6 +287,7 @@ impl CardScreen {
             Dialog::Reverse { .. } => self.on_reverse_command(cmd, actor, ctx),
             Dialog::Password(_) => self.on_password_command(cmd, actor, ctx),
             Dialog::Edit(_) => self.on_edit_command(cmd, ctx),
+            Dialog::Bulk(_) => {}
         }
     }
 }
@@ -289,6 +302,7 @@ impl Screen for CardScreen {
             Some(Dialog::Password(_)) => keys::RESET_PASSWORD,
             Some(Dialog::Edit(form)) if form.focus.is(EditStop::Phones) => keys::PROFILE_PHONES,
             Some(Dialog::Edit(_)) => keys::PROFILE_EDIT,
+            Some(Dialog::Bulk(bulk)) => bulk.bindings(),
         }
     }
 
@@ -296,6 +310,7 @@ impl Screen for CardScreen {
         match &self.dialog {
             Some(Dialog::Unfreeze { .. } | Dialog::Reverse { .. } | Dialog::Password(_)) => true,
             Some(Dialog::Edit(form)) => !form.focus.is(EditStop::Phones),
+            Some(Dialog::Bulk(bulk)) => bulk.typing(),
             _ => false,
         }
     }
@@ -324,6 +339,10 @@ impl Screen for CardScreen {
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
+        if let Some(Dialog::Bulk(bulk)) = self.dialog.as_mut() {
+            bulk.handle_key(key);
+            return Flow::Stay;
+        }
         if self.is_acting() {
             return Flow::Stay;
         }
@@ -381,13 +400,21 @@ impl Screen for CardScreen {
                 }
             }
             (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
+            (Asked::Bulk, body) => self.on_bulk_reply(body, ctx),
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
     }
 
+    fn on_progress(&mut self, id: RequestId, done: u64, total: u64) {
+        if self.requests.kind_of(id) == Some(Asked::Bulk) {
+            self.on_bulk_progress(done, total);
+        }
+    }
+
     fn is_dirty(&self) -> bool {
         match &self.dialog {
+            Some(Dialog::Bulk(bulk)) => bulk.is_dirty(),
             Some(Dialog::Unfreeze { form, .. } | Dialog::Reverse { form, .. }) => form.is_dirty(),
             Some(Dialog::Password(reset)) => !reset.is_empty(),
             Some(Dialog::Edit(form)) => self
@@ -430,6 +457,7 @@ impl Screen for CardScreen {
                 self.render_reverse(frame, area, view, entry, form);
             }
             Some(Dialog::Password(reset)) => self.render_password(frame, area, view, reset),
+            Some(Dialog::Bulk(bulk)) => self.render_bulk(frame, area, view, bulk),
             Some(Dialog::Edit(_)) | None => {}
         }
     }

@@ -312,6 +312,53 @@ impl FakeBank {
                 ReplyBody::Money(Ok(result))
             }
             Job::WriteReceipt { path, .. } => ReplyBody::Receipt(Ok(path)),
+            Job::BulkPreview { actor, path, from } => {
+                // The real file check (it touches no bank); the fake's approval limit.
+                let preview = crate::bulk::check_file(&path, Some(&from)).map(|check| {
+                    crate::tui::worker::BulkPreview {
+                        path,
+                        valid: check.valid,
+                        invalid: check.invalid,
+                        errors: check
+                            .errors
+                            .iter()
+                            .take(5)
+                            .map(ToString::to_string)
+                            .collect(),
+                        total: check.total,
+                        needs_approval: actor.is_staff() && check.total > self.approval_limit,
+                    }
+                });
+                ReplyBody::BulkPreview(preview.map_err(Into::into))
+            }
+            Job::BulkPost {
+                actor,
+                path,
+                from,
+                approval,
+            } => {
+                let posted = crate::bulk::check_file(&path, Some(&from))
+                    .map_err(crate::bulk::PostError::from)
+                    .and_then(|check| {
+                        if let Some(approval) = &approval {
+                            self.approve(&actor, approval)?;
+                        } else if actor.is_staff() && check.total > self.approval_limit {
+                            return Err(BankError::ApprovalRequired("the total".into()).into());
+                        }
+                        let mut results = path.clone().into_os_string();
+                        results.push(".results.csv");
+                        Ok(crate::tui::worker::BulkSummary {
+                            done: check.valid,
+                            replayed: 0,
+                            refused: 0,
+                            invalid: check.invalid,
+                            moved: check.total,
+                            results: results.into(),
+                            seconds: 0.4,
+                        })
+                    });
+                ReplyBody::BulkPosted(posted)
+            }
             _ => ReplyBody::Done(Ok(())),
         }
     }

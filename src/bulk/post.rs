@@ -1,0 +1,185 @@
+//! Posting a payment file: checked as a whole first (nothing moves while a line is invalid
+//! unless told to skip them), the supervisor's approval once for the whole total, then posted
+//! (or dry-run) in batches through `Bank::post_batch`, the results written beside the input.
+//! The CLI and the app's bulk payment both run this.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use rust_decimal::Decimal;
+
+use super::{
+    check_file, key_for, BulkLine, FileCheck, FileError, LineError, LineReader, ResultsWriter,
+};
+use crate::domain::AccountNumber;
+use crate::services::{Actor, Approval, Bank, BankError, BatchOutcome, BatchTransfer};
+
+/// Why a file was not posted to its end.
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    #[error("the results file could not be written: {0}")]
+    Io(#[from] std::io::Error),
+    /// Lines are invalid and skipping them was not asked for: nothing moved.
+    #[error("{} line(s) of the file are invalid; nothing moved", .0.invalid)]
+    InvalidLines(Box<FileCheck>),
+}
+
+/// What to post, and how.
+pub struct PostOptions<'a> {
+    pub file: &'a Path,
+    pub from: Option<AccountNumber>,
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+    /// Transfers per batch (1 to `MAX_BATCH`).
+    pub batch_size: usize,
+}
+
+/// What happened to the lines.
+#[derive(Default)]
+pub struct Tally {
+    pub done: u64,
+    pub replayed: u64,
+    pub refused: u64,
+    pub checked: u64,
+    pub moved: Decimal,
+}
+
+/// A file posted (or checked) to its end.
+pub struct Posted {
+    pub check: FileCheck,
+    pub tally: Tally,
+    pub approved_by: Option<String>,
+    pub results: std::path::PathBuf,
+    pub seconds: f64,
+}
+
+/// Checks the whole file, then posts (or dry-runs) it in batches, writing the results file.
+/// `progress` hears (lines handled, valid lines) after every batch.
+pub fn post_file(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    options: &PostOptions,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Posted, PostError> {
+    let started = Instant::now();
+    let check = check_file(options.file, options.from.as_ref())?;
+    if check.invalid > 0 && !options.skip_invalid {
+        return Err(PostError::InvalidLines(Box::new(check)));
+    }
+    let subject = match check.by_payer.keys().next() {
+        Some(first) if check.by_payer.len() == 1 => first.clone(),
+        _ => options.file.display().to_string(),
+    };
+    // Four eyes once, for the whole file's total (checked before anything moves).
+    let mut approved = bank.approve_batch(actor, &subject, check.total, approval)?;
+    let suffix = if options.dry_run {
+        "dry-run"
+    } else {
+        "results"
+    };
+    let mut results = ResultsWriter::create(options.file, suffix)?;
+    let mut handled = 0;
+    let mut tally = Tally::default();
+    let mut reader = LineReader::open(options.file, options.from.as_ref())?;
+    // Lines in file order; invalid ones ride along so the results keep that order.
+    let mut pending: Vec<Result<BulkLine, LineError>> = Vec::with_capacity(options.batch_size);
+    let mut valid_pending = 0;
+    let mut dry_balances: HashMap<i64, Decimal> = HashMap::new();
+    let mut send = |lines: &mut Vec<Result<BulkLine, LineError>>,
+                    results: &mut ResultsWriter,
+                    tally: &mut Tally|
+     -> Result<(), PostError> {
+        let requests: Vec<BatchTransfer> = lines
+            .iter()
+            .flatten()
+            .map(|line| BatchTransfer {
+                from: line.from.clone(),
+                to: line.to.clone(),
+                amount: line.amount,
+                key: key_for(&check.digest, line),
+                memo: line.memo.clone(),
+                linked: false,
+            })
+            .collect();
+        let outcomes = if requests.is_empty() {
+            Vec::new()
+        } else if options.dry_run {
+            bank.check_batch(actor, &requests, &mut dry_balances)?
+        } else {
+            bank.post_batch(actor, &requests, &mut approved)?
+        };
+        let mut outcomes = outcomes.iter();
+        for item in lines.iter() {
+            match item {
+                Ok(line) => {
+                    let Some(outcome) = outcomes.next() else {
+                        break;
+                    };
+                    count(tally, line, outcome);
+                    results.line(
+                        line.line,
+                        line.reference.as_deref(),
+                        outcome.status(),
+                        outcome.error().map(|e| e.code()),
+                        outcome.result().map(|r| r.id),
+                    )?;
+                }
+                Err(invalid) => results.line(
+                    invalid.line,
+                    None,
+                    "invalid",
+                    Some(&format!("{}: {}", invalid.column, invalid.rule)),
+                    None,
+                )?,
+            }
+        }
+        handled += requests.len() as u64;
+        progress(handled, check.valid);
+        lines.clear();
+        Ok(())
+    };
+    for item in reader.by_ref() {
+        valid_pending += usize::from(item.is_ok());
+        pending.push(item);
+        if valid_pending == options.batch_size {
+            send(&mut pending, &mut results, &mut tally)?;
+            valid_pending = 0;
+        }
+    }
+    send(&mut pending, &mut results, &mut tally)?;
+    if reader.digest() != check.digest {
+        return Err(FileError::Changed {
+            path: options.file.display().to_string(),
+        }
+        .into());
+    }
+    let results = results.finish()?;
+    Ok(Posted {
+        check,
+        tally,
+        approved_by: approved.approved_by().map(str::to_string),
+        results,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn count(tally: &mut Tally, line: &BulkLine, outcome: &BatchOutcome) {
+    match outcome {
+        BatchOutcome::Done(_) => {
+            tally.done += 1;
+            tally.moved += line.amount.value();
+        }
+        BatchOutcome::Replayed(_) => tally.replayed += 1,
+        BatchOutcome::Refused(_) => tally.refused += 1,
+        BatchOutcome::Checked => {
+            tally.checked += 1;
+            tally.moved += line.amount.value();
+        }
+    }
+}

@@ -191,12 +191,8 @@ fn worker(
     stop: &Stop,
 ) -> WorkerStats {
     let mut stats = WorkerStats::default();
-    let mut bank = match Bank::connect(url, config) {
-        Ok(bank) => bank,
-        Err(e) => {
-            stats.failure = Some(e.to_string());
-            return stats;
-        }
+    let Some(mut bank) = connect_worker(url, config, &mut stats) else {
+        return stats;
     };
     let actor = Actor::setup("bench");
     let mut rng = rand::rng();
@@ -232,6 +228,13 @@ fn worker(
     }
     stats.retries = bank.retries();
     stats
+}
+
+/// A worker's own connection; a failure is kept in its stats.
+fn connect_worker(url: &str, config: BankConfig, stats: &mut WorkerStats) -> Option<Bank> {
+    Bank::connect(url, config)
+        .map_err(|e| stats.failure = Some(e.to_string()))
+        .ok()
 }
 
 /// One random transfer of the pattern, with a fresh key.
@@ -274,12 +277,8 @@ fn batch_worker(
     stop: &Stop,
 ) -> WorkerStats {
     let mut stats = WorkerStats::default();
-    let mut bank = match Bank::connect(url, config) {
-        Ok(bank) => bank,
-        Err(e) => {
-            stats.failure = Some(e.to_string());
-            return stats;
-        }
+    let Some(mut bank) = connect_worker(url, config, &mut stats) else {
+        return stats;
     };
     let actor = Actor::setup("bench");
     // The set-up actor needs no supervisor; the approval only counts what moves.

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::plan::{self, Step};
-use super::{account_ids, BatchOutcome, BatchTransfer, MAX_BATCH};
-use crate::db::movements::MovementRow;
-use crate::db::{accounts, batch as queries};
+use super::{account_ids, known_keys, BatchOutcome, BatchTransfer, MAX_BATCH};
+use crate::db::accounts;
 use crate::services::authz::may_use_account;
 use crate::services::money::result_of;
 use crate::services::{Actor, Bank, BankError, BankResult};
@@ -36,11 +35,7 @@ impl Bank {
                 (row.id, row)
             })
             .collect();
-        let keys: Vec<&str> = requests.iter().map(|r| r.key.as_str()).collect();
-        let known: HashMap<String, MovementRow> = queries::movements_with_keys(conn, &keys)?
-            .into_iter()
-            .map(|row| (row.idempotency_key.clone(), row))
-            .collect();
+        let known = known_keys(conn, requests)?;
         let steps = plan::plan(requests, &mut rows, &known, |owner| {
             may_use_account(actor, owner)
         });

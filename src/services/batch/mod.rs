@@ -189,6 +189,18 @@ pub(super) fn account_ids(requests: &[BatchTransfer]) -> Vec<i64> {
     ids
 }
 
+/// The journal rows that already hold any of the batch's keys, by key.
+pub(super) fn known_keys(
+    conn: &mut Connection,
+    requests: &[BatchTransfer],
+) -> BankResult<HashMap<String, MovementRow>> {
+    let keys: Vec<&str> = requests.iter().map(|r| r.key.as_str()).collect();
+    Ok(queries::movements_with_keys(conn, &keys)?
+        .into_iter()
+        .map(|row| (row.idempotency_key.clone(), row))
+        .collect())
+}
+
 /// Locks every account of the batch (ascending ids, one statement), reads the keys already in
 /// the journal, and plans each transfer.
 fn plan_locked(
@@ -202,11 +214,7 @@ fn plan_locked(
         .map(|row| (row.id, row))
         .collect();
     // Read after the locks: a batch that held them has committed, so its keys are seen.
-    let keys: Vec<&str> = requests.iter().map(|r| r.key.as_str()).collect();
-    let known: HashMap<String, MovementRow> = queries::movements_with_keys(conn, &keys)?
-        .into_iter()
-        .map(|row| (row.idempotency_key.clone(), row))
-        .collect();
+    let known = known_keys(conn, requests)?;
     let steps = plan::plan(requests, &mut rows, &known, |owner| {
         may_use_account(actor, owner)
     });

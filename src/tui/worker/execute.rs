@@ -188,21 +188,10 @@ impl Worker {
     ) -> Result<BulkPreview, PostError> {
         let check = bulk::check_file(&path, Some(from))?;
         let limit = self.bank()?.config().approval_limit;
-        Ok(BulkPreview {
-            path,
-            valid: check.valid,
-            invalid: check.invalid,
-            errors: check
-                .errors
-                .iter()
-                .take(5)
-                .map(ToString::to_string)
-                .collect(),
-            total: check.total,
-            needs_approval: actor.is_staff()
-                && matches!(actor, Actor::User(_))
-                && check.total > limit,
-        })
+        // Staff above the limit; the set-up actor (tests, tools) never needs a supervisor.
+        let needs_approval =
+            actor.is_staff() && matches!(actor, Actor::User(_)) && check.total > limit;
+        Ok(BulkPreview::of(path, &check, needs_approval))
     }
 
     /// Posts a payment file's valid lines, telling the app how far it got after each batch.

@@ -59,6 +59,25 @@ pub struct BulkPreview {
     pub needs_approval: bool,
 }
 
+impl BulkPreview {
+    /// The preview of a checked file: its first five invalid lines in words.
+    pub fn of(path: PathBuf, check: &crate::bulk::FileCheck, needs_approval: bool) -> Self {
+        Self {
+            path,
+            valid: check.valid,
+            invalid: check.invalid,
+            errors: check
+                .errors
+                .iter()
+                .take(5)
+                .map(ToString::to_string)
+                .collect(),
+            total: check.total,
+            needs_approval,
+        }
+    }
+}
+
 /// A payment file posted to its end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkSummary {

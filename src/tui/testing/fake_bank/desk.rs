@@ -315,19 +315,8 @@ impl FakeBank {
             Job::BulkPreview { actor, path, from } => {
                 // The real file check (it touches no bank); the fake's approval limit.
                 let preview = crate::bulk::check_file(&path, Some(&from)).map(|check| {
-                    crate::tui::worker::BulkPreview {
-                        path,
-                        valid: check.valid,
-                        invalid: check.invalid,
-                        errors: check
-                            .errors
-                            .iter()
-                            .take(5)
-                            .map(ToString::to_string)
-                            .collect(),
-                        total: check.total,
-                        needs_approval: actor.is_staff() && check.total > self.approval_limit,
-                    }
+                    let needs_approval = actor.is_staff() && check.total > self.approval_limit;
+                    crate::tui::worker::BulkPreview::of(path, &check, needs_approval)
                 });
                 ReplyBody::BulkPreview(preview.map_err(Into::into))
             }

@@ -30,6 +30,8 @@ pub struct FileConfig {
     /// money is never a floating-point number.
     #[serde(default, deserialize_with = "amount_text")]
     pub approval_limit: Option<String>,
+    /// The bank's name on statements (`TELLER_BANK_NAME`), stored by `teller migrate`.
+    pub bank_name: Option<String>,
     /// `default` or `high-contrast` (`TELLER_THEME`).
     pub theme: Option<ThemeName>,
     /// Clicks and the wheel (`TELLER_MOUSE=0` turns them off).
@@ -109,6 +111,7 @@ impl FileConfig {
             owner_url: self.owner_url.or(under.owner_url),
             idle_lock_seconds: self.idle_lock_seconds.or(under.idle_lock_seconds),
             approval_limit: self.approval_limit.or(under.approval_limit),
+            bank_name: self.bank_name.or(under.bank_name),
             theme: self.theme.or(under.theme),
             mouse: self.mouse.or(under.mouse),
             export_dir: self.export_dir.or(under.export_dir),

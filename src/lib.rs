@@ -10,5 +10,6 @@ pub mod db;
 pub mod domain;
 pub mod export;
 pub mod paths;
+pub mod pdf;
 pub mod services;
 pub mod tui;

@@ -130,6 +130,21 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// An account's monthly statement: opening balance, every movement with the balance after
+    /// it, closing balance, money in and out.
+    Statement {
+        account: String,
+        /// The month, YYYY-MM (UTC).
+        #[arg(long)]
+        month: String,
+        /// Write it as a PDF to this file.
+        #[arg(long, conflicts_with_all = ["csv", "json"])]
+        pdf: Option<std::path::PathBuf>,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every invariant of the ledger; exits 0 only if all hold.
     Audit {
         #[arg(long)]

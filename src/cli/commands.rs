@@ -22,6 +22,7 @@ pub fn wants_json(command: &Command) -> bool {
     match command {
         Command::Balance { json, .. }
         | Command::History { json, .. }
+        | Command::Statement { json, .. }
         | Command::Audit { json }
         | Command::Seal { json }
         | Command::Reverse { json, .. }
@@ -235,6 +236,25 @@ fn run_as(
                 print!("{}", crate::export::history_csv(&entries));
             } else {
                 output::history(&entries, json);
+            }
+            Ok(())
+        }
+        Command::Statement {
+            account,
+            month,
+            pdf,
+            csv,
+            json,
+        } => {
+            let month = crate::domain::Month::parse(&month)?;
+            let statement = bank.statement(actor, &AccountNumber::parse(&account)?, month)?;
+            match pdf {
+                Some(path) => {
+                    std::fs::write(&path, crate::pdf::statement_pdf(&statement))?;
+                    println!("Statement written to {}", path.display());
+                }
+                None if csv => print!("{}", crate::export::history_csv(&statement.lines)),
+                None => output::statement(&statement, json),
             }
             Ok(())
         }

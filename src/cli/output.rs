@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::domain::format_money;
 use crate::services::{
     AccountView, Actor, AuditEntryView, AuditReport, CustomerHit, DemoReport, DrawerView,
-    HistoryEntry, LoginSession, MoneyResult, SealReport, UserProfile,
+    HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
 };
 
 fn time(at: DateTime<Utc>) -> String {
@@ -100,25 +100,23 @@ pub fn money(result: &MoneyResult, as_json: bool) {
     }
 }
 
+fn entry_json(e: &HistoryEntry) -> Value {
+    json!({
+        "reference": e.id,
+        "at": time(e.at),
+        "kind": e.kind.as_str(),
+        "amount": format_money(e.amount),
+        "currency": e.currency,
+        "counterparty": e.counterparty.to_string(),
+        "balance_after": format_money(e.balance_after),
+        "key": e.key,
+        "memo": e.memo,
+    })
+}
+
 pub fn history(entries: &[HistoryEntry], as_json: bool) {
     if as_json {
-        let list = entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "reference": e.id,
-                    "at": time(e.at),
-                    "kind": e.kind.as_str(),
-                    "amount": format_money(e.amount),
-                    "currency": e.currency,
-                    "counterparty": e.counterparty.to_string(),
-                    "balance_after": format_money(e.balance_after),
-                    "key": e.key,
-                    "memo": e.memo,
-                })
-            })
-            .collect();
-        return print_json(&Value::Array(list));
+        return print_json(&Value::Array(entries.iter().map(entry_json).collect()));
     }
     if entries.is_empty() {
         println!("No movements.");
@@ -135,6 +133,41 @@ pub fn history(entries: &[HistoryEntry], as_json: bool) {
             e.memo.as_deref().unwrap_or("")
         );
     }
+}
+
+pub fn statement(s: &Statement, as_json: bool) {
+    if as_json {
+        return print_json(&json!({
+            "bank": s.bank,
+            "account": s.account,
+            "owner": s.owner,
+            "currency": s.currency,
+            "month": s.month.to_string(),
+            "from": s.from.to_string(),
+            "to": s.to.to_string(),
+            "opening": format_money(s.opening),
+            "money_in": format_money(s.money_in),
+            "money_out": format_money(s.money_out),
+            "closing": format_money(s.closing),
+            "lines": s.lines.iter().map(entry_json).collect::<Vec<_>>(),
+        }));
+    }
+    println!(
+        "{}: statement of account {} ({})",
+        s.bank, s.account, s.currency
+    );
+    if let Some(owner) = &s.owner {
+        println!("{owner}");
+    }
+    println!("Period {} to {} (UTC)", s.from, s.to);
+    println!("Opening balance {:>16}", format_money(s.opening));
+    history(&s.lines, false);
+    println!(
+        "Money in {:>16}   money out {:>16}   closing balance {:>16}",
+        format_money(s.money_in),
+        format_money(s.money_out),
+        format_money(s.closing)
+    );
 }
 
 pub fn profile(profile: &UserProfile, as_json: bool) {

@@ -85,6 +85,11 @@ fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
             crate::services::IDLE_SECONDS,
             file.idle_lock_seconds.map(|s| s.to_string()),
         ),
+        (
+            "TELLER_BANK_NAME",
+            crate::services::BANK_NAME,
+            file.bank_name.clone(),
+        ),
     ] {
         if let Some(raw) = FileConfig::env_or(variable, from_file) {
             bank.set_policy(name, &raw)

@@ -111,6 +111,59 @@ pub fn history(
     Ok(merged)
 }
 
+/// The movements touching the account with `from <= created_at < to`, oldest first (a
+/// statement's period).
+pub fn between(
+    conn: &mut Connection,
+    account_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<MovementRow>> {
+    let side = |debit: bool, conn: &mut Connection| {
+        let query = movements::table
+            .filter(movements::created_at.ge(from))
+            .filter(movements::created_at.lt(to))
+            .select(MovementRow::as_select())
+            .into_boxed();
+        let query = if debit {
+            query.filter(movements::debit_account_id.eq(account_id))
+        } else {
+            query.filter(movements::credit_account_id.eq(account_id))
+        };
+        query.load(conn)
+    };
+    let mut rows = side(true, conn)?;
+    rows.extend(side(false, conn)?);
+    rows.sort_unstable_by_key(|m| (m.created_at, m.id));
+    Ok(rows)
+}
+
+/// The account's last movement before `at` (its balance then is the statement's opening).
+pub fn last_before(
+    conn: &mut Connection,
+    account_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<Option<MovementRow>> {
+    let debit = movements::table
+        .filter(movements::debit_account_id.eq(account_id))
+        .filter(movements::created_at.lt(at))
+        .order((movements::created_at.desc(), movements::id.desc()))
+        .select(MovementRow::as_select())
+        .first(conn)
+        .optional()?;
+    let credit = movements::table
+        .filter(movements::credit_account_id.eq(account_id))
+        .filter(movements::created_at.lt(at))
+        .order((movements::created_at.desc(), movements::id.desc()))
+        .select(MovementRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok([debit, credit]
+        .into_iter()
+        .flatten()
+        .max_by_key(|m| (m.created_at, m.id)))
+}
+
 /// Inserts many movements in one statement (benchmark and bulk loads).
 pub fn insert_many(conn: &mut Connection, rows: &[NewMovement<'_>]) -> QueryResult<()> {
     diesel::insert_into(movements::table)

@@ -21,11 +21,12 @@ pub enum Field {
     Role,
     CashCount,
     Reason,
+    Month,
 }
 
 impl Field {
     /// Every field, for exhaustive tests and help screens.
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 17] = [
         Field::Amount,
         Field::Email,
         Field::Name,
@@ -42,6 +43,7 @@ impl Field {
         Field::Role,
         Field::CashCount,
         Field::Reason,
+        Field::Month,
     ];
 
     /// Human label, used as the first words of every error message.
@@ -63,6 +65,7 @@ impl Field {
             Field::Role => "Role",
             Field::CashCount => "Cash count",
             Field::Reason => "Reason",
+            Field::Month => "Month",
         }
     }
 
@@ -86,6 +89,7 @@ impl Field {
             Field::Role => "invalid_role",
             Field::CashCount => "invalid_cash_count",
             Field::Reason => "invalid_reason",
+            Field::Month => "invalid_month",
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct BankConfig {
     pub session_lifetime: chrono::Duration,
     /// How long before a seal passes a hole in the row ids (see `Bank::seal`).
     pub seal_grace: chrono::Duration,
+    /// The bank's name on statements (the `bank_name` setting).
+    pub bank_name: String,
 }
 
 impl Default for BankConfig {
@@ -41,6 +43,7 @@ impl Default for BankConfig {
             session_idle: Some(chrono::Duration::minutes(5)),
             session_lifetime: chrono::Duration::hours(12),
             seal_grace: chrono::Duration::seconds(60),
+            bank_name: "Teller Bank".into(),
         }
     }
 }

@@ -23,31 +23,32 @@ impl Bank {
         let visible = visible_account(&mut self.conn, actor, number);
         self.audited(actor, "account.history", number.as_str(), visible)?;
         let rows = movements::history(&mut self.conn, id, before, i64::from(limit.min(MAX_PAGE)))?;
-        Ok(rows
-            .into_iter()
-            .map(|m| {
-                let paid = m.debit_account_id == id;
-                let (other, balance_after) = if paid {
-                    (m.credit_account_id, m.debit_balance_after)
-                } else {
-                    (m.debit_account_id, m.credit_balance_after)
-                };
-                HistoryEntry {
-                    id: m.id,
-                    at: utc(m.created_at),
-                    kind: m.kind,
-                    amount: if paid { -m.amount } else { m.amount },
-                    currency: m.currency,
-                    counterparty: if is_internal(other) {
-                        Party::Cash
-                    } else {
-                        Party::Account(number_of(other))
-                    },
-                    balance_after,
-                    key: m.idempotency_key,
-                    memo: m.memo,
-                }
-            })
-            .collect())
+        Ok(rows.into_iter().map(|m| entry_of(id, m)).collect())
+    }
+}
+
+/// A journal row as a line of this account's history: its side's amount (negative when money
+/// left) and balance after, and the other side as the counterparty.
+pub(super) fn entry_of(account: i64, m: movements::MovementRow) -> HistoryEntry {
+    let paid = m.debit_account_id == account;
+    let (other, balance_after) = if paid {
+        (m.credit_account_id, m.debit_balance_after)
+    } else {
+        (m.debit_account_id, m.credit_balance_after)
+    };
+    HistoryEntry {
+        id: m.id,
+        at: utc(m.created_at),
+        kind: m.kind,
+        amount: if paid { -m.amount } else { m.amount },
+        currency: m.currency,
+        counterparty: if is_internal(other) {
+            Party::Cash
+        } else {
+            Party::Account(number_of(other))
+        },
+        balance_after,
+        key: m.idempotency_key,
+        memo: m.memo,
     }
 }

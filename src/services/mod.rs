@@ -22,6 +22,7 @@ mod reversal;
 mod seal;
 mod search;
 mod sessions;
+mod statement;
 mod users;
 mod views;
 
@@ -34,10 +35,11 @@ pub use drawer::DrawerView;
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
-pub use policy::{APPROVAL_LIMIT, IDLE_SECONDS};
+pub use policy::{APPROVAL_LIMIT, BANK_NAME, IDLE_SECONDS};
 pub use seal::SealReport;
 pub use search::CustomerHit;
 pub use sessions::LoginSession;
+pub use statement::Statement;
 pub use users::{NewUserInput, ProfileChanges};
 pub use views::{
     AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,

@@ -9,6 +9,8 @@ use crate::domain::Amount;
 
 pub const APPROVAL_LIMIT: &str = "approval_limit";
 pub const IDLE_SECONDS: &str = "idle_seconds";
+/// The bank's name, printed on statements.
+pub const BANK_NAME: &str = "bank_name";
 
 /// A policy value in the form it is stored, checked.
 fn parse(name: &str, raw: &str) -> Result<Policy, String> {
@@ -25,6 +27,17 @@ fn parse(name: &str, raw: &str) -> Result<Policy, String> {
             .ok_or_else(|| {
                 format!("{name} must be a whole number of seconds (0: never), not {raw:?}")
             }),
+        BANK_NAME => {
+            let name_text = raw.trim();
+            if name_text.is_empty()
+                || name_text.chars().count() > 80
+                || name_text.chars().any(char::is_control)
+            {
+                Err(format!("{name}: 1 to 80 characters, no control characters"))
+            } else {
+                Ok(Policy::BankName(name_text.to_string()))
+            }
+        }
         _ => Err(format!("{name} is not a setting of the bank")),
     }
 }
@@ -32,6 +45,7 @@ fn parse(name: &str, raw: &str) -> Result<Policy, String> {
 enum Policy {
     ApprovalLimit(rust_decimal::Decimal),
     IdleSeconds(Option<chrono::Duration>),
+    BankName(String),
 }
 
 impl Bank {
@@ -41,8 +55,9 @@ impl Bank {
             match parse(&name, &raw) {
                 Ok(Policy::ApprovalLimit(limit)) => self.config.approval_limit = limit,
                 Ok(Policy::IdleSeconds(idle)) => self.config.session_idle = idle,
+                Ok(Policy::BankName(bank)) => self.config.bank_name = bank,
                 // A setting this version does not know is left for a newer one.
-                Err(_) if name != APPROVAL_LIMIT && name != IDLE_SECONDS => {}
+                Err(_) if ![APPROVAL_LIMIT, IDLE_SECONDS, BANK_NAME].contains(&name.as_str()) => {}
                 Err(why) => {
                     return Err(BankError::Database(format!("bank_settings: {why}")));
                 }

@@ -1,0 +1,95 @@
+//! A monthly statement of one account: what a customer takes home. Opening balance, every
+//! movement of the month with the balance after it, closing balance, money in and out, the
+//! bank's name and the period. Months are calendar months in UTC, as the journal keeps time.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::accounts::{account_id, visible_account};
+use super::history::entry_of;
+use super::{Actor, Bank, BankError, BankResult, HistoryEntry};
+use crate::db::{accounts, movements};
+use crate::domain::{AccountNumber, Month};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub bank: String,
+    pub account: String,
+    /// "Diana Julis" for a customer's account.
+    pub owner: Option<String>,
+    pub currency: String,
+    pub month: Month,
+    /// The first and the last day of the period.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub opening: Decimal,
+    /// Oldest first; each line's `balance_after` is the running balance.
+    pub lines: Vec<HistoryEntry>,
+    pub closing: Decimal,
+    pub money_in: Decimal,
+    pub money_out: Decimal,
+}
+
+impl Bank {
+    /// The statement of `number` for `month`. A customer gets only their own accounts'
+    /// (someone else's answers like a missing one); staff any customer's.
+    pub fn statement(
+        &mut self,
+        actor: &Actor,
+        number: &AccountNumber,
+        month: Month,
+    ) -> BankResult<Statement> {
+        let visible = visible_account(&mut self.conn, actor, number);
+        let row = self.audited(actor, "account.statement", number.as_str(), visible)?;
+        let id = account_id(number);
+        let start = month.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
+        let end = month
+            .next_first_day()
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default();
+        let opening = movements::last_before(&mut self.conn, id, start)?
+            .map(|m| entry_of(id, m).balance_after)
+            .unwrap_or(Decimal::ZERO);
+        let lines: Vec<HistoryEntry> = movements::between(&mut self.conn, id, start, end)?
+            .into_iter()
+            .map(|m| entry_of(id, m))
+            .collect();
+        let money_in: Decimal = lines.iter().map(|l| l.amount.max(Decimal::ZERO)).sum();
+        let money_out: Decimal = lines.iter().map(|l| (-l.amount).max(Decimal::ZERO)).sum();
+        let closing = lines.last().map_or(opening, |l| l.balance_after);
+        // The journal's balances after each movement must add up; a statement never papers
+        // over a gap.
+        if opening + money_in - money_out != closing {
+            return Err(BankError::Database(format!(
+                "statement of {number} for {month} does not add up"
+            )));
+        }
+        let owner = match row.owner_id {
+            Some(_) => accounts::owner_names(&mut self.conn, id)?.map(|(_, name, surname)| {
+                surname.map_or_else(|| name.clone(), |s| format!("{name} {s}"))
+            }),
+            None => None,
+        };
+        self.record(
+            &actor.audit_name(),
+            "account.statement",
+            Some(number.as_str()),
+            "ok",
+            Some(&format!("{month}")),
+        )?;
+        Ok(Statement {
+            bank: self.config.bank_name.clone(),
+            account: number.as_str().to_string(),
+            owner,
+            currency: row.currency,
+            month,
+            from: month.first_day(),
+            to: month.next_first_day().pred_opt().unwrap_or_default(),
+            opening,
+            lines,
+            closing,
+            money_in,
+            money_out,
+        })
+    }
+}

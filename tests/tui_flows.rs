@@ -473,3 +473,22 @@ fn a_password_set_by_a_teller_is_replaced_at_the_first_login() {
     )
     .expect("logs in with their own password");
 }
+
+#[test]
+fn s_on_home_writes_this_months_statement_as_a_pdf() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, account) = customer_with_account(&mut bank, "alice@example.com", "123.45");
+    let mut live = Live::new(&db.app_url);
+    live.login_home("alice@example.com")
+        .char('s')
+        .wait_for("Statement written to");
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let path = live
+        .export_dir
+        .join(format!("statement-{}-{month}.pdf", account.as_str()));
+    let bytes = std::fs::read(&path).expect("the statement file");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("123.45"), "the closing balance is in it");
+}

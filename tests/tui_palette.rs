@@ -153,3 +153,39 @@ fn ctrl_c_in_the_palette_quits_as_anywhere() {
     d.ctrl('p').ctrl('c');
     assert!(d.app.should_quit());
 }
+
+#[test]
+fn s_writes_this_months_statement_from_home_and_from_the_card() {
+    let mut d = Driver::customer();
+    d.press(KeyCode::Char('s'));
+    let asked = d
+        .app
+        .queued_requests()
+        .iter()
+        .find_map(|r| match &r.job {
+            Job::Statement { month, path, .. } => Some((month.to_string(), path.clone())),
+            _ => None,
+        })
+        .expect("a statement request");
+    assert_eq!(asked.0, "2026-03", "the fixture clock's month");
+    assert!(asked.1.starts_with("/tmp/teller-exports"));
+    d.settle();
+    assert!(
+        d.screen().contains("Statement written to"),
+        "{}",
+        d.screen()
+    );
+
+    // The palette offers it too.
+    let mut d = Driver::teller();
+    d.type_text("julis").pause().press(KeyCode::Enter).settle();
+    d.ctrl('p')
+        .type_text("statement")
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen().contains("Statement written to"),
+        "{}",
+        d.screen()
+    );
+}

@@ -46,6 +46,7 @@ pub enum Cmd {
     Receipt,
     CloseDrawer,
     BulkPayment,
+    Statement,
 }
 
 /// One key with its modifiers.
@@ -205,6 +206,7 @@ pub const HOME: &[Binding] = &[
     b(&[ch('t')], Cmd::Go(Route::Transfer), s::HELP_HOME_TRANSFER, Some(s::FOOT_TRANSFER), false),
     b(&[ch('p')], Cmd::Go(Route::Profile), s::HELP_GO_PROFILE, Some(s::FOOT_PROFILE), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+    b(&[ch('s')], Cmd::Statement, s::HELP_STATEMENT, None, false),
 ];
 
 #[rustfmt::skip]
@@ -346,6 +348,7 @@ pub const CARD: &[Binding] = &[
     b(&[ch('p')], Cmd::ResetPassword, s::HELP_RESET_PASSWORD, None, false),
     b(&[ch('e')], Cmd::Edit, s::HELP_EDIT_CUSTOMER, None, false),
     b(&[ch('b')], Cmd::BulkPayment, s::HELP_BULK, None, false),
+    b(&[ch('s')], Cmd::Statement, s::HELP_STATEMENT, None, false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, None, false),
     b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_LOOKUP, Some(s::FOOT_BACK), false),
 ];

@@ -6,7 +6,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
-use super::{grouped, money_line, movements_table, panel, status_label, step, Screen};
+use super::{
+    grouped, money_line, movements_table, panel, statement_job, statement_written, status_label,
+    step, Screen,
+};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
 use crate::tui::context::{describe, Ctx, Flow, View};
@@ -41,6 +44,7 @@ pub struct HomeScreen {
 enum Asked {
     Recent,
     Trends,
+    Statement,
 }
 
 impl HomeScreen {
@@ -124,12 +128,18 @@ impl Screen for HomeScreen {
                 }
             }
             Cmd::Refresh => ctx.refresh_accounts(),
+            Cmd::Statement => {
+                let number = ctx.data.selected_account().map(|a| a.number.clone());
+                if let Some(job) = number.and_then(|n| statement_job(ctx, &n)) {
+                    self.requests.ask(ctx, Asked::Statement, job);
+                }
+            }
             _ => {}
         }
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
+    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         let Some(asked) = self.requests.take(id) else {
             return Flow::Stay;
         };
@@ -143,6 +153,7 @@ impl Screen for HomeScreen {
                 Ok(trends) => self.trends = trends,
                 Err(error) => tracing::warn!(%error, "balance trends unavailable"),
             },
+            (Asked::Statement, body) => statement_written(body, ctx),
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay

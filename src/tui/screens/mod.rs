@@ -28,9 +28,9 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::context::{Ctx, Flow, View};
+use super::context::{describe, Ctx, Flow, Notice, View};
 use super::keys::{Binding, Cmd};
-use super::worker::{ReplyBody, RequestId};
+use super::worker::{Job, ReplyBody, RequestId};
 use crate::domain::{format_money_grouped, AccountNumber};
 use crate::services::{AccountStatus, HistoryEntry, MovementKind, Party};
 
@@ -88,6 +88,42 @@ pub trait Screen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View);
+}
+
+/// The request for this month's statement of `number`, as a PDF in the export folder.
+pub fn statement_job(ctx: &Ctx, number: &str) -> Option<Job> {
+    let actor = ctx.actor()?;
+    let account = AccountNumber::parse(number).ok()?;
+    let month = crate::domain::Month::of(ctx.clock.wall().date_naive());
+    let path = ctx
+        .config
+        .export_dir
+        .join(format!("statement-{}-{month}.pdf", account.as_str()));
+    Some(Job::Statement {
+        actor,
+        account,
+        month,
+        path,
+    })
+}
+
+/// Tells where the statement went, or why it did not.
+pub fn statement_written(body: ReplyBody, ctx: &mut Ctx) {
+    match body {
+        ReplyBody::StatementWritten(Ok(path)) => ctx.notify(Notice::Success(format!(
+            "{}{}",
+            s::STATEMENT_WRITTEN,
+            path.display()
+        ))),
+        ReplyBody::StatementWritten(Err(error)) => {
+            let text = match &error {
+                crate::tui::worker::ExportError::Bank(e) => describe(e),
+                other => other.to_string(),
+            };
+            ctx.notify(Notice::Error(text));
+        }
+        other => tracing::warn!(answer = other.name(), "not a statement, ignored"),
+    }
 }
 
 /// A bordered panel with a bold title.

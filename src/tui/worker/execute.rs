@@ -167,6 +167,12 @@ impl Worker {
                     .and_then(|b| b.reverse(&actor, reference, &reason, approval.as_ref())),
             ),
             Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
+            Job::Statement {
+                actor,
+                account,
+                month,
+                path,
+            } => ReplyBody::StatementWritten(self.statement(&actor, &account, month, path)),
             Job::BulkPreview { actor, path, from } => {
                 ReplyBody::BulkPreview(self.bulk_preview(&actor, path, &from))
             }
@@ -177,6 +183,22 @@ impl Worker {
                 approval,
             } => ReplyBody::BulkPosted(self.bulk_post(&actor, &path, from, approval.as_ref())),
         }
+    }
+
+    /// Writes the month's statement of the account as a PDF.
+    fn statement(
+        &mut self,
+        actor: &Actor,
+        account: &AccountNumber,
+        month: crate::domain::Month,
+        path: PathBuf,
+    ) -> Result<PathBuf, ExportError> {
+        let statement = self.bank()?.statement(actor, account, month)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, crate::pdf::statement_pdf(&statement))?;
+        Ok(path)
     }
 
     /// Reads and checks a payment file (on this thread: the screen never waits for a disk).

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::domain::{AccountNumber, CashCount, Currency, Email, Password, Reason, Secret};
+use crate::domain::{AccountNumber, CashCount, Currency, Email, Month, Password, Reason, Secret};
 use crate::services::{
     AccountStatus, Actor, Approval, CashRequest, NewUserInput, ProfileChanges, TransferRequest,
 };
@@ -144,6 +144,13 @@ pub enum Job {
         path: PathBuf,
         text: String,
     },
+    /// An account's statement for a month, written as a PDF to `path`.
+    Statement {
+        actor: Actor,
+        account: AccountNumber,
+        month: Month,
+        path: PathBuf,
+    },
     /// What a payment file holds (lines, total, invalid lines), before anything moves.
     BulkPreview {
         actor: Actor,
@@ -203,6 +210,7 @@ impl Job {
             Self::CounterTransfer { .. } => "counter_transfer",
             Self::Reverse { .. } => "reverse",
             Self::WriteReceipt { .. } => "write_receipt",
+            Self::Statement { .. } => "statement",
             Self::BulkPreview { .. } => "bulk_preview",
             Self::BulkPost { .. } => "bulk_post",
         }

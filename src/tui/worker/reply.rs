@@ -130,6 +130,8 @@ pub enum ReplyBody {
     Money(BankResult<MoneyResult>),
     /// Where a receipt was written.
     Receipt(Result<PathBuf, ExportError>),
+    /// Where a statement's PDF was written.
+    StatementWritten(Result<PathBuf, ExportError>),
     BulkPreview(Result<BulkPreview, PostError>),
     BulkPosted(Result<BulkSummary, PostError>),
 }
@@ -155,6 +157,7 @@ impl ReplyBody {
             Self::DrawerSession(_) => "drawer_session",
             Self::Money(_) => "money",
             Self::Receipt(_) => "receipt",
+            Self::StatementWritten(_) => "statement_written",
             Self::BulkPreview(_) => "bulk_preview",
             Self::BulkPosted(_) => "bulk_posted",
         }
@@ -179,6 +182,7 @@ impl ReplyBody {
             | Self::DrawerSession(Err(e))
             | Self::Money(Err(e))
             | Self::Receipt(Err(ExportError::Bank(e)))
+            | Self::StatementWritten(Err(ExportError::Bank(e)))
             | Self::BulkPreview(Err(PostError::Bank(e)))
             | Self::BulkPosted(Err(PostError::Bank(e))) => Some(e),
             _ => None,

@@ -25,7 +25,7 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::profile::{EditForm, EditStop};
-use super::{no_customer, status_label, step, Screen};
+use super::{no_customer, statement_job, statement_written, status_label, step, Screen};
 use crate::domain::{AccountNumber, Email};
 use crate::services::{AccountStatus, HistoryEntry, UserProfile};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
@@ -101,6 +101,7 @@ enum Asked {
     Act(Acting),
     /// A bulk payment's preview or posting.
     Bulk,
+    Statement,
 }
 
 impl CardScreen {
@@ -252,6 +253,12 @@ impl CardScreen {
             Cmd::ResetPassword => self.dialog = Some(Dialog::Password(PasswordReset::default())),
             Cmd::Edit => self.edit(ctx),
             Cmd::BulkPayment => self.bulk(ctx),
+            Cmd::Statement => {
+                let number = ctx.data.desk.selected_account().map(|a| a.number.clone());
+                if let Some(job) = number.and_then(|n| statement_job(ctx, &n)) {
+                    self.requests.ask(ctx, Asked::Statement, job);
+                }
+            }
             Cmd::Reverse => self.reverse(ctx),
             Cmd::Refresh => self.load(ctx),
             Cmd::Back => return Flow::Go(Route::Customers),
@@ -401,6 +408,7 @@ impl Screen for CardScreen {
             }
             (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
             (Asked::Bulk, body) => self.on_bulk_reply(body, ctx),
+            (Asked::Statement, body) => statement_written(body, ctx),
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay

@@ -312,6 +312,7 @@ impl FakeBank {
                 ReplyBody::Money(Ok(result))
             }
             Job::WriteReceipt { path, .. } => ReplyBody::Receipt(Ok(path)),
+            Job::Statement { path, .. } => ReplyBody::StatementWritten(Ok(path)),
             Job::BulkPreview { actor, path, from } => {
                 // The real file check (it touches no bank); the fake's approval limit.
                 let preview = crate::bulk::check_file(&path, Some(&from)).map(|check| {

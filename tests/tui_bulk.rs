@@ -6,9 +6,12 @@
 
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
+use std::sync::Arc;
 use teller::tui::app::Route;
 use teller::tui::screens::card::{BulkStage, Dialog};
-use teller::tui::testing::{number, Driver, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+use teller::tui::app::App;
+use teller::tui::testing::{config, number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD};
 use teller::tui::worker::{Job, WorkerMessage};
 
 /// Writes a payment file into the fixture's export folder (where the dialog starts).
@@ -129,4 +132,38 @@ fn a_file_that_cannot_be_read_says_why_and_keeps_the_path() {
     // Esc closes the dialog; the card stays.
     d.press(KeyCode::Esc);
     assert!(d.app.screens().card.dialog.is_none());
+}
+
+#[test]
+fn tab_picks_the_csv_files_of_the_export_folder() {
+    // A folder of this test's own, so other tests' files do not come between.
+    let dir = std::env::temp_dir().join(format!("teller-bulk-pick-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["a.csv", "b.CSV", "a.csv.results.csv", "notes.txt"] {
+        std::fs::write(dir.join(name), "to,amount\n").unwrap();
+    }
+    let mut d = Driver::new();
+    let mut settings = config();
+    settings.export_dir = dir.clone();
+    d.app = App::new(settings, Arc::new(d.clock.clone()));
+    d.bank = FakeBank::demo().with_open_drawer();
+    d.login_teller();
+    d.type_text("julis").pause().press(KeyCode::Enter).settle();
+    d.press(KeyCode::Char('b'));
+    let path = |d: &Driver| match &d.app.screens().card.dialog {
+        Some(Dialog::Bulk(bulk)) => bulk.path.value().to_string(),
+        _ => panic!("closed"),
+    };
+    let picked: Vec<String> = (0..3)
+        .map(|_| {
+            d.press(KeyCode::Tab);
+            path(&d)
+        })
+        .collect();
+    let a = dir.join("a.csv").display().to_string();
+    let b = dir.join("b.CSV").display().to_string();
+    assert_eq!(picked, [a.clone(), b.clone(), a.clone()]);
+    d.press(KeyCode::BackTab);
+    assert_eq!(path(&d), b);
+    std::fs::remove_dir_all(dir).unwrap();
 }

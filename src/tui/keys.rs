@@ -357,6 +357,8 @@ pub const CARD: &[Binding] = &[
 #[rustfmt::skip]
 pub const BULK_PATH: &[Binding] = &[
     b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_BULK_CHECK, Some(s::FOOT_CHECK), true),
+    b(&[key(KeyCode::Tab)], Cmd::NextField, s::HELP_BULK_PICK, Some(s::FOOT_PICK), true),
+    b(&[key(KeyCode::BackTab)], Cmd::PrevField, s::HELP_BULK_PICK, None, true),
     ESC_CANCEL,
 ];
 

@@ -571,3 +571,5 @@ pub const BULK_CLOSE_ENTER: &str = " close";
 pub const BULK_NOTHING: &str = "The file has no valid line to pay.";
 pub const HELP_STATEMENT: &str = "This month's statement of the account, as a PDF";
 pub const STATEMENT_WRITTEN: &str = "Statement written to ";
+pub const HELP_BULK_PICK: &str = "The next (or previous) CSV file in the export folder";
+pub const FOOT_PICK: &str = "pick a file";

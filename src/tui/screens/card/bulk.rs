@@ -151,6 +151,14 @@ impl CardScreen {
                 };
                 self.requests.ask(ctx, Asked::Bulk, job);
             }
+            (BulkStage::Path, Cmd::NextField | Cmd::PrevField) => {
+                let folder = ctx.config.export_dir.clone();
+                let next = pick_file(&folder, bulk.path.value(), cmd == Cmd::NextField);
+                if let Some(file) = next {
+                    bulk.path.set_value(file.display().to_string());
+                    bulk.error = None;
+                }
+            }
             (BulkStage::Preview(preview), Cmd::NextField | Cmd::PrevField)
                 if preview.needs_approval =>
             {
@@ -372,6 +380,31 @@ impl CardScreen {
         };
         frame.render_widget(keys_line, keys_area);
     }
+}
+
+/// The CSV file after (or before) `current` in `folder`, by name, wrapping around; none when
+/// the folder holds none. A results file is not a payment file.
+fn pick_file(folder: &std::path::Path, current: &str, forward: bool) -> Option<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            path.is_file()
+                && name.to_ascii_lowercase().ends_with(".csv")
+                && !name.contains(".results.")
+                && !name.contains(".dry-run.")
+        })
+        .collect();
+    files.sort();
+    let at = files.iter().position(|f| f.as_os_str() == current);
+    let next = match (at, forward) {
+        (None, true) => 0,
+        (None, false) => files.len().checked_sub(1)?,
+        (Some(i), true) => (i + 1) % files.len(),
+        (Some(i), false) => (i + files.len() - 1) % files.len(),
+    };
+    files.get(next).cloned()
 }
 
 /// What the file holds, and the payer's balance before and after.

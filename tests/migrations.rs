@@ -35,6 +35,7 @@ fn migrations_revert_cleanly_and_apply_again() {
             "accounts",
             "audit_log",
             "bank_settings",
+            "cash_ids",
             "drawer_sessions",
             "ledger_links",
             "ledger_seals",
@@ -45,11 +46,11 @@ fn migrations_revert_cleanly_and_apply_again() {
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 5);
+    assert_eq!(reverted, 6);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        5
+        6
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

@@ -57,6 +57,7 @@ fn declared() -> BTreeMap<(String, String), (String, bool, Option<i64>)> {
                 "Char" => "char",
                 "Decimal" => "decimal",
                 "Datetime" => "datetime",
+                "Date" => "date",
                 "Bool" => "tinyint",
                 other => panic!("schema.rs type {other} is not mapped in this test"),
             };

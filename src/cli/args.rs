@@ -168,6 +168,24 @@ pub enum Command {
     /// Bulk payments from a CSV file (see docs/bulk.md).
     #[command(subcommand)]
     Batch(BatchCommand),
+    /// The branch's reports (staff).
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Large cash (CTR): the day's customers above 10,000.00 cash in or out, with their
+    /// recorded IDs; possible structuring flagged.
+    Ctr {
+        /// YYYY-MM-DD (UTC).
+        #[arg(long)]
+        date: String,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,6 +246,18 @@ pub struct CashArgs {
     pub amount: String,
     #[command(flatten)]
     pub common: MoneyOptions,
+    /// The customer's identification, needed above the large-cash line (10,000.00 a day):
+    /// passport, id-card or driving-licence.
+    #[arg(long, requires_all = ["id_number", "id_country", "id_expiry"])]
+    pub id_type: Option<String>,
+    #[arg(long, requires = "id_type")]
+    pub id_number: Option<String>,
+    /// The issuing country's two-letter code.
+    #[arg(long, requires = "id_type")]
+    pub id_country: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long, requires = "id_type")]
+    pub id_expiry: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -3,14 +3,14 @@
 use std::io::BufRead;
 
 use super::args::{
-    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions, RoleArg,
-    UserCommand,
+    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions,
+    ReportCommand, RoleArg, UserCommand,
 };
 use super::{bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
-    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Memo,
-    Name, Password, Phone, Reason, Role, Surname,
+    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdDocument,
+    IdempotencyKey, Memo, Name, Password, Phone, Reason, Role, Surname,
 };
 use crate::services::{
     AccountStatus, Actor, Approval, Bank, BankConfig, BankError, CashRequest, MoneyResult,
@@ -35,6 +35,7 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Transfer { common, .. } => common.json,
         Command::Bench(args) => args.json,
         Command::Batch(BatchCommand::Post { json, .. }) => *json,
+        Command::Report(ReportCommand::Ctr { json, .. }) => *json,
         Command::Drawer(
             DrawerCommand::Open { json, .. }
             | DrawerCommand::Show { json }
@@ -236,6 +237,17 @@ fn run_as(
                 print!("{}", crate::export::history_csv(&entries));
             } else {
                 output::history(&entries, json);
+            }
+            Ok(())
+        }
+        Command::Report(ReportCommand::Ctr { date, json, csv }) => {
+            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {date:?}")))?;
+            let report = bank.ctr_report(actor, day)?;
+            if csv {
+                print!("{}", output::ctr_csv(&report));
+            } else {
+                output::ctr(&report, json);
             }
             Ok(())
         }
@@ -543,12 +555,28 @@ fn run_account(
 }
 
 fn cash_request(cash: CashArgs) -> Result<(CashRequest, bool), CliError> {
+    let id = match (
+        &cash.id_type,
+        &cash.id_number,
+        &cash.id_country,
+        &cash.id_expiry,
+    ) {
+        (Some(kind), Some(number), Some(country), Some(expiry)) => Some(IdDocument::parse(
+            kind,
+            number,
+            country,
+            expiry,
+            chrono::Utc::now().date_naive(),
+        )?),
+        _ => None,
+    };
     let (key, memo, json) = money_options(cash.common)?;
     let request = CashRequest {
         account: AccountNumber::parse(&cash.account)?,
         amount: Amount::parse(&cash.amount)?,
         key,
         memo,
+        id,
     };
     Ok((request, json))
 }

@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::format_money;
 use crate::services::{
-    AccountView, Actor, AuditEntryView, AuditReport, CustomerHit, DemoReport, DrawerView,
-    HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
+    AccountView, Actor, AuditEntryView, AuditReport, CtrReport, CustomerHit, DemoReport,
+    DrawerView, HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
 };
 
 fn time(at: DateTime<Utc>) -> String {
@@ -133,6 +133,85 @@ pub fn history(entries: &[HistoryEntry], as_json: bool) {
             e.memo.as_deref().unwrap_or("")
         );
     }
+}
+
+pub fn ctr(report: &CtrReport, as_json: bool) {
+    if as_json {
+        let customers: Vec<Value> = report
+            .customers
+            .iter()
+            .map(|c| {
+                json!({
+                    "email": c.email,
+                    "name": c.name,
+                    "cash_in": format_money(c.cash_in),
+                    "cash_out": format_money(c.cash_out),
+                    "deposits": c.deposits,
+                    "withdrawals": c.withdrawals,
+                    "possible_structuring": c.possible_structuring,
+                    "ids": c.ids,
+                })
+            })
+            .collect();
+        return print_json(&json!({
+            "date": report.date.to_string(),
+            "line": format_money(report.line),
+            "customers": customers,
+        }));
+    }
+    println!(
+        "Large cash on {} (above {} a day, in or out): {} customer(s)",
+        report.date,
+        format_money(report.line),
+        report.customers.len()
+    );
+    for c in &report.customers {
+        println!(
+            "{} <{}>  in {} ({} deposit(s))  out {} ({} withdrawal(s)){}",
+            c.name,
+            c.email,
+            format_money(c.cash_in),
+            c.deposits,
+            format_money(c.cash_out),
+            c.withdrawals,
+            if c.possible_structuring {
+                "  POSSIBLE STRUCTURING"
+            } else {
+                ""
+            }
+        );
+        for id in &c.ids {
+            println!("    ID {id}");
+        }
+    }
+}
+
+/// The report as CSV, one customer a line (IDs joined with "; ").
+pub fn ctr_csv(report: &CtrReport) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let _ = out.write_record([
+        "email",
+        "name",
+        "cash_in",
+        "cash_out",
+        "deposits",
+        "withdrawals",
+        "possible_structuring",
+        "ids",
+    ]);
+    for c in &report.customers {
+        let _ = out.write_record([
+            c.email.clone(),
+            c.name.clone(),
+            format_money(c.cash_in),
+            format_money(c.cash_out),
+            c.deposits.to_string(),
+            c.withdrawals.to_string(),
+            c.possible_structuring.to_string(),
+            c.ids.join("; "),
+        ]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 pub fn statement(s: &Statement, as_json: bool) {

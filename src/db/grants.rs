@@ -80,6 +80,7 @@ pub const APP_RIGHTS: &[TableRights] = &[
         &["last_seen_at", "ended_at"],
     ),
     rights("bank_settings", &["SELECT"], &[]),
+    rights("cash_ids", &["SELECT", "INSERT"], &[]),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod batch;
+pub mod cash_ids;
 pub mod clock;
 mod connection;
 pub mod drawer_sessions;

@@ -31,6 +31,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    cash_ids (movement_id) {
+        movement_id -> Bigint,
+        customer_id -> Bigint,
+        #[max_length = 20]
+        id_type -> Varchar,
+        #[max_length = 30]
+        id_number -> Varchar,
+        #[max_length = 2]
+        id_country -> Char,
+        id_expiry -> Date,
+        #[max_length = 254]
+        recorded_by -> Varchar,
+        recorded_at -> Datetime,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Bigint,
         at -> Datetime,
@@ -179,11 +196,14 @@ diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
 diesel::joinable!(login_sessions -> users (user_id));
 diesel::joinable!(ledger_links -> ledger_seals (seal_id));
+diesel::joinable!(cash_ids -> movements (movement_id));
+diesel::joinable!(cash_ids -> users (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
     bank_settings,
+    cash_ids,
     drawer_sessions,
     login_sessions,
     ledger_links,

@@ -22,11 +22,12 @@ pub enum Field {
     CashCount,
     Reason,
     Month,
+    IdDocument,
 }
 
 impl Field {
     /// Every field, for exhaustive tests and help screens.
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 18] = [
         Field::Amount,
         Field::Email,
         Field::Name,
@@ -44,6 +45,7 @@ impl Field {
         Field::CashCount,
         Field::Reason,
         Field::Month,
+        Field::IdDocument,
     ];
 
     /// Human label, used as the first words of every error message.
@@ -66,6 +68,7 @@ impl Field {
             Field::CashCount => "Cash count",
             Field::Reason => "Reason",
             Field::Month => "Month",
+            Field::IdDocument => "Identification",
         }
     }
 
@@ -90,6 +93,7 @@ impl Field {
             Field::CashCount => "invalid_cash_count",
             Field::Reason => "invalid_reason",
             Field::Month => "invalid_month",
+            Field::IdDocument => "invalid_id",
         }
     }
 }

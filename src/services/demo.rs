@@ -95,6 +95,7 @@ impl Bank {
                         key: IdempotencyKey::parse(&format!("demo:opening:{}", input.email))
                             .or_else(|_| IdempotencyKey::parse(&format!("demo:opening:{index}")))?,
                         memo: None,
+                        id: None,
                     },
                 )?;
             }

@@ -68,6 +68,10 @@ pub enum BankError {
     AlreadyReversed(i64),
     #[error("Movement {id} cannot be reversed: {why}.")]
     NotReversible { id: i64, why: &'static str },
+    #[error(
+        "{0}: record the customer's identification (type, number, issuing country, expiry) first."
+    )]
+    IdRequired(String),
     #[error("Another transfer linked with this one in its batch failed, so neither moved.")]
     LinkedEventFailed,
     #[error("This transfer is linked to the next, but the batch ended: a chain must close within its batch.")]
@@ -126,6 +130,7 @@ impl BankError {
             Self::ApprovalRefused(_) => "approval_refused",
             Self::AlreadyReversed(_) => "already_reversed",
             Self::NotReversible { .. } => "not_reversible",
+            Self::IdRequired(_) => "id_required",
             Self::LinkedEventFailed => "linked_event_failed",
             Self::LinkedChainOpen => "linked_event_chain_open",
             Self::BatchTooLarge(_) => "batch_too_large",

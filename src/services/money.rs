@@ -8,10 +8,11 @@ use super::accounts::{
 use super::approvals::Approval;
 use super::authz::{may_use_account, require};
 use super::bank::now;
+use super::ctr;
 use super::views::utc;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
 use crate::db::{accounts, audit_log, drawer_sessions, movements, Connection, DuplicateKey};
-use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::domain::{format_money, AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
 
 /// Cash in or out of one customer account at the counter.
 #[derive(Debug, Clone)]
@@ -20,6 +21,9 @@ pub struct CashRequest {
     pub amount: Amount,
     pub key: IdempotencyKey,
     pub memo: Option<Memo>,
+    /// The customer's identification: needed when the day's cash in this direction goes above
+    /// the large-cash line (see `ctr`).
+    pub id: Option<IdDocument>,
 }
 
 /// Money from one customer account to another.
@@ -139,6 +143,20 @@ impl Bank {
                 // A set-up task's (demo, bench) drawer is an account without sessions.
                 Actor::Setup { .. } => None,
             };
+            // Large cash: above the line for the day, the customer's ID goes with it.
+            let id_needed = ctr::id_needed(conn, &customer, fingerprint.kind, request.amount)?;
+            let id = match (id_needed, &request.id) {
+                (false, _) => None,
+                // Checked on the bank's own clock, whatever the workstation's says.
+                (true, Some(id)) if id.expiry < now().date() => {
+                    return Err(BankError::Invalid(crate::domain::ValidationError::new(
+                        crate::domain::Field::IdDocument,
+                        "the document has expired",
+                    )))
+                }
+                (true, Some(id)) => Some(id),
+                (true, None) => return Err(ctr::id_required(fingerprint.kind)),
+            };
             let movement = Posting {
                 kind: fingerprint.kind,
                 key: &request.key,
@@ -149,10 +167,14 @@ impl Bank {
                 session_id,
                 reverses: None,
             };
-            match fingerprint.kind {
+            let done = match fingerprint.kind {
                 MovementKind::Withdrawal => movement.post(conn, &customer, &drawer),
                 _ => movement.post(conn, &drawer, &customer),
+            }?;
+            if let (Some(id), Some(owner)) = (id, customer.owner_id) {
+                ctr::record_id(conn, done.id, owner, id, &audit_name)?;
             }
+            Ok(done)
         });
         self.settle(actor, action, subject, &request.key, &fingerprint, result)
     }

@@ -30,10 +30,10 @@ fn parse(name: &str, raw: &str) -> Result<Policy, String> {
         BANK_NAME => {
             let name_text = raw.trim();
             if name_text.is_empty()
-                || name_text.chars().count() > 80
+                || name_text.chars().count() > 64
                 || name_text.chars().any(char::is_control)
             {
-                Err(format!("{name}: 1 to 80 characters, no control characters"))
+                Err(format!("{name}: 1 to 64 characters, no control characters"))
             } else {
                 Ok(Policy::BankName(name_text.to_string()))
             }

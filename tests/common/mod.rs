@@ -259,6 +259,7 @@ pub fn cash(account: &AccountNumber, raw: &str) -> CashRequest {
         amount: amount(raw),
         key: key(),
         memo: None,
+        id: None,
     }
 }
 

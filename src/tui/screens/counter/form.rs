@@ -174,6 +174,7 @@ impl CounterScreen {
             recipient,
             needs_approval,
             approved_by: None,
+            id: None,
         });
     }
 

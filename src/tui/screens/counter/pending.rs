@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{Asked, CounterScreen, Receipt, ReceiptFile, Stage};
-use crate::domain::{AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
 use crate::services::{BankError, CashRequest, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::desk::Operation;
@@ -31,6 +31,8 @@ pub struct Pending {
     pub needs_approval: bool,
     /// The supervisor who approved it, once sent with an approval.
     pub approved_by: Option<String>,
+    /// The customer's identification, once the bank asked for it (large cash).
+    pub id: Option<IdDocument>,
 }
 
 impl Pending {
@@ -92,6 +94,7 @@ impl CounterScreen {
                     amount: pending.amount,
                     key: pending.key.clone(),
                     memo: pending.memo.clone(),
+                    id: pending.id.clone(),
                 },
                 approval,
             },

@@ -1,0 +1,184 @@
+//! Large cash (CTR): cash in or cash out for one customer above 10,000.00 in one business day
+//! (UTC), summed over all tellers, each direction on its own, needs the customer's
+//! identification recorded at the counter before the operation is done. The day's report lists
+//! the reportable customers with their totals and IDs, and flags possible structuring: several
+//! cash deposits, each under the line, that add up over it.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use super::authz::require;
+use super::bank::now;
+use super::{Actor, Bank, BankError, BankResult, MovementKind};
+use crate::db::accounts::AccountRow;
+use crate::db::{cash_ids, users, Connection};
+use crate::domain::{format_money_grouped, Amount, IdDocument};
+
+/// Cash above this in one day, one direction, needs an ID (and is reported).
+pub fn ctr_line() -> Decimal {
+    Decimal::new(1_000_000, 2)
+}
+
+fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let end = day
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or(start);
+    (start, end)
+}
+
+/// Would this cash operation take the customer above the line today? (The customer's row is
+/// locked, so two tellers cannot both slip under it.)
+pub(super) fn id_needed(
+    conn: &mut Connection,
+    customer: &AccountRow,
+    kind: MovementKind,
+    amount: Amount,
+) -> BankResult<bool> {
+    let Some(owner) = customer.owner_id else {
+        return Ok(false);
+    };
+    let (start, end) = day_bounds(now().date());
+    let today: Decimal = cash_ids::cash_between(conn, start, end, Some(owner))?
+        .into_iter()
+        .filter(|(_, k, _, _)| *k == kind)
+        .map(|(_, _, amount, _)| amount)
+        .sum();
+    Ok(today + amount.value() > ctr_line())
+}
+
+pub(super) fn id_required(kind: MovementKind) -> BankError {
+    let direction = if kind == MovementKind::Withdrawal {
+        "Cash out"
+    } else {
+        "Cash in"
+    };
+    BankError::IdRequired(format!(
+        "{direction} above {} today for this customer",
+        format_money_grouped(ctr_line())
+    ))
+}
+
+pub(super) fn record_id(
+    conn: &mut Connection,
+    movement: i64,
+    customer: i64,
+    id: &IdDocument,
+    recorded_by: &str,
+) -> BankResult<()> {
+    cash_ids::insert(
+        conn,
+        &cash_ids::NewCashId {
+            movement_id: movement,
+            customer_id: customer,
+            id_type: id.kind.as_str(),
+            id_number: &id.number,
+            id_country: &id.country,
+            id_expiry: id.expiry,
+            recorded_by,
+            recorded_at: now(),
+        },
+    )?;
+    Ok(())
+}
+
+/// One reportable customer of the day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CtrCustomer {
+    pub email: String,
+    pub name: String,
+    pub cash_in: Decimal,
+    pub cash_out: Decimal,
+    pub deposits: u32,
+    pub withdrawals: u32,
+    /// Several cash deposits, each under the line, adding up over it.
+    pub possible_structuring: bool,
+    /// "passport X1234567 (US, expires 2030-01-31)" for each ID recorded that day.
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CtrReport {
+    pub date: NaiveDate,
+    pub line: Decimal,
+    pub customers: Vec<CtrCustomer>,
+}
+
+#[derive(Default)]
+struct DayCash {
+    cash_in: Decimal,
+    cash_out: Decimal,
+    deposits: Vec<Decimal>,
+    withdrawals: u32,
+}
+
+impl Bank {
+    /// The large-cash report of a day (staff only).
+    pub fn ctr_report(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<CtrReport> {
+        let allowed = require(actor.is_staff(), "read the large-cash report");
+        self.audited(actor, "report.ctr", &date.to_string(), allowed)?;
+        let (start, end) = day_bounds(date);
+        let mut by_customer: BTreeMap<i64, DayCash> = BTreeMap::new();
+        for (_, kind, amount, owner) in cash_ids::cash_between(&mut self.conn, start, end, None)? {
+            let day = by_customer.entry(owner).or_default();
+            if kind == MovementKind::Deposit {
+                day.cash_in += amount;
+                day.deposits.push(amount);
+            } else {
+                day.cash_out += amount;
+                day.withdrawals += 1;
+            }
+        }
+        let mut ids: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for row in cash_ids::recorded_between(&mut self.conn, start, end)? {
+            ids.entry(row.customer_id).or_default().push(format!(
+                "{} {} ({}, expires {})",
+                row.id_type, row.id_number, row.id_country, row.id_expiry
+            ));
+        }
+        let line = ctr_line();
+        let mut customers = Vec::new();
+        for (owner, day) in by_customer {
+            if day.cash_in <= line && day.cash_out <= line {
+                continue;
+            }
+            let user = users::find_by_id(&mut self.conn, owner)?;
+            let (email, name) = user.map_or_else(
+                || (format!("#{owner}"), String::new()),
+                |u| {
+                    let name = u
+                        .surname
+                        .map_or(u.name.clone(), |s| format!("{} {s}", u.name));
+                    (u.email, name)
+                },
+            );
+            customers.push(CtrCustomer {
+                email,
+                name,
+                cash_in: day.cash_in,
+                cash_out: day.cash_out,
+                deposits: u32::try_from(day.deposits.len()).unwrap_or(u32::MAX),
+                withdrawals: day.withdrawals,
+                possible_structuring: day.deposits.len() >= 2
+                    && day.deposits.iter().all(|d| *d < line)
+                    && day.cash_in > line,
+                ids: ids.remove(&owner).unwrap_or_default(),
+            });
+        }
+        self.record(
+            &actor.audit_name(),
+            "report.ctr",
+            Some(&date.to_string()),
+            "ok",
+            Some(&format!("{} customer(s)", customers.len())),
+        )?;
+        Ok(CtrReport {
+            date,
+            line,
+            customers,
+        })
+    }
+}

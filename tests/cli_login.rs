@@ -190,7 +190,21 @@ fn a_large_withdrawal_needs_an_approver_from_the_cli() {
         .args(["--approver", BOSS])
         .env("TELLER_APPROVER_PASSWORD", "not-the-bosses-password");
     check_failure(&run(wrong, None), &args, 1, "approval_refused");
+    // Approved, it is large cash too: the customer's ID is recorded with it.
     let out = teller.approved(&args);
+    check_failure(&out, &args, 1, "id_required");
+    let mut with_id = args.to_vec();
+    with_id.extend([
+        "--id-type",
+        "passport",
+        "--id-number",
+        "X1234567",
+        "--id-country",
+        "US",
+        "--id-expiry",
+        "2099-01-31",
+    ]);
+    let out = teller.approved(&with_id);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(teller.balance(&account), "35000.00");
     // --approver where nothing needs one is a usage error.

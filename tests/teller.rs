@@ -59,9 +59,9 @@ fn a_drawer_opens_once_and_tracks_cash_in_and_out() {
         .open_drawer(&teller, Currency::USD, &count("100x1"))
         .unwrap_err();
     assert_eq!(again.code(), "drawer_already_open");
-    bank.deposit(&teller, &cash(&account, "250.00"))
+    bank.deposit(&teller, &cash_with_id(&account, "250.00"))
         .expect("deposit");
-    bank.withdraw(&teller, &cash(&account, "70.25"))
+    bank.withdraw(&teller, &cash_with_id(&account, "70.25"))
         .expect("withdraw");
     let drawer = bank.drawer(&teller).expect("drawer").expect("open");
     assert_eq!(drawer.opening_float, money("500.00"));
@@ -117,7 +117,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
         teller,
         account,
     } = branch(&db);
-    bank.deposit(&teller, &cash(&account, "100.00"))
+    bank.deposit(&teller, &cash_with_id(&account, "100.00"))
         .expect("deposit");
     // Expected 600.00; counted 590.00: 10.00 short.
     let closed = close(&mut bank, &teller, "100x5 50x1 20x2").expect("close");
@@ -127,7 +127,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
     assert!(closed.closed_at.is_some());
     assert!(bank.drawer(&teller).expect("drawer").is_none());
     assert_eq!(
-        bank.deposit(&teller, &cash(&account, "1"))
+        bank.deposit(&teller, &cash_with_id(&account, "1"))
             .unwrap_err()
             .code(),
         "drawer_closed"
@@ -202,7 +202,7 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         "approval_required"
     );
     // At the limit no approval is needed.
-    bank.withdraw(&teller, &cash(&account, "10,000.00"))
+    bank.withdraw(&teller, &cash_with_id(&account, "10,000.00"))
         .expect("at the limit");
     let transfer = TransferRequest {
         from: account.clone(),
@@ -217,7 +217,7 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         key: key(),
         ..transfer
     };
-    bank.deposit(&teller, &cash(&account, "10000.01"))
+    bank.deposit(&teller, &cash_with_id(&account, "10000.01"))
         .expect("deposits are not limited");
     assert_eq!(
         bank.transfer(&teller, &bigger).unwrap_err().code(),
@@ -236,7 +236,7 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     assert!(done.id > 0);
     // The CLI operator is trusted and not limited.
     deposit(&mut bank, &account, "20000.00");
-    bank.withdraw(&operator(), &cash(&account, "10000.01"))
+    bank.withdraw(&operator(), &cash_with_id(&account, "10000.01"))
         .expect("operator");
     assert_audit_ok(&mut bank);
 }
@@ -253,7 +253,7 @@ fn approvals_are_refused_for_the_wrong_person_or_password() {
     let admin = user(&mut bank, "ann@bank.local", Role::Admin);
     bank.open_drawer(&admin, Currency::USD, &CashCount::default())
         .expect("admin drawer");
-    let big = cash(&account, "15000.00");
+    let big = cash_with_id(&account, "15000.00");
     let cases = [
         (
             approval_by("tom@bank.local"),
@@ -385,7 +385,7 @@ fn reversing_a_deposit_pays_the_cash_back_through_the_tellers_drawer() {
         account,
     } = branch(&db);
     let deposit = bank
-        .deposit(&teller, &cash(&account, "40.00"))
+        .deposit(&teller, &cash_with_id(&account, "40.00"))
         .expect("deposit");
     bank.reverse(
         &teller,
@@ -413,7 +413,7 @@ fn only_movements_made_today_are_reversed() {
     } = branch(&db);
     // Yesterday's deposit, appended the way the journal allows: a new row.
     let drawer = bank
-        .deposit(&operator(), &cash(&account, "1.00"))
+        .deposit(&operator(), &cash_with_id(&account, "1.00"))
         .expect("deposit");
     diesel::sql_query(format!(
         "INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount, currency, \
@@ -442,7 +442,7 @@ fn customers_cannot_reverse_search_or_approve() {
     } = branch(&db);
     let (alice, _) = customer_with_account(&mut bank, "alice@example.com", "0");
     let deposit = bank
-        .deposit(&operator(), &cash(&account, "5.00"))
+        .deposit(&operator(), &cash_with_id(&account, "5.00"))
         .expect("deposit");
     assert_eq!(
         bank.reverse(&alice, deposit.id, &reason("mine"), None)
@@ -504,11 +504,11 @@ fn the_approval_limit_is_configurable() {
     bank.open_drawer(&teller, Currency::USD, &CashCount::default())
         .expect("drawer");
     assert_eq!(
-        bank.withdraw(&teller, &cash(&account, "100.01"))
+        bank.withdraw(&teller, &cash_with_id(&account, "100.01"))
             .unwrap_err()
             .code(),
         "approval_required"
     );
-    bank.withdraw(&teller, &cash(&account, "100.00"))
+    bank.withdraw(&teller, &cash_with_id(&account, "100.00"))
         .expect("at the limit");
 }

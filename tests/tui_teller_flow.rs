@@ -119,7 +119,16 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
     let confirm = live.screen();
     assert!(confirm.contains("fifteen thousand dollars"), "{confirm}");
     assert!(confirm.contains("15,000.00"), "balance after: {confirm}");
-    live.press(KeyCode::Enter).wait_for("Done, reference #");
+    // Large cash: the bank asks for Nina's ID, recorded with the deposit.
+    live.press(KeyCode::Enter)
+        .wait_for("Customer identification")
+        .type_text("P1234567")
+        .tab()
+        .type_text("SI")
+        .tab()
+        .type_text("2031-05-31")
+        .press(KeyCode::Enter)
+        .wait_for("Done, reference #");
     let receipt = live.screen();
     assert!(
         receipt.contains("Teller") && receipt.contains(TELLER),
@@ -176,7 +185,15 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
         .press(KeyCode::Enter)
         .wait_for("The approval was refused");
     assert_eq!(balance(&mut bank, &nina), money("14800.00"));
+    // Approved, and large cash out: her ID again.
     live.type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .wait_for("Customer identification")
+        .type_text("P1234567")
+        .tab()
+        .type_text("SI")
+        .tab()
+        .type_text("2031-05-31")
         .press(KeyCode::Enter)
         .wait_for("Approved by");
     assert!(live.screen().contains(ADMIN));

@@ -696,3 +696,42 @@ fn the_selected_account_and_movement_are_marked_and_reversed() {
     assert!(buffer[(mx + 3, my)].modifier.contains(Modifier::REVERSED));
     assert!(!buffer[(x + 3, y)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn teller_counter_large_cash_asks_for_the_customers_id() {
+    let mut d = card();
+    d.press(KeyCode::Char('d'))
+        .settle()
+        .type_text("12000")
+        .press(KeyCode::Enter)
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(matches!(d.app.screens().counter.stage, Stage::Identify(..)));
+    assert_snapshot!("teller_counter_id_required", d.screen());
+    // An expired document is refused in the form; nothing is sent.
+    d.type_text("x1234567")
+        .press(KeyCode::Tab)
+        .type_text("pr")
+        .press(KeyCode::Tab)
+        .type_text("2020-01-31")
+        .press(KeyCode::Enter);
+    assert!(d.app.queued_requests().is_empty());
+    assert!(d.screen().contains("expired"), "{}", d.screen());
+    for _ in 0..10 {
+        d.press(KeyCode::Backspace);
+    }
+    d.type_text("2031-01-31").press(KeyCode::Enter);
+    let sent = d
+        .app
+        .queued_requests()
+        .iter()
+        .find_map(|r| match &r.job {
+            Job::Cash { request, .. } => request.id.clone(),
+            _ => None,
+        })
+        .expect("sent with the ID");
+    assert_eq!(sent.number, "X1234567");
+    assert_eq!(sent.country, "PR");
+    d.settle();
+    assert!(matches!(d.app.screens().counter.stage, Stage::Done(_)));
+}

@@ -68,7 +68,7 @@ impl Field {
             Field::CashCount => "Cash count",
             Field::Reason => "Reason",
             Field::Month => "Month",
-            Field::IdDocument => "Identification",
+            Field::IdDocument => "ID",
         }
     }
 

@@ -353,6 +353,15 @@ pub const CARD: &[Binding] = &[
     b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_LOOKUP, Some(s::FOOT_BACK), false),
 ];
 
+/// The customer's identification for large cash.
+#[rustfmt::skip]
+pub const ID_FORM: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_ID_SEND, Some(s::FOOT_SEND), true),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
+];
+
 /// A bulk payment: the file's path.
 #[rustfmt::skip]
 pub const BULK_PATH: &[Binding] = &[

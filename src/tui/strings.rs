@@ -573,3 +573,16 @@ pub const HELP_STATEMENT: &str = "This month's statement of the account, as a PD
 pub const STATEMENT_WRITTEN: &str = "Statement written to ";
 pub const HELP_BULK_PICK: &str = "The next (or previous) CSV file in the export folder";
 pub const FOOT_PICK: &str = "pick a file";
+
+// ---- large cash: the customer's identification ----
+pub const ID_TITLE: &str = "Customer identification";
+pub const FIELD_ID_TYPE: &str = "Document";
+pub const FIELD_ID_NUMBER: &str = "Number";
+pub const FIELD_ID_COUNTRY: &str = "Issued by";
+pub const FIELD_ID_EXPIRY: &str = "Expires";
+pub const ID_TYPE_HINT: &str = "passport, id-card or driving-licence";
+pub const ID_EXPIRY_HINT: &str = "YYYY-MM-DD";
+pub const ID_ENTER: &str = " record and send   ";
+pub const ID_WHY: &str = "Large cash: the bank records the customer's identification with it.";
+pub const HELP_ID_SEND: &str = "Record the identification and send the operation";
+pub const FOOT_SEND: &str = "send";

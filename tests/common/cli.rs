@@ -215,7 +215,20 @@ impl Teller {
         self.customer(address);
         let number = self.open_account(address, "USD");
         if start != "0" {
-            self.ok(&["deposit", &number, start]);
+            // Above the large-cash line the bank asks for the customer's ID.
+            self.ok(&[
+                "deposit",
+                &number,
+                start,
+                "--id-type",
+                "passport",
+                "--id-number",
+                "FIXTURE1",
+                "--id-country",
+                "US",
+                "--id-expiry",
+                "2099-12-31",
+            ]);
         }
         number
     }

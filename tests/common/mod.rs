@@ -233,9 +233,33 @@ pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> Accou
     AccountNumber::parse(&view.number).expect("account number")
 }
 
+/// A cash deposit by the operator; above the large-cash line it carries the fixture
+/// customer's passport, as the bank asks.
 pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
-    bank.deposit(&operator(), &cash(account, raw))
-        .expect("deposit");
+    let mut request = cash(account, raw);
+    request.id = Some(fixture_passport());
+    bank.deposit(&operator(), &request).expect("deposit");
+}
+
+/// Cash at the counter with the customer's ID shown (a customer who already moved large cash
+/// today needs it for every further cash operation of the day).
+pub fn cash_with_id(account: &AccountNumber, raw: &str) -> CashRequest {
+    CashRequest {
+        id: Some(fixture_passport()),
+        ..cash(account, raw)
+    }
+}
+
+/// A valid identification for fixtures' large cash.
+pub fn fixture_passport() -> teller::domain::IdDocument {
+    teller::domain::IdDocument::parse(
+        "passport",
+        "FIXTURE1",
+        "US",
+        "2099-12-31",
+        chrono::Utc::now().date_naive(),
+    )
+    .expect("a valid passport")
 }
 
 /// A transfer of `raw` with a fresh key and no memo.

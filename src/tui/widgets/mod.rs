@@ -6,6 +6,7 @@ pub mod dialog;
 pub mod field;
 pub mod focus;
 pub mod hits;
+pub mod id_form;
 pub mod money_form;
 pub mod password_pair;
 pub mod profile_form;

@@ -13,6 +13,7 @@
 mod approval;
 mod confirm;
 mod form;
+mod identify;
 mod pending;
 mod receipt;
 
@@ -29,6 +30,7 @@ use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::focus::{FocusRing, Stops};
+use crate::tui::widgets::id_form::IdForm;
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{ExportError, Job, ReplyBody, RequestId};
@@ -64,6 +66,8 @@ pub enum Stage {
     Form,
     Confirm(Pending),
     Approve(Pending, Box<ApprovalForm>),
+    /// Large cash: the customer's ID (and the approval it was sent with, if any).
+    Identify(Pending, Box<IdForm>, Option<Box<ApprovalForm>>),
     Done(Box<Receipt>),
 }
 
@@ -165,6 +169,7 @@ impl Screen for CounterScreen {
             Stage::Form => keys::COUNTER_FORM,
             Stage::Confirm(_) => keys::COUNTER_CONFIRM,
             Stage::Approve(..) => keys::APPROVAL,
+            Stage::Identify(..) => keys::ID_FORM,
             Stage::Done(_) => keys::COUNTER_DONE,
         }
     }
@@ -172,7 +177,7 @@ impl Screen for CounterScreen {
     fn typing(&self) -> bool {
         match &self.stage {
             Stage::Form => matches!(self.focus.get(), Stop::To | Stop::Amount | Stop::Memo),
-            Stage::Approve(..) => true,
+            Stage::Approve(..) | Stage::Identify(..) => true,
             _ => false,
         }
     }
@@ -222,6 +227,9 @@ impl Screen for CounterScreen {
             Stage::Form => self.on_form_command(cmd, ctx),
             Stage::Confirm(pending) => self.on_confirm_command(pending, cmd, ctx),
             Stage::Approve(pending, form) => self.on_approve_command(pending, form, cmd, ctx),
+            Stage::Identify(pending, id, approval) => {
+                self.on_identify_command(pending, id, approval, cmd, ctx)
+            }
             Stage::Done(receipt) => self.on_done_command(receipt, cmd, ctx),
         }
     }
@@ -230,6 +238,12 @@ impl Screen for CounterScreen {
         if let Stage::Approve(_, form) = &mut self.stage {
             if !self.requests.is_waiting(Asked::Money) {
                 form.handle_key(key);
+            }
+            return Flow::Stay;
+        }
+        if let Stage::Identify(_, id, _) = &mut self.stage {
+            if !self.requests.is_waiting(Asked::Money) {
+                id.handle_key(key);
             }
             return Flow::Stay;
         }
@@ -291,7 +305,7 @@ impl Screen for CounterScreen {
     fn is_dirty(&self) -> bool {
         match &self.stage {
             Stage::Form | Stage::Confirm(_) => !(self.to.is_empty() && self.amount.is_empty()),
-            Stage::Approve(..) => true,
+            Stage::Approve(..) | Stage::Identify(..) => true,
             Stage::Done(_) => false,
         }
     }
@@ -310,6 +324,10 @@ impl Screen for CounterScreen {
             Stage::Approve(pending, form) => {
                 self.render_form(frame, area, view, false);
                 self.render_approval(frame, area, view, pending, form);
+            }
+            Stage::Identify(pending, id, _) => {
+                self.render_form(frame, area, view, false);
+                self.render_identify(frame, area, view, pending, id);
             }
             Stage::Done(receipt) => receipt::render_done(frame, area, view, receipt),
         }

@@ -103,7 +103,7 @@ impl CounterScreen {
         self.requests.ask(ctx, Asked::Money, job);
         // The stage stays where it is (the dialog shows a spinner) until the answer.
         match &mut self.stage {
-            Stage::Confirm(p) | Stage::Approve(p, _) => *p = pending,
+            Stage::Confirm(p) | Stage::Approve(p, _) | Stage::Identify(p, _, _) => *p = pending,
             _ => {}
         }
     }
@@ -111,9 +111,10 @@ impl CounterScreen {
     /// The bank's answer to the operation sent.
     pub(super) fn on_result(&mut self, result: Result<MoneyResult, BankError>, ctx: &mut Ctx) {
         let stage = std::mem::replace(&mut self.stage, Stage::Form);
-        let (pending, form) = match stage {
-            Stage::Confirm(p) => (p, None),
-            Stage::Approve(p, form) => (p, Some(form)),
+        let (pending, form, id_form) = match stage {
+            Stage::Confirm(p) => (p, None, None),
+            Stage::Approve(p, form) => (p, Some(form), None),
+            Stage::Identify(p, id, form) => (p, form, Some(id)),
             other => {
                 self.stage = other;
                 return;
@@ -158,6 +159,14 @@ impl CounterScreen {
                     teller,
                     file: ReceiptFile::NotWritten,
                 }));
+            }
+            // Large cash: the customer's ID, then the same operation again (same key).
+            Err(error @ (BankError::IdRequired(_) | BankError::Invalid(_)))
+                if matches!(error, BankError::IdRequired(_)) || id_form.is_some() =>
+            {
+                let mut id = id_form.unwrap_or_default();
+                id.error = Some(describe(&error));
+                self.stage = Stage::Identify(pending, id, form);
             }
             Err(error @ (BankError::ApprovalRequired(_) | BankError::ApprovalRefused(_))) => {
                 let message = describe(&error);

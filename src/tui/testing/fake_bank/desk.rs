@@ -76,6 +76,12 @@ impl FakeBank {
         if !open {
             return Err(BankError::DrawerClosed(account.currency.clone()));
         }
+        // Large cash, as the bank decides it (the fake counts one operation, not the day).
+        if amount > crate::services::ctr_line() && request.id.is_none() {
+            return Err(BankError::IdRequired(
+                "Cash above 10,000.00 today for this customer".into(),
+            ));
+        }
         if kind == CashKind::Withdrawal && account.balance < amount {
             return Err(BankError::InsufficientFunds {
                 account: number,

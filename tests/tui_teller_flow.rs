@@ -27,6 +27,17 @@ const DEMO_CUSTOMER: &str = "di.julis@icloud.com";
 
 /// Flows of the teller's workstation.
 impl Live {
+    /// Waits for the large-cash identification form and fills in Nina's passport.
+    fn show_id(&mut self) -> &mut Self {
+        self.wait_for("Customer identification")
+            .type_text("P1234567")
+            .tab()
+            .type_text("SI")
+            .tab()
+            .type_text("2031-05-31")
+            .press(KeyCode::Enter)
+    }
+
     /// Finds a customer in the lookup and opens their card.
     fn open_card(&mut self, query: &str, name: &str) -> &mut Self {
         self.press(KeyCode::F(2))
@@ -121,13 +132,7 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
     assert!(confirm.contains("15,000.00"), "balance after: {confirm}");
     // Large cash: the bank asks for Nina's ID, recorded with the deposit.
     live.press(KeyCode::Enter)
-        .wait_for("Customer identification")
-        .type_text("P1234567")
-        .tab()
-        .type_text("SI")
-        .tab()
-        .type_text("2031-05-31")
-        .press(KeyCode::Enter)
+        .show_id()
         .wait_for("Done, reference #");
     let receipt = live.screen();
     assert!(
@@ -188,13 +193,7 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
     // Approved, and large cash out: her ID again.
     live.type_text(ADMIN_PASSWORD)
         .press(KeyCode::Enter)
-        .wait_for("Customer identification")
-        .type_text("P1234567")
-        .tab()
-        .type_text("SI")
-        .tab()
-        .type_text("2031-05-31")
-        .press(KeyCode::Enter)
+        .show_id()
         .wait_for("Approved by");
     assert!(live.screen().contains(ADMIN));
     assert_eq!(balance(&mut bank, &nina), money("2800.00"));

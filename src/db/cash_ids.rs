@@ -53,30 +53,25 @@ pub fn cash_between(
     to: NaiveDateTime,
     customer: Option<i64>,
 ) -> QueryResult<Vec<CashMovement>> {
-    let mut deposits = movements::table
-        .inner_join(accounts::table.on(accounts::id.eq(movements::credit_account_id)))
-        .filter(movements::kind.eq("deposit"))
-        .filter(movements::created_at.ge(from))
-        .filter(movements::created_at.lt(to))
-        .select((
-            movements::id,
-            movements::kind,
-            movements::amount,
-            accounts::owner_id.assume_not_null(),
-        ))
-        .into_boxed();
-    let mut withdrawals = movements::table
-        .inner_join(accounts::table.on(accounts::id.eq(movements::debit_account_id)))
-        .filter(movements::kind.eq("withdrawal"))
-        .filter(movements::created_at.ge(from))
-        .filter(movements::created_at.lt(to))
-        .select((
-            movements::id,
-            movements::kind,
-            movements::amount,
-            accounts::owner_id.assume_not_null(),
-        ))
-        .into_boxed();
+    // The customer's side: the credited account of a deposit, the debited one of a withdrawal.
+    macro_rules! side {
+        ($kind:literal, $account:expr) => {
+            movements::table
+                .inner_join(accounts::table.on(accounts::id.eq($account)))
+                .filter(movements::kind.eq($kind))
+                .filter(movements::created_at.ge(from))
+                .filter(movements::created_at.lt(to))
+                .select((
+                    movements::id,
+                    movements::kind,
+                    movements::amount,
+                    accounts::owner_id.assume_not_null(),
+                ))
+                .into_boxed()
+        };
+    }
+    let mut deposits = side!("deposit", movements::credit_account_id);
+    let mut withdrawals = side!("withdrawal", movements::debit_account_id);
     if let Some(customer) = customer {
         deposits = deposits.filter(accounts::owner_id.eq(customer));
         withdrawals = withdrawals.filter(accounts::owner_id.eq(customer));

@@ -53,11 +53,8 @@ impl CounterScreen {
         let desk = &view.data.desk;
         let lines = vec![
             Line::from(vec![
-                Span::raw(format!("{} ", operation_label(pending.operation))),
-                Span::styled(
-                    format!("{} {}", pending.currency, money(pending.amount.value())),
-                    theme.title,
-                ),
+                operation_span(pending),
+                amount_span(pending, theme),
                 Span::raw(format!(
                     "{}{}",
                     s::APPROVAL_FROM_ACCOUNT,
@@ -79,4 +76,17 @@ impl CounterScreen {
         let sending = self.is_sending().then_some(s::SENDING);
         form.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
     }
+}
+
+/// "Cash withdrawal " as the first words of a dialog about the operation.
+pub(super) fn operation_span(pending: &Pending) -> Span<'static> {
+    Span::raw(format!("{} ", operation_label(pending.operation)))
+}
+
+/// "USD 12,000.00", in the title style.
+pub(super) fn amount_span(pending: &Pending, theme: &crate::tui::theme::Theme) -> Span<'static> {
+    Span::styled(
+        format!("{} {}", pending.currency, money(pending.amount.value())),
+        theme.title,
+    )
 }

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::{operation_label, CounterScreen, Pending, Stage};
+use super::approval::{amount_span, operation_span};
+use super::{CounterScreen, Pending, Stage};
 use crate::tui::context::{Ctx, Flow, View};
 use crate::tui::keys::Cmd;
-use crate::tui::screens::money;
 use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::id_form::IdForm;
@@ -57,11 +57,8 @@ impl CounterScreen {
         let theme = view.theme;
         let lines = vec![
             Line::from(vec![
-                Span::raw(format!("{} ", operation_label(pending.operation))),
-                Span::styled(
-                    format!("{} {}", pending.currency, money(pending.amount.value())),
-                    theme.title,
-                ),
+                operation_span(pending),
+                amount_span(pending, theme),
                 Span::raw(format!(" · {}", pending.customer)),
             ]),
             Line::styled(s::ID_WHY, theme.hint),

@@ -347,6 +347,15 @@ fn teller_counter_large_withdrawal_needs_a_supervisor() {
     d.type_text(ADMIN_PASSWORD);
     assert_snapshot!("teller_counter_approval_dialog", d.screen());
     d.press(KeyCode::Enter).settle();
+    // Approved, and large cash out: the customer's ID, then the same withdrawal again.
+    assert!(matches!(d.app.screens().counter.stage, Stage::Identify(..)));
+    d.type_text("X1234567")
+        .press(KeyCode::Tab)
+        .type_text("PR")
+        .press(KeyCode::Tab)
+        .type_text("2031-01-31")
+        .press(KeyCode::Enter)
+        .settle();
     assert_snapshot!("teller_counter_withdrawal_receipt", d.screen());
     assert_eq!(d.bank.accounts[0].balance, money("8000.00"));
 }

@@ -4,17 +4,18 @@ use std::io::BufRead;
 
 use super::args::{
     AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions,
-    ReportCommand, RoleArg, UserCommand,
+    ReportCommand, UserCommand,
 };
+use super::desk::{run_account, run_drawer, run_user};
 use super::{bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
-    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdDocument,
-    IdempotencyKey, Memo, Name, Password, Phone, Reason, Role, Surname,
+    AccountNumber, Age, Amount, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password,
+    Reason, Role, Surname,
 };
 use crate::services::{
-    AccountStatus, Actor, Approval, Bank, BankConfig, BankError, CashRequest, MoneyResult,
-    NewUserInput, ProfileChanges, TransferRequest,
+    Actor, Approval, Bank, BankConfig, BankError, CashRequest, MoneyResult, NewUserInput,
+    TransferRequest,
 };
 
 /// Does this command print JSON (so errors should too)?
@@ -386,174 +387,6 @@ fn password_command(
     Ok(())
 }
 
-fn run_drawer(bank: &mut Bank, actor: &Actor, command: DrawerCommand) -> Result<(), CliError> {
-    match command {
-        DrawerCommand::Open {
-            count,
-            currency,
-            json,
-        } => {
-            let view = bank.open_drawer(
-                actor,
-                Currency::parse(&currency)?,
-                &CashCount::parse(&count)?,
-            )?;
-            output::drawer(&view, json);
-        }
-        DrawerCommand::Show { json } => match bank.drawer(actor)? {
-            Some(view) => output::drawer(&view, json),
-            None if json => println!("null"),
-            None => println!("No drawer of yours is open."),
-        },
-        DrawerCommand::Close {
-            count,
-            session,
-            json,
-        } => {
-            let count = CashCount::parse(&count)?;
-            let session = match session {
-                Some(id) => id,
-                None => bank
-                    .drawer(actor)?
-                    .map(|open| open.session_id)
-                    .ok_or_else(|| BankError::DrawerClosed("any currency".into()))?,
-            };
-            output::drawer(&bank.close_drawer(actor, session, &count)?, json);
-        }
-    }
-    Ok(())
-}
-
-fn run_user(
-    bank: &mut Bank,
-    actor: &Actor,
-    approval: Option<&Approval>,
-    command: UserCommand,
-) -> Result<(), CliError> {
-    match command {
-        UserCommand::Create {
-            email,
-            name,
-            surname,
-            age,
-            country,
-            city,
-            phones,
-            role,
-            json,
-        } => {
-            let email = Email::parse(&email)?;
-            let input = NewUserInput {
-                name: Name::parse(&name)?,
-                surname: surname.as_deref().map(Surname::parse).transpose()?,
-                age: Age::parse(&age)?,
-                country: Country::parse(&country)?,
-                city: city.as_deref().map(City::parse).transpose()?,
-                phones: phones
-                    .iter()
-                    .map(|p| Phone::parse(p))
-                    .collect::<Result<_, _>>()?,
-                role: match role {
-                    RoleArg::Customer => Role::Customer,
-                    RoleArg::Teller => Role::Teller,
-                    RoleArg::Admin => Role::Admin,
-                },
-                password: Password::parse(read_password()?, &email)?,
-                email,
-            };
-            output::profile(&bank.register_user_approved(actor, input, approval)?, json);
-        }
-        UserCommand::Show { email, json } => {
-            output::profile(&bank.profile(actor, &Email::parse(&email)?)?, json);
-        }
-        UserCommand::Update {
-            email,
-            name,
-            surname,
-            age,
-            country,
-            city,
-            new_email,
-            add_phones,
-            remove_phones,
-            json,
-        } => {
-            let changes = ProfileChanges {
-                email: new_email.as_deref().map(Email::parse).transpose()?,
-                name: name.as_deref().map(Name::parse).transpose()?,
-                surname: surname
-                    .as_deref()
-                    .map(|s| optional(s, Surname::parse))
-                    .transpose()?,
-                age: age.as_deref().map(Age::parse).transpose()?,
-                country: country.as_deref().map(Country::parse).transpose()?,
-                city: city
-                    .as_deref()
-                    .map(|c| optional(c, City::parse))
-                    .transpose()?,
-                add_phones: add_phones
-                    .iter()
-                    .map(|p| Phone::parse(p))
-                    .collect::<Result<_, _>>()?,
-                remove_phones: remove_phones
-                    .iter()
-                    .map(|p| Phone::parse(p))
-                    .collect::<Result<_, _>>()?,
-            };
-            let profile = bank.update_profile(actor, &Email::parse(&email)?, &changes)?;
-            output::profile(&profile, json);
-        }
-        // Handled before anyone is logged in (see `password_command`).
-        UserCommand::Password { .. } => {}
-        UserCommand::Unlock { email } => {
-            let email = Email::parse(&email)?;
-            bank.unlock_user(actor, &email)?;
-            println!("{email} can log in again.");
-        }
-    }
-    Ok(())
-}
-
-fn run_account(
-    bank: &mut Bank,
-    actor: &Actor,
-    approval: Option<&Approval>,
-    command: AccountCommand,
-) -> Result<(), CliError> {
-    let set_status = |bank: &mut Bank, account: &str, status| -> Result<(), CliError> {
-        let view = bank.set_account_status(actor, &AccountNumber::parse(account)?, status)?;
-        println!("Account {} is now {}.", view.number, view.status.as_str());
-        Ok(())
-    };
-    match command {
-        AccountCommand::Open {
-            email,
-            currency,
-            json,
-        } => {
-            let view =
-                bank.open_account(actor, &Email::parse(&email)?, Currency::parse(&currency)?)?;
-            output::account(&view, json);
-            Ok(())
-        }
-        AccountCommand::List { email, json } => {
-            output::accounts(&bank.accounts(actor, &Email::parse(&email)?)?, json);
-            Ok(())
-        }
-        AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
-        AccountCommand::Unfreeze { account } => match approval {
-            Some(approval) => {
-                let view =
-                    bank.unfreeze_approved(actor, &AccountNumber::parse(&account)?, approval)?;
-                println!("Account {} is now {}.", view.number, view.status.as_str());
-                Ok(())
-            }
-            None => set_status(bank, &account, AccountStatus::Open),
-        },
-        AccountCommand::Close { account } => set_status(bank, &account, AccountStatus::Closed),
-    }
-}
-
 fn cash_request(cash: CashArgs) -> Result<(CashRequest, bool), CliError> {
     let id = match (
         &cash.id_type,
@@ -594,7 +427,10 @@ fn money_options(options: MoneyOptions) -> Result<(IdempotencyKey, Option<Memo>,
 }
 
 /// An empty value clears an optional field.
-fn optional<T, E>(raw: &str, parse: impl Fn(&str) -> Result<T, E>) -> Result<Option<T>, E> {
+pub(super) fn optional<T, E>(
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, E> {
     if raw.trim().is_empty() {
         Ok(None)
     } else {

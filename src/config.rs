@@ -30,6 +30,10 @@ pub struct FileConfig {
     /// money is never a floating-point number.
     #[serde(default, deserialize_with = "amount_text")]
     pub approval_limit: Option<String>,
+    /// The most cash a teller's drawer holds before a cash-in needs a supervisor
+    /// (`TELLER_DRAWER_LIMIT`), stored by `teller migrate`. Text, like every amount.
+    #[serde(default, deserialize_with = "amount_text")]
+    pub drawer_limit: Option<String>,
     /// The bank's name on statements (`TELLER_BANK_NAME`), stored by `teller migrate`.
     pub bank_name: Option<String>,
     /// `default` or `high-contrast` (`TELLER_THEME`).
@@ -112,6 +116,7 @@ impl FileConfig {
             idle_lock_seconds: self.idle_lock_seconds.or(under.idle_lock_seconds),
             approval_limit: self.approval_limit.or(under.approval_limit),
             bank_name: self.bank_name.or(under.bank_name),
+            drawer_limit: self.drawer_limit.or(under.drawer_limit),
             theme: self.theme.or(under.theme),
             mouse: self.mouse.or(under.mouse),
             export_dir: self.export_dir.or(under.export_dir),

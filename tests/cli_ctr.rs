@@ -57,6 +57,11 @@ fn a_large_deposit_needs_the_id_flags_and_shows_in_the_report() {
         .as_str()
         .unwrap()
         .contains("X1234567 (US"));
+    // A deposit takes a supervisor too (for a drawer above its limit).
+    let small = teller.funded_account("small@example.com", "0");
+    let out = teller.approved(&["deposit", &small, "10.00", "--json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["amount"], "10.00");
     let csv = teller.ok(&["report", "ctr", "--date", &today, "--csv"]);
     assert!(
         csv.stdout.starts_with("email,name,cash_in"),

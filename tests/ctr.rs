@@ -29,12 +29,8 @@ fn with_id(mut request: CashRequest) -> CashRequest {
 /// A teller with an open drawer.
 fn teller_at_work(bank: &mut Bank) -> Actor {
     let teller = user(bank, "teller@example.com", Role::Teller);
-    bank.open_drawer(
-        &teller,
-        Currency::USD,
-        &CashCount::parse("100x300").unwrap(),
-    )
-    .unwrap();
+    bank.open_drawer(&teller, Currency::USD, &CashCount::parse("100x50").unwrap())
+        .unwrap();
     teller
 }
 
@@ -109,9 +105,10 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
     bank.deposit(&teller, &cash(&split, "9500.00")).unwrap();
     bank.deposit(&teller, &with_id(cash(&split, "900.00")))
         .unwrap();
-    bank.deposit(&teller, &with_id(cash(&large, "15000.00")))
+    // The teller's drawer would pass its limit: the rest goes through the operator's drawer.
+    bank.deposit(&operator(), &with_id(cash(&large, "15000.00")))
         .unwrap();
-    bank.deposit(&teller, &cash(&small, "9000.00")).unwrap();
+    bank.deposit(&operator(), &cash(&small, "9000.00")).unwrap();
 
     let report = bank.ctr_report(&teller, Utc::now().date_naive()).unwrap();
     let emails: Vec<&str> = report.customers.iter().map(|c| c.email.as_str()).collect();
@@ -139,4 +136,42 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
         .ctr_report(&diana, Utc::now().date_naive())
         .unwrap_err();
     assert_eq!(refused.code(), "forbidden");
+}
+
+#[test]
+fn a_drawer_above_its_limit_takes_cash_only_with_a_supervisor() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    user(&mut bank, "boss@example.com", Role::Admin);
+    // A float of 19,000.00; the bank's drawer limit is 20,000.00.
+    let teller = user(&mut bank, "teller@example.com", Role::Teller);
+    bank.open_drawer(
+        &teller,
+        Currency::USD,
+        &CashCount::parse("100x190").unwrap(),
+    )
+    .unwrap();
+    let (_, account) = customer_with_account(&mut bank, "shop@example.com", "0");
+    bank.deposit(&teller, &cash(&account, "900.00")).unwrap();
+    let over = bank
+        .deposit(&teller, &cash(&account, "200.00"))
+        .unwrap_err();
+    assert_eq!(over.code(), "approval_required");
+    assert!(over.to_string().contains("20,000.00"), "{over}");
+    assert!(
+        !over.to_string().contains("19,900"),
+        "the drawer's total stays unsaid"
+    );
+    let approval = teller::services::Approval {
+        supervisor: email("boss@example.com"),
+        password: teller::domain::Secret::new(PASSWORD.into()),
+    };
+    let done = bank
+        .deposit_approved(&teller, &cash(&account, "200.00"), &approval)
+        .unwrap();
+    assert_eq!(done.amount, money("200.00"));
+    // Cash out brings it back under: the next deposit needs nobody.
+    bank.withdraw(&teller, &cash(&account, "1000.00")).unwrap();
+    bank.deposit(&teller, &cash(&account, "50.00")).unwrap();
+    assert_audit_ok(&mut bank);
 }

@@ -58,7 +58,8 @@ pub fn wants_json(command: &Command) -> bool {
 fn takes_approval(command: &Command) -> bool {
     matches!(
         command,
-        Command::Withdraw(_)
+        Command::Deposit(_)
+            | Command::Withdraw(_)
             | Command::Transfer { .. }
             | Command::Reverse { .. }
             | Command::Account(AccountCommand::Unfreeze { .. })
@@ -92,7 +93,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
-            "--approver is for withdraw, transfer, reverse, account unfreeze, user create, user password and batch post".into(),
+            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password and batch post".into(),
         ));
     }
     // Set-up commands hold the owner account; everything else is a person on the app account.
@@ -183,7 +184,11 @@ fn run_as(
         }
         Command::Deposit(cash) => {
             let (request, json) = cash_request(cash)?;
-            money_done(bank.deposit(actor, &request), &request.key, json)
+            let result = match approval {
+                Some(approval) => bank.deposit_approved(actor, &request, approval),
+                None => bank.deposit(actor, &request),
+            };
+            money_done(result, &request.key, json)
         }
         Command::Withdraw(cash) => {
             let (request, json) = cash_request(cash)?;

@@ -90,6 +90,11 @@ fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
             crate::services::BANK_NAME,
             file.bank_name.clone(),
         ),
+        (
+            "TELLER_DRAWER_LIMIT",
+            crate::services::DRAWER_LIMIT,
+            file.drawer_limit.clone(),
+        ),
     ] {
         if let Some(raw) = FileConfig::env_or(variable, from_file) {
             bank.set_policy(name, &raw)

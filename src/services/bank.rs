@@ -30,6 +30,8 @@ pub struct BankConfig {
     pub seal_grace: chrono::Duration,
     /// The bank's name on statements (the `bank_name` setting).
     pub bank_name: String,
+    /// Cash a teller's drawer may hold per currency before a cash-in needs a supervisor.
+    pub drawer_limit: rust_decimal::Decimal,
 }
 
 impl Default for BankConfig {
@@ -44,6 +46,7 @@ impl Default for BankConfig {
             session_lifetime: chrono::Duration::hours(12),
             seal_grace: chrono::Duration::seconds(60),
             bank_name: "Teller Bank".into(),
+            drawer_limit: rust_decimal::Decimal::new(2_000_000, 2),
         }
     }
 }

@@ -37,7 +37,7 @@ pub use drawer::DrawerView;
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
-pub use policy::{APPROVAL_LIMIT, BANK_NAME, IDLE_SECONDS};
+pub use policy::{APPROVAL_LIMIT, BANK_NAME, DRAWER_LIMIT, IDLE_SECONDS};
 pub use seal::SealReport;
 pub use search::CustomerHit;
 pub use sessions::LoginSession;

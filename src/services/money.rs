@@ -64,7 +64,28 @@ impl Fingerprint {
 
 impl Bank {
     /// Cash paid in at the counter: the handler's drawer pays, the customer's account receives.
+    /// When it would take a teller's drawer above the bank's drawer limit, a teller needs
+    /// `deposit_approved`.
     pub fn deposit(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
+        self.deposit_with(actor, request, None)
+    }
+
+    /// A deposit approved by a supervisor (four eyes), for a drawer above its limit.
+    pub fn deposit_approved(
+        &mut self,
+        actor: &Actor,
+        request: &CashRequest,
+        approval: &Approval,
+    ) -> BankResult<MoneyResult> {
+        self.deposit_with(actor, request, Some(approval))
+    }
+
+    fn deposit_with(
+        &mut self,
+        actor: &Actor,
+        request: &CashRequest,
+        approval: Option<&Approval>,
+    ) -> BankResult<MoneyResult> {
         let fingerprint = Fingerprint {
             kind: MovementKind::Deposit,
             debit: None,
@@ -72,7 +93,7 @@ impl Bank {
             amount: request.amount.value(),
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
         };
-        self.cash(actor, request, fingerprint, None)
+        self.cash(actor, request, fingerprint, approval)
     }
 
     /// Cash paid out at the counter: the customer's account pays, the handler's drawer receives.
@@ -129,20 +150,36 @@ impl Bank {
             approval,
         )?;
         let audit_name = actor.audit_name();
+        let drawer_limit = self.config.drawer_limit;
         let result = self.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
             let drawer = lock_drawer(conn, actor, &customer.currency)?;
-            let session_id = match actor {
+            let session = match actor {
                 // Tellers and admins handle cash only with their drawer open (counted float).
                 Actor::User(user) => Some(
                     drawer_sessions::lock_open_for(conn, user.id)?
                         .filter(|s| s.drawer_account_id == drawer.id)
-                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.clone()))?
-                        .id,
+                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.clone()))?,
                 ),
                 // A set-up task's (demo, bench) drawer is an account without sessions.
                 Actor::Setup { .. } => None,
             };
+            // A drawer that would go above its limit takes no more cash without a supervisor
+            // (the teller is told the limit, never the drawer's total: the close stays blind).
+            if let (Some(session), MovementKind::Deposit, None) =
+                (&session, fingerprint.kind, &approved_by)
+            {
+                let (cash_in, cash_out) =
+                    movements::session_cash_flows(conn, session.id, drawer.id)?;
+                let after = session.opening_float + cash_in - cash_out + request.amount.value();
+                if after > drawer_limit {
+                    return Err(BankError::ApprovalRequired(format!(
+                        "Cash into a drawer above its limit of {}",
+                        crate::domain::format_money_grouped(drawer_limit)
+                    )));
+                }
+            }
+            let session_id = session.map(|s| s.id);
             // Large cash: above the line for the day, the customer's ID goes with it.
             let id_needed = ctr::id_needed(conn, &customer, fingerprint.kind, request.amount)?;
             let id = match (id_needed, &request.id) {

@@ -9,6 +9,9 @@ use crate::domain::Amount;
 
 pub const APPROVAL_LIMIT: &str = "approval_limit";
 pub const IDLE_SECONDS: &str = "idle_seconds";
+/// The most cash a teller's drawer may hold (per currency) before a cash-in needs a
+/// supervisor.
+pub const DRAWER_LIMIT: &str = "drawer_limit";
 /// The bank's name, printed on statements.
 pub const BANK_NAME: &str = "bank_name";
 
@@ -27,6 +30,9 @@ fn parse(name: &str, raw: &str) -> Result<Policy, String> {
             .ok_or_else(|| {
                 format!("{name} must be a whole number of seconds (0: never), not {raw:?}")
             }),
+        DRAWER_LIMIT => Amount::parse(raw)
+            .map(|a| Policy::DrawerLimit(a.value()))
+            .map_err(|e| format!("{name}: {e}")),
         BANK_NAME => {
             let name_text = raw.trim();
             if name_text.is_empty()
@@ -46,6 +52,7 @@ enum Policy {
     ApprovalLimit(rust_decimal::Decimal),
     IdleSeconds(Option<chrono::Duration>),
     BankName(String),
+    DrawerLimit(rust_decimal::Decimal),
 }
 
 impl Bank {
@@ -56,8 +63,11 @@ impl Bank {
                 Ok(Policy::ApprovalLimit(limit)) => self.config.approval_limit = limit,
                 Ok(Policy::IdleSeconds(idle)) => self.config.session_idle = idle,
                 Ok(Policy::BankName(bank)) => self.config.bank_name = bank,
+                Ok(Policy::DrawerLimit(limit)) => self.config.drawer_limit = limit,
                 // A setting this version does not know is left for a newer one.
-                Err(_) if ![APPROVAL_LIMIT, IDLE_SECONDS, BANK_NAME].contains(&name.as_str()) => {}
+                Err(_)
+                    if ![APPROVAL_LIMIT, IDLE_SECONDS, BANK_NAME, DRAWER_LIMIT]
+                        .contains(&name.as_str()) => {}
                 Err(why) => {
                     return Err(BankError::Database(format!("bank_settings: {why}")));
                 }

@@ -108,6 +108,11 @@ impl Teller {
         .expect("open the admin's drawer");
         bank.register_user(&Actor::setup("tests"), super::new_user(BOSS, Role::Admin))
             .expect("a second admin to approve");
+        // The admin's drawer holds 100,000.00 and takes the tests' large deposits: this bank's
+        // drawers may hold that much (the owner's policy, as `teller migrate` stores it).
+        db.owner_bank()
+            .set_policy(teller::services::DRAWER_LIMIT, "100000000.00")
+            .expect("the drawer limit");
         Self { db }
     }
 

@@ -143,7 +143,10 @@ impl Worker {
                 request,
                 approval,
             } => ReplyBody::Money(self.bank().and_then(|b| match (kind, &approval) {
-                (CashKind::Deposit, _) => b.deposit(&actor, &request),
+                (CashKind::Deposit, Some(approval)) => {
+                    b.deposit_approved(&actor, &request, approval)
+                }
+                (CashKind::Deposit, None) => b.deposit(&actor, &request),
                 (CashKind::Withdrawal, Some(approval)) => {
                     b.withdraw_approved(&actor, &request, approval)
                 }

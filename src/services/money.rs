@@ -302,11 +302,7 @@ impl Bank {
             &fingerprint,
             result,
         )?;
-        // A customer is told their own balance only, never the recipient's.
-        if actor.role() == Some(crate::domain::Role::Customer) {
-            done.balances
-                .retain(|(number, _)| number == request.from.as_str());
-        }
+        payers_view(actor, &mut done, &request.from);
         Ok(done)
     }
 
@@ -355,6 +351,15 @@ impl Bank {
             }
             None => self.refused(actor, action, Some(subject), error),
         }
+    }
+}
+
+/// A customer is told their own balance only, never the recipient's.
+pub(super) fn payers_view(actor: &Actor, result: &mut MoneyResult, from: &AccountNumber) {
+    if actor.role() == Some(crate::domain::Role::Customer) {
+        result
+            .balances
+            .retain(|(number, _)| number == from.as_str());
     }
 }
 

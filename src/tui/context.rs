@@ -11,7 +11,7 @@ use super::desk::Desk;
 use super::keys::{key, Chord};
 use super::strings as s;
 use super::theme::Theme;
-use super::worker::{is_connection_lost, Job, Request, RequestId, WorkerMessage};
+use super::worker::{is_connection_lost, ExportError, Job, Request, RequestId, WorkerMessage};
 use super::TuiConfig;
 use crate::domain::{Email, Role};
 use crate::services::{AccountStatus, AccountView, Actor, BankError, SessionUser};
@@ -322,6 +322,14 @@ pub struct View<'a> {
     pub config: &'a TuiConfig,
     pub spinner: char,
     pub busy: bool,
+}
+
+/// A failed export or file (history CSV, receipt, statement) in the same words.
+pub fn describe_export(error: &ExportError) -> String {
+    match error {
+        ExportError::Bank(e) => describe(e),
+        ExportError::Io(e) => e.to_string(),
+    }
 }
 
 /// An error in the words the status line or a form shows.

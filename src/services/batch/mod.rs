@@ -16,10 +16,11 @@ use rust_decimal::Decimal;
 use super::accounts::account_id;
 use super::approvals::Approval;
 use super::authz::may_use_account;
+use super::money::payers_view;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult};
 use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};
-use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo, Role};
+use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
 use plan::Step;
 
 /// Transfers per batch unless told otherwise.
@@ -128,7 +129,6 @@ impl Bank {
             return Ok(Vec::new());
         }
         let audit_name = actor.audit_name();
-        let customer = actor.role() == Some(Role::Customer);
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
         let written = self.in_transaction(|conn| {
@@ -163,14 +163,9 @@ impl Bank {
             Err(e) => return Err(e),
         };
         approval.remaining -= moved;
-        if customer {
-            // A customer is told their own balance only, never the recipient's.
-            for (outcome, request) in outcomes.iter_mut().zip(requests) {
-                if let BatchOutcome::Done(result) | BatchOutcome::Replayed(result) = outcome {
-                    result
-                        .balances
-                        .retain(|(number, _)| number == request.from.as_str());
-                }
+        for (outcome, request) in outcomes.iter_mut().zip(requests) {
+            if let BatchOutcome::Done(result) | BatchOutcome::Replayed(result) = outcome {
+                payers_view(actor, result, &request.from);
             }
         }
         Ok(outcomes)

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::{grouped, message_line, movements_table, panel, step, Screen};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
-use crate::tui::context::{describe, Ctx, Flow, Route, View};
+use crate::tui::context::{describe, describe_export, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::theme;
@@ -250,10 +250,7 @@ impl Screen for HistoryScreen {
                             movements: done.movements,
                         }
                     }
-                    Err(crate::tui::worker::ExportError::Bank(e)) => {
-                        ExportState::Failed(describe(&e))
-                    }
-                    Err(e) => ExportState::Failed(e.to_string()),
+                    Err(e) => ExportState::Failed(describe_export(&e)),
                 };
             }
             (asked, body) => self.requests.unexpected(asked, &body),

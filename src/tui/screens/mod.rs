@@ -28,7 +28,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use super::context::{describe, Ctx, Flow, Notice, View};
+use super::context::{describe_export, Ctx, Flow, Notice, View};
 use super::keys::{Binding, Cmd};
 use super::worker::{Job, ReplyBody, RequestId};
 use crate::domain::{format_money_grouped, AccountNumber};
@@ -116,11 +116,7 @@ pub fn statement_written(body: ReplyBody, ctx: &mut Ctx) {
             path.display()
         ))),
         ReplyBody::StatementWritten(Err(error)) => {
-            let text = match &error {
-                crate::tui::worker::ExportError::Bank(e) => describe(e),
-                other => other.to_string(),
-            };
-            ctx.notify(Notice::Error(text));
+            ctx.notify(Notice::Error(describe_export(&error)));
         }
         other => tracing::warn!(answer = other.name(), "not a statement, ignored"),
     }

@@ -23,7 +23,7 @@ use ratatui::Frame;
 
 use super::{no_customer, Screen};
 use crate::domain::{AccountNumber, IdempotencyKey};
-use crate::tui::context::{describe, Ctx, Flow, Route, View};
+use crate::tui::context::{describe_export, Ctx, Flow, Route, View};
 use crate::tui::desk::{CounterStart, Operation};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
@@ -33,7 +33,7 @@ use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::id_form::IdForm;
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{ExportError, Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody, RequestId};
 
 pub use pending::Pending;
 pub use receipt::{receipt_rows, Receipt, ReceiptFile};
@@ -292,8 +292,7 @@ impl Screen for CounterScreen {
                             tracing::info!(path = %path.display(), "receipt written");
                             ReceiptFile::Written(path)
                         }
-                        Err(ExportError::Bank(e)) => ReceiptFile::Failed(describe(&e)),
-                        Err(ExportError::Io(e)) => ReceiptFile::Failed(e.to_string()),
+                        Err(e) => ReceiptFile::Failed(describe_export(&e)),
                     };
                 }
             }

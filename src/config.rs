@@ -136,6 +136,18 @@ impl FileConfig {
     }
 
     /// An environment variable when it is set (and not empty), else this file's value.
+    /// Where exports, receipts and reports go: `TELLER_EXPORT_DIR`, the file's `export_dir`,
+    /// else the current directory.
+    pub fn export_dir(&self) -> PathBuf {
+        match std::env::var_os("TELLER_EXPORT_DIR").filter(|d| !d.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => self
+                .export_dir
+                .clone()
+                .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
+        }
+    }
+
     pub fn env_or<T>(variable: &str, from_file: Option<T>) -> Option<String>
     where
         T: ToString,

@@ -6,6 +6,7 @@
 pub mod bulk;
 pub mod cli;
 pub mod config;
+pub mod day_report;
 pub mod db;
 pub mod domain;
 pub mod export;

@@ -16,26 +16,73 @@ const LINES_PER_PAGE: usize = 50;
 /// Movement lines on the first page (below the heading).
 const LINES_FIRST_PAGE: usize = 38;
 
+#[derive(Clone, Copy)]
+enum Font {
+    Regular,
+    Bold,
+    /// Courier: columns of a report line up.
+    Mono,
+}
+
+impl Font {
+    fn name(self) -> Name<'static> {
+        Name(match self {
+            Font::Regular => b"F1",
+            Font::Bold => b"F2",
+            Font::Mono => b"F3",
+        })
+    }
+}
+
 /// One line of text on a page.
 struct Text {
     x: f32,
     y: f32,
-    bold: bool,
+    font: Font,
     size: f32,
     text: String,
 }
 
 /// The statement as the bytes of a PDF file.
 pub fn statement_pdf(statement: &Statement) -> Vec<u8> {
-    let pages = layout(statement);
+    document(&layout(statement))
+}
+
+/// A report of plain text lines (end of day) in a fixed-width font, as the bytes of a PDF.
+pub fn report_pdf(lines: &[String]) -> Vec<u8> {
+    const LINES: usize = 72;
+    let pages: Vec<Vec<Text>> = lines
+        .chunks(LINES)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, line)| Text {
+                    x: MARGIN - 10.0,
+                    y: PAGE_HEIGHT - MARGIN + 10.0 - 10.5 * i as f32,
+                    font: Font::Mono,
+                    size: 8.0,
+                    text: line.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    if pages.is_empty() {
+        return document(&[Vec::new()]);
+    }
+    document(&pages)
+}
+
+fn document(pages: &[Vec<Text>]) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let regular = Ref::new(3);
     let bold = Ref::new(4);
-    let mut next = 5;
+    let mono = Ref::new(5);
+    let mut next = 6;
     let mut page_ids = Vec::new();
-    for _ in &pages {
+    for _ in pages {
         page_ids.push((Ref::new(next), Ref::new(next + 1)));
         next += 2;
     }
@@ -44,7 +91,11 @@ pub fn statement_pdf(statement: &Statement) -> Vec<u8> {
     pdf.pages(tree)
         .kids(page_ids.iter().map(|(page, _)| *page))
         .count(count);
-    for font in [(regular, "Helvetica"), (bold, "Helvetica-Bold")] {
+    for font in [
+        (regular, "Helvetica"),
+        (bold, "Helvetica-Bold"),
+        (mono, "Courier"),
+    ] {
         pdf.type1_font(font.0)
             .base_font(Name(font.1.as_bytes()))
             .encoding_predefined(Name(b"WinAnsiEncoding"));
@@ -57,13 +108,14 @@ pub fn statement_pdf(statement: &Statement) -> Vec<u8> {
         page.resources()
             .fonts()
             .pair(Name(b"F1"), regular)
-            .pair(Name(b"F2"), bold);
+            .pair(Name(b"F2"), bold)
+            .pair(Name(b"F3"), mono);
         page.finish();
         let mut content = Content::new();
         for text in texts {
             content
                 .begin_text()
-                .set_font(Name(if text.bold { b"F2" } else { b"F1" }), text.size)
+                .set_font(text.font.name(), text.size)
                 .next_line(text.x, text.y)
                 .show(Str(&win_ansi(&text.text)))
                 .end_text();
@@ -82,7 +134,7 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
         page.push(Text {
             x,
             y,
-            bold,
+            font: if bold { Font::Bold } else { Font::Regular },
             size,
             text,
         });
@@ -135,7 +187,7 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
             page.push(Text {
                 x,
                 y,
-                bold: true,
+                font: Font::Bold,
                 size: 9.0,
                 text: title.to_string(),
             });
@@ -158,7 +210,7 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
             page.push(Text {
                 x,
                 y,
-                bold: false,
+                font: Font::Regular,
                 size: 9.0,
                 text: cell,
             });
@@ -170,7 +222,7 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
         page.push(Text {
             x: MARGIN,
             y,
-            bold: false,
+            font: Font::Regular,
             size: 9.0,
             text: "No movements in this period.".into(),
         });

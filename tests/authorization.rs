@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use common::*;
 use rust_decimal::Decimal;
-use teller::domain::{AccountNumber, CashCount, City, Currency, Password, Role, Secret};
+use teller::domain::{AccountNumber, City, Currency, Password, Role, Secret};
 use teller::services::{
     AccountStatus, Actor, Approval, Bank, BankResult, ProfileChanges, TransferRequest,
 };
@@ -95,8 +95,7 @@ impl World {
         ] {
             let actor = user(&mut bank, who.address(), role);
             // Staff handle cash only with their drawer open.
-            let float = CashCount::parse("100x10").unwrap();
-            bank.open_drawer(&actor, Currency::USD, &float).unwrap();
+            open_drawer(&mut bank, &actor, "100x10").unwrap();
             actors.insert(who, actor);
         }
         actors.insert(Who::Operator, operator());

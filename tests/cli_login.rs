@@ -148,7 +148,14 @@ fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
     // BOSS has no drawer open yet: cash needs one.
     let deposit = ["deposit", account.as_str(), "40", "--json"];
     check_failure(&boss(&deposit), &deposit, 1, "drawer_closed");
-    let open = boss(&["drawer", "open", "--count", "100x5,20x5", "--json"]);
+    // The float comes from the vault: a supervisor approves it.
+    let open = ["drawer", "open", "--count", "100x5,20x5", "--json"];
+    check_failure(&boss(&open), &open, 1, "approval_required");
+    let mut approved = teller.command_as(BOSS, PASSWORD, &open);
+    approved
+        .args(["--approver", ADMIN])
+        .env("TELLER_APPROVER_PASSWORD", PASSWORD);
+    let open = run(approved, None);
     assert_eq!(open.code, 0, "{open:?}");
     let open = open.json();
     assert_eq!(open["opening_float"], "600.00");
@@ -176,7 +183,8 @@ fn a_teller_works_the_drawer_from_the_cli_and_the_close_is_blind() {
     assert_eq!(closed["expected"], "640.00");
     assert_eq!(closed["counted"], "600.00");
     assert_eq!(closed["over_short"], "-40.00");
-    assert_eq!(teller.run(&["audit"]).code, 0);
+    let audit = teller.run(&["audit"]);
+    assert_eq!(audit.code, 0, "{audit:?}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 
 use chrono::Utc;
 use common::*;
-use teller::domain::{CashCount, Currency, IdDocument, Role};
+use teller::domain::{IdDocument, Role};
 use teller::services::{Actor, Bank, CashRequest};
 
 fn passport() -> IdDocument {
@@ -29,8 +29,7 @@ fn with_id(mut request: CashRequest) -> CashRequest {
 /// A teller with an open drawer.
 fn teller_at_work(bank: &mut Bank) -> Actor {
     let teller = user(bank, "teller@example.com", Role::Teller);
-    bank.open_drawer(&teller, Currency::USD, &CashCount::parse("100x50").unwrap())
-        .unwrap();
+    open_drawer(bank, &teller, "100x50").unwrap();
     teller
 }
 
@@ -145,12 +144,7 @@ fn a_drawer_above_its_limit_takes_cash_only_with_a_supervisor() {
     user(&mut bank, "boss@example.com", Role::Admin);
     // A float of 19,000.00; the bank's drawer limit is 20,000.00.
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
-    bank.open_drawer(
-        &teller,
-        Currency::USD,
-        &CashCount::parse("100x190").unwrap(),
-    )
-    .unwrap();
+    open_drawer(&mut bank, &teller, "100x190").unwrap();
     let (_, account) = customer_with_account(&mut bank, "shop@example.com", "0");
     bank.deposit(&teller, &cash(&account, "900.00")).unwrap();
     let over = bank

@@ -35,6 +35,7 @@ fn migrations_revert_cleanly_and_apply_again() {
             "accounts",
             "audit_log",
             "bank_settings",
+            "business_days",
             "cash_ids",
             "drawer_sessions",
             "ledger_links",
@@ -42,15 +43,17 @@ fn migrations_revert_cleanly_and_apply_again() {
             "login_sessions",
             "movements",
             "phones",
-            "users"
+            "users",
+            "vault_days",
+            "vault_moves"
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 6);
+    assert_eq!(reverted, 7);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        6
+        7
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

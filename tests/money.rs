@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use diesel::RunQueryDsl;
-use teller::domain::{AccountNumber, CashCount, Currency, Memo, Role};
+use teller::domain::{AccountNumber, Currency, Memo, Role};
 use teller::services::{AccountStatus, BankError, MovementKind, Party, TransferRequest};
 
 fn transfer(from: &AccountNumber, to: &AccountNumber, raw: &str) -> TransferRequest {
@@ -276,8 +276,7 @@ fn each_teller_posts_cash_against_a_drawer_of_their_own() {
         "drawer_closed"
     );
     for teller in [&tess, &tom] {
-        bank.open_drawer(teller, Currency::USD, &CashCount::default())
-            .expect("open drawer");
+        open_drawer(&mut bank, teller, "0").expect("open drawer");
     }
     bank.deposit(&tess, &cash(&a, "10.00")).expect("tess");
     bank.deposit(&tom, &cash(&a, "5.00")).expect("tom");

@@ -58,7 +58,7 @@ fn declared() -> BTreeMap<(String, String), (String, bool, Option<i64>)> {
                 "Decimal" => "decimal",
                 "Datetime" => "datetime",
                 "Date" => "date",
-                "Bool" => "tinyint",
+                "Bool" | "Tinyint" => "tinyint",
                 other => panic!("schema.rs type {other} is not mapped in this test"),
             };
             out.insert(

@@ -171,6 +171,47 @@ pub enum Command {
     /// The branch's reports (staff).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The vault: open the day with a blind count, count it at the end, show it (supervisors).
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Close the business day (supervisors): refused while a drawer is open or a vault is
+    /// not counted; writes the day's proof (text and PDF) to the export folder.
+    Eod {
+        /// YYYY-MM-DD (UTC); today when not given.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VaultCommand {
+    /// Open the vault's day with a blind count by denomination, e.g. --count "100x500,50x200".
+    Open {
+        #[arg(long)]
+        count: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Count the vault (blind) once the day's drawers are closed.
+    Count {
+        #[arg(long)]
+        count: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Today's vault: opening count, holdings by denomination, every movement.
+    Show {
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -213,7 +254,8 @@ pub enum BatchCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum DrawerCommand {
-    /// Open your drawer with the counted float, e.g. --count "100x10,20x25,0.25x40".
+    /// Open your drawer with a float from the vault, counted by denomination, e.g.
+    /// --count "100x10,20x25,0.25x40"; a supervisor approves it (--approver).
     Open {
         #[arg(long)]
         count: String,
@@ -227,7 +269,28 @@ pub enum DrawerCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Close your drawer with the counted cash; the difference is posted as over/short.
+    /// A cash drop: counted cash from your drawer to the vault (--approver).
+    Drop {
+        #[arg(long)]
+        count: String,
+        /// Idempotency key: the same key with the same drop is applied once.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A top-up: counted cash from the vault to your drawer (--approver).
+    Topup {
+        #[arg(long)]
+        count: String,
+        /// Idempotency key: the same key with the same top-up is applied once.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close your drawer with the counted cash (blind); the difference is posted as
+    /// over/short and the counted cash goes back to the vault.
     Close {
         #[arg(long)]
         count: String,

@@ -4,8 +4,9 @@ use std::io::BufRead;
 
 use super::args::{
     AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions,
-    ReportCommand, UserCommand,
+    ReportCommand, UserCommand, VaultCommand,
 };
+use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
 use super::{bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
@@ -40,8 +41,16 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Drawer(
             DrawerCommand::Open { json, .. }
             | DrawerCommand::Show { json }
+            | DrawerCommand::Drop { json, .. }
+            | DrawerCommand::Topup { json, .. }
             | DrawerCommand::Close { json, .. },
         ) => *json,
+        Command::Vault(
+            VaultCommand::Open { json, .. }
+            | VaultCommand::Count { json, .. }
+            | VaultCommand::Show { json, .. },
+        ) => *json,
+        Command::Eod { json, .. } => *json,
         Command::User(
             UserCommand::Create { json, .. }
             | UserCommand::Show { json, .. }
@@ -65,6 +74,11 @@ fn takes_approval(command: &Command) -> bool {
             | Command::Account(AccountCommand::Unfreeze { .. })
             | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
             | Command::Batch(BatchCommand::Post { .. })
+            | Command::Drawer(
+                DrawerCommand::Open { .. }
+                    | DrawerCommand::Drop { .. }
+                    | DrawerCommand::Topup { .. }
+            )
     )
 }
 
@@ -93,7 +107,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
-            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password and batch post".into(),
+            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password, batch post and drawer open, drop and topup".into(),
         ));
     }
     // Set-up commands hold the owner account; everything else is a person on the app account.
@@ -157,7 +171,9 @@ fn run_as(
             output::whoami(actor, json);
             Ok(())
         }
-        Command::Drawer(drawer) => run_drawer(bank, actor, drawer),
+        Command::Drawer(drawer) => run_drawer(bank, actor, approval, drawer),
+        Command::Vault(vault) => run_vault(bank, actor, vault),
+        Command::Eod { date, json } => run_eod(bank, actor, date.as_deref(), json),
         Command::Batch(BatchCommand::Post {
             file,
             from,

@@ -4,18 +4,23 @@ use super::args::{AccountCommand, DrawerCommand, RoleArg, UserCommand};
 use super::commands::{optional, read_password};
 use super::{output, CliError};
 use crate::domain::{
-    AccountNumber, Age, CashCount, City, Country, Currency, Email, Name, Password, Phone, Role,
-    Surname,
+    AccountNumber, Age, CashCount, City, Country, Currency, Email, IdempotencyKey, Name, Password,
+    Phone, Role, Surname,
 };
 use crate::services::{
-    AccountStatus, Actor, Approval, Bank, BankError, NewUserInput, ProfileChanges,
+    AccountStatus, Actor, Approval, Bank, BankError, NewUserInput, ProfileChanges, VaultTransfer,
 };
 
 pub(super) fn run_drawer(
     bank: &mut Bank,
     actor: &Actor,
+    approval: Option<&Approval>,
     command: DrawerCommand,
 ) -> Result<(), CliError> {
+    let direction = match &command {
+        DrawerCommand::Drop { .. } => VaultTransfer::Drop,
+        _ => VaultTransfer::TopUp,
+    };
     match command {
         DrawerCommand::Open {
             count,
@@ -26,7 +31,20 @@ pub(super) fn run_drawer(
                 actor,
                 Currency::parse(&currency)?,
                 &CashCount::parse(&count)?,
+                approval,
             )?;
+            output::drawer(&view, json);
+        }
+        DrawerCommand::Drop { count, key, json } | DrawerCommand::Topup { count, key, json } => {
+            let count = CashCount::parse(&count)?;
+            let key = match key {
+                Some(raw) => IdempotencyKey::parse(&raw)?,
+                None => IdempotencyKey::generate(),
+            };
+            let approval = approval.ok_or_else(|| {
+                BankError::ApprovalRequired("Cash between a drawer and the vault".into())
+            })?;
+            let view = bank.move_drawer_cash(actor, direction, &count, approval, &key)?;
             output::drawer(&view, json);
         }
         DrawerCommand::Show { json } => match bank.drawer(actor)? {

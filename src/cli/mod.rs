@@ -6,6 +6,7 @@ mod batch;
 mod bench;
 mod commands;
 mod credentials;
+mod day;
 mod desk;
 mod output;
 mod session_file;

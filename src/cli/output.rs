@@ -10,11 +10,11 @@ use crate::services::{
     DrawerView, HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
 };
 
-fn time(at: DateTime<Utc>) -> String {
+pub(super) fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn print_json(value: &Value) {
+pub(super) fn print_json(value: &Value) {
     println!("{value}");
 }
 
@@ -455,22 +455,28 @@ pub fn logged_in(session: &LoginSession, file: &std::path::Path, as_json: bool) 
     );
 }
 
-pub fn drawer(view: &DrawerView, as_json: bool) {
+pub(super) fn drawer_json(view: &DrawerView) -> Value {
     let figure = |value: Option<rust_decimal::Decimal>| value.map(format_money);
+    json!({
+        "session": view.session_id,
+        "currency": view.currency,
+        "opening_float": format_money(view.opening_float),
+        "opening_count": view.opening_count,
+        "opened_at": time(view.opened_at),
+        "closed_at": view.closed_at.map(time),
+        "cash_in": figure(view.cash_in),
+        "cash_out": figure(view.cash_out),
+        "top_ups": format_money(view.top_ups),
+        "drops": format_money(view.drops),
+        "expected": figure(view.expected),
+        "counted": figure(view.counted),
+        "over_short": figure(view.over_short),
+    })
+}
+
+pub fn drawer(view: &DrawerView, as_json: bool) {
     if as_json {
-        return print_json(&json!({
-            "session": view.session_id,
-            "currency": view.currency,
-            "opening_float": format_money(view.opening_float),
-            "opening_count": view.opening_count,
-            "opened_at": time(view.opened_at),
-            "closed_at": view.closed_at.map(time),
-            "cash_in": figure(view.cash_in),
-            "cash_out": figure(view.cash_out),
-            "expected": figure(view.expected),
-            "counted": figure(view.counted),
-            "over_short": figure(view.over_short),
-        }));
+        return print_json(&drawer_json(view));
     }
     println!(
         "Drawer session {} ({}), opened {} with a float of {}",
@@ -479,6 +485,13 @@ pub fn drawer(view: &DrawerView, as_json: bool) {
         time(view.opened_at),
         format_money(view.opening_float)
     );
+    if !(view.top_ups.is_zero() && view.drops.is_zero()) {
+        println!(
+            "  top-ups from the vault {}, cash drops to the vault {}",
+            format_money(view.top_ups),
+            format_money(view.drops)
+        );
+    }
     match (view.closed_at, view.expected, view.counted, view.over_short) {
         (Some(closed), Some(expected), Some(counted), Some(over_short)) => println!(
             "  closed {}: expected {}, counted {}, over/short {}",

@@ -5,7 +5,7 @@ use diesel::mysql::Mysql;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use super::schema::drawer_sessions;
+use super::schema::{drawer_sessions, users};
 use super::{inserted_id, Connection, QueryResult};
 
 #[derive(Queryable, Selectable, Identifiable, Debug, Clone, PartialEq)]
@@ -24,6 +24,7 @@ pub struct SessionRow {
     pub expected: Option<Decimal>,
     pub over_short: Option<Decimal>,
     pub over_short_movement_id: Option<i64>,
+    pub vault_day_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -35,6 +36,7 @@ pub struct NewSession<'a> {
     pub opening_float: Decimal,
     pub opening_count: &'a str,
     pub opened_at: NaiveDateTime,
+    pub vault_day_id: Option<i64>,
 }
 
 /// What closing records.
@@ -98,5 +100,28 @@ pub fn closed(conn: &mut Connection) -> QueryResult<Vec<SessionRow>> {
         .filter(drawer_sessions::closed_at.is_not_null())
         .order(drawer_sessions::id)
         .select(SessionRow::as_select())
+        .load(conn)
+}
+
+/// Every open session with its teller's email, oldest first.
+pub fn all_open(conn: &mut Connection) -> QueryResult<Vec<(SessionRow, String)>> {
+    drawer_sessions::table
+        .inner_join(users::table)
+        .filter(drawer_sessions::closed_at.is_null())
+        .order(drawer_sessions::id)
+        .select((SessionRow::as_select(), users::email))
+        .load(conn)
+}
+
+/// The sessions whose float came from a vault day, with their tellers' emails.
+pub fn of_vault_day(
+    conn: &mut Connection,
+    vault_day_id: i64,
+) -> QueryResult<Vec<(SessionRow, String)>> {
+    drawer_sessions::table
+        .inner_join(users::table)
+        .filter(drawer_sessions::vault_day_id.eq(vault_day_id))
+        .order(drawer_sessions::id)
+        .select((SessionRow::as_select(), users::email))
         .load(conn)
 }

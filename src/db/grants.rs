@@ -81,6 +81,19 @@ pub const APP_RIGHTS: &[TableRights] = &[
     ),
     rights("bank_settings", &["SELECT"], &[]),
     rights("cash_ids", &["SELECT", "INSERT"], &[]),
+    rights(
+        "vault_days",
+        &["SELECT", "INSERT"],
+        &[
+            "counted_by",
+            "counted_at",
+            "closing_count",
+            "closing_total",
+            "closing_book",
+        ],
+    ),
+    rights("vault_moves", &["SELECT", "INSERT"], &[]),
+    rights("business_days", &["SELECT", "INSERT"], &[]),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 

@@ -20,6 +20,7 @@ pub mod schema;
 pub mod settings;
 pub mod url;
 pub mod users;
+pub mod vault;
 
 pub use connection::{
     connect, connect_app, connect_creating_database, create_database, database_name,

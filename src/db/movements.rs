@@ -176,26 +176,77 @@ pub fn count(conn: &mut Connection) -> QueryResult<i64> {
     movements::table.count().get_result(conn)
 }
 
-/// Cash into and out of a drawer account during a session: (sum debited to the drawer,
-/// sum credited to it), over/short postings left out.
+/// The cash that went through a drawer session, by where it came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionFlows {
+    /// Cash paid in at the counter (deposits).
+    pub cash_in: Decimal,
+    /// Cash paid out at the counter (withdrawals).
+    pub cash_out: Decimal,
+    /// Top-ups from the vault.
+    pub top_ups: Decimal,
+    /// Cash drops to the vault.
+    pub drops: Decimal,
+}
+
+impl SessionFlows {
+    /// What the drawer should hold, from its float.
+    pub fn expected(&self, opening_float: Decimal) -> Decimal {
+        opening_float + self.cash_in - self.cash_out + self.top_ups - self.drops
+    }
+}
+
+/// The cash flows of a drawer session. The float, the over/short and the cash returned at
+/// closing are not flows of the day: the float is the start, the other two settle the count.
 pub fn session_cash_flows(
     conn: &mut Connection,
     session_id: i64,
     drawer_account_id: i64,
-) -> QueryResult<(Decimal, Decimal)> {
+) -> QueryResult<SessionFlows> {
     use diesel::dsl::sum;
-    let tagged = || {
-        movements::table
-            .filter(movements::drawer_session_id.eq(session_id))
-            .filter(movements::kind.ne("over_short"))
-    };
-    let cash_in: Option<Decimal> = tagged()
-        .filter(movements::debit_account_id.eq(drawer_account_id))
-        .select(sum(movements::amount))
-        .first(conn)?;
-    let cash_out: Option<Decimal> = tagged()
-        .filter(movements::credit_account_id.eq(drawer_account_id))
-        .select(sum(movements::amount))
-        .first(conn)?;
-    Ok((cash_in.unwrap_or_default(), cash_out.unwrap_or_default()))
+    let rows: Vec<(String, i64, Option<Decimal>)> = movements::table
+        .filter(movements::drawer_session_id.eq(session_id))
+        .group_by((movements::kind, movements::debit_account_id))
+        .select((
+            movements::kind,
+            movements::debit_account_id,
+            sum(movements::amount),
+        ))
+        .load(conn)?;
+    let mut flows = SessionFlows::default();
+    for (kind, debited, total) in rows {
+        let total = total.unwrap_or_default();
+        match (kind.as_str(), debited == drawer_account_id) {
+            ("top_up", _) => flows.top_ups += total,
+            ("cash_drop", _) => flows.drops += total,
+            ("over_short" | "float" | "cash_return", _) => {}
+            (_, true) => flows.cash_in += total,
+            (_, false) => flows.cash_out += total,
+        }
+    }
+    Ok(flows)
+}
+
+/// Movements of one kind and currency: (kind, currency, count, total).
+pub type KindTotalRow = (String, String, i64, Option<Decimal>);
+
+/// Movements of a period by kind and currency.
+pub fn totals_between(
+    conn: &mut Connection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<KindTotalRow>> {
+    use diesel::dsl::{count_star, sum};
+    movements::table
+        .filter(movements::created_at.ge(from))
+        .filter(movements::created_at.lt(to))
+        .group_by((movements::kind, movements::currency))
+        .order((movements::currency, movements::kind))
+        .select((
+            movements::kind,
+            movements::currency,
+            count_star(),
+            sum(movements::amount),
+        ))
+        .load(conn)
 }

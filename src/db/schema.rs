@@ -140,6 +140,7 @@ diesel::table! {
         expected -> Nullable<Decimal>,
         over_short -> Nullable<Decimal>,
         over_short_movement_id -> Nullable<Bigint>,
+        vault_day_id -> Nullable<Bigint>,
     }
 }
 
@@ -191,6 +192,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    business_days (business_date) {
+        business_date -> Date,
+        #[max_length = 254]
+        closed_by -> Varchar,
+        closed_at -> Datetime,
+        #[max_length = 64]
+        chain_head -> Varchar,
+        movement_count -> Bigint,
+    }
+}
+
+diesel::table! {
+    vault_days (id) {
+        id -> Bigint,
+        #[max_length = 3]
+        currency -> Varchar,
+        business_date -> Date,
+        vault_account_id -> Bigint,
+        #[max_length = 254]
+        opened_by -> Varchar,
+        opened_at -> Datetime,
+        #[max_length = 512]
+        opening_count -> Varchar,
+        opening_total -> Decimal,
+        opening_book -> Decimal,
+        #[max_length = 254]
+        counted_by -> Nullable<Varchar>,
+        counted_at -> Nullable<Datetime>,
+        #[max_length = 512]
+        closing_count -> Nullable<Varchar>,
+        closing_total -> Nullable<Decimal>,
+        closing_book -> Nullable<Decimal>,
+    }
+}
+
+diesel::table! {
+    vault_moves (movement_id) {
+        movement_id -> Bigint,
+        vault_day_id -> Bigint,
+        drawer_session_id -> Nullable<Bigint>,
+        direction -> Tinyint,
+        #[max_length = 512]
+        pieces -> Varchar,
+    }
+}
+
 diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
@@ -198,11 +246,14 @@ diesel::joinable!(login_sessions -> users (user_id));
 diesel::joinable!(ledger_links -> ledger_seals (seal_id));
 diesel::joinable!(cash_ids -> movements (movement_id));
 diesel::joinable!(cash_ids -> users (customer_id));
+diesel::joinable!(vault_moves -> vault_days (vault_day_id));
+diesel::joinable!(vault_moves -> movements (movement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_log,
     bank_settings,
+    business_days,
     cash_ids,
     drawer_sessions,
     login_sessions,
@@ -210,5 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_seals,
     movements,
     phones,
-    users
+    users,
+    vault_days,
+    vault_moves
 );

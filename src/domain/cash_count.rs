@@ -23,6 +23,10 @@ impl CashCount {
     /// Parses "100x3 20x5 0.25x4" (commas also separate; `×` works for `x`). An empty text is
     /// an empty drawer.
     pub fn parse(raw: &str) -> Result<CashCount, ValidationError> {
+        // "0" is how an empty count prints.
+        if raw.trim() == "0" {
+            return Ok(CashCount::default());
+        }
         let mut pieces = Vec::new();
         for token in raw.split([' ', ',', ';']).filter(|t| !t.is_empty()) {
             let token = token.replace('×', "x");
@@ -77,6 +81,40 @@ impl CashCount {
         self.0.get(&cents).copied().unwrap_or(0)
     }
 
+    /// Both counts together (a vault receiving cash).
+    pub fn plus(&self, other: &CashCount) -> CashCount {
+        let mut counts = self.0.clone();
+        for (cents, pieces) in &other.0 {
+            let held = counts.entry(*cents).or_default();
+            *held = held.saturating_add(*pieces);
+        }
+        CashCount(counts)
+    }
+
+    /// What is left after `other` is taken out, or the first denomination there is not enough
+    /// of: (denomination, pieces held, pieces wanted).
+    pub fn minus(&self, other: &CashCount) -> Result<CashCount, Shortfall> {
+        let mut counts = self.0.clone();
+        for (cents, wanted) in other.0.iter().rev() {
+            let held = counts.get(cents).copied().unwrap_or(0);
+            if held < *wanted {
+                return Err(Shortfall {
+                    cents: *cents,
+                    held,
+                    wanted: *wanted,
+                });
+            }
+            counts.insert(*cents, held - wanted);
+        }
+        counts.retain(|_, pieces| *pieces > 0);
+        Ok(CashCount(counts))
+    }
+
+    /// Each denomination counted (in cents, largest first) with its pieces.
+    pub fn by_denomination(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
+        self.0.iter().rev().map(|(cents, pieces)| (*cents, *pieces))
+    }
+
     /// The value of everything counted.
     pub fn total(&self) -> Decimal {
         let cents: i64 = self
@@ -85,6 +123,27 @@ impl CashCount {
             .map(|(value, count)| value * i64::from(*count))
             .sum();
         Decimal::new(cents, 2)
+    }
+}
+
+/// Not enough pieces of one denomination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    /// The denomination, in cents.
+    pub cents: i64,
+    pub held: u32,
+    pub wanted: u32,
+}
+
+impl fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} wanted, {} held",
+            self.wanted,
+            denomination_text(self.cents),
+            self.held
+        )
     }
 }
 
@@ -129,6 +188,22 @@ fn invalid(rule: String) -> ValidationError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_add_and_take_out_by_denomination() {
+        let vault = CashCount::parse("100x10 20x5").unwrap();
+        let more = vault.plus(&CashCount::parse("20x5 1x3").unwrap());
+        assert_eq!(more.to_string(), "100x10 20x10 1x3");
+        let left = more
+            .minus(&CashCount::parse("100x10 20x1").unwrap())
+            .unwrap();
+        assert_eq!(left.to_string(), "20x9 1x3");
+        let short = left.minus(&CashCount::parse("50x1").unwrap()).unwrap_err();
+        assert_eq!(short.to_string(), "1 of 50 wanted, 0 held");
+        assert_eq!(left.total(), Decimal::new(18_300, 2));
+        let empty = CashCount::default();
+        assert_eq!(CashCount::parse(&empty.to_string()).unwrap(), empty);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

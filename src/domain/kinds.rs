@@ -61,6 +61,7 @@ stored_names!(
         Customer => "customer",
         Drawer => "drawer",
         OverShort => "over_short",
+        Vault => "vault",
     }
 );
 
@@ -72,6 +73,10 @@ stored_names!(
         Transfer => "transfer",
         Reversal => "reversal",
         OverShort => "over_short",
+        Float => "float",
+        TopUp => "top_up",
+        CashDrop => "cash_drop",
+        CashReturn => "cash_return",
     }
 );
 

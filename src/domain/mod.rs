@@ -25,7 +25,7 @@ mod words;
 pub use account_number::AccountNumber;
 pub use age::Age;
 pub use amount::{format_money, format_money_grouped, Amount};
-pub use cash_count::{CashCount, DENOMINATIONS_CENTS};
+pub use cash_count::{CashCount, Shortfall, DENOMINATIONS_CENTS};
 pub use currency::Currency;
 pub use email::Email;
 pub use error::{Field, ValidationError};

@@ -51,6 +51,7 @@ pub(super) enum Holder<'a> {
     Customer(i64),
     Drawer(&'a str),
     OverShort(&'a str),
+    Vault(&'a str),
 }
 
 /// Locks an internal account by its label, creating it on first use. Internal ids sort after
@@ -60,7 +61,7 @@ pub(super) fn lock_internal_account(
     holder: Holder<'_>,
     currency: &str,
 ) -> BankResult<accounts::AccountRow> {
-    let (Holder::Drawer(label) | Holder::OverShort(label)) = holder else {
+    let (Holder::Drawer(label) | Holder::OverShort(label) | Holder::Vault(label)) = holder else {
         return Err(BankError::Database(
             "a customer account has no label".into(),
         ));
@@ -88,6 +89,7 @@ pub(super) fn insert_account(
         Holder::Customer(id) => ("customer", CUSTOMER_SERIALS, Some(id), None),
         Holder::Drawer(label) => ("drawer", INTERNAL_SERIALS, None, Some(label)),
         Holder::OverShort(label) => ("over_short", INTERNAL_SERIALS, None, Some(label)),
+        Holder::Vault(label) => ("vault", INTERNAL_SERIALS, None, Some(label)),
     };
     for _ in 0..8 {
         let number = random_number(serials.clone());

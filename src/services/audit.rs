@@ -65,6 +65,11 @@ impl Bank {
                     closed_session_problems(conn)?.into_iter(),
                     "every closed drawer session's count, expected cash and over/short posting agree",
                 ),
+                check(
+                    "vault_agrees",
+                    super::vault_audit::vault_problems(conn)?.into_iter(),
+                    "every vault's counts agree with its movements, each float, top-up and drop approved",
+                ),
             ];
             checks.extend(chain_checks(conn)?);
             Ok(AuditReport {
@@ -115,9 +120,8 @@ fn closed_session_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
     let mut problems = Vec::new();
     for session in drawer_sessions::closed(conn)? {
         let id = session.id;
-        let (cash_in, cash_out) =
-            movements::session_cash_flows(conn, id, session.drawer_account_id)?;
-        let expected = session.opening_float + cash_in - cash_out;
+        let expected = movements::session_cash_flows(conn, id, session.drawer_account_id)?
+            .expected(session.opening_float);
         let (Some(recorded), Some(counted), Some(over_short)) =
             (session.expected, session.counted, session.over_short)
         else {

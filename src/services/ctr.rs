@@ -21,7 +21,7 @@ pub fn ctr_line() -> Decimal {
     Decimal::new(1_000_000, 2)
 }
 
-fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+pub(super) fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = day
         .succ_opt()

@@ -8,9 +8,10 @@ use super::accounts::{lock_internal_account, Holder};
 use super::bank::now;
 use super::money::{lock_drawer, Posting};
 use super::users::audit;
+use super::vault::{lock_vault, refuse_closed_day, VaultStep};
 use super::views::utc;
-use super::{Actor, Bank, BankError, BankResult, MovementKind};
-use crate::db::{accounts, drawer_sessions, movements, Connection};
+use super::{Actor, Approval, Bank, BankError, BankResult, MovementKind};
+use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A drawer session and its figures. While it is open, `counted` and `over_short` are empty,
@@ -25,7 +26,11 @@ pub struct DrawerView {
     /// None while the session is open (blind close).
     pub cash_in: Option<Decimal>,
     pub cash_out: Option<Decimal>,
-    /// Opening float plus cash in minus cash out; None while the session is open.
+    /// Top-ups from the vault and cash drops to it (approved, so the teller knows them).
+    pub top_ups: Decimal,
+    pub drops: Decimal,
+    /// Opening float plus cash in minus cash out, plus top-ups minus drops; None while the
+    /// session is open.
     pub expected: Option<Decimal>,
     pub opened_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -35,12 +40,15 @@ pub struct DrawerView {
 }
 
 impl Bank {
-    /// Opens the teller's drawer for the day with the counted float.
+    /// Opens the teller's drawer for the day: the float, counted by denomination, comes from
+    /// today's vault of its currency, approved by a supervisor on the teller's screen (four
+    /// eyes). A drawer opened empty moves nothing and needs no approval.
     pub fn open_drawer(
         &mut self,
         actor: &Actor,
         currency: Currency,
         count: &CashCount,
+        approval: Option<&Approval>,
     ) -> BankResult<DrawerView> {
         let Actor::User(user) = actor.clone() else {
             let e = BankError::Forbidden("open a drawer session (a set-up task handles no cash)");
@@ -54,9 +62,28 @@ impl Bank {
                 BankError::Forbidden("handle cash"),
             );
         }
+        let approved_by = match approval {
+            Some(approval) => {
+                Some(self.verify_approval(actor, "drawer.open", "drawer", approval)?)
+            }
+            None if count.total() > Decimal::ZERO => {
+                let e = BankError::ApprovalRequired("A drawer's float from the vault".into());
+                return self.refused(actor, "drawer.open", Some("drawer"), e);
+            }
+            None => None,
+        };
         let audit_name = actor.audit_name();
+        let key = IdempotencyKey::generate();
         let result = self.in_transaction(|conn| {
             let drawer = lock_drawer(conn, actor, currency.as_str())?;
+            let vault = lock_vault(conn, currency.as_str())?;
+            let today = now().date();
+            refuse_closed_day(conn, today)?;
+            let day = vault::day_of(conn, currency.as_str(), today)?
+                .ok_or_else(|| BankError::VaultNotOpen(currency.to_string()))?;
+            if day.counted_at.is_some() {
+                return Err(BankError::VaultCounted(currency.to_string()));
+            }
             let id = drawer_sessions::insert(
                 conn,
                 &drawer_sessions::NewSession {
@@ -66,8 +93,29 @@ impl Bank {
                     opening_float: count.total(),
                     opening_count: &count.to_string(),
                     opened_at: now(),
+                    vault_day_id: Some(day.id),
                 },
             )?;
+            if count.total() > Decimal::ZERO {
+                VaultStep {
+                    day: &day,
+                    vault: &vault,
+                    drawer: &drawer,
+                    pieces: count,
+                    into_vault: false,
+                    posting: Posting {
+                        kind: MovementKind::Float,
+                        key: &key,
+                        amount: count.total(),
+                        memo: Some("opening float"),
+                        actor: &audit_name,
+                        approved_by: approved_by.as_deref(),
+                        session_id: Some(id),
+                        reverses: None,
+                    },
+                }
+                .post(conn)?;
+            }
             let detail = format!("float {} {currency} ({count})", format_money(count.total()));
             audit(
                 conn,
@@ -112,6 +160,7 @@ impl Bank {
         };
         let audit_name = actor.audit_name();
         let key = IdempotencyKey::generate();
+        let return_key = IdempotencyKey::generate();
         // Read outside the transaction: its snapshot must start after the locks below, so the
         // cash flows it sums include every movement committed before them.
         let open = match drawer_sessions::open_for(&mut self.conn, user_id)? {
@@ -126,13 +175,22 @@ impl Bank {
             }
         };
         let result = self.in_transaction(|conn| {
-            // The drawer row first (as every cash movement does), then the session.
+            // The drawer row first (as every cash movement does), then the session, the vault.
             let drawer = lock_drawer(conn, actor, &open.currency)?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
                 .filter(|session| session.id == session_id)
                 .ok_or_else(|| BankError::DrawerClosed(open.currency.clone()))?;
-            let (cash_in, cash_out) = movements::session_cash_flows(conn, session.id, drawer.id)?;
-            let expected = session.opening_float + cash_in - cash_out;
+            let vault = match session.vault_day_id {
+                Some(day_id) => Some((
+                    lock_vault(conn, &session.currency)?,
+                    vault::find_day(conn, day_id)?
+                        .ok_or_else(|| BankError::NotFound(format!("Vault day {day_id}")))?,
+                )),
+                // Opened before the branch had a vault: its cash stays in the drawer account.
+                None => None,
+            };
+            let flows = movements::session_cash_flows(conn, session.id, drawer.id)?;
+            let expected = flows.expected(session.opening_float);
             let counted = count.total();
             let over_short = counted - expected;
             let movement_id = if over_short.is_zero() {
@@ -142,11 +200,35 @@ impl Bank {
                     conn,
                     &audit_name,
                     &key,
-                    session.id,
+                    Some(session.id),
                     &drawer,
                     over_short,
+                    "drawer",
                 )?)
             };
+            if let (Some((vault, day)), true) = (&vault, counted > Decimal::ZERO) {
+                // The over/short posting moved the drawer's balance: post from the new one.
+                let drawer = accounts::find(conn, drawer.id)?
+                    .ok_or_else(|| BankError::NotFound(format!("Drawer {}", drawer.number)))?;
+                VaultStep {
+                    day,
+                    vault,
+                    drawer: &drawer,
+                    pieces: count,
+                    into_vault: true,
+                    posting: Posting {
+                        kind: MovementKind::CashReturn,
+                        key: &return_key,
+                        amount: counted,
+                        memo: Some("closing count back to the vault"),
+                        actor: &audit_name,
+                        approved_by: None,
+                        session_id: Some(session.id),
+                        reverses: None,
+                    },
+                }
+                .post(conn)?;
+            }
             drawer_sessions::close(
                 conn,
                 session.id,
@@ -179,29 +261,31 @@ impl Bank {
     }
 }
 
-/// Posts the difference between the drawer and the branch's over/short account: a shortage
-/// (cash missing) credits the drawer, an overage debits it.
-fn post_over_short(
+/// Posts the difference between a count and the book to the branch's over/short account: a
+/// shortage (cash missing) credits the cash account (a drawer or a vault), an overage debits it.
+pub(super) fn post_over_short(
     conn: &mut Connection,
     actor: &str,
     key: &IdempotencyKey,
-    session_id: i64,
+    session_id: Option<i64>,
     drawer: &accounts::AccountRow,
     over_short: Decimal,
+    what: &str,
 ) -> BankResult<i64> {
     let account = lock_over_short_account(conn, &drawer.currency)?;
+    let memo = if over_short < Decimal::ZERO {
+        format!("{what} short")
+    } else {
+        format!("{what} over")
+    };
     let posting = Posting {
         kind: MovementKind::OverShort,
         key,
         amount: over_short.abs(),
-        memo: Some(if over_short < Decimal::ZERO {
-            "drawer short"
-        } else {
-            "drawer over"
-        }),
+        memo: Some(&memo),
         actor,
         approved_by: None,
-        session_id: Some(session_id),
+        session_id,
         reverses: None,
     };
     let result = if over_short < Decimal::ZERO {
@@ -223,14 +307,13 @@ fn lock_over_short_account(
 
 /// A session as its teller may see it: the figures that would give the closing count away
 /// stay hidden until it is closed.
-fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {
+pub(super) fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {
     let session = drawer_sessions::find(conn, id)?
         .ok_or_else(|| BankError::NotFound(format!("Drawer session {id}")))?;
     let closed = session.closed_at.is_some();
+    let flows = movements::session_cash_flows(conn, session.id, session.drawer_account_id)?;
     let (cash_in, cash_out) = if closed {
-        let (cash_in, cash_out) =
-            movements::session_cash_flows(conn, session.id, session.drawer_account_id)?;
-        (Some(cash_in), Some(cash_out))
+        (Some(flows.cash_in), Some(flows.cash_out))
     } else {
         (None, None)
     };
@@ -241,6 +324,8 @@ fn session_view(conn: &mut Connection, id: i64) -> BankResult<DrawerView> {
         opening_count: session.opening_count,
         cash_in,
         cash_out,
+        top_ups: flows.top_ups,
+        drops: flows.drops,
         expected: session.expected,
         opened_at: utc(session.opened_at),
         closed_at: session.closed_at.map(utc),

@@ -72,6 +72,20 @@ pub enum BankError {
         "{0}: record the customer's identification (type, number, issuing country, expiry) first."
     )]
     IdRequired(String),
+    #[error("The {0} vault is not open today: a supervisor opens it by counting it.")]
+    VaultNotOpen(String),
+    #[error("The {0} vault was opened today already.")]
+    VaultAlreadyOpen(String),
+    #[error(
+        "The {0} vault has been counted for the day: no more cash moves in or out of it today."
+    )]
+    VaultCounted(String),
+    #[error("The vault does not hold that: {0}.")]
+    VaultShort(String),
+    #[error("The business day {0} is closed: no cash operation is dated into it.")]
+    DayClosed(chrono::NaiveDate),
+    #[error("The day cannot close yet: {0}.")]
+    DayNotReady(String),
     #[error("Another transfer linked with this one in its batch failed, so neither moved.")]
     LinkedEventFailed,
     #[error("This transfer is linked to the next, but the batch ended: a chain must close within its batch.")]
@@ -131,6 +145,12 @@ impl BankError {
             Self::AlreadyReversed(_) => "already_reversed",
             Self::NotReversible { .. } => "not_reversible",
             Self::IdRequired(_) => "id_required",
+            Self::VaultNotOpen(_) => "vault_not_open",
+            Self::VaultAlreadyOpen(_) => "vault_already_open",
+            Self::VaultCounted(_) => "vault_counted",
+            Self::VaultShort(_) => "vault_short",
+            Self::DayClosed(_) => "day_closed",
+            Self::DayNotReady(_) => "day_not_ready",
             Self::LinkedEventFailed => "linked_event_failed",
             Self::LinkedChainOpen => "linked_event_chain_open",
             Self::BatchTooLarge(_) => "batch_too_large",

@@ -15,6 +15,8 @@ mod chain_audit;
 mod ctr;
 mod demo;
 mod drawer;
+mod drawer_cash;
+mod eod;
 mod error;
 mod history;
 mod money;
@@ -25,6 +27,8 @@ mod search;
 mod sessions;
 mod statement;
 mod users;
+mod vault;
+mod vault_audit;
 mod views;
 
 pub use actor::{Actor, SessionUser};
@@ -34,6 +38,8 @@ pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_B
 pub use ctr::{ctr_line, CtrCustomer, CtrReport};
 pub use demo::{DemoLogin, DemoReport};
 pub use drawer::DrawerView;
+pub use drawer_cash::VaultTransfer;
+pub use eod::{CashTotal, EodDrawer, EodReport, KindTotal};
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
@@ -43,6 +49,7 @@ pub use search::CustomerHit;
 pub use sessions::LoginSession;
 pub use statement::Statement;
 pub use users::{NewUserInput, ProfileChanges};
+pub use vault::{VaultCountView, VaultMoveView, VaultView};
 pub use views::{
     AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,
     MovementKind, Party, UserProfile,

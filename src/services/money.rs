@@ -169,9 +169,9 @@ impl Bank {
             if let (Some(session), MovementKind::Deposit, None) =
                 (&session, fingerprint.kind, &approved_by)
             {
-                let (cash_in, cash_out) =
-                    movements::session_cash_flows(conn, session.id, drawer.id)?;
-                let after = session.opening_float + cash_in - cash_out + request.amount.value();
+                let after = movements::session_cash_flows(conn, session.id, drawer.id)?
+                    .expected(session.opening_float)
+                    + request.amount.value();
                 if after > drawer_limit {
                     return Err(BankError::ApprovalRequired(format!(
                         "Cash into a drawer above its limit of {}",

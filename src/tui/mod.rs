@@ -92,11 +92,7 @@ impl TuiConfig {
                 .map_err(|_| format!("{}{raw:?}", strings::BAD_IDLE_SECONDS))?;
             config.idle_timeout = (seconds > 0).then(|| Duration::from_secs(seconds));
         }
-        if let Some(dir) = std::env::var_os("TELLER_EXPORT_DIR").filter(|d| !d.is_empty()) {
-            config.export_dir = PathBuf::from(dir);
-        } else if let Some(dir) = &file.export_dir {
-            config.export_dir = dir.clone();
-        }
+        config.export_dir = file.export_dir();
         let theme = match std::env::var("TELLER_THEME").ok().filter(|t| !t.is_empty()) {
             Some(raw) => raw.parse::<ThemeName>()?,
             None => file.theme.unwrap_or_default(),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use teller::domain::{AccountNumber, CashCount, Currency, Email, Role, Secret};
+use teller::domain::{AccountNumber, Email, Role, Secret};
 use teller::services::{Actor, Bank};
 
 use super::{TestDb, PASSWORD};
@@ -100,12 +100,8 @@ impl Teller {
         let admin = bank
             .authenticate(&super::email(ADMIN), &Secret::new(PASSWORD.into()))
             .expect("admin logs in");
-        bank.open_drawer(
-            &Actor::User(admin),
-            Currency::USD,
-            &CashCount::parse("100x1000").expect("count"),
-        )
-        .expect("open the admin's drawer");
+        super::open_drawer(&mut bank, &Actor::User(admin), "100x1000")
+            .expect("open the admin's drawer");
         bank.register_user(&Actor::setup("tests"), super::new_user(BOSS, Role::Admin))
             .expect("a second admin to approve");
         // The admin's drawer holds 100,000.00 and takes the tests' large deposits: this bank's

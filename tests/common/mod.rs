@@ -296,3 +296,49 @@ pub fn assert_audit_ok(bank: &mut Bank) {
     let report = bank.audit(&operator()).expect("audit");
     assert!(report.ok, "audit failed: {:?}", report.checks);
 }
+
+/// The supervisor fixtures use to open the vault and approve drawers' floats.
+pub const SUPERVISOR: &str = "vault-supervisor@example.com";
+
+/// Every denomination, 10,000 pieces each: a vault that can give any test's float.
+pub const FULL_VAULT: &str =
+    "100x10000 50x10000 20x10000 10x10000 5x10000 2x10000 1x10000 0.5x10000 0.25x10000 0.1x10000 0.05x10000 0.01x10000";
+
+/// The fixture supervisor's approval.
+pub fn supervisor_approval() -> teller::services::Approval {
+    teller::services::Approval {
+        supervisor: email(SUPERVISOR),
+        password: secret(PASSWORD),
+    }
+}
+
+/// Today's USD vault, opened by the fixture supervisor (registered on first use) when it is
+/// not open yet. Returns the supervisor.
+pub fn ensure_vault(bank: &mut Bank) -> Actor {
+    let supervisor = match login(bank, SUPERVISOR, PASSWORD) {
+        Ok(user) => Actor::User(user),
+        Err(_) => user(bank, SUPERVISOR, Role::Admin),
+    };
+    if bank
+        .vault(&supervisor, Currency::USD)
+        .expect("vault")
+        .is_none()
+    {
+        let count = teller::domain::CashCount::parse(FULL_VAULT).expect("count");
+        bank.open_vault(&supervisor, Currency::USD, &count)
+            .expect("open the vault");
+    }
+    supervisor
+}
+
+/// Opens `teller`'s USD drawer with the float `raw` from today's vault, approved by the
+/// fixture supervisor.
+pub fn open_drawer(
+    bank: &mut Bank,
+    teller: &Actor,
+    raw: &str,
+) -> BankResult<teller::services::DrawerView> {
+    ensure_vault(bank);
+    let count = teller::domain::CashCount::parse(raw).expect("count");
+    bank.open_drawer(teller, Currency::USD, &count, Some(&supervisor_approval()))
+}

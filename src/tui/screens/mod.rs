@@ -180,6 +180,10 @@ pub fn kind_label(kind: MovementKind, amount: Decimal) -> &'static str {
         MovementKind::Transfer => s::KIND_TRANSFER_IN,
         MovementKind::Reversal => s::KIND_REVERSAL,
         MovementKind::OverShort => s::KIND_OVER_SHORT,
+        MovementKind::Float => s::KIND_FLOAT,
+        MovementKind::TopUp => s::KIND_TOP_UP,
+        MovementKind::CashDrop => s::KIND_CASH_DROP,
+        MovementKind::CashReturn => s::KIND_CASH_RETURN,
     }
 }
 

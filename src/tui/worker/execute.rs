@@ -125,9 +125,10 @@ impl Worker {
                 actor,
                 currency,
                 count,
+                approval,
             } => ReplyBody::DrawerSession(
                 self.bank()
-                    .and_then(|b| b.open_drawer(&actor, currency, &count)),
+                    .and_then(|b| b.open_drawer(&actor, currency, &count, approval.as_ref())),
             ),
             Job::CloseDrawer {
                 actor,

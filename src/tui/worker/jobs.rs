@@ -110,10 +110,12 @@ pub enum Job {
     Drawer {
         actor: Actor,
     },
+    /// Opens the teller's drawer; the float comes from the vault, approved by a supervisor.
     OpenDrawer {
         actor: Actor,
         currency: Currency,
         count: CashCount,
+        approval: Option<Approval>,
     },
     CloseDrawer {
         actor: Actor,

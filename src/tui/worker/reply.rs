@@ -197,6 +197,8 @@ pub struct Reply {
 }
 
 /// What the worker tells the app.
+// The app receives it boxed (`Action::Worker`), so its size costs one allocation either way.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum WorkerMessage {
     Reply(Reply),

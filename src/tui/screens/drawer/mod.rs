@@ -113,6 +113,7 @@ impl DrawerScreen {
                     actor,
                     currency,
                     count,
+                    approval: None,
                 };
                 self.requests.ask(ctx, Asked::Session, job);
             }

@@ -237,6 +237,8 @@ impl FakeBank {
                     opening_count: count.to_string(),
                     cash_in: None,
                     cash_out: None,
+                    top_ups: Decimal::ZERO,
+                    drops: Decimal::ZERO,
                     expected: None,
                     opened_at: fixed_wall(),
                     closed_at: None,

@@ -186,6 +186,8 @@ impl FakeBank {
             opening_count: "100x15 50x10".into(),
             cash_in: None,
             cash_out: None,
+            top_ups: Decimal::ZERO,
+            drops: Decimal::ZERO,
             expected: None,
             opened_at: fixed_wall() - chrono::Duration::hours(1),
             closed_at: None,

@@ -1,0 +1,116 @@
+//! Cash between an open drawer and the vault during the day, each step approved by a
+//! supervisor: a cash drop (drawer -> vault) when the drawer holds too much, a top-up
+//! (vault -> drawer) when it runs low.
+
+use rust_decimal::Decimal;
+
+use super::drawer::session_view;
+use super::money::{lock_drawer, Posting};
+use super::users::audit;
+use super::vault::{lock_vault, refuse_closed_day, VaultStep};
+use super::{Actor, Approval, Bank, BankError, BankResult, DrawerView, MovementKind};
+use crate::db::{drawer_sessions, movements, vault};
+use crate::domain::{format_money, CashCount, Field, IdempotencyKey, ValidationError};
+
+/// Which way cash moves between a drawer and the vault during the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultTransfer {
+    /// Drawer -> vault.
+    Drop,
+    /// Vault -> drawer.
+    TopUp,
+}
+
+impl VaultTransfer {
+    fn kind(self) -> MovementKind {
+        match self {
+            Self::Drop => MovementKind::CashDrop,
+            Self::TopUp => MovementKind::TopUp,
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Self::Drop => "drawer.drop",
+            Self::TopUp => "drawer.topup",
+        }
+    }
+}
+
+impl Bank {
+    /// A cash drop or a top-up of the teller's open drawer, counted by denomination and
+    /// approved by a supervisor. The same key with the same step is applied once.
+    pub fn move_drawer_cash(
+        &mut self,
+        actor: &Actor,
+        direction: VaultTransfer,
+        count: &CashCount,
+        approval: &Approval,
+        key: &IdempotencyKey,
+    ) -> BankResult<DrawerView> {
+        let action = direction.action();
+        let Some(user_id) = actor.user_id().filter(|_| actor.is_staff()) else {
+            return self.refused(actor, action, None, BankError::Forbidden("handle cash"));
+        };
+        if count.total() <= Decimal::ZERO {
+            let e = ValidationError::new(Field::CashCount, "count at least one banknote or coin");
+            return self.refused(actor, action, None, e.into());
+        }
+        let approved_by = self.verify_approval(actor, action, "drawer", approval)?;
+        let audit_name = actor.audit_name();
+        // Read outside the transaction for the currency; locked again inside it.
+        let Some(open) = drawer_sessions::open_for(&mut self.conn, user_id)? else {
+            let e = BankError::DrawerClosed("any currency".into());
+            return self.refused(actor, action, None, e);
+        };
+        let result = self.in_transaction(|conn| {
+            let drawer = lock_drawer(conn, actor, &open.currency)?;
+            let session = drawer_sessions::lock_open_for(conn, user_id)?
+                .filter(|session| session.id == open.id)
+                .ok_or_else(|| BankError::DrawerClosed(open.currency.clone()))?;
+            if let Some(done) = movements::find_by_key(conn, key.as_str())? {
+                let same = done.kind == direction.kind()
+                    && done.amount == count.total()
+                    && done.drawer_session_id == Some(session.id);
+                return if same {
+                    session_view(conn, session.id)
+                } else {
+                    Err(BankError::IdempotencyConflict(key.to_string()))
+                };
+            }
+            let vault = lock_vault(conn, &session.currency)?;
+            refuse_closed_day(conn, super::bank::now().date())?;
+            let day = match session.vault_day_id {
+                Some(id) => vault::find_day(conn, id)?,
+                None => None,
+            }
+            .ok_or_else(|| BankError::VaultNotOpen(session.currency.clone()))?;
+            VaultStep {
+                day: &day,
+                vault: &vault,
+                drawer: &drawer,
+                pieces: count,
+                into_vault: direction == VaultTransfer::Drop,
+                posting: Posting {
+                    kind: direction.kind(),
+                    key,
+                    amount: count.total(),
+                    memo: None,
+                    actor: &audit_name,
+                    approved_by: Some(&approved_by),
+                    session_id: Some(session.id),
+                    reverses: None,
+                },
+            }
+            .post(conn)?;
+            let detail = format!(
+                "{} {} ({count}), approved by {approved_by}",
+                format_money(count.total()),
+                session.currency
+            );
+            audit(conn, &audit_name, action, &drawer.number, Some(&detail))?;
+            session_view(conn, session.id)
+        });
+        self.audited(actor, action, "drawer", result)
+    }
+}

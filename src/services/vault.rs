@@ -1,0 +1,333 @@
+//! The branch's vault: one per currency, its cash held by denomination. A supervisor opens the
+//! vault's day with a blind count and counts it again, blind, once the drawers are back; cash
+//! moves between the vault and the drawers only under dual control (see `drawer.rs`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::accounts::{lock_internal_account, Holder};
+use super::authz::require;
+use super::bank::now;
+use super::drawer::post_over_short;
+use super::money::Posting;
+use super::users::audit;
+use super::views::utc;
+use super::{Actor, Bank, BankError, BankResult, MovementKind};
+use crate::db::vault::{self, VaultDayRow, VaultMoveRow};
+use crate::db::{accounts, drawer_sessions, Connection};
+use crate::domain::{format_money, CashCount, Currency, IdempotencyKey, Role};
+
+/// A vault's day as a supervisor sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultView {
+    pub currency: String,
+    pub business_date: NaiveDate,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub opening_count: String,
+    pub opening_total: Decimal,
+    /// The opening count minus what the book said: posted as over/short.
+    pub opening_difference: Decimal,
+    /// What the vault holds by the book: the opening count and every movement since.
+    pub holdings: String,
+    pub holdings_total: Decimal,
+    pub moves: Vec<VaultMoveView>,
+    pub closing: Option<VaultCountView>,
+    /// The business day is closed (end of day ran).
+    pub day_closed: bool,
+}
+
+/// One movement into or out of the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultMoveView {
+    pub reference: i64,
+    pub kind: MovementKind,
+    pub into_vault: bool,
+    pub amount: Decimal,
+    pub pieces: String,
+    pub teller: String,
+    pub approved_by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The vault's closing count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultCountView {
+    pub counted_by: String,
+    pub counted_at: DateTime<Utc>,
+    pub count: String,
+    pub counted: Decimal,
+    pub expected: Decimal,
+    /// Counted minus expected: positive over, negative short.
+    pub difference: Decimal,
+}
+
+impl Bank {
+    /// Opens the vault's day with the supervisor's blind count: a difference from the book is
+    /// posted to the over/short account (on the very first day, the whole count is).
+    pub fn open_vault(
+        &mut self,
+        actor: &Actor,
+        currency: Currency,
+        count: &CashCount,
+    ) -> BankResult<VaultView> {
+        if let Err(e) = supervisor(actor, "open the vault (supervisors only)") {
+            return self.refused(actor, "vault.open", None, e);
+        }
+        let name = actor.audit_name();
+        let key = IdempotencyKey::generate();
+        let result = self.in_transaction(|conn| {
+            let today = now().date();
+            let account = lock_vault(conn, currency.as_str())?;
+            refuse_closed_day(conn, today)?;
+            if vault::day_of(conn, currency.as_str(), today)?.is_some() {
+                return Err(BankError::VaultAlreadyOpen(currency.to_string()));
+            }
+            let book = held(&account);
+            let difference = count.total() - book;
+            if !difference.is_zero() {
+                post_over_short(conn, &name, &key, None, &account, difference, "vault")?;
+            }
+            let id = vault::insert_day(
+                conn,
+                &vault::NewVaultDay {
+                    currency: currency.as_str(),
+                    business_date: today,
+                    vault_account_id: account.id,
+                    opened_by: &name,
+                    opened_at: now(),
+                    opening_count: &count.to_string(),
+                    opening_total: count.total(),
+                    opening_book: book,
+                },
+            )?;
+            let detail = format!(
+                "counted {} {currency} ({count}), book {}",
+                format_money(count.total()),
+                format_money(book)
+            );
+            audit(conn, &name, "vault.open", &account.number, Some(&detail))?;
+            vault_view(conn, id)
+        });
+        self.audited(actor, "vault.open", "vault", result)
+    }
+
+    /// The vault's closing count (blind, once): taken when every drawer that drew its float
+    /// from the vault today is closed; the difference from the book is posted as over/short,
+    /// and no more cash moves in or out of the vault that day.
+    pub fn count_vault(
+        &mut self,
+        actor: &Actor,
+        currency: Currency,
+        count: &CashCount,
+    ) -> BankResult<VaultView> {
+        if let Err(e) = supervisor(actor, "count the vault (supervisors only)") {
+            return self.refused(actor, "vault.count", None, e);
+        }
+        let name = actor.audit_name();
+        let key = IdempotencyKey::generate();
+        let result = self.in_transaction(|conn| {
+            let today = now().date();
+            let account = lock_vault(conn, currency.as_str())?;
+            refuse_closed_day(conn, today)?;
+            let day = vault::day_of(conn, currency.as_str(), today)?
+                .ok_or_else(|| BankError::VaultNotOpen(currency.to_string()))?;
+            if day.counted_at.is_some() {
+                return Err(BankError::VaultCounted(currency.to_string()));
+            }
+            let open: Vec<String> = drawer_sessions::of_vault_day(conn, day.id)?
+                .into_iter()
+                .filter(|(session, _)| session.closed_at.is_none())
+                .map(|(_, teller)| teller)
+                .collect();
+            if !open.is_empty() {
+                return Err(BankError::DayNotReady(format!(
+                    "the drawers of {} are still open; count the vault once they are closed",
+                    open.join(", ")
+                )));
+            }
+            let book = held(&account);
+            let difference = count.total() - book;
+            if !difference.is_zero() {
+                post_over_short(conn, &name, &key, None, &account, difference, "vault")?;
+            }
+            vault::record_count(
+                conn,
+                day.id,
+                &vault::ClosingCount {
+                    counted_by: &name,
+                    counted_at: now(),
+                    closing_count: &count.to_string(),
+                    closing_total: count.total(),
+                    closing_book: book,
+                },
+            )?;
+            let detail = format!(
+                "counted {} expected {} over/short {} {currency}",
+                format_money(count.total()),
+                format_money(book),
+                format_money(difference)
+            );
+            audit(conn, &name, "vault.count", &account.number, Some(&detail))?;
+            vault_view(conn, day.id)
+        });
+        self.audited(actor, "vault.count", "vault", result)
+    }
+
+    /// Today's vault of a currency, if it was opened (supervisors only).
+    pub fn vault(&mut self, actor: &Actor, currency: Currency) -> BankResult<Option<VaultView>> {
+        if let Err(e) = supervisor(actor, "see the vault (supervisors only)") {
+            return self.refused(actor, "vault.show", None, e);
+        }
+        let conn = &mut self.conn;
+        match vault::day_of(conn, currency.as_str(), now().date())? {
+            Some(day) => vault_view(conn, day.id).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+fn supervisor(actor: &Actor, action: &'static str) -> BankResult<()> {
+    require(actor.role() == Some(Role::Admin), action)
+}
+
+/// Cash the book says an account holds: cash accounts are assets, so their balance (credits
+/// minus debits) is the negative of it.
+pub(super) fn held(account: &accounts::AccountRow) -> Decimal {
+    -account.balance
+}
+
+/// The vault account of a currency, locked (created on first use). Lock order: a drawer, then
+/// the vault, then the over/short account.
+pub(super) fn lock_vault(
+    conn: &mut Connection,
+    currency: &str,
+) -> BankResult<accounts::AccountRow> {
+    let label = format!("vault:{currency}");
+    lock_internal_account(conn, Holder::Vault(&label), currency)
+}
+
+/// No cash step is dated into a closed day. The caller holds the vault's lock, which end of
+/// day takes too, so the day cannot close between this check and the commit.
+pub(super) fn refuse_closed_day(conn: &mut Connection, date: NaiveDate) -> BankResult<()> {
+    match vault::closed_day(conn, date)? {
+        Some(_) => Err(BankError::DayClosed(date)),
+        None => Ok(()),
+    }
+}
+
+/// What the vault holds by denomination: the opening count plus every movement of the day.
+pub(super) fn holdings(conn: &mut Connection, day: &VaultDayRow) -> BankResult<CashCount> {
+    let mut held = stored_count(&day.opening_count)?;
+    for line in vault::moves_of(conn, day.id)? {
+        let pieces = stored_count(&line.movement.pieces)?;
+        held = if line.movement.direction > 0 {
+            held.plus(&pieces)
+        } else {
+            held.minus(&pieces).map_err(|short| {
+                BankError::Database(format!("vault day {} goes below zero: {short}", day.id))
+            })?
+        };
+    }
+    Ok(held)
+}
+
+pub(super) fn stored_count(text: &str) -> BankResult<CashCount> {
+    CashCount::parse(text).map_err(|e| BankError::Database(format!("a stored count: {e}")))
+}
+
+/// Cash between a vault and a drawer, with the pieces that moved. The vault and the drawer
+/// are locked by the caller.
+pub(super) struct VaultStep<'a> {
+    pub day: &'a VaultDayRow,
+    pub vault: &'a accounts::AccountRow,
+    pub drawer: &'a accounts::AccountRow,
+    pub pieces: &'a CashCount,
+    pub into_vault: bool,
+    pub posting: Posting<'a>,
+}
+
+impl VaultStep<'_> {
+    pub(super) fn post(&self, conn: &mut Connection) -> BankResult<i64> {
+        if self.day.counted_at.is_some() {
+            return Err(BankError::VaultCounted(self.day.currency.clone()));
+        }
+        if !self.into_vault {
+            holdings(conn, self.day)?
+                .minus(self.pieces)
+                .map_err(|short| BankError::VaultShort(short.to_string()))?;
+        }
+        // Cash held is a debit balance: what receives the cash is debited.
+        let done = if self.into_vault {
+            self.posting.post(conn, self.vault, self.drawer)?
+        } else {
+            self.posting.post(conn, self.drawer, self.vault)?
+        };
+        vault::insert_move(
+            conn,
+            &VaultMoveRow {
+                movement_id: done.id,
+                vault_day_id: self.day.id,
+                drawer_session_id: self.posting.session_id,
+                direction: if self.into_vault { 1 } else { -1 },
+                pieces: self.pieces.to_string(),
+            },
+        )?;
+        Ok(done.id)
+    }
+}
+
+pub(super) fn vault_view(conn: &mut Connection, id: i64) -> BankResult<VaultView> {
+    let day =
+        vault::find_day(conn, id)?.ok_or_else(|| BankError::NotFound(format!("Vault day {id}")))?;
+    let held = holdings(conn, &day)?;
+    let moves = vault::moves_of(conn, day.id)?
+        .into_iter()
+        .map(|line| {
+            Ok(VaultMoveView {
+                reference: line.movement.movement_id,
+                kind: MovementKind::from_stored(&line.kind)
+                    .map_err(|e| BankError::Database(e.to_string()))?,
+                into_vault: line.movement.direction > 0,
+                amount: line.amount,
+                pieces: line.movement.pieces,
+                teller: line.actor,
+                approved_by: line.approved_by,
+                at: utc(line.created_at),
+            })
+        })
+        .collect::<BankResult<Vec<_>>>()?;
+    let closing = match (
+        day.counted_by.clone(),
+        day.counted_at,
+        day.closing_count.clone(),
+        day.closing_total,
+        day.closing_book,
+    ) {
+        (Some(counted_by), Some(at), Some(count), Some(counted), Some(expected)) => {
+            Some(VaultCountView {
+                counted_by,
+                counted_at: utc(at),
+                count,
+                counted,
+                expected,
+                difference: counted - expected,
+            })
+        }
+        _ => None,
+    };
+    Ok(VaultView {
+        day_closed: vault::closed_day(conn, day.business_date)?.is_some(),
+        currency: day.currency,
+        business_date: day.business_date,
+        opened_by: day.opened_by,
+        opened_at: utc(day.opened_at),
+        opening_difference: day.opening_total - day.opening_book,
+        opening_count: day.opening_count,
+        opening_total: day.opening_total,
+        holdings_total: held.total(),
+        holdings: held.to_string(),
+        moves,
+        closing,
+    })
+}

@@ -1,0 +1,403 @@
+//! Service tests of the branch's day: the vault, floats, drops and top-ups under dual
+//! control, the vault's counts and closing the day.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use teller::domain::{CashCount, Currency, Role};
+use teller::services::{Actor, Bank, MovementKind, VaultTransfer};
+
+fn count(raw: &str) -> CashCount {
+    CashCount::parse(raw).expect("count")
+}
+
+/// A branch: a supervisor (the fixture's), a teller and a customer with money.
+struct Branch {
+    bank: Bank,
+    supervisor: Actor,
+    teller: Actor,
+    account: teller::domain::AccountNumber,
+}
+
+fn branch(db: &TestDb) -> Branch {
+    let mut bank = db.bank();
+    let supervisor = match login(&mut bank, SUPERVISOR, PASSWORD) {
+        Ok(user) => Actor::User(user),
+        Err(_) => user(&mut bank, SUPERVISOR, Role::Admin),
+    };
+    let teller = user(&mut bank, "tess@bank.local", Role::Teller);
+    let (_, account) = customer_with_account(&mut bank, "carl@example.com", "5000.00");
+    Branch {
+        bank,
+        supervisor,
+        teller,
+        account,
+    }
+}
+
+fn audit_ok(bank: &mut Bank, supervisor: &Actor) {
+    let report = bank.audit(supervisor).expect("audit");
+    assert!(report.ok, "{:#?}", report.checks);
+}
+
+#[test]
+fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        ..
+    } = branch(&db);
+    let vault_count = count("100x100 20x100");
+    assert_eq!(
+        code(bank.open_vault(&teller, Currency::USD, &vault_count)),
+        "forbidden"
+    );
+    assert_eq!(code(bank.vault(&teller, Currency::USD)), "forbidden");
+    assert!(bank.vault(&supervisor, Currency::USD).unwrap().is_none());
+    let view = bank
+        .open_vault(&supervisor, Currency::USD, &vault_count)
+        .expect("open");
+    assert_eq!(view.opening_total, money("12000.00"));
+    // The very first count finds an empty book: the whole count is posted as over.
+    assert_eq!(view.opening_difference, money("12000.00"));
+    assert_eq!(view.holdings, "100x100 20x100");
+    assert_eq!(
+        code(bank.open_vault(&supervisor, Currency::USD, &vault_count)),
+        "vault_already_open"
+    );
+    // Each currency has its own vault.
+    let eur = bank
+        .open_vault(&supervisor, Currency::EUR, &count("50x10"))
+        .expect("EUR");
+    assert_eq!(eur.holdings_total, money("500.00"));
+    audit_ok(&mut bank, &supervisor);
+}
+
+#[test]
+fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        ..
+    } = branch(&db);
+    let float = count("100x4 20x5");
+    assert_eq!(
+        code(bank.open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))),
+        "vault_not_open"
+    );
+    bank.open_vault(&supervisor, Currency::USD, &count("100x10 20x10"))
+        .unwrap();
+    assert_eq!(
+        code(bank.open_drawer(&teller, Currency::USD, &float, None)),
+        "approval_required"
+    );
+    // The vault holds ten 20s: a float of eleven is refused, naming the denomination.
+    let refused = bank
+        .open_drawer(
+            &teller,
+            Currency::USD,
+            &count("20x11"),
+            Some(&supervisor_approval()),
+        )
+        .unwrap_err();
+    assert_eq!(refused.code(), "vault_short");
+    assert!(
+        refused.to_string().contains("11 of 20 wanted, 10 held"),
+        "{refused}"
+    );
+    let drawer = bank
+        .open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))
+        .expect("open");
+    assert_eq!(drawer.opening_float, money("500.00"));
+    let vault = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    assert_eq!(vault.holdings, "100x6 20x5");
+    assert_eq!(vault.moves.len(), 1);
+    let float_move = &vault.moves[0];
+    assert_eq!(float_move.kind, MovementKind::Float);
+    assert!(!float_move.into_vault);
+    assert_eq!(float_move.approved_by.as_deref(), Some(SUPERVISOR));
+    assert_eq!(float_move.teller, "tess@bank.local");
+    audit_ok(&mut bank, &supervisor);
+}
+
+#[test]
+fn drops_and_top_ups_move_counted_cash_once_per_key() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        account,
+    } = branch(&db);
+    open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
+    bank.deposit(&teller, &cash(&account, "1000.00")).unwrap();
+    let drop = count("100x10");
+    let key = key();
+    let approval = supervisor_approval();
+    let first = bank
+        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
+        .expect("drop");
+    assert_eq!(first.drops, money("1000.00"));
+    // Sent again (a lost answer): applied once.
+    let again = bank
+        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
+        .expect("replayed");
+    assert_eq!(again.drops, money("1000.00"));
+    // The same key for another step is a conflict; nothing moves.
+    assert_eq!(
+        code(bank.move_drawer_cash(
+            &teller,
+            VaultTransfer::TopUp,
+            &count("20x1"),
+            &approval,
+            &key
+        )),
+        "idempotency_conflict"
+    );
+    let topped = bank
+        .move_drawer_cash(
+            &teller,
+            VaultTransfer::TopUp,
+            &count("1x50"),
+            &approval,
+            &key_2(),
+        )
+        .expect("top-up");
+    assert_eq!(topped.top_ups, money("50.00"));
+    // A teller cannot approve their own step, and a top-up needs pieces the vault holds.
+    let own = teller::services::Approval {
+        supervisor: email("tess@bank.local"),
+        password: secret(PASSWORD),
+    };
+    assert_eq!(
+        code(bank.move_drawer_cash(&teller, VaultTransfer::TopUp, &count("1x1"), &own, &key_2())),
+        "approval_refused"
+    );
+    let vault = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    let ones = vault
+        .holdings
+        .split(' ')
+        .find(|part| part.starts_with("1x"))
+        .unwrap()
+        .to_string();
+    let too_many = format!("1x{}", ones[2..].parse::<u32>().unwrap() + 1);
+    assert_eq!(
+        code(bank.move_drawer_cash(
+            &teller,
+            VaultTransfer::TopUp,
+            &count(&too_many),
+            &approval,
+            &key_2()
+        )),
+        "vault_short"
+    );
+    // The close is blind; the expected cash counts the drop and the top-up.
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    let closed = bank
+        .close_drawer(&teller, session, &count("100x4 20x5 1x50"))
+        .expect("close");
+    assert_eq!(closed.expected, Some(money("550.00")));
+    assert_eq!(closed.over_short, Some(money("0.00")));
+    let kinds: Vec<MovementKind> = bank
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
+        .unwrap()
+        .moves
+        .iter()
+        .map(|m| m.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            MovementKind::Float,
+            MovementKind::CashDrop,
+            MovementKind::TopUp,
+            MovementKind::CashReturn
+        ]
+    );
+    audit_ok(&mut bank, &supervisor);
+}
+
+fn key_2() -> teller::domain::IdempotencyKey {
+    key()
+}
+
+#[test]
+fn closing_a_drawer_returns_its_counted_cash_to_the_vault() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        account,
+    } = branch(&db);
+    ensure_vault(&mut bank);
+    let before = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
+    bank.deposit(&teller, &cash(&account, "120.00")).unwrap();
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    // Counted 600.00 against 620.00 expected: 20.00 short, and 600.00 back to the vault.
+    let closed = bank
+        .close_drawer(&teller, session, &count("100x5 20x5"))
+        .unwrap();
+    assert_eq!(closed.over_short, Some(money("-20.00")));
+    let after = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    assert_eq!(
+        after.holdings_total - before.holdings_total,
+        money("100.00")
+    );
+    let returned = after.moves.last().unwrap();
+    assert_eq!(returned.kind, MovementKind::CashReturn);
+    assert_eq!(returned.pieces, "100x5 20x5");
+    assert_eq!(returned.amount, money("600.00"));
+    audit_ok(&mut bank, &supervisor);
+}
+
+#[test]
+fn the_vault_is_counted_once_its_drawers_are_closed_and_then_moves_no_more() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        ..
+    } = branch(&db);
+    bank.open_vault(&supervisor, Currency::USD, &count("100x10"))
+        .unwrap();
+    open_drawer(&mut bank, &teller, "100x2").unwrap();
+    let refused = bank
+        .count_vault(&supervisor, Currency::USD, &count("100x8"))
+        .unwrap_err();
+    assert_eq!(refused.code(), "day_not_ready");
+    assert!(refused.to_string().contains("tess@bank.local"), "{refused}");
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    bank.close_drawer(&teller, session, &count("100x2"))
+        .unwrap();
+    assert_eq!(
+        code(bank.count_vault(&teller, Currency::USD, &count("100x10"))),
+        "forbidden"
+    );
+    // One note missing: 100.00 short, posted as over/short.
+    let counted = bank
+        .count_vault(&supervisor, Currency::USD, &count("100x9"))
+        .unwrap();
+    let closing = counted.closing.unwrap();
+    assert_eq!(closing.expected, money("1000.00"));
+    assert_eq!(closing.difference, money("-100.00"));
+    assert_eq!(
+        code(bank.count_vault(&supervisor, Currency::USD, &count("100x9"))),
+        "vault_counted"
+    );
+    assert_eq!(
+        code(open_drawer(&mut bank, &teller, "100x1")),
+        "vault_counted"
+    );
+    audit_ok(&mut bank, &supervisor);
+}
+
+#[test]
+fn the_day_closes_only_when_every_figure_proves() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        account,
+    } = branch(&db);
+    assert_eq!(code(bank.end_of_day(&teller, None)), "forbidden");
+    let none = bank.end_of_day(&supervisor, None).unwrap_err();
+    assert_eq!(none.code(), "day_not_ready");
+    assert!(none.to_string().contains("no vault was opened"), "{none}");
+    bank.open_vault(&supervisor, Currency::USD, &count("100x50"))
+        .unwrap();
+    open_drawer(&mut bank, &teller, "100x5").unwrap();
+    bank.deposit(&teller, &cash_with_id(&account, "12000.00"))
+        .unwrap();
+    let open = bank.end_of_day(&supervisor, None).unwrap_err();
+    assert_eq!(open.code(), "day_not_ready");
+    assert!(
+        open.to_string()
+            .contains("drawer of tess@bank.local is open"),
+        "{open}"
+    );
+    assert!(
+        open.to_string().contains("USD vault is not counted"),
+        "{open}"
+    );
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    bank.close_drawer(&teller, session, &count("100x125"))
+        .unwrap();
+    let uncounted = bank.end_of_day(&supervisor, None).unwrap_err();
+    assert!(!uncounted.to_string().contains("drawer"), "{uncounted}");
+    bank.count_vault(&supervisor, Currency::USD, &count("100x170"))
+        .unwrap();
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    assert_eq!(
+        code(bank.end_of_day(&supervisor, Some(tomorrow))),
+        "day_not_ready"
+    );
+    let report = bank.end_of_day(&supervisor, None).expect("the day closes");
+    assert!(!report.already_closed);
+    assert!(report.audit.ok);
+    assert_eq!(report.chain_head.len(), 64);
+    assert_eq!(report.drawers.len(), 1);
+    let drawer = &report.drawers[0];
+    assert_eq!(drawer.teller, "tess@bank.local");
+    assert_eq!(drawer.session.expected, Some(money("12500.00")));
+    assert_eq!(drawer.session.over_short, Some(money("0.00")));
+    assert_eq!(report.vaults.len(), 1);
+    let vault = &report.vaults[0];
+    assert_eq!(vault.closing.as_ref().unwrap().difference, money("0.00"));
+    assert_eq!(report.ctr_customers, 1);
+    assert_eq!(report.cash.len(), 1);
+    // The fixture's 5,000.00 opening deposit and the counter's 12,000.00.
+    assert_eq!(report.cash[0].cash_in, money("17000.00"));
+    let kinds: Vec<(MovementKind, i64)> =
+        report.movements.iter().map(|m| (m.kind, m.count)).collect();
+    assert!(kinds.contains(&(MovementKind::Float, 1)), "{kinds:?}");
+    assert!(kinds.contains(&(MovementKind::CashReturn, 1)), "{kinds:?}");
+    // The day is closed: no cash step is dated into it.
+    assert_eq!(code(open_drawer(&mut bank, &teller, "100x1")), "day_closed");
+    assert_eq!(
+        code(bank.open_vault(&supervisor, Currency::EUR, &count("50x1"))),
+        "day_closed"
+    );
+    // Asked again, the same proof.
+    let again = bank.end_of_day(&supervisor, None).unwrap();
+    assert!(again.already_closed);
+    assert_eq!(again.chain_head, report.chain_head);
+    assert_eq!(again.closed_at, report.closed_at);
+}
+
+#[test]
+fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        account,
+    } = branch(&db);
+    // Float 19,000.00 against the 20,000.00 limit; a drop of 5,000.00 makes room.
+    open_drawer(&mut bank, &teller, "100x190").unwrap();
+    assert_eq!(
+        code(bank.deposit(&teller, &cash(&account, "1500.00"))),
+        "approval_required"
+    );
+    bank.move_drawer_cash(
+        &teller,
+        VaultTransfer::Drop,
+        &count("100x50"),
+        &supervisor_approval(),
+        &key(),
+    )
+    .unwrap();
+    bank.deposit(&teller, &cash(&account, "1500.00"))
+        .expect("room after the drop");
+    audit_ok(&mut bank, &supervisor);
+}

@@ -69,6 +69,11 @@ impl Session {
             "{}",
             String::from_utf8_lossy(&demo.stderr)
         );
+        Self::on_bank(db, env)
+    }
+
+    /// Starts the real app on `db` with `env` and waits for the login screen.
+    fn on_bank(db: &TestDb, env: &str) -> Self {
         let command = format!(
             "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 {env} TERM=xterm-256color '{BIN}'",
             db.app_url
@@ -217,6 +222,12 @@ fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
     session.type_text("10");
     session.wait_for("1,000.00");
     session.send(&["Enter"]);
+    // The float comes from the vault the demo opened: the supervisor approves it.
+    session.wait_for("Supervisor approval");
+    session.type_text("admin@bank.local");
+    session.send(&["Tab"]);
+    session.type_text("admin-demo-2026!");
+    session.send(&["Enter"]);
     session.wait_for("shown after the blind close");
 
     // Find Diana, deposit 50.00 and write the receipt.
@@ -337,4 +348,121 @@ fn real_binary_in_tmux_no_color_means_no_colour_escapes() {
         plain.contains("\u{1b}[1m") || plain.contains(";1m") || plain.contains("[1;"),
         "{plain:?}"
     );
+}
+
+/// The branch's day in the real binary: the supervisor opens the vault, the teller's float
+/// is approved on the teller's screen, a 12,000.00 cash deposit asks for the customer's ID,
+/// the drawer closes blind, the vault is counted, the day closes and its report is written.
+#[test]
+fn real_binary_in_tmux_the_branchs_day_from_vault_to_report() {
+    use common::{customer_with_account, user, PASSWORD};
+    use teller::domain::Role;
+    let db = TestDb::new();
+    {
+        let mut bank = db.bank();
+        user(&mut bank, "boss@bank.local", Role::Admin);
+        user(&mut bank, "tess@bank.local", Role::Teller);
+        customer_with_account(&mut bank, "nina@example.com", "100.00");
+    }
+    let reports = std::env::temp_dir().join(format!("teller-e2e-day-{}", std::process::id()));
+    let env = format!("TELLER_EXPORT_DIR='{}'", reports.display());
+
+    // The supervisor opens the vault with a blind count: 200 x 100.00.
+    let boss = Session::on_bank(&db, &env);
+    boss.log_in("boss@bank.local", PASSWORD);
+    boss.wait_for("Find a customer");
+    boss.send(&["F8"]);
+    boss.wait_for("The vault is not open today");
+    boss.send(&["o"]);
+    boss.wait_for("Open the vault: count it");
+    boss.send(&["Tab"]);
+    boss.type_text("200");
+    boss.wait_for("20,000.00");
+    boss.send(&["Enter"]);
+    boss.wait_for("The vault's day is open: USD 20,000.00.");
+    boss.send(&["C-c"]);
+    assert_eq!(boss.wait_exit(), "0", "{}", boss.screen());
+
+    // The teller asks for a float of 50 x 100.00; the supervisor approves it on her screen.
+    let tess = Session::on_bank(&db, &env);
+    tess.log_in("tess@bank.local", PASSWORD);
+    tess.wait_for("Find a customer");
+    tess.send(&["F5"]);
+    tess.wait_for("Open my drawer");
+    tess.send(&["Tab"]);
+    tess.type_text("50");
+    tess.wait_for("5,000.00");
+    tess.send(&["Enter"]);
+    tess.wait_for("Supervisor approval");
+    tess.type_text("boss@bank.local");
+    tess.send(&["Tab"]);
+    tess.type_text(PASSWORD);
+    tess.send(&["Enter"]);
+    tess.wait_for("Drawer open with a float of USD 5,000.00.");
+
+    // 12,000.00 in cash: above the large-cash line, the customer's ID is recorded.
+    tess.send(&["F2"]);
+    tess.type_text("nina@example.com");
+    tess.wait_for("1 found");
+    tess.send(&["Enter"]);
+    tess.wait_for("Customer nina@example.com");
+    tess.wait_for("100.00");
+    tess.send(&["d"]);
+    tess.wait_for("Cash deposit");
+    tess.type_text("12000");
+    tess.send(&["Enter"]);
+    tess.wait_for("twelve thousand dollars");
+    tess.send(&["Enter"]);
+    tess.wait_for("Customer identification");
+    tess.type_text("P7654321");
+    tess.send(&["Tab"]);
+    tess.type_text("US");
+    tess.send(&["Tab"]);
+    tess.type_text("2031-05-31");
+    tess.send(&["Enter"]);
+    tess.wait_for("Done, reference #");
+
+    // The blind close: 170 x 100.00, the float and the deposit.
+    tess.send(&["F5"]);
+    tess.wait_for("shown after the blind close");
+    tess.send(&["c"]);
+    tess.wait_for("Close my drawer: count the cash");
+    tess.type_text("170");
+    tess.wait_for("17,000.00");
+    tess.send(&["Enter"]);
+    tess.wait_for("Close the drawer?");
+    tess.send(&["Enter"]);
+    tess.wait_for("Drawer closed");
+    tess.send(&["C-c"]);
+    assert_eq!(tess.wait_exit(), "0", "{}", tess.screen());
+
+    // The supervisor counts the vault (150 left + 170 back) and closes the day.
+    let boss = Session::on_bank(&db, &env);
+    boss.log_in("boss@bank.local", PASSWORD);
+    boss.wait_for("Find a customer");
+    boss.send(&["F8"]);
+    boss.wait_for("cash_return");
+    boss.send(&["c"]);
+    boss.wait_for("Count the vault");
+    boss.send(&["Tab"]);
+    boss.type_text("320");
+    boss.wait_for("32,000.00");
+    boss.send(&["Enter"]);
+    boss.wait_for("The vault is counted; over/short 0.00.");
+    boss.send(&["e"]);
+    boss.wait_for("Close the day?");
+    boss.send(&["Enter"]);
+    let closed = boss.wait_for("Day closed. Report:");
+    assert!(closed.contains("The day is closed."), "{closed}");
+    boss.send(&["C-c"]);
+    assert_eq!(boss.wait_exit(), "0", "{}", boss.screen());
+
+    let day = chrono::Utc::now().date_naive();
+    let text = std::fs::read_to_string(reports.join(format!("eod-{day}.txt"))).unwrap_or_default();
+    let pdf = std::fs::read(reports.join(format!("eod-{day}.pdf"))).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&reports);
+    assert!(text.contains("tess@bank.local"), "{text}");
+    assert!(text.contains("AUDIT: every invariant holds"), "{text}");
+    assert!(text.contains("1 customer(s) to report"), "{text}");
+    assert!(pdf.starts_with(b"%PDF"), "the PDF report");
 }

@@ -99,6 +99,12 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
         .type_text("20")
         .wait_for("3,000.00")
         .press(KeyCode::Enter)
+        // The float comes from the vault (the demo opened it): the supervisor approves.
+        .wait_for("Supervisor approval")
+        .type_text(ADMIN)
+        .tab()
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
         .wait_for("Drawer open with a float of USD 3,000.00.")
         .wait_for("shown after the blind close");
 
@@ -264,6 +270,11 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .wait_for("Open my drawer")
         .tab()
         .type_text("10")
+        .press(KeyCode::Enter)
+        .wait_for("Supervisor approval")
+        .type_text(ADMIN)
+        .tab()
+        .type_text(ADMIN_PASSWORD)
         .press(KeyCode::Enter)
         .wait_for("Drawer open with a float");
 

@@ -437,7 +437,24 @@ fn teller_drawer_opening_count() {
         .press(KeyCode::Tab)
         .type_text("x7");
     assert_snapshot!(d.screen());
+    // The float comes from the vault: a supervisor approves it on the teller's screen.
     d.press(KeyCode::Enter).settle();
+    assert_snapshot!("teller_drawer_float_approval", d.screen());
+    d.type_text(ADMIN_EMAIL)
+        .press(KeyCode::Tab)
+        .type_text("wrong password")
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen().contains("The approval was refused"),
+        "{}",
+        d.screen()
+    );
+    assert!(
+        d.bank.drawer.is_none(),
+        "nothing opened without the approval"
+    );
+    d.type_text(ADMIN_PASSWORD).press(KeyCode::Enter).settle();
     assert!(d
         .screen()
         .contains("Drawer open with a float of USD 2,070.00."));

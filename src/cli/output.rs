@@ -416,6 +416,12 @@ pub fn demo(report: &DemoReport) {
         "Demo bank ready: {} users ({} created now), {} phone numbers, {} customer accounts.",
         report.users, report.users_created, report.phones, report.customer_accounts
     );
+    if let Some(total) = report.vault_opened {
+        println!(
+            "Today's USD vault is open with {} (admin@bank.local counted it): tellers open their drawers from it.",
+            crate::domain::format_money_grouped(total)
+        );
+    }
     println!("Logins (demo passwords, change them for anything real):");
     for login in &report.logins {
         println!(

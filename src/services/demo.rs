@@ -47,6 +47,9 @@ pub struct DemoLogin {
 /// What the demo bank holds after loading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoReport {
+    /// Today's USD vault, opened by the demo supervisor (None: it was open already, or the day
+    /// is closed).
+    pub vault_opened: Option<rust_decimal::Decimal>,
     pub users_created: usize,
     pub users: i64,
     pub phones: i64,
@@ -145,13 +148,41 @@ impl Bank {
                 password,
             });
         }
+        let vault_opened = self.open_demo_vault()?;
         Ok(DemoReport {
+            vault_opened,
             users_created: created,
             users: users::count(&mut self.conn)?,
             phones: phones::count(&mut self.conn)?,
             customer_accounts: accounts::count_customer_accounts(&mut self.conn)?,
             logins,
         })
+    }
+}
+
+/// What the demo vault holds: 50,000.00 in every denomination.
+const DEMO_VAULT: &str =
+    "100x250 50x200 20x500 10x300 5x200 1x700 0.25x800 0.1x500 0.05x600 0.01x2000";
+
+impl Bank {
+    /// Opens today's USD vault as the demo supervisor, so the branch can start its day.
+    fn open_demo_vault(&mut self) -> BankResult<Option<rust_decimal::Decimal>> {
+        let Some(admin) = users::find_by_email(&mut self.conn, "admin@bank.local")? else {
+            return Ok(None);
+        };
+        let supervisor = Actor::User(super::SessionUser {
+            id: admin.id,
+            email: Email::parse(&admin.email)?,
+            role: admin.role,
+            name: admin.name.clone(),
+            surname: admin.surname.clone(),
+        });
+        let count = crate::domain::CashCount::parse(DEMO_VAULT)?;
+        match self.open_vault(&supervisor, Currency::USD, &count) {
+            Ok(vault) => Ok(Some(vault.opening_total)),
+            Err(BankError::VaultAlreadyOpen(_) | BankError::DayClosed(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use super::screens::quit::QuitConfirm;
 use super::screens::{
     card::CardScreen, counter::CounterScreen, customers::CustomersScreen, drawer::DrawerScreen,
     history::HistoryScreen, home::HomeScreen, login::LoginScreen, profile::ProfileScreen,
-    register::RegisterScreen, transfer::TransferScreen, Screen,
+    register::RegisterScreen, transfer::TransferScreen, vault::VaultScreen, Screen,
 };
 use super::strings as s;
 use super::theme::{Theme, SPINNER};
@@ -72,6 +72,7 @@ screens! {
     counter: CounterScreen = Counter,
     drawer: DrawerScreen = Drawer,
     register: RegisterScreen = Register,
+    vault: VaultScreen = Vault,
 }
 
 impl Screens {
@@ -252,7 +253,7 @@ impl App {
     pub fn nav_bindings(&self) -> Option<&[keys::Binding]> {
         self.session
             .as_ref()
-            .map(|session| self.config.keymap.nav(session.is_staff()))
+            .map(|session| self.config.keymap.nav(session.user.role))
     }
 
     // ---- update ----
@@ -422,7 +423,7 @@ impl App {
         // Each role stays on its own screens (the services refuse the rest anyway): a screen
         // of the other role's leads home ("back to my accounts" is the lookup for staff).
         let route = match self.session.as_ref() {
-            Some(session) if !route.allowed(session.is_staff()) => {
+            Some(session) if !route.allowed(session.user.role) => {
                 Route::home_for(session.user.role)
             }
             _ => route,

@@ -10,6 +10,7 @@ use super::clock::Clock;
 use super::desk::Desk;
 use super::keys::{key, Chord};
 use super::strings as s;
+use super::strings_day as sd;
 use super::theme::Theme;
 use super::worker::{is_connection_lost, ExportError, Job, Request, RequestId, WorkerMessage};
 use super::TuiConfig;
@@ -47,6 +48,8 @@ pub enum Route {
     Drawer,
     /// Staff: register a new customer.
     Register,
+    /// Supervisors: the vault and closing the day.
+    Vault,
 }
 
 /// Who may open a screen.
@@ -56,6 +59,8 @@ pub enum Audience {
     Everyone,
     Customers,
     Staff,
+    /// Admins only (the vault).
+    Supervisors,
 }
 
 /// A screen's tab: the key that opens it from anywhere, and the help line for that key.
@@ -101,7 +106,7 @@ const fn tab(keys: &'static [Chord], help: &'static str) -> Option<Tab> {
 
 /// Every screen of the app, one line each.
 #[rustfmt::skip]
-pub const ROUTES: [RouteEntry; 10] = [
+pub const ROUTES: [RouteEntry; 11] = [
     entry(Route::Login, s::TITLE_LOGIN, Audience::Everyone, None, None),
     entry(Route::Accounts, s::TITLE_ACCOUNTS, Audience::Customers, tab(&[key(KeyCode::F(2))], s::HELP_GO_ACCOUNTS), None),
     entry(Route::Transfer, s::TITLE_TRANSFER, Audience::Customers, tab(&[key(KeyCode::F(3))], s::HELP_GO_TRANSFER), None),
@@ -111,6 +116,7 @@ pub const ROUTES: [RouteEntry; 10] = [
     entry(Route::Counter, s::TITLE_COUNTER, Audience::Staff, None, tab(&[key(KeyCode::F(4))], s::HELP_GO_COUNTER)),
     entry(Route::Drawer, s::TITLE_DRAWER, Audience::Staff, None, tab(&[key(KeyCode::F(5))], s::HELP_GO_DRAWER)),
     entry(Route::Register, s::TITLE_REGISTER, Audience::Staff, None, tab(&[key(KeyCode::F(6))], s::HELP_GO_REGISTER)),
+    entry(Route::Vault, sd::TITLE_VAULT, Audience::Supervisors, None, tab(&[key(KeyCode::F(8))], sd::HELP_GO_VAULT)),
     // Everyone's own profile: the customers' last tab, the workstation's last tab.
     entry(Route::Profile, s::TITLE_PROFILE, Audience::Everyone, tab(&[key(KeyCode::F(5))], s::HELP_GO_PROFILE), tab(&[key(KeyCode::F(7))], s::HELP_GO_OWN_PROFILE)),
 ];
@@ -130,15 +136,19 @@ impl Route {
 
     /// Screens of the teller's workstation (staff only).
     pub fn is_staff(self) -> bool {
-        self.entry().audience == Audience::Staff
+        matches!(
+            self.entry().audience,
+            Audience::Staff | Audience::Supervisors
+        )
     }
 
-    /// May a person (staff or not) be on this screen?
-    pub fn allowed(self, staff: bool) -> bool {
+    /// May a person of this role be on this screen?
+    pub fn allowed(self, role: Role) -> bool {
         match self.entry().audience {
             Audience::Everyone => true,
-            Audience::Customers => !staff,
-            Audience::Staff => staff,
+            Audience::Customers => !role.is_staff(),
+            Audience::Staff => role.is_staff(),
+            Audience::Supervisors => role == Role::Admin,
         }
     }
 
@@ -166,8 +176,9 @@ mod tests {
             );
         }
         assert_eq!(ROUTES.len(), crate::tui::app::Screens::ROUTES.len());
-        assert!(Route::Drawer.allowed(true) && !Route::Drawer.allowed(false));
-        assert!(Route::Profile.allowed(true) && Route::Profile.allowed(false));
+        assert!(Route::Drawer.allowed(Role::Teller) && !Route::Drawer.allowed(Role::Customer));
+        assert!(Route::Profile.allowed(Role::Teller) && Route::Profile.allowed(Role::Customer));
+        assert!(Route::Vault.allowed(Role::Admin) && !Route::Vault.allowed(Role::Teller));
     }
 }
 

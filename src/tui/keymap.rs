@@ -2,6 +2,7 @@
 //! come from the route table, with the bank's own choices from the configuration file's
 //! `[keys]` table laid over them. Screens' own keys stay fixed: they are their forms' grammar.
 
+use crate::domain::Role;
 use std::collections::HashMap;
 
 use ratatui::crossterm::event::KeyCode;
@@ -99,24 +100,32 @@ pub struct Keymap {
     global: Vec<Binding>,
     customer_nav: Vec<Binding>,
     staff_nav: Vec<Binding>,
+    /// The staff's tabs and the supervisors' own (the vault).
+    supervisor_nav: Vec<Binding>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
         Self {
             global: keys::GLOBAL.to_vec(),
-            customer_nav: nav_from_routes(false),
-            staff_nav: nav_from_routes(true),
+            customer_nav: nav_from_routes(Role::Customer),
+            staff_nav: nav_from_routes(Role::Teller),
+            supervisor_nav: nav_from_routes(Role::Admin),
         }
     }
 }
 
-/// The tab keys of one audience, straight from the route table.
-fn nav_from_routes(staff: bool) -> Vec<Binding> {
+/// The tab keys of one role, straight from the route table.
+fn nav_from_routes(role: Role) -> Vec<Binding> {
     ROUTES
         .iter()
+        .filter(|e| e.route.allowed(role))
         .filter_map(|e| {
-            let tab = if staff { e.staff_tab } else { e.customer_tab };
+            let tab = if role.is_staff() {
+                e.staff_tab
+            } else {
+                e.customer_tab
+            };
             tab.map(|t| Binding {
                 chords: t.keys,
                 cmd: Cmd::Go(e.route),
@@ -150,8 +159,9 @@ impl Keymap {
         rebind(&mut map.global);
         rebind(&mut map.customer_nav);
         rebind(&mut map.staff_nav);
-        for staff in [false, true] {
-            let all: Vec<&Binding> = map.global.iter().chain(map.nav(staff)).collect();
+        rebind(&mut map.supervisor_nav);
+        for role in [Role::Customer, Role::Teller, Role::Admin] {
+            let all: Vec<&Binding> = map.global.iter().chain(map.nav(role)).collect();
             for (i, a) in all.iter().enumerate() {
                 for b in &all[i + 1..] {
                     if a.cmd != b.cmd && a.chords.iter().any(|c| b.chords.contains(c)) {
@@ -182,18 +192,19 @@ impl Keymap {
         &self.global
     }
 
-    /// The keys that move between screens: the customer's or the workstation's.
-    pub fn nav(&self, staff: bool) -> &[Binding] {
-        if staff {
-            &self.staff_nav
-        } else {
-            &self.customer_nav
+    /// The keys that move between screens: the customer's, the workstation's, or the
+    /// workstation's with the supervisors' own.
+    pub fn nav(&self, role: Role) -> &[Binding] {
+        match role {
+            Role::Admin => &self.supervisor_nav,
+            Role::Teller => &self.staff_nav,
+            Role::Customer => &self.customer_nav,
         }
     }
 
     /// The tabs in order, each with the label of the key that opens it.
-    pub fn tabs(&self, staff: bool) -> Vec<(Route, String)> {
-        self.nav(staff)
+    pub fn tabs(&self, role: Role) -> Vec<(Route, String)> {
+        self.nav(role)
             .iter()
             .filter_map(|b| match b.cmd {
                 Cmd::Go(route) => Some((route, b.short_label())),
@@ -210,7 +221,7 @@ mod tests {
     #[test]
     fn tabs_come_from_the_route_table() {
         let map = Keymap::default();
-        let customer: Vec<(Route, String)> = map.tabs(false);
+        let customer: Vec<(Route, String)> = map.tabs(Role::Customer);
         assert_eq!(
             customer,
             [
@@ -220,9 +231,13 @@ mod tests {
                 (Route::Profile, "F5".into())
             ]
         );
-        let staff = map.tabs(true);
+        let staff = map.tabs(Role::Teller);
         assert_eq!(staff.len(), 6);
         assert_eq!(staff[5], (Route::Profile, "F7".into()));
+        // Supervisors have the vault as well; tellers do not see it.
+        let supervisors = map.tabs(Role::Admin);
+        assert_eq!(supervisors.len(), 7);
+        assert!(supervisors.contains(&(Route::Vault, "F8".into())));
     }
 
     #[test]
@@ -233,7 +248,9 @@ mod tests {
             ..KeyOverrides::default()
         };
         let map = Keymap::with_overrides(&overrides).unwrap();
-        assert!(map.tabs(true).contains(&(Route::Drawer, "F9".into())));
+        assert!(map
+            .tabs(Role::Teller)
+            .contains(&(Route::Drawer, "F9".into())));
         let palette = map.global().iter().find(|b| b.cmd == Cmd::Palette).unwrap();
         assert_eq!(palette.keys_label(), "Ctrl-K");
         // ':' still opens it when nothing is being typed.

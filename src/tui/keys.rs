@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::context::Route;
 use super::strings as s;
+use super::strings_day as sd;
 
 /// What a key asks for. Screens match on these, never on raw keys (text fields aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,6 +46,13 @@ pub enum Cmd {
     Reverse,
     Receipt,
     CloseDrawer,
+    /// Cash from the drawer to the vault, and from the vault to the drawer.
+    CashDrop,
+    TopUp,
+    /// The supervisor's vault: open its day, count it, close the day.
+    OpenVault,
+    CountVault,
+    EndOfDay,
     BulkPayment,
     Statement,
 }
@@ -450,6 +458,17 @@ pub const COUNTER_DONE: &[Binding] = &[
 #[rustfmt::skip]
 pub const DRAWER_OPEN: &[Binding] = &[
     b(&[ch('c')], Cmd::CloseDrawer, s::HELP_CLOSE_DRAWER, Some(s::FOOT_CLOSE_DRAWER), false),
+    b(&[ch('d')], Cmd::CashDrop, sd::HELP_DROP, Some(sd::FOOT_DROP), false),
+    b(&[ch('u')], Cmd::TopUp, sd::HELP_TOP_UP, Some(sd::FOOT_TOP_UP), false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+];
+
+/// The supervisor's vault.
+#[rustfmt::skip]
+pub const VAULT: &[Binding] = &[
+    b(&[ch('o')], Cmd::OpenVault, sd::HELP_VAULT_OPEN, Some(sd::FOOT_VAULT_OPEN), false),
+    b(&[ch('c')], Cmd::CountVault, sd::HELP_VAULT_COUNT, Some(sd::FOOT_VAULT_COUNT), false),
+    b(&[ch('e')], Cmd::EndOfDay, sd::HELP_EOD, Some(sd::FOOT_EOD), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
 ];
 

@@ -1,6 +1,7 @@
 //! The frame around every screen: header (who, role, database), tabs, the screen, the status
 //! line (messages, database state, spinner) and the footer of main keys. `render` only draws.
 
+use crate::domain::Role;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -104,10 +105,10 @@ const TAB_GAP: &str = " │ ";
 
 /// Each tab's text ("▸F3 Transfer"), from the route table through the keymap.
 fn tab_labels(app: &App) -> Vec<(Route, String)> {
-    let staff = app.session.as_ref().is_some_and(|s| s.is_staff());
+    let role = app.session.as_ref().map_or(Role::Customer, |s| s.user.role);
     app.config
         .keymap
-        .tabs(staff)
+        .tabs(role)
         .into_iter()
         .map(|(route, key)| {
             let marker = if route == app.route { "▸" } else { " " };

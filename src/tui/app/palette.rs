@@ -48,7 +48,7 @@ impl App {
             }
         };
         if let Some(session) = &self.session {
-            let nav = self.config.keymap.nav(session.is_staff());
+            let nav = self.config.keymap.nav(session.user.role);
             for binding in nav {
                 if let Cmd::Go(route) = binding.cmd {
                     push(PaletteEntry {

@@ -19,6 +19,7 @@ pub mod quit;
 pub mod register;
 pub mod too_small;
 pub mod transfer;
+pub mod vault;
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};

@@ -11,7 +11,8 @@ use ratatui::crossterm::event::{
 use ratatui::Terminal;
 
 use super::fixtures::{
-    config, fixed_wall, EMAIL, HEIGHT, PASSWORD, TELLER_EMAIL, TELLER_PASSWORD, WIDTH,
+    config, fixed_wall, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, HEIGHT, PASSWORD, TELLER_EMAIL,
+    TELLER_PASSWORD, WIDTH,
 };
 use super::FakeBank;
 use crate::tui::app::{Action, App};
@@ -140,6 +141,18 @@ impl Driver {
     pub fn wait(&mut self, by: Duration) -> &mut Self {
         self.clock.advance(by);
         self.tick()
+    }
+
+    /// Logged in as the fixture supervisor (an admin) on this bank: the customer lookup.
+    pub fn supervisor_on(bank: FakeBank) -> Self {
+        let mut d = Self::new();
+        d.bank = bank;
+        d.type_text(ADMIN_EMAIL)
+            .press(KeyCode::Tab)
+            .type_text(ADMIN_PASSWORD)
+            .press(KeyCode::Enter)
+            .settle();
+        d
     }
 
     /// Logs in as the fixture teller: the customer lookup.

@@ -9,7 +9,9 @@ use crate::services::{
 };
 
 use super::run::Worker;
-use super::{BulkPreview, BulkSummary, CashKind, ExportError, Exported, Job, ReplyBody, Trend};
+use super::{
+    BulkPreview, BulkSummary, CashKind, DayClosed, ExportError, Exported, Job, ReplyBody, Trend,
+};
 
 impl Worker {
     pub(super) fn run_job(&mut self, job: Job) -> ReplyBody {
@@ -138,6 +140,48 @@ impl Worker {
                 self.bank()
                     .and_then(|b| b.close_drawer(&actor, session, &count)),
             ),
+            Job::DrawerCash {
+                actor,
+                direction,
+                count,
+                approval,
+                key,
+            } => ReplyBody::DrawerSession(
+                self.bank()
+                    .and_then(|b| b.move_drawer_cash(&actor, direction, &count, &approval, &key)),
+            ),
+            Job::Vault { actor, currency } => {
+                ReplyBody::Vault(self.bank().and_then(|b| b.vault(&actor, currency)))
+            }
+            Job::OpenVault {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::VaultDay(
+                self.bank()
+                    .and_then(|b| b.open_vault(&actor, currency, &count)),
+            ),
+            Job::CountVault {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::VaultDay(
+                self.bank()
+                    .and_then(|b| b.count_vault(&actor, currency, &count)),
+            ),
+            Job::EndOfDay { actor, folder } => {
+                ReplyBody::EndOfDay(self.bank().and_then(|b| b.end_of_day(&actor, None)).map(
+                    |report| {
+                        let written = crate::day_report::write_eod(&report, &folder)
+                            .map(|(text, _pdf)| text)
+                            .map_err(|e| e.to_string());
+                        DayClosed {
+                            report: Box::new(report),
+                            written,
+                        }
+                    },
+                ))
+            }
             Job::Cash {
                 actor,
                 kind,

@@ -2,9 +2,12 @@
 
 use std::path::PathBuf;
 
-use crate::domain::{AccountNumber, CashCount, Currency, Email, Month, Password, Reason, Secret};
+use crate::domain::{
+    AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, Reason, Secret,
+};
 use crate::services::{
     AccountStatus, Actor, Approval, CashRequest, NewUserInput, ProfileChanges, TransferRequest,
+    VaultTransfer,
 };
 
 pub type RequestId = u64;
@@ -122,6 +125,34 @@ pub enum Job {
         session: i64,
         count: CashCount,
     },
+    /// A cash drop or a top-up, approved by a supervisor; the key makes a resend safe.
+    DrawerCash {
+        actor: Actor,
+        direction: VaultTransfer,
+        count: CashCount,
+        approval: Approval,
+        key: IdempotencyKey,
+    },
+    /// Today's vault of a currency (supervisors).
+    Vault {
+        actor: Actor,
+        currency: Currency,
+    },
+    OpenVault {
+        actor: Actor,
+        currency: Currency,
+        count: CashCount,
+    },
+    CountVault {
+        actor: Actor,
+        currency: Currency,
+        count: CashCount,
+    },
+    /// Closes today's business day and writes its report into `folder`.
+    EndOfDay {
+        actor: Actor,
+        folder: PathBuf,
+    },
     /// Cash in or out at the counter, approved by a supervisor when given.
     Cash {
         actor: Actor,
@@ -201,6 +232,11 @@ impl Job {
             Self::Drawer { .. } => "drawer",
             Self::OpenDrawer { .. } => "open_drawer",
             Self::CloseDrawer { .. } => "close_drawer",
+            Self::DrawerCash { .. } => "drawer_cash",
+            Self::Vault { .. } => "vault",
+            Self::OpenVault { .. } => "open_vault",
+            Self::CountVault { .. } => "count_vault",
+            Self::EndOfDay { .. } => "end_of_day",
             Self::Cash {
                 kind: CashKind::Deposit,
                 ..

@@ -13,6 +13,7 @@ mod run;
 
 pub use jobs::{CashKind, Job, Request, RequestId};
 pub use reply::{
-    BulkPreview, BulkSummary, ExportError, Exported, Reply, ReplyBody, Trend, WorkerMessage,
+    BulkPreview, BulkSummary, DayClosed, ExportError, Exported, Reply, ReplyBody, Trend,
+    WorkerMessage,
 };
 pub use run::{is_connection_lost, run_guarded, WorkerConfig, WorkerHandle};

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use crate::bulk::PostError;
 use crate::domain::AccountNumber;
 use crate::services::{
-    AccountView, BankError, BankResult, CustomerHit, DrawerView, HistoryEntry, MoneyResult,
-    SessionUser, UserProfile,
+    AccountView, BankError, BankResult, CustomerHit, DrawerView, EodReport, HistoryEntry,
+    MoneyResult, SessionUser, UserProfile, VaultView,
 };
 
 use super::RequestId;
@@ -134,6 +134,19 @@ pub enum ReplyBody {
     StatementWritten(Result<PathBuf, ExportError>),
     BulkPreview(Result<BulkPreview, PostError>),
     BulkPosted(Result<BulkSummary, PostError>),
+    /// Today's vault, if it is open.
+    Vault(BankResult<Option<VaultView>>),
+    /// The vault just opened or counted.
+    VaultDay(BankResult<VaultView>),
+    /// The day closed (or was closed already), and where its report went.
+    EndOfDay(BankResult<DayClosed>),
+}
+
+/// A closed day: its proof, and the report's path or why it could not be written.
+#[derive(Debug)]
+pub struct DayClosed {
+    pub report: Box<EodReport>,
+    pub written: Result<PathBuf, String>,
 }
 
 impl ReplyBody {
@@ -160,6 +173,9 @@ impl ReplyBody {
             Self::StatementWritten(_) => "statement_written",
             Self::BulkPreview(_) => "bulk_preview",
             Self::BulkPosted(_) => "bulk_posted",
+            Self::Vault(_) => "vault",
+            Self::VaultDay(_) => "vault_day",
+            Self::EndOfDay(_) => "end_of_day",
         }
     }
 
@@ -184,7 +200,10 @@ impl ReplyBody {
             | Self::Receipt(Err(ExportError::Bank(e)))
             | Self::StatementWritten(Err(ExportError::Bank(e)))
             | Self::BulkPreview(Err(PostError::Bank(e)))
-            | Self::BulkPosted(Err(PostError::Bank(e))) => Some(e),
+            | Self::BulkPosted(Err(PostError::Bank(e)))
+            | Self::Vault(Err(e))
+            | Self::VaultDay(Err(e))
+            | Self::EndOfDay(Err(e)) => Some(e),
             _ => None,
         }
     }

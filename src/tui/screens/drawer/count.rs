@@ -12,6 +12,7 @@ use crate::domain::{format_money, CashCount, Currency, DENOMINATIONS_CENTS};
 use crate::tui::context::View;
 use crate::tui::screens::{form_status, message_line, money, panel};
 use crate::tui::strings as s;
+use crate::tui::strings_day as sd;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::Field;
@@ -22,11 +23,77 @@ const PER_COLUMN: usize = 6;
 /// Width of a piece-count box.
 const BOX: u16 = 7;
 
+/// What a count is for: it sets the grid's title, words and whether a currency is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountPurpose {
+    /// The drawer's opening float (from the vault).
+    Float,
+    /// The blind closing count of the drawer.
+    Closing,
+    /// Cash from the drawer to the vault.
+    Drop,
+    /// Cash from the vault to the drawer.
+    TopUp,
+    /// The vault's opening count (a supervisor, blind).
+    VaultOpen,
+    /// The vault's closing count (a supervisor, blind).
+    VaultCount,
+}
+
+impl CountPurpose {
+    fn chooses_currency(self) -> bool {
+        matches!(self, Self::Float | Self::VaultOpen | Self::VaultCount)
+    }
+
+    /// Panel title, line above the grid, label of the total, hint under it.
+    fn words(self) -> [&'static str; 4] {
+        match self {
+            Self::Float => [
+                s::OPENING_COUNT_PANEL,
+                s::OPENING_COUNT_INTRO,
+                s::OPENING_FLOAT,
+                s::OPENING_COUNT_HINT,
+            ],
+            Self::Closing => [
+                s::CLOSING_COUNT_PANEL,
+                s::CLOSING_COUNT_INTRO,
+                s::COUNTED_TOTAL,
+                s::CLOSING_COUNT_HINT,
+            ],
+            Self::Drop => [
+                sd::DROP_PANEL,
+                sd::DROP_INTRO,
+                sd::MOVED_TOTAL,
+                sd::DROP_HINT,
+            ],
+            Self::TopUp => [
+                sd::TOP_UP_PANEL,
+                sd::TOP_UP_INTRO,
+                sd::MOVED_TOTAL,
+                sd::TOP_UP_HINT,
+            ],
+            Self::VaultOpen => [
+                sd::VAULT_OPEN_PANEL,
+                sd::VAULT_OPEN_INTRO,
+                s::COUNTED_TOTAL,
+                sd::VAULT_OPEN_HINT,
+            ],
+            Self::VaultCount => [
+                sd::VAULT_COUNT_PANEL,
+                sd::VAULT_COUNT_INTRO,
+                s::COUNTED_TOTAL,
+                sd::VAULT_COUNT_HINT,
+            ],
+        }
+    }
+}
+
 /// Cash counted by denomination: one small field per banknote or coin.
 #[derive(Debug, Clone)]
 pub struct CountForm {
-    /// Opening counts choose the currency (an index into `Currency::ALL`); closing counts are
-    /// in the session's currency.
+    pub purpose: CountPurpose,
+    /// Opening counts choose the currency (an index into `Currency::ALL`); the others are in
+    /// the session's currency.
     pub currency: Option<usize>,
     pub pieces: Vec<Field>,
     /// 0 is the currency when there is one; the denominations follow.
@@ -35,9 +102,10 @@ pub struct CountForm {
 }
 
 impl CountForm {
-    pub(super) fn new(with_currency: bool) -> Self {
+    pub fn new(purpose: CountPurpose) -> Self {
         Self {
-            currency: with_currency.then_some(0),
+            purpose,
+            currency: purpose.chooses_currency().then_some(0),
             pieces: DENOMINATIONS_CENTS
                 .iter()
                 .map(|_| Field::new(s::FIELD_PIECES))
@@ -48,18 +116,18 @@ impl CountForm {
     }
 
     pub fn opening() -> Self {
-        Self::new(true)
+        Self::new(CountPurpose::Float)
     }
 
     pub fn closing() -> Self {
-        Self::new(false)
+        Self::new(CountPurpose::Closing)
     }
 
-    pub(super) fn first_piece(&self) -> usize {
+    pub fn first_piece(&self) -> usize {
         usize::from(self.currency.is_some())
     }
 
-    pub(super) fn stops(&self) -> usize {
+    pub fn stops(&self) -> usize {
         DENOMINATIONS + self.first_piece()
     }
 
@@ -68,7 +136,7 @@ impl CountForm {
         self.focus.checked_sub(self.first_piece())
     }
 
-    pub(super) fn currency(&self) -> Option<Currency> {
+    pub fn currency(&self) -> Option<Currency> {
         self.currency
             .map(|i| Currency::ALL[i % Currency::ALL.len()])
     }
@@ -106,7 +174,7 @@ impl CountForm {
     }
 
     /// The count, or the first bad box focused with the reason.
-    pub(super) fn count(&mut self) -> Option<CashCount> {
+    pub fn count(&mut self) -> Option<CashCount> {
         let counts = self.piece_counts();
         if let Some(bad) = counts.iter().position(Option::is_none) {
             self.focus = bad + self.first_piece();
@@ -127,14 +195,14 @@ impl CountForm {
         }
     }
 
-    pub(super) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.pieces.iter().all(Field::is_empty)
     }
 }
 
 /// The count grid with its currency, running total and status line; `active` shows the focus,
 /// `sending` the spinner.
-pub(super) fn render_count(
+pub fn render_count(
     frame: &mut Frame,
     area: Rect,
     view: &View,
@@ -143,12 +211,7 @@ pub(super) fn render_count(
     sending: bool,
 ) {
     let theme = view.theme;
-    let closing = form.currency.is_none();
-    let title = if closing {
-        s::CLOSING_COUNT_PANEL
-    } else {
-        s::OPENING_COUNT_PANEL
-    };
+    let [title, intro_text, total_label, hint] = form.purpose.words();
     let block = panel(title, theme);
     let inner = block.inner(area).inner(Margin::new(1, 1));
     frame.render_widget(block, area);
@@ -170,11 +233,6 @@ pub(super) fn render_count(
         view,
         &bars::slices(&form.counted_so_far()),
     );
-    let intro_text = if closing {
-        s::CLOSING_COUNT_INTRO
-    } else {
-        s::OPENING_COUNT_INTRO
-    };
     frame.render_widget(Line::styled(intro_text, theme.hint), intro);
 
     // The currency: chosen when opening, the session's when closing.
@@ -225,27 +283,12 @@ pub(super) fn render_count(
 
     frame.render_widget(
         Line::from(vec![
-            Span::styled(
-                format!(
-                    "  {:<18}",
-                    if closing {
-                        s::COUNTED_TOTAL
-                    } else {
-                        s::OPENING_FLOAT
-                    }
-                ),
-                theme.label,
-            ),
+            Span::styled(format!("  {total_label:<18}"), theme.label),
             Span::styled(format!("{:>16}", money(form.running_total())), theme.title),
         ]),
         total_area,
     );
     let busy = sending.then_some(s::SENDING);
-    let hint = if closing {
-        s::CLOSING_COUNT_HINT
-    } else {
-        s::OPENING_COUNT_HINT
-    };
     let line = form_status(
         form.error.as_deref(),
         busy,

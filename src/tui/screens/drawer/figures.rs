@@ -13,6 +13,7 @@ use crate::services::DrawerView;
 use crate::tui::context::View;
 use crate::tui::screens::{message_line, money, panel};
 use crate::tui::strings as s;
+use crate::tui::strings_day as sd;
 use crate::tui::theme;
 
 /// The open drawer: the session, its currency and opening float; never what is expected.
@@ -50,6 +51,8 @@ pub(super) fn render_open(frame: &mut Frame, area: Rect, view: &View, error: Opt
             label(s::OPENING_FLOAT),
             Span::raw(figure(d.opening_float)),
         ]),
+        Line::from(vec![label(sd::TOP_UPS), Span::raw(figure(d.top_ups))]),
+        Line::from(vec![label(sd::DROPS), Span::raw(figure(d.drops))]),
         Line::from(vec![
             label(s::CASH_FLOWS),
             Span::styled(s::BLIND_CLOSE, theme.hint),
@@ -65,6 +68,7 @@ pub(super) fn render_open(frame: &mut Frame, area: Rect, view: &View, error: Opt
         lines.push(message_line(theme::ERROR_MARKER, error, theme.error));
     } else {
         lines.push(Line::styled(s::DRAWER_OPEN_HINT, theme.hint));
+        lines.push(Line::styled(sd::DRAWER_DAY_HINT, theme.hint));
     }
     // One row of slack for a message that wraps, then the opening count as bars.
     let text_rows = u16::try_from(lines.len() + 1).unwrap_or(u16::MAX);

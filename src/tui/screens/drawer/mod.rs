@@ -17,16 +17,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{cycle, message_line, money, panel, Screen};
-use crate::domain::Currency;
-use crate::services::DrawerView;
+use crate::domain::{Currency, IdempotencyKey};
+use crate::services::{BankError, DrawerView, VaultTransfer};
 use crate::tui::context::{describe, Ctx, Flow, Notice, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
+use crate::tui::strings_day as sd;
 use crate::tui::theme;
+use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
-pub use count::CountForm;
-use count::{render_confirm, render_count};
+use count::render_confirm;
+pub use count::{render_count, CountForm, CountPurpose};
 use figures::{render_closed, render_open};
 
 #[derive(Debug, Clone, Default)]
@@ -42,6 +44,12 @@ pub enum Mode {
     Closing(CountForm),
     /// "Close with this count? It is final."
     ConfirmClose(CountForm),
+    /// The float counted: a supervisor approves it on this screen (four eyes).
+    ApproveFloat(CountForm, Box<ApprovalForm>),
+    /// Counting a cash drop or a top-up; the key, chosen once, makes a resend safe.
+    Moving(CountForm, IdempotencyKey),
+    /// The drop or top-up counted: a supervisor approves it.
+    ApproveMove(CountForm, Box<ApprovalForm>, IdempotencyKey),
     /// Just closed: counted, expected, over/short.
     Closed(DrawerView),
 }
@@ -75,7 +83,10 @@ impl DrawerScreen {
 
     fn form_mut(&mut self) -> Option<&mut CountForm> {
         match &mut self.mode {
-            Mode::Opening(form) | Mode::Closing(form) | Mode::ConfirmClose(form) => Some(form),
+            Mode::Opening(form)
+            | Mode::Closing(form)
+            | Mode::ConfirmClose(form)
+            | Mode::Moving(form, _) => Some(form),
             _ => None,
         }
     }
@@ -85,8 +96,14 @@ impl DrawerScreen {
         ctx.data.desk.drawer = Some(drawer);
         self.mode = match (std::mem::take(&mut self.mode), open) {
             // What was being counted stays.
-            (mode @ (Mode::Closing(_) | Mode::ConfirmClose(_)), true) => mode,
-            (mode @ (Mode::Opening(_) | Mode::Closed(_)), false) => mode,
+            (
+                mode @ (Mode::Closing(_)
+                | Mode::ConfirmClose(_)
+                | Mode::Moving(..)
+                | Mode::ApproveMove(..)),
+                true,
+            ) => mode,
+            (mode @ (Mode::Opening(_) | Mode::ApproveFloat(..) | Mode::Closed(_)), false) => mode,
             (_, true) => Mode::Open,
             (_, false) => Mode::Opening(CountForm::opening()),
         };
@@ -100,20 +117,57 @@ impl DrawerScreen {
         match &mut self.mode {
             Mode::Opening(form) => {
                 form.error = None;
-                let Some(currency) = form.currency() else {
+                if form.currency().is_none() {
                     return;
-                };
+                }
                 let Some(count) = form.count() else { return };
                 if count.total().is_zero() {
                     form.error = Some(s::FLOAT_EMPTY.into());
                     form.focus = form.first_piece();
                     return;
                 }
+                let form = form.clone();
+                self.mode = Mode::ApproveFloat(form, Box::default());
+            }
+            Mode::Moving(form, key) => {
+                form.error = None;
+                let Some(count) = form.count() else { return };
+                if count.total().is_zero() {
+                    form.error = Some(sd::MOVE_EMPTY.into());
+                    form.focus = form.first_piece();
+                    return;
+                }
+                let (form, key) = (form.clone(), key.clone());
+                self.mode = Mode::ApproveMove(form, Box::default(), key);
+            }
+            Mode::ApproveFloat(form, approval) => {
+                let (Some(currency), Some(count)) = (form.currency(), form.clone().count()) else {
+                    return;
+                };
+                let Some((_, approval)) = approval.check() else {
+                    return;
+                };
                 let job = Job::OpenDrawer {
                     actor,
                     currency,
                     count,
-                    approval: None,
+                    approval: Some(approval),
+                };
+                self.requests.ask(ctx, Asked::Session, job);
+            }
+            Mode::ApproveMove(form, approval, key) => {
+                let Some(count) = form.clone().count() else {
+                    return;
+                };
+                let Some((_, approval)) = approval.check() else {
+                    return;
+                };
+                let job = Job::DrawerCash {
+                    actor,
+                    direction: direction_of(form),
+                    count,
+                    approval,
+                    key: key.clone(),
                 };
                 self.requests.ask(ctx, Asked::Session, job);
             }
@@ -147,7 +201,8 @@ impl Screen for DrawerScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.mode {
             Mode::Loading | Mode::Open => keys::DRAWER_OPEN,
-            Mode::Opening(_) | Mode::Closing(_) => keys::DRAWER_COUNT,
+            Mode::Opening(_) | Mode::Closing(_) | Mode::Moving(..) => keys::DRAWER_COUNT,
+            Mode::ApproveFloat(..) | Mode::ApproveMove(..) => keys::APPROVAL,
             Mode::ConfirmClose(_) => keys::CONFIRM,
             Mode::Closed(_) => keys::DRAWER_RESULT,
         }
@@ -155,7 +210,10 @@ impl Screen for DrawerScreen {
 
     fn typing(&self) -> bool {
         match &self.mode {
-            Mode::Opening(form) | Mode::Closing(form) => form.focused_piece().is_some(),
+            Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => {
+                form.focused_piece().is_some()
+            }
+            Mode::ApproveFloat(..) | Mode::ApproveMove(..) => true,
             _ => false,
         }
     }
@@ -178,10 +236,18 @@ impl Screen for DrawerScreen {
                     form.focus = 0;
                     self.mode = Mode::Closing(form);
                 }
+                Cmd::CashDrop | Cmd::TopUp => {
+                    let purpose = if cmd == Cmd::CashDrop {
+                        CountPurpose::Drop
+                    } else {
+                        CountPurpose::TopUp
+                    };
+                    self.mode = Mode::Moving(CountForm::new(purpose), IdempotencyKey::generate());
+                }
                 Cmd::Refresh => self.load(ctx),
                 _ => {}
             },
-            Mode::Opening(form) | Mode::Closing(form) => match cmd {
+            Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => match cmd {
                 Cmd::NextField => form.focus = cycle(form.focus, true, form.stops()),
                 Cmd::PrevField => form.focus = cycle(form.focus, false, form.stops()),
                 Cmd::PrevAccount | Cmd::NextAccount => {
@@ -192,7 +258,7 @@ impl Screen for DrawerScreen {
                 }
                 Cmd::Submit => self.submit_count(ctx),
                 Cmd::Back if !sending => {
-                    if matches!(self.mode, Mode::Closing(_)) {
+                    if matches!(self.mode, Mode::Closing(_) | Mode::Moving(..)) {
                         self.mode = Mode::Open;
                     } else {
                         self.mode = Mode::Opening(CountForm::opening());
@@ -200,6 +266,21 @@ impl Screen for DrawerScreen {
                 }
                 _ => {}
             },
+            Mode::ApproveFloat(form, approval) | Mode::ApproveMove(form, approval, _) => {
+                match cmd {
+                    Cmd::NextField => approval.next(true),
+                    Cmd::PrevField => approval.next(false),
+                    Cmd::Submit => self.submit_count(ctx),
+                    Cmd::Back if !sending => {
+                        let form = form.clone();
+                        self.mode = match std::mem::take(&mut self.mode) {
+                            Mode::ApproveMove(_, _, key) => Mode::Moving(form, key),
+                            _ => Mode::Opening(form),
+                        };
+                    }
+                    _ => {}
+                }
+            }
             Mode::ConfirmClose(form) => match cmd {
                 Cmd::Yes => self.submit_count(ctx),
                 Cmd::No if !sending => {
@@ -219,6 +300,11 @@ impl Screen for DrawerScreen {
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
         if self.is_sending() {
+            return Flow::Stay;
+        }
+        if let Mode::ApproveFloat(_, approval) | Mode::ApproveMove(_, approval, _) = &mut self.mode
+        {
+            approval.handle_key(key);
             return Flow::Stay;
         }
         let Some(form) = self.form_mut() else {
@@ -254,12 +340,22 @@ impl Screen for DrawerScreen {
                     self.mode = Mode::Closed(view);
                 }
                 Ok(view) => {
-                    ctx.notify(Notice::Success(format!(
-                        "{}{} {}.",
-                        s::DRAWER_OPENED_NOTICE,
-                        view.currency,
-                        money(view.opening_float)
-                    )));
+                    let notice = match &self.mode {
+                        Mode::ApproveMove(form, ..) => {
+                            let done = match direction_of(form) {
+                                VaultTransfer::Drop => sd::DROP_DONE,
+                                VaultTransfer::TopUp => sd::TOP_UP_DONE,
+                            };
+                            format!("{done}{} {}.", view.currency, money(form.running_total()))
+                        }
+                        _ => format!(
+                            "{}{} {}.",
+                            s::DRAWER_OPENED_NOTICE,
+                            view.currency,
+                            money(view.opening_float)
+                        ),
+                    };
+                    ctx.notify(Notice::Success(notice));
                     ctx.data.desk.drawer = Some(Some(view));
                     self.mode = Mode::Open;
                 }
@@ -271,7 +367,24 @@ impl Screen for DrawerScreen {
                             form.error = Some(message);
                             self.mode = Mode::Closing(form);
                         }
-                        Mode::Opening(form) | Mode::Closing(form) => form.error = Some(message),
+                        Mode::ApproveFloat(_, approval) | Mode::ApproveMove(_, approval, _)
+                            if matches!(error, BankError::ApprovalRefused(_)) =>
+                        {
+                            approval.refused(message);
+                        }
+                        Mode::ApproveFloat(form, _) => {
+                            let mut form = form.clone();
+                            form.error = Some(message);
+                            self.mode = Mode::Opening(form);
+                        }
+                        Mode::ApproveMove(form, _, key) => {
+                            let mut form = form.clone();
+                            form.error = Some(message);
+                            self.mode = Mode::Moving(form, key.clone());
+                        }
+                        Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => {
+                            form.error = Some(message)
+                        }
                         _ => self.error = Some(message),
                     }
                     // The drawer may have been opened or closed elsewhere.
@@ -285,9 +398,11 @@ impl Screen for DrawerScreen {
 
     fn is_dirty(&self) -> bool {
         match &self.mode {
-            Mode::Opening(form) | Mode::Closing(form) | Mode::ConfirmClose(form) => {
-                !form.is_empty()
-            }
+            Mode::Opening(form)
+            | Mode::Closing(form)
+            | Mode::ConfirmClose(form)
+            | Mode::Moving(form, _) => !form.is_empty(),
+            Mode::ApproveFloat(..) | Mode::ApproveMove(..) => true,
             _ => false,
         }
     }
@@ -308,7 +423,15 @@ impl Screen for DrawerScreen {
                 );
             }
             Mode::Opening(form) => render_count(frame, area, view, form, true, self.is_sending()),
-            Mode::Closing(form) => render_count(frame, area, view, form, true, self.is_sending()),
+            Mode::Closing(form) | Mode::Moving(form, _) => {
+                render_count(frame, area, view, form, true, self.is_sending())
+            }
+            Mode::ApproveFloat(form, approval) | Mode::ApproveMove(form, approval, _) => {
+                render_count(frame, area, view, form, false, false);
+                let sending = self.is_sending().then_some(s::SENDING);
+                let lines = approval_lines(form, view);
+                approval.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
+            }
             Mode::ConfirmClose(form) => {
                 render_count(frame, area, view, form, false, self.is_sending());
                 render_confirm(frame, area, view, form, self.is_sending());
@@ -317,4 +440,42 @@ impl Screen for DrawerScreen {
             Mode::Closed(result) => render_closed(frame, area, view, result),
         }
     }
+}
+
+fn direction_of(form: &CountForm) -> VaultTransfer {
+    if form.purpose == CountPurpose::Drop {
+        VaultTransfer::Drop
+    } else {
+        VaultTransfer::TopUp
+    }
+}
+
+/// What the supervisor approves: the step, its currency and amount, and the pieces.
+fn approval_lines<'a>(form: &CountForm, view: &View) -> Vec<Line<'a>> {
+    let what = match form.purpose {
+        CountPurpose::Drop => sd::DROP_APPROVAL,
+        CountPurpose::TopUp => sd::TOP_UP_APPROVAL,
+        _ => sd::FLOAT_APPROVAL,
+    };
+    let currency = match (form.currency(), &view.data.desk.drawer) {
+        (Some(currency), _) => currency.to_string(),
+        (None, Some(Some(drawer))) => drawer.currency.clone(),
+        (None, _) => String::new(),
+    };
+    let pieces = form
+        .clone()
+        .count()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    vec![
+        Line::from(vec![
+            ratatui::text::Span::raw(what),
+            ratatui::text::Span::styled(
+                format!("{currency} {}", money(form.running_total())),
+                view.theme.title,
+            ),
+            ratatui::text::Span::raw(format!(" ({pieces})")),
+        ]),
+        Line::styled(sd::APPROVAL_DUAL_CONTROL, view.theme.hint),
+    ]
 }

@@ -14,7 +14,7 @@ use crate::tui::worker::{CashKind, Job, ReplyBody};
 
 impl FakeBank {
     /// The supervisor check, as the bank does it.
-    fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
+    pub(super) fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
         let admin = self
             .staff
             .iter()
@@ -225,10 +225,23 @@ impl FakeBank {
                 ReplyBody::Drawer(Ok(self.drawer.clone().filter(|d| d.closed_at.is_none())))
             }
             Job::OpenDrawer {
-                currency, count, ..
+                actor,
+                currency,
+                count,
+                approval,
             } => {
                 if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
                     return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen));
+                }
+                // The float comes from the vault: a supervisor approves it.
+                let approved = match &approval {
+                    Some(approval) => self.approve(&actor, approval),
+                    None => Err(BankError::ApprovalRequired(
+                        "A drawer's float from the vault".into(),
+                    )),
+                };
+                if let Err(e) = approved {
+                    return ReplyBody::DrawerSession(Err(e));
                 }
                 let view = DrawerView {
                     session_id: 42,
@@ -357,7 +370,7 @@ impl FakeBank {
                     });
                 ReplyBody::BulkPosted(posted)
             }
-            _ => ReplyBody::Done(Ok(())),
+            job => self.vault_answer(job).unwrap_or(ReplyBody::Done(Ok(()))),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod customer;
 mod desk;
+mod vault;
 
 use std::collections::HashMap;
 
@@ -40,6 +41,8 @@ pub struct FakeBank {
     /// teller only after the blind close.
     pub drawer_flows: (Decimal, Decimal),
     pub approval_limit: Decimal,
+    /// Today's vault, once a supervisor opened it.
+    pub vault: Option<crate::services::VaultView>,
     next_id: i64,
 }
 
@@ -173,6 +176,7 @@ impl FakeBank {
             drawer: None,
             drawer_flows: (Decimal::ZERO, Decimal::ZERO),
             approval_limit: money("10000.00"),
+            vault: None,
             next_id: 9_001,
         }
     }

@@ -1,0 +1,175 @@
+//! The fake bank's vault and day: enough of the real rules (supervisors only, dual control,
+//! the vault counted once the drawer is back) for the screens' tests.
+
+use rust_decimal::Decimal;
+
+use super::super::fixtures::fixed_wall;
+use super::FakeBank;
+use crate::domain::{CashCount, Role};
+use crate::services::{
+    Actor, AuditReport, BankError, EodReport, MovementKind, VaultCountView, VaultMoveView,
+    VaultTransfer, VaultView,
+};
+use crate::tui::worker::{DayClosed, Job, ReplyBody};
+
+impl FakeBank {
+    /// The answer to a vault job; `None` for any other job.
+    pub(super) fn vault_answer(&mut self, job: Job) -> Option<ReplyBody> {
+        Some(match job {
+            Job::DrawerCash {
+                actor,
+                direction,
+                count,
+                approval,
+                ..
+            } => {
+                if let Err(e) = self.approve(&actor, &approval) {
+                    return Some(ReplyBody::DrawerSession(Err(e)));
+                }
+                let Some(drawer) = self.drawer.as_mut().filter(|d| d.closed_at.is_none()) else {
+                    let e = BankError::DrawerClosed("any currency".into());
+                    return Some(ReplyBody::DrawerSession(Err(e)));
+                };
+                match direction {
+                    VaultTransfer::Drop => drawer.drops += count.total(),
+                    VaultTransfer::TopUp => drawer.top_ups += count.total(),
+                }
+                let view = drawer.clone();
+                let kind = match direction {
+                    VaultTransfer::Drop => MovementKind::CashDrop,
+                    VaultTransfer::TopUp => MovementKind::TopUp,
+                };
+                self.vault_move(kind, direction == VaultTransfer::Drop, &count, &actor);
+                ReplyBody::DrawerSession(Ok(view))
+            }
+            Job::Vault { actor, .. } => {
+                ReplyBody::Vault(supervisor(&actor).map(|()| self.vault.clone()))
+            }
+            Job::OpenVault {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::VaultDay(supervisor(&actor).and_then(|()| {
+                if self.vault.is_some() {
+                    return Err(BankError::VaultAlreadyOpen(currency.to_string()));
+                }
+                let view = VaultView {
+                    currency: currency.to_string(),
+                    business_date: fixed_wall().date_naive(),
+                    opened_by: actor.audit_name(),
+                    opened_at: fixed_wall(),
+                    opening_count: count.to_string(),
+                    opening_total: count.total(),
+                    opening_difference: Decimal::ZERO,
+                    holdings: count.to_string(),
+                    holdings_total: count.total(),
+                    moves: Vec::new(),
+                    closing: None,
+                    day_closed: false,
+                };
+                self.vault = Some(view.clone());
+                Ok(view)
+            })),
+            Job::CountVault {
+                actor,
+                currency,
+                count,
+            } => ReplyBody::VaultDay(supervisor(&actor).and_then(|()| {
+                if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
+                    return Err(BankError::DayNotReady(
+                        "the drawers of teller@bank.local are still open".into(),
+                    ));
+                }
+                let vault = self
+                    .vault
+                    .as_mut()
+                    .ok_or_else(|| BankError::VaultNotOpen(currency.to_string()))?;
+                vault.closing = Some(VaultCountView {
+                    counted_by: actor.audit_name(),
+                    counted_at: fixed_wall(),
+                    count: count.to_string(),
+                    counted: count.total(),
+                    expected: vault.holdings_total,
+                    difference: count.total() - vault.holdings_total,
+                });
+                Ok(vault.clone())
+            })),
+            Job::EndOfDay { actor, folder } => {
+                ReplyBody::EndOfDay(supervisor(&actor).and_then(|()| {
+                    let mut open = Vec::new();
+                    if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
+                        open.push("the USD drawer of teller@bank.local is open".to_string());
+                    }
+                    match &self.vault {
+                        None => open.push("no vault was opened today".into()),
+                        Some(v) if v.closing.is_none() => {
+                            open.push("the USD vault is not counted".into());
+                        }
+                        Some(_) => {}
+                    }
+                    if !open.is_empty() {
+                        return Err(BankError::DayNotReady(open.join("; ")));
+                    }
+                    if let Some(vault) = &mut self.vault {
+                        vault.day_closed = true;
+                    }
+                    let date = fixed_wall().date_naive();
+                    Ok(DayClosed {
+                        report: Box::new(self.eod_report(&actor)),
+                        written: Ok(folder.join(format!("eod-{date}.txt"))),
+                    })
+                }))
+            }
+            _ => return None,
+        })
+    }
+
+    fn vault_move(&mut self, kind: MovementKind, into: bool, count: &CashCount, actor: &Actor) {
+        let Some(vault) = self.vault.as_mut() else {
+            return;
+        };
+        let signed = if into { count.total() } else { -count.total() };
+        vault.holdings_total += signed;
+        vault.moves.push(VaultMoveView {
+            reference: 7_000 + i64::try_from(vault.moves.len()).unwrap_or(0),
+            kind,
+            into_vault: into,
+            amount: count.total(),
+            pieces: count.to_string(),
+            teller: actor.audit_name(),
+            approved_by: Some("admin@bank.local".into()),
+            at: fixed_wall(),
+        });
+    }
+
+    fn eod_report(&self, actor: &Actor) -> EodReport {
+        EodReport {
+            business_date: fixed_wall().date_naive(),
+            bank_name: "Teller Bank".into(),
+            closed_by: actor.audit_name(),
+            closed_at: fixed_wall(),
+            already_closed: false,
+            chain_head: "0".repeat(64),
+            drawers: Vec::new(),
+            vaults: self.vault.iter().cloned().collect(),
+            cash: Vec::new(),
+            ctr_customers: 0,
+            possible_structuring: 0,
+            movements: Vec::new(),
+            audit: AuditReport {
+                ok: true,
+                checks: Vec::new(),
+                accounts: 0,
+                movements: 0,
+            },
+        }
+    }
+}
+
+fn supervisor(actor: &Actor) -> Result<(), BankError> {
+    if actor.role() == Some(Role::Admin) {
+        Ok(())
+    } else {
+        Err(BankError::Forbidden("see the vault (supervisors only)"))
+    }
+}

@@ -1,0 +1,117 @@
+//! Key-driven tests of the branch's day in the app: the supervisor's vault screen, the
+//! teller's float, drop and top-up approved on the teller's screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use insta::assert_snapshot;
+use ratatui::crossterm::event::KeyCode;
+use teller::tui::app::Route;
+use teller::tui::testing::{Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+#[test]
+fn a_supervisor_opens_the_vault_counts_it_and_closes_the_day() {
+    let mut d = Driver::supervisor_on(FakeBank::demo());
+    d.press(KeyCode::F(8)).settle();
+    assert_eq!(d.app.route(), Route::Vault);
+    assert!(
+        d.screen().contains("The vault is not open today"),
+        "{}",
+        d.screen()
+    );
+    // The blind opening count: 100 x 100.00 and 200 x 20.00.
+    d.press(KeyCode::Char('o'))
+        .press(KeyCode::Tab)
+        .type_text("100")
+        .press(KeyCode::Tab)
+        .press(KeyCode::Tab)
+        .type_text("200");
+    assert_snapshot!("vault_opening_count", d.screen());
+    d.press(KeyCode::Enter).settle();
+    let shown = d.screen();
+    assert!(
+        shown.contains("The vault's day is open: USD 14,000.00."),
+        "{shown}"
+    );
+    assert_snapshot!("vault_open", shown);
+    // Not counted yet: the day does not close, and says why.
+    d.press(KeyCode::Char('e')).settle();
+    assert!(d.screen().contains("Close the day?"), "{}", d.screen());
+    d.press(KeyCode::Enter).settle();
+    assert!(
+        d.screen().contains("the USD vault is not counted"),
+        "{}",
+        d.screen()
+    );
+    // The closing count, then the day closes and its report is written.
+    d.press(KeyCode::Char('c'))
+        .press(KeyCode::Tab)
+        .type_text("100")
+        .press(KeyCode::Tab)
+        .press(KeyCode::Tab)
+        .type_text("199")
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen()
+            .contains("The vault is counted; over/short -20.00."),
+        "{}",
+        d.screen()
+    );
+    d.press(KeyCode::Char('e')).press(KeyCode::Enter).settle();
+    let closed = d.screen();
+    assert!(closed.contains("Day closed. Report:"), "{closed}");
+    assert!(closed.contains("The day is closed."), "{closed}");
+}
+
+#[test]
+fn tellers_have_no_vault_tab() {
+    let mut d = Driver::teller();
+    assert!(!d.screen().contains("Vault"), "{}", d.screen());
+    d.press(KeyCode::F(8)).settle();
+    assert_eq!(d.app.route(), Route::Customers);
+}
+
+#[test]
+fn a_cash_drop_is_counted_and_approved_on_the_tellers_screen() {
+    let mut d = Driver::teller();
+    d.press(KeyCode::F(5)).settle().press(KeyCode::Char('d'));
+    d.type_text("5");
+    assert_snapshot!("drawer_cash_drop_count", d.screen());
+    d.press(KeyCode::Enter).settle();
+    assert!(
+        d.screen().contains("Cash drop to the vault: USD 500.00"),
+        "{}",
+        d.screen()
+    );
+    d.type_text(ADMIN_EMAIL)
+        .press(KeyCode::Tab)
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen()
+            .contains("Cash drop to the vault done: USD 500.00."),
+        "{}",
+        d.screen()
+    );
+    assert_eq!(
+        d.bank.drawer.as_ref().map(|dr| dr.drops.to_string()),
+        Some("500.00".to_string())
+    );
+    // A top-up the same way; Esc on the approval goes back to the count, nothing moves.
+    d.press(KeyCode::Char('u'))
+        .type_text("2")
+        .press(KeyCode::Enter)
+        .settle();
+    d.press(KeyCode::Esc).settle();
+    assert!(
+        d.screen()
+            .contains("Top-up: count what comes from the vault"),
+        "{}",
+        d.screen()
+    );
+    assert!(d
+        .bank
+        .drawer
+        .as_ref()
+        .is_some_and(|dr| dr.top_ups.is_zero()));
+}

@@ -63,7 +63,7 @@ impl Bank {
                 check(
                     "drawer_sessions_agree",
                     closed_session_problems(conn)?.into_iter(),
-                    "every closed drawer session's count, expected cash and over/short posting agree",
+                    "every closed drawer session's counts, expected cash and over/short posting agree",
                 ),
                 check(
                     "vault_agrees",
@@ -128,6 +128,17 @@ fn closed_session_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
             problems.push(format!("session {id} is closed without its count"));
             continue;
         };
+        // The counts by denomination are what their totals say.
+        let opening = super::vault::stored_count(&session.opening_count)?.total();
+        let closing = match &session.closing_count {
+            Some(count) => Some(super::vault::stored_count(count)?.total()),
+            None => None,
+        };
+        if opening != session.opening_float || closing != Some(counted) {
+            problems.push(format!(
+                "session {id}: a count by denomination differs from its total"
+            ));
+        }
         if recorded != expected {
             problems.push(format!(
                 "session {id}: expected {} recorded, journal says {}",

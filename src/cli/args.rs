@@ -185,26 +185,23 @@ pub enum Command {
     },
 }
 
+/// A count of the vault by denomination.
+#[derive(Args, Debug)]
+pub struct VaultCount {
+    #[arg(long)]
+    pub count: String,
+    #[arg(long, default_value = "USD")]
+    pub currency: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum VaultCommand {
     /// Open the vault's day with a blind count by denomination, e.g. --count "100x500,50x200".
-    Open {
-        #[arg(long)]
-        count: String,
-        #[arg(long, default_value = "USD")]
-        currency: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Open(VaultCount),
     /// Count the vault (blind) once the day's drawers are closed.
-    Count {
-        #[arg(long)]
-        count: String,
-        #[arg(long, default_value = "USD")]
-        currency: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Count(VaultCount),
     /// Today's vault: opening count, holdings by denomination, every movement.
     Show {
         #[arg(long, default_value = "USD")]

@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use super::args::{
     AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions,
-    ReportCommand, UserCommand, VaultCommand,
+    ReportCommand, UserCommand, VaultCommand, VaultCount,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
@@ -46,8 +46,8 @@ pub fn wants_json(command: &Command) -> bool {
             | DrawerCommand::Close { json, .. },
         ) => *json,
         Command::Vault(
-            VaultCommand::Open { json, .. }
-            | VaultCommand::Count { json, .. }
+            VaultCommand::Open(VaultCount { json, .. })
+            | VaultCommand::Count(VaultCount { json, .. })
             | VaultCommand::Show { json, .. },
         ) => *json,
         Command::Eod { json, .. } => *json,

@@ -14,30 +14,17 @@ pub(super) fn run_vault(
     actor: &Actor,
     command: VaultCommand,
 ) -> Result<(), CliError> {
+    let opening = matches!(command, VaultCommand::Open(_));
     match command {
-        VaultCommand::Open {
-            count,
-            currency,
-            json,
-        } => {
-            let view = bank.open_vault(
-                actor,
-                Currency::parse(&currency)?,
-                &CashCount::parse(&count)?,
-            )?;
-            vault(&view, json);
-        }
-        VaultCommand::Count {
-            count,
-            currency,
-            json,
-        } => {
-            let view = bank.count_vault(
-                actor,
-                Currency::parse(&currency)?,
-                &CashCount::parse(&count)?,
-            )?;
-            vault(&view, json);
+        VaultCommand::Open(args) | VaultCommand::Count(args) => {
+            let currency = Currency::parse(&args.currency)?;
+            let count = CashCount::parse(&args.count)?;
+            let view = if opening {
+                bank.open_vault(actor, currency, &count)?
+            } else {
+                bank.count_vault(actor, currency, &count)?
+            };
+            vault(&view, args.json);
         }
         VaultCommand::Show { currency, json } => {
             match bank.vault(actor, Currency::parse(&currency)?)? {

@@ -83,11 +83,7 @@ impl Bank {
             if vault::day_of(conn, currency.as_str(), today)?.is_some() {
                 return Err(BankError::VaultAlreadyOpen(currency.to_string()));
             }
-            let book = held(&account);
-            let difference = count.total() - book;
-            if !difference.is_zero() {
-                post_over_short(conn, &name, &key, None, &account, difference, "vault")?;
-            }
+            let (book, _) = settle_count(conn, &name, &key, &account, count)?;
             let id = vault::insert_day(
                 conn,
                 &vault::NewVaultDay {
@@ -146,11 +142,7 @@ impl Bank {
                     open.join(", ")
                 )));
             }
-            let book = held(&account);
-            let difference = count.total() - book;
-            if !difference.is_zero() {
-                post_over_short(conn, &name, &key, None, &account, difference, "vault")?;
-            }
+            let (book, difference) = settle_count(conn, &name, &key, &account, count)?;
             vault::record_count(
                 conn,
                 day.id,
@@ -185,6 +177,23 @@ impl Bank {
             None => Ok(None),
         }
     }
+}
+
+/// Compares a count of the vault with its book and posts the difference as over/short.
+/// Returns (book, counted minus book).
+fn settle_count(
+    conn: &mut Connection,
+    actor: &str,
+    key: &IdempotencyKey,
+    vault: &accounts::AccountRow,
+    count: &CashCount,
+) -> BankResult<(Decimal, Decimal)> {
+    let book = held(vault);
+    let difference = count.total() - book;
+    if !difference.is_zero() {
+        post_over_short(conn, actor, key, None, vault, difference, "vault")?;
+    }
+    Ok((book, difference))
 }
 
 fn supervisor(actor: &Actor, action: &'static str) -> BankResult<()> {

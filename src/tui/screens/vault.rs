@@ -2,7 +2,7 @@
 //! the book, every movement in and out, its closing count), the blind counts that open and
 //! close it, and closing the business day.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -188,20 +188,8 @@ impl Screen for VaultScreen {
         if self.is_sending() {
             return Flow::Stay;
         }
-        let Mode::Counting(form) = &mut self.mode else {
-            return Flow::Stay;
-        };
-        if let KeyCode::Char(c) = key.code {
-            if !c.is_ascii_digit() {
-                return Flow::Stay;
-            }
-        }
-        if let Some(index) = form.focused_piece() {
-            if let Some(field) = form.pieces.get_mut(index) {
-                if field.handle_key(key) {
-                    form.error = None;
-                }
-            }
+        if let Mode::Counting(form) = &mut self.mode {
+            form.type_key(key);
         }
         Flow::Stay
     }

@@ -195,6 +195,20 @@ impl CountForm {
         }
     }
 
+    /// A key typed into the focused box: digits only (letters are not typed into a count).
+    pub fn type_key(&mut self, key: &ratatui::crossterm::event::KeyEvent) {
+        if let ratatui::crossterm::event::KeyCode::Char(c) = key.code {
+            if !c.is_ascii_digit() {
+                return;
+            }
+        }
+        if let Some(field) = self.focused_piece().and_then(|i| self.pieces.get_mut(i)) {
+            if field.handle_key(key) {
+                self.error = None;
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.pieces.iter().all(Field::is_empty)
     }

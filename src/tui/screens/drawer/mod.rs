@@ -10,7 +10,7 @@ mod bars;
 mod count;
 mod figures;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
@@ -307,21 +307,8 @@ impl Screen for DrawerScreen {
             approval.handle_key(key);
             return Flow::Stay;
         }
-        let Some(form) = self.form_mut() else {
-            return Flow::Stay;
-        };
-        // Piece counts are digits: letters are not typed in.
-        if let KeyCode::Char(c) = key.code {
-            if !c.is_ascii_digit() {
-                return Flow::Stay;
-            }
-        }
-        if let Some(index) = form.focused_piece() {
-            if let Some(field) = form.pieces.get_mut(index) {
-                if field.handle_key(key) {
-                    form.error = None;
-                }
-            }
+        if let Some(form) = self.form_mut() {
+            form.type_key(key);
         }
         Flow::Stay
     }

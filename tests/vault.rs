@@ -397,7 +397,18 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
         &key(),
     )
     .unwrap();
-    bank.deposit(&teller, &cash(&account, "1500.00"))
+    let done = bank
+        .deposit(&teller, &cash(&account, "1500.00"))
         .expect("room after the drop");
+    assert!(!done.drawer_over_limit);
+    // Approved above the limit, the teller is warned the drawer is over it now.
+    let over = bank
+        .deposit_approved(
+            &teller,
+            &cash_with_id(&account, "6000.00"),
+            &supervisor_approval(),
+        )
+        .unwrap();
+    assert!(over.drawer_over_limit);
     audit_ok(&mut bank, &supervisor);
 }

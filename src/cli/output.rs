@@ -74,6 +74,7 @@ pub fn money(result: &MoneyResult, as_json: bool) {
             "memo": result.memo,
             "at": time(result.at),
             "replayed": result.replayed,
+            "drawer_over_limit": result.drawer_over_limit,
         }));
     }
     let verb = if result.replayed {
@@ -97,6 +98,9 @@ pub fn money(result: &MoneyResult, as_json: bool) {
             format_money(*balance),
             result.currency
         );
+    }
+    if result.drawer_over_limit {
+        println!("  your drawer is above its limit: make a cash drop (teller drawer drop) before more cash comes in");
     }
 }
 

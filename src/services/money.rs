@@ -166,13 +166,13 @@ impl Bank {
             };
             // A drawer that would go above its limit takes no more cash without a supervisor
             // (the teller is told the limit, never the drawer's total: the close stays blind).
-            if let (Some(session), MovementKind::Deposit, None) =
-                (&session, fingerprint.kind, &approved_by)
-            {
+            let mut over_limit = false;
+            if let (Some(session), MovementKind::Deposit) = (&session, fingerprint.kind) {
                 let after = movements::session_cash_flows(conn, session.id, drawer.id)?
                     .expected(session.opening_float)
                     + request.amount.value();
-                if after > drawer_limit {
+                over_limit = after > drawer_limit;
+                if over_limit && approved_by.is_none() {
                     return Err(BankError::ApprovalRequired(format!(
                         "Cash into a drawer above its limit of {}",
                         crate::domain::format_money_grouped(drawer_limit)
@@ -204,10 +204,11 @@ impl Bank {
                 session_id,
                 reverses: None,
             };
-            let done = match fingerprint.kind {
+            let mut done = match fingerprint.kind {
                 MovementKind::Withdrawal => movement.post(conn, &customer, &drawer),
                 _ => movement.post(conn, &drawer, &customer),
             }?;
+            done.drawer_over_limit = over_limit;
             if let (Some(id), Some(owner)) = (id, customer.owner_id) {
                 ctr::record_id(conn, done.id, owner, id, &audit_name)?;
             }
@@ -456,6 +457,7 @@ impl Posting<'_> {
             memo: self.memo.map(str::to_string),
             at: utc(at),
             replayed: false,
+            drawer_over_limit: false,
         })
     }
 }
@@ -490,6 +492,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
         memo: row.memo.clone(),
         at: utc(row.created_at),
         replayed,
+        drawer_over_limit: false,
     }
 }
 

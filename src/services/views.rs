@@ -78,6 +78,9 @@ pub struct MoneyResult {
     pub at: DateTime<Utc>,
     /// True when this key was applied before and nothing moved now.
     pub replayed: bool,
+    /// A cash deposit left the teller's drawer above its limit: the next cash-in needs a cash
+    /// drop first or a supervisor (the teller is told this, never the drawer's total).
+    pub drawer_over_limit: bool,
 }
 
 /// One line of an account's history.

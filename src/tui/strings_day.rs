@@ -23,6 +23,8 @@ pub const TOP_UP_APPROVAL: &str = "Top-up from the vault: ";
 pub const APPROVAL_DUAL_CONTROL: &str = "Cash to or from the vault needs a supervisor (four eyes).";
 pub const DROP_DONE: &str = "Cash drop to the vault done: ";
 pub const TOP_UP_DONE: &str = "Top-up from the vault done: ";
+pub const DRAWER_OVER_LIMIT: &str =
+    "Your drawer is above its limit: make a cash drop to the vault (F5, d) before more cash comes in.";
 pub const TOP_UPS: &str = "Top-ups (vault)";
 pub const DROPS: &str = "Drops (vault)";
 pub const DRAWER_DAY_HINT: &str = "d cash drop to the vault · u top-up from the vault";

@@ -93,6 +93,7 @@ pub(super) fn write(
                 match outcomes.get(earlier).and_then(BatchOutcome::result) {
                     Some(first) => BatchOutcome::Replayed(MoneyResult {
                         replayed: true,
+                        drawer_over_limit: false,
                         ..first.clone()
                     }),
                     None => BatchOutcome::Refused(BankError::IdempotencyConflict(
@@ -157,6 +158,7 @@ fn done<'a>(
         memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
         at: utc(at),
         replayed: false,
+        drawer_over_limit: false,
     }
 }
 

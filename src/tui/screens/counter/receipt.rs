@@ -16,6 +16,7 @@ use crate::tui::desk::Operation;
 use crate::tui::keys::Cmd;
 use crate::tui::screens::{label_span, message_line, money, panel, LABEL_WIDTH};
 use crate::tui::strings as s;
+use crate::tui::strings_day as sd;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::money_form;
@@ -163,10 +164,13 @@ pub(super) fn render_done(frame: &mut Frame, area: Rect, view: &View, receipt: &
     } else {
         s::COUNTER_DONE
     };
-    let mut lines = vec![
-        message_line(theme::OK_MARKER, heading, theme.success),
-        Line::default(),
-    ];
+    let mut lines = vec![message_line(theme::OK_MARKER, heading, theme.success)];
+    // The drawer is now above its limit: the next cash-in needs a drop first (or a supervisor).
+    lines.push(if result.drawer_over_limit {
+        message_line(theme::ERROR_MARKER, sd::DRAWER_OVER_LIMIT, theme.error)
+    } else {
+        Line::default()
+    });
     for (label, value) in receipt_rows(result, pending, teller, view.clock.local(result.at)) {
         let style = if label == s::REFERENCE || label == s::NEW_BALANCE {
             theme.title

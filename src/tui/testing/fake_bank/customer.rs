@@ -164,6 +164,7 @@ impl FakeBank {
         if let Some(done) = self.applied.get(request.key.as_str()) {
             return Ok(MoneyResult {
                 replayed: true,
+                drawer_over_limit: false,
                 ..done.clone()
             });
         }
@@ -194,6 +195,7 @@ impl FakeBank {
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
             at: fixed_wall(),
             replayed: false,
+            drawer_over_limit: false,
         };
         self.next_id += 1;
         self.applied

@@ -124,6 +124,7 @@ impl FakeBank {
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
             at: fixed_wall(),
             replayed: false,
+            drawer_over_limit: false,
         }))
     }
 
@@ -329,6 +330,7 @@ impl FakeBank {
                     memo: Some(reason.as_str().to_string()),
                     at: fixed_wall(),
                     replayed: false,
+                    drawer_over_limit: false,
                 });
                 ReplyBody::Money(Ok(result))
             }

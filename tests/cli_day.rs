@@ -28,6 +28,19 @@ fn the_vault_and_the_drawer_move_cash_under_four_eyes() {
     let as_teller = teller.run_as("tess@example.com", PASSWORD, &["vault", "show", "--json"]);
     check_failure(&as_teller, &["vault", "show"], 1, "forbidden");
 
+    // A supervisor sets a teller's own drawer limit, and takes it back.
+    let own = teller.json(&["user", "drawer-limit", "tess@example.com", "5000", "--json"]);
+    assert_eq!(own["drawer_limit"], "5000.00");
+    assert_eq!(own["own"], true);
+    let back = teller.json(&["user", "drawer-limit", "tess@example.com", "--json"]);
+    assert_eq!(back["own"], false);
+    let refused = teller.run_as(
+        "tess@example.com",
+        PASSWORD,
+        &["user", "drawer-limit", "tess@example.com", "1", "--json"],
+    );
+    check_failure(&refused, &["user", "drawer-limit"], 1, "forbidden");
+
     // A drop needs a supervisor; with one, the same key applies once.
     let drop = [
         "drawer", "drop", "--count", "100x10", "--key", "drop-1", "--json",

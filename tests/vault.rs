@@ -412,3 +412,38 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     assert!(over.drawer_over_limit);
     audit_ok(&mut bank, &supervisor);
 }
+
+#[test]
+fn a_supervisor_sets_a_tellers_own_drawer_limit() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        account,
+    } = branch(&db);
+    open_drawer(&mut bank, &teller, "100x5").unwrap();
+    let tess = email("tess@bank.local");
+    assert_eq!(
+        code(bank.set_drawer_limit(&teller, &tess, Some(amount("100000")))),
+        "forbidden"
+    );
+    assert_eq!(
+        code(bank.set_drawer_limit(&supervisor, &email("carl@example.com"), Some(amount("1")))),
+        "not_found"
+    );
+    let set = bank
+        .set_drawer_limit(&supervisor, &tess, Some(amount("1000.00")))
+        .unwrap();
+    assert!(set.own);
+    // 500.00 in the drawer: 600.00 more is above her own 1,000.00.
+    assert_eq!(
+        code(bank.deposit(&teller, &cash(&account, "600.00"))),
+        "approval_required"
+    );
+    let back = bank.set_drawer_limit(&supervisor, &tess, None).unwrap();
+    assert!(!back.own);
+    assert_eq!(back.limit, money("20000.00"));
+    bank.deposit(&teller, &cash(&account, "600.00"))
+        .expect("the bank's limit again");
+}

@@ -83,6 +83,16 @@ CREATE TRIGGER vault_days_closed_is_final BEFORE UPDATE ON vault_days FOR EACH R
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the day is closed: its vault count is final';
     END IF;
 
+-- A teller's own drawer limit, where the bank set one; otherwise its policy (drawer_limit).
+CREATE TABLE drawer_limits (
+    teller_id BIGINT NOT NULL PRIMARY KEY,
+    amount DECIMAL(19, 2) NOT NULL,
+    set_by VARCHAR(254) NOT NULL,
+    set_at DATETIME(6) NOT NULL,
+    CONSTRAINT drawer_limits_teller FOREIGN KEY (teller_id) REFERENCES users (id),
+    CONSTRAINT drawer_limits_positive CHECK (amount > 0)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- The vault day a drawer's float came from (none for sessions opened before the vault).
 ALTER TABLE drawer_sessions
     ADD COLUMN vault_day_id BIGINT NULL,

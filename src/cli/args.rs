@@ -388,6 +388,13 @@ pub enum UserCommand {
     Password { email: String },
     /// Lift a lock-out after too many failed logins.
     Unlock { email: String },
+    /// Set a teller's own drawer limit (supervisors); without AMOUNT, back to the bank's.
+    DrawerLimit {
+        email: String,
+        amount: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -54,7 +54,8 @@ pub fn wants_json(command: &Command) -> bool {
         Command::User(
             UserCommand::Create { json, .. }
             | UserCommand::Show { json, .. }
-            | UserCommand::Update { json, .. },
+            | UserCommand::Update { json, .. }
+            | UserCommand::DrawerLimit { json, .. },
         ) => *json,
         Command::Account(AccountCommand::Open { json, .. } | AccountCommand::List { json, .. }) => {
             *json

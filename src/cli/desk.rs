@@ -4,8 +4,8 @@ use super::args::{AccountCommand, DrawerCommand, RoleArg, UserCommand};
 use super::commands::{optional, read_password};
 use super::{output, CliError};
 use crate::domain::{
-    AccountNumber, Age, CashCount, City, Country, Currency, Email, IdempotencyKey, Name, Password,
-    Phone, Role, Surname,
+    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Name,
+    Password, Phone, Role, Surname,
 };
 use crate::services::{
     AccountStatus, Actor, Approval, Bank, BankError, NewUserInput, ProfileChanges, VaultTransfer,
@@ -156,6 +156,32 @@ pub(super) fn run_user(
             let email = Email::parse(&email)?;
             bank.unlock_user(actor, &email)?;
             println!("{email} can log in again.");
+        }
+        UserCommand::DrawerLimit {
+            email,
+            amount,
+            json,
+        } => {
+            let email = Email::parse(&email)?;
+            let amount = amount.as_deref().map(Amount::parse).transpose()?;
+            let set = bank.set_drawer_limit(actor, &email, amount)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "email": set.email,
+                        "drawer_limit": crate::domain::format_money(set.limit),
+                        "own": set.own,
+                    })
+                );
+            } else {
+                let whose = if set.own { "own" } else { "the bank's" };
+                println!(
+                    "{}'s drawer limit: {} ({whose}).",
+                    set.email,
+                    crate::domain::format_money_grouped(set.limit)
+                );
+            }
         }
     }
     Ok(())

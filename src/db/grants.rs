@@ -93,6 +93,8 @@ pub const APP_RIGHTS: &[TableRights] = &[
         ],
     ),
     rights("vault_moves", &["SELECT", "INSERT"], &[]),
+    // Settings, not history: a teller's own limit is replaced or removed.
+    rights("drawer_limits", &["SELECT", "INSERT", "DELETE"], &[]),
     rights("business_days", &["SELECT", "INSERT"], &[]),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];

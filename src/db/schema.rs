@@ -205,6 +205,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    drawer_limits (teller_id) {
+        teller_id -> Bigint,
+        amount -> Decimal,
+        #[max_length = 254]
+        set_by -> Varchar,
+        set_at -> Datetime,
+    }
+}
+
+diesel::table! {
     vault_days (id) {
         id -> Bigint,
         #[max_length = 3]
@@ -255,6 +265,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bank_settings,
     business_days,
     cash_ids,
+    drawer_limits,
     drawer_sessions,
     login_sessions,
     ledger_links,

@@ -9,6 +9,7 @@ use super::approvals::Approval;
 use super::authz::{may_use_account, require};
 use super::bank::now;
 use super::ctr;
+use super::drawer_limit::limit_of;
 use super::views::utc;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
 use crate::db::{accounts, audit_log, drawer_sessions, movements, Connection, DuplicateKey};
@@ -168,6 +169,7 @@ impl Bank {
             // (the teller is told the limit, never the drawer's total: the close stays blind).
             let mut over_limit = false;
             if let (Some(session), MovementKind::Deposit) = (&session, fingerprint.kind) {
+                let drawer_limit = limit_of(conn, session.teller_id, drawer_limit)?;
                 let after = movements::session_cash_flows(conn, session.id, drawer.id)?
                     .expected(session.opening_float)
                     + request.amount.value();

@@ -1,0 +1,73 @@
+//! Drawer limits per teller: the bank's policy (`drawer_limit`, default 20,000.00) unless a
+//! supervisor set a teller's own.
+
+use rust_decimal::Decimal;
+
+use super::authz::require;
+use super::bank::now;
+use super::users::audit;
+use super::{Actor, Bank, BankError, BankResult};
+use crate::db::{drawer_limits, users, Connection};
+use crate::domain::{format_money, Amount, Email, Role};
+
+/// A teller's drawer limit and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawerLimit {
+    pub email: String,
+    pub limit: Decimal,
+    /// True when the teller has a limit of their own, false for the bank's policy.
+    pub own: bool,
+}
+
+impl Bank {
+    /// Sets a teller's (or admin's) own drawer limit; `None` goes back to the bank's policy.
+    /// Supervisors (admins) only.
+    pub fn set_drawer_limit(
+        &mut self,
+        actor: &Actor,
+        email: &Email,
+        amount: Option<Amount>,
+    ) -> BankResult<DrawerLimit> {
+        let subject = email.as_str();
+        if let Err(e) = require(
+            actor.role() == Some(Role::Admin),
+            "set a drawer limit (supervisors only)",
+        ) {
+            return self.refused(actor, "user.drawer_limit", Some(subject), e);
+        }
+        let name = actor.audit_name();
+        let policy = self.config.drawer_limit;
+        let result = self.in_transaction(|conn| {
+            let row = users::find_by_email_for_update(conn, subject)?
+                .filter(|row| row.role.is_staff())
+                .ok_or_else(|| BankError::NotFound(format!("A teller or admin {subject}")))?;
+            let new = amount.map(|amount| drawer_limits::NewLimit {
+                teller_id: row.id,
+                amount: amount.value(),
+                set_by: &name,
+                set_at: now(),
+            });
+            drawer_limits::set(conn, row.id, new.as_ref())?;
+            let detail = match amount {
+                Some(amount) => format!("drawer limit {}", format_money(amount.value())),
+                None => format!("drawer limit: the bank's {}", format_money(policy)),
+            };
+            audit(conn, &name, "user.drawer_limit", subject, Some(&detail))?;
+            Ok(DrawerLimit {
+                email: row.email,
+                limit: amount.map_or(policy, Amount::value),
+                own: amount.is_some(),
+            })
+        });
+        self.audited(actor, "user.drawer_limit", subject, result)
+    }
+}
+
+/// The limit of a teller's drawer: their own, else the bank's.
+pub(super) fn limit_of(
+    conn: &mut Connection,
+    teller_id: i64,
+    policy: Decimal,
+) -> BankResult<Decimal> {
+    Ok(drawer_limits::find(conn, teller_id)?.unwrap_or(policy))
+}

@@ -209,10 +209,33 @@ up() {
 	log "cluster ready: $(url)"
 }
 
+# After a majority was lost, the survivors keep their data but take no writes: before a node
+# rejoins, the most advanced survivor forms a new primary component (what an operator does
+# when the lost nodes are known to be down, as they are here).
+restore_primary() {
+	local n state best="" best_seqno=-1 seqno any=0
+	for n in "${NODES[@]}"; do
+		node_pid "$n" >/dev/null || continue
+		any=1
+		state="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_STATUS'" 2>/dev/null || true)"
+		[ "$state" = "Primary" ] && return 0
+		seqno="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LAST_COMMITTED'" 2>/dev/null || echo -1)"
+		if [ "${seqno:--1}" -gt "$best_seqno" ]; then
+			best="$n"
+			best_seqno="$seqno"
+		fi
+	done
+	[ "$any" -eq 1 ] && [ -n "$best" ] || return 0
+	log "no primary component: node $best (seqno $best_seqno) forms a new one"
+	sql "$best" -e "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'"
+	wait_synced "$best"
+}
+
 start_node() {
 	local n="$1" pos=""
 	_db_tools
 	node_pid "$n" >/dev/null && return 0
+	restore_primary
 	if [ -f "$(node_dir "$n")/grastate.dat" ] && grep -q '^seqno: *-1' "$(node_dir "$n")/grastate.dat"; then
 		pos="$(recovered_position "$n")"
 	fi

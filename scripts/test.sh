@@ -7,7 +7,8 @@
 # TEST_DATABASE_URL is already set, this checkout's private MariaDB is started
 # (and kept running, except under CI=true when this script started it) and the
 # tests get the account teller_tester (a fresh random password each run), never
-# root. TELLER_SKIP_LINT=1 skips fmt+clippy.
+# root. TELLER_SKIP_LINT=1 skips fmt+clippy. The fault suite gets a local 3-node
+# Galera cluster (scripts/cluster.sh; TELLER_SKIP_CLUSTER=1 leaves it out).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,11 +32,20 @@ fi
 export TEST_DATABASE_URL
 log "TEST_DATABASE_URL=$(printf '%s' "$TEST_DATABASE_URL" | sed 's#://\([^:@]*\):[^@]*@#://\1:***@#')"
 
+# The fault suite (tests/cluster.rs) runs on a local 3-node Galera cluster. It is started
+# here unless TEST_CLUSTER_URL is set already or TELLER_SKIP_CLUSTER=1; under CI it is
+# stopped again at the end.
+started_cluster=0
+if [ -z "${TEST_CLUSTER_URL:-}" ] && [ "${TELLER_SKIP_CLUSTER:-0}" != 1 ]; then
+	bash scripts/cluster.sh status >/dev/null 2>&1 || started_cluster=1
+	bash scripts/cluster.sh up
+	TEST_CLUSTER_URL="$(bash scripts/cluster.sh url)"
+	export TEST_CLUSTER_URL
+fi
+
 if is_ci; then
 	export CARGO_TERM_COLOR=never
-	if [ "$started_db" -eq 1 ]; then
-		trap 'stop_private_db || true' EXIT
-	fi
+	trap '[ "$started_cluster" -eq 1 ] && bash scripts/cluster.sh down; [ "$started_db" -eq 1 ] && stop_private_db; true' EXIT
 fi
 
 locked=()

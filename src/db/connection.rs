@@ -6,6 +6,7 @@ use diesel::Connection as _;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use super::grants;
+use super::nodes;
 use super::url::DatabaseUrl;
 
 /// The connection type every layer above passes around.
@@ -37,6 +38,8 @@ pub enum ConnectError {
              give the app its own account (`teller migrate` creates it) or, on a developer's \
              private server only, set TELLER_ALLOW_OWNER_ACCOUNT=1", .0.join("; "))]
     OwnerAccount(Vec<String>),
+    #[error("the database cluster has no primary component: no node takes writes now ({0})")]
+    NoPrimary(String),
     #[error("refusing to connect to {0} without verified TLS: add ssl_mode=verify_identity and ssl_ca=… to the URL (or set TELLER_ALLOW_PLAINTEXT=1 on a trusted network)")]
     Plaintext(String),
     #[error(transparent)]
@@ -51,11 +54,56 @@ impl ConnectError {
             Self::Plaintext(_) | Self::BadUrl(_) | Self::NoDatabaseName(_)
         )
     }
+
+    /// True when a cluster is reachable but has no node that takes writes.
+    pub fn is_no_primary(&self) -> bool {
+        matches!(self, Self::NoPrimary(_))
+    }
 }
 
 /// Opens a connection and sets the session up: UTC times, a short lock wait, strict SQL.
 /// A server on another machine is refused without TLS unless `TELLER_ALLOW_PLAINTEXT=1`.
+/// A URL listing several nodes connects to the first healthy one.
 pub fn connect(url: &str) -> Result<Connection, ConnectError> {
+    connect_node(url).map(|(conn, _)| conn)
+}
+
+/// `connect`, also telling which node ("127.0.0.1:4307") it chose.
+pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
+    let nodes = nodes::node_urls(url);
+    if let [only] = nodes.as_slice() {
+        return connect_one(only).map(|conn| (conn, nodes::node_label(only)));
+    }
+    let mut not_ready = Vec::new();
+    let mut last = None;
+    for node in &nodes {
+        let label = nodes::node_label(node);
+        let mut conn = match connect_one(node) {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::info!(node = %label, error = %e, "node not reachable");
+                last = Some(e);
+                continue;
+            }
+        };
+        match nodes::health(&mut conn)? {
+            nodes::Health::NotReady(state) => not_ready.push(format!("{label}: {state}")),
+            health => {
+                if health == nodes::Health::Ready {
+                    // Reads see every commit the cluster made before them, on whichever node.
+                    conn.batch_execute("SET SESSION wsrep_sync_wait = 1")?;
+                }
+                return Ok((conn, label));
+            }
+        }
+    }
+    match last {
+        Some(e) if not_ready.is_empty() => Err(e),
+        _ => Err(ConnectError::NoPrimary(not_ready.join("; "))),
+    }
+}
+
+fn connect_one(url: &str) -> Result<Connection, ConnectError> {
     refuse_plaintext(url)?;
     let mut conn = MysqlConnection::establish(url).map_err(|source| ConnectError::Connect {
         url: redact_password(url),

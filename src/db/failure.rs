@@ -70,6 +70,10 @@ fn is_connection_message(message: &str) -> bool {
         "Lost connection",
         "Can't connect",
         "Server shutdown",
+        // Galera: a node without quorum (1047), or a commit the cluster did not take (1180).
+        "WSREP has not yet prepared node",
+        "Primary Component",
+        "during COMMIT",
     ]
     .iter()
     .any(|m| message.contains(m))

@@ -16,6 +16,7 @@ pub mod invariants;
 pub mod ledger;
 pub mod login_sessions;
 pub mod movements;
+pub mod nodes;
 pub mod phones;
 pub mod schema;
 pub mod settings;
@@ -24,7 +25,7 @@ pub mod users;
 pub mod vault;
 
 pub use connection::{
-    connect, connect_app, connect_creating_database, create_database, database_name,
+    connect, connect_app, connect_creating_database, connect_node, create_database, database_name,
     databases_with_prefix, drop_database, pending_migrations, redact_password,
     revert_all_migrations, run_migrations, server_url, transaction, transaction_read_committed,
     with_database, ConnectError, Connection,

@@ -32,7 +32,17 @@ impl std::fmt::Debug for DatabaseUrl {
 pub struct BadUrl(pub String);
 
 impl DatabaseUrl {
+    /// Parses a URL; one listing several nodes is parsed as its first node (they share the
+    /// account, the database and the settings).
     pub fn parse(raw: &str) -> Result<Self, BadUrl> {
+        let nodes = super::nodes::node_urls(raw);
+        match nodes.first() {
+            Some(first) if nodes.len() > 1 => Self::parse_one(first),
+            _ => Self::parse_one(raw),
+        }
+    }
+
+    fn parse_one(raw: &str) -> Result<Self, BadUrl> {
         let bad = || BadUrl(super::redact_password(raw));
         let url = url::Url::parse(raw).map_err(|_| bad())?;
         if url.scheme() != "mysql" {

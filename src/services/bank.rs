@@ -75,16 +75,26 @@ pub struct Bank {
     pub(super) conn: Connection,
     /// Where `conn` came from, to open a fresh connection when the old one cannot go on.
     url: String,
+    /// The node `conn` is on ("127.0.0.1:4307").
+    node: String,
+    /// The URL lists several nodes (a Galera cluster): a node that fails is left for another.
+    cluster: bool,
     pub(super) config: BankConfig,
     retries: u64,
 }
 
+/// How long a transaction waits for another node to take over before giving up.
+const FAILOVER_PATIENCE: Duration = Duration::from_secs(12);
+
 impl Bank {
     /// A bank on an open connection to `url`.
     pub fn new(conn: Connection, url: &str, config: BankConfig) -> Self {
+        let nodes = db::nodes::node_urls(url);
         Self {
             conn,
             url: url.to_string(),
+            node: nodes.first().map(|n| db::nodes::node_label(n)).unwrap_or_default(),
+            cluster: nodes.len() > 1,
             config,
             retries: 0,
         }
@@ -92,13 +102,39 @@ impl Bank {
 
     /// Connects to `url` (the schema must be migrated already).
     pub fn connect(url: &str, config: BankConfig) -> BankResult<Self> {
-        Ok(Self::new(db::connect(url)?, url, config))
+        let (conn, node) = db::connect_node(url)?;
+        let mut bank = Self::new(conn, url, config);
+        bank.node = node;
+        Ok(bank)
     }
 
-    /// Replaces the connection with a fresh one (after it broke, or the database came back).
+    /// Replaces the connection with a fresh one (after it broke, or the database came back):
+    /// on a cluster, on the first healthy node.
     pub fn reconnect(&mut self) -> BankResult<()> {
-        self.conn = db::connect(&self.url)?;
+        let (conn, node) = db::connect_node(&self.url)?;
+        if node != self.node {
+            tracing::warn!(from = %self.node, to = %node, "moved to another database node");
+        }
+        self.conn = conn;
+        self.node = node;
         Ok(())
+    }
+
+    /// The database node in use ("127.0.0.1:4307").
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// A cluster node failed: waits (a while) for a healthy node and moves to it.
+    fn fail_over(&mut self) -> BankResult<()> {
+        let deadline = std::time::Instant::now() + FAILOVER_PATIENCE;
+        loop {
+            match self.reconnect() {
+                Ok(()) => return Ok(()),
+                Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+                Err(_) => std::thread::sleep(Duration::from_millis(400)),
+            }
+        }
     }
 
     pub fn config(&self) -> &BankConfig {
@@ -134,12 +170,29 @@ impl Bank {
     ) -> BankResult<T> {
         let mut attempt = 0;
         loop {
+            // Whether the work ran to its end, so that only COMMIT was left: a connection lost
+            // then leaves the outcome unknown, and only the caller's key may try again.
+            let mut reached_commit = false;
+            let mut tracked = |conn: &mut Connection| {
+                let result = work(conn);
+                reached_commit = result.is_ok();
+                result
+            };
             let outcome = if read_committed {
-                db::transaction_read_committed(&mut self.conn, &mut work)
+                db::transaction_read_committed(&mut self.conn, &mut tracked)
             } else {
-                db::transaction(&mut self.conn, &mut work)
+                db::transaction(&mut self.conn, &mut tracked)
             };
             match outcome {
+                // A cluster node died, lost quorum or left: nothing was committed, so the whole
+                // transaction runs again on a node that takes writes.
+                Err(BankError::Unavailable(_))
+                    if self.cluster && !reached_commit && attempt < self.config.max_retries =>
+                {
+                    attempt += 1;
+                    self.retries += 1;
+                    self.fail_over()?;
+                }
                 Err(BankError::Busy) if attempt < self.config.max_retries => {
                     attempt += 1;
                     self.retries += 1;

@@ -38,13 +38,20 @@ pub struct TestDb {
     pub url: String,
     pub name: String,
     pub app_url: String,
+    /// The server (or cluster) URL without a database.
+    pub server: String,
 }
 
 impl TestDb {
     pub fn new() -> Self {
-        let server = server_url();
+        Self::on_server(&server_url())
+    }
+
+    /// A test database on another server, such as the test cluster.
+    pub fn on_server(server: &str) -> Self {
+        let server = server.to_string();
         let mut admin = db::connect(&server).expect("connect to the test server");
-        CLEANUP.call_once(|| drop_leftovers(&mut admin));
+        CLEANUP.call_once(|| drop_leftovers(&mut admin, &server));
         let name = format!(
             "{PREFIX}{}_{}_{}",
             std::process::id(),
@@ -58,7 +65,12 @@ impl TestDb {
         let app_url = app_url_for(&server, &name);
         let app = db::DatabaseUrl::parse(&app_url).expect("app URL");
         db::grant_app_account(&mut conn, &app).expect("create the app account");
-        Self { url, name, app_url }
+        Self {
+            url,
+            name,
+            app_url,
+            server,
+        }
     }
 
     /// A bank on this database through its app account, as every command uses it.
@@ -81,7 +93,7 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Ok(mut admin) = db::connect(&server_url()) {
+        if let Ok(mut admin) = db::connect(&self.server) {
             let _ = db::drop_database(&mut admin, &self.name);
             if let Ok(app) = db::DatabaseUrl::parse(&self.app_url) {
                 let _ = db::drop_app_account(&mut admin, &app);
@@ -109,7 +121,7 @@ pub fn test_config() -> BankConfig {
 
 /// Drops test databases (and their app accounts) whose process is gone (names carry the
 /// creating pid).
-fn drop_leftovers(admin: &mut db::Connection) {
+fn drop_leftovers(admin: &mut db::Connection, server: &str) {
     let Ok(mut names) = db::databases_with_prefix(admin, PREFIX) else {
         return;
     };
@@ -122,7 +134,7 @@ fn drop_leftovers(admin: &mut db::Connection) {
         if let Some(pid) = pid {
             if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
                 let _ = db::drop_database(admin, &name);
-                let url = app_url_for(&server_url(), &name);
+                let url = app_url_for(server, &name);
                 if let Ok(app) = db::DatabaseUrl::parse(&url) {
                     let _ = db::drop_app_account(admin, &app);
                 }

@@ -1,0 +1,109 @@
+//! A database URL may list the nodes of a Galera cluster:
+//! `mysql://user:pw@127.0.0.1:4306,127.0.0.1:4307,127.0.0.1:4308/teller`. Teller writes
+//! through one node at a time: the first that is healthy, which on a cluster means ready and
+//! Synced (a node without quorum still answers `SELECT 1`).
+
+use diesel::sql_types::Text;
+use diesel::RunQueryDsl;
+
+use super::{Connection, QueryResult};
+
+/// One URL per node, in the order given (a URL naming one host gives itself).
+pub fn node_urls(url: &str) -> Vec<String> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return vec![url.to_string()];
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (userinfo, hosts) = match authority.rsplit_once('@') {
+        Some((userinfo, hosts)) => (Some(userinfo), hosts),
+        None => (None, authority),
+    };
+    if !hosts.contains(',') {
+        return vec![url.to_string()];
+    }
+    hosts
+        .split(',')
+        .map(str::trim)
+        .filter(|host| !host.is_empty())
+        .map(|host| match userinfo {
+            Some(userinfo) => format!("{scheme}://{userinfo}@{host}{tail}"),
+            None => format!("{scheme}://{host}{tail}"),
+        })
+        .collect()
+}
+
+/// "127.0.0.1:4307": the node a URL names, for messages and the status line.
+pub fn node_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_string()
+}
+
+/// What a node says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Health {
+    /// Not a cluster node: a plain server.
+    Plain,
+    /// A cluster node that takes writes (ready and Synced).
+    Ready,
+    /// A cluster node that must not be used now, with its state ("OFF Initialized").
+    NotReady(String),
+}
+
+#[derive(diesel::QueryableByName)]
+struct Status {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+pub fn health(conn: &mut Connection) -> QueryResult<Health> {
+    let rows: Vec<Status> = diesel::sql_query(
+        "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.GLOBAL_STATUS \
+         WHERE VARIABLE_NAME IN ('WSREP_READY', 'WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_STATUS')",
+    )
+    .load(conn)?;
+    let value = |name: &str| {
+        rows.iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+            .map(|r| r.value.clone())
+    };
+    let Some(ready) = value("WSREP_READY") else {
+        return Ok(Health::Plain);
+    };
+    let state = value("WSREP_LOCAL_STATE_COMMENT").unwrap_or_default();
+    let cluster = value("WSREP_CLUSTER_STATUS").unwrap_or_default();
+    if ready.eq_ignore_ascii_case("ON") && state == "Synced" && cluster == "Primary" {
+        Ok(Health::Ready)
+    } else {
+        Ok(Health::NotReady(format!("ready {ready}, {state}, {cluster}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_with_several_hosts_gives_one_url_per_node() {
+        let nodes = node_urls("mysql://app:p%40ss@127.0.0.1:4306,127.0.0.1:4307/teller?ssl_mode=disabled");
+        assert_eq!(
+            nodes,
+            [
+                "mysql://app:p%40ss@127.0.0.1:4306/teller?ssl_mode=disabled",
+                "mysql://app:p%40ss@127.0.0.1:4307/teller?ssl_mode=disabled"
+            ]
+        );
+        assert_eq!(node_label(&nodes[1]), "127.0.0.1:4307");
+        assert_eq!(node_urls("mysql://root@127.0.0.1:3307"), ["mysql://root@127.0.0.1:3307"]);
+        assert_eq!(
+            node_urls("mysql://root@a:1,b:2"),
+            ["mysql://root@a:1", "mysql://root@b:2"]
+        );
+    }
+}

@@ -61,6 +61,14 @@ log "cargo test"
 results="$(mktemp "${TMPDIR:-/tmp}/teller-test.XXXXXX")"
 status=0
 cargo test "${locked[@]}" "$@" 2>&1 | tee "$results" || status=$?
+# The money, drawer, vault, batch and migration tests once more, each in a fresh database on
+# the cluster: teller runs there as it runs on one server.
+if [ -n "${TEST_CLUSTER_URL:-}" ] && [ "$#" -eq 0 ]; then
+	log "the money tests again, through the Galera cluster"
+	TEST_DATABASE_URL="$TEST_CLUSTER_URL" cargo test "${locked[@]}" \
+		--test money --test vault --test teller --test batch --test ctr --test concurrency \
+		--test cli_money --test cli_day --test migrations 2>&1 | tee -a "$results" || status=$?
+fi
 # One closing line for the whole run (cargo prints one per test binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
 	END { printf "tests: %d passed, %d failed\n", p, f }' "$results"

@@ -224,7 +224,9 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
             key: IdempotencyKey::parse(key).unwrap(),
             memo: None,
         };
-        settle.transfer(&operator(), &request).expect("the resubmitted key");
+        settle
+            .transfer(&operator(), &request)
+            .expect("the resubmitted key");
     }
 
     // The quorum loss was told in plain words, within the time allowed.
@@ -234,7 +236,11 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
     assert!(waited < Duration::from_secs(20), "{waited:?}");
 
     let ledger = ledger.lock().unwrap();
-    assert!(ledger.done.len() > 20, "the workload ran: {}", ledger.done.len());
+    assert!(
+        ledger.done.len() > 20,
+        "the workload ran: {}",
+        ledger.done.len()
+    );
     for node in db::nodes::node_urls(&testdb.url) {
         check_node(&node, &accounts, total, &ledger, &cli_keys);
     }
@@ -265,7 +271,11 @@ fn check_node(
         .select(a::balance)
         .load(&mut conn)
         .unwrap();
-    assert_eq!(balances.iter().copied().sum::<Decimal>(), total, "money conserved on {node}");
+    assert_eq!(
+        balances.iter().copied().sum::<Decimal>(),
+        total,
+        "money conserved on {node}"
+    );
     assert!(balances.iter().all(|b| *b >= Decimal::ZERO), "{balances:?}");
     let keys: Vec<String> = m::table
         .filter(m::kind.eq("transfer"))

@@ -81,7 +81,9 @@ pub fn health(conn: &mut Connection) -> QueryResult<Health> {
     if ready.eq_ignore_ascii_case("ON") && state == "Synced" && cluster == "Primary" {
         Ok(Health::Ready)
     } else {
-        Ok(Health::NotReady(format!("ready {ready}, {state}, {cluster}")))
+        Ok(Health::NotReady(format!(
+            "ready {ready}, {state}, {cluster}"
+        )))
     }
 }
 
@@ -91,7 +93,8 @@ mod tests {
 
     #[test]
     fn a_url_with_several_hosts_gives_one_url_per_node() {
-        let nodes = node_urls("mysql://app:p%40ss@127.0.0.1:4306,127.0.0.1:4307/teller?ssl_mode=disabled");
+        let nodes =
+            node_urls("mysql://app:p%40ss@127.0.0.1:4306,127.0.0.1:4307/teller?ssl_mode=disabled");
         assert_eq!(
             nodes,
             [
@@ -100,7 +103,10 @@ mod tests {
             ]
         );
         assert_eq!(node_label(&nodes[1]), "127.0.0.1:4307");
-        assert_eq!(node_urls("mysql://root@127.0.0.1:3307"), ["mysql://root@127.0.0.1:3307"]);
+        assert_eq!(
+            node_urls("mysql://root@127.0.0.1:3307"),
+            ["mysql://root@127.0.0.1:3307"]
+        );
         assert_eq!(
             node_urls("mysql://root@a:1,b:2"),
             ["mysql://root@a:1", "mysql://root@b:2"]

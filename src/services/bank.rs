@@ -93,7 +93,10 @@ impl Bank {
         Self {
             conn,
             url: url.to_string(),
-            node: nodes.first().map(|n| db::nodes::node_label(n)).unwrap_or_default(),
+            node: nodes
+                .first()
+                .map(|n| db::nodes::node_label(n))
+                .unwrap_or_default(),
             cluster: nodes.len() > 1,
             config,
             retries: 0,

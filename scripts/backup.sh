@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Backups with the standard tools: a consistent dump of a running server or cluster node
+# (mariadb-dump --single-transaction: one snapshot, no lock on the tables, triggers included),
+# and its restore into an empty database.
+#
+#   scripts/backup.sh dump [URL] [FILE]     URL: the owner account's, with the database name
+#                                           (default: TELLER_OWNER_URL from .env); a URL listing
+#                                           several nodes dumps from the first Synced one.
+#                                           FILE default: .data/backups/<db>-<UTC time>.sql.gz
+#   scripts/backup.sh restore FILE URL      into URL's database, which must be empty or absent
+#
+# The dump holds the bank's tables only, not the database accounts: after a restore,
+# `teller migrate` (with DATABASE_URL) creates the app account and its grants again.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TELLER_ROOT"
+
+CNF=""
+cleanup() { [ -n "$CNF" ] && rm -f "$CNF"; true; }
+trap cleanup EXIT
+
+urldecode() {
+	local s="${1//+/ }"
+	printf '%b' "${s//%/\\x}"
+}
+
+# Sets U_USER U_PASS U_DB and U_HOSTS (host:port, ...) from a mysql:// URL.
+parse_url() {
+	local url="$1" rest auth hostpart
+	[[ "$url" == mysql://* ]] || die "not a mysql:// URL"
+	rest="${url#mysql://}"
+	hostpart="${rest%%/*}"
+	U_DB="${rest#*/}"
+	[ "$U_DB" != "$rest" ] || U_DB=""
+	U_DB="${U_DB%%\?*}"
+	auth=""
+	if [[ "$hostpart" == *@* ]]; then
+		auth="${hostpart%@*}"
+		hostpart="${hostpart##*@}"
+	fi
+	U_USER="$(urldecode "${auth%%:*}")"
+	U_PASS=""
+	if [[ "$auth" == *:* ]]; then U_PASS="$(urldecode "${auth#*:}")"; fi
+	IFS=',' read -r -a U_HOSTS <<<"$hostpart"
+	[ -n "$U_DB" ] || die "the URL names no database (mysql://user@host:port/NAME)"
+}
+
+# A client options file (mode 0600) so that the password is never on a command line.
+write_cnf() {
+	local host="$1"
+	CNF="$(mktemp "${TMPDIR:-/tmp}/teller-backup.XXXXXX")"
+	chmod 600 "$CNF"
+	{
+		printf '[client]\nuser=%s\nhost=%s\nport=%s\nprotocol=tcp\n' \
+			"$U_USER" "${host%%:*}" "${host##*:}"
+		if [ -n "$U_PASS" ]; then printf 'password=%s\n' "$U_PASS"; fi
+	} >"$CNF"
+}
+
+# The first node that answers and, on a cluster, is Synced.
+pick_node() {
+	local host state
+	for host in "${U_HOSTS[@]}"; do
+		write_cnf "$host"
+		state="$("$CLIENT" --defaults-extra-file="$CNF" --connect-timeout=3 -N -B -e \
+			"SELECT COALESCE((SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+			  WHERE VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT'), 'Synced')" 2>/dev/null)" || state=""
+		if [ "$state" = "Synced" ]; then
+			echo "$host"
+			return 0
+		fi
+		rm -f "$CNF"
+		CNF=""
+	done
+	return 1
+}
+
+dump() {
+	local url="${1:-${TELLER_OWNER_URL:-}}" file="${2:-}" host
+	[ -n "$url" ] || die "give the owner URL (or set TELLER_OWNER_URL)"
+	parse_url "$url"
+	host="$(pick_node)" || die "no node of $url answers (or none is Synced)"
+	write_cnf "$host"
+	if [ -z "$file" ]; then
+		mkdir -p .data/backups
+		file=".data/backups/$U_DB-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"
+	fi
+	log "dumping $U_DB from $host to $file"
+	umask 077
+	"$DUMP" --defaults-extra-file="$CNF" --single-transaction --quick --triggers --routines \
+		--hex-blob --default-character-set=utf8mb4 "$U_DB" |
+		gzip -c >"$file.partial"
+	mv "$file.partial" "$file"
+	echo "$file"
+}
+
+restore() {
+	local file="${1:-}" url="${2:-}" host tables
+	[ -f "$file" ] || die "no backup file ${file:-given}"
+	[ -n "$url" ] || die "give the URL of the database to restore into"
+	parse_url "$url"
+	host="${U_HOSTS[0]}"
+	write_cnf "$host"
+	"$CLIENT" --defaults-extra-file="$CNF" -e \
+		"CREATE DATABASE IF NOT EXISTS \`$U_DB\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+	tables="$("$CLIENT" --defaults-extra-file="$CNF" -N -B -e \
+		"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$U_DB'")"
+	[ "$tables" = 0 ] || die "the database $U_DB is not empty: restore into a new one"
+	log "restoring $file into $U_DB on $host"
+	gzip -dc "$file" |
+		"$CLIENT" --defaults-extra-file="$CNF" --default-character-set=utf8mb4 "$U_DB"
+	log "restored; run \`teller migrate\` to create the app account again, then \`teller audit\`"
+}
+
+CLIENT="$(find_tool mariadb)" || die "the mariadb client is missing (apt-get install mariadb-client)"
+DUMP="$(find_tool mariadb-dump)" || die "mariadb-dump is missing (apt-get install mariadb-client)"
+load_dotenv "$TELLER_ROOT/.env"
+
+case "${1:-}" in
+dump) dump "${2:-}" "${3:-}" ;;
+restore) restore "${2:-}" "${3:-}" ;;
+*)
+	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac

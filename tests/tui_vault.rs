@@ -115,3 +115,20 @@ fn a_cash_drop_is_counted_and_approved_on_the_tellers_screen() {
         .as_ref()
         .is_some_and(|dr| dr.top_ups.is_zero()));
 }
+
+#[test]
+fn a_move_to_another_database_node_is_told_in_plain_words() {
+    use teller::tui::worker::WorkerMessage;
+    let mut d = Driver::teller();
+    d.worker(WorkerMessage::Node("127.0.0.1:4306".into()));
+    assert!(
+        !d.screen().contains("Now working through"),
+        "the first node is no news"
+    );
+    d.worker(WorkerMessage::Node("127.0.0.1:4307".into()));
+    let screen = d.screen();
+    assert!(
+        screen.contains("Now working through database node 127.0.0.1:4307"),
+        "{screen}"
+    );
+}

@@ -101,6 +101,8 @@ pub struct App {
     pub(crate) data: Data,
     pub(crate) notice: Option<Notice>,
     pub(crate) db_down: bool,
+    /// The database node the worker uses (a cluster lists several).
+    pub(crate) node: Option<String>,
     outbox: Outbox,
     last_activity: Instant,
     spinner: usize,
@@ -133,6 +135,7 @@ impl App {
             data: Data::default(),
             notice: None,
             db_down: false,
+            node: None,
             outbox: Outbox::default(),
             last_activity,
             spinner: 0,
@@ -463,6 +466,15 @@ impl App {
                     self.notice = Some(Notice::Success(s::DB_BACK.into()));
                     let (mut ctx, _, _) = self.ctx(Target::Accounts);
                     ctx.refresh_accounts();
+                }
+            }
+            WorkerMessage::Node(node) => {
+                if let Some(old) = self.node.replace(node.clone()) {
+                    self.notice = Some(Notice::Success(format!(
+                        "{}{node} ({old}{}",
+                        s::DB_NODE_MOVED,
+                        s::DB_NODE_LEFT
+                    )));
                 }
             }
             WorkerMessage::Progress { id, done, total } => {

@@ -17,6 +17,8 @@ pub const TITLE_LOCKED: &str = "Locked";
 pub const WORKING: &str = "working…";
 pub const DB_DOWN: &str = "database unavailable, reconnecting…";
 pub const DB_BACK: &str = "The database is back.";
+pub const DB_NODE_MOVED: &str = "Now working through database node ";
+pub const DB_NODE_LEFT: &str = " stopped answering; nothing typed was lost).";
 pub const DB_UNAVAILABLE_ACTION: &str =
     "The database is unavailable; nothing was done. What you typed is kept: try again in a moment.";
 pub const WELCOME: &str = "Welcome, ";

@@ -62,7 +62,19 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         (None, _) => s::HEADER_NOBODY.to_string(),
     };
     let left = format!(" {} · {who}", s::APP_NAME);
-    let right = format!("{}{} ", s::HEADER_DATABASE, app.config.database_label);
+    let right = match &app.node {
+        // A cluster: the node in use, not the whole list.
+        Some(node) if app.config.database_label.contains(',') => format!(
+            "{}{} on {node} ",
+            s::HEADER_DATABASE,
+            app.config
+                .database_label
+                .split(" on ")
+                .next()
+                .unwrap_or_default()
+        ),
+        _ => format!("{}{} ", s::HEADER_DATABASE, app.config.database_label),
+    };
     let [left_area, right_area] = Layout::horizontal([
         Constraint::Length(u16::try_from(left.chars().count()).unwrap_or(u16::MAX)),
         Constraint::Min(0),

@@ -224,6 +224,8 @@ pub enum WorkerMessage {
     /// The database went away (with the reason, for the log) or came back.
     DatabaseDown(String),
     DatabaseUp,
+    /// The database node in use now (a cluster's URL lists several).
+    Node(String),
     /// The worker panicked and is gone: the app cannot go on (the text is for the person).
     Crashed(String),
     /// A long job's progress: `done` of `total` (the job's reply comes at the end as usual).

@@ -92,6 +92,8 @@ pub(super) struct Worker {
     pub(super) config: WorkerConfig,
     actions: Sender<Action>,
     bank: Option<Bank>,
+    /// The node last told to the app.
+    node: Option<String>,
     /// Set while the database is known to be unavailable.
     down_since: Option<Instant>,
     attempts: u32,
@@ -105,6 +107,7 @@ impl Worker {
             config,
             actions,
             bank: None,
+            node: None,
             down_since: None,
             attempts: 0,
             current: None,
@@ -171,6 +174,7 @@ impl Worker {
                 Ok(bank) => {
                     self.bank = Some(bank);
                     self.mark_up();
+                    self.tell_node();
                 }
                 Err(error) => {
                     self.mark_down(&error);
@@ -199,6 +203,17 @@ impl Worker {
         }
     }
 
+    /// Tells the app which node it works through, when that changed (a fail-over).
+    fn tell_node(&mut self) {
+        let Some(node) = self.bank.as_ref().map(|b| b.node().to_string()) else {
+            return;
+        };
+        if self.node.as_deref() != Some(node.as_str()) {
+            self.node = Some(node.clone());
+            let _ = self.send(WorkerMessage::Node(node));
+        }
+    }
+
     fn mark_up(&mut self) {
         if let Some(since) = self.down_since.take() {
             tracing::info!(
@@ -216,6 +231,7 @@ impl Worker {
         self.current = Some(request.id);
         let body = self.run_job(request.job);
         self.current = None;
+        self.tell_node();
         let outcome = body.bank_error().map_or("ok", BankError::code);
         tracing::info!(
             job = name,

@@ -41,6 +41,18 @@ run_as_mysql() {
 	chown -R mysql:mysql "$DIR"
 }
 
+# The mysql user must reach the data: a checkout in a private home (mode 0700) keeps the
+# cluster's data under /var/lib/teller-cluster instead, one folder per checkout.
+choose_dir() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	[ -z "${TELLER_CLUSTER_DIR:-}" ] || return 0
+	mkdir -p "$DIR"
+	if ! runuser -u mysql -- test -x "$DIR" 2>/dev/null; then
+		DIR="/var/lib/teller-cluster/$(printf '%s' "$TELLER_ROOT" | cksum | cut -d' ' -f1)"
+		mkdir -p "$DIR"
+	fi
+}
+
 ensure_cluster_packages() {
 	ensure_packages
 	# galera-4: the provider; mariadb-server: the state transfer scripts and the mysql user.
@@ -50,6 +62,7 @@ ensure_cluster_packages() {
 	fi
 	_apt_install galera-4 mariadb-server rsync
 	[ -e "$PROVIDER" ] || die "the Galera provider $PROVIDER is still missing after installing galera-4"
+	choose_dir
 }
 
 # The pid of node N's mariadbd (found by its data dir while it has no pid file yet).
@@ -283,6 +296,8 @@ node_arg() {
 	*) die "name a node: 1, 2 or 3" ;;
 	esac
 }
+
+id mysql >/dev/null 2>&1 && choose_dir
 
 case "${1:-}" in
 up) up ;;

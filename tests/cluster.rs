@@ -72,6 +72,9 @@ fn starting_at(url: &str, first: usize) -> String {
 #[derive(Default)]
 struct Ledger {
     done: BTreeSet<String>,
+    /// Keys whose answer was a replay, and how many attempts each took.
+    replayed: BTreeSet<String>,
+    attempts: BTreeMap<String, (usize, Vec<String>)>,
     tried: BTreeSet<String>,
 }
 
@@ -104,6 +107,7 @@ fn workstation(
         ledger.lock().unwrap().tried.insert(request.key.to_string());
         // The same request until the bank says done, replayed or refused (bounded).
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut errors: Vec<String> = Vec::new();
         loop {
             if bank.is_none() {
                 bank = Bank::connect(&url, test_config()).ok();
@@ -114,12 +118,21 @@ fn workstation(
                 continue;
             };
             match b.transfer(&actor, &request) {
-                Ok(_) => {
-                    ledger.lock().unwrap().done.insert(request.key.to_string());
+                Ok(done) => {
+                    let mut l = ledger.lock().unwrap();
+                    l.done.insert(request.key.to_string());
+                    if done.replayed {
+                        l.replayed.insert(request.key.to_string());
+                    }
+                    if !errors.is_empty() {
+                        l.attempts
+                            .insert(request.key.to_string(), (errors.len(), errors.clone()));
+                    }
                     break;
                 }
                 Err(e) if e.code() == "insufficient_funds" => break,
                 Err(e) => {
+                    errors.push(format!("{}: {e}", b.node()));
                     assert!(
                         !e.is_refusal() || e.code() == "database_busy",
                         "refused: {e}"
@@ -247,9 +260,10 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
     assert_checksums_agree(&testdb.url);
     let elapsed = started.elapsed();
     eprintln!(
-        "fault suite: {} transfers done, {} tried, in {elapsed:?}",
+        "fault suite: {} transfers done, {} tried, in {elapsed:?}; silent rollbacks caught (before, after COMMIT): {:?}",
         ledger.done.len(),
-        ledger.tried.len()
+        ledger.tried.len(),
+        teller::services::silent_rollbacks()
     );
 }
 
@@ -286,9 +300,62 @@ fn check_node(
     for key in &keys {
         *counts.entry(key.as_str()).or_default() += 1;
     }
-    for key in &ledger.done {
-        assert_eq!(counts.get(key.as_str()), Some(&1), "key {key} applied once");
+    let missing: Vec<&String> = ledger
+        .done
+        .iter()
+        .filter(|key| counts.get(key.as_str()) != Some(&1))
+        .collect();
+    for key in missing.iter().take(3) {
+        let lines: Vec<(i64, String, Option<String>)> = {
+            use teller::db::schema::audit_log as l;
+            l::table
+                .filter(l::detail.like(format!("%{key}%")))
+                .select((l::id, l::outcome, l::detail))
+                .load(&mut conn)
+                .unwrap()
+        };
+        let reference: i64 = lines
+            .first()
+            .and_then(|(_, _, d)| d.as_deref())
+            .and_then(|d| d.rsplit("reference ").next())
+            .and_then(|r| r.trim().parse().ok())
+            .unwrap_or(0);
+        let row: Vec<(i64, String, String)> = m::table
+            .filter(m::id.eq(reference))
+            .select((m::id, m::idempotency_key, m::kind))
+            .load(&mut conn)
+            .unwrap();
+        eprintln!(
+            "DEBUG {node}: key {key} count {:?}: audit {lines:?}; movement {reference}: {row:?}; replayed {}; attempts {:?}",
+            counts.get(key.as_str()),
+            ledger.replayed.contains(*key),
+            ledger.attempts.get(*key)
+        );
     }
+    if !missing.is_empty() {
+        let mut bank = Bank::new(db::connect(node).unwrap(), node, test_config());
+        let audit = bank.audit(&operator()).expect("audit");
+        for c in audit.checks.iter().filter(|c| !c.ok) {
+            eprintln!("DEBUG audit {}: {}", c.name, c.detail);
+        }
+        let all: Vec<(i64, String, i64, i64)> = m::table
+            .order(m::id)
+            .select((m::id, m::kind, m::debit_account_id, m::credit_account_id))
+            .load(&mut conn)
+            .unwrap();
+        eprintln!(
+            "DEBUG movements: {} rows, last ids {:?}",
+            all.len(),
+            all.iter().rev().take(3).collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        missing.is_empty(),
+        "on {node}: {} of {} completed keys not applied exactly once, e.g. {:?}",
+        missing.len(),
+        ledger.done.len(),
+        missing.iter().take(3).collect::<Vec<_>>()
+    );
     for key in cli_keys {
         assert_eq!(counts.get(key.as_str()), Some(&1), "resubmitted key {key}");
     }

@@ -71,9 +71,6 @@ pub fn connect(url: &str) -> Result<Connection, ConnectError> {
 /// `connect`, also telling which node ("127.0.0.1:4307") it chose.
 pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
     let nodes = nodes::node_urls(url);
-    if let [only] = nodes.as_slice() {
-        return connect_one(only).map(|conn| (conn, nodes::node_label(only)));
-    }
     let mut not_ready = Vec::new();
     let mut last = None;
     for node in &nodes {

@@ -63,8 +63,11 @@ struct Status {
 }
 
 pub fn health(conn: &mut Connection) -> QueryResult<Health> {
+    // A server built with Galera but not running it (wsrep_on=OFF) is a plain server.
     let rows: Vec<Status> = diesel::sql_query(
-        "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.GLOBAL_STATUS \
+        "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.GLOBAL_VARIABLES \
+         WHERE VARIABLE_NAME = 'WSREP_ON' \
+         UNION ALL SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS \
          WHERE VARIABLE_NAME IN ('WSREP_READY', 'WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_STATUS')",
     )
     .load(conn)?;
@@ -73,7 +76,8 @@ pub fn health(conn: &mut Connection) -> QueryResult<Health> {
             .find(|r| r.name.eq_ignore_ascii_case(name))
             .map(|r| r.value.clone())
     };
-    let Some(ready) = value("WSREP_READY") else {
+    let on = value("WSREP_ON").is_some_and(|v| v.eq_ignore_ascii_case("ON"));
+    let Some(ready) = value("WSREP_READY").filter(|_| on) else {
         return Ok(Health::Plain);
     };
     let state = value("WSREP_LOCAL_STATE_COMMENT").unwrap_or_default();

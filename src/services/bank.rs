@@ -181,7 +181,10 @@ impl Bank {
                 reached_commit = result.is_ok();
                 result
             };
-            let outcome = if read_committed {
+            super::cluster_guard::begin(self.cluster);
+            let outcome = if self.cluster {
+                self.on_cluster(read_committed, &mut tracked)
+            } else if read_committed {
                 db::transaction_read_committed(&mut self.conn, &mut tracked)
             } else {
                 db::transaction(&mut self.conn, &mut tracked)
@@ -207,6 +210,32 @@ impl Bank {
                 }
                 other => return other,
             }
+        }
+    }
+
+    /// A transaction on a cluster: with `autocommit=0`, and checked after COMMIT (see
+    /// `cluster_guard`); a posting the cluster lost comes back as `Busy`, to run again.
+    fn on_cluster<T>(
+        &mut self,
+        read_committed: bool,
+        work: &mut impl FnMut(&mut Connection) -> BankResult<T>,
+    ) -> BankResult<T> {
+        use diesel::connection::SimpleConnection;
+        self.conn.batch_execute("SET autocommit = 0")?;
+        let outcome = if read_committed {
+            db::transaction_read_committed(&mut self.conn, work)
+        } else {
+            db::transaction(&mut self.conn, work)
+        };
+        // Ends whatever implicit transaction a silent rollback left behind, uncommitted.
+        self.conn.batch_execute("ROLLBACK")?;
+        self.conn.batch_execute("SET autocommit = 1")?;
+        let done = outcome?;
+        if super::cluster_guard::committed(&mut self.conn)? {
+            Ok(done)
+        } else {
+            tracing::warn!("a committed posting is missing: the cluster lost it; running it again");
+            Err(BankError::Busy)
         }
     }
 

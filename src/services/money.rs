@@ -442,6 +442,7 @@ impl Posting<'_> {
                 approved_by: self.approved_by,
             },
         )?;
+        super::cluster_guard::check_posted(conn, id)?;
         let balances = [(debit, debit_after), (credit, credit_after)]
             .into_iter()
             .filter(|(row, _)| row.owner_id.is_some())

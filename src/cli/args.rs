@@ -185,6 +185,18 @@ pub enum Command {
     },
 }
 
+/// Cash counted between a drawer and the vault.
+#[derive(Args, Debug)]
+pub struct DrawerMove {
+    #[arg(long)]
+    pub count: String,
+    /// Idempotency key: the same key with the same step is applied once.
+    #[arg(long)]
+    pub key: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// A count of the vault by denomination.
 #[derive(Args, Debug)]
 pub struct VaultCount {
@@ -267,25 +279,9 @@ pub enum DrawerCommand {
         json: bool,
     },
     /// A cash drop: counted cash from your drawer to the vault (--approver).
-    Drop {
-        #[arg(long)]
-        count: String,
-        /// Idempotency key: the same key with the same drop is applied once.
-        #[arg(long)]
-        key: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Drop(DrawerMove),
     /// A top-up: counted cash from the vault to your drawer (--approver).
-    Topup {
-        #[arg(long)]
-        count: String,
-        /// Idempotency key: the same key with the same top-up is applied once.
-        #[arg(long)]
-        key: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Topup(DrawerMove),
     /// Close your drawer with the counted cash (blind); the difference is posted as
     /// over/short and the counted cash goes back to the vault.
     Close {

@@ -3,7 +3,7 @@
 use std::io::BufRead;
 
 use super::args::{
-    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, MoneyOptions,
+    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, DrawerMove, MoneyOptions,
     ReportCommand, UserCommand, VaultCommand, VaultCount,
 };
 use super::day::{run_eod, run_vault};
@@ -41,8 +41,8 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Drawer(
             DrawerCommand::Open { json, .. }
             | DrawerCommand::Show { json }
-            | DrawerCommand::Drop { json, .. }
-            | DrawerCommand::Topup { json, .. }
+            | DrawerCommand::Drop(DrawerMove { json, .. })
+            | DrawerCommand::Topup(DrawerMove { json, .. })
             | DrawerCommand::Close { json, .. },
         ) => *json,
         Command::Vault(
@@ -76,9 +76,7 @@ fn takes_approval(command: &Command) -> bool {
             | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
             | Command::Batch(BatchCommand::Post { .. })
             | Command::Drawer(
-                DrawerCommand::Open { .. }
-                    | DrawerCommand::Drop { .. }
-                    | DrawerCommand::Topup { .. }
+                DrawerCommand::Open { .. } | DrawerCommand::Drop(_) | DrawerCommand::Topup(_)
             )
     )
 }

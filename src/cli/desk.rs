@@ -1,6 +1,6 @@
 //! The commands of the desk: drawers, people and accounts.
 
-use super::args::{AccountCommand, DrawerCommand, RoleArg, UserCommand};
+use super::args::{AccountCommand, DrawerCommand, DrawerMove, RoleArg, UserCommand};
 use super::commands::{optional, read_password};
 use super::{output, CliError};
 use crate::domain::{
@@ -18,7 +18,7 @@ pub(super) fn run_drawer(
     command: DrawerCommand,
 ) -> Result<(), CliError> {
     let direction = match &command {
-        DrawerCommand::Drop { .. } => VaultTransfer::Drop,
+        DrawerCommand::Drop(_) => VaultTransfer::Drop,
         _ => VaultTransfer::TopUp,
     };
     match command {
@@ -35,7 +35,8 @@ pub(super) fn run_drawer(
             )?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Drop { count, key, json } | DrawerCommand::Topup { count, key, json } => {
+        DrawerCommand::Drop(DrawerMove { count, key, json })
+        | DrawerCommand::Topup(DrawerMove { count, key, json }) => {
             let count = CashCount::parse(&count)?;
             let key = match key {
                 Some(raw) => IdempotencyKey::parse(&raw)?,

@@ -4,7 +4,9 @@
 # and its restore into an empty database.
 #
 #   scripts/backup.sh dump [URL] [FILE]     URL: the owner account's, with the database name
-#                                           (default: TELLER_OWNER_URL from .env); a URL listing
+#                                           (default, and better: TELLER_OWNER_URL from the
+#                                           environment or .env, kept off the command line,
+#                                           where others may see it); a URL listing
 #                                           several nodes dumps from the first Synced one.
 #                                           FILE default: .data/backups/<db>-<UTC time>.sql.gz
 #   scripts/backup.sh restore FILE URL      into URL's database, which must be empty or absent
@@ -17,12 +19,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$TELLER_ROOT"
 
 CNF=""
-cleanup() { [ -n "$CNF" ] && rm -f "$CNF"; true; }
+NODE=""
+cleanup() {
+	if [ -n "$CNF" ]; then rm -f "$CNF"; fi
+	CNF=""
+}
 trap cleanup EXIT
 
+# Percent-decoding only (a '+' or a backslash stays what it is).
 urldecode() {
-	local s="${1//+/ }"
-	printf '%b' "${s//%/\\x}"
+	local s="$1" out="" hex
+	while [ -n "$s" ]; do
+		if [[ "$s" =~ ^%([0-9A-Fa-f]{2}) ]]; then
+			hex="${BASH_REMATCH[1]}"
+			out+="$(printf "\\x$hex")"
+			s="${s:3}"
+		else
+			out+="${s:0:1}"
+			s="${s:1}"
+		fi
+	done
+	printf '%s' "$out"
+}
+
+# A value for an options file: quoted, with backslashes and quotes escaped ('#' is no comment).
+cnf_value() {
+	local v="${1//\\/\\\\}"
+	printf '"%s"' "${v//\"/\\\"}"
 }
 
 # Sets U_USER U_PASS U_DB and U_HOSTS (host:port, ...) from a mysql:// URL.
@@ -53,25 +76,25 @@ write_cnf() {
 	chmod 600 "$CNF"
 	{
 		printf '[client]\nuser=%s\nhost=%s\nport=%s\nprotocol=tcp\n' \
-			"$U_USER" "${host%%:*}" "${host##*:}"
-		if [ -n "$U_PASS" ]; then printf 'password=%s\n' "$U_PASS"; fi
+			"$(cnf_value "$U_USER")" "${host%%:*}" "${host##*:}"
+		if [ -n "$U_PASS" ]; then printf 'password=%s\n' "$(cnf_value "$U_PASS")"; fi
 	} >"$CNF"
 }
 
-# The first node that answers and, on a cluster, is Synced.
+# The first node that answers and, on a cluster, is Synced: sets NODE and leaves its
+# options file in CNF (removed on exit).
 pick_node() {
 	local host state
 	for host in "${U_HOSTS[@]}"; do
+		cleanup
 		write_cnf "$host"
 		state="$("$CLIENT" --defaults-extra-file="$CNF" --connect-timeout=3 -N -B -e \
 			"SELECT COALESCE((SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
 			  WHERE VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT'), 'Synced')" 2>/dev/null)" || state=""
 		if [ "$state" = "Synced" ]; then
-			echo "$host"
+			NODE="$host"
 			return 0
 		fi
-		rm -f "$CNF"
-		CNF=""
 	done
 	return 1
 }
@@ -80,8 +103,8 @@ dump() {
 	local url="${1:-${TELLER_OWNER_URL:-}}" file="${2:-}" host
 	[ -n "$url" ] || die "give the owner URL (or set TELLER_OWNER_URL)"
 	parse_url "$url"
-	host="$(pick_node)" || die "no node of $url answers (or none is Synced)"
-	write_cnf "$host"
+	pick_node || die "no node answers (or none is Synced)"
+	host="$NODE"
 	if [ -z "$file" ]; then
 		mkdir -p .data/backups
 		file=".data/backups/$U_DB-$(date -u +%Y%m%dT%H%M%SZ).sql.gz"

@@ -213,6 +213,11 @@ up() {
 			log "node $first bootstraps the cluster"
 			launch "$first" --wsrep-new-cluster
 			wait_synced "$first"
+		else
+			# All three crashed: started together they find each other and form a primary
+			# component from the most advanced one.
+			for n in "${NODES[@]}"; do launch_from_last "$n"; done
+			for n in "${NODES[@]}"; do wait_synced "$n"; done
 		fi
 	fi
 	# One at a time: two nodes asking for a state transfer at once may find no donor.
@@ -244,11 +249,9 @@ restore_primary() {
 	wait_synced "$best"
 }
 
-start_node() {
+# Launches node N from where it stopped (a killed node's position is recovered first).
+launch_from_last() {
 	local n="$1" pos=""
-	_db_tools
-	node_pid "$n" >/dev/null && return 0
-	restore_primary
 	if [ -f "$(node_dir "$n")/grastate.dat" ] && grep -q '^seqno: *-1' "$(node_dir "$n")/grastate.dat"; then
 		pos="$(recovered_position "$n")"
 	fi
@@ -258,6 +261,14 @@ start_node() {
 	else
 		launch "$n"
 	fi
+}
+
+start_node() {
+	local n="$1"
+	_db_tools
+	node_pid "$n" >/dev/null && return 0
+	restore_primary
+	launch_from_last "$n"
 	wait_synced "$n"
 }
 

@@ -44,6 +44,7 @@ fn migrations_revert_cleanly_and_apply_again() {
             "login_sessions",
             "movements",
             "phones",
+            "tx_guard",
             "users",
             "vault_days",
             "vault_moves"

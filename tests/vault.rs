@@ -107,8 +107,12 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
         .unwrap_err();
     assert_eq!(refused.code(), "vault_short");
     assert!(
-        refused.to_string().contains("11 of 20 wanted, 10 held"),
+        refused.to_string().contains("not enough pieces of 20"),
         "{refused}"
+    );
+    assert!(
+        !refused.to_string().contains("10"),
+        "the vault's count stays unsaid: {refused}"
     );
     let drawer = bank
         .open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))
@@ -383,10 +387,13 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
         teller,
         account,
     } = branch(&db);
-    // Float 19,000.00 against the 20,000.00 limit; a drop of 5,000.00 makes room.
+    // Float 19,000.00 against the 20,000.00 limit: 1,500.00 crosses it (warned); the next
+    // cash-in needs a supervisor, until a drop of 5,000.00 makes room.
     open_drawer(&mut bank, &teller, "100x190").unwrap();
+    let crossing = bank.deposit(&teller, &cash(&account, "1500.00")).unwrap();
+    assert!(crossing.drawer_over_limit);
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "1500.00"))),
+        code(bank.deposit(&teller, &cash(&account, "10.00"))),
         "approval_required"
     );
     bank.move_drawer_cash(
@@ -398,7 +405,7 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     )
     .unwrap();
     let done = bank
-        .deposit(&teller, &cash(&account, "1500.00"))
+        .deposit(&teller, &cash(&account, "10.00"))
         .expect("room after the drop");
     assert!(!done.drawer_over_limit);
     // Approved above the limit, the teller is warned the drawer is over it now.
@@ -436,14 +443,61 @@ fn a_supervisor_sets_a_tellers_own_drawer_limit() {
         .set_drawer_limit(&supervisor, &tess, Some(amount("1000.00")))
         .unwrap();
     assert!(set.own);
-    // 500.00 in the drawer: 600.00 more is above her own 1,000.00.
+    // 500.00 in the drawer: 600.00 more crosses her own 1,000.00 (warned); then the next
+    // cash-in needs a supervisor.
+    assert!(
+        bank.deposit(&teller, &cash(&account, "600.00"))
+            .unwrap()
+            .drawer_over_limit
+    );
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "600.00"))),
+        code(bank.deposit(&teller, &cash(&account, "10.00"))),
         "approval_required"
     );
     let back = bank.set_drawer_limit(&supervisor, &tess, None).unwrap();
     assert!(!back.own);
     assert_eq!(back.limit, money("20000.00"));
-    bank.deposit(&teller, &cash(&account, "600.00"))
+    bank.deposit(&teller, &cash(&account, "10.00"))
         .expect("the bank's limit again");
+}
+
+#[test]
+fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
+    let db = TestDb::new();
+    let Branch {
+        mut bank,
+        supervisor,
+        teller,
+        ..
+    } = branch(&db);
+    bank.open_vault(&supervisor, Currency::USD, &count("100x10"))
+        .unwrap();
+    open_drawer(&mut bank, &teller, "100x2").unwrap();
+    // The drawer stayed open past midnight: its vault day is yesterday's now.
+    use diesel::connection::SimpleConnection;
+    db.owner_bank()
+        .connection()
+        .batch_execute("UPDATE vault_days SET business_date = business_date - INTERVAL 1 DAY")
+        .unwrap();
+    let refused = bank
+        .open_vault(&supervisor, Currency::USD, &count("100x8"))
+        .unwrap_err();
+    assert_eq!(refused.code(), "day_not_ready");
+    assert!(
+        refused.to_string().contains("is not counted yet"),
+        "{refused}"
+    );
+    // The drawer closes into yesterday's vault day, which is then counted; today's opens.
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    bank.close_drawer(&teller, session, &count("100x2"))
+        .unwrap();
+    let counted = bank
+        .count_vault(&supervisor, Currency::USD, &count("100x10"))
+        .unwrap();
+    assert_eq!(counted.closing.unwrap().difference, money("0.00"));
+    let today = bank
+        .open_vault(&supervisor, Currency::USD, &count("100x10"))
+        .unwrap();
+    assert_eq!(today.opening_difference, money("0.00"));
+    audit_ok(&mut bank, &supervisor);
 }

@@ -1,4 +1,5 @@
 ALTER TABLE drawer_sessions DROP CONSTRAINT drawer_sessions_vault_day, DROP COLUMN vault_day_id;
+DROP TABLE IF EXISTS tx_guard;
 DROP TABLE IF EXISTS drawer_limits;
 DROP TABLE IF EXISTS business_days;
 DROP TABLE IF EXISTS vault_moves;

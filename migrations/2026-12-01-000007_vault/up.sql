@@ -93,6 +93,13 @@ CREATE TABLE drawer_limits (
     CONSTRAINT drawer_limits_positive CHECK (amount > 0)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- On a Galera cluster every transaction first marks its connection's row here and checks the
+-- mark before COMMIT and after it: a transaction the cluster rolled back silently is found.
+CREATE TABLE tx_guard (
+    token BIGINT NOT NULL PRIMARY KEY,
+    n BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- The vault day a drawer's float came from (none for sessions opened before the vault).
 ALTER TABLE drawer_sessions
     ADD COLUMN vault_day_id BIGINT NULL,

@@ -197,3 +197,12 @@ pub fn set_balance_of_many(
         .execute(conn)?;
     Ok(())
 }
+
+/// Every vault account's id (end of day locks them all).
+pub fn vault_ids(conn: &mut Connection) -> QueryResult<Vec<i64>> {
+    accounts::table
+        .filter(accounts::kind.eq("vault"))
+        .order(accounts::id)
+        .select(accounts::id)
+        .load(conn)
+}

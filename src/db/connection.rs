@@ -83,15 +83,20 @@ pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
                 continue;
             }
         };
-        match nodes::health(&mut conn)? {
-            nodes::Health::NotReady(state) => not_ready.push(format!("{label}: {state}")),
-            health => {
-                if health == nodes::Health::Ready {
-                    // Reads see every commit the cluster made before them, on whichever node.
-                    conn.batch_execute("SET SESSION wsrep_sync_wait = 1")?;
-                }
-                return Ok((conn, label));
-            }
+        // A node that fails while answering is passed over like one that is not ready.
+        let health = nodes::health(&mut conn).map_err(|e| e.to_string());
+        let ready = match health {
+            Ok(nodes::Health::Ready) => conn
+                // Reads see every commit the cluster made before them, on whichever node.
+                .batch_execute("SET SESSION wsrep_sync_wait = 1")
+                .map_err(|e| e.to_string()),
+            Ok(nodes::Health::Plain) => Ok(()),
+            Ok(nodes::Health::NotReady(state)) => Err(state),
+            Err(e) => Err(e),
+        };
+        match ready {
+            Ok(()) => return Ok((conn, label)),
+            Err(state) => not_ready.push(format!("{label}: {state}")),
         }
     }
     match last {

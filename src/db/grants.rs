@@ -95,6 +95,8 @@ pub const APP_RIGHTS: &[TableRights] = &[
     rights("vault_moves", &["SELECT", "INSERT"], &[]),
     // Settings, not history: a teller's own limit is replaced or removed.
     rights("drawer_limits", &["SELECT", "INSERT", "DELETE"], &[]),
+    // INSERT ... ON DUPLICATE KEY UPDATE wants UPDATE on every column it names.
+    rights("tx_guard", &["SELECT", "INSERT"], &["token", "n"]),
     rights("business_days", &["SELECT", "INSERT"], &[]),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];

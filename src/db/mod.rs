@@ -20,6 +20,7 @@ pub mod nodes;
 pub mod phones;
 pub mod schema;
 pub mod settings;
+pub mod tx_guard;
 pub mod url;
 pub mod users;
 pub mod vault;

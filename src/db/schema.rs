@@ -215,6 +215,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    tx_guard (token) {
+        token -> Bigint,
+        n -> Bigint,
+    }
+}
+
+diesel::table! {
     vault_days (id) {
         id -> Bigint,
         #[max_length = 3]
@@ -272,6 +279,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_seals,
     movements,
     phones,
+    tx_guard,
     users,
     vault_days,
     vault_moves

@@ -113,6 +113,18 @@ pub fn day_of(
         .optional()
 }
 
+/// The newest vault day of a currency that is not counted yet (it may be an earlier date's,
+/// when a drawer stayed open past midnight).
+pub fn uncounted(conn: &mut Connection, currency: &str) -> QueryResult<Option<VaultDayRow>> {
+    vault_days::table
+        .filter(vault_days::currency.eq(currency))
+        .filter(vault_days::counted_at.is_null())
+        .order(vault_days::business_date.desc())
+        .select(VaultDayRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Every currency's vault day of a date.
 pub fn days_on(conn: &mut Connection, date: NaiveDate) -> QueryResult<Vec<VaultDayRow>> {
     vault_days::table
@@ -135,6 +147,15 @@ pub fn record_count(conn: &mut Connection, id: i64, count: &ClosingCount<'_>) ->
         .set(count)
         .execute(conn)?;
     Ok(())
+}
+
+/// The pieces a vault movement carried.
+pub fn pieces_of(conn: &mut Connection, movement_id: i64) -> QueryResult<Option<String>> {
+    vault_moves::table
+        .find(movement_id)
+        .select(vault_moves::pieces)
+        .first(conn)
+        .optional()
 }
 
 pub fn insert_move(conn: &mut Connection, row: &VaultMoveRow) -> QueryResult<()> {
@@ -179,6 +200,21 @@ pub fn moves_of(conn: &mut Connection, vault_day_id: i64) -> QueryResult<Vec<Vau
             },
         )
         .collect())
+}
+
+/// The closed business day of a date, read with a lock: a cash step that saw the day open
+/// keeps end of day from closing it until that step commits (the read locks the gap where
+/// its row would go; MariaDB 10.11 has no `FOR SHARE`, and gap locks do not block each other).
+pub fn closed_day_locked(
+    conn: &mut Connection,
+    date: NaiveDate,
+) -> QueryResult<Option<BusinessDayRow>> {
+    business_days::table
+        .find(date)
+        .select(BusinessDayRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()
 }
 
 /// The closed business day of a date, if it is closed.

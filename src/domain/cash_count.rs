@@ -137,13 +137,8 @@ pub struct Shortfall {
 
 impl fmt::Display for Shortfall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} of {} wanted, {} held",
-            self.wanted,
-            denomination_text(self.cents),
-            self.held
-        )
+        // The pieces held stay unsaid: a refused request must not tell the vault's count.
+        write!(f, "not enough pieces of {}", denomination_text(self.cents))
     }
 }
 
@@ -198,7 +193,8 @@ mod tests {
             .unwrap();
         assert_eq!(left.to_string(), "20x9 1x3");
         let short = left.minus(&CashCount::parse("50x1").unwrap()).unwrap_err();
-        assert_eq!(short.to_string(), "1 of 50 wanted, 0 held");
+        assert_eq!(short.to_string(), "not enough pieces of 50");
+        assert_eq!((short.held, short.wanted), (0, 1));
         assert_eq!(left.total(), Decimal::new(18_300, 2));
         let empty = CashCount::default();
         assert_eq!(CashCount::parse(&empty.to_string()).unwrap(), empty);

@@ -81,6 +81,9 @@ pub struct Bank {
     cluster: bool,
     pub(super) config: BankConfig,
     retries: u64,
+    /// This bank's row in `tx_guard` and its last mark (clusters only).
+    guard_token: i64,
+    guard_n: i64,
 }
 
 /// How long a transaction waits for another node to take over before giving up.
@@ -100,6 +103,8 @@ impl Bank {
             cluster: nodes.len() > 1,
             config,
             retries: 0,
+            guard_token: rand::rng().random_range(1..i64::MAX),
+            guard_n: 0,
         }
     }
 
@@ -181,7 +186,6 @@ impl Bank {
                 reached_commit = result.is_ok();
                 result
             };
-            super::cluster_guard::begin(self.cluster);
             let outcome = if self.cluster {
                 self.on_cluster(read_committed, &mut tracked)
             } else if read_committed {
@@ -214,29 +218,34 @@ impl Bank {
     }
 
     /// A transaction on a cluster: with `autocommit=0`, and checked after COMMIT (see
-    /// `cluster_guard`); a posting the cluster lost comes back as `Busy`, to run again.
+    /// `cluster_guard`); a transaction the cluster lost comes back as `Busy`, to run again.
     fn on_cluster<T>(
         &mut self,
         read_committed: bool,
         work: &mut impl FnMut(&mut Connection) -> BankResult<T>,
     ) -> BankResult<T> {
+        use super::cluster_guard::{check, mark};
         use diesel::connection::SimpleConnection;
+        self.guard_n += 1;
+        let (token, n) = (self.guard_token, self.guard_n);
+        let mut guarded = |conn: &mut Connection| -> BankResult<T> {
+            mark(conn, token, n)?;
+            let done = work(conn)?;
+            check(conn, token, n, false)?;
+            Ok(done)
+        };
         self.conn.batch_execute("SET autocommit = 0")?;
         let outcome = if read_committed {
-            db::transaction_read_committed(&mut self.conn, work)
+            db::transaction_read_committed(&mut self.conn, &mut guarded)
         } else {
-            db::transaction(&mut self.conn, work)
+            db::transaction(&mut self.conn, &mut guarded)
         };
         // Ends whatever implicit transaction a silent rollback left behind, uncommitted.
         self.conn.batch_execute("ROLLBACK")?;
         self.conn.batch_execute("SET autocommit = 1")?;
         let done = outcome?;
-        if super::cluster_guard::committed(&mut self.conn)? {
-            Ok(done)
-        } else {
-            tracing::warn!("a committed posting is missing: the cluster lost it; running it again");
-            Err(BankError::Busy)
-        }
+        check(&mut self.conn, token, n, true)?;
+        Ok(done)
     }
 
     /// Appends an audit entry outside any transaction (for refusals and failed logins). A line

@@ -1,22 +1,21 @@
 //! Guarding transactions on a Galera cluster against a silent rollback.
 //!
-//! Measured on this machine (tests/cluster.rs): when the cluster aborts a transaction
-//! (certification, a conflicting write on another node) while one of its statements is being
-//! answered, that statement can still succeed and the next ones run outside the transaction,
-//! so `COMMIT` commits only what came after. On a cluster, therefore, transactions run with
-//! `autocommit=0` (whatever follows an abort stays uncommitted and is rolled back), every
-//! posting checks before the end that its own journal row is still there, and after `COMMIT`
-//! the bank checks once more that the row was committed; a posting that was lost is run again
-//! under its key.
+//! Measured on this machine (tests/cluster.rs): when the cluster aborts a transaction (a
+//! conflicting write on another node) while one of its statements is being answered, that
+//! statement can still succeed and the next ones run outside the transaction, so `COMMIT`
+//! says OK for less than was sent. On a cluster, therefore, every transaction runs with
+//! `autocommit=0` (whatever follows an abort stays uncommitted), writes its connection's mark
+//! first, and checks the mark before `COMMIT` (still this transaction?) and after it (was it
+//! committed?). A transaction that failed either check is run again: before `COMMIT` its
+//! remains are rolled back; after it, nothing of it was committed.
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{BankError, BankResult};
-use crate::db::{movements, Connection};
+use crate::db::{tx_guard, Connection};
 
-/// Postings this process found rolled back by the cluster (and ran again), before or after
-/// COMMIT.
+/// Transactions this process found rolled back by the cluster (and ran again), before and
+/// after COMMIT.
 static CAUGHT: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
 /// (caught before COMMIT, caught after COMMIT) since the process started.
@@ -27,49 +26,26 @@ pub fn silent_rollbacks() -> (u64, u64) {
     )
 }
 
-thread_local! {
-    /// This thread runs a transaction on a cluster.
-    static ON_CLUSTER: Cell<bool> = const { Cell::new(false) };
-    /// The journal rows the current transaction posted, checked after COMMIT.
-    static POSTED: Cell<Option<i64>> = const { Cell::new(None) };
+/// The first statement of a transaction on a cluster.
+pub(super) fn mark(conn: &mut Connection, token: i64, n: i64) -> BankResult<()> {
+    Ok(tx_guard::mark(conn, token, n)?)
 }
 
-/// Marks the start of a transaction (on a cluster or not).
-pub(super) fn begin(cluster: bool) {
-    ON_CLUSTER.with(|c| c.set(cluster));
-    POSTED.with(|p| p.set(None));
-}
-
-/// A posting's last step: on a cluster, its journal row must still be visible in this
-/// transaction; if not, the transaction is gone and runs again.
-pub(super) fn check_posted(conn: &mut Connection, id: i64) -> BankResult<()> {
-    if !ON_CLUSTER.with(Cell::get) {
+/// The last statement before `COMMIT` (`after_commit` false), or the first after it: the
+/// mark must be this transaction's.
+pub(super) fn check(
+    conn: &mut Connection,
+    token: i64,
+    n: i64,
+    after_commit: bool,
+) -> BankResult<()> {
+    if tx_guard::current(conn, token)? == Some(n) {
         return Ok(());
     }
-    if movements::find(conn, id)?.is_none() {
-        tracing::warn!(
-            movement = id,
-            "the cluster rolled this transaction back silently"
-        );
-        CAUGHT[0].fetch_add(1, Ordering::Relaxed);
-        return Err(BankError::Busy);
-    }
-    POSTED.with(|p| p.set(Some(id)));
-    Ok(())
-}
-
-/// After COMMIT: was what the transaction posted committed? (Always true off a cluster.)
-pub(super) fn committed(conn: &mut Connection) -> BankResult<bool> {
-    let posted = POSTED.with(|p| p.take());
-    ON_CLUSTER.with(|c| c.set(false));
-    match posted {
-        Some(id) => {
-            let there = movements::find(conn, id)?.is_some();
-            if !there {
-                CAUGHT[1].fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(there)
-        }
-        None => Ok(true),
-    }
+    tracing::warn!(
+        after_commit,
+        "the cluster rolled a transaction back silently; running it again"
+    );
+    CAUGHT[usize::from(after_commit)].fetch_add(1, Ordering::Relaxed);
+    Err(BankError::Busy)
 }

@@ -71,7 +71,8 @@ impl Bank {
             if let Some(done) = movements::find_by_key(conn, key.as_str())? {
                 let same = done.kind == direction.kind()
                     && done.amount == count.total()
-                    && done.drawer_session_id == Some(session.id);
+                    && done.drawer_session_id == Some(session.id)
+                    && vault::pieces_of(conn, done.id)?.as_deref() == Some(&count.to_string()[..]);
                 return if same {
                     session_view(conn, session.id)
                 } else {

@@ -105,11 +105,9 @@ impl Bank {
         let name = actor.audit_name();
         let (start, end) = day_bounds(date);
         let result = self.in_transaction(|conn| {
-            // The vaults' locks keep drawers from opening and vaults from moving meanwhile.
-            let ids: Vec<i64> = vault::days_on(conn, date)?
-                .iter()
-                .map(|day| day.vault_account_id)
-                .collect();
+            // Every vault's lock keeps drawers from opening and vaults from moving meanwhile;
+            // a vault opened for the first time waits on the closed day's row (a shared read).
+            let ids = accounts::vault_ids(conn)?;
             accounts::lock(conn, &ids)?;
             let problems = day_problems(conn, date)?;
             if !problems.is_empty() {

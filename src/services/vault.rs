@@ -83,6 +83,13 @@ impl Bank {
             if vault::day_of(conn, currency.as_str(), today)?.is_some() {
                 return Err(BankError::VaultAlreadyOpen(currency.to_string()));
             }
+            // A day's vault is counted before the next day's opens: its book goes on.
+            if let Some(earlier) = vault::uncounted(conn, currency.as_str())? {
+                return Err(BankError::DayNotReady(format!(
+                    "the {currency} vault of {} is not counted yet: count it first",
+                    earlier.business_date
+                )));
+            }
             let (book, _) = settle_count(conn, &name, &key, &account, count)?;
             let id = vault::insert_day(
                 conn,
@@ -125,12 +132,16 @@ impl Bank {
         let result = self.in_transaction(|conn| {
             let today = now().date();
             let account = lock_vault(conn, currency.as_str())?;
-            refuse_closed_day(conn, today)?;
-            let day = vault::day_of(conn, currency.as_str(), today)?
-                .ok_or_else(|| BankError::VaultNotOpen(currency.to_string()))?;
-            if day.counted_at.is_some() {
-                return Err(BankError::VaultCounted(currency.to_string()));
-            }
+            // The vault day still open: today's, or an earlier one whose drawers stayed open
+            // past midnight.
+            let day = match vault::uncounted(conn, currency.as_str())? {
+                Some(day) => day,
+                None if vault::day_of(conn, currency.as_str(), today)?.is_some() => {
+                    return Err(BankError::VaultCounted(currency.to_string()))
+                }
+                None => return Err(BankError::VaultNotOpen(currency.to_string())),
+            };
+            refuse_closed_day(conn, day.business_date)?;
             let open: Vec<String> = drawer_sessions::of_vault_day(conn, day.id)?
                 .into_iter()
                 .filter(|(session, _)| session.closed_at.is_none())
@@ -166,13 +177,14 @@ impl Bank {
         self.audited(actor, "vault.count", "vault", result)
     }
 
-    /// Today's vault of a currency, if it was opened (supervisors only).
+    /// Today's vault of a currency, or the earlier one not counted yet (supervisors only).
     pub fn vault(&mut self, actor: &Actor, currency: Currency) -> BankResult<Option<VaultView>> {
         if let Err(e) = supervisor(actor, "see the vault (supervisors only)") {
             return self.refused(actor, "vault.show", None, e);
         }
         let conn = &mut self.conn;
-        match vault::day_of(conn, currency.as_str(), now().date())? {
+        let today = vault::day_of(conn, currency.as_str(), now().date())?;
+        match today.or(vault::uncounted(conn, currency.as_str())?) {
             Some(day) => vault_view(conn, day.id).map(Some),
             None => Ok(None),
         }
@@ -217,9 +229,10 @@ pub(super) fn lock_vault(
 }
 
 /// No cash step is dated into a closed day. The caller holds the vault's lock, which end of
-/// day takes too, so the day cannot close between this check and the commit.
+/// day takes too, and the day's row is read with a shared lock, so the day cannot close
+/// between this check and the commit.
 pub(super) fn refuse_closed_day(conn: &mut Connection, date: NaiveDate) -> BankResult<()> {
-    match vault::closed_day(conn, date)? {
+    match vault::closed_day_locked(conn, date)? {
         Some(_) => Err(BankError::DayClosed(date)),
         None => Ok(()),
     }

@@ -10,7 +10,7 @@ pub const VAULT_OPEN_PANEL: &str = "Open the vault: count it (blind)";
 pub const VAULT_OPEN_INTRO: &str =
     "Count every banknote and coin in the vault. The book is not shown until it is counted.";
 pub const VAULT_OPEN_HINT: &str = "Tab/↓ next box · Enter opens the vault's day with this count.";
-pub const VAULT_COUNT_PANEL: &str = "Count the vault (blind)";
+pub const VAULT_COUNT_PANEL: &str = "Count the vault";
 pub const VAULT_COUNT_INTRO: &str =
     "Every drawer is back: count the vault. The difference is posted as over/short.";
 pub const VAULT_COUNT_HINT: &str = "Tab/↓ next box · Enter records the vault's count.";

@@ -13,7 +13,7 @@ use super::money::Posting;
 use super::users::audit;
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
-use crate::db::vault::{self, VaultDayRow, VaultMoveRow};
+use crate::db::vault::{self, VaultDayRow, VaultMoveLine, VaultMoveRow};
 use crate::db::{accounts, drawer_sessions, Connection};
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey, Role};
 
@@ -240,8 +240,13 @@ pub(super) fn refuse_closed_day(conn: &mut Connection, date: NaiveDate) -> BankR
 
 /// What the vault holds by denomination: the opening count plus every movement of the day.
 pub(super) fn holdings(conn: &mut Connection, day: &VaultDayRow) -> BankResult<CashCount> {
+    holdings_after(day, &vault::moves_of(conn, day.id)?)
+}
+
+/// `holdings`, from the day's movements already read.
+pub(super) fn holdings_after(day: &VaultDayRow, moves: &[VaultMoveLine]) -> BankResult<CashCount> {
     let mut held = stored_count(&day.opening_count)?;
-    for line in vault::moves_of(conn, day.id)? {
+    for line in moves {
         let pieces = stored_count(&line.movement.pieces)?;
         held = if line.movement.direction > 0 {
             held.plus(&pieces)
@@ -302,8 +307,9 @@ impl VaultStep<'_> {
 pub(super) fn vault_view(conn: &mut Connection, id: i64) -> BankResult<VaultView> {
     let day =
         vault::find_day(conn, id)?.ok_or_else(|| BankError::NotFound(format!("Vault day {id}")))?;
-    let held = holdings(conn, &day)?;
-    let moves = vault::moves_of(conn, day.id)?
+    let lines = vault::moves_of(conn, day.id)?;
+    let held = holdings_after(&day, &lines)?;
+    let moves = lines
         .into_iter()
         .map(|line| {
             Ok(VaultMoveView {

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::vault::{holdings, stored_count};
+use super::vault::{holdings_after, stored_count};
 use super::{BankResult, MovementKind};
 use crate::db::{vault, Connection};
 use crate::domain::format_money;
@@ -17,7 +17,8 @@ pub(super) fn vault_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
             problems.push(format!("{name}: the opening count is not its total"));
         }
         let mut book = day.opening_total;
-        for line in vault::moves_of(conn, day.id)? {
+        let moves = vault::moves_of(conn, day.id)?;
+        for line in &moves {
             let id = line.movement.movement_id;
             if stored_count(&line.movement.pieces)?.total() != line.amount {
                 problems.push(format!("{name}: movement {id}'s pieces are not its amount"));
@@ -34,7 +35,7 @@ pub(super) fn vault_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
             }
             book += Decimal::from(line.movement.direction) * line.amount;
         }
-        if let Err(e) = holdings(conn, &day) {
+        if let Err(e) = holdings_after(&day, &moves) {
             problems.push(format!("{name}: {e}"));
         }
         if let (Some(count), Some(total), Some(expected)) =

@@ -58,6 +58,8 @@ pub struct TuiConfig {
     pub export_dir: PathBuf,
     /// The database shown in the header, without any password.
     pub database_label: String,
+    /// The database's name, shown with the node in use once the worker names it.
+    pub database_name: String,
     /// How often the spinner turns and the idle lock is checked.
     pub tick: Duration,
     /// The styles, already without colour when `NO_COLOR` asks for none.
@@ -74,6 +76,7 @@ impl TuiConfig {
             idle_timeout: Some(DEFAULT_IDLE),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             database_label: database_label(database_url),
+            database_name: crate::db::database_name(database_url).unwrap_or_default(),
             tick: Duration::from_millis(200),
             theme: Theme::default(),
             mouse: true,
@@ -120,13 +123,7 @@ impl TuiConfig {
 /// "teller on 127.0.0.1:3307" from a database URL; never shows the password.
 pub fn database_label(url: &str) -> String {
     let name = crate::db::database_name(url).unwrap_or_default();
-    let host = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .map(|rest| rest.rsplit_once('@').map_or(rest, |(_, host)| host))
-        .map(|rest| rest.split(['/', '?']).next().unwrap_or(rest))
-        .unwrap_or_default();
-    format!("{name} on {host}")
+    format!("{name} on {}", crate::db::nodes::node_label(url))
 }
 
 /// Why the app could not run.

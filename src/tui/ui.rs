@@ -64,15 +64,13 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let left = format!(" {} · {who}", s::APP_NAME);
     let right = match &app.node {
         // A cluster: the node in use, not the whole list.
-        Some(node) if app.config.database_label.contains(',') => format!(
-            "{}{} on {node} ",
-            s::HEADER_DATABASE,
-            app.config
-                .database_label
-                .split(" on ")
-                .next()
-                .unwrap_or_default()
-        ),
+        Some(node) if app.config.database_label.contains(',') => {
+            format!(
+                "{}{} on {node} ",
+                s::HEADER_DATABASE,
+                app.config.database_name
+            )
+        }
         _ => format!("{}{} ", s::HEADER_DATABASE, app.config.database_label),
     };
     let [left_area, right_area] = Layout::horizontal([

@@ -150,6 +150,55 @@ fn the_same_batch_again_is_replayed_and_moves_nothing() {
     assert_audit_ok(&mut bank);
 }
 
+/// The engine takes a batch's keys for new and lets the journal's unique index say otherwise:
+/// a key already used is still answered as a replay, also when its transfer would be refused
+/// now, and what the batch wrote before finding it is not left behind.
+#[test]
+fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "100.00");
+    let payees: Vec<AccountNumber> = (0..7)
+        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
+        .collect();
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "5.00")).collect();
+    let big = pay(&payer, &payees[0], "60.00");
+    let before = bank
+        .post_batch(&operator, &[batch[6].clone(), big.clone()], &mut approval)
+        .unwrap();
+    assert_eq!(codes(&before), ["done", "done"]);
+    let rows = journal_rows(&mut bank);
+
+    // 35.00 left could not cover it now: still a replay.
+    let again = bank
+        .post_batch(
+            &operator,
+            &[big, pay(&payer, &payees[1], "50.00")],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(codes(&again), ["replayed", "insufficient_funds"]);
+    assert_eq!(
+        again[0].result().unwrap().id,
+        before[1].result().unwrap().id
+    );
+    // The used key comes last, after six new ones written in statements of their own.
+    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    assert_eq!(
+        codes(&outcomes),
+        ["done", "done", "done", "done", "done", "done", "replayed"]
+    );
+    assert_eq!(
+        outcomes[6].result().unwrap().id,
+        before[0].result().unwrap().id
+    );
+    assert_eq!(journal_rows(&mut bank) - rows, 6);
+    assert_eq!(balance(&mut bank, &payer), money("5.00"));
+    assert_audit_ok(&mut bank);
+}
+
 #[test]
 fn a_linked_chain_in_the_database_moves_all_or_nothing() {
     let db = TestDb::new();

@@ -132,28 +132,29 @@ impl Bank {
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
         let written = self.in_transaction(|conn| {
-            let (steps, accounts) = plan_locked(conn, actor, requests)?;
-            let moved: Decimal = requests
-                .iter()
-                .zip(&steps)
-                .filter(|(_, step)| matches!(step, Step::Post { .. }))
-                .map(|(request, _)| request.amount.value())
-                .sum();
-            if moved > covered {
-                return Err(BankError::ApprovalRequired(format!(
-                    "Moving {} more than the approved total",
-                    format_money(moved - covered)
-                )));
+            let locked = lock_accounts(conn, requests)?;
+            let mut keys_looked_up = false;
+            loop {
+                let (steps, accounts) = plan_batch(conn, actor, requests, &locked, keys_looked_up)?;
+                let moved: Decimal = requests
+                    .iter()
+                    .zip(&steps)
+                    .filter(|(_, step)| matches!(step, Step::Post { .. }))
+                    .map(|(request, _)| request.amount.value())
+                    .sum();
+                if moved > covered {
+                    return Err(BankError::ApprovalRequired(format!(
+                        "Moving {} more than the approved total",
+                        format_money(moved - covered)
+                    )));
+                }
+                let signed = (audit_name.as_str(), approved_by.as_deref());
+                match write::write(conn, requests, steps, &accounts, keys_looked_up, signed)? {
+                    Some(outcomes) => return Ok((outcomes, moved)),
+                    // A key the plan took for new was in the journal: plan again knowing them.
+                    None => keys_looked_up = true,
+                }
             }
-            let outcomes = write::write(
-                conn,
-                requests,
-                steps,
-                &accounts,
-                &audit_name,
-                approved_by.as_deref(),
-            )?;
-            Ok((outcomes, moved))
         });
         let (mut outcomes, moved) = match written {
             Ok(done) => done,
@@ -196,22 +197,50 @@ pub(super) fn known_keys(
         .collect())
 }
 
-/// Locks every account of the batch (ascending ids, one statement), reads the keys already in
-/// the journal, and plans each transfer.
-fn plan_locked(
+/// Locks every account of the batch: ascending ids, one statement.
+fn lock_accounts(
+    conn: &mut Connection,
+    requests: &[BatchTransfer],
+) -> BankResult<HashMap<i64, accounts::AccountRow>> {
+    Ok(accounts::lock(conn, &account_ids(requests))?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect())
+}
+
+/// Plans each transfer against the locked accounts.
+///
+/// A batch's keys are nearly always new, so unless told to look them all up (`keys_looked_up`)
+/// the plan first takes them for new and reads back only the refused transfers' keys (a replay
+/// answers before the status and funds checks that refused them). A posted transfer whose key
+/// is in the journal after all is caught by the journal's unique index when written, and the
+/// batch is planned again with every key looked up. The keys are read after the locks: a batch
+/// that held them has committed, so its keys are seen.
+fn plan_batch(
     conn: &mut Connection,
     actor: &Actor,
     requests: &[BatchTransfer],
+    locked: &HashMap<i64, accounts::AccountRow>,
+    keys_looked_up: bool,
 ) -> BankResult<(Vec<Step>, HashMap<i64, accounts::AccountRow>)> {
-    let ids = account_ids(requests);
-    let mut rows: HashMap<i64, accounts::AccountRow> = accounts::lock(conn, &ids)?
-        .into_iter()
-        .map(|row| (row.id, row))
-        .collect();
-    // Read after the locks: a batch that held them has committed, so its keys are seen.
-    let known = known_keys(conn, requests)?;
-    let steps = plan::plan(requests, &mut rows, &known, |owner| {
-        may_use_account(actor, owner)
-    });
-    Ok((steps, rows))
+    let plan_knowing = |known: &HashMap<String, MovementRow>| {
+        let mut rows = locked.clone();
+        let steps = plan::plan(requests, &mut rows, known, |owner| {
+            may_use_account(actor, owner)
+        });
+        (steps, rows)
+    };
+    if !keys_looked_up {
+        let (steps, rows) = plan_knowing(&HashMap::new());
+        let refused: Vec<&str> = requests
+            .iter()
+            .zip(&steps)
+            .filter(|(_, step)| matches!(step, Step::Refuse(_)))
+            .map(|(request, _)| request.key.as_str())
+            .collect();
+        if refused.is_empty() || queries::movements_with_keys(conn, &refused)?.is_empty() {
+            return Ok((steps, rows));
+        }
+    }
+    Ok(plan_knowing(&known_keys(conn, requests)?))
 }

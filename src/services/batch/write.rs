@@ -19,14 +19,18 @@ use crate::services::{BankError, BankResult, MoneyResult, MovementKind, Party};
 
 /// Writes the planned batch: the journal rows, their ids, the balances, an audit line for
 /// every transfer (done, replayed or refused), and turns the steps into outcomes.
+///
+/// `None` when the plan assumed its keys new (`keys_looked_up` false) and one was in the journal
+/// after all: nothing is written then, and the batch is to be planned again knowing its keys.
 pub(super) fn write(
     conn: &mut Connection,
     requests: &[BatchTransfer],
     steps: Vec<Step>,
     accounts: &HashMap<i64, accounts::AccountRow>,
-    actor: &str,
-    approved_by: Option<&str>,
-) -> BankResult<Vec<BatchOutcome>> {
+    keys_looked_up: bool,
+    signed: (&str, Option<&str>),
+) -> BankResult<Option<Vec<BatchOutcome>>> {
+    let (actor, approved_by) = signed;
     let at = now();
     let currency_of = |id: i64| accounts.get(&id).map_or("", |row| row.currency.as_str());
     let mut rows: Vec<NewMovement> = Vec::new();
@@ -54,10 +58,18 @@ pub(super) fn write(
             });
         }
     }
+    let inserted = if keys_looked_up {
+        queries::insert_movements(conn, &rows)?
+    } else {
+        match queries::insert_new_movements(conn, &rows)? {
+            Some(ids) => ids,
+            None => return Ok(None),
+        }
+    };
     let ids: HashMap<&str, i64> = rows
         .iter()
         .map(|r| r.idempotency_key)
-        .zip(queries::insert_movements(conn, &rows)?)
+        .zip(inserted)
         .collect();
     // Each account's balance after the batch: the last posting that touched it.
     let mut balances: HashMap<i64, Decimal> = HashMap::new();
@@ -131,7 +143,7 @@ pub(super) fn write(
         })
         .collect();
     queries::insert_audit(conn, &lines)?;
-    Ok(outcomes)
+    Ok(Some(outcomes))
 }
 
 /// The result of a transfer the batch wrote, as a single transfer reports it.

@@ -30,6 +30,23 @@ fn a_click_on_a_tab_opens_it() {
     assert_eq!(d.app.route(), Route::Accounts);
 }
 
+/// An admin has seven tabs: at 80 columns they close up, and every one is there to click.
+#[test]
+fn an_admins_seven_tabs_fit_80_columns_and_each_opens_with_a_click() {
+    let mut d = Driver::supervisor_on(teller::tui::testing::FakeBank::demo());
+    let tabs = d.screen().lines().nth(1).unwrap().to_string();
+    assert!(
+        tabs.contains("F7 Profile") && tabs.contains("F8 Vault"),
+        "{tabs}"
+    );
+    d.click_on("F7 Profile").settle();
+    assert_eq!(d.app.route(), Route::Profile);
+    d.click_on("F8 Vault").settle();
+    assert_eq!(d.app.route(), Route::Vault);
+    d.click_on("F4 Counter").settle();
+    assert_eq!(d.app.route(), Route::Counter);
+}
+
 #[test]
 fn a_click_on_a_footer_key_presses_it_so_dialog_keys_are_buttons() {
     let mut d = Driver::customer();

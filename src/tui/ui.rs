@@ -96,10 +96,12 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled(format!(" {title}"), theme.title), area);
         return;
     }
+    let labels = tab_labels(app);
+    let gap = tab_gap(&labels, area.width);
     let mut spans = vec![Span::raw(" ")];
-    for (i, (route, label)) in tab_labels(app).into_iter().enumerate() {
+    for (i, (route, label)) in labels.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(TAB_GAP, theme.dim));
+            spans.push(Span::styled(gap, theme.dim));
         }
         let style = if route == app.route {
             theme.tab_active
@@ -112,6 +114,19 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 const TAB_GAP: &str = " │ ";
+/// The gap when the wide one would push tabs off the row (an admin's seven tabs at 80 columns).
+const NARROW_TAB_GAP: &str = "│";
+
+/// The gap between tabs: the wide one when every tab fits with it in `width` columns.
+fn tab_gap(labels: &[(Route, String)], width: u16) -> &'static str {
+    let text: usize = labels.iter().map(|(_, label)| label.chars().count()).sum();
+    let gaps = labels.len().saturating_sub(1);
+    if 1 + text + gaps * TAB_GAP.chars().count() <= usize::from(width) {
+        TAB_GAP
+    } else {
+        NARROW_TAB_GAP
+    }
+}
 
 /// Each tab's text ("▸F3 Transfer"), from the route table through the keymap.
 fn tab_labels(app: &App) -> Vec<(Route, String)> {
@@ -132,11 +147,14 @@ pub fn tab_at(app: &App, column: u16) -> Option<Route> {
     if app.session.is_none() || app.lock.is_some() {
         return None;
     }
-    let column = usize::from(column.checked_sub(app.frame_area.get().x)?);
+    let frame = app.frame_area.get();
+    let column = usize::from(column.checked_sub(frame.x)?);
+    let labels = tab_labels(app);
+    let gap = tab_gap(&labels, frame.width).chars().count();
     let mut x = 1;
-    for (i, (route, label)) in tab_labels(app).into_iter().enumerate() {
+    for (i, (route, label)) in labels.into_iter().enumerate() {
         if i > 0 {
-            x += TAB_GAP.chars().count();
+            x += gap;
         }
         let width = label.chars().count();
         if (x..x + width).contains(&column) {

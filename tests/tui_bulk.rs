@@ -154,16 +154,33 @@ fn tab_picks_the_csv_files_of_the_export_folder() {
         Some(Dialog::Bulk(bulk)) => bulk.path.value().to_string(),
         _ => panic!("closed"),
     };
-    let picked: Vec<String> = (0..3)
-        .map(|_| {
-            d.press(KeyCode::Tab);
-            path(&d)
-        })
-        .collect();
+    // The folder is listed by the worker, never on the UI thread.
+    let before = path(&d);
+    d.press(KeyCode::Tab);
+    assert_eq!(path(&d), before, "nothing picked before the worker answers");
+    d.settle();
+    let mut picked = vec![path(&d)];
+    for _ in 0..2 {
+        d.press(KeyCode::Tab).settle();
+        picked.push(path(&d));
+    }
     let a = dir.join("a.csv").display().to_string();
     let b = dir.join("b.CSV").display().to_string();
     assert_eq!(picked, [a.clone(), b.clone(), a.clone()]);
-    d.press(KeyCode::BackTab);
+    d.press(KeyCode::BackTab).settle();
     assert_eq!(path(&d), b);
+    // What is typed while the answer is on its way wins over it.
+    d.press(KeyCode::Tab).type_text("x").settle();
+    assert_eq!(path(&d), format!("{b}x"));
+    // A folder without payment files says so.
+    for name in ["a.csv", "b.CSV"] {
+        std::fs::remove_file(dir.join(name)).unwrap();
+    }
+    d.press(KeyCode::Tab).settle();
+    assert!(
+        d.screen().contains("holds no payment file"),
+        "{}",
+        d.screen()
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -575,6 +575,7 @@ pub const BULK_DONE: &str = "Done";
 pub const BULK_RESULTS: &str = "Results saved to ";
 pub const BULK_CLOSE_ENTER: &str = " close";
 pub const BULK_NOTHING: &str = "The file has no valid line to pay.";
+pub const BULK_NO_FILES: &str = "The export folder holds no payment file (.csv). Type the path.";
 pub const HELP_STATEMENT: &str = "This month's statement of the account, as a PDF";
 pub const STATEMENT_WRITTEN: &str = "Statement written to ";
 pub const HELP_BULK_PICK: &str = "The next (or previous) CSV file in the export folder";

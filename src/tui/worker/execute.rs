@@ -221,6 +221,11 @@ impl Worker {
                 month,
                 path,
             } => ReplyBody::StatementWritten(self.statement(&actor, &account, month, path)),
+            Job::NextPaymentFile {
+                folder,
+                current,
+                forward,
+            } => ReplyBody::PaymentFile(super::next_payment_file(&folder, &current, forward)),
             Job::BulkPreview { actor, path, from } => {
                 ReplyBody::BulkPreview(self.bulk_preview(&actor, path, &from))
             }

@@ -184,6 +184,12 @@ pub enum Job {
         month: Month,
         path: PathBuf,
     },
+    /// The payment file after (or before) `current` in `folder` (Tab in the path field).
+    NextPaymentFile {
+        folder: PathBuf,
+        current: String,
+        forward: bool,
+    },
     /// What a payment file holds (lines, total, invalid lines), before anything moves.
     BulkPreview {
         actor: Actor,
@@ -249,6 +255,7 @@ impl Job {
             Self::Reverse { .. } => "reverse",
             Self::WriteReceipt { .. } => "write_receipt",
             Self::Statement { .. } => "statement",
+            Self::NextPaymentFile { .. } => "next_payment_file",
             Self::BulkPreview { .. } => "bulk_preview",
             Self::BulkPost { .. } => "bulk_post",
         }

@@ -7,10 +7,12 @@
 //! with the "unavailable" error at once, and nothing is retried behind the user's back.
 
 mod execute;
+mod files;
 mod jobs;
 mod reply;
 mod run;
 
+pub use files::next_payment_file;
 pub use jobs::{CashKind, Job, Request, RequestId};
 pub use reply::{
     BulkPreview, BulkSummary, DayClosed, ExportError, Exported, Reply, ReplyBody, Trend,

@@ -132,6 +132,8 @@ pub enum ReplyBody {
     Receipt(Result<PathBuf, ExportError>),
     /// Where a statement's PDF was written.
     StatementWritten(Result<PathBuf, ExportError>),
+    /// The next payment file in the folder, if it holds any.
+    PaymentFile(Option<PathBuf>),
     BulkPreview(Result<BulkPreview, PostError>),
     BulkPosted(Result<BulkSummary, PostError>),
     /// Today's vault, if it is open.
@@ -171,6 +173,7 @@ impl ReplyBody {
             Self::Money(_) => "money",
             Self::Receipt(_) => "receipt",
             Self::StatementWritten(_) => "statement_written",
+            Self::PaymentFile(_) => "payment_file",
             Self::BulkPreview(_) => "bulk_preview",
             Self::BulkPosted(_) => "bulk_posted",
             Self::Vault(_) => "vault",

@@ -49,6 +49,8 @@ pub struct BulkPayment {
     pub balance: Decimal,
     pub approval: ApprovalForm,
     pub error: Option<String>,
+    /// The path when Tab asked the worker for the next payment file.
+    pub picking: Option<String>,
 }
 
 impl BulkPayment {
@@ -107,6 +109,7 @@ impl CardScreen {
             balance: account.balance,
             approval: ApprovalForm::new(),
             error: None,
+            picking: None,
         })));
     }
 
@@ -152,12 +155,13 @@ impl CardScreen {
                 self.requests.ask(ctx, Asked::Bulk, job);
             }
             (BulkStage::Path, Cmd::NextField | Cmd::PrevField) => {
-                let folder = ctx.config.export_dir.clone();
-                let next = pick_file(&folder, bulk.path.value(), cmd == Cmd::NextField);
-                if let Some(file) = next {
-                    bulk.path.set_value(file.display().to_string());
-                    bulk.error = None;
-                }
+                bulk.picking = Some(bulk.path.value().to_string());
+                let job = Job::NextPaymentFile {
+                    folder: ctx.config.export_dir.clone(),
+                    current: bulk.path.value().to_string(),
+                    forward: cmd == Cmd::NextField,
+                };
+                self.requests.ask(ctx, Asked::BulkFile, job);
             }
             (BulkStage::Preview(preview), Cmd::NextField | Cmd::PrevField)
                 if preview.needs_approval =>
@@ -190,6 +194,19 @@ impl CardScreen {
             _ => None,
         };
         match (body, open) {
+            // Chosen with Tab: it replaces the path, unless more was typed since.
+            (ReplyBody::PaymentFile(file), Some(bulk)) => {
+                let unchanged = bulk.picking.take().as_deref() == Some(bulk.path.value());
+                if matches!(bulk.stage, BulkStage::Path) && unchanged {
+                    match file {
+                        Some(file) => {
+                            bulk.path.set_value(file.display().to_string());
+                            bulk.error = None;
+                        }
+                        None => bulk.error = Some(s::BULK_NO_FILES.into()),
+                    }
+                }
+            }
             (ReplyBody::BulkPreview(Ok(preview)), Some(bulk)) => {
                 bulk.stage = BulkStage::Preview(Box::new(preview));
             }
@@ -380,31 +397,6 @@ impl CardScreen {
         };
         frame.render_widget(keys_line, keys_area);
     }
-}
-
-/// The CSV file after (or before) `current` in `folder`, by name, wrapping around; none when
-/// the folder holds none. A results file is not a payment file.
-fn pick_file(folder: &std::path::Path, current: &str, forward: bool) -> Option<std::path::PathBuf> {
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
-        .ok()?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            path.is_file()
-                && name.to_ascii_lowercase().ends_with(".csv")
-                && !name.contains(".results.")
-                && !name.contains(".dry-run.")
-        })
-        .collect();
-    files.sort();
-    let at = files.iter().position(|f| f.as_os_str() == current);
-    let next = match (at, forward) {
-        (None, true) => 0,
-        (None, false) => files.len().checked_sub(1)?,
-        (Some(i), true) => (i + 1) % files.len(),
-        (Some(i), false) => (i + files.len() - 1) % files.len(),
-    };
-    files.get(next).cloned()
 }
 
 /// What the file holds, and the payer's balance before and after.

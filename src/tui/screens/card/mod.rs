@@ -101,6 +101,8 @@ enum Asked {
     Act(Acting),
     /// A bulk payment's preview or posting.
     Bulk,
+    /// The next payment file of the export folder (Tab in the bulk payment's path).
+    BulkFile,
     Statement,
 }
 
@@ -407,7 +409,7 @@ impl Screen for CardScreen {
                 }
             }
             (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
-            (Asked::Bulk, body) => self.on_bulk_reply(body, ctx),
+            (Asked::Bulk | Asked::BulkFile, body) => self.on_bulk_reply(body, ctx),
             (Asked::Statement, body) => statement_written(body, ctx),
             (asked, body) => self.requests.unexpected(asked, &body),
         }

@@ -336,6 +336,14 @@ impl FakeBank {
             }
             Job::WriteReceipt { path, .. } => ReplyBody::Receipt(Ok(path)),
             Job::Statement { path, .. } => ReplyBody::StatementWritten(Ok(path)),
+            // A folder on this machine: the real listing, as the worker does it.
+            Job::NextPaymentFile {
+                folder,
+                current,
+                forward,
+            } => ReplyBody::PaymentFile(crate::tui::worker::next_payment_file(
+                &folder, &current, forward,
+            )),
             Job::BulkPreview { actor, path, from } => {
                 // The real file check (it touches no bank); the fake's approval limit.
                 let preview = crate::bulk::check_file(&path, Some(&from)).map(|check| {

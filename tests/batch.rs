@@ -199,6 +199,154 @@ fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
     assert_audit_ok(&mut bank);
 }
 
+fn with_key(mut transfer: BatchTransfer, raw: &str) -> BatchTransfer {
+    transfer.key = IdempotencyKey::parse(raw).unwrap();
+    transfer
+}
+
+/// The journal's keys compare without letter case, in a batch as in a single transfer.
+#[test]
+fn keys_differing_only_in_letter_case_are_one_key() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "100.00");
+    let (_, alice) = customer_with_account(&mut bank, "alice@example.com", "0");
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let first = bank
+        .post_batch(
+            &operator,
+            &[with_key(pay(&payer, &alice, "5.00"), "PAY-Case-1")],
+            &mut approval,
+        )
+        .unwrap();
+    let outcomes = bank
+        .post_batch(
+            &operator,
+            &[
+                with_key(pay(&payer, &alice, "5.00"), "pay-case-1"),
+                with_key(pay(&payer, &alice, "6.00"), "PAY-CASE-1"),
+                with_key(pay(&payer, &alice, "7.00"), "Twice-2"),
+                with_key(pay(&payer, &alice, "7.00"), "twice-2"),
+            ],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(
+        codes(&outcomes),
+        ["replayed", "idempotency_conflict", "done", "replayed"]
+    );
+    assert_eq!(
+        outcomes[0].result().unwrap().id,
+        first[0].result().unwrap().id
+    );
+    assert_eq!(
+        outcomes[3].result().unwrap().id,
+        outcomes[2].result().unwrap().id
+    );
+    assert_eq!(balance(&mut bank, &payer), money("88.00"));
+    assert_audit_ok(&mut bank);
+}
+
+/// Taking the keys for new must not change a single answer: a conflict found by the index
+/// frees the funds it would have used, a replay inside a linked chain keeps the chain, a replay
+/// moves nothing against the approved total, and the statement shape that met the used key
+/// runs again on the same connection.
+#[test]
+fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "20.00");
+    let (_, alice) = customer_with_account(&mut bank, "alice@example.com", "0");
+    let (_, bob) = customer_with_account(&mut bank, "bob@example.com", "0");
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let used = pay(&payer, &alice, "5.00");
+    bank.post_batch(&operator, &[used.clone()], &mut approval)
+        .unwrap();
+
+    // The same key for 15.00 is a conflict, so the payer's 15.00 is there for Bob.
+    let mut conflict = pay(&payer, &alice, "15.00");
+    conflict.key = used.key.clone();
+    let outcomes = bank
+        .post_batch(
+            &operator,
+            &[conflict, pay(&payer, &bob, "15.00")],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(codes(&outcomes), ["idempotency_conflict", "done"]);
+    assert_eq!(balance(&mut bank, &payer), money("0.00"));
+
+    // A replay inside a linked chain: the chain goes through.
+    let mut first = pay(&bob, &alice, "1.00");
+    first.linked = true;
+    let mut again = used.clone();
+    again.linked = true;
+    let outcomes = bank
+        .post_batch(
+            &operator,
+            &[first, again, pay(&bob, &alice, "2.00")],
+            &mut approval,
+        )
+        .unwrap();
+    assert_eq!(codes(&outcomes), ["done", "replayed", "done"]);
+
+    // Replays against an approval of 1.00: they move nothing, so nothing needs approving.
+    let mut small = bank
+        .approve_batch(&operator, "tests", money("1.00"), None)
+        .unwrap();
+    let outcomes = bank
+        .post_batch(&operator, &[used.clone(), used.clone()], &mut small)
+        .unwrap();
+    assert_eq!(codes(&outcomes), ["replayed", "replayed"]);
+    assert_eq!(small.remaining(), money("1.00"));
+
+    // Five rows go as a statement of 4 then one of 1; the 4 meets the used key, and the 4
+    // new transfers run that very statement again.
+    let mut batch = vec![used];
+    batch.extend((0..4).map(|_| pay(&bob, &alice, "1.00")));
+    let rows = journal_rows(&mut bank);
+    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    assert_eq!(
+        codes(&outcomes),
+        ["replayed", "done", "done", "done", "done"]
+    );
+    assert_eq!(journal_rows(&mut bank) - rows, 4);
+    assert_eq!(balance(&mut bank, &bob), money("8.00"));
+    assert_audit_ok(&mut bank);
+}
+
+/// 2,001 transfers go as a statement of 2,000 and one of 1: every answer names its own row.
+#[test]
+fn every_transfer_of_a_batch_over_two_statements_names_its_own_journal_row() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "5000.00");
+    let payees: Vec<AccountNumber> = (0..3)
+        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
+        .collect();
+    let batch: Vec<BatchTransfer> = (0..2_001)
+        .map(|i| pay(&payer, &payees[i % 3], "1.00"))
+        .collect();
+    let operator = operator();
+    let mut approval = unlimited(&mut bank, &operator);
+    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    assert!(outcomes.iter().all(|o| o.status() == "done"));
+    for i in [0, 1_999, 2_000] {
+        let row = teller::db::movements::find_by_key(bank.connection(), batch[i].key.as_str())
+            .unwrap()
+            .unwrap();
+        assert_eq!(outcomes[i].result().unwrap().id, row.id, "transfer {i}");
+        assert_eq!(
+            row.credit_account_id.to_string(),
+            payees[i % 3].as_str()[..9]
+        );
+    }
+    assert_eq!(balance(&mut bank, &payer), money("2999.00"));
+    assert_audit_ok(&mut bank);
+}
+
 #[test]
 fn a_linked_chain_in_the_database_moves_all_or_nothing() {
     let db = TestDb::new();

@@ -42,8 +42,10 @@ macro_rules! insert_in_fixed_chunks {
                 tail
             } else
         )* {
-            // Unreachable: a non-empty slice always holds a chunk of 1.
-            &rest[rest.len()..]
+            // A non-empty slice always holds a chunk of 1: never drop rows silently all the same.
+            return Err(QueryError::QueryBuilderError(
+                format!("{} rows left without a chunk size", rest.len()).into(),
+            ));
         }
     }};
 }

@@ -38,6 +38,11 @@ pub fn classify(error: &Error) -> Failure {
                 {
                     Failure::Retryable
                 }
+                // 1305: a savepoint gone means the transaction was rolled back under it (a
+                // Galera abort): nothing of it stands, so it runs again.
+                _ if message.starts_with("SAVEPOINT") && message.ends_with("does not exist") => {
+                    Failure::Retryable
+                }
                 _ if is_connection_message(message) => Failure::Unavailable,
                 _ => Failure::Other,
             }

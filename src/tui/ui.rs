@@ -113,19 +113,24 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-const TAB_GAP: &str = " │ ";
-/// The gap when the wide one would push tabs off the row (an admin's seven tabs at 80 columns).
-const NARROW_TAB_GAP: &str = "│";
+/// The gaps between tabs, widest first: the widest that lets every tab fit the row is used (an
+/// admin's seven tabs take the narrowest at 80 columns).
+const TAB_GAPS: [&str; 3] = [" │ ", "│ ", "│"];
 
-/// The gap between tabs: the wide one when every tab fits with it in `width` columns.
+/// The gap between tabs for a row of `width` columns.
 fn tab_gap(labels: &[(Route, String)], width: u16) -> &'static str {
-    let text: usize = labels.iter().map(|(_, label)| label.chars().count()).sum();
+    let text: usize = labels.iter().map(|(_, label)| columns(label)).sum();
     let gaps = labels.len().saturating_sub(1);
-    if 1 + text + gaps * TAB_GAP.chars().count() <= usize::from(width) {
-        TAB_GAP
-    } else {
-        NARROW_TAB_GAP
-    }
+    let fits = |gap: &&'static str| 1 + text + gaps * columns(gap) <= usize::from(width);
+    TAB_GAPS
+        .into_iter()
+        .find(fits)
+        .unwrap_or(TAB_GAPS[TAB_GAPS.len() - 1])
+}
+
+/// How many columns `text` takes on the terminal.
+fn columns(text: &str) -> usize {
+    Span::raw(text).width()
 }
 
 /// Each tab's text ("▸F3 Transfer"), from the route table through the keymap.
@@ -144,19 +149,19 @@ fn tab_labels(app: &App) -> Vec<(Route, String)> {
 
 /// The tab drawn at this column of the tab row (as `render_tabs` lays them out).
 pub fn tab_at(app: &App, column: u16) -> Option<Route> {
-    if app.session.is_none() || app.lock.is_some() {
+    let frame = app.frame_area.get();
+    if app.session.is_none() || app.lock.is_some() || !too_small::fits(frame) {
         return None;
     }
-    let frame = app.frame_area.get();
     let column = usize::from(column.checked_sub(frame.x)?);
     let labels = tab_labels(app);
-    let gap = tab_gap(&labels, frame.width).chars().count();
+    let gap = columns(tab_gap(&labels, frame.width));
     let mut x = 1;
     for (i, (route, label)) in labels.into_iter().enumerate() {
         if i > 0 {
             x += gap;
         }
-        let width = label.chars().count();
+        let width = columns(&label);
         if (x..x + width).contains(&column) {
             return Some(route);
         }
@@ -252,4 +257,22 @@ pub fn footer_key_at(app: &App, column: u16) -> Option<Chord> {
         x += width + 2;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_widest_gap_that_lets_every_tab_fit_is_taken() {
+        let labels = vec![
+            (Route::Accounts, " F2 Accounts".to_string()),
+            (Route::Profile, "▸F7 Profile".to_string()),
+        ];
+        // A leading space and 23 columns of labels: 24, plus the one gap.
+        assert_eq!(tab_gap(&labels, 27), " │ ");
+        assert_eq!(tab_gap(&labels, 26), "│ ");
+        assert_eq!(tab_gap(&labels, 25), "│");
+        assert_eq!(tab_gap(&labels, 10), "│");
+    }
 }

@@ -40,11 +40,18 @@ pub(super) fn fingerprint(request: &BatchTransfer) -> Fingerprint {
     }
 }
 
-/// Keys posted by this batch so far: key -> (index, fingerprint).
-type Posted<'r> = HashMap<&'r str, (usize, Fingerprint)>;
+/// Keys posted by this batch so far: key (as `same_key` has it) -> (index, fingerprint).
+type Posted = HashMap<String, (usize, Fingerprint)>;
+
+/// A key as the journal compares it: without letter case (the unique index's collation), so
+/// `ABC` and `abc` are one key here as in a single transfer. Keys are ASCII.
+pub(super) fn same_key(key: &str) -> String {
+    key.to_ascii_lowercase()
+}
 
 /// Plans `requests` in order. `accounts` are the locked rows by id (their balances move as the
-/// plan goes); `known` the journal rows that already hold any of the batch's keys; `may_use`
+/// plan goes); `known` the journal rows that already hold any of the batch's keys (by
+/// `same_key`); `may_use`
 /// says whether the actor may pay from an account with this owner.
 pub(super) fn plan(
     requests: &[BatchTransfer],
@@ -77,7 +84,7 @@ pub(super) fn plan(
                     row.balance = balance;
                 }
             }
-            posted.insert(request.key.as_str(), (i, fingerprint(request)));
+            posted.insert(same_key(request.key.as_str()), (i, fingerprint(request)));
         }
         let failed = matches!(step, Step::Refuse(_));
         steps.push(step);
@@ -149,11 +156,9 @@ fn undo(
         }
     }
     for (k, request) in requests.iter().enumerate().take(end).skip(start) {
-        if posted
-            .get(request.key.as_str())
-            .is_some_and(|(index, _)| *index >= start)
-        {
-            posted.remove(request.key.as_str());
+        let key = same_key(request.key.as_str());
+        if posted.get(&key).is_some_and(|(index, _)| *index >= start) {
+            posted.remove(&key);
         }
         steps[k] = Step::Refuse(BankError::LinkedEventFailed);
     }
@@ -187,14 +192,15 @@ fn check(
         return Step::Refuse(account_not_found(&request.from));
     }
     let mine = fingerprint(request);
-    if let Some(row) = known.get(request.key.as_str()) {
+    let key = same_key(request.key.as_str());
+    if let Some(row) = known.get(&key) {
         return if Fingerprint::of_row(row) == mine {
             Step::Replay(Box::new(row.clone()))
         } else {
             Step::Refuse(BankError::IdempotencyConflict(request.key.to_string()))
         };
     }
-    if let Some((earlier, theirs)) = posted.get(request.key.as_str()) {
+    if let Some((earlier, theirs)) = posted.get(&key) {
         return if *theirs == mine {
             Step::ReplayInBatch(*earlier)
         } else {

@@ -9,7 +9,7 @@ use super::plan::Step;
 use super::{BatchOutcome, BatchTransfer};
 use crate::db::audit_log::NewAuditEntry;
 use crate::db::movements::NewMovement;
-use crate::db::{accounts, batch as queries, Connection};
+use crate::db::{self, accounts, batch as queries, Connection, DuplicateKey, Failure};
 use crate::domain::{format_money, Memo};
 use crate::services::accounts::{account_id, number_of};
 use crate::services::bank::now;
@@ -59,13 +59,27 @@ pub(super) fn write(
         }
     }
     let inserted = if keys_looked_up {
-        queries::insert_movements(conn, &rows)?
+        match queries::insert_movements(conn, &rows) {
+            // The keys were read from this transaction's snapshot; another poster committed
+            // one of them since: run again with a fresh snapshot.
+            Err(e) if db::classify(&e) == Failure::Duplicate(Some(DuplicateKey::MovementKey)) => {
+                return Err(BankError::Busy)
+            }
+            inserted => inserted?,
+        }
     } else {
         match queries::insert_new_movements(conn, &rows)? {
             Some(ids) => ids,
             None => return Ok(None),
         }
     };
+    if inserted.len() != rows.len() {
+        return Err(BankError::Database(format!(
+            "{} journal ids for {} rows",
+            inserted.len(),
+            rows.len()
+        )));
+    }
     let ids: HashMap<&str, i64> = rows
         .iter()
         .map(|r| r.idempotency_key)

@@ -262,7 +262,7 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let used = pay(&payer, &alice, "5.00");
-    bank.post_batch(&operator, &[used.clone()], &mut approval)
+    bank.post_batch(&operator, std::slice::from_ref(&used), &mut approval)
         .unwrap();
 
     // The same key for 15.00 is a conflict, so the payer's 15.00 is there for Bob.

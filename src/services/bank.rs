@@ -84,6 +84,9 @@ pub struct Bank {
     /// This bank's row in `tx_guard` and its last mark (clusters only).
     guard_token: i64,
     guard_n: i64,
+    /// The last batch met keys already in the journal (a file posted again): the next one
+    /// looks its keys up first instead of letting the journal's index find them.
+    pub(super) batch_keys_seen: bool,
 }
 
 /// How long a transaction waits for another node to take over before giving up.
@@ -105,6 +108,7 @@ impl Bank {
             retries: 0,
             guard_token: rand::rng().random_range(1..i64::MAX),
             guard_n: 0,
+            batch_keys_seen: false,
         }
     }
 

@@ -131,9 +131,12 @@ impl Bank {
         let audit_name = actor.audit_name();
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
+        // After a batch that met used keys the next likely does too (the rest of a file posted
+        // again): reading its keys first spares a failed insert and the ids it would burn.
+        let look_up_first = self.batch_keys_seen;
         let written = self.in_transaction(|conn| {
             let locked = lock_accounts(conn, requests)?;
-            let mut keys_looked_up = false;
+            let mut keys_looked_up = look_up_first;
             loop {
                 let (steps, accounts) = plan_batch(conn, actor, requests, &locked, keys_looked_up)?;
                 let moved: Decimal = requests
@@ -169,6 +172,13 @@ impl Bank {
             Err(e) => return Err(e),
         };
         approval.remaining -= moved;
+        self.batch_keys_seen = outcomes.iter().any(|outcome| {
+            matches!(
+                outcome,
+                BatchOutcome::Replayed(_)
+                    | BatchOutcome::Refused(BankError::IdempotencyConflict(_))
+            )
+        });
         for (outcome, request) in outcomes.iter_mut().zip(requests) {
             if let BatchOutcome::Done(result) | BatchOutcome::Replayed(result) = outcome {
                 payers_view(actor, result, &request.from);

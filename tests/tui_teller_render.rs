@@ -325,6 +325,38 @@ fn teller_counter_deposit_confirm_and_receipt() {
     assert_eq!(d.bank.drawer_flows.0, money("750.00"));
 }
 
+/// The drawer (2,380.00 in it) crosses its 20,000.00 limit on the second 9,000.00: done, and
+/// the receipt says to drop cash to the vault; the third deposit needs a supervisor first.
+#[test]
+fn a_deposit_that_takes_the_drawer_above_its_limit_is_warned() {
+    let mut d = card();
+    let mut deposit = |d: &mut Driver| {
+        d.press(KeyCode::Char('d'))
+            .settle()
+            .type_text("9000")
+            .press(KeyCode::Enter)
+            .press(KeyCode::Enter)
+            .settle();
+        d.screen()
+    };
+    let first = deposit(&mut d);
+    assert!(
+        first.contains("Done") && !first.contains("above its limit"),
+        "{first}"
+    );
+    d.press(KeyCode::Esc).settle();
+    let second = deposit(&mut d);
+    assert!(
+        second.contains("Your drawer is above its limit"),
+        "{second}"
+    );
+    assert_snapshot!("teller_counter_receipt_drawer_over_limit", second);
+    d.press(KeyCode::Esc).settle();
+    let third = deposit(&mut d);
+    assert!(third.contains("above its limit of 20,000.00"), "{third}");
+    assert_eq!(d.bank.drawer_flows.0, money("18500.00"));
+}
+
 #[test]
 fn teller_counter_large_withdrawal_needs_a_supervisor() {
     let mut d = rich_card();

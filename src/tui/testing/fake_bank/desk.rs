@@ -69,6 +69,24 @@ impl FakeBank {
             self.limit(actor, amount, approval)?;
         }
         let open = self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
+        // The drawer's limit, as the bank decides it: on what the drawer held before, the
+        // cash-in that crosses it is warned, and the next needs a supervisor.
+        let mut over_limit = false;
+        if let Some(drawer) = self.drawer.as_ref().filter(|_| open) {
+            if kind == CashKind::Deposit {
+                let limit = crate::services::BankConfig::default().drawer_limit;
+                let before = drawer.opening_float + self.drawer_flows.0 - self.drawer_flows.1
+                    + drawer.top_ups
+                    - drawer.drops;
+                over_limit = before + amount > limit;
+                if before > limit && approval.is_none() {
+                    return Err(BankError::ApprovalRequired(format!(
+                        "Cash into a drawer above its limit of {}",
+                        crate::domain::format_money_grouped(limit)
+                    )));
+                }
+            }
+        }
         let number = request.account.as_str().to_string();
         let account = self
             .account_mut(&number)
@@ -124,7 +142,7 @@ impl FakeBank {
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
             at: fixed_wall(),
             replayed: false,
-            drawer_over_limit: false,
+            drawer_over_limit: over_limit,
         }))
     }
 

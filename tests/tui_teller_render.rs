@@ -330,7 +330,7 @@ fn teller_counter_deposit_confirm_and_receipt() {
 #[test]
 fn a_deposit_that_takes_the_drawer_above_its_limit_is_warned() {
     let mut d = card();
-    let mut deposit = |d: &mut Driver| {
+    let deposit = |d: &mut Driver| {
         d.press(KeyCode::Char('d'))
             .settle()
             .type_text("9000")

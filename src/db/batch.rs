@@ -18,13 +18,13 @@ use super::{classify, inserted_id, Connection, DuplicateKey, Failure, QueryError
 
 /// Rows per statement of the balance update.
 const ROWS_PER_UPDATE: usize = 2_000;
-/// Appends `$rows` to `$table` in chunks of fixed sizes, calling `$after(chunk_len)` after each.
+/// Appends `$rows` to `$table` in chunks of fixed sizes, calling `$after(chunk)` after each.
 ///
 /// A multi-row insert of a `Vec` is prepared anew every time (Diesel cannot cache a statement
 /// whose shape varies); one of an array has one shape per size, so each size is prepared once
 /// per connection and then only executed. Parsing a 14,000-placeholder statement was a sixth of
-/// the server's time per batch. The sizes: the default batch, then halves; at most 2,000 rows
-/// (14 columns a movement: 28,000 of the 65,535 placeholders a statement may hold).
+/// the server's time per batch. The sizes: 2,000, the default batch of 1,000, then powers of two
+/// down to 1 (2,000 movements of 14 columns: 28,000 of the 65,535 placeholders allowed).
 macro_rules! insert_in_fixed_chunks {
     ($conn:expr, $table:expr, $rows:expr, $after:expr) => {{
         let mut rest = $rows;
@@ -155,7 +155,7 @@ pub fn ids_of_keys(conn: &mut Connection, keys: &[&str]) -> QueryResult<Vec<(i64
 /// out the ids of one multi-row insert consecutively (`innodb_autoinc_lock_mode` 0 or 1) they
 /// follow from `LAST_INSERT_ID()`; otherwise (2, as a Galera cluster requires) they are read
 /// back by key.
-pub fn insert_movements(conn: &mut Connection, rows: &[NewMovement<'_>]) -> QueryResult<Vec<i64>> {
+fn insert_movements(conn: &mut Connection, rows: &[NewMovement<'_>]) -> QueryResult<Vec<i64>> {
     let step = consecutive_id_step(conn)?;
     let mut ids = Vec::with_capacity(rows.len());
     let owned: Vec<OwnedMovement> = rows.iter().map(OwnedMovement::from).collect();
@@ -188,7 +188,7 @@ pub fn insert_movements(conn: &mut Connection, rows: &[NewMovement<'_>]) -> Quer
     Ok(ids)
 }
 
-/// `insert_movements` when the caller has not looked the keys up: `None` when one of them is in
+/// Appends the rows as `insert_movements` does, or answers `None` when one of their keys is in
 /// the journal already (the unique index refused it), with nothing of the rows left behind (a
 /// savepoint is rolled back: an earlier chunk may have gone in).
 pub fn insert_new_movements(

@@ -9,7 +9,7 @@ use super::plan::Step;
 use super::{BatchOutcome, BatchTransfer};
 use crate::db::audit_log::NewAuditEntry;
 use crate::db::movements::NewMovement;
-use crate::db::{self, accounts, batch as queries, Connection, DuplicateKey, Failure};
+use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::{format_money, Memo};
 use crate::services::accounts::{account_id, number_of};
 use crate::services::bank::now;
@@ -58,20 +58,12 @@ pub(super) fn write(
             });
         }
     }
-    let inserted = if keys_looked_up {
-        match queries::insert_movements(conn, &rows) {
-            // The keys were read from this transaction's snapshot; another poster committed
-            // one of them since: run again with a fresh snapshot.
-            Err(e) if db::classify(&e) == Failure::Duplicate(Some(DuplicateKey::MovementKey)) => {
-                return Err(BankError::Busy)
-            }
-            inserted => inserted?,
-        }
-    } else {
-        match queries::insert_new_movements(conn, &rows)? {
-            Some(ids) => ids,
-            None => return Ok(None),
-        }
+    let inserted = match queries::insert_new_movements(conn, &rows)? {
+        Some(ids) => ids,
+        // The keys were read from this transaction's snapshot; another poster committed one of
+        // them since: run again with a fresh snapshot.
+        None if keys_looked_up => return Err(BankError::Busy),
+        None => return Ok(None),
     };
     if inserted.len() != rows.len() {
         return Err(BankError::Database(format!(

@@ -57,6 +57,13 @@ impl FakeBank {
         MoneyResult { id, ..result }
     }
 
+    /// What the open drawer should hold, as the bank counts it: the float, cash in and out,
+    /// top-ups and drops.
+    fn expected_cash(&self, drawer: &DrawerView) -> Decimal {
+        drawer.opening_float + self.drawer_flows.0 - self.drawer_flows.1 + drawer.top_ups
+            - drawer.drops
+    }
+
     fn cash(
         &mut self,
         actor: &Actor,
@@ -75,9 +82,7 @@ impl FakeBank {
         if let Some(drawer) = self.drawer.as_ref().filter(|_| open) {
             if kind == CashKind::Deposit {
                 let limit = crate::services::BankConfig::default().drawer_limit;
-                let before = drawer.opening_float + self.drawer_flows.0 - self.drawer_flows.1
-                    + drawer.top_ups
-                    - drawer.drops;
+                let before = self.expected_cash(drawer);
                 over_limit = before + amount > limit;
                 if before > limit && approval.is_none() {
                     return Err(BankError::ApprovalRequired(format!(
@@ -288,7 +293,7 @@ impl FakeBank {
                     )));
                 };
                 let (cash_in, cash_out) = self.drawer_flows;
-                let expected = view.opening_float + cash_in - cash_out;
+                let expected = self.expected_cash(&view);
                 view.closed_at = Some(fixed_wall());
                 view.cash_in = Some(cash_in);
                 view.cash_out = Some(cash_out);

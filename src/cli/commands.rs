@@ -262,8 +262,7 @@ fn run_as(
             Ok(())
         }
         Command::Report(ReportCommand::Ctr { date, json, csv }) => {
-            let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {date:?}")))?;
+            let day = parse_date(&date)?;
             let report = bank.ctr_report(actor, day)?;
             if csv {
                 print!("{}", output::ctr_csv(&report));
@@ -470,6 +469,12 @@ pub(super) fn read_password() -> Result<String, CliError> {
         ));
     }
     Ok(password.to_string())
+}
+
+/// A `--date` as typed: YYYY-MM-DD.
+pub(super) fn parse_date(raw: &str) -> Result<chrono::NaiveDate, CliError> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {raw:?}")))
 }
 
 #[cfg(test)]

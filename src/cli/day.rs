@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::args::VaultCommand;
+use super::commands::parse_date;
 use super::output::{drawer_json, print_json, time};
 use super::CliError;
 use crate::config::FileConfig;
@@ -43,12 +44,7 @@ pub(super) fn run_eod(
     date: Option<&str>,
     json: bool,
 ) -> Result<(), CliError> {
-    let date = date
-        .map(|raw| {
-            chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-                .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {raw:?}")))
-        })
-        .transpose()?;
+    let date = date.map(parse_date).transpose()?;
     let report = bank.end_of_day(actor, date)?;
     let dir = FileConfig::load()
         .map_err(|e| CliError::Config(e.to_string()))?

@@ -167,14 +167,11 @@ pub(super) fn run_user(
             let amount = amount.as_deref().map(Amount::parse).transpose()?;
             let set = bank.set_drawer_limit(actor, &email, amount)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({
-                        "email": set.email,
-                        "drawer_limit": crate::domain::format_money(set.limit),
-                        "own": set.own,
-                    })
-                );
+                output::print_json(&serde_json::json!({
+                    "email": set.email,
+                    "drawer_limit": crate::domain::format_money(set.limit),
+                    "own": set.own,
+                }));
             } else {
                 let whose = if set.own { "own" } else { "the bank's" };
                 println!(

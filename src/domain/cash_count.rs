@@ -110,11 +110,6 @@ impl CashCount {
         Ok(CashCount(counts))
     }
 
-    /// Each denomination counted (in cents, largest first) with its pieces.
-    pub fn by_denomination(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
-        self.0.iter().rev().map(|(cents, pieces)| (*cents, *pieces))
-    }
-
     /// The value of everything counted.
     pub fn total(&self) -> Decimal {
         let cents: i64 = self

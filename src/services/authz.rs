@@ -44,6 +44,11 @@ pub fn may_use_account(actor: &Actor, owner_id: Option<i64>) -> bool {
     actor.is_staff() || (owner_id.is_some() && actor.user_id() == owner_id)
 }
 
+/// Supervisors only (a set-up task is not one: it has no role).
+pub fn require_supervisor(actor: &Actor, action: &'static str) -> BankResult<()> {
+    require(actor.role() == Some(Role::Admin), action)
+}
+
 pub fn require(allowed: bool, action: &'static str) -> BankResult<()> {
     if allowed {
         Ok(())

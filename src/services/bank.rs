@@ -89,6 +89,19 @@ pub struct Bank {
     pub(super) batch_keys_seen: bool,
 }
 
+/// Runs `work` in one transaction, at READ COMMITTED or the default REPEATABLE READ.
+fn run_transaction<T>(
+    conn: &mut Connection,
+    read_committed: bool,
+    work: impl FnOnce(&mut Connection) -> BankResult<T>,
+) -> BankResult<T> {
+    if read_committed {
+        db::transaction_read_committed(conn, work)
+    } else {
+        db::transaction(conn, work)
+    }
+}
+
 /// How long a transaction waits for another node to take over before giving up.
 const FAILOVER_PATIENCE: Duration = Duration::from_secs(12);
 
@@ -192,10 +205,8 @@ impl Bank {
             };
             let outcome = if self.cluster {
                 self.on_cluster(read_committed, &mut tracked)
-            } else if read_committed {
-                db::transaction_read_committed(&mut self.conn, &mut tracked)
             } else {
-                db::transaction(&mut self.conn, &mut tracked)
+                run_transaction(&mut self.conn, read_committed, &mut tracked)
             };
             match outcome {
                 // A cluster node died, lost quorum or left: nothing was committed, so the whole
@@ -239,11 +250,7 @@ impl Bank {
             Ok(done)
         };
         self.conn.batch_execute("SET autocommit = 0")?;
-        let outcome = if read_committed {
-            db::transaction_read_committed(&mut self.conn, &mut guarded)
-        } else {
-            db::transaction(&mut self.conn, &mut guarded)
-        };
+        let outcome = run_transaction(&mut self.conn, read_committed, &mut guarded);
         // Ends whatever implicit transaction a silent rollback left behind, uncommitted.
         self.conn.batch_execute("ROLLBACK")?;
         self.conn.batch_execute("SET autocommit = 1")?;

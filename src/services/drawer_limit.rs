@@ -3,12 +3,12 @@
 
 use rust_decimal::Decimal;
 
-use super::authz::require;
+use super::authz::require_supervisor;
 use super::bank::now;
 use super::users::audit;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{drawer_limits, users, Connection};
-use crate::domain::{format_money, Amount, Email, Role};
+use crate::domain::{format_money, Amount, Email};
 
 /// A teller's drawer limit and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +29,7 @@ impl Bank {
         amount: Option<Amount>,
     ) -> BankResult<DrawerLimit> {
         let subject = email.as_str();
-        if let Err(e) = require(
-            actor.role() == Some(Role::Admin),
-            "set a drawer limit (supervisors only)",
-        ) {
+        if let Err(e) = require_supervisor(actor, "set a drawer limit (supervisors only)") {
             return self.refused(actor, "user.drawer_limit", Some(subject), e);
         }
         let name = actor.audit_name();

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::authz::require;
+use super::authz::require_supervisor;
 use super::bank::now;
 use super::ctr::day_bounds;
 use super::drawer::session_view;
@@ -13,7 +13,6 @@ use super::vault::vault_view;
 use super::views::utc;
 use super::{Actor, AuditReport, Bank, BankError, BankResult, DrawerView, MovementKind, VaultView};
 use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
-use crate::domain::Role;
 
 /// The branch's proof for one business day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,10 +63,7 @@ impl Bank {
     /// Closes business day `date` (today when None) and returns its proof (supervisors only).
     /// A day closed already gets its proof again.
     pub fn end_of_day(&mut self, actor: &Actor, date: Option<NaiveDate>) -> BankResult<EodReport> {
-        let allowed = require(
-            actor.role() == Some(Role::Admin),
-            "close the day (supervisors only)",
-        );
+        let allowed = require_supervisor(actor, "close the day (supervisors only)");
         self.audited(actor, "eod", "day", allowed)?;
         let today = now().date();
         let date = date.unwrap_or(today);
@@ -75,12 +71,11 @@ impl Bank {
             let e = BankError::DayNotReady(format!("{date} has not begun"));
             return self.refused(actor, "eod", Some(&date.to_string()), e);
         }
-        if vault::closed_day(&mut self.conn, date)?.is_none() {
+        let already_closed = vault::closed_day(&mut self.conn, date)?.is_some();
+        if !already_closed {
             self.close_day(actor, date)?;
-        } else {
-            return self.eod_report(actor, date, true);
         }
-        self.eod_report(actor, date, false)
+        self.eod_report(actor, date, already_closed)
     }
 
     fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<()> {

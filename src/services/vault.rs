@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::accounts::{lock_internal_account, Holder};
-use super::authz::require;
+use super::authz::require_supervisor;
 use super::bank::now;
 use super::drawer::post_over_short;
 use super::money::Posting;
@@ -15,7 +15,7 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
 use crate::db::vault::{self, VaultDayRow, VaultMoveLine, VaultMoveRow};
 use crate::db::{accounts, drawer_sessions, Connection};
-use crate::domain::{format_money, CashCount, Currency, IdempotencyKey, Role};
+use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A vault's day as a supervisor sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Bank {
         currency: Currency,
         count: &CashCount,
     ) -> BankResult<VaultView> {
-        if let Err(e) = supervisor(actor, "open the vault (supervisors only)") {
+        if let Err(e) = require_supervisor(actor, "open the vault (supervisors only)") {
             return self.refused(actor, "vault.open", None, e);
         }
         let name = actor.audit_name();
@@ -124,7 +124,7 @@ impl Bank {
         currency: Currency,
         count: &CashCount,
     ) -> BankResult<VaultView> {
-        if let Err(e) = supervisor(actor, "count the vault (supervisors only)") {
+        if let Err(e) = require_supervisor(actor, "count the vault (supervisors only)") {
             return self.refused(actor, "vault.count", None, e);
         }
         let name = actor.audit_name();
@@ -179,15 +179,15 @@ impl Bank {
 
     /// Today's vault of a currency, or the earlier one not counted yet (supervisors only).
     pub fn vault(&mut self, actor: &Actor, currency: Currency) -> BankResult<Option<VaultView>> {
-        if let Err(e) = supervisor(actor, "see the vault (supervisors only)") {
+        if let Err(e) = require_supervisor(actor, "see the vault (supervisors only)") {
             return self.refused(actor, "vault.show", None, e);
         }
         let conn = &mut self.conn;
-        let today = vault::day_of(conn, currency.as_str(), now().date())?;
-        match today.or(vault::uncounted(conn, currency.as_str())?) {
-            Some(day) => vault_view(conn, day.id).map(Some),
-            None => Ok(None),
-        }
+        let day = match vault::day_of(conn, currency.as_str(), now().date())? {
+            Some(today) => Some(today),
+            None => vault::uncounted(conn, currency.as_str())?,
+        };
+        day.map(|day| vault_view(conn, day.id)).transpose()
     }
 }
 
@@ -206,10 +206,6 @@ fn settle_count(
         post_over_short(conn, actor, key, None, vault, difference, "vault")?;
     }
     Ok((book, difference))
-}
-
-fn supervisor(actor: &Actor, action: &'static str) -> BankResult<()> {
-    require(actor.role() == Some(Role::Admin), action)
 }
 
 /// Cash the book says an account holds: cash accounts are assets, so their balance (credits

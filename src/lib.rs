@@ -12,5 +12,6 @@ pub mod domain;
 pub mod export;
 pub mod paths;
 pub mod pdf;
+pub mod serve;
 pub mod services;
 pub mod tui;

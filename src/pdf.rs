@@ -289,6 +289,7 @@ mod tests {
             balance_after: Decimal::new(1000 * (i64::try_from(i).unwrap() + 1), 2),
             key: "k".into(),
             memo: Some("Café ☕".into()),
+            device: "local".into(),
         };
         let month = Month::parse("2026-03").unwrap();
         Statement {

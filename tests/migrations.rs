@@ -37,6 +37,7 @@ fn migrations_revert_cleanly_and_apply_again() {
             "bank_settings",
             "business_days",
             "cash_ids",
+            "devices",
             "drawer_limits",
             "drawer_sessions",
             "ledger_links",

@@ -174,6 +174,12 @@ pub enum Command {
     /// The vault: open the day with a blind count, count it at the end, show it (supervisors).
     #[command(subcommand)]
     Vault(VaultCommand),
+    /// The workstations that may reach the branch server, by their SSH keys (supervisors).
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Serve the app and the CLI over SSH to registered devices (the branch server; run it as
+    /// the service's own user, the only one that can read the database password).
+    Serve(ServeArgs),
     /// Close the business day (supervisors): refused while a drawer is open or a vault is
     /// not counted; writes the day's proof (text and PDF) to the export folder.
     Eod {
@@ -456,4 +462,40 @@ pub struct BenchArgs {
     pub accounts: usize,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    /// Register a workstation by its SSH public key (a second supervisor approves, as for
+    /// staff: --approver).
+    Add {
+        name: String,
+        /// The workstation's public key file (`.pub`), or `-` for standard input.
+        #[arg(long)]
+        key: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every registered device, revoked ones too.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device: its key is refused from now on and its open sessions end.
+    Revoke {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on; any address but loopback must be named here.
+    #[arg(long, default_value = "127.0.0.1:2222")]
+    pub listen: std::net::SocketAddr,
+    /// The server's SSH host key (OpenSSH format), created with mode 0600 on first start.
+    /// Default: ssh_host_ed25519_key in teller's state folder.
+    #[arg(long)]
+    pub host_key: Option<std::path::PathBuf>,
 }

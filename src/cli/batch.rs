@@ -19,6 +19,7 @@ pub fn run(
     approval: Option<&Approval>,
     options: &PostOptions,
     json: bool,
+    from_stdin: bool,
 ) -> Result<(), CliError> {
     if !(1..=MAX_BATCH).contains(&options.batch_size) {
         return Err(CliError::Usage(format!(
@@ -43,7 +44,14 @@ pub fn run(
         Err(PostError::Bank(e)) => return Err(e.into()),
         Err(PostError::Io(e)) => return Err(e.into()),
     };
-    summary(options, &posted, json);
+    if from_stdin {
+        // The results go where the file came from: standard output; the summary to stderr.
+        let mut results = std::fs::File::open(&posted.results)?;
+        std::io::copy(&mut results, &mut std::io::stdout().lock())?;
+        eprintln!("{}", summary_text(options, &posted, json));
+    } else {
+        println!("{}", summary_text(options, &posted, json));
+    }
     if posted.tally.refused > 0 {
         return Err(CliError::RefusedLines(
             posted.tally.refused,
@@ -91,7 +99,28 @@ fn report_invalid(check: &FileCheck, json: bool) {
     }
 }
 
-fn summary(options: &PostOptions, posted: &Posted, json: bool) {
+/// A payment file read from standard input, kept in a folder only this user can read until
+/// the command ends (it is read twice: checked, then posted).
+pub struct StdinSpool {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl StdinSpool {
+    pub fn read() -> Result<Self, CliError> {
+        let dir = tempfile::Builder::new().prefix("teller-batch-").tempdir()?;
+        let path = dir.path().join("stdin.csv");
+        let mut file = std::fs::File::create(&path)?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
+        Ok(Self { _dir: dir, path })
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+fn summary_text(options: &PostOptions, posted: &Posted, json: bool) -> String {
     let Posted {
         check,
         tally,
@@ -107,34 +136,31 @@ fn summary(options: &PostOptions, posted: &Posted, json: bool) {
         0.0
     };
     if json {
-        println!(
-            "{}",
-            json!({
-                "file": options.file.display().to_string(),
-                "dry_run": options.dry_run,
-                "lines": check.valid + check.invalid,
-                "valid": check.valid,
-                "invalid": check.invalid,
-                "done": tally.done,
-                "replayed": tally.replayed,
-                "refused": tally.refused,
-                "checked": tally.checked,
-                "total": format_money(check.total),
-                "moved": format_money(tally.moved),
-                "approved_by": approved_by,
-                "results": results.display().to_string(),
-                "seconds": (seconds * 100.0).round() / 100.0,
-                "transfers_per_second": rate,
-            })
-        );
-        return;
+        return json!({
+            "file": options.file.display().to_string(),
+            "dry_run": options.dry_run,
+            "lines": check.valid + check.invalid,
+            "valid": check.valid,
+            "invalid": check.invalid,
+            "done": tally.done,
+            "replayed": tally.replayed,
+            "refused": tally.refused,
+            "checked": tally.checked,
+            "total": format_money(check.total),
+            "moved": format_money(tally.moved),
+            "approved_by": approved_by,
+            "results": results.display().to_string(),
+            "seconds": (seconds * 100.0).round() / 100.0,
+            "transfers_per_second": rate,
+        })
+        .to_string();
     }
     let verb = if options.dry_run {
         "would move"
     } else {
         "moved"
     };
-    println!(
+    format!(
         "{} line(s): {} done, {} replayed, {} refused, {} ok in a dry run, {} invalid; {verb} {} \
          in {seconds:.1} s ({rate:.0} transfers/s). Results: {}",
         check.valid + check.invalid,
@@ -145,5 +171,5 @@ fn summary(options: &PostOptions, posted: &Posted, json: bool) {
         check.invalid,
         format_money(tally.moved),
         results.display()
-    );
+    )
 }

@@ -3,8 +3,8 @@
 use std::io::BufRead;
 
 use super::args::{
-    AccountCommand, BatchCommand, CashArgs, Cli, Command, DrawerCommand, DrawerMove, MoneyOptions,
-    ReportCommand, UserCommand, VaultCommand, VaultCount,
+    AccountCommand, BatchCommand, CashArgs, Cli, Command, DeviceCommand, DrawerCommand, DrawerMove,
+    MoneyOptions, ReportCommand, UserCommand, VaultCommand, VaultCount,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
@@ -51,6 +51,11 @@ pub fn wants_json(command: &Command) -> bool {
             | VaultCommand::Show { json, .. },
         ) => *json,
         Command::Eod { json, .. } => *json,
+        Command::Device(
+            DeviceCommand::Add { json, .. }
+            | DeviceCommand::List { json }
+            | DeviceCommand::Revoke { json, .. },
+        ) => *json,
         Command::User(
             UserCommand::Create { json, .. }
             | UserCommand::Show { json, .. }
@@ -75,6 +80,7 @@ fn takes_approval(command: &Command) -> bool {
             | Command::Account(AccountCommand::Unfreeze { .. })
             | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
             | Command::Batch(BatchCommand::Post { .. })
+            | Command::Device(DeviceCommand::Add { .. })
             | Command::Drawer(
                 DrawerCommand::Open { .. } | DrawerCommand::Drop(_) | DrawerCommand::Topup(_)
             )
@@ -82,7 +88,10 @@ fn takes_approval(command: &Command) -> bool {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let config = BankConfig::from_env().map_err(CliError::Config)?;
+    let mut config = BankConfig::from_env().map_err(CliError::Config)?;
+    if let Some(device) = super::served::device() {
+        config.device = device;
+    }
     let file = FileConfig::load().map_err(|e| CliError::Config(e.to_string()))?;
     let Cli {
         database_url,
@@ -106,7 +115,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
-            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password, batch post and drawer open, drop and topup".into(),
+            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password, batch post, device add and drawer open, drop and topup".into(),
         ));
     }
     // Set-up commands hold the owner account; everything else is a person on the app account.
@@ -137,6 +146,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             return setup::bootstrap_admin(&owner_url()?, config, input, json);
         }
         Command::Logout => return logout(&app_url()?, config),
+        Command::Serve(args) => {
+            return crate::serve::run(&app_url()?, config, &file, &args).map_err(CliError::Serve)
+        }
         _ => {}
     }
     let url = app_url()?;
@@ -173,6 +185,7 @@ fn run_as(
         Command::Drawer(drawer) => run_drawer(bank, actor, approval, drawer),
         Command::Vault(vault) => run_vault(bank, actor, vault),
         Command::Eod { date, json } => run_eod(bank, actor, date.as_deref(), json),
+        Command::Device(device) => super::devices::run(bank, actor, approval, device),
         Command::Batch(BatchCommand::Post {
             file,
             from,
@@ -181,14 +194,23 @@ fn run_as(
             batch_size,
             json,
         }) => {
+            // `-`: the file comes on standard input (over SSH, from the workstation); it is
+            // read twice (checked, then posted), so it is kept in a private folder meanwhile.
+            let spool = if file.as_os_str() == "-" {
+                Some(super::batch::StdinSpool::read()?)
+            } else {
+                None
+            };
             let options = crate::bulk::PostOptions {
-                file: &file,
+                file: spool
+                    .as_ref()
+                    .map_or(file.as_path(), super::batch::StdinSpool::path),
                 from: from.as_deref().map(AccountNumber::parse).transpose()?,
                 dry_run,
                 skip_invalid,
                 batch_size,
             };
-            super::batch::run(bank, actor, approval, &options, json)
+            super::batch::run(bank, actor, approval, &options, json, spool.is_some())
         }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),
@@ -281,6 +303,12 @@ fn run_as(
             let month = crate::domain::Month::parse(&month)?;
             let statement = bank.statement(actor, &AccountNumber::parse(&account)?, month)?;
             match pdf {
+                Some(path) if path.as_os_str() == "-" => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&crate::pdf::statement_pdf(&statement))?;
+                    out.flush()?;
+                }
                 Some(path) => {
                     std::fs::write(&path, crate::pdf::statement_pdf(&statement))?;
                     println!("Statement written to {}", path.display());
@@ -312,6 +340,7 @@ fn run_as(
         | Command::Bench(_)
         | Command::BootstrapAdmin { .. }
         | Command::Login { .. }
+        | Command::Serve(_)
         | Command::Logout => Ok(()),
     }
 }

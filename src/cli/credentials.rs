@@ -36,6 +36,13 @@ pub fn actor(bank: &mut Bank, user: Option<&str>, url: &str) -> Result<Actor, Cl
         let secret = password("TELLER_PASSWORD", &format!("Password for {email}: "))?;
         return Ok(Actor::User(bank.authenticate(&email, &secret)?));
     }
+    // Over SSH no session is kept on the server: every command names its person.
+    if super::served::is_served() {
+        return Err(BankError::LoginRequired(
+            "name yourself with TELLER_USER and TELLER_PASSWORD (ssh -o SetEnv=...), or connect with ssh -t to be asked".into(),
+        )
+        .into());
+    }
     match session_file::load(&database_identity(url))? {
         Some(token) => Ok(Actor::User(bank.resume_session(&token)?)),
         None => Err(BankError::LoginRequired(

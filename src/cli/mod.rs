@@ -8,7 +8,9 @@ mod commands;
 mod credentials;
 mod day;
 mod desk;
+mod devices;
 mod output;
+pub mod served;
 mod session_file;
 mod setup;
 
@@ -16,7 +18,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::Cli;
+pub use args::{Cli, ServeArgs};
+
+/// The app account's bank with the bank's policy loaded, as every command gets it.
+pub fn app_bank_for_serve(
+    url: &str,
+    config: crate::services::BankConfig,
+) -> Result<crate::services::Bank, CliError> {
+    setup::app_bank(url, config)
+}
 
 use crate::db::ConnectError;
 use crate::domain::ValidationError;
@@ -54,6 +64,8 @@ pub enum CliError {
     /// Some lines of a payment file were refused; the others went through (see the results).
     #[error("{0} line(s) were refused; the others went through: see {1}")]
     RefusedLines(u64, String),
+    #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
 }
 
 impl From<ValidationError> for CliError {
@@ -76,6 +88,7 @@ impl CliError {
             Self::File(_) => "bad_file",
             Self::InvalidLines(_) => "invalid_lines",
             Self::RefusedLines(..) => "refused_lines",
+            Self::Serve(_) => "serve_failed",
         }
     }
 
@@ -91,21 +104,33 @@ impl CliError {
             Self::File(_) | Self::InvalidLines(_) => 2,
             Self::Usage(_) | Self::BadUrl(_) => 2,
             Self::Connect(e) if e.is_invalid_input() => 2,
-            Self::Config(_) | Self::Connect(_) | Self::Io(_) | Self::Uncertain { .. } => 3,
+            Self::Config(_)
+            | Self::Connect(_)
+            | Self::Io(_)
+            | Self::Uncertain { .. }
+            | Self::Serve(_) => 3,
         }
     }
 }
 
 /// Entry point of the `teller` binary.
 pub fn main() -> ExitCode {
-    // A missing .env is normal; DATABASE_URL may come from the environment instead.
-    let _ = dotenvy::dotenv();
+    // A missing .env is normal; DATABASE_URL may come from the environment instead. A command
+    // the branch server runs gets its environment from the server alone.
+    if !served::is_served() {
+        let _ = dotenvy::dotenv();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
     };
     let json = cli.command.as_ref().is_some_and(commands::wants_json);
-    match commands::run(cli) {
+    let checked = if served::is_served() {
+        served::check(&cli)
+    } else {
+        Ok(())
+    };
+    match checked.and_then(|()| commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if json {

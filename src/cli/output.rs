@@ -75,6 +75,7 @@ pub fn money(result: &MoneyResult, as_json: bool) {
             "at": time(result.at),
             "replayed": result.replayed,
             "drawer_over_limit": result.drawer_over_limit,
+            "device": result.device,
         }));
     }
     let verb = if result.replayed {
@@ -115,6 +116,7 @@ fn entry_json(e: &HistoryEntry) -> Value {
         "balance_after": format_money(e.balance_after),
         "key": e.key,
         "memo": e.memo,
+        "device": e.device,
     })
 }
 
@@ -366,7 +368,7 @@ pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
                 json!({
                     "id": e.id, "at": time(e.at), "actor": e.actor, "action": e.action,
                     "subject": e.subject, "outcome": e.outcome, "detail": e.detail,
-                    "approved_by": e.approved_by,
+                    "approved_by": e.approved_by, "device": e.device,
                 })
             })
             .collect();

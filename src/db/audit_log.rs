@@ -18,6 +18,7 @@ pub struct AuditRow {
     pub outcome: String,
     pub detail: Option<String>,
     pub approved_by: Option<String>,
+    pub device: String,
 }
 
 #[derive(Insertable, Debug)]
@@ -31,6 +32,7 @@ pub struct NewAuditEntry<'a> {
     pub outcome: &'a str,
     pub detail: Option<&'a str>,
     pub approved_by: Option<&'a str>,
+    pub device: &'a str,
 }
 
 pub fn insert(conn: &mut Connection, entry: &NewAuditEntry<'_>) -> QueryResult<()> {

@@ -69,6 +69,7 @@ struct OwnedMovement {
     approved_by: Option<String>,
     created_at: NaiveDateTime,
     drawer_session_id: Option<i64>,
+    device: String,
 }
 
 impl From<&NewMovement<'_>> for OwnedMovement {
@@ -88,6 +89,7 @@ impl From<&NewMovement<'_>> for OwnedMovement {
             approved_by: row.approved_by.map(str::to_owned),
             created_at: row.created_at,
             drawer_session_id: row.drawer_session_id,
+            device: row.device.to_owned(),
         }
     }
 }
@@ -103,6 +105,7 @@ struct OwnedAuditEntry {
     outcome: String,
     detail: Option<String>,
     approved_by: Option<String>,
+    device: String,
 }
 
 impl From<&NewAuditEntry<'_>> for OwnedAuditEntry {
@@ -115,6 +118,7 @@ impl From<&NewAuditEntry<'_>> for OwnedAuditEntry {
             outcome: row.outcome.to_owned(),
             detail: row.detail.map(str::to_owned),
             approved_by: row.approved_by.map(str::to_owned),
+            device: row.device.to_owned(),
         }
     }
 }

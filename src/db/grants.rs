@@ -81,6 +81,12 @@ pub const APP_RIGHTS: &[TableRights] = &[
     ),
     rights("bank_settings", &["SELECT"], &[]),
     rights("cash_ids", &["SELECT", "INSERT"], &[]),
+    // Devices are revoked, never deleted: their names stay in the journal.
+    rights(
+        "devices",
+        &["SELECT", "INSERT"],
+        &["revoked_by", "revoked_at"],
+    ),
     rights(
         "vault_days",
         &["SELECT", "INSERT"],

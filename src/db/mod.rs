@@ -7,6 +7,7 @@ pub mod batch;
 pub mod cash_ids;
 pub mod clock;
 mod connection;
+pub mod devices;
 pub mod drawer_limits;
 pub mod drawer_sessions;
 mod enums;

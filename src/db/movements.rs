@@ -26,6 +26,8 @@ pub struct MovementRow {
     pub approved_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub drawer_session_id: Option<i64>,
+    /// The device it came from (`local` without the branch server).
+    pub device: String,
 }
 
 #[derive(Insertable)]
@@ -46,6 +48,7 @@ pub struct NewMovement<'a> {
     pub approved_by: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub drawer_session_id: Option<i64>,
+    pub device: &'a str,
 }
 
 /// Appends a movement and returns its id.

@@ -63,6 +63,28 @@ diesel::table! {
         detail -> Nullable<Varchar>,
         #[max_length = 254]
         approved_by -> Nullable<Varchar>,
+        #[max_length = 64]
+        device -> Varchar,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Bigint,
+        #[max_length = 64]
+        name -> Varchar,
+        #[max_length = 2048]
+        public_key -> Varchar,
+        #[max_length = 64]
+        fingerprint -> Varchar,
+        #[max_length = 254]
+        added_by -> Varchar,
+        #[max_length = 254]
+        approved_by -> Nullable<Varchar>,
+        added_at -> Datetime,
+        #[max_length = 254]
+        revoked_by -> Nullable<Varchar>,
+        revoked_at -> Nullable<Datetime>,
     }
 }
 
@@ -118,6 +140,8 @@ diesel::table! {
         approved_by -> Nullable<Varchar>,
         created_at -> Datetime,
         drawer_session_id -> Nullable<Bigint>,
+        #[max_length = 64]
+        device -> Varchar,
     }
 }
 
@@ -272,6 +296,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bank_settings,
     business_days,
     cash_ids,
+    devices,
     drawer_limits,
     drawer_sessions,
     login_sessions,

@@ -23,11 +23,13 @@ pub enum Field {
     Reason,
     Month,
     IdDocument,
+    Device,
+    DeviceKey,
 }
 
 impl Field {
     /// Every field, for exhaustive tests and help screens.
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 20] = [
         Field::Amount,
         Field::Email,
         Field::Name,
@@ -46,6 +48,8 @@ impl Field {
         Field::Reason,
         Field::Month,
         Field::IdDocument,
+        Field::Device,
+        Field::DeviceKey,
     ];
 
     /// Human label, used as the first words of every error message.
@@ -69,6 +73,8 @@ impl Field {
             Field::Reason => "Reason",
             Field::Month => "Month",
             Field::IdDocument => "ID",
+            Field::Device => "Device",
+            Field::DeviceKey => "Device key",
         }
     }
 
@@ -94,6 +100,8 @@ impl Field {
             Field::Reason => "invalid_reason",
             Field::Month => "invalid_month",
             Field::IdDocument => "invalid_id",
+            Field::Device => "invalid_device",
+            Field::DeviceKey => "invalid_device_key",
         }
     }
 }

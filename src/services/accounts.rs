@@ -138,7 +138,7 @@ impl Bank {
         if let Err(e) = require(actor.is_staff(), "open accounts") {
             return self.refused(actor, "account.open", Some(owner.as_str()), e);
         }
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let user =
                 users::find_by_email(conn, owner.as_str())?.ok_or_else(|| user_not_found(owner))?;
@@ -154,13 +154,7 @@ impl Bank {
             }
             let number = insert_account(conn, Holder::Customer(user.id), currency.as_str())?;
             let detail = format!("{} for {owner}", currency.as_str());
-            audit(
-                conn,
-                &audit_name,
-                "account.open",
-                number.as_str(),
-                Some(&detail),
-            )?;
+            audit(conn, &stamp, "account.open", number.as_str(), Some(&detail))?;
             let row = accounts::find(conn, account_id(&number))?.ok_or(BankError::Busy)?;
             Ok(view(row, Some(owner.as_str().to_string())))
         });
@@ -259,7 +253,7 @@ impl Bank {
         if let Err(e) = require(actor.is_staff(), "change an account's status") {
             return self.refused(actor, action, Some(number.as_str()), e);
         }
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let row = accounts::lock(conn, &[account_id(number)])?
                 .pop()
@@ -281,7 +275,7 @@ impl Bank {
             accounts::set_status(conn, row.id, target.as_str(), now())?;
             audit_approved(
                 conn,
-                &audit_name,
+                &stamp,
                 action,
                 number.as_str(),
                 None,

@@ -2,6 +2,13 @@
 
 use crate::domain::{Email, Role};
 
+/// Who did something and from which device: what a journal row and an audit line record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub actor: String,
+    pub device: String,
+}
+
 /// A person who logged in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionUser {

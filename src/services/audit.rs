@@ -96,6 +96,7 @@ impl Bank {
                 outcome: row.outcome,
                 detail: row.detail,
                 approved_by: row.approved_by,
+                device: row.device,
             })
             .collect())
     }

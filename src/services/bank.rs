@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, Timelike};
 use rand::Rng;
 
+use super::actor::Stamp;
 use super::{Actor, BankError, BankResult};
 use crate::db::{self, audit_log, Connection};
 
@@ -32,6 +33,9 @@ pub struct BankConfig {
     pub bank_name: String,
     /// Cash a teller's drawer may hold per currency before a cash-in needs a supervisor.
     pub drawer_limit: rust_decimal::Decimal,
+    /// The device this bank works for: a registered workstation behind `teller serve`, or
+    /// `local`. Every journal row and audit line records it.
+    pub device: crate::domain::DeviceName,
 }
 
 impl Default for BankConfig {
@@ -47,6 +51,7 @@ impl Default for BankConfig {
             seal_grace: chrono::Duration::seconds(60),
             bank_name: "Teller Bank".into(),
             drawer_limit: rust_decimal::Decimal::new(2_000_000, 2),
+            device: crate::domain::DeviceName::local(),
         }
     }
 }
@@ -277,6 +282,7 @@ impl Bank {
             outcome,
             detail,
             approved_by: None,
+            device: self.config.device.as_str(),
         };
         audit_log::insert(&mut self.conn, &entry)?;
         Ok(())
@@ -302,6 +308,14 @@ impl Bank {
             )?;
         }
         Err(error)
+    }
+
+    /// What this actor's rows record: their name and this bank's device.
+    pub(crate) fn stamp(&self, actor: &Actor) -> Stamp {
+        Stamp {
+            actor: actor.audit_name(),
+            device: self.config.device.as_str().to_string(),
+        }
     }
 
     /// The connection, for layers that compose services (tests, benchmark set-up).

@@ -30,7 +30,8 @@ impl Bank {
         let owner_id = users::find_by_email(&mut self.conn, owner.as_str())?
             .ok_or_else(|| user_not_found(owner))?
             .id;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let audit_name = stamp.actor.as_str();
         let mut opened: Vec<AccountNumber> = Vec::with_capacity(count);
         let mut used = HashSet::with_capacity(count);
         let mut collisions = 0;
@@ -74,10 +75,11 @@ impl Bank {
                         debit_balance_after: drawer_balance,
                         credit_balance_after: opening.value(),
                         reverses_id: None,
-                        actor: &audit_name,
+                        actor: audit_name,
                         approved_by: None,
                         created_at: at,
                         drawer_session_id: None,
+                        device: &stamp.device,
                     });
                 }
                 movements::insert_many(conn, &journal)?;
@@ -86,7 +88,7 @@ impl Bank {
                 let detail = format!("{size} accounts opened with {opening} {currency} each");
                 audit(
                     conn,
-                    &audit_name,
+                    &stamp,
                     "account.open_many",
                     owner.as_str(),
                     Some(&detail),

@@ -46,6 +46,7 @@ pub(crate) fn movement_bytes(row: &MovementRow) -> Vec<u8> {
         .opt_text(row.approved_by.as_deref())
         .time(row.created_at)
         .opt_int(row.drawer_session_id);
+    device(&mut out, &row.device);
     out.0
 }
 
@@ -59,7 +60,16 @@ pub(crate) fn audit_bytes(row: &AuditRow) -> Vec<u8> {
         .text(&row.outcome)
         .opt_text(row.detail.as_deref())
         .opt_text(row.approved_by.as_deref());
+    device(&mut out, &row.device);
     out.0
+}
+
+/// The device joined the rows after the first seals: `local` (every older row) adds nothing,
+/// so those seals still hold, and any other name is one more field.
+fn device(out: &mut Canonical, device: &str) {
+    if device != crate::domain::DeviceName::LOCAL {
+        out.text(device);
+    }
 }
 
 /// Lower-case hex, as stored.
@@ -160,7 +170,17 @@ mod tests {
                 .map(|t| t.naive_utc())
                 .unwrap_or_default(),
             drawer_session_id: None,
+            device: "local".into(),
         }
+    }
+
+    #[test]
+    fn local_rows_encode_as_before_devices_and_a_till_is_one_more_field() {
+        let local = movement();
+        let mut till = movement();
+        till.device = "till-3".into();
+        assert!(!text_of(&movement_bytes(&local)).contains("local"));
+        assert!(text_of(&movement_bytes(&till)).ends_with("till-3"));
     }
 
     fn text_of(bytes: &[u8]) -> String {
@@ -231,10 +251,14 @@ mod tests {
             outcome: "ok".into(),
             detail: Some("d".into()),
             approved_by: None,
+            device: "local".into(),
         };
         let mut changed = row.clone();
         changed.outcome = "okay".into();
         assert_ne!(audit_bytes(&row), audit_bytes(&changed));
+        let mut from_a_till = row.clone();
+        from_a_till.device = "till-3".into();
+        assert_ne!(audit_bytes(&row), audit_bytes(&from_a_till));
         assert!(text_of(&audit_bytes(&row)).contains("audit_log"));
     }
 }

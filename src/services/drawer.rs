@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::accounts::{lock_internal_account, Holder};
+use super::actor::Stamp;
 use super::bank::now;
 use super::money::{lock_drawer, Posting};
 use super::users::audit;
@@ -72,7 +73,7 @@ impl Bank {
             }
             None => None,
         };
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let key = IdempotencyKey::generate();
         let result = self.in_transaction(|conn| {
             let drawer = lock_drawer(conn, actor, currency.as_str())?;
@@ -108,7 +109,7 @@ impl Bank {
                         key: &key,
                         amount: count.total(),
                         memo: Some("opening float"),
-                        actor: &audit_name,
+                        stamp: &stamp,
                         approved_by: approved_by.as_deref(),
                         session_id: Some(id),
                         reverses: None,
@@ -117,13 +118,7 @@ impl Bank {
                 .post(conn)?;
             }
             let detail = format!("float {} {currency} ({count})", format_money(count.total()));
-            audit(
-                conn,
-                &audit_name,
-                "drawer.open",
-                &drawer.number,
-                Some(&detail),
-            )?;
+            audit(conn, &stamp, "drawer.open", &drawer.number, Some(&detail))?;
             session_view(conn, id)
         });
         let result = match result {
@@ -158,7 +153,7 @@ impl Bank {
             let e = BankError::Forbidden("close a drawer session (a set-up task handles no cash)");
             return self.refused(actor, "drawer.close", None, e);
         };
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let key = IdempotencyKey::generate();
         let return_key = IdempotencyKey::generate();
         // Read outside the transaction: its snapshot must start after the locks below, so the
@@ -198,7 +193,7 @@ impl Bank {
             } else {
                 Some(post_over_short(
                     conn,
-                    &audit_name,
+                    &stamp,
                     &key,
                     Some(session.id),
                     &drawer,
@@ -221,7 +216,7 @@ impl Bank {
                         key: &return_key,
                         amount: counted,
                         memo: Some("closing count back to the vault"),
-                        actor: &audit_name,
+                        stamp: &stamp,
                         approved_by: None,
                         session_id: Some(session.id),
                         reverses: None,
@@ -248,13 +243,7 @@ impl Bank {
                 format_money(over_short),
                 session.currency
             );
-            audit(
-                conn,
-                &audit_name,
-                "drawer.close",
-                &drawer.number,
-                Some(&detail),
-            )?;
+            audit(conn, &stamp, "drawer.close", &drawer.number, Some(&detail))?;
             session_view(conn, session.id)
         });
         self.audited(actor, "drawer.close", "drawer", result)
@@ -265,7 +254,7 @@ impl Bank {
 /// shortage (cash missing) credits the cash account (a drawer or a vault), an overage debits it.
 pub(super) fn post_over_short(
     conn: &mut Connection,
-    actor: &str,
+    stamp: &Stamp,
     key: &IdempotencyKey,
     session_id: Option<i64>,
     drawer: &accounts::AccountRow,
@@ -283,7 +272,7 @@ pub(super) fn post_over_short(
         key,
         amount: over_short.abs(),
         memo: Some(&memo),
-        actor,
+        stamp,
         approved_by: None,
         session_id,
         reverses: None,

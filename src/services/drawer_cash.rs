@@ -57,7 +57,7 @@ impl Bank {
             return self.refused(actor, action, None, e.into());
         }
         let approved_by = self.verify_approval(actor, action, "drawer", approval)?;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         // Read outside the transaction for the currency; locked again inside it.
         let Some(open) = drawer_sessions::open_for(&mut self.conn, user_id)? else {
             let e = BankError::DrawerClosed("any currency".into());
@@ -97,7 +97,7 @@ impl Bank {
                     key,
                     amount: count.total(),
                     memo: None,
-                    actor: &audit_name,
+                    stamp: &stamp,
                     approved_by: Some(&approved_by),
                     session_id: Some(session.id),
                     reverses: None,
@@ -109,7 +109,7 @@ impl Bank {
                 format_money(count.total()),
                 session.currency
             );
-            audit(conn, &audit_name, action, &drawer.number, Some(&detail))?;
+            audit(conn, &stamp, action, &drawer.number, Some(&detail))?;
             session_view(conn, session.id)
         });
         self.audited(actor, action, "drawer", result)

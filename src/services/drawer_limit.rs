@@ -32,7 +32,8 @@ impl Bank {
         if let Err(e) = require_supervisor(actor, "set a drawer limit (supervisors only)") {
             return self.refused(actor, "user.drawer_limit", Some(subject), e);
         }
-        let name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let name = stamp.actor.as_str();
         let policy = self.config.drawer_limit;
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, subject)?
@@ -49,7 +50,7 @@ impl Bank {
                 Some(amount) => format!("drawer limit {}", format_money(amount.value())),
                 None => format!("drawer limit: the bank's {}", format_money(policy)),
             };
-            audit(conn, &name, "user.drawer_limit", subject, Some(&detail))?;
+            audit(conn, &stamp, "user.drawer_limit", subject, Some(&detail))?;
             Ok(DrawerLimit {
                 email: row.email,
                 limit: amount.map_or(policy, Amount::value),

@@ -97,7 +97,8 @@ impl Bank {
             return self.refused(actor, "eod", Some(&subject), e);
         }
         let seal = self.seal(actor)?;
-        let name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let name = stamp.actor.as_str();
         let (start, end) = day_bounds(date);
         let result = self.in_transaction(|conn| {
             // Every vault's lock keeps drawers from opening and vaults from moving meanwhile;
@@ -116,14 +117,14 @@ impl Bank {
                 conn,
                 &vault::BusinessDayRow {
                     business_date: date,
-                    closed_by: name.clone(),
+                    closed_by: name.to_string(),
                     closed_at: now(),
                     chain_head: seal.head.clone(),
                     movement_count,
                 },
             )?;
             let detail = format!("{movement_count} movements, chain head {}", seal.head);
-            super::users::audit(conn, &name, "eod", &subject, Some(&detail))
+            super::users::audit(conn, &stamp, "eod", &subject, Some(&detail))
         });
         match result {
             // Another supervisor closed it a moment ago: the proof is the same.

@@ -24,6 +24,8 @@ pub enum BankError {
     NotFound(String),
     #[error("A user with the email {0} already exists.")]
     DuplicateEmail(String),
+    #[error("The device cannot be added: {0}.")]
+    DeviceTaken(String),
     #[error("Account {from} holds {from_currency} and account {to} holds {to_currency}: money can only move between accounts of the same currency.")]
     CurrencyMismatch {
         from: String,
@@ -127,6 +129,7 @@ impl BankError {
             Self::AccountClosed(_) => "account_closed",
             Self::NotFound(_) => "not_found",
             Self::DuplicateEmail(_) => "duplicate_email",
+            Self::DeviceTaken(_) => "device_exists",
             Self::CurrencyMismatch { .. } => "currency_mismatch",
             Self::SameAccount => "same_account",
             Self::IdempotencyConflict(_) => "idempotency_conflict",

@@ -50,5 +50,6 @@ pub(super) fn entry_of(account: i64, m: movements::MovementRow) -> HistoryEntry 
         balance_after,
         key: m.idempotency_key,
         memo: m.memo,
+        device: m.device,
     }
 }

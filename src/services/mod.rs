@@ -15,6 +15,7 @@ mod chain_audit;
 mod cluster_guard;
 mod ctr;
 mod demo;
+mod devices;
 mod drawer;
 mod drawer_cash;
 mod drawer_limit;
@@ -40,6 +41,7 @@ pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_B
 pub use cluster_guard::silent_rollbacks;
 pub use ctr::{ctr_line, CtrCustomer, CtrReport};
 pub use demo::{DemoLogin, DemoReport};
+pub use devices::{ActiveDevice, DeviceView};
 pub use drawer::DrawerView;
 pub use drawer_cash::VaultTransfer;
 pub use drawer_limit::DrawerLimit;

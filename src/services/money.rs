@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::accounts::{
     account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
 };
+use super::actor::Stamp;
 use super::approvals::Approval;
 use super::authz::{may_use_account, require};
 use super::bank::now;
@@ -150,7 +151,8 @@ impl Bank {
             needs_approval,
             approval,
         )?;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let audit_name = stamp.actor.as_str();
         let drawer_limit = self.config.drawer_limit;
         let result = self.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
@@ -203,7 +205,7 @@ impl Bank {
                 key: &request.key,
                 amount: request.amount.value(),
                 memo: fingerprint.memo.as_deref(),
-                actor: &audit_name,
+                stamp: &stamp,
                 approved_by: approved_by.as_deref(),
                 session_id,
                 reverses: None,
@@ -261,7 +263,7 @@ impl Bank {
         }
         let approved_by =
             self.approval(actor, "transfer", subject, request.amount, true, approval)?;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let (from_id, to_id) = (account_id(&request.from), account_id(&request.to));
             let rows = accounts::lock(conn, &[from_id, to_id])?;
@@ -292,7 +294,7 @@ impl Bank {
                 key: &request.key,
                 amount: request.amount.value(),
                 memo: fingerprint.memo.as_deref(),
-                actor: &audit_name,
+                stamp: &stamp,
                 approved_by: approved_by.as_deref(),
                 session_id: None,
                 reverses: None,
@@ -374,7 +376,7 @@ pub(super) struct Posting<'a> {
     pub key: &'a IdempotencyKey,
     pub amount: Decimal,
     pub memo: Option<&'a str>,
-    pub actor: &'a str,
+    pub stamp: &'a Stamp,
     /// The supervisor who approved it (four eyes), if it needed one.
     pub approved_by: Option<&'a str>,
     /// The teller's drawer session a cash movement belongs to.
@@ -414,10 +416,11 @@ impl Posting<'_> {
             debit_balance_after: debit_after,
             credit_balance_after: credit_after,
             reverses_id: self.reverses,
-            actor: self.actor,
+            actor: &self.stamp.actor,
             approved_by: self.approved_by,
             created_at: at,
             drawer_session_id: self.session_id,
+            device: &self.stamp.device,
         };
         let id = movements::insert(conn, &row)?;
         let detail = format!(
@@ -432,7 +435,7 @@ impl Posting<'_> {
             conn,
             &audit_log::NewAuditEntry {
                 at,
-                actor: self.actor,
+                actor: &self.stamp.actor,
                 action: self.kind.as_str(),
                 subject: Some(if debit.owner_id.is_some() {
                     &debit.number
@@ -442,6 +445,7 @@ impl Posting<'_> {
                 outcome: "ok",
                 detail: Some(&detail),
                 approved_by: self.approved_by,
+                device: &self.stamp.device,
             },
         )?;
         let balances = [(debit, debit_after), (credit, credit_after)]
@@ -462,6 +466,7 @@ impl Posting<'_> {
             at: utc(at),
             replayed: false,
             drawer_over_limit: false,
+            device: self.stamp.device.clone(),
         })
     }
 }
@@ -497,6 +502,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
         at: utc(row.created_at),
         replayed,
         drawer_over_limit: false,
+        device: row.device.clone(),
     }
 }
 

@@ -34,7 +34,7 @@ impl Bank {
             }
             (None, Actor::Setup { .. }) => None,
         };
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let key = IdempotencyKey::generate();
         let result = self.in_transaction(|conn| {
             let original = movements::find(conn, reference)?
@@ -94,7 +94,7 @@ impl Bank {
                 key: &key,
                 amount: original.amount,
                 memo: Some(reason.as_str()),
-                actor: &audit_name,
+                stamp: &stamp,
                 approved_by: approved_by.as_deref(),
                 session_id,
                 reverses: Some(original.id),

@@ -54,7 +54,8 @@ impl Bank {
         if let Err(e) = require(actor.is_admin(), "seal the ledger") {
             return self.refused(actor, "ledger.seal", None, e);
         }
-        let name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let name = stamp.actor.as_str();
         let grace = self.config.seal_grace;
         let (mut seals, mut sealed_movements, mut sealed_audit) = (0, 0, 0);
         let last = loop {

@@ -1,5 +1,6 @@
 //! People: registering, reading and editing profiles, passwords and lock-outs.
 
+use super::actor::Stamp;
 use super::approvals::Approval;
 use super::auth::session_user;
 use super::authz::{may_administer_user, may_create, may_manage_user, require};
@@ -101,13 +102,13 @@ impl Bank {
         let actor = Actor::setup("bootstrap-admin");
         let email = input.email.as_str().to_string();
         let hash = self.hash(input.password.expose())?;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(&actor);
         let result = self.in_transaction(|conn| {
             // The locking read holds off a second bootstrap running at the same moment.
             if !users::ids_with_role_for_update(conn, Role::Admin.as_str())?.is_empty() {
                 return Err(BankError::AdminExists);
             }
-            insert_user(conn, &audit_name, &input, &hash, false, None)
+            insert_user(conn, &stamp, &input, &hash, false, None)
         });
         self.audited(&actor, "user.create", &email, result)
     }
@@ -123,9 +124,9 @@ impl Bank {
         approved_by: Option<&str>,
     ) -> BankResult<UserProfile> {
         let email = input.email.as_str().to_string();
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
-            insert_user(conn, &audit_name, input, hash, must_change, approved_by)
+            insert_user(conn, &stamp, input, hash, must_change, approved_by)
         });
         match result {
             Err(BankError::Duplicate(Some(DuplicateKey::UserEmail))) => self.refused(
@@ -142,7 +143,7 @@ impl Bank {
     /// Four eyes on staff accounts: a second admin approves creating staff and resetting a
     /// staff member's password. A bank with a single admin has no second pair of eyes yet, so
     /// its only admin acts alone (audited as such) until there is another.
-    fn staff_approval(
+    pub(super) fn staff_approval(
         &mut self,
         actor: &Actor,
         action: &str,
@@ -189,7 +190,7 @@ impl Bank {
         if let Err(e) = refuse_other_customers(actor, email) {
             return self.refused(actor, "user.update", Some(email.as_str()), e);
         }
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
@@ -216,7 +217,7 @@ impl Bank {
             phones::add(conn, row.id, &added)?;
             audit(
                 conn,
-                &audit_name,
+                &stamp,
                 "user.update",
                 email.as_str(),
                 Some(&changes.field_names()),
@@ -298,12 +299,16 @@ impl Bank {
         }
         let hash = self.hash(new_password.expose())?;
         let subject = email.as_str().to_string();
+        let stamp = Stamp {
+            actor: subject.clone(),
+            device: self.config.device.as_str().to_string(),
+        };
         self.in_transaction(|conn| {
             let at = now();
             users::set_password_hash(conn, row.id, &hash, false, at)?;
             // Sessions opened with the old password end with it.
             login_sessions::end_all_for(conn, row.id, at)?;
-            audit(conn, &subject, action, &subject, None)
+            audit(conn, &stamp, action, &subject, None)
         })?;
         Ok(row)
     }
@@ -344,7 +349,7 @@ impl Bank {
             _ => None,
         };
         let hash = self.hash(new_password.expose())?;
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let must_change = matches!(actor, Actor::User(_));
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
@@ -359,7 +364,7 @@ impl Bank {
             login_sessions::end_all_for(conn, row.id, at)?;
             audit_approved(
                 conn,
-                &audit_name,
+                &stamp,
                 action,
                 email.as_str(),
                 None,
@@ -374,13 +379,13 @@ impl Bank {
         if let Err(e) = require(actor.is_staff(), "unlock this user") {
             return self.refused(actor, "user.unlock", Some(email.as_str()), e);
         }
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
             require(may_administer_user(actor, row.role), "unlock this user")?;
             users::set_login_failures(conn, row.id, 0, None)?;
-            audit(conn, &audit_name, "user.unlock", email.as_str(), None)
+            audit(conn, &stamp, "user.unlock", email.as_str(), None)
         });
         self.audited(actor, "user.unlock", email.as_str(), result)
     }
@@ -422,18 +427,18 @@ pub(super) fn user_not_found(email: &Email) -> BankError {
 /// Appends an audit entry inside the caller's transaction.
 pub(super) fn audit(
     conn: &mut Connection,
-    actor: &str,
+    who: &Stamp,
     action: &str,
     subject: &str,
     detail: Option<&str>,
 ) -> BankResult<()> {
-    audit_approved(conn, actor, action, subject, detail, None)
+    audit_approved(conn, who, action, subject, detail, None)
 }
 
 /// Appends an audit entry naming the supervisor who approved the action.
 pub(super) fn audit_approved(
     conn: &mut Connection,
-    actor: &str,
+    who: &Stamp,
     action: &str,
     subject: &str,
     detail: Option<&str>,
@@ -443,12 +448,13 @@ pub(super) fn audit_approved(
         conn,
         &audit_log::NewAuditEntry {
             at: now(),
-            actor,
+            actor: &who.actor,
             action,
             subject: Some(subject),
             outcome: "ok",
             detail,
             approved_by,
+            device: &who.device,
         },
     )?;
     Ok(())
@@ -457,7 +463,7 @@ pub(super) fn audit_approved(
 /// Inserts a user, their phones and the audit line (inside the caller's transaction).
 fn insert_user(
     conn: &mut Connection,
-    audit_name: &str,
+    stamp: &Stamp,
     input: &NewUserInput,
     hash: &str,
     must_change: bool,
@@ -485,7 +491,7 @@ fn insert_user(
     let detail = format!("role {}", input.role.as_str());
     audit_approved(
         conn,
-        audit_name,
+        &stamp,
         "user.create",
         input.email.as_str(),
         Some(&detail),

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use super::accounts::{lock_internal_account, Holder};
+use super::actor::Stamp;
 use super::authz::require_supervisor;
 use super::bank::now;
 use super::drawer::post_over_short;
@@ -74,7 +75,8 @@ impl Bank {
         if let Err(e) = require_supervisor(actor, "open the vault (supervisors only)") {
             return self.refused(actor, "vault.open", None, e);
         }
-        let name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let name = stamp.actor.as_str();
         let key = IdempotencyKey::generate();
         let result = self.in_transaction(|conn| {
             let today = now().date();
@@ -90,7 +92,7 @@ impl Bank {
                     earlier.business_date
                 )));
             }
-            let (book, _) = settle_count(conn, &name, &key, &account, count)?;
+            let (book, _) = settle_count(conn, &stamp, &key, &account, count)?;
             let id = vault::insert_day(
                 conn,
                 &vault::NewVaultDay {
@@ -109,7 +111,7 @@ impl Bank {
                 format_money(count.total()),
                 format_money(book)
             );
-            audit(conn, &name, "vault.open", &account.number, Some(&detail))?;
+            audit(conn, &stamp, "vault.open", &account.number, Some(&detail))?;
             vault_view(conn, id)
         });
         self.audited(actor, "vault.open", "vault", result)
@@ -127,7 +129,8 @@ impl Bank {
         if let Err(e) = require_supervisor(actor, "count the vault (supervisors only)") {
             return self.refused(actor, "vault.count", None, e);
         }
-        let name = actor.audit_name();
+        let stamp = self.stamp(actor);
+        let name = stamp.actor.as_str();
         let key = IdempotencyKey::generate();
         let result = self.in_transaction(|conn| {
             let today = now().date();
@@ -153,7 +156,7 @@ impl Bank {
                     open.join(", ")
                 )));
             }
-            let (book, difference) = settle_count(conn, &name, &key, &account, count)?;
+            let (book, difference) = settle_count(conn, &stamp, &key, &account, count)?;
             vault::record_count(
                 conn,
                 day.id,
@@ -171,7 +174,7 @@ impl Bank {
                 format_money(book),
                 format_money(difference)
             );
-            audit(conn, &name, "vault.count", &account.number, Some(&detail))?;
+            audit(conn, &stamp, "vault.count", &account.number, Some(&detail))?;
             vault_view(conn, day.id)
         });
         self.audited(actor, "vault.count", "vault", result)
@@ -195,7 +198,7 @@ impl Bank {
 /// Returns (book, counted minus book).
 fn settle_count(
     conn: &mut Connection,
-    actor: &str,
+    stamp: &Stamp,
     key: &IdempotencyKey,
     vault: &accounts::AccountRow,
     count: &CashCount,
@@ -203,7 +206,7 @@ fn settle_count(
     let book = held(vault);
     let difference = count.total() - book;
     if !difference.is_zero() {
-        post_over_short(conn, actor, key, None, vault, difference, "vault")?;
+        post_over_short(conn, stamp, key, None, vault, difference, "vault")?;
     }
     Ok((book, difference))
 }

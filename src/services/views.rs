@@ -78,6 +78,8 @@ pub struct MoneyResult {
     pub at: DateTime<Utc>,
     /// True when this key was applied before and nothing moved now.
     pub replayed: bool,
+    /// The device the movement came from.
+    pub device: String,
     /// A cash deposit left the teller's drawer above its limit: the next cash-in needs a cash
     /// drop first or a supervisor (the teller is told this, never the drawer's total).
     pub drawer_over_limit: bool,
@@ -96,6 +98,8 @@ pub struct HistoryEntry {
     pub balance_after: Decimal,
     pub key: String,
     pub memo: Option<String>,
+    /// The device it came from (`local` without the branch server).
+    pub device: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +128,7 @@ pub struct AuditEntryView {
     pub outcome: String,
     pub detail: Option<String>,
     pub approved_by: Option<String>,
+    pub device: String,
 }
 
 pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {

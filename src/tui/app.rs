@@ -265,6 +265,7 @@ impl App {
         match action {
             Action::Key(key) => self.on_key(key),
             Action::Resize(..) => {}
+            Action::Hangup => self.quit = true,
             Action::Mouse(event) => self.on_mouse(event),
             Action::Tick => self.on_tick(),
             Action::Worker(message) => self.on_worker(*message),

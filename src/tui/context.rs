@@ -24,6 +24,9 @@ pub enum Action {
     /// A click or the wheel (only when the mouse is on).
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// The workstation's connection closed or its device was revoked: stop at once, without
+    /// asking (the login ends with the session).
+    Hangup,
     /// Time passes: the spinner turns and the idle lock may close.
     Tick,
     /// Boxed: the answers are large next to a key press.

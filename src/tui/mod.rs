@@ -68,6 +68,22 @@ pub struct TuiConfig {
     pub mouse: bool,
     /// The global and tab keys, with the bank's choices.
     pub keymap: Keymap,
+    /// The registered device a served session runs for (shown in the header); None locally.
+    pub device: Option<String>,
+}
+
+impl TuiConfig {
+    /// A served session's own look: the workstation's `TELLER_THEME` and `NO_COLOR` (sent as
+    /// SSH environment requests) over the server's.
+    pub fn apply_client_look(&mut self, theme: Option<&str>, no_color: bool) -> Result<(), String> {
+        if let Some(raw) = theme.filter(|t| !t.is_empty()) {
+            self.theme = Theme::named(raw.parse::<ThemeName>()?);
+        }
+        if no_color {
+            self.theme = self.theme.clone().without_colour();
+        }
+        Ok(())
+    }
 }
 
 impl TuiConfig {
@@ -81,6 +97,7 @@ impl TuiConfig {
             theme: Theme::default(),
             mouse: true,
             keymap: Keymap::default(),
+            device: None,
         }
     }
 
@@ -225,6 +242,19 @@ pub fn run_loop<B: Backend>(
     inbox: &Receiver<Action>,
     worker: &WorkerHandle,
 ) -> Result<(), B::Error> {
+    // A local terminal's size is read by ratatui itself before each frame.
+    run_loop_with(terminal, app, inbox, worker, |_, _, _| Ok(()))
+}
+
+/// The main loop, with what a resize does to the terminal: nothing for a local one (ratatui
+/// reads its size), a new viewport for one served over SSH (its size comes in messages).
+pub fn run_loop_with<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    inbox: &Receiver<Action>,
+    worker: &WorkerHandle,
+    mut on_resize: impl FnMut(&mut Terminal<B>, u16, u16) -> Result<(), B::Error>,
+) -> Result<(), B::Error> {
     let tick = app.config.tick;
     let mut last_tick = Instant::now();
     terminal.draw(|frame| ui::render(app, frame))?;
@@ -232,9 +262,15 @@ pub fn run_loop<B: Backend>(
         let wait = tick.saturating_sub(last_tick.elapsed());
         match inbox.recv_timeout(wait) {
             Ok(action) => {
+                if let Action::Resize(width, height) = action {
+                    on_resize(terminal, width, height)?;
+                }
                 step(app, action, worker);
                 // Take whatever else is waiting before drawing again.
                 while let Ok(action) = inbox.try_recv() {
+                    if let Action::Resize(width, height) = action {
+                        on_resize(terminal, width, height)?;
+                    }
                     step(app, action, worker);
                 }
             }

@@ -128,7 +128,7 @@ impl Bank {
         if requests.is_empty() {
             return Ok(Vec::new());
         }
-        let audit_name = actor.audit_name();
+        let stamp = self.stamp(actor);
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
         // After a batch that met used keys the next likely does too (the rest of a file posted
@@ -156,7 +156,7 @@ impl Bank {
                         format_money(moved - covered)
                     )));
                 }
-                let signed = (audit_name.as_str(), approved_by.as_deref());
+                let signed = (&stamp, approved_by.as_deref());
                 match write::write(conn, requests, steps, &accounts, keys_looked_up, signed)? {
                     Some(outcomes) => return Ok((outcomes, moved)),
                     // A key the plan took for new was in the journal: plan again knowing them.

@@ -390,6 +390,7 @@ mod tests {
             approved_by: None,
             created_at: NaiveDateTime::default(),
             drawer_session_id: None,
+            device: "local".into(),
         };
         let known = HashMap::from([("old".to_string(), journal_row)]);
         let requests = [

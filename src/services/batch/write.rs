@@ -12,6 +12,7 @@ use crate::db::movements::NewMovement;
 use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::{format_money, Memo};
 use crate::services::accounts::{account_id, number_of};
+use crate::services::actor::Stamp;
 use crate::services::bank::now;
 use crate::services::money::result_of;
 use crate::services::views::utc;
@@ -28,9 +29,10 @@ pub(super) fn write(
     steps: Vec<Step>,
     accounts: &HashMap<i64, accounts::AccountRow>,
     keys_looked_up: bool,
-    signed: (&str, Option<&str>),
+    signed: (&Stamp, Option<&str>),
 ) -> BankResult<Option<Vec<BatchOutcome>>> {
-    let (actor, approved_by) = signed;
+    let (stamp, approved_by) = signed;
+    let (actor, device) = (stamp.actor.as_str(), stamp.device.as_str());
     let at = now();
     let currency_of = |id: i64| accounts.get(&id).map_or("", |row| row.currency.as_str());
     let mut rows: Vec<NewMovement> = Vec::new();
@@ -55,6 +57,7 @@ pub(super) fn write(
                 approved_by,
                 created_at: at,
                 drawer_session_id: None,
+                device,
             });
         }
     }
@@ -104,6 +107,7 @@ pub(super) fn write(
                     credit_after,
                     currency_of,
                     at,
+                    device,
                 ))
             }
             Step::Replay(row) => BatchOutcome::Replayed(result_of(&row, true)),
@@ -146,6 +150,7 @@ pub(super) fn write(
             approved_by: matches!(outcome, BatchOutcome::Done(_))
                 .then_some(approved_by)
                 .flatten(),
+            device,
         })
         .collect();
     queries::insert_audit(conn, &lines)?;
@@ -160,6 +165,7 @@ fn done<'a>(
     credit_after: Decimal,
     currency_of: impl Fn(i64) -> &'a str,
     at: chrono::NaiveDateTime,
+    device: &str,
 ) -> MoneyResult {
     MoneyResult {
         id,
@@ -177,6 +183,7 @@ fn done<'a>(
         at: utc(at),
         replayed: false,
         drawer_over_limit: false,
+        device: device.to_string(),
     }
 }
 

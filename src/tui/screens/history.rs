@@ -371,6 +371,7 @@ mod tests {
             balance_after: rust_decimal::Decimal::from(id),
             key: format!("k{id}"),
             memo: None,
+            device: "local".into(),
         };
         HistoryScreen {
             entries: (0..movements)

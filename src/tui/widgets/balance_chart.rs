@@ -149,6 +149,7 @@ mod tests {
             balance_after: balance_after.parse().unwrap_or_default(),
             key: format!("k{id}"),
             memo: None,
+            device: "local".into(),
         }
     }
 

@@ -165,6 +165,7 @@ impl FakeBank {
             return Ok(MoneyResult {
                 replayed: true,
                 drawer_over_limit: false,
+                device: "local".into(),
                 ..done.clone()
             });
         }
@@ -196,6 +197,7 @@ impl FakeBank {
             at: fixed_wall(),
             replayed: false,
             drawer_over_limit: false,
+            device: "local".into(),
         };
         self.next_id += 1;
         self.applied

@@ -148,6 +148,7 @@ impl FakeBank {
             at: fixed_wall(),
             replayed: false,
             drawer_over_limit: over_limit,
+            device: "local".into(),
         }))
     }
 
@@ -354,6 +355,7 @@ impl FakeBank {
                     at: fixed_wall(),
                     replayed: false,
                     drawer_over_limit: false,
+                    device: "local".into(),
                 });
                 ReplyBody::Money(Ok(result))
             }

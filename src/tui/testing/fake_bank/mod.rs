@@ -101,6 +101,7 @@ impl FakeBank {
                 balance_after: balance,
                 key: format!("fixture-{id}"),
                 memo: (i % 3 == 0).then(|| format!("memo {id}")),
+                device: "local".into(),
             });
             balance -= amount;
         }

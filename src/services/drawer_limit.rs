@@ -42,7 +42,7 @@ impl Bank {
             let new = amount.map(|amount| drawer_limits::NewLimit {
                 teller_id: row.id,
                 amount: amount.value(),
-                set_by: &name,
+                set_by: name,
                 set_at: now(),
             });
             drawer_limits::set(conn, row.id, new.as_ref())?;

@@ -216,7 +216,7 @@ impl Bank {
             }?;
             done.drawer_over_limit = over_limit;
             if let (Some(id), Some(owner)) = (id, customer.owner_id) {
-                ctr::record_id(conn, done.id, owner, id, &audit_name)?;
+                ctr::record_id(conn, done.id, owner, id, audit_name)?;
             }
             Ok(done)
         });

@@ -63,7 +63,7 @@ impl Bank {
             if !ledger::lock_sealing(&mut self.conn)? {
                 return Err(BankError::Busy);
             }
-            let batch = self.in_read_committed_transaction(|conn| seal_batch(conn, &name, grace));
+            let batch = self.in_read_committed_transaction(|conn| seal_batch(conn, name, grace));
             // A retry reconnects and so loses the lock: harmless, a collision is retried too.
             // A failed release is a broken connection, and its end releases the lock as well.
             let _ = ledger::unlock_sealing(&mut self.conn);

@@ -491,7 +491,7 @@ fn insert_user(
     let detail = format!("role {}", input.role.as_str());
     audit_approved(
         conn,
-        &stamp,
+        stamp,
         "user.create",
         input.email.as_str(),
         Some(&detail),

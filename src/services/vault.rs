@@ -99,7 +99,7 @@ impl Bank {
                     currency: currency.as_str(),
                     business_date: today,
                     vault_account_id: account.id,
-                    opened_by: &name,
+                    opened_by: name,
                     opened_at: now(),
                     opening_count: &count.to_string(),
                     opening_total: count.total(),
@@ -161,7 +161,7 @@ impl Bank {
                 conn,
                 day.id,
                 &vault::ClosingCount {
-                    counted_by: &name,
+                    counted_by: name,
                     counted_at: now(),
                     closing_count: &count.to_string(),
                     closing_total: count.total(),

@@ -63,7 +63,7 @@ pub enum Stage {
     Confirm(Pending),
     Sending(Pending),
     Done {
-        result: MoneyResult,
+        result: Box<MoneyResult>,
         pending: Pending,
     },
 }
@@ -302,7 +302,10 @@ impl TransferScreen {
                     result.id
                 )));
                 ctx.refresh_accounts();
-                self.stage = Stage::Done { result, pending };
+                self.stage = Stage::Done {
+                    result: Box::new(result),
+                    pending,
+                };
             }
             (Ok(_), None) => {}
             (Err(error), pending) => {

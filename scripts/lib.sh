@@ -125,6 +125,8 @@ ensure_packages() {
 	fi
 	command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 	command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+	# the branch server's tests and scripts/serve.sh: ssh and ssh-keygen, as a workstation has
+	{ command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } || missing+=(openssh-client)
 	# the tests set a workstation's clock wrong on purpose
 	command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 	if [ "${#missing[@]}" -eq 0 ] && [ "$need_server" -eq 0 ] && [ "$need_client" -eq 0 ]; then

@@ -8,12 +8,12 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 
 use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::Cell;
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
-use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::Terminal;
 use tokio::sync::mpsc::Sender as AsyncSender;

@@ -175,10 +175,9 @@ async fn ask(
                     let _ = out.send(Out::Data(b"\r\n".to_vec())).await;
                     return Err(130);
                 }
-                0x7f | 0x08
-                    if answer.pop().is_some() && echo => {
-                        let _ = out.send(Out::Data(b"\x08 \x08".to_vec())).await;
-                    }
+                0x7f | 0x08 if answer.pop().is_some() && echo => {
+                    let _ = out.send(Out::Data(b"\x08 \x08".to_vec())).await;
+                }
                 byte if answer.len() < 1024 => {
                     answer.push(byte);
                     if echo {

@@ -433,6 +433,7 @@ fn the_app_over_ssh_logs_in_follows_a_resize_and_quits() {
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("F2 Find");
     assert!(screen.contains("admin"), "{screen}");
+    assert!(screen.contains("device till-1"), "{screen}");
     // Narrower: the frame is drawn again at the new width.
     tmux.resize(60, 12);
     tmux.wait_for("too small");

@@ -73,6 +73,11 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         }
         _ => format!("{}{} ", s::HEADER_DATABASE, app.config.database_label),
     };
+    // Served over SSH: the workstation's device, as every movement it makes records it.
+    let right = match &app.config.device {
+        Some(device) => format!("{}{device} · {right}", s::HEADER_DEVICE),
+        None => right,
+    };
     let [left_area, right_area] = Layout::horizontal([
         Constraint::Length(u16::try_from(left.chars().count()).unwrap_or(u16::MAX)),
         Constraint::Min(0),

@@ -252,7 +252,7 @@ impl World {
 /// The approval of the admin who is not `who` (four eyes).
 fn second_admin(who: Who) -> Approval {
     let supervisor = if who == Admin { Admin2 } else { Admin };
-    Approval {
+    Approval::Typed {
         supervisor: email(supervisor.address()),
         password: Secret::new(PASSWORD.into()),
     }

@@ -441,7 +441,7 @@ fn staff_need_a_supervisor_for_a_total_above_the_limit_once() {
         matches!(refused, Err(BankError::ApprovalRequired(_))),
         "{refused:?}"
     );
-    let boss = Approval {
+    let boss = Approval::Typed {
         supervisor: email("boss@example.com"),
         password: teller::domain::Secret::new(PASSWORD.into()),
     };

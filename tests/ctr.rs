@@ -159,7 +159,7 @@ fn a_drawer_above_its_limit_takes_cash_only_with_a_supervisor() {
         !over.to_string().contains("20,100"),
         "the drawer's total stays unsaid"
     );
-    let approval = teller::services::Approval {
+    let approval = teller::services::Approval::Typed {
         supervisor: email("boss@example.com"),
         password: teller::domain::Secret::new(PASSWORD.into()),
     };

@@ -509,7 +509,7 @@ fn a_200_character_email_is_audited_in_full() {
     // A teller's large transfer approved by the long-email admin.
     let teller = user(&mut bank, "tess@bank.local", Role::Teller);
     deposit(&mut bank, &mine, "20000.00");
-    let approval = Approval {
+    let approval = Approval::Typed {
         supervisor: email(&admin_email),
         password: Secret::new(PASSWORD.into()),
     };

@@ -133,14 +133,14 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
         &admin,
         &email("boss@example.com"),
         &fresh,
-        Some(&Approval {
+        Some(&Approval::Typed {
             supervisor: email("boss@example.com"),
             password: secret(PASSWORD),
         }),
     )
     .expect("reset with the other admin's approval");
     let (_, account) = customer_with_account(&mut bank, "rich@example.com", "20000");
-    let approval = Approval {
+    let approval = Approval::Typed {
         supervisor: email("boss@example.com"),
         password: secret("temporary-passphrase"),
     };
@@ -175,7 +175,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         code(bank.register_user(&first, new_user("t1@example.com", Role::Teller))),
         "approval_required"
     );
-    let own = Approval {
+    let own = Approval::Typed {
         supervisor: email("first@example.com"),
         password: secret(PASSWORD),
     };
@@ -187,7 +187,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         )),
         "approval_refused"
     );
-    let other = Approval {
+    let other = Approval::Typed {
         supervisor: email("second@example.com"),
         password: secret("second-admins-own"),
     };

@@ -33,6 +33,7 @@ fn migrations_revert_cleanly_and_apply_again() {
         before,
         [
             "accounts",
+            "approval_requests",
             "audit_log",
             "bank_settings",
             "business_days",
@@ -52,11 +53,11 @@ fn migrations_revert_cleanly_and_apply_again() {
         ]
     );
     let reverted = teller::db::revert_all_migrations(&mut conn).expect("revert");
-    assert_eq!(reverted, 8);
+    assert_eq!(reverted, 9);
     assert!(tables(&mut conn).is_empty(), "down.sql left tables behind");
     assert_eq!(
         teller::db::run_migrations(&mut conn).expect("migrate again"),
-        8
+        9
     );
     assert_eq!(tables(&mut conn), before);
     // And the bank works on the re-created schema.

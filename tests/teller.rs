@@ -16,7 +16,7 @@ fn count(raw: &str) -> CashCount {
 }
 
 fn approval_by(address: &str) -> Approval {
-    Approval {
+    Approval::Typed {
         supervisor: email(address),
         password: Secret::new(PASSWORD.into()),
     }
@@ -256,7 +256,7 @@ fn approvals_are_refused_for_the_wrong_person_or_password() {
             "unknown supervisor",
         ),
         (
-            Approval {
+            Approval::Typed {
                 supervisor: email("sue@bank.local"),
                 password: Secret::new("wrong-password-1".into()),
             },

@@ -174,7 +174,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         .expect("top-up");
     assert_eq!(topped.top_ups, money("50.00"));
     // A teller cannot approve their own step, and a top-up needs pieces the vault holds.
-    let own = teller::services::Approval {
+    let own = teller::services::Approval::Typed {
         supervisor: email("tess@bank.local"),
         password: secret(PASSWORD),
     };

@@ -174,6 +174,9 @@ pub enum Command {
     /// The vault: open the day with a blind count, count it at the end, show it (supervisors).
     #[command(subcommand)]
     Vault(VaultCommand),
+    /// Approval requests tellers sent: list, approve, reject (supervisors).
+    #[command(subcommand)]
+    Approvals(ApprovalsCommand),
     /// The workstations that may reach the branch server, by their SSH keys (supervisors).
     #[command(subcommand)]
     Device(DeviceCommand),
@@ -331,6 +334,13 @@ pub struct MoneyOptions {
     pub memo: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Above the limit, send the operation to the supervisors and wait for their answer (the
+    /// request id is printed on standard error).
+    #[arg(long)]
+    pub wait_approval: bool,
+    /// How long --wait-approval waits, in seconds.
+    #[arg(long, requires = "wait_approval", default_value_t = 600)]
+    pub timeout: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -498,4 +508,27 @@ pub struct ServeArgs {
     /// Default: ssh_host_ed25519_key in teller's state folder.
     #[arg(long)]
     pub host_key: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApprovalsCommand {
+    /// The requests waiting for a supervisor, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a request (your own password, as for any command).
+    Approve {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a request, saying why.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -3,20 +3,20 @@
 use std::io::BufRead;
 
 use super::args::{
-    AccountCommand, BatchCommand, CashArgs, Cli, Command, DeviceCommand, DrawerCommand, DrawerMove,
-    MoneyOptions, ReportCommand, UserCommand, VaultCommand, VaultCount,
+    AccountCommand, ApprovalsCommand, BatchCommand, CashArgs, Cli, Command, DeviceCommand,
+    DrawerCommand, DrawerMove, MoneyOptions, ReportCommand, UserCommand, VaultCommand, VaultCount,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
-use super::{bench, credentials, output, session_file, setup, CliError};
+use super::{approvals, bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
     AccountNumber, Age, Amount, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password,
     Reason, Role, Surname,
 };
 use crate::services::{
-    Actor, Approval, Bank, BankConfig, BankError, CashRequest, MoneyResult, NewUserInput,
-    TransferRequest,
+    Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, MoneyResult,
+    NewUserInput, TransferRequest,
 };
 
 /// Does this command print JSON (so errors should too)?
@@ -51,6 +51,11 @@ pub fn wants_json(command: &Command) -> bool {
             | VaultCommand::Show { json, .. },
         ) => *json,
         Command::Eod { json, .. } => *json,
+        Command::Approvals(
+            ApprovalsCommand::List { json }
+            | ApprovalsCommand::Approve { json, .. }
+            | ApprovalsCommand::Reject { json, .. },
+        ) => *json,
         Command::Device(
             DeviceCommand::Add { json, .. }
             | DeviceCommand::List { json }
@@ -186,6 +191,7 @@ fn run_as(
         Command::Vault(vault) => run_vault(bank, actor, vault),
         Command::Eod { date, json } => run_eod(bank, actor, date.as_deref(), json),
         Command::Device(device) => super::devices::run(bank, actor, approval, device),
+        Command::Approvals(command) => approvals::run(bank, actor, command),
         Command::Batch(BatchCommand::Post {
             file,
             from,
@@ -220,20 +226,32 @@ fn run_as(
             Ok(())
         }
         Command::Deposit(cash) => {
-            let (request, json) = cash_request(cash)?;
-            let result = match approval {
-                Some(approval) => bank.deposit_approved(actor, &request, approval),
-                None => bank.deposit(actor, &request),
-            };
-            money_done(result, &request.key, json)
+            let (request, options) = cash_request(cash)?;
+            let key = request.key.clone();
+            let operation = ApprovalOperation::Deposit(request);
+            let result = approvals::run_money(
+                bank,
+                actor,
+                &operation,
+                approval,
+                options.wait,
+                options.json,
+            );
+            money_done(result, &key, options.json)
         }
         Command::Withdraw(cash) => {
-            let (request, json) = cash_request(cash)?;
-            let result = match approval {
-                Some(approval) => bank.withdraw_approved(actor, &request, approval),
-                None => bank.withdraw(actor, &request),
-            };
-            money_done(result, &request.key, json)
+            let (request, options) = cash_request(cash)?;
+            let key = request.key.clone();
+            let operation = ApprovalOperation::Withdrawal(request);
+            let result = approvals::run_money(
+                bank,
+                actor,
+                &operation,
+                approval,
+                options.wait,
+                options.json,
+            );
+            money_done(result, &key, options.json)
         }
         Command::Transfer {
             from,
@@ -241,19 +259,24 @@ fn run_as(
             amount,
             common,
         } => {
-            let (key, memo, json) = money_options(common)?;
+            let options = money_options(common)?;
             let request = TransferRequest {
                 from: AccountNumber::parse(&from)?,
                 to: AccountNumber::parse(&to)?,
                 amount: Amount::parse(&amount)?,
-                key,
-                memo,
+                key: options.key.clone(),
+                memo: options.memo.clone(),
             };
-            let result = match approval {
-                Some(approval) => bank.transfer_approved(actor, &request, approval),
-                None => bank.transfer(actor, &request),
-            };
-            money_done(result, &request.key, json)
+            let operation = ApprovalOperation::Transfer(request);
+            let result = approvals::run_money(
+                bank,
+                actor,
+                &operation,
+                approval,
+                options.wait,
+                options.json,
+            );
+            money_done(result, &options.key, options.json)
         }
         Command::Reverse {
             reference,
@@ -435,7 +458,16 @@ fn password_command(
     Ok(())
 }
 
-fn cash_request(cash: CashArgs) -> Result<(CashRequest, bool), CliError> {
+/// What every money command takes.
+struct MoneyFlags {
+    key: IdempotencyKey,
+    memo: Option<Memo>,
+    json: bool,
+    /// `--wait-approval`: how long to wait for the supervisors.
+    wait: Option<std::time::Duration>,
+}
+
+fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     let id = match (
         &cash.id_type,
         &cash.id_number,
@@ -451,18 +483,18 @@ fn cash_request(cash: CashArgs) -> Result<(CashRequest, bool), CliError> {
         )?),
         _ => None,
     };
-    let (key, memo, json) = money_options(cash.common)?;
+    let options = money_options(cash.common)?;
     let request = CashRequest {
         account: AccountNumber::parse(&cash.account)?,
         amount: Amount::parse(&cash.amount)?,
-        key,
-        memo,
+        key: options.key.clone(),
+        memo: options.memo.clone(),
         id,
     };
-    Ok((request, json))
+    Ok((request, options))
 }
 
-fn money_options(options: MoneyOptions) -> Result<(IdempotencyKey, Option<Memo>, bool), CliError> {
+fn money_options(options: MoneyOptions) -> Result<MoneyFlags, CliError> {
     let key = match options.key {
         Some(raw) => IdempotencyKey::parse(&raw)?,
         None => IdempotencyKey::generate(),
@@ -471,7 +503,14 @@ fn money_options(options: MoneyOptions) -> Result<(IdempotencyKey, Option<Memo>,
         Some(raw) => Memo::parse_optional(&raw)?,
         None => None,
     };
-    Ok((key, memo, options.json))
+    Ok(MoneyFlags {
+        key,
+        memo,
+        json: options.json,
+        wait: options
+            .wait_approval
+            .then(|| std::time::Duration::from_secs(options.timeout)),
+    })
 }
 
 /// An empty value clears an optional field.

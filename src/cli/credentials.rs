@@ -67,7 +67,7 @@ pub fn approval(approver: Option<&str>) -> Result<Option<Approval>, CliError> {
             "--approver needs the supervisor's password: set TELLER_APPROVER_PASSWORD or run the command in a terminal".into(),
         )
     })?;
-    Ok(Some(Approval {
+    Ok(Some(Approval::Typed {
         supervisor,
         password,
     }))

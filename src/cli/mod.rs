@@ -1,6 +1,7 @@
 //! The headless CLI: `teller <command>` runs one service call as a logged-in person (set-up
 //! commands as the database owner).
 
+mod approvals;
 mod args;
 mod batch;
 mod bench;

@@ -81,6 +81,12 @@ pub const APP_RIGHTS: &[TableRights] = &[
     ),
     rights("bank_settings", &["SELECT"], &[]),
     rights("cash_ids", &["SELECT", "INSERT"], &[]),
+    // A request is decided, withdrawn or used; never deleted.
+    rights(
+        "approval_requests",
+        &["SELECT", "INSERT"],
+        &["status", "decided_by", "reason", "movement_id"],
+    ),
     // Devices are revoked, never deleted: their names stay in the journal.
     rights(
         "devices",

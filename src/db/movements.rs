@@ -253,3 +253,34 @@ pub fn totals_between(
         ))
         .load(conn)
 }
+
+/// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals and
+/// transfers. Zero for an account without an owner.
+pub fn paid_by_since(
+    conn: &mut Connection,
+    account: i64,
+    actor: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Decimal> {
+    use super::schema::accounts;
+    let owner: Option<Option<i64>> = accounts::table
+        .find(account)
+        .select(accounts::owner_id)
+        .first(conn)
+        .optional()?;
+    let Some(Some(owner)) = owner else {
+        return Ok(Decimal::ZERO);
+    };
+    let ids: Vec<i64> = accounts::table
+        .filter(accounts::owner_id.eq(owner))
+        .select(accounts::id)
+        .load(conn)?;
+    let total: Option<Decimal> = movements::table
+        .filter(movements::debit_account_id.eq_any(ids))
+        .filter(movements::actor.eq(actor))
+        .filter(movements::kind.eq_any(["withdrawal", "transfer"]))
+        .filter(movements::created_at.ge(since))
+        .select(diesel::dsl::sum(movements::amount))
+        .first(conn)?;
+    Ok(total.unwrap_or(Decimal::ZERO))
+}

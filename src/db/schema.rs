@@ -21,6 +21,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    approval_requests (id) {
+        id -> Bigint,
+        #[max_length = 16]
+        kind -> Varchar,
+        #[max_length = 64]
+        digest -> Char,
+        amount -> Decimal,
+        #[max_length = 3]
+        currency -> Varchar,
+        #[max_length = 64]
+        accounts -> Varchar,
+        #[max_length = 254]
+        customer -> Nullable<Varchar>,
+        #[max_length = 64]
+        idempotency_key -> Varchar,
+        teller_id -> Bigint,
+        #[max_length = 64]
+        device -> Varchar,
+        requested_at -> Datetime,
+        expires_at -> Datetime,
+        #[max_length = 16]
+        status -> Varchar,
+        #[max_length = 254]
+        decided_by -> Nullable<Varchar>,
+        #[max_length = 140]
+        reason -> Nullable<Varchar>,
+        movement_id -> Nullable<Bigint>,
+    }
+}
+
+diesel::table! {
     bank_settings (name) {
         #[max_length = 64]
         name -> Varchar,
@@ -292,6 +323,7 @@ diesel::joinable!(vault_moves -> movements (movement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    approval_requests,
     audit_log,
     bank_settings,
     business_days,

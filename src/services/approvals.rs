@@ -1,44 +1,120 @@
 //! Four eyes: large withdrawals and transfers, reversals and unfreezing need a supervisor (an
 //! admin other than the person doing it) to type their email and password.
 
-use super::auth::Checked;
-use super::{Actor, Bank, BankError, BankResult};
-use crate::db::users;
-use crate::domain::{format_money_grouped, Amount, Email, Role, Secret};
+use rust_decimal::Decimal;
 
-/// A supervisor's credentials, typed on the teller's screen.
+use super::accounts::account_id;
+use super::auth::Checked;
+use super::bank::now;
+use super::{Actor, Bank, BankError, BankResult};
+use crate::db::{movements, users};
+use crate::domain::{format_money_grouped, AccountNumber, Amount, Email, Role, Secret};
+
+/// What an operation asks of the four-eyes rule.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ApprovalCheck<'a> {
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub amount: Amount,
+    /// Staff need a supervisor above the approval limit (withdrawals, transfers, batches).
+    pub limited: bool,
+    /// The customer account money leaves: the day's earlier payments from its owner's
+    /// accounts by the same person count too.
+    pub paying: Option<&'a AccountNumber>,
+    /// The operation's digest, for an approval request sent to the supervisors.
+    pub digest: Option<&'a str>,
+}
+
+/// Who approved, and the approved request the movement uses up.
+#[derive(Debug, Default)]
+pub(super) struct Granted {
+    pub by: Option<String>,
+    pub request: Option<i64>,
+}
+
+/// A supervisor's approval: typed on the teller's screen, or given in the supervisor's own
+/// session to a request the teller sent (`Bank::request_approval`).
 #[derive(Debug, Clone)]
-pub struct Approval {
-    pub supervisor: Email,
-    pub password: Secret,
+pub enum Approval {
+    Typed {
+        supervisor: Email,
+        password: Secret,
+    },
+    /// An approved request: bound to one operation, used once.
+    Request(i64),
+}
+
+impl Approval {
+    /// The supervisor typed on this screen, if that is how it was given.
+    pub fn supervisor(&self) -> Option<&Email> {
+        match self {
+            Self::Typed { supervisor, .. } => Some(supervisor),
+            Self::Request(_) => None,
+        }
+    }
 }
 
 const WRONG_CREDENTIALS: &str = "the supervisor's email or password is incorrect";
 
 impl Bank {
-    /// Does this operation need a supervisor, and did one approve? Returns the approving
-    /// supervisor's email. Only staff working through the app are limited: customers move
-    /// their own money; set-up tasks (owner account) are not limited.
+    /// Does this operation need a supervisor, and did one approve? Returns who approved it
+    /// and the request to use up with the movement. Only staff working through the app are
+    /// limited, and a member of staff's withdrawals and transfers out of one customer's
+    /// accounts in one business day count together (a large payment split in parts still
+    /// needs a supervisor). Customers move their own money; set-up tasks are not limited.
     pub(super) fn approval(
         &mut self,
         actor: &Actor,
-        action: &str,
-        subject: &str,
-        amount: Amount,
-        limited: bool,
+        check: &ApprovalCheck<'_>,
         approval: Option<&Approval>,
-    ) -> BankResult<Option<String>> {
-        let staff_user = matches!(actor.role(), Some(Role::Teller | Role::Admin));
-        let needed = limited && staff_user && amount.value() > self.config.approval_limit;
+    ) -> BankResult<Granted> {
+        let ApprovalCheck {
+            action, subject, ..
+        } = *check;
         match approval {
-            Some(approval) => self
-                .verify_approval(actor, action, subject, approval)
-                .map(Some),
-            None if needed => {
-                let what = format!(
-                    "An amount above {}",
-                    format_money_grouped(self.config.approval_limit)
-                );
+            Some(Approval::Request(id)) => {
+                let Some(digest) = check.digest.as_deref() else {
+                    let e = BankError::ApprovalRefused(
+                        "a sent request approves a deposit, withdrawal or transfer; here the supervisor types their password",
+                    );
+                    return self.refused(actor, action, Some(subject), e);
+                };
+                match self.approved_request(actor, *id, digest) {
+                    Ok((by, unused)) => Ok(Granted {
+                        by,
+                        request: unused.then_some(*id),
+                    }),
+                    Err(e) => self.refused(actor, action, Some(subject), e),
+                }
+            }
+            Some(typed) => Ok(Granted {
+                by: Some(self.verify_approval(actor, action, subject, typed)?),
+                request: None,
+            }),
+            None => {
+                let staff_user = matches!(actor.role(), Some(Role::Teller | Role::Admin));
+                if !(check.limited && staff_user) {
+                    return Ok(Granted::default());
+                }
+                let earlier = match check.paying {
+                    Some(account) => self.paid_today_by(actor, account)?,
+                    None => Decimal::ZERO,
+                };
+                if earlier + check.amount.value() <= self.config.approval_limit {
+                    return Ok(Granted::default());
+                }
+                let what = if earlier.is_zero() {
+                    format!(
+                        "An amount above {}",
+                        format_money_grouped(self.config.approval_limit)
+                    )
+                } else {
+                    format!(
+                        "With the {} you paid out of this customer's accounts today, more than {}",
+                        format_money_grouped(earlier),
+                        format_money_grouped(self.config.approval_limit)
+                    )
+                };
                 self.refused(
                     actor,
                     action,
@@ -46,8 +122,19 @@ impl Bank {
                     BankError::ApprovalRequired(what),
                 )
             }
-            None => Ok(None),
         }
+    }
+
+    /// What this member of staff paid out of the accounts of `account`'s owner today:
+    /// withdrawals and transfers, in the journal.
+    fn paid_today_by(&mut self, actor: &Actor, account: &AccountNumber) -> BankResult<Decimal> {
+        let since = now().date().and_time(chrono::NaiveTime::MIN);
+        Ok(movements::paid_by_since(
+            &mut self.conn,
+            account_id(account),
+            &actor.audit_name(),
+            since,
+        )?)
     }
 
     /// Checks a supervisor's credentials: an admin, not the actor, who has chosen their own
@@ -60,12 +147,22 @@ impl Bank {
         subject: &str,
         approval: &Approval,
     ) -> BankResult<String> {
+        let Approval::Typed {
+            supervisor,
+            password,
+        } = approval
+        else {
+            let e = BankError::ApprovalRefused(
+                "a sent request approves a deposit, withdrawal or transfer; here the supervisor types their password",
+            );
+            return self.refused(actor, action, Some(subject), e);
+        };
         // Only staff ask for approvals: anyone else learns nothing about who the supervisors are.
         if !actor.is_staff() {
             let e = BankError::Forbidden("ask for a supervisor's approval");
             return self.refused(actor, action, Some(subject), e);
         }
-        let row = users::find_by_email(&mut self.conn, approval.supervisor.as_str())?;
+        let row = users::find_by_email(&mut self.conn, supervisor.as_str())?;
         let refusal = match row {
             Some(row) if actor.user_id() == Some(row.id) => {
                 BankError::ApprovalRefused("nobody can approve their own operation")
@@ -73,7 +170,7 @@ impl Bank {
             Some(row) if row.role != Role::Admin => {
                 BankError::ApprovalRefused("only a supervisor (admin) can approve")
             }
-            _ => match self.check_password(&approval.supervisor, &approval.password)? {
+            _ => match self.check_password(supervisor, password)? {
                 Checked::Right(row) if row.must_change_password => BankError::ApprovalRefused(
                     "the supervisor must first change the password someone else set",
                 ),

@@ -66,6 +66,10 @@ pub enum BankError {
     ApprovalRequired(String),
     #[error("The approval was refused: {0}")]
     ApprovalRefused(&'static str),
+    #[error("The supervisor rejected the request: {0}")]
+    ApprovalRejected(String),
+    #[error("The approval request expired or was withdrawn before it was used; send a new one.")]
+    ApprovalExpired,
     #[error("Movement {0} was reversed already; a movement is reversed at most once.")]
     AlreadyReversed(i64),
     #[error("Movement {id} cannot be reversed: {why}.")]
@@ -145,6 +149,8 @@ impl BankError {
             Self::DrawerAlreadyOpen => "drawer_already_open",
             Self::ApprovalRequired(_) => "approval_required",
             Self::ApprovalRefused(_) => "approval_refused",
+            Self::ApprovalRejected(_) => "approval_rejected",
+            Self::ApprovalExpired => "approval_expired",
             Self::AlreadyReversed(_) => "already_reversed",
             Self::NotReversible { .. } => "not_reversible",
             Self::IdRequired(_) => "id_required",

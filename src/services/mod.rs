@@ -3,6 +3,7 @@
 
 mod accounts;
 mod actor;
+mod approval_requests;
 mod approvals;
 mod audit;
 mod auth;
@@ -35,6 +36,9 @@ mod vault_audit;
 mod views;
 
 pub use actor::{Actor, SessionUser};
+pub use approval_requests::{
+    ApprovalOperation, ApprovalRequestView, Decision, RequestStatus, APPROVAL_LIFETIME_MINUTES,
+};
 pub use approvals::Approval;
 pub use bank::{Bank, BankConfig};
 pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_BATCH};

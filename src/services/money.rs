@@ -6,7 +6,8 @@ use super::accounts::{
     account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
 };
 use super::actor::Stamp;
-use super::approvals::Approval;
+use super::approval_requests::{consume, ApprovalOperation};
+use super::approvals::{Approval, ApprovalCheck};
 use super::authz::{may_use_account, require};
 use super::bank::now;
 use super::ctr;
@@ -142,15 +143,23 @@ impl Bank {
         if let Err(e) = require(actor.is_staff(), "handle cash") {
             return self.refused(actor, action, Some(subject), e);
         }
-        let needs_approval = fingerprint.kind == MovementKind::Withdrawal;
-        let approved_by = self.approval(
-            actor,
+        let withdrawal = fingerprint.kind == MovementKind::Withdrawal;
+        let operation = if withdrawal {
+            ApprovalOperation::Withdrawal(request.clone())
+        } else {
+            ApprovalOperation::Deposit(request.clone())
+        };
+        let digest = operation.digest();
+        let check = ApprovalCheck {
             action,
             subject,
-            request.amount,
-            needs_approval,
-            approval,
-        )?;
+            amount: request.amount,
+            limited: withdrawal,
+            paying: withdrawal.then_some(&request.account),
+            digest: Some(&digest),
+        };
+        let granted = self.approval(actor, &check, approval)?;
+        let approved_by = granted.by;
         let stamp = self.stamp(actor);
         let audit_name = stamp.actor.as_str();
         let drawer_limit = self.config.drawer_limit;
@@ -215,6 +224,9 @@ impl Bank {
                 _ => movement.post(conn, &drawer, &customer),
             }?;
             done.drawer_over_limit = over_limit;
+            if let Some(id) = granted.request {
+                consume(conn, id, done.id)?;
+            }
             if let (Some(id), Some(owner)) = (id, customer.owner_id) {
                 ctr::record_id(conn, done.id, owner, id, audit_name)?;
             }
@@ -261,8 +273,17 @@ impl Bank {
         if request.from == request.to {
             return self.refused(actor, "transfer", Some(subject), BankError::SameAccount);
         }
-        let approved_by =
-            self.approval(actor, "transfer", subject, request.amount, true, approval)?;
+        let digest = ApprovalOperation::Transfer(request.clone()).digest();
+        let check = ApprovalCheck {
+            action: "transfer",
+            subject,
+            amount: request.amount,
+            limited: true,
+            paying: Some(&request.from),
+            digest: Some(&digest),
+        };
+        let granted = self.approval(actor, &check, approval)?;
+        let approved_by = granted.by;
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             let (from_id, to_id) = (account_id(&request.from), account_id(&request.to));
@@ -300,6 +321,12 @@ impl Bank {
                 reverses: None,
             }
             .post(conn, from, to)
+            .and_then(|done| {
+                if let Some(id) = granted.request {
+                    consume(conn, id, done.id)?;
+                }
+                Ok(done)
+            })
         });
         let mut done = self.settle(
             actor,

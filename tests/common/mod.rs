@@ -318,7 +318,7 @@ pub const FULL_VAULT: &str =
 
 /// The fixture supervisor's approval.
 pub fn supervisor_approval() -> teller::services::Approval {
-    teller::services::Approval {
+    teller::services::Approval::Typed {
         supervisor: email(SUPERVISOR),
         password: secret(PASSWORD),
     }

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::accounts::account_id;
 use super::approvals::Approval;
+use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::money::payers_view;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult};
@@ -107,7 +108,15 @@ impl Bank {
         approval: Option<&Approval>,
     ) -> BankResult<BatchApproval> {
         let amount = Amount::from_decimal(total.min(Amount::max_value()))?;
-        let approved_by = self.approval(actor, "batch", subject, amount, true, approval)?;
+        let check = ApprovalCheck {
+            action: "batch",
+            subject,
+            amount,
+            limited: true,
+            paying: None,
+            digest: None,
+        };
+        let approved_by = self.approval(actor, &check, approval)?.by;
         Ok(BatchApproval {
             approved_by,
             remaining: total,

@@ -137,7 +137,7 @@ impl ApprovalForm {
         if self.reason.is_some() && reason.is_none() {
             return None;
         }
-        let approval = Approval {
+        let approval = Approval::Typed {
             supervisor,
             password: Secret::new(self.password.value().to_string()),
         };
@@ -241,8 +241,15 @@ mod tests {
             reason.map(|r| r.as_str().to_string()).as_deref(),
             Some("keyed twice")
         );
-        assert_eq!(approval.supervisor.as_str(), "admin@bank.local");
-        assert_eq!(approval.password.expose(), "pw");
+        let Approval::Typed {
+            supervisor,
+            password,
+        } = approval
+        else {
+            panic!("typed on this screen")
+        };
+        assert_eq!(supervisor.as_str(), "admin@bank.local");
+        assert_eq!(password.expose(), "pw");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{Asked, CounterScreen, Receipt, ReceiptFile, Stage};
 use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
-use crate::services::{BankError, CashRequest, MoneyResult, TransferRequest};
+use crate::services::{Approval, BankError, CashRequest, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::desk::Operation;
 use crate::tui::strings as s;
@@ -66,7 +66,10 @@ impl CounterScreen {
             },
             None => None,
         };
-        pending.approved_by = approval.as_ref().map(|a| a.supervisor.as_str().to_string());
+        pending.approved_by = approval
+            .as_ref()
+            .and_then(Approval::supervisor)
+            .map(|s| s.as_str().to_string());
         let job = match pending.operation {
             Operation::Transfer => {
                 let Some(to) = pending.to.clone() else { return };

@@ -15,10 +15,14 @@ use crate::tui::worker::{CashKind, Job, ReplyBody};
 impl FakeBank {
     /// The supervisor check, as the bank does it.
     pub(super) fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
-        let admin = self
-            .staff
-            .iter()
-            .find(|(u, _)| u.email == approval.supervisor);
+        let Approval::Typed {
+            supervisor,
+            password,
+        } = approval
+        else {
+            return Err(BankError::ApprovalExpired);
+        };
+        let admin = self.staff.iter().find(|(u, _)| u.email == *supervisor);
         match admin {
             Some((u, _)) if actor.user_id() == Some(u.id) => Err(BankError::ApprovalRefused(
                 "nobody can approve their own operation",
@@ -26,7 +30,7 @@ impl FakeBank {
             Some((u, _)) if u.role != Role::Admin => Err(BankError::ApprovalRefused(
                 "only a supervisor (admin) can approve",
             )),
-            Some((_, pw)) if pw == approval.password.expose() => Ok(()),
+            Some((_, pw)) if pw == password.expose() => Ok(()),
             _ => Err(BankError::ApprovalRefused(
                 "the supervisor's email or password is incorrect",
             )),

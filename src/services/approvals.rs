@@ -73,7 +73,7 @@ impl Bank {
         } = *check;
         match approval {
             Some(Approval::Request(id)) => {
-                let Some(digest) = check.digest.as_deref() else {
+                let Some(digest) = check.digest else {
                     let e = BankError::ApprovalRefused(
                         "a sent request approves a deposit, withdrawal or transfer; here the supervisor types their password",
                     );

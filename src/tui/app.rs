@@ -19,9 +19,10 @@ use super::screens::lock::LockScreen;
 use super::screens::palette::Palette;
 use super::screens::quit::QuitConfirm;
 use super::screens::{
-    card::CardScreen, counter::CounterScreen, customers::CustomersScreen, drawer::DrawerScreen,
-    history::HistoryScreen, home::HomeScreen, login::LoginScreen, profile::ProfileScreen,
-    register::RegisterScreen, transfer::TransferScreen, vault::VaultScreen, Screen,
+    approvals::ApprovalsScreen, card::CardScreen, counter::CounterScreen,
+    customers::CustomersScreen, drawer::DrawerScreen, history::HistoryScreen, home::HomeScreen,
+    login::LoginScreen, profile::ProfileScreen, register::RegisterScreen, transfer::TransferScreen,
+    vault::VaultScreen, Screen,
 };
 use super::strings as s;
 use super::theme::{Theme, SPINNER};
@@ -29,6 +30,7 @@ use super::worker::{is_connection_lost, ReplyBody, Request, RequestId, WorkerMes
 use super::TuiConfig;
 use crate::services::SessionUser;
 
+mod badge;
 mod mouse;
 mod palette;
 
@@ -73,6 +75,7 @@ screens! {
     drawer: DrawerScreen = Drawer,
     register: RegisterScreen = Register,
     vault: VaultScreen = Vault,
+    approvals: ApprovalsScreen = Approvals,
 }
 
 impl Screens {
@@ -111,6 +114,8 @@ pub struct App {
     fatal: Option<String>,
     /// A palette command waiting for its screen to load (cleared by any key).
     deferred: Option<(Route, Cmd)>,
+    /// When the supervisors' badge last asked for the waiting requests.
+    badge_asked: Option<Instant>,
     /// The terminal's size at the last frame, for placing clicks.
     pub(crate) frame_area: Cell<Rect>,
 }
@@ -142,6 +147,7 @@ impl App {
             quit: false,
             fatal: None,
             deferred: None,
+            badge_asked: None,
             frame_area: Cell::new(Rect::default()),
         }
     }
@@ -297,6 +303,7 @@ impl App {
             let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
             screens.get_mut(route).on_tick(&mut ctx);
             self.palette_tick();
+            self.badge_tick();
         }
         let Some(timeout) = self.config.idle_timeout else {
             return;
@@ -516,6 +523,7 @@ impl App {
                 self.run_deferred(route);
             }
             Target::Palette => self.palette_reply(id, body),
+            Target::Badge => self.badge_reply(body),
             Target::Lock => {
                 let session_id = self.session.as_ref().map(|s| s.user.id);
                 let (mut ctx, _, lock) = self.ctx(target);

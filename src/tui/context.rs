@@ -10,6 +10,7 @@ use super::clock::Clock;
 use super::desk::Desk;
 use super::keys::{key, Chord};
 use super::strings as s;
+use super::strings_approvals as sa;
 use super::strings_day as sd;
 use super::theme::Theme;
 use super::worker::{is_connection_lost, ExportError, Job, Request, RequestId, WorkerMessage};
@@ -53,6 +54,8 @@ pub enum Route {
     Register,
     /// Supervisors: the vault and closing the day.
     Vault,
+    /// Supervisors: the approval requests tellers sent.
+    Approvals,
 }
 
 /// Who may open a screen.
@@ -71,6 +74,9 @@ pub enum Audience {
 pub struct Tab {
     pub keys: &'static [Chord],
     pub help: &'static str,
+    /// Drawn in the tab row; false for a screen opened by its key, the palette or a badge
+    /// only (the supervisors' approvals: an admin's seven tabs fill 80 columns already).
+    pub in_row: bool,
 }
 
 /// One screen, declared once: its title, who may open it and its tab for customers and for
@@ -104,12 +110,25 @@ const fn entry(
 }
 
 const fn tab(keys: &'static [Chord], help: &'static str) -> Option<Tab> {
-    Some(Tab { keys, help })
+    Some(Tab {
+        keys,
+        help,
+        in_row: true,
+    })
+}
+
+/// A screen's key without a place in the tab row.
+const fn key_only(keys: &'static [Chord], help: &'static str) -> Option<Tab> {
+    Some(Tab {
+        keys,
+        help,
+        in_row: false,
+    })
 }
 
 /// Every screen of the app, one line each.
 #[rustfmt::skip]
-pub const ROUTES: [RouteEntry; 11] = [
+pub const ROUTES: [RouteEntry; 12] = [
     entry(Route::Login, s::TITLE_LOGIN, Audience::Everyone, None, None),
     entry(Route::Accounts, s::TITLE_ACCOUNTS, Audience::Customers, tab(&[key(KeyCode::F(2))], s::HELP_GO_ACCOUNTS), None),
     entry(Route::Transfer, s::TITLE_TRANSFER, Audience::Customers, tab(&[key(KeyCode::F(3))], s::HELP_GO_TRANSFER), None),
@@ -120,11 +139,23 @@ pub const ROUTES: [RouteEntry; 11] = [
     entry(Route::Drawer, s::TITLE_DRAWER, Audience::Staff, None, tab(&[key(KeyCode::F(5))], s::HELP_GO_DRAWER)),
     entry(Route::Register, s::TITLE_REGISTER, Audience::Staff, None, tab(&[key(KeyCode::F(6))], s::HELP_GO_REGISTER)),
     entry(Route::Vault, sd::TITLE_VAULT, Audience::Supervisors, None, tab(&[key(KeyCode::F(8))], sd::HELP_GO_VAULT)),
+    entry(Route::Approvals, sa::TITLE_APPROVALS, Audience::Supervisors, None, key_only(&[key(KeyCode::F(9))], sa::HELP_GO_APPROVALS)),
     // Everyone's own profile: the customers' last tab, the workstation's last tab.
     entry(Route::Profile, s::TITLE_PROFILE, Audience::Everyone, tab(&[key(KeyCode::F(5))], s::HELP_GO_PROFILE), tab(&[key(KeyCode::F(7))], s::HELP_GO_OWN_PROFILE)),
 ];
 
 impl Route {
+    /// Is this screen drawn in the tab row (for staff or for customers)?
+    pub fn in_tab_row(self, staff: bool) -> bool {
+        let entry = self.entry();
+        let tab = if staff {
+            entry.staff_tab
+        } else {
+            entry.customer_tab
+        };
+        tab.is_some_and(|t| t.in_row)
+    }
+
     fn entry(self) -> &'static RouteEntry {
         // Every route has its line in ROUTES (a test checks it); Login is the fallback.
         ROUTES
@@ -259,6 +290,8 @@ pub enum Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
     Accounts,
+    /// The supervisors' count of waiting approval requests.
+    Badge,
     Screen(Route),
     Lock,
     Palette,

@@ -53,6 +53,8 @@ pub struct Desk {
     pub approval_limit: Option<Decimal>,
     /// What the counter should start with next time it is shown.
     pub counter: Option<CounterStart>,
+    /// Approval requests waiting for a supervisor (supervisors only; once known).
+    pub approvals_waiting: Option<usize>,
 }
 
 impl Desk {

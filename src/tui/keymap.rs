@@ -207,7 +207,9 @@ impl Keymap {
         self.nav(role)
             .iter()
             .filter_map(|b| match b.cmd {
-                Cmd::Go(route) => Some((route, b.short_label())),
+                Cmd::Go(route) if route.in_tab_row(role.is_staff()) => {
+                    Some((route, b.short_label()))
+                }
                 _ => None,
             })
             .collect()
@@ -238,19 +240,27 @@ mod tests {
         let supervisors = map.tabs(Role::Admin);
         assert_eq!(supervisors.len(), 7);
         assert!(supervisors.contains(&(Route::Vault, "F8".into())));
+        // The approvals open with F9 (and the palette, and the badge) without a tab.
+        assert!(!supervisors
+            .iter()
+            .any(|(route, _)| *route == Route::Approvals));
+        assert!(map
+            .nav(Role::Admin)
+            .iter()
+            .any(|b| b.cmd == Cmd::Go(Route::Approvals) && b.short_label() == "F9"));
     }
 
     #[test]
     fn a_bank_can_move_a_key_and_the_tab_shows_it() {
         let overrides = KeyOverrides {
-            drawer: Some("F9".parse().unwrap()),
+            drawer: Some("F10".parse().unwrap()),
             palette: Some("ctrl-k".parse().unwrap()),
             ..KeyOverrides::default()
         };
         let map = Keymap::with_overrides(&overrides).unwrap();
         assert!(map
             .tabs(Role::Teller)
-            .contains(&(Route::Drawer, "F9".into())));
+            .contains(&(Route::Drawer, "F10".into())));
         let palette = map.global().iter().find(|b| b.cmd == Cmd::Palette).unwrap();
         assert_eq!(palette.keys_label(), "Ctrl-K");
         // ':' still opens it when nothing is being typed.

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::context::Route;
 use super::strings as s;
+use super::strings_approvals as sa;
 use super::strings_day as sd;
 
 /// What a key asks for. Screens match on these, never on raw keys (text fields aside).
@@ -55,6 +56,11 @@ pub enum Cmd {
     EndOfDay,
     BulkPayment,
     Statement,
+    // ---- approvals that travel ----
+    Approve,
+    Reject,
+    /// Send the operation to the supervisors instead of typing a supervisor's password here.
+    SendForApproval,
 }
 
 /// One key with its modifiers.
@@ -412,6 +418,41 @@ pub const CURRENCY_PICK: &[Binding] = &[
 #[rustfmt::skip]
 pub const APPROVAL: &[Binding] = &[
     b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_APPROVE, Some(s::FOOT_APPROVE), true),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
+];
+
+/// The counter's approval: typed here, or sent to the supervisors (the workstation's staff).
+#[rustfmt::skip]
+pub const COUNTER_APPROVAL: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, s::HELP_APPROVE, Some(s::FOOT_APPROVE), true),
+    b(&[ctrl('s')], Cmd::SendForApproval, sa::HELP_SEND_TO_SUPERVISORS, Some(sa::FOOT_SEND_TO_SUPERVISORS), true),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
+];
+
+/// The teller waits for a supervisor's answer.
+#[rustfmt::skip]
+pub const COUNTER_WAITING: &[Binding] = &[
+    b(&[key(KeyCode::Esc)], Cmd::Back, sa::HELP_WITHDRAW_REQUEST, Some(sa::FOOT_WITHDRAW), false),
+];
+
+/// The supervisors' list of requests.
+#[rustfmt::skip]
+pub const APPROVALS: &[Binding] = &[
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_ROW_PREV, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_ROW_NEXT, None, false),
+    b(&[ch('a'), key(KeyCode::Enter)], Cmd::Approve, sa::HELP_APPROVE_REQUEST, Some(sa::FOOT_APPROVE_REQUEST), false),
+    b(&[ch('x')], Cmd::Reject, sa::HELP_REJECT_REQUEST, Some(sa::FOOT_REJECT_REQUEST), false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+];
+
+/// Deciding a request: the supervisor's own password (and a reason to reject).
+#[rustfmt::skip]
+pub const APPROVAL_DECIDE: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, sa::HELP_DECIDE_SUBMIT, Some(sa::FOOT_DECIDE), true),
     NEXT,
     PREV,
     ESC_CANCEL,

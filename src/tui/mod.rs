@@ -19,6 +19,7 @@ pub mod keys;
 pub mod logging;
 pub mod screens;
 pub mod strings;
+pub mod strings_approvals;
 pub mod strings_day;
 #[doc(hidden)]
 /// A fake bank and a key-driven driver for the screen tests; not in the release binary.

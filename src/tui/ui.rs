@@ -62,6 +62,12 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         (None, _) => s::HEADER_NOBODY.to_string(),
     };
     let left = format!(" {} · {who}", s::APP_NAME);
+    // Supervisors: approval requests waiting, on every screen.
+    let badge = match app.data.desk.approvals_waiting {
+        Some(0) | None => String::new(),
+        Some(1) => crate::tui::strings_approvals::BADGE_ONE.to_string(),
+        Some(n) => format!(" {n}{}", crate::tui::strings_approvals::BADGE_MANY),
+    };
     let right = match &app.node {
         // A cluster: the node in use, not the whole list.
         Some(node) if app.config.database_label.contains(',') => {
@@ -78,12 +84,24 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Some(device) => format!("{}{device} · {right}", s::HEADER_DEVICE),
         None => right,
     };
-    let [left_area, right_area] = Layout::horizontal([
-        Constraint::Length(u16::try_from(left.chars().count()).unwrap_or(u16::MAX)),
+    let width = |text: &str| u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
+    let [left_area, badge_area, right_area] = Layout::horizontal([
+        Constraint::Length(width(&left)),
+        Constraint::Length(if badge.is_empty() {
+            0
+        } else {
+            width(&badge) + 1
+        }),
         Constraint::Min(0),
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(left).style(theme.header), left_area);
+    if !badge.is_empty() {
+        frame.render_widget(
+            Paragraph::new(format!(" {badge}")).style(theme.warning),
+            badge_area,
+        );
+    }
     frame.render_widget(
         Paragraph::new(Line::from(right).right_aligned()).style(theme.header),
         right_area,

@@ -4,6 +4,7 @@
 //! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
 //! [`Route`](super::context::Route); nothing else has to change shape.
 
+pub mod approvals;
 pub mod card;
 pub mod counter;
 pub mod customers;

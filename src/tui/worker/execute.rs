@@ -197,6 +197,28 @@ impl Worker {
                 }
                 (CashKind::Withdrawal, None) => b.withdraw(&actor, &request),
             })),
+            Job::RequestApproval { actor, operation } => ReplyBody::ApprovalRequest(
+                self.bank()
+                    .and_then(|b| b.request_approval(&actor, &operation)),
+            ),
+            Job::ApprovalStatus { actor, id } => {
+                ReplyBody::ApprovalRequest(self.bank().and_then(|b| b.approval_request(&actor, id)))
+            }
+            Job::WithdrawApproval { actor, id } => {
+                ReplyBody::Done(self.bank().and_then(|b| b.withdraw_approval(&actor, id)))
+            }
+            Job::PendingApprovals { actor } => {
+                ReplyBody::PendingApprovals(self.bank().and_then(|b| b.pending_approvals(&actor)))
+            }
+            Job::DecideApproval {
+                actor,
+                id,
+                password,
+                decision,
+            } => ReplyBody::ApprovalRequest(
+                self.bank()
+                    .and_then(|b| b.decide_approval(&actor, id, &password, &decision)),
+            ),
             Job::CounterTransfer {
                 actor,
                 request,

@@ -6,8 +6,8 @@ use crate::domain::{
     AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, Reason, Secret,
 };
 use crate::services::{
-    AccountStatus, Actor, Approval, CashRequest, NewUserInput, ProfileChanges, TransferRequest,
-    VaultTransfer,
+    AccountStatus, Actor, Approval, ApprovalOperation, CashRequest, Decision, NewUserInput,
+    ProfileChanges, TransferRequest, VaultTransfer,
 };
 
 pub type RequestId = u64;
@@ -203,6 +203,32 @@ pub enum Job {
         from: AccountNumber,
         approval: Option<Approval>,
     },
+    /// Sends an operation to the supervisors.
+    RequestApproval {
+        actor: Actor,
+        operation: ApprovalOperation,
+    },
+    /// Where a sent request stands.
+    ApprovalStatus {
+        actor: Actor,
+        id: i64,
+    },
+    /// The teller takes a request back.
+    WithdrawApproval {
+        actor: Actor,
+        id: i64,
+    },
+    /// The requests waiting for a supervisor.
+    PendingApprovals {
+        actor: Actor,
+    },
+    /// A supervisor approves or rejects a request with their own password.
+    DecideApproval {
+        actor: Actor,
+        id: i64,
+        password: Secret,
+        decision: Decision,
+    },
 }
 
 /// Which way cash moves at the counter.
@@ -258,6 +284,11 @@ impl Job {
             Self::NextPaymentFile { .. } => "next_payment_file",
             Self::BulkPreview { .. } => "bulk_preview",
             Self::BulkPost { .. } => "bulk_post",
+            Self::RequestApproval { .. } => "request_approval",
+            Self::ApprovalStatus { .. } => "approval_status",
+            Self::WithdrawApproval { .. } => "withdraw_approval",
+            Self::PendingApprovals { .. } => "pending_approvals",
+            Self::DecideApproval { .. } => "decide_approval",
         }
     }
 }

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use crate::bulk::PostError;
 use crate::domain::AccountNumber;
 use crate::services::{
-    AccountView, BankError, BankResult, CustomerHit, DrawerView, EodReport, HistoryEntry,
-    MoneyResult, SessionUser, UserProfile, VaultView,
+    AccountView, ApprovalRequestView, BankError, BankResult, CustomerHit, DrawerView, EodReport,
+    HistoryEntry, MoneyResult, SessionUser, UserProfile, VaultView,
 };
 
 use super::RequestId;
@@ -142,6 +142,10 @@ pub enum ReplyBody {
     VaultDay(BankResult<VaultView>),
     /// The day closed (or was closed already), and where its report went.
     EndOfDay(BankResult<DayClosed>),
+    /// An approval request as it stands (sent, looked at, decided).
+    ApprovalRequest(BankResult<ApprovalRequestView>),
+    /// The requests waiting for a supervisor.
+    PendingApprovals(BankResult<Vec<ApprovalRequestView>>),
 }
 
 /// A closed day: its proof, and the report's path or why it could not be written.
@@ -179,6 +183,8 @@ impl ReplyBody {
             Self::Vault(_) => "vault",
             Self::VaultDay(_) => "vault_day",
             Self::EndOfDay(_) => "end_of_day",
+            Self::ApprovalRequest(_) => "approval_request",
+            Self::PendingApprovals(_) => "pending_approvals",
         }
     }
 
@@ -206,7 +212,9 @@ impl ReplyBody {
             | Self::BulkPosted(Err(PostError::Bank(e)))
             | Self::Vault(Err(e))
             | Self::VaultDay(Err(e))
-            | Self::EndOfDay(Err(e)) => Some(e),
+            | Self::EndOfDay(Err(e))
+            | Self::ApprovalRequest(Err(e))
+            | Self::PendingApprovals(Err(e)) => Some(e),
             _ => None,
         }
     }

@@ -35,6 +35,10 @@ impl CounterScreen {
                 return Flow::Stay;
             }
             Cmd::Back => return Flow::Stay,
+            Cmd::SendForApproval => {
+                self.send_for_approval(pending, ctx);
+                return Flow::Stay;
+            }
             _ => {}
         }
         self.stage = Stage::Approve(pending, form);

@@ -16,6 +16,7 @@ mod form;
 mod identify;
 mod pending;
 mod receipt;
+mod waiting;
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -68,6 +69,8 @@ pub enum Stage {
     Approve(Pending, Box<ApprovalForm>),
     /// Large cash: the customer's ID (and the approval it was sent with, if any).
     Identify(Pending, Box<IdForm>, Option<Box<ApprovalForm>>),
+    /// Sent to the supervisors: waiting for one to approve it.
+    Waiting(Pending, waiting::Waiting),
     Done(Box<Receipt>),
 }
 
@@ -102,6 +105,10 @@ enum Asked {
     Money,
     /// The receipt file.
     Receipt,
+    /// Sending the operation to the supervisors, looking at the request, taking it back.
+    SendRequest,
+    RequestStatus,
+    Withdraw,
 }
 
 impl Default for CounterScreen {
@@ -168,7 +175,8 @@ impl Screen for CounterScreen {
         match &self.stage {
             Stage::Form => keys::COUNTER_FORM,
             Stage::Confirm(_) => keys::COUNTER_CONFIRM,
-            Stage::Approve(..) => keys::APPROVAL,
+            Stage::Approve(..) => keys::COUNTER_APPROVAL,
+            Stage::Waiting(..) => keys::COUNTER_WAITING,
             Stage::Identify(..) => keys::ID_FORM,
             Stage::Done(_) => keys::COUNTER_DONE,
         }
@@ -230,8 +238,13 @@ impl Screen for CounterScreen {
             Stage::Identify(pending, id, approval) => {
                 self.on_identify_command(pending, id, approval, cmd, ctx)
             }
+            Stage::Waiting(pending, waiting) => self.on_waiting_command(pending, waiting, cmd, ctx),
             Stage::Done(receipt) => self.on_done_command(receipt, cmd, ctx),
         }
+    }
+
+    fn on_tick(&mut self, ctx: &mut Ctx) {
+        self.poll_request(ctx);
     }
 
     fn on_input(&mut self, key: &KeyEvent, ctx: &mut Ctx) -> Flow {
@@ -285,6 +298,11 @@ impl Screen for CounterScreen {
                 }
             }
             (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),
+            (
+                asked @ (Asked::SendRequest | Asked::RequestStatus),
+                ReplyBody::ApprovalRequest(result),
+            ) => self.on_request(asked, result, ctx),
+            (Asked::Withdraw, ReplyBody::Done(_)) => {}
             (Asked::Receipt, ReplyBody::Receipt(result)) => {
                 if let Stage::Done(receipt) = &mut self.stage {
                     receipt.file = match result {
@@ -304,7 +322,7 @@ impl Screen for CounterScreen {
     fn is_dirty(&self) -> bool {
         match &self.stage {
             Stage::Form | Stage::Confirm(_) => !(self.to.is_empty() && self.amount.is_empty()),
-            Stage::Approve(..) | Stage::Identify(..) => true,
+            Stage::Approve(..) | Stage::Identify(..) | Stage::Waiting(..) => true,
             Stage::Done(_) => false,
         }
     }
@@ -327,6 +345,10 @@ impl Screen for CounterScreen {
             Stage::Identify(pending, id, _) => {
                 self.render_form(frame, area, view, false);
                 self.render_identify(frame, area, view, pending, id);
+            }
+            Stage::Waiting(pending, waiting) => {
+                self.render_form(frame, area, view, false);
+                self.render_waiting(frame, area, view, pending, waiting);
             }
             Stage::Done(receipt) => receipt::render_done(frame, area, view, receipt),
         }

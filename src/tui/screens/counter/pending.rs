@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 
 use super::{Asked, CounterScreen, Receipt, ReceiptFile, Stage};
 use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
-use crate::services::{Approval, BankError, CashRequest, MoneyResult, TransferRequest};
+use crate::services::{
+    Approval, ApprovalOperation, BankError, CashRequest, MoneyResult, TransferRequest,
+};
 use crate::tui::context::{describe, Ctx, Notice};
 use crate::tui::desk::Operation;
 use crate::tui::strings as s;
@@ -55,7 +57,6 @@ impl CounterScreen {
         form: Option<Box<ApprovalForm>>,
         ctx: &mut Ctx,
     ) {
-        let Some(actor) = ctx.actor() else { return };
         let approval = match form {
             Some(mut form) => match form.check() {
                 Some((_, approval)) => Some(approval),
@@ -70,6 +71,39 @@ impl CounterScreen {
             .as_ref()
             .and_then(Approval::supervisor)
             .map(|s| s.as_str().to_string());
+        self.dispatch(pending, approval, ctx);
+    }
+
+    /// The operation this pending one is, as the supervisors see it in a request.
+    pub(super) fn operation_of(pending: &Pending) -> Option<ApprovalOperation> {
+        Some(match pending.operation {
+            Operation::Transfer => ApprovalOperation::Transfer(TransferRequest {
+                from: pending.account.clone(),
+                to: pending.to.clone()?,
+                amount: pending.amount,
+                key: pending.key.clone(),
+                memo: pending.memo.clone(),
+            }),
+            operation => {
+                let request = CashRequest {
+                    account: pending.account.clone(),
+                    amount: pending.amount,
+                    key: pending.key.clone(),
+                    memo: pending.memo.clone(),
+                    id: pending.id.clone(),
+                };
+                if operation == Operation::Deposit {
+                    ApprovalOperation::Deposit(request)
+                } else {
+                    ApprovalOperation::Withdrawal(request)
+                }
+            }
+        })
+    }
+
+    /// Sends the operation with this approval (typed, or a request a supervisor approved).
+    pub(super) fn dispatch(&mut self, pending: Pending, approval: Option<Approval>, ctx: &mut Ctx) {
+        let Some(actor) = ctx.actor() else { return };
         let job = match pending.operation {
             Operation::Transfer => {
                 let Some(to) = pending.to.clone() else { return };
@@ -106,7 +140,10 @@ impl CounterScreen {
         self.requests.ask(ctx, Asked::Money, job);
         // The stage stays where it is (the dialog shows a spinner) until the answer.
         match &mut self.stage {
-            Stage::Confirm(p) | Stage::Approve(p, _) | Stage::Identify(p, _, _) => *p = pending,
+            Stage::Confirm(p)
+            | Stage::Approve(p, _)
+            | Stage::Identify(p, _, _)
+            | Stage::Waiting(p, _) => *p = pending,
             _ => {}
         }
     }
@@ -115,7 +152,7 @@ impl CounterScreen {
     pub(super) fn on_result(&mut self, result: Result<MoneyResult, BankError>, ctx: &mut Ctx) {
         let stage = std::mem::replace(&mut self.stage, Stage::Form);
         let (pending, form, id_form) = match stage {
-            Stage::Confirm(p) => (p, None, None),
+            Stage::Confirm(p) | Stage::Waiting(p, _) => (p, None, None),
             Stage::Approve(p, form) => (p, Some(form), None),
             Stage::Identify(p, id, form) => (p, form, Some(id)),
             other => {

@@ -15,12 +15,22 @@ use crate::tui::worker::{CashKind, Job, ReplyBody};
 impl FakeBank {
     /// The supervisor check, as the bank does it.
     pub(super) fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
-        let Approval::Typed {
-            supervisor,
-            password,
-        } = approval
-        else {
-            return Err(BankError::ApprovalExpired);
+        let (supervisor, password) = match approval {
+            Approval::Typed {
+                supervisor,
+                password,
+            } => (supervisor, password),
+            Approval::Request(id) => {
+                let approved = self
+                    .approval_requests
+                    .iter()
+                    .any(|r| r.id == *id && r.status == crate::services::RequestStatus::Approved);
+                return if approved {
+                    Ok(())
+                } else {
+                    Err(BankError::ApprovalExpired)
+                };
+            }
         };
         let admin = self.staff.iter().find(|(u, _)| u.email == *supervisor);
         match admin {
@@ -409,7 +419,10 @@ impl FakeBank {
                     });
                 ReplyBody::BulkPosted(posted)
             }
-            job => self.vault_answer(job).unwrap_or(ReplyBody::Done(Ok(()))),
+            job => match self.approvals_answer(job) {
+                Ok(body) => body,
+                Err(job) => self.vault_answer(*job).unwrap_or(ReplyBody::Done(Ok(()))),
+            },
         }
     }
 }

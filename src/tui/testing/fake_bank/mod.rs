@@ -1,6 +1,7 @@
 //! A bank in memory: its data, and the look-ups its answers share. What it answers to each
 //! job is in `customer` (the customer's screens) and `desk` (the teller's workstation).
 
+mod approvals;
 mod customer;
 mod desk;
 mod vault;
@@ -43,6 +44,8 @@ pub struct FakeBank {
     pub approval_limit: Decimal,
     /// Today's vault, once a supervisor opened it.
     pub vault: Option<crate::services::VaultView>,
+    /// Approval requests tellers sent.
+    pub approval_requests: Vec<crate::services::ApprovalRequestView>,
     next_id: i64,
 }
 
@@ -178,6 +181,7 @@ impl FakeBank {
             drawer_flows: (Decimal::ZERO, Decimal::ZERO),
             approval_limit: money("10000.00"),
             vault: None,
+            approval_requests: Vec::new(),
             next_id: 9_001,
         }
     }

@@ -88,6 +88,17 @@ pub fn eod_lines(report: &EodReport) -> Vec<String> {
     }
     out.push(format!("  {total} movements in all"));
     out.push(String::new());
+    out.push("MOVEMENTS BY DEVICE".into());
+    for line in &report.devices {
+        out.push(format!(
+            "  {:<20} {} {:>8} {:>16}",
+            clip(&line.device, 20),
+            line.currency,
+            line.count,
+            money(line.total)
+        ));
+    }
+    out.push(String::new());
     out.push(format!(
         "AUDIT: {}",
         if report.audit.ok {

@@ -195,8 +195,23 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     // At the limit no approval is needed.
     bank.withdraw(&teller, &cash_with_id(&account, "10,000.00"))
         .expect("at the limit");
-    let transfer = TransferRequest {
+    // The same teller's payments out of one customer's accounts count together for the day:
+    // a cent more by transfer needs a supervisor.
+    let split = TransferRequest {
         from: account.clone(),
+        to: other.clone(),
+        amount: amount("0.01"),
+        key: key(),
+        memo: None,
+    };
+    assert_eq!(
+        bank.transfer(&teller, &split).unwrap_err().code(),
+        "approval_required"
+    );
+    // Another customer's money starts its own count.
+    let (_, second) = customer_with_account(&mut bank, "erin@example.com", "30000.00");
+    let transfer = TransferRequest {
+        from: second.clone(),
         to: other.clone(),
         amount: amount("9999.99"),
         key: key(),

@@ -200,6 +200,12 @@ fn eod_json(report: &EodReport) -> Value {
             "count": m.count,
             "total": format_money(m.total),
         })).collect::<Vec<_>>(),
+        "devices": report.devices.iter().map(|d| json!({
+            "device": d.device,
+            "currency": d.currency,
+            "count": d.count,
+            "total": format_money(d.total),
+        })).collect::<Vec<_>>(),
         "audit_ok": report.audit.ok,
         "audit": report.audit.checks.iter().map(|c| json!({
             "name": c.name, "ok": c.ok, "detail": c.detail,

@@ -254,6 +254,27 @@ pub fn totals_between(
         .load(conn)
 }
 
+/// (device, currency, count, sum) of the movements with `from <= created_at < to`.
+pub fn device_totals_between(
+    conn: &mut Connection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<KindTotalRow>> {
+    use diesel::dsl::{count_star, sum};
+    movements::table
+        .filter(movements::created_at.ge(from))
+        .filter(movements::created_at.lt(to))
+        .group_by((movements::device, movements::currency))
+        .order((movements::device, movements::currency))
+        .select((
+            movements::device,
+            movements::currency,
+            count_star(),
+            sum(movements::amount),
+        ))
+        .load(conn)
+}
+
 /// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals and
 /// transfers. Zero for an account without an owner.
 pub fn paid_by_since(

@@ -32,7 +32,18 @@ pub struct EodReport {
     pub ctr_customers: usize,
     pub possible_structuring: usize,
     pub movements: Vec<KindTotal>,
+    /// The day's movements by the device they came from (`local` without the server).
+    pub devices: Vec<DeviceTotal>,
     pub audit: AuditReport,
+}
+
+/// The day's movements from one device in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceTotal {
+    pub device: String,
+    pub currency: String,
+    pub count: i64,
+    pub total: Decimal,
 }
 
 /// One drawer session of the day, closed, with all its figures.
@@ -156,6 +167,16 @@ impl Bank {
             vaults.push(vault_view(conn, day.id)?);
         }
         let (movements, cash) = day_movements(conn, date)?;
+        let (start, end) = day_bounds(date);
+        let devices = movements::device_totals_between(conn, start, end)?
+            .into_iter()
+            .map(|(device, currency, count, total)| DeviceTotal {
+                device,
+                currency,
+                count,
+                total: total.unwrap_or_default(),
+            })
+            .collect();
         Ok(EodReport {
             business_date: date,
             bank_name: self.config.bank_name.clone(),
@@ -173,6 +194,7 @@ impl Bank {
                 .count(),
             ctr_customers: ctr.customers.len(),
             movements,
+            devices,
             audit,
         })
     }

@@ -49,7 +49,7 @@ pub use devices::{ActiveDevice, DeviceView};
 pub use drawer::DrawerView;
 pub use drawer_cash::VaultTransfer;
 pub use drawer_limit::DrawerLimit;
-pub use eod::{CashTotal, EodDrawer, EodReport, KindTotal};
+pub use eod::{CashTotal, DeviceTotal, EodDrawer, EodReport, KindTotal};
 pub use error::{BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};

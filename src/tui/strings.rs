@@ -251,6 +251,7 @@ pub const QUIT_QUESTION: &str = "A form holds input that was not sent. Quit anyw
 pub const QUIT_YES: &str = " quit   ";
 pub const QUIT_NO: &str = " stay";
 pub const HEADER_DEVICE: &str = "device ";
+pub const RECEIPT_DEVICE: &str = "Device";
 pub const TOO_SMALL_TITLE: &str = "The terminal is too small";
 pub const TOO_SMALL_NOW: &str = "It is ";
 pub const TOO_SMALL_NEED: &str = "; teller needs at least ";

@@ -118,12 +118,18 @@ pub fn receipt_rows(
         (s::REFERENCE, format!("#{}", result.id)),
         (s::TIME, local_time.format(s::TIME_FORMAT).to_string()),
         (s::RECEIPT_TELLER, teller.to_string()),
+    ];
+    // Served over SSH: the till it was made at (the direct app's receipts have none).
+    if result.device != crate::domain::DeviceName::LOCAL {
+        rows.push((s::RECEIPT_DEVICE, result.device.clone()));
+    }
+    rows.extend([
         (s::RECEIPT_CUSTOMER, pending.customer.clone()),
         (
             s::RECEIPT_OPERATION,
             operation_label(pending.operation).to_string(),
         ),
-    ];
+    ]);
     match &pending.to {
         Some(to) => {
             rows.push((s::FIELD_FROM, pending.account.grouped()));

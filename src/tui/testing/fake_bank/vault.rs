@@ -156,6 +156,7 @@ impl FakeBank {
             ctr_customers: 0,
             possible_structuring: 0,
             movements: Vec::new(),
+            devices: Vec::new(),
             audit: AuditReport {
                 ok: true,
                 checks: Vec::new(),

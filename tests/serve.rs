@@ -466,3 +466,83 @@ fn a_revoked_device_is_cut_off_within_seconds() {
     let list = server.teller.json(&["device", "list", "--json"]);
     assert_eq!(list[0]["active"], false);
 }
+
+#[test]
+fn a_command_with_a_terminal_asks_who_you_are_without_echo() {
+    let server = Server::start();
+    let command = format!(
+        "ssh -p {} -i '{}' -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR -tt till@127.0.0.1 teller whoami",
+        server.port,
+        server.till.display()
+    );
+    let tmux = Tmux::start(&command, 100, 30);
+    tmux.wait_for("Email:");
+    tmux.type_text(ADMIN);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Password for");
+    tmux.type_text(PASSWORD);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("ssh-exit=");
+    assert!(screen.contains("ssh-exit=0"), "{screen}");
+    assert!(screen.contains(ADMIN), "{screen}");
+    assert!(
+        !screen.contains(PASSWORD),
+        "the password was echoed:\n{screen}"
+    );
+}
+
+#[test]
+fn an_approval_travels_from_the_tellers_session_to_the_supervisors() {
+    let server = Server::start();
+    let from = server
+        .teller
+        .funded_account("payer@example.com", "50000.00");
+    let to = server.teller.funded_account("payee@example.com", "0");
+
+    // The admin serves the customer and sends a transfer above the limit to the supervisors.
+    let till = app_over_ssh(&server, 100, 30);
+    till.wait_for("Log in to teller");
+    till.type_text(ADMIN);
+    till.keys(&["Tab"]);
+    till.type_text(PASSWORD);
+    till.keys(&["Enter"]);
+    till.wait_for("F2 Find");
+    till.type_text("payer");
+    till.wait_for("payer@example.com");
+    till.keys(&["Enter"]);
+    till.wait_for("Card");
+    till.keys(&["t"]);
+    till.wait_for("Transfer");
+    till.type_text(&to);
+    till.keys(&["Tab"]);
+    till.type_text("15000");
+    till.keys(&["Enter"]);
+    till.wait_for("Confirm");
+    till.keys(&["Enter"]);
+    till.wait_for("Ctrl-S");
+    till.keys(&["C-s"]);
+    till.wait_for("Request sent to the supervisors");
+
+    // The second supervisor, on their own session, sees the badge and approves on F9.
+    let boss = app_over_ssh(&server, 100, 30);
+    boss.wait_for("Log in to teller");
+    boss.type_text(BOSS);
+    boss.keys(&["Tab"]);
+    boss.type_text(PASSWORD);
+    boss.keys(&["Enter"]);
+    boss.wait_for("1 approval waiting (F9)");
+    boss.keys(&["F9"]);
+    boss.wait_for("15,000.00");
+    boss.keys(&["a"]);
+    boss.wait_for("Approve this request");
+    boss.type_text(PASSWORD);
+    boss.keys(&["Enter"]);
+    boss.wait_for("Approved request");
+
+    // The teller's screen goes on by itself: the receipt, approved by the supervisor.
+    let receipt = till.wait_for("Receipt");
+    assert!(receipt.contains(BOSS), "{receipt}");
+    assert!(receipt.contains("till-1"), "{receipt}");
+    assert_eq!(server.teller.balance(&to), "15000.00");
+    let _ = from;
+}

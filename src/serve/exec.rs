@@ -84,7 +84,7 @@ pub struct ExecRequest {
 /// Runs the command and reports its exit status through `out`.
 pub async fn run(
     mut request: ExecRequest,
-    mut input: mpsc::UnboundedReceiver<ExecInput>,
+    mut input: mpsc::Receiver<ExecInput>,
     out: mpsc::Sender<Out>,
 ) {
     let status = match prepare(&mut request, &mut input, &out).await {
@@ -98,7 +98,7 @@ pub async fn run(
 /// drops a leading `teller`, and asks for what a terminal may be asked for.
 async fn prepare(
     request: &mut ExecRequest,
-    input: &mut mpsc::UnboundedReceiver<ExecInput>,
+    input: &mut mpsc::Receiver<ExecInput>,
     out: &mpsc::Sender<Out>,
 ) -> Result<Vec<String>, u32> {
     let mut args = match shell_words::split(&request.line) {
@@ -154,7 +154,7 @@ fn names_user(args: &[String]) -> bool {
 /// A prompt on the workstation's terminal; the answer is read without echo for passwords.
 /// Ctrl-C or Ctrl-D gives up (exit 130).
 async fn ask(
-    input: &mut mpsc::UnboundedReceiver<ExecInput>,
+    input: &mut mpsc::Receiver<ExecInput>,
     out: &mpsc::Sender<Out>,
     prompt: &str,
     echo: bool,
@@ -212,7 +212,7 @@ fn lines_for(pty: bool, bytes: &[u8]) -> Vec<u8> {
 async fn spawn(
     request: &ExecRequest,
     args: Vec<String>,
-    mut input: mpsc::UnboundedReceiver<ExecInput>,
+    mut input: mpsc::Receiver<ExecInput>,
     out: &mpsc::Sender<Out>,
 ) -> u32 {
     let program = match std::env::current_exe() {

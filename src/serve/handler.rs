@@ -23,6 +23,8 @@ use crate::tui::app::Action;
 const MAX_CHANNELS: usize = 4;
 /// Frames waiting for a slow link before the app waits for it.
 const OUT_BUFFER: usize = 32;
+/// Packets of a command's standard input waiting for it to read them.
+const EXEC_INPUT_BUFFER: usize = 64;
 
 /// What a session channel is doing.
 #[derive(Default)]
@@ -31,7 +33,7 @@ struct ChannelState {
     /// Columns and rows, when a pty was asked for.
     pty: Option<(u16, u16)>,
     app: Option<(Sender<Action>, InputParser)>,
-    exec: Option<mpsc::UnboundedSender<ExecInput>>,
+    exec: Option<mpsc::Sender<ExecInput>>,
     _channel: Option<Channel<Msg>>,
 }
 
@@ -267,7 +269,9 @@ impl russh::server::Handler for Connection {
             return session.channel_failure(channel);
         };
         let line = String::from_utf8_lossy(data).into_owned();
-        let (input, inbox) = mpsc::unbounded_channel();
+        // Bounded: a workstation sending faster than the command reads waits (SSH's own flow
+        // control) instead of filling the server's memory.
+        let (input, inbox) = mpsc::channel(EXEC_INPUT_BUFFER);
         state.exec = Some(input);
         let request = exec::ExecRequest {
             line,
@@ -299,7 +303,7 @@ impl russh::server::Handler for Connection {
                 }
             }
         } else if let Some(exec) = &state.exec {
-            let _ = exec.send(ExecInput::Data(data.to_vec()));
+            let _ = exec.send(ExecInput::Data(data.to_vec())).await;
         }
         Ok(())
     }
@@ -309,8 +313,8 @@ impl russh::server::Handler for Connection {
         channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(exec) = self.channels.get(&channel).and_then(|s| s.exec.as_ref()) {
-            let _ = exec.send(ExecInput::Eof);
+        if let Some(exec) = self.channels.get(&channel).and_then(|s| s.exec.clone()) {
+            let _ = exec.send(ExecInput::Eof).await;
         }
         Ok(())
     }
@@ -353,7 +357,7 @@ fn hang_up(state: &ChannelState) {
         let _ = actions.send(Action::Hangup);
     }
     if let Some(exec) = &state.exec {
-        let _ = exec.send(ExecInput::Eof);
+        let _ = exec.try_send(ExecInput::Eof);
     }
 }
 

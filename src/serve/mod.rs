@@ -157,10 +157,6 @@ async fn accept_loop(
             tracing::warn!(%peer, "too many failed attempts from this address: refused");
             continue;
         }
-        if shared.registry.live_connections() >= MAX_CONNECTIONS {
-            tracing::warn!(%peer, "too many connections: refused");
-            continue;
-        }
         let _ = socket.set_nodelay(true);
         tokio::spawn(serve_connection(
             socket,
@@ -177,6 +173,11 @@ async fn serve_connection(
     config: Arc<Config>,
     shared: Arc<Shared>,
 ) {
+    let registry = shared.registry.clone();
+    let Some(_counted) = registry.open_connection(MAX_CONNECTIONS) else {
+        tracing::warn!(%peer, "too many connections: refused");
+        return;
+    };
     let connection = Connection::new(shared, peer);
     let started = connection.started();
     let session = match tokio::time::timeout(

@@ -36,6 +36,17 @@ pub struct Registry {
     live: Mutex<HashMap<u64, Live>>,
     failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
     next: AtomicU64,
+    /// Every open TCP connection, authenticated or not.
+    open: std::sync::atomic::AtomicUsize,
+}
+
+/// One open connection, counted while it lives.
+pub struct OpenConnection<'a>(&'a Registry);
+
+impl Drop for OpenConnection<'_> {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Registry {
@@ -101,8 +112,11 @@ impl Registry {
         }
     }
 
-    pub fn live_connections(&self) -> usize {
-        self.live.lock().map_or(0, |live| live.len())
+    /// Counts a new connection, unless `max` are open already.
+    pub fn open_connection(&self, max: usize) -> Option<OpenConnection<'_>> {
+        let before = self.open.fetch_add(1, Ordering::Relaxed);
+        let counted = OpenConnection(self);
+        (before < max).then_some(counted)
     }
 
     /// May a new connection from this address try? False after too many failures lately.

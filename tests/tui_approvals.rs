@@ -151,3 +151,22 @@ fn a_supervisor_rejects_with_a_reason() {
         RequestStatus::Rejected { .. }
     ));
 }
+
+#[test]
+fn the_palette_opens_the_approvals_for_supervisors_only() {
+    let mut d = Driver::supervisor_on(FakeBank::demo());
+    d.ctrl('p')
+        .type_text("approvals")
+        .press(KeyCode::Enter)
+        .settle();
+    assert_eq!(d.app.route(), Route::Approvals);
+    assert!(
+        d.screen().contains("No request is waiting"),
+        "{}",
+        d.screen()
+    );
+
+    let mut teller = Driver::teller_on(FakeBank::demo());
+    teller.press(KeyCode::F(9)).settle();
+    assert_ne!(teller.app.route(), Route::Approvals);
+}

@@ -73,6 +73,7 @@ pub fn run(
             ServeError::Config("no state folder (HOME unset): pass --host-key FILE".into())
         })?,
     };
+    refuse_readable_dotenv(std::path::Path::new(".env"))?;
     let (key, new) = host_key::load_or_create(&host_key_path)?;
     let log = crate::tui::logging::init();
     // The app account must work before anyone connects; the policy comes from the database.
@@ -121,6 +122,24 @@ pub fn run(
             }
         }
     })
+}
+
+/// The database password is the server's secret: a `.env` others can read gives it to every
+/// account on the machine, so the server refuses to start on one.
+fn refuse_readable_dotenv(path: &std::path::Path) -> Result<(), ServeError> {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(ServeError::Config(format!(
+            "{} can be read by other accounts (mode {:o}): chmod 600 it, owned by the service's own user",
+            path.display(),
+            mode & 0o777
+        )));
+    }
+    Ok(())
 }
 
 fn ssh_config(key: russh::keys::PrivateKey) -> Config {
@@ -222,5 +241,23 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_dotenv_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        assert!(refuse_readable_dotenv(&path).is_ok(), "none at all is fine");
+        std::fs::write(&path, "DATABASE_URL=x\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(refuse_readable_dotenv(&path).is_err());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(refuse_readable_dotenv(&path).is_ok());
     }
 }

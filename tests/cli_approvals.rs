@@ -239,3 +239,82 @@ fn a_payment_split_in_parts_by_one_member_of_staff_still_needs_a_supervisor() {
     let value: Value = out.json();
     assert_eq!(value["amount"], "6000.00");
 }
+
+#[test]
+fn a_payment_file_travels_to_the_supervisors_bound_to_its_bytes() {
+    let teller = Teller::new();
+    let payer = teller.funded_account("payroll@example.com", "50000.00");
+    let alice = teller.funded_account("alice@example.com", "0");
+    let bob = teller.funded_account("bob@example.com", "0");
+    let dir = empty_dir().join(format!("payroll-{}", rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("payroll.csv");
+    std::fs::write(
+        &file,
+        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.00,salary,p-2\n"),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let args = [
+        "batch",
+        "post",
+        &path,
+        "--from",
+        &payer,
+        "--wait-approval",
+        "--json",
+    ];
+    let (child, id) = waiting(&teller, &args);
+    let list = as_boss(&teller, &["approvals", "list", "--json"]).json();
+    let request = &list.as_array().unwrap()[0];
+    assert_eq!(request["id"], id);
+    assert_eq!(request["kind"], "batch");
+    assert_eq!(request["amount"], "13000.00");
+    assert_eq!(request["accounts"], format!("{payer} -> 2 payees"));
+    assert_eq!(request["customer"], "payroll@example.com");
+
+    // The file changes while it waits: the approval is for the bytes that were sent.
+    std::fs::write(
+        &file,
+        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.01,salary,p-2\n"),
+    )
+    .unwrap();
+    let approved = as_boss(
+        &teller,
+        &["approvals", "approve", &id.to_string(), "--json"],
+    );
+    assert_eq!(approved.code, 0, "{approved:?}");
+    let out = finish(child);
+    last_error(&out, 1, "approval_refused");
+    assert_eq!(teller.balance(&bob), "0.00");
+
+    // The file as it was is posted once, approved by the supervisor.
+    std::fs::write(
+        &file,
+        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.00,salary,p-2\n"),
+    )
+    .unwrap();
+    let args = [
+        "batch",
+        "post",
+        &path,
+        "--from",
+        &payer,
+        "--wait-approval",
+        "--json",
+    ];
+    let (child, id) = waiting(&teller, &args);
+    assert_eq!(
+        as_boss(
+            &teller,
+            &["approvals", "approve", &id.to_string(), "--json"]
+        )
+        .code,
+        0
+    );
+    let out = finish(child);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["approved_by"], BOSS);
+    assert_eq!(teller.balance(&alice), "7000.00");
+    assert_eq!(teller.balance(&bob), "6000.00");
+}

@@ -13,7 +13,7 @@ mod read;
 mod results;
 
 pub use keys::key_for;
-pub use post::{post_file, PostError, PostOptions, Posted, Tally};
+pub use post::{payment_file, post_file, PostError, PostOptions, Posted, Tally};
 pub use read::{check_file, BulkLine, FileCheck, FileError, LineError, LineReader};
 pub use results::ResultsWriter;
 

@@ -13,7 +13,9 @@ use super::{
     check_file, key_for, BulkLine, FileCheck, FileError, LineError, LineReader, ResultsWriter,
 };
 use crate::domain::AccountNumber;
-use crate::services::{Actor, Approval, Bank, BankError, BatchOutcome, BatchTransfer};
+use crate::services::{
+    Actor, Approval, ApprovalOperation, Bank, BankError, BatchOutcome, BatchTransfer, PaymentFile,
+};
 
 /// Why a file was not posted to its end.
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +78,12 @@ pub fn post_file(
         Some(first) if check.by_payer.len() == 1 => first.clone(),
         _ => options.file.display().to_string(),
     };
-    // Four eyes once, for the whole file's total (checked before anything moves).
-    let mut approved = bank.approve_batch(actor, &subject, check.total, approval)?;
+    // Four eyes once, for the whole file's total (checked before anything moves). A file with
+    // one paying account may have been sent to the supervisors: their approval is for exactly
+    // these bytes.
+    let file = payment_file(&check);
+    let mut approved =
+        bank.approve_batch_file(actor, &subject, check.total, approval, file.as_ref())?;
     let suffix = if options.dry_run {
         "dry-run"
     } else {
@@ -182,4 +188,20 @@ fn count(tally: &mut Tally, line: &BulkLine, outcome: &BatchOutcome) {
             tally.moved += line.amount.value();
         }
     }
+}
+
+/// The file as the supervisors approve it: one paying account, its total, its valid lines and
+/// the SHA-256 of its bytes. None for a file with several payers (a supervisor types their
+/// password for those).
+pub fn payment_file(check: &FileCheck) -> Option<ApprovalOperation> {
+    let (payer, total) = match check.by_payer.iter().collect::<Vec<_>>()[..] {
+        [(payer, total)] => (payer, *total),
+        _ => return None,
+    };
+    Some(ApprovalOperation::Batch(PaymentFile {
+        payer: AccountNumber::parse(payer).ok()?,
+        total,
+        lines: check.valid,
+        file_digest: hex::encode(check.digest),
+    }))
 }

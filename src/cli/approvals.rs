@@ -18,7 +18,7 @@ use crate::services::{
 /// How often a waiting command looks at its request.
 const POLL: Duration = Duration::from_millis(500);
 
-/// The operation, with the approval given (typed) or none.
+/// The money operation, with the approval given (typed or a request) or none.
 fn perform(
     bank: &mut Bank,
     actor: &Actor,
@@ -32,6 +32,9 @@ fn perform(
         (ApprovalOperation::Withdrawal(r), None) => bank.withdraw(actor, r),
         (ApprovalOperation::Transfer(r), Some(a)) => bank.transfer_approved(actor, r, a),
         (ApprovalOperation::Transfer(r), None) => bank.transfer(actor, r),
+        (ApprovalOperation::Batch(_), _) => Err(BankError::Forbidden(
+            "post a payment file as a single operation (teller batch post)",
+        )),
     }
 }
 
@@ -45,12 +48,42 @@ pub(super) fn run_money(
     wait: Option<Duration>,
     json: bool,
 ) -> BankResult<MoneyResult> {
-    let first = perform(bank, actor, operation, approval);
-    let Some(timeout) = wait else {
+    with_approval(
+        bank,
+        actor,
+        operation,
+        approval,
+        Waiting { wait, json },
+        |bank, approval| perform(bank, actor, operation, approval),
+        |e| matches!(e, BankError::ApprovalRequired(_)),
+    )
+}
+
+/// How a command waits for the supervisors.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Waiting {
+    /// `--wait-approval`: how long; None does not send anything.
+    pub wait: Option<Duration>,
+    pub json: bool,
+}
+
+/// Runs `perform`; when it needs a supervisor and the command may wait, sends `operation` to
+/// the supervisors and runs it again with their approval (or fails as they decide).
+pub(super) fn with_approval<T, E: From<BankError>>(
+    bank: &mut Bank,
+    actor: &Actor,
+    operation: &ApprovalOperation,
+    approval: Option<&Approval>,
+    waiting: Waiting,
+    mut perform: impl FnMut(&mut Bank, Option<&Approval>) -> Result<T, E>,
+    needs_approval: impl Fn(&E) -> bool,
+) -> Result<T, E> {
+    let first = perform(bank, approval);
+    let (Some(timeout), json) = (waiting.wait, waiting.json) else {
         return first;
     };
     match first {
-        Err(BankError::ApprovalRequired(_)) if approval.is_none() => {}
+        Err(e) if approval.is_none() && needs_approval(&e) => {}
         other => return other,
     }
     let sent = bank.request_approval(actor, operation)?;
@@ -72,21 +105,22 @@ pub(super) fn run_money(
         let now = bank.approval_request(actor, sent.id)?;
         match now.status {
             RequestStatus::Approved | RequestStatus::Used(_) => {
-                return perform(bank, actor, operation, Some(&Approval::Request(sent.id)))
+                return perform(bank, Some(&Approval::Request(sent.id)))
             }
             RequestStatus::Pending if Instant::now() < deadline => {}
             RequestStatus::Pending => {
                 // Nobody will use it now: take it off the supervisors' list.
                 bank.withdraw_approval(actor, sent.id)?;
-                return Err(BankError::ApprovalExpired);
+                return Err(BankError::ApprovalExpired.into());
             }
             RequestStatus::Rejected { reason } => {
                 return Err(BankError::ApprovalRejected(
                     reason.unwrap_or_else(|| "no reason given".into()),
-                ))
+                )
+                .into())
             }
             RequestStatus::Withdrawn | RequestStatus::Expired => {
-                return Err(BankError::ApprovalExpired)
+                return Err(BankError::ApprovalExpired.into())
             }
         }
     }

@@ -267,6 +267,13 @@ pub enum BatchCommand {
         batch_size: usize,
         #[arg(long)]
         json: bool,
+        /// Above the limit, send the file to the supervisors and wait for their answer (a
+        /// file with one paying account; the request id is printed on standard error).
+        #[arg(long)]
+        wait_approval: bool,
+        /// How long --wait-approval waits, in seconds.
+        #[arg(long, requires = "wait_approval", default_value_t = 600)]
+        timeout: u64,
     },
 }
 

@@ -7,10 +7,11 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::approvals::{with_approval, Waiting};
 use super::CliError;
 use crate::bulk::{self, FileCheck, PostError, PostOptions, Posted};
 use crate::domain::format_money;
-use crate::services::{Actor, Approval, Bank, MAX_BATCH};
+use crate::services::{Actor, Approval, Bank, BankError, MAX_BATCH};
 
 /// `teller batch post`: posts, prints the summary, and fails when lines were refused.
 pub fn run(
@@ -18,19 +19,47 @@ pub fn run(
     actor: &Actor,
     approval: Option<&Approval>,
     options: &PostOptions,
-    json: bool,
+    waiting: Waiting,
     from_stdin: bool,
 ) -> Result<(), CliError> {
+    let json = waiting.json;
     if !(1..=MAX_BATCH).contains(&options.batch_size) {
         return Err(CliError::Usage(format!(
             "--batch-size must be from 1 to {MAX_BATCH}"
         )));
     }
     let mut bar: Option<ProgressBar> = None;
-    let posted = bulk::post_file(bank, actor, approval, options, |done, total| {
-        let bar = bar.get_or_insert_with(|| progress_bar(total, json));
-        bar.set_position(done);
-    });
+    // Waiting for the supervisors needs the file as they will see it.
+    let file = match waiting.wait {
+        Some(_) => bulk::check_file(options.file, options.from.as_ref())
+            .ok()
+            .and_then(|check| bulk::payment_file(&check)),
+        None => None,
+    };
+    let waiting = Waiting {
+        wait: waiting.wait.filter(|_| file.is_some()),
+        json,
+    };
+    let posted = match &file {
+        Some(file) => with_approval(
+            bank,
+            actor,
+            file,
+            approval,
+            waiting,
+            |bank, approval| {
+                bulk::post_file(bank, actor, approval, options, |done, total| {
+                    let bar = bar.get_or_insert_with(|| progress_bar(total, json));
+                    bar.set_position(done);
+                })
+            },
+            |e| matches!(e, PostError::Bank(BankError::ApprovalRequired(_))),
+        ),
+        None => bulk::post_file(bank, actor, approval, options, |done, total| {
+            let bar = bar.get_or_insert_with(|| progress_bar(total, json));
+            bar.set_position(done);
+        }),
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -199,6 +199,8 @@ fn run_as(
             skip_invalid,
             batch_size,
             json,
+            wait_approval,
+            timeout,
         }) => {
             // `-`: the file comes on standard input (over SSH, from the workstation); it is
             // read twice (checked, then posted), so it is kept in a private folder meanwhile.
@@ -216,7 +218,11 @@ fn run_as(
                 skip_invalid,
                 batch_size,
             };
-            super::batch::run(bank, actor, approval, &options, json, spool.is_some())
+            let waiting = approvals::Waiting {
+                wait: wait_approval.then(|| std::time::Duration::from_secs(timeout)),
+                json,
+            };
+            super::batch::run(bank, actor, approval, &options, waiting, spool.is_some())
         }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),

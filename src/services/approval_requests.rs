@@ -20,12 +20,24 @@ use crate::domain::{format_money, AccountNumber, Reason, Role, Secret};
 /// How long a request waits for a supervisor, and an approval for its use.
 pub const APPROVAL_LIFETIME_MINUTES: i64 = 10;
 
+/// A payment file as a supervisor approves it: one paying account, its total and lines, and
+/// the SHA-256 of its bytes (another file, even one byte apart, is another operation).
+#[derive(Debug, Clone)]
+pub struct PaymentFile {
+    pub payer: AccountNumber,
+    pub total: Decimal,
+    pub lines: u64,
+    /// Lower-case hex.
+    pub file_digest: String,
+}
+
 /// What a teller asks a supervisor to approve.
 #[derive(Debug, Clone)]
 pub enum ApprovalOperation {
     Deposit(CashRequest),
     Withdrawal(CashRequest),
     Transfer(TransferRequest),
+    Batch(PaymentFile),
 }
 
 impl ApprovalOperation {
@@ -34,6 +46,7 @@ impl ApprovalOperation {
             Self::Deposit(_) => "deposit",
             Self::Withdrawal(_) => "withdrawal",
             Self::Transfer(_) => "transfer",
+            Self::Batch(_) => "batch",
         }
     }
 
@@ -43,6 +56,7 @@ impl ApprovalOperation {
             Self::Deposit(r) => ("cash".into(), r.account.to_string()),
             Self::Withdrawal(r) => (r.account.to_string(), "cash".into()),
             Self::Transfer(r) => (r.from.to_string(), r.to.to_string()),
+            Self::Batch(file) => (file.payer.to_string(), format!("{} payees", file.lines)),
         }
     }
 
@@ -50,6 +64,7 @@ impl ApprovalOperation {
         match self {
             Self::Deposit(r) | Self::Withdrawal(r) => r.amount.value(),
             Self::Transfer(r) => r.amount.value(),
+            Self::Batch(file) => file.total,
         }
     }
 
@@ -57,6 +72,7 @@ impl ApprovalOperation {
         match self {
             Self::Deposit(r) | Self::Withdrawal(r) => r.memo.as_ref().map(|m| m.as_str()),
             Self::Transfer(r) => r.memo.as_ref().map(|m| m.as_str()),
+            Self::Batch(_) => None,
         }
     }
 
@@ -64,6 +80,7 @@ impl ApprovalOperation {
         match self {
             Self::Deposit(r) | Self::Withdrawal(r) => r.key.as_str(),
             Self::Transfer(r) => r.key.as_str(),
+            Self::Batch(file) => &file.file_digest,
         }
     }
 
@@ -72,6 +89,7 @@ impl ApprovalOperation {
         match self {
             Self::Deposit(r) | Self::Withdrawal(r) => &r.account,
             Self::Transfer(r) => &r.from,
+            Self::Batch(file) => &file.payer,
         }
     }
 

@@ -37,7 +37,8 @@ mod views;
 
 pub use actor::{Actor, SessionUser};
 pub use approval_requests::{
-    ApprovalOperation, ApprovalRequestView, Decision, RequestStatus, APPROVAL_LIFETIME_MINUTES,
+    ApprovalOperation, ApprovalRequestView, Decision, PaymentFile, RequestStatus,
+    APPROVAL_LIFETIME_MINUTES,
 };
 pub use approvals::Approval;
 pub use bank::{Bank, BankConfig};

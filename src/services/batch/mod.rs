@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::accounts::account_id;
+use super::approval_requests::{consume, ApprovalOperation};
 use super::approvals::Approval;
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
@@ -84,6 +85,9 @@ impl BatchOutcome {
 pub struct BatchApproval {
     approved_by: Option<String>,
     remaining: Decimal,
+    /// An approved request (a payment file sent to the supervisors), used up by the first
+    /// movement the file writes.
+    request: Option<i64>,
 }
 
 impl BatchApproval {
@@ -107,19 +111,34 @@ impl Bank {
         total: Decimal,
         approval: Option<&Approval>,
     ) -> BankResult<BatchApproval> {
+        self.approve_batch_file(actor, subject, total, approval, None)
+    }
+
+    /// As `approve_batch`, for a payment file that may have been sent to the supervisors as
+    /// `file` (an approved request for exactly that file covers it).
+    pub fn approve_batch_file(
+        &mut self,
+        actor: &Actor,
+        subject: &str,
+        total: Decimal,
+        approval: Option<&Approval>,
+        file: Option<&ApprovalOperation>,
+    ) -> BankResult<BatchApproval> {
         let amount = Amount::from_decimal(total.min(Amount::max_value()))?;
+        let digest = file.map(ApprovalOperation::digest);
         let check = ApprovalCheck {
             action: "batch",
             subject,
             amount,
             limited: true,
             paying: None,
-            digest: None,
+            digest: digest.as_deref(),
         };
-        let approved_by = self.approval(actor, &check, approval)?.by;
+        let granted = self.approval(actor, &check, approval)?;
         Ok(BatchApproval {
-            approved_by,
+            approved_by: granted.by,
             remaining: total,
+            request: granted.request,
         })
     }
 
@@ -140,6 +159,7 @@ impl Bank {
         let stamp = self.stamp(actor);
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
+        let request = approval.request;
         // After a batch that met used keys the next likely does too (the rest of a file posted
         // again): reading its keys first spares a failed insert and the ids it would burn.
         let look_up_first = self.batch_keys_seen;
@@ -167,7 +187,17 @@ impl Bank {
                 }
                 let signed = (&stamp, approved_by.as_deref());
                 match write::write(conn, requests, steps, &accounts, keys_looked_up, signed)? {
-                    Some(outcomes) => return Ok((outcomes, moved)),
+                    Some(outcomes) => {
+                        // A request sent for the file is used once, with its first movement.
+                        let first = outcomes.iter().find_map(|o| match o {
+                            BatchOutcome::Done(result) => Some(result.id),
+                            _ => None,
+                        });
+                        if let (Some(request), Some(first)) = (request, first) {
+                            consume(conn, request, first)?;
+                        }
+                        return Ok((outcomes, moved));
+                    }
                     // A key the plan took for new was in the journal: plan again knowing them.
                     None => keys_looked_up = true,
                 }
@@ -181,6 +211,9 @@ impl Bank {
             Err(e) => return Err(e),
         };
         approval.remaining -= moved;
+        if outcomes.iter().any(|o| matches!(o, BatchOutcome::Done(_))) {
+            approval.request = None;
+        }
         self.batch_keys_seen = outcomes.iter().any(|outcome| {
             matches!(
                 outcome,

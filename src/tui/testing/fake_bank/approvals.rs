@@ -12,16 +12,24 @@ impl FakeBank {
         Ok(match job {
             Job::RequestApproval { actor, operation } => {
                 let (amount, accounts) = match &operation {
-                    ApprovalOperation::Deposit(r) => (r.amount, format!("cash -> {}", r.account)),
-                    ApprovalOperation::Withdrawal(r) => {
-                        (r.amount, format!("{} -> cash", r.account))
+                    ApprovalOperation::Deposit(r) => {
+                        (r.amount.value(), format!("cash -> {}", r.account))
                     }
-                    ApprovalOperation::Transfer(r) => (r.amount, format!("{} -> {}", r.from, r.to)),
+                    ApprovalOperation::Withdrawal(r) => {
+                        (r.amount.value(), format!("{} -> cash", r.account))
+                    }
+                    ApprovalOperation::Transfer(r) => {
+                        (r.amount.value(), format!("{} -> {}", r.from, r.to))
+                    }
+                    ApprovalOperation::Batch(file) => (
+                        file.total,
+                        format!("{} -> {} payees", file.payer, file.lines),
+                    ),
                 };
                 let view = ApprovalRequestView {
                     id: 900 + i64::try_from(self.approval_requests.len()).unwrap_or(0),
                     kind: operation.kind().to_string(),
-                    amount: amount.value(),
+                    amount,
                     currency: "USD".into(),
                     accounts,
                     customer: Some(self.user.email.as_str().to_string()),

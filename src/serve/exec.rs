@@ -264,11 +264,25 @@ async fn spawn(
     else {
         return 3;
     };
-    // The workstation's input, until its EOF (or the channel closes).
+    // The workstation's input, until its EOF. A channel gone without EOF (the client was cut
+    // off) left the input short: the command is stopped before it could read a part of a file
+    // as the whole (`batch post -`), and its standard input stays open until then.
+    let (cut_off, mut was_cut_off) = tokio::sync::oneshot::channel::<()>();
     let feeder = tokio::spawn(async move {
-        while let Some(ExecInput::Data(bytes)) = input.recv().await {
-            if stdin.write_all(&bytes).await.is_err() {
-                break;
+        loop {
+            match input.recv().await {
+                Some(ExecInput::Data(bytes)) => {
+                    if stdin.write_all(&bytes).await.is_err() {
+                        break;
+                    }
+                }
+                Some(ExecInput::Eof) => break,
+                None => {
+                    let _ = cut_off.send(());
+                    // No EOF: the command is stopped, then this task is aborted.
+                    std::future::pending::<()>().await;
+                    return;
+                }
             }
         }
         drop(stdin);
@@ -278,7 +292,14 @@ async fn spawn(
     let copy_out = tokio::spawn(async move { pump(&mut stdout, &to_out, pty, false).await });
     let to_err = out.clone();
     let copy_err = tokio::spawn(async move { pump(&mut stderr, &to_err, pty, true).await });
-    let status = child.wait().await;
+    let status = tokio::select! {
+        status = child.wait() => status,
+        Ok(()) = &mut was_cut_off => {
+            tracing::info!(device = %request.device, "the client left before the end of its input: the command is stopped");
+            let _ = child.start_kill();
+            child.wait().await
+        }
+    };
     let _ = copy_out.await;
     let _ = copy_err.await;
     feeder.abort();

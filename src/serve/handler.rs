@@ -350,14 +350,12 @@ impl russh::server::Handler for Connection {
     }
 }
 
-/// The app stops and its login ends; a command already running finishes (its transaction is
-/// whole either way) but hears nothing more.
+/// The app stops and its login ends. A command that had its whole input (the client's EOF)
+/// finishes (its transaction is whole either way) but hears nothing more; one still reading
+/// its input is stopped when the channel's state, and with it the input's sender, is dropped.
 fn hang_up(state: &ChannelState) {
     if let Some((actions, _)) = &state.app {
         let _ = actions.send(Action::Hangup);
-    }
-    if let Some(exec) = &state.exec {
-        let _ = exec.try_send(ExecInput::Eof);
     }
 }
 

@@ -197,10 +197,16 @@ async fn serve_connection(
         tracing::warn!(%peer, "too many connections: refused");
         return;
     };
+    // A second handle on the socket: shutting it down ends the connection whatever the SSH
+    // session is doing (one left in key exchange never reads a disconnect request).
+    let Ok((socket, cutter)) = with_cutter(socket) else {
+        return;
+    };
     let connection = Connection::new(shared, peer);
     let started = connection.started();
-    let session = match tokio::time::timeout(
-        START_TIMEOUT,
+    let deadline = tokio::time::Instant::now() + START_TIMEOUT;
+    let session = match tokio::time::timeout_at(
+        deadline,
         russh::server::run_stream(config, socket, connection),
     )
     .await
@@ -213,21 +219,48 @@ async fn serve_connection(
         Err(_) => return,
     };
     let handle = session.handle();
-    tokio::spawn(async move {
-        tokio::time::sleep(START_TIMEOUT).await;
-        if !started.load(std::sync::atomic::Ordering::Acquire) {
-            let _ = handle
-                .disconnect(
-                    russh::Disconnect::ByApplication,
-                    "nothing was asked within 30 seconds".into(),
-                    String::new(),
+    tokio::pin!(session);
+    let ended = tokio::select! {
+        result = &mut session => result,
+        () = tokio::time::sleep_until(deadline) => {
+            if started.load(std::sync::atomic::Ordering::Acquire) {
+                drop(cutter);
+                (&mut session).await
+            } else {
+                let _ = tokio::time::timeout(
+                    CUT_GRACE,
+                    handle.disconnect(
+                        russh::Disconnect::ByApplication,
+                        "nothing was asked within 30 seconds".into(),
+                        String::new(),
+                    ),
                 )
                 .await;
+                match tokio::time::timeout(CUT_GRACE, &mut session).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        let _ = cutter.shutdown(std::net::Shutdown::Both);
+                        (&mut session).await
+                    }
+                }
+            }
         }
-    });
-    if let Err(error) = session.await {
+    };
+    if let Err(error) = ended {
         tracing::debug!(%peer, %error, "connection ended");
     }
+}
+
+/// How long a connection being closed for asking nothing may take to go on its own.
+const CUT_GRACE: Duration = Duration::from_secs(1);
+
+/// The socket, and a handle on it that can shut it down from outside the session.
+fn with_cutter(
+    socket: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, std::net::TcpStream)> {
+    let socket = socket.into_std()?;
+    let cutter = socket.try_clone()?;
+    Ok((tokio::net::TcpStream::from_std(socket)?, cutter))
 }
 
 async fn shutdown_signal() {

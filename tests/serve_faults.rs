@@ -727,6 +727,54 @@ fn a_thousand_unknown_keys_are_refused_and_memory_stays_flat() {
     assert_eq!(out.status.code(), Some(255), "{out:?}");
 }
 
+#[test]
+fn a_long_upload_does_not_freeze_the_connection() {
+    let branch = Branch::new();
+    let payer = branch.teller.funded_account("payer@example.com", "100.00");
+    let server = branch.serve();
+    // 4 MB on standard input: hundreds of SSH packets. russh queues each one for the channel's
+    // `Channel` as well as handing it to the handler; a queue nobody empties stops the whole
+    // connection after 100 (an app session froze the same way after about 100 key presses).
+    let mut csv = String::from("to,amount\n");
+    let mut lines = 0;
+    while csv.len() < 4 << 20 {
+        csv.push_str("not-an-account,1.00\n");
+        lines += 1;
+    }
+    let started = Instant::now();
+    let out = server.ssh_from(
+        &server.till,
+        &as_admin(),
+        &[],
+        &[
+            "teller",
+            "batch",
+            "post",
+            "-",
+            "--from",
+            &payer,
+            "--dry-run",
+        ],
+        &csv,
+    );
+    // Every line is invalid (exit 2), and every one of them arrived.
+    let stderr = text(&out.stderr);
+    let tail = &stderr[stderr.len().saturating_sub(300)..];
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "after {:?}: {:?} ...{tail}",
+        started.elapsed(),
+        out.status
+    );
+    assert!(
+        tail.contains(&format!("{lines} line(s) of the file are invalid")),
+        "{tail}"
+    );
+    let out = server.ssh(&server.till, &as_admin(), &["teller", "whoami", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+}
+
 /// Reads until the server closes the connection; how long that took (None: still open when
 /// `limit` passed).
 fn time_to_close(

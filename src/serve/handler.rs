@@ -34,7 +34,6 @@ struct ChannelState {
     pty: Option<(u16, u16)>,
     app: Option<(Sender<Action>, InputParser)>,
     exec: Option<mpsc::Sender<ExecInput>>,
-    _channel: Option<Channel<Msg>>,
 }
 
 pub struct Connection {
@@ -208,11 +207,12 @@ impl russh::server::Handler for Connection {
             return Ok(());
         }
         let id = channel.id();
-        let state = ChannelState {
-            _channel: Some(channel),
-            ..ChannelState::default()
-        };
-        self.channels.insert(id, state);
+        // Everything on the channel reaches this handler's callbacks; russh also queues it for
+        // the `Channel` (100 messages), and once that queue is full the whole connection
+        // waits: it is emptied, or a session froze after about 100 key presses.
+        let mut channel = channel;
+        tokio::spawn(async move { while channel.wait().await.is_some() {} });
+        self.channels.insert(id, ChannelState::default());
         reply.accept().await;
         Ok(())
     }

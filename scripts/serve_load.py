@@ -16,7 +16,12 @@ Direct mode (`--direct`): the same measurement for the local app (`teller` with 
 no server) on a pty of its own, N copies (normally 1), with its RSS.
 
 Run it from the repository after `scripts/run.sh` made `.env` (the private database, the demo
-bank); see BENCHMARKS.md. Python 3 standard library only. Every process it starts listens or
+bank); see BENCHMARKS.md. It adds to the demo bank: a device `load-<time>-<pid>` a run (revoked
+when the run ends; names are never reused) and a teller `load-worker-N@bank.local` a worker (a
+person's commands at the same moment count as failed logins until their passwords are checked,
+so each worker is a person of its own, and the sessions log in one after another).
+SERVE_LOAD_TRACE=1 keeps each session's last output and keys for the report of a key whose
+effect never showed. Python 3 standard library only. Every process it starts listens or
 connects on 127.0.0.1 only, and is stopped (by its own pid) when the run ends; every wait is
 bounded.
 """
@@ -312,6 +317,7 @@ class Term:
         self.fd = master
         self.screen = Screen(cols, rows)
         self.closed = False
+        self.bytes = 0
 
     def write(self, data):
         view = memoryview(data)
@@ -340,7 +346,12 @@ class Term:
                 self.closed = True
                 return got
             got = True
+            self.bytes += len(data)
             self.screen.feed(data)
+            if TRACE:
+                self.raw = (getattr(self, "raw", b"") + data)[-8192:]
+                self.chunks = (getattr(self, "chunks", []) + [(round(time.perf_counter(), 3), len(data))])[-40:]
+                self.total = getattr(self, "total", 0) + len(data)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -362,6 +373,7 @@ class Term:
 
 
 TIMEOUT_SAMPLES = []
+TRACE = bool(os.environ.get("SERVE_LOAD_TRACE"))
 
 
 class Session:
@@ -431,6 +443,8 @@ class Session:
                 self.word = ""
         self.term.write(data)
         self.expect = (self.typed, time.perf_counter())
+        if TRACE:
+            self.keys = (getattr(self, "keys", []) + [(round(time.perf_counter(), 3), data, self.typed)])[-12:]
 
     def check_timeout(self, now, limit):
         if self.expect is not None and now - self.expect[1] > limit:
@@ -439,7 +453,13 @@ class Session:
             shown = search_value(self.term.screen)
             if len(TIMEOUT_SAMPLES) < 5:
                 TIMEOUT_SAMPLES.append({"session": self.index, "expected": self.expect[0], "shown": shown,
-                                        "screen": self.term.screen.text() if len(TIMEOUT_SAMPLES) < 2 else None})
+                                        "screen": self.term.screen.text() if len(TIMEOUT_SAMPLES) < 2 else None,
+                                        "raw": repr(getattr(self.term, "raw", b"")[-3000:]) if TRACE else None,
+                                        "keys": repr(getattr(self, "keys", [])) if TRACE else None,
+                                        "chunks": repr(getattr(self.term, "chunks", [])) if TRACE else None,
+                                        "opened": round(self.opened, 3),
+                                        "total_bytes": getattr(self.term, "total", None),
+                                        "at": round(now, 3)})
             self.typed = shown or ""
             self.erasing = bool(self.typed)
             self.expect = None
@@ -676,12 +696,14 @@ def main():
 
         key = os.path.join(work, "device")
         port = None
+        device = None
         if not args.direct or (args.workers and args.worker_kind == "ssh"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "load", "-f", key], check=True)
             name = f"load-{int(time.time())}-{os.getpid()}"
             out = subprocess.run([args.binary, "device", "add", name, "--key", key + ".pub", "--json"], env=admin_env, capture_output=True, timeout=60)
             if out.returncode != 0:
                 raise SystemExit(f"device add: {out.stderr.decode(errors='replace')}")
+            device = name
             log(f"registered device {name}")
             serve_env = dict(os.environ, DATABASE_URL=database_url)
             for var in ("TELLER_USER", "TELLER_PASSWORD", "TELLER_OWNER_URL"):
@@ -747,9 +769,17 @@ def main():
         log(f"{args.sessions} sessions logged in after {report['all_logged_in_after_s']} s")
 
         # Idle: nobody types; the memory of N idle sessions.
-        idle_until = time.perf_counter() + args.idle_seconds
+        idle_from = time.perf_counter()
+        idle_until = idle_from + args.idle_seconds
         quiet_before = machine_cpu()
+        idle_cpu_before = cpu_seconds(server.pid) if server and not args.direct else None
+        bytes_before = sum(t.bytes for t in terms)
         pump(sessions, selector, lambda: time.perf_counter() > idle_until, False)
+        idle_took = time.perf_counter() - idle_from
+        # What sessions that sit still cost: the server's CPU and the bytes each receives.
+        report["idle_bytes_per_session_per_s"] = round((sum(t.bytes for t in terms) - bytes_before) / len(terms) / idle_took, 1)
+        if idle_cpu_before is not None:
+            report["server_idle_cpu_percent"] = round(100 * (cpu_seconds(server.pid) - idle_cpu_before) / idle_took, 1)
         busy, total = (a - b for a, b in zip(machine_cpu(), quiet_before))
         # Anything else running on the machine shows here (the idle sessions cost next to nothing).
         report["machine_busy_idle_percent"] = round(100 * busy / total, 1) if total else None
@@ -849,6 +879,8 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
+        if device:
+            subprocess.run([args.binary, "device", "revoke", device], env=admin_env, capture_output=True, timeout=60)
         subprocess.run(["rm", "-rf", work], check=False)
     text = json.dumps(report, indent=2)
     print(text)

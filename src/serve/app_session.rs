@@ -123,11 +123,8 @@ fn run(
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut writer = ChannelWriter::new(out);
     enter(&mut writer, mouse)?;
-    let mut terminal = Terminal::new(ServedBackend {
-        inner: CrosstermBackend::new(writer),
-        size: Size::new(width.max(1), height.max(1)),
-        cursor: Position::ORIGIN,
-    })?;
+    let size = Size::new(width.max(1), height.max(1));
+    let mut terminal = Terminal::new(ServedBackend::new(writer, size))?;
     terminal.clear()?;
     let mut app = App::new(tui, Arc::new(SystemClock));
     // ratatui reads the new size from the backend before the next frame and redraws it all.
@@ -160,10 +157,30 @@ fn leave(writer: &mut impl Write, mouse: bool) -> std::io::Result<()> {
 
 /// crossterm's backend writing to the channel, with the size the pty reported: there is no
 /// local terminal to ask for its size or the cursor.
+///
+/// A frame with nothing new sends nothing: ratatui sends only the cells that changed, and the
+/// cursor commands it repeats every frame (hide, or show and place) are sent only when they
+/// change something on the workstation's screen.
 struct ServedBackend {
     inner: CrosstermBackend<ChannelWriter>,
     size: Size,
     cursor: Position,
+    /// The workstation's cursor is at `cursor`: nothing was drawn since it was put there.
+    cursor_placed: bool,
+    /// Whether the workstation shows the cursor, once known.
+    cursor_shown: Option<bool>,
+}
+
+impl ServedBackend {
+    fn new(writer: ChannelWriter, size: Size) -> Self {
+        Self {
+            inner: CrosstermBackend::new(writer),
+            size,
+            cursor: Position::ORIGIN,
+            cursor_placed: false,
+            cursor_shown: None,
+        }
+    }
 }
 
 impl Write for ServedBackend {
@@ -183,14 +200,29 @@ impl Backend for ServedBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            // crossterm's backend would still reset the colours: nothing changed, nothing sent.
+            return Ok(());
+        }
+        // Writing cells moves the workstation's cursor.
+        self.cursor_placed = false;
         self.inner.draw(content)
     }
 
     fn hide_cursor(&mut self) -> std::io::Result<()> {
+        if self.cursor_shown == Some(false) {
+            return Ok(());
+        }
+        self.cursor_shown = Some(false);
         self.inner.hide_cursor()
     }
 
     fn show_cursor(&mut self) -> std::io::Result<()> {
+        if self.cursor_shown == Some(true) {
+            return Ok(());
+        }
+        self.cursor_shown = Some(true);
         self.inner.show_cursor()
     }
 
@@ -200,15 +232,21 @@ impl Backend for ServedBackend {
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> std::io::Result<()> {
         let position = position.into();
+        if self.cursor_placed && position == self.cursor {
+            return Ok(());
+        }
         self.cursor = position;
+        self.cursor_placed = true;
         self.inner.set_cursor_position(position)
     }
 
     fn clear(&mut self) -> std::io::Result<()> {
+        self.cursor_placed = false;
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> std::io::Result<()> {
+        self.cursor_placed = false;
         self.inner.clear_region(clear_type)
     }
 
@@ -225,5 +263,47 @@ impl Backend for ServedBackend {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Backend::flush(&mut self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::widgets::Paragraph;
+
+    fn sent(outbox: &mut tokio::sync::mpsc::Receiver<Out>) -> usize {
+        let mut bytes = 0;
+        while let Ok(Out::Data(data)) = outbox.try_recv() {
+            bytes += data.len();
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_frame_with_nothing_new_sends_nothing() {
+        let (out, mut outbox) = tokio::sync::mpsc::channel(16);
+        let backend = ServedBackend::new(ChannelWriter::new(out), Size::new(20, 3));
+        let mut terminal = Terminal::new(backend).unwrap();
+        let frame = |text: &'static str, cursor: Option<Position>| {
+            move |f: &mut ratatui::Frame| {
+                f.render_widget(Paragraph::new(text), f.area());
+                if let Some(at) = cursor {
+                    f.set_cursor_position(at);
+                }
+            }
+        };
+        let at = Some(Position::new(3, 0));
+        terminal.draw(frame("abc", at)).unwrap();
+        assert!(sent(&mut outbox) > 0);
+        // The same frame again, the cursor where it was: not a byte.
+        terminal.draw(frame("abc", at)).unwrap();
+        assert_eq!(sent(&mut outbox), 0);
+        // A changed cell moves the workstation's cursor: it is put back.
+        terminal.draw(frame("abd", at)).unwrap();
+        assert!(sent(&mut outbox) > 0);
+        terminal.draw(frame("abd", None)).unwrap();
+        assert!(sent(&mut outbox) > 0, "the cursor is hidden");
+        terminal.draw(frame("abd", None)).unwrap();
+        assert_eq!(sent(&mut outbox), 0);
     }
 }

@@ -233,31 +233,13 @@ fn run_as(
         }
         Command::Deposit(cash) => {
             let (request, options) = cash_request(cash)?;
-            let key = request.key.clone();
             let operation = ApprovalOperation::Deposit(request);
-            let result = approvals::run_money(
-                bank,
-                actor,
-                &operation,
-                approval,
-                options.wait,
-                options.json,
-            );
-            money_done(result, &key, options.json)
+            money_command(bank, actor, approval, &operation, &options)
         }
         Command::Withdraw(cash) => {
             let (request, options) = cash_request(cash)?;
-            let key = request.key.clone();
             let operation = ApprovalOperation::Withdrawal(request);
-            let result = approvals::run_money(
-                bank,
-                actor,
-                &operation,
-                approval,
-                options.wait,
-                options.json,
-            );
-            money_done(result, &key, options.json)
+            money_command(bank, actor, approval, &operation, &options)
         }
         Command::Transfer {
             from,
@@ -274,15 +256,7 @@ fn run_as(
                 memo: options.memo.clone(),
             };
             let operation = ApprovalOperation::Transfer(request);
-            let result = approvals::run_money(
-                bank,
-                actor,
-                &operation,
-                approval,
-                options.wait,
-                options.json,
-            );
-            money_done(result, &options.key, options.json)
+            money_command(bank, actor, approval, &operation, &options)
         }
         Command::Reverse {
             reference,
@@ -462,6 +436,19 @@ fn password_command(
         }
     }
     Ok(())
+}
+
+/// A deposit, withdrawal or transfer: done (after the supervisors' answer with
+/// `--wait-approval`) and its answer printed.
+fn money_command(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    operation: &ApprovalOperation,
+    options: &MoneyFlags,
+) -> Result<(), CliError> {
+    let result = approvals::run_money(bank, actor, operation, approval, options.wait, options.json);
+    money_done(result, &options.key, options.json)
 }
 
 /// What every money command takes.

@@ -190,6 +190,14 @@ async fn ask(
     }
 }
 
+/// The server could not start the command (no binary, no process): exit 3, as for a server
+/// that is unavailable.
+async fn cannot_run(out: &mpsc::Sender<Out>, pty: bool, error: &std::io::Error) -> u32 {
+    tracing::error!(%error, "cannot start a command");
+    say(out, pty, "teller: the server cannot run commands now\n").await;
+    3
+}
+
 async fn say(out: &mpsc::Sender<Out>, pty: bool, text: &str) {
     let _ = out.send(Out::Data(lines_for(pty, text.as_bytes()))).await;
 }
@@ -217,16 +225,7 @@ async fn spawn(
 ) -> u32 {
     let program = match std::env::current_exe() {
         Ok(path) => path,
-        Err(error) => {
-            tracing::error!(%error, "cannot find the teller binary");
-            say(
-                out,
-                request.pty,
-                "teller: the server cannot run commands now\n",
-            )
-            .await;
-            return 3;
-        }
+        Err(error) => return cannot_run(out, request.pty, &error).await,
     };
     let mut command = tokio::process::Command::new(program);
     command
@@ -247,16 +246,7 @@ async fn spawn(
     }
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(error) => {
-            tracing::error!(%error, "cannot start a command");
-            say(
-                out,
-                request.pty,
-                "teller: the server cannot run commands now\n",
-            )
-            .await;
-            return 3;
-        }
+        Err(error) => return cannot_run(out, request.pty, &error).await,
     };
     tracing::info!(device = %request.device, command = args.first().map_or("", String::as_str), "command");
     let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =

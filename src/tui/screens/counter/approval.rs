@@ -56,15 +56,7 @@ impl CounterScreen {
         let theme = view.theme;
         let desk = &view.data.desk;
         let lines = vec![
-            Line::from(vec![
-                operation_span(pending),
-                amount_span(pending, theme),
-                Span::raw(format!(
-                    "{}{}",
-                    s::APPROVAL_FROM_ACCOUNT,
-                    pending.account.grouped()
-                )),
-            ]),
+            operation_line(pending, theme),
             Line::styled(
                 format!(
                     "{}{}{}",
@@ -80,6 +72,19 @@ impl CounterScreen {
         let sending = self.is_sending().then_some(s::SENDING);
         form.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
     }
+}
+
+/// "Cash withdrawal USD 12,000.00 · account 1000 0012 37": what a dialog asks about.
+pub(super) fn operation_line(pending: &Pending, theme: &crate::tui::theme::Theme) -> Line<'static> {
+    Line::from(vec![
+        operation_span(pending),
+        amount_span(pending, theme),
+        Span::raw(format!(
+            "{}{}",
+            s::APPROVAL_FROM_ACCOUNT,
+            pending.account.grouped()
+        )),
+    ])
 }
 
 /// "Cash withdrawal " as the first words of a dialog about the operation.

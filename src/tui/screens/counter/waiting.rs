@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::approval::{amount_span, operation_span};
+use super::approval::operation_line;
 use super::{Asked, CounterScreen, Pending, Stage};
 use crate::services::{Approval, ApprovalRequestView, BankError, RequestStatus};
 use crate::tui::context::{describe, Ctx, Flow, View};
@@ -156,15 +156,7 @@ impl CounterScreen {
             None => sa::WAITING_SENDING.to_string(),
         };
         let lines = vec![
-            Line::from(vec![
-                operation_span(pending),
-                amount_span(pending, theme),
-                Span::raw(format!(
-                    "{}{}",
-                    s::APPROVAL_FROM_ACCOUNT,
-                    pending.account.grouped()
-                )),
-            ]),
+            operation_line(pending, theme),
             Line::raw(""),
             dialog::busy_line(view, &status).clone(),
             Line::raw(""),

@@ -20,6 +20,7 @@ pub mod login_sessions;
 pub mod movements;
 pub mod nodes;
 pub mod phones;
+pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod tx_guard;

@@ -25,3 +25,23 @@ pub fn put(conn: &mut Connection, name: &str, value: &str, at: NaiveDateTime) ->
         .execute(conn)?;
     Ok(())
 }
+
+/// The setting that lets set-up tasks (`setup:…` actors: the demo, tests, benchmarks) make
+/// rows the rules would otherwise refuse. Only the owner writes it (`teller demo`, a test or
+/// benchmark bank); a bank that serves customers never has it.
+pub const SETUP_ROWS: &str = "setup_rows";
+
+/// Marks this bank as a demo, test or benchmark bank (owner account only).
+pub fn allow_setup_rows(conn: &mut Connection, at: NaiveDateTime) -> QueryResult<()> {
+    put(conn, SETUP_ROWS, "allowed", at)
+}
+
+/// Whether set-up rows are allowed here.
+pub fn setup_rows_allowed(conn: &mut Connection) -> QueryResult<bool> {
+    let value: Option<String> = bank_settings::table
+        .find(SETUP_ROWS)
+        .select(bank_settings::value)
+        .first(conn)
+        .optional()?;
+    Ok(value.as_deref() == Some("allowed"))
+}

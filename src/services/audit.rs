@@ -14,6 +14,7 @@ impl Bank {
     pub fn audit(&mut self, actor: &Actor) -> BankResult<AuditReport> {
         let allowed = require(actor.is_staff(), "audit the ledger");
         self.audited(actor, "audit", "ledger", allowed)?;
+        let limit = self.config.approval_limit;
         self.in_transaction(|conn| {
             let unbalanced = invariants::unbalanced_movements(conn)?;
             let mismatches = invariants::balance_mismatches(conn)?;
@@ -71,6 +72,7 @@ impl Bank {
                     "every vault's counts agree with its movements, each float, top-up and drop approved",
                 ),
             ];
+            checks.extend(super::audit_rules::rule_checks(conn, limit)?);
             checks.extend(chain_checks(conn)?);
             Ok(AuditReport {
                 ok: checks.iter().all(|c| c.ok),

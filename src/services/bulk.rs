@@ -4,13 +4,14 @@ use std::collections::HashSet;
 
 use rand::Rng;
 
-use super::accounts::account_id;
+use super::accounts::{account_id, number_of};
 use super::authz::require;
 use super::bank::now;
 use super::users::{audit, user_not_found};
 use super::{Actor, Bank, BankError, BankResult};
-use crate::db::{accounts, movements, users};
-use crate::domain::{AccountNumber, Amount, Currency, Email, IdempotencyKey};
+use crate::db::audit_log::NewAuditEntry;
+use crate::db::{accounts, batch, movements, users};
+use crate::domain::{format_money, AccountNumber, Amount, Currency, Email, IdempotencyKey};
 
 /// Accounts written per statement.
 const BATCH: usize = 500;
@@ -83,6 +84,46 @@ impl Bank {
                     });
                 }
                 movements::insert_many(conn, &journal)?;
+                // Each deposit gets its audit line, as one at the counter does.
+                let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+                let ids_by_key: std::collections::HashMap<String, i64> =
+                    batch::ids_of_keys(conn, &key_refs)?
+                        .into_iter()
+                        .map(|(id, key)| (key, id))
+                        .collect();
+                let details = journal
+                    .iter()
+                    .map(|row| {
+                        let id = ids_by_key.get(row.idempotency_key).ok_or_else(|| {
+                            BankError::Database(format!(
+                                "no journal row for key {}",
+                                row.idempotency_key
+                            ))
+                        })?;
+                        Ok(format!(
+                            "{} {currency} from {} to {}, key {}, reference {id}",
+                            format_money(row.amount),
+                            drawer.number,
+                            number_of(row.credit_account_id),
+                            row.idempotency_key
+                        ))
+                    })
+                    .collect::<BankResult<Vec<String>>>()?;
+                let lines: Vec<NewAuditEntry> = journal
+                    .iter()
+                    .zip(&details)
+                    .map(|(row, detail)| NewAuditEntry {
+                        at,
+                        actor: audit_name,
+                        action: row.kind,
+                        subject: Some(&drawer.number),
+                        outcome: "ok",
+                        detail: Some(detail),
+                        approved_by: None,
+                        device: &stamp.device,
+                    })
+                    .collect();
+                batch::insert_audit(conn, &lines)?;
                 accounts::set_balance_of_many(conn, &ids, opening.value())?;
                 accounts::set_balances(conn, &[(drawer.id, drawer_balance)])?;
                 let detail = format!("{size} accounts opened with {opening} {currency} each");

@@ -68,6 +68,9 @@ impl Bank {
                 .clone()
                 .unwrap_or_else(|| default.to_string())
         };
+        // A demo bank: its set-up task makes staff and cash without drawer sessions or a
+        // second admin (the owner account only may say so; the app account cannot).
+        crate::db::settings::allow_setup_rows(&mut self.conn, super::bank::now())?;
         let mut created = 0;
         let customer_password = password_for(CUSTOMER_PASSWORD);
         let mut customer_hash = None;

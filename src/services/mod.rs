@@ -6,6 +6,7 @@ mod actor;
 mod approval_requests;
 mod approvals;
 mod audit;
+mod audit_rules;
 mod auth;
 mod authz;
 mod bank;

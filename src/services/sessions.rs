@@ -8,7 +8,7 @@ use super::auth::session_user;
 use super::bank::now;
 use super::views::utc;
 use super::{Bank, BankError, BankResult, SessionUser};
-use crate::db::{login_sessions, users};
+use crate::db::{audit_log, login_sessions, users};
 use crate::domain::{Email, Secret};
 
 /// A session just opened: the token is shown once, to be kept by the caller.
@@ -26,18 +26,37 @@ impl Bank {
         let token = hex::encode(rand::random::<[u8; 32]>());
         let at = now();
         let expires_at = at + self.config.session_lifetime;
-        login_sessions::insert(
-            &mut self.conn,
-            &login_sessions::NewLoginSession {
-                token_hash: &token_hash(&token),
-                user_id: user.id,
-                created_at: at,
-                last_seen_at: at,
-                expires_at,
-            },
-        )?;
         let subject = email.as_str();
-        self.record(subject, "session.open", Some(subject), "ok", None)?;
+        let device = self.config.device.as_str().to_string();
+        let hash = token_hash(&token);
+        // The session and its audited opening are one: the audit finds a session row without
+        // its line (one written with the app account's rights) by the time they share.
+        self.in_transaction(|conn| {
+            login_sessions::insert(
+                conn,
+                &login_sessions::NewLoginSession {
+                    token_hash: &hash,
+                    user_id: user.id,
+                    created_at: at,
+                    last_seen_at: at,
+                    expires_at,
+                },
+            )?;
+            audit_log::insert(
+                conn,
+                &audit_log::NewAuditEntry {
+                    at,
+                    actor: subject,
+                    action: "session.open",
+                    subject: Some(subject),
+                    outcome: "ok",
+                    detail: None,
+                    approved_by: None,
+                    device: &device,
+                },
+            )?;
+            Ok(())
+        })?;
         Ok(LoginSession {
             token: Secret::new(token),
             user,

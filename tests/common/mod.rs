@@ -62,6 +62,9 @@ impl TestDb {
         let url = db::with_database(&server, &name);
         let mut conn = db::connect(&url).expect("connect to the test database");
         db::run_migrations(&mut conn).expect("migrate the test database");
+        // A test bank: its fixtures are set-up tasks (`operator()`), as the demo's are.
+        db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
+            .expect("mark the test bank");
         let app_url = app_url_for(&server, &name);
         let app = db::DatabaseUrl::parse(&app_url).expect("app URL");
         db::grant_app_account(&mut conn, &app).expect("create the app account");

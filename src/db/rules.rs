@@ -1,0 +1,236 @@
+//! The bank's rules, checked row by row over the whole book: each query returns the first rows
+//! (by id, at most `FIRST`) that break one rule. A row written with the app account's rights
+//! outside the services (a movement with no audit line, an admin nobody approved, a login
+//! session nobody opened) shows here even when the arithmetic balances.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Decimal as SqlDecimal, Text};
+use rust_decimal::Decimal;
+
+use super::{Connection, QueryResult};
+
+/// How many offending rows a check lists at most.
+const FIRST: i64 = 20;
+/// The same, as a count of rows.
+pub const FIRST_ROWS: usize = 20;
+
+/// One offending row: its id (or name) as the audit prints it.
+#[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct Offender {
+    #[diesel(sql_type = Text)]
+    pub row: String,
+}
+
+/// The audit lines that say money moved: action = the movement's kind, outcome ok, and the
+/// movement's id after "reference " (`Posting::post` and the batch engine write them so).
+const MONEY_LINES: &str = "SELECT a.id, \
+        CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(a.detail, 'reference ', -1), ' ', 1) AS UNSIGNED) AS ref, \
+        a.action, a.actor, a.device, a.at, a.approved_by \
+     FROM audit_log a \
+     WHERE a.outcome = 'ok' AND a.action IN (KINDS)";
+
+fn money_lines(kinds: &[&str]) -> String {
+    let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
+    MONEY_LINES.replace("KINDS", &list.join(", "))
+}
+
+/// Movements without the audit line of the action that made it: same kind, actor, device,
+/// time and approver, naming the movement.
+pub fn movements_without_line(conn: &mut Connection, kinds: &[&str]) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
+         LEFT JOIN ({}) l ON l.ref = m.id AND l.action = m.kind AND l.actor = m.actor \
+            AND l.device = m.device AND l.at = m.created_at AND l.approved_by <=> m.approved_by \
+         WHERE l.id IS NULL ORDER BY m.id LIMIT {FIRST}",
+        money_lines(kinds)
+    ))
+    .load(conn)
+}
+
+/// Audit lines that say money moved, with no such movement behind them.
+pub fn lines_without_movement(conn: &mut Connection, kinds: &[&str]) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
+         LEFT JOIN movements m ON m.id = l.ref AND l.action = m.kind AND l.actor = m.actor \
+            AND l.device = m.device AND l.at = m.created_at AND l.approved_by <=> m.approved_by \
+         WHERE m.id IS NULL ORDER BY l.id LIMIT {FIRST}",
+        money_lines(kinds)
+    ))
+    .load(conn)
+}
+
+/// Staff payments above `limit` (withdrawals, transfers) and every staff reversal without an
+/// approver who is an admin other than the actor.
+pub fn unapproved_payments(conn: &mut Connection, limit: Decimal) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
+         JOIN users u ON u.email = m.actor AND u.role IN ('teller', 'admin') \
+         LEFT JOIN users a ON a.email = m.approved_by AND a.role = 'admin' AND a.id <> u.id \
+         WHERE ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
+            AND a.id IS NULL \
+         ORDER BY m.id LIMIT {FIRST}"
+    ))
+    .bind::<SqlDecimal, _>(limit)
+    .load(conn)
+}
+
+/// Movements that used a sent approval request whose decision does not back them: the
+/// request was not approved, by someone else than the movement names, or without the
+/// supervisor's audited `approval.approve` line.
+pub fn unbacked_requests(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
+         FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
+         WHERE r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
+            OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
+                AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
+                AND a.actor = r.decided_by) \
+         ORDER BY m.id LIMIT {FIRST}"
+    ))
+    .load(conn)
+}
+
+/// Movements whose kind does not fit their accounts or their maker: cash kinds touch the
+/// maker's drawer in one of their own drawer sessions, transfers go between customer accounts
+/// (a customer's only out of their own), floats and drops between the vault and a drawer,
+/// over/short between a cash account and the over/short account, and a reversal mirrors its
+/// original. Set-up tasks (`setup:…`) may only have made movements in a bank that allows
+/// set-up rows (a demo, test or benchmark bank), and need no drawer session there.
+pub fn misfit_movements(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('movement ', m.id, ' (', m.kind, ')') AS `row` FROM movements m \
+         JOIN accounts d ON d.id = m.debit_account_id \
+         JOIN accounts c ON c.id = m.credit_account_id \
+         LEFT JOIN users u ON u.email = m.actor \
+         LEFT JOIN drawer_sessions s ON s.id = m.drawer_session_id \
+         LEFT JOIN movements o ON o.id = m.reverses_id \
+         WHERE NOT COALESCE(( \
+            CASE m.kind \
+              WHEN 'deposit' THEN d.kind = 'drawer' AND c.kind = 'customer' \
+              WHEN 'withdrawal' THEN d.kind = 'customer' AND c.kind = 'drawer' \
+              WHEN 'transfer' THEN d.kind = 'customer' AND c.kind = 'customer' \
+              WHEN 'float' THEN d.kind = 'drawer' AND c.kind = 'vault' \
+              WHEN 'top_up' THEN d.kind = 'drawer' AND c.kind = 'vault' \
+              WHEN 'cash_drop' THEN d.kind = 'vault' AND c.kind = 'drawer' \
+              WHEN 'cash_return' THEN d.kind = 'vault' AND c.kind = 'drawer' \
+              WHEN 'over_short' THEN (d.kind = 'over_short' AND c.kind IN ('drawer', 'vault')) \
+                  OR (c.kind = 'over_short' AND d.kind IN ('drawer', 'vault')) \
+              WHEN 'reversal' THEN o.kind <> 'reversal' AND m.amount = o.amount \
+                  AND m.debit_account_id = o.credit_account_id \
+                  AND m.credit_account_id = o.debit_account_id \
+              ELSE FALSE END) \
+            AND (m.reverses_id IS NULL OR m.kind = 'reversal') \
+            AND (CASE \
+              WHEN m.actor LIKE 'setup:%' THEN ? \
+              WHEN u.id IS NULL THEN FALSE \
+              WHEN u.role = 'customer' THEN m.kind = 'transfer' AND d.owner_id = u.id \
+              WHEN u.role NOT IN ('teller', 'admin') THEN FALSE \
+              WHEN d.kind = 'drawer' OR c.kind = 'drawer' THEN s.teller_id = u.id \
+                  AND s.drawer_account_id IN (d.id, c.id) AND m.created_at >= s.opened_at \
+                  AND (s.closed_at IS NULL OR m.created_at <= s.closed_at \
+                       OR m.kind IN ('cash_return', 'over_short')) \
+              ELSE m.drawer_session_id IS NULL END), FALSE) \
+         ORDER BY m.id LIMIT {FIRST}"
+    ))
+    .bind::<Bool, _>(setup_rows)
+    .load(conn)
+}
+
+/// Staff users without an audited `user.create` line for their role that a second admin
+/// approved. Alone, an admin acts without approval while they are the only admin (the line of
+/// no other admin comes before theirs); the first admin is the owner's `bootstrap-admin`; in a
+/// bank that allows set-up rows, set-up tasks create staff too.
+pub fn unapproved_staff(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT u.email AS `row` FROM users u \
+         WHERE u.role IN ('teller', 'admin') AND NOT EXISTS ( \
+            SELECT 1 FROM audit_log a \
+            WHERE a.action = 'user.create' AND a.subject = u.email AND a.outcome = 'ok' \
+              AND a.detail = CONCAT('role ', u.role) AND ({}))\
+         ORDER BY u.id LIMIT {FIRST}",
+        APPROVED_BY_RULE
+    ))
+    .bind::<Bool, _>(setup_rows)
+    .load(conn)
+}
+
+/// Password resets of staff by someone else, without the approval of a second admin.
+pub fn unapproved_staff_resets(
+    conn: &mut Connection,
+    setup_rows: bool,
+) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
+         JOIN users t ON t.email = a.subject AND t.role IN ('teller', 'admin') \
+         WHERE a.action = 'user.password_reset' AND a.outcome = 'ok' AND a.actor <> a.subject \
+           AND NOT ({}) \
+         ORDER BY a.id LIMIT {FIRST}",
+        APPROVED_BY_RULE
+    ))
+    .bind::<Bool, _>(setup_rows)
+    .load(conn)
+}
+
+/// When audit line `a` (creating or resetting staff) was approved well enough: by an admin
+/// other than its actor; by the owner's first `bootstrap-admin`; by a set-up task where set-up
+/// rows are allowed (the one `?`); or by an admin who was the only admin at the time.
+const APPROVED_BY_RULE: &str = "\
+    EXISTS (SELECT 1 FROM users ap WHERE ap.email = a.approved_by AND ap.role = 'admin' \
+            AND a.approved_by <> a.actor) \
+    OR (a.actor LIKE 'setup:%' AND ?) \
+    OR (a.actor = 'setup:bootstrap-admin' AND a.action = 'user.create' \
+        AND a.detail = 'role admin' AND NOT EXISTS (SELECT 1 FROM audit_log b \
+            WHERE b.action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
+              AND b.id < a.id)) \
+    OR (a.approved_by IS NULL \
+        AND EXISTS (SELECT 1 FROM users me WHERE me.email = a.actor AND me.role = 'admin') \
+        AND NOT EXISTS (SELECT 1 FROM audit_log b \
+            WHERE b.action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
+              AND b.id < a.id AND b.subject <> a.actor))";
+
+/// Login sessions without the audited `session.open` of their person at the time they began.
+pub fn unaudited_sessions(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('login session ', s.id) AS `row` FROM login_sessions s \
+         LEFT JOIN users u ON u.id = s.user_id \
+         WHERE u.id IS NULL OR NOT EXISTS (SELECT 1 FROM audit_log a \
+            WHERE a.action = 'session.open' AND a.subject = u.email AND a.outcome = 'ok' \
+              AND a.at = s.created_at) \
+         ORDER BY s.id LIMIT {FIRST}"
+    ))
+    .load(conn)
+}
+
+/// Customer accounts whose status is not what their last audited status change made it
+/// (open: never changed, or unfrozen last).
+pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT(acc.number, ' (', acc.status, ')') AS `row` FROM accounts acc \
+         LEFT JOIN (SELECT subject, MAX(id) AS last FROM audit_log \
+                    WHERE action IN ('account.freeze', 'account.unfreeze', 'account.close') \
+                      AND outcome = 'ok' GROUP BY subject) l ON l.subject = acc.number \
+         LEFT JOIN audit_log a ON a.id = l.last \
+         WHERE acc.kind = 'customer' AND NOT COALESCE(CASE acc.status \
+            WHEN 'open' THEN a.id IS NULL OR a.action = 'account.unfreeze' \
+            WHEN 'frozen' THEN a.action = 'account.freeze' \
+            WHEN 'closed' THEN a.action = 'account.close' \
+            ELSE FALSE END, FALSE) \
+         ORDER BY acc.id LIMIT {FIRST}"
+    ))
+    .load(conn)
+}
+
+/// Unfreezing needs a second pair of eyes: unfreeze lines without an admin other than the
+/// actor approving them (set-up tasks excepted where set-up rows are allowed).
+pub fn unapproved_unfreezes(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
+    diesel::sql_query(format!(
+        "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
+         WHERE a.action = 'account.unfreeze' AND a.outcome = 'ok' \
+           AND NOT (EXISTS (SELECT 1 FROM users ap WHERE ap.email = a.approved_by \
+                AND ap.role = 'admin' AND a.approved_by <> a.actor) \
+             OR (a.actor LIKE 'setup:%' AND ?)) \
+         ORDER BY a.id LIMIT {FIRST}"
+    ))
+    .bind::<Bool, _>(setup_rows)
+    .load(conn)
+}

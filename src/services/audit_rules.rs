@@ -1,0 +1,80 @@
+//! The audit's rule checks: each movement, staff user, login session and account status has
+//! the audited action the services would have written with it, under the bank's rules. The
+//! arithmetic checks (`audit.rs`) cannot see a balanced movement nobody was allowed to make.
+
+use super::{AuditCheck, BankResult};
+use crate::db::rules::{self, Offender};
+use crate::db::{settings, Connection};
+use crate::domain::MovementKind;
+use rust_decimal::Decimal;
+
+pub(super) fn rule_checks(conn: &mut Connection, limit: Decimal) -> BankResult<Vec<AuditCheck>> {
+    let setup_rows = settings::setup_rows_allowed(conn)?;
+    let kinds: Vec<&str> = MovementKind::ALL.iter().map(|k| k.as_str()).collect();
+    let mut approvals = rules::unapproved_payments(conn, limit)?;
+    approvals.extend(rules::unbacked_requests(conn)?);
+    let mut staff = rules::unapproved_staff(conn, setup_rows)?;
+    staff.extend(rules::unapproved_staff_resets(conn, setup_rows)?);
+    let mut statuses = rules::unaudited_statuses(conn)?;
+    statuses.extend(rules::unapproved_unfreezes(conn, setup_rows)?);
+    Ok(vec![
+        rule(
+            "movements_audited",
+            rules::movements_without_line(conn, &kinds)?,
+            "every movement has the audit line of the action that made it (same actor, device, time and approver)",
+        ),
+        rule(
+            "money_lines_have_movements",
+            rules::lines_without_movement(conn, &kinds)?,
+            "every audit line that says money moved has its movement",
+        ),
+        rule(
+            "payments_approved",
+            approvals,
+            "every staff payment above the approval limit and every reversal names a second admin, whose approval request (if sent) was audited",
+        ),
+        rule(
+            "movement_kinds_fit",
+            rules::misfit_movements(conn, setup_rows)?,
+            "every movement's kind fits its accounts and its maker (cash in the maker's own drawer session)",
+        ),
+        rule(
+            "staff_approved",
+            staff,
+            "every staff user and staff password reset has its audited, approved line",
+        ),
+        rule(
+            "login_sessions_audited",
+            rules::unaudited_sessions(conn)?,
+            "every login session has its audited opening",
+        ),
+        rule(
+            "account_statuses_audited",
+            statuses,
+            "every account's status is what its last audited (and, to unfreeze, approved) change made it",
+        ),
+    ])
+}
+
+/// A rule's check: the first offending row named, and how many were found.
+fn rule(name: &'static str, offenders: Vec<Offender>, holds: &str) -> AuditCheck {
+    let detail = match offenders.as_slice() {
+        [] => holds.to_string(),
+        [only] => format!("{} breaks it: {holds}", only.row),
+        [first, rest @ ..] => format!(
+            "{} breaks it, and {} more{}: {holds}",
+            first.row,
+            rest.len(),
+            if rest.len() + 1 >= rules::FIRST_ROWS {
+                " at least"
+            } else {
+                ""
+            }
+        ),
+    };
+    AuditCheck {
+        name,
+        ok: offenders.is_empty(),
+        detail,
+    }
+}

@@ -1,0 +1,426 @@
+//! The audit knows the bank's rules: rows an attacker writes with the app account's rights
+//! (which may insert into the journal, the audit log, users and sessions, and update balances
+//! and statuses) balance, yet the audit names them and the day cannot be sealed over them.
+
+mod common;
+
+use common::*;
+use diesel::connection::SimpleConnection;
+use teller::db;
+use teller::domain::{AccountNumber, CashCount, Currency, Role};
+use teller::services::{Actor, AuditReport, Bank};
+
+/// A connection with the app account's password, as someone at a till who found it would use.
+fn attacker(db: &TestDb) -> db::Connection {
+    db::connect_app(&db.app_url, false).expect("the app account connects")
+}
+
+fn audit(bank: &mut Bank) -> AuditReport {
+    bank.audit(&operator()).expect("audit")
+}
+
+/// The failed checks, by name.
+fn failed(report: &AuditReport) -> Vec<&'static str> {
+    report
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.name)
+        .collect()
+}
+
+fn detail(report: &AuditReport, name: &str) -> String {
+    report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.detail.clone())
+        .unwrap_or_default()
+}
+
+fn account_id(conn: &mut db::Connection, number: &AccountNumber) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query(format!(
+        "SELECT id FROM accounts WHERE number = '{}'",
+        number.as_str()
+    ))
+    .get_result::<Id>(conn)
+    .expect("the account")
+    .id
+}
+
+fn last_movement(conn: &mut db::Connection) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT MAX(id) AS id FROM movements")
+        .get_result::<Id>(conn)
+        .expect("a movement")
+        .id
+}
+
+/// Moves `amount` from `from` to `to` as the journal would: both balances and a transfer row
+/// that balances, made by `actor` (optionally with its audit line too).
+fn forge_transfer(
+    conn: &mut db::Connection,
+    from: &AccountNumber,
+    to: &AccountNumber,
+    amount: &str,
+    actor: &str,
+    with_line: bool,
+) -> i64 {
+    let (debit, credit) = (account_id(conn, from), account_id(conn, to));
+    let key = key();
+    conn.batch_execute(&format!(
+        "SET @at = NOW(6);
+         UPDATE accounts SET balance = balance - {amount} WHERE id = {debit};
+         UPDATE accounts SET balance = balance + {amount} WHERE id = {credit};
+         INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount,
+             currency, debit_balance_after, credit_balance_after, actor, created_at)
+         SELECT '{key}', 'transfer', {debit}, {credit}, {amount}, 'USD',
+             (SELECT balance FROM accounts WHERE id = {debit}),
+             (SELECT balance FROM accounts WHERE id = {credit}), '{actor}', @at;"
+    ))
+    .expect("the app account may write these rows");
+    let id = last_movement(conn);
+    if with_line {
+        conn.batch_execute(&format!(
+            "INSERT INTO audit_log (at, actor, action, subject, outcome, detail)
+             VALUES (@at, '{actor}', 'transfer', '{from}', 'ok',
+                     '{amount} USD from {from} to {to}, key {key}, reference {id}');",
+            from = from.as_str(),
+            to = to.as_str()
+        ))
+        .expect("the app account may write audit lines");
+    }
+    id
+}
+
+#[test]
+fn a_working_day_passes_every_rule() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let supervisor = ensure_vault(&mut bank);
+    let teller = user(&mut bank, "tess@bank.local", Role::Teller);
+    let (customer, account) = customer_with_account(&mut bank, "cara@example.com", "5000.00");
+    let (_, other) = customer_with_account(&mut bank, "otto@example.com", "0.00");
+    open_drawer(&mut bank, &teller, "100x20").expect("drawer");
+    bank.deposit(&teller, &cash(&account, "300.00"))
+        .expect("deposit");
+    bank.withdraw(&teller, &cash(&account, "100.00"))
+        .expect("withdrawal");
+    bank.withdraw_approved(&teller, &cash(&account, "2500.00"), &supervisor_approval())
+        .expect("a large withdrawal, approved");
+    bank.transfer(&customer, &transfer_request(&account, &other, "50.00"))
+        .expect("the customer's own transfer");
+    bank.set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen)
+        .expect("freeze");
+    bank.unfreeze_approved(&teller, &other, &supervisor_approval())
+        .expect("unfreeze");
+    bank.open_session(&email("cara@example.com"), &secret(PASSWORD))
+        .expect("a login session");
+    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    let left = CashCount::parse("100x18 10x5").expect("count");
+    bank.close_drawer(&teller, session, &left).expect("close");
+    let report = audit(&mut bank);
+    assert!(report.ok, "{:?}", report.checks);
+    for name in [
+        "movements_audited",
+        "money_lines_have_movements",
+        "payments_approved",
+        "movement_kinds_fit",
+        "staff_approved",
+        "login_sessions_audited",
+        "account_statuses_audited",
+    ] {
+        assert!(
+            report.checks.iter().any(|c| c.name == name),
+            "{name} is checked"
+        );
+    }
+    drop(supervisor);
+}
+
+#[test]
+fn a_forged_transfer_to_an_accomplice_is_named() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, victim) = customer_with_account(&mut bank, "vera@example.com", "800.00");
+    let (_, mule) = customer_with_account(&mut bank, "mule@example.com", "0.00");
+    let mut conn = attacker(&db);
+
+    // The journal balances and every cached balance matches it: the arithmetic is happy.
+    let id = forge_transfer(
+        &mut conn,
+        &victim,
+        &mule,
+        "300.00",
+        "mule@example.com",
+        false,
+    );
+    let report = audit(&mut bank);
+    assert!(!failed(&report).contains(&"cached_balances_match_journal"));
+    assert!(!failed(&report).contains(&"movements_balance"));
+    assert!(
+        failed(&report).contains(&"movements_audited"),
+        "{:?}",
+        report.checks
+    );
+    assert!(
+        detail(&report, "movements_audited").starts_with(&format!("movement {id} breaks it")),
+        "{}",
+        detail(&report, "movements_audited")
+    );
+    // The accomplice (a customer) cannot pay out of someone else's account.
+    assert!(failed(&report).contains(&"movement_kinds_fit"));
+    assert!(detail(&report, "movement_kinds_fit").contains(&format!("movement {id} (transfer)")));
+}
+
+#[test]
+fn a_forged_movement_with_a_forged_line_still_breaks_the_rules() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, victim) = customer_with_account(&mut bank, "vera@example.com", "20000.00");
+    let (_, mule) = customer_with_account(&mut bank, "mule@example.com", "0.00");
+    user(&mut bank, "tess@bank.local", Role::Teller);
+    let mut conn = attacker(&db);
+
+    // In the customer's name, with a perfect audit line: not their account.
+    let by_customer = forge_transfer(&mut conn, &victim, &mule, "10.00", "mule@example.com", true);
+    // In a teller's name, above the approval limit, with its line: nobody approved it.
+    let by_teller = forge_transfer(
+        &mut conn,
+        &victim,
+        &mule,
+        "12000.00",
+        "tess@bank.local",
+        true,
+    );
+    let report = audit(&mut bank);
+    assert!(
+        !failed(&report).contains(&"movements_audited"),
+        "{:?}",
+        report.checks
+    );
+    assert!(detail(&report, "movement_kinds_fit")
+        .starts_with(&format!("movement {by_customer} (transfer) breaks it")));
+    assert!(
+        detail(&report, "payments_approved")
+            .starts_with(&format!("movement {by_teller} breaks it")),
+        "{}",
+        detail(&report, "payments_approved")
+    );
+    // In a name nobody has: nobody may move money.
+    let nobody = forge_transfer(&mut conn, &victim, &mule, "1.00", "ghost@bank.local", true);
+    let report = audit(&mut bank);
+    let misfits = detail(&report, "movement_kinds_fit");
+    assert!(nobody > by_teller);
+    // The customer's first, then this one (the teller's fits: a transfer between customers).
+    assert!(
+        misfits.starts_with(&format!(
+            "movement {by_customer} (transfer) breaks it, and 1 more"
+        )),
+        "{misfits}"
+    );
+}
+
+#[test]
+fn a_money_line_without_its_movement_is_named() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, account) = customer_with_account(&mut bank, "vera@example.com", "10.00");
+    let mut conn = attacker(&db);
+    conn.batch_execute(&format!(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail)
+         VALUES (NOW(6), 'tess@bank.local', 'deposit', '{0}', 'ok',
+                 '900.00 USD from D to {0}, key k-1, reference 987654');",
+        account.as_str()
+    ))
+    .unwrap();
+    let report = audit(&mut bank);
+    assert_eq!(failed(&report), vec!["money_lines_have_movements"]);
+    assert!(detail(&report, "money_lines_have_movements").starts_with("audit line "));
+}
+
+#[test]
+fn a_forged_admin_is_named_with_or_without_a_forged_line() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    user(&mut bank, "tess@bank.local", Role::Teller);
+    user(&mut bank, "ada@bank.local", Role::Admin);
+    let mut conn = attacker(&db);
+    let hash = bcrypt::hash("attacker-knows-it", 4).unwrap();
+    conn.batch_execute(&format!(
+        "INSERT INTO users (email, name, age, country, role, password_hash, created_at, updated_at)
+         VALUES ('eve@bank.local', 'Eve', 30, 'USA', 'admin', '{hash}', NOW(6), NOW(6));"
+    ))
+    .expect("the app account may insert users");
+    let report = audit(&mut bank);
+    assert_eq!(
+        failed(&report),
+        vec!["staff_approved"],
+        "{:?}",
+        report.checks
+    );
+    assert!(detail(&report, "staff_approved").starts_with("eve@bank.local breaks it"));
+
+    // A line in a teller's name, or in an admin's without a second admin, does not help.
+    conn.batch_execute(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail)
+         VALUES (NOW(6), 'tess@bank.local', 'user.create', 'eve@bank.local', 'ok', 'role admin'),
+                (NOW(6), 'ada@bank.local', 'user.create', 'eve@bank.local', 'ok', 'role admin');",
+    )
+    .unwrap();
+    let report = audit(&mut bank);
+    assert_eq!(
+        failed(&report),
+        vec!["staff_approved"],
+        "{:?}",
+        report.checks
+    );
+}
+
+#[test]
+fn a_staff_password_reset_nobody_approved_is_named() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    user(&mut bank, "ada@bank.local", Role::Admin);
+    user(&mut bank, "bob@bank.local", Role::Admin);
+    let mut conn = attacker(&db);
+    conn.batch_execute(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome)
+         VALUES (NOW(6), 'ada@bank.local', 'user.password_reset', 'bob@bank.local', 'ok');",
+    )
+    .unwrap();
+    let report = audit(&mut bank);
+    assert_eq!(
+        failed(&report),
+        vec!["staff_approved"],
+        "{:?}",
+        report.checks
+    );
+    assert!(detail(&report, "staff_approved").starts_with("audit line "));
+}
+
+#[test]
+fn a_login_session_with_a_chosen_token_is_named() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    user(&mut bank, "ada@bank.local", Role::Admin);
+    bank.open_session(&email("ada@bank.local"), &secret(PASSWORD))
+        .expect("a real session");
+    assert!(audit(&mut bank).ok);
+    let mut conn = attacker(&db);
+    conn.batch_execute(&format!(
+        "INSERT INTO login_sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+         SELECT '{}', id, NOW(6), NOW(6), NOW(6) + INTERVAL 1 DAY
+         FROM users WHERE email = 'ada@bank.local';",
+        "ab".repeat(32)
+    ))
+    .expect("the app account may insert sessions");
+    let report = audit(&mut bank);
+    assert_eq!(
+        failed(&report),
+        vec!["login_sessions_audited"],
+        "{:?}",
+        report.checks
+    );
+    assert!(detail(&report, "login_sessions_audited").starts_with("login session "));
+}
+
+#[test]
+fn an_account_unfrozen_behind_the_services_back_is_named() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let teller = user(&mut bank, "tess@bank.local", Role::Teller);
+    let (_, account) = customer_with_account(&mut bank, "vera@example.com", "10.00");
+    bank.set_account_status(&teller, &account, teller::domain::AccountStatus::Frozen)
+        .expect("freeze");
+    assert!(audit(&mut bank).ok);
+    let mut conn = attacker(&db);
+    conn.batch_execute(&format!(
+        "UPDATE accounts SET status = 'open' WHERE number = '{}';",
+        account.as_str()
+    ))
+    .expect("the app account may set a status");
+    let report = audit(&mut bank);
+    assert_eq!(failed(&report), vec!["account_statuses_audited"]);
+    assert!(detail(&report, "account_statuses_audited")
+        .starts_with(&format!("{} (open) breaks it", account.as_str())));
+
+    // Nor does a forged unfreeze line without a second admin.
+    conn.batch_execute(&format!(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome)
+         VALUES (NOW(6), 'tess@bank.local', 'account.unfreeze', '{}', 'ok');",
+        account.as_str()
+    ))
+    .unwrap();
+    let report = audit(&mut bank);
+    assert_eq!(failed(&report), vec!["account_statuses_audited"]);
+    assert!(detail(&report, "account_statuses_audited").starts_with("audit line "));
+}
+
+#[test]
+fn set_up_rows_pass_only_in_a_demo_test_or_benchmark_bank() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    // The fixtures are set-up tasks: staff nobody approved, cash without a drawer session.
+    user(&mut bank, "ada@bank.local", Role::Admin);
+    customer_with_account(&mut bank, "vera@example.com", "10.00");
+    assert!(audit(&mut bank).ok);
+    // The app account cannot say a bank allows them.
+    let mut conn = attacker(&db);
+    assert!(conn
+        .batch_execute(
+            "REPLACE INTO bank_settings (name, value, updated_at) VALUES ('setup_rows', 'allowed', NOW(6));"
+        )
+        .is_err());
+    // A bank that serves customers does not.
+    let mut owner = db::connect(&db.url).expect("owner");
+    owner
+        .batch_execute("DELETE FROM bank_settings WHERE name = 'setup_rows';")
+        .unwrap();
+    let report = audit(&mut bank);
+    let failed = failed(&report);
+    assert!(failed.contains(&"movement_kinds_fit"), "{failed:?}");
+    assert!(failed.contains(&"staff_approved"), "{failed:?}");
+}
+
+#[test]
+fn the_day_is_not_sealed_over_a_forged_row() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let supervisor = ensure_vault(&mut bank);
+    let (_, victim) = customer_with_account(&mut bank, "vera@example.com", "800.00");
+    let (_, mule) = customer_with_account(&mut bank, "mule@example.com", "0.00");
+    bank.count_vault(
+        &supervisor,
+        Currency::USD,
+        &CashCount::parse(FULL_VAULT).expect("count"),
+    )
+    .expect("the vault is counted");
+    let mut conn = attacker(&db);
+    forge_transfer(
+        &mut conn,
+        &victim,
+        &mule,
+        "300.00",
+        "mule@example.com",
+        true,
+    );
+    let refused = bank.end_of_day(&supervisor, None).unwrap_err();
+    assert_eq!(refused.code(), "day_not_ready");
+    assert!(
+        refused.to_string().contains("movement_kinds_fit"),
+        "{refused}"
+    );
+    let _: Actor = supervisor;
+}

@@ -170,11 +170,18 @@ fn a_changed_audit_line_is_named() {
         check(&report, "ledger_chain").detail,
         format!("audit line {target} was changed after seal 1 sealed it (or its link was)")
     );
-    // Every other invariant still holds: only the chain sees it.
+    // The line said money moved: the rules see that its movement lost its line, and the
+    // line its movement. Every other invariant still holds.
+    assert!(!check(&report, "movements_audited").ok);
+    assert_eq!(
+        check(&report, "money_lines_have_movements").detail,
+        format!("audit line {target} breaks it: every audit line that says money moved has its movement")
+    );
     let others_ok = report
         .checks
         .iter()
         .filter(|c| !c.name.starts_with("ledger_"))
+        .filter(|c| !["movements_audited", "money_lines_have_movements"].contains(&c.name))
         .all(|c| c.ok);
     assert!(others_ok, "{:?}", report.checks);
 }

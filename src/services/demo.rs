@@ -70,7 +70,9 @@ impl Bank {
         };
         // A demo bank: its set-up task makes staff and cash without drawer sessions or a
         // second admin (the owner account only may say so; the app account cannot).
-        crate::db::settings::allow_setup_rows(&mut self.conn, super::bank::now())?;
+        if !crate::db::settings::setup_rows_allowed(&mut self.conn)? {
+            crate::db::settings::allow_setup_rows(&mut self.conn, super::bank::now())?;
+        }
         let mut created = 0;
         let customer_password = password_for(CUSTOMER_PASSWORD);
         let mut customer_hash = None;

@@ -143,10 +143,10 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
         return Err(CliError::Bank(BankError::Database(failure)));
     }
     let mut bank = Bank::connect(&bench_url, config)?;
-    let audit_ok = bank.audit(&Actor::setup("bench"))?.ok;
+    let audit = timed_audit(&mut bank)?;
     drop(bank);
     drop(scratch);
-    report(args, &mut all, elapsed, audit_ok);
+    report(args, &mut all, elapsed, audit);
     Ok(())
 }
 
@@ -356,7 +356,7 @@ fn payroll_file(
         crate::bulk::post_file(&mut bank, &Actor::setup("bench"), None, &options, |_, _| {});
     let _ = std::fs::remove_dir_all(&dir);
     let posted = posted.map_err(|e| CliError::Config(e.to_string()))?;
-    let audit_ok = bank.audit(&Actor::setup("bench"))?.ok;
+    let audit = timed_audit(&mut bank)?;
     let tps = (posted.tally.done as f64 / posted.seconds).round();
     let peak_mb = peak_rss_kb().map(|kb| (kb as f64 / 1024.0).round());
     if args.json {
@@ -370,18 +370,20 @@ fn payroll_file(
                 "seconds": (posted.seconds * 100.0).round() / 100.0,
                 "tps": tps,
                 "peak_rss_mb": peak_mb,
-                "audit_ok": audit_ok,
+                "audit_ok": audit.ok,
+                "audit_seconds": audit.seconds,
             })
         );
     } else {
         println!(
             "{lines} lines posted end to end in {:.1} s ({tps:.0} transfers/s), {} done, {} refused, \
-             peak memory {} MB, audit {}",
+             peak memory {} MB, audit {} in {:.2} s",
             posted.seconds,
             posted.tally.done,
             posted.tally.refused,
             peak_mb.map_or_else(|| "?".to_string(), |mb| mb.to_string()),
-            if audit_ok { "ok" } else { "FAILED" }
+            if audit.ok { "ok" } else { "FAILED" },
+            audit.seconds
         );
     }
     Ok(())
@@ -419,7 +421,21 @@ fn tenths(progress: &mut [(f64, u64)], total: u64) -> (f64, f64) {
     (rate(first), rate(last))
 }
 
-fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit_ok: bool) {
+/// The audit at the end of a run: whether it passed, and how long it took (every check over
+/// the whole book, the bank's rules included).
+struct AuditRun {
+    ok: bool,
+    seconds: f64,
+}
+
+fn timed_audit(bank: &mut Bank) -> Result<AuditRun, CliError> {
+    let started = Instant::now();
+    let ok = bank.audit(&Actor::setup("bench"))?.ok;
+    let seconds = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
+    Ok(AuditRun { ok, seconds })
+}
+
+fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit: AuditRun) {
     let latencies = &mut all.latencies_us;
     latencies.sort_unstable();
     let percentile = |p: f64| -> f64 {
@@ -456,7 +472,8 @@ fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit_ok: bool)
                 "p50_ms": (p50 * 100.0).round() / 100.0,
                 "p99_ms": (p99 * 100.0).round() / 100.0,
                 "retries": retries,
-                "audit_ok": audit_ok,
+                "audit_ok": audit.ok,
+                "audit_seconds": audit.seconds,
             })
         );
     } else {
@@ -464,8 +481,9 @@ fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit_ok: bool)
         println!(
             "{transfers} transfers in {elapsed:.1} s: {tps:.0} transfers/s (first tenth {first_tenth:.0}/s, \
              last tenth {last_tenth:.0}/s), per {per} p50 {p50:.2} ms, p99 {p99:.2} ms, {retries} retries, \
-             {refused} refused, audit {}",
-            if audit_ok { "ok" } else { "FAILED" }
+             {refused} refused, audit {} in {:.2} s",
+            if audit.ok { "ok" } else { "FAILED" },
+            audit.seconds
         );
     }
 }

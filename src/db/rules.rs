@@ -21,38 +21,38 @@ pub struct Offender {
     pub row: String,
 }
 
-/// The audit lines that say money moved: action = the movement's kind, outcome ok, and the
-/// movement's id after "reference " (`Posting::post` and the batch engine write them so).
-const MONEY_LINES: &str = "SELECT a.id, \
-        CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(a.detail, 'reference ', -1), ' ', 1) AS UNSIGNED) AS ref, \
-        a.action, a.actor, a.device, a.at, a.approved_by \
-     FROM audit_log a \
-     WHERE a.outcome = 'ok' AND a.action IN (KINDS)";
-
+/// The audit lines that say money moved: action = a movement kind, outcome ok, and the
+/// movement they name (`movement_ref`, computed from "reference N" at the end of the detail,
+/// as `Posting::post` and the batch engine write it; NULL when the line names none).
 fn money_lines(kinds: &[&str]) -> String {
     let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
-    MONEY_LINES.replace("KINDS", &list.join(", "))
+    format!(
+        "SELECT a.id, a.movement_ref, a.action, a.actor, a.device, a.at, a.approved_by \
+         FROM audit_log a WHERE a.outcome = 'ok' AND a.action IN ({})",
+        list.join(", ")
+    )
 }
 
 /// Movements without the audit line of the action that made it: same kind, actor, device,
 /// time and approver, naming the movement.
-pub fn movements_without_line(conn: &mut Connection, kinds: &[&str]) -> QueryResult<Vec<Offender>> {
+pub fn movements_without_line(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
-         LEFT JOIN ({}) l ON l.ref = m.id AND l.action = m.kind AND l.actor = m.actor \
-            AND l.device = m.device AND l.at = m.created_at AND l.approved_by <=> m.approved_by \
-         WHERE l.id IS NULL ORDER BY m.id LIMIT {FIRST}",
-        money_lines(kinds)
+         WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.movement_ref = m.id \
+            AND a.action = m.kind AND a.actor = m.actor AND a.device = m.device \
+            AND a.at = m.created_at AND a.approved_by <=> m.approved_by) \
+         ORDER BY m.id LIMIT {FIRST}"
     ))
     .load(conn)
 }
 
-/// Audit lines that say money moved, with no such movement behind them.
+/// Audit lines that say money moved, with no such movement behind them (or naming none).
 pub fn lines_without_movement(conn: &mut Connection, kinds: &[&str]) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
-         LEFT JOIN movements m ON m.id = l.ref AND l.action = m.kind AND l.actor = m.actor \
-            AND l.device = m.device AND l.at = m.created_at AND l.approved_by <=> m.approved_by \
+         LEFT JOIN movements m ON m.id = l.movement_ref AND l.action = m.kind \
+            AND l.actor = m.actor AND l.device = m.device AND l.at = m.created_at \
+            AND l.approved_by <=> m.approved_by \
          WHERE m.id IS NULL ORDER BY l.id LIMIT {FIRST}",
         money_lines(kinds)
     ))

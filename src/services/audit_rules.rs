@@ -20,7 +20,7 @@ pub(super) fn rule_checks(conn: &mut Connection, limit: Decimal) -> BankResult<V
     Ok(vec![
         rule(
             "movements_audited",
-            rules::movements_without_line(conn, &kinds)?,
+            rules::movements_without_line(conn)?,
             "every movement has the audit line of the action that made it (same actor, device, time and approver)",
         ),
         rule(

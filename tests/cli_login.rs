@@ -255,6 +255,8 @@ fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
             .args(args);
         run(command, stdin)
     };
+    // The database administrator creates the app account (no rights); migrate grants them.
+    common::create_account(&app_url);
     let first = setup(&["migrate"], None);
     assert_eq!(first.code, 0, "{first:?}");
     assert!(first.stdout.contains("exactly the rights"), "{first:?}");

@@ -450,6 +450,16 @@ _db_tls() {
 	) || die "could not make the TLS certificates in $dir"
 }
 
+# Closes every open descriptor above 2 of the current (sub)shell.
+_close_inherited_fds() {
+	local fd n
+	for fd in /proc/"$BASHPID"/fd/*; do
+		n="${fd##*/}"
+		case "$n" in '' | *[!0-9]*) continue ;; esac
+		if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null || true; fi
+	done
+}
+
 _db_start() {
 	local port="$1" lockfd="${2:-}"
 	_db_tls
@@ -467,9 +477,12 @@ _db_start() {
 	printf '%s\n' "$port" >"$_DB_PORTFILE"
 	log "starting private MariaDB on 127.0.0.1:$port (data: $_DB_DATA, log: $_DB_LOG)"
 	# Detached: own session, no terminal, output to the log, so it outlives
-	# this script and a CI step. The lock fd must not leak into the server.
+	# this script and a CI step. No descriptor of ours may leak into the server:
+	# it would hold our lock, or a caller's (`flock LOCK scripts/test.sh` left a
+	# build lock held for as long as the server ran), for its whole life.
 	(
 		if [ -n "$lockfd" ]; then exec {lockfd}>&-; fi
+		_close_inherited_fds
 		if command -v setsid >/dev/null 2>&1; then
 			exec setsid nohup "$_MARIADBD" "${args[@]}" </dev/null >>"$_DB_LOG" 2>&1
 		else

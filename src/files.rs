@@ -59,7 +59,11 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn mode(path: &Path) -> u32 {
-        std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
     }
 
     #[test]
@@ -71,8 +75,7 @@ mod tests {
 
         let shared = dir.path().join("shared.csv");
         std::fs::write(&shared, "old and longer\n").expect("write");
-        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644))
-            .expect("chmod");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         write(&shared, "new\n").expect("write");
         assert_eq!(mode(&shared), 0o600);
         assert_eq!(std::fs::read_to_string(&shared).expect("read"), "new\n");

@@ -13,9 +13,7 @@ use std::time::Duration;
 use common::cli::*;
 use common::*;
 use teller::tui::app::Action;
-use teller::tui::worker::{
-    Job, ReplyBody, Request, WorkerConfig, WorkerHandle, WorkerMessage,
-};
+use teller::tui::worker::{Job, ReplyBody, Request, WorkerConfig, WorkerHandle, WorkerMessage};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -52,7 +50,14 @@ fn statements_written_by_the_cli_are_private() {
     shared_file(&shared);
     for path in [&new, &shared] {
         let arg = path.to_str().unwrap();
-        teller.ok(&["statement", &account, "--month", &this_month(), "--pdf", arg]);
+        teller.ok(&[
+            "statement",
+            &account,
+            "--month",
+            &this_month(),
+            "--pdf",
+            arg,
+        ]);
         assert!(std::fs::read(path).unwrap().starts_with(b"%PDF"));
         assert_eq!(mode(path), 0o600, "{}", path.display());
     }
@@ -136,8 +141,14 @@ fn the_apps_receipts_exports_and_statements_are_private() {
         path: receipt.clone(),
         text: "Deposit 75.00\n".into(),
     };
-    assert!(matches!(ask(&worker, &inbox, 1, job), ReplyBody::Receipt(Ok(_))));
-    assert_eq!(std::fs::read_to_string(&receipt).unwrap(), "Deposit 75.00\n");
+    assert!(matches!(
+        ask(&worker, &inbox, 1, job),
+        ReplyBody::Receipt(Ok(_))
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&receipt).unwrap(),
+        "Deposit 75.00\n"
+    );
 
     let export = dir.join("history.csv");
     let job = Job::ExportHistory {
@@ -146,7 +157,10 @@ fn the_apps_receipts_exports_and_statements_are_private() {
         path: export.clone(),
     };
     let reply = ask(&worker, &inbox, 2, job);
-    assert!(std::fs::read_to_string(&export).unwrap().contains("75.00"), "{reply:?}");
+    assert!(
+        std::fs::read_to_string(&export).unwrap().contains("75.00"),
+        "{reply:?}"
+    );
 
     let statement = dir.join("statement.pdf");
     let job = Job::Statement {
@@ -156,7 +170,10 @@ fn the_apps_receipts_exports_and_statements_are_private() {
         path: statement.clone(),
     };
     let reply = ask(&worker, &inbox, 3, job);
-    assert!(std::fs::read(&statement).unwrap().starts_with(b"%PDF"), "{reply:?}");
+    assert!(
+        std::fs::read(&statement).unwrap().starts_with(b"%PDF"),
+        "{reply:?}"
+    );
 
     for path in [&receipt, &export, &statement] {
         assert_eq!(mode(path), 0o600, "{}", path.display());
@@ -176,6 +193,8 @@ fn the_log_file_is_private() {
     assert_eq!(path, log);
     tracing::info!("a line for the log");
     assert_eq!(mode(&log), 0o600);
-    assert!(std::fs::read_to_string(&log).unwrap().contains("a line for the log"));
+    assert!(std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("a line for the log"));
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -149,9 +149,10 @@ fn a_changed_movement_is_named_although_the_triggers_were_put_back() {
     let error = conn
         .batch_execute("UPDATE movements SET memo = 'x' WHERE id = 1")
         .expect_err("the journal was rewritten");
+    // (the trigger `behind_the_trigger` put back says just that)
     assert!(
-        error.to_string().contains("the journal is append-only"),
-        "not the journal's trigger: {error}"
+        error.to_string().contains("append-only"),
+        "not the trigger: {error}"
     );
 }
 
@@ -370,9 +371,15 @@ fn the_chain_tables_are_append_only() {
     let mut conn = teller::db::connect(&db.url).expect("connect");
     // The owner may do anything its rights allow: only the triggers stop it.
     for (sql, trigger) in [
-        ("UPDATE ledger_seals SET actor = 'x'", "ledger seals are append-only"),
+        (
+            "UPDATE ledger_seals SET actor = 'x'",
+            "ledger seals are append-only",
+        ),
         ("DELETE FROM ledger_seals", "ledger seals are append-only"),
-        ("UPDATE ledger_links SET link = 'x'", "ledger links are append-only"),
+        (
+            "UPDATE ledger_links SET link = 'x'",
+            "ledger links are append-only",
+        ),
         ("DELETE FROM ledger_links", "ledger links are append-only"),
     ] {
         let error = conn

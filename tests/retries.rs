@@ -47,7 +47,10 @@ fn wait_until_locked(url: &str, number: &str) {
     let mut probe = teller::db::connect(url).expect("connect the probe");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !row_is_locked(&mut probe, number) {
-        assert!(Instant::now() < deadline, "nobody locked {number} within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "nobody locked {number} within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -159,7 +159,11 @@ mod tests {
             let alone = filler.to_string();
             assert!(Name::parse(&alone).is_err(), "U+{:04X}", filler as u32);
             assert!(Surname::parse(&alone).is_err(), "U+{:04X}", filler as u32);
-            assert!(Memo::parse_optional(&alone).is_err(), "U+{:04X}", filler as u32);
+            assert!(
+                Memo::parse_optional(&alone).is_err(),
+                "U+{:04X}",
+                filler as u32
+            );
         }
         // The visible jamo beside them are ordinary letters.
         for visible in ['\u{1161}', '\u{3163}', '\u{3165}', '\u{FFA1}'] {

@@ -53,7 +53,8 @@ fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File>
     options.open(path)
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

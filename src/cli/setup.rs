@@ -56,7 +56,7 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>, file: &FileConfig) -> Res
         )));
     }
     let database = app.database.clone().unwrap_or_default();
-    set_up_app_account(bank.connection(), app_url, &app, &database)?;
+    set_up_app_account(bank.connection(), app_url, &app, (&owner.user, &database))?;
     println!(
         "The app account {} has exactly the rights the app needs on {database}.",
         app.user
@@ -73,7 +73,7 @@ fn set_up_app_account(
     owner: &mut db::Connection,
     app_url: &str,
     app: &DatabaseUrl,
-    database: &str,
+    (owner_user, database): (&str, &str),
 ) -> Result<(), CliError> {
     if app.user.eq_ignore_ascii_case("root") {
         return Err(foreign(app, "it is the server's superuser"));
@@ -94,7 +94,14 @@ fn set_up_app_account(
     if !problems.is_empty() {
         return Err(foreign(app, &problems.join("; ")));
     }
+    // The account the login reached (an anonymous or wildcard account may answer for a name).
     let (user, host) = db::grants::current_account(&mut conn).map_err(db::ConnectError::from)?;
+    if user.is_empty() || user.eq_ignore_ascii_case("root") || user == owner_user {
+        return Err(foreign(
+            app,
+            &format!("its login reaches the account '{user}'@'{host}'"),
+        ));
+    }
     db::grants::set_app_rights(owner, (&user, &host), database, &lines).map_err(|e| {
         CliError::Config(format!(
             "the app account {} could not be given its rights (may the owner account grant on {database}?): {e}",

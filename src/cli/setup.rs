@@ -107,7 +107,18 @@ fn set_up_app_account(
             "the app account {} could not be given its rights (may the owner account grant on {database}?): {e}",
             app.user
         ))
-    })
+    })?;
+    // The app connects with TLS; whether the account insists on it is the administrator's
+    // choice (migrate alters no account), worth a word when it does not.
+    if app.requires_tls()
+        && !db::grants::login_requires_tls(&mut conn).map_err(db::ConnectError::from)?
+    {
+        println!(
+            "Note: the app account {user} may also log in without TLS; the database \
+             administrator can insist on it: ALTER USER '{user}'@'{host}' REQUIRE SSL."
+        );
+    }
+    Ok(())
 }
 
 /// `teller migrate` refuses an account it did not set up, naming what it holds.

@@ -318,6 +318,22 @@ pub fn current_grants(conn: &mut Connection) -> QueryResult<Vec<GrantLine>> {
     Ok(lines.iter().map(|l| classify(&l.0)).collect())
 }
 
+/// Does the account this connection logged in as have to use TLS (`REQUIRE SSL`, `X509`, an
+/// issuer, a subject or a cipher)? Only its own `SHOW GRANTS` tells, without rights on `mysql`.
+pub fn login_requires_tls(conn: &mut Connection) -> QueryResult<bool> {
+    let lines: Vec<ShownLine> = diesel::sql_query("SHOW GRANTS FOR CURRENT_USER()").load(conn)?;
+    Ok(lines.iter().any(|l| requires_tls(&l.0)))
+}
+
+/// True when a `GRANT USAGE … REQUIRE …` line asks for TLS.
+fn requires_tls(line: &str) -> bool {
+    line.split_once(" REQUIRE ").is_some_and(|(_, rest)| {
+        ["SSL", "X509", "ISSUER", "SUBJECT", "CIPHER"]
+            .iter()
+            .any(|kind| rest.trim_start().starts_with(kind))
+    })
+}
+
 /// A line of `SHOW GRANTS` as the check sees it.
 pub fn classify(line: &str) -> GrantLine {
     match parse_grant(line) {
@@ -644,6 +660,23 @@ mod tests {
                 problems.iter().any(|p| p.contains(why)),
                 "{line}: {problems:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_tls_requirement_is_read_from_the_usage_line() {
+        for line in [
+            "GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD '*AB' REQUIRE SSL",
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE X509",
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE ISSUER '/CN=ca' AND SUBJECT '/CN=a'",
+        ] {
+            assert!(requires_tls(line), "{line}");
+        }
+        for line in [
+            "GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD '*AB'",
+            "GRANT SELECT ON `teller`.`movements` TO `a`@`%`",
+        ] {
+            assert!(!requires_tls(line), "{line}");
         }
     }
 }

@@ -3,16 +3,19 @@
 # (mariadb-dump --single-transaction: one snapshot, no lock on the tables, triggers included),
 # and its restore into an empty database.
 #
-#   scripts/backup.sh dump [URL] [FILE]     URL: the owner account's, with the database name
-#                                           (default, and better: TELLER_OWNER_URL from the
-#                                           environment or .env, kept off the command line,
-#                                           where others may see it); a URL listing
-#                                           several nodes dumps from the first Synced one.
+#   scripts/backup.sh dump [URL] [FILE]     URL (mysql://…): the owner account's, with the database name
+#                                           (default: TELLER_OWNER_URL from the environment or
+#                                           .env); a URL listing several nodes dumps from the
+#                                           first Synced one.
 #                                           FILE default: .data/backups/<db>-<UTC time>.sql.gz
-#   scripts/backup.sh restore FILE URL      into URL's database, which must be empty or absent
+#   scripts/backup.sh restore FILE [URL]    into URL's database (default: TELLER_RESTORE_URL
+#                                           from the environment), which must be empty or absent
+# A URL given as an argument must hold no password: every user of the machine reads command
+# lines (ps). Put a URL with a password in TELLER_OWNER_URL / TELLER_RESTORE_URL instead.
 #
-# The dump holds the bank's tables only, not the database accounts: after a restore,
-# `teller migrate` (with DATABASE_URL) creates the app account and its grants again.
+# The dump holds the bank's tables only, not the database accounts: after a restore, the app
+# account must exist (the DBA creates it; scripts/run.sh does on its private server) and
+# `teller migrate` (with DATABASE_URL) grants it its rights again.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,26 +29,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Percent-decoding only (a '+' or a backslash stays what it is).
-urldecode() {
-	local s="$1" out="" hex
-	while [ -n "$s" ]; do
-		if [[ "$s" =~ ^%([0-9A-Fa-f]{2}) ]]; then
-			hex="${BASH_REMATCH[1]}"
-			out+="$(printf "\\x$hex")"
-			s="${s:3}"
-		else
-			out+="${s:0:1}"
-			s="${s:1}"
-		fi
-	done
-	printf '%s' "$out"
-}
-
 # A value for an options file: quoted, with backslashes and quotes escaped ('#' is no comment).
 cnf_value() {
 	local v="${1//\\/\\\\}"
 	printf '"%s"' "${v//\"/\\\"}"
+}
+
+# Refuses a URL argument ($1) that holds a password; $2 names the variable to use instead.
+refuse_password_argument() {
+	local auth="${1#mysql://}"
+	auth="${auth%%@*}"
+	if [[ "$1" == *@* ]] && [[ "$auth" == *:* ]]; then
+		die "the URL on the command line holds a password, which every user of this machine can read (ps): put it in $2 instead"
+	fi
 }
 
 # Sets U_USER U_PASS U_DB and U_HOSTS (host:port, ...) from a mysql:// URL.
@@ -100,8 +96,15 @@ pick_node() {
 }
 
 dump() {
-	local url="${1:-${TELLER_OWNER_URL:-}}" file="${2:-}" host
-	[ -n "$url" ] || die "give the owner URL (or set TELLER_OWNER_URL)"
+	local url="${1:-}" file="${2:-}" host
+	# `dump FILE`: the URL from the environment
+	if [ -n "$url" ] && [[ "$url" != mysql://* ]] && [ -z "$file" ]; then
+		file="$url"
+		url=""
+	fi
+	if [ -n "$url" ]; then refuse_password_argument "$url" TELLER_OWNER_URL; fi
+	url="${url:-${TELLER_OWNER_URL:-}}"
+	[ -n "$url" ] || die "set TELLER_OWNER_URL (the owner account's URL, with the database name)"
 	parse_url "$url"
 	pick_node || die "no node answers (or none is Synced)"
 	host="$NODE"
@@ -120,8 +123,10 @@ dump() {
 
 restore() {
 	local file="${1:-}" url="${2:-}" host tables
+	if [ -n "$url" ]; then refuse_password_argument "$url" TELLER_RESTORE_URL; fi
+	url="${url:-${TELLER_RESTORE_URL:-}}"
 	[ -f "$file" ] || die "no backup file ${file:-given}"
-	[ -n "$url" ] || die "give the URL of the database to restore into"
+	[ -n "$url" ] || die "set TELLER_RESTORE_URL (the URL of the database to restore into)"
 	parse_url "$url"
 	host="${U_HOSTS[0]}"
 	write_cnf "$host"
@@ -134,7 +139,7 @@ restore() {
 	# The triggers' DEFINER named whoever took the dump; they run as whoever restores.
 	gzip -dc "$file" | sed -e 's#/\*!50017 DEFINER=[^*]*\*/ ##' |
 		"$CLIENT" --defaults-extra-file="$CNF" --default-character-set=utf8mb4 "$U_DB"
-	log "restored; run \`teller migrate\` to create the app account again, then \`teller audit\`"
+	log "restored; create the app account if it is new, run \`teller migrate\` to grant it its rights, then \`teller audit\`"
 }
 
 CLIENT="$(find_tool mariadb)" || die "the mariadb client is missing (apt-get install mariadb-client)"
@@ -145,7 +150,7 @@ case "${1:-}" in
 dump) dump "${2:-}" "${3:-}" ;;
 restore) restore "${2:-}" "${3:-}" ;;
 *)
-	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -3,7 +3,8 @@
 #
 #   ensure_packages     install what is missing (apt-get; sudo when not root)
 #   ensure_private_db   start (or reuse) this checkout's private MariaDB and
-#                       export TELLER_SERVER_URL=mysql://root@127.0.0.1:PORT
+#                       export TELLER_SERVER_URL=mysql://root@127.0.0.1:PORT (no
+#                       password in it: root's is in TELLER_DB_ROOT_CNF, see below)
 #   stop_private_db     stop the private MariaDB started by ensure_private_db
 #   private_db_status   print whether it runs (exit 0 running, 3 stopped)
 #
@@ -12,6 +13,11 @@
 #                     pid file, error log, socket and port file live next to
 #                     it as <dir>.pid, <dir>.err, <dir>.sock, <dir>.port
 #   TELLER_DB_PORT    TCP port on 127.0.0.1 (default: 3307)
+#
+# Root of the private server has a random password, kept in the client option file
+# <dir>.root.cnf (mode 0600, readable by the scripts' user only). Clients get it with
+# --defaults-file, never on a command line (ps shows those to every user). A data dir from
+# before, whose root had no password, gets one on its next start.
 
 TELLER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TELLER_ROOT
@@ -190,6 +196,7 @@ _db_init() {
 		_DB_SOCK="/tmp/teller-mariadb-$(printf '%s' "$_DB_DATA" | cksum | cut -d' ' -f1).sock"
 	fi
 	_DB_DEMO_MARKER="$TELLER_ROOT/.data/demo-loaded"
+	_DB_ROOT_CNF="$base.root.cnf"
 }
 
 _db_tools() {
@@ -199,15 +206,28 @@ _db_tools() {
 	_ADMIN="$(find_tool mariadb-admin)" || die "mariadb-admin not found (apt-get install mariadb-client)"
 }
 
-# mariadb client over TCP as root without password; ignores ~/.my.cnf and
-# /etc/mysql so nothing on the machine changes what we connect to.
+# mariadb client over TCP as root, with root's option file (--defaults-file: the password
+# stays off the command line, and ~/.my.cnf or /etc/mysql change nothing of what we connect
+# to). Without that file (a server that is not ours) as root without a password.
 _sql_tcp() {
+	local port="$1"
+	shift
+	if [ -n "${_DB_ROOT_CNF:-}" ] && [ -f "$_DB_ROOT_CNF" ]; then
+		"$_CLIENT" --defaults-file="$_DB_ROOT_CNF" --protocol=tcp -h127.0.0.1 -P"$port" --connect-timeout=5 "$@"
+	else
+		_sql_tcp_nopw "$port" "$@"
+	fi
+}
+
+# As root without a password: a fresh data dir, one from before root had a password, or a
+# server that is not ours.
+_sql_tcp_nopw() {
 	local port="$1"
 	shift
 	"$_CLIENT" --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot --connect-timeout=5 "$@"
 }
 
-_sql_sock() {
+_sql_sock_nopw() {
 	"$_CLIENT" --no-defaults --protocol=socket -S"$_DB_SOCK" -uroot --connect-timeout=5 "$@"
 }
 
@@ -285,6 +305,7 @@ _db_log_tail() {
 _db_wait_ready() {
 	local port="$1" pid="${2:-}" i
 	for ((i = 0; i < 120; i++)); do # 120 x 0.5 s = 60 s
+		# ping answers 0 once the server runs, even when it refuses the login
 		if "$_ADMIN" --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot \
 			--connect-timeout=2 ping >/dev/null 2>&1; then
 			return 0
@@ -299,22 +320,87 @@ _db_wait_ready() {
 	return 1
 }
 
-# Make sure root can log in over TCP 127.0.0.1 without password (with
-# --skip-name-resolve a TCP login never matches root@localhost).
-_db_ensure_tcp_root() {
-	local port="$1"
-	_sql_tcp "$port" -e 'SELECT 1' >/dev/null 2>&1 && return 0
-	_sql_sock -e "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
-		GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-		FLUSH PRIVILEGES;" >/dev/null 2>&1 || true
-	_sql_tcp "$port" -e 'SELECT 1' >/dev/null 2>&1 ||
-		die "MariaDB on 127.0.0.1:$port is up but root cannot log in over TCP without a password"
+# Quote $1 as an SQL string literal.
+_sql_quote() {
+	local v="${1//\\/\\\\}"
+	printf "'%s'" "${v//\'/\'\'}"
+}
+
+# True when root logs in over TCP with its option file.
+_db_root_ok() {
+	[ -f "$_DB_ROOT_CNF" ] && _sql_tcp "$1" -e 'SELECT 1' >/dev/null 2>&1
+}
+
+# Make sure root of our server has a random password, kept in $_DB_ROOT_CNF (0600), and can
+# log in over TCP 127.0.0.1 with it (with --skip-name-resolve a TCP login never matches
+# root@localhost). Root without a password (a fresh data dir, or one from before) gets one:
+# every root account, so neither TCP nor the socket lets anyone in without it. The new file is
+# written as <file>.new first and moved into place once the server took the password, so an
+# interruption between the two leaves a file the next start finishes with.
+_db_secure_root() {
+	local port="$1" via password hosts host sql
+	_db_root_ok "$port" && return 0
+	if [ -f "$_DB_ROOT_CNF.new" ]; then
+		mv -f "$_DB_ROOT_CNF.new" "$_DB_ROOT_CNF"
+		_db_root_ok "$port" && return 0
+	fi
+	if _sql_tcp_nopw "$port" -e 'SELECT 1' >/dev/null 2>&1; then
+		via=_sql_tcp_nopw
+	elif _sql_sock_nopw -e 'SELECT 1' >/dev/null 2>&1; then
+		via=_sql_sock_nopw
+	else
+		die "root cannot log in to our MariaDB on 127.0.0.1:$port, neither with $_DB_ROOT_CNF nor without a password (its password was lost? stop it with scripts/db.sh stop, move $_DB_DATA away and start again: a new, empty data dir)"
+	fi
+	log "giving root of the private MariaDB a random password (kept in $_DB_ROOT_CNF, mode 0600)"
+	password="$(random_password)"
+	(
+		umask 077
+		printf '# root of the private MariaDB (scripts/lib.sh); keep it secret\n[client]\nuser=root\npassword=%s\n' \
+			"$password" >"$_DB_ROOT_CNF.new"
+	)
+	chmod 600 "$_DB_ROOT_CNF.new"
+	if [ "$via" = _sql_tcp_nopw ]; then
+		hosts="$($via "$port" -N -B -e "SELECT Host FROM mysql.user WHERE User = 'root'")"
+	else
+		hosts="$($via -N -B -e "SELECT Host FROM mysql.user WHERE User = 'root'")"
+	fi
+	sql="CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$password';"
+	sql+="GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;"
+	while IFS= read -r host; do
+		case "$host" in
+		'') ;;
+		localhost | *[!0-9a-fA-F:.%_]*)
+			# with --skip-name-resolve an account for a host name (root@<machine>, made
+			# by the installer) never matches a login, and ALTER USER refuses it
+			if [ "$host" = localhost ]; then
+				sql+="ALTER USER 'root'@'localhost' IDENTIFIED BY '$password';"
+			else
+				sql+="DELETE FROM mysql.global_priv WHERE User = 'root' AND Host = $(_sql_quote "$host");"
+			fi
+			;;
+		*) sql+="ALTER USER 'root'@$(_sql_quote "$host") IDENTIFIED BY '$password';" ;;
+		esac
+	done <<<"$hosts"
+	# anonymous accounts (older installers made them) let anyone in under any name
+	sql+="DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"
+	# On standard input, not in the arguments: other users can read those in ps.
+	if [ "$via" = _sql_tcp_nopw ]; then
+		printf '%s\n' "$sql" | $via "$port" >/dev/null
+	else
+		printf '%s\n' "$sql" | $via >/dev/null
+	fi || die "could not give root of the private MariaDB a password"
+	mv -f "$_DB_ROOT_CNF.new" "$_DB_ROOT_CNF"
+	_db_root_ok "$port" || die "root cannot log in with the new password in $_DB_ROOT_CNF"
+	if _sql_tcp_nopw "$port" -e 'SELECT 1' >/dev/null 2>&1; then
+		die "root still logs in to 127.0.0.1:$port without a password"
+	fi
 }
 
 _db_export() {
 	TELLER_DB_PORT="$1"
 	TELLER_SERVER_URL="mysql://root@127.0.0.1:$1"
-	export TELLER_DB_PORT TELLER_SERVER_URL
+	TELLER_DB_ROOT_CNF="$_DB_ROOT_CNF"
+	export TELLER_DB_PORT TELLER_SERVER_URL TELLER_DB_ROOT_CNF
 }
 
 # First run: create the system tables in the data dir.
@@ -335,8 +421,9 @@ _db_install() {
 		die "mariadb-install-db failed for $_DB_DATA"
 	fi
 	rm -f "$out"
-	# a fresh server has no demo data, whatever an old marker says
-	rm -f "$_DB_DEMO_MARKER"
+	# a fresh server has no demo data, whatever an old marker says, and a root without a
+	# password until _db_secure_root gives it one (an old option file names another's)
+	rm -f "$_DB_DEMO_MARKER" "$_DB_ROOT_CNF" "$_DB_ROOT_CNF.new"
 }
 
 # A private CA and a server certificate for 127.0.0.1 (made once, in <data dir>.tls/), so
@@ -363,6 +450,16 @@ _db_tls() {
 	) || die "could not make the TLS certificates in $dir"
 }
 
+# Closes every open descriptor above 2 of the current (sub)shell.
+_close_inherited_fds() {
+	local fd n
+	for fd in /proc/"$BASHPID"/fd/*; do
+		n="${fd##*/}"
+		case "$n" in '' | *[!0-9]*) continue ;; esac
+		if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null || true; fi
+	done
+}
+
 _db_start() {
 	local port="$1" lockfd="${2:-}"
 	_db_tls
@@ -380,9 +477,12 @@ _db_start() {
 	printf '%s\n' "$port" >"$_DB_PORTFILE"
 	log "starting private MariaDB on 127.0.0.1:$port (data: $_DB_DATA, log: $_DB_LOG)"
 	# Detached: own session, no terminal, output to the log, so it outlives
-	# this script and a CI step. The lock fd must not leak into the server.
+	# this script and a CI step. No descriptor of ours may leak into the server:
+	# it would hold our lock, or a caller's (`flock LOCK scripts/test.sh` left a
+	# build lock held for as long as the server ran), for its whole life.
 	(
 		if [ -n "$lockfd" ]; then exec {lockfd}>&-; fi
+		_close_inherited_fds
 		if command -v setsid >/dev/null 2>&1; then
 			exec setsid nohup "$_MARIADBD" "${args[@]}" </dev/null >>"$_DB_LOG" 2>&1
 		else
@@ -429,7 +529,7 @@ ensure_private_db() {
 			_db_unlock
 			die "our MariaDB (pid $pid) does not answer on 127.0.0.1:$port"
 		fi
-		_db_ensure_tcp_root "$port"
+		_db_secure_root "$port"
 		if [ "$(_sql_tcp "$port" -N -B -e 'SELECT @@have_ssl' 2>/dev/null)" != YES ]; then
 			warn "our MariaDB runs without TLS (started by an older script): run scripts/db.sh stop, then this again"
 		fi
@@ -441,8 +541,9 @@ ensure_private_db() {
 	port="$TELLER_DB_PORT"
 	if _port_open "$port"; then
 		_db_unlock
-		if _sql_tcp "$port" -e 'SELECT 1' >/dev/null 2>&1; then
-			log "using the MariaDB/MySQL already listening on 127.0.0.1:$port (root, no password; not started by us)"
+		if _sql_tcp_nopw "$port" -e 'SELECT 1' >/dev/null 2>&1; then
+			warn "using the MariaDB/MySQL already listening on 127.0.0.1:$port (root, no password; not started by us, so left as it is)"
+			_DB_ROOT_CNF=""
 			_db_export "$port"
 			return 0
 		fi
@@ -461,7 +562,7 @@ ensure_private_db() {
 		fi
 		die "private MariaDB exited during start-up (see $_DB_LOG above)"
 	fi
-	_db_ensure_tcp_root "$port"
+	_db_secure_root "$port"
 	_db_unlock
 	# shellcheck disable=SC2034
 	TELLER_DB_STARTED=1
@@ -495,10 +596,11 @@ private_db_status() {
 	_db_init
 	if pid="$(_db_our_pid)"; then
 		port="$(cat "$_DB_PORTFILE" 2>/dev/null || echo "$TELLER_DB_PORT")"
-		version="$("$(find_tool mariadb)" --no-defaults --protocol=tcp -h127.0.0.1 -P"$port" -uroot \
-			--connect-timeout=5 -N -B -e 'SELECT VERSION()' 2>/dev/null || echo '?')"
+		_CLIENT="$(find_tool mariadb)" || _CLIENT=mariadb
+		version="$(_sql_tcp "$port" -N -B -e 'SELECT VERSION()' 2>/dev/null || echo '?')"
 		printf 'running  pid %s, MariaDB %s\n' "$pid" "$version"
 		printf 'url      mysql://root@127.0.0.1:%s\n' "$port"
+		printf 'root     password in %s (mode 0600)\n' "$_DB_ROOT_CNF"
 		printf 'socket   %s\n' "$_DB_SOCK"
 		printf 'data     %s\n' "$_DB_DATA"
 		printf 'log      %s\n' "$_DB_LOG"
@@ -588,16 +690,52 @@ _db_account() {
 	printf '%s\n' "$sql" | _sql_tcp "$TELLER_DB_PORT" || die "could not set up the MariaDB account $user"
 }
 
-# The owner account of database $1 on the private server: the schema, grants and the app
-# account are its business (teller migrate, demo, bench, bootstrap-admin); root stays with the
-# scripts. Prints nothing; sets TELLER_OWNER_USER.
+# The owner account of database $1 on the private server: the schema and the app's grants
+# on that database are its business (teller migrate, demo, bench, bootstrap-admin); creating
+# or altering accounts (no global CREATE USER) stays with root and the scripts. Prints
+# nothing; sets TELLER_OWNER_USER.
 ensure_owner_account() {
 	local db="$1" password="$2"
 	TELLER_OWNER_USER="teller_owner"
 	_db_account "$TELLER_OWNER_USER" "$password" \
 		"GRANT ALL PRIVILEGES ON \`$db\`.* TO {} WITH GRANT OPTION" \
-		"GRANT ALL PRIVILEGES ON \`teller\\_bench\\_%\`.* TO {}" \
-		"GRANT CREATE USER ON *.* TO {}"
+		"GRANT ALL PRIVILEGES ON \`teller\\_bench\\_%\`.* TO {}"
+}
+
+# Percent-decoding only (a '+' or a backslash stays what it is).
+urldecode() {
+	local s="$1" out="" hex
+	while [ -n "$s" ]; do
+		if [[ "$s" =~ ^%([0-9A-Fa-f]{2}) ]]; then
+			hex="${BASH_REMATCH[1]}"
+			out+="$(printf "\\x$hex")"
+			s="${s:3}"
+		else
+			out+="${s:0:1}"
+			s="${s:1}"
+		fi
+	done
+	printf '%s' "$out"
+}
+
+# The app account of DATABASE_URL $1 (an account on our private server): created here, as
+# root, with the URL's password and no rights at all; `teller migrate` (the owner, who may
+# not create or alter accounts) then grants it exactly the app's rights on the bank's
+# database. Rights it holds already are left as they are.
+ensure_app_account() {
+	local url="$1" auth user password account
+	auth="${url#mysql://}"
+	auth="${auth%%@*}"
+	user="$(urldecode "${auth%%:*}")"
+	password=""
+	if [[ "$auth" == *:* ]]; then password="$(urldecode "${auth#*:}")"; fi
+	[[ "$user" =~ ^[A-Za-z0-9_]+$ ]] || die "unexpected user name '$user' in DATABASE_URL"
+	[ -n "$password" ] || die "DATABASE_URL names no password for $user"
+	account="'$user'@'127.0.0.1'"
+	# On standard input, not in the arguments: other users can read those in ps.
+	printf '%s\n' "CREATE USER IF NOT EXISTS $account IDENTIFIED BY $(_sql_quote "$password");
+		ALTER USER $account IDENTIFIED BY $(_sql_quote "$password");" |
+		_sql_tcp "$TELLER_DB_PORT" || die "could not set up the app account $user"
 }
 
 # The account the tests use as their server: creates its own teller_test_* databases and
@@ -616,7 +754,7 @@ ensure_test_account() {
 
 # Write .env for the private server: the app account (DATABASE_URL) and the owner account
 # (TELLER_OWNER_URL) of database $1, with fresh random passwords, readable by its owner only.
-# The app account itself is created by `teller migrate` from DATABASE_URL.
+# The app account is created here too (with no rights; `teller migrate` grants them).
 write_private_dotenv() {
 	local db="$1" file="$2" owner_pw app_pw
 	owner_pw="$(random_password)"
@@ -631,6 +769,7 @@ write_private_dotenv() {
 		} >"$file.tmp"
 	)
 	chmod 600 "$file.tmp"
+	ensure_app_account "mysql://teller_app:$app_pw@127.0.0.1:$TELLER_DB_PORT/$db"
 	mv "$file.tmp" "$file"
 	log "wrote $file (app and owner accounts, mode 0600)"
 }

@@ -174,7 +174,7 @@ pub fn write_eod(report: &EodReport, dir: &Path) -> std::io::Result<(PathBuf, Pa
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
-    let mut file = std::fs::File::create(&partial)?;
+    let mut file = crate::files::create(Path::new(&partial))?;
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(partial, path)

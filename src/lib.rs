@@ -10,6 +10,7 @@ pub mod day_report;
 pub mod db;
 pub mod domain;
 pub mod export;
+pub mod files;
 pub mod paths;
 pub mod pdf;
 pub mod serve;

@@ -13,10 +13,20 @@ use teller::services::Bank;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/backup.sh");
 
-fn backup(args: &[&str]) -> String {
-    let out = Command::new("bash")
+/// scripts/backup.sh with `env` (the URLs: a password on its command line is refused).
+fn backup_command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new("bash");
+    command
         .arg(SCRIPT)
         .args(args)
+        .env_remove("TELLER_OWNER_URL")
+        .env_remove("TELLER_RESTORE_URL")
+        .envs(env.iter().copied());
+    command
+}
+
+fn backup(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = backup_command(args, env)
         .output()
         .expect("run scripts/backup.sh");
     assert!(
@@ -54,15 +64,28 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     let dir = std::env::temp_dir().join(format!("teller-backup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bank.sql.gz");
-    let written = backup(&["dump", &source.url, file.to_str().unwrap()]);
+    // A URL with a password on the command line is refused (ps shows it to every user).
+    let out = backup_command(&["dump", &source.url, file.to_str().unwrap()], &[])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TELLER_OWNER_URL"), "{stderr}");
+    assert!(!file.exists());
+    let written = backup(
+        &["dump", file.to_str().unwrap()],
+        &[("TELLER_OWNER_URL", &source.url)],
+    );
     assert_eq!(written, file.to_str().unwrap());
 
     // A fresh database on the test server, restored from the file.
     let name = format!("{}_restored", source.name);
     let target = db::with_database(&server_url(), &name);
-    backup(&["restore", file.to_str().unwrap(), &target]);
+    backup(
+        &["restore", file.to_str().unwrap()],
+        &[("TELLER_RESTORE_URL", &target)],
+    );
     let mut restored = Bank::connect(&target, test_config()).expect("the restored database");
-    let _ = std::fs::remove_dir_all(&dir);
 
     assert_eq!(balances(&mut restored), balances(&mut source.owner_bank()));
     let audit = restored.audit(&operator()).unwrap();
@@ -72,14 +95,27 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     let rewrite = restored
         .connection()
         .batch_execute("UPDATE movements SET amount = amount + 1");
-    assert!(rewrite.is_err(), "the restored journal can be rewritten");
+    let error = rewrite.expect_err("the restored journal can be rewritten");
+    assert!(
+        error
+            .to_string()
+            .contains("the journal is append-only: post a reversal instead"),
+        "not the journal's trigger: {error}"
+    );
     // Restoring over a database that holds tables is refused.
-    let again = Command::new("bash")
-        .arg(SCRIPT)
-        .args(["restore", "/nonexistent.sql.gz", &target])
-        .output()
-        .unwrap();
-    assert!(!again.status.success());
+    let again = backup_command(
+        &["restore", file.to_str().unwrap()],
+        &[("TELLER_RESTORE_URL", &target)],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains(&format!("the database {name} is not empty")),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     let mut admin = db::connect(&server_url()).unwrap();
     db::drop_database(&mut admin, &name).unwrap();
 }

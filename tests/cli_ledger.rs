@@ -242,9 +242,7 @@ fn no_command_without_a_terminal_returns_promptly() {
         Command::new(BIN)
     };
     command
-        .arg("--database-url")
-        .arg(&teller.db.url)
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", &teller.db.url)
         .env("TELLER_BCRYPT_COST", "4")
         .current_dir(empty_dir())
         .stdin(Stdio::null())

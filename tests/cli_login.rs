@@ -255,6 +255,8 @@ fn migrate_sets_up_the_app_account_and_bootstrap_admin_runs_once() {
             .args(args);
         run(command, stdin)
     };
+    // The database administrator creates the app account (no rights); migrate grants them.
+    common::create_account(&app_url);
     let first = setup(&["migrate"], None);
     assert_eq!(first.code, 0, "{first:?}");
     assert!(first.stdout.contains("exactly the rights"), "{first:?}");
@@ -330,8 +332,8 @@ fn the_policy_comes_from_the_database_not_the_environment() {
     // The owner sets the bank's limit with `teller migrate`; every workstation follows it.
     let mut migrate = bare_command();
     migrate
-        .args(["--database-url", &teller.db.app_url])
-        .args(["--owner-url", &teller.db.url])
+        .env("DATABASE_URL", &teller.db.app_url)
+        .env("TELLER_OWNER_URL", &teller.db.url)
         .env("TELLER_APPROVAL_LIMIT", "100.00")
         .arg("migrate");
     let out = run(migrate, None);
@@ -366,9 +368,8 @@ fn a_workstation_clock_set_ahead_does_not_end_a_lock_out() {
     let mut later = std::process::Command::new("faketime");
     later
         .args(["-f", "+1h", BIN])
-        .args(["--database-url", &teller.db.app_url])
         .args(args)
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", &teller.db.app_url)
         .env("TELLER_BCRYPT_COST", "4")
         .env("TELLER_USER", "locked@example.com")
         .env("TELLER_PASSWORD", CUSTOMER_PASSWORD);

@@ -20,10 +20,14 @@ fn migrate_creates_a_missing_database_and_can_run_again() {
         app_url: None,
     };
     let url = teller::db::with_database(&server_url(), &name);
-    assert!(teller::db::connect(&url).is_err(), "{name} exists already");
+    let absent = teller::db::connect(&url)
+        .err()
+        .unwrap_or_else(|| panic!("{name} exists already"));
+    assert!(absent.to_string().contains("Unknown database"), "{absent}");
 
+    // The URL in the environment: a password on the command line is there for all to see.
     let mut command = bare_command();
-    command.args(["--database-url", &url, "migrate"]);
+    command.env("DATABASE_URL", &url).arg("migrate");
     let first = run(command, None);
     assert_eq!(first.code, 0, "{first:?}");
     let applied: u32 = first
@@ -37,12 +41,12 @@ fn migrate_creates_a_missing_database_and_can_run_again() {
     // The database exists now, with the schema: a second run applies nothing.
     teller::db::connect(&url).expect("the database was created");
     let mut command = bare_command();
-    command.args(["--database-url", &url, "migrate"]);
+    command.env("DATABASE_URL", &url).arg("migrate");
     let second = run(command, None);
     assert_eq!(second.code, 0, "{second:?}");
     assert!(second.stdout.starts_with("0 "), "{second:?}");
 
-    // DATABASE_URL from the environment works as well as the flag.
+    // DATABASE_URL alone names the owner too.
     let mut command = bare_command();
     command.env("DATABASE_URL", &url).arg("migrate");
     let third = run(command, None);
@@ -76,17 +80,22 @@ fn demo_counts(out: &Out) -> (Vec<u64>, u64) {
     (vec![numbers[0], numbers[2], numbers[3]], numbers[1])
 }
 
+/// The demo's admin and its default password (`bare_command` unsets TELLER_DEMO_PASSWORD).
+const DEMO_ADMIN: (&str, &str) = ("admin@bank.local", "admin-demo-2026!");
+
 #[test]
 fn demo_loaded_twice_gives_the_same_bank() {
-    let teller = Teller::new();
+    // A new bank (migrated, its app account set up, nobody in it): the demo's only home.
+    let teller = Teller {
+        db: common::TestDb::new(),
+    };
     let first = teller.owner(&["demo"]);
     assert_eq!(first.code, 0, "{first:?}");
     let (counts, created) = demo_counts(&first);
-    // 32 demo users, plus the three admins every test bank starts with (two and the
-    // supervisor who opened the vault).
+    // The 30 lesson customers, a teller and an admin.
     assert_eq!(
         counts,
-        vec![35, 35, 30],
+        vec![32, 35, 30],
         "users, phones, accounts: {first:?}"
     );
     assert_eq!(created, 32);
@@ -108,14 +117,14 @@ fn demo_loaded_twice_gives_the_same_bank() {
     assert_eq!(lesson.users.len(), 30);
     let mut phones = 0;
     for (index, person) in lesson.users.iter().enumerate() {
-        let profile = teller.json(&["user", "show", &person.email, "--json"]);
+        let profile = demo_json(&teller, &["user", "show", &person.email, "--json"]);
         assert_eq!(profile["role"], "customer");
         assert_eq!(profile["email"], person.email.to_lowercase());
         let shown = profile["phones"].as_array().unwrap().len();
         assert_eq!(shown, person.phones.len(), "{}", person.email);
         phones += shown;
 
-        let accounts = teller.json(&["account", "list", &person.email, "--json"]);
+        let accounts = demo_json(&teller, &["account", "list", &person.email, "--json"]);
         let accounts = accounts.as_array().unwrap();
         assert_eq!(accounts.len(), 1, "{}: {accounts:?}", person.email);
         assert_eq!(accounts[0]["currency"], "USD");
@@ -130,10 +139,44 @@ fn demo_loaded_twice_gives_the_same_bank() {
         ("admin@bank.local", "admin"),
     ] {
         assert_eq!(
-            teller.json(&["user", "show", login, "--json"])["role"],
+            demo_json(&teller, &["user", "show", login, "--json"])["role"],
             role
         );
     }
-    let audit = teller.json(&["audit", "--json"]);
+    let audit = demo_json(&teller, &["audit", "--json"]);
     assert_eq!(audit["ok"], true, "{audit}");
+}
+
+/// A `--json` command as the demo's admin, which must succeed.
+fn demo_json(teller: &Teller, args: &[&str]) -> serde_json::Value {
+    let out = teller.run_as(DEMO_ADMIN.0, DEMO_ADMIN.1, args);
+    assert_eq!(out.code, 0, "teller {args:?}: {out:?}");
+    out.json()
+}
+
+#[test]
+fn the_demo_refuses_a_bank_with_users_of_its_own() {
+    // A bank in use: its admins, a customer with money.
+    let teller = Teller::new();
+    let account = teller.funded_account("real.customer@example.com", "250.00");
+
+    let out = teller.owner(&["demo"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    assert!(out.stderr.contains("holds users of its own"), "{out:?}");
+    assert!(out.stderr.contains("admin@example.com"), "{out:?}");
+    assert!(out.stderr.contains("Nothing was changed"), "{out:?}");
+
+    // Nothing changed: no audit line of the demo's, the customer's money as it was, no demo login.
+    let log = teller.json(&["log", "--json"]);
+    assert!(
+        !log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["actor"] == "setup:demo"),
+        "{log}"
+    );
+    assert_eq!(teller.balance(&account), "250.00");
+    let out = teller.run_as(DEMO_ADMIN.0, DEMO_ADMIN.1, &["whoami", "--json"]);
+    assert_eq!(out.code, 4, "the demo's admin exists: {out:?}");
 }

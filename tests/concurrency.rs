@@ -31,7 +31,8 @@ fn thousands_of_random_transfers_keep_every_cent() {
         .map(|_| {
             let accounts = Arc::clone(&accounts);
             let start = Arc::clone(&start);
-            let url = db.url.clone();
+            // The app account, as every workstation runs: its rights must be enough under load.
+            let url = db.app_url.clone();
             std::thread::spawn(move || {
                 let mut bank =
                     teller::services::Bank::connect(&url, test_config()).expect("connect");
@@ -107,7 +108,7 @@ fn one_key_submitted_by_many_connections_at_once_moves_money_once() {
     let start = Arc::new(Barrier::new(THREADS));
     let workers: Vec<_> = (0..THREADS)
         .map(|_| {
-            let (url, request, start) = (db.url.clone(), request.clone(), Arc::clone(&start));
+            let (url, request, start) = (db.app_url.clone(), request.clone(), Arc::clone(&start));
             std::thread::spawn(move || {
                 let mut bank =
                     teller::services::Bank::connect(&url, test_config()).expect("connect");

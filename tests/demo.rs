@@ -76,3 +76,27 @@ fn demo_customers_keep_the_lessons_data_and_can_log_in() {
         assert_eq!(session.role, login.role);
     }
 }
+
+#[test]
+fn the_demo_is_refused_by_a_bank_with_users_of_its_own() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    user(&mut bank, "real.teller@example.com", Role::Teller);
+    let error = bank
+        .load_demo(&operator())
+        .expect_err("the demo went into a bank in use");
+    assert_eq!(error.code(), "not_a_demo_bank");
+    assert!(
+        error.to_string().contains("real.teller@example.com"),
+        "{error}"
+    );
+    // Nothing was loaded: the demo's logins do not exist.
+    let admin = Email::parse("admin@bank.local").expect("email");
+    assert_eq!(
+        bank.authenticate(&admin, &Secret::new("admin-demo-2026!".into()))
+            .expect_err("the demo admin exists")
+            .code(),
+        "invalid_credentials"
+    );
+    assert_eq!(bank.audit(&operator()).expect("audit").movements, 0);
+}

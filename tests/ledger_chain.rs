@@ -146,9 +146,14 @@ fn a_changed_movement_is_named_although_the_triggers_were_put_back() {
     assert!(check(&report, "ledger_seals").ok);
     // The trigger is back: the app still cannot rewrite the journal.
     let mut conn = teller::db::connect(&db.url).expect("connect");
-    assert!(conn
+    let error = conn
         .batch_execute("UPDATE movements SET memo = 'x' WHERE id = 1")
-        .is_err());
+        .expect_err("the journal was rewritten");
+    // (the trigger `behind_the_trigger` put back says just that)
+    assert!(
+        error.to_string().contains("append-only"),
+        "not the trigger: {error}"
+    );
 }
 
 #[test]
@@ -371,13 +376,23 @@ fn the_chain_tables_are_append_only() {
     let mut book = book(&db);
     seal(&mut book);
     let mut conn = teller::db::connect(&db.url).expect("connect");
-    for sql in [
-        "UPDATE ledger_seals SET actor = 'x'",
-        "DELETE FROM ledger_seals",
-        "UPDATE ledger_links SET link = 'x'",
-        "DELETE FROM ledger_links",
+    // The owner may do anything its rights allow: only the triggers stop it.
+    for (sql, trigger) in [
+        (
+            "UPDATE ledger_seals SET actor = 'x'",
+            "ledger seals are append-only",
+        ),
+        ("DELETE FROM ledger_seals", "ledger seals are append-only"),
+        (
+            "UPDATE ledger_links SET link = 'x'",
+            "ledger links are append-only",
+        ),
+        ("DELETE FROM ledger_links", "ledger links are append-only"),
     ] {
-        assert!(conn.batch_execute(sql).is_err(), "{sql} went through");
+        let error = conn
+            .batch_execute(sql)
+            .expect_err(&format!("{sql} went through"));
+        assert!(error.to_string().contains(trigger), "{sql}: {error}");
     }
 }
 
@@ -560,7 +575,7 @@ fn the_cli_seals_and_its_audit_exits_1_on_a_rewritten_row() {
     let teller = |args: &[&str]| {
         let mut command = common::cli::bare_command();
         command
-            .args(["--database-url", &db.app_url])
+            .env("DATABASE_URL", &db.app_url)
             .args(args)
             .env("TELLER_USER", "root-of-trust@bank.local")
             .env("TELLER_PASSWORD", PASSWORD);

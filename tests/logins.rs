@@ -227,32 +227,41 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     bank.end_session(&session.token).expect("logout");
     assert_eq!(code(bank.resume_session(&session.token)), "login_required");
 
-    // Idle past the lock: the session ends.
+    // Idle past the lock: the session ends. This thread's bank clock is moved, not slept
+    // past: no real-time window a loaded machine could miss.
     let config = BankConfig {
-        session_idle: Some(chrono::Duration::milliseconds(300)),
+        session_idle: Some(chrono::Duration::minutes(10)),
         ..test_config()
     };
     let mut idle_bank = Bank::connect(&db.url, config).unwrap();
     let session = idle_bank
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .unwrap();
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(9));
     idle_bank
         .resume_session(&session.token)
-        .expect("still fresh");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+        .expect("still fresh: 9 of 10 idle minutes");
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(11));
     let err = idle_bank.resume_session(&session.token).unwrap_err();
     assert_eq!(err.code(), "login_required");
     assert!(err.to_string().contains("idle"), "{err}");
 
     // Past its absolute end, however busy.
     let config = BankConfig {
-        session_lifetime: chrono::Duration::milliseconds(300),
+        session_lifetime: chrono::Duration::minutes(30),
+        session_idle: Some(chrono::Duration::minutes(20)),
         ..test_config()
     };
     let mut short = Bank::connect(&db.url, config).unwrap();
     let session = short
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    for _ in 0..2 {
+        teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
+        short
+            .resume_session(&session.token)
+            .expect("busy, within its lifetime");
+    }
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
     assert_eq!(code(short.resume_session(&session.token)), "login_required");
 }

@@ -4,8 +4,8 @@
 
 mod common;
 
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{mpsc, Arc, Barrier};
+use std::time::{Duration, Instant};
 
 use common::*;
 use diesel::connection::SimpleConnection;
@@ -25,6 +25,36 @@ fn lock_row(conn: &mut teller::db::Connection, number: &str) -> diesel::QueryRes
         .map(drop)
 }
 
+/// True when another transaction holds account `number`'s row: a locking read that does not
+/// wait (NOWAIT) and is rolled back at once, so it never keeps the row from anyone.
+fn row_is_locked(conn: &mut teller::db::Connection, number: &str) -> bool {
+    use diesel::prelude::*;
+    use teller::db::schema::accounts;
+    let probe = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        accounts::table
+            .filter(accounts::number.eq(number))
+            .select(accounts::id)
+            .for_update()
+            .no_wait()
+            .load::<i64>(conn)
+            .map(drop)
+    });
+    probe.is_err()
+}
+
+/// Waits (at most 30 s, never a fixed sleep) until another transaction holds `number`'s row.
+fn wait_until_locked(url: &str, number: &str) {
+    let mut probe = teller::db::connect(url).expect("connect the probe");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !row_is_locked(&mut probe, number) {
+        assert!(
+            Instant::now() < deadline,
+            "nobody locked {number} within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn a_lock_wait_timeout_is_rolled_back_and_retried() {
     let db = TestDb::new();
@@ -34,21 +64,29 @@ fn a_lock_wait_timeout_is_rolled_back_and_retried() {
     bank.connection()
         .batch_execute("SET SESSION innodb_lock_wait_timeout = 1")
         .expect("short lock wait");
+    // The transfer locks its two rows in id order: it takes the lower one, then waits for the
+    // higher, which another teller holds.
+    let (low, high) = if a.serial() < b.serial() {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    };
 
-    // Another teller holds account a's row for 1.6 s: our first attempt times out after 1 s.
+    // The other teller holds the higher row until our transfer has surely timed out once: it
+    // sees the transfer take the lower row (so the transfer is waiting for the higher one),
+    // then keeps its lock for longer than the 1 s wait the transfer may do.
     let (locked, wait_locked) = mpsc::channel();
     let url = db.url.clone();
-    let number = a.to_string();
+    let (low_number, high_number) = (low.to_string(), high.to_string());
     let holder = std::thread::spawn(move || {
         let mut other = teller::db::connect(&url).expect("connect");
-        other
-            .transaction::<_, diesel::result::Error, _>(|conn| {
-                lock_row(conn, &number)?;
-                locked.send(()).expect("signal");
-                std::thread::sleep(Duration::from_millis(1_600));
-                Ok(())
-            })
-            .expect("holder");
+        other.transaction::<_, diesel::result::Error, _>(|conn| {
+            lock_row(conn, &high_number)?;
+            locked.send(()).expect("signal");
+            wait_until_locked(&url, &low_number);
+            std::thread::sleep(Duration::from_millis(2_000));
+            Ok(())
+        })
     });
     wait_locked.recv().expect("lock taken");
     let request = TransferRequest {
@@ -61,9 +99,17 @@ fn a_lock_wait_timeout_is_rolled_back_and_retried() {
     let result = bank
         .transfer(&operator(), &request)
         .expect("the retry gets through");
-    holder.join().expect("holder thread");
+    holder
+        .join()
+        .expect("holder thread")
+        .expect("the holder's transaction committed");
     assert!(!result.replayed);
-    assert!(bank.retries() >= 1, "the timeout should have been retried");
+    // One wait of 1 s at least timed out; at most two fit in the holder's 2 s.
+    let retries = bank.retries();
+    assert!(
+        (1..=2).contains(&retries),
+        "the timeout should have been retried: {retries}"
+    );
     assert_eq!(balance(&mut bank, &a), money("6.00"));
     assert_eq!(balance(&mut bank, &b), money("4.00"));
     assert_audit_ok(&mut bank);
@@ -80,23 +126,35 @@ fn a_deadlock_never_reaches_the_caller() {
     } else {
         (b.clone(), a.clone())
     };
+    // Rows the rogue writes first, so that it is the heavier transaction: InnoDB rolls back
+    // the lighter one of a deadlock, which makes our transfer the victim, certainly.
+    let mut owner = teller::db::connect(&db.url).expect("owner");
+    owner
+        .batch_execute("CREATE TABLE ballast (n INT NOT NULL) ENGINE=InnoDB")
+        .expect("ballast table");
 
-    // A rogue session locks the higher row first, then (after our transfer has locked the
-    // lower one and waits for the higher) asks for the lower: a deadlock, and InnoDB kills one.
-    let (locked, wait_locked) = mpsc::channel();
+    // A rogue session locks the higher row; our transfer starts (barrier), locks the lower row
+    // and waits for the higher; the rogue sees the lower row taken (a probe, no sleep) and asks
+    // for it: a deadlock, every time.
+    let start = Arc::new(Barrier::new(2));
     let url = db.url.clone();
     let (low_number, high_number) = (low.to_string(), high.to_string());
+    let rogue_start = Arc::clone(&start);
     let rogue = std::thread::spawn(move || {
         let mut other = teller::db::connect(&url).expect("connect");
         other.transaction::<_, diesel::result::Error, _>(|conn| {
             lock_row(conn, &high_number)?;
-            locked.send(()).expect("signal");
-            std::thread::sleep(Duration::from_millis(300));
+            conn.batch_execute(
+                "INSERT INTO ballast (n) WITH RECURSIVE r (n) AS \
+                 (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 200) SELECT n FROM r",
+            )?;
+            rogue_start.wait();
+            wait_until_locked(&url, &low_number);
             lock_row(conn, &low_number)?;
             Ok(())
         })
     });
-    wait_locked.recv().expect("rogue lock taken");
+    start.wait();
     let request = TransferRequest {
         from: low.clone(),
         to: high.clone(),
@@ -107,7 +165,13 @@ fn a_deadlock_never_reaches_the_caller() {
     let result = bank
         .transfer(&operator(), &request)
         .expect("no deadlock reaches the caller");
-    let _ = rogue.join().expect("rogue thread");
+    // The rogue was not the victim: it got both rows and committed, after which our transfer,
+    // rolled back once, ran again and went through.
+    rogue
+        .join()
+        .expect("rogue thread")
+        .expect("the rogue's transaction committed");
+    assert_eq!(bank.retries(), 1, "exactly one deadlock, retried once");
     assert!(!result.replayed);
     assert_eq!(balance(&mut bank, &low), money("9.00"));
     assert_eq!(balance(&mut bank, &high), money("11.00"));

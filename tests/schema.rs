@@ -142,7 +142,9 @@ fn a_status_this_version_does_not_know_is_an_error_not_open() {
     assert!(error.to_string().contains("held"), "{error}");
     // And no money moves through it as if it were open.
     let moved = bank.deposit(&operator(), &cash(&account, "1.00"));
-    assert!(moved.is_err());
+    let error = moved.expect_err("money moved through an account of unknown status");
+    assert_eq!(error.code(), "internal_error", "{error}");
+    assert!(error.to_string().contains("held"), "{error}");
     owner
         .batch_execute(&format!(
             "UPDATE accounts SET status = 'open' WHERE number = '{account}'"

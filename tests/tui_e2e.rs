@@ -23,6 +23,8 @@ fn tmux(args: &[&str]) -> Output {
 /// A tmux session of our own, killed however the test ends.
 struct Session {
     name: String,
+    /// The file (mode 0600) the session's DATABASE_URL is read from, removed with it.
+    secrets: Option<std::path::PathBuf>,
 }
 
 impl Session {
@@ -51,7 +53,10 @@ impl Session {
             "tmux: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Self { name }
+        Self {
+            name,
+            secrets: None,
+        }
     }
 
     /// Loads the demo bank into `db`, then starts the real app on it with `env` (shell-quoted
@@ -73,12 +78,22 @@ impl Session {
     }
 
     /// Starts the real app on `db` with `env` and waits for the login screen.
+    /// The app account's URL goes through a file only this user can read, never into a
+    /// command line (tmux's and `env`'s arguments are there for every user to read in `ps`).
     fn on_bank(db: &TestDb, env: &str) -> Self {
+        let secrets = std::env::temp_dir().join(format!(
+            "teller-e2e-env-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        teller::files::write(&secrets, format!("DATABASE_URL='{}'\n", db.app_url))
+            .expect("write the session's environment");
         let command = format!(
-            "env DATABASE_URL='{}' TELLER_BCRYPT_COST=4 {env} TERM=xterm-256color '{BIN}'",
-            db.app_url
+            "set -a; . '{}'; set +a; env TELLER_BCRYPT_COST=4 {env} TERM=xterm-256color '{BIN}'",
+            secrets.display()
         );
-        let session = Self::start(&command);
+        let mut session = Self::start(&command);
+        session.secrets = Some(secrets);
         session.wait_for("Log in to teller");
         session
     }
@@ -147,6 +162,9 @@ impl Drop for Session {
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &format!("={}", self.name)])
             .output();
+        if let Some(secrets) = &self.secrets {
+            let _ = std::fs::remove_file(secrets);
+        }
     }
 }
 

@@ -634,14 +634,16 @@ fn unlock_lifts_the_lock_out() {
 fn a_lock_out_expires() {
     let db = TestDb::new();
     let config = BankConfig {
-        lockout: chrono::Duration::milliseconds(400),
+        lockout: chrono::Duration::minutes(15),
         ..test_config()
     };
     let mut bank = Bank::connect(&db.url, config).unwrap();
     user(&mut bank, "expiry@example.com", Role::Customer);
     fail_logins(&mut bank, "expiry@example.com", 5);
+    // This thread's bank clock is moved, not slept past: no real-time window to miss.
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
     assert_locked_out(&mut bank, "expiry@example.com");
-    std::thread::sleep(Duration::from_millis(600));
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(2));
     // After the lock, a wrong password counts as the first failure of a new run…
     assert_eq!(
         code(login(&mut bank, "expiry@example.com", "not-the-password")),
@@ -656,7 +658,7 @@ fn a_lock_out_expires() {
         .profile(&operator(), &email("expiry@example.com"))
         .unwrap();
     assert!(locked.locked_until.is_some());
-    std::thread::sleep(Duration::from_millis(600));
+    teller::db::clock::advance_this_thread(chrono::Duration::minutes(16));
     let expired = bank
         .profile(&operator(), &email("expiry@example.com"))
         .unwrap();

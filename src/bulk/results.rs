@@ -16,7 +16,7 @@ impl ResultsWriter {
         let mut name = input.file_name().unwrap_or_default().to_os_string();
         name.push(format!(".{suffix}.csv"));
         let path = input.with_file_name(name);
-        let mut writer = csv::Writer::from_writer(BufWriter::new(File::create(&path)?));
+        let mut writer = csv::Writer::from_writer(BufWriter::new(crate::files::create(&path)?));
         writer.write_record(["line", "reference", "status", "error", "movement"])?;
         Ok(Self { writer, path })
     }

@@ -139,7 +139,7 @@ impl StdinSpool {
     pub fn read() -> Result<Self, CliError> {
         let dir = tempfile::Builder::new().prefix("teller-batch-").tempdir()?;
         let path = dir.path().join("stdin.csv");
-        let mut file = std::fs::File::create(&path)?;
+        let mut file = crate::files::create(&path)?;
         std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
         Ok(Self { _dir: dir, path })
     }

@@ -332,7 +332,7 @@ fn payroll_file(
     std::fs::create_dir_all(&dir)?;
     let file = dir.join("payroll.csv");
     {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+        let mut out = std::io::BufWriter::new(crate::files::create(&file)?);
         writeln!(out, "to,amount,memo")?;
         let payees = &numbers[1..];
         for i in 0..lines {

@@ -313,7 +313,7 @@ fn run_as(
                     out.flush()?;
                 }
                 Some(path) => {
-                    std::fs::write(&path, crate::pdf::statement_pdf(&statement))?;
+                    crate::files::write(&path, crate::pdf::statement_pdf(&statement))?;
                     println!("Statement written to {}", path.display());
                 }
                 None if csv => print!("{}", crate::export::history_csv(&statement.lines)),

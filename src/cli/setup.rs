@@ -27,8 +27,8 @@ fn owner_bank(owner_url: &str, config: BankConfig) -> Result<Bank, CliError> {
     Ok(Bank::new(conn, owner_url, config))
 }
 
-/// Applies the migrations and creates or updates the app account named in `app_url` with
-/// exactly the rights the app needs (when it is another account than the owner).
+/// Applies the migrations and gives the app account named in `app_url` exactly the rights the
+/// app needs on the bank's database (when it is another account than the owner; it must exist).
 pub fn migrate(owner_url: &str, app_url: Option<&str>, file: &FileConfig) -> Result<(), CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     let applied = db::run_migrations(&mut conn)?;
@@ -48,7 +48,6 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>, file: &FileConfig) -> Res
         );
         return Ok(());
     }
-    refuse_a_powerful_account(app_url, &app)?;
     if app.database != owner.database {
         return Err(CliError::Config(format!(
             "DATABASE_URL names the database {:?} but the owner URL names {:?}: they must be the same",
@@ -56,18 +55,80 @@ pub fn migrate(owner_url: &str, app_url: Option<&str>, file: &FileConfig) -> Res
             owner.database.unwrap_or_default()
         )));
     }
-    db::grant_app_account(bank.connection(), &app).map_err(|e| {
+    let database = app.database.clone().unwrap_or_default();
+    set_up_app_account(bank.connection(), app_url, &app, (&owner.user, &database))?;
+    println!(
+        "The app account {} has exactly the rights the app needs on {database}.",
+        app.user
+    );
+    Ok(())
+}
+
+/// Gives the app account of `app_url` exactly the app's rights on `database`. The owner may
+/// not create or alter accounts: the account must exist (made by the database administrator,
+/// or by scripts/run.sh on its private server) and log in with the URL's password, and it
+/// must be one teller may change: not root, and holding nothing but rights on this database
+/// (an account with rights elsewhere is someone else's, and keeps them).
+fn set_up_app_account(
+    owner: &mut db::Connection,
+    app_url: &str,
+    app: &DatabaseUrl,
+    (owner_user, database): (&str, &str),
+) -> Result<(), CliError> {
+    if app.user.eq_ignore_ascii_case("root") {
+        return Err(foreign(app, "it is the server's superuser"));
+    }
+    // The account's own view of itself: `SHOW GRANTS` of another account needs rights on the
+    // server's `mysql` database, which the owner does not have.
+    let mut conn = db::connect(&db::server_url(app_url)).map_err(|e| {
         CliError::Config(format!(
-            "the app account {} could not be set up (does the owner account may create users and grant?): {e}",
+            "the app account {} cannot log in with the password in DATABASE_URL ({e}). \
+             `teller migrate` creates no accounts: the database administrator creates it first, \
+             with no rights (scripts/run.sh does on its private server): \
+             CREATE USER '{}'@'HOST' IDENTIFIED BY '…'",
+            app.user, app.user
+        ))
+    })?;
+    let lines = db::grants::current_grants(&mut conn).map_err(db::ConnectError::from)?;
+    let problems = db::grants::foreign_account_rights(&lines, database);
+    if !problems.is_empty() {
+        return Err(foreign(app, &problems.join("; ")));
+    }
+    // The account the login reached (an anonymous or wildcard account may answer for a name).
+    let (user, host) = db::grants::current_account(&mut conn).map_err(db::ConnectError::from)?;
+    if user.is_empty() || user.eq_ignore_ascii_case("root") || user == owner_user {
+        return Err(foreign(
+            app,
+            &format!("its login reaches the account '{user}'@'{host}'"),
+        ));
+    }
+    db::grants::set_app_rights(owner, (&user, &host), database, &lines).map_err(|e| {
+        CliError::Config(format!(
+            "the app account {} could not be given its rights (may the owner account grant on {database}?): {e}",
             app.user
         ))
     })?;
-    println!(
-        "The app account {} has exactly the rights the app needs on {}.",
-        app.user,
-        app.database.as_deref().unwrap_or_default()
-    );
+    // The app connects with TLS; whether the account insists on it is the administrator's
+    // choice (migrate alters no account), worth a word when it does not.
+    if app.requires_tls()
+        && !db::grants::login_requires_tls(&mut conn).map_err(db::ConnectError::from)?
+    {
+        println!(
+            "Note: the app account {user} may also log in without TLS; the database \
+             administrator can insist on it: ALTER USER '{user}'@'{host}' REQUIRE SSL."
+        );
+    }
     Ok(())
+}
+
+/// `teller migrate` refuses an account it did not set up, naming what it holds.
+fn foreign(app: &DatabaseUrl, why: &str) -> CliError {
+    CliError::Config(format!(
+        "DATABASE_URL names {}, an account teller migrate did not set up and will not change \
+         ({why}). Name an account for the app alone: one the database administrator created \
+         with no rights (teller_app, say).",
+        app.user
+    ))
 }
 
 /// The bank's policy from the owner's environment (or configuration file), stored for every
@@ -101,37 +162,6 @@ fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
                 .map_err(|why| CliError::Usage(format!("{variable}: {why}")))?;
             println!("The bank's {name} is now {}.", raw.trim());
         }
-    }
-    Ok(())
-}
-
-/// `teller migrate` revokes every right of the account it sets up: make sure DATABASE_URL does
-/// not name root or a DBA by mistake (an account with rights on every database).
-fn refuse_a_powerful_account(app_url: &str, app: &DatabaseUrl) -> Result<(), CliError> {
-    let refuse = || {
-        CliError::Config(format!(
-            "DATABASE_URL names {}, an account with rights on every database: teller migrate \
-             would take them away. Name a new account for the app (teller_app, say).",
-            app.user
-        ))
-    };
-    if app.user.eq_ignore_ascii_case("root") {
-        return Err(refuse());
-    }
-    // An account that does not exist yet (or not with this password) cannot be checked, and
-    // needs no protection.
-    let Ok(mut conn) = db::connect(app_url) else {
-        return Ok(());
-    };
-    let lines = db::grants::current_grants(&mut conn).map_err(db::ConnectError::from)?;
-    let global = lines.iter().any(|line| match line {
-        db::grants::GrantLine::Object(grant) => {
-            grant.database == "*" && grant.names().iter().any(|n| *n != "USAGE")
-        }
-        db::grants::GrantLine::Other(_) => false,
-    });
-    if global {
-        return Err(refuse());
     }
     Ok(())
 }

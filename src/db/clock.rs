@@ -2,6 +2,7 @@
 //! "reversed today" and every timestamp of the journal must not move when someone sets their
 //! own clock. Each connection measures the offset once; `now()` applies it.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{NaiveDateTime, Utc};
@@ -12,6 +13,21 @@ use super::{Connection, QueryResult};
 
 /// Server time minus local time, in microseconds, as the newest connection measured it.
 static OFFSET_US: AtomicI64 = AtomicI64::new(0);
+
+thread_local! {
+    /// How far `advance_this_thread` moved this thread's clock, in microseconds (0 outside
+    /// tests).
+    static SHIFT_US: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Moves the bank's clock forward by `by` for the calling thread only. Tests use it instead of
+/// sleeping past a lock-out or an idle limit: a real-time window of a few hundred milliseconds
+/// is missed on a loaded machine, a moved clock never is. Other threads (other tests running
+/// at the same time) keep the real time.
+pub fn advance_this_thread(by: chrono::Duration) {
+    let by = by.num_microseconds().unwrap_or(i64::MAX).max(0);
+    SHIFT_US.with(|shift| shift.set(shift.get().saturating_add(by)));
+}
 
 #[derive(diesel::QueryableByName)]
 struct ServerNow {
@@ -32,5 +48,7 @@ pub fn measure(conn: &mut Connection) -> QueryResult<()> {
 
 /// Now on the database server's clock, in UTC.
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc() + chrono::Duration::microseconds(OFFSET_US.load(Ordering::Relaxed))
+    let shift = SHIFT_US.with(Cell::get);
+    Utc::now().naive_utc()
+        + chrono::Duration::microseconds(OFFSET_US.load(Ordering::Relaxed).saturating_add(shift))
 }

@@ -318,6 +318,22 @@ pub fn current_grants(conn: &mut Connection) -> QueryResult<Vec<GrantLine>> {
     Ok(lines.iter().map(|l| classify(&l.0)).collect())
 }
 
+/// Does the account this connection logged in as have to use TLS (`REQUIRE SSL`, `X509`, an
+/// issuer, a subject or a cipher)? Only its own `SHOW GRANTS` tells, without rights on `mysql`.
+pub fn login_requires_tls(conn: &mut Connection) -> QueryResult<bool> {
+    let lines: Vec<ShownLine> = diesel::sql_query("SHOW GRANTS FOR CURRENT_USER()").load(conn)?;
+    Ok(lines.iter().any(|l| requires_tls(&l.0)))
+}
+
+/// True when a `GRANT USAGE … REQUIRE …` line asks for TLS.
+fn requires_tls(line: &str) -> bool {
+    line.split_once(" REQUIRE ").is_some_and(|(_, rest)| {
+        ["SSL", "X509", "ISSUER", "SUBJECT", "CIPHER"]
+            .iter()
+            .any(|kind| rest.trim_start().starts_with(kind))
+    })
+}
+
 /// A line of `SHOW GRANTS` as the check sees it.
 pub fn classify(line: &str) -> GrantLine {
     match parse_grant(line) {
@@ -326,9 +342,137 @@ pub fn classify(line: &str) -> GrantLine {
     }
 }
 
+/// Why `teller migrate` must leave an existing account alone: it changes only an account that
+/// holds nothing but rights on the bank's own `database` (which it replaces). Global rights
+/// (USAGE aside), a GRANT OPTION, rights on another database, a role or a proxy mean the
+/// account is someone else's (a DBA's, another application's). Empty: the account may be set up.
+pub fn foreign_account_rights(lines: &[GrantLine], database: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in lines {
+        let grant = match line {
+            GrantLine::Object(grant) => grant,
+            GrantLine::Other(text) => {
+                problems.push(format!("a grant teller did not make: {text}"));
+                continue;
+            }
+        };
+        if grant.grant_option {
+            problems.push(format!(
+                "GRANT OPTION on {}.{}",
+                grant.database, grant.table
+            ));
+        }
+        if grant.database == "*" {
+            let global: Vec<&str> = grant
+                .names()
+                .into_iter()
+                .filter(|n| *n != "USAGE")
+                .collect();
+            if !global.is_empty() {
+                problems.push(format!("{} on every database", global.join(", ")));
+            }
+        } else if grant.database != database {
+            problems.push(format!(
+                "{} on database {}",
+                grant.names().join(", "),
+                grant.database
+            ));
+        }
+    }
+    problems
+}
+
+/// The account (`user`, `host`) a connection logged in as: the one its URL reaches.
+pub fn current_account(conn: &mut Connection) -> QueryResult<(String, String)> {
+    #[derive(diesel::QueryableByName)]
+    struct Current {
+        #[diesel(sql_type = Text)]
+        account: String,
+    }
+    let current: Current =
+        diesel::sql_query("SELECT CURRENT_USER() AS account").get_result(conn)?;
+    match current.account.rsplit_once('@') {
+        Some((user, host)) => Ok((user.to_string(), host.to_string())),
+        None => Err(diesel::result::Error::QueryBuilderError(
+            format!("CURRENT_USER() gave no host: {}", current.account).into(),
+        )),
+    }
+}
+
+/// Replaces the rights of the existing account `user`@`host` on `database` with exactly
+/// `APP_RIGHTS`: `current` are its grants as it sees them (`SHOW GRANTS`), checked with
+/// `foreign_account_rights` first. Needs only GRANT OPTION on `database` (the owner's), no
+/// right to create or alter accounts: the account must exist.
+pub fn set_app_rights(
+    owner: &mut Connection,
+    (user, host): (&str, &str),
+    database: &str,
+    current: &[GrantLine],
+) -> QueryResult<()> {
+    let account = format!("{}@{}", quote_string(user), quote_string(host));
+    let mut batch = String::new();
+    for line in current {
+        let GrantLine::Object(grant) = line else {
+            continue;
+        };
+        let names: Vec<String> = grant
+            .privileges
+            .iter()
+            .filter(|p| p.name != "USAGE")
+            .map(|p| match &p.columns {
+                Some(columns) => {
+                    let columns: Vec<String> = columns.iter().map(|c| quote_ident(c)).collect();
+                    format!("{} ({})", p.name, columns.join(", "))
+                }
+                None => p.name.clone(),
+            })
+            .collect();
+        if grant.database != database || names.is_empty() {
+            continue;
+        }
+        let table = if grant.table == "*" {
+            "*".to_string()
+        } else {
+            quote_ident(&grant.table)
+        };
+        batch.push_str(&format!(
+            " REVOKE {} ON {}.{table} FROM {account};",
+            names.join(", "),
+            quote_ident(database)
+        ));
+    }
+    batch.push_str(&app_grants(database, &account));
+    owner.batch_execute(&batch)
+}
+
+/// `GRANT` statements giving `account` exactly `APP_RIGHTS` on `database`.
+fn app_grants(database: &str, account: &str) -> String {
+    let mut batch = String::new();
+    for rights in APP_RIGHTS {
+        let mut list: Vec<String> = rights.privileges.iter().map(|p| p.to_string()).collect();
+        if !rights.update_columns.is_empty() {
+            let columns: Vec<String> = rights
+                .update_columns
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect();
+            list.push(format!("UPDATE ({})", columns.join(", ")));
+        }
+        batch.push_str(&format!(
+            " GRANT {} ON {}.{} TO {account};",
+            list.join(", "),
+            quote_ident(database),
+            quote_ident(rights.table)
+        ));
+    }
+    batch
+}
+
 /// Creates or updates the app account (every host it may connect from) with exactly
-/// `APP_RIGHTS` on its database; `owner` must be allowed to create users and grant.
-pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResult<()> {
+/// `APP_RIGHTS` on its database. `admin` must be allowed to create and alter accounts: the
+/// test harness's account or a DBA's, never the owner (`teller migrate` uses `set_app_rights`
+/// on an account that exists already).
+pub fn grant_app_account(admin: &mut Connection, app: &DatabaseUrl) -> QueryResult<()> {
     let Some(database) = app.database.as_deref() else {
         return Err(diesel::result::Error::QueryBuilderError(
             "the app account's URL names no database".into(),
@@ -351,24 +495,8 @@ pub fn grant_app_account(owner: &mut Connection, app: &DatabaseUrl) -> QueryResu
              REVOKE ALL PRIVILEGES, GRANT OPTION FROM {account};",
             pw = quote_string(password)
         );
-        for rights in APP_RIGHTS {
-            let mut list: Vec<String> = rights.privileges.iter().map(|p| p.to_string()).collect();
-            if !rights.update_columns.is_empty() {
-                let columns: Vec<String> = rights
-                    .update_columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect();
-                list.push(format!("UPDATE ({})", columns.join(", ")));
-            }
-            batch.push_str(&format!(
-                " GRANT {} ON {}.{} TO {account};",
-                list.join(", "),
-                quote_ident(database),
-                quote_ident(rights.table)
-            ));
-        }
-        owner.batch_execute(&batch)?;
+        batch.push_str(&app_grants(database, &account));
+        admin.batch_execute(&batch)?;
     }
     Ok(())
 }
@@ -496,6 +624,59 @@ mod tests {
                 problems.iter().any(|p| p.contains(why)),
                 "{line}: {problems:?}"
             );
+        }
+    }
+
+    #[test]
+    fn migrate_touches_only_an_account_with_rights_on_the_bank_alone() {
+        let fresh = lines(&[
+            "GRANT USAGE ON *.* TO `app`@`127.0.0.1` IDENTIFIED BY PASSWORD '*AB' REQUIRE SSL",
+        ]);
+        assert!(foreign_account_rights(&fresh, "teller").is_empty());
+        let set_up = lines(&[
+            "GRANT USAGE ON *.* TO `app`@`127.0.0.1`",
+            "GRANT SELECT, INSERT ON `teller`.`movements` TO `app`@`127.0.0.1`",
+            "GRANT ALL PRIVILEGES ON `teller`.* TO `app`@`127.0.0.1`",
+        ]);
+        assert!(foreign_account_rights(&set_up, "teller").is_empty());
+
+        for (line, why) in [
+            ("GRANT SELECT ON *.* TO `a`@`%`", "SELECT on every database"),
+            (
+                "GRANT CREATE USER ON *.* TO `a`@`%`",
+                "CREATE USER on every database",
+            ),
+            ("GRANT SELECT ON `other`.* TO `a`@`%`", "database other"),
+            ("GRANT SELECT ON `teller%`.* TO `a`@`%`", "database teller%"),
+            (
+                "GRANT SELECT ON `teller`.`users` TO `a`@`%` WITH GRANT OPTION",
+                "GRANT OPTION",
+            ),
+            ("GRANT `dba` TO `a`@`%`", "did not make"),
+            ("GRANT PROXY ON ''@'%' TO `a`@`%`", "did not make"),
+        ] {
+            let problems = foreign_account_rights(&lines(&[line]), "teller");
+            assert!(
+                problems.iter().any(|p| p.contains(why)),
+                "{line}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tls_requirement_is_read_from_the_usage_line() {
+        for line in [
+            "GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD '*AB' REQUIRE SSL",
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE X509",
+            "GRANT USAGE ON *.* TO `a`@`%` REQUIRE ISSUER '/CN=ca' AND SUBJECT '/CN=a'",
+        ] {
+            assert!(requires_tls(line), "{line}");
+        }
+        for line in [
+            "GRANT USAGE ON *.* TO `a`@`%` IDENTIFIED BY PASSWORD '*AB'",
+            "GRANT SELECT ON `teller`.`movements` TO `a`@`%`",
+        ] {
+            assert!(!requires_tls(line), "{line}");
         }
     }
 }

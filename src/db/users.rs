@@ -148,6 +148,16 @@ pub fn count(conn: &mut Connection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
+/// The email of some user whose email is none of `emails` (the lowest id), if any.
+pub fn first_other_than(conn: &mut Connection, emails: &[&str]) -> QueryResult<Option<String>> {
+    users::table
+        .filter(users::email.ne_all(emails))
+        .order(users::id)
+        .select(users::email)
+        .first(conn)
+        .optional()
+}
+
 /// The ids of every user with `role`.
 pub fn ids_with_role(conn: &mut Connection, role: &str) -> QueryResult<Vec<i64>> {
     users::table

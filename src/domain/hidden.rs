@@ -90,4 +90,89 @@ mod tests {
             assert!(email.rule.contains("direction-changing"), "{email}");
         }
     }
+
+    /// Every range `is_hidden` names besides control characters, written out again apart from
+    /// it: a range dropped from the function (or mistyped) fails here. The property tests
+    /// cannot catch that: they skip whatever `has_hidden` says is hidden.
+    const HIDDEN_RANGES: &[(char, char)] = &[
+        ('\u{00AD}', '\u{00AD}'),
+        ('\u{034F}', '\u{034F}'),
+        ('\u{0600}', '\u{0605}'),
+        ('\u{061C}', '\u{061C}'),
+        ('\u{06DD}', '\u{06DD}'),
+        ('\u{070F}', '\u{070F}'),
+        ('\u{115F}', '\u{1160}'),
+        ('\u{17B4}', '\u{17B5}'),
+        ('\u{180E}', '\u{180E}'),
+        ('\u{200B}', '\u{200F}'),
+        ('\u{2028}', '\u{2029}'),
+        ('\u{202A}', '\u{202E}'),
+        ('\u{2060}', '\u{206F}'),
+        ('\u{3164}', '\u{3164}'),
+        ('\u{FE00}', '\u{FE0F}'),
+        ('\u{FEFF}', '\u{FEFF}'),
+        ('\u{FFA0}', '\u{FFA0}'),
+        ('\u{FFF9}', '\u{FFFB}'),
+        ('\u{110BD}', '\u{110BD}'),
+        ('\u{110CD}', '\u{110CD}'),
+        ('\u{1D173}', '\u{1D17A}'),
+        ('\u{E0000}', '\u{E007F}'),
+        ('\u{E0100}', '\u{E01EF}'),
+    ];
+
+    #[test]
+    fn every_character_of_every_hidden_range_is_refused_by_free_text() {
+        use crate::domain::{Memo, Name, Reason, Surname};
+        for &(first, last) in HIDDEN_RANGES {
+            for c in first..=last {
+                assert!(is_hidden(c), "U+{:04X} should be hidden", c as u32);
+                assert!(
+                    Memo::parse_optional(&format!("rent{c}march")).is_err(),
+                    "memo U+{:04X}",
+                    c as u32
+                );
+                assert!(
+                    Reason::parse(&format!("wrong{c} account")).is_err(),
+                    "reason U+{:04X}",
+                    c as u32
+                );
+                assert!(
+                    Name::parse(&format!("An{c}na")).is_err(),
+                    "name U+{:04X}",
+                    c as u32
+                );
+                assert!(
+                    Surname::parse(&format!("{c}Kim")).is_err(),
+                    "surname U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hangul_fillers_alone_are_refused_and_their_visible_neighbours_are_not() {
+        use crate::domain::{Memo, Name, Surname};
+        // The proptest regressions: a name of one U+115F, a memo of one U+3164. Both are
+        // letters to Unicode (\p{L}), so only the hidden check refuses them.
+        for filler in ['\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}'] {
+            let alone = filler.to_string();
+            assert!(Name::parse(&alone).is_err(), "U+{:04X}", filler as u32);
+            assert!(Surname::parse(&alone).is_err(), "U+{:04X}", filler as u32);
+            assert!(
+                Memo::parse_optional(&alone).is_err(),
+                "U+{:04X}",
+                filler as u32
+            );
+        }
+        // The visible jamo beside them are ordinary letters.
+        for visible in ['\u{1161}', '\u{3163}', '\u{3165}', '\u{FFA1}'] {
+            assert!(!is_hidden(visible), "U+{:04X}", visible as u32);
+            assert!(
+                Name::parse(&visible.to_string()).is_ok(),
+                "U+{:04X}",
+                visible as u32
+            );
+        }
+    }
 }

@@ -20,6 +20,24 @@ const CUSTOMER_PASSWORD: &str = "lesson-demo-2026";
 const TELLER_PASSWORD: &str = "teller-demo-2026";
 const ADMIN_PASSWORD: &str = "admin-demo-2026!";
 
+/// The demo's staff: email, name, surname, role, default password.
+const DEMO_STAFF: [(&str, &str, &str, Role, &str); 2] = [
+    (
+        "teller@bank.local",
+        "Tess",
+        "Teller",
+        Role::Teller,
+        TELLER_PASSWORD,
+    ),
+    (
+        "admin@bank.local",
+        "Adam",
+        "Admin",
+        Role::Admin,
+        ADMIN_PASSWORD,
+    ),
+];
+
 #[derive(Deserialize)]
 struct LessonFile {
     users: Vec<LessonUser>,
@@ -58,10 +76,22 @@ pub struct DemoReport {
 }
 
 impl Bank {
-    /// Loads the demo bank; safe to run any number of times.
+    /// Loads the demo bank; safe to run any number of times. A bank holding anyone the demo
+    /// does not know (a real bank, or one a person set up) is refused before anything changes:
+    /// the demo's well-known passwords must never reach it.
     pub fn load_demo(&mut self, actor: &Actor) -> BankResult<DemoReport> {
         let file: LessonFile = serde_json::from_str(LESSON_USERS)
             .map_err(|e| BankError::Database(format!("the demo data is unreadable: {e}")))?;
+        let mut demo_emails = file
+            .users
+            .iter()
+            .map(|u| Email::parse(&u.email).map(|e| e.as_str().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        demo_emails.extend(DEMO_STAFF.iter().map(|s| s.0.to_string()));
+        let known: Vec<&str> = demo_emails.iter().map(String::as_str).collect();
+        if let Some(other) = users::first_other_than(&mut self.conn, &known)? {
+            return Err(BankError::NotADemoBank(other));
+        }
         let override_password = std::env::var("TELLER_DEMO_PASSWORD").ok();
         let password_for = |default: &'static str| {
             override_password
@@ -113,23 +143,7 @@ impl Bank {
             role: Role::Customer,
             password: customer_password.clone(),
         }];
-        let staff = [
-            (
-                "teller@bank.local",
-                "Tess",
-                "Teller",
-                Role::Teller,
-                TELLER_PASSWORD,
-            ),
-            (
-                "admin@bank.local",
-                "Adam",
-                "Admin",
-                Role::Admin,
-                ADMIN_PASSWORD,
-            ),
-        ];
-        for (email, name, surname, role, default_password) in staff {
+        for (email, name, surname, role, default_password) in DEMO_STAFF {
             let password = password_for(default_password);
             let email = Email::parse(email)?;
             if users::find_by_email(&mut self.conn, email.as_str())?.is_none() {

@@ -50,6 +50,8 @@ pub enum BankError {
     PasswordChangeRequired,
     #[error("An admin exists already: the first admin is created once; admins create the others.")]
     AdminExists,
+    #[error("This bank holds users of its own ({0}, for one): the demo is loaded only into an empty bank or one holding the demo alone. Nothing was changed.")]
+    NotADemoBank(String),
     #[error("You are not allowed to {0}.")]
     Forbidden(&'static str),
     #[error("Account {account} still holds {balance}; only an empty account can be closed.")]
@@ -142,6 +144,7 @@ impl BankError {
             Self::LoginRequired(_) => "login_required",
             Self::PasswordChangeRequired => "password_change_required",
             Self::AdminExists => "admin_exists",
+            Self::NotADemoBank(_) => "not_a_demo_bank",
             Self::Forbidden(_) => "forbidden",
             Self::BalanceNotZero { .. } => "balance_not_zero",
             Self::AlreadyInState(_) => "no_change",

@@ -19,11 +19,8 @@ pub fn init() -> Option<PathBuf> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).ok()?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    // Readable by its owner only (0600): the log names customers and accounts.
+    let file = crate::files::append(&path).ok()?;
     let level = std::env::var("TELLER_LOG_LEVEL")
         .ok()
         .and_then(|l| l.trim().parse::<tracing::Level>().ok())

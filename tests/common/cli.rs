@@ -112,10 +112,11 @@ impl Teller {
         Self { db }
     }
 
-    /// A set-up command, with the owner account.
+    /// A set-up command, with the owner account (its URL in the environment: a password on
+    /// the command line is there for every user to read in `ps`).
     pub fn owner(&self, args: &[&str]) -> Out {
         let mut command = self.anonymous(args);
-        command.arg("--owner-url").arg(&self.db.url);
+        command.env("TELLER_OWNER_URL", &self.db.url);
         run(command, None)
     }
 
@@ -142,13 +143,11 @@ impl Teller {
         command
     }
 
-    /// The binary with nobody logged in.
+    /// The binary with nobody logged in (the app account's URL in the environment, never on
+    /// the command line).
     pub fn anonymous(&self, args: &[&str]) -> Command {
         let mut command = bare_command();
-        command
-            .arg("--database-url")
-            .arg(&self.db.app_url)
-            .args(args);
+        command.env("DATABASE_URL", &self.db.app_url).args(args);
         command
     }
 

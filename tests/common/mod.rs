@@ -105,6 +105,27 @@ impl Drop for TestDb {
     }
 }
 
+/// Creates the account of `url` (its user, at every host its client may come from, with its
+/// password) and no rights, as the database administrator does before `teller migrate`; the
+/// test server's account may create accounts, the owner may not.
+pub fn create_account(url: &str) {
+    use diesel::connection::SimpleConnection;
+    let account = db::DatabaseUrl::parse(url).expect("an account URL");
+    let mut admin = db::connect(&server_url()).expect("connect to the test server");
+    let quote = |raw: &str| format!("'{}'", raw.replace('\\', "\\\\").replace('\'', "''"));
+    let password = account.password.as_deref().unwrap_or_default();
+    for host in account.account_hosts() {
+        admin
+            .batch_execute(&format!(
+                "CREATE USER {}@{} IDENTIFIED BY {}",
+                quote(&account.user),
+                quote(&host),
+                quote(password)
+            ))
+            .expect("create the account");
+    }
+}
+
 /// The app account of test database `name`: a user of the same name with a random password
 /// (a `%` and an `@` in it, so URL decoding is exercised too).
 fn app_url_for(server: &str, name: &str) -> String {

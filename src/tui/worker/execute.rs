@@ -272,7 +272,7 @@ impl Worker {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&path, crate::pdf::statement_pdf(&statement))?;
+        crate::files::write(&path, crate::pdf::statement_pdf(&statement))?;
         Ok(path)
     }
 
@@ -359,7 +359,7 @@ impl Worker {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&path, crate::export::history_csv(&entries))?;
+        crate::files::write(&path, crate::export::history_csv(&entries))?;
         let path = std::fs::canonicalize(&path).unwrap_or(path);
         Ok(Exported {
             path,
@@ -373,6 +373,6 @@ fn write_text(path: PathBuf, text: &str) -> Result<PathBuf, ExportError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(&path, text)?;
+    crate::files::write(&path, text)?;
     Ok(std::fs::canonicalize(&path).unwrap_or(path))
 }

@@ -259,7 +259,9 @@ wait_synced() {
 }
 
 # Node N's options, in <dir>/nodeN.cnf: mariadbd reads them with --defaults-file and so do
-# its state transfer scripts (the [sst] group and the TLS files).
+# its state transfer scripts (the [sst] group and the TLS files). Galera logs every write as
+# binary log events, so creating triggers (teller migrate) as an account without SUPER needs
+# log-bin-trust-function-creators.
 write_node_cnf() {
 	local n="$1" d gport tls
 	d="$(node_dir "$n")"
@@ -272,6 +274,7 @@ write_node_cnf() {
 			"character-set-server=utf8mb4" "collation-server=utf8mb4_unicode_ci" \
 			"skip-name-resolve" "innodb-buffer-pool-size=128M" "max-connections=300" \
 			"binlog-format=ROW" "default-storage-engine=InnoDB" "innodb-autoinc-lock-mode=2" \
+			"log-bin-trust-function-creators=1" \
 			"ssl-ca=$tls/ca.pem" "ssl-cert=$tls/node$n-cert.pem" "ssl-key=$tls/node$n-key.pem" \
 			"wsrep-on=ON" "wsrep-provider=$PROVIDER" "wsrep-cluster-name=teller" \
 			"wsrep-cluster-address=$(cluster_address)" "wsrep-node-name=node$n" \

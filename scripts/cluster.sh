@@ -227,10 +227,13 @@ install_node() {
 	fi
 }
 
+# SQL as root on node N. A cluster made before root had a password has no root.cnf until
+# ensure_passwords gives it one.
 sql() {
-	local n="$1"
+	local n="$1" auth=(--no-defaults -uroot)
 	shift
-	"$_CLIENT" --defaults-file="$(root_cnf)" --protocol=tcp -h127.0.0.1 -P"$(sql_port "$n")" \
+	[ -f "$(root_cnf)" ] && auth=(--defaults-file="$(root_cnf)")
+	"$_CLIENT" "${auth[@]}" --protocol=tcp -h127.0.0.1 -P"$(sql_port "$n")" \
 		--connect-timeout=2 -N -B "$@"
 }
 

@@ -11,7 +11,7 @@
 #   scripts/cluster.sh try-join plain|other-ca|cluster-ca
 #                                  a 4th node asks to join without the cluster's certificates,
 #                                  with another CA's, or (the control) with the cluster's CA's;
-#                                  prints joined or refused
+#                                  prints refused, joined, or joined synced
 #
 # Settings: TELLER_CLUSTER_DIR (default .data/cluster), TELLER_CLUSTER_PORT (node 1's SQL
 # port, default 4306; nodes 2 and 3 use the next two), TELLER_CLUSTER_GROUP_PORT (default
@@ -219,6 +219,8 @@ install_node() {
 	tester_pw="$(random_password)"
 	write_cnf "$(root_cnf)" root "$root_pw"
 	write_cnf "$(tester_cnf)" teller_tester "$tester_pw"
+	(umask 077 && touch "$d.err")
+	run_as_mysql || true
 	local boot=(--no-defaults --bootstrap --datadir="$d" --log-error="$d.err")
 	[ "$(id -u)" -eq 0 ] && boot+=(--user=mysql)
 	if ! secure_sql "$root_pw" "$tester_pw" | "$_MARIADBD" "${boot[@]}" >/dev/null 2>&1; then

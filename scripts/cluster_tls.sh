@@ -75,9 +75,10 @@ cluster_size() {
 #   other-ca    with a certificate of another CA
 #   cluster-ca  with a certificate of the cluster's CA (the control: it joins, through a full
 #               state transfer over TLS, then leaves)
-# Prints `joined` or `refused` (the cluster stayed at 3 nodes for 20 s).
+# Prints `refused` (the cluster stayed at 3 nodes for 20 s), `joined`, or `joined synced` when
+# it also got the data by a full state transfer (which runs over TLS or not at all).
 try_join() {
-	local kind="$1" d port gport p holder i n size=3 tls_opts="" joined=0
+	local kind="$1" d port gport p holder i n size=3 tls_opts="" joined=0 synced=0
 	case "$kind" in
 	plain | other-ca | cluster-ca) ;;
 	*) die "try-join plain|other-ca|cluster-ca" ;;
@@ -144,7 +145,10 @@ try_join() {
 	if [ "$joined" -eq 1 ]; then
 		# It gets the data by a full state transfer (rsync through stunnel): wait for it.
 		for ((i = 0; i < 120; i++)); do # 60 s
-			grep -q 'Shifting JOINED -> SYNCED' "$d.err" 2>/dev/null && break
+			if grep -q 'Shifting JOINED -> SYNCED' "$d.err" 2>/dev/null; then
+				synced=1
+				break
+			fi
 			node_pid_of "$d" >/dev/null || break
 			sleep 0.5
 		done
@@ -162,5 +166,11 @@ try_join() {
 	done
 	for n in "${NODES[@]}"; do wait_synced "$n"; done
 	rm -rf "$d" "$d".{cnf,err,pid,sock} "$d-tls"
-	if [ "$joined" -eq 1 ]; then echo joined; else echo refused; fi
+	if [ "$joined" -eq 0 ]; then
+		echo refused
+	elif [ "$synced" -eq 1 ]; then
+		echo "joined synced"
+	else
+		echo joined
+	fi
 }

@@ -7,24 +7,44 @@
 #   scripts/cluster.sh status      each node: running, wsrep ready, state, cluster size
 #   scripts/cluster.sh kill N      SIGKILL node N (1-3)
 #   scripts/cluster.sh start N     start node N again; it catches up incrementally when it can
-#   scripts/cluster.sh url         the root URL listing all three nodes
+#   scripts/cluster.sh url         the test account's URL listing all three nodes
+#   scripts/cluster.sh try-join plain|other-ca|cluster-ca
+#                                  a 4th node asks to join without the cluster's certificates,
+#                                  with another CA's, or (the control) with the cluster's CA's;
+#                                  prints refused, joined, or joined synced
 #
 # Settings: TELLER_CLUSTER_DIR (default .data/cluster), TELLER_CLUSTER_PORT (node 1's SQL
-# port, default 4306; nodes 2 and 3 use the next two). Galera's own ports are 4400+10N
-# (group), +1 (incremental transfer), +2 (full transfer).
+# port, default 4306; nodes 2 and 3 use the next two), TELLER_CLUSTER_GROUP_PORT (default
+# 4400): Galera's own ports are that +10N (group), +1 (incremental transfer), +2 (full
+# transfer). Root has a random password in <dir>/root.cnf and the tests' account
+# teller_tester one in <dir>/tester.cnf (both mode 0600); replication, state transfers and
+# clients use TLS with the CA in <dir>/tls/.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/cluster_tls.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_tls.sh"
 cd "$TELLER_ROOT"
 
 DIR="${TELLER_CLUSTER_DIR:-$TELLER_ROOT/.data/cluster}"
 BASE_PORT="${TELLER_CLUSTER_PORT:-4306}"
+GROUP_BASE="${TELLER_CLUSTER_GROUP_PORT:-4400}"
 PROVIDER=/usr/lib/galera/libgalera_smm.so
 NODES=(1 2 3)
+for _setting in "$BASE_PORT" "$GROUP_BASE"; do
+	case "$_setting" in '' | *[!0-9]*) die "TELLER_CLUSTER_PORT and TELLER_CLUSTER_GROUP_PORT must be numbers" ;; esac
+done
 
 sql_port() { echo $((BASE_PORT + $1 - 1)); }
-group_port() { echo $((4400 + 10 * $1)); }
+group_port() { echo $((GROUP_BASE + 10 * $1)); }
 node_dir() { echo "$DIR/node$1"; }
+# Root's and the test account's passwords, as MariaDB option files (mode 0600): given to the
+# client with --defaults-file, so no password is ever on a command line.
+root_cnf() { echo "$DIR/root.cnf"; }
+tester_cnf() { echo "$DIR/tester.cnf"; }
+# Written once the three nodes exist: without it, the dirs are what an interrupted first
+# `up` left, and the next `up` starts again from nothing.
+created_mark() { echo "$DIR/created"; }
 
 cluster_address() {
 	local n list=()
@@ -34,11 +54,13 @@ cluster_address() {
 }
 
 # As root, the nodes run as the `mysql` user: a joiner's rsync (state transfer) drops root's
-# rights and could not write into a root-owned data dir. Their folder is therefore mysql's.
+# rights and could not write into a root-owned data dir. Their folder is therefore mysql's,
+# except the passwords and the CA's key, which stay root's alone.
 run_as_mysql() {
 	[ "$(id -u)" -eq 0 ] || return 1
 	mkdir -p "$DIR"
 	chown -R mysql:mysql "$DIR"
+	chown root:root "$(root_cnf)" "$(tester_cnf)" "$DIR/tls/ca-key.pem" 2>/dev/null || true
 }
 
 # The mysql user must reach the data: a checkout in a private home (mode 0700) keeps the
@@ -55,27 +77,133 @@ choose_dir() {
 
 ensure_cluster_packages() {
 	ensure_packages
-	# galera-4: the provider; mariadb-server: the state transfer scripts and the mysql user.
+	# galera-4: the provider; mariadb-server: the state transfer scripts and the mysql user;
+	# stunnel4: the rsync state transfer over TLS (without it the transfer is refused).
 	if [ -e "$PROVIDER" ] && find_tool wsrep_sst_rsync >/dev/null && command -v rsync >/dev/null &&
-		id mysql >/dev/null 2>&1; then
+		find_tool stunnel >/dev/null && id mysql >/dev/null 2>&1; then
 		return 0
 	fi
-	_apt_install galera-4 mariadb-server rsync
+	_apt_install galera-4 mariadb-server rsync stunnel4
 	[ -e "$PROVIDER" ] || die "the Galera provider $PROVIDER is still missing after installing galera-4"
+	find_tool stunnel >/dev/null || die "stunnel is still missing after installing stunnel4"
 	choose_dir
 }
 
-# The pid of node N's mariadbd (found by its data dir while it has no pid file yet).
-node_pid() {
-	_DB_DATA="$(node_dir "$1")"
-	_DB_PIDFILE="$_DB_DATA.pid"
-	_db_our_pid
+# True when $1 is a live mariadbd started for data dir $2 (by this script's option file, or
+# by an older version of it that named the dir on the command line).
+node_runs() {
+	local pid="$1" d="$2" args
+	_pid_alive "$pid" || return 1
+	args="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+	[[ $'\n'"$args"$'\n' == *$'\n'"--defaults-file=$d.cnf"$'\n'* ]] ||
+		[[ $'\n'"$args"$'\n' == *$'\n'"--datadir=$d"$'\n'* ]]
 }
 
+# The pid of the mariadbd of data dir $1: from its pid file, else (still starting) by
+# scanning /proc.
+node_pid_of() {
+	local d="$1" pid f
+	pid="$(tr -dc '0-9' 2>/dev/null <"$d.pid" || true)"
+	if [ -n "$pid" ] && node_runs "$pid" "$d"; then
+		echo "$pid"
+		return 0
+	fi
+	for f in /proc/[0-9]*/comm; do
+		case "$(cat "$f" 2>/dev/null)" in mariadbd | mysqld) ;; *) continue ;; esac
+		pid="${f#/proc/}"
+		pid="${pid%/comm}"
+		if node_runs "$pid" "$d"; then
+			echo "$pid"
+			return 0
+		fi
+	done 2>/dev/null
+	return 1
+}
+
+node_pid() { node_pid_of "$(node_dir "$1")"; }
+
+# Who listens on TCP port $1, in words ("mariadbd (pid 12, data dir /x)"); fails when nobody.
+port_holder() {
+	local port="$1" line pid comm args where=""
+	if ! command -v ss >/dev/null 2>&1; then
+		_port_open "$port" || return 1
+		echo "another process"
+		return 0
+	fi
+	line="$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n 1)"
+	[ -n "$line" ] || return 1
+	pid="$(printf '%s\n' "$line" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')"
+	if [ -z "$pid" ]; then
+		echo "another process (run as root to see which)"
+		return 0
+	fi
+	comm="$(cat "/proc/$pid/comm" 2>/dev/null || echo '?')"
+	args="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+	where="$(printf '%s\n' "$args" | sed -n 's/^--datadir=/data dir /p; s/^--defaults-file=/options /p' | head -n 1)"
+	echo "$comm (pid $pid${where:+, $where})"
+}
+
+# Node N's four ports must be free before it starts: another checkout's cluster (or anything
+# else) on them would answer in its place.
+check_ports() {
+	local n="$1" port what holder g
+	g="$(group_port "$n")"
+	for what in "SQL:$(sql_port "$n")" "Galera group:$g" "incremental transfer:$((g + 1))" \
+		"state transfer:$((g + 2))"; do
+		port="${what##*:}"
+		if holder="$(port_holder "$port")"; then
+			die "port $port (node $n's ${what%:*} port) is held by $holder, not by this checkout's cluster in $DIR. Stop that, or give this cluster other ports: TELLER_CLUSTER_PORT=$((BASE_PORT + 1000)) TELLER_CLUSTER_GROUP_PORT=$((GROUP_BASE + 1000))"
+		fi
+	done
+}
+
+# The SQL that secures a fresh data dir before it ever listens: root gets its password (over
+# TCP from 127.0.0.1 and on the socket), the other root and anonymous accounts go, and the
+# tests' account is made. Fed to `mariadbd --bootstrap` on standard input, never an argument.
+secure_sql() {
+	local root_pw="$1" tester_pw="$2"
+	cat <<SQL
+FLUSH PRIVILEGES;
+DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1'));
+FLUSH PRIVILEGES;
+ALTER USER 'root'@'localhost' IDENTIFIED BY '$root_pw';
+ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$root_pw';
+$(tester_sql "$tester_pw")
+SQL
+}
+
+# The tests' account: their own teller_test_* databases and those databases' app accounts.
+tester_sql() {
+	local account="'teller_tester'@'127.0.0.1'"
+	cat <<SQL
+CREATE USER IF NOT EXISTS $account IDENTIFIED BY '$1';
+ALTER USER $account IDENTIFIED BY '$1';
+GRANT ALL PRIVILEGES ON \`teller\\_test\\_%\`.* TO $account WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON \`teller\\_bench\\_%\`.* TO $account;
+GRANT CREATE USER ON *.* TO $account;
+GRANT SELECT ON mysql.user TO $account;
+SQL
+}
+
+# An option file holding an account's password, readable by this user only.
+write_cnf() {
+	local file="$1" user="$2" password="$3"
+	(
+		umask 077
+		printf '# scripts/cluster.sh: keep it secret (mode 0600)\n[client]\nuser=%s\npassword=%s\n' \
+			"$user" "$password" >"$file.tmp"
+	)
+	chmod 600 "$file.tmp"
+	mv "$file.tmp" "$file"
+}
+
+cnf_password() { sed -n 's/^password=//p' "$1"; }
+
 install_node() {
-	local d out
+	local d out root_pw tester_pw
 	d="$(node_dir "$1")"
 	mkdir -p "$d"
+	run_as_mysql || true
 	out="$(mktemp "${TMPDIR:-/tmp}/teller-install-db.XXXXXX")"
 	local args=(--no-defaults --datadir="$d" --auth-root-authentication-method=normal
 		--skip-test-db --skip-name-resolve)
@@ -87,12 +215,27 @@ install_node() {
 		die "mariadb-install-db failed for $d"
 	fi
 	rm -f "$out"
+	root_pw="$(random_password)"
+	tester_pw="$(random_password)"
+	write_cnf "$(root_cnf)" root "$root_pw"
+	write_cnf "$(tester_cnf)" teller_tester "$tester_pw"
+	(umask 077 && touch "$d.err")
+	run_as_mysql || true
+	local boot=(--no-defaults --bootstrap --datadir="$d" --log-error="$d.err")
+	[ "$(id -u)" -eq 0 ] && boot+=(--user=mysql)
+	if ! secure_sql "$root_pw" "$tester_pw" | "$_MARIADBD" "${boot[@]}" >/dev/null 2>&1; then
+		tail -n 20 "$d.err" >&2 || true
+		die "could not set root's password in $d"
+	fi
 }
 
+# SQL as root on node N. A cluster made before root had a password has no root.cnf until
+# ensure_passwords gives it one.
 sql() {
-	local n="$1"
+	local n="$1" auth=(--no-defaults -uroot)
 	shift
-	"$_CLIENT" --no-defaults --protocol=tcp -h127.0.0.1 -P"$(sql_port "$n")" -uroot \
+	[ -f "$(root_cnf)" ] && auth=(--defaults-file="$(root_cnf)")
+	"$_CLIENT" "${auth[@]}" --protocol=tcp -h127.0.0.1 -P"$(sql_port "$n")" \
 		--connect-timeout=2 -N -B "$@"
 }
 
@@ -104,19 +247,50 @@ node_state() {
 		FROM information_schema.GLOBAL_STATUS" 2>/dev/null | tr '\t' ' '
 }
 
+# Only our own mariadbd counts: a server of another checkout answering on the port is not it.
 wait_synced() {
 	local n="$1" i state
 	for ((i = 0; i < 120; i++)); do # 60 s
-		state="$(node_state "$n" || true)"
-		case "$state" in "ON Synced"*) return 0 ;; esac
 		if ! node_pid "$n" >/dev/null; then
 			tail -n 30 "$(node_dir "$n").err" >&2 || true
 			die "node $n stopped while starting (log: $(node_dir "$n").err)"
 		fi
+		state="$(node_state "$n" || true)"
+		case "$state" in "ON Synced"*) return 0 ;; esac
 		sleep 0.5
 	done
 	tail -n 30 "$(node_dir "$n").err" >&2 || true
 	die "node $n did not become Synced within 60 s"
+}
+
+# Node N's options, in <dir>/nodeN.cnf: mariadbd reads them with --defaults-file and so do
+# its state transfer scripts (the [sst] group and the TLS files). Galera logs every write as
+# binary log events, so creating triggers (teller migrate) as an account without SUPER needs
+# log-bin-trust-function-creators.
+write_node_cnf() {
+	local n="$1" d gport tls
+	d="$(node_dir "$n")"
+	gport="$(group_port "$n")"
+	tls="$(tls_dir)"
+	{
+		printf '# written by scripts/cluster.sh at every start\n[mysqld]\n'
+		printf '%s\n' "datadir=$d" "port=$(sql_port "$n")" "bind-address=127.0.0.1" \
+			"socket=$d.sock" "pid-file=$d.pid" "log-error=$d.err" \
+			"character-set-server=utf8mb4" "collation-server=utf8mb4_unicode_ci" \
+			"skip-name-resolve" "innodb-buffer-pool-size=128M" "max-connections=300" \
+			"binlog-format=ROW" "default-storage-engine=InnoDB" "innodb-autoinc-lock-mode=2" \
+			"log-bin-trust-function-creators=1" \
+			"ssl-ca=$tls/ca.pem" "ssl-cert=$tls/node$n-cert.pem" "ssl-key=$tls/node$n-key.pem" \
+			"wsrep-on=ON" "wsrep-provider=$PROVIDER" "wsrep-cluster-name=teller" \
+			"wsrep-cluster-address=$(cluster_address)" "wsrep-node-name=node$n" \
+			"wsrep-node-address=127.0.0.1" "wsrep-sst-method=rsync" \
+			"wsrep-sst-receive-address=127.0.0.1:$((gport + 2))"
+		# Replication and incremental transfers: TLS with the cluster's CA, both ways.
+		printf 'wsrep-provider-options="%s"\n' "base_port=$gport;gmcast.listen_addr=tcp://127.0.0.1:$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=256M;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;socket.ssl=yes;socket.ssl_ca=$tls/ca.pem;socket.ssl_cert=$tls/node$n-cert.pem;socket.ssl_key=$tls/node$n-key.pem"
+		# Full transfers: rsync through stunnel, each side checking that the other's certificate is
+		# signed by the CA (VERIFY_IDENTITY would make stunnel look for the very certificate in ca.pem).
+		printf '[sst]\nssl-mode=VERIFY_CA\n'
+	} >"$d.cnf"
 }
 
 # Starts node N's mariadbd detached; extra arguments go to mariadbd.
@@ -125,20 +299,10 @@ launch() {
 	shift
 	local d
 	d="$(node_dir "$n")"
-	local gport
-	gport="$(group_port "$n")"
-	local args=(--no-defaults --datadir="$d"
-		--port="$(sql_port "$n")" --bind-address=127.0.0.1 --socket="$d.sock"
-		--pid-file="$d.pid" --log-error="$d.err"
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
-		--skip-name-resolve --innodb-buffer-pool-size=128M --max-connections=300
-		--binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2
-		--wsrep-on=ON --wsrep-provider="$PROVIDER" --wsrep-cluster-name=teller
-		--wsrep-cluster-address="$(cluster_address)" --wsrep-node-name="node$n"
-		--wsrep-node-address=127.0.0.1
-		--wsrep-sst-receive-address="127.0.0.1:$((gport + 2))"
-		"--wsrep-provider-options=base_port=$gport;gmcast.listen_addr=tcp://127.0.0.1:$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=256M;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S"
-		"$@")
+	make_tls
+	write_node_cnf "$n"
+	local args=(--defaults-file="$d.cnf" "$@")
+	(umask 077 && touch "$d.err")
 	run_as_mysql && args+=(--user=mysql)
 	rm -f "$d.pid"
 	(
@@ -162,8 +326,9 @@ recovered_position() {
 	rm -f "$out"
 }
 
-# First time: node 1 is made and bootstraps the cluster once, then stops cleanly; its data
-# seeds nodes 2 and 3, which therefore join without a full state transfer.
+# First time: node 1 is made (root's password set before it ever listens) and bootstraps the
+# cluster once, then stops cleanly; its data seeds nodes 2 and 3, which therefore join without
+# a full state transfer. The mark is written last.
 create() {
 	local n d
 	log "creating a 3-node Galera cluster in $DIR"
@@ -171,12 +336,38 @@ create() {
 	install_node 1
 	launch 1 --wsrep-new-cluster
 	wait_synced 1
-	sql 1 -e "DELETE FROM mysql.user WHERE User=''; FLUSH PRIVILEGES" || true
 	stop_node 1
 	for n in 2 3; do
 		d="$(node_dir "$n")"
 		rm -rf "$d"
 		cp -a "$(node_dir 1)" "$d"
+	done
+	: >"$(created_mark)"
+}
+
+# A cluster made before the mark existed: three data dirs, each with a cluster position.
+made_before_the_mark() {
+	local n
+	for n in "${NODES[@]}"; do
+		[ -d "$(node_dir "$n")/mysql" ] || return 1
+		grep -q '^uuid: *[0-9a-f]' "$(node_dir "$n")/grastate.dat" 2>/dev/null || return 1
+		grep -q '^uuid: *00000000-0000-0000-0000-000000000000' "$(node_dir "$n")/grastate.dat" && return 1
+	done
+	return 0
+}
+
+# What an interrupted first `up` left (a half-made node 1, an empty grastate.dat, a partial
+# copy) holds no data yet: it goes, with any node of ours still running from it.
+discard_unfinished() {
+	local n found=0
+	for n in "${NODES[@]}"; do
+		[ -e "$(node_dir "$n")" ] && found=1
+	done
+	[ "$found" -eq 1 ] || return 0
+	log "an earlier 'up' stopped before the cluster was made: starting again from nothing"
+	for n in "${NODES[@]}"; do
+		stop_node "$n"
+		rm -rf "$(node_dir "$n")" "$(node_dir "$n")".{pid,sock,cnf}
 	done
 }
 
@@ -196,10 +387,22 @@ safe_to_bootstrap() {
 }
 
 up() {
+	local n running=0 first=""
 	ensure_cluster_packages
 	_db_tools
-	[ -d "$(node_dir 1)" ] || create
-	local n running=0 first=""
+	if [ ! -f "$(created_mark)" ]; then
+		if made_before_the_mark; then
+			: >"$(created_mark)"
+		else
+			discard_unfinished
+		fi
+	fi
+	# Every port this checkout's cluster is about to use must be free: otherwise another
+	# cluster would answer for nodes never started here.
+	for n in "${NODES[@]}"; do
+		node_pid "$n" >/dev/null || check_ports "$n"
+	done
+	[ -f "$(created_mark)" ] || create
 	for n in "${NODES[@]}"; do
 		node_pid "$n" >/dev/null && running=$((running + 1))
 	done
@@ -224,7 +427,31 @@ up() {
 	for n in "${NODES[@]}"; do
 		node_pid "$n" >/dev/null || start_node "$n"
 	done
-	log "cluster ready: $(url)"
+	ensure_passwords
+	for n in "${NODES[@]}"; do
+		node_pid "$n" >/dev/null || die "node $n is not running"
+	done
+	log "cluster ready: $(redacted_url)"
+}
+
+# A cluster made before root had a password: root gets one now (and the tests' account is
+# made); the statements replicate to every node.
+ensure_passwords() {
+	[ -f "$(root_cnf)" ] && [ -f "$(tester_cnf)" ] && return 0
+	local root_pw tester_pw
+	root_pw="$(random_password)"
+	tester_pw="$(random_password)"
+	log "giving root and teller_tester random passwords ($(root_cnf), $(tester_cnf))"
+	{
+		printf "ALTER USER 'root'@'localhost' IDENTIFIED BY '%s';\n" "$root_pw"
+		printf "ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '%s';\n" "$root_pw"
+		tester_sql "$tester_pw"
+	} | "$_CLIENT" --no-defaults --protocol=tcp -h127.0.0.1 -P"$(sql_port 1)" -uroot \
+		--connect-timeout=5 ||
+		die "root on node 1 has a password this script does not know: remove $DIR to start over"
+	write_cnf "$(root_cnf)" root "$root_pw"
+	write_cnf "$(tester_cnf)" teller_tester "$tester_pw"
+	run_as_mysql || true
 }
 
 # After a majority was lost, the survivors keep their data but take no writes: before a node
@@ -267,6 +494,7 @@ start_node() {
 	local n="$1"
 	_db_tools
 	node_pid "$n" >/dev/null && return 0
+	check_ports "$n"
 	restore_primary
 	launch_from_last "$n"
 	wait_synced "$n"
@@ -297,9 +525,15 @@ status() {
 	return "$any"
 }
 
+hosts() { echo "127.0.0.1:$(sql_port 1),127.0.0.1:$(sql_port 2),127.0.0.1:$(sql_port 3)"; }
+
+# The tests' account (never root): its password comes from its option file.
 url() {
-	echo "mysql://root@127.0.0.1:$(sql_port 1),127.0.0.1:$(sql_port 2),127.0.0.1:$(sql_port 3)"
+	[ -f "$(tester_cnf)" ] || die "no cluster in $DIR yet: run scripts/cluster.sh up"
+	echo "mysql://teller_tester:$(cnf_password "$(tester_cnf)")@$(hosts)"
 }
+
+redacted_url() { echo "mysql://teller_tester:***@$(hosts) (scripts/cluster.sh url prints it)"; }
 
 node_arg() {
 	case "${1:-}" in
@@ -328,8 +562,12 @@ start)
 	start_node "$(node_arg "${2:-}")"
 	;;
 url) url ;;
+try-join)
+	_db_tools
+	try_join "${2:-}"
+	;;
 *)
-	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

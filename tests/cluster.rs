@@ -2,17 +2,23 @@
 //! 127.0.0.1 only) while nodes are killed, quorum is lost and clients die in the middle of
 //! commits. Afterwards no money is created or lost, every completed key was applied once, the
 //! audit passes on every node and every table's checksum is the same on the three nodes.
+//! Beside it, what the cluster script promises: root needs its password, a node without the
+//! cluster's certificates cannot join, ports held by another cluster stop `up`, and an
+//! interrupted first `up` is recovered.
 //!
-//! `scripts/test.sh` starts the cluster and sets `TEST_CLUSTER_URL`; without it the suite
-//! fails under CI and is skipped (with a note) on a developer's machine.
+//! `scripts/test.sh` starts the cluster and sets `TEST_CLUSTER_URL`; without it every test here
+//! fails under CI and, elsewhere, says `skipped: ...` on its own line (scripts/test.sh counts
+//! those lines in its summary), never passing in silence.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use common::{amount, customer_with_account, operator, test_config, TestDb};
@@ -22,27 +28,88 @@ use teller::domain::{AccountNumber, IdempotencyKey};
 use teller::services::{Actor, Bank, TransferRequest};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/cluster.sh");
+/// The accounts the workstations share; two more are kept for the clients killed inside
+/// their transactions, so no workstation holds their rows.
 const ACCOUNTS: usize = 4;
 /// The teller the killed command-line clients log in as.
 const TELLER: &str = "cluster-teller@example.com";
 const OPENING: &str = "1000.00";
 
-fn cluster_url() -> Option<String> {
+/// One test at a time on the cluster: the fault suite kills nodes, the others start a 4th
+/// node or a second cluster.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// CI is any value but empty, `0` or `false` (CI systems spell it `true`, `1`, `yes`).
+fn under_ci() -> bool {
+    std::env::var("CI")
+        .is_ok_and(|v| !matches!(v.trim(), "" | "0") && !v.eq_ignore_ascii_case("false"))
+}
+
+/// The test cluster's URL; `None` (and a visible line) when it is not set outside CI.
+fn cluster_url(test: &str) -> Option<String> {
     match std::env::var("TEST_CLUSTER_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
-            let ci = matches!(std::env::var("CI").as_deref(), Ok("true" | "1"));
             assert!(
-                !ci,
+                !under_ci(),
                 "TEST_CLUSTER_URL is not set: scripts/test.sh starts the cluster for CI"
             );
-            eprintln!("skipped: TEST_CLUSTER_URL is not set (scripts/cluster.sh up, then scripts/test.sh)");
+            // Straight to the terminal (libtest captures only the print macros), on a line of
+            // its own: scripts/test.sh counts these lines as skipped tests.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nskipped: cluster::{test}: TEST_CLUSTER_URL unset (scripts/cluster.sh up, then scripts/test.sh)"
+            );
             None
         }
     }
 }
 
-fn cluster(args: &[&str]) {
+/// Node 1's SQL port and the first Galera port setting of the test cluster.
+fn cluster_ports(url: &str) -> (u16, u16) {
+    let first = db::nodes::node_label(&db::nodes::node_urls(url)[0]);
+    let sql = first.rsplit(':').next().unwrap().parse().unwrap();
+    let group = std::env::var("TELLER_CLUSTER_GROUP_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(4400);
+    (sql, group)
+}
+
+/// scripts/cluster.sh on another cluster: its own dir and ports.
+fn other_cluster(dir: &Path, sql_port: u16, group_port: u16, args: &[&str]) -> Output {
+    Command::new("bash")
+        .arg(SCRIPT)
+        .args(args)
+        .env("TELLER_CLUSTER_DIR", dir)
+        .env("TELLER_CLUSTER_PORT", sql_port.to_string())
+        .env("TELLER_CLUSTER_GROUP_PORT", group_port.to_string())
+        .output()
+        .expect("run scripts/cluster.sh")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("teller-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// scripts/cluster.sh on the test cluster; its standard output.
+fn cluster(args: &[&str]) -> String {
     let out = Command::new("bash")
         .arg(SCRIPT)
         .args(args)
@@ -53,6 +120,7 @@ fn cluster(args: &[&str]) {
         "cluster.sh {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// The URL with its nodes in another order (starting at node `first`, 0-based): clients
@@ -148,14 +216,18 @@ fn workstation(
 
 #[test]
 fn money_survives_node_kills_lost_quorum_and_killed_clients() {
-    let Some(server) = cluster_url() else { return };
+    let Some(server) = cluster_url("money_survives_node_kills_lost_quorum_and_killed_clients")
+    else {
+        return;
+    };
+    let _serial = serial();
     let started = Instant::now();
     let testdb = TestDb::on_server(&server);
     let mut bank = testdb.bank();
-    let accounts: Vec<AccountNumber> = (0..ACCOUNTS)
+    let accounts: Vec<AccountNumber> = (0..ACCOUNTS + 2)
         .map(|i| customer_with_account(&mut bank, &format!("c{i}@example.com"), OPENING).1)
         .collect();
-    let total = Decimal::from(ACCOUNTS as u64) * OPENING.parse::<Decimal>().unwrap();
+    let total = Decimal::from(accounts.len() as u64) * OPENING.parse::<Decimal>().unwrap();
     common::user(&mut bank, TELLER, teller::domain::Role::Teller);
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -197,42 +269,45 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
     cluster(&["start", "3"]);
     pause(2);
 
-    // Clients killed in the middle of their commits, then the same key sent again.
-    let mut cli_keys = Vec::new();
+    // Clients killed in the middle of their commits, then the same key sent again. These
+    // eight are timed blindly: some may die before they even connect.
+    let mut cli_keys: Vec<(String, AccountNumber, AccountNumber)> = Vec::new();
     for i in 0..8u64 {
         let key = format!("cli-{}-{i}", std::process::id());
-        let args = [
-            "transfer",
-            accounts[(i % 4) as usize].as_str(),
-            accounts[((i + 1) % 4) as usize].as_str(),
-            "2.00",
-            "--key",
-            &key,
-            "--json",
-        ];
-        let mut child = common::cli::bare_command()
-            .args(args)
-            .env("DATABASE_URL", &testdb.app_url)
-            .env("TELLER_USER", TELLER)
-            .env("TELLER_PASSWORD", common::PASSWORD)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+        let (from, to) = (
+            &accounts[(i % 4) as usize],
+            &accounts[((i + 1) % 4) as usize],
+        );
+        let mut child = transfer_command(&testdb.app_url, from, to, &key)
             .spawn()
             .expect("spawn teller");
         std::thread::sleep(Duration::from_millis(40 * i));
         let _ = child.kill();
         let _ = child.wait();
-        cli_keys.push(key);
+        cli_keys.push((key, from.clone(), to.clone()));
+    }
+    // These three are caught with their transaction open, after its first write, and only
+    // then killed; it committed nothing.
+    let (spare_a, spare_b) = (&accounts[ACCOUNTS], &accounts[ACCOUNTS + 1]);
+    for i in 0..3u64 {
+        let key = format!("cli-{}-open-{i}", std::process::id());
+        let (from, to) = if i % 2 == 0 {
+            (spare_a, spare_b)
+        } else {
+            (spare_b, spare_a)
+        };
+        kill_inside_its_transaction(&testdb, from, to, &key);
+        cli_keys.push((key, from.clone(), to.clone()));
     }
     stop.store(true, Ordering::Relaxed);
     for worker in workers {
         worker.join().expect("a workstation panicked");
     }
     let mut settle = Bank::connect(&testdb.app_url, test_config()).expect("a bank");
-    for (i, key) in cli_keys.iter().enumerate() {
+    for (key, from, to) in &cli_keys {
         let request = TransferRequest {
-            from: accounts[i % 4].clone(),
-            to: accounts[(i + 1) % 4].clone(),
+            from: from.clone(),
+            to: to.clone(),
             amount: amount("2.00"),
             key: IdempotencyKey::parse(key).unwrap(),
             memo: None,
@@ -241,6 +316,7 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
             .transfer(&operator(), &request)
             .expect("the resubmitted key");
     }
+    let cli_keys: Vec<String> = cli_keys.into_iter().map(|(key, _, _)| key).collect();
 
     // The quorum loss was told in plain words, within the time allowed.
     let stderr = String::from_utf8_lossy(&no_primary.stderr);
@@ -264,6 +340,95 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
         ledger.done.len(),
         ledger.tried.len(),
         teller::services::silent_rollbacks()
+    );
+}
+
+/// `teller transfer` of 2.00 with a chosen key, as a script sends it.
+fn transfer_command(app_url: &str, from: &AccountNumber, to: &AccountNumber, key: &str) -> Command {
+    let mut command = common::cli::bare_command();
+    command
+        .args([
+            "transfer",
+            from.as_str(),
+            to.as_str(),
+            "2.00",
+            "--key",
+            key,
+            "--json",
+        ])
+        .env("DATABASE_URL", app_url)
+        .env("TELLER_USER", TELLER)
+        .env("TELLER_PASSWORD", common::PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+/// Sends `teller transfer` through node 1 and kills it while its transaction is open. A
+/// transfer locks its two account rows in id order; the test holds the second, waits until the
+/// client holds the first (which it takes after BEGIN and its first write, the cluster mark),
+/// and only then kills it. Nothing of it may be committed.
+fn kill_inside_its_transaction(
+    testdb: &TestDb,
+    from: &AccountNumber,
+    to: &AccountNumber,
+    key: &str,
+) {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use teller::db::schema::{accounts as a, movements as m};
+    let node_1 = |url: &str| db::nodes::node_urls(url)[0].clone();
+    let mut holder = db::connect(&node_1(&testdb.url)).expect("node 1");
+    let mut ids: Vec<i64> = a::table
+        .filter(a::number.eq_any([from.as_str(), to.as_str()]))
+        .select(a::id)
+        .load(&mut holder)
+        .unwrap();
+    ids.sort_unstable();
+    let (first, second) = (ids[0], ids[1]);
+    holder.batch_execute("START TRANSACTION").unwrap();
+    a::table
+        .filter(a::id.eq(second))
+        .select(a::id)
+        .for_update()
+        .load::<i64>(&mut holder)
+        .unwrap();
+    let mut child = transfer_command(&node_1(&testdb.app_url), from, to, key)
+        .spawn()
+        .expect("spawn teller");
+    let mut probe = db::connect(&node_1(&testdb.url)).expect("node 1");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let caught = loop {
+        let probed = diesel::sql_query(format!(
+            "SELECT id FROM accounts WHERE id = {first} FOR UPDATE NOWAIT"
+        ))
+        .execute(&mut probe);
+        match probed {
+            Err(e) if e.to_string().contains("Lock wait timeout") => break true,
+            Err(e) => panic!("probing the client's row lock: {e}"),
+            Ok(_) => {}
+        }
+        if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    holder.batch_execute("ROLLBACK").unwrap();
+    assert!(
+        caught,
+        "client {key} was never seen holding its first row inside its transaction ({status:?})"
+    );
+    assert_eq!(status.code(), None, "client {key} finished before the kill");
+    let applied: i64 = m::table
+        .filter(m::idempotency_key.eq(key))
+        .count()
+        .get_result(&mut probe)
+        .unwrap();
+    assert_eq!(
+        applied, 0,
+        "client {key} was killed, yet its transfer committed"
     );
 }
 
@@ -393,4 +558,137 @@ fn assert_checksums_agree(url: &str) {
         .collect();
     assert_eq!(sums[0], sums[1], "node 1 and node 2");
     assert_eq!(sums[0], sums[2], "node 1 and node 3");
+}
+
+#[derive(diesel::QueryableByName)]
+struct Value {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    v: String,
+}
+
+#[test]
+fn root_needs_its_password_and_the_suite_has_its_own_account() {
+    let Some(url) = cluster_url("root_needs_its_password_and_the_suite_has_its_own_account") else {
+        return;
+    };
+    let _serial = serial();
+    assert!(
+        url.starts_with("mysql://teller_tester:"),
+        "the suite's URL is not the test account's"
+    );
+    for node in db::nodes::node_urls(&url) {
+        let label = db::nodes::node_label(&node);
+        let (host, port) = label.rsplit_once(':').unwrap();
+        let out = Command::new("mariadb")
+            .args(["--no-defaults", "--protocol=tcp", "--connect-timeout=5"])
+            .args([format!("-h{host}"), format!("-P{port}")])
+            .args(["-uroot", "-e", "SELECT 1"])
+            .output()
+            .expect("run the mariadb client");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "root logged in on {label} without a password"
+        );
+        assert!(
+            stderr.contains("Access denied for user 'root'"),
+            "{label}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_node_without_the_cluster_certificates_cannot_join() {
+    let Some(url) = cluster_url("a_node_without_the_cluster_certificates_cannot_join") else {
+        return;
+    };
+    let _serial = serial();
+    use diesel::RunQueryDsl;
+    for node in db::nodes::node_urls(&url) {
+        let mut conn = db::connect(&node).expect("a node");
+        let options: Vec<Value> = diesel::sql_query("SELECT @@wsrep_provider_options AS v")
+            .load(&mut conn)
+            .unwrap();
+        let options = &options[0].v;
+        assert!(options.contains("socket.ssl = YES"), "{node}: {options}");
+        assert!(
+            options.contains("gmcast.listen_addr = ssl://"),
+            "{node}: {options}"
+        );
+    }
+    assert_eq!(
+        cluster(&["try-join", "plain"]),
+        "refused",
+        "a node without TLS"
+    );
+    assert_eq!(
+        cluster(&["try-join", "other-ca"]),
+        "refused",
+        "a node with another CA's certificate"
+    );
+    // The control: the same node with a certificate of the cluster's CA joins and gets the data
+    // by a full state transfer (rsync through stunnel: over TLS or not at all), so the two
+    // above were kept out by their certificates.
+    assert_eq!(
+        cluster(&["try-join", "cluster-ca"]),
+        "joined synced",
+        "the control"
+    );
+}
+
+#[test]
+fn up_stops_at_ports_another_cluster_holds() {
+    let Some(url) = cluster_url("up_stops_at_ports_another_cluster_holds") else {
+        return;
+    };
+    let _serial = serial();
+    let (sql, group) = cluster_ports(&url);
+    let dir = scratch_dir("ports");
+    let sql_taken = other_cluster(&dir, sql, group + 100, &["up"]);
+    let group_taken = other_cluster(&dir, sql + 100, group, &["up"]);
+    let made = dir.join("node1").exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    for (out, port, what) in [
+        (&sql_taken, sql, "SQL"),
+        (&group_taken, group + 10, "Galera group"),
+    ] {
+        let said = text(out);
+        assert!(!out.status.success(), "{said}");
+        assert!(
+            said.contains(&format!(
+                "port {port} (node 1's {what} port) is held by mariadbd"
+            )),
+            "{said}"
+        );
+        assert!(!said.contains("cluster ready"), "{said}");
+    }
+    assert!(!made, "up made a node before finding its ports taken");
+}
+
+#[test]
+fn an_interrupted_first_up_is_recovered_by_the_next() {
+    let Some(url) = cluster_url("an_interrupted_first_up_is_recovered_by_the_next") else {
+        return;
+    };
+    let _serial = serial();
+    let (sql, group) = cluster_ports(&url);
+    let (sql, group) = (sql + 60, group + 60);
+    let dir = scratch_dir("interrupted");
+    // What a first `up` stopped during node 1's first start leaves: its data dir with an
+    // empty grastate.dat, no nodes 2 and 3.
+    std::fs::create_dir_all(dir.join("node1/mysql")).unwrap();
+    std::fs::write(dir.join("node1/grastate.dat"), "").unwrap();
+    let up = other_cluster(&dir, sql, group, &["up"]);
+    let status = other_cluster(&dir, sql, group, &["status"]);
+    let down = other_cluster(&dir, sql, group, &["down"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(up.status.success(), "{}", text(&up));
+    assert!(text(&up).contains("cluster ready"), "{}", text(&up));
+    assert_eq!(
+        text(&status).matches("ON Synced 3").count(),
+        3,
+        "{}",
+        text(&status)
+    );
+    assert!(down.status.success(), "{}", text(&down));
 }

@@ -274,6 +274,10 @@ pub enum BatchCommand {
         /// How long --wait-approval waits, in seconds.
         #[arg(long, requires = "wait_approval", default_value_t = 600)]
         timeout: u64,
+        /// The SHA-256 a preview (`--dry-run`) printed: a file whose bytes differ now is
+        /// refused (bad_file) before anything moves.
+        #[arg(long, value_name = "HEX")]
+        expect_digest: Option<String>,
     },
 }
 

@@ -201,28 +201,43 @@ fn run_as(
             json,
             wait_approval,
             timeout,
+            expect_digest,
         }) => {
-            // `-`: the file comes on standard input (over SSH, from the workstation); it is
-            // read twice (checked, then posted), so it is kept in a private folder meanwhile.
-            let spool = if file.as_os_str() == "-" {
-                Some(super::batch::StdinSpool::read()?)
+            // The file is read once, into a private copy (`-`: from standard input, over SSH
+            // from the workstation): the preview's digest, the approval and the posting all
+            // see those bytes.
+            let from = from.as_deref().map(AccountNumber::parse).transpose()?;
+            let from_stdin = file.as_os_str() == "-";
+            let snapshot = if from_stdin {
+                crate::bulk::Snapshot::read(std::io::stdin().lock(), &file)?
             } else {
-                None
+                crate::bulk::Snapshot::take(&file)?
             };
+            let expect_digest = expect_digest
+                .as_deref()
+                .map(|hex_digits| {
+                    crate::bulk::parse_digest(hex_digits).ok_or_else(|| {
+                        CliError::Usage(
+                            "--expect-digest takes the 64 hex digits of the preview's digest"
+                                .into(),
+                        )
+                    })
+                })
+                .transpose()?;
+            let prepared = crate::bulk::Prepared::of(snapshot, from)?;
             let options = crate::bulk::PostOptions {
-                file: spool
-                    .as_ref()
-                    .map_or(file.as_path(), super::batch::StdinSpool::path),
-                from: from.as_deref().map(AccountNumber::parse).transpose()?,
                 dry_run,
                 skip_invalid,
                 batch_size,
+                expect_digest,
             };
             let waiting = approvals::Waiting {
                 wait: wait_approval.then(|| std::time::Duration::from_secs(timeout)),
                 json,
             };
-            super::batch::run(bank, actor, approval, &options, waiting, spool.is_some())
+            super::batch::run(
+                bank, actor, approval, &prepared, &options, waiting, from_stdin,
+            )
         }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),

@@ -326,7 +326,9 @@ pub struct CashArgs {
     /// passport, id-card or driving-licence.
     #[arg(long, requires_all = ["id_number", "id_country", "id_expiry"])]
     pub id_type: Option<String>,
-    #[arg(long, requires = "id_type")]
+    /// The document's number; `-` reads it from standard input (or asks for it without echo
+    /// on a terminal), so it stays out of `ps` and the shell's history.
+    #[arg(long, requires = "id_type", allow_hyphen_values = true)]
     pub id_number: Option<String>,
     /// The issuing country's two-letter code.
     #[arg(long, requires = "id_type")]

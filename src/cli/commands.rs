@@ -475,6 +475,21 @@ struct MoneyFlags {
     wait: Option<std::time::Duration>,
 }
 
+/// `--id-number -`: the number typed at a prompt without echo (on a terminal) or read as the
+/// first line of standard input, so that it is in neither `ps` nor the shell's history.
+fn id_number(given: &str) -> Result<String, CliError> {
+    use std::io::{BufRead, IsTerminal};
+    if given != "-" {
+        return Ok(given.to_string());
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password("Customer's ID number: ")?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     let id = match (
         &cash.id_type,
@@ -484,7 +499,7 @@ fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     ) {
         (Some(kind), Some(number), Some(country), Some(expiry)) => Some(IdDocument::parse(
             kind,
-            number,
+            &id_number(number)?,
             country,
             expiry,
             chrono::Utc::now().date_naive(),

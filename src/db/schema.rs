@@ -145,6 +145,7 @@ diesel::table! {
         audit_seen_id -> Bigint,
         movements -> Bigint,
         audit_lines -> Bigint,
+        cash_ids -> Nullable<Bigint>,
     }
 }
 

@@ -33,6 +33,7 @@ fn migrations_revert_cleanly_and_apply_again() {
         before,
         [
             "accounts",
+            "approval_failures",
             "approval_requests",
             "audit_log",
             "bank_settings",

@@ -384,3 +384,30 @@ fn a_workstation_clock_set_ahead_does_not_end_a_lock_out() {
         .unwrap_or_default();
     assert_eq!(newest_login["outcome"], "user_locked", "{log}");
 }
+
+#[test]
+fn the_bcrypt_cost_is_the_banks_policy_and_a_workstation_cannot_lower_it() {
+    let teller = Teller::new();
+    // The bank's policy (the owner's to set) is 5; every command here runs with
+    // TELLER_BCRYPT_COST=4 in its environment, as a workstation trying to lower it.
+    teller
+        .db
+        .owner_bank()
+        .set_policy(teller::services::BCRYPT_COST, "5")
+        .unwrap();
+    teller.customer("hashed@example.com");
+    let mut bank = teller.bank();
+    let row = teller::db::users::find_by_email(bank.connection(), "hashed@example.com")
+        .unwrap()
+        .unwrap();
+    assert!(
+        row.password_hash.starts_with("$2b$05$"),
+        "hashed at the workstation's cost, not the bank's: {}",
+        &row.password_hash[..7]
+    );
+    // The workstation's variable does not even need to be valid any more: it is not read.
+    let mut command = teller.command(&["whoami", "--json"]);
+    command.env("TELLER_BCRYPT_COST", "3");
+    let out = run(command, None);
+    assert_eq!(out.code, 0, "{out:?}");
+}

@@ -477,6 +477,10 @@ pub struct BenchArgs {
     /// file) with `batch post`, and report its time and the process's peak memory.
     #[arg(long)]
     pub payroll_file: Option<u64>,
+    /// Time this many logins with an unknown email and as many with a wrong password, at the
+    /// bank's bcrypt cost (12 unless the policy says otherwise), and compare their medians.
+    #[arg(long)]
+    pub login_timing: Option<u32>,
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
     #[arg(long, value_enum, default_value_t = Pattern::Uniform)]

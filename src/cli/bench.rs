@@ -87,6 +87,11 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
         name: name.clone(),
     };
     let bench_url = db::with_database(url, &name);
+    if let Some(tries) = args.login_timing {
+        let result = super::bench_login::login_timing(&bench_url, tries, args.json);
+        drop(scratch);
+        return result;
+    }
     let numbers = Arc::new(fill(&bench_url, args.accounts)?);
     if let Some(lines) = args.payroll_file {
         let result = payroll_file(&bench_url, config, &numbers, lines, args);

@@ -95,6 +95,8 @@ fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
             crate::services::DRAWER_LIMIT,
             file.drawer_limit.clone(),
         ),
+        // The owner's environment only: a workstation's is ignored (BankConfig::from_env).
+        ("TELLER_BCRYPT_COST", crate::services::BCRYPT_COST, None),
     ] {
         if let Some(raw) = FileConfig::env_or(variable, from_file) {
             bank.set_policy(name, &raw)

@@ -182,6 +182,24 @@ impl Bank {
     }
 }
 
+impl Bank {
+    /// The bcrypt cost of the hash an unknown email is checked against: the bank's policy
+    /// cost, that of every new password hash, so both take the same time.
+    pub fn unknown_email_cost(&self) -> u32 {
+        hash_cost(dummy_hash(self.config.bcrypt_cost))
+    }
+
+    /// The bcrypt cost new password hashes get (the bank's policy).
+    pub fn password_cost(&self) -> u32 {
+        self.config.bcrypt_cost
+    }
+}
+
+/// The cost a bcrypt hash ("$2b$12$...") was made with; 0 for anything else.
+pub fn hash_cost(hash: &str) -> u32 {
+    hash.get(4..6).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
 pub(super) fn session_user(row: UserRow, email: &Email) -> SessionUser {
     SessionUser {
         id: row.id,
@@ -214,6 +232,15 @@ fn dummy_hash(cost: u32) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_cost_the_bank_may_choose_has_its_dummy_hash() {
+        // An unknown email is checked against the dummy of the policy's cost: it must exist
+        // for every cost the policy accepts, never fall back to another cost.
+        for cost in crate::services::policy::BCRYPT_COSTS {
+            assert_eq!(super::hash_cost(super::dummy_hash(cost)), cost);
+        }
+    }
+
     #[test]
     fn every_dummy_hash_is_a_real_bcrypt_hash_of_its_cost() {
         for cost in 4..=14u32 {

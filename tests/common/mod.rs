@@ -62,6 +62,14 @@ impl TestDb {
         let url = db::with_database(&server, &name);
         let mut conn = db::connect(&url).expect("connect to the test database");
         db::run_migrations(&mut conn).expect("migrate the test database");
+        // The cheapest bcrypt cost, as the bank's policy (the owner's to set), for speed.
+        db::settings::put(
+            &mut conn,
+            "bcrypt_cost",
+            "4",
+            chrono::Utc::now().naive_utc(),
+        )
+        .expect("the test bank's bcrypt cost");
         let app_url = app_url_for(&server, &name);
         let app = db::DatabaseUrl::parse(&app_url).expect("app URL");
         db::grant_app_account(&mut conn, &app).expect("create the app account");

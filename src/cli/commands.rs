@@ -403,7 +403,13 @@ fn login(bank: &mut Bank, user: Option<&str>, url: &str, json: bool) -> Result<(
 
 fn logout(url: &str, config: BankConfig) -> Result<(), CliError> {
     let identity = credentials::database_identity(url);
-    if let Some(token) = session_file::load(&identity)? {
+    let token = match session_file::load(&identity) {
+        Ok(token) => token,
+        // Another user's or machine's file: no session of ours to end; the file goes.
+        Err(CliError::Bank(BankError::LoginRequired(_))) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(token) = token {
         // The server-side end matters most; the file goes in any case.
         let mut bank = setup::app_bank(url, config)?;
         bank.end_session(&token)?;

@@ -24,7 +24,10 @@ pub fn app_bank(url: &str, config: BankConfig) -> Result<Bank, CliError> {
 fn owner_bank(owner_url: &str, config: BankConfig) -> Result<Bank, CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     db::run_migrations(&mut conn)?;
-    Ok(Bank::new(conn, owner_url, config))
+    let mut bank = Bank::new(conn, owner_url, config);
+    // The demo's and the first admin's passwords are hashed at the bank's cost too.
+    bank.load_policy()?;
+    Ok(bank)
 }
 
 /// Applies the migrations and creates or updates the app account named in `app_url` with

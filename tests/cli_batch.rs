@@ -460,3 +460,28 @@ fn a_post_names_the_previewed_digest_and_a_changed_file_is_refused_before_anythi
     assert!(out.stderr.contains("--expect-digest"), "{out:?}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_file_on_standard_input_is_read_once_and_its_results_come_back_on_standard_output() {
+    let teller = Teller::new();
+    let payer = teller.funded_account("employer@example.com", "100");
+    let payees = payees(&teller, 2);
+    let text = format!(
+        "to,amount,reference\n{},1.00,r-1\n{},2.00,r-2\n",
+        payees[0], payees[1]
+    );
+    let cwd = empty_dir();
+    let out = teller.run_with_stdin(&["batch", "post", "-", "--from", &payer, "--json"], &text);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("line,reference,status"), "{out:?}");
+    assert!(out.stdout.contains("r-2,done"), "{out:?}");
+    let summary: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
+    assert_eq!(summary["done"], 2);
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    };
+    assert_eq!(summary["digest"], digest.as_str());
+    // Nothing is left behind in the working folder (no "-.results.csv").
+    assert!(!cwd.join("-.results.csv").exists());
+}

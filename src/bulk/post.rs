@@ -140,7 +140,7 @@ pub fn post_file(
     } else {
         "results"
     };
-    let mut results = ResultsWriter::create(snapshot.source(), suffix)?;
+    let mut results = ResultsWriter::create(snapshot.results_beside(), suffix)?;
     let mut handled = 0;
     let mut tally = Tally::default();
     // The private copy: the bytes checked above, whatever became of the file since.

@@ -78,6 +78,16 @@ impl Snapshot {
         &self.source
     }
 
+    /// Where the results file goes beside: the file, or for standard input the private copy
+    /// (the results travel back on standard output; nothing is left in the working folder).
+    pub fn results_beside(&self) -> &Path {
+        if self.from_file {
+            &self.source
+        } else {
+            &self.copy
+        }
+    }
+
     /// Checks the copy line by line. The digest it takes is the snapshot's, or the copy was
     /// changed under us (only this user can write it): refused.
     pub fn check(&self, payer: Option<&AccountNumber>) -> Result<FileCheck, FileError> {

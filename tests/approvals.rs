@@ -148,3 +148,44 @@ fn a_withdrawn_request_cannot_be_approved_and_only_staff_send_requests() {
     assert!(log.iter().any(|l| l.action == "approval.request"));
     assert!(log.iter().any(|l| l.action == "approval.withdraw"));
 }
+
+#[test]
+fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
+    let mut desk = desk();
+    let other = user(&mut desk.bank, "other-teller@example.com", Role::Teller);
+    let typed = |password: &str| Approval::Typed {
+        supervisor: email("boss@example.com"),
+        password: secret(password),
+    };
+    let (from, to) = (desk.from.clone(), desk.to.clone());
+    let big = || transfer_request(&from, &to, "15000.00");
+    // A teller guesses the supervisor's password at their till until the pair locks.
+    for _ in 0..5 {
+        let refused = desk
+            .bank
+            .transfer_approved(&desk.teller, &big(), &typed("a-wrong-guess-1"));
+        assert_eq!(code(refused), "approval_refused");
+    }
+    // That teller can no longer have that supervisor's password checked, even the right one.
+    let locked = desk
+        .bank
+        .transfer_approved(&desk.teller, &big(), &typed(PASSWORD));
+    assert_eq!(code(locked), "approval_refused");
+    assert_eq!(balance(&mut desk.bank, &to), money("0"));
+    // The supervisor's own login is not locked by someone else's guesses...
+    login(&mut desk.bank, "boss@example.com", PASSWORD).expect("the supervisor logs in");
+    // ...and another teller still gets their approval.
+    desk.bank
+        .transfer_approved(&other, &big(), &typed(PASSWORD))
+        .expect("approved for another teller");
+    assert_eq!(balance(&mut desk.bank, &to), money("15000.00"));
+    // The pair's lock runs out like a login's (15 minutes on the database's clock).
+    let mut conn = teller::db::connect(&desk.db.url).expect("owner connection");
+    conn.batch_execute(
+        "UPDATE approval_failures SET locked_until = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND",
+    )
+    .expect("let the lock run out");
+    desk.bank
+        .transfer_approved(&desk.teller, &big(), &typed(PASSWORD))
+        .expect("approved once the pair's lock ran out");
+}

@@ -592,3 +592,48 @@ fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller()
     }
     assert_audit_ok(&mut bank);
 }
+
+#[test]
+fn a_payment_file_is_read_once_and_what_was_checked_is_what_is_posted() {
+    use teller::bulk::{post_file, FileError, PostError, PostOptions, Prepared};
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
+    let (_, payee) = customer_with_account(&mut bank, "marco@example.com", "0");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pay.csv");
+    std::fs::write(&file, format!("to,amount\n{payee},10.00\n{payee},5.00\n")).unwrap();
+    let prepared = Prepared::read(&file, Some(mine.clone())).unwrap();
+    assert_eq!(prepared.check().total, money("15.00"));
+    let previewed = prepared.check().digest;
+
+    // The file changes after it was read: the bytes read are posted, not the new ones.
+    std::fs::write(&file, format!("to,amount\n{payee},90.00\n{payee},9.00\n")).unwrap();
+    let options = PostOptions {
+        dry_run: false,
+        skip_invalid: false,
+        batch_size: 1,
+        expect_digest: Some(previewed),
+    };
+    let posted = post_file(&mut bank, &diana, None, &prepared, &options, |_, _| {}).unwrap();
+    assert_eq!(posted.tally.done, 2);
+    assert_eq!(posted.tally.moved, money("15.00"));
+    assert_eq!(posted.check.digest, previewed);
+    assert_eq!(balance(&mut bank, &mine), money("85.00"));
+    assert_eq!(posted.results, dir.path().join("pay.csv.results.csv"));
+
+    // Read again, the changed file is not the previewed one: refused, nothing moves.
+    let rows = journal_rows(&mut bank);
+    let changed = Prepared::read(&file, Some(mine.clone())).unwrap();
+    let refused = post_file(&mut bank, &diana, None, &changed, &options, |_, _| {});
+    assert!(
+        matches!(
+            refused,
+            Err(PostError::File(FileError::NotPreviewed { .. }))
+        ),
+        "{:?}",
+        refused.err()
+    );
+    assert_eq!(journal_rows(&mut bank), rows);
+    assert_eq!(balance(&mut bank, &mine), money("85.00"));
+}

@@ -320,3 +320,168 @@ fn a_file_killed_half_way_and_posted_again_applies_every_line_once() {
     assert_eq!(teller.run(&["audit"]).code, 0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_from_column_naming_another_payer_than_from_is_an_invalid_line() {
+    let teller = Teller::new();
+    let payer = teller.funded_account("employer@example.com", "100");
+    let victim = teller.funded_account("victim@example.com", "500");
+    let payees = payees(&teller, 2);
+    let dir = folder();
+    let file = dir.join("planted.csv");
+    // The second line names another payer than --from: a planted line, not an override.
+    std::fs::write(
+        &file,
+        format!(
+            "to,amount,from\n{},10.00,{payer}\n{},400.00,{victim}\n",
+            payees[0], payees[1]
+        ),
+    )
+    .unwrap();
+    let before = journal_rows(&teller);
+    let out = post(&teller, &file, &["--from", &payer]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("invalid_lines"), "{out:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(report["invalid"], 1);
+    assert_eq!(report["errors"][0]["line"], 3);
+    assert_eq!(report["errors"][0]["column"], "from");
+    assert!(
+        report["errors"][0]["rule"]
+            .as_str()
+            .unwrap()
+            .contains("--from"),
+        "{report}"
+    );
+    assert_eq!(journal_rows(&teller), before);
+
+    // Skipped, the planted line moves nothing from the other account.
+    let out = post(&teller, &file, &["--from", &payer, "--skip-invalid"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["done"], 1);
+    assert_eq!(teller.balance(&victim), "500.00");
+    assert_eq!(teller.balance(&payer), "90.00");
+    let statuses: Vec<String> = results(&file, "results")
+        .into_iter()
+        .map(|l| l[2].clone())
+        .collect();
+    assert_eq!(statuses, ["done", "invalid"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_same_bytes_posted_by_two_payers_are_two_payments() {
+    let teller = Teller::new();
+    let first = teller.funded_account("first@example.com", "100");
+    let second = teller.funded_account("second@example.com", "100");
+    let payees = payees(&teller, 3);
+    let dir = folder();
+    let file = payroll(&dir, "shared.csv", &payees, "5.00");
+    let before = journal_rows(&teller);
+
+    let out = post(&teller, &file, &["--from", &first]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["done"], 3);
+    // The same bytes from another payer: new payments, not replays of the first payer's.
+    let out = post(&teller, &file, &["--from", &second]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let summary = out.json();
+    assert_eq!(summary["done"], 3, "{summary}");
+    assert_eq!(summary["replayed"], 0, "{summary}");
+    assert_eq!(journal_rows(&teller) - before, 6);
+    assert_eq!(teller.balance(&first), "85.00");
+    assert_eq!(teller.balance(&second), "85.00");
+    // Each payer's own repost is still replayed.
+    let out = post(&teller, &file, &["--from", &second]);
+    assert_eq!(out.json()["replayed"], 3);
+    assert_eq!(journal_rows(&teller) - before, 6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_post_names_the_previewed_digest_and_a_changed_file_is_refused_before_anything_moves() {
+    let teller = Teller::new();
+    let payer = teller.funded_account("employer@example.com", "1000");
+    let payees = payees(&teller, 4);
+    let dir = folder();
+    let file = payroll(&dir, "payroll.csv", &payees, "10.00");
+    let bytes = std::fs::read(&file).unwrap();
+    let expected = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+
+    // The preview (a dry run) shows the file's total and its full SHA-256.
+    let out = post(&teller, &file, &["--from", &payer, "--dry-run"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let preview = out.json();
+    assert_eq!(preview["total"], "40.00");
+    assert_eq!(preview["digest"], expected.as_str(), "{preview}");
+
+    // The file is changed after the preview: the post naming the preview's digest is refused
+    // before its first commit.
+    let changed = payroll(&dir, "payroll.csv", &payees, "99.00");
+    let before = journal_rows(&teller);
+    let out = post(
+        &teller,
+        &changed,
+        &["--from", &payer, "--expect-digest", &expected],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("bad_file"), "{out:?}");
+    assert!(
+        out.stderr.contains("not the file that was previewed"),
+        "{out:?}"
+    );
+    assert_eq!(journal_rows(&teller), before);
+    assert_eq!(teller.balance(&payer), "1000.00");
+
+    // The previewed bytes back: posted, the summary naming the same digest and total.
+    std::fs::write(&file, &bytes).unwrap();
+    let out = post(
+        &teller,
+        &file,
+        &["--from", &payer, "--expect-digest", &expected],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let summary = out.json();
+    assert_eq!(summary["digest"], expected.as_str());
+    assert_eq!(summary["moved"], "40.00");
+    assert_eq!(teller.balance(&payer), "960.00");
+
+    // A digest that is not 64 hex digits is a usage error.
+    let out = post(
+        &teller,
+        &file,
+        &["--from", &payer, "--expect-digest", "abc"],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--expect-digest"), "{out:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_file_on_standard_input_is_read_once_and_its_results_come_back_on_standard_output() {
+    let teller = Teller::new();
+    let payer = teller.funded_account("employer@example.com", "100");
+    let payees = payees(&teller, 2);
+    let text = format!(
+        "to,amount,reference\n{},1.00,r-1\n{},2.00,r-2\n",
+        payees[0], payees[1]
+    );
+    let cwd = empty_dir();
+    let out = teller.run_with_stdin(&["batch", "post", "-", "--from", &payer, "--json"], &text);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("line,reference,status"), "{out:?}");
+    assert!(out.stdout.contains("r-2,done"), "{out:?}");
+    let summary: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
+    assert_eq!(summary["done"], 2);
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    };
+    assert_eq!(summary["digest"], digest.as_str());
+    // Nothing is left behind in the working folder (no "-.results.csv").
+    assert!(!cwd.join("-.results.csv").exists());
+}

@@ -70,3 +70,60 @@ fn a_large_deposit_needs_the_id_flags_and_shows_in_the_report() {
     );
     assert_eq!(csv.stdout.lines().count(), 2);
 }
+
+#[test]
+fn the_id_number_comes_from_standard_input_and_tellers_see_its_last_four() {
+    let teller = Teller::new();
+    let account = teller.funded_account("big@example.com", "0");
+    // `--id-number -`: the number is read from standard input, never on the command line.
+    let args = [
+        "deposit",
+        account.as_str(),
+        "12000",
+        "--id-type",
+        "passport",
+        "--id-number",
+        "-",
+        "--id-country",
+        "us",
+        "--id-expiry",
+        "2035-06-30",
+        "--json",
+    ];
+    let out = teller.run_with_stdin(&args, "X7654321\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["amount"], "12000.00");
+
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let report = ["report", "ctr", "--date", &today, "--json"];
+    // The supervisor (an admin) sees the number whole.
+    let whole = teller.json(&report);
+    let id = whole["customers"][0]["ids"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.contains("X7654321 (US"), "{whole}");
+    // A teller sees its last 4 characters, in JSON, text and CSV alike.
+    common::user(
+        &mut teller.bank(),
+        "counter@example.com",
+        teller::domain::Role::Teller,
+    );
+    let as_teller = |extra: &str| {
+        let mut args = vec!["report", "ctr", "--date", &today];
+        if !extra.is_empty() {
+            args.push(extra);
+        }
+        let out = teller.run_as("counter@example.com", common::PASSWORD, &args);
+        assert_eq!(out.code, 0, "{out:?}");
+        out.stdout
+    };
+    for (format, out) in [
+        ("json", as_teller("--json")),
+        ("text", as_teller("")),
+        ("csv", as_teller("--csv")),
+    ] {
+        assert!(!out.contains("7654321"), "{format}: {out}");
+        assert!(out.contains("****4321"), "{format}: {out}");
+    }
+}

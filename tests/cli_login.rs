@@ -385,3 +385,80 @@ fn a_workstation_clock_set_ahead_does_not_end_a_lock_out() {
         .unwrap_or_default();
     assert_eq!(newest_login["outcome"], "user_locked", "{log}");
 }
+
+#[test]
+fn the_bcrypt_cost_is_the_banks_policy_and_a_workstation_cannot_lower_it() {
+    let teller = Teller::new();
+    // The bank's policy (the owner's to set) is 5; every command here runs with
+    // TELLER_BCRYPT_COST=4 in its environment, as a workstation trying to lower it.
+    teller
+        .db
+        .owner_bank()
+        .set_policy(teller::services::BCRYPT_COST, "5")
+        .unwrap();
+    teller.customer("hashed@example.com");
+    let mut bank = teller.bank();
+    let row = teller::db::users::find_by_email(bank.connection(), "hashed@example.com")
+        .unwrap()
+        .unwrap();
+    assert!(
+        row.password_hash.starts_with("$2b$05$"),
+        "hashed at the workstation's cost, not the bank's: {}",
+        &row.password_hash[..7]
+    );
+    // The workstation's variable does not even need to be valid any more: it is not read.
+    let mut command = teller.command(&["whoami", "--json"]);
+    command.env("TELLER_BCRYPT_COST", "3");
+    let out = run(command, None);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn a_session_file_works_only_for_the_os_user_and_host_that_logged_in() {
+    let teller = Teller::new();
+    let file = session_file("bound");
+    let with_session = |args: &[&str]| {
+        let mut command = teller.anonymous(args);
+        command.env("TELLER_SESSION_FILE", &file);
+        command
+    };
+    let mut login = with_session(&["login", "--json"]);
+    login
+        .env("TELLER_USER", ADMIN)
+        .env("TELLER_PASSWORD", PASSWORD);
+    assert_eq!(run(login, None).code, 0);
+    let who = run(with_session(&["whoami", "--json"]), None);
+    assert_eq!(who.code, 0, "{who:?}");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert!(stored["uid"].is_u64(), "{stored}");
+    assert!(!str_of(&stored, "host").is_empty(), "{stored}");
+
+    // The file as another user's copy (another uid) or another machine's (another host).
+    let edit = |field: &str, value: serde_json::Value| {
+        let mut copy = stored.clone();
+        copy[field] = value;
+        std::fs::write(&file, copy.to_string()).unwrap();
+    };
+    let uid = stored["uid"].as_u64().unwrap();
+    for (field, value) in [
+        ("uid", serde_json::json!(uid + 1)),
+        ("host", serde_json::json!("another-machine")),
+    ] {
+        edit(field, value);
+        let out = run(with_session(&["whoami", "--json"]), None);
+        assert_eq!(out.code, 4, "{field}: {out:?}");
+        assert!(out.stderr.contains("login_required"), "{field}: {out:?}");
+        assert!(out.stderr.contains("another OS user"), "{field}: {out:?}");
+    }
+    // The token in the file is not the one the bank issued: a copy edited to name its new
+    // owner's uid and host unmasks to a token nobody issued (see the unit tests).
+    assert!(!original.contains("\"token\":\"\""), "{original}");
+
+    // Back as it was, it works again for its owner; logout removes even a copied file.
+    std::fs::write(&file, &original).unwrap();
+    assert_eq!(run(with_session(&["whoami", "--json"]), None).code, 0);
+    edit("host", serde_json::json!("another-machine"));
+    assert_eq!(run(with_session(&["logout"]), None).code, 0);
+    assert!(!file.exists());
+}

@@ -127,7 +127,27 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
         .find(|c| c.email == "large@example.com")
         .unwrap();
     assert!(!large_row.possible_structuring);
-    assert!(large_row.ids[0].contains("X1234567"));
+    // A teller sees the ID number's last 4 characters only.
+    assert!(large_row.ids[0].contains("****4567"), "{:?}", large_row.ids);
+    assert!(
+        !large_row.ids[0].contains("X1234567"),
+        "{:?}",
+        large_row.ids
+    );
+    // A supervisor sees it whole.
+    let whole = bank
+        .ctr_report(&operator(), Utc::now().date_naive())
+        .unwrap();
+    let large_whole = whole
+        .customers
+        .iter()
+        .find(|c| c.email == "large@example.com")
+        .unwrap();
+    assert!(
+        large_whole.ids[0].contains("X1234567"),
+        "{:?}",
+        large_whole.ids
+    );
 
     // Customers do not read it.
     let (diana, _) = customer_with_account(&mut bank, "diana@example.com", "0");

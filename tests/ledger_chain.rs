@@ -636,3 +636,96 @@ fn sealing_needs_only_select_and_insert_on_the_chain_tables() {
     assert!(denied.to_string().contains("denied"), "{denied}");
     assert!(audit(&mut book.bank).ok);
 }
+
+/// A large cash deposit recorded with the customer's ID; its movement id.
+fn large_cash_with_id(book: &mut Book) -> i64 {
+    let (_, big) = customer_with_account(&mut book.bank, "big@example.com", "0");
+    let mut request = cash(&big, "15000.00");
+    request.id = Some(
+        teller::domain::IdDocument::parse(
+            "passport",
+            "X1234567",
+            "US",
+            "2035-06-30",
+            chrono::Utc::now().date_naive(),
+        )
+        .expect("id"),
+    );
+    book.bank
+        .deposit(&operator(), &request)
+        .expect("large deposit")
+        .id
+}
+
+#[test]
+fn a_changed_or_removed_id_record_is_named_by_the_chain() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    let movement = large_cash_with_id(&mut book);
+    seal(&mut book);
+    let sealed = audit(&mut book.bank);
+    assert!(sealed.ok, "{:?}", sealed.checks);
+
+    behind_the_trigger(
+        &db,
+        "cash_ids_no_update",
+        "cash_ids",
+        "UPDATE",
+        &format!("UPDATE cash_ids SET id_number = 'Y7654321' WHERE movement_id = {movement}"),
+    );
+    let report = audit(&mut book.bank);
+    assert!(!report.ok);
+    let chain = check(&report, "ledger_chain");
+    assert!(!chain.ok);
+    assert!(
+        chain
+            .detail
+            .starts_with(&format!("the ID record of movement {movement} was changed")),
+        "{}",
+        chain.detail
+    );
+
+    behind_the_trigger(
+        &db,
+        "cash_ids_no_delete",
+        "cash_ids",
+        "DELETE",
+        &format!("DELETE FROM cash_ids WHERE movement_id = {movement}"),
+    );
+    let chain = check(&audit(&mut book.bank), "ledger_chain").clone();
+    assert!(!chain.ok);
+    assert!(
+        chain
+            .detail
+            .starts_with(&format!("the ID record of movement {movement} was removed")),
+        "{}",
+        chain.detail
+    );
+}
+
+#[test]
+fn an_id_record_added_to_a_sealed_movement_is_named() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    large_cash_with_id(&mut book);
+    seal(&mut book);
+    assert!(audit(&mut book.bank).ok);
+    // Movement 1 (an opening deposit) had no ID; one is slipped in with the app's rights.
+    let mut conn = teller::db::connect(&db.app_url).expect("app connection");
+    conn.batch_execute(
+        "INSERT INTO cash_ids (movement_id, customer_id, id_type, id_number, id_country, \
+         id_expiry, recorded_by, recorded_at) \
+         SELECT 1, customer_id, id_type, 'Z0000001', id_country, id_expiry, recorded_by, \
+         recorded_at FROM cash_ids LIMIT 1",
+    )
+    .expect("insert an ID record");
+    let report = audit(&mut book.bank);
+    assert!(!report.ok);
+    let range = check(&report, "ledger_sealed_range");
+    assert!(!range.ok);
+    assert!(
+        range.detail.contains("the ID record of movement 1"),
+        "{}",
+        range.detail
+    );
+}

@@ -265,3 +265,32 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
     assert_eq!(code(short.resume_session(&session.token)), "login_required");
 }
+
+#[test]
+fn an_unknown_email_is_checked_at_the_cost_of_every_new_password_hash() {
+    let db = TestDb::new();
+    // The owner sets the bank's cost; the app reads it, whatever its own configuration says.
+    db.owner_bank()
+        .set_policy(teller::services::BCRYPT_COST, "6")
+        .unwrap();
+    let mut bank = db.app_bank();
+    bank.load_policy().unwrap();
+    assert_eq!(bank.password_cost(), 6);
+    user(&mut bank, "costly@example.com", Role::Customer);
+    let row = teller::db::users::find_by_email(bank.connection(), "costly@example.com")
+        .unwrap()
+        .unwrap();
+    let stored = teller::services::hash_cost(&row.password_hash);
+    assert_eq!(stored, 6);
+    // The dummy hash an unknown email is checked against has exactly that cost.
+    assert_eq!(bank.unknown_email_cost(), stored);
+    // A cost without a dummy hash is not a policy the bank may choose.
+    assert!(db
+        .owner_bank()
+        .set_policy(teller::services::BCRYPT_COST, "15")
+        .is_err());
+    assert!(db
+        .owner_bank()
+        .set_policy(teller::services::BCRYPT_COST, "3")
+        .is_err());
+}

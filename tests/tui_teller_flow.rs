@@ -389,3 +389,31 @@ fn a_bulk_payment_from_the_card_is_posted_by_the_real_worker() {
     );
     audit_binary_passes(&db);
 }
+
+#[test]
+fn a_payment_file_changed_after_its_preview_is_refused_by_the_real_worker() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    let payer = first_account(&mut bank, DEMO_CUSTOMER);
+    let payee = first_account(&mut bank, "irina97@gmail.com");
+    let payer_before = balance(&mut bank, &payer);
+
+    let mut live = Live::ticking(&db.app_url);
+    std::fs::create_dir_all(&live.export_dir).unwrap();
+    let file = live.export_dir.join("changing.csv");
+    std::fs::write(&file, format!("to,amount,memo\n{payee},10.00,first\n")).unwrap();
+    live.login(TELLER, TELLER_PASSWORD)
+        .wait_for("Find a customer")
+        .open_card("di.julis", "di.julis@icloud.com")
+        .char('b')
+        .wait_for("Bulk payment")
+        .type_text("changing.csv")
+        .press(KeyCode::Enter)
+        .wait_for("1 to pay");
+    // The file changes between the preview (10.00) and the post.
+    std::fs::write(&file, format!("to,amount,memo\n{payee},999.00,first\n")).unwrap();
+    live.press(KeyCode::Enter).wait_for("previewed");
+    assert_eq!(balance(&mut bank, &payer), payer_before);
+    assert!(!live.export_dir.join("changing.csv.results.csv").exists());
+}

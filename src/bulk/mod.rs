@@ -11,11 +11,13 @@ mod keys;
 mod post;
 mod read;
 mod results;
+mod snapshot;
 
 pub use keys::key_for;
-pub use post::{payment_file, post_file, PostError, PostOptions, Posted, Tally};
-pub use read::{check_file, BulkLine, FileCheck, FileError, LineError, LineReader};
+pub use post::{payment_file, post_file, PostError, PostOptions, Posted, Prepared, Tally};
+pub use read::{check_file, check_file_as, BulkLine, FileCheck, FileError, LineError, LineReader};
 pub use results::ResultsWriter;
+pub use snapshot::{parse_digest, Snapshot};
 
 /// The longest line taken (a payment line is short; a huge one is a mistake, not data).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;

@@ -10,7 +10,7 @@ use std::time::Instant;
 use rust_decimal::Decimal;
 
 use super::{
-    check_file, key_for, BulkLine, FileCheck, FileError, LineError, LineReader, ResultsWriter,
+    key_for, BulkLine, FileCheck, FileError, LineError, LineReader, ResultsWriter, Snapshot,
 };
 use crate::domain::AccountNumber;
 use crate::services::{
@@ -31,14 +31,53 @@ pub enum PostError {
     InvalidLines(Box<FileCheck>),
 }
 
-/// What to post, and how.
-pub struct PostOptions<'a> {
-    pub file: &'a Path,
-    pub from: Option<AccountNumber>,
+/// A payment file read once and checked: what the preview shows, the supervisors approve
+/// and `post_file` posts are these bytes.
+pub struct Prepared {
+    snapshot: Snapshot,
+    check: FileCheck,
+    from: Option<AccountNumber>,
+}
+
+impl Prepared {
+    /// Reads `path` once (into a private copy) and checks it.
+    pub fn read(path: &Path, from: Option<AccountNumber>) -> Result<Self, FileError> {
+        Self::of(Snapshot::take(path)?, from)
+    }
+
+    /// Checks a snapshot already taken (standard input, say).
+    pub fn of(snapshot: Snapshot, from: Option<AccountNumber>) -> Result<Self, FileError> {
+        let check = snapshot.check(from.as_ref())?;
+        Ok(Self {
+            snapshot,
+            check,
+            from,
+        })
+    }
+
+    pub fn check(&self) -> &FileCheck {
+        &self.check
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The file as the supervisors see it (None with several payers).
+    pub fn payment_file(&self) -> Option<ApprovalOperation> {
+        payment_file(&self.check)
+    }
+}
+
+/// How to post.
+pub struct PostOptions {
     pub dry_run: bool,
     pub skip_invalid: bool,
     /// Transfers per batch (1 to `MAX_BATCH`).
     pub batch_size: usize,
+    /// The digest the preview showed (`--expect-digest`): other bytes are refused before
+    /// anything moves.
+    pub expect_digest: Option<[u8; 32]>,
 }
 
 /// What happened to the lines.
@@ -66,22 +105,34 @@ pub fn post_file(
     bank: &mut Bank,
     actor: &Actor,
     approval: Option<&Approval>,
+    prepared: &Prepared,
     options: &PostOptions,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Posted, PostError> {
     let started = Instant::now();
-    let check = check_file(options.file, options.from.as_ref())?;
+    let check = &prepared.check;
+    let snapshot = &prepared.snapshot;
+    if let Some(expected) = options.expect_digest {
+        if expected != check.digest {
+            return Err(FileError::NotPreviewed {
+                path: snapshot.shown(),
+                expected: hex::encode(expected),
+                found: hex::encode(check.digest),
+            }
+            .into());
+        }
+    }
     if check.invalid > 0 && !options.skip_invalid {
-        return Err(PostError::InvalidLines(Box::new(check)));
+        return Err(PostError::InvalidLines(Box::new(check.clone())));
     }
     let subject = match check.by_payer.keys().next() {
         Some(first) if check.by_payer.len() == 1 => first.clone(),
-        _ => options.file.display().to_string(),
+        _ => snapshot.shown(),
     };
     // Four eyes once, for the whole file's total (checked before anything moves). A file with
     // one paying account may have been sent to the supervisors: their approval is for exactly
     // these bytes.
-    let file = payment_file(&check);
+    let file = payment_file(check);
     let mut approved =
         bank.approve_batch_file(actor, &subject, check.total, approval, file.as_ref())?;
     let suffix = if options.dry_run {
@@ -89,10 +140,12 @@ pub fn post_file(
     } else {
         "results"
     };
-    let mut results = ResultsWriter::create(options.file, suffix)?;
+    let mut results = ResultsWriter::create(snapshot.results_beside(), suffix)?;
     let mut handled = 0;
     let mut tally = Tally::default();
-    let mut reader = LineReader::open(options.file, options.from.as_ref())?;
+    // The private copy: the bytes checked above, whatever became of the file since.
+    let mut reader =
+        LineReader::open_as(snapshot.copy(), &snapshot.shown(), prepared.from.as_ref())?;
     // Lines in file order; invalid ones ride along so the results keep that order.
     let mut pending: Vec<Result<BulkLine, LineError>> = Vec::with_capacity(options.batch_size);
     let mut valid_pending = 0;
@@ -161,13 +214,13 @@ pub fn post_file(
     send(&mut pending, &mut results, &mut tally)?;
     if reader.digest() != check.digest {
         return Err(FileError::Changed {
-            path: options.file.display().to_string(),
+            path: snapshot.shown(),
         }
         .into());
     }
     let results = results.finish()?;
     Ok(Posted {
-        check,
+        check: check.clone(),
         tally,
         approved_by: approved.approved_by().map(str::to_string),
         results,

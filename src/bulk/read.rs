@@ -55,6 +55,13 @@ pub enum FileError {
     BadHeader { path: String, why: String },
     #[error("{path} changed while it was being posted: post it again (lines already posted are replayed, not repeated)")]
     Changed { path: String },
+    /// The file read now is not the one previewed (`--expect-digest`): nothing moved.
+    #[error("{path} is not the file that was previewed: its SHA-256 is {found}, the preview's was {expected}; nothing moved (preview it again)")]
+    NotPreviewed {
+        path: String,
+        expected: String,
+        found: String,
+    },
 }
 
 /// Everything the first pass learns, before anything moves.
@@ -110,7 +117,16 @@ impl LineReader {
     /// Opens `path` and reads its header. `payer` pays every line (`--from`); without it the
     /// file needs a `from` column.
     pub fn open(path: &Path, payer: Option<&AccountNumber>) -> Result<Self, FileError> {
-        let shown = path.display().to_string();
+        Self::open_as(path, &path.display().to_string(), payer)
+    }
+
+    /// As `open`, naming the file `shown` in messages (a private copy names its source).
+    pub fn open_as(
+        path: &Path,
+        shown: &str,
+        payer: Option<&AccountNumber>,
+    ) -> Result<Self, FileError> {
+        let shown = shown.to_string();
         let file = File::open(path).map_err(|source| FileError::Io {
             path: shown.clone(),
             source,
@@ -286,6 +302,19 @@ fn parse(
             let raw = text(index, "from")?;
             match (raw.is_empty(), payer) {
                 (true, Some(payer)) => payer.clone(),
+                (false, Some(payer)) => {
+                    // `--from` names the payer of the whole file: a line naming another one is
+                    // a mistake (or a planted line), never an override.
+                    let named =
+                        AccountNumber::parse(&raw).map_err(|e| error("from", e.to_string()))?;
+                    if &named != payer {
+                        return Err(error(
+                            "from",
+                            format!("is {named}, but --from names {payer} as the payer"),
+                        ));
+                    }
+                    named
+                }
                 _ => AccountNumber::parse(&raw).map_err(|e| error("from", e.to_string()))?,
             }
         }
@@ -305,7 +334,16 @@ fn parse(
 /// The first pass: every line checked, counted and summed, the file's digest taken. Memory
 /// stays flat whatever the file's size (the payers' totals aside).
 pub fn check_file(path: &Path, payer: Option<&AccountNumber>) -> Result<FileCheck, FileError> {
-    let mut reader = LineReader::open(path, payer)?;
+    check_file_as(path, &path.display().to_string(), payer)
+}
+
+/// As `check_file`, naming the file `shown` in messages.
+pub fn check_file_as(
+    path: &Path,
+    shown: &str,
+    payer: Option<&AccountNumber>,
+) -> Result<FileCheck, FileError> {
+    let mut reader = LineReader::open_as(path, shown, payer)?;
     let mut check = FileCheck::default();
     let mut references: std::collections::HashSet<[u8; 16]> = std::collections::HashSet::new();
     for item in reader.by_ref() {

@@ -274,6 +274,10 @@ pub enum BatchCommand {
         /// How long --wait-approval waits, in seconds.
         #[arg(long, requires = "wait_approval", default_value_t = 600)]
         timeout: u64,
+        /// The SHA-256 a preview (`--dry-run`) printed: a file whose bytes differ now is
+        /// refused (bad_file) before anything moves.
+        #[arg(long, value_name = "HEX")]
+        expect_digest: Option<String>,
     },
 }
 
@@ -322,7 +326,9 @@ pub struct CashArgs {
     /// passport, id-card or driving-licence.
     #[arg(long, requires_all = ["id_number", "id_country", "id_expiry"])]
     pub id_type: Option<String>,
-    #[arg(long, requires = "id_type")]
+    /// The document's number; `-` reads it from standard input (or asks for it without echo
+    /// on a terminal), so it stays out of `ps` and the shell's history.
+    #[arg(long, requires = "id_type", allow_hyphen_values = true)]
     pub id_number: Option<String>,
     /// The issuing country's two-letter code.
     #[arg(long, requires = "id_type")]
@@ -471,6 +477,10 @@ pub struct BenchArgs {
     /// file) with `batch post`, and report its time and the process's peak memory.
     #[arg(long)]
     pub payroll_file: Option<u64>,
+    /// Time this many logins with an unknown email and as many with a wrong password, at the
+    /// bank's bcrypt cost (12 unless the policy says otherwise), and compare their medians.
+    #[arg(long)]
+    pub login_timing: Option<u32>,
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
     #[arg(long, value_enum, default_value_t = Pattern::Uniform)]

@@ -3,21 +3,25 @@
 //! `Bank::post_batch`, with a results file beside the input and a summary.
 
 use std::io::IsTerminal;
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::approvals::{with_approval, Waiting};
 use super::CliError;
-use crate::bulk::{self, FileCheck, PostError, PostOptions, Posted};
+use crate::bulk::{self, FileCheck, PostError, PostOptions, Posted, Prepared};
 use crate::domain::format_money;
 use crate::services::{Actor, Approval, Bank, BankError, MAX_BATCH};
 
 /// `teller batch post`: posts, prints the summary, and fails when lines were refused.
+/// `prepared` is the file read once: the request sent to the supervisors (`--wait-approval`)
+/// and the posting both use its bytes.
 pub fn run(
     bank: &mut Bank,
     actor: &Actor,
     approval: Option<&Approval>,
+    prepared: &Prepared,
     options: &PostOptions,
     waiting: Waiting,
     from_stdin: bool,
@@ -30,12 +34,7 @@ pub fn run(
     }
     let mut bar: Option<ProgressBar> = None;
     // Waiting for the supervisors needs the file as they will see it.
-    let file = match waiting.wait {
-        Some(_) => bulk::check_file(options.file, options.from.as_ref())
-            .ok()
-            .and_then(|check| bulk::payment_file(&check)),
-        None => None,
-    };
+    let file = waiting.wait.and_then(|_| prepared.payment_file());
     let waiting = Waiting {
         wait: waiting.wait.filter(|_| file.is_some()),
         json,
@@ -48,14 +47,21 @@ pub fn run(
             approval,
             waiting,
             |bank, approval| {
-                bulk::post_file(bank, actor, approval, options, |done, total| {
+                // The supervisors approved the bytes read; a file changed on disk meanwhile is
+                // refused before anything moves (posting either version would surprise someone).
+                if approval.is_some() && !prepared.snapshot().unchanged_on_disk()? {
+                    return Err(PostError::Bank(BankError::ApprovalRefused(
+                        "the file changed after it was sent to the supervisors; send it again",
+                    )));
+                }
+                bulk::post_file(bank, actor, approval, prepared, options, |done, total| {
                     let bar = bar.get_or_insert_with(|| progress_bar(total, json));
                     bar.set_position(done);
                 })
             },
             |e| matches!(e, PostError::Bank(BankError::ApprovalRequired(_))),
         ),
-        None => bulk::post_file(bank, actor, approval, options, |done, total| {
+        None => bulk::post_file(bank, actor, approval, prepared, options, |done, total| {
             let bar = bar.get_or_insert_with(|| progress_bar(total, json));
             bar.set_position(done);
         }),
@@ -73,13 +79,14 @@ pub fn run(
         Err(PostError::Bank(e)) => return Err(e.into()),
         Err(PostError::Io(e)) => return Err(e.into()),
     };
+    let file_name = prepared.snapshot().source();
     if from_stdin {
         // The results go where the file came from: standard output; the summary to stderr.
         let mut results = std::fs::File::open(&posted.results)?;
         std::io::copy(&mut results, &mut std::io::stdout().lock())?;
-        eprintln!("{}", summary_text(options, &posted, json));
+        eprintln!("{}", summary_text(file_name, options, &posted, json));
     } else {
-        println!("{}", summary_text(options, &posted, json));
+        println!("{}", summary_text(file_name, options, &posted, json));
     }
     if posted.tally.refused > 0 {
         return Err(CliError::RefusedLines(
@@ -113,7 +120,12 @@ fn report_invalid(check: &FileCheck, json: bool) {
             .collect();
         println!(
             "{}",
-            json!({ "valid": check.valid, "invalid": check.invalid, "errors": lines })
+            json!({
+                "valid": check.valid,
+                "invalid": check.invalid,
+                "errors": lines,
+                "digest": hex::encode(check.digest),
+            })
         );
     } else {
         for error in &check.errors {
@@ -128,28 +140,7 @@ fn report_invalid(check: &FileCheck, json: bool) {
     }
 }
 
-/// A payment file read from standard input, kept in a folder only this user can read until
-/// the command ends (it is read twice: checked, then posted).
-pub struct StdinSpool {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-}
-
-impl StdinSpool {
-    pub fn read() -> Result<Self, CliError> {
-        let dir = tempfile::Builder::new().prefix("teller-batch-").tempdir()?;
-        let path = dir.path().join("stdin.csv");
-        let mut file = crate::files::create(&path)?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut file)?;
-        Ok(Self { _dir: dir, path })
-    }
-
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
-    }
-}
-
-fn summary_text(options: &PostOptions, posted: &Posted, json: bool) -> String {
+fn summary_text(file: &Path, options: &PostOptions, posted: &Posted, json: bool) -> String {
     let Posted {
         check,
         tally,
@@ -166,7 +157,9 @@ fn summary_text(options: &PostOptions, posted: &Posted, json: bool) -> String {
     };
     if json {
         return json!({
-            "file": options.file.display().to_string(),
+            "file": file.display().to_string(),
+            // What a later post names with --expect-digest, and what supervisors approve.
+            "digest": hex::encode(check.digest),
             "dry_run": options.dry_run,
             "lines": check.valid + check.invalid,
             "valid": check.valid,
@@ -191,7 +184,7 @@ fn summary_text(options: &PostOptions, posted: &Posted, json: bool) -> String {
     };
     format!(
         "{} line(s): {} done, {} replayed, {} refused, {} ok in a dry run, {} invalid; {verb} {} \
-         in {seconds:.1} s ({rate:.0} transfers/s). Results: {}",
+         in {seconds:.1} s ({rate:.0} transfers/s). Total {}, SHA-256 {}. Results: {}",
         check.valid + check.invalid,
         tally.done,
         tally.replayed,
@@ -199,6 +192,8 @@ fn summary_text(options: &PostOptions, posted: &Posted, json: bool) -> String {
         tally.checked,
         check.invalid,
         format_money(tally.moved),
+        format_money(check.total),
+        hex::encode(check.digest),
         results.display()
     )
 }

@@ -201,28 +201,43 @@ fn run_as(
             json,
             wait_approval,
             timeout,
+            expect_digest,
         }) => {
-            // `-`: the file comes on standard input (over SSH, from the workstation); it is
-            // read twice (checked, then posted), so it is kept in a private folder meanwhile.
-            let spool = if file.as_os_str() == "-" {
-                Some(super::batch::StdinSpool::read()?)
+            // The file is read once, into a private copy (`-`: from standard input, over SSH
+            // from the workstation): the preview's digest, the approval and the posting all
+            // see those bytes.
+            let from = from.as_deref().map(AccountNumber::parse).transpose()?;
+            let from_stdin = file.as_os_str() == "-";
+            let snapshot = if from_stdin {
+                crate::bulk::Snapshot::read(std::io::stdin().lock(), &file)?
             } else {
-                None
+                crate::bulk::Snapshot::take(&file)?
             };
+            let expect_digest = expect_digest
+                .as_deref()
+                .map(|hex_digits| {
+                    crate::bulk::parse_digest(hex_digits).ok_or_else(|| {
+                        CliError::Usage(
+                            "--expect-digest takes the 64 hex digits of the preview's digest"
+                                .into(),
+                        )
+                    })
+                })
+                .transpose()?;
+            let prepared = crate::bulk::Prepared::of(snapshot, from)?;
             let options = crate::bulk::PostOptions {
-                file: spool
-                    .as_ref()
-                    .map_or(file.as_path(), super::batch::StdinSpool::path),
-                from: from.as_deref().map(AccountNumber::parse).transpose()?,
                 dry_run,
                 skip_invalid,
                 batch_size,
+                expect_digest,
             };
             let waiting = approvals::Waiting {
                 wait: wait_approval.then(|| std::time::Duration::from_secs(timeout)),
                 json,
             };
-            super::batch::run(bank, actor, approval, &options, waiting, spool.is_some())
+            super::batch::run(
+                bank, actor, approval, &prepared, &options, waiting, from_stdin,
+            )
         }
         Command::User(user) => run_user(bank, actor, approval, user),
         Command::Account(account) => run_account(bank, actor, approval, account),
@@ -388,7 +403,13 @@ fn login(bank: &mut Bank, user: Option<&str>, url: &str, json: bool) -> Result<(
 
 fn logout(url: &str, config: BankConfig) -> Result<(), CliError> {
     let identity = credentials::database_identity(url);
-    if let Some(token) = session_file::load(&identity)? {
+    let token = match session_file::load(&identity) {
+        Ok(token) => token,
+        // Another user's or machine's file: no session of ours to end; the file goes.
+        Err(CliError::Bank(BankError::LoginRequired(_))) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(token) = token {
         // The server-side end matters most; the file goes in any case.
         let mut bank = setup::app_bank(url, config)?;
         bank.end_session(&token)?;
@@ -460,6 +481,21 @@ struct MoneyFlags {
     wait: Option<std::time::Duration>,
 }
 
+/// `--id-number -`: the number typed at a prompt without echo (on a terminal) or read as the
+/// first line of standard input, so that it is in neither `ps` nor the shell's history.
+fn id_number(given: &str) -> Result<String, CliError> {
+    use std::io::{BufRead, IsTerminal};
+    if given != "-" {
+        return Ok(given.to_string());
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password("Customer's ID number: ")?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     let id = match (
         &cash.id_type,
@@ -469,7 +505,7 @@ fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     ) {
         (Some(kind), Some(number), Some(country), Some(expiry)) => Some(IdDocument::parse(
             kind,
-            number,
+            &id_number(number)?,
             country,
             expiry,
             chrono::Utc::now().date_naive(),

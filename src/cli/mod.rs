@@ -5,6 +5,7 @@ mod approvals;
 mod args;
 mod batch;
 mod bench;
+mod bench_login;
 mod commands;
 mod credentials;
 mod day;

@@ -24,7 +24,10 @@ pub fn app_bank(url: &str, config: BankConfig) -> Result<Bank, CliError> {
 fn owner_bank(owner_url: &str, config: BankConfig) -> Result<Bank, CliError> {
     let mut conn = db::connect_creating_database(owner_url)?;
     db::run_migrations(&mut conn)?;
-    Ok(Bank::new(conn, owner_url, config))
+    let mut bank = Bank::new(conn, owner_url, config);
+    // The demo's and the first admin's passwords are hashed at the bank's cost too.
+    bank.load_policy()?;
+    Ok(bank)
 }
 
 /// Applies the migrations and gives the app account named in `app_url` exactly the rights the
@@ -156,6 +159,8 @@ fn store_policy(bank: &mut Bank, file: &FileConfig) -> Result<(), CliError> {
             crate::services::DRAWER_LIMIT,
             file.drawer_limit.clone(),
         ),
+        // The owner's environment only: a workstation's is ignored (BankConfig::from_env).
+        ("TELLER_BCRYPT_COST", crate::services::BCRYPT_COST, None),
     ] {
         if let Some(raw) = FileConfig::env_or(variable, from_file) {
             bank.set_policy(name, &raw)

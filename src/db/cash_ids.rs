@@ -22,7 +22,8 @@ pub struct NewCashId<'a> {
     pub recorded_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
+/// Its `Debug` hides the ID number (rows end up in error messages and logs).
+#[derive(Queryable, Selectable, Clone, PartialEq)]
 #[diesel(table_name = cash_ids, check_for_backend(Mysql))]
 pub struct CashIdRow {
     pub movement_id: i64,
@@ -33,6 +34,21 @@ pub struct CashIdRow {
     pub id_expiry: NaiveDate,
     pub recorded_by: String,
     pub recorded_at: NaiveDateTime,
+}
+
+impl std::fmt::Debug for CashIdRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CashIdRow")
+            .field("movement_id", &self.movement_id)
+            .field("customer_id", &self.customer_id)
+            .field("id_type", &self.id_type)
+            .field("id_number", &"<hidden>")
+            .field("id_country", &self.id_country)
+            .field("id_expiry", &self.id_expiry)
+            .field("recorded_by", &self.recorded_by)
+            .field("recorded_at", &self.recorded_at)
+            .finish()
+    }
 }
 
 pub fn insert(conn: &mut Connection, row: &NewCashId<'_>) -> QueryResult<()> {

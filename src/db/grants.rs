@@ -81,6 +81,12 @@ pub const APP_RIGHTS: &[TableRights] = &[
     ),
     rights("bank_settings", &["SELECT"], &[]),
     rights("cash_ids", &["SELECT", "INSERT"], &[]),
+    // Approver guesses per (requester, approver) pair: counted, reset, never deleted.
+    rights(
+        "approval_failures",
+        &["SELECT", "INSERT"],
+        &["failed", "locked_until", "updated_at"],
+    ),
     // A request is decided, withdrawn or used; never deleted.
     rights(
         "approval_requests",

@@ -1,5 +1,6 @@
-//! The hash chain's storage: seals and one link per sealed movement or audit line, both
-//! append-only. The hashing itself is in the services; this is only reading and writing.
+//! The hash chain's storage: seals and one link per sealed movement, ID record (cash_ids) or
+//! audit line, both append-only. The hashing itself is in the services; this is only reading
+//! and writing.
 
 use chrono::NaiveDateTime;
 use diesel::mysql::Mysql;
@@ -7,15 +8,18 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::audit_log::AuditRow;
+use super::cash_ids::CashIdRow;
 use super::movements::MovementRow;
-use super::schema::{audit_log, ledger_links, ledger_seals, movements};
+use super::schema::{audit_log, cash_ids, ledger_links, ledger_seals, movements};
 use super::{Connection, QueryResult};
 
-/// The two chained tables.
+/// The chained tables. An ID record (cash_ids) is keyed by its movement's id and linked right
+/// after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChainedTable {
     Movements,
     AuditLog,
+    CashIds,
 }
 
 impl ChainedTable {
@@ -24,6 +28,15 @@ impl ChainedTable {
         match self {
             Self::Movements => "movements",
             Self::AuditLog => "audit_log",
+            Self::CashIds => "cash_ids",
+        }
+    }
+
+    /// The column `ledger_links.row_id` names.
+    fn id_column(self) -> &'static str {
+        match self {
+            Self::Movements | Self::AuditLog => "id",
+            Self::CashIds => "movement_id",
         }
     }
 
@@ -31,6 +44,7 @@ impl ChainedTable {
         match raw {
             "movements" => Some(Self::Movements),
             "audit_log" => Some(Self::AuditLog),
+            "cash_ids" => Some(Self::CashIds),
             _ => None,
         }
     }
@@ -49,6 +63,8 @@ pub struct SealRow {
     pub audit_seen_id: i64,
     pub movements: i64,
     pub audit_lines: i64,
+    /// ID records linked; None for a seal made before ID records joined the chain.
+    pub cash_ids: Option<i64>,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
@@ -101,8 +117,9 @@ pub fn lock_ids_after(
 ) -> QueryResult<Vec<i64>> {
     // MariaDB 10.11 has no FOR SHARE (Diesel's `for_share`); LOCK IN SHARE MODE is the same.
     let sql = format!(
-        "SELECT id FROM {} WHERE id > ? ORDER BY id LIMIT ? LOCK IN SHARE MODE",
-        table.as_str()
+        "SELECT {id} AS id FROM {} WHERE {id} > ? ORDER BY {id} LIMIT ? LOCK IN SHARE MODE",
+        table.as_str(),
+        id = table.id_column()
     );
     let rows: Vec<Id> = diesel::sql_query(sql)
         .bind::<BigInt, _>(after)
@@ -133,6 +150,33 @@ pub fn audit_rows_by_ids(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<
         .order(audit_log::id)
         .select(AuditRow::as_select())
         .load(conn)
+}
+
+/// The ID records of these movements, in movement order.
+pub fn cash_ids_by_movements(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<CashIdRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    cash_ids::table
+        .filter(cash_ids::movement_id.eq_any(ids))
+        .order(cash_ids::movement_id)
+        .select(CashIdRow::as_select())
+        .load(conn)
+}
+
+/// The first ID record whose movement a seal linked while chaining ID records, but which has no
+/// link itself: it was added (or its link removed) after that seal.
+pub fn first_unlinked_cash_id(conn: &mut Connection) -> QueryResult<Option<i64>> {
+    let rows: Vec<Id> = diesel::sql_query(
+        "SELECT c.movement_id AS id FROM cash_ids c \
+         JOIN ledger_links m ON m.row_table = 'movements' AND m.row_id = c.movement_id \
+         JOIN ledger_seals s ON s.id = m.seal_id AND s.cash_ids IS NOT NULL \
+         WHERE NOT EXISTS (SELECT 1 FROM ledger_links l \
+                           WHERE l.row_table = 'cash_ids' AND l.row_id = c.movement_id) \
+         ORDER BY c.movement_id LIMIT 1",
+    )
+    .load(conn)?;
+    Ok(rows.first().map(|r| r.id))
 }
 
 #[derive(QueryableByName)]
@@ -210,10 +254,11 @@ pub fn first_unlinked(
     up_to: i64,
 ) -> QueryResult<Option<i64>> {
     let sql = format!(
-        "SELECT t.id FROM {} t WHERE t.id <= ? AND NOT EXISTS \
-         (SELECT 1 FROM ledger_links l WHERE l.row_table = ? AND l.row_id = t.id) \
-         ORDER BY t.id LIMIT 1",
-        table.as_str()
+        "SELECT t.{id} AS id FROM {} t WHERE t.{id} <= ? AND NOT EXISTS \
+         (SELECT 1 FROM ledger_links l WHERE l.row_table = ? AND l.row_id = t.{id}) \
+         ORDER BY t.{id} LIMIT 1",
+        table.as_str(),
+        id = table.id_column()
     );
     let rows: Vec<Id> = diesel::sql_query(sql)
         .bind::<BigInt, _>(up_to)
@@ -231,6 +276,10 @@ pub fn count_after(conn: &mut Connection, table: ChainedTable, after: i64) -> Qu
             .get_result(conn),
         ChainedTable::AuditLog => audit_log::table
             .filter(audit_log::id.gt(after))
+            .count()
+            .get_result(conn),
+        ChainedTable::CashIds => cash_ids::table
+            .filter(cash_ids::movement_id.gt(after))
             .count()
             .get_result(conn),
     }

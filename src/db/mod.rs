@@ -2,6 +2,7 @@
 //! writes SQL; it knows nothing of screens or of the bank's rules.
 
 pub mod accounts;
+pub mod approval_failures;
 pub mod approval_requests;
 pub mod audit_log;
 pub mod batch;

@@ -21,6 +21,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    approval_failures (requester, approver_id) {
+        #[max_length = 254]
+        requester -> Varchar,
+        approver_id -> Bigint,
+        failed -> Integer,
+        locked_until -> Nullable<Datetime>,
+        updated_at -> Datetime,
+    }
+}
+
+diesel::table! {
     approval_requests (id) {
         id -> Bigint,
         #[max_length = 16]
@@ -145,6 +156,7 @@ diesel::table! {
         audit_seen_id -> Bigint,
         movements -> Bigint,
         audit_lines -> Bigint,
+        cash_ids -> Nullable<Bigint>,
     }
 }
 
@@ -316,6 +328,7 @@ diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
 diesel::joinable!(login_sessions -> users (user_id));
 diesel::joinable!(ledger_links -> ledger_seals (seal_id));
+diesel::joinable!(approval_failures -> users (approver_id));
 diesel::joinable!(cash_ids -> movements (movement_id));
 diesel::joinable!(cash_ids -> users (customer_id));
 diesel::joinable!(vault_moves -> vault_days (vault_day_id));
@@ -323,6 +336,7 @@ diesel::joinable!(vault_moves -> movements (movement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    approval_failures,
     approval_requests,
     audit_log,
     bank_settings,

@@ -45,8 +45,9 @@ impl fmt::Display for IdType {
     }
 }
 
-/// A checked identification document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A checked identification document. Its `Debug` never shows the number (logs print jobs
+/// and requests with `{:?}`); `Display` is for the supervisors' eyes only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct IdDocument {
     pub kind: IdType,
     /// 3 to 30 letters, digits, spaces or dashes, upper-cased.
@@ -97,6 +98,36 @@ impl IdDocument {
     }
 }
 
+impl IdDocument {
+    /// The number as tellers see it: its last 4 characters.
+    pub fn masked_number(&self) -> String {
+        mask_id_number(&self.number)
+    }
+}
+
+/// "****4567": the last 4 characters of an ID number behind a fixed mask (which does not tell
+/// the number's length); a number of 4 characters or fewer is all mask.
+pub fn mask_id_number(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    let shown = if chars.len() > 4 {
+        chars[chars.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
+    format!("****{shown}")
+}
+
+impl fmt::Debug for IdDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdDocument")
+            .field("kind", &self.kind)
+            .field("number", &"<hidden>")
+            .field("country", &self.country)
+            .field("expiry", &self.expiry)
+            .finish()
+    }
+}
+
 impl fmt::Display for IdDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -124,6 +155,19 @@ mod tests {
         assert_eq!(id.to_string(), "passport X1234567 (US, expires 2030-01-31)");
         // Valid on the day it expires.
         assert!(IdDocument::parse("id-card", "AB-12", "DE", "2026-12-01", today()).is_ok());
+    }
+
+    #[test]
+    fn debug_never_prints_the_number_and_tellers_see_its_last_four() {
+        let id = IdDocument::parse("passport", "X1234567", "US", "2030-01-31", today()).unwrap();
+        let debug = format!("{id:?} {:?}", Some(&id));
+        assert!(!debug.contains("1234567"), "{debug}");
+        assert!(!debug.contains("4567"), "{debug}");
+        assert!(debug.contains("<hidden>"), "{debug}");
+        assert_eq!(id.masked_number(), "****4567");
+        assert_eq!(mask_id_number("AB-12"), "****B-12");
+        assert_eq!(mask_id_number("A12"), "****");
+        assert_eq!(mask_id_number("AB12"), "****");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use email::Email;
 pub use error::{Field, ValidationError};
 pub use hidden::{has_hidden, is_hidden};
 pub use idempotency_key::IdempotencyKey;
-pub use identity::{IdDocument, IdType};
+pub use identity::{mask_id_number, IdDocument, IdType};
 pub use kinds::{AccountKind, AccountStatus, MovementKind, UnknownName};
 pub use memo::Memo;
 pub use month::Month;

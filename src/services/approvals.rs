@@ -138,8 +138,9 @@ impl Bank {
     }
 
     /// Checks a supervisor's credentials: an admin, not the actor, who has chosen their own
-    /// password, with the right password. The attempt is counted towards the supervisor's
-    /// lock-out before bcrypt runs, exactly as a login.
+    /// password, with the right password. The attempt is counted before bcrypt runs, as a
+    /// login, but against the (actor, supervisor) pair: guesses lock that pair, never the
+    /// supervisor's own login.
     pub(super) fn verify_approval(
         &mut self,
         actor: &Actor,
@@ -170,7 +171,7 @@ impl Bank {
             Some(row) if row.role != Role::Admin => {
                 BankError::ApprovalRefused("only a supervisor (admin) can approve")
             }
-            _ => match self.check_password(supervisor, password)? {
+            _ => match self.check_approver_password(&actor.audit_name(), supervisor, password)? {
                 Checked::Right(row) if row.must_change_password => BankError::ApprovalRefused(
                     "the supervisor must first change the password someone else set",
                 ),

@@ -3,6 +3,7 @@
 
 use super::bank::now;
 use super::{Bank, BankError, BankResult, SessionUser};
+use crate::db::approval_failures;
 use crate::db::users::{self, UserRow};
 use crate::domain::{Email, Secret};
 
@@ -104,7 +105,63 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
-        // The same bcrypt work in every case, so time tells nothing either.
+        self.verify_reserved(reserved, password, |conn, row| {
+            users::set_login_failures(conn, row.id, 0, None)
+        })
+    }
+
+    /// A supervisor's password typed at `requester`'s till for a four-eyes approval. Guesses
+    /// count against the (requester, approver) pair and lock that pair only: a teller guessing
+    /// cannot lock the supervisor's own login (nor every admin's), and cannot go on guessing
+    /// that supervisor's password either. The supervisor's own lock-out (from their own
+    /// logins) still refuses, as at login. Same bcrypt work in every case.
+    pub(super) fn check_approver_password(
+        &mut self,
+        requester: &str,
+        supervisor: &Email,
+        password: &Secret,
+    ) -> BankResult<Checked> {
+        let threshold = self.config.lockout_threshold;
+        let lockout = self.config.lockout;
+        let reserved = self.in_transaction(|conn| {
+            let Some(row) = users::find_by_email(conn, supervisor.as_str())? else {
+                return Ok(None);
+            };
+            let at = now();
+            let (failed, pair_locked) = approval_failures::lock_pair(conn, requester, row.id, at)?;
+            let locked = |until: Option<chrono::NaiveDateTime>| until.is_some_and(|u| u > at);
+            if locked(pair_locked) || locked(row.locked_until) {
+                return Ok(Some(Reserved::Locked {
+                    hash: row.password_hash,
+                }));
+            }
+            // A pair lock that has run out starts a fresh count.
+            let failed = if pair_locked.is_some() {
+                1
+            } else {
+                failed.saturating_add(1)
+            };
+            let locked_until = (failed >= threshold).then(|| at + lockout);
+            approval_failures::set(conn, requester, row.id, failed, locked_until, at)?;
+            Ok(Some(Reserved::Counted {
+                row: Box::new(row),
+                locks: locked_until.is_some(),
+            }))
+        })?;
+        self.verify_reserved(reserved, password, |conn, row| {
+            approval_failures::set(conn, requester, row.id, 0, None, now())
+        })
+    }
+
+    /// Runs bcrypt once on a counted attempt (the dummy hash for an unknown email, the stored
+    /// hash of a locked one, its answer thrown away), so time tells nothing; `clear` resets the
+    /// count after the right password.
+    fn verify_reserved(
+        &mut self,
+        reserved: Option<Reserved>,
+        password: &Secret,
+        clear: impl FnOnce(&mut crate::db::Connection, &UserRow) -> crate::db::QueryResult<()>,
+    ) -> BankResult<Checked> {
         let (row, locks) = match reserved {
             Some(Reserved::Counted { row, locks }) => (row, locks),
             Some(Reserved::Locked { hash }) => {
@@ -118,11 +175,29 @@ impl Bank {
         };
         // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
         if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
-            users::set_login_failures(&mut self.conn, row.id, 0, None)?;
+            clear(&mut self.conn, &row)?;
             return Ok(Checked::Right(row));
         }
         Ok(Checked::Wrong { locked_now: locks })
     }
+}
+
+impl Bank {
+    /// The bcrypt cost of the hash an unknown email is checked against: the bank's policy
+    /// cost, that of every new password hash, so both take the same time.
+    pub fn unknown_email_cost(&self) -> u32 {
+        hash_cost(dummy_hash(self.config.bcrypt_cost))
+    }
+
+    /// The bcrypt cost new password hashes get (the bank's policy).
+    pub fn password_cost(&self) -> u32 {
+        self.config.bcrypt_cost
+    }
+}
+
+/// The cost a bcrypt hash ("$2b$12$...") was made with; 0 for anything else.
+pub fn hash_cost(hash: &str) -> u32 {
+    hash.get(4..6).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
 
 pub(super) fn session_user(row: UserRow, email: &Email) -> SessionUser {
@@ -157,6 +232,15 @@ fn dummy_hash(cost: u32) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_cost_the_bank_may_choose_has_its_dummy_hash() {
+        // An unknown email is checked against the dummy of the policy's cost: it must exist
+        // for every cost the policy accepts, never fall back to another cost.
+        for cost in crate::services::policy::BCRYPT_COSTS {
+            assert_eq!(super::hash_cost(super::dummy_hash(cost)), cost);
+        }
+    }
+
     #[test]
     fn every_dummy_hash_is_a_real_bcrypt_hash_of_its_cost() {
         for cost in 4..=14u32 {

@@ -13,7 +13,8 @@ use crate::db::{self, audit_log, Connection};
 /// Tunables of the bank's rules.
 #[derive(Debug, Clone)]
 pub struct BankConfig {
-    /// bcrypt cost for new password hashes (12 in production; tests use 4).
+    /// bcrypt cost for new password hashes and the unknown-email dummy: the bank's policy
+    /// (`bcrypt_cost`, 12 unless the owner set it), never a workstation's environment.
     pub bcrypt_cost: u32,
     /// How often a transaction that hit a deadlock or lock wait timeout is run again.
     pub max_retries: u32,
@@ -57,22 +58,12 @@ impl Default for BankConfig {
 }
 
 impl BankConfig {
-    /// Reads `TELLER_BCRYPT_COST` (4 to 31) over the defaults. The approval limit and the idle
-    /// lock are the bank's policy, read from the database (`Bank::load_policy`), never from the
-    /// environment of whoever runs a command.
+    /// The defaults. The bcrypt cost, the approval limit and the idle lock are the bank's
+    /// policy, read from the database (`Bank::load_policy`), never from the environment of
+    /// whoever runs a command: `TELLER_BCRYPT_COST` on a workstation is ignored (only the
+    /// owner's `teller migrate` reads it, to store the policy).
     pub fn from_env() -> Result<Self, String> {
-        let mut config = Self::default();
-        if let Ok(raw) = std::env::var("TELLER_BCRYPT_COST") {
-            config.bcrypt_cost = raw
-                .trim()
-                .parse()
-                .ok()
-                .filter(|c| (4..=31).contains(c))
-                .ok_or_else(|| {
-                    format!("TELLER_BCRYPT_COST must be a number from 4 to 31, not {raw:?}")
-                })?;
-        }
-        Ok(config)
+        Ok(Self::default())
     }
 }
 

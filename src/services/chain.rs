@@ -1,5 +1,6 @@
-//! The hash chain over the journal and the audit log: link = SHA-256(previous link || the
-//! row's canonical bytes). Pure functions; sealing and checking use them.
+//! The hash chain over the journal, the ID records of large cash (cash_ids) and the audit log:
+//! link = SHA-256(previous link || the row's canonical bytes). Pure functions; sealing and
+//! checking use them.
 //!
 //! Canonical bytes: a version tag, the table name, then every column in schema order, each as
 //! one byte (0 = NULL, 1 = value) and, for a value, its UTF-8 text prefixed by its length as
@@ -11,6 +12,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use crate::db::audit_log::AuditRow;
+use crate::db::cash_ids::CashIdRow;
 use crate::db::movements::MovementRow;
 
 /// One link of the chain.
@@ -61,6 +63,20 @@ pub(crate) fn audit_bytes(row: &AuditRow) -> Vec<u8> {
         .opt_text(row.detail.as_deref())
         .opt_text(row.approved_by.as_deref());
     device(&mut out, &row.device);
+    out.0
+}
+
+/// An ID record, linked right after its movement (its key is the movement's id).
+pub(crate) fn cash_id_bytes(row: &CashIdRow) -> Vec<u8> {
+    let mut out = Canonical::new("cash_ids");
+    out.int(row.movement_id)
+        .int(row.customer_id)
+        .text(&row.id_type)
+        .text(&row.id_number)
+        .text(&row.id_country)
+        .text(&row.id_expiry.format("%Y-%m-%d").to_string())
+        .text(&row.recorded_by)
+        .time(row.recorded_at);
     out.0
 }
 
@@ -237,6 +253,28 @@ mod tests {
         assert_eq!(
             to_hex(&next_link(&GENESIS, b"")),
             "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
+        );
+    }
+
+    #[test]
+    fn id_records_encode_every_column() {
+        let row = CashIdRow {
+            movement_id: 7,
+            customer_id: 3,
+            id_type: "passport".into(),
+            id_number: "X1234567".into(),
+            id_country: "US".into(),
+            id_expiry: chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap_or_default(),
+            recorded_by: "t@example.com".into(),
+            recorded_at: movement().created_at,
+        };
+        let mut changed = row.clone();
+        changed.id_number = "X1234568".into();
+        assert_ne!(cash_id_bytes(&row), cash_id_bytes(&changed));
+        let text = text_of(&cash_id_bytes(&row));
+        assert!(
+            text.contains("cash_ids") && text.contains("2030-01-31"),
+            "{text}"
         );
     }
 

@@ -1,9 +1,12 @@
-//! The audit's chain checks: every sealed row still hashes to its link, every seal's head is
-//! its last link, no row appeared in a sealed range, and how much is not sealed yet.
+//! The audit's chain checks: every sealed row (movement, ID record, audit line) still hashes to
+//! its link, every seal's head is its last link, no row appeared in a sealed range, and how
+//! much is not sealed yet.
 
 use std::collections::HashMap;
 
-use super::chain::{audit_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS};
+use super::chain::{
+    audit_bytes, cash_id_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS,
+};
 use super::{AuditCheck, BankResult};
 use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
 use crate::db::Connection;
@@ -42,6 +45,11 @@ pub(super) fn chain_checks(conn: &mut Connection) -> BankResult<Vec<AuditCheck>>
             ));
         }
         unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
+    }
+    if let Some(movement) = ledger::first_unlinked_cash_id(conn)? {
+        inserted.note(format!(
+            "the ID record of movement {movement} is not in the chain, though its movement was sealed with the ID records: it was added afterwards"
+        ));
     }
     let head = seals
         .last()
@@ -122,6 +130,9 @@ fn canonical_rows(conn: &mut Connection, page: &[LinkRow]) -> BankResult<Rows> {
     for a in ledger::audit_rows_by_ids(conn, &ids(ChainedTable::AuditLog))? {
         rows.insert((ChainedTable::AuditLog, a.id), audit_bytes(&a));
     }
+    for c in ledger::cash_ids_by_movements(conn, &ids(ChainedTable::CashIds))? {
+        rows.insert((ChainedTable::CashIds, c.movement_id), cash_id_bytes(&c));
+    }
     Ok(rows)
 }
 
@@ -129,6 +140,7 @@ fn row_name(table: ChainedTable) -> &'static str {
     match table {
         ChainedTable::Movements => "movement",
         ChainedTable::AuditLog => "audit line",
+        ChainedTable::CashIds => "the ID record of movement",
     }
 }
 
@@ -136,6 +148,7 @@ fn index(table: ChainedTable) -> usize {
     match table {
         ChainedTable::Movements => 0,
         ChainedTable::AuditLog => 1,
+        ChainedTable::CashIds => 2,
     }
 }
 
@@ -148,8 +161,10 @@ struct Walk<'a> {
     /// The last link so far (as stored, once checked).
     head: Link,
     seq: i32,
-    /// Links of the current seal, by table.
-    linked: [i64; 2],
+    /// The movement the previous link named (an ID record's link follows its movement's).
+    previous_movement: Option<i64>,
+    /// Links of the current seal, by table (movements, audit lines, ID records).
+    linked: [i64; 3],
     /// The highest row id linked so far, by table.
     last: [i64; 2],
     /// The previous seal's last ids.
@@ -166,7 +181,8 @@ impl<'a> Walk<'a> {
             next: 0,
             head: GENESIS,
             seq: 0,
-            linked: [0; 2],
+            previous_movement: None,
+            linked: [0; 3],
             last: [0; 2],
             sealed_up_to: [0; 2],
             rows_checked: 0,
@@ -199,14 +215,23 @@ impl<'a> Walk<'a> {
             return;
         };
         let (t, id, what) = (index(table), link.row_id, row_name(table));
-        let up_to = [seal.last_movement_id, seal.last_audit_id][t];
-        if id <= self.last[t] || id <= self.sealed_up_to[t] || id > up_to {
+        let out_of_order = match table {
+            // Right after its movement's link, in a seal that chains ID records.
+            ChainedTable::CashIds => self.previous_movement != Some(id) || seal.cash_ids.is_none(),
+            _ => {
+                let up_to = [seal.last_movement_id, seal.last_audit_id][t];
+                let out = id <= self.last[t] || id <= self.sealed_up_to[t] || id > up_to;
+                self.last[t] = self.last[t].max(id);
+                out
+            }
+        };
+        if out_of_order {
             self.rows.note(format!(
                 "the link to {what} {id} is out of order in seal {}",
                 seal.id
             ));
         }
-        self.last[t] = self.last[t].max(id);
+        self.previous_movement = (table == ChainedTable::Movements).then_some(id);
         self.linked[t] += 1;
         self.rows_checked += 1;
         let expected = rows
@@ -239,10 +264,18 @@ impl<'a> Walk<'a> {
                     seal.id - 1
                 ));
             }
-            if [seal.movements, seal.audit_lines] != self.linked {
+            if [seal.movements, seal.audit_lines] != self.linked[..2] {
                 self.seal_problems.note(format!(
                     "seal {} lists {} movements and {} audit lines but links {} and {}",
                     seal.id, seal.movements, seal.audit_lines, self.linked[0], self.linked[1]
+                ));
+            }
+            if seal.cash_ids.unwrap_or(0) != self.linked[2] {
+                self.seal_problems.note(format!(
+                    "seal {} lists {} ID records but links {}",
+                    seal.id,
+                    seal.cash_ids.unwrap_or(0),
+                    self.linked[2]
                 ));
             }
             let last = [seal.last_movement_id, seal.last_audit_id];
@@ -270,7 +303,8 @@ impl<'a> Walk<'a> {
                 ));
             }
             self.sealed_up_to = last;
-            self.linked = [0; 2];
+            self.linked = [0; 3];
+            self.previous_movement = None;
             self.seq = 0;
             self.next += 1;
         }

@@ -14,7 +14,7 @@ use super::bank::now;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
 use crate::db::accounts::AccountRow;
 use crate::db::{cash_ids, users, Connection};
-use crate::domain::{format_money_grouped, Amount, IdDocument};
+use crate::domain::{format_money_grouped, mask_id_number, Amount, IdDocument};
 
 /// Cash above this in one day, one direction, needs an ID (and is reported).
 pub fn ctr_line() -> Decimal {
@@ -96,7 +96,8 @@ pub struct CtrCustomer {
     pub withdrawals: u32,
     /// Several cash deposits, each under the line, adding up over it.
     pub possible_structuring: bool,
-    /// "passport X1234567 (US, expires 2030-01-31)" for each ID recorded that day.
+    /// "passport X1234567 (US, expires 2030-01-31)" for each ID recorded that day; for a
+    /// teller "passport ****4567 (US, expires 2030-01-31)".
     pub ids: Vec<String>,
 }
 
@@ -132,11 +133,18 @@ impl Bank {
                 day.withdrawals += 1;
             }
         }
+        // Tellers see the last 4 characters of a number; supervisors (admins) see it whole.
+        let whole = actor.is_admin();
         let mut ids: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for row in cash_ids::recorded_between(&mut self.conn, start, end)? {
+            let number = if whole {
+                row.id_number.clone()
+            } else {
+                mask_id_number(&row.id_number)
+            };
             ids.entry(row.customer_id).or_default().push(format!(
-                "{} {} ({}, expires {})",
-                row.id_type, row.id_number, row.id_country, row.id_expiry
+                "{} {number} ({}, expires {})",
+                row.id_type, row.id_country, row.id_expiry
             ));
         }
         let line = ctr_line();

@@ -14,6 +14,11 @@ pub const IDLE_SECONDS: &str = "idle_seconds";
 pub const DRAWER_LIMIT: &str = "drawer_limit";
 /// The bank's name, printed on statements.
 pub const BANK_NAME: &str = "bank_name";
+/// The bcrypt cost of new password hashes (and of the unknown-email dummy hash).
+pub const BCRYPT_COST: &str = "bcrypt_cost";
+/// The costs the bank may choose: the unknown-email dummy hash exists for each of them, so an
+/// unknown email always costs what a wrong password costs.
+pub const BCRYPT_COSTS: std::ops::RangeInclusive<u32> = 4..=14;
 
 /// A policy value in the form it is stored, checked.
 fn parse(name: &str, raw: &str) -> Result<Policy, String> {
@@ -33,6 +38,13 @@ fn parse(name: &str, raw: &str) -> Result<Policy, String> {
         DRAWER_LIMIT => Amount::parse(raw)
             .map(|a| Policy::DrawerLimit(a.value()))
             .map_err(|e| format!("{name}: {e}")),
+        BCRYPT_COST => raw
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|c| BCRYPT_COSTS.contains(c))
+            .map(Policy::BcryptCost)
+            .ok_or_else(|| format!("{name} must be a number from 4 to 14, not {raw:?}")),
         BANK_NAME => {
             let name_text = raw.trim();
             if name_text.is_empty()
@@ -53,6 +65,7 @@ enum Policy {
     IdleSeconds(Option<chrono::Duration>),
     BankName(String),
     DrawerLimit(rust_decimal::Decimal),
+    BcryptCost(u32),
 }
 
 impl Bank {
@@ -64,10 +77,17 @@ impl Bank {
                 Ok(Policy::IdleSeconds(idle)) => self.config.session_idle = idle,
                 Ok(Policy::BankName(bank)) => self.config.bank_name = bank,
                 Ok(Policy::DrawerLimit(limit)) => self.config.drawer_limit = limit,
+                Ok(Policy::BcryptCost(cost)) => self.config.bcrypt_cost = cost,
                 // A setting this version does not know is left for a newer one.
                 Err(_)
-                    if ![APPROVAL_LIMIT, IDLE_SECONDS, BANK_NAME, DRAWER_LIMIT]
-                        .contains(&name.as_str()) => {}
+                    if ![
+                        APPROVAL_LIMIT,
+                        IDLE_SECONDS,
+                        BANK_NAME,
+                        DRAWER_LIMIT,
+                        BCRYPT_COST,
+                    ]
+                    .contains(&name.as_str()) => {}
                 Err(why) => {
                     return Err(BankError::Database(format!("bank_settings: {why}")));
                 }

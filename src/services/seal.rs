@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 
 use super::authz::require;
 use super::bank::now;
-use super::chain::{audit_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS};
+use super::chain::{
+    audit_bytes, cash_id_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS,
+};
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
@@ -119,6 +121,8 @@ fn seal_batch(conn: &mut Connection, actor: &str, grace: chrono::Duration) -> Ba
     let m_take = sealable(last_m, &m_ids, final_m);
     let a_take = sealable(last_a, &a_ids, final_a);
     let movements = ledger::movements_by_ids(conn, &m_ids[..m_take])?;
+    // An ID record commits with its movement: the movement's lock above waited for both.
+    let id_records = ledger::cash_ids_by_movements(conn, &m_ids[..m_take])?;
     let audit = ledger::audit_rows_by_ids(conn, &a_ids[..a_take])?;
     if movements.len() != m_take || audit.len() != a_take {
         // A locked row cannot go away; if it did, something rewrote the table under us.
@@ -127,10 +131,17 @@ fn seal_batch(conn: &mut Connection, actor: &str, grace: chrono::Duration) -> Ba
         ));
     }
     let seal_id = prev_id + 1;
-    let mut links = Vec::with_capacity(m_take + a_take);
+    let mut links = Vec::with_capacity(m_take + id_records.len() + a_take);
+    // Each movement, then its ID record if it has one, then the audit lines.
+    let mut ids_by_movement = id_records.iter().peekable();
     let rows = movements
         .iter()
-        .map(|m| (ChainedTable::Movements, m.id, movement_bytes(m)))
+        .flat_map(|m| {
+            let id_record = ids_by_movement
+                .next_if(|c| c.movement_id == m.id)
+                .map(|c| (ChainedTable::CashIds, c.movement_id, cash_id_bytes(c)));
+            std::iter::once((ChainedTable::Movements, m.id, movement_bytes(m))).chain(id_record)
+        })
         .chain(
             audit
                 .iter()
@@ -157,6 +168,7 @@ fn seal_batch(conn: &mut Connection, actor: &str, grace: chrono::Duration) -> Ba
         audit_seen_id: a_ids.last().copied().unwrap_or(0).max(seen_a),
         movements: count(m_take),
         audit_lines: count(a_take),
+        cash_ids: Some(count(id_records.len())),
     };
     ledger::insert_seal(conn, &seal).map_err(|e| match BankError::from(e) {
         // Another seal took this id first: roll back and start over from it.

@@ -65,6 +65,14 @@ impl TestDb {
         // A test bank: its fixtures are set-up tasks (`operator()`), as the demo's are.
         db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
             .expect("mark the test bank");
+        // The cheapest bcrypt cost, as the bank's policy (the owner's to set), for speed.
+        db::settings::put(
+            &mut conn,
+            "bcrypt_cost",
+            "4",
+            chrono::Utc::now().naive_utc(),
+        )
+        .expect("the test bank's bcrypt cost");
         let app_url = app_url_for(&server, &name);
         let app = db::DatabaseUrl::parse(&app_url).expect("app URL");
         db::grant_app_account(&mut conn, &app).expect("create the app account");

@@ -29,6 +29,8 @@ pub struct Field {
     pub input: Input,
     pub label: &'static str,
     pub masked: bool,
+    /// A masked field shows its last this many characters (an ID number's last 4).
+    pub reveal_last: usize,
     pub error: Option<String>,
     /// A quiet line under the field when there is no error ("Recipient: D. Julis").
     pub hint: Option<String>,
@@ -91,7 +93,11 @@ impl Field {
     /// What the screen shows in place of the value: the value, or one mask per character.
     pub fn display_text(&self) -> String {
         if self.masked {
-            std::iter::repeat_n(theme::MASK, self.input.value().chars().count()).collect()
+            let count = self.input.value().chars().count();
+            let hidden = count.saturating_sub(self.reveal_last);
+            std::iter::repeat_n(theme::MASK, hidden)
+                .chain(self.input.value().chars().skip(hidden))
+                .collect()
         } else {
             self.input.value().to_string()
         }
@@ -233,6 +239,15 @@ mod tests {
         assert_eq!(field.display_text(), "•••••••••");
         assert_eq!(field.cursor_column(), 9);
         assert!(field.value().len() > 9);
+    }
+
+    #[test]
+    fn the_id_forms_number_shows_only_its_last_four_characters() {
+        let mut form = crate::tui::widgets::id_form::IdForm::default();
+        typed(&mut form.number, "X1234567");
+        assert_eq!(form.number.display_text(), "••••4567");
+        assert_eq!(form.number.value(), "X1234567");
+        assert_eq!(form.number.cursor_column(), 8);
     }
 
     #[test]

@@ -49,7 +49,11 @@ impl Default for IdForm {
         expiry.hint = Some(s::ID_EXPIRY_HINT.into());
         Self {
             kind,
-            number: Field::new(s::FIELD_ID_NUMBER),
+            // Tellers see an ID number's last 4 characters, here as in the reports.
+            number: Field {
+                reveal_last: 4,
+                ..Field::masked(s::FIELD_ID_NUMBER)
+            },
             country: Field::new(s::FIELD_ID_COUNTRY),
             expiry,
             focus: FocusRing::new(IdStop::Number),

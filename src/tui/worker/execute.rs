@@ -256,7 +256,14 @@ impl Worker {
                 path,
                 from,
                 approval,
-            } => ReplyBody::BulkPosted(self.bulk_post(&actor, &path, from, approval.as_ref())),
+                digest,
+            } => ReplyBody::BulkPosted(self.bulk_post(
+                &actor,
+                &path,
+                from,
+                approval.as_ref(),
+                digest,
+            )),
         }
     }
 
@@ -298,17 +305,19 @@ impl Worker {
         path: &std::path::Path,
         from: AccountNumber,
         approval: Option<&Approval>,
+        digest: [u8; 32],
     ) -> Result<BulkSummary, PostError> {
         let report = self.progress_reporter();
+        // Read once more, into a private copy: posted only if these are the previewed bytes.
+        let prepared = bulk::Prepared::read(path, Some(from))?;
         let options = PostOptions {
-            file: path,
-            from: Some(from),
+            expect_digest: Some(digest),
             dry_run: false,
             // The person saw the invalid lines in the preview and chose to post the rest.
             skip_invalid: true,
             batch_size: DEFAULT_BATCH,
         };
-        let posted = bulk::post_file(self.bank()?, actor, approval, &options, report)?;
+        let posted = bulk::post_file(self.bank()?, actor, approval, &prepared, &options, report)?;
         Ok(BulkSummary {
             done: posted.tally.done,
             replayed: posted.tally.replayed,

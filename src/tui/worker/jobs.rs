@@ -202,6 +202,8 @@ pub enum Job {
         path: PathBuf,
         from: AccountNumber,
         approval: Option<Approval>,
+        /// The preview's SHA-256: a file changed since is refused before anything moves.
+        digest: [u8; 32],
     },
     /// Sends an operation to the supervisors.
     RequestApproval {

@@ -57,6 +57,8 @@ pub struct BulkPreview {
     pub total: Decimal,
     /// Staff above the approval limit: a supervisor approves the whole file.
     pub needs_approval: bool,
+    /// The SHA-256 of the bytes previewed: the post refuses any other.
+    pub digest: [u8; 32],
 }
 
 impl BulkPreview {
@@ -74,6 +76,7 @@ impl BulkPreview {
                 .collect(),
             total: check.total,
             needs_approval,
+            digest: check.digest,
         }
     }
 }

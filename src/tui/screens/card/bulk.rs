@@ -146,6 +146,7 @@ impl CardScreen {
                     path: preview.path.clone(),
                     from,
                     approval,
+                    digest: preview.digest,
                 };
                 bulk.stage = BulkStage::Posting {
                     done: 0,

@@ -396,10 +396,19 @@ impl FakeBank {
                 path,
                 from,
                 approval,
+                digest,
             } => {
                 let posted = crate::bulk::check_file(&path, Some(&from))
                     .map_err(crate::bulk::PostError::from)
                     .and_then(|check| {
+                        if check.digest != digest {
+                            return Err(crate::bulk::FileError::NotPreviewed {
+                                path: path.display().to_string(),
+                                expected: hex::encode(digest),
+                                found: hex::encode(check.digest),
+                            }
+                            .into());
+                        }
                         if let Some(approval) = &approval {
                             self.approve(&actor, approval)?;
                         } else if actor.is_staff() && check.total > self.approval_limit {

@@ -23,10 +23,9 @@ const CLIENT_VARS: [&str; 6] = [
 ];
 
 /// What the command inherits from the server: never the owner account, never a session file.
-const SERVER_VARS: [&str; 11] = [
+const SERVER_VARS: [&str; 10] = [
     "TELLER_ALLOW_OWNER_ACCOUNT",
     "TELLER_ALLOW_PLAINTEXT",
-    "TELLER_BCRYPT_COST",
     "TELLER_LOG",
     "TELLER_LOG_LEVEL",
     "TELLER_EXPORT_DIR",

@@ -321,7 +321,21 @@ recovered_position() {
 		--binlog-format=ROW --innodb-autoinc-lock-mode=2 --innodb-buffer-pool-size=128M
 		--socket="$d.recover.sock" --port=0 --bind-address=127.0.0.1)
 	run_as_mysql && args+=(--user=mysql)
-	"$_MARIADBD" "${args[@]}" </dev/null >/dev/null 2>&1 || true
+	# The position is all we need. After a crash mid-transfer mariadbd has been seen to print it
+	# and then run on, growing past 20 GB, instead of exiting: stop it once the line is there
+	# (or after 120 s).
+	"$_MARIADBD" "${args[@]}" </dev/null >/dev/null 2>&1 &
+	local pid=$! waited=0
+	while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 240 ]; do
+		grep -q 'WSREP: Recovered position:' "$out" 2>/dev/null && break
+		sleep 0.5
+		waited=$((waited + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		sleep 1 # a moment to exit by itself
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
 	sed -n 's/.*WSREP: Recovered position: \([^ ]*\).*/\1/p' "$out" | tail -n 1
 	rm -f "$out"
 }

@@ -34,11 +34,14 @@ fn money_lines(kinds: &[&str]) -> String {
 }
 
 /// Movements without the audit line of the action that made it: same kind, actor, device,
-/// time and approver, naming the movement.
+/// time and approver, naming the movement. By the line's `movement_ref`, forced: a batch's
+/// thousand lines share one time, and the optimizer, left alone, reads them all by `at` for
+/// every movement (121 s instead of 1 for a 100,000-line payroll file).
 pub fn movements_without_line(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
-         WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.movement_ref = m.id \
+         WHERE NOT EXISTS (SELECT 1 FROM audit_log a FORCE INDEX (audit_log_movement_ref) \
+            WHERE a.movement_ref = m.id \
             AND a.action = m.kind AND a.actor = m.actor AND a.device = m.device \
             AND a.at = m.created_at AND a.approved_by <=> m.approved_by) \
          ORDER BY m.id LIMIT {FIRST}"

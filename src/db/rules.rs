@@ -2,10 +2,6 @@
 //! (by id, at most `FIRST`) that break one rule. A row written with the app account's rights
 //! outside the services (a movement with no audit line, an admin nobody approved, a login
 //! session nobody opened) shows here even when the arithmetic balances.
-//!
-//! The lines the rules look up by person (user.create, resets, session.open, status changes,
-//! approve) are found through `rule_action` / `rule_subject`, virtual columns that are NULL for
-//! every other line (migration 000010): indexed, they cost a money line almost nothing.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Decimal as SqlDecimal, Text};
@@ -89,8 +85,8 @@ pub fn unbacked_requests(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
         "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
          FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
          WHERE r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
-            OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.rule_action = 'approval.approve' \
-                AND a.rule_subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
+            OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
+                AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
                 AND a.actor = r.decided_by) \
          ORDER BY m.id LIMIT {FIRST}"
     ))
@@ -152,7 +148,7 @@ pub fn unapproved_staff(conn: &mut Connection, setup_rows: bool) -> QueryResult<
         "SELECT u.email AS `row` FROM users u \
          WHERE u.role IN ('teller', 'admin') AND NOT EXISTS ( \
             SELECT 1 FROM audit_log a \
-            WHERE a.rule_action = 'user.create' AND a.rule_subject = u.email AND a.outcome = 'ok' \
+            WHERE a.action = 'user.create' AND a.subject = u.email AND a.outcome = 'ok' \
               AND a.detail = CONCAT('role ', u.role) AND ({}))\
          ORDER BY u.id LIMIT {FIRST}",
         APPROVED_BY_RULE
@@ -169,7 +165,7 @@ pub fn unapproved_staff_resets(
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
          JOIN users t ON t.email = a.subject AND t.role IN ('teller', 'admin') \
-         WHERE a.rule_action = 'user.password_reset' AND a.outcome = 'ok' AND a.actor <> a.subject \
+         WHERE a.action = 'user.password_reset' AND a.outcome = 'ok' AND a.actor <> a.subject \
            AND NOT ({}) \
          ORDER BY a.id LIMIT {FIRST}",
         APPROVED_BY_RULE
@@ -187,12 +183,12 @@ const APPROVED_BY_RULE: &str = "\
     OR (a.actor LIKE 'setup:%' AND ?) \
     OR (a.actor = 'setup:bootstrap-admin' AND a.action = 'user.create' \
         AND a.detail = 'role admin' AND NOT EXISTS (SELECT 1 FROM audit_log b \
-            WHERE b.rule_action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
+            WHERE b.action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
               AND b.id < a.id)) \
     OR (a.approved_by IS NULL \
         AND EXISTS (SELECT 1 FROM users me WHERE me.email = a.actor AND me.role = 'admin') \
         AND NOT EXISTS (SELECT 1 FROM audit_log b \
-            WHERE b.rule_action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
+            WHERE b.action = 'user.create' AND b.outcome = 'ok' AND b.detail = 'role admin' \
               AND b.id < a.id AND b.subject <> a.actor))";
 
 /// Login sessions without the audited `session.open` of their person at the time they began
@@ -203,7 +199,7 @@ pub fn unaudited_sessions(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
         "SELECT CONCAT('login session ', s.id) AS `row` FROM login_sessions s \
          LEFT JOIN users u ON u.id = s.user_id \
          WHERE u.id IS NULL OR NOT EXISTS (SELECT 1 FROM audit_log a \
-            WHERE a.rule_action = 'session.open' AND a.rule_subject = u.email AND a.outcome = 'ok' \
+            WHERE a.action = 'session.open' AND a.subject = u.email AND a.outcome = 'ok' \
               AND a.at BETWEEN s.created_at AND s.created_at + INTERVAL 1 SECOND) \
          ORDER BY s.id LIMIT {FIRST}"
     ))
@@ -215,9 +211,9 @@ pub fn unaudited_sessions(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
 pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT(acc.number, ' (', acc.status, ')') AS `row` FROM accounts acc \
-         LEFT JOIN (SELECT rule_subject AS subject, MAX(id) AS last FROM audit_log \
-                    WHERE rule_action IN ('account.freeze', 'account.unfreeze', 'account.close') \
-                      AND outcome = 'ok' GROUP BY rule_subject) l ON l.subject = acc.number \
+         LEFT JOIN (SELECT subject, MAX(id) AS last FROM audit_log \
+                    WHERE action IN ('account.freeze', 'account.unfreeze', 'account.close') \
+                      AND outcome = 'ok' GROUP BY subject) l ON l.subject = acc.number \
          LEFT JOIN audit_log a ON a.id = l.last \
          WHERE acc.kind = 'customer' AND NOT COALESCE(CASE acc.status \
             WHEN 'open' THEN a.id IS NULL OR a.action = 'account.unfreeze' \
@@ -234,7 +230,7 @@ pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
 pub fn unapproved_unfreezes(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
-         WHERE a.rule_action = 'account.unfreeze' AND a.outcome = 'ok' \
+         WHERE a.action = 'account.unfreeze' AND a.outcome = 'ok' \
            AND NOT (EXISTS (SELECT 1 FROM users ap WHERE ap.email = a.approved_by \
                 AND ap.role = 'admin' AND a.approved_by <> a.actor) \
              OR (a.actor LIKE 'setup:%' AND ?)) \

@@ -385,15 +385,21 @@ discard_unfinished() {
 	done
 }
 
-stop_node() {
-	local n="$1" pid i
-	pid="$(node_pid "$n")" || return 0
+# Stops a node's mariadbd: cleanly (it leaves the cluster), or killed after 30 s.
+stop_pid() {
+	local pid="$1" i
 	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < 120; i++)); do
 		_pid_alive "$pid" || return 0
 		sleep 0.25
 	done
 	kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop_node() {
+	local pid
+	pid="$(node_pid "$1")" || return 0
+	stop_pid "$pid"
 }
 
 safe_to_bootstrap() {

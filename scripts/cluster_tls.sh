@@ -51,17 +51,11 @@ make_tls() {
 
 intruder_dir() { echo "$DIR/intruder"; }
 
-# Stops the 4th node: cleanly (it leaves the cluster), or killed after 30 s.
+# Stops the 4th node (stop_pid: cleanly, or killed after 30 s).
 stop_intruder() {
-	local pid d i
-	d="$(intruder_dir)"
-	pid="$(node_pid_of "$d")" || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 120; i++)); do
-		_pid_alive "$pid" || return 0
-		sleep 0.25
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	local pid
+	pid="$(node_pid_of "$(intruder_dir)")" || return 0
+	stop_pid "$pid"
 }
 
 cluster_size() {

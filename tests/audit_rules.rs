@@ -39,33 +39,37 @@ fn detail(report: &AuditReport, name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn account_id(conn: &mut db::Connection, number: &AccountNumber) -> i64 {
+/// Audits and asserts that `name` is the one check that fails; its detail.
+fn only_failure(bank: &mut Bank, name: &str) -> String {
+    let report = audit(bank);
+    assert_eq!(failed(&report), vec![name], "{:?}", report.checks);
+    detail(&report, name)
+}
+
+/// The one id `sql` selects (as `id`).
+fn id_of(conn: &mut db::Connection, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Id {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: i64,
     }
     use diesel::RunQueryDsl;
-    diesel::sql_query(format!(
+    diesel::sql_query(sql)
+        .get_result::<Id>(conn)
+        .expect("a row")
+        .id
+}
+
+fn account_id(conn: &mut db::Connection, number: &AccountNumber) -> i64 {
+    let sql = format!(
         "SELECT id FROM accounts WHERE number = '{}'",
         number.as_str()
-    ))
-    .get_result::<Id>(conn)
-    .expect("the account")
-    .id
+    );
+    id_of(conn, &sql)
 }
 
 fn last_movement(conn: &mut db::Connection) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    use diesel::RunQueryDsl;
-    diesel::sql_query("SELECT MAX(id) AS id FROM movements")
-        .get_result::<Id>(conn)
-        .expect("a movement")
-        .id
+    id_of(conn, "SELECT MAX(id) AS id FROM movements")
 }
 
 /// Moves `amount` from `from` to `to` as the journal would: both balances and a transfer row
@@ -246,9 +250,7 @@ fn a_money_line_without_its_movement_is_named() {
         account.as_str()
     ))
     .unwrap();
-    let report = audit(&mut bank);
-    assert_eq!(failed(&report), vec!["money_lines_have_movements"]);
-    assert!(detail(&report, "money_lines_have_movements").starts_with("audit line "));
+    assert!(only_failure(&mut bank, "money_lines_have_movements").starts_with("audit line "));
 }
 
 #[test]
@@ -264,14 +266,7 @@ fn a_forged_admin_is_named_with_or_without_a_forged_line() {
          VALUES ('eve@bank.local', 'Eve', 30, 'USA', 'admin', '{hash}', NOW(6), NOW(6));"
     ))
     .expect("the app account may insert users");
-    let report = audit(&mut bank);
-    assert_eq!(
-        failed(&report),
-        vec!["staff_approved"],
-        "{:?}",
-        report.checks
-    );
-    assert!(detail(&report, "staff_approved").starts_with("eve@bank.local breaks it"));
+    assert!(only_failure(&mut bank, "staff_approved").starts_with("eve@bank.local breaks it"));
 
     // A line in a teller's name, or in an admin's without a second admin, does not help.
     conn.batch_execute(
@@ -280,13 +275,7 @@ fn a_forged_admin_is_named_with_or_without_a_forged_line() {
                 (NOW(6), 'ada@bank.local', 'user.create', 'eve@bank.local', 'ok', 'role admin');",
     )
     .unwrap();
-    let report = audit(&mut bank);
-    assert_eq!(
-        failed(&report),
-        vec!["staff_approved"],
-        "{:?}",
-        report.checks
-    );
+    only_failure(&mut bank, "staff_approved");
 }
 
 #[test]
@@ -301,14 +290,7 @@ fn a_staff_password_reset_nobody_approved_is_named() {
          VALUES (NOW(6), 'ada@bank.local', 'user.password_reset', 'bob@bank.local', 'ok');",
     )
     .unwrap();
-    let report = audit(&mut bank);
-    assert_eq!(
-        failed(&report),
-        vec!["staff_approved"],
-        "{:?}",
-        report.checks
-    );
-    assert!(detail(&report, "staff_approved").starts_with("audit line "));
+    assert!(only_failure(&mut bank, "staff_approved").starts_with("audit line "));
 }
 
 #[test]
@@ -327,14 +309,7 @@ fn a_login_session_with_a_chosen_token_is_named() {
         "ab".repeat(32)
     ))
     .expect("the app account may insert sessions");
-    let report = audit(&mut bank);
-    assert_eq!(
-        failed(&report),
-        vec!["login_sessions_audited"],
-        "{:?}",
-        report.checks
-    );
-    assert!(detail(&report, "login_sessions_audited").starts_with("login session "));
+    assert!(only_failure(&mut bank, "login_sessions_audited").starts_with("login session "));
 }
 
 #[test]
@@ -352,9 +327,7 @@ fn an_account_unfrozen_behind_the_services_back_is_named() {
         account.as_str()
     ))
     .expect("the app account may set a status");
-    let report = audit(&mut bank);
-    assert_eq!(failed(&report), vec!["account_statuses_audited"]);
-    assert!(detail(&report, "account_statuses_audited")
+    assert!(only_failure(&mut bank, "account_statuses_audited")
         .starts_with(&format!("{} (open) breaks it", account.as_str())));
 
     // Nor does a forged unfreeze line without a second admin.
@@ -364,9 +337,7 @@ fn an_account_unfrozen_behind_the_services_back_is_named() {
         account.as_str()
     ))
     .unwrap();
-    let report = audit(&mut bank);
-    assert_eq!(failed(&report), vec!["account_statuses_audited"]);
-    assert!(detail(&report, "account_statuses_audited").starts_with("audit line "));
+    assert!(only_failure(&mut bank, "account_statuses_audited").starts_with("audit line "));
 }
 
 #[test]

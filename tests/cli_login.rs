@@ -8,6 +8,17 @@ mod common;
 use common::cli::*;
 use common::{server_url, PASSWORD};
 
+/// `teller ARGS` as nobody in particular, with the session file `file`.
+fn session_command(
+    teller: &Teller,
+    file: &std::path::Path,
+    args: &[&str],
+) -> std::process::Command {
+    let mut command = teller.anonymous(args);
+    command.env("TELLER_SESSION_FILE", file);
+    command
+}
+
 fn session_file(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "teller-session-test-{}-{name}-{}",
@@ -62,11 +73,7 @@ fn login_whoami_and_logout_with_a_private_session_file() {
     let teller = Teller::new();
     let account = teller.funded_account("c@example.com", "10");
     let file = session_file("login");
-    let with_session = |args: &[&str]| {
-        let mut command = teller.anonymous(args);
-        command.env("TELLER_SESSION_FILE", &file);
-        command
-    };
+    let with_session = |args: &[&str]| session_command(&teller, &file, args);
     let mut login = with_session(&["login", "--json"]);
     login
         .env("TELLER_USER", ADMIN)
@@ -417,11 +424,7 @@ fn the_bcrypt_cost_is_the_banks_policy_and_a_workstation_cannot_lower_it() {
 fn a_session_file_works_only_for_the_os_user_and_host_that_logged_in() {
     let teller = Teller::new();
     let file = session_file("bound");
-    let with_session = |args: &[&str]| {
-        let mut command = teller.anonymous(args);
-        command.env("TELLER_SESSION_FILE", &file);
-        command
-    };
+    let with_session = |args: &[&str]| session_command(&teller, &file, args);
     let mut login = with_session(&["login", "--json"]);
     login
         .env("TELLER_USER", ADMIN)

@@ -175,20 +175,29 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
     let email = Email::parse("bench@bank.local")?;
     bank.register_user(
         &actor,
-        NewUserInput {
-            password: Password::parse("bench-scratch-only".into(), &email)?,
-            email: email.clone(),
-            name: Name::parse("Bench")?,
-            surname: None,
-            age: Age::new(30)?,
-            country: Country::parse("USA")?,
-            city: None,
-            phones: Vec::new(),
-            role: Role::Customer,
-        },
+        scratch_customer(&email, "Bench", "bench-scratch-only")?,
     )?;
     let opening = Amount::from_decimal(Decimal::new(1_000_000, 0))?;
     Ok(bank.open_funded_accounts(&actor, &email, Currency::USD, accounts, opening)?)
+}
+
+/// A benchmark's own customer (a scratch bank's only person).
+pub(super) fn scratch_customer(
+    email: &Email,
+    name: &str,
+    password: &str,
+) -> Result<NewUserInput, CliError> {
+    Ok(NewUserInput {
+        password: Password::parse(password.into(), email)?,
+        email: email.clone(),
+        name: Name::parse(name)?,
+        surname: None,
+        age: Age::new(30)?,
+        country: Country::parse("USA")?,
+        city: None,
+        phones: Vec::new(),
+        role: Role::Customer,
+    })
 }
 
 fn worker(

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::CliError;
 use crate::db;
-use crate::domain::{Age, Country, Email, Name, Password, Role, Secret};
-use crate::services::{Actor, Bank, BankConfig, BankError, NewUserInput};
+use crate::domain::{Email, Secret};
+use crate::services::{Actor, Bank, BankConfig, BankError};
 
 pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliError> {
     if tries == 0 {
@@ -25,17 +25,7 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
     let email = Email::parse("timing@bank.local")?;
     let user = bank.register_user(
         &Actor::setup("bench"),
-        NewUserInput {
-            password: Password::parse("timing-bench-passphrase".into(), &email)?,
-            email: email.clone(),
-            name: Name::parse("Timing")?,
-            surname: None,
-            age: Age::new(30)?,
-            country: Country::parse("USA")?,
-            city: None,
-            phones: Vec::new(),
-            role: Role::Customer,
-        },
+        super::bench::scratch_customer(&email, "Timing", "timing-bench-passphrase")?,
     )?;
     let wrong = Secret::new("not-the-passphrase-at-all".into());
     let mut unknown_ms = Vec::with_capacity(tries as usize);

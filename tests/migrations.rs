@@ -35,6 +35,8 @@ fn migrations_revert_cleanly_and_apply_again() {
             "accounts",
             "approval_failures",
             "approval_requests",
+            "audit_account_sums",
+            "audit_checkpoints",
             "audit_log",
             "bank_settings",
             "business_days",

@@ -145,8 +145,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check every invariant of the ledger; exits 0 only if all hold.
+    /// Check every invariant and rule of the ledger for the rows since the last checkpoint
+    /// (the daily audit); exits 0 only if all hold.
     Audit {
+        /// Check every row from the first, and the last checkpoint itself (long: shows a
+        /// progress bar and the rate).
+        #[arg(long)]
+        full: bool,
         #[arg(long)]
         json: bool,
     },

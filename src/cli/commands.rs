@@ -25,7 +25,7 @@ pub fn wants_json(command: &Command) -> bool {
         Command::Balance { json, .. }
         | Command::History { json, .. }
         | Command::Statement { json, .. }
-        | Command::Audit { json }
+        | Command::Audit { json, .. }
         | Command::Seal { json }
         | Command::Reverse { json, .. }
         | Command::Search { json, .. }
@@ -336,9 +336,14 @@ fn run_as(
             }
             Ok(())
         }
-        Command::Audit { json } => {
-            let report = bank.audit(actor)?;
-            output::audit(&report, json);
+        Command::Audit { full, json } => {
+            let started = std::time::Instant::now();
+            let report = if full {
+                super::audit_progress::full_audit(bank, actor, json)?
+            } else {
+                bank.audit(actor)?
+            };
+            output::audit(&report, started.elapsed().as_secs_f64(), json);
             if report.ok {
                 Ok(())
             } else {

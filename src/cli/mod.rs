@@ -3,6 +3,7 @@
 
 mod approvals;
 mod args;
+mod audit_progress;
 mod batch;
 mod bench;
 mod bench_login;

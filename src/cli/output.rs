@@ -296,7 +296,13 @@ pub fn profile(profile: &UserProfile, as_json: bool) {
     }
 }
 
-pub fn audit(report: &AuditReport, as_json: bool) {
+pub fn audit(report: &AuditReport, seconds: f64, as_json: bool) {
+    // Rows checked a second: the full audit's summary says how fast it reads history.
+    let rate = if seconds > 0.0 {
+        (report.rows_checked as f64 / seconds).round() as i64
+    } else {
+        0
+    };
     if as_json {
         let checks: Vec<Value> = report
             .checks
@@ -308,6 +314,13 @@ pub fn audit(report: &AuditReport, as_json: bool) {
             "checks": checks,
             "accounts": report.accounts,
             "movements": report.movements,
+            "scope": report.scope.as_str(),
+            "after_movement_id": report.after_movement_id,
+            "after_audit_id": report.after_audit_id,
+            "rows_checked": report.rows_checked,
+            "checkpoint": report.checkpoint,
+            "seconds": (seconds * 1000.0).round() / 1000.0,
+            "rows_per_second": rate,
         }));
     }
     for check in &report.checks {
@@ -322,6 +335,23 @@ pub fn audit(report: &AuditReport, as_json: bool) {
     println!(
         "{} accounts, {} movements: {verdict}",
         report.accounts, report.movements
+    );
+    let scope = match report.scope {
+        crate::services::AuditScope::Full => "every row".to_string(),
+        crate::services::AuditScope::SinceCheckpoint if report.after_movement_id == 0 => {
+            "every row (no checkpoint yet)".to_string()
+        }
+        crate::services::AuditScope::SinceCheckpoint => format!(
+            "the rows after movement {} and audit line {} (teller audit --full checks all)",
+            report.after_movement_id, report.after_audit_id
+        ),
+    };
+    println!(
+        "checked {scope}: {} rows in {seconds:.1} s ({rate} rows/s){}",
+        report.rows_checked,
+        report
+            .checkpoint
+            .map_or(String::new(), |id| format!("; checkpoint {id} written"))
     );
 }
 

@@ -62,40 +62,80 @@ pub fn insert(conn: &mut Connection, row: &NewCashId<'_>) -> QueryResult<()> {
 pub type CashMovement = (i64, crate::domain::MovementKind, Decimal, i64);
 
 /// The day's cash deposits (money into the customer's account) and withdrawals (out of it),
-/// with the customer each belongs to.
+/// with the customer each belongs to: of one customer (the check on every cash operation, by
+/// their accounts' (account, time) index) or of everyone (the day's report, by the journal's
+/// time index). Either reads the period's rows only, however long the history.
 pub fn cash_between(
     conn: &mut Connection,
     from: NaiveDateTime,
     to: NaiveDateTime,
     customer: Option<i64>,
 ) -> QueryResult<Vec<CashMovement>> {
-    // The customer's side: the credited account of a deposit, the debited one of a withdrawal.
-    macro_rules! side {
-        ($kind:literal, $account:expr) => {
-            movements::table
-                .inner_join(accounts::table.on(accounts::id.eq($account)))
-                .filter(movements::kind.eq($kind))
-                .filter(movements::created_at.ge(from))
-                .filter(movements::created_at.lt(to))
+    // (movement id, kind, amount, the customer's account: credited by a deposit, debited by a
+    // withdrawal)
+    type Row = CashMovement;
+    let side = |kind: &'static str, conn: &mut Connection, accounts: Option<&[i64]>| {
+        let deposit = kind == "deposit";
+        let mut query = movements::table
+            .filter(movements::kind.eq(kind))
+            .filter(movements::created_at.ge(from))
+            .filter(movements::created_at.lt(to))
+            .into_boxed();
+        if let Some(ids) = accounts {
+            query = if deposit {
+                query.filter(movements::credit_account_id.eq_any(ids.to_vec()))
+            } else {
+                query.filter(movements::debit_account_id.eq_any(ids.to_vec()))
+            };
+        }
+        if deposit {
+            query
                 .select((
                     movements::id,
                     movements::kind,
                     movements::amount,
-                    accounts::owner_id.assume_not_null(),
+                    movements::credit_account_id,
                 ))
-                .into_boxed()
-        };
-    }
-    let mut deposits = side!("deposit", movements::credit_account_id);
-    let mut withdrawals = side!("withdrawal", movements::debit_account_id);
-    if let Some(customer) = customer {
-        deposits = deposits.filter(accounts::owner_id.eq(customer));
-        withdrawals = withdrawals.filter(accounts::owner_id.eq(customer));
-    }
-    let mut rows: Vec<CashMovement> = deposits.load(conn)?;
-    rows.extend(withdrawals.load::<CashMovement>(conn)?);
-    rows.sort_unstable_by_key(|row| row.0);
-    Ok(rows)
+                .load::<Row>(conn)
+        } else {
+            query
+                .select((
+                    movements::id,
+                    movements::kind,
+                    movements::amount,
+                    movements::debit_account_id,
+                ))
+                .load::<Row>(conn)
+        }
+    };
+    let owned: Option<Vec<i64>> = match customer {
+        Some(owner) => Some(
+            accounts::table
+                .filter(accounts::owner_id.eq(owner))
+                .select(accounts::id)
+                .load(conn)?,
+        ),
+        None => None,
+    };
+    let mut rows = side("deposit", conn, owned.as_deref())?;
+    rows.extend(side("withdrawal", conn, owned.as_deref())?);
+    // The owner of each account that appears (customer accounts only: a drawer has none).
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let owners: std::collections::HashMap<i64, i64> = accounts::table
+        .filter(accounts::id.eq_any(&ids))
+        .filter(accounts::owner_id.is_not_null())
+        .select((accounts::id, accounts::owner_id.assume_not_null()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut out: Vec<CashMovement> = rows
+        .into_iter()
+        .filter_map(|(id, kind, amount, account)| Some((id, kind, amount, *owners.get(&account)?)))
+        .collect();
+    out.sort_unstable_by_key(|row| row.0);
+    Ok(out)
 }
 
 /// The identifications recorded in a period.

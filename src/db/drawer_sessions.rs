@@ -95,8 +95,9 @@ pub fn close(conn: &mut Connection, id: i64, closing: &Closing<'_>) -> QueryResu
 }
 
 /// Every closed session, oldest first (for the audit).
-pub fn closed(conn: &mut Connection) -> QueryResult<Vec<SessionRow>> {
+pub fn closed_from(conn: &mut Connection, from_id: i64) -> QueryResult<Vec<SessionRow>> {
     drawer_sessions::table
+        .filter(drawer_sessions::id.ge(from_id))
         .filter(drawer_sessions::closed_at.is_not_null())
         .order(drawer_sessions::id)
         .select(SessionRow::as_select())

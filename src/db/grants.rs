@@ -62,6 +62,14 @@ pub const APP_RIGHTS: &[TableRights] = &[
     rights("audit_log", &["SELECT", "INSERT"], &[]),
     rights("ledger_seals", &["SELECT", "INSERT"], &[]),
     rights("ledger_links", &["SELECT", "INSERT"], &[]),
+    // The incremental audit's checked state: checkpoints are appended, the sums carried on
+    // (`INSERT … ON DUPLICATE KEY UPDATE` needs UPDATE on every column it inserts).
+    rights("audit_checkpoints", &["SELECT", "INSERT"], &[]),
+    rights(
+        "audit_account_sums",
+        &["SELECT", "INSERT"],
+        &["account_id", "journal_sum", "checkpoint_id"],
+    ),
     rights(
         "drawer_sessions",
         &["SELECT", "INSERT"],

@@ -1,4 +1,5 @@
-//! The ledger's invariants, each one query over the whole book. `teller audit` runs them.
+//! The ledger's invariants, each one query over the movements after a given id (all of them
+//! for `teller audit --full`, those since the last checkpoint for the daily audit).
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Decimal as SqlDecimal, Text};
@@ -14,15 +15,19 @@ pub struct UnbalancedMovement {
     pub id: i64,
 }
 
-pub fn unbalanced_movements(conn: &mut Connection) -> QueryResult<Vec<UnbalancedMovement>> {
+pub fn unbalanced_movements(
+    conn: &mut Connection,
+    after: i64,
+) -> QueryResult<Vec<UnbalancedMovement>> {
     diesel::sql_query(
         "SELECT m.id FROM movements m \
          JOIN accounts d ON d.id = m.debit_account_id \
          JOIN accounts c ON c.id = m.credit_account_id \
-         WHERE m.amount <= 0 OR m.debit_account_id = m.credit_account_id \
-            OR d.currency <> m.currency OR c.currency <> m.currency \
+         WHERE m.id > ? AND (m.amount <= 0 OR m.debit_account_id = m.credit_account_id \
+            OR d.currency <> m.currency OR c.currency <> m.currency) \
          ORDER BY m.id LIMIT 100",
     )
+    .bind::<BigInt, _>(after)
     .load(conn)
 }
 
@@ -37,18 +42,34 @@ pub struct BalanceMismatch {
     pub journal: Decimal,
 }
 
-pub fn balance_mismatches(conn: &mut Connection) -> QueryResult<Vec<BalanceMismatch>> {
-    diesel::sql_query(
+/// Accounts whose cached balance differs from their journal: the sum carried to the last
+/// checkpoint (`carried`; none for the full check) plus the movements after `after`.
+pub fn balance_mismatches(
+    conn: &mut Connection,
+    after: i64,
+    carried: bool,
+) -> QueryResult<Vec<BalanceMismatch>> {
+    let (join, base) = if carried {
+        (
+            "LEFT JOIN audit_account_sums s ON s.account_id = a.id",
+            "COALESCE(s.journal_sum, 0)",
+        )
+    } else {
+        ("", "0")
+    };
+    diesel::sql_query(format!(
         "SELECT a.number, a.balance AS cached, \
-                CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(21, 2)) AS journal \
-         FROM accounts a \
+                CAST({base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(21, 2)) AS journal \
+         FROM accounts a {join} \
          LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \
-                    GROUP BY credit_account_id) c ON c.id = a.id \
+                    WHERE id > ? GROUP BY credit_account_id) c ON c.id = a.id \
          LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total FROM movements \
-                    GROUP BY debit_account_id) d ON d.id = a.id \
-         WHERE a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0) \
-         ORDER BY a.number LIMIT 100",
-    )
+                    WHERE id > ? GROUP BY debit_account_id) d ON d.id = a.id \
+         WHERE a.balance <> {base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) \
+         ORDER BY a.number LIMIT 100"
+    ))
+    .bind::<BigInt, _>(after)
+    .bind::<BigInt, _>(after)
     .load(conn)
 }
 
@@ -95,10 +116,13 @@ pub struct ReusedKey {
     pub uses: i64,
 }
 
-pub fn reused_keys(conn: &mut Connection) -> QueryResult<Vec<ReusedKey>> {
+/// Keys used twice among the movements after `after` (the unique index makes this impossible;
+/// the check proves the index is still there and holding).
+pub fn reused_keys(conn: &mut Connection, after: i64) -> QueryResult<Vec<ReusedKey>> {
     diesel::sql_query(
-        "SELECT idempotency_key, COUNT(*) AS uses FROM movements \
+        "SELECT idempotency_key, COUNT(*) AS uses FROM movements WHERE id > ? \
          GROUP BY idempotency_key HAVING COUNT(*) > 1 LIMIT 100",
     )
+    .bind::<BigInt, _>(after)
     .load(conn)
 }

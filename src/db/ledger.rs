@@ -165,16 +165,17 @@ pub fn cash_ids_by_movements(conn: &mut Connection, ids: &[i64]) -> QueryResult<
 }
 
 /// The first ID record whose movement a seal linked while chaining ID records, but which has no
-/// link itself: it was added (or its link removed) after that seal.
-pub fn first_unlinked_cash_id(conn: &mut Connection) -> QueryResult<Option<i64>> {
+/// link itself: it was added (or its link removed) after that seal. Of movements after `after`.
+pub fn first_unlinked_cash_id(conn: &mut Connection, after: i64) -> QueryResult<Option<i64>> {
     let rows: Vec<Id> = diesel::sql_query(
         "SELECT c.movement_id AS id FROM cash_ids c \
          JOIN ledger_links m ON m.row_table = 'movements' AND m.row_id = c.movement_id \
          JOIN ledger_seals s ON s.id = m.seal_id AND s.cash_ids IS NOT NULL \
-         WHERE NOT EXISTS (SELECT 1 FROM ledger_links l \
+         WHERE c.movement_id > ? AND NOT EXISTS (SELECT 1 FROM ledger_links l \
                            WHERE l.row_table = 'cash_ids' AND l.row_id = c.movement_id) \
          ORDER BY c.movement_id LIMIT 1",
     )
+    .bind::<BigInt, _>(after)
     .load(conn)?;
     Ok(rows.first().map(|r| r.id))
 }
@@ -218,9 +219,10 @@ pub fn insert_links(conn: &mut Connection, links: &[LinkRow]) -> QueryResult<()>
     Ok(())
 }
 
-/// Every seal, oldest first.
-pub fn seals(conn: &mut Connection) -> QueryResult<Vec<SealRow>> {
+/// The seals after `after_id`, oldest first.
+pub fn seals_after(conn: &mut Connection, after_id: i64) -> QueryResult<Vec<SealRow>> {
     ledger_seals::table
+        .filter(ledger_seals::id.gt(after_id))
         .order(ledger_seals::id)
         .select(SealRow::as_select())
         .load(conn)
@@ -247,24 +249,64 @@ pub fn links_after(
     query.load(conn)
 }
 
-/// The lowest id up to `up_to` that has no link: a row that appeared in the sealed range.
+/// The seal with this id.
+pub fn seal(conn: &mut Connection, id: i64) -> QueryResult<Option<SealRow>> {
+    ledger_seals::table
+        .find(id)
+        .select(SealRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The lowest id in `(after, up_to]` that has no link: a row that appeared in the sealed range.
 pub fn first_unlinked(
     conn: &mut Connection,
     table: ChainedTable,
+    after: i64,
     up_to: i64,
 ) -> QueryResult<Option<i64>> {
     let sql = format!(
-        "SELECT t.{id} AS id FROM {} t WHERE t.{id} <= ? AND NOT EXISTS \
+        "SELECT t.{id} AS id FROM {} t WHERE t.{id} > ? AND t.{id} <= ? AND NOT EXISTS \
          (SELECT 1 FROM ledger_links l WHERE l.row_table = ? AND l.row_id = t.{id}) \
          ORDER BY t.{id} LIMIT 1",
         table.as_str(),
         id = table.id_column()
     );
     let rows: Vec<Id> = diesel::sql_query(sql)
+        .bind::<BigInt, _>(after)
         .bind::<BigInt, _>(up_to)
         .bind::<diesel::sql_types::Text, _>(table.as_str())
         .load(conn)?;
     Ok(rows.first().map(|r| r.id))
+}
+
+/// How many rows have an id in `(after, up_to]`.
+pub fn count_between(
+    conn: &mut Connection,
+    table: ChainedTable,
+    after: i64,
+    up_to: i64,
+) -> QueryResult<i64> {
+    if up_to <= after {
+        return Ok(0);
+    }
+    match table {
+        ChainedTable::Movements => movements::table
+            .filter(movements::id.gt(after))
+            .filter(movements::id.le(up_to))
+            .count()
+            .get_result(conn),
+        ChainedTable::AuditLog => audit_log::table
+            .filter(audit_log::id.gt(after))
+            .filter(audit_log::id.le(up_to))
+            .count()
+            .get_result(conn),
+        ChainedTable::CashIds => cash_ids::table
+            .filter(cash_ids::movement_id.gt(after))
+            .filter(cash_ids::movement_id.le(up_to))
+            .count()
+            .get_result(conn),
+    }
 }
 
 /// How many rows have an id above `after`.

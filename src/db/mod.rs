@@ -7,6 +7,7 @@ pub mod approval_requests;
 pub mod audit_log;
 pub mod batch;
 pub mod cash_ids;
+pub mod checkpoints;
 pub mod clock;
 mod connection;
 pub mod devices;

@@ -84,32 +84,51 @@ pub fn find(conn: &mut Connection, id: i64) -> QueryResult<Option<MovementRow>> 
         .optional()
 }
 
-/// Up to `limit` movements touching the account, newest first, older than `before_id` if
-/// given. Two index range scans (debit side, credit side) merged here: an `OR` would scan more.
+/// Up to `limit` movements touching the account, newest first (by time, then id), older than
+/// the movement `before_id` if given. Two index range scans on (account, time), debit side and
+/// credit side, merged here: an `OR` would scan more, and the cost is the page, not the history.
 pub fn history(
     conn: &mut Connection,
     account_id: i64,
     before_id: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<MovementRow>> {
-    let before = before_id.unwrap_or(i64::MAX);
-    let debits = movements::table
-        .filter(movements::debit_account_id.eq(account_id))
-        .filter(movements::id.lt(before))
-        .order(movements::id.desc())
-        .limit(limit)
-        .select(MovementRow::as_select())
-        .load(conn)?;
-    let credits = movements::table
-        .filter(movements::credit_account_id.eq(account_id))
-        .filter(movements::id.lt(before))
-        .order(movements::id.desc())
-        .limit(limit)
-        .select(MovementRow::as_select())
-        .load(conn)?;
-    let mut merged = debits;
-    merged.extend(credits);
-    merged.sort_unstable_by_key(|m| std::cmp::Reverse(m.id));
+    let cursor = match before_id {
+        Some(id) => match movements::table
+            .find(id)
+            .select(movements::created_at)
+            .first::<NaiveDateTime>(conn)
+            .optional()?
+        {
+            Some(at) => Some((at, id)),
+            // A page after a movement that does not exist is empty.
+            None => return Ok(Vec::new()),
+        },
+        None => None,
+    };
+    let side = |debit: bool, conn: &mut Connection| {
+        let mut query = movements::table
+            .order((movements::created_at.desc(), movements::id.desc()))
+            .limit(limit)
+            .select(MovementRow::as_select())
+            .into_boxed();
+        query = if debit {
+            query.filter(movements::debit_account_id.eq(account_id))
+        } else {
+            query.filter(movements::credit_account_id.eq(account_id))
+        };
+        if let Some((at, id)) = cursor {
+            query = query.filter(
+                movements::created_at
+                    .lt(at)
+                    .or(movements::created_at.eq(at).and(movements::id.lt(id))),
+            );
+        }
+        query.load(conn)
+    };
+    let mut merged = side(true, conn)?;
+    merged.extend(side(false, conn)?);
+    merged.sort_unstable_by_key(|m| std::cmp::Reverse((m.created_at, m.id)));
     merged.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(merged)
 }

@@ -1,10 +1,10 @@
-//! The bank's rules, checked row by row over the whole book: each query returns the first rows
-//! (by id, at most `FIRST`) that break one rule. A row written with the app account's rights
+//! The bank's rules, checked row by row over the rows after a `Since` (all of them for the
+//! full audit): each query returns the first rows (by id, at most `FIRST`) that break one rule. A row written with the app account's rights
 //! outside the services (a movement with no audit line, an admin nobody approved, a login
 //! session nobody opened) shows here even when the arithmetic balances.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Decimal as SqlDecimal, Text};
+use diesel::sql_types::{BigInt, Bool, Decimal as SqlDecimal, Text};
 use rust_decimal::Decimal;
 
 use super::{Connection, QueryResult};
@@ -13,6 +13,15 @@ use super::{Connection, QueryResult};
 const FIRST: i64 = 20;
 /// The same, as a count of rows.
 pub const FIRST_ROWS: usize = 20;
+
+/// The rows a check starts after: movements, audit lines and login sessions with higher ids
+/// are checked (each against whatever older row it names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Since {
+    pub movement: i64,
+    pub audit_line: i64,
+    pub login_session: i64,
+}
 
 /// One offending row: its id (or name) as the audit prints it.
 #[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
@@ -28,7 +37,7 @@ fn money_lines(kinds: &[&str]) -> String {
     let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
     format!(
         "SELECT a.id, a.movement_ref, a.action, a.actor, a.device, a.at, a.approved_by \
-         FROM audit_log a WHERE a.outcome = 'ok' AND a.action IN ({})",
+         FROM audit_log a WHERE a.id > ? AND a.outcome = 'ok' AND a.action IN ({})",
         list.join(", ")
     )
 }
@@ -37,20 +46,25 @@ fn money_lines(kinds: &[&str]) -> String {
 /// time and approver, naming the movement. By the line's `movement_ref`, forced: a batch's
 /// thousand lines share one time, and the optimizer, left alone, reads them all by `at` for
 /// every movement (121 s instead of 1 for a 100,000-line payroll file).
-pub fn movements_without_line(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+pub fn movements_without_line(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
-         WHERE NOT EXISTS (SELECT 1 FROM audit_log a FORCE INDEX (audit_log_movement_ref) \
+         WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a FORCE INDEX (audit_log_movement_ref) \
             WHERE a.movement_ref = m.id \
             AND a.action = m.kind AND a.actor = m.actor AND a.device = m.device \
             AND a.at = m.created_at AND a.approved_by <=> m.approved_by) \
          ORDER BY m.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.movement)
     .load(conn)
 }
 
 /// Audit lines that say money moved, with no such movement behind them (or naming none).
-pub fn lines_without_movement(conn: &mut Connection, kinds: &[&str]) -> QueryResult<Vec<Offender>> {
+pub fn lines_without_movement(
+    conn: &mut Connection,
+    kinds: &[&str],
+    since: Since,
+) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
          LEFT JOIN movements m ON m.id = l.movement_ref AND l.action = m.kind \
@@ -59,20 +73,27 @@ pub fn lines_without_movement(conn: &mut Connection, kinds: &[&str]) -> QueryRes
          WHERE m.id IS NULL ORDER BY l.id LIMIT {FIRST}",
         money_lines(kinds)
     ))
+    .bind::<BigInt, _>(since.audit_line)
     .load(conn)
 }
 
 /// Staff payments above `limit` (withdrawals, transfers) and every staff reversal without an
 /// approver who is an admin other than the actor.
-pub fn unapproved_payments(conn: &mut Connection, limit: Decimal) -> QueryResult<Vec<Offender>> {
+pub fn unapproved_payments(
+    conn: &mut Connection,
+    limit: Decimal,
+    since: Since,
+) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
          JOIN users u ON u.email = m.actor AND u.role IN ('teller', 'admin') \
          LEFT JOIN users a ON a.email = m.approved_by AND a.role = 'admin' AND a.id <> u.id \
-         WHERE ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
+         WHERE m.id > ? \
+            AND ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
             AND a.id IS NULL \
          ORDER BY m.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.movement)
     .bind::<SqlDecimal, _>(limit)
     .load(conn)
 }
@@ -80,16 +101,17 @@ pub fn unapproved_payments(conn: &mut Connection, limit: Decimal) -> QueryResult
 /// Movements that used a sent approval request whose decision does not back them: the
 /// request was not approved, by someone else than the movement names, or without the
 /// supervisor's audited `approval.approve` line.
-pub fn unbacked_requests(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+pub fn unbacked_requests(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
          FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
-         WHERE r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
+         WHERE m.id > ? AND (r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
             OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
                 AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
-                AND a.actor = r.decided_by) \
+                AND a.actor = r.decided_by)) \
          ORDER BY m.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.movement)
     .load(conn)
 }
 
@@ -99,7 +121,11 @@ pub fn unbacked_requests(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
 /// over/short between a cash account and the over/short account, and a reversal mirrors its
 /// original. Set-up tasks (`setup:…`) may only have made movements in a bank that allows
 /// set-up rows (a demo, test or benchmark bank), and need no drawer session there.
-pub fn misfit_movements(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
+pub fn misfit_movements(
+    conn: &mut Connection,
+    setup_rows: bool,
+    since: Since,
+) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('movement ', m.id, ' (', m.kind, ')') AS `row` FROM movements m \
          JOIN accounts d ON d.id = m.debit_account_id \
@@ -107,7 +133,7 @@ pub fn misfit_movements(conn: &mut Connection, setup_rows: bool) -> QueryResult<
          LEFT JOIN users u ON u.email = m.actor \
          LEFT JOIN drawer_sessions s ON s.id = m.drawer_session_id \
          LEFT JOIN movements o ON o.id = m.reverses_id \
-         WHERE NOT COALESCE(( \
+         WHERE m.id > ? AND NOT COALESCE(( \
             CASE m.kind \
               WHEN 'deposit' THEN d.kind = 'drawer' AND c.kind = 'customer' \
               WHEN 'withdrawal' THEN d.kind = 'customer' AND c.kind = 'drawer' \
@@ -135,6 +161,7 @@ pub fn misfit_movements(conn: &mut Connection, setup_rows: bool) -> QueryResult<
               ELSE m.drawer_session_id IS NULL END), FALSE) \
          ORDER BY m.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.movement)
     .bind::<Bool, _>(setup_rows)
     .load(conn)
 }
@@ -161,15 +188,17 @@ pub fn unapproved_staff(conn: &mut Connection, setup_rows: bool) -> QueryResult<
 pub fn unapproved_staff_resets(
     conn: &mut Connection,
     setup_rows: bool,
+    since: Since,
 ) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
          JOIN users t ON t.email = a.subject AND t.role IN ('teller', 'admin') \
-         WHERE a.action = 'user.password_reset' AND a.outcome = 'ok' AND a.actor <> a.subject \
-           AND NOT ({}) \
+         WHERE a.id > ? AND a.action = 'user.password_reset' AND a.outcome = 'ok' \
+           AND a.actor <> a.subject AND NOT ({}) \
          ORDER BY a.id LIMIT {FIRST}",
         APPROVED_BY_RULE
     ))
+    .bind::<BigInt, _>(since.audit_line)
     .bind::<Bool, _>(setup_rows)
     .load(conn)
 }
@@ -194,15 +223,16 @@ const APPROVED_BY_RULE: &str = "\
 /// Login sessions without the audited `session.open` of their person at the time they began
 /// (the same time since both are written in one transaction; within a second for sessions
 /// opened before that, when the line followed the row).
-pub fn unaudited_sessions(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+pub fn unaudited_sessions(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('login session ', s.id) AS `row` FROM login_sessions s \
          LEFT JOIN users u ON u.id = s.user_id \
-         WHERE u.id IS NULL OR NOT EXISTS (SELECT 1 FROM audit_log a \
+         WHERE s.id > ? AND (u.id IS NULL OR NOT EXISTS (SELECT 1 FROM audit_log a \
             WHERE a.action = 'session.open' AND a.subject = u.email AND a.outcome = 'ok' \
-              AND a.at BETWEEN s.created_at AND s.created_at + INTERVAL 1 SECOND) \
+              AND a.at BETWEEN s.created_at AND s.created_at + INTERVAL 1 SECOND)) \
          ORDER BY s.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.login_session)
     .load(conn)
 }
 
@@ -227,15 +257,20 @@ pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
 
 /// Unfreezing needs a second pair of eyes: unfreeze lines without an admin other than the
 /// actor approving them (set-up tasks excepted where set-up rows are allowed).
-pub fn unapproved_unfreezes(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
+pub fn unapproved_unfreezes(
+    conn: &mut Connection,
+    setup_rows: bool,
+    since: Since,
+) -> QueryResult<Vec<Offender>> {
     diesel::sql_query(format!(
         "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
-         WHERE a.action = 'account.unfreeze' AND a.outcome = 'ok' \
+         WHERE a.id > ? AND a.action = 'account.unfreeze' AND a.outcome = 'ok' \
            AND NOT (EXISTS (SELECT 1 FROM users ap WHERE ap.email = a.approved_by \
                 AND ap.role = 'admin' AND a.approved_by <> a.actor) \
              OR (a.actor LIKE 'setup:%' AND ?)) \
          ORDER BY a.id LIMIT {FIRST}"
     ))
+    .bind::<BigInt, _>(since.audit_line)
     .bind::<Bool, _>(setup_rows)
     .load(conn)
 }

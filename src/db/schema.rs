@@ -90,6 +90,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_account_sums (account_id) {
+        account_id -> Bigint,
+        journal_sum -> Decimal,
+        checkpoint_id -> Bigint,
+    }
+}
+
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> Bigint,
+        at -> Datetime,
+        #[max_length = 254]
+        actor -> Varchar,
+        seal_id -> Bigint,
+        last_movement_id -> Bigint,
+        last_audit_id -> Bigint,
+        movements -> Bigint,
+        audit_lines -> Bigint,
+        next_drawer_session_id -> Bigint,
+        next_vault_day_id -> Bigint,
+        next_login_session_id -> Bigint,
+        full_check -> Bool,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Bigint,
         at -> Datetime,
@@ -327,6 +353,9 @@ diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
 diesel::joinable!(login_sessions -> users (user_id));
+diesel::joinable!(audit_account_sums -> accounts (account_id));
+diesel::joinable!(audit_account_sums -> audit_checkpoints (checkpoint_id));
+diesel::joinable!(audit_checkpoints -> ledger_seals (seal_id));
 diesel::joinable!(ledger_links -> ledger_seals (seal_id));
 diesel::joinable!(approval_failures -> users (approver_id));
 diesel::joinable!(cash_ids -> movements (movement_id));
@@ -338,6 +367,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     approval_failures,
     approval_requests,
+    audit_account_sums,
+    audit_checkpoints,
     audit_log,
     bank_settings,
     business_days,

@@ -135,8 +135,9 @@ pub fn days_on(conn: &mut Connection, date: NaiveDate) -> QueryResult<Vec<VaultD
 }
 
 /// Every vault day, oldest first (for the audit).
-pub fn all_days(conn: &mut Connection) -> QueryResult<Vec<VaultDayRow>> {
+pub fn days_from(conn: &mut Connection, from_id: i64) -> QueryResult<Vec<VaultDayRow>> {
     vault_days::table
+        .filter(vault_days::id.ge(from_id))
         .order(vault_days::id)
         .select(VaultDayRow::as_select())
         .load(conn)

@@ -1,86 +1,137 @@
-//! Checking the whole book, and reading the audit log.
+//! Checking the book (since the last checkpoint, or all of it), and reading the audit log.
 
 use super::authz::require;
+use super::bank::now;
 use super::chain_audit::chain_checks;
 use super::views::utc;
-use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankResult};
+use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankError, BankResult};
 use rust_decimal::Decimal;
 
-use crate::db::{audit_log, drawer_sessions, invariants, movements, Connection};
+use crate::db::ledger::{self, ChainedTable, SealRow};
+use crate::db::rules::Since;
+use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
 use crate::domain::format_money;
 
+/// How much of the book an audit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    /// The rows after the newest checkpoint (the daily audit, and end of day's): every
+    /// invariant and rule over them, the chain after the checkpoint's seal, and the cached
+    /// balances against the sums carried to the checkpoint. O(the rows since), not O(history).
+    SinceCheckpoint,
+    /// Everything from the first row, and the newest checkpoint's carried sums and counts
+    /// against the journal (`teller audit --full`, for the auditors).
+    Full,
+}
+
+impl AuditScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SinceCheckpoint => "since_checkpoint",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// How far a long audit has come: its phase, and for the chain the rows checked of the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditProgress {
+    pub phase: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// What a passing audit hands on to the next one.
+struct Reached {
+    base: Option<checkpoints::CheckpointRow>,
+    seal: SealRow,
+    movements: i64,
+    audit_lines: i64,
+    open: checkpoints::OpenFrom,
+}
+
 impl Bank {
-    /// Checks every invariant of the ledger in one consistent snapshot (staff only).
+    /// The daily audit: every invariant and rule over the rows since the newest checkpoint
+    /// (staff only). A passing audit that got past the checkpoint's seal writes the next one.
     pub fn audit(&mut self, actor: &Actor) -> BankResult<AuditReport> {
+        self.audit_scoped(actor, AuditScope::SinceCheckpoint, &mut |_| {})
+    }
+
+    /// The full audit: every row from the first, and the newest checkpoint against the journal
+    /// (staff only). `progress` hears each phase and, through the chain, the rows checked.
+    pub fn audit_full(
+        &mut self,
+        actor: &Actor,
+        progress: &mut dyn FnMut(AuditProgress),
+    ) -> BankResult<AuditReport> {
+        self.audit_scoped(actor, AuditScope::Full, progress)
+    }
+
+    fn audit_scoped(
+        &mut self,
+        actor: &Actor,
+        scope: AuditScope,
+        progress: &mut dyn FnMut(AuditProgress),
+    ) -> BankResult<AuditReport> {
         let allowed = require(actor.is_staff(), "audit the ledger");
-        self.audited(actor, "audit", "ledger", allowed)?;
+        let subject = match scope {
+            AuditScope::SinceCheckpoint => "ledger",
+            AuditScope::Full => "ledger (full)",
+        };
+        self.audited(actor, "audit", subject, allowed)?;
         let limit = self.config.approval_limit;
-        self.in_transaction(|conn| {
-            let unbalanced = invariants::unbalanced_movements(conn)?;
-            let mismatches = invariants::balance_mismatches(conn)?;
-            let negatives = invariants::negative_customer_balances(conn)?;
-            let totals = invariants::balance_totals(conn)?;
-            let reused = invariants::reused_keys(conn)?;
-            let mut checks = vec![
-                check(
-                    "movements_balance",
-                    unbalanced.iter().map(|m| format!("movement {}", m.id)),
-                    "every movement has a positive amount and two distinct accounts of its currency",
-                ),
-                check(
-                    "cached_balances_match_journal",
-                    mismatches.iter().map(|m| {
-                        format!(
-                            "{}: cached {} but journal {}",
-                            m.number,
-                            format_money(m.cached),
-                            format_money(m.journal)
-                        )
-                    }),
-                    "every cached balance equals the sum of its journal entries",
-                ),
-                check(
-                    "no_negative_customer_balance",
-                    negatives
-                        .iter()
-                        .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
-                    "no customer account is below zero",
-                ),
-                check(
-                    "balances_sum_to_zero",
-                    totals
-                        .iter()
-                        .filter(|t| !t.total.is_zero())
-                        .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
-                    "all balances of each currency sum to zero",
-                ),
-                check(
-                    "idempotency_keys_used_once",
-                    reused
-                        .iter()
-                        .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
-                    "every idempotency key moved money at most once",
-                ),
-                check(
-                    "drawer_sessions_agree",
-                    closed_session_problems(conn)?.into_iter(),
-                    "every closed drawer session's counts, expected cash and over/short posting agree",
-                ),
-                check(
-                    "vault_agrees",
-                    super::vault_audit::vault_problems(conn)?.into_iter(),
-                    "every vault's counts agree with its movements, each float, top-up and drop approved",
-                ),
-            ];
-            checks.extend(super::audit_rules::rule_checks(conn, limit)?);
-            checks.extend(chain_checks(conn)?);
-            Ok(AuditReport {
-                ok: checks.iter().all(|c| c.ok),
-                checks,
-                accounts: crate::db::accounts::count_all(conn)?,
-                movements: movements::count(conn)?,
-            })
-        })
+        let (mut report, reached) =
+            self.in_transaction(|conn| audit_snapshot(conn, scope, limit, &mut *progress))?;
+        if let Some(reached) = reached.filter(|_| report.ok) {
+            report.checkpoint = self.write_checkpoint(actor, scope, reached)?;
+        }
+        Ok(report)
+    }
+
+    /// Writes the checkpoint a passing audit reached, unless another audit wrote one since
+    /// this one began (then theirs stands). Returns its id.
+    fn write_checkpoint(
+        &mut self,
+        actor: &Actor,
+        scope: AuditScope,
+        reached: Reached,
+    ) -> BankResult<Option<i64>> {
+        // The checkpoint row names its actor and time itself: no audit line of its own, so an
+        // audit leaves the journal and the audit log as they were.
+        let name = self.stamp(actor).actor;
+        let written = self.in_transaction(|conn| {
+            let latest = checkpoints::latest(conn)?;
+            if latest.as_ref().map(|c| c.id) != reached.base.as_ref().map(|c| c.id) {
+                return Ok(None);
+            }
+            let (id, after) = reached
+                .base
+                .as_ref()
+                .map_or((1, 0), |b| (b.id + 1, b.last_movement_id));
+            let row = checkpoints::CheckpointRow {
+                id,
+                at: now(),
+                actor: name.clone(),
+                seal_id: reached.seal.id,
+                last_movement_id: reached.seal.last_movement_id,
+                last_audit_id: reached.seal.last_audit_id,
+                movements: reached.movements,
+                audit_lines: reached.audit_lines,
+                next_drawer_session_id: reached.open.drawer_session_id,
+                next_vault_day_id: reached.open.vault_day_id,
+                next_login_session_id: reached.open.login_session_id,
+                full_check: scope == AuditScope::Full,
+            };
+            checkpoints::insert(conn, &row)?;
+            let sums = checkpoints::sums_between(conn, after, row.last_movement_id)?;
+            checkpoints::add_sums(conn, id, &sums)?;
+            Ok(Some(id))
+        });
+        match written {
+            // Another audit wrote this checkpoint first: theirs stands.
+            Err(BankError::Duplicate(_)) => Ok(None),
+            other => other,
+        }
     }
 
     /// The newest audit log entries (staff only).
@@ -104,6 +155,218 @@ impl Bank {
     }
 }
 
+/// The audit itself, in one consistent snapshot: the report, and what a pass reached.
+fn audit_snapshot(
+    conn: &mut Connection,
+    scope: AuditScope,
+    limit: Decimal,
+    progress: &mut dyn FnMut(AuditProgress),
+) -> BankResult<(AuditReport, Option<Reached>)> {
+    let latest = checkpoints::latest(conn)?;
+    // The daily audit starts after the newest checkpoint; the full one at the first row.
+    let base = match scope {
+        AuditScope::SinceCheckpoint => latest.clone(),
+        AuditScope::Full => None,
+    };
+    let start = match &base {
+        Some(cp) => Some(ledger::seal(conn, cp.seal_id)?.ok_or_else(|| {
+            BankError::Database(format!(
+                "the seal of checkpoint {} is missing; run teller audit --full",
+                cp.id
+            ))
+        })?),
+        None => None,
+    };
+    let since = base.as_ref().map_or(Since::default(), |cp| Since {
+        movement: cp.last_movement_id,
+        audit_line: cp.last_audit_id,
+        login_session: cp.next_login_session_id - 1,
+    });
+    let (sessions_from, vault_from) = base.as_ref().map_or((0, 0), |cp| {
+        (cp.next_drawer_session_id, cp.next_vault_day_id)
+    });
+    let carried = base.is_some();
+    let mut phase = |phase: &'static str| {
+        progress(AuditProgress {
+            phase,
+            done: 0,
+            total: 0,
+        });
+    };
+    phase("invariants");
+    let unbalanced = invariants::unbalanced_movements(conn, since.movement)?;
+    let mismatches = invariants::balance_mismatches(conn, since.movement, carried)?;
+    let negatives = invariants::negative_customer_balances(conn)?;
+    let totals = invariants::balance_totals(conn)?;
+    let reused = invariants::reused_keys(conn, since.movement)?;
+    let mut checks = vec![
+        check(
+            "movements_balance",
+            unbalanced.iter().map(|m| format!("movement {}", m.id)),
+            "every movement has a positive amount and two distinct accounts of its currency",
+        ),
+        check(
+            "cached_balances_match_journal",
+            mismatches.iter().map(|m| {
+                format!(
+                    "{}: cached {} but journal {}",
+                    m.number,
+                    format_money(m.cached),
+                    format_money(m.journal)
+                )
+            }),
+            "every cached balance equals the sum of its journal entries",
+        ),
+        check(
+            "no_negative_customer_balance",
+            negatives
+                .iter()
+                .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
+            "no customer account is below zero",
+        ),
+        check(
+            "balances_sum_to_zero",
+            totals
+                .iter()
+                .filter(|t| !t.total.is_zero())
+                .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
+            "all balances of each currency sum to zero",
+        ),
+        check(
+            "idempotency_keys_used_once",
+            reused
+                .iter()
+                .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
+            "every idempotency key moved money at most once",
+        ),
+        check(
+            "drawer_sessions_agree",
+            closed_session_problems(conn, sessions_from)?.into_iter(),
+            "every closed drawer session's counts, expected cash and over/short posting agree",
+        ),
+        check(
+            "vault_agrees",
+            super::vault_audit::vault_problems(conn, vault_from)?.into_iter(),
+            "every vault's counts agree with its movements, each float, top-up and drop approved",
+        ),
+    ];
+    if scope == AuditScope::Full {
+        if let Some(cp) = &latest {
+            checks.push(checkpoint_check(conn, cp)?);
+        }
+    }
+    phase("rules");
+    checks.extend(super::audit_rules::rule_checks(conn, limit, since)?);
+    checks.extend(chain_checks(conn, start.as_ref(), &mut |done, total| {
+        progress(AuditProgress {
+            phase: "chain",
+            done,
+            total,
+        });
+    })?);
+    // Counts: what the checkpoint carried plus the rows after it.
+    let (base_movements, base_lines) = base
+        .as_ref()
+        .map_or((0, 0), |cp| (cp.movements, cp.audit_lines));
+    let new_movements = ledger::count_after(conn, ChainedTable::Movements, since.movement)?;
+    let new_lines = ledger::count_after(conn, ChainedTable::AuditLog, since.audit_line)?;
+    let ok = checks.iter().all(|c| c.ok);
+    // Where the next audit may start: the newest seal, if this one got past the checkpoint's.
+    let reached = match ledger::latest_seal(conn)? {
+        Some(seal) if base.as_ref().is_none_or(|cp| seal.id > cp.seal_id) && ok => {
+            let movements = base_movements
+                + ledger::count_between(
+                    conn,
+                    ChainedTable::Movements,
+                    since.movement,
+                    seal.last_movement_id,
+                )?;
+            let audit_lines = base_lines
+                + ledger::count_between(
+                    conn,
+                    ChainedTable::AuditLog,
+                    since.audit_line,
+                    seal.last_audit_id,
+                )?;
+            Some(Reached {
+                // The full audit carries on from the newest checkpoint it has just verified.
+                base: latest.clone(),
+                movements: match (scope, &latest) {
+                    (AuditScope::Full, Some(cp)) => {
+                        cp.movements
+                            + ledger::count_between(
+                                conn,
+                                ChainedTable::Movements,
+                                cp.last_movement_id,
+                                seal.last_movement_id,
+                            )?
+                    }
+                    _ => movements,
+                },
+                audit_lines: match (scope, &latest) {
+                    (AuditScope::Full, Some(cp)) => {
+                        cp.audit_lines
+                            + ledger::count_between(
+                                conn,
+                                ChainedTable::AuditLog,
+                                cp.last_audit_id,
+                                seal.last_audit_id,
+                            )?
+                    }
+                    _ => audit_lines,
+                },
+                open: checkpoints::open_from(conn)?,
+                seal,
+            })
+        }
+        _ => None,
+    };
+    let report = AuditReport {
+        ok,
+        checks,
+        accounts: crate::db::accounts::count_all(conn)?,
+        movements: base_movements + new_movements,
+        scope,
+        after_movement_id: since.movement,
+        after_audit_id: since.audit_line,
+        rows_checked: new_movements + new_lines,
+        checkpoint: None,
+    };
+    Ok((report, reached))
+}
+
+/// The full audit's check of the newest checkpoint: its carried sums and counts are the
+/// journal's up to its last rows.
+fn checkpoint_check(
+    conn: &mut Connection,
+    cp: &checkpoints::CheckpointRow,
+) -> BankResult<AuditCheck> {
+    let mut problems: Vec<String> = checkpoints::sum_mismatches(conn, cp.last_movement_id)?
+        .into_iter()
+        .map(|m| {
+            format!(
+                "account {}: checkpoint {} carries {} but the journal sums to {}",
+                super::accounts::number_of(m.account_id),
+                cp.id,
+                format_money(m.carried),
+                format_money(m.journal)
+            )
+        })
+        .collect();
+    let movements = checkpoints::movements_up_to(conn, cp.last_movement_id)?;
+    if movements != cp.movements {
+        problems.push(format!(
+            "checkpoint {} counts {} movements up to {} but the journal holds {movements}",
+            cp.id, cp.movements, cp.last_movement_id
+        ));
+    }
+    Ok(check(
+        "checkpoint_agrees",
+        problems.into_iter(),
+        "the newest checkpoint's carried sums and counts are the journal's",
+    ))
+}
+
 fn check(name: &'static str, problems: impl Iterator<Item = String>, holds: &str) -> AuditCheck {
     let problems: Vec<String> = problems.collect();
     AuditCheck {
@@ -119,9 +382,9 @@ fn check(name: &'static str, problems: impl Iterator<Item = String>, holds: &str
 
 /// What is wrong with the closed drawer sessions: the expected cash recomputed from the
 /// journal, the counted minus expected difference, and its over/short posting must agree.
-fn closed_session_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
+fn closed_session_problems(conn: &mut Connection, from_id: i64) -> BankResult<Vec<String>> {
     let mut problems = Vec::new();
-    for session in drawer_sessions::closed(conn)? {
+    for session in drawer_sessions::closed_from(conn, from_id)? {
         let id = session.id;
         let expected = movements::session_cash_flows(conn, id, session.drawer_account_id)?
             .expected(session.opening_float);

@@ -3,29 +3,35 @@
 //! arithmetic checks (`audit.rs`) cannot see a balanced movement nobody was allowed to make.
 
 use super::{AuditCheck, BankResult};
-use crate::db::rules::{self, Offender};
+use crate::db::rules::{self, Offender, Since};
 use crate::db::{settings, Connection};
 use crate::domain::MovementKind;
 use rust_decimal::Decimal;
 
-pub(super) fn rule_checks(conn: &mut Connection, limit: Decimal) -> BankResult<Vec<AuditCheck>> {
+/// The rules over the rows after `since` (staff users and account statuses: all of them, they
+/// are the bank's state, not its history).
+pub(super) fn rule_checks(
+    conn: &mut Connection,
+    limit: Decimal,
+    since: Since,
+) -> BankResult<Vec<AuditCheck>> {
     let setup_rows = settings::setup_rows_allowed(conn)?;
     let kinds: Vec<&str> = MovementKind::ALL.iter().map(|k| k.as_str()).collect();
-    let mut approvals = rules::unapproved_payments(conn, limit)?;
-    approvals.extend(rules::unbacked_requests(conn)?);
+    let mut approvals = rules::unapproved_payments(conn, limit, since)?;
+    approvals.extend(rules::unbacked_requests(conn, since)?);
     let mut staff = rules::unapproved_staff(conn, setup_rows)?;
-    staff.extend(rules::unapproved_staff_resets(conn, setup_rows)?);
+    staff.extend(rules::unapproved_staff_resets(conn, setup_rows, since)?);
     let mut statuses = rules::unaudited_statuses(conn)?;
-    statuses.extend(rules::unapproved_unfreezes(conn, setup_rows)?);
+    statuses.extend(rules::unapproved_unfreezes(conn, setup_rows, since)?);
     Ok(vec![
         rule(
             "movements_audited",
-            rules::movements_without_line(conn)?,
+            rules::movements_without_line(conn, since)?,
             "every movement has the audit line of the action that made it (same actor, device, time and approver)",
         ),
         rule(
             "money_lines_have_movements",
-            rules::lines_without_movement(conn, &kinds)?,
+            rules::lines_without_movement(conn, &kinds, since)?,
             "every audit line that says money moved has its movement",
         ),
         rule(
@@ -35,7 +41,7 @@ pub(super) fn rule_checks(conn: &mut Connection, limit: Decimal) -> BankResult<V
         ),
         rule(
             "movement_kinds_fit",
-            rules::misfit_movements(conn, setup_rows)?,
+            rules::misfit_movements(conn, setup_rows, since)?,
             "every movement's kind fits its accounts and its maker (cash in the maker's own drawer session)",
         ),
         rule(
@@ -45,7 +51,7 @@ pub(super) fn rule_checks(conn: &mut Connection, limit: Decimal) -> BankResult<V
         ),
         rule(
             "login_sessions_audited",
-            rules::unaudited_sessions(conn)?,
+            rules::unaudited_sessions(conn, since)?,
             "every login session has its audited opening",
         ),
         rule(

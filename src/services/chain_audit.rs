@@ -16,10 +16,22 @@ const PAGE: i64 = 10_000;
 
 const TABLES: [ChainedTable; 2] = [ChainedTable::Movements, ChainedTable::AuditLog];
 
-pub(super) fn chain_checks(conn: &mut Connection) -> BankResult<Vec<AuditCheck>> {
-    let seals = ledger::seals(conn)?;
-    let mut walk = Walk::new(&seals);
-    let mut after = None;
+/// Checks the chain after `start` (a checkpoint's seal: its head is taken as checked), or from
+/// the genesis; `progress` hears the rows checked so far, of how many, after each page.
+pub(super) fn chain_checks(
+    conn: &mut Connection,
+    start: Option<&SealRow>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> BankResult<Vec<AuditCheck>> {
+    let start_id = start.map_or(0, |s| s.id);
+    let seals = ledger::seals_after(conn, start_id)?;
+    let total: i64 = seals
+        .iter()
+        .map(|s| s.movements + s.audit_lines + s.cash_ids.unwrap_or(0))
+        .sum();
+    let total = u64::try_from(total).unwrap_or(0);
+    let mut walk = Walk::new(&seals, start);
+    let mut after = start.map(|s| (s.id, i32::MAX));
     loop {
         let page = ledger::links_after(conn, after, PAGE)?;
         let Some(last) = page.last() else { break };
@@ -28,16 +40,19 @@ pub(super) fn chain_checks(conn: &mut Connection) -> BankResult<Vec<AuditCheck>>
         for link in &page {
             walk.link(link, &rows);
         }
+        progress(u64::try_from(walk.rows_checked).unwrap_or(0), total);
     }
     walk.finish_until(i64::MAX);
 
+    let from = start.map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
     let sealed_up_to = seals
         .last()
+        .or(start)
         .map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
     let mut inserted = Problems::default();
     let mut unsealed = [0; 2];
     for (i, table) in TABLES.into_iter().enumerate() {
-        if let Some(id) = ledger::first_unlinked(conn, table, sealed_up_to[i])? {
+        if let Some(id) = ledger::first_unlinked(conn, table, from[i], sealed_up_to[i])? {
             inserted.note(format!(
                 "{} {id} is inside the sealed range (up to {}) but was never sealed: it was inserted afterwards",
                 row_name(table),
@@ -46,27 +61,32 @@ pub(super) fn chain_checks(conn: &mut Connection) -> BankResult<Vec<AuditCheck>>
         }
         unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
     }
-    if let Some(movement) = ledger::first_unlinked_cash_id(conn)? {
+    if let Some(movement) = ledger::first_unlinked_cash_id(conn, from[0])? {
         inserted.note(format!(
             "the ID record of movement {movement} is not in the chain, though its movement was sealed with the ID records: it was added afterwards"
         ));
     }
     let head = seals
         .last()
+        .or(start)
         .map_or("nothing is sealed yet".to_string(), |s| {
             format!("head of seal {}: {}", s.id, s.head)
         });
+    let checked = match start {
+        Some(s) => format!("after seal {}", s.id),
+        None => "from the first".to_string(),
+    };
     Ok(vec![
         walk.rows.check(
             "ledger_chain",
             format!(
-                "all {} sealed rows match their links; {head}",
+                "all {} sealed rows {checked} match their links; {head}",
                 walk.rows_checked
             ),
         ),
         walk.seal_problems.check(
             "ledger_seals",
-            format!("all {} seals end on their last link", seals.len()),
+            format!("all {} seals {checked} end on their last link", seals.len()),
         ),
         inserted.check(
             "ledger_sealed_range",
@@ -156,6 +176,8 @@ fn index(table: ChainedTable) -> usize {
 /// closes each seal when the links move past it.
 struct Walk<'a> {
     seals: &'a [SealRow],
+    /// The seal the walk starts after (0: the genesis).
+    start_id: i64,
     /// The seal whose links come next.
     next: usize,
     /// The last link so far (as stored, once checked).
@@ -175,18 +197,28 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(seals: &'a [SealRow]) -> Self {
+    fn new(seals: &'a [SealRow], start: Option<&SealRow>) -> Self {
+        let mut rows = Problems::default();
+        let head = match start {
+            None => GENESIS,
+            Some(s) => from_hex(&s.head).unwrap_or_else(|| {
+                rows.note(format!("seal {} has no valid head", s.id));
+                GENESIS
+            }),
+        };
+        let up_to = start.map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
         Self {
             seals,
+            start_id: start.map_or(0, |s| s.id),
             next: 0,
-            head: GENESIS,
+            head,
             seq: 0,
             previous_movement: None,
             linked: [0; 3],
-            last: [0; 2],
-            sealed_up_to: [0; 2],
+            last: up_to,
+            sealed_up_to: up_to,
             rows_checked: 0,
-            rows: Problems::default(),
+            rows,
             seal_problems: Problems::default(),
         }
     }
@@ -256,7 +288,10 @@ impl<'a> Walk<'a> {
     /// Closes every seal before `seal_id`: its head, its counts, its place in the sequence.
     fn finish_until(&mut self, seal_id: i64) {
         while let Some(seal) = self.seals.get(self.next).filter(|s| s.id < seal_id) {
-            let previous = self.next.checked_sub(1).map_or(0, |i| self.seals[i].id);
+            let previous = self
+                .next
+                .checked_sub(1)
+                .map_or(self.start_id, |i| self.seals[i].id);
             if seal.id != previous + 1 {
                 self.seal_problems.note(format!(
                     "seals {} to {} are missing",

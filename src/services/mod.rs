@@ -43,6 +43,7 @@ pub use approval_requests::{
     APPROVAL_LIFETIME_MINUTES,
 };
 pub use approvals::Approval;
+pub use audit::{AuditProgress, AuditScope};
 pub use bank::{Bank, BankConfig};
 pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_BATCH};
 pub use cluster_guard::silent_rollbacks;

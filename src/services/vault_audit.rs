@@ -9,9 +9,10 @@ use crate::db::{vault, Connection};
 use crate::domain::format_money;
 
 /// What is wrong with the vault days, in words.
-pub(super) fn vault_problems(conn: &mut Connection) -> BankResult<Vec<String>> {
+/// The vault days from `from_id` on (the days still open at the last checkpoint, and later).
+pub(super) fn vault_problems(conn: &mut Connection, from_id: i64) -> BankResult<Vec<String>> {
     let mut problems = Vec::new();
-    for day in vault::all_days(conn)? {
+    for day in vault::days_from(conn, from_id)? {
         let name = format!("vault {} {}", day.currency, day.business_date);
         if stored_count(&day.opening_count)?.total() != day.opening_total {
             problems.push(format!("{name}: the opening count is not its total"));

@@ -116,6 +116,14 @@ pub struct AuditReport {
     pub checks: Vec<AuditCheck>,
     pub accounts: i64,
     pub movements: i64,
+    pub scope: super::AuditScope,
+    /// The rows checked are those after these ids (0: all of them).
+    pub after_movement_id: i64,
+    pub after_audit_id: i64,
+    /// Movements and audit lines checked.
+    pub rows_checked: i64,
+    /// The checkpoint this audit wrote, if it passed and got past the last one.
+    pub checkpoint: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

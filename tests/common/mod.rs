@@ -341,6 +341,24 @@ pub fn assert_audit_ok(bank: &mut Bank) {
     assert!(report.ok, "audit failed: {:?}", report.checks);
 }
 
+/// Runs SQL as the owner account (the tests' root URL), as an attacker with it would.
+pub fn as_owner(db: &TestDb, sql: &str) {
+    let mut conn = teller::db::connect(&db.url).expect("owner connection");
+    diesel::connection::SimpleConnection::batch_execute(&mut conn, sql).expect(sql);
+}
+
+/// Drops a table's append-only trigger, runs `sql`, and puts the trigger back as it was.
+pub fn behind_the_trigger(db: &TestDb, trigger: &str, table: &str, event: &str, sql: &str) {
+    as_owner(
+        db,
+        &format!(
+            "DROP TRIGGER {trigger}; {sql}; \
+             CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH ROW \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'append-only';"
+        ),
+    );
+}
+
 /// The supervisor fixtures use to open the vault and approve drawers' floats.
 pub const SUPERVISOR: &str = "vault-supervisor@example.com";
 

@@ -162,6 +162,11 @@ impl FakeBank {
                 checks: Vec::new(),
                 accounts: 0,
                 movements: 0,
+                scope: crate::services::AuditScope::SinceCheckpoint,
+                after_movement_id: 0,
+                after_audit_id: 0,
+                rows_checked: 0,
+                checkpoint: None,
             },
         }
     }

@@ -1,0 +1,211 @@
+//! The daily audit checks the rows since the last checkpoint, not all history: a passing audit
+//! after a seal writes a checkpoint (the sums it carried, its counts), the next one starts after
+//! it, and `teller audit --full` checks everything again, the checkpoint included.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use diesel::connection::SimpleConnection;
+use teller::domain::{AccountNumber, Role};
+use teller::services::{Actor, AuditReport, AuditScope, Bank};
+
+struct Book {
+    bank: Bank,
+    admin: Actor,
+    a: AccountNumber,
+    b: AccountNumber,
+}
+
+fn book(db: &TestDb) -> Book {
+    let mut bank = db.bank();
+    let admin = user(&mut bank, "root-of-trust@bank.local", Role::Admin);
+    let (_, a) = customer_with_account(&mut bank, "ann@example.com", "500.00");
+    let (_, b) = customer_with_account(&mut bank, "bob@example.com", "100.00");
+    Book { bank, admin, a, b }
+}
+
+impl Book {
+    /// A day's work: transfers a to b.
+    fn day(&mut self, amounts: &[&str]) {
+        for raw in amounts {
+            self.bank
+                .transfer(&operator(), &transfer_request(&self.a, &self.b, raw))
+                .unwrap();
+        }
+    }
+
+    fn seal(&mut self) {
+        self.bank.seal(&self.admin).unwrap();
+    }
+
+    fn audit(&mut self) -> AuditReport {
+        self.bank.audit(&operator()).unwrap()
+    }
+
+    fn full_audit(&mut self) -> AuditReport {
+        let mut steps = Vec::new();
+        let report = self
+            .bank
+            .audit_full(&operator(), &mut |step| steps.push(step.phase))
+            .unwrap();
+        assert!(steps.contains(&"chain"), "the chain reports progress");
+        report
+    }
+}
+
+fn failed(report: &AuditReport) -> Vec<&str> {
+    report
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.name)
+        .collect()
+}
+
+fn detail<'a>(report: &'a AuditReport, name: &str) -> &'a str {
+    &report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .detail
+}
+
+#[test]
+fn each_day_is_checked_from_the_last_checkpoint_and_the_sums_carry_over() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    let first = book.audit();
+    assert!(first.ok, "{:?}", first.checks);
+    assert_eq!(first.checkpoint, None, "nothing sealed: no checkpoint");
+    assert_eq!(first.after_movement_id, 0);
+
+    let mut last_after = 0;
+    for (day, amounts) in [["1.00", "2.00"], ["3.00", "4.00"], ["5.00", "6.00"]]
+        .iter()
+        .enumerate()
+    {
+        book.day(amounts);
+        book.seal();
+        let report = book.audit();
+        assert!(report.ok, "day {day}: {:?}", report.checks);
+        assert_eq!(report.scope, AuditScope::SinceCheckpoint);
+        assert_eq!(report.checkpoint, Some(day as i64 + 1));
+        // The day's two transfers (and their lines), not the history before them.
+        if day > 0 {
+            assert!(report.after_movement_id > last_after);
+            assert_eq!(report.movements - report.after_movement_id, 2);
+        }
+        last_after = report.after_movement_id;
+    }
+    // Two opening deposits and six transfers, counted through the checkpoints.
+    let report = book.audit();
+    assert!(report.ok, "{:?}", report.checks);
+    assert_eq!(report.movements, 8);
+    assert_eq!(report.checkpoint, None, "nothing new was sealed");
+    assert_eq!(
+        (
+            balance(&mut book.bank, &book.a),
+            balance(&mut book.bank, &book.b)
+        ),
+        (money("479.00"), money("121.00"))
+    );
+    let full = book.full_audit();
+    assert!(full.ok, "{:?}", full.checks);
+    assert_eq!(full.scope, AuditScope::Full);
+    assert_eq!(full.after_movement_id, 0);
+    assert_eq!(full.movements, 8);
+    assert!(
+        detail(&full, "checkpoint_agrees").contains("carried sums"),
+        "{}",
+        detail(&full, "checkpoint_agrees")
+    );
+}
+
+#[test]
+fn a_change_after_the_last_seal_is_caught_by_the_daily_audit() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00"]);
+    book.seal();
+    assert!(book.audit().ok);
+    book.day(&["2.00"]);
+    // Not sealed yet: the owner account changes its amount, behind the append-only trigger.
+    behind_the_trigger(
+        &db,
+        "movements_no_update",
+        "movements",
+        "UPDATE",
+        "UPDATE movements SET amount = 20.00 WHERE id = (SELECT MAX(id) FROM (SELECT id FROM movements) m)",
+    );
+    let report = book.audit();
+    assert_eq!(failed(&report), ["cached_balances_match_journal"]);
+    assert!(report.after_movement_id > 0, "it checked only the new rows");
+}
+
+#[test]
+fn a_change_before_the_checkpoint_is_caught_by_the_full_audit() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00", "2.00"]);
+    book.seal();
+    assert_eq!(book.audit().checkpoint, Some(1));
+    book.day(&["3.00"]);
+    // Movement 3 (the first transfer) is sealed and behind the checkpoint.
+    behind_the_trigger(
+        &db,
+        "movements_no_update",
+        "movements",
+        "UPDATE",
+        "UPDATE movements SET memo = 'forged' WHERE id = 3",
+    );
+    let full = book.full_audit();
+    assert_eq!(failed(&full), ["ledger_chain"]);
+    assert!(
+        detail(&full, "ledger_chain").starts_with("movement 3 was changed"),
+        "{}",
+        detail(&full, "ledger_chain")
+    );
+    // A failed audit writes no checkpoint.
+    assert_eq!(full.checkpoint, None);
+}
+
+#[test]
+fn a_forged_carried_sum_is_caught_by_both_audits() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00"]);
+    book.seal();
+    assert!(book.audit().ok);
+    // The app account may carry sums on; someone holding its password moves one.
+    let mut app = teller::db::connect(&db.app_url).unwrap();
+    app.batch_execute(
+        "UPDATE audit_account_sums SET journal_sum = journal_sum + 5 \
+         WHERE account_id = (SELECT MIN(account_id) FROM (SELECT account_id FROM audit_account_sums) s)",
+    )
+    .unwrap();
+    let daily = book.audit();
+    assert_eq!(failed(&daily), ["cached_balances_match_journal"]);
+    let full = book.full_audit();
+    assert_eq!(failed(&full), ["checkpoint_agrees"]);
+}
+
+#[test]
+fn an_audit_that_started_before_another_wrote_its_checkpoint_leaves_that_one_standing() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    let mut other = db.bank();
+    book.day(&["1.00"]);
+    book.seal();
+    assert_eq!(book.audit().checkpoint, Some(1));
+    book.day(&["2.00"]);
+    book.seal();
+    // Both audit from checkpoint 1; the first to finish writes checkpoint 2, the second
+    // finds it and starts from it the next time.
+    assert_eq!(book.audit().checkpoint, Some(2));
+    let second = other.audit(&operator()).unwrap();
+    assert!(second.ok, "{:?}", second.checks);
+    assert_eq!(second.checkpoint, None);
+    assert!(book.full_audit().ok);
+}

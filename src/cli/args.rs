@@ -486,6 +486,14 @@ pub struct BenchArgs {
     /// bank's bcrypt cost (12 unless the policy says otherwise), and compare their medians.
     #[arg(long)]
     pub login_timing: Option<u32>,
+    /// Build a bank of this many movements over --days days with the batch engine, and time
+    /// every everyday operation, the daily audit, end of day and the full audit at 0, a tenth
+    /// and all of them (see BENCHMARKS.md).
+    #[arg(long)]
+    pub scale: Option<u64>,
+    /// The days --scale spreads its movements over, ending today.
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
     #[arg(long, value_enum, default_value_t = Pattern::Uniform)]

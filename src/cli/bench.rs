@@ -19,9 +19,25 @@ use crate::services::{
 };
 
 /// Drops the scratch database however the benchmark ends.
-struct ScratchDatabase {
+pub(super) struct ScratchDatabase {
     server_url: String,
     name: String,
+}
+
+impl ScratchDatabase {
+    /// A new, empty database beside the bank's; returns it and its URL.
+    pub(super) fn create(url: &str) -> Result<(Self, String), CliError> {
+        let server_url = db::server_url(url);
+        let mut server = db::connect(&server_url)?;
+        let name = format!(
+            "teller_bench_{}_{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp()
+        );
+        db::create_database(&mut server, &name)?;
+        let bench_url = db::with_database(url, &name);
+        Ok((Self { server_url, name }, bench_url))
+    }
 }
 
 impl Drop for ScratchDatabase {
@@ -74,19 +90,11 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
             "bench needs --workers >= 1, --accounts >= 2 and --seconds >= 1".into(),
         ));
     }
-    let server_url = db::server_url(url);
-    let mut server = db::connect(&server_url)?;
-    let name = format!(
-        "teller_bench_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp()
-    );
-    db::create_database(&mut server, &name)?;
-    let scratch = ScratchDatabase {
-        server_url: server_url.clone(),
-        name: name.clone(),
-    };
-    let bench_url = db::with_database(url, &name);
+    if let Some(target) = args.scale {
+        return super::bench_scale::run(url, config, args, target);
+    }
+    let (scratch, bench_url) = ScratchDatabase::create(url)?;
+    let name = scratch.name.clone();
     if let Some(tries) = args.login_timing {
         let result = super::bench_login::login_timing(&bench_url, tries, args.json);
         drop(scratch);
@@ -252,6 +260,11 @@ fn connect_worker(url: &str, config: BankConfig, stats: &mut WorkerStats) -> Opt
     Bank::connect(url, config)
         .map_err(|e| stats.failure = Some(e.to_string()))
         .ok()
+}
+
+/// One random transfer between two accounts, with a fresh key.
+pub(super) fn pick_uniform(rng: &mut impl Rng, numbers: &[AccountNumber]) -> Option<BatchTransfer> {
+    pick(rng, numbers, Pattern::Uniform)
 }
 
 /// One random transfer of the pattern, with a fresh key.

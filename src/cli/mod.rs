@@ -7,6 +7,7 @@ mod audit_progress;
 mod batch;
 mod bench;
 mod bench_login;
+mod bench_scale;
 mod commands;
 mod credentials;
 mod day;

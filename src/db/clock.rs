@@ -29,6 +29,14 @@ pub fn advance_this_thread(by: chrono::Duration) {
     SHIFT_US.with(|shift| shift.set(shift.get().saturating_add(by)));
 }
 
+/// Sets this thread's clock to run `by` from the server's, back (negative) or forward.
+/// `teller bench --scale` builds a year of history in minutes: it starts a year back and moves
+/// day by day to today, so that every row is dated as if the bank had lived that year.
+pub fn set_this_thread_shift(by: chrono::Duration) {
+    let by = by.num_microseconds().unwrap_or(0);
+    SHIFT_US.with(|shift| shift.set(by));
+}
+
 #[derive(diesel::QueryableByName)]
 struct ServerNow {
     #[diesel(sql_type = Datetime)]

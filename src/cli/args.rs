@@ -491,6 +491,10 @@ pub struct BenchArgs {
     /// and all of them (see BENCHMARKS.md).
     #[arg(long)]
     pub scale: Option<u64>,
+    /// Run the minimal transfer (lock both rows, write both balances, append the journal row;
+    /// no audit line, no checks) instead of the bank's, as the yardstick to compare with.
+    #[arg(long)]
+    pub reference: bool,
     /// The days --scale spreads its movements over, ending today.
     #[arg(long, default_value_t = 365)]
     pub days: u32,

@@ -130,8 +130,11 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
             let pattern = args.pattern;
             let batch = args.batch;
             let stop = Arc::clone(&stop);
+            let reference = args.reference;
             std::thread::spawn(move || {
-                if batch > 0 {
+                if reference {
+                    reference_worker(&bench_url, &numbers, pattern, &stop)
+                } else if batch > 0 {
                     batch_worker(&bench_url, config, &numbers, pattern, batch, &stop)
                 } else {
                     worker(&bench_url, config, &numbers, pattern, &stop)
@@ -155,9 +158,16 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
     if let Some(failure) = all.failure {
         return Err(CliError::Bank(BankError::Database(failure)));
     }
-    let mut bank = Bank::connect(&bench_url, config)?;
-    let audit = timed_audit(&mut bank)?;
-    drop(bank);
+    // The reference writes no audit lines: its bank cannot pass an audit.
+    let audit = if args.reference {
+        AuditRun {
+            ok: false,
+            seconds: 0.0,
+        }
+    } else {
+        let mut bank = Bank::connect(&bench_url, config)?;
+        timed_audit(&mut bank)?
+    };
     drop(scratch);
     report(args, &mut all, elapsed, audit);
     Ok(())
@@ -252,6 +262,57 @@ fn worker(
         }
     }
     stats.retries = bank.retries();
+    stats
+}
+
+/// The yardstick: the minimal transfer (`db::bench_reference`) on the same accounts.
+fn reference_worker(
+    url: &str,
+    numbers: &[AccountNumber],
+    pattern: Pattern,
+    stop: &Stop,
+) -> WorkerStats {
+    let mut stats = WorkerStats::default();
+    let mut conn = match db::connect(url) {
+        Ok(conn) => conn,
+        Err(e) => {
+            stats.failure = Some(e.to_string());
+            return stats;
+        }
+    };
+    let mut rng = rand::rng();
+    while stop.go_on() {
+        let Some(t) = pick(&mut rng, numbers, pattern) else {
+            continue;
+        };
+        let begun = Instant::now();
+        let (from, to) = (i64::from(t.from.serial()), i64::from(t.to.serial()));
+        match db::bench_reference::minimal_transfer(
+            &mut conn,
+            from,
+            to,
+            t.amount.value(),
+            t.key.as_str(),
+            db::clock::now(),
+        ) {
+            Ok(true) => {
+                stats
+                    .latencies_us
+                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
+                stats.transfers += 1;
+                let sample = stop.add(1);
+                if sample.1 % 256 == 0 {
+                    stats.progress.push(sample);
+                }
+            }
+            Ok(false) => stats.refused += 1,
+            Err(e) if db::classify(&e) == db::Failure::Retryable => stats.retries += 1,
+            Err(e) => {
+                stats.failure = Some(e.to_string());
+                break;
+            }
+        }
+    }
     stats
 }
 
@@ -498,6 +559,7 @@ fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit: AuditRun
             json!({
                 "workers": args.workers,
                 "pattern": pattern,
+                "reference": args.reference,
                 "accounts": args.accounts,
                 "batch": args.batch,
                 "transfers": transfers,
@@ -515,6 +577,9 @@ fn report(args: &BenchArgs, all: &mut WorkerStats, elapsed: f64, audit: AuditRun
         );
     } else {
         let per = if args.batch > 0 { "batch" } else { "transfer" };
+        if args.reference {
+            print!("reference (minimal transfer, no audit): ");
+        }
         println!(
             "{transfers} transfers in {elapsed:.1} s: {tps:.0} transfers/s (first tenth {first_tenth:.0}/s, \
              last tenth {last_tenth:.0}/s), per {per} p50 {p50:.2} ms, p99 {p99:.2} ms, {retries} retries, \

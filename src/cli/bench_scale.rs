@@ -39,12 +39,7 @@ struct Scale {
     days_back: i64,
 }
 
-pub fn run(
-    url: &str,
-    config: BankConfig,
-    args: &BenchArgs,
-    target: u64,
-) -> Result<(), CliError> {
+pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Result<(), CliError> {
     let days = i64::from(args.days.max(1));
     let per_day = (target / u64::try_from(days).unwrap_or(1)).max(1);
     let (scratch, bench_url) = ScratchDatabase::create(url)?;
@@ -70,7 +65,10 @@ pub fn run(
             made += per_day;
             scale.next_day();
             if !args.json && made % (per_day * 10).max(1) == 0 {
-                eprintln!("  {made} movements ({:.0} s)", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "  {made} movements ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
         let measured = scale.measure(per_day, made)?;
@@ -86,7 +84,10 @@ pub fn run(
     drop(scale);
     drop(scratch);
     if args.json {
-        println!("{}", json!({ "per_day": per_day, "days": days, "points": results }));
+        println!(
+            "{}",
+            json!({ "per_day": per_day, "days": days, "points": results })
+        );
     }
     Ok(())
 }
@@ -118,7 +119,13 @@ impl Scale {
             input.role = Role::Customer;
             bank.register_user(&actor, input)?;
             let each = ACCOUNTS_EACH.min(accounts - numbers.len()).max(1);
-            numbers.extend(bank.open_funded_accounts(&actor, &customer, Currency::USD, each, opening)?);
+            numbers.extend(bank.open_funded_accounts(
+                &actor,
+                &customer,
+                Currency::USD,
+                each,
+                opening,
+            )?);
         }
         let boss = Email::parse("bench-supervisor@bank.local")?;
         let mut input = scratch_customer(&boss, "Supervisor", PASSWORD)?;
@@ -152,7 +159,8 @@ impl Scale {
             let batch: Vec<_> = (0..size)
                 .filter_map(|_| pick_uniform(&mut rng, &self.numbers))
                 .collect();
-            self.bank.post_batch(&self.actor, &batch, &mut self.approval)?;
+            self.bank
+                .post_batch(&self.actor, &batch, &mut self.approval)?;
             left -= size;
         }
         Ok(count as f64 / started.elapsed().as_secs_f64().max(1e-9))
@@ -172,43 +180,92 @@ impl Scale {
     /// is timed, then the daily audit, end of day and the full audit.
     fn measure(&mut self, per_day: u64, made: u64) -> Result<Value, CliError> {
         let count = CashCount::parse(VAULT)?;
-        self.bank.open_vault(&self.supervisor, Currency::USD, &count)?;
+        self.bank
+            .open_vault(&self.supervisor, Currency::USD, &count)?;
         let batch_rate = self.post_day(per_day)?;
         let mut rng = rand::rng();
         let mut ops = serde_json::Map::new();
         let numbers = self.numbers.clone();
-        let some = |rng: &mut rand::rngs::ThreadRng| numbers[rng.random_range(0..numbers.len())].clone();
+        let some =
+            |rng: &mut rand::rngs::ThreadRng| numbers[rng.random_range(0..numbers.len())].clone();
         let (bank, actor) = (&mut self.bank, &self.actor);
         let month = Month::of(clock::now().date());
         let mut lines = 0;
-        ops.insert("balance_ms".into(), median_ms(|| Ok(bank.account(actor, &some(&mut rng)).map(|_| ())?))?.into());
-        ops.insert("history_page_ms".into(), median_ms(|| Ok(bank.history(actor, &some(&mut rng), None, 50).map(|_| ())?))?.into());
-        ops.insert("statement_month_ms".into(), median_ms(|| {
-            lines = bank.statement(actor, &some(&mut rng), month)?.lines.len();
-            Ok(())
-        })?.into());
-        ops.insert("search_ms".into(), median_ms(|| Ok(bank.search_customers(actor, "bench1").map(|_| ())?))?.into());
+        ops.insert(
+            "balance_ms".into(),
+            median_ms(|| Ok(bank.account(actor, &some(&mut rng)).map(|_| ())?))?.into(),
+        );
+        ops.insert(
+            "history_page_ms".into(),
+            median_ms(|| Ok(bank.history(actor, &some(&mut rng), None, 50).map(|_| ())?))?.into(),
+        );
+        ops.insert(
+            "statement_month_ms".into(),
+            median_ms(|| {
+                lines = bank.statement(actor, &some(&mut rng), month)?.lines.len();
+                Ok(())
+            })?
+            .into(),
+        );
+        ops.insert(
+            "search_ms".into(),
+            median_ms(|| Ok(bank.search_customers(actor, "bench1").map(|_| ())?))?.into(),
+        );
         let customer = self.customer.clone();
-        ops.insert("login_ms".into(), median_ms(|| Ok(bank.authenticate(&customer, &Secret::new(PASSWORD.into())).map(|_| ())?))?.into());
+        ops.insert(
+            "login_ms".into(),
+            median_ms(|| {
+                Ok(bank
+                    .authenticate(&customer, &Secret::new(PASSWORD.into()))
+                    .map(|_| ())?)
+            })?
+            .into(),
+        );
         let one = Amount::from_decimal(Decimal::ONE)?;
-        ops.insert("transfer_ms".into(), median_ms(|| {
-            let (from, to) = (some(&mut rng), some(&mut rng));
-            if from == to {
-                return Ok(());
-            }
-            let request = TransferRequest { from, to, amount: one, key: IdempotencyKey::generate(), memo: None };
-            Ok(bank.transfer(actor, &request).map(|_| ())?)
-        })?.into());
-        let cash = |account: AccountNumber| CashRequest { account, amount: one, key: IdempotencyKey::generate(), memo: None, id: None };
-        ops.insert("deposit_with_ctr_check_ms".into(), median_ms(|| Ok(bank.deposit(actor, &cash(some(&mut rng))).map(|_| ())?))?.into());
-        ops.insert("withdrawal_with_ctr_check_ms".into(), median_ms(|| Ok(bank.withdraw(actor, &cash(some(&mut rng))).map(|_| ())?))?.into());
+        ops.insert(
+            "transfer_ms".into(),
+            median_ms(|| {
+                let (from, to) = (some(&mut rng), some(&mut rng));
+                if from == to {
+                    return Ok(());
+                }
+                let request = TransferRequest {
+                    from,
+                    to,
+                    amount: one,
+                    key: IdempotencyKey::generate(),
+                    memo: None,
+                };
+                Ok(bank.transfer(actor, &request).map(|_| ())?)
+            })?
+            .into(),
+        );
+        let cash = |account: AccountNumber| CashRequest {
+            account,
+            amount: one,
+            key: IdempotencyKey::generate(),
+            memo: None,
+            id: None,
+        };
+        ops.insert(
+            "deposit_with_ctr_check_ms".into(),
+            median_ms(|| Ok(bank.deposit(actor, &cash(some(&mut rng))).map(|_| ())?))?.into(),
+        );
+        ops.insert(
+            "withdrawal_with_ctr_check_ms".into(),
+            median_ms(|| Ok(bank.withdraw(actor, &cash(some(&mut rng))).map(|_| ())?))?.into(),
+        );
         let today = clock::now().date();
-        ops.insert("ctr_report_ms".into(), median_ms(|| Ok(bank.ctr_report(actor, today).map(|_| ())?))?.into());
+        ops.insert(
+            "ctr_report_ms".into(),
+            median_ms(|| Ok(bank.ctr_report(actor, today).map(|_| ())?))?.into(),
+        );
 
         // The day ends: seal, the daily audit over the day's rows, the vault counted, end of day.
         let (seal_s, _) = timed(|| Ok(self.bank.seal(&self.supervisor)?))?;
         let (audit_s, audit) = timed(|| Ok(self.bank.audit(&self.actor)?))?;
-        self.bank.count_vault(&self.supervisor, Currency::USD, &count)?;
+        self.bank
+            .count_vault(&self.supervisor, Currency::USD, &count)?;
         let (eod_s, _) = timed(|| Ok(self.bank.end_of_day(&self.supervisor, None)?))?;
         let (full_s, full) = timed(|| Ok(self.bank.audit_full(&self.actor, &mut |_| {})?))?;
         if !audit.ok || !full.ok {

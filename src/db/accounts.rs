@@ -1,9 +1,10 @@
 //! Accounts: customers' accounts and the bank's internal ones (cash drawers, over/short).
 
 use chrono::NaiveDateTime;
-use diesel::connection::SimpleConnection;
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Decimal as SqlDecimal};
 use rust_decimal::Decimal;
 
 use super::schema::{accounts, users};
@@ -125,24 +126,61 @@ pub fn owner_names(
         .optional()
 }
 
-/// Writes new cached balances of locked rows in one statement.
-///
-/// Diesel prepares every UPDATE anew (two round trips); this one goes as plain text in one.
-/// Only an `i64` and a `Decimal` are formatted into it, which cannot carry SQL.
+/// Writes new cached balances of locked rows: two (a movement's) in one prepared statement,
+/// cached per connection, so one round trip while the rows stay locked. (`batch_execute` costs
+/// three: it switches multi-statements on and off around the query; a `sql_query` two: it is
+/// prepared again each time.)
 pub fn set_balances(conn: &mut Connection, balances: &[(i64, Decimal)]) -> QueryResult<()> {
-    let sql = match *balances {
-        [] => return Ok(()),
-        [(id, balance)] => format!("UPDATE accounts SET balance = {balance} WHERE id = {id}"),
-        [(a, balance_a), (b, balance_b)] => format!(
-            "UPDATE accounts SET balance = IF(id = {a}, {balance_a}, {balance_b}) WHERE id IN ({a}, {b})"
-        ),
-        _ => {
-            return balances
-                .iter()
-                .try_for_each(|pair| set_balances(conn, std::slice::from_ref(pair)))
+    match *balances {
+        [] => Ok(()),
+        [(a, balance_a), (b, balance_b)] => {
+            SetTwoBalances {
+                a,
+                balance_a,
+                b,
+                balance_b,
+            }
+            .execute(conn)?;
+            Ok(())
         }
-    };
-    conn.batch_execute(&sql)
+        _ => balances.iter().try_for_each(|&(id, balance)| {
+            diesel::update(accounts::table.find(id))
+                .set(accounts::balance.eq(balance))
+                .execute(conn)
+                .map(|_| ())
+        }),
+    }
+}
+
+/// `UPDATE accounts SET balance = IF(id = a, x, y) WHERE id = a OR id = b`, prepared once.
+struct SetTwoBalances {
+    a: i64,
+    balance_a: Decimal,
+    b: i64,
+    balance_b: Decimal,
+}
+
+impl QueryId for SetTwoBalances {
+    type QueryId = SetTwoBalances;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl RunQueryDsl<Connection> for SetTwoBalances {}
+
+impl QueryFragment<Mysql> for SetTwoBalances {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Mysql>) -> QueryResult<()> {
+        out.push_sql("UPDATE accounts SET balance = IF(id = ");
+        out.push_bind_param::<BigInt, _>(&self.a)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlDecimal, _>(&self.balance_a)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlDecimal, _>(&self.balance_b)?;
+        out.push_sql(") WHERE id = ");
+        out.push_bind_param::<BigInt, _>(&self.a)?;
+        out.push_sql(" OR id = ");
+        out.push_bind_param::<BigInt, _>(&self.b)?;
+        Ok(())
+    }
 }
 
 pub fn set_status(

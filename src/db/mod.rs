@@ -6,6 +6,7 @@ pub mod approval_failures;
 pub mod approval_requests;
 pub mod audit_log;
 pub mod batch;
+pub mod bench_reference;
 pub mod cash_ids;
 pub mod checkpoints;
 pub mod clock;

@@ -209,3 +209,31 @@ fn an_audit_that_started_before_another_wrote_its_checkpoint_leaves_that_one_sta
     assert_eq!(second.checkpoint, None);
     assert!(book.full_audit().ok);
 }
+
+#[test]
+fn a_login_session_forged_after_the_checkpoint_is_named_by_the_daily_audit() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    user(&mut book.bank, "ada@bank.local", Role::Teller);
+    book.bank
+        .open_session(&email("ada@bank.local"), &secret(PASSWORD))
+        .unwrap();
+    book.day(&["1.00"]);
+    book.seal();
+    let checked = book.audit();
+    assert_eq!(checked.checkpoint, Some(1), "{:?}", checked.checks);
+    let mut app = teller::db::connect(&db.app_url).unwrap();
+    app.batch_execute(&format!(
+        "INSERT INTO login_sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+         SELECT '{}', id, NOW(6), NOW(6), NOW(6) + INTERVAL 1 DAY
+         FROM users WHERE email = 'ada@bank.local';",
+        "cd".repeat(32)
+    ))
+    .unwrap();
+    let report = book.audit();
+    assert_eq!(failed(&report), ["login_sessions_audited"]);
+    assert!(
+        report.after_movement_id > 0,
+        "a daily audit, not a full one"
+    );
+}

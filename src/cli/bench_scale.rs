@@ -267,11 +267,43 @@ impl Scale {
         self.bank
             .count_vault(&self.supervisor, Currency::USD, &count)?;
         let (eod_s, _) = timed(|| Ok(self.bank.end_of_day(&self.supervisor, None)?))?;
-        let (full_s, full) = timed(|| Ok(self.bank.audit_full(&self.actor, &mut |_| {})?))?;
+        // Where the full audit's time goes: each phase from its first progress report.
+        let mut phases: Vec<(&'static str, Instant)> = Vec::new();
+        let (full_s, full) = timed(|| {
+            Ok(self.bank.audit_full(&self.actor, &mut |step| {
+                if phases.last().is_none_or(|(name, _)| *name != step.phase) {
+                    phases.push((step.phase, Instant::now()));
+                }
+            })?)
+        })?;
+        let ended = Instant::now();
+        let phase_s: serde_json::Map<String, Value> = phases
+            .iter()
+            .enumerate()
+            .map(|(i, (name, began))| {
+                let end = phases.get(i + 1).map_or(ended, |(_, next)| *next);
+                (
+                    format!("{name}_s"),
+                    round((end - *began).as_secs_f64()).into(),
+                )
+            })
+            .collect();
         if !audit.ok || !full.ok {
             return Err(CliError::AuditFailed);
         }
         let full_rate = full.rows_checked as f64 / full_s.max(1e-9);
+        let mb = |bytes: i64| (bytes as f64 / 1_048_576.0).round();
+        let sizes: serde_json::Map<String, Value> = db::sizes::table_sizes(self.bank.connection())
+            .map_err(db::ConnectError::from)?
+            .into_iter()
+            .take(6)
+            .map(|t| {
+                (
+                    t.table,
+                    json!({ "data_mb": mb(t.data_bytes), "index_mb": mb(t.index_bytes) }),
+                )
+            })
+            .collect();
         Ok(json!({
             "movements_before_the_day": made,
             "movements": full.movements,
@@ -286,6 +318,8 @@ impl Scale {
             "full_audit_s": round(full_s),
             "full_audit_rows": full.rows_checked,
             "full_audit_rows_per_s": full_rate.round(),
+            "full_audit_phases": phase_s,
+            "table_sizes": sizes,
         }))
     }
 }
@@ -330,6 +364,8 @@ fn print_point(point: &Value) {
         "full_audit_s",
         "full_audit_rows",
         "full_audit_rows_per_s",
+        "full_audit_phases",
+        "table_sizes",
     ] {
         println!("  {key:<32} {}", point[key]);
     }

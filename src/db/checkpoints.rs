@@ -43,7 +43,9 @@ pub fn insert(conn: &mut Connection, row: &CheckpointRow) -> QueryResult<()> {
 }
 
 /// Where the next audit starts again on the rows that were still open: the first open drawer
-/// session, vault day (not counted yet) and, for login sessions, the next id.
+/// session, vault day (not counted yet) and login session not yet `grace` old. A row younger
+/// than that may still be followed by one with a lower id that has not committed yet (ids are
+/// handed out at insert, rows appear at commit), so it is checked again next time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenFrom {
     pub drawer_session_id: i64,
@@ -51,28 +53,36 @@ pub struct OpenFrom {
     pub login_session_id: i64,
 }
 
-pub fn open_from(conn: &mut Connection) -> QueryResult<OpenFrom> {
+pub fn open_from(conn: &mut Connection, settled_before: NaiveDateTime) -> QueryResult<OpenFrom> {
     use diesel::dsl::{max, min};
     let first_open_session: Option<i64> = drawer_sessions::table
         .filter(drawer_sessions::closed_at.is_null())
         .select(min(drawer_sessions::id))
         .first(conn)?;
-    let last_session: Option<i64> = drawer_sessions::table
+    let last_settled_session: Option<i64> = drawer_sessions::table
+        .filter(drawer_sessions::opened_at.lt(settled_before))
         .select(max(drawer_sessions::id))
         .first(conn)?;
     let first_open_day: Option<i64> = vault_days::table
         .filter(vault_days::closing_total.is_null())
         .select(min(vault_days::id))
         .first(conn)?;
-    let last_day: Option<i64> = vault_days::table.select(max(vault_days::id)).first(conn)?;
-    let last_login: Option<i64> = login_sessions::table
+    let last_settled_day: Option<i64> = vault_days::table
+        .filter(vault_days::opened_at.lt(settled_before))
+        .select(max(vault_days::id))
+        .first(conn)?;
+    let last_settled_login: Option<i64> = login_sessions::table
+        .filter(login_sessions::created_at.lt(settled_before))
         .select(max(login_sessions::id))
         .first(conn)?;
     let next = |last: Option<i64>| last.unwrap_or(0) + 1;
+    let from = |first_open: Option<i64>, last_settled: Option<i64>| {
+        first_open.map_or(next(last_settled), |open| open.min(next(last_settled)))
+    };
     Ok(OpenFrom {
-        drawer_session_id: first_open_session.unwrap_or_else(|| next(last_session)),
-        vault_day_id: first_open_day.unwrap_or_else(|| next(last_day)),
-        login_session_id: next(last_login),
+        drawer_session_id: from(first_open_session, last_settled_session),
+        vault_day_id: from(first_open_day, last_settled_day),
+        login_session_id: next(last_settled_login),
     })
 }
 

@@ -26,6 +26,7 @@ pub mod phones;
 pub mod rules;
 pub mod schema;
 pub mod settings;
+pub mod sizes;
 pub mod tx_guard;
 pub mod url;
 pub mod users;

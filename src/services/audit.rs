@@ -41,6 +41,10 @@ pub struct AuditProgress {
     pub total: u64,
 }
 
+/// Rows younger than this are checked again by the next audit: one with a lower id may still
+/// commit after this audit's snapshot.
+const SETTLED: chrono::Duration = chrono::Duration::minutes(5);
+
 /// What a passing audit hands on to the next one.
 struct Reached {
     base: Option<checkpoints::CheckpointRow>,
@@ -315,7 +319,7 @@ fn audit_snapshot(
                     }
                     _ => audit_lines,
                 },
-                open: checkpoints::open_from(conn)?,
+                open: checkpoints::open_from(conn, now() - SETTLED)?,
                 seal,
             })
         }

@@ -30,6 +30,7 @@ pub(super) fn chain_checks(
         .map(|s| s.movements + s.audit_lines + s.cash_ids.unwrap_or(0))
         .sum();
     let total = u64::try_from(total).unwrap_or(0);
+    progress(0, total);
     let mut walk = Walk::new(&seals, start);
     let mut after = start.map(|s| (s.id, i32::MAX));
     loop {

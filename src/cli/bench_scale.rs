@@ -43,11 +43,13 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
     let days = i64::from(args.days.max(1));
     let per_day = (target / u64::try_from(days).unwrap_or(1)).max(1);
     let (scratch, bench_url) = ScratchDatabase::create(url)?;
-    let mut scale = Scale::new(&bench_url, config, args.accounts, days + 1)?;
+    let points = [0, target / 10, target];
+    // The opening day, the history's days and the measured ones: the last measured is today.
+    let back = days + i64::try_from(points.len()).unwrap_or(3);
+    let mut scale = Scale::new(&bench_url, config, args.accounts, back)?;
     // The opening deposits' day is large cash for every customer: measure from the next one.
     scale.close_day_quietly()?;
     scale.next_day();
-    let points = [0, target / 10, target];
     let mut results: Vec<Value> = Vec::new();
     let mut made: u64 = 0;
     if !args.json {
@@ -59,7 +61,7 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
     for (i, point) in points.iter().enumerate() {
         // Past days up to this point, each sealed and audited as end of day would.
         let started = Instant::now();
-        while made + per_day <= *point && scale.days_back > 1 {
+        while made + per_day <= *point {
             scale.post_day(per_day)?;
             scale.close_day_quietly()?;
             made += per_day;

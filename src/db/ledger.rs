@@ -152,6 +152,25 @@ pub fn audit_rows_by_ids(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// The movements with ids from `first` to `last`, in id order: one range read by primary key,
+/// cheaper than a list of ids (the audit's chain walk reads a page of links this way).
+pub fn movements_in(conn: &mut Connection, first: i64, last: i64) -> QueryResult<Vec<MovementRow>> {
+    movements::table
+        .filter(movements::id.between(first, last))
+        .order(movements::id)
+        .select(MovementRow::as_select())
+        .load(conn)
+}
+
+/// The audit lines with ids from `first` to `last`, in id order.
+pub fn audit_rows_in(conn: &mut Connection, first: i64, last: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_log::table
+        .filter(audit_log::id.between(first, last))
+        .order(audit_log::id)
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
 /// The ID records of these movements, in movement order.
 pub fn cash_ids_by_movements(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<CashIdRow>> {
     if ids.is_empty() {

@@ -144,12 +144,27 @@ fn canonical_rows(conn: &mut Connection, page: &[LinkRow]) -> BankResult<Rows> {
             .map(|l| l.row_id)
             .collect()
     };
+    // A page's rows of each table lie in one range of ids (a seal takes them in id order):
+    // read the range, keep the linked ones.
+    let range = |ids: &[i64]| Some((*ids.iter().min()?, *ids.iter().max()?));
     let mut rows = Rows::new();
-    for m in ledger::movements_by_ids(conn, &ids(ChainedTable::Movements))? {
-        rows.insert((ChainedTable::Movements, m.id), movement_bytes(&m));
+    let movement_ids = ids(ChainedTable::Movements);
+    if let Some((first, last)) = range(&movement_ids) {
+        let wanted: std::collections::HashSet<i64> = movement_ids.into_iter().collect();
+        for m in ledger::movements_in(conn, first, last)? {
+            if wanted.contains(&m.id) {
+                rows.insert((ChainedTable::Movements, m.id), movement_bytes(&m));
+            }
+        }
     }
-    for a in ledger::audit_rows_by_ids(conn, &ids(ChainedTable::AuditLog))? {
-        rows.insert((ChainedTable::AuditLog, a.id), audit_bytes(&a));
+    let audit_ids = ids(ChainedTable::AuditLog);
+    if let Some((first, last)) = range(&audit_ids) {
+        let wanted: std::collections::HashSet<i64> = audit_ids.into_iter().collect();
+        for a in ledger::audit_rows_in(conn, first, last)? {
+            if wanted.contains(&a.id) {
+                rows.insert((ChainedTable::AuditLog, a.id), audit_bytes(&a));
+            }
+        }
     }
     for c in ledger::cash_ids_by_movements(conn, &ids(ChainedTable::CashIds))? {
         rows.insert((ChainedTable::CashIds, c.movement_id), cash_id_bytes(&c));

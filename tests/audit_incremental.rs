@@ -54,15 +54,6 @@ impl Book {
     }
 }
 
-fn failed(report: &AuditReport) -> Vec<&str> {
-    report
-        .checks
-        .iter()
-        .filter(|c| !c.ok)
-        .map(|c| c.name)
-        .collect()
-}
-
 fn detail<'a>(report: &'a AuditReport, name: &str) -> &'a str {
     &report
         .checks
@@ -140,7 +131,7 @@ fn a_change_after_the_last_seal_is_caught_by_the_daily_audit() {
         "UPDATE movements SET amount = 20.00 WHERE id = (SELECT MAX(id) FROM (SELECT id FROM movements) m)",
     );
     let report = book.audit();
-    assert_eq!(failed(&report), ["cached_balances_match_journal"]);
+    assert_eq!(failed_checks(&report), ["cached_balances_match_journal"]);
     assert!(report.after_movement_id > 0, "it checked only the new rows");
 }
 
@@ -161,7 +152,7 @@ fn a_change_before_the_checkpoint_is_caught_by_the_full_audit() {
         "UPDATE movements SET memo = 'forged' WHERE id = 3",
     );
     let full = book.full_audit();
-    assert_eq!(failed(&full), ["ledger_chain"]);
+    assert_eq!(failed_checks(&full), ["ledger_chain"]);
     assert!(
         detail(&full, "ledger_chain").starts_with("movement 3 was changed"),
         "{}",
@@ -186,9 +177,9 @@ fn a_forged_carried_sum_is_caught_by_both_audits() {
     )
     .unwrap();
     let daily = book.audit();
-    assert_eq!(failed(&daily), ["cached_balances_match_journal"]);
+    assert_eq!(failed_checks(&daily), ["cached_balances_match_journal"]);
     let full = book.full_audit();
-    assert_eq!(failed(&full), ["checkpoint_agrees"]);
+    assert_eq!(failed_checks(&full), ["checkpoint_agrees"]);
 }
 
 #[test]
@@ -231,7 +222,7 @@ fn a_login_session_forged_after_the_checkpoint_is_named_by_the_daily_audit() {
     ))
     .unwrap();
     let report = book.audit();
-    assert_eq!(failed(&report), ["login_sessions_audited"]);
+    assert_eq!(failed_checks(&report), ["login_sessions_audited"]);
     assert!(
         report.after_movement_id > 0,
         "a daily audit, not a full one"

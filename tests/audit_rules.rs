@@ -20,16 +20,6 @@ fn audit(bank: &mut Bank) -> AuditReport {
     bank.audit(&operator()).expect("audit")
 }
 
-/// The failed checks, by name.
-fn failed(report: &AuditReport) -> Vec<&'static str> {
-    report
-        .checks
-        .iter()
-        .filter(|c| !c.ok)
-        .map(|c| c.name)
-        .collect()
-}
-
 fn detail(report: &AuditReport, name: &str) -> String {
     report
         .checks
@@ -42,7 +32,7 @@ fn detail(report: &AuditReport, name: &str) -> String {
 /// Audits and asserts that `name` is the one check that fails; its detail.
 fn only_failure(bank: &mut Bank, name: &str) -> String {
     let report = audit(bank);
-    assert_eq!(failed(&report), vec![name], "{:?}", report.checks);
+    assert_eq!(failed_checks(&report), vec![name], "{:?}", report.checks);
     detail(&report, name)
 }
 
@@ -172,10 +162,10 @@ fn a_forged_transfer_to_an_accomplice_is_named() {
         false,
     );
     let report = audit(&mut bank);
-    assert!(!failed(&report).contains(&"cached_balances_match_journal"));
-    assert!(!failed(&report).contains(&"movements_balance"));
+    assert!(!failed_checks(&report).contains(&"cached_balances_match_journal"));
+    assert!(!failed_checks(&report).contains(&"movements_balance"));
     assert!(
-        failed(&report).contains(&"movements_audited"),
+        failed_checks(&report).contains(&"movements_audited"),
         "{:?}",
         report.checks
     );
@@ -185,7 +175,7 @@ fn a_forged_transfer_to_an_accomplice_is_named() {
         detail(&report, "movements_audited")
     );
     // The accomplice (a customer) cannot pay out of someone else's account.
-    assert!(failed(&report).contains(&"movement_kinds_fit"));
+    assert!(failed_checks(&report).contains(&"movement_kinds_fit"));
     assert!(detail(&report, "movement_kinds_fit").contains(&format!("movement {id} (transfer)")));
 }
 
@@ -211,7 +201,7 @@ fn a_forged_movement_with_a_forged_line_still_breaks_the_rules() {
     );
     let report = audit(&mut bank);
     assert!(
-        !failed(&report).contains(&"movements_audited"),
+        !failed_checks(&report).contains(&"movements_audited"),
         "{:?}",
         report.checks
     );
@@ -361,7 +351,7 @@ fn set_up_rows_pass_only_in_a_demo_test_or_benchmark_bank() {
         .batch_execute("DELETE FROM bank_settings WHERE name = 'setup_rows';")
         .unwrap();
     let report = audit(&mut bank);
-    let failed = failed(&report);
+    let failed = failed_checks(&report);
     assert!(failed.contains(&"movement_kinds_fit"), "{failed:?}");
     assert!(failed.contains(&"staff_approved"), "{failed:?}");
 }

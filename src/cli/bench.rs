@@ -61,6 +61,19 @@ struct WorkerStats {
     progress: Vec<(f64, u64)>,
 }
 
+impl WorkerStats {
+    /// One transfer done, begun at `begun`: its latency, and now and then a progress sample.
+    fn done_one(&mut self, begun: Instant, stop: &Stop) {
+        self.latencies_us
+            .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
+        self.transfers += 1;
+        let sample = stop.add(1);
+        if sample.1 % 256 == 0 {
+            self.progress.push(sample);
+        }
+    }
+}
+
 /// When the workers stop: after a time, or once the transfers asked for are done.
 struct Stop {
     started: Instant,
@@ -245,14 +258,7 @@ fn worker(
         let begun = Instant::now();
         match bank.transfer(&actor, &request) {
             Ok(_) => {
-                stats
-                    .latencies_us
-                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
-                stats.transfers += 1;
-                let sample = stop.add(1);
-                if sample.1 % 256 == 0 {
-                    stats.progress.push(sample);
-                }
+                stats.done_one(begun, stop);
             }
             Err(e) if e.is_refusal() => stats.refused += 1,
             Err(e) => {
@@ -296,14 +302,7 @@ fn reference_worker(
             db::clock::now(),
         ) {
             Ok(true) => {
-                stats
-                    .latencies_us
-                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
-                stats.transfers += 1;
-                let sample = stop.add(1);
-                if sample.1 % 256 == 0 {
-                    stats.progress.push(sample);
-                }
+                stats.done_one(begun, stop);
             }
             Ok(false) => stats.refused += 1,
             Err(e) if db::classify(&e) == db::Failure::Retryable => stats.retries += 1,

@@ -108,11 +108,14 @@ pub fn history(
         },
         None => None,
     };
+    // First the page's (time, id) pairs from each side's (account, time) index alone (the id
+    // is in every secondary index), then only the rows the page shows, by primary key: old rows
+    // live on pages of their own, and each one read is a page the buffer pool may not hold.
     let side = |debit: bool, conn: &mut Connection| {
         let mut query = movements::table
             .order((movements::created_at.desc(), movements::id.desc()))
             .limit(limit)
-            .select(MovementRow::as_select())
+            .select((movements::created_at, movements::id))
             .into_boxed();
         query = if debit {
             query.filter(movements::debit_account_id.eq(account_id))
@@ -126,13 +129,19 @@ pub fn history(
                     .or(movements::created_at.eq(at).and(movements::id.lt(id))),
             );
         }
-        query.load(conn)
+        query.load::<(NaiveDateTime, i64)>(conn)
     };
-    let mut merged = side(true, conn)?;
-    merged.extend(side(false, conn)?);
-    merged.sort_unstable_by_key(|m| std::cmp::Reverse((m.created_at, m.id)));
-    merged.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok(merged)
+    let mut keys = side(true, conn)?;
+    keys.extend(side(false, conn)?);
+    keys.sort_unstable_by_key(|k| std::cmp::Reverse(*k));
+    keys.truncate(usize::try_from(limit).unwrap_or(0));
+    let ids: Vec<i64> = keys.iter().map(|(_, id)| *id).collect();
+    let mut page: Vec<MovementRow> = movements::table
+        .filter(movements::id.eq_any(&ids))
+        .select(MovementRow::as_select())
+        .load(conn)?;
+    page.sort_unstable_by_key(|m| std::cmp::Reverse((m.created_at, m.id)));
+    Ok(page)
 }
 
 /// The movements touching the account with `from <= created_at < to`, oldest first (a

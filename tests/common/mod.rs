@@ -335,6 +335,16 @@ pub fn balance(bank: &mut Bank, account: &AccountNumber) -> Decimal {
     bank.account(&operator(), account).expect("account").balance
 }
 
+/// The names of an audit's failed checks.
+pub fn failed_checks(report: &teller::services::AuditReport) -> Vec<&'static str> {
+    report
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.name)
+        .collect()
+}
+
 /// Asserts the ledger's invariants hold.
 pub fn assert_audit_ok(bank: &mut Bank) {
     let report = bank.audit(&operator()).expect("audit");

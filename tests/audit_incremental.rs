@@ -107,6 +107,7 @@ fn each_day_is_checked_from_the_last_checkpoint_and_the_sums_carry_over() {
     assert_eq!(full.scope, AuditScope::Full);
     assert_eq!(full.after_movement_id, 0);
     assert_eq!(full.movements, 8);
+    assert_eq!(full.checkpoint, None, "no seal since the last checkpoint");
     assert!(
         detail(&full, "checkpoint_agrees").contains("carried sums"),
         "{}",

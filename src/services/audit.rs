@@ -3,11 +3,12 @@
 use super::authz::require;
 use super::bank::now;
 use super::chain_audit::chain_checks;
+use super::checkpoint::{Reached, SETTLED};
 use super::views::utc;
 use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankError, BankResult};
 use rust_decimal::Decimal;
 
-use crate::db::ledger::{self, ChainedTable, SealRow};
+use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::Since;
 use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
 use crate::domain::format_money;
@@ -39,19 +40,6 @@ pub struct AuditProgress {
     pub phase: &'static str,
     pub done: u64,
     pub total: u64,
-}
-
-/// Rows younger than this are checked again by the next audit: one with a lower id may still
-/// commit after this audit's snapshot.
-const SETTLED: chrono::Duration = chrono::Duration::minutes(5);
-
-/// What a passing audit hands on to the next one.
-struct Reached {
-    base: Option<checkpoints::CheckpointRow>,
-    seal: SealRow,
-    movements: i64,
-    audit_lines: i64,
-    open: checkpoints::OpenFrom,
 }
 
 impl Bank {
@@ -90,52 +78,6 @@ impl Bank {
             report.checkpoint = self.write_checkpoint(actor, scope, reached)?;
         }
         Ok(report)
-    }
-
-    /// Writes the checkpoint a passing audit reached, unless another audit wrote one since
-    /// this one began (then theirs stands). Returns its id.
-    fn write_checkpoint(
-        &mut self,
-        actor: &Actor,
-        scope: AuditScope,
-        reached: Reached,
-    ) -> BankResult<Option<i64>> {
-        // The checkpoint row names its actor and time itself: no audit line of its own, so an
-        // audit leaves the journal and the audit log as they were.
-        let name = self.stamp(actor).actor;
-        let written = self.in_transaction(|conn| {
-            let latest = checkpoints::latest(conn)?;
-            if latest.as_ref().map(|c| c.id) != reached.base.as_ref().map(|c| c.id) {
-                return Ok(None);
-            }
-            let (id, after) = reached
-                .base
-                .as_ref()
-                .map_or((1, 0), |b| (b.id + 1, b.last_movement_id));
-            let row = checkpoints::CheckpointRow {
-                id,
-                at: now(),
-                actor: name.clone(),
-                seal_id: reached.seal.id,
-                last_movement_id: reached.seal.last_movement_id,
-                last_audit_id: reached.seal.last_audit_id,
-                movements: reached.movements,
-                audit_lines: reached.audit_lines,
-                next_drawer_session_id: reached.open.drawer_session_id,
-                next_vault_day_id: reached.open.vault_day_id,
-                next_login_session_id: reached.open.login_session_id,
-                full_check: scope == AuditScope::Full,
-            };
-            checkpoints::insert(conn, &row)?;
-            let sums = checkpoints::sums_between(conn, after, row.last_movement_id)?;
-            checkpoints::add_sums(conn, id, &sums)?;
-            Ok(Some(id))
-        });
-        match written {
-            // Another audit wrote this checkpoint first: theirs stands.
-            Err(BankError::Duplicate(_)) => Ok(None),
-            other => other,
-        }
     }
 
     /// The newest audit log entries (staff only).
@@ -256,7 +198,7 @@ fn audit_snapshot(
     ];
     if scope == AuditScope::Full {
         if let Some(cp) = &latest {
-            checks.push(checkpoint_check(conn, cp)?);
+            checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
         }
     }
     phase("rules");
@@ -269,56 +211,29 @@ fn audit_snapshot(
         });
     })?);
     // Counts: what the checkpoint carried plus the rows after it.
-    let (base_movements, base_lines) = base
-        .as_ref()
-        .map_or((0, 0), |cp| (cp.movements, cp.audit_lines));
+    let base_movements = base.as_ref().map_or(0, |cp| cp.movements);
     let new_movements = ledger::count_after(conn, ChainedTable::Movements, since.movement)?;
     let new_lines = ledger::count_after(conn, ChainedTable::AuditLog, since.audit_line)?;
     let ok = checks.iter().all(|c| c.ok);
-    // Where the next audit may start: the newest seal, if this one got past the checkpoint's.
+    // Where the next audit may start: the newest seal, if this audit passed and got past the
+    // newest checkpoint's (the full audit carries on from that checkpoint, just verified).
     let reached = match ledger::latest_seal(conn)? {
-        Some(seal) if base.as_ref().is_none_or(|cp| seal.id > cp.seal_id) && ok => {
-            let movements = base_movements
-                + ledger::count_between(
-                    conn,
-                    ChainedTable::Movements,
-                    since.movement,
-                    seal.last_movement_id,
-                )?;
-            let audit_lines = base_lines
-                + ledger::count_between(
-                    conn,
-                    ChainedTable::AuditLog,
-                    since.audit_line,
-                    seal.last_audit_id,
-                )?;
+        Some(seal) if ok && latest.as_ref().is_none_or(|cp| seal.id > cp.seal_id) => {
+            let (from_m, from_a, movements, lines) = latest.as_ref().map_or((0, 0, 0, 0), |cp| {
+                (
+                    cp.last_movement_id,
+                    cp.last_audit_id,
+                    cp.movements,
+                    cp.audit_lines,
+                )
+            });
+            let (to_m, to_a) = (seal.last_movement_id, seal.last_audit_id);
             Some(Reached {
-                // The full audit carries on from the newest checkpoint it has just verified.
                 base: latest.clone(),
-                movements: match (scope, &latest) {
-                    (AuditScope::Full, Some(cp)) => {
-                        cp.movements
-                            + ledger::count_between(
-                                conn,
-                                ChainedTable::Movements,
-                                cp.last_movement_id,
-                                seal.last_movement_id,
-                            )?
-                    }
-                    _ => movements,
-                },
-                audit_lines: match (scope, &latest) {
-                    (AuditScope::Full, Some(cp)) => {
-                        cp.audit_lines
-                            + ledger::count_between(
-                                conn,
-                                ChainedTable::AuditLog,
-                                cp.last_audit_id,
-                                seal.last_audit_id,
-                            )?
-                    }
-                    _ => audit_lines,
-                },
+                movements: movements
+                    + ledger::count_between(conn, ChainedTable::Movements, from_m, to_m)?,
+                audit_lines: lines
+                    + ledger::count_between(conn, ChainedTable::AuditLog, from_a, to_a)?,
                 open: checkpoints::open_from(conn, now() - SETTLED)?,
                 seal,
             })
@@ -339,39 +254,11 @@ fn audit_snapshot(
     Ok((report, reached))
 }
 
-/// The full audit's check of the newest checkpoint: its carried sums and counts are the
-/// journal's up to its last rows.
-fn checkpoint_check(
-    conn: &mut Connection,
-    cp: &checkpoints::CheckpointRow,
-) -> BankResult<AuditCheck> {
-    let mut problems: Vec<String> = checkpoints::sum_mismatches(conn, cp.last_movement_id)?
-        .into_iter()
-        .map(|m| {
-            format!(
-                "account {}: checkpoint {} carries {} but the journal sums to {}",
-                super::accounts::number_of(m.account_id),
-                cp.id,
-                format_money(m.carried),
-                format_money(m.journal)
-            )
-        })
-        .collect();
-    let movements = checkpoints::movements_up_to(conn, cp.last_movement_id)?;
-    if movements != cp.movements {
-        problems.push(format!(
-            "checkpoint {} counts {} movements up to {} but the journal holds {movements}",
-            cp.id, cp.movements, cp.last_movement_id
-        ));
-    }
-    Ok(check(
-        "checkpoint_agrees",
-        problems.into_iter(),
-        "the newest checkpoint's carried sums and counts are the journal's",
-    ))
-}
-
-fn check(name: &'static str, problems: impl Iterator<Item = String>, holds: &str) -> AuditCheck {
+pub(super) fn check(
+    name: &'static str,
+    problems: impl Iterator<Item = String>,
+    holds: &str,
+) -> AuditCheck {
     let problems: Vec<String> = problems.collect();
     AuditCheck {
         name,

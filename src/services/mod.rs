@@ -15,6 +15,7 @@ mod batch;
 mod bulk;
 mod chain;
 mod chain_audit;
+mod checkpoint;
 mod cluster_guard;
 mod ctr;
 mod demo;

@@ -188,20 +188,7 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliErr
 
 /// Migrates the scratch database and opens the accounts, each with 1,000,000.00.
 fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError> {
-    let mut conn = db::connect(bench_url)?;
-    db::run_migrations(&mut conn)?;
-    // A benchmark bank: its set-up task opens and funds the accounts without drawer sessions.
-    db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
-        .map_err(db::ConnectError::from)?;
-    // Only the benchmark's own scratch customer is hashed here: the cheapest cost will do.
-    let mut bank = Bank::new(
-        conn,
-        bench_url,
-        BankConfig {
-            bcrypt_cost: 4,
-            ..BankConfig::default()
-        },
-    );
+    let mut bank = scratch_bank(bench_url, BankConfig::default())?;
     let actor = Actor::setup("bench");
     let email = Email::parse("bench@bank.local")?;
     bank.register_user(
@@ -210,6 +197,24 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
     )?;
     let opening = Amount::from_decimal(Decimal::new(1_000_000, 0))?;
     Ok(bank.open_funded_accounts(&actor, &email, Currency::USD, accounts, opening)?)
+}
+
+/// The scratch database migrated and marked as a benchmark bank (its set-up task opens and
+/// funds accounts without drawer sessions), as a bank that hashes at the cheapest cost: only
+/// the benchmark's own scratch people are hashed.
+pub(super) fn scratch_bank(bench_url: &str, config: BankConfig) -> Result<Bank, CliError> {
+    let mut conn = db::connect(bench_url)?;
+    db::run_migrations(&mut conn)?;
+    db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
+        .map_err(db::ConnectError::from)?;
+    Ok(Bank::new(
+        conn,
+        bench_url,
+        BankConfig {
+            bcrypt_cost: 4,
+            ..config
+        },
+    ))
 }
 
 /// A benchmark's own customer (a scratch bank's only person).

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::args::BenchArgs;
-use super::bench::{pick_uniform, scratch_customer, ScratchDatabase};
+use super::bench::{pick_uniform, scratch_bank, scratch_customer, ScratchDatabase};
 use super::CliError;
 use crate::db::{self, clock};
 use crate::domain::{
@@ -96,20 +96,9 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
 
 impl Scale {
     fn new(url: &str, config: BankConfig, accounts: usize, days: i64) -> Result<Self, CliError> {
-        let mut conn = db::connect(url)?;
-        db::run_migrations(&mut conn)?;
-        db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
-            .map_err(db::ConnectError::from)?;
+        let mut bank = scratch_bank(url, config)?;
         // A year back: the clock moves to today day by day.
         clock::set_this_thread_shift(-Duration::days(days));
-        let mut bank = Bank::new(
-            conn,
-            url,
-            BankConfig {
-                bcrypt_cost: 4,
-                ..config
-            },
-        );
         let actor = Actor::setup("bench");
         let opening = Amount::from_decimal(Decimal::new(1_000_000, 0))?;
         let mut numbers = Vec::with_capacity(accounts);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Decimal as SqlDecimal};
 use rust_decimal::Decimal;
 
-use super::schema::{audit_checkpoints, drawer_sessions, login_sessions, movements, vault_days};
+use super::schema::{audit_checkpoints, drawer_sessions, login_sessions, vault_days};
 use super::{Connection, QueryResult};
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
@@ -162,12 +162,4 @@ pub fn sum_mismatches(conn: &mut Connection, up_to: i64) -> QueryResult<Vec<SumM
     .bind::<BigInt, _>(up_to)
     .bind::<BigInt, _>(up_to)
     .load(conn)
-}
-
-/// How many movements have an id up to `up_to` (the full audit's check of a checkpoint's count).
-pub fn movements_up_to(conn: &mut Connection, up_to: i64) -> QueryResult<i64> {
-    movements::table
-        .filter(movements::id.le(up_to))
-        .count()
-        .get_result(conn)
 }

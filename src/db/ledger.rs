@@ -330,18 +330,5 @@ pub fn count_between(
 
 /// How many rows have an id above `after`.
 pub fn count_after(conn: &mut Connection, table: ChainedTable, after: i64) -> QueryResult<i64> {
-    match table {
-        ChainedTable::Movements => movements::table
-            .filter(movements::id.gt(after))
-            .count()
-            .get_result(conn),
-        ChainedTable::AuditLog => audit_log::table
-            .filter(audit_log::id.gt(after))
-            .count()
-            .get_result(conn),
-        ChainedTable::CashIds => cash_ids::table
-            .filter(cash_ids::movement_id.gt(after))
-            .count()
-            .get_result(conn),
-    }
+    count_between(conn, table, after, i64::MAX)
 }

@@ -144,32 +144,48 @@ fn canonical_rows(conn: &mut Connection, page: &[LinkRow]) -> BankResult<Rows> {
             .map(|l| l.row_id)
             .collect()
     };
-    // A page's rows of each table lie in one range of ids (a seal takes them in id order):
-    // read the range, keep the linked ones.
-    let range = |ids: &[i64]| Some((*ids.iter().min()?, *ids.iter().max()?));
     let mut rows = Rows::new();
-    let movement_ids = ids(ChainedTable::Movements);
-    if let Some((first, last)) = range(&movement_ids) {
-        let wanted: std::collections::HashSet<i64> = movement_ids.into_iter().collect();
-        for m in ledger::movements_in(conn, first, last)? {
-            if wanted.contains(&m.id) {
-                rows.insert((ChainedTable::Movements, m.id), movement_bytes(&m));
-            }
-        }
-    }
-    let audit_ids = ids(ChainedTable::AuditLog);
-    if let Some((first, last)) = range(&audit_ids) {
-        let wanted: std::collections::HashSet<i64> = audit_ids.into_iter().collect();
-        for a in ledger::audit_rows_in(conn, first, last)? {
-            if wanted.contains(&a.id) {
-                rows.insert((ChainedTable::AuditLog, a.id), audit_bytes(&a));
-            }
-        }
-    }
+    linked_in_range(
+        &mut rows,
+        ChainedTable::Movements,
+        &ids(ChainedTable::Movements),
+        |first, last| ledger::movements_in(conn, first, last),
+        |m| (m.id, movement_bytes(m)),
+    )?;
+    linked_in_range(
+        &mut rows,
+        ChainedTable::AuditLog,
+        &ids(ChainedTable::AuditLog),
+        |first, last| ledger::audit_rows_in(conn, first, last),
+        |a| (a.id, audit_bytes(a)),
+    )?;
     for c in ledger::cash_ids_by_movements(conn, &ids(ChainedTable::CashIds))? {
         rows.insert((ChainedTable::CashIds, c.movement_id), cash_id_bytes(&c));
     }
     Ok(rows)
+}
+
+/// Adds to `rows` the canonical bytes of the rows of `table` with these ids. A page's rows of a
+/// table lie in one range of ids (a seal takes them in id order): one range read, keeping the
+/// linked ones, is cheaper than a list of ids.
+fn linked_in_range<R>(
+    rows: &mut Rows,
+    table: ChainedTable,
+    ids: &[i64],
+    read: impl FnOnce(i64, i64) -> crate::db::QueryResult<Vec<R>>,
+    bytes: impl Fn(&R) -> (i64, Vec<u8>),
+) -> BankResult<()> {
+    let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(());
+    };
+    let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    for row in read(first, last)? {
+        let (id, canonical) = bytes(&row);
+        if wanted.contains(&id) {
+            rows.insert((table, id), canonical);
+        }
+    }
+    Ok(())
 }
 
 fn row_name(table: ChainedTable) -> &'static str {

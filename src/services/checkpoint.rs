@@ -4,7 +4,7 @@
 use super::audit::{check, AuditScope};
 use super::bank::now;
 use super::{Actor, AuditCheck, Bank, BankError, BankResult};
-use crate::db::ledger::SealRow;
+use crate::db::ledger::{self, ChainedTable, SealRow};
 use crate::db::{checkpoints, Connection};
 use crate::domain::format_money;
 
@@ -87,7 +87,7 @@ pub(super) fn checkpoint_check(
             )
         })
         .collect();
-    let movements = checkpoints::movements_up_to(conn, cp.last_movement_id)?;
+    let movements = ledger::count_between(conn, ChainedTable::Movements, 0, cp.last_movement_id)?;
     if movements != cp.movements {
         problems.push(format!(
             "checkpoint {} counts {} movements up to {} but the journal holds {movements}",

@@ -136,8 +136,9 @@ restore() {
 		"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$U_DB'")"
 	[ "$tables" = 0 ] || die "the database $U_DB is not empty: restore into a new one"
 	log "restoring $file into $U_DB on $host"
-	# The triggers' DEFINER named whoever took the dump; they run as whoever restores.
-	gzip -dc "$file" | sed -e 's#/\*!50017 DEFINER=[^*]*\*/ ##' |
+	# The triggers' and procedures' DEFINER named whoever took the dump; they are created by
+	# whoever restores (the procedures run with their caller's rights anyway).
+	gzip -dc "$file" | sed -e 's#/\*!50017 DEFINER=[^*]*\*/ ##' -e 's#^CREATE DEFINER=[^ ]* PROCEDURE #CREATE PROCEDURE #' |
 		"$CLIENT" --defaults-extra-file="$CNF" --default-character-set=utf8mb4 "$U_DB"
 	log "restored; create the app account if it is new, run \`teller migrate\` to grant it its rights, then \`teller audit\`"
 }

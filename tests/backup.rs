@@ -102,6 +102,11 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
             .contains("the journal is append-only: post a reversal instead"),
         "not the journal's trigger: {error}"
     );
+    // Money moves on the restored bank: the posting procedure came along.
+    restored
+        .transfer(&operator(), &transfer_request(&b, &a, "0.75"))
+        .expect("a transfer on the restored bank");
+    assert!(restored.audit(&operator()).unwrap().ok);
     // Restoring over a database that holds tables is refused.
     let again = backup_command(
         &["restore", file.to_str().unwrap()],

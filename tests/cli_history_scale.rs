@@ -88,6 +88,7 @@ fn bench_scale_times_every_operation_at_three_sizes() {
                 "{op}: {point}"
             );
         }
+        assert!(point["history_page_lines"].as_i64().unwrap() > 0, "{point}");
         assert!(point["daily_audit_rows"].as_i64().unwrap() > 0, "{point}");
         assert!(point["full_audit_rows"].as_i64().unwrap() > 0, "{point}");
     }

@@ -178,3 +178,45 @@ fn an_audit_line_that_cannot_be_written_fails_the_operation() {
     assert!(error.to_string().contains("audit_log"), "{error}");
     assert_eq!(balance(&mut bank, &account), money("10.00"));
 }
+
+#[test]
+fn the_posting_procedure_is_called_not_changed_and_a_missing_grant_is_named() {
+    let db = TestDb::new();
+    let mut conn = db::connect(&db.app_url).expect("the app account connects");
+    for sql in [
+        "DROP PROCEDURE post_movement",
+        "CREATE PROCEDURE sneaky() SELECT 1",
+        "CREATE OR REPLACE PROCEDURE post_movement() SELECT 1",
+    ] {
+        let error = denied(&mut conn, sql);
+        assert!(
+            error.contains("denied"),
+            "{sql}: expected access denied, got {error}"
+        );
+    }
+    // A migration that re-creates the procedure drops the rights on it: the app says what to
+    // run instead of failing at the first deposit.
+    let mut owner = db::connect(&db.url).expect("owner");
+    let app = db::DatabaseUrl::parse(&db.app_url).expect("url");
+    for host in app.account_hosts() {
+        owner
+            .batch_execute(&format!(
+                "REVOKE EXECUTE ON PROCEDURE `{}`.post_movement FROM '{}'@'{host}'",
+                db.name, app.user
+            ))
+            .expect("revoke");
+    }
+    match db::connect_app(&db.app_url, false) {
+        Err(e @ db::ConnectError::MissingRights(_)) => {
+            let text = e.to_string();
+            assert!(text.contains("post_movement"), "{text}");
+            assert!(text.contains("teller migrate"), "{text}");
+        }
+        other => panic!("expected missing rights, got {:?}", other.err()),
+    }
+    db::grant_app_account(&mut owner, &app).expect("grant again");
+    let mut bank = db.app_bank();
+    let (_, account) = customer_with_account(&mut bank, "p@example.com", "10.00");
+    assert_eq!(balance(&mut bank, &account), money("10.00"));
+    assert_audit_ok(&mut bank);
+}

@@ -73,6 +73,10 @@ fn migrations_revert_cleanly_and_apply_again() {
     // tasks), as `TestDb` marks it.
     teller::db::settings::allow_setup_rows(&mut conn, chrono::Utc::now().naive_utc())
         .expect("mark the test bank");
+    // Dropping a procedure drops the rights on it: the app account is given its rights again,
+    // as `teller migrate` does after applying migrations.
+    let app = teller::db::DatabaseUrl::parse(&db.app_url).expect("app URL");
+    teller::db::grant_app_account(&mut conn, &app).expect("grant the app account again");
     // And the bank works on the re-created schema.
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "again@example.com", "12.34");

@@ -27,6 +27,14 @@ const ACCOUNTS_EACH: usize = 10;
 const REPS: usize = 25;
 const PASSWORD: &str = "bench-scale-only";
 const VAULT: &str = "100x1000 20x1000";
+/// History pages and statements are read on these first accounts, each of which also makes up
+/// to `WATCHED_DAILY` transfers on every measured day (no more than the day's volume in all):
+/// a page is then a full page (50 lines) at every point, the empty bank's included, so that the
+/// same work is compared.
+const WATCHED: usize = 20;
+const WATCHED_DAILY: usize = 60;
+/// Lines on a history page.
+const PAGE: u32 = 50;
 
 struct Scale {
     bank: Bank,
@@ -157,6 +165,32 @@ impl Scale {
         Ok(count as f64 / started.elapsed().as_secs_f64().max(1e-9))
     }
 
+    /// The watched accounts' own day: up to `WATCHED_DAILY` transfers each, with random others.
+    fn post_watched(&mut self, per_day: u64) -> Result<(), CliError> {
+        let mut rng = rand::rng();
+        let watched = WATCHED.min(self.numbers.len());
+        let each = WATCHED_DAILY.min(usize::try_from(per_day).unwrap_or(0) / watched.max(1));
+        let batch: Vec<_> = (0..watched * each)
+            .filter_map(|i| {
+                let mut transfer = pick_uniform(&mut rng, &self.numbers)?;
+                let account = self.numbers[i % watched].clone();
+                if transfer.to == account || transfer.from == account {
+                    return Some(transfer);
+                }
+                if rng.random_bool(0.5) {
+                    transfer.from = account;
+                } else {
+                    transfer.to = account;
+                }
+                Some(transfer)
+            })
+            .filter(|t| t.from != t.to)
+            .collect();
+        self.bank
+            .post_batch(&self.actor, &batch, &mut self.approval)?;
+        Ok(())
+    }
+
     /// The day's end without a vault: seal, then the daily audit (its checkpoint).
     fn close_day_quietly(&mut self) -> Result<(), CliError> {
         self.bank.seal(&self.supervisor)?;
@@ -174,26 +208,39 @@ impl Scale {
         self.bank
             .open_vault(&self.supervisor, Currency::USD, &count)?;
         let batch_rate = self.post_day(per_day)?;
+        self.post_watched(per_day)?;
         let mut rng = rand::rng();
         let mut ops = serde_json::Map::new();
         let numbers = self.numbers.clone();
         let some =
             |rng: &mut rand::rngs::ThreadRng| numbers[rng.random_range(0..numbers.len())].clone();
+        let watched = numbers[..WATCHED.min(numbers.len())].to_vec();
+        let some_watched =
+            |rng: &mut rand::rngs::ThreadRng| watched[rng.random_range(0..watched.len())].clone();
         let (bank, actor) = (&mut self.bank, &self.actor);
         let month = Month::of(clock::now().date());
-        let mut lines = 0;
+        let (mut lines, mut page_lines) = (0, 0);
         ops.insert(
             "balance_ms".into(),
             median_ms(|| Ok(bank.account(actor, &some(&mut rng)).map(|_| ())?))?.into(),
         );
         ops.insert(
             "history_page_ms".into(),
-            median_ms(|| Ok(bank.history(actor, &some(&mut rng), None, 50).map(|_| ())?))?.into(),
+            median_ms(|| {
+                page_lines = bank
+                    .history(actor, &some_watched(&mut rng), None, PAGE)?
+                    .len();
+                Ok(())
+            })?
+            .into(),
         );
         ops.insert(
             "statement_month_ms".into(),
             median_ms(|| {
-                lines = bank.statement(actor, &some(&mut rng), month)?.lines.len();
+                lines = bank
+                    .statement(actor, &some_watched(&mut rng), month)?
+                    .lines
+                    .len();
                 Ok(())
             })?
             .into(),
@@ -301,6 +348,7 @@ impl Scale {
             "day_movements": per_day,
             "batch_transfers_per_s": batch_rate.round(),
             "operations": ops,
+            "history_page_lines": page_lines,
             "statement_lines": lines,
             "seal_s": round(seal_s),
             "daily_audit_s": round(audit_s),
@@ -347,6 +395,7 @@ fn print_point(point: &Value) {
         }
     }
     for key in [
+        "history_page_lines",
         "statement_lines",
         "seal_s",
         "daily_audit_s",

@@ -81,6 +81,14 @@ pub fn lock(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<AccountRow>> 
     }
 }
 
+/// Two rows by id without locking them, in one cached statement.
+pub fn read_two(conn: &mut Connection, a: i64, b: i64) -> QueryResult<Vec<AccountRow>> {
+    accounts::table
+        .filter(accounts::id.eq(a).or(accounts::id.eq(b)))
+        .select(AccountRow::as_select())
+        .load(conn)
+}
+
 /// The rows with these ids, without locking them (a dry run's read).
 pub fn by_ids(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<AccountRow>> {
     let mut rows = Vec::with_capacity(ids.len());

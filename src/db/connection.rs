@@ -38,6 +38,9 @@ pub enum ConnectError {
              give the app its own account (`teller migrate` creates it) or, on a developer's \
              private server only, set TELLER_ALLOW_OWNER_ACCOUNT=1", .0.join("; "))]
     OwnerAccount(Vec<String>),
+    #[error("the database account in DATABASE_URL lacks rights the app needs ({}): run `teller migrate` \
+             (with the owner account), which gives the app account its rights", .0.join("; "))]
+    MissingRights(Vec<String>),
     #[error("the database cluster has no primary component: no node takes writes now ({0})")]
     NoPrimary(String),
     #[error("refusing to connect to {0} without verified TLS: add ssl_mode=verify_identity and ssl_ca=… to the URL (or set TELLER_ALLOW_PLAINTEXT=1 on a trusted network)")]
@@ -151,9 +154,14 @@ pub fn connect_app(url: &str, allow_owner: bool) -> Result<Connection, ConnectEr
     }
     if !allow_owner {
         let database = DatabaseUrl::parse(url)?.database.unwrap_or_default();
-        let problems = grants::excess_rights(&grants::current_grants(&mut conn)?, &database);
+        let lines = grants::current_grants(&mut conn)?;
+        let problems = grants::excess_rights(&lines, &database);
         if !problems.is_empty() {
             return Err(ConnectError::OwnerAccount(problems));
+        }
+        let missing = grants::missing_procedures(&lines, &database);
+        if !missing.is_empty() {
+            return Err(ConnectError::MissingRights(missing));
         }
     }
     Ok(conn)

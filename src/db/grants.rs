@@ -127,6 +127,10 @@ pub const APP_RIGHTS: &[TableRights] = &[
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 
+/// The stored procedures the app may CALL (EXECUTE only). Each is `SQL SECURITY INVOKER`: it
+/// runs with the rights above and adds none.
+pub const APP_PROCEDURES: &[&str] = &["post_movement", "commit_movement"];
+
 /// One right of a grant: `UPDATE (a, b)` has columns, `SELECT` has none (the whole table).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Privilege {
@@ -141,9 +145,27 @@ pub struct Grant {
     pub privileges: Vec<Privilege>,
     /// `*` for every database.
     pub database: String,
-    /// `*` for every table of the database.
+    /// `*` for every table of the database; a routine's name for a routine.
     pub table: String,
+    /// `ON PROCEDURE` or `ON FUNCTION` rather than a table.
+    pub routine: Option<Routine>,
     pub grant_option: bool,
+}
+
+/// The kind of stored routine a grant is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routine {
+    Procedure,
+    Function,
+}
+
+impl Routine {
+    fn keyword(self) -> &'static str {
+        match self {
+            Routine::Procedure => "PROCEDURE",
+            Routine::Function => "FUNCTION",
+        }
+    }
 }
 
 impl Grant {
@@ -167,6 +189,14 @@ pub fn parse_grant(line: &str) -> Option<Grant> {
     let rest = line.strip_prefix("GRANT ")?;
     let (privileges, rest) = split_outside_parens(rest, " ON ")?;
     let (object, tail) = rest.split_once(" TO ")?;
+    let object = object.trim();
+    let (routine, object) = if let Some(name) = object.strip_prefix("PROCEDURE ") {
+        (Some(Routine::Procedure), name)
+    } else if let Some(name) = object.strip_prefix("FUNCTION ") {
+        (Some(Routine::Function), name)
+    } else {
+        (None, object)
+    };
     let (database, table) = split_object(object.trim())?;
     let privileges = split_privileges(privileges);
     if privileges.is_empty() || privileges.iter().any(|p| p.name == "PROXY") {
@@ -176,6 +206,7 @@ pub fn parse_grant(line: &str) -> Option<Grant> {
         privileges,
         database,
         table,
+        routine,
         grant_option: tail.contains("WITH GRANT OPTION"),
     })
 }
@@ -274,7 +305,14 @@ pub fn excess_rights(lines: &[GrantLine], database: &str) -> Vec<String> {
                 continue;
             }
         };
-        let place = if grant.database == "*" {
+        let place = if let Some(routine) = grant.routine {
+            format!(
+                "{} {}.{}",
+                routine.keyword().to_ascii_lowercase(),
+                grant.database,
+                grant.table
+            )
+        } else if grant.database == "*" {
             "every database".to_string()
         } else if grant.table == "*" {
             format!("database {}", grant.database)
@@ -283,6 +321,17 @@ pub fn excess_rights(lines: &[GrantLine], database: &str) -> Vec<String> {
         };
         if grant.grant_option {
             problems.push(format!("GRANT OPTION on {place}"));
+        }
+        if let Some(routine) = grant.routine {
+            let callable = routine == Routine::Procedure
+                && grant.database == database
+                && APP_PROCEDURES.contains(&grant.table.as_str());
+            for privilege in &grant.privileges {
+                if !(callable && privilege.name == "EXECUTE" && privilege.columns.is_none()) {
+                    problems.push(format!("{} on {place}", privilege.name));
+                }
+            }
+            continue;
         }
         let allowed = (grant.database == database)
             .then(|| APP_RIGHTS.iter().find(|r| r.table == grant.table))
@@ -310,6 +359,24 @@ pub fn excess_rights(lines: &[GrantLine], database: &str) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The app's procedures the account may not CALL (a migration that re-creates a procedure
+/// drops the rights on it until `teller migrate` grants them again), as `EXECUTE on …` lines.
+pub fn missing_procedures(lines: &[GrantLine], database: &str) -> Vec<String> {
+    APP_PROCEDURES
+        .iter()
+        .filter(|procedure| {
+            !lines.iter().any(|line| {
+                matches!(line, GrantLine::Object(g)
+                    if g.routine == Some(Routine::Procedure)
+                        && g.database == database
+                        && g.table == **procedure
+                        && g.privileges.iter().any(|p| p.name == "EXECUTE"))
+            })
+        })
+        .map(|procedure| format!("EXECUTE on procedure {database}.{procedure}"))
+        .collect()
 }
 
 /// One line of `SHOW GRANTS`, whose single column is named after the account: read it by
@@ -449,8 +516,11 @@ pub fn set_app_rights(
         } else {
             quote_ident(&grant.table)
         };
+        let kind = grant
+            .routine
+            .map_or(String::new(), |r| format!("{} ", r.keyword()));
         batch.push_str(&format!(
-            " REVOKE {} ON {}.{table} FROM {account};",
+            " REVOKE {} ON {kind}{}.{table} FROM {account};",
             names.join(", "),
             quote_ident(database)
         ));
@@ -477,6 +547,13 @@ fn app_grants(database: &str, account: &str) -> String {
             list.join(", "),
             quote_ident(database),
             quote_ident(rights.table)
+        ));
+    }
+    for procedure in APP_PROCEDURES {
+        batch.push_str(&format!(
+            " GRANT EXECUTE ON PROCEDURE {}.{} TO {account};",
+            quote_ident(database),
+            quote_ident(procedure)
         ));
     }
     batch
@@ -570,6 +647,13 @@ mod tests {
             parse_grant("GRANT PROXY ON ''@'%' TO 'root'@'localhost' WITH GRANT OPTION"),
             None
         );
+        let call = parse_grant("GRANT EXECUTE ON PROCEDURE `teller`.`post_movement` TO `x`@`%`")
+            .expect("a grant");
+        assert_eq!(call.routine, Some(Routine::Procedure));
+        assert_eq!(
+            (call.database.as_str(), call.table.as_str()),
+            ("teller", "post_movement")
+        );
         let odd = parse_grant("GRANT SELECT ON `we``ird`.* TO `x`@`%`").expect("a grant");
         assert_eq!((odd.database.as_str(), odd.table.as_str()), ("we`ird", "*"));
     }
@@ -580,8 +664,36 @@ mod tests {
             "GRANT USAGE ON *.* TO `app`@`127.0.0.1` IDENTIFIED BY PASSWORD '*AB' REQUIRE SSL",
             "GRANT SELECT, INSERT ON `teller`.`movements` TO `app`@`127.0.0.1`",
             "GRANT SELECT, INSERT, UPDATE (`status`, `balance`) ON `teller`.`accounts` TO `app`@`127.0.0.1`",
+            "GRANT EXECUTE ON PROCEDURE `teller`.`post_movement` TO `app`@`127.0.0.1`",
+            "GRANT EXECUTE ON PROCEDURE `teller`.`commit_movement` TO `app`@`127.0.0.1`",
         ]);
         assert!(excess_rights(&fine, "teller").is_empty());
+        assert!(missing_procedures(&fine, "teller").is_empty());
+        assert_eq!(
+            missing_procedures(&fine[..4], "teller"),
+            ["EXECUTE on procedure teller.commit_movement"]
+        );
+        // EXECUTE of the bank's own procedures only, and nothing else on them.
+        for (line, why) in [
+            (
+                "GRANT EXECUTE ON PROCEDURE `teller`.`other` TO `a`@`%`",
+                "EXECUTE on procedure teller.other",
+            ),
+            (
+                "GRANT EXECUTE ON PROCEDURE `elsewhere`.`post_movement` TO `a`@`%`",
+                "EXECUTE on procedure elsewhere.post_movement",
+            ),
+            (
+                "GRANT ALTER ROUTINE ON PROCEDURE `teller`.`post_movement` TO `a`@`%`",
+                "ALTER ROUTINE on procedure teller.post_movement",
+            ),
+            (
+                "GRANT EXECUTE ON FUNCTION `teller`.`post_movement` TO `a`@`%`",
+                "EXECUTE on function teller.post_movement",
+            ),
+        ] {
+            assert_eq!(excess_rights(&lines(&[line]), "teller"), [why], "{line}");
+        }
 
         for (line, why) in [
             (

@@ -23,6 +23,7 @@ pub mod login_sessions;
 pub mod movements;
 pub mod nodes;
 pub mod phones;
+pub mod posting;
 pub mod rules;
 pub mod schema;
 pub mod settings;

@@ -121,6 +121,11 @@ impl Bank {
         }
     }
 
+    /// True unless the URL names several nodes (a Galera cluster).
+    pub(super) fn on_one_server(&self) -> bool {
+        !self.cluster
+    }
+
     /// Connects to `url` (the schema must be migrated already).
     pub fn connect(url: &str, config: BankConfig) -> BankResult<Self> {
         let (conn, node) = db::connect_node(url)?;
@@ -165,6 +170,13 @@ impl Bank {
     /// Transactions run again after a deadlock or lock wait timeout, since this bank was made.
     pub fn retries(&self) -> u64 {
         self.retries
+    }
+
+    /// Counts a statement that lost a deadlock or waited too long for a lock (rolled back, to run
+    /// again) and, as `retrying` does, goes on on a fresh connection.
+    pub(super) fn after_lock_failure(&mut self) -> BankResult<()> {
+        self.retries += 1;
+        self.reconnect()
     }
 
     /// Runs `work` in one transaction; on deadlock or lock wait timeout rolls back and runs it

@@ -5,7 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::drawer::session_view;
-use super::money::{lock_drawer, Posting};
+use super::money::lock_drawer;
+use super::posting::Posting;
 use super::users::audit;
 use super::vault::{lock_vault, refuse_closed_day, VaultStep};
 use super::{Actor, Approval, Bank, BankError, BankResult, DrawerView, MovementKind};

@@ -5,17 +5,17 @@ use rust_decimal::Decimal;
 use super::accounts::{
     account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
 };
-use super::actor::Stamp;
 use super::approval_requests::{consume, ApprovalOperation};
 use super::approvals::{Approval, ApprovalCheck};
-use super::authz::{may_use_account, require};
+use super::authz::require;
 use super::bank::now;
 use super::ctr;
 use super::drawer_limit::limit_of;
+use super::posting::Posting;
 use super::views::utc;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
-use crate::db::{accounts, audit_log, drawer_sessions, movements, Connection, DuplicateKey};
-use crate::domain::{format_money, AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
+use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
 
 /// Cash in or out of one customer account at the counter.
 #[derive(Debug, Clone)]
@@ -235,111 +235,6 @@ impl Bank {
         self.settle(actor, action, subject, &request.key, &fingerprint, result)
     }
 
-    /// Money from one customer account to another: distinct accounts, same currency, both
-    /// open, enough money, all checked while both rows are locked. Above the approval limit a
-    /// teller needs `transfer_approved`.
-    pub fn transfer(
-        &mut self,
-        actor: &Actor,
-        request: &TransferRequest,
-    ) -> BankResult<MoneyResult> {
-        self.transfer_with(actor, request, None)
-    }
-
-    /// A transfer approved by a supervisor (four eyes).
-    pub fn transfer_approved(
-        &mut self,
-        actor: &Actor,
-        request: &TransferRequest,
-        approval: &Approval,
-    ) -> BankResult<MoneyResult> {
-        self.transfer_with(actor, request, Some(approval))
-    }
-
-    fn transfer_with(
-        &mut self,
-        actor: &Actor,
-        request: &TransferRequest,
-        approval: Option<&Approval>,
-    ) -> BankResult<MoneyResult> {
-        let fingerprint = Fingerprint {
-            kind: MovementKind::Transfer,
-            debit: Some(account_id(&request.from)),
-            credit: Some(account_id(&request.to)),
-            amount: request.amount.value(),
-            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
-        };
-        let subject = request.from.as_str();
-        if request.from == request.to {
-            return self.refused(actor, "transfer", Some(subject), BankError::SameAccount);
-        }
-        let digest = ApprovalOperation::Transfer(request.clone()).digest();
-        let check = ApprovalCheck {
-            action: "transfer",
-            subject,
-            amount: request.amount,
-            limited: true,
-            paying: Some(&request.from),
-            digest: Some(&digest),
-        };
-        let granted = self.approval(actor, &check, approval)?;
-        let approved_by = granted.by;
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
-            let (from_id, to_id) = (account_id(&request.from), account_id(&request.to));
-            let rows = accounts::lock(conn, &[from_id, to_id])?;
-            let find = |id: i64, number: &AccountNumber| {
-                rows.iter()
-                    .find(|row| row.id == id && row.owner_id.is_some())
-                    .ok_or_else(|| account_not_found(number))
-            };
-            let from = find(from_id, &request.from)?;
-            let to = find(to_id, &request.to)?;
-            // A customer naming someone else's account learns no more than for a number
-            // that does not exist.
-            if !may_use_account(actor, from.owner_id) {
-                return Err(account_not_found(&request.from));
-            }
-            ensure_open(from)?;
-            ensure_open(to)?;
-            if from.currency != to.currency {
-                return Err(BankError::CurrencyMismatch {
-                    from: from.number.clone(),
-                    from_currency: from.currency.clone(),
-                    to: to.number.clone(),
-                    to_currency: to.currency.clone(),
-                });
-            }
-            Posting {
-                kind: MovementKind::Transfer,
-                key: &request.key,
-                amount: request.amount.value(),
-                memo: fingerprint.memo.as_deref(),
-                stamp: &stamp,
-                approved_by: approved_by.as_deref(),
-                session_id: None,
-                reverses: None,
-            }
-            .post(conn, from, to)
-            .and_then(|done| {
-                if let Some(id) = granted.request {
-                    consume(conn, id, done.id)?;
-                }
-                Ok(done)
-            })
-        });
-        let mut done = self.settle(
-            actor,
-            "transfer",
-            subject,
-            &request.key,
-            &fingerprint,
-            result,
-        )?;
-        payers_view(actor, &mut done, &request.from);
-        Ok(done)
-    }
-
     /// Turns a failed attempt into its answer: the original result when this key was applied
     /// before with the same request, a conflict when with another, else the refusal itself.
     pub(super) fn settle(
@@ -397,108 +292,7 @@ pub(super) fn payers_view(actor: &Actor, result: &mut MoneyResult, from: &Accoun
     }
 }
 
-/// One movement about to be written.
-pub(super) struct Posting<'a> {
-    pub kind: MovementKind,
-    pub key: &'a IdempotencyKey,
-    pub amount: Decimal,
-    pub memo: Option<&'a str>,
-    pub stamp: &'a Stamp,
-    /// The supervisor who approved it (four eyes), if it needed one.
-    pub approved_by: Option<&'a str>,
-    /// The teller's drawer session a cash movement belongs to.
-    pub session_id: Option<i64>,
-    /// The movement this one reverses.
-    pub reverses: Option<i64>,
-}
-
-impl Posting<'_> {
-    /// Checks funds, writes both balances, the journal row and the audit line. The rows must
-    /// be locked by the caller.
-    pub(super) fn post(
-        &self,
-        conn: &mut Connection,
-        debit: &accounts::AccountRow,
-        credit: &accounts::AccountRow,
-    ) -> BankResult<MoneyResult> {
-        let debit_after = debit.balance - self.amount;
-        let credit_after = credit.balance + self.amount;
-        if debit.owner_id.is_some() && debit_after < Decimal::ZERO {
-            return Err(BankError::InsufficientFunds {
-                account: debit.number.clone(),
-                balance: format_money(debit.balance),
-                needed: format_money(self.amount),
-            });
-        }
-        accounts::set_balances(conn, &[(debit.id, debit_after), (credit.id, credit_after)])?;
-        let at = now();
-        let row = movements::NewMovement {
-            idempotency_key: self.key.as_str(),
-            kind: self.kind.as_str(),
-            debit_account_id: debit.id,
-            credit_account_id: credit.id,
-            amount: self.amount,
-            currency: &debit.currency,
-            memo: self.memo,
-            debit_balance_after: debit_after,
-            credit_balance_after: credit_after,
-            reverses_id: self.reverses,
-            actor: &self.stamp.actor,
-            approved_by: self.approved_by,
-            created_at: at,
-            drawer_session_id: self.session_id,
-            device: &self.stamp.device,
-        };
-        let id = movements::insert(conn, &row)?;
-        let detail = format!(
-            "{} {} from {} to {}, key {}, reference {id}",
-            format_money(self.amount),
-            debit.currency,
-            debit.number,
-            credit.number,
-            self.key
-        );
-        audit_log::insert(
-            conn,
-            &audit_log::NewAuditEntry {
-                at,
-                actor: &self.stamp.actor,
-                action: self.kind.as_str(),
-                subject: Some(if debit.owner_id.is_some() {
-                    &debit.number
-                } else {
-                    &credit.number
-                }),
-                outcome: "ok",
-                detail: Some(&detail),
-                approved_by: self.approved_by,
-                device: &self.stamp.device,
-            },
-        )?;
-        let balances = [(debit, debit_after), (credit, credit_after)]
-            .into_iter()
-            .filter(|(row, _)| row.owner_id.is_some())
-            .map(|(row, balance)| (row.number.clone(), balance))
-            .collect();
-        Ok(MoneyResult {
-            id,
-            key: self.key.to_string(),
-            kind: self.kind,
-            amount: self.amount,
-            currency: debit.currency.clone(),
-            from: party(debit.id),
-            to: party(credit.id),
-            balances,
-            memo: self.memo.map(str::to_string),
-            at: utc(at),
-            replayed: false,
-            drawer_over_limit: false,
-            device: self.stamp.device.clone(),
-        })
-    }
-}
-
-fn party(id: i64) -> Party {
+pub(super) fn party(id: i64) -> Party {
     if is_internal(id) {
         Party::Cash
     } else {

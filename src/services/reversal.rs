@@ -4,7 +4,8 @@
 use super::accounts::{account_not_found, is_internal, number_of};
 use super::approvals::Approval;
 use super::bank::now;
-use super::money::{ensure_open, lock_drawer, Posting};
+use super::money::{ensure_open, lock_drawer};
+use super::posting::Posting;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::{IdempotencyKey, Reason};

@@ -10,7 +10,7 @@ use super::actor::Stamp;
 use super::authz::require_supervisor;
 use super::bank::now;
 use super::drawer::post_over_short;
-use super::money::Posting;
+use super::posting::Posting;
 use super::users::audit;
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};

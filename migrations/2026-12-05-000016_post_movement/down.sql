@@ -1,0 +1,2 @@
+DROP PROCEDURE IF EXISTS commit_movement;
+DROP PROCEDURE IF EXISTS post_movement;

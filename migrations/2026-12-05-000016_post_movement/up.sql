@@ -1,0 +1,98 @@
+-- A movement's writes in one round trip: both cached balances, the journal row and its audit
+-- line. A busy account's rate is one over the time its row stays locked, and every round trip
+-- between the lock and COMMIT adds to it.
+--
+-- The services make every check in Rust, either on rows they locked first, or (a transfer,
+-- through `commit_movement` below) on an unlocked read, when `p_recheck` makes this procedure
+-- take the locks itself and refuse with SQLSTATE 45000 `post_movement: the accounts changed`
+-- unless what those checks read still holds: both accounts open and in the movement's currency.
+-- (An account's owner, kind and currency never change: the app account may not UPDATE them; a
+-- customer balance below zero is refused by the table's own CHECK.) The services then make the
+-- checks again on locked rows.
+--
+-- Balances move by the amount (`balance ± amount`), so the balances after are read back from
+-- the rows: OUT with the movement's id. SQL SECURITY INVOKER: it runs with the caller's rights
+-- (the app account may UPDATE only a balance and INSERT only into the journal and the audit
+-- log), so EXECUTE adds no right the account did not have.
+CREATE PROCEDURE post_movement(
+    IN p_key VARCHAR(64),
+    IN p_kind VARCHAR(16),
+    IN p_debit BIGINT,
+    IN p_credit BIGINT,
+    IN p_amount DECIMAL(19, 2),
+    IN p_currency VARCHAR(3),
+    IN p_memo VARCHAR(140),
+    IN p_reverses BIGINT,
+    IN p_actor VARCHAR(254),
+    IN p_approved_by VARCHAR(254),
+    IN p_at DATETIME(6),
+    IN p_session BIGINT,
+    IN p_device VARCHAR(64),
+    IN p_subject VARCHAR(254),
+    IN p_detail VARCHAR(512),
+    IN p_recheck BOOLEAN,
+    OUT posted_id BIGINT,
+    OUT debit_after DECIMAL(19, 2),
+    OUT credit_after DECIMAL(19, 2)
+)
+MODIFIES SQL DATA
+SQL SECURITY INVOKER
+BEGIN
+    UPDATE accounts SET balance = balance + IF(id = p_debit, -p_amount, p_amount)
+        WHERE (id = p_debit OR id = p_credit)
+            AND (NOT p_recheck OR (status = 'open' AND currency = p_currency));
+    IF ROW_COUNT() <> 2 THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'post_movement: the accounts changed';
+    END IF;
+    SELECT SUM(IF(id = p_debit, balance, 0)), SUM(IF(id = p_credit, balance, 0))
+        INTO debit_after, credit_after
+        FROM accounts WHERE id = p_debit OR id = p_credit;
+    INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount,
+            currency, memo, debit_balance_after, credit_balance_after, reverses_id, actor,
+            approved_by, created_at, drawer_session_id, device)
+        VALUES (p_key, p_kind, p_debit, p_credit, p_amount, p_currency, p_memo, debit_after,
+            credit_after, p_reverses, p_actor, p_approved_by, p_at, p_session, p_device);
+    SET posted_id = LAST_INSERT_ID();
+    -- The line names its movement: the caller's text ends where the reference goes.
+    INSERT INTO audit_log (at, actor, action, subject, outcome, detail, approved_by, device)
+        VALUES (p_at, p_actor, p_kind, p_subject, 'ok', CONCAT(p_detail, posted_id),
+            p_approved_by, p_device);
+END;
+
+-- `post_movement` with its re-check, as one transaction of its own: a transfer's whole write is
+-- then one round trip from the connection's autocommit, the rows locked only while it runs and
+-- commits. Anything that fails rolls the whole of it back and reaches the caller unchanged.
+CREATE PROCEDURE commit_movement(
+    IN p_key VARCHAR(64),
+    IN p_kind VARCHAR(16),
+    IN p_debit BIGINT,
+    IN p_credit BIGINT,
+    IN p_amount DECIMAL(19, 2),
+    IN p_currency VARCHAR(3),
+    IN p_memo VARCHAR(140),
+    IN p_reverses BIGINT,
+    IN p_actor VARCHAR(254),
+    IN p_approved_by VARCHAR(254),
+    IN p_at DATETIME(6),
+    IN p_session BIGINT,
+    IN p_device VARCHAR(64),
+    IN p_subject VARCHAR(254),
+    IN p_detail VARCHAR(512),
+    OUT posted_id BIGINT,
+    OUT debit_after DECIMAL(19, 2),
+    OUT credit_after DECIMAL(19, 2)
+)
+MODIFIES SQL DATA
+SQL SECURITY INVOKER
+BEGIN
+    DECLARE EXIT HANDLER FOR SQLEXCEPTION
+    BEGIN
+        ROLLBACK;
+        RESIGNAL;
+    END;
+    START TRANSACTION;
+    CALL post_movement(p_key, p_kind, p_debit, p_credit, p_amount, p_currency, p_memo,
+        p_reverses, p_actor, p_approved_by, p_at, p_session, p_device, p_subject, p_detail, TRUE,
+        posted_id, debit_after, credit_after);
+    COMMIT;
+END;

@@ -1,0 +1,132 @@
+//! Writing one movement: its funds check on locked rows, then both balances, the journal row and
+//! its audit line in one round trip (`db::posting`).
+
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+
+use super::actor::Stamp;
+use super::bank::now;
+use super::money::party;
+use super::views::utc;
+use super::{BankError, BankResult, MoneyResult, MovementKind};
+use crate::db::posting::{self, NewPosting, Posted};
+use crate::db::{accounts, Connection};
+use crate::domain::{format_money, IdempotencyKey};
+
+/// One movement about to be written.
+pub(super) struct Posting<'a> {
+    pub kind: MovementKind,
+    pub key: &'a IdempotencyKey,
+    pub amount: Decimal,
+    pub memo: Option<&'a str>,
+    pub stamp: &'a Stamp,
+    /// The supervisor who approved it (four eyes), if it needed one.
+    pub approved_by: Option<&'a str>,
+    /// The teller's drawer session a cash movement belongs to.
+    pub session_id: Option<i64>,
+    /// The movement this one reverses.
+    pub reverses: Option<i64>,
+}
+
+impl Posting<'_> {
+    /// Checks funds, writes both balances, the journal row and the audit line. The rows must
+    /// be locked by the caller.
+    pub(super) fn post(
+        &self,
+        conn: &mut Connection,
+        debit: &accounts::AccountRow,
+        credit: &accounts::AccountRow,
+    ) -> BankResult<MoneyResult> {
+        self.ensure_funds(debit)?;
+        let at = now();
+        self.write(conn, debit, credit, at, posting::post)?;
+        let posted = posting::posted(conn)?;
+        Ok(self.result(debit, credit, at, posted))
+    }
+
+    /// A customer account pays no more than it holds.
+    pub(super) fn ensure_funds(&self, debit: &accounts::AccountRow) -> BankResult<()> {
+        if debit.owner_id.is_some() && debit.balance < self.amount {
+            return Err(BankError::InsufficientFunds {
+                account: debit.number.clone(),
+                balance: format_money(debit.balance),
+                needed: format_money(self.amount),
+            });
+        }
+        Ok(())
+    }
+
+    /// The movement's writes in one round trip, by `call` (`posting::post` on locked rows or
+    /// `posting::commit_rechecked`); what was written is read with `posting::posted`.
+    pub(super) fn write(
+        &self,
+        conn: &mut Connection,
+        debit: &accounts::AccountRow,
+        credit: &accounts::AccountRow,
+        at: NaiveDateTime,
+        call: fn(&mut Connection, &NewPosting<'_>) -> diesel::QueryResult<()>,
+    ) -> diesel::QueryResult<()> {
+        let detail_before_id = format!(
+            "{} {} from {} to {}, key {}, reference ",
+            format_money(self.amount),
+            debit.currency,
+            debit.number,
+            credit.number,
+            self.key
+        );
+        call(
+            conn,
+            &NewPosting {
+                idempotency_key: self.key.as_str(),
+                kind: self.kind.as_str(),
+                debit_account_id: debit.id,
+                credit_account_id: credit.id,
+                amount: self.amount,
+                currency: &debit.currency,
+                memo: self.memo,
+                reverses_id: self.reverses,
+                actor: &self.stamp.actor,
+                approved_by: self.approved_by,
+                created_at: at,
+                drawer_session_id: self.session_id,
+                device: &self.stamp.device,
+                subject: if debit.owner_id.is_some() {
+                    &debit.number
+                } else {
+                    &credit.number
+                },
+                detail_before_id: &detail_before_id,
+            },
+        )
+    }
+
+    /// What the person is told: the movement and the customer balances after it.
+    pub(super) fn result(
+        &self,
+        debit: &accounts::AccountRow,
+        credit: &accounts::AccountRow,
+        at: NaiveDateTime,
+        posted: Posted,
+    ) -> MoneyResult {
+        let balances = [(debit, posted.debit_after), (credit, posted.credit_after)]
+            .into_iter()
+            .filter(|(row, _)| row.owner_id.is_some())
+            .map(|(row, balance)| (row.number.clone(), balance))
+            .collect();
+        MoneyResult {
+            id: posted.id,
+            key: self.key.to_string(),
+            kind: self.kind,
+            amount: self.amount,
+            currency: debit.currency.clone(),
+            from: party(debit.id),
+            to: party(credit.id),
+            balances,
+            memo: self.memo.map(str::to_string),
+            at: utc(at),
+            replayed: false,
+            drawer_over_limit: false,
+            device: self.stamp.device.clone(),
+        }
+    }
+}

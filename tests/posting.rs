@@ -1,0 +1,206 @@
+//! The posting procedures (migration 000016), called as the app account calls them: a
+//! transfer's one-round-trip commit re-checks the accounts under its own locks and writes all of
+//! a movement or none of it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use diesel::RunQueryDsl;
+use teller::db::{self, posting};
+use teller::domain::AccountNumber;
+use teller::services::{AccountStatus, Bank};
+
+fn posting_of<'a>(
+    actor: &'a str,
+    key: &'a str,
+    from: &'a AccountNumber,
+    to: &'a AccountNumber,
+    amount: &str,
+    detail: &'a str,
+) -> posting::NewPosting<'a> {
+    posting::NewPosting {
+        idempotency_key: key,
+        kind: "transfer",
+        debit_account_id: i64::from(from.serial()),
+        credit_account_id: i64::from(to.serial()),
+        amount: money(amount),
+        currency: "USD",
+        memo: None,
+        reverses_id: None,
+        actor,
+        approved_by: None,
+        created_at: chrono::Utc::now().naive_utc(),
+        drawer_session_id: None,
+        device: "local",
+        subject: from.as_str(),
+        detail_before_id: detail,
+    }
+}
+
+fn count(conn: &mut db::Connection, table: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result::<N>(conn)
+        .unwrap()
+        .n
+}
+
+/// Journal rows and audit lines, to see that a refused posting wrote neither.
+fn rows(conn: &mut db::Connection) -> (i64, i64) {
+    (count(conn, "movements"), count(conn, "audit_log"))
+}
+
+fn two_customers(bank: &mut Bank) -> (AccountNumber, AccountNumber) {
+    let (_, a) = customer_with_account(bank, "a@example.com", "100.00");
+    let (_, b) = customer_with_account(bank, "b@example.com", "5.00");
+    (a, b)
+}
+
+#[test]
+fn a_rechecked_commit_writes_the_whole_movement_and_reports_it() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (a, b) = two_customers(&mut bank);
+    let mut conn = db::connect(&db.app_url).unwrap();
+    // Made as the fixtures' operator, so that the audit's rules accept the movement.
+    let maker = operator().audit_name();
+    let before = rows(&mut conn);
+    let detail = format!("30.00 USD from {a} to {b}, key k-1, reference ");
+    posting::commit_rechecked(
+        &mut conn,
+        &posting_of(&maker, "k-1", &a, &b, "30.00", &detail),
+    )
+    .unwrap();
+    let posted = posting::posted(&mut conn).unwrap();
+    assert_eq!(
+        (posted.debit_after, posted.credit_after),
+        (money("70.00"), money("35.00"))
+    );
+    assert_eq!(rows(&mut conn), (before.0 + 1, before.1 + 1));
+    // Committed: another connection sees it, and the line names the movement.
+    assert_eq!(balance(&mut bank, &a), money("70.00"));
+    assert_eq!(balance(&mut bank, &b), money("35.00"));
+    let line = bank.audit_log(&operator(), 1).unwrap().remove(0);
+    assert_eq!(
+        line.detail.as_deref(),
+        Some(format!("{detail}{}", posted.id).as_str())
+    );
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (a, b) = two_customers(&mut bank);
+    let mut conn = db::connect(&db.app_url).unwrap();
+    // Made as the fixtures' operator, so that the audit's rules accept the movement.
+    let maker = operator().audit_name();
+    let before = rows(&mut conn);
+    // More than the payer holds: the table's CHECK refuses the balance.
+    let error =
+        posting::commit_rechecked(&mut conn, &posting_of(&maker, "k-2", &a, &b, "100.01", "x"))
+            .unwrap_err();
+    assert!(posting::is_changed(&error), "{error}");
+    assert_eq!(rows(&mut conn), before);
+    // Frozen since it was read (the freeze writes its own audit line).
+    bank.set_account_status(&operator(), &b, AccountStatus::Frozen)
+        .unwrap();
+    let before = rows(&mut conn);
+    let error =
+        posting::commit_rechecked(&mut conn, &posting_of(&maker, "k-3", &a, &b, "1.00", "x"))
+            .unwrap_err();
+    assert!(posting::is_changed(&error), "{error}");
+    // Another currency than the accounts'.
+    let mut other = posting_of(&maker, "k-4", &b, &a, "1.00", "x");
+    other.currency = "EUR";
+    let error = posting::commit_rechecked(&mut conn, &other).unwrap_err();
+    assert!(posting::is_changed(&error), "{error}");
+    assert_eq!(rows(&mut conn), before);
+    assert_eq!(balance(&mut bank, &a), money("100.00"));
+    assert_eq!(balance(&mut bank, &b), money("5.00"));
+    // The connection is left with no transaction open: the next posting goes through.
+    bank.set_account_status(&operator(), &b, AccountStatus::Open)
+        .unwrap();
+    posting::commit_rechecked(
+        &mut conn,
+        &posting_of(&maker, "k-7", &a, &b, "1.00", "ok, reference "),
+    )
+    .unwrap();
+    assert_eq!(balance(&mut bank, &b), money("6.00"));
+}
+
+#[test]
+fn a_failure_after_the_balances_moved_rolls_all_of_it_back() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (a, b) = two_customers(&mut bank);
+    let mut conn = db::connect(&db.app_url).unwrap();
+    // Made as the fixtures' operator, so that the audit's rules accept the movement.
+    let maker = operator().audit_name();
+    let before = rows(&mut conn);
+    // The audit line is the last write: a text too long for it fails after the balances and
+    // the journal row were written.
+    let long = "x".repeat(600);
+    let error = posting::commit_rechecked(
+        &mut conn,
+        &posting_of(&maker, "k-5", &a, &b, "10.00", &long),
+    )
+    .unwrap_err();
+    assert!(!posting::is_changed(&error), "{error}");
+    assert_eq!(rows(&mut conn), before);
+    assert_eq!(balance(&mut bank, &a), money("100.00"));
+    // A key already in the journal: refused by its unique key, nothing else written.
+    let detail = "ok, reference ";
+    posting::commit_rechecked(
+        &mut conn,
+        &posting_of(&maker, "k-6", &a, &b, "1.00", detail),
+    )
+    .unwrap();
+    let error = posting::commit_rechecked(
+        &mut conn,
+        &posting_of(&maker, "k-6", &a, &b, "2.00", detail),
+    )
+    .unwrap_err();
+    assert_eq!(
+        db::classify(&error),
+        db::Failure::Duplicate(Some(db::DuplicateKey::MovementKey))
+    );
+    assert_eq!(rows(&mut conn), (before.0 + 1, before.1 + 1));
+    assert_eq!(balance(&mut bank, &a), money("99.00"));
+}
+
+#[test]
+fn transfers_refused_on_a_changed_account_get_their_own_words() {
+    // The service's fast path falls back to the checks on locked rows, whose refusal names
+    // what is wrong (the procedure's own refusal is never shown).
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (a, b) = two_customers(&mut bank);
+    let op = operator();
+    let error = bank
+        .transfer(&op, &transfer_request(&b, &a, "5.01"))
+        .unwrap_err();
+    assert_eq!(error.code(), "insufficient_funds");
+    bank.set_account_status(&op, &a, AccountStatus::Frozen)
+        .unwrap();
+    let error = bank
+        .transfer(&op, &transfer_request(&b, &a, "1.00"))
+        .unwrap_err();
+    assert_eq!(error.code(), "account_frozen");
+    // And a transfer through the fast path replays under its key.
+    let request = transfer_request(&a, &b, "1.00");
+    bank.set_account_status(&op, &a, AccountStatus::Open)
+        .unwrap();
+    let first = bank.transfer(&op, &request).unwrap();
+    let again = bank.transfer(&op, &request).unwrap();
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(first.id, again.id);
+    assert_eq!(balance(&mut bank, &a), money("99.00"));
+    assert_audit_ok(&mut bank);
+}

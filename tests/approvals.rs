@@ -45,7 +45,7 @@ fn an_approval_is_bound_to_its_operation_and_used_once() {
     // Not approved yet: the transfer still waits.
     let early = d
         .bank
-        .transfer_approved(&d.teller, &request, &Approval::Request(sent.id));
+        .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(early), "approval_required");
 
     // A wrong password decides nothing; nor can the teller approve their own.
@@ -69,28 +69,28 @@ fn an_approval_is_bound_to_its_operation_and_used_once() {
     more.amount = amount("15000.01");
     let refused = d
         .bank
-        .transfer_approved(&d.teller, &more, &Approval::Request(sent.id));
+        .transfer(&d.teller, &more, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "approval_refused");
     let other_key = transfer_request(&d.from, &d.to, "15000.00");
     let refused = d
         .bank
-        .transfer_approved(&d.teller, &other_key, &Approval::Request(sent.id));
+        .transfer(&d.teller, &other_key, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "approval_refused");
     let stranger = user(&mut d.bank, "other-teller@example.com", Role::Teller);
     let refused = d
         .bank
-        .transfer_approved(&stranger, &request, &Approval::Request(sent.id));
+        .transfer(&stranger, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "not_found");
 
     // The operation itself goes through once, approved by the supervisor.
     let done = d
         .bank
-        .transfer_approved(&d.teller, &request, &Approval::Request(sent.id))
+        .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)))
         .unwrap();
     assert!(!done.replayed);
     let again = d
         .bank
-        .transfer_approved(&d.teller, &request, &Approval::Request(sent.id))
+        .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)))
         .unwrap();
     assert!(again.replayed);
     assert_eq!(again.id, done.id);
@@ -119,7 +119,7 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
         .unwrap();
     let late = d
         .bank
-        .transfer_approved(&d.teller, &request, &Approval::Request(sent.id));
+        .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(late), "approval_expired");
     assert_eq!(balance(&mut d.bank, &d.to), money("0"));
     let view = d.bank.approval_request(&d.boss, sent.id).unwrap();
@@ -163,20 +163,20 @@ fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
     for _ in 0..5 {
         let refused = desk
             .bank
-            .transfer_approved(&desk.teller, &big(), &typed("a-wrong-guess-1"));
+            .transfer(&desk.teller, &big(), Some(&typed("a-wrong-guess-1")));
         assert_eq!(code(refused), "approval_refused");
     }
     // That teller can no longer have that supervisor's password checked, even the right one.
     let locked = desk
         .bank
-        .transfer_approved(&desk.teller, &big(), &typed(PASSWORD));
+        .transfer(&desk.teller, &big(), Some(&typed(PASSWORD)));
     assert_eq!(code(locked), "approval_refused");
     assert_eq!(balance(&mut desk.bank, &to), money("0"));
     // The supervisor's own login is not locked by someone else's guesses...
     login(&mut desk.bank, "boss@example.com", PASSWORD).expect("the supervisor logs in");
     // ...and another teller still gets their approval.
     desk.bank
-        .transfer_approved(&other, &big(), &typed(PASSWORD))
+        .transfer(&other, &big(), Some(&typed(PASSWORD)))
         .expect("approved for another teller");
     assert_eq!(balance(&mut desk.bank, &to), money("15000.00"));
     // The pair's lock runs out like a login's (15 minutes on the database's clock).
@@ -186,6 +186,6 @@ fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
     )
     .expect("let the lock run out");
     desk.bank
-        .transfer_approved(&desk.teller, &big(), &typed(PASSWORD))
+        .transfer(&desk.teller, &big(), Some(&typed(PASSWORD)))
         .expect("approved once the pair's lock ran out");
 }

@@ -30,7 +30,7 @@ impl Book {
     fn day(&mut self, amounts: &[&str]) {
         for raw in amounts {
             self.bank
-                .transfer(&operator(), &transfer_request(&self.a, &self.b, raw))
+                .transfer(&operator(), &transfer_request(&self.a, &self.b, raw), None)
                 .unwrap();
         }
     }

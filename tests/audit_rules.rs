@@ -108,14 +108,22 @@ fn a_working_day_passes_every_rule() {
     let (customer, account) = customer_with_account(&mut bank, "cara@example.com", "5000.00");
     let (_, other) = customer_with_account(&mut bank, "otto@example.com", "0.00");
     open_drawer(&mut bank, &teller, "100x20").expect("drawer");
-    bank.deposit(&teller, &cash(&account, "300.00"))
+    bank.deposit(&teller, &cash(&account, "300.00"), None)
         .expect("deposit");
-    bank.withdraw(&teller, &cash(&account, "100.00"))
+    bank.withdraw(&teller, &cash(&account, "100.00"), None)
         .expect("withdrawal");
-    bank.withdraw_approved(&teller, &cash(&account, "2500.00"), &supervisor_approval())
-        .expect("a large withdrawal, approved");
-    bank.transfer(&customer, &transfer_request(&account, &other, "50.00"))
-        .expect("the customer's own transfer");
+    bank.withdraw(
+        &teller,
+        &cash(&account, "2500.00"),
+        Some(&supervisor_approval()),
+    )
+    .expect("a large withdrawal, approved");
+    bank.transfer(
+        &customer,
+        &transfer_request(&account, &other, "50.00"),
+        None,
+    )
+    .expect("the customer's own transfer");
     bank.set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen)
         .expect("freeze");
     bank.unfreeze_approved(&teller, &other, &supervisor_approval())

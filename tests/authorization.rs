@@ -154,15 +154,15 @@ impl World {
                     key: key(),
                     memo: None,
                 };
-                self.bank.transfer(&actor, &request).map(drop)
+                self.bank.transfer(&actor, &request, None).map(drop)
             }
             Op::Deposit(target) => {
                 let request = cash(&self.account(target), "10");
-                self.bank.deposit(&actor, &request).map(drop)
+                self.bank.deposit(&actor, &request, None).map(drop)
             }
             Op::Withdraw(target) => {
                 let request = cash(&self.account(target), "2.50");
-                self.bank.withdraw(&actor, &request).map(drop)
+                self.bank.withdraw(&actor, &request, None).map(drop)
             }
             Op::OpenAccount(target) => self
                 .bank
@@ -194,7 +194,7 @@ impl World {
                 let address = format!("new{}-{}@example.com", self.created, role.as_str());
                 let approval = matches!(op, Op::CreateUser(_)).then(|| second_admin(who));
                 self.bank
-                    .register_user_approved(&actor, new_user(&address, role), approval.as_ref())
+                    .register_user(&actor, new_user(&address, role), approval.as_ref())
                     .map(drop)
             }
             Op::Unlock(target) => self
@@ -208,7 +208,7 @@ impl World {
                 let approval =
                     (staff && matches!(op, Op::ResetPassword(_))).then(|| second_admin(who));
                 self.bank
-                    .reset_password_approved(&actor, &address, &password, approval.as_ref())
+                    .reset_password(&actor, &address, &password, approval.as_ref())
                     .map(drop)
             }
             Op::Audit => self.bank.audit(&actor).map(drop),
@@ -497,7 +497,7 @@ fn a_customer_learns_nothing_about_strangers() {
         key: key(),
         memo: None,
     };
-    let done = world.bank.transfer(&alice, &request).unwrap();
+    let done = world.bank.transfer(&alice, &request, None).unwrap();
     let shown: Vec<&str> = done.balances.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(shown, [world.account(Alice).as_str()]);
     // Nor by trying staff actions on them.
@@ -508,7 +508,7 @@ fn a_customer_learns_nothing_about_strangers() {
             world.bank.unlock_user(&alice, &target).map(drop),
             world
                 .bank
-                .reset_password(&alice, &target, &password)
+                .reset_password(&alice, &target, &password, None)
                 .map(drop),
             world
                 .bank
@@ -547,11 +547,11 @@ fn a_customer_cannot_replay_someone_elses_movement_by_its_key() {
         memo: None,
     };
     let teller = world.actor(Teller);
-    let done = world.bank.transfer(&teller, &request).unwrap();
+    let done = world.bank.transfer(&teller, &request, None).unwrap();
     assert!(!done.replayed);
     // The very same request, by Alice: refused, not replayed (the key reveals nothing).
     let alice = world.actor(Alice);
-    let err = world.bank.transfer(&alice, &request).unwrap_err();
+    let err = world.bank.transfer(&alice, &request, None).unwrap_err();
     // Bob's account is no account at all to Alice.
     assert_eq!(err.code(), "not_found");
     assert_eq!(world.balance_of(Alice), money("550"));
@@ -570,7 +570,7 @@ fn a_customer_moves_their_own_money_to_anyone() {
         key: key(),
         memo: None,
     };
-    let done = world.bank.transfer(&alice, &request).unwrap();
+    let done = world.bank.transfer(&alice, &request, None).unwrap();
     assert_eq!(done.amount, money("120.40"));
     let alice_account = world.account(Alice);
     let bob_account = world.account(Bob);
@@ -590,7 +590,7 @@ fn a_customer_moves_their_own_money_to_anyone() {
     let teller = world.actor(Teller);
     let deposit = world
         .bank
-        .deposit(&teller, &cash(&alice_account, "1"))
+        .deposit(&teller, &cash(&alice_account, "1"), None)
         .unwrap();
     assert_eq!(deposit.from.to_string(), "cash");
     let accounts = world
@@ -622,13 +622,21 @@ fn a_frozen_account_is_readable_by_its_owner_but_moves_nothing() {
         memo: None,
     };
     assert_eq!(
-        world.bank.transfer(&alice, &request).unwrap_err().code(),
+        world
+            .bank
+            .transfer(&alice, &request, None)
+            .unwrap_err()
+            .code(),
         "account_frozen"
     );
     // Bob may not move Alice's money whatever its status (nor learn it is frozen).
     let bob = world.actor(Bob);
     assert_eq!(
-        world.bank.transfer(&bob, &request).unwrap_err().code(),
+        world
+            .bank
+            .transfer(&bob, &request, None)
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 }

@@ -57,7 +57,7 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     let mut bank = source.bank();
     let (_, a) = customer_with_account(&mut bank, "a@example.com", "1500.00");
     let (_, b) = customer_with_account(&mut bank, "b@example.com", "20.00");
-    bank.transfer(&operator(), &transfer_request(&a, &b, "250.75"))
+    bank.transfer(&operator(), &transfer_request(&a, &b, "250.75"), None)
         .unwrap();
     bank.seal(&operator()).unwrap();
 
@@ -104,7 +104,7 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     );
     // Money moves on the restored bank: the posting procedure came along.
     restored
-        .transfer(&operator(), &transfer_request(&b, &a, "0.75"))
+        .transfer(&operator(), &transfer_request(&b, &a, "0.75"), None)
         .expect("a transfer on the restored bank");
     assert!(restored.audit(&operator()).unwrap().ok);
     // Restoring over a database that holds tables is refused.

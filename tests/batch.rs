@@ -67,6 +67,7 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
             key: replayed.key.clone(),
             memo: None,
         },
+        None,
     )
     .expect("a transfer before the batch");
     let mut conflict = pay(&payer, &alice, "11.00");
@@ -572,7 +573,7 @@ fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller()
                             key: t.key,
                             memo: None,
                         };
-                        match bank.transfer(&operator, &request) {
+                        match bank.transfer(&operator, &request, None) {
                             Ok(_) => moved += 1,
                             Err(BankError::InsufficientFunds { .. }) => {}
                             Err(other) => panic!("a transfer failed: {other:?}"),

@@ -185,7 +185,7 @@ fn workstation(
                 std::thread::sleep(Duration::from_millis(300));
                 continue;
             };
-            match b.transfer(&actor, &request) {
+            match b.transfer(&actor, &request, None) {
                 Ok(done) => {
                     let mut l = ledger.lock().unwrap();
                     l.done.insert(request.key.to_string());
@@ -313,7 +313,7 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
             memo: None,
         };
         settle
-            .transfer(&operator(), &request)
+            .transfer(&operator(), &request, None)
             .expect("the resubmitted key");
     }
     let cli_keys: Vec<String> = cli_keys.into_iter().map(|(key, _, _)| key).collect();

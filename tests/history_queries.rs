@@ -24,20 +24,20 @@ fn large_cash_is_counted_per_day_across_midnight() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "night@example.com", "0");
     let day_one = to_just_before_midnight(30);
-    bank.deposit(&operator(), &cash(&account, "9000.00"))
+    bank.deposit(&operator(), &cash(&account, "9000.00"), None)
         .unwrap();
     clock::advance_this_thread(Duration::seconds(60));
     let day_two = clock::now().date();
     assert_eq!(day_two, day_one + Duration::days(1));
     // A new day: yesterday's 9,000 no longer counts, so 9,000 more needs no ID ...
-    bank.deposit(&operator(), &cash(&account, "9000.00"))
+    bank.deposit(&operator(), &cash(&account, "9000.00"), None)
         .unwrap();
     // ... and 2,000 on top of today's 9,000 does.
     let refused = bank
-        .deposit(&operator(), &cash(&account, "2000.00"))
+        .deposit(&operator(), &cash(&account, "2000.00"), None)
         .unwrap_err();
     assert_eq!(refused.code(), "id_required");
-    bank.deposit(&operator(), &cash_with_id(&account, "2000.00"))
+    bank.deposit(&operator(), &cash_with_id(&account, "2000.00"), None)
         .unwrap();
 
     let first = bank.ctr_report(&operator(), day_one).unwrap();
@@ -60,7 +60,7 @@ fn a_statement_of_a_month_long_past_is_unchanged_by_a_year_of_history() {
     let mut bank = db.bank();
     let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
     let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "0");
-    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"))
+    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
         .unwrap();
     let old_month = Month::of(clock::now().date());
     let before = bank.statement(&diana, &mine, old_month).unwrap();
@@ -68,7 +68,7 @@ fn a_statement_of_a_month_long_past_is_unchanged_by_a_year_of_history() {
     // Thirteen months later, more history on both accounts.
     clock::advance_this_thread(Duration::days(400));
     for raw in ["1.00", "2.00", "3.00"] {
-        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw))
+        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
             .unwrap();
     }
     deposit(&mut bank, &mine, "10.00");
@@ -97,7 +97,7 @@ fn history_pages_run_newest_first_by_time_and_meet_without_a_gap() {
         if n > 0 {
             clock::advance_this_thread(Duration::days(31));
         }
-        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw))
+        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
             .unwrap();
     }
     let mut seen = Vec::new();

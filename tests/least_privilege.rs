@@ -167,12 +167,13 @@ fn an_audit_line_that_cannot_be_written_fails_the_operation() {
             key: key(),
             memo: None,
         },
+        None,
     );
     // (a refusal, same account, whose audit line is lost: the database error is the answer)
     let moved = moved.expect_err("a transfer to the same account went through");
     assert_eq!(moved.code(), "internal_error", "{moved}");
     assert!(moved.to_string().contains("audit_log"), "{moved}");
-    let deposit = app.deposit(&operator(), &cash(&account, "5.00"));
+    let deposit = app.deposit(&operator(), &cash(&account, "5.00"), None);
     let error = deposit.expect_err("a deposit went through without its audit line");
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("audit_log"), "{error}");

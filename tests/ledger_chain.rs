@@ -43,7 +43,7 @@ fn book_with(db: &TestDb, config: BankConfig) -> Book {
     let (_, a) = customer_with_account(&mut bank, "ann@example.com", "500.00");
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "100.00");
     for raw in ["10.00", "0.01", "99.99"] {
-        bank.transfer(&operator(), &transfer(&a, &b, raw))
+        bank.transfer(&operator(), &transfer(&a, &b, raw), None)
             .expect("transfer");
     }
     Book { bank, admin, a, b }
@@ -255,7 +255,7 @@ fn a_row_slipped_into_a_hole_of_the_sealed_range_is_named() {
     let hole = newest_audit_id(&mut book.bank) + 1;
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
-        .transfer(&operator(), &transfer(&a, &b, "1.00"))
+        .transfer(&operator(), &transfer(&a, &b, "1.00"), None)
         .expect("transfer");
     let first = seal(&mut book);
     assert_eq!(first.last_audit_id, hole - 1, "a fresh hole stops the seal");
@@ -294,7 +294,7 @@ fn a_fresh_hole_leaves_the_rows_after_it_for_a_later_seal() {
     );
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
-        .transfer(&operator(), &transfer(&a, &b, "1.00"))
+        .transfer(&operator(), &transfer(&a, &b, "1.00"), None)
         .expect("transfer");
     let report = seal(&mut book);
     assert_eq!(report.last_movement_id, 6, "the journal has no hole");
@@ -315,7 +315,7 @@ fn rows_after_the_seal_are_reported_as_unsealed_not_as_failures() {
     let (a, b) = (book.a.clone(), book.b.clone());
     for raw in ["1.00", "2.00"] {
         book.bank
-            .transfer(&operator(), &transfer(&a, &b, raw))
+            .transfer(&operator(), &transfer(&a, &b, raw), None)
             .expect("transfer");
     }
     let report = audit(&mut book.bank);
@@ -336,7 +336,7 @@ fn a_rewritten_seal_head_is_named() {
     seal(&mut book);
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
-        .transfer(&operator(), &transfer(&a, &b, "3.00"))
+        .transfer(&operator(), &transfer(&a, &b, "3.00"), None)
         .expect("transfer");
     seal(&mut book);
     behind_the_trigger(
@@ -454,7 +454,7 @@ fn seals_running_alongside_transfers_leave_no_false_alarm() {
                     request.amount =
                         Amount::from_decimal(Decimal::new(rng.random_range(1..=500), 2))
                             .expect("amount");
-                    match bank.transfer(&operator(), &request) {
+                    match bank.transfer(&operator(), &request, None) {
                         Ok(_) => moved += 1,
                         Err(BankError::InsufficientFunds { .. }) => {}
                         Err(e) => panic!("transfer failed: {e:?}"),
@@ -514,7 +514,7 @@ fn a_200_character_email_is_audited_in_full() {
         .expect("login");
     let me = Actor::User(session);
     let moved = bank
-        .transfer(&me, &transfer(&mine, &other, "25.00"))
+        .transfer(&me, &transfer(&mine, &other, "25.00"), None)
         .expect("transfer");
 
     // A teller's large transfer approved by the long-email admin.
@@ -525,7 +525,11 @@ fn a_200_character_email_is_audited_in_full() {
         password: Secret::new(PASSWORD.into()),
     };
     let approved = bank
-        .transfer_approved(&teller, &transfer(&mine, &other, "15000.00"), &approval)
+        .transfer(
+            &teller,
+            &transfer(&mine, &other, "15000.00"),
+            Some(&approval),
+        )
         .expect("approved transfer");
 
     let log = bank.audit_log(&operator(), 20).expect("log");
@@ -641,7 +645,7 @@ fn large_cash_with_id(book: &mut Book) -> i64 {
         .expect("id"),
     );
     book.bank
-        .deposit(&operator(), &request)
+        .deposit(&operator(), &request, None)
         .expect("large deposit")
         .id
 }

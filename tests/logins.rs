@@ -94,7 +94,7 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
-    bank.register_user(&teller, new_user("fresh@example.com", Role::Customer))
+    bank.register_user(&teller, new_user("fresh@example.com", Role::Customer), None)
         .expect("a teller registers a customer");
     // The right password, but not theirs to keep: nothing is possible yet.
     assert_eq!(
@@ -129,7 +129,7 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
     let admin = user(&mut bank, "admin@example.com", Role::Admin);
     user(&mut bank, "boss@example.com", Role::Admin);
     let fresh = Password::parse("temporary-passphrase".into(), &email("boss@example.com")).unwrap();
-    bank.reset_password_approved(
+    bank.reset_password(
         &admin,
         &email("boss@example.com"),
         &fresh,
@@ -145,7 +145,7 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
         password: secret("temporary-passphrase"),
     };
     let err = bank
-        .withdraw_approved(&teller, &cash(&account, "15000"), &approval)
+        .withdraw(&teller, &cash(&account, "15000"), Some(&approval))
         .unwrap_err();
     assert_eq!(err.code(), "approval_refused");
     assert!(err.to_string().contains("change"), "{err}");
@@ -165,14 +165,14 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
     );
     let first = Actor::User(login(&mut bank, "first@example.com", PASSWORD).unwrap());
     // The only admin has no second pair of eyes yet: creating the second admin is allowed.
-    bank.register_user(&first, new_user("second@example.com", Role::Admin))
+    bank.register_user(&first, new_user("second@example.com", Role::Admin), None)
         .expect("the second admin");
     let mine = Password::parse("second-admins-own".into(), &email("second@example.com")).unwrap();
     bank.change_password_at_login(&email("second@example.com"), &secret(PASSWORD), &mine)
         .unwrap();
     // From now on staff need the other admin.
     assert_eq!(
-        code(bank.register_user(&first, new_user("t1@example.com", Role::Teller))),
+        code(bank.register_user(&first, new_user("t1@example.com", Role::Teller), None)),
         "approval_required"
     );
     let own = Approval::Typed {
@@ -180,11 +180,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret(PASSWORD),
     };
     assert_eq!(
-        code(bank.register_user_approved(
-            &first,
-            new_user("t1@example.com", Role::Teller),
-            Some(&own)
-        )),
+        code(bank.register_user(&first, new_user("t1@example.com", Role::Teller), Some(&own))),
         "approval_refused"
     );
     let other = Approval::Typed {
@@ -192,7 +188,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret("second-admins-own"),
     };
     let teller = bank
-        .register_user_approved(
+        .register_user(
             &first,
             new_user("t1@example.com", Role::Teller),
             Some(&other),
@@ -204,7 +200,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         && e.subject.as_deref() == Some("t1@example.com")
         && e.approved_by.as_deref() == Some("second@example.com")));
     // Customers need no approval.
-    bank.register_user(&first, new_user("c1@example.com", Role::Customer))
+    bank.register_user(&first, new_user("c1@example.com", Role::Customer), None)
         .expect("a customer");
 }
 

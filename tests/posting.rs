@@ -184,21 +184,21 @@ fn transfers_refused_on_a_changed_account_get_their_own_words() {
     let (a, b) = two_customers(&mut bank);
     let op = operator();
     let error = bank
-        .transfer(&op, &transfer_request(&b, &a, "5.01"))
+        .transfer(&op, &transfer_request(&b, &a, "5.01"), None)
         .unwrap_err();
     assert_eq!(error.code(), "insufficient_funds");
     bank.set_account_status(&op, &a, AccountStatus::Frozen)
         .unwrap();
     let error = bank
-        .transfer(&op, &transfer_request(&b, &a, "1.00"))
+        .transfer(&op, &transfer_request(&b, &a, "1.00"), None)
         .unwrap_err();
     assert_eq!(error.code(), "account_frozen");
     // And a transfer through the fast path replays under its key.
     let request = transfer_request(&a, &b, "1.00");
     bank.set_account_status(&op, &a, AccountStatus::Open)
         .unwrap();
-    let first = bank.transfer(&op, &request).unwrap();
-    let again = bank.transfer(&op, &request).unwrap();
+    let first = bank.transfer(&op, &request, None).unwrap();
+    let again = bank.transfer(&op, &request, None).unwrap();
     assert!(!first.replayed && again.replayed);
     assert_eq!(first.id, again.id);
     assert_eq!(balance(&mut bank, &a), money("99.00"));

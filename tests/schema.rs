@@ -141,7 +141,7 @@ fn a_status_this_version_does_not_know_is_an_error_not_open() {
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("held"), "{error}");
     // And no money moves through it as if it were open.
-    let moved = bank.deposit(&operator(), &cash(&account, "1.00"));
+    let moved = bank.deposit(&operator(), &cash(&account, "1.00"), None);
     let error = moved.expect_err("money moved through an account of unknown status");
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("held"), "{error}");

@@ -28,7 +28,7 @@ fn a_month_adds_up_from_its_opening_to_its_closing_balance() {
     let mut bank = db.bank();
     let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
     let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "0");
-    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"))
+    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
         .unwrap();
     deposit(&mut bank, &mine, "5.25");
 

@@ -56,9 +56,9 @@ fn a_drawer_opens_once_and_tracks_cash_in_and_out() {
     } = branch(&db);
     let again = open_drawer(&mut bank, &teller, "100x1").unwrap_err();
     assert_eq!(again.code(), "drawer_already_open");
-    bank.deposit(&teller, &cash_with_id(&account, "250.00"))
+    bank.deposit(&teller, &cash_with_id(&account, "250.00"), None)
         .expect("deposit");
-    bank.withdraw(&teller, &cash_with_id(&account, "70.25"))
+    bank.withdraw(&teller, &cash_with_id(&account, "70.25"), None)
         .expect("withdraw");
     let drawer = bank.drawer(&teller).expect("drawer").expect("open");
     assert_eq!(drawer.opening_float, money("500.00"));
@@ -113,7 +113,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
         teller,
         account,
     } = branch(&db);
-    bank.deposit(&teller, &cash_with_id(&account, "100.00"))
+    bank.deposit(&teller, &cash_with_id(&account, "100.00"), None)
         .expect("deposit");
     // Expected 600.00; counted 590.00: 10.00 short.
     let closed = close(&mut bank, &teller, "100x5 50x1 20x2").expect("close");
@@ -123,7 +123,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
     assert!(closed.closed_at.is_some());
     assert!(bank.drawer(&teller).expect("drawer").is_none());
     assert_eq!(
-        bank.deposit(&teller, &cash_with_id(&account, "1"))
+        bank.deposit(&teller, &cash_with_id(&account, "1"), None)
             .unwrap_err()
             .code(),
         "drawer_closed"
@@ -189,11 +189,11 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     let (_, other) = customer_with_account(&mut bank, "dora@example.com", "0");
     let big = cash(&account, "10,000.01");
     assert_eq!(
-        bank.withdraw(&teller, &big).unwrap_err().code(),
+        bank.withdraw(&teller, &big, None).unwrap_err().code(),
         "approval_required"
     );
     // At the limit no approval is needed.
-    bank.withdraw(&teller, &cash_with_id(&account, "10,000.00"))
+    bank.withdraw(&teller, &cash_with_id(&account, "10,000.00"), None)
         .expect("at the limit");
     // The same teller's payments out of one customer's accounts count together for the day:
     // a cent more by transfer needs a supervisor.
@@ -205,7 +205,7 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         memo: None,
     };
     assert_eq!(
-        bank.transfer(&teller, &split).unwrap_err().code(),
+        bank.transfer(&teller, &split, None).unwrap_err().code(),
         "approval_required"
     );
     // Another customer's money starts its own count.
@@ -217,20 +217,21 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         key: key(),
         memo: None,
     };
-    bank.transfer(&teller, &transfer).expect("below the limit");
+    bank.transfer(&teller, &transfer, None)
+        .expect("below the limit");
     let bigger = TransferRequest {
         amount: amount("10000.01"),
         key: key(),
         ..transfer
     };
-    bank.deposit(&teller, &cash_with_id(&account, "10000.01"))
+    bank.deposit(&teller, &cash_with_id(&account, "10000.01"), None)
         .expect("deposits are not limited");
     assert_eq!(
-        bank.transfer(&teller, &bigger).unwrap_err().code(),
+        bank.transfer(&teller, &bigger, None).unwrap_err().code(),
         "approval_required"
     );
     let done = bank
-        .transfer_approved(&teller, &bigger, &approval_by("sue@bank.local"))
+        .transfer(&teller, &bigger, Some(&approval_by("sue@bank.local")))
         .expect("approved");
     let log = bank.audit_log(&operator(), 5).expect("log");
     let entry = log
@@ -242,7 +243,7 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     assert!(done.id > 0);
     // The CLI operator is trusted and not limited.
     deposit(&mut bank, &account, "20000.00");
-    bank.withdraw(&operator(), &cash_with_id(&account, "10000.01"))
+    bank.withdraw(&operator(), &cash_with_id(&account, "10000.01"), None)
         .expect("operator");
     assert_audit_ok(&mut bank);
 }
@@ -285,12 +286,12 @@ fn approvals_are_refused_for_the_wrong_person_or_password() {
         ),
     ];
     for (approval, actor, why) in cases {
-        let err = bank.withdraw_approved(actor, &big, &approval).unwrap_err();
+        let err = bank.withdraw(actor, &big, Some(&approval)).unwrap_err();
         assert_eq!(err.code(), "approval_refused", "{why}");
     }
     let _ = other_teller;
     assert_eq!(balance(&mut bank, &account), money("20000.00"));
-    bank.withdraw_approved(&admin, &big, &approval_by("sue@bank.local"))
+    bank.withdraw(&admin, &big, Some(&approval_by("sue@bank.local")))
         .expect("another admin approves");
     assert_audit_ok(&mut bank);
 }
@@ -334,7 +335,7 @@ fn a_movement_is_reversed_once_and_the_original_stays() {
         key: key(),
         memo: None,
     };
-    let original = bank.transfer(&teller, &request).expect("transfer");
+    let original = bank.transfer(&teller, &request, None).expect("transfer");
     let why = reason("keyed the wrong account");
     assert_eq!(
         bank.reverse(&teller, original.id, &why, None)
@@ -390,7 +391,7 @@ fn reversing_a_deposit_pays_the_cash_back_through_the_tellers_drawer() {
         account,
     } = branch(&db);
     let deposit = bank
-        .deposit(&teller, &cash_with_id(&account, "40.00"))
+        .deposit(&teller, &cash_with_id(&account, "40.00"), None)
         .expect("deposit");
     bank.reverse(
         &teller,
@@ -418,7 +419,7 @@ fn only_movements_made_today_are_reversed() {
     } = branch(&db);
     // Yesterday's deposit, appended the way the journal allows: a new row.
     let drawer = bank
-        .deposit(&operator(), &cash_with_id(&account, "1.00"))
+        .deposit(&operator(), &cash_with_id(&account, "1.00"), None)
         .expect("deposit");
     diesel::sql_query(format!(
         "INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount, currency, \
@@ -447,7 +448,7 @@ fn customers_cannot_reverse_search_or_approve() {
     } = branch(&db);
     let (alice, _) = customer_with_account(&mut bank, "alice@example.com", "0");
     let deposit = bank
-        .deposit(&operator(), &cash_with_id(&account, "5.00"))
+        .deposit(&operator(), &cash_with_id(&account, "5.00"), None)
         .expect("deposit");
     assert_eq!(
         bank.reverse(&alice, deposit.id, &reason("mine"), None)
@@ -508,11 +509,11 @@ fn the_approval_limit_is_configurable() {
     let (_, account) = customer_with_account(&mut bank, "carl@example.com", "500.00");
     open_drawer(&mut bank, &teller, "0").expect("drawer");
     assert_eq!(
-        bank.withdraw(&teller, &cash_with_id(&account, "100.01"))
+        bank.withdraw(&teller, &cash_with_id(&account, "100.01"), None)
             .unwrap_err()
             .code(),
         "approval_required"
     );
-    bank.withdraw(&teller, &cash_with_id(&account, "100.00"))
+    bank.withdraw(&teller, &cash_with_id(&account, "100.00"), None)
         .expect("at the limit");
 }

@@ -447,6 +447,7 @@ fn a_password_set_by_a_teller_is_replaced_at_the_first_login() {
     bank.register_user(
         &teller,
         common::new_user("newbie@example.com", teller::domain::Role::Customer),
+        None,
     )
     .expect("the teller registers a customer");
 

@@ -53,7 +53,9 @@ fn register_stores_every_field_normalised() {
     input.city = Some(City::parse("San Juan").unwrap());
     input.phones = vec![phone("+1 787 55 41"), phone(" +44 20  7946 0958 ")];
 
-    let created = bank.register_user(&operator(), input).expect("register");
+    let created = bank
+        .register_user(&operator(), input, None)
+        .expect("register");
     assert_eq!(created.email, "mixed.case@example.com");
     assert_eq!(created.name, "José");
     assert_eq!(created.surname.as_deref(), Some("O'Neil-Smith"));
@@ -85,7 +87,9 @@ fn register_without_optional_fields() {
     let mut input = new_user("irina@example.com", Role::Teller);
     input.surname = None;
     input.city = None;
-    let created = bank.register_user(&operator(), input).expect("register");
+    let created = bank
+        .register_user(&operator(), input, None)
+        .expect("register");
     assert_eq!(created.surname, None);
     assert_eq!(created.city, None);
     assert!(created.phones.is_empty());
@@ -101,7 +105,7 @@ fn duplicate_email_is_refused_case_insensitively() {
     let mut again = new_user("DUP@Example.Com", Role::Customer);
     again.name = Name::parse("Other").unwrap();
     let err = bank
-        .register_user(&operator(), again)
+        .register_user(&operator(), again, None)
         .expect_err("duplicate");
     assert_eq!(err.code(), "duplicate_email");
     assert!(err.to_string().contains("dup@example.com"), "{err}");
@@ -141,7 +145,7 @@ fn update_profile_changes_each_field() {
     let mut bank = db.bank();
     let mut input = new_user("edit@example.com", Role::Customer);
     input.phones = vec![phone("+1 555 0100 01"), phone("+1 555 0100 02")];
-    let before = bank.register_user(&operator(), input).unwrap();
+    let before = bank.register_user(&operator(), input, None).unwrap();
     let who = email("edit@example.com");
 
     let steps: Vec<(&str, ProfileChanges)> = vec![
@@ -219,7 +223,7 @@ fn update_profile_clears_surname_and_city() {
     let mut bank = db.bank();
     let mut input = new_user("clear@example.com", Role::Customer);
     input.city = Some(City::parse("Lyon").unwrap());
-    bank.register_user(&operator(), input).unwrap();
+    bank.register_user(&operator(), input, None).unwrap();
     let changes = ProfileChanges {
         surname: Some(None),
         city: Some(None),
@@ -243,7 +247,7 @@ fn update_profile_adds_and_removes_phones() {
     let mut bank = db.bank();
     let mut input = new_user("phones@example.com", Role::Customer);
     input.phones = vec![phone("+1 787 55 41")];
-    bank.register_user(&operator(), input).unwrap();
+    bank.register_user(&operator(), input, None).unwrap();
     let who = email("phones@example.com");
 
     let add = ProfileChanges {
@@ -391,7 +395,7 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
     assert_locked_out(&mut bank, "locked@example.com");
 
     let fresh = password("reset-by-the-teller", "locked@example.com");
-    bank.reset_password(&teller, &email("locked@example.com"), &fresh)
+    bank.reset_password(&teller, &email("locked@example.com"), &fresh, None)
         .expect("reset");
     let profile = bank
         .profile(&operator(), &email("locked@example.com"))
@@ -419,7 +423,7 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
         "invalid_credentials"
     );
     assert_eq!(
-        code(bank.reset_password(&operator(), &email("ghost@example.com"), &fresh)),
+        code(bank.reset_password(&operator(), &email("ghost@example.com"), &fresh, None)),
         "not_found"
     );
     let log = bank.audit_log(&operator(), 100).unwrap();
@@ -434,7 +438,7 @@ fn login_succeeds_with_the_right_password() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let registered = bank
-        .register_user(&operator(), new_user("ok@example.com", Role::Admin))
+        .register_user(&operator(), new_user("ok@example.com", Role::Admin), None)
         .unwrap();
     let session = login(&mut bank, "ok@example.com", PASSWORD).expect("login");
     assert_eq!(session.id, registered.id);
@@ -689,6 +693,7 @@ fn the_audit_log_never_holds_a_password_or_a_hash() {
         &operator(),
         &email("secret@example.com"),
         &password(reset, "secret@example.com"),
+        None,
     )
     .unwrap();
     fail_logins(&mut bank, "secret@example.com", 6);
@@ -696,7 +701,11 @@ fn the_audit_log_never_holds_a_password_or_a_hash() {
         .unwrap();
     login(&mut bank, "secret@example.com", reset).unwrap();
     // A refused registration (duplicate) with its password.
-    let _ = bank.register_user(&operator(), new_user("secret@example.com", Role::Customer));
+    let _ = bank.register_user(
+        &operator(),
+        new_user("secret@example.com", Role::Customer),
+        None,
+    );
 
     let log = bank.audit_log(&operator(), 1000).unwrap();
     assert!(log.len() >= 12, "too few audit entries: {log:?}");

@@ -139,7 +139,8 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         account,
     } = branch(&db);
     open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
-    bank.deposit(&teller, &cash(&account, "1000.00")).unwrap();
+    bank.deposit(&teller, &cash(&account, "1000.00"), None)
+        .unwrap();
     let drop = count("100x10");
     let key = key();
     let approval = supervisor_approval();
@@ -243,7 +244,8 @@ fn closing_a_drawer_returns_its_counted_cash_to_the_vault() {
     ensure_vault(&mut bank);
     let before = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
     open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
-    bank.deposit(&teller, &cash(&account, "120.00")).unwrap();
+    bank.deposit(&teller, &cash(&account, "120.00"), None)
+        .unwrap();
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
     // Counted 600.00 against 620.00 expected: 20.00 short, and 600.00 back to the vault.
     let closed = bank
@@ -320,7 +322,7 @@ fn the_day_closes_only_when_every_figure_proves() {
     bank.open_vault(&supervisor, Currency::USD, &count("100x50"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x5").unwrap();
-    bank.deposit(&teller, &cash_with_id(&account, "12000.00"))
+    bank.deposit(&teller, &cash_with_id(&account, "12000.00"), None)
         .unwrap();
     let open = bank.end_of_day(&supervisor, None).unwrap_err();
     assert_eq!(open.code(), "day_not_ready");
@@ -390,10 +392,12 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     // Float 19,000.00 against the 20,000.00 limit: 1,500.00 crosses it (warned); the next
     // cash-in needs a supervisor, until a drop of 5,000.00 makes room.
     open_drawer(&mut bank, &teller, "100x190").unwrap();
-    let crossing = bank.deposit(&teller, &cash(&account, "1500.00")).unwrap();
+    let crossing = bank
+        .deposit(&teller, &cash(&account, "1500.00"), None)
+        .unwrap();
     assert!(crossing.drawer_over_limit);
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "10.00"))),
+        code(bank.deposit(&teller, &cash(&account, "10.00"), None)),
         "approval_required"
     );
     bank.move_drawer_cash(
@@ -405,15 +409,15 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     )
     .unwrap();
     let done = bank
-        .deposit(&teller, &cash(&account, "10.00"))
+        .deposit(&teller, &cash(&account, "10.00"), None)
         .expect("room after the drop");
     assert!(!done.drawer_over_limit);
     // Approved above the limit, the teller is warned the drawer is over it now.
     let over = bank
-        .deposit_approved(
+        .deposit(
             &teller,
             &cash_with_id(&account, "6000.00"),
-            &supervisor_approval(),
+            Some(&supervisor_approval()),
         )
         .unwrap();
     assert!(over.drawer_over_limit);
@@ -446,18 +450,18 @@ fn a_supervisor_sets_a_tellers_own_drawer_limit() {
     // 500.00 in the drawer: 600.00 more crosses her own 1,000.00 (warned); then the next
     // cash-in needs a supervisor.
     assert!(
-        bank.deposit(&teller, &cash(&account, "600.00"))
+        bank.deposit(&teller, &cash(&account, "600.00"), None)
             .unwrap()
             .drawer_over_limit
     );
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "10.00"))),
+        code(bank.deposit(&teller, &cash(&account, "10.00"), None)),
         "approval_required"
     );
     let back = bank.set_drawer_limit(&supervisor, &tess, None).unwrap();
     assert!(!back.own);
     assert_eq!(back.limit, money("20000.00"));
-    bank.deposit(&teller, &cash(&account, "10.00"))
+    bank.deposit(&teller, &cash(&account, "10.00"), None)
         .expect("the bank's limit again");
 }
 

@@ -25,14 +25,11 @@ fn perform(
     operation: &ApprovalOperation,
     approval: Option<&Approval>,
 ) -> BankResult<MoneyResult> {
-    match (operation, approval) {
-        (ApprovalOperation::Deposit(r), Some(a)) => bank.deposit_approved(actor, r, a),
-        (ApprovalOperation::Deposit(r), None) => bank.deposit(actor, r),
-        (ApprovalOperation::Withdrawal(r), Some(a)) => bank.withdraw_approved(actor, r, a),
-        (ApprovalOperation::Withdrawal(r), None) => bank.withdraw(actor, r),
-        (ApprovalOperation::Transfer(r), Some(a)) => bank.transfer_approved(actor, r, a),
-        (ApprovalOperation::Transfer(r), None) => bank.transfer(actor, r),
-        (ApprovalOperation::Batch(_), _) => Err(BankError::Forbidden(
+    match operation {
+        ApprovalOperation::Deposit(r) => bank.deposit(actor, r, approval),
+        ApprovalOperation::Withdrawal(r) => bank.withdraw(actor, r, approval),
+        ApprovalOperation::Transfer(r) => bank.transfer(actor, r, approval),
+        ApprovalOperation::Batch(_) => Err(BankError::Forbidden(
             "post a payment file as a single operation (teller batch post)",
         )),
     }

@@ -194,6 +194,7 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
     bank.register_user(
         &actor,
         scratch_customer(&email, "Bench", "bench-scratch-only")?,
+        None,
     )?;
     let opening = Amount::from_decimal(Decimal::new(1_000_000, 0))?;
     Ok(bank.open_funded_accounts(&actor, &email, Currency::USD, accounts, opening)?)
@@ -261,7 +262,7 @@ fn worker(
             memo: None,
         };
         let begun = Instant::now();
-        match bank.transfer(&actor, &request) {
+        match bank.transfer(&actor, &request, None) {
             Ok(_) => {
                 stats.done_one(begun, stop);
             }

@@ -116,7 +116,7 @@ impl Scale {
             customer = Email::parse(&format!("bench{n}@bank.local"))?;
             let mut input = scratch_customer(&customer, "Bench", PASSWORD)?;
             input.role = Role::Customer;
-            bank.register_user(&actor, input)?;
+            bank.register_user(&actor, input, None)?;
             let each = ACCOUNTS_EACH.min(accounts - numbers.len()).max(1);
             numbers.extend(bank.open_funded_accounts(
                 &actor,
@@ -129,7 +129,7 @@ impl Scale {
         let boss = Email::parse("bench-supervisor@bank.local")?;
         let mut input = scratch_customer(&boss, "Supervisor", PASSWORD)?;
         input.role = Role::Admin;
-        bank.register_user(&actor, input)?;
+        bank.register_user(&actor, input, None)?;
         let supervisor = Actor::User(bank.authenticate(&boss, &Secret::new(PASSWORD.into()))?);
         let approval = bank.approve_batch(&actor, "bench --scale", Decimal::MAX, None)?;
         Ok(Self {
@@ -274,7 +274,7 @@ impl Scale {
                     key: IdempotencyKey::generate(),
                     memo: None,
                 };
-                Ok(bank.transfer(actor, &request).map(|_| ())?)
+                Ok(bank.transfer(actor, &request, None).map(|_| ())?)
             })?
             .into(),
         );
@@ -287,11 +287,21 @@ impl Scale {
         };
         ops.insert(
             "deposit_with_ctr_check_ms".into(),
-            median_ms(|| Ok(bank.deposit(actor, &cash(some(&mut rng))).map(|_| ())?))?.into(),
+            median_ms(|| {
+                Ok(bank
+                    .deposit(actor, &cash(some(&mut rng)), None)
+                    .map(|_| ())?)
+            })?
+            .into(),
         );
         ops.insert(
             "withdrawal_with_ctr_check_ms".into(),
-            median_ms(|| Ok(bank.withdraw(actor, &cash(some(&mut rng))).map(|_| ())?))?.into(),
+            median_ms(|| {
+                Ok(bank
+                    .withdraw(actor, &cash(some(&mut rng)), None)
+                    .map(|_| ())?)
+            })?
+            .into(),
         );
         let today = clock::now().date();
         ops.insert(

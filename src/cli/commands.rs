@@ -447,7 +447,7 @@ fn password_command(
     match other {
         Some(actor) => {
             let approval = credentials::approval(approver)?;
-            bank.reset_password_approved(&actor, &email, &new_password, approval.as_ref())?;
+            bank.reset_password(&actor, &email, &new_password, approval.as_ref())?;
             println!(
                 "The password of {email} was reset; its owner must change it at the next login."
             );

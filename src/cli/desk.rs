@@ -109,7 +109,7 @@ pub(super) fn run_user(
                 password: Password::parse(read_password()?, &email)?,
                 email,
             };
-            output::profile(&bank.register_user_approved(actor, input, approval)?, json);
+            output::profile(&bank.register_user(actor, input, approval)?, json);
         }
         UserCommand::Show { email, json } => {
             output::profile(&bank.profile(actor, &Email::parse(&email)?)?, json);

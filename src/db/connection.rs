@@ -8,6 +8,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use super::grants;
 use super::nodes;
 use super::url::DatabaseUrl;
+use super::QueryResult;
 
 /// The connection type every layer above passes around.
 pub type Connection = MysqlConnection;
@@ -247,6 +248,20 @@ where
     // Applies to the next transaction only, which `transaction` begins right away.
     conn.batch_execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")?;
     conn.transaction(work)
+}
+
+/// Runs `work` with autocommit off (a cluster's transactions, whose guard reads after COMMIT),
+/// then rolls back whatever implicit transaction a silent rollback left behind, uncommitted,
+/// and turns autocommit on again.
+pub fn without_autocommit<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> T,
+) -> QueryResult<T> {
+    conn.batch_execute("SET autocommit = 0")?;
+    let outcome = work(conn);
+    conn.batch_execute("ROLLBACK")?;
+    conn.batch_execute("SET autocommit = 1")?;
+    Ok(outcome)
 }
 
 /// Reverts every applied migration (the down.sql files), newest first; returns how many.

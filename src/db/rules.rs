@@ -276,3 +276,34 @@ pub fn unapproved_unfreezes(
     .bind::<Bool, _>(setup_rows)
     .load(conn)
 }
+
+#[cfg(test)]
+mod named_actions {
+    use crate::domain::AuditAction;
+
+    /// The rules' SQL names audit actions by their stored text: each must be one the services
+    /// write (`AuditAction`), or a renamed action would pass every rule unnoticed.
+    #[test]
+    fn every_action_the_rules_name_is_one_the_services_write() {
+        let source = include_str!("rules.rs");
+        // Every text between a quote and the next one that reads like `area.verb`.
+        let named: Vec<&str> = source
+            .match_indices('\'')
+            .filter_map(|(at, _)| source[at + 1..].split('\'').next())
+            .filter(|text| {
+                text.contains('.')
+                    && text.split('.').all(|part| !part.is_empty())
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
+            })
+            .collect();
+        assert!(named.len() >= 5, "{named:?}");
+        for text in named {
+            assert!(
+                AuditAction::from_stored(text).is_ok(),
+                "{text} is no audit action"
+            );
+        }
+    }
+}

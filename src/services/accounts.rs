@@ -11,6 +11,7 @@ use super::users::{audit, audit_approved, user_not_found};
 use super::views::utc;
 use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, users, Connection, DuplicateKey};
+use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Currency, Email, Role};
 
 /// Serials of customers' account numbers; internal accounts use the rest, so their ids sort
@@ -136,7 +137,7 @@ impl Bank {
     ) -> BankResult<AccountView> {
         // Refused before the lookup: a customer learns nothing about who exists.
         if let Err(e) = require(actor.is_staff(), "open accounts") {
-            return self.refused(actor, "account.open", Some(owner.as_str()), e);
+            return self.refused(actor, AuditAction::AccountOpen, Some(owner.as_str()), e);
         }
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
@@ -154,17 +155,23 @@ impl Bank {
             }
             let number = insert_account(conn, Holder::Customer(user.id), currency.as_str())?;
             let detail = format!("{} for {owner}", currency.as_str());
-            audit(conn, &stamp, "account.open", number.as_str(), Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::AccountOpen,
+                number.as_str(),
+                Some(&detail),
+            )?;
             let row = accounts::find(conn, account_id(&number))?.ok_or(BankError::Busy)?;
             Ok(view(row, Some(owner.as_str().to_string())))
         });
-        self.audited(actor, "account.open", owner.as_str(), result)
+        self.audited(actor, AuditAction::AccountOpen, owner.as_str(), result)
     }
 
     /// A person's accounts, oldest first.
     pub fn accounts(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
         let result = self.accounts_of(actor, owner);
-        self.audited(actor, "account.list", owner.as_str(), result)
+        self.audited(actor, AuditAction::AccountList, owner.as_str(), result)
     }
 
     fn accounts_of(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
@@ -193,7 +200,7 @@ impl Bank {
             };
             Ok(view(row, owner))
         });
-        self.audited(actor, "account.show", number.as_str(), result)
+        self.audited(actor, AuditAction::AccountShow, number.as_str(), result)
     }
 
     /// The recipient of a transfer as a customer may see it: "D. Julis".
@@ -218,7 +225,12 @@ impl Bank {
     ) -> BankResult<AccountView> {
         if target == AccountStatus::Open && matches!(actor, Actor::User(_)) && actor.is_staff() {
             let e = BankError::ApprovalRequired("Unfreezing an account".into());
-            return self.refused(actor, "account.unfreeze", Some(number.as_str()), e);
+            return self.refused(
+                actor,
+                AuditAction::AccountUnfreeze,
+                Some(number.as_str()),
+                e,
+            );
         }
         self.change_status(actor, number, target, None)
     }
@@ -231,10 +243,19 @@ impl Bank {
         approval: &Approval,
     ) -> BankResult<AccountView> {
         if let Err(e) = require(actor.is_staff(), "change an account's status") {
-            return self.refused(actor, "account.unfreeze", Some(number.as_str()), e);
+            return self.refused(
+                actor,
+                AuditAction::AccountUnfreeze,
+                Some(number.as_str()),
+                e,
+            );
         }
-        let supervisor =
-            self.verify_approval(actor, "account.unfreeze", number.as_str(), approval)?;
+        let supervisor = self.verify_approval(
+            actor,
+            AuditAction::AccountUnfreeze,
+            number.as_str(),
+            approval,
+        )?;
         self.change_status(actor, number, AccountStatus::Open, Some(supervisor))
     }
 
@@ -246,9 +267,9 @@ impl Bank {
         approved_by: Option<String>,
     ) -> BankResult<AccountView> {
         let action = match target {
-            AccountStatus::Open => "account.unfreeze",
-            AccountStatus::Frozen => "account.freeze",
-            AccountStatus::Closed => "account.close",
+            AccountStatus::Open => AuditAction::AccountUnfreeze,
+            AccountStatus::Frozen => AuditAction::AccountFreeze,
+            AccountStatus::Closed => AuditAction::AccountClose,
         };
         if let Err(e) = require(actor.is_staff(), "change an account's status") {
             return self.refused(actor, action, Some(number.as_str()), e);

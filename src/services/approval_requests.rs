@@ -15,6 +15,7 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, CashRequest, TransferRequest};
 use crate::db::approval_requests::{self as requests, NewRequest, RequestRow};
 use crate::db::{accounts, users};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, AccountNumber, Reason, Role, Secret};
 
 /// How long a request waits for a supervisor, and an approval for its use.
@@ -212,7 +213,7 @@ impl Bank {
         actor: &Actor,
         operation: &ApprovalOperation,
     ) -> BankResult<ApprovalRequestView> {
-        let action = "approval.request";
+        let action = AuditAction::ApprovalRequest;
         let subject = operation.account().as_str();
         let user = match actor {
             Actor::User(user) if user.role.is_staff() => user.clone(),
@@ -279,7 +280,7 @@ impl Bank {
     pub fn pending_approvals(&mut self, actor: &Actor) -> BankResult<Vec<ApprovalRequestView>> {
         if actor.role() != Some(Role::Admin) {
             let e = BankError::Forbidden("see approval requests (supervisors only)");
-            return self.refused(actor, "approval.list", None, e);
+            return self.refused(actor, AuditAction::ApprovalList, None, e);
         }
         let at = now();
         let rows = requests::pending(&mut self.conn, at)?;
@@ -298,8 +299,8 @@ impl Bank {
         decision: &Decision,
     ) -> BankResult<ApprovalRequestView> {
         let action = match decision {
-            Decision::Approve => "approval.approve",
-            Decision::Reject(_) => "approval.reject",
+            Decision::Approve => AuditAction::ApprovalApprove,
+            Decision::Reject(_) => AuditAction::ApprovalReject,
         };
         let subject = format!("request {id}");
         let Some(user) = actor.user().filter(|u| u.role == Role::Admin).cloned() else {
@@ -359,11 +360,11 @@ impl Bank {
                 return Err(no_request(id));
             }
             if requests::withdraw(conn, id)? {
-                audit(conn, &stamp, "approval.withdraw", &subject, None)?;
+                audit(conn, &stamp, AuditAction::ApprovalWithdraw, &subject, None)?;
             }
             Ok(())
         });
-        self.audited(actor, "approval.withdraw", &subject, result)
+        self.audited(actor, AuditAction::ApprovalWithdraw, &subject, result)
     }
 
     /// The supervisor who approved request `id` for exactly this operation by this actor, and

@@ -8,12 +8,13 @@ use super::auth::Checked;
 use super::bank::now;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{movements, users};
+use crate::domain::AuditAction;
 use crate::domain::{format_money_grouped, AccountNumber, Amount, Email, Role, Secret};
 
 /// What an operation asks of the four-eyes rule.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ApprovalCheck<'a> {
-    pub action: &'a str,
+    pub action: AuditAction,
     pub subject: &'a str,
     pub amount: Amount,
     /// Staff need a supervisor above the approval limit (withdrawals, transfers, batches).
@@ -144,7 +145,7 @@ impl Bank {
     pub(super) fn verify_approval(
         &mut self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         subject: &str,
         approval: &Approval,
     ) -> BankResult<String> {

@@ -12,6 +12,7 @@ use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::Since;
 use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
 use crate::domain::format_money;
+use crate::domain::AuditAction;
 
 /// How much of the book an audit reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +71,7 @@ impl Bank {
             AuditScope::SinceCheckpoint => "ledger",
             AuditScope::Full => "ledger (full)",
         };
-        self.audited(actor, "audit", subject, allowed)?;
+        self.audited(actor, AuditAction::Audit, subject, allowed)?;
         let limit = self.config.approval_limit;
         let (mut report, reached) =
             self.in_transaction(|conn| audit_snapshot(conn, scope, limit, &mut *progress))?;
@@ -83,7 +84,7 @@ impl Bank {
     /// The newest audit log entries (staff only).
     pub fn audit_log(&mut self, actor: &Actor, limit: u32) -> BankResult<Vec<AuditEntryView>> {
         let allowed = require(actor.is_staff(), "read the audit log");
-        self.audited(actor, "audit_log.read", "audit log", allowed)?;
+        self.audited(actor, AuditAction::AuditLogRead, "audit log", allowed)?;
         Ok(audit_log::recent(&mut self.conn, i64::from(limit))?
             .into_iter()
             .map(|row| AuditEntryView {

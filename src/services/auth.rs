@@ -5,6 +5,7 @@ use super::bank::now;
 use super::{Bank, BankError, BankResult, SessionUser};
 use crate::db::approval_failures;
 use crate::db::users::{self, UserRow};
+use crate::domain::AuditAction;
 use crate::domain::{Email, Secret};
 
 /// What a password check found. Only the audit log learns which failure it was.
@@ -33,19 +34,19 @@ impl Bank {
     /// cost the same bcrypt work and get the same answer; the audit log records which it was.
     /// A password someone else set must be changed first (`change_password_at_login`).
     pub fn authenticate(&mut self, email: &Email, password: &Secret) -> BankResult<SessionUser> {
-        let row = self.login_check(email, password, "login")?;
+        let row = self.login_check(email, password, AuditAction::Login)?;
         let subject = email.as_str();
         if row.must_change_password {
             self.record(
                 subject,
-                "login",
+                AuditAction::Login,
                 Some(subject),
                 "password_change_required",
                 None,
             )?;
             return Err(BankError::PasswordChangeRequired);
         }
-        self.record(subject, "login", Some(subject), "ok", None)?;
+        self.record(subject, AuditAction::Login, Some(subject), "ok", None)?;
         Ok(session_user(row, email))
     }
 
@@ -55,7 +56,7 @@ impl Bank {
         &mut self,
         email: &Email,
         password: &Secret,
-        action: &str,
+        action: AuditAction,
     ) -> BankResult<UserRow> {
         let subject = email.as_str();
         let (outcome, detail) = match self.check_password(email, password)? {

@@ -9,6 +9,7 @@ use rand::Rng;
 use super::actor::Stamp;
 use super::{Actor, BankError, BankResult};
 use crate::db::{self, audit_log, Connection};
+use crate::domain::AuditAction;
 
 /// Tunables of the bank's rules.
 #[derive(Debug, Clone)]
@@ -248,7 +249,6 @@ impl Bank {
         work: &mut impl FnMut(&mut Connection) -> BankResult<T>,
     ) -> BankResult<T> {
         use super::cluster_guard::{check, mark};
-        use diesel::connection::SimpleConnection;
         self.guard_n += 1;
         let (token, n) = (self.guard_token, self.guard_n);
         let mut guarded = |conn: &mut Connection| -> BankResult<T> {
@@ -257,12 +257,9 @@ impl Bank {
             check(conn, token, n, false)?;
             Ok(done)
         };
-        self.conn.batch_execute("SET autocommit = 0")?;
-        let outcome = run_transaction(&mut self.conn, read_committed, &mut guarded);
-        // Ends whatever implicit transaction a silent rollback left behind, uncommitted.
-        self.conn.batch_execute("ROLLBACK")?;
-        self.conn.batch_execute("SET autocommit = 1")?;
-        let done = outcome?;
+        let done = db::without_autocommit(&mut self.conn, |conn| {
+            run_transaction(conn, read_committed, &mut guarded)
+        })??;
         check(&mut self.conn, token, n, true)?;
         Ok(done)
     }
@@ -272,7 +269,7 @@ impl Bank {
     pub(super) fn record(
         &mut self,
         actor: &str,
-        action: &str,
+        action: AuditAction,
         subject: Option<&str>,
         outcome: &str,
         detail: Option<&str>,
@@ -280,7 +277,7 @@ impl Bank {
         let entry = audit_log::NewAuditEntry {
             at: now(),
             actor,
-            action,
+            action: action.as_str(),
             subject,
             outcome,
             detail,
@@ -296,7 +293,7 @@ impl Bank {
     pub(super) fn refused<T>(
         &mut self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         subject: Option<&str>,
         error: BankError,
     ) -> BankResult<T> {

@@ -11,6 +11,7 @@ use super::users::{audit, user_not_found};
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::audit_log::NewAuditEntry;
 use crate::db::{accounts, batch, movements, users};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, AccountNumber, Amount, Currency, Email, IdempotencyKey};
 
 /// Accounts written per statement.
@@ -130,7 +131,7 @@ impl Bank {
                 audit(
                     conn,
                     &stamp,
-                    "account.open_many",
+                    AuditAction::AccountOpenMany,
                     owner.as_str(),
                     Some(&detail),
                 )

@@ -14,6 +14,7 @@ use super::bank::now;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
 use crate::db::accounts::AccountRow;
 use crate::db::{cash_ids, users, Connection};
+use crate::domain::AuditAction;
 use crate::domain::{format_money_grouped, mask_id_number, Amount, IdDocument};
 
 /// Cash above this in one day, one direction, needs an ID (and is reported).
@@ -120,7 +121,7 @@ impl Bank {
     /// The large-cash report of a day (staff only).
     pub fn ctr_report(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<CtrReport> {
         let allowed = require(actor.is_staff(), "read the large-cash report");
-        self.audited(actor, "report.ctr", &date.to_string(), allowed)?;
+        self.audited(actor, AuditAction::ReportCtr, &date.to_string(), allowed)?;
         let (start, end) = day_bounds(date);
         let mut by_customer: BTreeMap<i64, DayCash> = BTreeMap::new();
         for (_, kind, amount, owner) in cash_ids::cash_between(&mut self.conn, start, end, None)? {
@@ -178,7 +179,7 @@ impl Bank {
         }
         self.record(
             &actor.audit_name(),
-            "report.ctr",
+            AuditAction::ReportCtr,
             Some(&date.to_string()),
             "ok",
             Some(&format!("{} customer(s)", customers.len())),

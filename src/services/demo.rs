@@ -135,6 +135,7 @@ impl Bank {
                         memo: None,
                         id: None,
                     },
+                    None,
                 )?;
             }
         }
@@ -158,7 +159,7 @@ impl Bank {
                     phones: Vec::new(),
                     role,
                 };
-                self.register_user(actor, input)?;
+                self.register_user(actor, input, None)?;
                 created += 1;
             }
             logins.push(DemoLogin {

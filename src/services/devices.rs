@@ -10,6 +10,7 @@ use super::bank::now;
 use super::users::audit_approved;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::devices::{self, DeviceRow, NewDevice};
+use crate::domain::AuditAction;
 use crate::domain::{DeviceKey, DeviceName};
 
 /// A registered device, as `teller device list` shows it.
@@ -57,9 +58,9 @@ impl Bank {
     ) -> BankResult<DeviceView> {
         let subject = name.as_str();
         if let Err(e) = require_supervisor(actor, "register a device (supervisors only)") {
-            return self.refused(actor, "device.add", Some(subject), e);
+            return self.refused(actor, AuditAction::DeviceAdd, Some(subject), e);
         }
-        let approved_by = self.staff_approval(actor, "device.add", subject, approval)?;
+        let approved_by = self.staff_approval(actor, AuditAction::DeviceAdd, subject, approval)?;
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
             if let Some(existing) =
@@ -91,7 +92,7 @@ impl Bank {
             audit_approved(
                 conn,
                 &stamp,
-                "device.add",
+                AuditAction::DeviceAdd,
                 subject,
                 Some(&detail),
                 approved_by.as_deref(),
@@ -100,13 +101,13 @@ impl Bank {
                 .map(DeviceView::from)
                 .ok_or_else(|| BankError::NotFound(format!("The device {subject}")))
         });
-        self.audited(actor, "device.add", subject, result)
+        self.audited(actor, AuditAction::DeviceAdd, subject, result)
     }
 
     /// Every device, revoked ones too (admins).
     pub fn list_devices(&mut self, actor: &Actor) -> BankResult<Vec<DeviceView>> {
         if let Err(e) = require_supervisor(actor, "list devices (supervisors only)") {
-            return self.refused(actor, "device.list", None, e);
+            return self.refused(actor, AuditAction::DeviceList, None, e);
         }
         Ok(devices::all(&mut self.conn)?
             .into_iter()
@@ -118,7 +119,7 @@ impl Bank {
     pub fn revoke_device(&mut self, actor: &Actor, name: &DeviceName) -> BankResult<DeviceView> {
         let subject = name.as_str();
         if let Err(e) = require_supervisor(actor, "revoke a device (supervisors only)") {
-            return self.refused(actor, "device.revoke", Some(subject), e);
+            return self.refused(actor, AuditAction::DeviceRevoke, Some(subject), e);
         }
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
@@ -128,12 +129,12 @@ impl Bank {
                 return Ok(DeviceView::from(row));
             }
             devices::revoke(conn, subject, &stamp.actor, now())?;
-            audit_approved(conn, &stamp, "device.revoke", subject, None, None)?;
+            audit_approved(conn, &stamp, AuditAction::DeviceRevoke, subject, None, None)?;
             devices::find_for_update(conn, subject)?
                 .map(DeviceView::from)
                 .ok_or_else(|| BankError::NotFound(format!("The device {subject}")))
         });
-        self.audited(actor, "device.revoke", subject, result)
+        self.audited(actor, AuditAction::DeviceRevoke, subject, result)
     }
 
     /// The keys the branch server lets in. The server's own read, made for no person.

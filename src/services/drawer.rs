@@ -14,6 +14,7 @@ use super::vault::{lock_vault, refuse_closed_day, VaultStep};
 use super::views::utc;
 use super::{Actor, Approval, Bank, BankError, BankResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A drawer session and its figures. While it is open, `counted` and `over_short` are empty,
@@ -54,23 +55,23 @@ impl Bank {
     ) -> BankResult<DrawerView> {
         let Actor::User(user) = actor.clone() else {
             let e = BankError::Forbidden("open a drawer session (a set-up task handles no cash)");
-            return self.refused(actor, "drawer.open", None, e);
+            return self.refused(actor, AuditAction::DrawerOpen, None, e);
         };
         if !user.role.is_staff() {
             return self.refused(
                 actor,
-                "drawer.open",
+                AuditAction::DrawerOpen,
                 None,
                 BankError::Forbidden("handle cash"),
             );
         }
         let approved_by = match approval {
             Some(approval) => {
-                Some(self.verify_approval(actor, "drawer.open", "drawer", approval)?)
+                Some(self.verify_approval(actor, AuditAction::DrawerOpen, "drawer", approval)?)
             }
             None if count.total() > Decimal::ZERO => {
                 let e = BankError::ApprovalRequired("A drawer's float from the vault".into());
-                return self.refused(actor, "drawer.open", Some("drawer"), e);
+                return self.refused(actor, AuditAction::DrawerOpen, Some("drawer"), e);
             }
             None => None,
         };
@@ -119,14 +120,20 @@ impl Bank {
                 .post(conn)?;
             }
             let detail = format!("float {} {currency} ({count})", format_money(count.total()));
-            audit(conn, &stamp, "drawer.open", &drawer.number, Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::DrawerOpen,
+                &drawer.number,
+                Some(&detail),
+            )?;
             session_view(conn, id)
         });
         let result = match result {
             Err(BankError::Duplicate(_)) => Err(BankError::DrawerAlreadyOpen),
             other => other,
         };
-        self.audited(actor, "drawer.open", "drawer", result)
+        self.audited(actor, AuditAction::DrawerOpen, "drawer", result)
     }
 
     /// The teller's open drawer session, if any.
@@ -152,7 +159,7 @@ impl Bank {
     ) -> BankResult<DrawerView> {
         let Some(user_id) = actor.user_id() else {
             let e = BankError::Forbidden("close a drawer session (a set-up task handles no cash)");
-            return self.refused(actor, "drawer.close", None, e);
+            return self.refused(actor, AuditAction::DrawerClose, None, e);
         };
         let stamp = self.stamp(actor);
         let key = IdempotencyKey::generate();
@@ -163,11 +170,11 @@ impl Bank {
             Some(open) if open.id == session_id => open,
             Some(_) => {
                 let e = BankError::NotFound(format!("Your open drawer session {session_id}"));
-                return self.refused(actor, "drawer.close", None, e);
+                return self.refused(actor, AuditAction::DrawerClose, None, e);
             }
             None => {
                 let e = BankError::DrawerClosed("any currency".into());
-                return self.refused(actor, "drawer.close", None, e);
+                return self.refused(actor, AuditAction::DrawerClose, None, e);
             }
         };
         let result = self.in_transaction(|conn| {
@@ -244,10 +251,16 @@ impl Bank {
                 format_money(over_short),
                 session.currency
             );
-            audit(conn, &stamp, "drawer.close", &drawer.number, Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::DrawerClose,
+                &drawer.number,
+                Some(&detail),
+            )?;
             session_view(conn, session.id)
         });
-        self.audited(actor, "drawer.close", "drawer", result)
+        self.audited(actor, AuditAction::DrawerClose, "drawer", result)
     }
 }
 

@@ -11,6 +11,7 @@ use super::users::audit;
 use super::vault::{lock_vault, refuse_closed_day, VaultStep};
 use super::{Actor, Approval, Bank, BankError, BankResult, DrawerView, MovementKind};
 use crate::db::{drawer_sessions, movements, vault};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, CashCount, Field, IdempotencyKey, ValidationError};
 
 /// Which way cash moves between a drawer and the vault during the day.
@@ -30,10 +31,10 @@ impl VaultTransfer {
         }
     }
 
-    fn action(self) -> &'static str {
+    fn action(self) -> AuditAction {
         match self {
-            Self::Drop => "drawer.drop",
-            Self::TopUp => "drawer.topup",
+            Self::Drop => AuditAction::DrawerDrop,
+            Self::TopUp => AuditAction::DrawerTopUp,
         }
     }
 }

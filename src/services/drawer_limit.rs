@@ -8,6 +8,7 @@ use super::bank::now;
 use super::users::audit;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{drawer_limits, users, Connection};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, Amount, Email};
 
 /// A teller's drawer limit and where it comes from.
@@ -30,7 +31,7 @@ impl Bank {
     ) -> BankResult<DrawerLimit> {
         let subject = email.as_str();
         if let Err(e) = require_supervisor(actor, "set a drawer limit (supervisors only)") {
-            return self.refused(actor, "user.drawer_limit", Some(subject), e);
+            return self.refused(actor, AuditAction::UserDrawerLimit, Some(subject), e);
         }
         let stamp = self.stamp(actor);
         let name = stamp.actor.as_str();
@@ -50,14 +51,20 @@ impl Bank {
                 Some(amount) => format!("drawer limit {}", format_money(amount.value())),
                 None => format!("drawer limit: the bank's {}", format_money(policy)),
             };
-            audit(conn, &stamp, "user.drawer_limit", subject, Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::UserDrawerLimit,
+                subject,
+                Some(&detail),
+            )?;
             Ok(DrawerLimit {
                 email: row.email,
                 limit: amount.map_or(policy, Amount::value),
                 own: amount.is_some(),
             })
         });
-        self.audited(actor, "user.drawer_limit", subject, result)
+        self.audited(actor, AuditAction::UserDrawerLimit, subject, result)
     }
 }
 

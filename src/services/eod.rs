@@ -13,6 +13,7 @@ use super::vault::vault_view;
 use super::views::utc;
 use super::{Actor, AuditReport, Bank, BankError, BankResult, DrawerView, MovementKind, VaultView};
 use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
+use crate::domain::AuditAction;
 
 /// The branch's proof for one business day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +76,12 @@ impl Bank {
     /// A day closed already gets its proof again.
     pub fn end_of_day(&mut self, actor: &Actor, date: Option<NaiveDate>) -> BankResult<EodReport> {
         let allowed = require_supervisor(actor, "close the day (supervisors only)");
-        self.audited(actor, "eod", "day", allowed)?;
+        self.audited(actor, AuditAction::EndOfDay, "day", allowed)?;
         let today = now().date();
         let date = date.unwrap_or(today);
         if date > today {
             let e = BankError::DayNotReady(format!("{date} has not begun"));
-            return self.refused(actor, "eod", Some(&date.to_string()), e);
+            return self.refused(actor, AuditAction::EndOfDay, Some(&date.to_string()), e);
         }
         let already_closed = vault::closed_day(&mut self.conn, date)?.is_some();
         if !already_closed {
@@ -94,7 +95,7 @@ impl Bank {
         let problems = day_problems(&mut self.conn, date)?;
         if !problems.is_empty() {
             let e = BankError::DayNotReady(problems.join("; "));
-            return self.refused(actor, "eod", Some(&subject), e);
+            return self.refused(actor, AuditAction::EndOfDay, Some(&subject), e);
         }
         let audit = self.audit(actor)?;
         if !audit.ok {
@@ -105,7 +106,7 @@ impl Bank {
                 .map(|c| c.name)
                 .collect();
             let e = BankError::DayNotReady(format!("the audit fails ({})", failed.join(", ")));
-            return self.refused(actor, "eod", Some(&subject), e);
+            return self.refused(actor, AuditAction::EndOfDay, Some(&subject), e);
         }
         let seal = self.seal(actor)?;
         let stamp = self.stamp(actor);
@@ -135,12 +136,12 @@ impl Bank {
                 },
             )?;
             let detail = format!("{movement_count} movements, chain head {}", seal.head);
-            super::users::audit(conn, &stamp, "eod", &subject, Some(&detail))
+            super::users::audit(conn, &stamp, AuditAction::EndOfDay, &subject, Some(&detail))
         });
         match result {
             // Another supervisor closed it a moment ago: the proof is the same.
             Err(BankError::Duplicate(_)) => Ok(()),
-            other => self.audited(actor, "eod", &subject, other),
+            other => self.audited(actor, AuditAction::EndOfDay, &subject, other),
         }
     }
 

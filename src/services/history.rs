@@ -5,6 +5,7 @@ use super::views::utc;
 use super::{Actor, Bank, BankResult, HistoryEntry, Party};
 use crate::db::movements;
 use crate::domain::AccountNumber;
+use crate::domain::AuditAction;
 
 /// The most lines one page may hold.
 pub const MAX_PAGE: u32 = 10_000;
@@ -21,7 +22,7 @@ impl Bank {
     ) -> BankResult<Vec<HistoryEntry>> {
         let id = account_id(number);
         let visible = visible_account(&mut self.conn, actor, number);
-        self.audited(actor, "account.history", number.as_str(), visible)?;
+        self.audited(actor, AuditAction::AccountHistory, number.as_str(), visible)?;
         let rows = movements::history(&mut self.conn, id, before, i64::from(limit.min(MAX_PAGE)))?;
         Ok(rows.into_iter().map(|m| entry_of(id, m)).collect())
     }

@@ -15,6 +15,7 @@ use super::posting::Posting;
 use super::views::utc;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
 
 /// Cash in or out of one customer account at the counter.
@@ -67,23 +68,9 @@ impl Fingerprint {
 
 impl Bank {
     /// Cash paid in at the counter: the handler's drawer pays, the customer's account receives.
-    /// When it would take a teller's drawer above the bank's drawer limit, a teller needs
-    /// `deposit_approved`.
-    pub fn deposit(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
-        self.deposit_with(actor, request, None)
-    }
-
-    /// A deposit approved by a supervisor (four eyes), for a drawer above its limit.
-    pub fn deposit_approved(
-        &mut self,
-        actor: &Actor,
-        request: &CashRequest,
-        approval: &Approval,
-    ) -> BankResult<MoneyResult> {
-        self.deposit_with(actor, request, Some(approval))
-    }
-
-    fn deposit_with(
+    /// When it would take a teller's drawer above the bank's drawer limit, a teller needs a
+    /// supervisor's `approval` (four eyes).
+    pub fn deposit(
         &mut self,
         actor: &Actor,
         request: &CashRequest,
@@ -100,22 +87,8 @@ impl Bank {
     }
 
     /// Cash paid out at the counter: the customer's account pays, the handler's drawer receives.
-    /// Above the approval limit a teller needs `withdraw_approved`.
-    pub fn withdraw(&mut self, actor: &Actor, request: &CashRequest) -> BankResult<MoneyResult> {
-        self.withdraw_with(actor, request, None)
-    }
-
-    /// A withdrawal approved by a supervisor (four eyes).
-    pub fn withdraw_approved(
-        &mut self,
-        actor: &Actor,
-        request: &CashRequest,
-        approval: &Approval,
-    ) -> BankResult<MoneyResult> {
-        self.withdraw_with(actor, request, Some(approval))
-    }
-
-    fn withdraw_with(
+    /// Above the approval limit a teller needs a supervisor's `approval` (four eyes).
+    pub fn withdraw(
         &mut self,
         actor: &Actor,
         request: &CashRequest,
@@ -138,7 +111,7 @@ impl Bank {
         fingerprint: Fingerprint,
         approval: Option<&Approval>,
     ) -> BankResult<MoneyResult> {
-        let action = fingerprint.kind.as_str();
+        let action = AuditAction::from(fingerprint.kind);
         let subject = request.account.as_str();
         if let Err(e) = require(actor.is_staff(), "handle cash") {
             return self.refused(actor, action, Some(subject), e);
@@ -240,7 +213,7 @@ impl Bank {
     pub(super) fn settle(
         &mut self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         subject: &str,
         key: &IdempotencyKey,
         fingerprint: &Fingerprint,

@@ -6,6 +6,7 @@ use super::bank::now;
 use super::{Bank, BankError, BankResult};
 use crate::db::settings;
 use crate::domain::Amount;
+use crate::domain::AuditAction;
 
 pub const APPROVAL_LIMIT: &str = "approval_limit";
 pub const IDLE_SECONDS: &str = "idle_seconds";
@@ -103,7 +104,7 @@ impl Bank {
         let detail = format!("{name} = {}", raw.trim());
         self.record(
             "setup:migrate",
-            "policy.set",
+            AuditAction::PolicySet,
             Some(name),
             "ok",
             Some(&detail),

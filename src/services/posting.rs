@@ -10,7 +10,7 @@ use super::money::party;
 use super::views::utc;
 use super::{BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::posting::{self, NewPosting, Posted};
-use crate::db::{accounts, Connection};
+use crate::db::{accounts, Connection, QueryResult};
 use crate::domain::{format_money, IdempotencyKey};
 
 /// One movement about to be written.
@@ -64,8 +64,8 @@ impl Posting<'_> {
         debit: &accounts::AccountRow,
         credit: &accounts::AccountRow,
         at: NaiveDateTime,
-        call: fn(&mut Connection, &NewPosting<'_>) -> diesel::QueryResult<()>,
-    ) -> diesel::QueryResult<()> {
+        call: fn(&mut Connection, &NewPosting<'_>) -> QueryResult<()>,
+    ) -> QueryResult<()> {
         let detail_before_id = format!(
             "{} {} from {} to {}, key {}, reference ",
             format_money(self.amount),

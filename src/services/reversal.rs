@@ -8,6 +8,7 @@ use super::money::{ensure_open, lock_drawer};
 use super::posting::Posting;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, Reason};
 
 impl Bank {
@@ -23,15 +24,15 @@ impl Bank {
     ) -> BankResult<MoneyResult> {
         let subject = format!("movement {reference}");
         if let Err(e) = super::authz::require(actor.is_staff(), "reverse movements") {
-            return self.refused(actor, "reversal", Some(&subject), e);
+            return self.refused(actor, AuditAction::Reversal, Some(&subject), e);
         }
         let approved_by = match (approval, actor) {
             (Some(approval), _) => {
-                Some(self.verify_approval(actor, "reversal", &subject, approval)?)
+                Some(self.verify_approval(actor, AuditAction::Reversal, &subject, approval)?)
             }
             (None, Actor::User(_)) => {
                 let e = BankError::ApprovalRequired("A reversal".into());
-                return self.refused(actor, "reversal", Some(&subject), e);
+                return self.refused(actor, AuditAction::Reversal, Some(&subject), e);
             }
             (None, Actor::Setup { .. }) => None,
         };
@@ -108,7 +109,7 @@ impl Bank {
             }
             other => other,
         };
-        self.audited(actor, "reversal", &subject, result)
+        self.audited(actor, AuditAction::Reversal, &subject, result)
     }
 }
 

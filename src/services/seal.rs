@@ -17,6 +17,7 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
 use crate::db::Connection;
+use crate::domain::AuditAction;
 
 /// Rows of each table one seal takes at most (one statement each way).
 pub(super) const BATCH: i64 = 10_000;
@@ -54,7 +55,7 @@ impl Bank {
     /// rows a table, one seal each.
     pub fn seal(&mut self, actor: &Actor) -> BankResult<SealReport> {
         if let Err(e) = require(actor.is_admin(), "seal the ledger") {
-            return self.refused(actor, "ledger.seal", None, e);
+            return self.refused(actor, AuditAction::LedgerSeal, None, e);
         }
         let stamp = self.stamp(actor);
         let name = stamp.actor.as_str();

@@ -3,6 +3,7 @@
 use super::authz::require;
 use super::{Actor, Bank, BankResult};
 use crate::db::{accounts, phones, users};
+use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Role};
 
 /// The most customers one search returns.
@@ -24,7 +25,7 @@ impl Bank {
     /// find phone numbers, anything else matches names, surnames and emails.
     pub fn search_customers(&mut self, actor: &Actor, query: &str) -> BankResult<Vec<CustomerHit>> {
         let allowed = require(actor.is_staff(), "search customers");
-        self.audited(actor, "customer.search", "customers", allowed)?;
+        self.audited(actor, AuditAction::CustomerSearch, "customers", allowed)?;
         let query = query.trim();
         if query.chars().count() < 2 {
             return Ok(Vec::new());

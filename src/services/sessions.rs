@@ -9,6 +9,7 @@ use super::bank::now;
 use super::views::utc;
 use super::{Bank, BankError, BankResult, SessionUser};
 use crate::db::{audit_log, login_sessions, users};
+use crate::domain::AuditAction;
 use crate::domain::{Email, Secret};
 
 /// A session just opened: the token is shown once, to be kept by the caller.
@@ -47,7 +48,7 @@ impl Bank {
                 &audit_log::NewAuditEntry {
                     at,
                     actor: subject,
-                    action: "session.open",
+                    action: AuditAction::SessionOpen.as_str(),
                     subject: Some(subject),
                     outcome: "ok",
                     detail: None,
@@ -94,7 +95,7 @@ impl Bank {
             let subject = row.as_ref().map_or("unknown", |r| r.email.as_str());
             self.record(
                 subject,
-                "session.resume",
+                AuditAction::SessionResume,
                 Some(subject),
                 "login_required",
                 Some(why),
@@ -129,7 +130,7 @@ impl Bank {
         login_sessions::end(&mut self.conn, session.id, now())?;
         let email = users::find_by_id(&mut self.conn, session.user_id)?.map(|r| r.email);
         if let Some(subject) = &email {
-            self.record(subject, "session.end", Some(subject), "ok", None)?;
+            self.record(subject, AuditAction::SessionEnd, Some(subject), "ok", None)?;
         }
         Ok(email)
     }

@@ -9,6 +9,7 @@ use super::accounts::{account_id, visible_account};
 use super::history::entry_of;
 use super::{Actor, Bank, BankError, BankResult, HistoryEntry};
 use crate::db::{accounts, movements};
+use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Month};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +41,12 @@ impl Bank {
         month: Month,
     ) -> BankResult<Statement> {
         let visible = visible_account(&mut self.conn, actor, number);
-        let row = self.audited(actor, "account.statement", number.as_str(), visible)?;
+        let row = self.audited(
+            actor,
+            AuditAction::AccountStatement,
+            number.as_str(),
+            visible,
+        )?;
         let id = account_id(number);
         let start = month.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
         let end = month
@@ -72,7 +78,7 @@ impl Bank {
         };
         self.record(
             &actor.audit_name(),
-            "account.statement",
+            AuditAction::AccountStatement,
             Some(number.as_str()),
             "ok",
             Some(&format!("{month}")),

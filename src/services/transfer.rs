@@ -21,29 +21,13 @@ use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::posting;
 use crate::db::{accounts, classify, Failure};
 use crate::domain::AccountNumber;
+use crate::domain::AuditAction;
 
 impl Bank {
     /// Money from one customer account to another: distinct accounts, same currency, both
-    /// open, enough money. Above the approval limit a teller needs `transfer_approved`.
+    /// open, enough money. Above the approval limit a teller needs a supervisor's `approval`
+    /// (four eyes).
     pub fn transfer(
-        &mut self,
-        actor: &Actor,
-        request: &TransferRequest,
-    ) -> BankResult<MoneyResult> {
-        self.transfer_with(actor, request, None)
-    }
-
-    /// A transfer approved by a supervisor (four eyes).
-    pub fn transfer_approved(
-        &mut self,
-        actor: &Actor,
-        request: &TransferRequest,
-        approval: &Approval,
-    ) -> BankResult<MoneyResult> {
-        self.transfer_with(actor, request, Some(approval))
-    }
-
-    fn transfer_with(
         &mut self,
         actor: &Actor,
         request: &TransferRequest,
@@ -58,11 +42,16 @@ impl Bank {
         };
         let subject = request.from.as_str();
         if request.from == request.to {
-            return self.refused(actor, "transfer", Some(subject), BankError::SameAccount);
+            return self.refused(
+                actor,
+                AuditAction::Transfer,
+                Some(subject),
+                BankError::SameAccount,
+            );
         }
         let digest = ApprovalOperation::Transfer(request.clone()).digest();
         let check = ApprovalCheck {
-            action: "transfer",
+            action: AuditAction::Transfer,
             subject,
             amount: request.amount,
             limited: true,
@@ -103,7 +92,7 @@ impl Bank {
         };
         let mut done = self.settle(
             actor,
-            "transfer",
+            AuditAction::Transfer,
             subject,
             &request.key,
             &fingerprint,

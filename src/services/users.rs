@@ -8,6 +8,7 @@ use super::bank::now;
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
 use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
+use crate::domain::AuditAction;
 use crate::domain::{
     Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname, ValidationError,
 };
@@ -68,14 +69,9 @@ impl ProfileChanges {
 
 impl Bank {
     /// Registers a person. Staff register customers; only admins create staff, and creating
-    /// staff needs a second admin's approval (`register_user_approved`).
-    pub fn register_user(&mut self, actor: &Actor, input: NewUserInput) -> BankResult<UserProfile> {
-        self.register_user_approved(actor, input, None)
-    }
-
-    /// Registers a person, with a second admin's approval where staff are created. The new
-    /// password was chosen by someone else, so its owner must change it at the first login.
-    pub fn register_user_approved(
+    /// staff needs a second admin's `approval`. The new password was chosen by someone else,
+    /// so its owner must change it at the first login.
+    pub fn register_user(
         &mut self,
         actor: &Actor,
         input: NewUserInput,
@@ -83,10 +79,10 @@ impl Bank {
     ) -> BankResult<UserProfile> {
         let email = input.email.as_str().to_string();
         if let Err(e) = require(may_create(actor, input.role), "create this kind of user") {
-            return self.refused(actor, "user.create", Some(&email), e);
+            return self.refused(actor, AuditAction::UserCreate, Some(&email), e);
         }
         let approved_by = if input.role.is_staff() {
-            self.staff_approval(actor, "user.create", &email, approval)?
+            self.staff_approval(actor, AuditAction::UserCreate, &email, approval)?
         } else {
             None
         };
@@ -110,7 +106,7 @@ impl Bank {
             }
             insert_user(conn, &stamp, &input, &hash, false, None)
         });
-        self.audited(&actor, "user.create", &email, result)
+        self.audited(&actor, AuditAction::UserCreate, &email, result)
     }
 
     /// Registers a person whose password `hash` was computed already (`input.password` is
@@ -131,11 +127,11 @@ impl Bank {
         match result {
             Err(BankError::Duplicate(Some(DuplicateKey::UserEmail))) => self.refused(
                 actor,
-                "user.create",
+                AuditAction::UserCreate,
                 Some(&email),
                 BankError::DuplicateEmail(email.clone()),
             ),
-            Err(e) => self.refused(actor, "user.create", Some(&email), e),
+            Err(e) => self.refused(actor, AuditAction::UserCreate, Some(&email), e),
             ok => ok,
         }
     }
@@ -146,7 +142,7 @@ impl Bank {
     pub(super) fn staff_approval(
         &mut self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         subject: &str,
         approval: Option<&Approval>,
     ) -> BankResult<Option<String>> {
@@ -169,7 +165,7 @@ impl Bank {
     /// A person's profile: their own, or anyone's a member of staff may serve.
     pub fn profile(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
         let result = self.profile_of(actor, email);
-        self.audited(actor, "user.show", email.as_str(), result)
+        self.audited(actor, AuditAction::UserShow, email.as_str(), result)
     }
 
     fn profile_of(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
@@ -188,7 +184,7 @@ impl Bank {
         changes: &ProfileChanges,
     ) -> BankResult<UserProfile> {
         if let Err(e) = refuse_other_customers(actor, email) {
-            return self.refused(actor, "user.update", Some(email.as_str()), e);
+            return self.refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e);
         }
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
@@ -218,7 +214,7 @@ impl Bank {
             audit(
                 conn,
                 &stamp,
-                "user.update",
+                AuditAction::UserUpdate,
                 email.as_str(),
                 Some(&changes.field_names()),
             )?;
@@ -233,12 +229,12 @@ impl Bank {
                     .to_string();
                 self.refused(
                     actor,
-                    "user.update",
+                    AuditAction::UserUpdate,
                     Some(email.as_str()),
                     BankError::DuplicateEmail(taken),
                 )
             }
-            Err(e) => self.refused(actor, "user.update", Some(email.as_str()), e),
+            Err(e) => self.refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e),
             ok => ok,
         }
     }
@@ -253,7 +249,7 @@ impl Bank {
     ) -> BankResult<()> {
         let Actor::User(user) = actor else {
             let e = BankError::Forbidden("change a password without logging in; reset it instead");
-            return self.refused(actor, "user.password_change", None, e);
+            return self.refused(actor, AuditAction::UserPasswordChange, None, e);
         };
         let email = user.email.clone();
         self.change_own_password(&email, current, new_password)
@@ -273,7 +269,7 @@ impl Bank {
         let subject = email.as_str();
         self.record(
             subject,
-            "login",
+            AuditAction::Login,
             Some(subject),
             "ok",
             Some("after a password change"),
@@ -287,7 +283,7 @@ impl Bank {
         current: &Secret,
         new_password: &Password,
     ) -> BankResult<users::UserRow> {
-        let action = "user.password_change";
+        let action = AuditAction::UserPasswordChange;
         let row = self.login_check(email, current, action)?;
         if new_password.expose() == current.expose() {
             let e = BankError::Invalid(ValidationError::new(
@@ -315,24 +311,15 @@ impl Bank {
 
     /// Staff set a new password for someone (and lift any lock-out). The owner must change it
     /// at the next login; their open sessions end. A staff member's reset needs a second
-    /// admin (`reset_password_approved`).
+    /// admin's `approval`.
     pub fn reset_password(
-        &mut self,
-        actor: &Actor,
-        email: &Email,
-        new_password: &Password,
-    ) -> BankResult<()> {
-        self.reset_password_approved(actor, email, new_password, None)
-    }
-
-    pub fn reset_password_approved(
         &mut self,
         actor: &Actor,
         email: &Email,
         new_password: &Password,
         approval: Option<&Approval>,
     ) -> BankResult<()> {
-        let action = "user.password_reset";
+        let action = AuditAction::UserPasswordReset;
         // Refused before the lookup: a customer learns nothing about who exists.
         if let Err(e) = require(actor.is_staff(), "reset this user's password") {
             return self.refused(actor, action, Some(email.as_str()), e);
@@ -377,7 +364,7 @@ impl Bank {
     /// Lifts a lock-out after too many failed logins.
     pub fn unlock_user(&mut self, actor: &Actor, email: &Email) -> BankResult<()> {
         if let Err(e) = require(actor.is_staff(), "unlock this user") {
-            return self.refused(actor, "user.unlock", Some(email.as_str()), e);
+            return self.refused(actor, AuditAction::UserUnlock, Some(email.as_str()), e);
         }
         let stamp = self.stamp(actor);
         let result = self.in_transaction(|conn| {
@@ -385,9 +372,9 @@ impl Bank {
                 .ok_or_else(|| user_not_found(email))?;
             require(may_administer_user(actor, row.role), "unlock this user")?;
             users::set_login_failures(conn, row.id, 0, None)?;
-            audit(conn, &stamp, "user.unlock", email.as_str(), None)
+            audit(conn, &stamp, AuditAction::UserUnlock, email.as_str(), None)
         });
-        self.audited(actor, "user.unlock", email.as_str(), result)
+        self.audited(actor, AuditAction::UserUnlock, email.as_str(), result)
     }
 
     pub(super) fn hash(&self, password: &str) -> BankResult<String> {
@@ -399,7 +386,7 @@ impl Bank {
     pub(super) fn audited<T>(
         &mut self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         subject: &str,
         result: BankResult<T>,
     ) -> BankResult<T> {
@@ -428,7 +415,7 @@ pub(super) fn user_not_found(email: &Email) -> BankError {
 pub(super) fn audit(
     conn: &mut Connection,
     who: &Stamp,
-    action: &str,
+    action: AuditAction,
     subject: &str,
     detail: Option<&str>,
 ) -> BankResult<()> {
@@ -439,7 +426,7 @@ pub(super) fn audit(
 pub(super) fn audit_approved(
     conn: &mut Connection,
     who: &Stamp,
-    action: &str,
+    action: AuditAction,
     subject: &str,
     detail: Option<&str>,
     approved_by: Option<&str>,
@@ -449,7 +436,7 @@ pub(super) fn audit_approved(
         &audit_log::NewAuditEntry {
             at: now(),
             actor: &who.actor,
-            action,
+            action: action.as_str(),
             subject: Some(subject),
             outcome: "ok",
             detail,
@@ -492,7 +479,7 @@ fn insert_user(
     audit_approved(
         conn,
         stamp,
-        "user.create",
+        AuditAction::UserCreate,
         input.email.as_str(),
         Some(&detail),
         approved_by,

@@ -16,6 +16,7 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult, MovementKind};
 use crate::db::vault::{self, VaultDayRow, VaultMoveLine, VaultMoveRow};
 use crate::db::{accounts, drawer_sessions, Connection};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 
 /// A vault's day as a supervisor sees it.
@@ -73,7 +74,7 @@ impl Bank {
         count: &CashCount,
     ) -> BankResult<VaultView> {
         if let Err(e) = require_supervisor(actor, "open the vault (supervisors only)") {
-            return self.refused(actor, "vault.open", None, e);
+            return self.refused(actor, AuditAction::VaultOpen, None, e);
         }
         let stamp = self.stamp(actor);
         let name = stamp.actor.as_str();
@@ -111,10 +112,16 @@ impl Bank {
                 format_money(count.total()),
                 format_money(book)
             );
-            audit(conn, &stamp, "vault.open", &account.number, Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::VaultOpen,
+                &account.number,
+                Some(&detail),
+            )?;
             vault_view(conn, id)
         });
-        self.audited(actor, "vault.open", "vault", result)
+        self.audited(actor, AuditAction::VaultOpen, "vault", result)
     }
 
     /// The vault's closing count (blind, once): taken when every drawer that drew its float
@@ -127,7 +134,7 @@ impl Bank {
         count: &CashCount,
     ) -> BankResult<VaultView> {
         if let Err(e) = require_supervisor(actor, "count the vault (supervisors only)") {
-            return self.refused(actor, "vault.count", None, e);
+            return self.refused(actor, AuditAction::VaultCount, None, e);
         }
         let stamp = self.stamp(actor);
         let name = stamp.actor.as_str();
@@ -174,16 +181,22 @@ impl Bank {
                 format_money(book),
                 format_money(difference)
             );
-            audit(conn, &stamp, "vault.count", &account.number, Some(&detail))?;
+            audit(
+                conn,
+                &stamp,
+                AuditAction::VaultCount,
+                &account.number,
+                Some(&detail),
+            )?;
             vault_view(conn, day.id)
         });
-        self.audited(actor, "vault.count", "vault", result)
+        self.audited(actor, AuditAction::VaultCount, "vault", result)
     }
 
     /// Today's vault of a currency, or the earlier one not counted yet (supervisors only).
     pub fn vault(&mut self, actor: &Actor, currency: Currency) -> BankResult<Option<VaultView>> {
         if let Err(e) = require_supervisor(actor, "see the vault (supervisors only)") {
-            return self.refused(actor, "vault.show", None, e);
+            return self.refused(actor, AuditAction::VaultShow, None, e);
         }
         let conn = &mut self.conn;
         let day = match vault::day_of(conn, currency.as_str(), now().date())? {

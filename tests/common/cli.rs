@@ -102,8 +102,12 @@ impl Teller {
             .expect("admin logs in");
         super::open_drawer(&mut bank, &Actor::User(admin), "100x1000")
             .expect("open the admin's drawer");
-        bank.register_user(&Actor::setup("tests"), super::new_user(BOSS, Role::Admin))
-            .expect("a second admin to approve");
+        bank.register_user(
+            &Actor::setup("tests"),
+            super::new_user(BOSS, Role::Admin),
+            None,
+        )
+        .expect("a second admin to approve");
         // The admin's drawer holds 100,000.00 and takes the tests' large deposits: this bank's
         // drawers may hold that much (the owner's policy, as `teller migrate` stores it).
         db.owner_bank()

@@ -245,7 +245,7 @@ pub fn new_user(address: &str, role: Role) -> NewUserInput {
 /// Registers a user (as the operator) and returns them as a logged-in actor.
 pub fn user(bank: &mut Bank, address: &str, role: Role) -> Actor {
     let profile = bank
-        .register_user(&operator(), new_user(address, role))
+        .register_user(&operator(), new_user(address, role), None)
         .expect("register");
     Actor::User(SessionUser {
         id: profile.id,
@@ -282,7 +282,7 @@ pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> Accou
 pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
     let mut request = cash(account, raw);
     request.id = Some(fixture_passport());
-    bank.deposit(&operator(), &request).expect("deposit");
+    bank.deposit(&operator(), &request, None).expect("deposit");
 }
 
 /// Cash at the counter with the customer's ID shown (a customer who already moved large cash

@@ -22,6 +22,7 @@ use super::money::payers_view;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult};
 use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};
+use crate::domain::AuditAction;
 use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
 use plan::Step;
 
@@ -127,7 +128,7 @@ impl Bank {
         let amount = Amount::from_decimal(total.min(Amount::max_value()))?;
         let digest = file.map(ApprovalOperation::digest);
         let check = ApprovalCheck {
-            action: "batch",
+            action: AuditAction::Batch,
             subject,
             amount,
             limited: true,
@@ -206,7 +207,7 @@ impl Bank {
         let (mut outcomes, moved) = match written {
             Ok(done) => done,
             Err(e @ BankError::ApprovalRequired(_)) => {
-                return self.refused(actor, "batch", None, e);
+                return self.refused(actor, AuditAction::Batch, None, e);
             }
             Err(e) => return Err(e),
         };

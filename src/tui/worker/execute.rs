@@ -52,7 +52,7 @@ impl Worker {
                 result: self.bank().and_then(|b| b.recipient_name(&number)),
             },
             Job::Transfer { actor, request } => {
-                ReplyBody::Transfer(self.bank().and_then(|b| b.transfer(&actor, &request)))
+                ReplyBody::Transfer(self.bank().and_then(|b| b.transfer(&actor, &request, None)))
             }
             Job::Profile { actor, email } => {
                 ReplyBody::Profile(self.bank().and_then(|b| b.profile(&actor, &email)))
@@ -89,9 +89,10 @@ impl Worker {
                     approval_limit: self.bank().map_or(fallback, |b| b.config().approval_limit),
                 }
             }
-            Job::RegisterUser { actor, input } => {
-                ReplyBody::Profile(self.bank().and_then(|b| b.register_user(&actor, input)))
-            }
+            Job::RegisterUser { actor, input } => ReplyBody::Profile(
+                self.bank()
+                    .and_then(|b| b.register_user(&actor, input, None)),
+            ),
             Job::OpenAccount {
                 actor,
                 owner,
@@ -120,7 +121,7 @@ impl Worker {
                 password,
             } => ReplyBody::Done(
                 self.bank()
-                    .and_then(|b| b.reset_password(&actor, &email, &password)),
+                    .and_then(|b| b.reset_password(&actor, &email, &password, None)),
             ),
             Job::Drawer { actor } => ReplyBody::Drawer(self.bank().and_then(|b| b.drawer(&actor))),
             Job::OpenDrawer {
@@ -187,15 +188,9 @@ impl Worker {
                 kind,
                 request,
                 approval,
-            } => ReplyBody::Money(self.bank().and_then(|b| match (kind, &approval) {
-                (CashKind::Deposit, Some(approval)) => {
-                    b.deposit_approved(&actor, &request, approval)
-                }
-                (CashKind::Deposit, None) => b.deposit(&actor, &request),
-                (CashKind::Withdrawal, Some(approval)) => {
-                    b.withdraw_approved(&actor, &request, approval)
-                }
-                (CashKind::Withdrawal, None) => b.withdraw(&actor, &request),
+            } => ReplyBody::Money(self.bank().and_then(|b| match kind {
+                CashKind::Deposit => b.deposit(&actor, &request, approval.as_ref()),
+                CashKind::Withdrawal => b.withdraw(&actor, &request, approval.as_ref()),
             })),
             Job::RequestApproval { actor, operation } => ReplyBody::ApprovalRequest(
                 self.bank()
@@ -223,10 +218,10 @@ impl Worker {
                 actor,
                 request,
                 approval,
-            } => ReplyBody::Money(self.bank().and_then(|b| match &approval {
-                Some(approval) => b.transfer_approved(&actor, &request, approval),
-                None => b.transfer(&actor, &request),
-            })),
+            } => ReplyBody::Money(
+                self.bank()
+                    .and_then(|b| b.transfer(&actor, &request, approval.as_ref())),
+            ),
             Job::Reverse {
                 actor,
                 reference,

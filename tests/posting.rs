@@ -55,20 +55,43 @@ fn rows(conn: &mut db::Connection) -> (i64, i64) {
     (count(conn, "movements"), count(conn, "audit_log"))
 }
 
-fn two_customers(bank: &mut Bank) -> (AccountNumber, AccountNumber) {
-    let (_, a) = customer_with_account(bank, "a@example.com", "100.00");
-    let (_, b) = customer_with_account(bank, "b@example.com", "5.00");
-    (a, b)
+/// A bank with two customers (100.00 and 5.00), the app account's own connection, and the
+/// fixtures' operator as the maker (so that the audit's rules accept what it posts).
+struct Books {
+    db: TestDb,
+    bank: Bank,
+    a: AccountNumber,
+    b: AccountNumber,
+    conn: db::Connection,
+    maker: String,
+}
+
+fn books() -> Books {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, a) = customer_with_account(&mut bank, "a@example.com", "100.00");
+    let (_, b) = customer_with_account(&mut bank, "b@example.com", "5.00");
+    let conn = db::connect(&db.app_url).unwrap();
+    Books {
+        db,
+        bank,
+        a,
+        b,
+        conn,
+        maker: operator().audit_name(),
+    }
 }
 
 #[test]
 fn a_rechecked_commit_writes_the_whole_movement_and_reports_it() {
-    let db = TestDb::new();
-    let mut bank = db.bank();
-    let (a, b) = two_customers(&mut bank);
-    let mut conn = db::connect(&db.app_url).unwrap();
-    // Made as the fixtures' operator, so that the audit's rules accept the movement.
-    let maker = operator().audit_name();
+    let Books {
+        db: _db,
+        mut bank,
+        a,
+        b,
+        mut conn,
+        maker,
+    } = books();
     let before = rows(&mut conn);
     let detail = format!("30.00 USD from {a} to {b}, key k-1, reference ");
     posting::commit_rechecked(
@@ -95,12 +118,14 @@ fn a_rechecked_commit_writes_the_whole_movement_and_reports_it() {
 
 #[test]
 fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
-    let db = TestDb::new();
-    let mut bank = db.bank();
-    let (a, b) = two_customers(&mut bank);
-    let mut conn = db::connect(&db.app_url).unwrap();
-    // Made as the fixtures' operator, so that the audit's rules accept the movement.
-    let maker = operator().audit_name();
+    let Books {
+        db: _db,
+        mut bank,
+        a,
+        b,
+        mut conn,
+        maker,
+    } = books();
     let before = rows(&mut conn);
     // More than the payer holds: the table's CHECK refuses the balance.
     let error =
@@ -137,12 +162,14 @@ fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
 
 #[test]
 fn a_failure_after_the_balances_moved_rolls_all_of_it_back() {
-    let db = TestDb::new();
-    let mut bank = db.bank();
-    let (a, b) = two_customers(&mut bank);
-    let mut conn = db::connect(&db.app_url).unwrap();
-    // Made as the fixtures' operator, so that the audit's rules accept the movement.
-    let maker = operator().audit_name();
+    let Books {
+        db: _db,
+        mut bank,
+        a,
+        b,
+        mut conn,
+        maker,
+    } = books();
     let before = rows(&mut conn);
     // The audit line is the last write: a text too long for it fails after the balances and
     // the journal row were written.
@@ -179,9 +206,13 @@ fn a_failure_after_the_balances_moved_rolls_all_of_it_back() {
 fn transfers_refused_on_a_changed_account_get_their_own_words() {
     // The service's fast path falls back to the checks on locked rows, whose refusal names
     // what is wrong (the procedure's own refusal is never shown).
-    let db = TestDb::new();
-    let mut bank = db.bank();
-    let (a, b) = two_customers(&mut bank);
+    let Books {
+        db: _db,
+        mut bank,
+        a,
+        b,
+        ..
+    } = books();
     let op = operator();
     let error = bank
         .transfer(&op, &transfer_request(&b, &a, "5.01"), None)

@@ -187,7 +187,7 @@ pub enum Command {
     Device(DeviceCommand),
     /// Serve the app and the CLI over SSH to registered devices (the branch server; run it as
     /// the service's own user, the only one that can read the database password).
-    Serve(ServeArgs),
+    Serve(crate::serve::ServeArgs),
     /// Close the business day (supervisors): refused while a drawer is open or a vault is
     /// not counted; writes the day's proof (text and PDF) to the export folder.
     Eod {
@@ -531,17 +531,6 @@ pub enum DeviceCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Args, Debug)]
-pub struct ServeArgs {
-    /// Address and port to listen on; any address but loopback must be named here.
-    #[arg(long, default_value = "127.0.0.1:2222")]
-    pub listen: std::net::SocketAddr,
-    /// The server's SSH host key (OpenSSH format), created with mode 0600 on first start.
-    /// Default: ssh_host_ed25519_key in teller's state folder.
-    #[arg(long)]
-    pub host_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

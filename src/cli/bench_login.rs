@@ -25,7 +25,7 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
     let email = Email::parse("timing@bank.local")?;
     let user = bank.register_user(
         &Actor::setup("bench"),
-        super::bench::scratch_customer(&email, "Timing", "timing-bench-passphrase")?,
+        super::scratch::scratch_customer(&email, "Timing", "timing-bench-passphrase")?,
         None,
     )?;
     let wrong = Secret::new("not-the-passphrase-at-all".into());

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::args::BenchArgs;
-use super::bench::{pick_uniform, scratch_bank, scratch_customer, ScratchDatabase};
+use super::scratch::{pick_uniform, scratch_bank, scratch_customer, ScratchDatabase};
 use super::CliError;
 use crate::db::{self, clock};
 use crate::domain::{

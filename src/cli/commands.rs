@@ -1,13 +1,12 @@
 //! One function per command: parse raw text into domain types, call the service, print.
 
-use std::io::BufRead;
-
 use super::args::{
     AccountCommand, ApprovalsCommand, BatchCommand, CashArgs, Cli, Command, DeviceCommand,
     DrawerCommand, DrawerMove, MoneyOptions, ReportCommand, UserCommand, VaultCommand, VaultCount,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
+use super::input::{parse_date, read_password};
 use super::{approvals, bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
@@ -152,7 +151,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Logout => return logout(&app_url()?, config),
         Command::Serve(args) => {
-            return crate::serve::run(&app_url()?, config, &file, &args).map_err(CliError::Serve)
+            return crate::serve::run(&app_url()?, config, &file, &args, super::app_bank_for_serve)
+                .map_err(CliError::Serve)
         }
         _ => {}
     }
@@ -545,38 +545,6 @@ fn money_options(options: MoneyOptions) -> Result<MoneyFlags, CliError> {
             .wait_approval
             .then(|| std::time::Duration::from_secs(options.timeout)),
     })
-}
-
-/// An empty value clears an optional field.
-pub(super) fn optional<T, E>(
-    raw: &str,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, E> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse(raw).map(Some)
-    }
-}
-
-/// The first line of standard input, without its line ending (nothing else is trimmed).
-pub(super) fn read_password() -> Result<String, CliError> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let password = line.strip_suffix('\n').unwrap_or(&line);
-    let password = password.strip_suffix('\r').unwrap_or(password);
-    if password.is_empty() {
-        return Err(CliError::Usage(
-            "the password is read from the first line of standard input, and it was empty".into(),
-        ));
-    }
-    Ok(password.to_string())
-}
-
-/// A `--date` as typed: YYYY-MM-DD.
-pub(super) fn parse_date(raw: &str) -> Result<chrono::NaiveDate, CliError> {
-    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {raw:?}")))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::args::VaultCommand;
-use super::commands::parse_date;
+use super::input::parse_date;
 use super::output::{drawer_json, print_json, time};
 use super::CliError;
 use crate::config::FileConfig;

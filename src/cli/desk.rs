@@ -1,7 +1,7 @@
 //! The commands of the desk: drawers, people and accounts.
 
 use super::args::{AccountCommand, DrawerCommand, DrawerMove, RoleArg, UserCommand};
-use super::commands::{optional, read_password};
+use super::input::{optional, read_password};
 use super::{output, CliError};
 use crate::domain::{
     AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Name,

@@ -13,7 +13,9 @@ mod credentials;
 mod day;
 mod desk;
 mod devices;
+mod input;
 mod output;
+mod scratch;
 pub mod served;
 mod session_file;
 mod setup;
@@ -22,14 +24,15 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ServeArgs};
+pub use args::Cli;
 
-/// The app account's bank with the bank's policy loaded, as every command gets it.
-pub fn app_bank_for_serve(
+/// The app account's bank with the bank's policy loaded, as every command gets it (the branch
+/// server opens its banks with it).
+fn app_bank_for_serve(
     url: &str,
     config: crate::services::BankConfig,
-) -> Result<crate::services::Bank, CliError> {
-    setup::app_bank(url, config)
+) -> Result<crate::services::Bank, String> {
+    setup::app_bank(url, config).map_err(|e| e.to_string())
 }
 
 use crate::db::ConnectError;

@@ -10,9 +10,7 @@
 use super::args::{BatchCommand, Cli, Command};
 use super::CliError;
 use crate::domain::DeviceName;
-
-/// The variable the server sets for the commands it runs.
-pub const DEVICE_VAR: &str = "TELLER_SERVED_DEVICE";
+use crate::serve::DEVICE_VAR;
 
 /// The device this command runs for, when the branch server started it.
 pub fn device() -> Option<DeviceName> {

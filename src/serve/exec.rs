@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 use super::app_session::Out;
-use crate::cli::served::DEVICE_VAR;
+use super::DEVICE_VAR;
 use crate::domain::DeviceName;
 
 /// What the workstation may set (SSH environment requests); everything else is ignored.

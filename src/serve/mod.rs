@@ -3,6 +3,7 @@
 //! a pty gets the full-screen app, a command line gets one CLI command.
 
 mod app_session;
+mod args;
 mod exec;
 mod handler;
 mod host_key;
@@ -17,7 +18,11 @@ use russh::server::Config;
 use russh::MethodKind;
 use tokio::net::TcpListener;
 
-use crate::cli::ServeArgs;
+pub use args::ServeArgs;
+
+/// The variable the server sets for the commands it runs: the device they run for
+/// (`cli::served` keeps such a command to what a workstation may ask).
+pub const DEVICE_VAR: &str = "TELLER_SERVED_DEVICE";
 use crate::config::FileConfig;
 use crate::services::BankConfig;
 use crate::tui::TuiConfig;
@@ -60,12 +65,17 @@ impl Shared {
     }
 }
 
+/// Opens the app account's bank with the bank's policy loaded, as every command gets it; the
+/// error in words.
+pub type OpenBank = fn(&str, BankConfig) -> Result<crate::services::Bank, String>;
+
 /// Runs the server until it is stopped (Ctrl-C or SIGTERM).
 pub fn run(
     database_url: &str,
     bank: BankConfig,
     file: &FileConfig,
     args: &ServeArgs,
+    open_bank: OpenBank,
 ) -> Result<(), ServeError> {
     let host_key_path = match &args.host_key {
         Some(path) => path.clone(),
@@ -77,8 +87,7 @@ pub fn run(
     let (key, new) = host_key::load_or_create(&host_key_path)?;
     let log = crate::tui::logging::init();
     // The app account must work before anyone connects; the policy comes from the database.
-    let mut probe = crate::cli::app_bank_for_serve(database_url, bank.clone())
-        .map_err(|e| ServeError::Database(e.to_string()))?;
+    let mut probe = open_bank(database_url, bank.clone()).map_err(ServeError::Database)?;
     probe
         .active_devices()
         .map_err(|e| ServeError::Database(e.to_string()))?;
@@ -93,7 +102,7 @@ pub fn run(
     let refresher_config = bank.clone();
     registry::spawn_refresher(
         registry.clone(),
-        move || crate::cli::app_bank_for_serve(&url, refresher_config.clone()).ok(),
+        move || open_bank(&url, refresher_config.clone()).ok(),
         runtime.handle().clone(),
     )?;
     let shared = Arc::new(Shared {

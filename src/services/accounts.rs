@@ -4,11 +4,11 @@ use std::ops::RangeInclusive;
 
 use rand::Rng;
 
-use super::approvals::Approval;
 use super::authz::{may_administer_user, may_use_account, require};
 use super::bank::now;
 use super::users::{audit, audit_approved, user_not_found};
 use super::views::utc;
+use super::Approval;
 use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, users, Connection, DuplicateKey};
 use crate::domain::AuditAction;

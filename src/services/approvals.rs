@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 use super::accounts::account_id;
 use super::auth::Checked;
 use super::bank::now;
-use super::{Actor, Bank, BankError, BankResult};
+use super::{Actor, Approval, Bank, BankError, BankResult};
 use crate::db::{movements, users};
 use crate::domain::AuditAction;
-use crate::domain::{format_money_grouped, AccountNumber, Amount, Email, Role, Secret};
+use crate::domain::{format_money_grouped, AccountNumber, Amount, Role};
 
 /// What an operation asks of the four-eyes rule.
 #[derive(Debug, Clone, Copy)]
@@ -31,28 +31,6 @@ pub(super) struct ApprovalCheck<'a> {
 pub(super) struct Granted {
     pub by: Option<String>,
     pub request: Option<i64>,
-}
-
-/// A supervisor's approval: typed on the teller's screen, or given in the supervisor's own
-/// session to a request the teller sent (`Bank::request_approval`).
-#[derive(Debug, Clone)]
-pub enum Approval {
-    Typed {
-        supervisor: Email,
-        password: Secret,
-    },
-    /// An approved request: bound to one operation, used once.
-    Request(i64),
-}
-
-impl Approval {
-    /// The supervisor typed on this screen, if that is how it was given.
-    pub fn supervisor(&self) -> Option<&Email> {
-        match self {
-            Self::Typed { supervisor, .. } => Some(supervisor),
-            Self::Request(_) => None,
-        }
-    }
 }
 
 const WRONG_CREDENTIALS: &str = "the supervisor's email or password is incorrect";

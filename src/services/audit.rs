@@ -5,7 +5,9 @@ use super::bank::now;
 use super::chain_audit::chain_checks;
 use super::checkpoint::{Reached, SETTLED};
 use super::views::utc;
-use super::{Actor, AuditCheck, AuditEntryView, AuditReport, Bank, BankError, BankResult};
+use super::{
+    Actor, AuditCheck, AuditEntryView, AuditReport, AuditScope, Bank, BankError, BankResult,
+};
 use rust_decimal::Decimal;
 
 use crate::db::ledger::{self, ChainedTable};
@@ -13,27 +15,6 @@ use crate::db::rules::Since;
 use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
 use crate::domain::format_money;
 use crate::domain::AuditAction;
-
-/// How much of the book an audit reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditScope {
-    /// The rows after the newest checkpoint (the daily audit, and end of day's): every
-    /// invariant and rule over them, the chain after the checkpoint's seal, and the cached
-    /// balances against the sums carried to the checkpoint. O(the rows since), not O(history).
-    SinceCheckpoint,
-    /// Everything from the first row, and the newest checkpoint's carried sums and counts
-    /// against the journal (`teller audit --full`, for the auditors).
-    Full,
-}
-
-impl AuditScope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SinceCheckpoint => "since_checkpoint",
-            Self::Full => "full",
-        }
-    }
-}
 
 /// How far a long audit has come: its phase, and for the chain the rows checked of the total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,12 +128,12 @@ fn audit_snapshot(
     let totals = invariants::balance_totals(conn)?;
     let reused = invariants::reused_keys(conn, since.movement)?;
     let mut checks = vec![
-        check(
+        AuditCheck::from_problems(
             "movements_balance",
             unbalanced.iter().map(|m| format!("movement {}", m.id)),
             "every movement has a positive amount and two distinct accounts of its currency",
         ),
-        check(
+        AuditCheck::from_problems(
             "cached_balances_match_journal",
             mismatches.iter().map(|m| {
                 format!(
@@ -164,14 +145,14 @@ fn audit_snapshot(
             }),
             "every cached balance equals the sum of its journal entries",
         ),
-        check(
+        AuditCheck::from_problems(
             "no_negative_customer_balance",
             negatives
                 .iter()
                 .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
             "no customer account is below zero",
         ),
-        check(
+        AuditCheck::from_problems(
             "balances_sum_to_zero",
             totals
                 .iter()
@@ -179,19 +160,19 @@ fn audit_snapshot(
                 .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
             "all balances of each currency sum to zero",
         ),
-        check(
+        AuditCheck::from_problems(
             "idempotency_keys_used_once",
             reused
                 .iter()
                 .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
             "every idempotency key moved money at most once",
         ),
-        check(
+        AuditCheck::from_problems(
             "drawer_sessions_agree",
             closed_session_problems(conn, sessions_from)?.into_iter(),
             "every closed drawer session's counts, expected cash and over/short posting agree",
         ),
-        check(
+        AuditCheck::from_problems(
             "vault_agrees",
             super::vault_audit::vault_problems(conn, vault_from)?.into_iter(),
             "every vault's counts agree with its movements, each float, top-up and drop approved",
@@ -253,23 +234,6 @@ fn audit_snapshot(
         checkpoint: None,
     };
     Ok((report, reached))
-}
-
-pub(super) fn check(
-    name: &'static str,
-    problems: impl Iterator<Item = String>,
-    holds: &str,
-) -> AuditCheck {
-    let problems: Vec<String> = problems.collect();
-    AuditCheck {
-        name,
-        ok: problems.is_empty(),
-        detail: if problems.is_empty() {
-            holds.to_string()
-        } else {
-            problems.join("; ")
-        },
-    }
 }
 
 /// What is wrong with the closed drawer sessions: the expected cash recomputed from the

@@ -1,9 +1,8 @@
 //! The incremental audit's checkpoints: what a passing audit hands on to the next one, and the
 //! full audit's check that the newest checkpoint is the journal's.
 
-use super::audit::{check, AuditScope};
 use super::bank::now;
-use super::{Actor, AuditCheck, Bank, BankError, BankResult};
+use super::{Actor, AuditCheck, AuditScope, Bank, BankError, BankResult};
 use crate::db::ledger::{self, ChainedTable, SealRow};
 use crate::db::{checkpoints, Connection};
 use crate::domain::format_money;
@@ -94,7 +93,7 @@ pub(super) fn checkpoint_check(
             cp.id, cp.movements, cp.last_movement_id
         ));
     }
-    Ok(check(
+    Ok(AuditCheck::from_problems(
         "checkpoint_agrees",
         problems.into_iter(),
         "the newest checkpoint's carried sums and counts are the journal's",

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::approvals::Approval;
 use super::authz::require_supervisor;
 use super::bank::now;
 use super::users::audit_approved;
+use super::Approval;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::devices::{self, DeviceRow, NewDevice};
 use crate::domain::AuditAction;

@@ -27,6 +27,7 @@ mod eod;
 mod error;
 mod history;
 mod money;
+mod over_short;
 mod policy;
 mod posting;
 mod reversal;
@@ -45,8 +46,7 @@ pub use approval_requests::{
     ApprovalOperation, ApprovalRequestView, Decision, PaymentFile, RequestStatus,
     APPROVAL_LIFETIME_MINUTES,
 };
-pub use approvals::Approval;
-pub use audit::{AuditProgress, AuditScope};
+pub use audit::AuditProgress;
 pub use bank::{Bank, BankConfig};
 pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_BATCH};
 pub use cluster_guard::silent_rollbacks;
@@ -68,6 +68,6 @@ pub use statement::Statement;
 pub use users::{NewUserInput, ProfileChanges};
 pub use vault::{VaultCountView, VaultMoveView, VaultView};
 pub use views::{
-    AccountStatus, AccountView, AuditCheck, AuditEntryView, AuditReport, HistoryEntry, MoneyResult,
-    MovementKind, Party, UserProfile,
+    AccountStatus, AccountView, Approval, AuditCheck, AuditEntryView, AuditReport, AuditScope,
+    HistoryEntry, MoneyResult, MovementKind, Party, UserProfile,
 };

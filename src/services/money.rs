@@ -6,14 +6,15 @@ use super::accounts::{
     account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
 };
 use super::approval_requests::{consume, ApprovalOperation};
-use super::approvals::{Approval, ApprovalCheck};
+use super::approvals::ApprovalCheck;
 use super::authz::require;
 use super::bank::now;
 use super::ctr;
 use super::drawer_limit::limit_of;
-use super::posting::Posting;
+use super::posting::{party, Posting};
 use super::views::utc;
-use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind, Party};
+use super::Approval;
+use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
@@ -262,14 +263,6 @@ pub(super) fn payers_view(actor: &Actor, result: &mut MoneyResult, from: &Accoun
         result
             .balances
             .retain(|(number, _)| number == from.as_str());
-    }
-}
-
-pub(super) fn party(id: i64) -> Party {
-    if is_internal(id) {
-        Party::Cash
-    } else {
-        Party::Account(number_of(id))
     }
 }
 

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
+use super::accounts::{is_internal, number_of};
 use super::actor::Stamp;
 use super::bank::now;
-use super::money::party;
 use super::views::utc;
-use super::{BankError, BankResult, MoneyResult, MovementKind};
+use super::{BankError, BankResult, MoneyResult, MovementKind, Party};
 use crate::db::posting::{self, NewPosting, Posted};
 use crate::db::{accounts, Connection, QueryResult};
 use crate::domain::{format_money, IdempotencyKey};
@@ -128,5 +128,14 @@ impl Posting<'_> {
             drawer_over_limit: false,
             device: self.stamp.device.clone(),
         }
+    }
+}
+
+/// Who a movement's side is to a person: a customer account, or cash.
+pub(super) fn party(id: i64) -> Party {
+    if is_internal(id) {
+        Party::Cash
+    } else {
+        Party::Account(number_of(id))
     }
 }

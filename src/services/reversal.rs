@@ -2,10 +2,10 @@
 //! with a reason and a supervisor's approval. The original stays; each is reversed once.
 
 use super::accounts::{account_not_found, is_internal, number_of};
-use super::approvals::Approval;
 use super::bank::now;
 use super::money::{ensure_open, lock_drawer};
 use super::posting::Posting;
+use super::Approval;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;

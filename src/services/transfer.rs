@@ -12,11 +12,12 @@
 
 use super::accounts::{account_id, account_not_found};
 use super::approval_requests::{consume, ApprovalOperation};
-use super::approvals::{Approval, ApprovalCheck};
+use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::bank::now;
 use super::money::{ensure_open, payers_view, Fingerprint, TransferRequest};
 use super::posting::Posting;
+use super::Approval;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::posting;
 use crate::db::{accounts, classify, Failure};

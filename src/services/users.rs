@@ -1,11 +1,11 @@
 //! People: registering, reading and editing profiles, passwords and lock-outs.
 
 use super::actor::Stamp;
-use super::approvals::Approval;
 use super::auth::session_user;
 use super::authz::{may_administer_user, may_create, may_manage_user, require};
 use super::bank::now;
 use super::views::utc;
+use super::Approval;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
 use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
 use crate::domain::AuditAction;

@@ -9,7 +9,7 @@ use super::accounts::{lock_internal_account, Holder};
 use super::actor::Stamp;
 use super::authz::require_supervisor;
 use super::bank::now;
-use super::drawer::post_over_short;
+use super::over_short::post_over_short;
 use super::posting::Posting;
 use super::users::audit;
 use super::views::utc;

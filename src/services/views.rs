@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::domain::Role;
+use crate::domain::{Email, Role, Secret};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserProfile {
@@ -109,6 +109,48 @@ pub struct AuditCheck {
     pub detail: String,
 }
 
+impl AuditCheck {
+    /// A check that holds when there are no `problems` (then `holds` says what holds), else
+    /// names them.
+    pub(super) fn from_problems(
+        name: &'static str,
+        problems: impl Iterator<Item = String>,
+        holds: &str,
+    ) -> Self {
+        let problems: Vec<String> = problems.collect();
+        Self {
+            name,
+            ok: problems.is_empty(),
+            detail: if problems.is_empty() {
+                holds.to_string()
+            } else {
+                problems.join("; ")
+            },
+        }
+    }
+}
+
+/// How much of the book an audit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    /// The rows after the newest checkpoint (the daily audit, and end of day's): every
+    /// invariant and rule over them, the chain after the checkpoint's seal, and the cached
+    /// balances against the sums carried to the checkpoint. O(the rows since), not O(history).
+    SinceCheckpoint,
+    /// Everything from the first row, and the newest checkpoint's carried sums and counts
+    /// against the journal (`teller audit --full`, for the auditors).
+    Full,
+}
+
+impl AuditScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SinceCheckpoint => "since_checkpoint",
+            Self::Full => "full",
+        }
+    }
+}
+
 /// The result of checking every invariant of the book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
@@ -116,7 +158,7 @@ pub struct AuditReport {
     pub checks: Vec<AuditCheck>,
     pub accounts: i64,
     pub movements: i64,
-    pub scope: super::AuditScope,
+    pub scope: AuditScope,
     /// The rows checked are those after these ids (0: all of them).
     pub after_movement_id: i64,
     pub after_audit_id: i64,
@@ -141,4 +183,26 @@ pub struct AuditEntryView {
 
 pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// A supervisor's approval: typed on the teller's screen, or given in the supervisor's own
+/// session to a request the teller sent (`Bank::request_approval`).
+#[derive(Debug, Clone)]
+pub enum Approval {
+    Typed {
+        supervisor: Email,
+        password: Secret,
+    },
+    /// An approved request: bound to one operation, used once.
+    Request(i64),
+}
+
+impl Approval {
+    /// The supervisor typed on this screen, if that is how it was given.
+    pub fn supervisor(&self) -> Option<&Email> {
+        match self {
+            Self::Typed { supervisor, .. } => Some(supervisor),
+            Self::Request(_) => None,
+        }
+    }
 }

@@ -15,10 +15,10 @@ use rust_decimal::Decimal;
 
 use super::accounts::account_id;
 use super::approval_requests::{consume, ApprovalOperation};
-use super::approvals::Approval;
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::money::payers_view;
+use super::Approval;
 use super::{Actor, Bank, BankError, BankResult, MoneyResult};
 use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};

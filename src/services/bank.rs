@@ -76,6 +76,8 @@ pub struct Bank {
     node: String,
     /// The URL lists several nodes (a Galera cluster): a node that fails is left for another.
     cluster: bool,
+    /// Whether the server is a plain one, not a Galera node (asked once, when first needed).
+    plain_server: Option<bool>,
     pub(super) config: BankConfig,
     retries: u64,
     /// This bank's row in `tx_guard` and its last mark (clusters only).
@@ -114,6 +116,7 @@ impl Bank {
                 .map(|n| db::nodes::node_label(n))
                 .unwrap_or_default(),
             cluster: nodes.len() > 1,
+            plain_server: None,
             config,
             retries: 0,
             guard_token: rand::rng().random_range(1..i64::MAX),
@@ -122,9 +125,17 @@ impl Bank {
         }
     }
 
-    /// True unless the URL names several nodes (a Galera cluster).
-    pub(super) fn on_one_server(&self) -> bool {
-        !self.cluster
+    /// True on a plain server: not a Galera node, whether the URL names several or one.
+    pub(super) fn on_plain_server(&mut self) -> BankResult<bool> {
+        if self.cluster {
+            return Ok(false);
+        }
+        if let Some(plain) = self.plain_server {
+            return Ok(plain);
+        }
+        let plain = db::nodes::health(&mut self.conn)? == db::nodes::Health::Plain;
+        self.plain_server = Some(plain);
+        Ok(plain)
     }
 
     /// Connects to `url` (the schema must be migrated already).

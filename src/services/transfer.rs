@@ -7,8 +7,13 @@
 //! while that one statement runs. What the checks read either never changes (owner, currency)
 //! or is checked again under the lock (open, and the payer's balance by the table's CHECK); if
 //! the accounts changed in between, nothing is written and the transfer runs the classic way,
-//! every check on locked rows, which gives a refusal its words. On a Galera cluster it always
-//! runs the classic way: its commits are checked by the cluster guard (`cluster_guard`).
+//! every check on locked rows, which gives a refusal its words. On a Galera node it always runs
+//! the classic way (the cluster guard checks those commits, and a client that dies inside its
+//! transaction leaves nothing committed there).
+//!
+//! Once sent, the one-statement transfer runs to its end on the server even if the client is
+//! gone meanwhile, as any single statement does: a till that lost its answer resends with the
+//! same key and is told what happened.
 
 use super::accounts::{account_id, account_not_found};
 use super::approval_requests::{consume, ApprovalOperation};
@@ -74,7 +79,7 @@ impl Bank {
         };
         // An approval request is marked used in the same transaction, with the movement's id.
         let unlocked = match granted.request {
-            None if self.on_one_server() => self.transfer_unlocked(actor, request, &posting),
+            None if self.on_plain_server()? => self.transfer_unlocked(actor, request, &posting),
             _ => Ok(None),
         };
         let result = match unlocked {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use super::schema::movements;
-use super::{inserted_id, Connection, QueryResult};
+use super::{Connection, QueryResult};
 
 #[derive(Queryable, Selectable, Identifiable, Debug, Clone, PartialEq)]
 #[diesel(table_name = movements, check_for_backend(Mysql))]
@@ -49,16 +49,6 @@ pub struct NewMovement<'a> {
     pub created_at: NaiveDateTime,
     pub drawer_session_id: Option<i64>,
     pub device: &'a str,
-}
-
-/// Appends a movement and returns its id. (`INSERT … RETURNING id` would save the second round
-/// trip, but Diesel reads a prepared statement's result metadata before executing it, and
-/// MariaDB gives none for an INSERT: "No metadata exists".)
-pub fn insert(conn: &mut Connection, movement: &NewMovement<'_>) -> QueryResult<i64> {
-    diesel::insert_into(movements::table)
-        .values(movement)
-        .execute(conn)?;
-    inserted_id(conn)
 }
 
 pub fn find_by_key(conn: &mut Connection, key: &str) -> QueryResult<Option<MovementRow>> {

@@ -184,8 +184,10 @@ impl Bank {
         self.retries
     }
 
-    /// Counts a statement that lost a deadlock or waited too long for a lock (rolled back, to run
-    /// again) and, as `retrying` does, goes on on a fresh connection.
+    /// Counts a transaction that lost a deadlock or waited too long for a lock (rolled back, to
+    /// run again) and goes on on a fresh connection: a cached prepared statement that failed
+    /// with 1205/1213 hangs the MariaDB client when executed again (seen with libmariadb 3.3 and
+    /// Diesel 2.3); the old connection's drop rolls back on the server.
     pub(super) fn after_lock_failure(&mut self) -> BankResult<()> {
         self.retries += 1;
         self.reconnect()
@@ -240,12 +242,8 @@ impl Bank {
                 }
                 Err(BankError::Busy) if attempt < self.config.max_retries => {
                     attempt += 1;
-                    self.retries += 1;
                     std::thread::sleep(backoff(attempt));
-                    // A cached prepared SELECT that failed with 1205/1213 hangs the MariaDB
-                    // client when executed again (seen with libmariadb 3.3 and Diesel 2.3):
-                    // retry on a fresh connection; the old one's drop rolls back on the server.
-                    self.reconnect()?;
+                    self.after_lock_failure()?;
                 }
                 other => return other,
             }

@@ -82,10 +82,9 @@ impl Bank {
             None if self.on_plain_server()? => self.transfer_unlocked(actor, request, &posting),
             _ => Ok(None),
         };
-        let result = match unlocked {
-            Ok(Some(done)) => Ok(done),
-            Err(e) => Err(e),
-            Ok(None) => self.in_transaction(|conn| {
+        let result = match unlocked.transpose() {
+            Some(done_or_error) => done_or_error,
+            None => self.in_transaction(|conn| {
                 let (from_id, to_id) = account_ids(request);
                 let rows = accounts::lock(conn, &[from_id, to_id])?;
                 let (from, to) = transfer_accounts(actor, request, &rows)?;

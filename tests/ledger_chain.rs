@@ -359,6 +359,34 @@ fn a_rewritten_seal_head_is_named() {
     );
 }
 
+/// The audit checks each seal's head from its rows and reads the links only to name a row; a
+/// link added by hand (the app account may insert into the chain) still fails it.
+#[test]
+fn a_link_added_by_hand_is_named() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    let sealed = seal(&mut book);
+    let mut conn = teller::db::connect(&db.url).expect("connect");
+    conn.batch_execute(&format!(
+        "INSERT INTO ledger_links (seal_id, seq, row_table, row_id, link) \
+         VALUES ({}, 999, 'movements', 999999, '{}')",
+        sealed.seal_id,
+        "ab".repeat(32)
+    ))
+    .expect("insert a link");
+    for report in [audit(&mut book.bank), full_audit(&mut book.bank)] {
+        assert!(!report.ok);
+        let chain = check(&report, "ledger_chain");
+        assert!(
+            chain
+                .detail
+                .contains(&format!("seal {} lost its link", sealed.seal_id)),
+            "{}",
+            chain.detail
+        );
+    }
+}
+
 #[test]
 fn the_chain_tables_are_append_only() {
     let db = TestDb::new();

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::schema::audit_log;
 use super::{Connection, QueryResult};
 
-#[derive(Queryable, Selectable, Debug, Clone, PartialEq)]
+#[derive(Queryable, QueryableByName, Selectable, Debug, Clone, PartialEq)]
 #[diesel(table_name = audit_log, check_for_backend(Mysql))]
 pub struct AuditRow {
     pub id: i64,

@@ -23,7 +23,7 @@ pub struct NewCashId<'a> {
 }
 
 /// Its `Debug` hides the ID number (rows end up in error messages and logs).
-#[derive(Queryable, Selectable, Clone, PartialEq)]
+#[derive(Queryable, QueryableByName, Selectable, Clone, PartialEq)]
 #[diesel(table_name = cash_ids, check_for_backend(Mysql))]
 pub struct CashIdRow {
     pub movement_id: i64,

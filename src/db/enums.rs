@@ -2,8 +2,8 @@
 //! value fails the query (a deserialization error) instead of being taken for another.
 //! Writes use `as_str()` of the same enums, so only known names are ever stored.
 
-use diesel::deserialize::{self, Queryable};
-use diesel::mysql::Mysql;
+use diesel::deserialize::{self, FromSql, Queryable};
+use diesel::mysql::{Mysql, MysqlValue};
 use diesel::sql_types::Varchar;
 
 use crate::domain::{AccountKind, AccountStatus, MovementKind, Role};
@@ -19,6 +19,14 @@ macro_rules! read_exactly {
                     parse(&row).ok_or_else(|| {
                         format!("unknown {} {row:?} in the database", stringify!($ty)).into()
                     })
+                }
+            }
+
+            // By name too (`QueryableByName`, the sealer's locking `sql_query`).
+            impl FromSql<Varchar, Mysql> for $ty {
+                fn from_sql(value: MysqlValue<'_>) -> deserialize::Result<Self> {
+                    let row = <String as FromSql<Varchar, Mysql>>::from_sql(value)?;
+                    <$ty as Queryable<Varchar, Mysql>>::build(row)
                 }
             }
         )+

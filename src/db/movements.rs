@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::schema::movements;
 use super::{Connection, QueryResult};
 
-#[derive(Queryable, Selectable, Identifiable, Debug, Clone, PartialEq)]
+#[derive(Queryable, QueryableByName, Selectable, Identifiable, Debug, Clone, PartialEq)]
 #[diesel(table_name = movements, check_for_backend(Mysql))]
 pub struct MovementRow {
     pub id: i64,

@@ -109,6 +109,27 @@ pub(crate) fn from_hex(hex: &str) -> Option<Link> {
     Some(link)
 }
 
+/// A time as "%Y-%m-%d %H:%M:%S%.6f", written field by field: chrono's formatter parses its
+/// pattern on every call, a tenth of the full audit's time. A year outside 0-9999 or a leap
+/// second (never in a DATETIME column) takes chrono's way, which is the definition.
+fn canonical_time(value: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let nanos = value.nanosecond();
+    if !(0..=9999).contains(&value.year()) || nanos >= 1_000_000_000 {
+        return value.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
+        value.year(),
+        value.month(),
+        value.day(),
+        value.hour(),
+        value.minute(),
+        value.second(),
+        nanos / 1000
+    )
+}
+
 struct Canonical(Vec<u8>);
 
 impl Canonical {
@@ -159,7 +180,7 @@ impl Canonical {
     }
 
     fn time(&mut self, value: NaiveDateTime) -> &mut Self {
-        self.field(Some(&value.format("%Y-%m-%d %H:%M:%S%.6f").to_string()))
+        self.field(Some(&canonical_time(value)))
     }
 }
 
@@ -210,6 +231,25 @@ mod tests {
         assert!(text.contains("5.00"), "{text}");
         assert!(text.contains("12.3456"), "{text}");
         assert!(text.contains("2027-01-15 08:00:00.000005"), "{text}");
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_formats_them() {
+        let starts = [-62_135_596_800, 0, 1_800_000_000, 253_402_300_799];
+        for (i, start) in starts.into_iter().enumerate() {
+            for step in 0..2_000_i64 {
+                let secs = start + step * 86_399 * (i as i64 + 1);
+                let nanos = u32::try_from(step * 499_979 % 1_000_000_000).unwrap_or(0);
+                let Some(time) = chrono::DateTime::from_timestamp(secs, nanos) else {
+                    continue;
+                };
+                let time = time.naive_utc();
+                assert_eq!(
+                    canonical_time(time),
+                    time.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+                );
+            }
+        }
     }
 
     #[test]

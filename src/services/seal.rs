@@ -117,20 +117,22 @@ fn seal_batch(conn: &mut Connection, actor: &str, grace: chrono::Duration) -> Ba
         None => (0, GENESIS, 0, 0, 0, 0),
     };
     let (final_m, final_a) = ledger::seen_by(conn, at - grace)?;
-    let m_ids = ledger::lock_ids_after(conn, ChainedTable::Movements, last_m, BATCH)?;
-    let a_ids = ledger::lock_ids_after(conn, ChainedTable::AuditLog, last_a, BATCH)?;
-    let m_take = sealable(last_m, &m_ids, final_m);
-    let a_take = sealable(last_a, &a_ids, final_a);
-    let movements = ledger::movements_by_ids(conn, &m_ids[..m_take])?;
-    // An ID record commits with its movement: the movement's lock above waited for both.
-    let id_records = ledger::cash_ids_by_movements(conn, &m_ids[..m_take])?;
-    let audit = ledger::audit_rows_by_ids(conn, &a_ids[..a_take])?;
-    if movements.len() != m_take || audit.len() != a_take {
-        // A locked row cannot go away; if it did, something rewrote the table under us.
-        return Err(BankError::Database(
-            "a row locked for sealing disappeared; run teller audit".into(),
-        ));
-    }
+    let locked_movements = ledger::lock_movements_after(conn, last_m, BATCH)?;
+    let locked_audit = ledger::lock_audit_rows_after(conn, last_a, BATCH)?;
+    let m_ids: Vec<i64> = locked_movements.iter().map(|m| m.id).collect();
+    let a_ids: Vec<i64> = locked_audit.iter().map(|a| a.id).collect();
+    let movements = &locked_movements[..sealable(last_m, &m_ids, final_m)];
+    let audit = &locked_audit[..sealable(last_a, &a_ids, final_a)];
+    let (m_take, a_take) = (movements.len(), audit.len());
+    // An ID record commits with its movement: the movement's lock above waited for both. Only
+    // those of the movements taken (one in a hole could commit in between).
+    let id_records: Vec<_> = match (movements.first(), movements.last()) {
+        (Some(first), Some(last)) => ledger::lock_cash_ids_in(conn, first.id, last.id)?
+            .into_iter()
+            .filter(|c| m_ids[..m_take].binary_search(&c.movement_id).is_ok())
+            .collect(),
+        _ => Vec::new(),
+    };
     let seal_id = prev_id + 1;
     let mut links = Vec::with_capacity(m_take + id_records.len() + a_take);
     // Each movement, then its ID record if it has one, then the audit lines.

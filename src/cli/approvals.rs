@@ -128,18 +128,19 @@ pub(super) fn run(
     bank: &mut Bank,
     actor: &Actor,
     command: ApprovalsCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     match command {
-        ApprovalsCommand::List { json } => {
+        ApprovalsCommand::List => {
             let requests = bank.pending_approvals(actor)?;
             show_list(&requests, json);
         }
-        ApprovalsCommand::Approve { id, json } => {
+        ApprovalsCommand::Approve { id } => {
             let password = own_password()?;
             let view = bank.decide_approval(actor, id, &password, &Decision::Approve)?;
             show_one(&view, json);
         }
-        ApprovalsCommand::Reject { id, reason, json } => {
+        ApprovalsCommand::Reject { id, reason } => {
             let reason = Reason::parse(&reason)?;
             let password = own_password()?;
             let view = bank.decide_approval(actor, id, &password, &Decision::Reject(reason))?;

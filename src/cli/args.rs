@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub approver: Option<String>,
 
+    /// Print the result (or the error) as JSON on standard output, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -58,22 +62,14 @@ pub enum Command {
         age: String,
         #[arg(long, default_value = "Unknown")]
         country: String,
-        #[arg(long)]
-        json: bool,
     },
     /// Log in at this terminal: later commands act as you until `teller logout`, 12 hours, or
     /// the idle lock.
-    Login {
-        #[arg(long)]
-        json: bool,
-    },
+    Login,
     /// End this terminal's session.
     Logout,
     /// Who the commands act as.
-    Whoami {
-        #[arg(long)]
-        json: bool,
-    },
+    Whoami,
     /// The cash drawer of the person logged in: open with a counted float, show, close blind.
     #[command(subcommand)]
     Drawer(DrawerCommand),
@@ -84,11 +80,7 @@ pub enum Command {
     #[command(subcommand)]
     Account(AccountCommand),
     /// Show an account and its balance.
-    Balance {
-        account: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Balance { account: String },
     /// Cash paid in at the counter.
     Deposit(CashArgs),
     /// Cash paid out at the counter.
@@ -107,15 +99,9 @@ pub enum Command {
         reference: i64,
         #[arg(long)]
         reason: String,
-        #[arg(long)]
-        json: bool,
     },
     /// Find customers by name, surname, email, phone or account number.
-    Search {
-        query: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Search { query: String },
     /// An account's movements, newest first.
     History {
         account: String,
@@ -125,9 +111,7 @@ pub enum Command {
         /// Only movements older than this reference (for paging).
         #[arg(long)]
         before: Option<i64>,
-        #[arg(long, conflicts_with = "csv")]
-        json: bool,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
     /// An account's monthly statement: opening balance, every movement with the balance after
@@ -142,8 +126,6 @@ pub enum Command {
         pdf: Option<std::path::PathBuf>,
         #[arg(long, conflicts_with = "json")]
         csv: bool,
-        #[arg(long)]
-        json: bool,
     },
     /// Check every invariant and rule of the ledger for the rows since the last checkpoint
     /// (the daily audit); exits 0 only if all hold.
@@ -152,21 +134,14 @@ pub enum Command {
         /// progress bar and the rate).
         #[arg(long)]
         full: bool,
-        #[arg(long)]
-        json: bool,
     },
     /// Extend the hash chain over the journal and the audit log to the newest rows (admins);
     /// prints the chain head to keep outside the database.
-    Seal {
-        #[arg(long)]
-        json: bool,
-    },
+    Seal,
     /// The newest entries of the audit log.
     Log {
         #[arg(long, default_value_t = 50)]
         limit: u32,
-        #[arg(long)]
-        json: bool,
     },
     /// Measure transfers per second on a scratch database of the configured server.
     Bench(BenchArgs),
@@ -194,8 +169,6 @@ pub enum Command {
         /// YYYY-MM-DD (UTC); today when not given.
         #[arg(long)]
         date: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -207,8 +180,6 @@ pub struct DrawerMove {
     /// Idempotency key: the same key with the same step is applied once.
     #[arg(long)]
     pub key: Option<String>,
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// A count of the vault by denomination.
@@ -218,8 +189,6 @@ pub struct VaultCount {
     pub count: String,
     #[arg(long, default_value = "USD")]
     pub currency: String,
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -232,8 +201,6 @@ pub enum VaultCommand {
     Show {
         #[arg(long, default_value = "USD")]
         currency: String,
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -245,9 +212,7 @@ pub enum ReportCommand {
         /// YYYY-MM-DD (UTC).
         #[arg(long)]
         date: String,
-        #[arg(long, conflicts_with = "csv")]
-        json: bool,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
 }
@@ -270,8 +235,6 @@ pub enum BatchCommand {
         /// Transfers per database transaction (1 to 8190).
         #[arg(long, default_value_t = crate::services::DEFAULT_BATCH)]
         batch_size: usize,
-        #[arg(long)]
-        json: bool,
         /// Above the limit, send the file to the supervisors and wait for their answer (a
         /// file with one paying account; the request id is printed on standard error).
         #[arg(long)]
@@ -295,14 +258,9 @@ pub enum DrawerCommand {
         count: String,
         #[arg(long, default_value = "USD")]
         currency: String,
-        #[arg(long)]
-        json: bool,
     },
     /// Your open drawer (while it is open, the expected cash is not shown: the close is blind).
-    Show {
-        #[arg(long)]
-        json: bool,
-    },
+    Show,
     /// A cash drop: counted cash from your drawer to the vault (--approver).
     Drop(DrawerMove),
     /// A top-up: counted cash from the vault to your drawer (--approver).
@@ -315,8 +273,6 @@ pub enum DrawerCommand {
         /// The session to close (default: the one open now); a count never closes another.
         #[arg(long)]
         session: Option<i64>,
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -350,8 +306,6 @@ pub struct MoneyOptions {
     pub key: Option<String>,
     #[arg(long)]
     pub memo: Option<String>,
-    #[arg(long)]
-    pub json: bool,
     /// Above the limit, send the operation to the supervisors and wait for their answer (the
     /// request id is printed on standard error).
     #[arg(long)]
@@ -381,15 +335,9 @@ pub enum UserCommand {
         phones: Vec<String>,
         #[arg(long, value_enum, default_value_t = RoleArg::Customer)]
         role: RoleArg,
-        #[arg(long)]
-        json: bool,
     },
     /// Show a user's profile.
-    Show {
-        email: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Show { email: String },
     /// Change profile fields; an empty --surname or --city clears it.
     Update {
         email: String,
@@ -409,8 +357,6 @@ pub enum UserCommand {
         add_phones: Vec<String>,
         #[arg(long = "remove-phone")]
         remove_phones: Vec<String>,
-        #[arg(long)]
-        json: bool,
     },
     /// Set a new password (first line of standard input). Your own: the current one comes
     /// from TELLER_PASSWORD (or a prompt). Someone else's (staff): a reset that lifts any
@@ -422,8 +368,6 @@ pub enum UserCommand {
     DrawerLimit {
         email: String,
         amount: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -434,15 +378,9 @@ pub enum AccountCommand {
         email: String,
         #[arg(long, default_value = "USD")]
         currency: String,
-        #[arg(long)]
-        json: bool,
     },
     /// A customer's accounts.
-    List {
-        email: String,
-        #[arg(long)]
-        json: bool,
-    },
+    List { email: String },
     /// Stop all money moving in or out of an account.
     Freeze { account: String },
     /// Let money move again.
@@ -504,7 +442,8 @@ pub struct BenchArgs {
     pub pattern: Pattern,
     #[arg(long, default_value_t = 10_000)]
     pub accounts: usize,
-    #[arg(long)]
+    /// The global `--json`, for the benchmark's many reports.
+    #[arg(skip)]
     pub json: bool,
 }
 
@@ -517,41 +456,23 @@ pub enum DeviceCommand {
         /// The workstation's public key file (`.pub`), or `-` for standard input.
         #[arg(long)]
         key: std::path::PathBuf,
-        #[arg(long)]
-        json: bool,
     },
     /// Every registered device, revoked ones too.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List,
     /// Revoke a device: its key is refused from now on and its open sessions end.
-    Revoke {
-        name: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Revoke { name: String },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ApprovalsCommand {
     /// The requests waiting for a supervisor, oldest first.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List,
     /// Approve a request (your own password, as for any command).
-    Approve {
-        id: i64,
-        #[arg(long)]
-        json: bool,
-    },
+    Approve { id: i64 },
     /// Reject a request, saying why.
     Reject {
         id: i64,
         #[arg(long)]
         reason: String,
-        #[arg(long)]
-        json: bool,
     },
 }

@@ -1,8 +1,8 @@
 //! One function per command: parse raw text into domain types, call the service, print.
 
 use super::args::{
-    AccountCommand, ApprovalsCommand, BatchCommand, CashArgs, Cli, Command, DeviceCommand,
-    DrawerCommand, DrawerMove, MoneyOptions, ReportCommand, UserCommand, VaultCommand, VaultCount,
+    AccountCommand, BatchCommand, BenchArgs, CashArgs, Cli, Command, DeviceCommand, DrawerCommand,
+    MoneyOptions, ReportCommand, UserCommand,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
@@ -17,61 +17,6 @@ use crate::services::{
     Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, MoneyResult,
     NewUserInput, TransferRequest,
 };
-
-/// Does this command print JSON (so errors should too)?
-pub fn wants_json(command: &Command) -> bool {
-    match command {
-        Command::Balance { json, .. }
-        | Command::History { json, .. }
-        | Command::Statement { json, .. }
-        | Command::Audit { json, .. }
-        | Command::Seal { json }
-        | Command::Reverse { json, .. }
-        | Command::Search { json, .. }
-        | Command::Log { json, .. }
-        | Command::BootstrapAdmin { json, .. }
-        | Command::Login { json }
-        | Command::Whoami { json } => *json,
-        Command::Deposit(cash) | Command::Withdraw(cash) => cash.common.json,
-        Command::Transfer { common, .. } => common.json,
-        Command::Bench(args) => args.json,
-        Command::Batch(BatchCommand::Post { json, .. }) => *json,
-        Command::Report(ReportCommand::Ctr { json, .. }) => *json,
-        Command::Drawer(
-            DrawerCommand::Open { json, .. }
-            | DrawerCommand::Show { json }
-            | DrawerCommand::Drop(DrawerMove { json, .. })
-            | DrawerCommand::Topup(DrawerMove { json, .. })
-            | DrawerCommand::Close { json, .. },
-        ) => *json,
-        Command::Vault(
-            VaultCommand::Open(VaultCount { json, .. })
-            | VaultCommand::Count(VaultCount { json, .. })
-            | VaultCommand::Show { json, .. },
-        ) => *json,
-        Command::Eod { json, .. } => *json,
-        Command::Approvals(
-            ApprovalsCommand::List { json }
-            | ApprovalsCommand::Approve { json, .. }
-            | ApprovalsCommand::Reject { json, .. },
-        ) => *json,
-        Command::Device(
-            DeviceCommand::Add { json, .. }
-            | DeviceCommand::List { json }
-            | DeviceCommand::Revoke { json, .. },
-        ) => *json,
-        Command::User(
-            UserCommand::Create { json, .. }
-            | UserCommand::Show { json, .. }
-            | UserCommand::Update { json, .. }
-            | UserCommand::DrawerLimit { json, .. },
-        ) => *json,
-        Command::Account(AccountCommand::Open { json, .. } | AccountCommand::List { json, .. }) => {
-            *json
-        }
-        _ => false,
-    }
-}
 
 /// Commands that take a supervisor's `--approver`.
 fn takes_approval(command: &Command) -> bool {
@@ -102,6 +47,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         owner_url,
         user,
         approver,
+        json,
         command,
     } = cli;
     // The flag or the environment first, then the configuration file.
@@ -127,14 +73,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Command::Migrate => return setup::migrate(&owner_url()?, database_url.as_deref(), &file),
         Command::Demo => return setup::demo(&owner_url()?, config),
-        Command::Bench(args) => return bench::run(&owner_url()?, config, &args),
+        Command::Bench(args) => {
+            let args = BenchArgs { json, ..args };
+            return bench::run(&owner_url()?, config, &args);
+        }
         Command::BootstrapAdmin {
             email,
             name,
             surname,
             age,
             country,
-            json,
         } => {
             let input = NewUserInput {
                 password: Password::parse(read_password()?, &Email::parse(&email)?)?,
@@ -159,7 +107,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let url = app_url()?;
     let mut bank = setup::app_bank(&url, config)?;
     match command {
-        Command::Login { json } => login(&mut bank, user.as_deref(), &url, json),
+        Command::Login => login(&mut bank, user.as_deref(), &url, json),
         Command::User(UserCommand::Password { email }) => password_command(
             &mut bank,
             user.as_deref(),
@@ -170,7 +118,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         command => {
             let actor = credentials::actor(&mut bank, user.as_deref(), &url)?;
             let approval = credentials::approval(approver.as_deref())?;
-            run_as(&mut bank, &actor, approval.as_ref(), command)
+            run_as(&mut bank, &actor, approval.as_ref(), command, json)
         }
     }
 }
@@ -181,24 +129,24 @@ fn run_as(
     actor: &Actor,
     approval: Option<&Approval>,
     command: Command,
+    json: bool,
 ) -> Result<(), CliError> {
     match command {
-        Command::Whoami { json } => {
+        Command::Whoami => {
             output::whoami(actor, json);
             Ok(())
         }
-        Command::Drawer(drawer) => run_drawer(bank, actor, approval, drawer),
-        Command::Vault(vault) => run_vault(bank, actor, vault),
-        Command::Eod { date, json } => run_eod(bank, actor, date.as_deref(), json),
-        Command::Device(device) => super::devices::run(bank, actor, approval, device),
-        Command::Approvals(command) => approvals::run(bank, actor, command),
+        Command::Drawer(drawer) => run_drawer(bank, actor, approval, drawer, json),
+        Command::Vault(vault) => run_vault(bank, actor, vault, json),
+        Command::Eod { date } => run_eod(bank, actor, date.as_deref(), json),
+        Command::Device(device) => super::devices::run(bank, actor, approval, device, json),
+        Command::Approvals(command) => approvals::run(bank, actor, command, json),
         Command::Batch(BatchCommand::Post {
             file,
             from,
             dry_run,
             skip_invalid,
             batch_size,
-            json,
             wait_approval,
             timeout,
             expect_digest,
@@ -239,20 +187,20 @@ fn run_as(
                 bank, actor, approval, &prepared, &options, waiting, from_stdin,
             )
         }
-        Command::User(user) => run_user(bank, actor, approval, user),
-        Command::Account(account) => run_account(bank, actor, approval, account),
-        Command::Balance { account, json } => {
+        Command::User(user) => run_user(bank, actor, approval, user, json),
+        Command::Account(account) => run_account(bank, actor, approval, account, json),
+        Command::Balance { account } => {
             let view = bank.account(actor, &AccountNumber::parse(&account)?)?;
             output::account(&view, json);
             Ok(())
         }
         Command::Deposit(cash) => {
-            let (request, options) = cash_request(cash)?;
+            let (request, options) = cash_request(cash, json)?;
             let operation = ApprovalOperation::Deposit(request);
             money_command(bank, actor, approval, &operation, &options)
         }
         Command::Withdraw(cash) => {
-            let (request, options) = cash_request(cash)?;
+            let (request, options) = cash_request(cash, json)?;
             let operation = ApprovalOperation::Withdrawal(request);
             money_command(bank, actor, approval, &operation, &options)
         }
@@ -262,7 +210,7 @@ fn run_as(
             amount,
             common,
         } => {
-            let options = money_options(common)?;
+            let options = money_options(common, json)?;
             let request = TransferRequest {
                 from: AccountNumber::parse(&from)?,
                 to: AccountNumber::parse(&to)?,
@@ -273,16 +221,12 @@ fn run_as(
             let operation = ApprovalOperation::Transfer(request);
             money_command(bank, actor, approval, &operation, &options)
         }
-        Command::Reverse {
-            reference,
-            reason,
-            json,
-        } => {
+        Command::Reverse { reference, reason } => {
             let result = bank.reverse(actor, reference, &Reason::parse(&reason)?, approval)?;
             output::money(&result, json);
             Ok(())
         }
-        Command::Search { query, json } => {
+        Command::Search { query } => {
             output::customers(&bank.search_customers(actor, &query)?, json);
             Ok(())
         }
@@ -290,7 +234,6 @@ fn run_as(
             account,
             limit,
             before,
-            json,
             csv,
         } => {
             let entries = bank.history(actor, &AccountNumber::parse(&account)?, before, limit)?;
@@ -301,7 +244,7 @@ fn run_as(
             }
             Ok(())
         }
-        Command::Report(ReportCommand::Ctr { date, json, csv }) => {
+        Command::Report(ReportCommand::Ctr { date, csv }) => {
             let day = parse_date(&date)?;
             let report = bank.ctr_report(actor, day)?;
             if csv {
@@ -316,7 +259,6 @@ fn run_as(
             month,
             pdf,
             csv,
-            json,
         } => {
             let month = crate::domain::Month::parse(&month)?;
             let statement = bank.statement(actor, &AccountNumber::parse(&account)?, month)?;
@@ -336,7 +278,7 @@ fn run_as(
             }
             Ok(())
         }
-        Command::Audit { full, json } => {
+        Command::Audit { full } => {
             let started = std::time::Instant::now();
             let report = if full {
                 super::audit_progress::full_audit(bank, actor, json)?
@@ -350,11 +292,11 @@ fn run_as(
                 Err(CliError::AuditFailed)
             }
         }
-        Command::Seal { json } => {
+        Command::Seal => {
             output::seal(&bank.seal(actor)?, json);
             Ok(())
         }
-        Command::Log { limit, json } => {
+        Command::Log { limit } => {
             output::audit_log(&bank.audit_log(actor, limit)?, json);
             Ok(())
         }
@@ -362,7 +304,7 @@ fn run_as(
         | Command::Demo
         | Command::Bench(_)
         | Command::BootstrapAdmin { .. }
-        | Command::Login { .. }
+        | Command::Login
         | Command::Serve(_)
         | Command::Logout => Ok(()),
     }
@@ -501,7 +443,7 @@ fn id_number(given: &str) -> Result<String, CliError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
+fn cash_request(cash: CashArgs, json: bool) -> Result<(CashRequest, MoneyFlags), CliError> {
     let id = match (
         &cash.id_type,
         &cash.id_number,
@@ -517,7 +459,7 @@ fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
         )?),
         _ => None,
     };
-    let options = money_options(cash.common)?;
+    let options = money_options(cash.common, json)?;
     let request = CashRequest {
         account: AccountNumber::parse(&cash.account)?,
         amount: Amount::parse(&cash.amount)?,
@@ -528,7 +470,7 @@ fn cash_request(cash: CashArgs) -> Result<(CashRequest, MoneyFlags), CliError> {
     Ok((request, options))
 }
 
-fn money_options(options: MoneyOptions) -> Result<MoneyFlags, CliError> {
+fn money_options(options: MoneyOptions, json: bool) -> Result<MoneyFlags, CliError> {
     let key = match options.key {
         Some(raw) => IdempotencyKey::parse(&raw)?,
         None => IdempotencyKey::generate(),
@@ -540,7 +482,7 @@ fn money_options(options: MoneyOptions) -> Result<MoneyFlags, CliError> {
     Ok(MoneyFlags {
         key,
         memo,
-        json: options.json,
+        json,
         wait: options
             .wait_approval
             .then(|| std::time::Duration::from_secs(options.timeout)),

@@ -14,6 +14,7 @@ pub(super) fn run_vault(
     bank: &mut Bank,
     actor: &Actor,
     command: VaultCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     let opening = matches!(command, VaultCommand::Open(_));
     match command {
@@ -25,15 +26,13 @@ pub(super) fn run_vault(
             } else {
                 bank.count_vault(actor, currency, &count)?
             };
-            vault(&view, args.json);
+            vault(&view, json);
         }
-        VaultCommand::Show { currency, json } => {
-            match bank.vault(actor, Currency::parse(&currency)?)? {
-                Some(view) => vault(&view, json),
-                None if json => println!("null"),
-                None => println!("The {currency} vault is not open today."),
-            }
-        }
+        VaultCommand::Show { currency } => match bank.vault(actor, Currency::parse(&currency)?)? {
+            Some(view) => vault(&view, json),
+            None if json => println!("null"),
+            None => println!("The {currency} vault is not open today."),
+        },
     }
     Ok(())
 }

@@ -16,17 +16,14 @@ pub(super) fn run_drawer(
     actor: &Actor,
     approval: Option<&Approval>,
     command: DrawerCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     let direction = match &command {
         DrawerCommand::Drop(_) => VaultTransfer::Drop,
         _ => VaultTransfer::TopUp,
     };
     match command {
-        DrawerCommand::Open {
-            count,
-            currency,
-            json,
-        } => {
+        DrawerCommand::Open { count, currency } => {
             let view = bank.open_drawer(
                 actor,
                 Currency::parse(&currency)?,
@@ -35,8 +32,8 @@ pub(super) fn run_drawer(
             )?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Drop(DrawerMove { count, key, json })
-        | DrawerCommand::Topup(DrawerMove { count, key, json }) => {
+        DrawerCommand::Drop(DrawerMove { count, key })
+        | DrawerCommand::Topup(DrawerMove { count, key }) => {
             let count = CashCount::parse(&count)?;
             let key = match key {
                 Some(raw) => IdempotencyKey::parse(&raw)?,
@@ -48,16 +45,12 @@ pub(super) fn run_drawer(
             let view = bank.move_drawer_cash(actor, direction, &count, approval, &key)?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Show { json } => match bank.drawer(actor)? {
+        DrawerCommand::Show => match bank.drawer(actor)? {
             Some(view) => output::drawer(&view, json),
             None if json => println!("null"),
             None => println!("No drawer of yours is open."),
         },
-        DrawerCommand::Close {
-            count,
-            session,
-            json,
-        } => {
+        DrawerCommand::Close { count, session } => {
             let count = CashCount::parse(&count)?;
             let session = match session {
                 Some(id) => id,
@@ -77,6 +70,7 @@ pub(super) fn run_user(
     actor: &Actor,
     approval: Option<&Approval>,
     command: UserCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     match command {
         UserCommand::Create {
@@ -88,7 +82,6 @@ pub(super) fn run_user(
             city,
             phones,
             role,
-            json,
         } => {
             let email = Email::parse(&email)?;
             let input = NewUserInput {
@@ -111,7 +104,7 @@ pub(super) fn run_user(
             };
             output::profile(&bank.register_user(actor, input, approval)?, json);
         }
-        UserCommand::Show { email, json } => {
+        UserCommand::Show { email } => {
             output::profile(&bank.profile(actor, &Email::parse(&email)?)?, json);
         }
         UserCommand::Update {
@@ -124,7 +117,6 @@ pub(super) fn run_user(
             new_email,
             add_phones,
             remove_phones,
-            json,
         } => {
             let changes = ProfileChanges {
                 email: new_email.as_deref().map(Email::parse).transpose()?,
@@ -158,11 +150,7 @@ pub(super) fn run_user(
             bank.unlock_user(actor, &email)?;
             println!("{email} can log in again.");
         }
-        UserCommand::DrawerLimit {
-            email,
-            amount,
-            json,
-        } => {
+        UserCommand::DrawerLimit { email, amount } => {
             let email = Email::parse(&email)?;
             let amount = amount.as_deref().map(Amount::parse).transpose()?;
             let set = bank.set_drawer_limit(actor, &email, amount)?;
@@ -190,6 +178,7 @@ pub(super) fn run_account(
     actor: &Actor,
     approval: Option<&Approval>,
     command: AccountCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     let set_status = |bank: &mut Bank, account: &str, status| -> Result<(), CliError> {
         let view = bank.set_account_status(actor, &AccountNumber::parse(account)?, status)?;
@@ -197,17 +186,13 @@ pub(super) fn run_account(
         Ok(())
     };
     match command {
-        AccountCommand::Open {
-            email,
-            currency,
-            json,
-        } => {
+        AccountCommand::Open { email, currency } => {
             let view =
                 bank.open_account(actor, &Email::parse(&email)?, Currency::parse(&currency)?)?;
             output::account(&view, json);
             Ok(())
         }
-        AccountCommand::List { email, json } => {
+        AccountCommand::List { email } => {
             output::accounts(&bank.accounts(actor, &Email::parse(&email)?)?, json);
             Ok(())
         }

@@ -15,16 +15,17 @@ pub(super) fn run(
     actor: &Actor,
     approval: Option<&Approval>,
     command: DeviceCommand,
+    json: bool,
 ) -> Result<(), CliError> {
     match command {
-        DeviceCommand::Add { name, key, json } => {
+        DeviceCommand::Add { name, key } => {
             let name = DeviceName::parse(&name)?;
             let key = DeviceKey::parse(&read_key(&key)?)?;
             let view = bank.add_device(actor, &name, &key, approval)?;
             show(&[view], json, false);
         }
-        DeviceCommand::List { json } => show(&bank.list_devices(actor)?, json, true),
-        DeviceCommand::Revoke { name, json } => {
+        DeviceCommand::List => show(&bank.list_devices(actor)?, json, true),
+        DeviceCommand::Revoke { name } => {
             let view = bank.revoke_device(actor, &DeviceName::parse(&name)?)?;
             show(&[view], json, false);
         }

@@ -131,7 +131,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error),
     };
-    let json = cli.command.as_ref().is_some_and(commands::wants_json);
+    let json = cli.json;
     let checked = if served::is_served() {
         served::check(&cli)
     } else {

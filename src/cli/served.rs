@@ -58,7 +58,7 @@ pub fn check(cli: &Cli) -> Result<(), CliError> {
         ) => Err(CliError::Usage(
             "set-up commands (migrate, demo, bench, bootstrap-admin, serve) run on the server itself, not over SSH".into(),
         )),
-        Some(Command::Login { .. } | Command::Logout) => Err(CliError::Usage(
+        Some(Command::Login | Command::Logout) => Err(CliError::Usage(
             "over SSH nobody stays logged in on the server: name yourself with TELLER_USER and TELLER_PASSWORD (ssh -o SetEnv=...), or answer the prompt (ssh -t)".into(),
         )),
         Some(Command::Statement { pdf: Some(path), .. }) if path.as_os_str() != "-" => {

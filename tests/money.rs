@@ -423,11 +423,11 @@ fn refusals_are_written_to_the_audit_log() {
 fn errors_are_plain_words() {
     let err = BankError::InsufficientFunds {
         account: "1".into(),
-        balance: "1.00".into(),
-        needed: "2.00".into(),
+        balance: rust_decimal::Decimal::new(1, 0),
+        needed: rust_decimal::Decimal::new(25_000, 1),
     };
     assert_eq!(
         err.to_string(),
-        "Not enough money in account 1: the balance is 1.00, the operation needs 2.00."
+        "Not enough money in account 1: the balance is 1.00, the operation needs 2500.00."
     );
 }

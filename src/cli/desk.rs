@@ -39,9 +39,9 @@ pub(super) fn run_drawer(
                 Some(raw) => IdempotencyKey::parse(&raw)?,
                 None => IdempotencyKey::generate(),
             };
-            let approval = approval.ok_or_else(|| {
-                BankError::ApprovalRequired("Cash between a drawer and the vault".into())
-            })?;
+            let approval = approval.ok_or(BankError::ApprovalRequired(
+                crate::services::ApprovalNeed::DrawerAndVault,
+            ))?;
             let view = bank.move_drawer_cash(actor, direction, &count, approval, &key)?;
             output::drawer(&view, json);
         }

@@ -1,5 +1,6 @@
 //! Accounts: opening, listing, balances, freezing and closing.
 
+use crate::services::ApprovalNeed;
 use std::ops::RangeInclusive;
 
 use rand::Rng;
@@ -224,7 +225,7 @@ impl Bank {
         target: AccountStatus,
     ) -> BankResult<AccountView> {
         if target == AccountStatus::Open && matches!(actor, Actor::User(_)) && actor.is_staff() {
-            let e = BankError::ApprovalRequired("Unfreezing an account".into());
+            let e = BankError::ApprovalRequired(ApprovalNeed::Unfreeze);
             return self.refused(
                 actor,
                 AuditAction::AccountUnfreeze,
@@ -290,7 +291,7 @@ impl Bank {
             if target == AccountStatus::Closed && !row.balance.is_zero() {
                 return Err(BankError::BalanceNotZero {
                     account: row.number,
-                    balance: crate::domain::format_money(row.balance),
+                    balance: row.balance,
                 });
             }
             accounts::set_status(conn, row.id, target.as_str(), now())?;

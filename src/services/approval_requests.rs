@@ -3,6 +3,7 @@
 //! password. The approval is bound to the operation's digest (kind, accounts, amount, memo,
 //! key), used once, and expires ten minutes after the request.
 
+use crate::services::ApprovalNeed;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -389,9 +390,7 @@ impl Bank {
             // Used by this very operation (the digest holds its key): the journal answers the
             // resubmission as a replay.
             RequestStatus::Used(_) => Ok((row.decided_by, false)),
-            RequestStatus::Pending => Err(BankError::ApprovalRequired(
-                "The request is still waiting for a supervisor; it".into(),
-            )),
+            RequestStatus::Pending => Err(BankError::ApprovalRequired(ApprovalNeed::StillPending)),
             RequestStatus::Rejected { .. } => Err(BankError::ApprovalRejected(
                 row.reason.unwrap_or_else(|| "no reason given".into()),
             )),

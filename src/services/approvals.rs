@@ -1,6 +1,7 @@
 //! Four eyes: large withdrawals and transfers, reversals and unfreezing need a supervisor (an
 //! admin other than the person doing it) to type their email and password.
 
+use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::accounts::account_id;
@@ -9,7 +10,7 @@ use super::bank::now;
 use super::{Actor, Approval, Bank, BankError, BankResult};
 use crate::db::{movements, users};
 use crate::domain::AuditAction;
-use crate::domain::{format_money_grouped, AccountNumber, Amount, Role};
+use crate::domain::{AccountNumber, Amount, Role};
 
 /// What an operation asks of the four-eyes rule.
 #[derive(Debug, Clone, Copy)]
@@ -82,17 +83,14 @@ impl Bank {
                 if earlier + check.amount.value() <= self.config.approval_limit {
                     return Ok(Granted::default());
                 }
+                let limit = self.config.approval_limit;
                 let what = if earlier.is_zero() {
-                    format!(
-                        "An amount above {}",
-                        format_money_grouped(self.config.approval_limit)
-                    )
+                    ApprovalNeed::AboveLimit { limit }
                 } else {
-                    format!(
-                        "With the {} you paid out of this customer's accounts today, more than {}",
-                        format_money_grouped(earlier),
-                        format_money_grouped(self.config.approval_limit)
-                    )
+                    ApprovalNeed::AboveLimitToday {
+                        paid_today: earlier,
+                        limit,
+                    }
                 };
                 self.refused(
                     actor,

@@ -1,6 +1,7 @@
 //! A teller's cash drawer: opened with a counted float, closed with a blind count whose
 //! difference from the expected cash is posted to the over/short account.
 
+use crate::services::ApprovalNeed;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -69,7 +70,7 @@ impl Bank {
                 Some(self.verify_approval(actor, AuditAction::DrawerOpen, "drawer", approval)?)
             }
             None if count.total() > Decimal::ZERO => {
-                let e = BankError::ApprovalRequired("A drawer's float from the vault".into());
+                let e = BankError::ApprovalRequired(ApprovalNeed::DrawerFloat);
                 return self.refused(actor, AuditAction::DrawerOpen, Some("drawer"), e);
             }
             None => None,

@@ -2,19 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
+use rust_decimal::Decimal;
+
 use crate::db::{self, DuplicateKey, Failure};
-use crate::domain::ValidationError;
+use crate::domain::{format_money, format_money_grouped, ValidationError};
 
 /// A service's refusal or failure. `code()` is the stable name scripts see.
 #[derive(Debug, thiserror::Error)]
 pub enum BankError {
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    #[error("Not enough money in account {account}: the balance is {balance}, the operation needs {needed}.")]
+    #[error("Not enough money in account {account}: the balance is {}, the operation needs {}.", format_money(*balance), format_money(*needed))]
     InsufficientFunds {
         account: String,
-        balance: String,
-        needed: String,
+        balance: Decimal,
+        needed: Decimal,
     },
     #[error("Account {0} is frozen: no money can move in or out until it is unfrozen.")]
     AccountFrozen(String),
@@ -54,8 +56,8 @@ pub enum BankError {
     NotADemoBank(String),
     #[error("You are not allowed to {0}.")]
     Forbidden(&'static str),
-    #[error("Account {account} still holds {balance}; only an empty account can be closed.")]
-    BalanceNotZero { account: String, balance: String },
+    #[error("Account {account} still holds {}; only an empty account can be closed.", format_money(*balance))]
+    BalanceNotZero { account: String, balance: Decimal },
     #[error("The account is already {0}.")]
     AlreadyInState(&'static str),
     #[error(
@@ -65,7 +67,7 @@ pub enum BankError {
     #[error("Your cash drawer is already open; close it before opening another.")]
     DrawerAlreadyOpen,
     #[error("{0} needs a supervisor's approval: an admin types their email and password.")]
-    ApprovalRequired(String),
+    ApprovalRequired(ApprovalNeed),
     #[error("The approval was refused: {0}")]
     ApprovalRefused(&'static str),
     #[error("The supervisor rejected the request: {0}")]
@@ -111,6 +113,74 @@ pub enum BankError {
     /// A unique key refused a row; services turn this into a meaningful refusal.
     #[error("That record already exists.")]
     Duplicate(Option<DuplicateKey>),
+}
+
+/// Why an operation needs a supervisor: the facts, worded once (its `Display`, the start of
+/// `BankError::ApprovalRequired`'s message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApprovalNeed {
+    /// A member of staff paying out more than the bank's limit at once.
+    AboveLimit {
+        limit: Decimal,
+    },
+    /// ... or, with what they paid out of the customer's accounts earlier today.
+    AboveLimitToday {
+        paid_today: Decimal,
+        limit: Decimal,
+    },
+    /// Cash into a drawer that holds more than its limit already.
+    DrawerAboveLimit {
+        limit: Decimal,
+    },
+    /// A bulk file moving more than its approval covers.
+    BeyondApprovedTotal {
+        excess: Decimal,
+    },
+    /// A bulk file whose total is above the bank's limit.
+    BulkTotal,
+    Reversal,
+    /// Creating staff, or resetting a member of staff's password.
+    StaffAccount,
+    /// A drawer's opening float, from the vault.
+    DrawerFloat,
+    /// A drop or top-up between a drawer and the vault.
+    DrawerAndVault,
+    Unfreeze,
+    /// The request sent for it has no answer yet.
+    StillPending,
+}
+
+impl std::fmt::Display for ApprovalNeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::AboveLimit { limit } => {
+                write!(f, "An amount above {}", format_money_grouped(*limit))
+            }
+            Self::AboveLimitToday { paid_today, limit } => write!(
+                f,
+                "With the {} you paid out of this customer's accounts today, more than {}",
+                format_money_grouped(*paid_today),
+                format_money_grouped(*limit)
+            ),
+            Self::DrawerAboveLimit { limit } => write!(
+                f,
+                "Cash into a drawer above its limit of {}",
+                format_money_grouped(*limit)
+            ),
+            Self::BeyondApprovedTotal { excess } => write!(
+                f,
+                "Moving {} more than the approved total",
+                format_money(*excess)
+            ),
+            Self::BulkTotal => f.write_str("the total"),
+            Self::Reversal => f.write_str("A reversal"),
+            Self::StaffAccount => f.write_str("Creating staff or resetting a staff password"),
+            Self::DrawerFloat => f.write_str("A drawer's float from the vault"),
+            Self::DrawerAndVault => f.write_str("Cash between a drawer and the vault"),
+            Self::Unfreeze => f.write_str("Unfreezing an account"),
+            Self::StillPending => f.write_str("The request is still waiting for a supervisor; it"),
+        }
+    }
 }
 
 /// What `BankError::exit_code` sorts errors into.

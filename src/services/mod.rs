@@ -57,7 +57,7 @@ pub use drawer::DrawerView;
 pub use drawer_cash::VaultTransfer;
 pub use drawer_limit::DrawerLimit;
 pub use eod::{CashTotal, DeviceTotal, EodDrawer, EodReport, KindTotal};
-pub use error::{BankError, BankResult, ErrorClass};
+pub use error::{ApprovalNeed, BankError, BankResult, ErrorClass};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
 pub use policy::{APPROVAL_LIMIT, BANK_NAME, BCRYPT_COST, DRAWER_LIMIT, IDLE_SECONDS};

@@ -1,5 +1,6 @@
 //! Deposits, withdrawals and transfers: each one ACID transaction, idempotent by key.
 
+use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::accounts::{
@@ -162,10 +163,11 @@ impl Bank {
                 // probe the drawer's total. The cash-in that crosses the limit is warned; the
                 // next one needs a drop first or a supervisor.
                 if before > drawer_limit && approved_by.is_none() {
-                    return Err(BankError::ApprovalRequired(format!(
-                        "Cash into a drawer above its limit of {}",
-                        crate::domain::format_money_grouped(drawer_limit)
-                    )));
+                    return Err(BankError::ApprovalRequired(
+                        ApprovalNeed::DrawerAboveLimit {
+                            limit: drawer_limit,
+                        },
+                    ));
                 }
             }
             let session_id = session.map(|s| s.id);

@@ -49,8 +49,8 @@ impl Posting<'_> {
         if debit.owner_id.is_some() && debit.balance < self.amount {
             return Err(BankError::InsufficientFunds {
                 account: debit.number.clone(),
-                balance: format_money(debit.balance),
-                needed: format_money(self.amount),
+                balance: debit.balance,
+                needed: self.amount,
             });
         }
         Ok(())

@@ -10,6 +10,7 @@ use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, Reason};
+use crate::services::ApprovalNeed;
 
 impl Bank {
     /// Reverses movement `reference` (a deposit, withdrawal or transfer made today, UTC).
@@ -31,7 +32,7 @@ impl Bank {
                 Some(self.verify_approval(actor, AuditAction::Reversal, &subject, approval)?)
             }
             (None, Actor::User(_)) => {
-                let e = BankError::ApprovalRequired("A reversal".into());
+                let e = BankError::ApprovalRequired(ApprovalNeed::Reversal);
                 return self.refused(actor, AuditAction::Reversal, Some(&subject), e);
             }
             (None, Actor::Setup { .. }) => None,

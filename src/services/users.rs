@@ -12,6 +12,7 @@ use crate::domain::AuditAction;
 use crate::domain::{
     Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname, ValidationError,
 };
+use crate::services::ApprovalNeed;
 
 /// Everything needed to register a person.
 #[derive(Debug, Clone)]
@@ -158,7 +159,7 @@ impl Bank {
         if admins.iter().all(|id| *id == user.id) {
             return Ok(None);
         }
-        let e = BankError::ApprovalRequired("Creating staff or resetting a staff password".into());
+        let e = BankError::ApprovalRequired(ApprovalNeed::StaffAccount);
         self.refused(actor, action, Some(subject), e)
     }
 

@@ -9,6 +9,7 @@ mod check;
 mod plan;
 mod write;
 
+use crate::services::ApprovalNeed;
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
@@ -23,7 +24,7 @@ use super::{Actor, Bank, BankError, BankResult, MoneyResult};
 use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::AuditAction;
-use crate::domain::{format_money, AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::domain::{AccountNumber, Amount, IdempotencyKey, Memo};
 use plan::Step;
 
 /// Transfers per batch unless told otherwise.
@@ -181,10 +182,11 @@ impl Bank {
                     continue;
                 }
                 if moved > covered {
-                    return Err(BankError::ApprovalRequired(format!(
-                        "Moving {} more than the approved total",
-                        format_money(moved - covered)
-                    )));
+                    return Err(BankError::ApprovalRequired(
+                        ApprovalNeed::BeyondApprovedTotal {
+                            excess: moved - covered,
+                        },
+                    ));
                 }
                 let signed = (&stamp, approved_by.as_deref());
                 match write::write(conn, requests, steps, &accounts, keys_looked_up, signed)? {

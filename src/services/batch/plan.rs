@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 use super::BatchTransfer;
 use crate::db::accounts::AccountRow;
 use crate::db::movements::MovementRow;
-use crate::domain::format_money;
 use crate::services::accounts::{account_id, account_not_found};
 use crate::services::money::{ensure_open, Fingerprint};
 use crate::services::{BankError, MovementKind};
@@ -223,8 +222,8 @@ fn check(
     if debit_after < Decimal::ZERO {
         return Step::Refuse(BankError::InsufficientFunds {
             account: from.number.clone(),
-            balance: format_money(from.balance),
-            needed: format_money(amount),
+            balance: from.balance,
+            needed: amount,
         });
     }
     Step::Post {

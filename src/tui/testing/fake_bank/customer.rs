@@ -178,8 +178,8 @@ impl FakeBank {
         if from.balance < amount {
             return Err(BankError::InsufficientFunds {
                 account: from.number.clone(),
-                balance: crate::domain::format_money(from.balance),
-                needed: crate::domain::format_money(amount),
+                balance: from.balance,
+                needed: amount,
             });
         }
         from.balance -= amount;

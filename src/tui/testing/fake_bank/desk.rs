@@ -1,6 +1,7 @@
 //! What the fake bank answers to the teller's workstation: lookups, accounts, the drawer, cash
 //! and reversals, with the supervisor's approval where the bank asks for it.
 
+use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::FakeBank;
@@ -56,10 +57,11 @@ impl FakeBank {
     ) -> Result<(), BankError> {
         match approval {
             Some(approval) => self.approve(actor, approval),
-            None if amount > self.approval_limit => Err(BankError::ApprovalRequired(format!(
-                "An amount above {}",
-                crate::domain::format_money_grouped(self.approval_limit)
-            ))),
+            None if amount > self.approval_limit => {
+                Err(BankError::ApprovalRequired(ApprovalNeed::AboveLimit {
+                    limit: self.approval_limit,
+                }))
+            }
             None => Ok(()),
         }
     }
@@ -99,10 +101,9 @@ impl FakeBank {
                 let before = self.expected_cash(drawer);
                 over_limit = before + amount > limit;
                 if before > limit && approval.is_none() {
-                    return Err(BankError::ApprovalRequired(format!(
-                        "Cash into a drawer above its limit of {}",
-                        crate::domain::format_money_grouped(limit)
-                    )));
+                    return Err(BankError::ApprovalRequired(
+                        ApprovalNeed::DrawerAboveLimit { limit },
+                    ));
                 }
             }
         }
@@ -122,8 +123,8 @@ impl FakeBank {
         if kind == CashKind::Withdrawal && account.balance < amount {
             return Err(BankError::InsufficientFunds {
                 account: number,
-                balance: crate::domain::format_money(account.balance),
-                needed: crate::domain::format_money(amount),
+                balance: account.balance,
+                needed: amount,
             });
         }
         if kind == CashKind::Deposit {
@@ -234,7 +235,7 @@ impl FakeBank {
                 if status == AccountStatus::Open {
                     let approved = match &approval {
                         Some(approval) => self.approve(&actor, approval),
-                        None => Err(BankError::ApprovalRequired("Unfreezing an account".into())),
+                        None => Err(BankError::ApprovalRequired(ApprovalNeed::Unfreeze)),
                     };
                     if let Err(e) = approved {
                         return ReplyBody::Account(Err(e));
@@ -275,9 +276,7 @@ impl FakeBank {
                 // The float comes from the vault: a supervisor approves it.
                 let approved = match &approval {
                     Some(approval) => self.approve(&actor, approval),
-                    None => Err(BankError::ApprovalRequired(
-                        "A drawer's float from the vault".into(),
-                    )),
+                    None => Err(BankError::ApprovalRequired(ApprovalNeed::DrawerFloat)),
                 };
                 if let Err(e) = approved {
                     return ReplyBody::DrawerSession(Err(e));
@@ -340,7 +339,7 @@ impl FakeBank {
             } => {
                 let approved = match &approval {
                     Some(approval) => self.approve(&actor, approval),
-                    None => Err(BankError::ApprovalRequired("A reversal".into())),
+                    None => Err(BankError::ApprovalRequired(ApprovalNeed::Reversal)),
                 };
                 if let Err(e) = approved {
                     return ReplyBody::Money(Err(e));
@@ -412,7 +411,7 @@ impl FakeBank {
                         if let Some(approval) = &approval {
                             self.approve(&actor, approval)?;
                         } else if actor.is_staff() && check.total > self.approval_limit {
-                            return Err(BankError::ApprovalRequired("the total".into()).into());
+                            return Err(BankError::ApprovalRequired(ApprovalNeed::BulkTotal).into());
                         }
                         let mut results = path.clone().into_os_string();
                         results.push(".results.csv");

@@ -598,7 +598,7 @@ fn a_customer_moves_their_own_money_to_anyone() {
         .accounts(&alice, &email(Alice.address()))
         .unwrap();
     assert_eq!(accounts.len(), 1);
-    assert_eq!(accounts[0].number, alice_account.as_str());
+    assert_eq!(accounts[0].number, alice_account);
 }
 
 #[test]

@@ -482,7 +482,7 @@ fn search_finds_customers_by_name_email_phone_or_account() {
     let diana = Email::parse("di.julis@icloud.com").expect("email");
     let number = bank.accounts(&operator(), &diana).expect("accounts")[0]
         .number
-        .clone();
+        .to_string();
     let by_account = bank.search_customers(&staff, &number).expect("search");
     assert_eq!(by_account[0].email, "di.julis@icloud.com");
     assert_eq!(by_account[0].accounts, [number]);

@@ -124,7 +124,7 @@ fn staff_find_a_customer_and_an_account_number_as_they_type() {
     assert!(d.screen().contains(EMAIL));
 
     // A whole account number finds its owner, and the account gets a line of its own.
-    d.ctrl('p').type_text(&account).pause();
+    d.ctrl('p').type_text(account.as_str()).pause();
     let all = labels(&d);
     assert!(all.iter().any(|l| l.starts_with("Account ")), "{all:?}");
     let other = number(200_000_042);

@@ -20,9 +20,9 @@ pub(super) fn print_json(value: &Value) {
 
 pub fn account_json(view: &AccountView) -> Value {
     json!({
-        "number": view.number,
+        "number": view.number.as_str(),
         "owner": view.owner,
-        "currency": view.currency,
+        "currency": view.currency.as_str(),
         "balance": format_money(view.balance),
         "status": view.status.as_str(),
         "created_at": time(view.created_at),

@@ -117,15 +117,20 @@ pub(super) fn insert_account(
     Err(BankError::Busy)
 }
 
-pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> AccountView {
-    AccountView {
-        number: row.number,
+/// An account as services hand it out, its stored number and currency parsed: a row that does
+/// not parse is a database fault, not something to show.
+pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> BankResult<AccountView> {
+    let stored = |what: &str, e: crate::domain::ValidationError| {
+        BankError::Database(format!("account {} has an invalid {what}: {e}", row.number))
+    };
+    Ok(AccountView {
+        number: AccountNumber::parse(&row.number).map_err(|e| stored("number", e))?,
         owner,
-        currency: row.currency,
+        currency: Currency::parse(&row.currency).map_err(|e| stored("currency", e))?,
         balance: row.balance,
         status: row.status,
         created_at: utc(row.created_at),
-    }
+    })
 }
 
 impl Bank {
@@ -164,7 +169,7 @@ impl Bank {
                 Some(&detail),
             )?;
             let row = accounts::find(conn, account_id(&number))?.ok_or(BankError::Busy)?;
-            Ok(view(row, Some(owner.as_str().to_string())))
+            view(row, Some(owner.as_str().to_string()))
         });
         self.audited(actor, AuditAction::AccountOpen, owner.as_str(), result)
     }
@@ -184,10 +189,9 @@ impl Bank {
             _ => return Err(BankError::Forbidden("see another person's accounts")),
         };
         let rows = accounts::list_for_owner(&mut self.conn, user.id)?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| view(row, Some(user.email.clone())))
-            .collect())
+            .collect()
     }
 
     /// One account with its balance.
@@ -199,7 +203,7 @@ impl Bank {
                     .map(|(_, e)| e),
                 None => row.label.clone(),
             };
-            Ok(view(row, owner))
+            view(row, owner)
         });
         self.audited(actor, AuditAction::AccountShow, number.as_str(), result)
     }
@@ -307,7 +311,7 @@ impl Bank {
                 .pop()
                 .map(|(_, e)| e);
             let row = accounts::find(conn, row.id)?.ok_or_else(|| account_not_found(number))?;
-            Ok(view(row, owner))
+            view(row, owner)
         });
         self.audited(actor, action, number.as_str(), result)
     }

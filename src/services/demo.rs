@@ -124,7 +124,7 @@ impl Bank {
             };
             if accounts::list_for_owner(&mut self.conn, user_id)?.is_empty() {
                 let account = self.open_account(actor, &input.email, Currency::USD)?;
-                let number = crate::domain::AccountNumber::parse(&account.number)?;
+                let number = account.number.clone();
                 self.deposit(
                     actor,
                     &CashRequest {

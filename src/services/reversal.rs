@@ -1,7 +1,7 @@
 //! Reversals: a movement made today is undone by the opposite movement, which references it,
 //! with a reason and a supervisor's approval. The original stays; each is reversed once.
 
-use super::accounts::{account_not_found, is_internal, number_of};
+use super::accounts::{is_internal, number_of};
 use super::bank::now;
 use super::money::{ensure_open, lock_drawer};
 use super::posting::Posting;
@@ -119,11 +119,10 @@ fn lock_customers(conn: &mut Connection, ids: &[i64]) -> BankResult<Vec<accounts
     let wanted: Vec<i64> = ids.iter().copied().filter(|id| !is_internal(*id)).collect();
     let rows = accounts::lock(conn, &wanted)?;
     for id in &wanted {
-        let row = rows.iter().find(|row| row.id == *id).ok_or_else(|| {
-            crate::domain::AccountNumber::parse(&number_of(*id))
-                .map(|n| account_not_found(&n))
-                .unwrap_or_else(|_| BankError::NotFound(format!("Account #{id}")))
-        })?;
+        let row = rows
+            .iter()
+            .find(|row| row.id == *id)
+            .ok_or_else(|| BankError::NotFound(format!("Account {}", number_of(*id))))?;
         ensure_open(row)?;
     }
     Ok(rows)

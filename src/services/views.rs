@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::domain::{Email, Role, Secret};
+use crate::domain::{AccountNumber, Currency, Email, Role, Secret};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserProfile {
@@ -34,10 +34,10 @@ impl UserProfile {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountView {
-    pub number: String,
-    /// The owner's email (customer accounts only).
+    pub number: AccountNumber,
+    /// The owner's email, or an internal account's label (a drawer's, a vault's).
     pub owner: Option<String>,
-    pub currency: String,
+    pub currency: Currency,
     pub balance: Decimal,
     pub status: AccountStatus,
     pub created_at: DateTime<Utc>,

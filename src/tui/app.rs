@@ -558,7 +558,7 @@ impl App {
                 self.data.loaded = true;
                 self.data.selected = 0;
                 if let Some(number) = selected {
-                    self.data.select(&number);
+                    self.data.select(number.as_str());
                 }
                 for route in Screens::ROUTES {
                     let (mut ctx, screens, _) = self.ctx(Target::Screen(route));

@@ -267,12 +267,16 @@ impl Data {
     }
 
     pub fn find(&self, number: &str) -> Option<&AccountView> {
-        self.accounts.iter().find(|a| a.number == number)
+        self.accounts.iter().find(|a| a.number.as_str() == number)
     }
 
     /// Selects the account with this number, if it is one of ours.
     pub fn select(&mut self, number: &str) {
-        if let Some(i) = self.accounts.iter().position(|a| a.number == number) {
+        if let Some(i) = self
+            .accounts
+            .iter()
+            .position(|a| a.number.as_str() == number)
+        {
             self.selected = i;
         }
     }

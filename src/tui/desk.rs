@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::domain::AccountNumber;
 use crate::services::{AccountStatus, AccountView, DrawerView, UserProfile};
 
 /// The operations of the counter screen.
@@ -32,7 +33,7 @@ impl Operation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterStart {
     pub operation: Operation,
-    pub account: String,
+    pub account: AccountNumber,
     /// An amount already typed (the opening deposit of a new customer).
     pub amount: Option<String>,
 }
@@ -73,7 +74,7 @@ impl Desk {
     }
 
     pub fn find(&self, number: &str) -> Option<&AccountView> {
-        self.accounts.iter().find(|a| a.number == number)
+        self.accounts.iter().find(|a| a.number.as_str() == number)
     }
 
     pub fn open_accounts(&self) -> impl Iterator<Item = &AccountView> {

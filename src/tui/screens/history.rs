@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, TableState, Wrap};
 use ratatui::Frame;
 
-use super::{grouped, message_line, movements_table, panel, step, Screen};
+use super::{message_line, movements_table, panel, step, Screen};
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
 use crate::tui::context::{describe, describe_export, Ctx, Flow, Route, View};
@@ -44,7 +44,7 @@ pub enum ExportState {
 
 #[derive(Debug, Clone)]
 pub struct HistoryScreen {
-    pub account: Option<String>,
+    pub account: Option<AccountNumber>,
     pub entries: Vec<HistoryEntry>,
     pub selected: usize,
     /// More movements exist past the last one loaded.
@@ -98,10 +98,7 @@ impl HistoryScreen {
         if self.is_loading() {
             return;
         }
-        let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
-            return;
-        };
-        let Ok(account) = AccountNumber::parse(number) else {
+        let (Some(actor), Some(account)) = (ctx.actor(), self.account.clone()) else {
             return;
         };
         let job = Job::History {
@@ -152,12 +149,10 @@ impl HistoryScreen {
         if self.requests.is_waiting(Asked::Export) {
             return;
         }
-        let (Some(actor), Some(number)) = (ctx.actor(), self.account.as_deref()) else {
+        let (Some(actor), Some(account)) = (ctx.actor(), self.account.clone()) else {
             return;
         };
-        let Ok(account) = AccountNumber::parse(number) else {
-            return;
-        };
+        let number = account.as_str();
         let stamp = ctx.clock.local(ctx.clock.wall()).format("%Y%m%d-%H%M%S");
         let path = ctx
             .config
@@ -224,7 +219,7 @@ impl Screen for HistoryScreen {
                     result,
                 },
             ) => {
-                if self.account.as_deref() != Some(account.as_str()) {
+                if self.account.as_ref() != Some(&account) {
                     return Flow::Stay;
                 }
                 match result {
@@ -268,11 +263,15 @@ impl Screen for HistoryScreen {
             Constraint::Length(EXPORT_ROWS),
         ])
         .areas(area);
-        let title = match self.account.as_deref().and_then(|n| view.data.find(n)) {
+        let title = match self
+            .account
+            .as_ref()
+            .and_then(|n| view.data.find(n.as_str()))
+        {
             Some(a) => format!(
                 "{}{} ({}){}",
                 s::HISTORY_PANEL,
-                grouped(&a.number),
+                a.number.grouped(),
                 a.currency,
                 if view.data.accounts.len() > 1 {
                     s::HISTORY_SWITCH_HINT

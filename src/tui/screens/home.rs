@@ -7,8 +7,8 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::{
-    grouped, money_line, movements_table, panel, statement_job, statement_written, status_label,
-    step, Screen,
+    money_line, movements_table, panel, statement_job, statement_written, status_label, step,
+    Screen,
 };
 use crate::domain::AccountNumber;
 use crate::services::HistoryEntry;
@@ -52,9 +52,7 @@ impl HomeScreen {
         let (Some(actor), Some(account)) = (ctx.actor(), ctx.data.selected_account()) else {
             return;
         };
-        let Ok(number) = AccountNumber::parse(&account.number) else {
-            return;
-        };
+        let number = account.number.clone();
         if self.recent_for.as_deref() != Some(number.as_str()) {
             self.recent.clear();
         }
@@ -74,12 +72,8 @@ impl HomeScreen {
     /// One request for the trends of every account listed.
     fn load_trends(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
-        let accounts: Vec<AccountNumber> = ctx
-            .data
-            .accounts
-            .iter()
-            .filter_map(|a| AccountNumber::parse(&a.number).ok())
-            .collect();
+        let accounts: Vec<AccountNumber> =
+            ctx.data.accounts.iter().map(|a| a.number.clone()).collect();
         if accounts.is_empty() {
             return;
         }
@@ -198,14 +192,14 @@ impl Screen for HomeScreen {
             let header = Row::new(header).style(theme.table_header);
             let rows = view.data.accounts.iter().map(|a| {
                 let mut cells = vec![
-                    Line::raw(grouped(&a.number)),
-                    Line::raw(a.currency.clone()),
+                    Line::raw(a.number.grouped()),
+                    Line::raw(a.currency.as_str()),
                     Line::raw(status_label(a.status)),
                     money_line(a.balance, theme.base),
                 ];
                 if with_trend {
                     // Right-aligned: the newest balance of every account lines up.
-                    cells.push(Line::raw(self.trend_of(&a.number)).right_aligned());
+                    cells.push(Line::raw(self.trend_of(a.number.as_str())).right_aligned());
                 }
                 Row::new(cells)
             });
@@ -220,7 +214,7 @@ impl Screen for HomeScreen {
         }
 
         let title = match view.data.selected_account() {
-            Some(a) => format!("{}{}", s::RECENT_PANEL, grouped(&a.number)),
+            Some(a) => format!("{}{}", s::RECENT_PANEL, a.number.grouped()),
             None => s::RECENT_PANEL_NONE.to_string(),
         };
         let block = panel(title, theme);

@@ -93,9 +93,9 @@ pub trait Screen {
 }
 
 /// The request for this month's statement of `number`, as a PDF in the export folder.
-pub fn statement_job(ctx: &Ctx, number: &str) -> Option<Job> {
+pub fn statement_job(ctx: &Ctx, account: &AccountNumber) -> Option<Job> {
     let actor = ctx.actor()?;
-    let account = AccountNumber::parse(number).ok()?;
+    let account = account.clone();
     let month = crate::domain::Month::of(ctx.clock.wall().date_naive());
     let path = ctx
         .config

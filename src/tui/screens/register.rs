@@ -319,7 +319,7 @@ impl RegisterScreen {
                 ctx.notify(Notice::Success(format!(
                     "{}{}{}",
                     s::ACCOUNT_PREFIX,
-                    super::grouped(&number),
+                    number.grouped(),
                     s::ACCOUNT_OPENED
                 )));
                 *self = Self::default();

@@ -45,6 +45,11 @@ pub fn number(serial: u32) -> String {
         .unwrap_or_default()
 }
 
+/// The same number, typed.
+pub fn account_number(serial: u32) -> AccountNumber {
+    AccountNumber::from_serial(serial).unwrap_or_else(|| account_number(100_000_001))
+}
+
 pub(super) fn money(raw: &str) -> Decimal {
     raw.parse().unwrap_or_default()
 }

@@ -36,7 +36,7 @@ impl Worker {
                 before,
                 limit,
             } => ReplyBody::History {
-                account: account.as_str().to_string(),
+                account: account.clone(),
                 before,
                 result: self
                     .bank()

@@ -100,7 +100,7 @@ pub enum ReplyBody {
     Session(BankResult<SessionUser>),
     Accounts(BankResult<Vec<AccountView>>),
     History {
-        account: String,
+        account: AccountNumber,
         before: Option<i64>,
         result: BankResult<Vec<HistoryEntry>>,
     },

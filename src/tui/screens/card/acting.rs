@@ -5,7 +5,6 @@
 use super::{Asked, CardScreen, Dialog, Pane};
 use crate::services::BankError;
 use crate::tui::context::{describe, Ctx, Notice};
-use crate::tui::screens::grouped;
 use crate::tui::strings as s;
 use crate::tui::widgets::password_pair::Which;
 use crate::tui::worker::{Job, ReplyBody};
@@ -47,7 +46,7 @@ impl CardScreen {
                 ctx.notify(Notice::Success(format!(
                     "{}{}{text}",
                     s::ACCOUNT_PREFIX,
-                    grouped(&a.number)
+                    a.number.grouped()
                 )));
                 ctx.data.desk.upsert(a);
                 self.pane = Pane::Accounts;

@@ -11,11 +11,11 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::{Asked, CardScreen, Dialog};
-use crate::domain::AccountNumber;
+use crate::domain::{AccountNumber, Currency};
 use crate::services::{AccountStatus, Actor};
 use crate::tui::context::{describe, Ctx, Notice, View};
 use crate::tui::keys::{self, Binding, Cmd};
-use crate::tui::screens::{grouped, label_span, message_line, money};
+use crate::tui::screens::{label_span, message_line, money};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::approval::ApprovalForm;
@@ -44,8 +44,8 @@ pub struct BulkPayment {
     pub stage: BulkStage,
     pub path: Field,
     /// The paying account and its balance when the dialog opened.
-    pub from: String,
-    pub currency: String,
+    pub from: AccountNumber,
+    pub currency: Currency,
     pub balance: Decimal,
     pub approval: ApprovalForm,
     pub error: Option<String>,
@@ -105,7 +105,7 @@ impl CardScreen {
             stage: BulkStage::Path,
             path: Field::new(s::FIELD_FILE).with_value(folder),
             from: account.number.clone(),
-            currency: account.currency.clone(),
+            currency: account.currency,
             balance: account.balance,
             approval: ApprovalForm::new(),
             error: None,
@@ -117,9 +117,7 @@ impl CardScreen {
         let Some(Dialog::Bulk(bulk)) = self.dialog.as_mut() else {
             return;
         };
-        let Ok(from) = AccountNumber::parse(&bulk.from) else {
-            return;
-        };
+        let from = bulk.from.clone();
         match (&bulk.stage, cmd) {
             (BulkStage::Path, Cmd::Submit) => {
                 let path = std::path::PathBuf::from(bulk.path.value().trim());
@@ -310,7 +308,7 @@ impl CardScreen {
         .areas(inner);
         let payer = Line::from(vec![
             Span::raw(s::BULK_PAYER),
-            Span::styled(grouped(&bulk.from), theme.title),
+            Span::styled(bulk.from.grouped(), theme.title),
             Span::raw(format!("  {} {}", bulk.currency, money(bulk.balance))),
         ]);
         let (enter, esc) = match &bulk.stage {
@@ -407,7 +405,7 @@ fn preview_lines<'a>(bulk: &BulkPayment, preview: &BulkPreview, view: &View) -> 
     let mut lines = vec![
         Line::from(vec![
             label_span(s::BULK_PAYER.trim_end(), theme),
-            Span::styled(grouped(&bulk.from), theme.title),
+            Span::styled(bulk.from.grouped(), theme.title),
         ]),
         Line::from(vec![
             label_span(s::BULK_LINES, theme),

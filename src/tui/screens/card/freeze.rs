@@ -11,7 +11,7 @@ use crate::domain::AccountNumber;
 use crate::services::{AccountStatus, Actor};
 use crate::tui::context::{Ctx, Notice, View};
 use crate::tui::keys::Cmd;
-use crate::tui::screens::{grouped, money};
+use crate::tui::screens::money;
 use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::dialog;
@@ -45,15 +45,13 @@ impl CardScreen {
         };
         match cmd {
             Cmd::Yes => {
-                if let Ok(account) = AccountNumber::parse(number) {
-                    let job = Job::SetAccountStatus {
-                        actor,
-                        account,
-                        status: AccountStatus::Frozen,
-                        approval: None,
-                    };
-                    self.act(job, Acting::Freeze, ctx);
-                }
+                let job = Job::SetAccountStatus {
+                    actor,
+                    account: number.clone(),
+                    status: AccountStatus::Frozen,
+                    approval: None,
+                };
+                self.act(job, Acting::Freeze, ctx);
             }
             Cmd::No => self.dialog = None,
             _ => {}
@@ -69,8 +67,8 @@ impl CardScreen {
             Cmd::NextField => form.next(true),
             Cmd::PrevField => form.next(false),
             Cmd::Submit => {
-                let account = AccountNumber::parse(number);
-                if let (Some((_, approval)), Ok(account)) = (form.check(), account) {
+                if let Some((_, approval)) = form.check() {
+                    let account = number.clone();
                     let job = Job::SetAccountStatus {
                         actor,
                         account,
@@ -85,19 +83,25 @@ impl CardScreen {
         }
     }
 
-    pub(super) fn render_freeze(&self, frame: &mut Frame, area: Rect, view: &View, number: &str) {
+    pub(super) fn render_freeze(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &View,
+        number: &AccountNumber,
+    ) {
         let theme = view.theme;
         let inner = dialog::open(frame, area, 62, 8, s::FREEZE_TITLE, theme);
         let balance = view
             .data
             .desk
-            .find(number)
+            .find(number.as_str())
             .map(|a| format!(" ({} {})", a.currency, money(a.balance)))
             .unwrap_or_default();
         let lines = vec![
             Line::from(vec![
                 Span::raw(s::FREEZE_QUESTION),
-                Span::styled(grouped(number), theme.title),
+                Span::styled(number.grouped(), theme.title),
                 Span::raw(format!("{balance}?")),
             ]),
             Line::styled(s::FREEZE_EXPLAINED, theme.hint),
@@ -113,14 +117,14 @@ impl CardScreen {
         frame: &mut Frame,
         area: Rect,
         view: &View,
-        number: &str,
+        number: &AccountNumber,
         form: &ApprovalForm,
     ) {
         let theme = view.theme;
         let lines = vec![
             Line::from(vec![
                 Span::raw(s::UNFREEZE_ACCOUNT),
-                Span::styled(grouped(number), theme.title),
+                Span::styled(number.grouped(), theme.title),
             ]),
             Line::styled(s::UNFREEZE_NEEDS, theme.hint),
         ];

@@ -59,10 +59,10 @@ pub enum Dialog {
         currency: usize,
     },
     Freeze {
-        number: String,
+        number: AccountNumber,
     },
     Unfreeze {
-        number: String,
+        number: AccountNumber,
         form: ApprovalForm,
     },
     Reverse {
@@ -140,12 +140,7 @@ impl CardScreen {
 
     fn load_movements(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
-        let Some(number) = ctx
-            .data
-            .desk
-            .selected_account()
-            .and_then(|a| AccountNumber::parse(&a.number).ok())
-        else {
+        let Some(number) = ctx.data.desk.selected_account().map(|a| a.number.clone()) else {
             self.movements.clear();
             self.movements_for = None;
             return;

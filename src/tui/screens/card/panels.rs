@@ -73,8 +73,8 @@ impl CardScreen {
                 _ => Span::styled(status_label(a.status), theme.warning),
             };
             Row::new([
-                Line::raw(grouped(&a.number)),
-                Line::raw(a.currency.clone()),
+                Line::raw(a.number.grouped()),
+                Line::raw(a.currency.as_str()),
                 Line::from(status),
                 money_line(a.balance, theme.base),
                 Line::raw(

@@ -51,7 +51,7 @@ impl CounterScreen {
         let transfer = pending.to.is_some();
         // The amount in words wraps instead of being cut off (68 wide dialog, borders,
         // margins and the 16-column label leave 48 columns).
-        let words = money_form::amount_words(pending.amount.value(), &pending.currency, 48);
+        let words = money_form::amount_words(pending.amount.value(), pending.currency.as_str(), 48);
         let extra = u16::try_from(words.len().saturating_sub(1)).unwrap_or(0);
         let height = if transfer { 15 } else { 14 } + extra;
         let title = match pending.operation {
@@ -91,7 +91,7 @@ impl CounterScreen {
         }
         lines.extend(
             MoneyConfirmation {
-                currency: &pending.currency,
+                currency: pending.currency.as_str(),
                 amount,
                 words,
                 memo: pending.memo.as_ref(),

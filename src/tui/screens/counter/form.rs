@@ -8,11 +8,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{operation_label, Asked, CounterScreen, Pending, Stage, Stop};
-use crate::domain::{format_money_grouped, AccountNumber, IdempotencyKey};
+use crate::domain::{format_money_grouped, IdempotencyKey};
 use crate::tui::context::{Ctx, Flow, Route, View};
 use crate::tui::desk::{Desk, Operation};
 use crate::tui::keys::Cmd;
-use crate::tui::screens::{cycle, form_status, grouped, money, panel};
+use crate::tui::screens::{cycle, form_status, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
@@ -96,9 +96,9 @@ impl CounterScreen {
             .account
             .as_deref()
             .and_then(|a| desk.find(a))
-            .map(|a| a.currency.clone())
+            .map(|a| a.currency.as_str())
             .unwrap_or_default();
-        money_form::amount_typed(&mut self.amount, &currency);
+        money_form::amount_typed(&mut self.amount, currency);
     }
 
     /// Checks the number as it is typed and looks the recipient up once it is valid.
@@ -124,9 +124,9 @@ impl CounterScreen {
             return;
         };
         let mut first_bad: Option<Stop> = None;
-        let account = AccountNumber::parse(&source.number);
+        let account = source.number.clone();
         let to = if self.operation == Operation::Transfer {
-            let to = money_form::to_checked(&mut self.to, account.as_ref().ok());
+            let to = money_form::to_checked(&mut self.to, Some(&account));
             if to.is_none() {
                 first_bad.get_or_insert(Stop::To);
             }
@@ -146,7 +146,7 @@ impl CounterScreen {
             self.focus.set(bad);
             return;
         }
-        let (Ok(account), Some(amount), Some(memo)) = (account, amount, memo) else {
+        let (Some(amount), Some(memo)) = (amount, memo) else {
             return;
         };
         let recipient = match (&to, &self.recipient) {
@@ -214,7 +214,7 @@ impl CounterScreen {
         let account = match source {
             Some(a) => format!(
                 "{}  {}  {}",
-                grouped(&a.number),
+                a.number.grouped(),
                 a.currency,
                 money(a.balance)
             ),

@@ -204,7 +204,7 @@ impl Screen for CounterScreen {
                 account,
                 amount,
             } = start;
-            self.reset(customer, operation, Some(account));
+            self.reset(customer, operation, Some(account.to_string()));
             self.focus.set(if operation == Operation::Transfer {
                 Stop::To
             } else {

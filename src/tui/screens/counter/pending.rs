@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::{Asked, CounterScreen, Receipt, ReceiptFile, Stage};
-use crate::domain::{AccountNumber, Amount, IdDocument, IdempotencyKey, Memo};
+use crate::domain::{AccountNumber, Amount, Currency, IdDocument, IdempotencyKey, Memo};
 use crate::services::{
     Approval, ApprovalOperation, BankError, CashRequest, MoneyResult, TransferRequest,
 };
@@ -25,7 +25,7 @@ pub struct Pending {
     pub amount: Amount,
     pub memo: Option<Memo>,
     pub key: IdempotencyKey,
-    pub currency: String,
+    pub currency: Currency,
     pub balance_before: Decimal,
     pub customer: String,
     pub recipient: Option<String>,
@@ -179,7 +179,7 @@ impl CounterScreen {
                         .desk
                         .accounts
                         .iter_mut()
-                        .find(|a| a.number == pending.account.as_str())
+                        .find(|a| a.number == pending.account)
                     {
                         a.balance = *balance;
                     }

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 mod render;
 
 use super::{cycle, Screen};
-use crate::domain::{AccountNumber, IdempotencyKey};
+use crate::domain::{Currency, IdempotencyKey};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -52,7 +52,7 @@ pub enum Recipient {
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub request: TransferRequest,
-    pub currency: String,
+    pub currency: Currency,
     pub balance_before: Decimal,
     pub recipient: Option<String>,
 }
@@ -211,9 +211,9 @@ impl TransferScreen {
             .from
             .as_deref()
             .and_then(|f| ctx.data.find(f))
-            .map(|a| a.currency.clone())
+            .map(|a| a.currency.as_str())
             .unwrap_or_default();
-        money_form::amount_typed(&mut self.amount, &currency);
+        money_form::amount_typed(&mut self.amount, currency);
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
@@ -231,8 +231,8 @@ impl TransferScreen {
         let bad = |field: Stop, first_bad: &mut Option<Stop>| {
             first_bad.get_or_insert(field);
         };
-        let from = AccountNumber::parse(&source.number);
-        let to = money_form::to_checked(&mut self.to, from.as_ref().ok());
+        let from = source.number.clone();
+        let to = money_form::to_checked(&mut self.to, Some(&from));
         match &to {
             None => bad(Stop::To, &mut first_bad),
             Some(to) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
@@ -253,7 +253,7 @@ impl TransferScreen {
             self.focus.set(field);
             return;
         }
-        let (Ok(from), Some(to), Some(amount), Some(memo)) = (from, to, amount, memo) else {
+        let (Some(to), Some(amount), Some(memo)) = (to, amount, memo) else {
             return;
         };
         let recipient = match &self.recipient {

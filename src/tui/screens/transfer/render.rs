@@ -3,7 +3,7 @@
 use super::{Pending, Stage, Stop, TransferScreen};
 use crate::services::MoneyResult;
 use crate::tui::context::View;
-use crate::tui::screens::{form_status, grouped, label_span, message_line, money, panel};
+use crate::tui::screens::{form_status, label_span, message_line, money, panel};
 use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
@@ -42,7 +42,7 @@ impl TransferScreen {
         let picked = match source {
             Some(a) => format!(
                 "◀ {}  {}  {} ▶",
-                grouped(&a.number),
+                a.number.grouped(),
                 a.currency,
                 money(a.balance)
             ),
@@ -115,7 +115,7 @@ impl TransferScreen {
         let amount = request.amount.value();
         // The amount in words is never cut off: it wraps under the figures (66 wide dialog,
         // borders, margins and the 16-column label leave 46 columns).
-        let words = money_form::amount_words(amount, &pending.currency, 46);
+        let words = money_form::amount_words(amount, pending.currency.as_str(), 46);
         let height = 11 + u16::try_from(words.len()).unwrap_or(1);
         let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
@@ -132,7 +132,7 @@ impl TransferScreen {
         ];
         lines.extend(
             MoneyConfirmation {
-                currency: &pending.currency,
+                currency: pending.currency.as_str(),
                 amount,
                 words,
                 memo: request.memo.as_ref(),

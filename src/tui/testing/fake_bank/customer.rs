@@ -54,7 +54,7 @@ impl FakeBank {
                     .take(limit as usize)
                     .collect();
                 ReplyBody::History {
-                    account: account.as_str().to_string(),
+                    account: account.clone(),
                     before,
                     result: Ok(page),
                 }
@@ -173,11 +173,11 @@ impl FakeBank {
         let from = self
             .accounts
             .iter_mut()
-            .find(|a| a.number == request.from.as_str())
+            .find(|a| a.number == request.from)
             .ok_or_else(|| BankError::NotFound(format!("Account {}", request.from)))?;
         if from.balance < amount {
             return Err(BankError::InsufficientFunds {
-                account: from.number.clone(),
+                account: from.number.to_string(),
                 balance: from.balance,
                 needed: amount,
             });
@@ -189,7 +189,7 @@ impl FakeBank {
             key: request.key.as_str().to_string(),
             kind: MovementKind::Transfer,
             amount,
-            currency: from.currency.clone(),
+            currency: from.currency.to_string(),
             from: Party::Account(request.from.as_str().to_string()),
             to: Party::Account(request.to.as_str().to_string()),
             balances: vec![(request.from.as_str().to_string(), balance)],

@@ -10,7 +10,7 @@ use crate::services::{
     AccountStatus, AccountView, Actor, Approval, BankError, DrawerView, MoneyResult, MovementKind,
     Party, UserProfile,
 };
-use crate::tui::testing::fixtures::{fixed_wall, number};
+use crate::tui::testing::fixtures::{account_number, fixed_wall};
 use crate::tui::worker::{CashKind, Job, ReplyBody};
 
 impl FakeBank {
@@ -112,7 +112,7 @@ impl FakeBank {
             .account_mut(&number)
             .ok_or_else(|| BankError::NotFound(format!("Account {number}")))?;
         if !open {
-            return Err(BankError::DrawerClosed(account.currency.clone()));
+            return Err(BankError::DrawerClosed(account.currency.to_string()));
         }
         // Large cash, as the bank decides it (the fake counts one operation, not the day).
         if amount > crate::services::ctr_line() && request.id.is_none() {
@@ -132,7 +132,7 @@ impl FakeBank {
         } else {
             account.balance -= amount;
         }
-        let (balance, currency) = (account.balance, account.currency.clone());
+        let (balance, currency) = (account.balance, account.currency.to_string());
         if self.drawer.is_some() {
             if kind == CashKind::Deposit {
                 self.drawer_flows.0 += amount;
@@ -208,9 +208,9 @@ impl FakeBank {
                 let serial = 100_000_900 + u32::try_from(self.next_id % 100).unwrap_or(0);
                 self.next_id += 1;
                 let account = AccountView {
-                    number: number(serial),
+                    number: account_number(serial),
                     owner: Some(owner.as_str().to_string()),
-                    currency: currency.as_str().into(),
+                    currency,
                     balance: Decimal::ZERO,
                     status: AccountStatus::Open,
                     created_at: fixed_wall(),

@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::fixtures::{
-    fixed_wall, money, number, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, OTHER_EMAIL, PASSWORD,
-    TELLER_EMAIL, TELLER_PASSWORD,
+    account_number, fixed_wall, money, number, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, OTHER_EMAIL,
+    PASSWORD, TELLER_EMAIL, TELLER_PASSWORD,
 };
-use crate::domain::{Email, Role};
+use crate::domain::{Currency, Email, Role};
 use crate::services::{
     AccountStatus, AccountView, CustomerHit, DrawerView, HistoryEntry, MoneyResult, MovementKind,
     Party, SessionUser, UserProfile,
@@ -60,18 +60,18 @@ impl FakeBank {
             surname: Some("Julis".into()),
         };
         let created = fixed_wall() - chrono::Duration::days(400);
-        let account = |serial: u32, currency: &str, balance: &str, status| AccountView {
-            number: number(serial),
+        let account = |serial: u32, currency: Currency, balance: &str, status| AccountView {
+            number: account_number(serial),
             owner: Some(EMAIL.into()),
-            currency: currency.into(),
+            currency,
             balance: money(balance),
             status,
             created_at: created,
         };
         let accounts = vec![
-            account(100_000_123, "USD", "2450.75", AccountStatus::Open),
-            account(100_000_456, "USD", "120.00", AccountStatus::Open),
-            account(100_000_789, "EUR", "0.00", AccountStatus::Frozen),
+            account(100_000_123, Currency::USD, "2450.75", AccountStatus::Open),
+            account(100_000_456, Currency::USD, "120.00", AccountStatus::Open),
+            account(100_000_789, Currency::EUR, "0.00", AccountStatus::Frozen),
         ];
         let main = number(100_000_123);
         let other = number(200_000_042);
@@ -129,7 +129,7 @@ impl FakeBank {
         let mut names = HashMap::new();
         names.insert(other, "M. Rossi".to_string());
         for a in &accounts {
-            names.insert(a.number.clone(), "D. Julis".to_string());
+            names.insert(a.number.to_string(), "D. Julis".to_string());
         }
         let staff_user =
             |id: i64, email: &str, role: Role, name: &str, surname: &str| SessionUser {
@@ -165,7 +165,7 @@ impl FakeBank {
         };
         let marco_accounts = vec![AccountView {
             owner: Some(OTHER_EMAIL.into()),
-            ..account(200_000_042, "USD", "310.00", AccountStatus::Open)
+            ..account(200_000_042, Currency::USD, "310.00", AccountStatus::Open)
         }];
         Self {
             user,
@@ -231,7 +231,7 @@ impl FakeBank {
         self.accounts
             .iter_mut()
             .chain(self.others.iter_mut().flat_map(|(_, a)| a.iter_mut()))
-            .find(|a| a.number == number)
+            .find(|a| a.number.as_str() == number)
     }
 
     fn search(&self, query: &str) -> Vec<CustomerHit> {
@@ -250,14 +250,14 @@ impl FakeBank {
                     || p.email.contains(&q)
                     || (digits.len() >= 3
                         && (p.phones.iter().any(|n| n.contains(&digits))
-                            || accounts.iter().any(|a| a.number == digits)))
+                            || accounts.iter().any(|a| a.number.as_str() == digits)))
             })
             .map(|(p, accounts)| CustomerHit {
                 email: p.email.clone(),
                 name: p.name.clone(),
                 surname: p.surname.clone(),
                 phones: p.phones.clone(),
-                accounts: accounts.iter().map(|a| a.number.clone()).collect(),
+                accounts: accounts.iter().map(|a| a.number.to_string()).collect(),
                 locked: p.locked_until.is_some_and(|u| u > fixed_wall()),
             })
             .collect()

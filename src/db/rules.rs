@@ -3,6 +3,7 @@
 //! outside the services (a movement with no audit line, an admin nobody approved, a login
 //! session nobody opened) shows here even when the arithmetic balances.
 
+use crate::domain::AuditOutcome;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Decimal as SqlDecimal, Text};
 use rust_decimal::Decimal;
@@ -37,7 +38,8 @@ fn money_lines(kinds: &[&str]) -> String {
     let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
     format!(
         "SELECT a.id, a.movement_ref, a.action, a.actor, a.device, a.at, a.approved_by \
-         FROM audit_log a WHERE a.id > ? AND a.outcome = 'ok' AND a.action IN ({})",
+         FROM audit_log a WHERE a.id > ? AND a.outcome = '{}' AND a.action IN ({})",
+        AuditOutcome::Ok.as_str(),
         list.join(", ")
     )
 }

@@ -140,6 +140,26 @@ stored_names!(
     }
 );
 
+/// How an audited action ended, as the audit log stores it: done, a replay of a key already
+/// done, or refused with the refusal's stable code (a `BankError::code()`, or why a login
+/// failed). The audit's rules look for `ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditOutcome {
+    Ok,
+    Replayed,
+    Refused(&'static str),
+}
+
+impl AuditOutcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Replayed => "replayed",
+            Self::Refused(code) => code,
+        }
+    }
+}
+
 impl From<MovementKind> for AuditAction {
     fn from(kind: MovementKind) -> Self {
         match kind {

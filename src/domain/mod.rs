@@ -36,7 +36,7 @@ pub use error::{Field, ValidationError};
 pub use hidden::{has_hidden, is_hidden};
 pub use idempotency_key::IdempotencyKey;
 pub use identity::{mask_id_number, IdDocument, IdType};
-pub use kinds::{AccountKind, AccountStatus, AuditAction, MovementKind, UnknownName};
+pub use kinds::{AccountKind, AccountStatus, AuditAction, AuditOutcome, MovementKind, UnknownName};
 pub use memo::Memo;
 pub use month::Month;
 pub use name::{City, Country, Name, Surname};

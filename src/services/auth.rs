@@ -6,6 +6,7 @@ use super::{Bank, BankError, BankResult, SessionUser};
 use crate::db::approval_failures;
 use crate::db::users::{self, UserRow};
 use crate::domain::AuditAction;
+use crate::domain::AuditOutcome;
 use crate::domain::{Email, Secret};
 
 /// What a password check found. Only the audit log learns which failure it was.
@@ -41,12 +42,18 @@ impl Bank {
                 subject,
                 AuditAction::Login,
                 Some(subject),
-                "password_change_required",
+                AuditOutcome::Refused("password_change_required"),
                 None,
             )?;
             return Err(BankError::PasswordChangeRequired);
         }
-        self.record(subject, AuditAction::Login, Some(subject), "ok", None)?;
+        self.record(
+            subject,
+            AuditAction::Login,
+            Some(subject),
+            AuditOutcome::Ok,
+            None,
+        )?;
         Ok(session_user(row, email))
     }
 
@@ -69,7 +76,13 @@ impl Bank {
                 Some("wrong password; too many in a row, the login is locked now"),
             ),
         };
-        self.record(subject, action, Some(subject), outcome, detail)?;
+        self.record(
+            subject,
+            action,
+            Some(subject),
+            AuditOutcome::Refused(outcome),
+            detail,
+        )?;
         Err(BankError::InvalidCredentials)
     }
 

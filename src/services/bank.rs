@@ -1,6 +1,7 @@
 //! `Bank`: one database connection plus the rules. Every screen, the CLI and the benchmark
 //! talk to the bank through it; each worker thread owns its own.
 
+use crate::domain::AuditOutcome;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Timelike};
@@ -280,7 +281,7 @@ impl Bank {
         actor: &str,
         action: AuditAction,
         subject: Option<&str>,
-        outcome: &str,
+        outcome: AuditOutcome,
         detail: Option<&str>,
     ) -> BankResult<()> {
         let entry = audit_log::NewAuditEntry {
@@ -288,7 +289,7 @@ impl Bank {
             actor,
             action: action.as_str(),
             subject,
-            outcome,
+            outcome: outcome.as_str(),
             detail,
             approved_by: None,
             device: self.config.device.as_str(),
@@ -312,7 +313,7 @@ impl Bank {
                 &actor.audit_name(),
                 action,
                 subject,
-                error.code(),
+                AuditOutcome::Refused(error.code()),
                 Some(&detail),
             )?;
         }

@@ -1,5 +1,6 @@
 //! Opening many funded accounts at once, for load tests and the benchmark.
 
+use crate::domain::AuditOutcome;
 use std::collections::HashSet;
 
 use rand::Rng;
@@ -118,7 +119,7 @@ impl Bank {
                         actor: audit_name,
                         action: row.kind,
                         subject: Some(&drawer.number),
-                        outcome: "ok",
+                        outcome: AuditOutcome::Ok.as_str(),
                         detail: Some(detail),
                         approved_by: None,
                         device: &stamp.device,

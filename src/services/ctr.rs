@@ -4,6 +4,7 @@
 //! the reportable customers with their totals and IDs, and flags possible structuring: several
 //! cash deposits, each under the line, that add up over it.
 
+use crate::domain::AuditOutcome;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -181,7 +182,7 @@ impl Bank {
             &actor.audit_name(),
             AuditAction::ReportCtr,
             Some(&date.to_string()),
-            "ok",
+            AuditOutcome::Ok,
             Some(&format!("{} customer(s)", customers.len())),
         )?;
         Ok(CtrReport {

@@ -1,5 +1,6 @@
 //! Deposits, withdrawals and transfers: each one ACID transaction, idempotent by key.
 
+use crate::domain::AuditOutcome;
 use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
@@ -239,7 +240,7 @@ impl Bank {
                     &actor.audit_name(),
                     action,
                     Some(subject),
-                    "replayed",
+                    AuditOutcome::Replayed,
                     Some(&detail),
                 )?;
                 Ok(replay)

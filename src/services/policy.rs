@@ -7,6 +7,7 @@ use super::{Bank, BankError, BankResult};
 use crate::db::settings;
 use crate::domain::Amount;
 use crate::domain::AuditAction;
+use crate::domain::AuditOutcome;
 
 pub const APPROVAL_LIMIT: &str = "approval_limit";
 pub const IDLE_SECONDS: &str = "idle_seconds";
@@ -106,7 +107,7 @@ impl Bank {
             "setup:migrate",
             AuditAction::PolicySet,
             Some(name),
-            "ok",
+            AuditOutcome::Ok,
             Some(&detail),
         )
         .map_err(|e| e.to_string())

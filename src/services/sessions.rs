@@ -1,6 +1,7 @@
 //! `teller login`: a person's session at a terminal. The token lives in a file only its owner
 //! can read; the database keeps just its SHA-256, so a copy of the table logs nobody in.
 
+use crate::domain::AuditOutcome;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -50,7 +51,7 @@ impl Bank {
                     actor: subject,
                     action: AuditAction::SessionOpen.as_str(),
                     subject: Some(subject),
-                    outcome: "ok",
+                    outcome: AuditOutcome::Ok.as_str(),
                     detail: None,
                     approved_by: None,
                     device: &device,
@@ -97,7 +98,7 @@ impl Bank {
                 subject,
                 AuditAction::SessionResume,
                 Some(subject),
-                "login_required",
+                AuditOutcome::Refused("login_required"),
                 Some(why),
             )?;
             return Err(BankError::LoginRequired(format!(
@@ -130,7 +131,13 @@ impl Bank {
         login_sessions::end(&mut self.conn, session.id, now())?;
         let email = users::find_by_id(&mut self.conn, session.user_id)?.map(|r| r.email);
         if let Some(subject) = &email {
-            self.record(subject, AuditAction::SessionEnd, Some(subject), "ok", None)?;
+            self.record(
+                subject,
+                AuditAction::SessionEnd,
+                Some(subject),
+                AuditOutcome::Ok,
+                None,
+            )?;
         }
         Ok(email)
     }

@@ -2,6 +2,7 @@
 //! movement of the month with the balance after it, closing balance, money in and out, the
 //! bank's name and the period. Months are calendar months in UTC, as the journal keeps time.
 
+use crate::domain::AuditOutcome;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -80,7 +81,7 @@ impl Bank {
             &actor.audit_name(),
             AuditAction::AccountStatement,
             Some(number.as_str()),
-            "ok",
+            AuditOutcome::Ok,
             Some(&format!("{month}")),
         )?;
         Ok(Statement {

@@ -9,6 +9,7 @@ use super::Approval;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
 use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
 use crate::domain::AuditAction;
+use crate::domain::AuditOutcome;
 use crate::domain::{
     Age, City, Country, Email, Field, Name, Password, Phone, Role, Secret, Surname, ValidationError,
 };
@@ -272,7 +273,7 @@ impl Bank {
             subject,
             AuditAction::Login,
             Some(subject),
-            "ok",
+            AuditOutcome::Ok,
             Some("after a password change"),
         )?;
         Ok(session_user(row, email))
@@ -439,7 +440,7 @@ pub(super) fn audit_approved(
             actor: &who.actor,
             action: action.as_str(),
             subject: Some(subject),
-            outcome: "ok",
+            outcome: AuditOutcome::Ok.as_str(),
             detail,
             approved_by,
             device: &who.device,

@@ -1,6 +1,7 @@
 //! Writing a planned batch: the journal rows, the balances and an audit line per transfer, in
 //! a few set-based statements.
 
+use crate::domain::AuditOutcome;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -142,10 +143,11 @@ pub(super) fn write(
             action: MovementKind::Transfer.as_str(),
             subject: Some(request.from.as_str()),
             outcome: match outcome {
-                BatchOutcome::Done(_) | BatchOutcome::Checked => "ok",
-                BatchOutcome::Replayed(_) => "replayed",
-                BatchOutcome::Refused(error) => error.code(),
-            },
+                BatchOutcome::Done(_) | BatchOutcome::Checked => AuditOutcome::Ok,
+                BatchOutcome::Replayed(_) => AuditOutcome::Replayed,
+                BatchOutcome::Refused(error) => AuditOutcome::Refused(error.code()),
+            }
+            .as_str(),
             detail: Some(detail),
             approved_by: matches!(outcome, BatchOutcome::Done(_))
                 .then_some(approved_by)

@@ -7,22 +7,11 @@ mod common;
 
 use common::*;
 use diesel::connection::SimpleConnection;
-use teller::domain::{AccountNumber, Role};
-use teller::services::{Actor, AuditReport, AuditScope, Bank};
-
-struct Book {
-    bank: Bank,
-    admin: Actor,
-    a: AccountNumber,
-    b: AccountNumber,
-}
+use teller::domain::Role;
+use teller::services::{AuditReport, AuditScope};
 
 fn book(db: &TestDb) -> Book {
-    let mut bank = db.bank();
-    let admin = user(&mut bank, "root-of-trust@bank.local", Role::Admin);
-    let (_, a) = customer_with_account(&mut bank, "ann@example.com", "500.00");
-    let (_, b) = customer_with_account(&mut bank, "bob@example.com", "100.00");
-    Book { bank, admin, a, b }
+    book_on(db.bank())
 }
 
 impl Book {

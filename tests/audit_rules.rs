@@ -16,10 +16,6 @@ fn attacker(db: &TestDb) -> db::Connection {
     db::connect_app(&db.app_url, false).expect("the app account connects")
 }
 
-fn audit(bank: &mut Bank) -> AuditReport {
-    bank.audit(&operator()).expect("audit")
-}
-
 fn detail(report: &AuditReport, name: &str) -> String {
     report
         .checks

@@ -13,14 +13,7 @@ use common::cli::*;
 fn key_file(name: &str) -> PathBuf {
     let dir = empty_dir().join(format!("keys-{}", rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen is needed for this test");
-    assert!(out.status.success(), "{out:?}");
-    path
+    common::ssh::key_pair(&dir, name)
 }
 
 fn pub_of(path: &std::path::Path) -> String {

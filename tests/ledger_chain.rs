@@ -25,36 +25,24 @@ fn transfer(from: &AccountNumber, to: &AccountNumber, raw: &str) -> TransferRequ
     }
 }
 
-/// A bank with an admin and two funded customers who moved some money.
-struct Book {
-    bank: Bank,
-    admin: Actor,
-    a: AccountNumber,
-    b: AccountNumber,
-}
-
 fn book(db: &TestDb) -> Book {
     book_with(db, test_config())
 }
 
+/// The ledger tests' book (`common::Book`) after some money moved.
 fn book_with(db: &TestDb, config: BankConfig) -> Book {
-    let mut bank = Bank::connect(&db.url, config).expect("bank");
-    let admin = user(&mut bank, "root-of-trust@bank.local", Role::Admin);
-    let (_, a) = customer_with_account(&mut bank, "ann@example.com", "500.00");
-    let (_, b) = customer_with_account(&mut bank, "bob@example.com", "100.00");
+    let mut book = book_on(Bank::connect(&db.url, config).expect("bank"));
     for raw in ["10.00", "0.01", "99.99"] {
-        bank.transfer(&operator(), &transfer(&a, &b, raw), None)
+        let request = transfer(&book.a, &book.b, raw);
+        book.bank
+            .transfer(&operator(), &request, None)
             .expect("transfer");
     }
-    Book { bank, admin, a, b }
+    book
 }
 
 fn seal(book: &mut Book) -> SealReport {
     book.bank.seal(&book.admin).expect("seal")
-}
-
-fn audit(bank: &mut Bank) -> AuditReport {
-    bank.audit(&operator()).expect("audit")
 }
 
 /// `teller audit --full`: every row again, also those before the last checkpoint (a passing

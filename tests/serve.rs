@@ -5,27 +5,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::cli::{bare_command, Teller, ADMIN, BIN, BOSS};
+use common::cli::{Teller, ADMIN, BIN, BOSS};
+use common::ssh::{key_pair, ssh_command, start_serve, Serving};
 use common::PASSWORD;
 
 const PATIENCE: Duration = Duration::from_secs(30);
-
-/// A key pair made by `ssh-keygen`, as a workstation makes it.
-fn key_pair(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen is needed for this test (apt-get install openssh-client)");
-    assert!(out.status.success(), "{out:?}");
-    path
-}
 
 /// A running `teller serve` for a test's bank, with one registered device (`till-1`).
 struct Server {
@@ -48,25 +36,11 @@ impl Server {
         let out = teller.approved(&["device", "add", "till-1", "--key", &pub_key, "--json"]);
         assert_eq!(out.code, 0, "device add: {out:?}");
         assert_eq!(out.json()["approved_by"], BOSS);
-        let mut command = bare_command();
-        command
-            .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])
-            .arg(dir.path().join("host_key"))
-            .env("DATABASE_URL", &teller.db.app_url)
-            .env("XDG_STATE_HOME", dir.path().join("state"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = command.spawn().expect("start teller serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first_line = lines.next().unwrap().unwrap();
-        // "teller serve: listening on 127.0.0.1:PORT; host key ..."
-        let port = first_line
-            .split("127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split(';').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {first_line:?}"));
-        std::thread::spawn(move || for _ in lines {});
+        let Serving {
+            child,
+            port,
+            first_line,
+        } = start_serve(&teller.db.app_url, dir.path());
         let server = Self {
             teller,
             child,
@@ -95,27 +69,7 @@ impl Server {
     }
 
     fn ssh_command(&self, key: &Path, env: &str) -> Command {
-        let mut command = Command::new("ssh");
-        command
-            .args(["-p", &self.port.to_string(), "-i"])
-            .arg(key)
-            .args([
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "LogLevel=ERROR",
-            ]);
-        if !env.is_empty() {
-            command.arg("-o").arg(format!("SetEnv={env}"));
-        }
-        command.arg("any-name@127.0.0.1");
-        command
+        ssh_command(self.port, key, env, &[])
     }
 
     /// `ssh HOST args...` with a device key and environment requests.

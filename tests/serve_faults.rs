@@ -9,32 +9,21 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::cli::{bare_command, Teller, ADMIN, BOSS};
+use common::cli::{Teller, ADMIN, BOSS};
+use common::ssh::{key_pair, ssh_command, start_serve, Serving};
 use common::PASSWORD;
 
 /// How long any one wait may take.
 const PATIENCE: Duration = Duration::from_secs(60);
 /// What the server promises for a connection that asks for nothing (src/serve/mod.rs).
 const START_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A key pair made by `ssh-keygen`, as a workstation makes it.
-fn key_pair(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen is needed for this test (apt-get install openssh-client)");
-    assert!(out.status.success(), "{out:?}");
-    path
-}
 
 /// A test's bank with one registered device (`till-1`) and a key nobody registered; the
 /// server runs on it (and may be killed and started again on the same host key).
@@ -65,25 +54,11 @@ impl Branch {
 
     /// Starts `teller serve` on a free port and waits until the device's key is let in.
     fn serve(&self) -> Server {
-        let mut command = bare_command();
-        command
-            .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])
-            .arg(self.dir.path().join("host_key"))
-            .env("DATABASE_URL", &self.teller.db.app_url)
-            .env("XDG_STATE_HOME", self.dir.path().join("state"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = command.spawn().expect("start teller serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first_line = lines.next().unwrap().unwrap();
-        // "teller serve: listening on 127.0.0.1:PORT; host key ..."
-        let port = first_line
-            .split("127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split(';').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {first_line:?}"));
-        std::thread::spawn(move || for _ in lines {});
+        let Serving {
+            child,
+            port,
+            first_line,
+        } = start_serve(&self.teller.db.app_url, self.dir.path());
         let server = Server {
             child,
             port,
@@ -118,30 +93,7 @@ impl Server {
 
     /// `ssh` to this server with `key`, environment requests and options of its own.
     fn ssh_command(&self, key: &Path, env: &str, extra: &[&str]) -> Command {
-        let mut command = Command::new("ssh");
-        command
-            .args(["-p", &self.port.to_string(), "-i"])
-            .arg(key)
-            .args([
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=20",
-                "-o",
-                "LogLevel=ERROR",
-            ])
-            .args(extra);
-        if !env.is_empty() {
-            command.arg("-o").arg(format!("SetEnv={env}"));
-        }
-        command.arg("any-name@127.0.0.1");
-        command
+        ssh_command(self.port, key, env, extra)
     }
 
     fn ssh(&self, key: &Path, env: &str, args: &[&str]) -> Output {

@@ -6,14 +6,10 @@ mod common;
 
 use common::*;
 use diesel::RunQueryDsl;
-use teller::domain::{CashCount, Email, Reason, Role, Secret};
+use teller::domain::{Email, Reason, Role, Secret};
 use teller::services::{
     AccountStatus, Actor, Approval, Bank, BankConfig, MovementKind, TransferRequest,
 };
-
-fn count(raw: &str) -> CashCount {
-    CashCount::parse(raw).expect("count")
-}
 
 fn approval_by(address: &str) -> Approval {
     Approval::Typed {
@@ -84,7 +80,7 @@ fn close(
     raw: &str,
 ) -> Result<teller::services::DrawerView, teller::services::BankError> {
     let session = bank.drawer(teller)?.map_or(0, |open| open.session_id);
-    bank.close_drawer(teller, session, &count(raw))
+    bank.close_drawer(teller, session, &cash_count(raw))
 }
 
 #[test]
@@ -98,7 +94,7 @@ fn a_count_never_closes_another_session_than_the_one_it_names() {
     open_drawer(&mut bank, &teller, "50x2").expect("open a second");
     // A count typed for the first session does not close the second.
     let refused = bank
-        .close_drawer(&teller, first.session_id, &count("50x2"))
+        .close_drawer(&teller, first.session_id, &cash_count("50x2"))
         .unwrap_err();
     assert_eq!(refused.code(), "not_found");
     assert!(bank.drawer(&teller).expect("drawer").is_some());
@@ -129,7 +125,7 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
         "drawer_closed"
     );
     assert_eq!(
-        bank.close_drawer(&teller, closed.session_id, &count("100x1"))
+        bank.close_drawer(&teller, closed.session_id, &cash_count("100x1"))
             .unwrap_err()
             .code(),
         "drawer_closed"

@@ -5,12 +5,8 @@
 mod common;
 
 use common::*;
-use teller::domain::{CashCount, Currency, Role};
+use teller::domain::{Currency, Role};
 use teller::services::{Actor, Bank, MovementKind, VaultTransfer};
-
-fn count(raw: &str) -> CashCount {
-    CashCount::parse(raw).expect("count")
-}
 
 /// A branch: a supervisor (the fixture's), a teller and a customer with money.
 struct Branch {
@@ -36,11 +32,6 @@ fn branch(db: &TestDb) -> Branch {
     }
 }
 
-fn audit_ok(bank: &mut Bank, supervisor: &Actor) {
-    let report = bank.audit(supervisor).expect("audit");
-    assert!(report.ok, "{:#?}", report.checks);
-}
-
 #[test]
 fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
     let db = TestDb::new();
@@ -50,7 +41,7 @@ fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
         teller,
         ..
     } = branch(&db);
-    let vault_count = count("100x100 20x100");
+    let vault_count = cash_count("100x100 20x100");
     assert_eq!(
         code(bank.open_vault(&teller, Currency::USD, &vault_count)),
         "forbidden"
@@ -70,10 +61,10 @@ fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
     );
     // Each currency has its own vault.
     let eur = bank
-        .open_vault(&supervisor, Currency::EUR, &count("50x10"))
+        .open_vault(&supervisor, Currency::EUR, &cash_count("50x10"))
         .expect("EUR");
     assert_eq!(eur.holdings_total, money("500.00"));
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 #[test]
@@ -85,12 +76,12 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
         teller,
         ..
     } = branch(&db);
-    let float = count("100x4 20x5");
+    let float = cash_count("100x4 20x5");
     assert_eq!(
         code(bank.open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))),
         "vault_not_open"
     );
-    bank.open_vault(&supervisor, Currency::USD, &count("100x10 20x10"))
+    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10 20x10"))
         .unwrap();
     assert_eq!(
         code(bank.open_drawer(&teller, Currency::USD, &float, None)),
@@ -101,7 +92,7 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
         .open_drawer(
             &teller,
             Currency::USD,
-            &count("20x11"),
+            &cash_count("20x11"),
             Some(&supervisor_approval()),
         )
         .unwrap_err();
@@ -126,7 +117,7 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
     assert!(!float_move.into_vault);
     assert_eq!(float_move.approved_by.as_deref(), Some(SUPERVISOR));
     assert_eq!(float_move.teller, "tess@bank.local");
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 #[test]
@@ -141,7 +132,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
     open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
     bank.deposit(&teller, &cash(&account, "1000.00"), None)
         .unwrap();
-    let drop = count("100x10");
+    let drop = cash_count("100x10");
     let key = key();
     let approval = supervisor_approval();
     let first = bank
@@ -158,7 +149,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         code(bank.move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
-            &count("20x1"),
+            &cash_count("20x1"),
             &approval,
             &key
         )),
@@ -168,7 +159,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         .move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
-            &count("1x50"),
+            &cash_count("1x50"),
             &approval,
             &key_2(),
         )
@@ -180,7 +171,13 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         password: secret(PASSWORD),
     };
     assert_eq!(
-        code(bank.move_drawer_cash(&teller, VaultTransfer::TopUp, &count("1x1"), &own, &key_2())),
+        code(bank.move_drawer_cash(
+            &teller,
+            VaultTransfer::TopUp,
+            &cash_count("1x1"),
+            &own,
+            &key_2()
+        )),
         "approval_refused"
     );
     let vault = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
@@ -195,7 +192,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         code(bank.move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
-            &count(&too_many),
+            &cash_count(&too_many),
             &approval,
             &key_2()
         )),
@@ -204,7 +201,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
     // The close is blind; the expected cash counts the drop and the top-up.
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
     let closed = bank
-        .close_drawer(&teller, session, &count("100x4 20x5 1x50"))
+        .close_drawer(&teller, session, &cash_count("100x4 20x5 1x50"))
         .expect("close");
     assert_eq!(closed.expected, Some(money("550.00")));
     assert_eq!(closed.over_short, Some(money("0.00")));
@@ -225,7 +222,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
             MovementKind::CashReturn
         ]
     );
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 fn key_2() -> teller::domain::IdempotencyKey {
@@ -249,7 +246,7 @@ fn closing_a_drawer_returns_its_counted_cash_to_the_vault() {
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
     // Counted 600.00 against 620.00 expected: 20.00 short, and 600.00 back to the vault.
     let closed = bank
-        .close_drawer(&teller, session, &count("100x5 20x5"))
+        .close_drawer(&teller, session, &cash_count("100x5 20x5"))
         .unwrap();
     assert_eq!(closed.over_short, Some(money("-20.00")));
     let after = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
@@ -261,7 +258,7 @@ fn closing_a_drawer_returns_its_counted_cash_to_the_vault() {
     assert_eq!(returned.kind, MovementKind::CashReturn);
     assert_eq!(returned.pieces, "100x5 20x5");
     assert_eq!(returned.amount, money("600.00"));
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 #[test]
@@ -273,37 +270,37 @@ fn the_vault_is_counted_once_its_drawers_are_closed_and_then_moves_no_more() {
         teller,
         ..
     } = branch(&db);
-    bank.open_vault(&supervisor, Currency::USD, &count("100x10"))
+    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x2").unwrap();
     let refused = bank
-        .count_vault(&supervisor, Currency::USD, &count("100x8"))
+        .count_vault(&supervisor, Currency::USD, &cash_count("100x8"))
         .unwrap_err();
     assert_eq!(refused.code(), "day_not_ready");
     assert!(refused.to_string().contains("tess@bank.local"), "{refused}");
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &count("100x2"))
+    bank.close_drawer(&teller, session, &cash_count("100x2"))
         .unwrap();
     assert_eq!(
-        code(bank.count_vault(&teller, Currency::USD, &count("100x10"))),
+        code(bank.count_vault(&teller, Currency::USD, &cash_count("100x10"))),
         "forbidden"
     );
     // One note missing: 100.00 short, posted as over/short.
     let counted = bank
-        .count_vault(&supervisor, Currency::USD, &count("100x9"))
+        .count_vault(&supervisor, Currency::USD, &cash_count("100x9"))
         .unwrap();
     let closing = counted.closing.unwrap();
     assert_eq!(closing.expected, money("1000.00"));
     assert_eq!(closing.difference, money("-100.00"));
     assert_eq!(
-        code(bank.count_vault(&supervisor, Currency::USD, &count("100x9"))),
+        code(bank.count_vault(&supervisor, Currency::USD, &cash_count("100x9"))),
         "vault_counted"
     );
     assert_eq!(
         code(open_drawer(&mut bank, &teller, "100x1")),
         "vault_counted"
     );
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 #[test]
@@ -319,7 +316,7 @@ fn the_day_closes_only_when_every_figure_proves() {
     let none = bank.end_of_day(&supervisor, None).unwrap_err();
     assert_eq!(none.code(), "day_not_ready");
     assert!(none.to_string().contains("no vault was opened"), "{none}");
-    bank.open_vault(&supervisor, Currency::USD, &count("100x50"))
+    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x50"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x5").unwrap();
     bank.deposit(&teller, &cash_with_id(&account, "12000.00"), None)
@@ -336,11 +333,11 @@ fn the_day_closes_only_when_every_figure_proves() {
         "{open}"
     );
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &count("100x125"))
+    bank.close_drawer(&teller, session, &cash_count("100x125"))
         .unwrap();
     let uncounted = bank.end_of_day(&supervisor, None).unwrap_err();
     assert!(!uncounted.to_string().contains("drawer"), "{uncounted}");
-    bank.count_vault(&supervisor, Currency::USD, &count("100x170"))
+    bank.count_vault(&supervisor, Currency::USD, &cash_count("100x170"))
         .unwrap();
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     assert_eq!(
@@ -370,7 +367,7 @@ fn the_day_closes_only_when_every_figure_proves() {
     // The day is closed: no cash step is dated into it.
     assert_eq!(code(open_drawer(&mut bank, &teller, "100x1")), "day_closed");
     assert_eq!(
-        code(bank.open_vault(&supervisor, Currency::EUR, &count("50x1"))),
+        code(bank.open_vault(&supervisor, Currency::EUR, &cash_count("50x1"))),
         "day_closed"
     );
     // Asked again, the same proof.
@@ -403,7 +400,7 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     bank.move_drawer_cash(
         &teller,
         VaultTransfer::Drop,
-        &count("100x50"),
+        &cash_count("100x50"),
         &supervisor_approval(),
         &key(),
     )
@@ -421,7 +418,7 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
         )
         .unwrap();
     assert!(over.drawer_over_limit);
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }
 
 #[test]
@@ -474,7 +471,7 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
         teller,
         ..
     } = branch(&db);
-    bank.open_vault(&supervisor, Currency::USD, &count("100x10"))
+    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x2").unwrap();
     // The drawer stayed open past midnight: its vault day is yesterday's now.
@@ -484,7 +481,7 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
         .batch_execute("UPDATE vault_days SET business_date = business_date - INTERVAL 1 DAY")
         .unwrap();
     let refused = bank
-        .open_vault(&supervisor, Currency::USD, &count("100x8"))
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x8"))
         .unwrap_err();
     assert_eq!(refused.code(), "day_not_ready");
     assert!(
@@ -493,15 +490,15 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
     );
     // The drawer closes into yesterday's vault day, which is then counted; today's opens.
     let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &count("100x2"))
+    bank.close_drawer(&teller, session, &cash_count("100x2"))
         .unwrap();
     let counted = bank
-        .count_vault(&supervisor, Currency::USD, &count("100x10"))
+        .count_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     assert_eq!(counted.closing.unwrap().difference, money("0.00"));
     let today = bank
-        .open_vault(&supervisor, Currency::USD, &count("100x10"))
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     assert_eq!(today.opening_difference, money("0.00"));
-    audit_ok(&mut bank, &supervisor);
+    assert_audit_ok_as(&mut bank, &supervisor);
 }

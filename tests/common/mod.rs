@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod live;
+pub mod ssh;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Once;
@@ -345,10 +346,41 @@ pub fn failed_checks(report: &teller::services::AuditReport) -> Vec<&'static str
         .collect()
 }
 
+/// A bank with an admin (the seals' signer) and two funded customers, `a` (500.00) and `b`
+/// (100.00): the ledger tests' book.
+pub struct Book {
+    pub bank: Bank,
+    pub admin: Actor,
+    pub a: AccountNumber,
+    pub b: AccountNumber,
+}
+
+pub fn book_on(mut bank: Bank) -> Book {
+    let admin = user(&mut bank, "root-of-trust@bank.local", Role::Admin);
+    let (_, a) = customer_with_account(&mut bank, "ann@example.com", "500.00");
+    let (_, b) = customer_with_account(&mut bank, "bob@example.com", "100.00");
+    Book { bank, admin, a, b }
+}
+
+/// The daily audit, run by the CLI operator.
+pub fn audit(bank: &mut Bank) -> teller::services::AuditReport {
+    bank.audit(&operator()).expect("audit")
+}
+
 /// Asserts the ledger's invariants hold.
 pub fn assert_audit_ok(bank: &mut Bank) {
-    let report = bank.audit(&operator()).expect("audit");
-    assert!(report.ok, "audit failed: {:?}", report.checks);
+    assert_audit_ok_as(bank, &operator());
+}
+
+/// Asserts the ledger's invariants hold, in an audit run by `actor`.
+pub fn assert_audit_ok_as(bank: &mut Bank, actor: &Actor) {
+    let report = bank.audit(actor).expect("audit");
+    assert!(report.ok, "audit failed: {:#?}", report.checks);
+}
+
+/// A count of notes and coins, "100x4 20x5".
+pub fn cash_count(raw: &str) -> teller::domain::CashCount {
+    teller::domain::CashCount::parse(raw).expect("count")
 }
 
 /// Runs SQL as the owner account (the tests' root URL), as an attacker with it would.

@@ -249,11 +249,13 @@ fn a_payment_file_travels_to_the_supervisors_bound_to_its_bytes() {
     let dir = empty_dir().join(format!("payroll-{}", rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("payroll.csv");
-    std::fs::write(
-        &file,
-        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.00,salary,p-2\n"),
-    )
-    .unwrap();
+    let write_payroll = |bob_gets: &str| {
+        let lines = format!(
+            "to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},{bob_gets},salary,p-2\n"
+        );
+        std::fs::write(&file, lines).unwrap();
+    };
+    write_payroll("6000.00");
     let path = file.display().to_string();
     let args = [
         "batch",
@@ -274,11 +276,7 @@ fn a_payment_file_travels_to_the_supervisors_bound_to_its_bytes() {
     assert_eq!(request["customer"], "payroll@example.com");
 
     // The file changes while it waits: the approval is for the bytes that were sent.
-    std::fs::write(
-        &file,
-        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.01,salary,p-2\n"),
-    )
-    .unwrap();
+    write_payroll("6000.01");
     let approved = as_boss(
         &teller,
         &["approvals", "approve", &id.to_string(), "--json"],
@@ -289,20 +287,7 @@ fn a_payment_file_travels_to_the_supervisors_bound_to_its_bytes() {
     assert_eq!(teller.balance(&bob), "0.00");
 
     // The file as it was is posted once, approved by the supervisor.
-    std::fs::write(
-        &file,
-        format!("to,amount,memo,reference\n{alice},7000.00,salary,p-1\n{bob},6000.00,salary,p-2\n"),
-    )
-    .unwrap();
-    let args = [
-        "batch",
-        "post",
-        &path,
-        "--from",
-        &payer,
-        "--wait-approval",
-        "--json",
-    ];
+    write_payroll("6000.00");
     let (child, id) = waiting(&teller, &args);
     assert_eq!(
         as_boss(

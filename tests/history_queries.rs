@@ -58,10 +58,7 @@ fn large_cash_is_counted_per_day_across_midnight() {
 fn a_statement_of_a_month_long_past_is_unchanged_by_a_year_of_history() {
     let db = TestDb::new();
     let mut bank = db.bank();
-    let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
-    let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "0");
-    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
-        .unwrap();
+    let (diana, mine, theirs) = diana_paid_marco(&mut bank);
     let old_month = Month::of(clock::now().date());
     let before = bank.statement(&diana, &mine, old_month).unwrap();
 

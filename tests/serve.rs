@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cli::{Teller, ADMIN, BIN, BOSS};
-use common::ssh::{key_pair, ssh_command, start_serve, Serving};
+use common::ssh::{ssh_command, start_serve, Branch, Serving};
 use common::PASSWORD;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -28,14 +28,12 @@ struct Server {
 
 impl Server {
     fn start() -> Self {
-        let teller = Teller::new();
-        let dir = tempfile::tempdir().unwrap();
-        let till = key_pair(dir.path(), "till");
-        let stranger = key_pair(dir.path(), "stranger");
-        let pub_key = format!("{}.pub", till.display());
-        let out = teller.approved(&["device", "add", "till-1", "--key", &pub_key, "--json"]);
-        assert_eq!(out.code, 0, "device add: {out:?}");
-        assert_eq!(out.json()["approved_by"], BOSS);
+        let Branch {
+            teller,
+            dir,
+            till,
+            stranger,
+        } = Branch::new();
         let Serving {
             child,
             port,

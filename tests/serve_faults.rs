@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::cli::{Teller, ADMIN, BOSS};
-use common::ssh::{key_pair, ssh_command, start_serve, Serving};
+use common::cli::{Teller, ADMIN};
+use common::ssh::{ssh_command, start_serve, Branch, Serving};
 use common::PASSWORD;
 
 /// How long any one wait may take.
@@ -25,33 +25,7 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// What the server promises for a connection that asks for nothing (src/serve/mod.rs).
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A test's bank with one registered device (`till-1`) and a key nobody registered; the
-/// server runs on it (and may be killed and started again on the same host key).
-struct Branch {
-    teller: Teller,
-    dir: tempfile::TempDir,
-    till: PathBuf,
-    stranger: PathBuf,
-}
-
 impl Branch {
-    fn new() -> Self {
-        let teller = Teller::new();
-        let dir = tempfile::tempdir().unwrap();
-        let till = key_pair(dir.path(), "till");
-        let stranger = key_pair(dir.path(), "stranger");
-        let pub_key = format!("{}.pub", till.display());
-        let out = teller.approved(&["device", "add", "till-1", "--key", &pub_key, "--json"]);
-        assert_eq!(out.code, 0, "device add: {out:?}");
-        assert_eq!(out.json()["approved_by"], BOSS);
-        Self {
-            teller,
-            dir,
-            till,
-            stranger,
-        }
-    }
-
     /// Starts `teller serve` on a free port and waits until the device's key is let in.
     fn serve(&self) -> Server {
         let Serving {

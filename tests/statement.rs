@@ -26,10 +26,7 @@ fn month_before(month: Month) -> Month {
 fn a_month_adds_up_from_its_opening_to_its_closing_balance() {
     let db = TestDb::new();
     let mut bank = db.bank();
-    let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
-    let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "0");
-    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
-        .unwrap();
+    let (diana, mine, _) = diana_paid_marco(&mut bank);
     deposit(&mut bank, &mine, "5.25");
 
     let now = this_month();

@@ -362,6 +362,16 @@ pub fn book_on(mut bank: Bank) -> Book {
     Book { bank, admin, a, b }
 }
 
+/// Diana (an account of 100.00) and Marco (an empty one), after she sent him 30.00: Diana,
+/// her account and his.
+pub fn diana_paid_marco(bank: &mut Bank) -> (Actor, AccountNumber, AccountNumber) {
+    let (diana, mine) = customer_with_account(bank, "diana@example.com", "100.00");
+    let (_, theirs) = customer_with_account(bank, "marco@example.com", "0");
+    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
+        .expect("transfer");
+    (diana, mine, theirs)
+}
+
 /// The daily audit, run by the CLI operator.
 pub fn audit(bank: &mut Bank) -> teller::services::AuditReport {
     bank.audit(&operator()).expect("audit")

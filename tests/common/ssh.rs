@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use super::cli::bare_command;
+use super::cli::{bare_command, Teller, BOSS};
 
 /// A key pair made by `ssh-keygen`, as a workstation makes it.
 pub fn key_pair(dir: &Path, name: &str) -> PathBuf {
@@ -17,6 +17,34 @@ pub fn key_pair(dir: &Path, name: &str) -> PathBuf {
         .expect("ssh-keygen is needed for this test (apt-get install openssh-client)");
     assert!(out.status.success(), "{out:?}");
     path
+}
+
+/// A test's bank with one registered device (`till-1`, approved by a second admin) and a key
+/// nobody registered, both in `dir` (where the server keeps its host key and state too).
+pub struct Branch {
+    pub teller: Teller,
+    pub dir: tempfile::TempDir,
+    pub till: PathBuf,
+    pub stranger: PathBuf,
+}
+
+impl Branch {
+    pub fn new() -> Self {
+        let teller = Teller::new();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let till = key_pair(dir.path(), "till");
+        let stranger = key_pair(dir.path(), "stranger");
+        let pub_key = format!("{}.pub", till.display());
+        let out = teller.approved(&["device", "add", "till-1", "--key", &pub_key, "--json"]);
+        assert_eq!(out.code, 0, "device add: {out:?}");
+        assert_eq!(out.json()["approved_by"], BOSS);
+        Self {
+            teller,
+            dir,
+            till,
+            stranger,
+        }
+    }
 }
 
 /// A started `teller serve`: the process, its port and its first line (the port and the host

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
-use crate::tui::keymap::KeyOverrides;
+use crate::tui::key_overrides::KeyOverrides;
 use crate::tui::theme::ThemeName;
 
 /// Where the machine's file lives.

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent};
 use super::clock::Clock;
 use super::desk::Desk;
 use super::keys::{key, Chord};
+pub use super::route::Route;
 use super::strings as s;
 use super::strings_approvals as sa;
 use super::strings_day as sd;
@@ -32,30 +33,6 @@ pub enum Action {
     Tick,
     /// Boxed: the answers are large next to a key press.
     Worker(Box<WorkerMessage>),
-}
-
-/// The screens. The teller's workstation adds its own here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
-    Login,
-    Accounts,
-    Transfer,
-    History,
-    Profile,
-    /// Staff: find a customer.
-    Customers,
-    /// Staff: the customer card.
-    Card,
-    /// Staff: deposits, withdrawals and transfers for the customer.
-    Counter,
-    /// Staff: the teller's cash drawer.
-    Drawer,
-    /// Staff: register a new customer.
-    Register,
-    /// Supervisors: the vault and closing the day.
-    Vault,
-    /// Supervisors: the approval requests tellers sent.
-    Approvals,
 }
 
 /// Who may open a screen.

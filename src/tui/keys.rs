@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::context::Route;
+use super::route::Route;
 use super::strings as s;
 use super::strings_approvals as sa;
 use super::strings_day as sd;

@@ -212,7 +212,7 @@ mod tests {
         assert_eq!(config.approval_limit.as_deref(), Some("5000.00"));
         assert_eq!(config.theme, Some(ThemeName::HighContrast));
         assert_eq!(config.mouse, Some(false));
-        assert!(config.keys.unwrap().drawer.is_some());
+        assert!(config.keys.unwrap().get("drawer").is_some());
     }
 
     #[test]

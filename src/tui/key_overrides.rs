@@ -49,43 +49,82 @@ impl<'de> Deserialize<'de> for KeySpec {
     }
 }
 
-/// The configuration file's `[keys]` table: every key a bank may change, by what it does.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// The keys of the app itself a bank may move, by name (the screens' keys are their names).
+const GLOBAL_ACTIONS: [(&str, Cmd); 3] = [
+    ("help", Cmd::Help),
+    ("quit", Cmd::Quit),
+    ("palette", Cmd::Palette),
+];
+
+/// The configuration file's `[keys]` table: the key a bank chose for an action, by the action's
+/// name: `help`, `quit`, `palette`, or a screen's name (`Route::name`) for the key that opens
+/// it. Every screen has its name here, so a new screen can be moved without a new field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyOverrides {
-    pub help: Option<KeySpec>,
-    pub quit: Option<KeySpec>,
-    pub palette: Option<KeySpec>,
-    pub accounts: Option<KeySpec>,
-    pub transfer: Option<KeySpec>,
-    pub history: Option<KeySpec>,
-    pub profile: Option<KeySpec>,
-    pub customers: Option<KeySpec>,
-    pub card: Option<KeySpec>,
-    pub counter: Option<KeySpec>,
-    pub drawer: Option<KeySpec>,
-    pub register: Option<KeySpec>,
+    chosen: Vec<(&'static str, Cmd, Chord)>,
 }
 
 impl KeyOverrides {
+    /// Every name the table takes, in the order a mistake lists them.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        GLOBAL_ACTIONS.iter().map(|(name, _)| *name).chain(
+            Route::ALL
+                .into_iter()
+                .filter(|r| *r != Route::Login)
+                .map(Route::name),
+        )
+    }
+
+    fn action(name: &str) -> Option<(&'static str, Cmd)> {
+        GLOBAL_ACTIONS
+            .iter()
+            .copied()
+            .find(|(n, _)| *n == name)
+            .or_else(|| {
+                Route::ALL
+                    .into_iter()
+                    .find(|r| *r != Route::Login && r.name() == name)
+                    .map(|r| (r.name(), Cmd::Go(r)))
+            })
+    }
+
+    /// Binds the action `name` to `key`; an unknown name is an error that lists the known ones.
+    pub fn set(&mut self, name: &str, key: KeySpec) -> Result<(), String> {
+        let (name, cmd) = Self::action(name).ok_or_else(|| {
+            let known: Vec<&str> = Self::names().collect();
+            format!(
+                "[keys] has no action {name:?}: it takes {}",
+                known.join(", ")
+            )
+        })?;
+        self.chosen.retain(|(n, ..)| *n != name);
+        self.chosen.push((name, cmd, key.0));
+        Ok(())
+    }
+
+    /// The chosen key of the action `name`, if the bank chose one.
+    pub fn get(&self, name: &str) -> Option<Chord> {
+        self.chosen
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map(|(.., c)| *c)
+    }
+
     /// (name in the file, command, chosen key) for every key that is set.
     pub(super) fn chosen(&self) -> Vec<(&'static str, Cmd, Chord)> {
-        [
-            ("help", Cmd::Help, self.help),
-            ("quit", Cmd::Quit, self.quit),
-            ("palette", Cmd::Palette, self.palette),
-            ("accounts", Cmd::Go(Route::Accounts), self.accounts),
-            ("transfer", Cmd::Go(Route::Transfer), self.transfer),
-            ("history", Cmd::Go(Route::History), self.history),
-            ("profile", Cmd::Go(Route::Profile), self.profile),
-            ("customers", Cmd::Go(Route::Customers), self.customers),
-            ("card", Cmd::Go(Route::Card), self.card),
-            ("counter", Cmd::Go(Route::Counter), self.counter),
-            ("drawer", Cmd::Go(Route::Drawer), self.drawer),
-            ("register", Cmd::Go(Route::Register), self.register),
-        ]
-        .into_iter()
-        .filter_map(|(name, cmd, spec)| spec.map(|s| (name, cmd, s.0)))
-        .collect()
+        self.chosen.clone()
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyOverrides {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let table = std::collections::BTreeMap::<String, KeySpec>::deserialize(deserializer)?;
+        let mut overrides = Self::default();
+        for (name, key) in table {
+            overrides
+                .set(&name, key)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(overrides)
     }
 }

@@ -167,11 +167,9 @@ mod tests {
 
     #[test]
     fn a_bank_can_move_a_key_and_the_tab_shows_it() {
-        let overrides = KeyOverrides {
-            drawer: Some("F10".parse().unwrap()),
-            palette: Some("ctrl-k".parse().unwrap()),
-            ..KeyOverrides::default()
-        };
+        let mut overrides = KeyOverrides::default();
+        overrides.set("drawer", "F10".parse().unwrap()).unwrap();
+        overrides.set("palette", "ctrl-k".parse().unwrap()).unwrap();
         let map = Keymap::with_overrides(&overrides).unwrap();
         assert!(map
             .tabs(Role::Teller)
@@ -186,11 +184,41 @@ mod tests {
     }
 
     #[test]
+    fn every_screen_with_a_key_can_be_moved_by_its_name() {
+        // Every route of the table has its name in [keys] (the login has no key to move).
+        let names: Vec<&str> = KeyOverrides::names().collect();
+        for entry in &ROUTES {
+            let named = names.contains(&entry.route.name());
+            assert_eq!(named, entry.route != Route::Login, "{:?}", entry.route);
+        }
+        assert_eq!(Route::ALL.len(), ROUTES.len());
+        // The supervisors' own screens too: the vault's tab and the approvals' key.
+        let mut overrides = KeyOverrides::default();
+        overrides.set("vault", "F11".parse().unwrap()).unwrap();
+        overrides
+            .set("approvals", "ctrl-a".parse().unwrap())
+            .unwrap();
+        let map = Keymap::with_overrides(&overrides).unwrap();
+        assert!(map
+            .tabs(Role::Admin)
+            .contains(&(Route::Vault, "F11".into())));
+        assert!(map
+            .nav(Role::Admin)
+            .iter()
+            .any(|b| b.cmd == Cmd::Go(Route::Approvals) && b.keys_label() == "Ctrl-A"));
+        let error = KeyOverrides::default()
+            .set("withdraw", "F9".parse().unwrap())
+            .unwrap_err();
+        assert!(
+            error.contains("withdraw") && error.contains("vault"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn two_actions_on_one_key_are_refused_by_name() {
-        let overrides = KeyOverrides {
-            drawer: Some("F1".parse().unwrap()),
-            ..KeyOverrides::default()
-        };
+        let mut overrides = KeyOverrides::default();
+        overrides.set("drawer", "F1".parse().unwrap()).unwrap();
         let error = Keymap::with_overrides(&overrides).unwrap_err();
         assert!(
             error.contains("drawer") && error.contains("help") && error.contains("F1"),

@@ -24,3 +24,39 @@ pub enum Route {
     /// Supervisors: the approval requests tellers sent.
     Approvals,
 }
+
+impl Route {
+    /// Every screen.
+    pub const ALL: [Route; 12] = [
+        Route::Login,
+        Route::Accounts,
+        Route::Transfer,
+        Route::History,
+        Route::Profile,
+        Route::Customers,
+        Route::Card,
+        Route::Counter,
+        Route::Drawer,
+        Route::Register,
+        Route::Vault,
+        Route::Approvals,
+    ];
+
+    /// The screen's name where a person writes it: the configuration file's `[keys]` table.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Route::Login => "login",
+            Route::Accounts => "accounts",
+            Route::Transfer => "transfer",
+            Route::History => "history",
+            Route::Profile => "profile",
+            Route::Customers => "customers",
+            Route::Card => "card",
+            Route::Counter => "counter",
+            Route::Drawer => "drawer",
+            Route::Register => "register",
+            Route::Vault => "vault",
+            Route::Approvals => "approvals",
+        }
+    }
+}

@@ -199,12 +199,15 @@ fn exit_codes_refusals_and_unknown_keys() {
         assert_eq!(out.status.code(), Some(2), "{setup}: {out:?}");
     }
     // Paths on the server are refused; the server's database cannot be swapped.
+    let number = teller::domain::AccountNumber::from_serial(100_000_001)
+        .unwrap()
+        .to_string();
     let out = server.ssh(
         &server.till,
         &admin,
         &[
             "statement",
-            "1234567890",
+            &number,
             "--month",
             "2026-01",
             "--pdf",

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::args::ApprovalsCommand;
 use super::output::{print_json, time};
 use super::{credentials, CliError};
-use crate::domain::{format_money, Reason};
+use crate::domain::format_money;
 use crate::services::{
     Actor, Approval, ApprovalOperation, ApprovalRequestView, Bank, BankError, BankResult, Decision,
     MoneyResult, RequestStatus,
@@ -141,7 +141,6 @@ pub(super) fn run(
             show_one(&view, json);
         }
         ApprovalsCommand::Reject { id, reason } => {
-            let reason = Reason::parse(&reason)?;
             let password = own_password()?;
             let view = bank.decide_approval(actor, id, &password, &Decision::Reject(reason))?;
             show_one(&view, json);

@@ -2,6 +2,10 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::{
+    AccountNumber, Amount, CashCount, Currency, Email, IdempotencyKey, Month, Reason,
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "teller",
@@ -51,8 +55,8 @@ pub enum Command {
     /// Create the bank's first admin; the password is read from the first line of standard
     /// input. Refused once an admin exists (owner account).
     BootstrapAdmin {
-        #[arg(long)]
-        email: String,
+        #[arg(long, value_parser = Email::parse)]
+        email: Email,
         #[arg(long, default_value = "Administrator")]
         name: String,
         #[arg(long)]
@@ -80,31 +84,37 @@ pub enum Command {
     #[command(subcommand)]
     Account(AccountCommand),
     /// Show an account and its balance.
-    Balance { account: String },
+    Balance {
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
+    },
     /// Cash paid in at the counter.
     Deposit(CashArgs),
     /// Cash paid out at the counter.
     Withdraw(CashArgs),
     /// Move money between two accounts.
     Transfer {
-        from: String,
-        to: String,
-        #[arg(allow_hyphen_values = true)]
-        amount: String,
+        #[arg(value_parser = AccountNumber::parse)]
+        from: AccountNumber,
+        #[arg(value_parser = AccountNumber::parse)]
+        to: AccountNumber,
+        #[arg(allow_hyphen_values = true, value_parser = Amount::parse)]
+        amount: Amount,
         #[command(flatten)]
         common: MoneyOptions,
     },
     /// Undo a movement made today with the opposite movement (a reason is required).
     Reverse {
         reference: i64,
-        #[arg(long)]
-        reason: String,
+        #[arg(long, value_parser = Reason::parse)]
+        reason: Reason,
     },
     /// Find customers by name, surname, email, phone or account number.
     Search { query: String },
     /// An account's movements, newest first.
     History {
-        account: String,
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
         /// How many movements (at most 10000).
         #[arg(long, default_value_t = 50)]
         limit: u32,
@@ -117,10 +127,11 @@ pub enum Command {
     /// An account's monthly statement: opening balance, every movement with the balance after
     /// it, closing balance, money in and out.
     Statement {
-        account: String,
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
         /// The month, YYYY-MM (UTC).
-        #[arg(long)]
-        month: String,
+        #[arg(long, value_parser = Month::parse)]
+        month: Month,
         /// Write it as a PDF to this file.
         #[arg(long, conflicts_with_all = ["csv", "json"])]
         pdf: Option<std::path::PathBuf>,
@@ -175,20 +186,20 @@ pub enum Command {
 /// Cash counted between a drawer and the vault.
 #[derive(Args, Debug)]
 pub struct DrawerMove {
-    #[arg(long)]
-    pub count: String,
+    #[arg(long, value_parser = CashCount::parse)]
+    pub count: CashCount,
     /// Idempotency key: the same key with the same step is applied once.
-    #[arg(long)]
-    pub key: Option<String>,
+    #[arg(long, value_parser = IdempotencyKey::parse)]
+    pub key: Option<IdempotencyKey>,
 }
 
 /// A count of the vault by denomination.
 #[derive(Args, Debug)]
 pub struct VaultCount {
-    #[arg(long)]
-    pub count: String,
-    #[arg(long, default_value = "USD")]
-    pub currency: String,
+    #[arg(long, value_parser = CashCount::parse)]
+    pub count: CashCount,
+    #[arg(long, default_value = "USD", value_parser = Currency::parse)]
+    pub currency: Currency,
 }
 
 #[derive(Subcommand, Debug)]
@@ -199,8 +210,8 @@ pub enum VaultCommand {
     Count(VaultCount),
     /// Today's vault: opening count, holdings by denomination, every movement.
     Show {
-        #[arg(long, default_value = "USD")]
-        currency: String,
+        #[arg(long, default_value = "USD", value_parser = Currency::parse)]
+        currency: Currency,
     },
 }
 
@@ -224,8 +235,8 @@ pub enum BatchCommand {
     Post {
         file: std::path::PathBuf,
         /// The account that pays every line (else each line's `from` column).
-        #[arg(long)]
-        from: Option<String>,
+        #[arg(long, value_parser = AccountNumber::parse)]
+        from: Option<AccountNumber>,
         /// Check everything, funds included, and move nothing.
         #[arg(long)]
         dry_run: bool,
@@ -254,10 +265,10 @@ pub enum DrawerCommand {
     /// Open your drawer with a float from the vault, counted by denomination, e.g.
     /// --count "100x10,20x25,0.25x40"; a supervisor approves it (--approver).
     Open {
-        #[arg(long)]
-        count: String,
-        #[arg(long, default_value = "USD")]
-        currency: String,
+        #[arg(long, value_parser = CashCount::parse)]
+        count: CashCount,
+        #[arg(long, default_value = "USD", value_parser = Currency::parse)]
+        currency: Currency,
     },
     /// Your open drawer (while it is open, the expected cash is not shown: the close is blind).
     Show,
@@ -268,8 +279,8 @@ pub enum DrawerCommand {
     /// Close your drawer with the counted cash (blind); the difference is posted as
     /// over/short and the counted cash goes back to the vault.
     Close {
-        #[arg(long)]
-        count: String,
+        #[arg(long, value_parser = CashCount::parse)]
+        count: CashCount,
         /// The session to close (default: the one open now); a count never closes another.
         #[arg(long)]
         session: Option<i64>,
@@ -278,9 +289,10 @@ pub enum DrawerCommand {
 
 #[derive(Args, Debug)]
 pub struct CashArgs {
-    pub account: String,
-    #[arg(allow_hyphen_values = true)]
-    pub amount: String,
+    #[arg(value_parser = AccountNumber::parse)]
+    pub account: AccountNumber,
+    #[arg(allow_hyphen_values = true, value_parser = Amount::parse)]
+    pub amount: Amount,
     #[command(flatten)]
     pub common: MoneyOptions,
     /// The customer's identification, needed above the large-cash line (10,000.00 a day):
@@ -302,8 +314,8 @@ pub struct CashArgs {
 #[derive(Args, Debug)]
 pub struct MoneyOptions {
     /// Idempotency key: the same key with the same request is applied once.
-    #[arg(long)]
-    pub key: Option<String>,
+    #[arg(long, value_parser = IdempotencyKey::parse)]
+    pub key: Option<IdempotencyKey>,
     #[arg(long)]
     pub memo: Option<String>,
     /// Above the limit, send the operation to the supervisors and wait for their answer (the
@@ -319,8 +331,8 @@ pub struct MoneyOptions {
 pub enum UserCommand {
     /// Register a user; the password is read from the first line of standard input.
     Create {
-        #[arg(long)]
-        email: String,
+        #[arg(long, value_parser = Email::parse)]
+        email: Email,
         #[arg(long)]
         name: String,
         #[arg(long)]
@@ -337,10 +349,14 @@ pub enum UserCommand {
         role: RoleArg,
     },
     /// Show a user's profile.
-    Show { email: String },
+    Show {
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+    },
     /// Change profile fields; an empty --surname or --city clears it.
     Update {
-        email: String,
+        #[arg(value_parser = Email::parse)]
+        email: Email,
         #[arg(long)]
         name: Option<String>,
         #[arg(long)]
@@ -361,13 +377,21 @@ pub enum UserCommand {
     /// Set a new password (first line of standard input). Your own: the current one comes
     /// from TELLER_PASSWORD (or a prompt). Someone else's (staff): a reset that lifts any
     /// lock-out and that its owner must change at the next login.
-    Password { email: String },
+    Password {
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+    },
     /// Lift a lock-out after too many failed logins.
-    Unlock { email: String },
+    Unlock {
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+    },
     /// Set a teller's own drawer limit (supervisors); without AMOUNT, back to the bank's.
     DrawerLimit {
-        email: String,
-        amount: Option<String>,
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+        #[arg(value_parser = Amount::parse)]
+        amount: Option<Amount>,
     },
 }
 
@@ -375,18 +399,31 @@ pub enum UserCommand {
 pub enum AccountCommand {
     /// Open an account for a customer.
     Open {
-        email: String,
-        #[arg(long, default_value = "USD")]
-        currency: String,
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+        #[arg(long, default_value = "USD", value_parser = Currency::parse)]
+        currency: Currency,
     },
     /// A customer's accounts.
-    List { email: String },
+    List {
+        #[arg(value_parser = Email::parse)]
+        email: Email,
+    },
     /// Stop all money moving in or out of an account.
-    Freeze { account: String },
+    Freeze {
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
+    },
     /// Let money move again.
-    Unfreeze { account: String },
+    Unfreeze {
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
+    },
     /// Close an empty account for good.
-    Close { account: String },
+    Close {
+        #[arg(value_parser = AccountNumber::parse)]
+        account: AccountNumber,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -472,7 +509,7 @@ pub enum ApprovalsCommand {
     /// Reject a request, saying why.
     Reject {
         id: i64,
-        #[arg(long)]
-        reason: String,
+        #[arg(long, value_parser = Reason::parse)]
+        reason: Reason,
     },
 }

@@ -10,8 +10,7 @@ use super::input::{parse_date, read_password};
 use super::{approvals, bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
-    AccountNumber, Age, Amount, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password,
-    Reason, Role, Surname,
+    Age, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password, Role, Surname,
 };
 use crate::services::{
     Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, MoneyResult,
@@ -85,8 +84,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             country,
         } => {
             let input = NewUserInput {
-                password: Password::parse(read_password()?, &Email::parse(&email)?)?,
-                email: Email::parse(&email)?,
+                password: Password::parse(read_password()?, &email)?,
+                email,
                 name: Name::parse(&name)?,
                 surname: surname.as_deref().map(Surname::parse).transpose()?,
                 age: Age::parse(&age)?,
@@ -154,7 +153,6 @@ fn run_as(
             // The file is read once, into a private copy (`-`: from standard input, over SSH
             // from the workstation): the preview's digest, the approval and the posting all
             // see those bytes.
-            let from = from.as_deref().map(AccountNumber::parse).transpose()?;
             let from_stdin = file.as_os_str() == "-";
             let snapshot = if from_stdin {
                 crate::bulk::Snapshot::read(std::io::stdin().lock(), &file)?
@@ -190,7 +188,7 @@ fn run_as(
         Command::User(user) => run_user(bank, actor, approval, user, json),
         Command::Account(account) => run_account(bank, actor, approval, account, json),
         Command::Balance { account } => {
-            let view = bank.account(actor, &AccountNumber::parse(&account)?)?;
+            let view = bank.account(actor, &account)?;
             output::account(&view, json);
             Ok(())
         }
@@ -212,9 +210,9 @@ fn run_as(
         } => {
             let options = money_options(common, json)?;
             let request = TransferRequest {
-                from: AccountNumber::parse(&from)?,
-                to: AccountNumber::parse(&to)?,
-                amount: Amount::parse(&amount)?,
+                from,
+                to,
+                amount,
                 key: options.key.clone(),
                 memo: options.memo.clone(),
             };
@@ -222,7 +220,7 @@ fn run_as(
             money_command(bank, actor, approval, &operation, &options)
         }
         Command::Reverse { reference, reason } => {
-            let result = bank.reverse(actor, reference, &Reason::parse(&reason)?, approval)?;
+            let result = bank.reverse(actor, reference, &reason, approval)?;
             output::money(&result, json);
             Ok(())
         }
@@ -236,7 +234,7 @@ fn run_as(
             before,
             csv,
         } => {
-            let entries = bank.history(actor, &AccountNumber::parse(&account)?, before, limit)?;
+            let entries = bank.history(actor, &account, before, limit)?;
             if csv {
                 print!("{}", crate::export::history_csv(&entries));
             } else {
@@ -260,8 +258,7 @@ fn run_as(
             pdf,
             csv,
         } => {
-            let month = crate::domain::Month::parse(&month)?;
-            let statement = bank.statement(actor, &AccountNumber::parse(&account)?, month)?;
+            let statement = bank.statement(actor, &account, month)?;
             match pdf {
                 Some(path) if path.as_os_str() == "-" => {
                     use std::io::Write;
@@ -372,24 +369,23 @@ fn password_command(
     user: Option<&str>,
     approver: Option<&str>,
     url: &str,
-    raw_email: &str,
+    email: &Email,
 ) -> Result<(), CliError> {
-    let email = Email::parse(raw_email)?;
     // Someone whose password must be changed cannot log in otherwise: name yourself and give
     // the current password.
-    let named_self = credentials::user_email(user)?.is_some_and(|user| user == email);
+    let named_self = credentials::user_email(user)?.is_some_and(|user| user == *email);
     let actor = if named_self {
         None
     } else {
         Some(credentials::actor(bank, user, url)?)
     };
     // Someone else's password: a reset by staff. One's own (however logged in): a change.
-    let other = actor.filter(|a| a.user().is_none_or(|u| u.email != email));
-    let new_password = Password::parse(read_password()?, &email)?;
+    let other = actor.filter(|a| a.user().is_none_or(|u| u.email != *email));
+    let new_password = Password::parse(read_password()?, email)?;
     match other {
         Some(actor) => {
             let approval = credentials::approval(approver)?;
-            bank.reset_password(&actor, &email, &new_password, approval.as_ref())?;
+            bank.reset_password(&actor, email, &new_password, approval.as_ref())?;
             println!(
                 "The password of {email} was reset; its owner must change it at the next login."
             );
@@ -399,7 +395,7 @@ fn password_command(
                 "TELLER_PASSWORD",
                 &format!("Current password for {email}: "),
             )?;
-            bank.change_password_at_login(&email, &current, &new_password)?;
+            bank.change_password_at_login(email, &current, &new_password)?;
             println!("Your password was changed.");
         }
     }
@@ -461,8 +457,8 @@ fn cash_request(cash: CashArgs, json: bool) -> Result<(CashRequest, MoneyFlags),
     };
     let options = money_options(cash.common, json)?;
     let request = CashRequest {
-        account: AccountNumber::parse(&cash.account)?,
-        amount: Amount::parse(&cash.amount)?,
+        account: cash.account,
+        amount: cash.amount,
         key: options.key.clone(),
         memo: options.memo.clone(),
         id,
@@ -471,10 +467,7 @@ fn cash_request(cash: CashArgs, json: bool) -> Result<(CashRequest, MoneyFlags),
 }
 
 fn money_options(options: MoneyOptions, json: bool) -> Result<MoneyFlags, CliError> {
-    let key = match options.key {
-        Some(raw) => IdempotencyKey::parse(&raw)?,
-        None => IdempotencyKey::generate(),
-    };
+    let key = options.key.unwrap_or_else(IdempotencyKey::generate);
     let memo = match options.memo {
         Some(raw) => Memo::parse_optional(&raw)?,
         None => None,

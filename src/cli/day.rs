@@ -7,7 +7,7 @@ use super::input::parse_date;
 use super::output::{drawer_json, print_json, time};
 use super::CliError;
 use crate::config::FileConfig;
-use crate::domain::{format_money, CashCount, Currency};
+use crate::domain::format_money;
 use crate::services::{Actor, Bank, EodReport, VaultView};
 
 pub(super) fn run_vault(
@@ -19,8 +19,8 @@ pub(super) fn run_vault(
     let opening = matches!(command, VaultCommand::Open(_));
     match command {
         VaultCommand::Open(args) | VaultCommand::Count(args) => {
-            let currency = Currency::parse(&args.currency)?;
-            let count = CashCount::parse(&args.count)?;
+            let currency = args.currency;
+            let count = args.count;
             let view = if opening {
                 bank.open_vault(actor, currency, &count)?
             } else {
@@ -28,7 +28,7 @@ pub(super) fn run_vault(
             };
             vault(&view, json);
         }
-        VaultCommand::Show { currency } => match bank.vault(actor, Currency::parse(&currency)?)? {
+        VaultCommand::Show { currency } => match bank.vault(actor, currency)? {
             Some(view) => vault(&view, json),
             None if json => println!("null"),
             None => println!("The {currency} vault is not open today."),

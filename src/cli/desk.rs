@@ -4,8 +4,7 @@ use super::args::{AccountCommand, DrawerCommand, DrawerMove, RoleArg, UserComman
 use super::input::{optional, read_password};
 use super::{output, CliError};
 use crate::domain::{
-    AccountNumber, Age, Amount, CashCount, City, Country, Currency, Email, IdempotencyKey, Name,
-    Password, Phone, Role, Surname,
+    AccountNumber, Age, City, Country, Email, IdempotencyKey, Name, Password, Phone, Role, Surname,
 };
 use crate::services::{
     AccountStatus, Actor, Approval, Bank, BankError, NewUserInput, ProfileChanges, VaultTransfer,
@@ -24,21 +23,12 @@ pub(super) fn run_drawer(
     };
     match command {
         DrawerCommand::Open { count, currency } => {
-            let view = bank.open_drawer(
-                actor,
-                Currency::parse(&currency)?,
-                &CashCount::parse(&count)?,
-                approval,
-            )?;
+            let view = bank.open_drawer(actor, currency, &count, approval)?;
             output::drawer(&view, json);
         }
         DrawerCommand::Drop(DrawerMove { count, key })
         | DrawerCommand::Topup(DrawerMove { count, key }) => {
-            let count = CashCount::parse(&count)?;
-            let key = match key {
-                Some(raw) => IdempotencyKey::parse(&raw)?,
-                None => IdempotencyKey::generate(),
-            };
+            let key = key.unwrap_or_else(IdempotencyKey::generate);
             let approval = approval.ok_or(BankError::ApprovalRequired(
                 crate::services::ApprovalNeed::DrawerAndVault,
             ))?;
@@ -51,7 +41,6 @@ pub(super) fn run_drawer(
             None => println!("No drawer of yours is open."),
         },
         DrawerCommand::Close { count, session } => {
-            let count = CashCount::parse(&count)?;
             let session = match session {
                 Some(id) => id,
                 None => bank
@@ -83,7 +72,6 @@ pub(super) fn run_user(
             phones,
             role,
         } => {
-            let email = Email::parse(&email)?;
             let input = NewUserInput {
                 name: Name::parse(&name)?,
                 surname: surname.as_deref().map(Surname::parse).transpose()?,
@@ -105,7 +93,7 @@ pub(super) fn run_user(
             output::profile(&bank.register_user(actor, input, approval)?, json);
         }
         UserCommand::Show { email } => {
-            output::profile(&bank.profile(actor, &Email::parse(&email)?)?, json);
+            output::profile(&bank.profile(actor, &email)?, json);
         }
         UserCommand::Update {
             email,
@@ -140,19 +128,16 @@ pub(super) fn run_user(
                     .map(|p| Phone::parse(p))
                     .collect::<Result<_, _>>()?,
             };
-            let profile = bank.update_profile(actor, &Email::parse(&email)?, &changes)?;
+            let profile = bank.update_profile(actor, &email, &changes)?;
             output::profile(&profile, json);
         }
         // Handled before anyone is logged in (see `password_command`).
         UserCommand::Password { .. } => {}
         UserCommand::Unlock { email } => {
-            let email = Email::parse(&email)?;
             bank.unlock_user(actor, &email)?;
             println!("{email} can log in again.");
         }
         UserCommand::DrawerLimit { email, amount } => {
-            let email = Email::parse(&email)?;
-            let amount = amount.as_deref().map(Amount::parse).transpose()?;
             let set = bank.set_drawer_limit(actor, &email, amount)?;
             if json {
                 output::print_json(&serde_json::json!({
@@ -180,27 +165,25 @@ pub(super) fn run_account(
     command: AccountCommand,
     json: bool,
 ) -> Result<(), CliError> {
-    let set_status = |bank: &mut Bank, account: &str, status| -> Result<(), CliError> {
-        let view = bank.set_account_status(actor, &AccountNumber::parse(account)?, status)?;
+    let set_status = |bank: &mut Bank, account: &AccountNumber, status| -> Result<(), CliError> {
+        let view = bank.set_account_status(actor, account, status)?;
         println!("Account {} is now {}.", view.number, view.status.as_str());
         Ok(())
     };
     match command {
         AccountCommand::Open { email, currency } => {
-            let view =
-                bank.open_account(actor, &Email::parse(&email)?, Currency::parse(&currency)?)?;
+            let view = bank.open_account(actor, &email, currency)?;
             output::account(&view, json);
             Ok(())
         }
         AccountCommand::List { email } => {
-            output::accounts(&bank.accounts(actor, &Email::parse(&email)?)?, json);
+            output::accounts(&bank.accounts(actor, &email)?, json);
             Ok(())
         }
         AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
         AccountCommand::Unfreeze { account } => match approval {
             Some(approval) => {
-                let view =
-                    bank.unfreeze_approved(actor, &AccountNumber::parse(&account)?, approval)?;
+                let view = bank.unfreeze_approved(actor, &account, approval)?;
                 println!("Account {} is now {}.", view.number, view.status.as_str());
                 Ok(())
             }

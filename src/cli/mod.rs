@@ -168,13 +168,24 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     if informational || !std::env::args_os().any(|arg| arg == "--json") {
         error.exit();
     }
-    let text = error.to_string();
-    let message = text
-        .trim_start_matches("error: ")
-        .split("\n\n")
-        .next()
-        .unwrap_or_default();
-    let body = serde_json::json!({ "error": "usage", "message": message.trim() });
+    // An argument clap parsed into a domain type and found invalid keeps the type's own code
+    // and words (`invalid_amount`, ...), as it had when the command parsed it.
+    let invalid = std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<crate::domain::ValidationError>());
+    let body = match invalid {
+        Some(invalid) => {
+            serde_json::json!({ "error": invalid.code(), "message": invalid.to_string() })
+        }
+        None => {
+            let text = error.to_string();
+            let message = text
+                .trim_start_matches("error: ")
+                .split("\n\n")
+                .next()
+                .unwrap_or_default();
+            serde_json::json!({ "error": "usage", "message": message.trim() })
+        }
+    };
     eprintln!("{body}");
     ExitCode::from(2)
 }

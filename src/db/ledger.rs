@@ -256,13 +256,16 @@ pub fn seals_after(conn: &mut Connection, after_id: i64) -> QueryResult<Vec<Seal
         .load(conn)
 }
 
-/// Up to `limit` links in chain order, after the link at (seal id, seq) if given.
+/// Up to `limit` links in chain order, after the link at (seal id, seq) if given, of the
+/// seals up to `up_to_seal`.
 pub fn links_after(
     conn: &mut Connection,
     after: Option<(i64, i32)>,
+    up_to_seal: i64,
     limit: i64,
 ) -> QueryResult<Vec<LinkRow>> {
     let mut query = ledger_links::table
+        .filter(ledger_links::seal_id.le(up_to_seal))
         .order((ledger_links::seal_id, ledger_links::seq))
         .limit(limit)
         .select(LinkRow::as_select())
@@ -277,10 +280,15 @@ pub fn links_after(
     query.load(conn)
 }
 
-/// How many links the seals after `after_id` have.
-pub fn count_links_after(conn: &mut Connection, after_id: i64) -> QueryResult<i64> {
+/// How many links the seals from `after_id` (excluded) to `up_to_id` have.
+pub fn count_links_between(
+    conn: &mut Connection,
+    after_id: i64,
+    up_to_id: i64,
+) -> QueryResult<i64> {
     ledger_links::table
         .filter(ledger_links::seal_id.gt(after_id))
+        .filter(ledger_links::seal_id.le(up_to_id))
         .count()
         .get_result(conn)
 }

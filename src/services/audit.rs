@@ -2,7 +2,7 @@
 
 use super::authz::require;
 use super::bank::now;
-use super::chain_audit::chain_checks;
+use super::chain_audit::ChainPlan;
 use super::checkpoint::{Reached, SETTLED};
 use super::views::utc;
 use super::{
@@ -54,8 +54,16 @@ impl Bank {
         };
         self.audited(actor, AuditAction::Audit, subject, allowed)?;
         let limit = self.config.approval_limit;
-        let (mut report, reached) =
-            self.in_transaction(|conn| audit_snapshot(conn, scope, limit, &mut *progress))?;
+        // The full audit checks the chain on a second connection while the SQL checks run on
+        // the snapshot's (two cores: the server's scans on one, the client's hashing on the
+        // other). Not on a cluster, whose second connection may be to a node still behind.
+        let mut chain_conn = match scope {
+            AuditScope::Full if self.on_plain_server()? => Some(self.another_connection()?),
+            _ => None,
+        };
+        let (mut report, reached) = self.in_transaction(|conn| {
+            audit_snapshot(conn, chain_conn.as_mut(), scope, limit, &mut *progress)
+        })?;
         if let Some(reached) = reached.filter(|_| report.ok) {
             report.checkpoint = self.write_checkpoint(actor, scope, reached)?;
         }
@@ -86,6 +94,7 @@ impl Bank {
 /// The audit itself, in one consistent snapshot: the report, and what a pass reached.
 fn audit_snapshot(
     conn: &mut Connection,
+    chain_conn: Option<&mut Connection>,
     scope: AuditScope,
     limit: Decimal,
     progress: &mut dyn FnMut(AuditProgress),
@@ -113,85 +122,53 @@ fn audit_snapshot(
     let (sessions_from, vault_from) = base.as_ref().map_or((0, 0), |cp| {
         (cp.next_drawer_session_id, cp.next_vault_day_id)
     });
-    let carried = base.is_some();
-    let mut phase = |phase: &'static str| {
-        progress(AuditProgress {
-            phase,
-            done: 0,
-            total: 0,
-        });
+    let window = Window {
+        since,
+        carried: base.is_some(),
+        sessions_from,
+        vault_from,
+        full: scope == AuditScope::Full,
     };
-    phase("invariants");
-    let unbalanced = invariants::unbalanced_movements(conn, since.movement)?;
-    let mismatches = invariants::balance_mismatches(conn, since.movement, carried)?;
-    let negatives = invariants::negative_customer_balances(conn)?;
-    let totals = invariants::balance_totals(conn)?;
-    let reused = invariants::reused_keys(conn, since.movement)?;
-    let mut checks = vec![
-        AuditCheck::from_problems(
-            "movements_balance",
-            unbalanced.iter().map(|m| format!("movement {}", m.id)),
-            "every movement has a positive amount and two distinct accounts of its currency",
-        ),
-        AuditCheck::from_problems(
-            "cached_balances_match_journal",
-            mismatches.iter().map(|m| {
-                format!(
-                    "{}: cached {} but journal {}",
-                    m.number,
-                    format_money(m.cached),
-                    format_money(m.journal)
-                )
-            }),
-            "every cached balance equals the sum of its journal entries",
-        ),
-        AuditCheck::from_problems(
-            "no_negative_customer_balance",
-            negatives
-                .iter()
-                .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
-            "no customer account is below zero",
-        ),
-        AuditCheck::from_problems(
-            "balances_sum_to_zero",
-            totals
-                .iter()
-                .filter(|t| !t.total.is_zero())
-                .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
-            "all balances of each currency sum to zero",
-        ),
-        AuditCheck::from_problems(
-            "idempotency_keys_used_once",
-            reused
-                .iter()
-                .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
-            "every idempotency key moved money at most once",
-        ),
-        AuditCheck::from_problems(
-            "drawer_sessions_agree",
-            closed_session_problems(conn, sessions_from)?.into_iter(),
-            "every closed drawer session's counts, expected cash and over/short posting agree",
-        ),
-        AuditCheck::from_problems(
-            "vault_agrees",
-            super::vault_audit::vault_problems(conn, vault_from)?.into_iter(),
-            "every vault's counts agree with its movements, each float, top-up and drop approved",
-        ),
-    ];
-    if scope == AuditScope::Full {
-        if let Some(cp) = &latest {
-            checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
+    let plan = ChainPlan::read(conn, start.as_ref())?;
+    let chain = |done, total| AuditProgress {
+        phase: "chain",
+        done,
+        total,
+    };
+    let (mut checks, found) = match chain_conn {
+        None => {
+            let mut phase = |phase: &'static str| {
+                progress(AuditProgress {
+                    phase,
+                    done: 0,
+                    total: 0,
+                });
+            };
+            let checks = sql_checks(conn, latest.as_ref(), limit, &window, &mut phase)?;
+            (
+                checks,
+                plan.verify(conn, &mut |d, t| progress(chain(d, t)))?,
+            )
         }
-    }
-    phase("rules");
-    checks.extend(super::audit_rules::rule_checks(conn, limit, since)?);
-    checks.extend(chain_checks(conn, start.as_ref(), &mut |done, total| {
-        progress(AuditProgress {
-            phase: "chain",
-            done,
-            total,
-        });
-    })?);
+        Some(other) => std::thread::scope(|threads| {
+            let snapshot = &mut *conn;
+            let latest = latest.as_ref();
+            let sql =
+                threads.spawn(move || sql_checks(snapshot, latest, limit, &window, &mut |_| {}));
+            let found = plan.verify(other, &mut |d, t| progress(chain(d, t)));
+            // The chain is done; the SQL checks may still run.
+            progress(AuditProgress {
+                phase: "rules",
+                done: 0,
+                total: 0,
+            });
+            let checks = sql.join().map_err(|_| {
+                BankError::Database("the audit's checks stopped unexpectedly".into())
+            })??;
+            Ok::<_, BankError>((checks, found?))
+        })?,
+    };
+    checks.extend(plan.checks(conn, found)?);
     // Counts: what the checkpoint carried plus the rows after it.
     let base_movements = base.as_ref().map_or(0, |cp| cp.movements);
     let new_movements = ledger::count_after(conn, ChainedTable::Movements, since.movement)?;
@@ -234,6 +211,92 @@ fn audit_snapshot(
         checkpoint: None,
     };
     Ok((report, reached))
+}
+
+/// The part of an audit a check is about: the rows after `since` (the checkpoint's sums
+/// carried when `carried`), the drawer sessions and vault days from these ids, and for the full
+/// audit the newest checkpoint against the journal.
+struct Window {
+    since: Since,
+    carried: bool,
+    sessions_from: i64,
+    vault_from: i64,
+    full: bool,
+}
+
+/// Every invariant and rule the SQL checks, on the audit's snapshot; `phase` hears each step.
+fn sql_checks(
+    conn: &mut Connection,
+    latest: Option<&checkpoints::CheckpointRow>,
+    limit: Decimal,
+    window: &Window,
+    phase: &mut dyn FnMut(&'static str),
+) -> BankResult<Vec<AuditCheck>> {
+    phase("invariants");
+    let unbalanced = invariants::unbalanced_movements(conn, window.since.movement)?;
+    let mismatches = invariants::balance_mismatches(conn, window.since.movement, window.carried)?;
+    let negatives = invariants::negative_customer_balances(conn)?;
+    let totals = invariants::balance_totals(conn)?;
+    let reused = invariants::reused_keys(conn, window.since.movement)?;
+    let mut checks = vec![
+        AuditCheck::from_problems(
+            "movements_balance",
+            unbalanced.iter().map(|m| format!("movement {}", m.id)),
+            "every movement has a positive amount and two distinct accounts of its currency",
+        ),
+        AuditCheck::from_problems(
+            "cached_balances_match_journal",
+            mismatches.iter().map(|m| {
+                format!(
+                    "{}: cached {} but journal {}",
+                    m.number,
+                    format_money(m.cached),
+                    format_money(m.journal)
+                )
+            }),
+            "every cached balance equals the sum of its journal entries",
+        ),
+        AuditCheck::from_problems(
+            "no_negative_customer_balance",
+            negatives
+                .iter()
+                .map(|n| format!("{}: {}", n.number, format_money(n.balance))),
+            "no customer account is below zero",
+        ),
+        AuditCheck::from_problems(
+            "balances_sum_to_zero",
+            totals
+                .iter()
+                .filter(|t| !t.total.is_zero())
+                .map(|t| format!("{} sums to {}", t.currency, format_money(t.total))),
+            "all balances of each currency sum to zero",
+        ),
+        AuditCheck::from_problems(
+            "idempotency_keys_used_once",
+            reused
+                .iter()
+                .map(|r| format!("{} used {} times", r.idempotency_key, r.uses)),
+            "every idempotency key moved money at most once",
+        ),
+        AuditCheck::from_problems(
+            "drawer_sessions_agree",
+            closed_session_problems(conn, window.sessions_from)?.into_iter(),
+            "every closed drawer session's counts, expected cash and over/short posting agree",
+        ),
+        AuditCheck::from_problems(
+            "vault_agrees",
+            super::vault_audit::vault_problems(conn, window.vault_from)?.into_iter(),
+            "every vault's counts agree with its movements, each float, top-up and drop approved",
+        ),
+    ];
+    if window.full {
+        if let Some(cp) = latest {
+            checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
+        }
+    }
+    phase("rules");
+    checks.extend(super::audit_rules::rule_checks(conn, limit, window.since)?);
+    Ok(checks)
 }
 
 /// What is wrong with the closed drawer sessions: the expected cash recomputed from the

@@ -147,6 +147,12 @@ impl Bank {
         Ok(bank)
     }
 
+    /// Another connection to the same database, for work alongside this one's (the full
+    /// audit's chain).
+    pub(super) fn another_connection(&self) -> BankResult<Connection> {
+        Ok(db::connect(&self.url)?)
+    }
+
     /// Replaces the connection with a fresh one (after it broke, or the database came back):
     /// on a cluster, on the first healthy node.
     pub fn reconnect(&mut self) -> BankResult<()> {

@@ -16,87 +16,129 @@ const PAGE: i64 = 10_000;
 
 const TABLES: [ChainedTable; 2] = [ChainedTable::Movements, ChainedTable::AuditLog];
 
-/// Checks the chain after `start` (a checkpoint's seal: its head is taken as checked), or from
-/// the genesis; `progress` hears the rows checked so far, of how many, after each page.
-pub(super) fn chain_checks(
-    conn: &mut Connection,
-    start: Option<&SealRow>,
-    progress: &mut dyn FnMut(u64, u64),
-) -> BankResult<Vec<AuditCheck>> {
-    let start_id = start.map_or(0, |s| s.id);
-    let seals = ledger::seals_after(conn, start_id)?;
-    let total: i64 = seals
-        .iter()
-        .map(|s| s.movements + s.audit_lines + s.cash_ids.unwrap_or(0))
-        .sum();
-    let total = u64::try_from(total).unwrap_or(0);
-    progress(0, total);
-    let from = start.map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
-    let sealed_up_to = seals
-        .last()
-        .or(start)
-        .map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
-    // Every link is a row a seal counts: a link added by hand shows in the count.
-    let links_agree =
-        ledger::count_links_after(conn, start_id)? == i64::try_from(total).unwrap_or(-1);
-    let heads = if links_agree {
-        heads_agree(conn, &seals, start, &mut |done| progress(done, total))?
-    } else {
-        None
-    };
-    let found = match heads {
-        Some(rows_checked) => Found {
-            rows_checked,
-            ..Found::default()
-        },
-        None => walk_links(conn, &seals, start, from, sealed_up_to, &mut |done| {
-            progress(done, total)
-        })?,
-    };
-    let mut unsealed = [0; 2];
-    for (i, table) in TABLES.into_iter().enumerate() {
-        unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
-    }
-    let head = seals
-        .last()
-        .or(start)
-        .map_or("nothing is sealed yet".to_string(), |s| {
-            format!("head of seal {}: {}", s.id, s.head)
-        });
-    let checked = match start {
-        Some(s) => format!("after seal {}", s.id),
-        None => "from the first".to_string(),
-    };
-    Ok(vec![
-        found.rows.check(
-            "ledger_chain",
-            format!(
-                "all {} sealed rows {checked} hash to their seals' heads; {head}",
-                found.rows_checked
-            ),
-        ),
-        found.seals.check(
-            "ledger_seals",
-            format!("all {} seals {checked} end on their last link", seals.len()),
-        ),
-        found.inserted.check(
-            "ledger_sealed_range",
-            "no row was inserted into the sealed range".to_string(),
-        ),
-        AuditCheck {
-            name: "ledger_unsealed",
-            ok: true,
-            detail: format!(
-                "{} movements and {} audit lines are not sealed yet",
-                unsealed[0], unsealed[1]
-            ),
-        },
-    ])
+/// What a chain check covers: the seals after `start`, as the audit's snapshot sees them. The
+/// rows they sealed never change, so `verify` may read them on another connection (the full
+/// audit does, alongside its SQL checks); seals written since are not its business.
+pub(super) struct ChainPlan<'a> {
+    start: Option<&'a SealRow>,
+    seals: Vec<SealRow>,
+    /// Rows the seals link (movements, audit lines, ID records).
+    total: u64,
 }
 
-/// What the link walk found, by check.
+impl<'a> ChainPlan<'a> {
+    pub(super) fn read(conn: &mut Connection, start: Option<&'a SealRow>) -> BankResult<Self> {
+        let seals = ledger::seals_after(conn, start.map_or(0, |s| s.id))?;
+        let total: i64 = seals
+            .iter()
+            .map(|s| s.movements + s.audit_lines + s.cash_ids.unwrap_or(0))
+            .sum();
+        Ok(Self {
+            start,
+            seals,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    fn start_id(&self) -> i64 {
+        self.start.map_or(0, |s| s.id)
+    }
+
+    /// The last seal's id (the start's when there is none after it).
+    fn end_id(&self) -> i64 {
+        self.seals.last().map_or(self.start_id(), |s| s.id)
+    }
+
+    fn sealed_up_to(&self) -> [i64; 2] {
+        self.seals
+            .last()
+            .or(self.start)
+            .map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id])
+    }
+
+    /// Every seal's head from its rows; the links walked only when something disagrees.
+    pub(super) fn verify(
+        &self,
+        conn: &mut Connection,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> BankResult<Found> {
+        let total = self.total;
+        progress(0, total);
+        // Every link is a row a seal counts: a link added by hand shows in the count.
+        let links = ledger::count_links_between(conn, self.start_id(), self.end_id())?;
+        let heads = if links == i64::try_from(total).unwrap_or(-1) {
+            heads_agree(conn, &self.seals, self.start, &mut |done| {
+                progress(done, total)
+            })?
+        } else {
+            None
+        };
+        Ok(match heads {
+            Some(rows_checked) => Found {
+                rows_checked,
+                ..Found::default()
+            },
+            None => walk_links(conn, self, &mut |done| progress(done, total))?,
+        })
+    }
+
+    /// The chain's checks from what `verify` found, with the rows not sealed yet (counted on
+    /// the audit's snapshot).
+    pub(super) fn checks(
+        &self,
+        conn: &mut Connection,
+        found: Found,
+    ) -> BankResult<Vec<AuditCheck>> {
+        let sealed_up_to = self.sealed_up_to();
+        let mut unsealed = [0; 2];
+        for (i, table) in TABLES.into_iter().enumerate() {
+            unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
+        }
+        let head = self
+            .seals
+            .last()
+            .or(self.start)
+            .map_or("nothing is sealed yet".to_string(), |s| {
+                format!("head of seal {}: {}", s.id, s.head)
+            });
+        let checked = match self.start {
+            Some(s) => format!("after seal {}", s.id),
+            None => "from the first".to_string(),
+        };
+        Ok(vec![
+            found.rows.check(
+                "ledger_chain",
+                format!(
+                    "all {} sealed rows {checked} hash to their seals' heads; {head}",
+                    found.rows_checked
+                ),
+            ),
+            found.seals.check(
+                "ledger_seals",
+                format!(
+                    "all {} seals {checked} end on their last link",
+                    self.seals.len()
+                ),
+            ),
+            found.inserted.check(
+                "ledger_sealed_range",
+                "no row was inserted into the sealed range".to_string(),
+            ),
+            AuditCheck {
+                name: "ledger_unsealed",
+                ok: true,
+                detail: format!(
+                    "{} movements and {} audit lines are not sealed yet",
+                    unsealed[0], unsealed[1]
+                ),
+            },
+        ])
+    }
+}
+
+/// What the chain's check found, by check.
 #[derive(Default)]
-struct Found {
+pub(super) struct Found {
     rows_checked: u64,
     rows: Problems,
     seals: Problems,
@@ -164,16 +206,16 @@ fn heads_agree(
 /// and looks for rows in the sealed range (`from` to `sealed_up_to`) that no link names.
 fn walk_links(
     conn: &mut Connection,
-    seals: &[SealRow],
-    start: Option<&SealRow>,
-    from: [i64; 2],
-    sealed_up_to: [i64; 2],
+    plan: &ChainPlan,
     progress: &mut dyn FnMut(u64),
 ) -> BankResult<Found> {
+    let (seals, start) = (plan.seals.as_slice(), plan.start);
+    let from = start.map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id]);
+    let sealed_up_to = plan.sealed_up_to();
     let mut walk = Walk::new(seals, start);
     let mut after = start.map(|s| (s.id, i32::MAX));
     loop {
-        let page = ledger::links_after(conn, after, PAGE)?;
+        let page = ledger::links_after(conn, after, plan.end_id(), PAGE)?;
         let Some(last) = page.last() else { break };
         after = Some((last.seal_id, last.seq));
         let rows = canonical_rows(conn, &page)?;

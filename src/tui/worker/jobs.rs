@@ -13,7 +13,8 @@ use crate::services::{
 pub type RequestId = u64;
 
 /// A piece of work for the worker.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Job {
     /// Log in.
     Login {
@@ -241,36 +242,10 @@ pub enum CashKind {
 }
 
 impl Job {
-    /// A name for the log (never the values: they may hold passwords).
+    /// A name for the log (never the values: they may hold passwords): the variant's, in
+    /// snake case; a cash job names its direction.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Login { .. } => "login",
-            Self::ChangePasswordAtLogin { .. } => "change_password_at_login",
-            Self::Reauthenticate { .. } => "reauthenticate",
-            Self::Accounts { .. } => "accounts",
-            Self::History { .. } => "history",
-            Self::Trends { .. } => "trends",
-            Self::Recipient { .. } => "recipient",
-            Self::Transfer { .. } => "transfer",
-            Self::Profile { .. } => "profile",
-            Self::UpdateProfile { .. } => "update_profile",
-            Self::ChangePassword { .. } => "change_password",
-            Self::ExportHistory { .. } => "export_history",
-            Self::SearchCustomers { .. } => "search_customers",
-            Self::Limits => "limits",
-            Self::RegisterUser { .. } => "register_user",
-            Self::OpenAccount { .. } => "open_account",
-            Self::SetAccountStatus { .. } => "set_account_status",
-            Self::UnlockUser { .. } => "unlock_user",
-            Self::ResetPassword { .. } => "reset_password",
-            Self::Drawer { .. } => "drawer",
-            Self::OpenDrawer { .. } => "open_drawer",
-            Self::CloseDrawer { .. } => "close_drawer",
-            Self::DrawerCash { .. } => "drawer_cash",
-            Self::Vault { .. } => "vault",
-            Self::OpenVault { .. } => "open_vault",
-            Self::CountVault { .. } => "count_vault",
-            Self::EndOfDay { .. } => "end_of_day",
             Self::Cash {
                 kind: CashKind::Deposit,
                 ..
@@ -279,18 +254,7 @@ impl Job {
                 kind: CashKind::Withdrawal,
                 ..
             } => "withdraw",
-            Self::CounterTransfer { .. } => "counter_transfer",
-            Self::Reverse { .. } => "reverse",
-            Self::WriteReceipt { .. } => "write_receipt",
-            Self::Statement { .. } => "statement",
-            Self::NextPaymentFile { .. } => "next_payment_file",
-            Self::BulkPreview { .. } => "bulk_preview",
-            Self::BulkPost { .. } => "bulk_post",
-            Self::RequestApproval { .. } => "request_approval",
-            Self::ApprovalStatus { .. } => "approval_status",
-            Self::WithdrawApproval { .. } => "withdraw_approval",
-            Self::PendingApprovals { .. } => "pending_approvals",
-            Self::DecideApproval { .. } => "decide_approval",
+            other => other.into(),
         }
     }
 }
@@ -299,4 +263,21 @@ impl Job {
 pub struct Request {
     pub id: RequestId,
     pub job: Job,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::worker::ReplyBody;
+
+    #[test]
+    fn a_job_is_named_after_its_variant_in_snake_case() {
+        assert_eq!(Job::Limits.name(), "limits");
+        let answer = ReplyBody::Limits {
+            approval_limit: rust_decimal::Decimal::ONE,
+        };
+        assert_eq!(answer.name(), "limits");
+        let answer = ReplyBody::PendingApprovals(Ok(Vec::new()));
+        assert_eq!(answer.name(), "pending_approvals");
+    }
 }

@@ -95,7 +95,8 @@ pub struct BulkSummary {
 }
 
 /// The answer to a job, one variant per kind.
-#[derive(Debug)]
+#[derive(Debug, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum ReplyBody {
     Session(BankResult<SessionUser>),
     Accounts(BankResult<Vec<AccountView>>),
@@ -159,36 +160,10 @@ pub struct DayClosed {
 }
 
 impl ReplyBody {
-    /// What kind of answer this is, for the log (never its contents).
+    /// What kind of answer this is, for the log (never its contents): the variant's name in
+    /// snake case.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Session(_) => "session",
-            Self::Accounts(_) => "accounts",
-            Self::History { .. } => "history",
-            Self::Trends(_) => "trends",
-            Self::Recipient { .. } => "recipient",
-            Self::Transfer(_) => "transfer",
-            Self::Profile(_) => "profile",
-            Self::PasswordChanged(_) => "password_changed",
-            Self::Exported(_) => "exported",
-            Self::Customers { .. } => "customers",
-            Self::Limits { .. } => "limits",
-            Self::Account(_) => "account",
-            Self::Done(_) => "done",
-            Self::Drawer(_) => "drawer",
-            Self::DrawerSession(_) => "drawer_session",
-            Self::Money(_) => "money",
-            Self::Receipt(_) => "receipt",
-            Self::StatementWritten(_) => "statement_written",
-            Self::PaymentFile(_) => "payment_file",
-            Self::BulkPreview(_) => "bulk_preview",
-            Self::BulkPosted(_) => "bulk_posted",
-            Self::Vault(_) => "vault",
-            Self::VaultDay(_) => "vault_day",
-            Self::EndOfDay(_) => "end_of_day",
-            Self::ApprovalRequest(_) => "approval_request",
-            Self::PendingApprovals(_) => "pending_approvals",
-        }
+        self.into()
     }
 
     /// The error this answer carries, if any.

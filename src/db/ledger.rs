@@ -106,34 +106,31 @@ struct Id {
     id: i64,
 }
 
-/// Up to `limit` movements after `after`, in id order, under a shared lock: the read waits for
-/// transactions that inserted such a row and have not committed yet. At READ COMMITTED it
-/// locks only these rows, no gaps, so it holds up no insert. Needs only SELECT.
+/// Up to `limit` rows of a chained table (`MovementRow`s, `AuditRow`s) after `after`, in id
+/// order, under a shared lock: the read waits for transactions that inserted such a row and
+/// have not committed yet. At READ COMMITTED it locks only these rows, no gaps, so it holds up
+/// no insert. Needs only SELECT.
 ///
 /// The rows come from the locking read itself. Reading them again with a plain read (a fresh
 /// read view) once missed a row the lock had just waited for: MariaDB's read views and locks
 /// disagree for a moment after a commit (MDEV-33802 is one such anomaly).
-pub fn lock_movements_after(
+pub fn lock_rows_after<Row>(
     conn: &mut Connection,
+    table: ChainedTable,
     after: i64,
     limit: i64,
-) -> QueryResult<Vec<MovementRow>> {
-    diesel::sql_query("SELECT * FROM movements WHERE id > ? ORDER BY id LIMIT ? LOCK IN SHARE MODE")
-        .bind::<BigInt, _>(after)
-        .bind::<BigInt, _>(limit)
-        .load(conn)
-}
-
-/// Up to `limit` audit lines after `after`, in id order, under a shared lock (as above).
-pub fn lock_audit_rows_after(
-    conn: &mut Connection,
-    after: i64,
-    limit: i64,
-) -> QueryResult<Vec<AuditRow>> {
-    diesel::sql_query("SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ? LOCK IN SHARE MODE")
-        .bind::<BigInt, _>(after)
-        .bind::<BigInt, _>(limit)
-        .load(conn)
+) -> QueryResult<Vec<Row>>
+where
+    Row: diesel::QueryableByName<diesel::mysql::Mysql> + 'static,
+{
+    diesel::sql_query(format!(
+        "SELECT * FROM {} WHERE {id} > ? ORDER BY {id} LIMIT ? LOCK IN SHARE MODE",
+        table.as_str(),
+        id = table.id_column()
+    ))
+    .bind::<BigInt, _>(after)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
 }
 
 /// The ID records of the movements from `first` to `last`, in movement order, under a shared

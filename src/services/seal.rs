@@ -15,7 +15,9 @@ use super::chain::{
 };
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
+use crate::db::audit_log::AuditRow;
 use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
+use crate::db::movements::MovementRow;
 use crate::db::Connection;
 use crate::domain::AuditAction;
 
@@ -117,8 +119,10 @@ fn seal_batch(conn: &mut Connection, actor: &str, grace: chrono::Duration) -> Ba
         None => (0, GENESIS, 0, 0, 0, 0),
     };
     let (final_m, final_a) = ledger::seen_by(conn, at - grace)?;
-    let locked_movements = ledger::lock_movements_after(conn, last_m, BATCH)?;
-    let locked_audit = ledger::lock_audit_rows_after(conn, last_a, BATCH)?;
+    let locked_movements: Vec<MovementRow> =
+        ledger::lock_rows_after(conn, ChainedTable::Movements, last_m, BATCH)?;
+    let locked_audit: Vec<AuditRow> =
+        ledger::lock_rows_after(conn, ChainedTable::AuditLog, last_a, BATCH)?;
     let m_ids: Vec<i64> = locked_movements.iter().map(|m| m.id).collect();
     let a_ids: Vec<i64> = locked_audit.iter().map(|a| a.id).collect();
     let movements = &locked_movements[..sealable(last_m, &m_ids, final_m)];

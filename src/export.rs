@@ -13,7 +13,7 @@ pub fn history_csv(entries: &[HistoryEntry]) -> String {
             e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             e.kind.as_str().to_string(),
             format_money(e.amount),
-            e.currency.clone(),
+            e.currency.to_string(),
             e.counterparty.to_string(),
             format_money(e.balance_after),
             e.key.clone(),

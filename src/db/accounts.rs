@@ -18,7 +18,7 @@ pub struct AccountRow {
     pub owner_id: Option<i64>,
     pub kind: crate::domain::AccountKind,
     pub label: Option<String>,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub status: crate::domain::AccountStatus,
     pub balance: Decimal,
     pub created_at: NaiveDateTime,

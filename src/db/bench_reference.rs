@@ -38,7 +38,7 @@ pub fn minimal_transfer(
                 debit_account_id: from,
                 credit_account_id: to,
                 amount,
-                currency: &payer.currency,
+                currency: payer.currency.as_str(),
                 memo: None,
                 debit_balance_after: payer_after,
                 credit_balance_after: payee_after,

@@ -17,7 +17,7 @@ pub struct MovementRow {
     pub debit_account_id: i64,
     pub credit_account_id: i64,
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub memo: Option<String>,
     pub debit_balance_after: Decimal,
     pub credit_balance_after: Decimal,

@@ -126,7 +126,7 @@ pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> BankResu
     Ok(AccountView {
         number: AccountNumber::parse(&row.number).map_err(|e| stored("number", e))?,
         owner,
-        currency: Currency::parse(&row.currency).map_err(|e| stored("currency", e))?,
+        currency: row.currency,
         balance: row.balance,
         status: row.status,
         created_at: utc(row.created_at),

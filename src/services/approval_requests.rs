@@ -242,7 +242,7 @@ impl Bank {
                     kind: operation.kind(),
                     digest: &digest,
                     amount: operation.amount(),
-                    currency: &account.currency,
+                    currency: account.currency.as_str(),
                     accounts: &lines,
                     customer: customer.as_deref(),
                     idempotency_key: operation.key(),

@@ -39,7 +39,7 @@ pub(crate) fn movement_bytes(row: &MovementRow) -> Vec<u8> {
         .int(row.debit_account_id)
         .int(row.credit_account_id)
         .money(row.amount)
-        .text(&row.currency)
+        .text(row.currency.as_str())
         .opt_text(row.memo.as_deref())
         .money(row.debit_balance_after)
         .money(row.credit_balance_after)
@@ -196,7 +196,7 @@ mod tests {
             debit_account_id: 100000001,
             credit_account_id: 100000002,
             amount: Decimal::new(1230, 2),
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             memo: None,
             debit_balance_after: Decimal::new(5, 0),
             credit_balance_after: Decimal::new(123_456, 4),

@@ -31,9 +31,9 @@ pub enum BankError {
     #[error("Account {from} holds {from_currency} and account {to} holds {to_currency}: money can only move between accounts of the same currency.")]
     CurrencyMismatch {
         from: String,
-        from_currency: String,
+        from_currency: crate::domain::Currency,
         to: String,
-        to_currency: String,
+        to_currency: crate::domain::Currency,
     },
     #[error("The source and the destination are the same account.")]
     SameAccount,

@@ -141,13 +141,13 @@ impl Bank {
         let drawer_limit = self.config.drawer_limit;
         let result = self.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
-            let drawer = lock_drawer(conn, actor, &customer.currency)?;
+            let drawer = lock_drawer(conn, actor, customer.currency.as_str())?;
             let session = match actor {
                 // Tellers and admins handle cash only with their drawer open (counted float).
                 Actor::User(user) => Some(
                     drawer_sessions::lock_open_for(conn, user.id)?
                         .filter(|s| s.drawer_account_id == drawer.id)
-                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.clone()))?,
+                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.to_string()))?,
                 ),
                 // A set-up task's (demo, bench) drawer is an account without sessions.
                 Actor::Setup { .. } => None,
@@ -284,7 +284,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
         key: row.idempotency_key.clone(),
         kind: row.kind,
         amount: row.amount,
-        currency: row.currency.clone(),
+        currency: row.currency,
         from: party(row.debit_account_id),
         to: party(row.credit_account_id),
         balances,

@@ -21,7 +21,7 @@ pub(super) fn post_over_short(
     over_short: Decimal,
     what: &str,
 ) -> BankResult<i64> {
-    let account = lock_over_short_account(conn, &drawer.currency)?;
+    let account = lock_over_short_account(conn, drawer.currency.as_str())?;
     let memo = if over_short < Decimal::ZERO {
         format!("{what} short")
     } else {

@@ -66,9 +66,9 @@ impl Bank {
             // The opposite movement: who received pays back, who paid receives.
             let (payer, payee) = (original.credit_account_id, original.debit_account_id);
             let customers = lock_customers(conn, &[payer, payee])?;
-            let currency = original.currency.clone();
+            let currency = original.currency;
             let drawer = if is_internal(payer) || is_internal(payee) {
-                Some(lock_drawer(conn, actor, &currency)?)
+                Some(lock_drawer(conn, actor, currency.as_str())?)
             } else {
                 None
             };
@@ -76,7 +76,7 @@ impl Bank {
                 (Some(drawer), Actor::User(user)) => Some(
                     drawer_sessions::lock_open_for(conn, user.id)?
                         .filter(|s| s.drawer_account_id == drawer.id)
-                        .ok_or_else(|| BankError::DrawerClosed(currency.clone()))?
+                        .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?
                         .id,
                 ),
                 _ => None,

@@ -11,7 +11,7 @@ use super::history::entry_of;
 use super::{Actor, Bank, BankError, BankResult, HistoryEntry};
 use crate::db::{accounts, movements};
 use crate::domain::AuditAction;
-use crate::domain::{AccountNumber, Month};
+use crate::domain::{AccountNumber, Currency, Month};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -19,7 +19,7 @@ pub struct Statement {
     pub account: String,
     /// "Diana Julis" for a customer's account.
     pub owner: Option<String>,
-    pub currency: String,
+    pub currency: Currency,
     pub month: Month,
     /// The first and the last day of the period.
     pub from: NaiveDate,

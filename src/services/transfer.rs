@@ -170,9 +170,9 @@ fn transfer_accounts<'r>(
     if from.currency != to.currency {
         return Err(BankError::CurrencyMismatch {
             from: from.number.clone(),
-            from_currency: from.currency.clone(),
+            from_currency: from.currency,
             to: to.number.clone(),
-            to_currency: to.currency.clone(),
+            to_currency: to.currency,
         });
     }
     Ok((from, to))

@@ -69,7 +69,7 @@ pub struct MoneyResult {
     pub key: String,
     pub kind: MovementKind,
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     pub from: Party,
     pub to: Party,
     /// New balance of each customer account involved, by account number.
@@ -93,7 +93,7 @@ pub struct HistoryEntry {
     pub kind: MovementKind,
     /// Negative when money left the account.
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     pub counterparty: Party,
     pub balance_after: Decimal,
     pub key: String,

@@ -212,9 +212,9 @@ fn check(
     if from.currency != to.currency {
         return Step::Refuse(BankError::CurrencyMismatch {
             from: from.number.clone(),
-            from_currency: from.currency.clone(),
+            from_currency: from.currency,
             to: to.number.clone(),
-            to_currency: to.currency.clone(),
+            to_currency: to.currency,
         });
     }
     let amount = request.amount.value();
@@ -256,7 +256,11 @@ mod tests {
             owner_id: Some(i64::from(serial)),
             kind: AccountKind::Customer,
             label: None,
-            currency: if serial == EURO { "EUR" } else { "USD" }.into(),
+            currency: if serial == EURO {
+                crate::domain::Currency::EUR
+            } else {
+                crate::domain::Currency::USD
+            },
             status: if serial == FROZEN {
                 AccountStatus::Frozen
             } else {
@@ -380,7 +384,7 @@ mod tests {
             debit_account_id: i64::from(PAYER),
             credit_account_id: i64::from(ALICE),
             amount: earlier.amount.value(),
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             memo: None,
             debit_balance_after: "90".parse().unwrap(),
             credit_balance_after: "10".parse().unwrap(),

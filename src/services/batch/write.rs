@@ -11,7 +11,7 @@ use super::{BatchOutcome, BatchTransfer};
 use crate::db::audit_log::NewAuditEntry;
 use crate::db::movements::NewMovement;
 use crate::db::{accounts, batch as queries, Connection};
-use crate::domain::{format_money, Memo};
+use crate::domain::{format_money, Currency, Memo};
 use crate::services::accounts::{account_id, number_of};
 use crate::services::actor::Stamp;
 use crate::services::bank::now;
@@ -35,7 +35,12 @@ pub(super) fn write(
     let (stamp, approved_by) = signed;
     let (actor, device) = (stamp.actor.as_str(), stamp.device.as_str());
     let at = now();
-    let currency_of = |id: i64| accounts.get(&id).map_or("", |row| row.currency.as_str());
+    // Every account of the batch was locked and checked before: one missing is a fault.
+    let currency_of = |id: i64| {
+        accounts.get(&id).map(|row| row.currency).ok_or_else(|| {
+            BankError::Database(format!("account #{id} of the batch was not locked"))
+        })
+    };
     let mut rows: Vec<NewMovement> = Vec::new();
     for (request, step) in requests.iter().zip(&steps) {
         if let Step::Post {
@@ -49,7 +54,7 @@ pub(super) fn write(
                 debit_account_id: account_id(&request.from),
                 credit_account_id: account_id(&request.to),
                 amount: request.amount.value(),
-                currency: currency_of(account_id(&request.from)),
+                currency: currency_of(account_id(&request.from))?.as_str(),
                 memo: request.memo.as_ref().map(Memo::as_str),
                 debit_balance_after: *debit_after,
                 credit_balance_after: *credit_after,
@@ -106,7 +111,7 @@ pub(super) fn write(
                     id,
                     debit_after,
                     credit_after,
-                    currency_of,
+                    currency_of(account_id(&request.from))?,
                     at,
                     device,
                 ))
@@ -160,12 +165,12 @@ pub(super) fn write(
 }
 
 /// The result of a transfer the batch wrote, as a single transfer reports it.
-fn done<'a>(
+fn done(
     request: &BatchTransfer,
     id: i64,
     debit_after: Decimal,
     credit_after: Decimal,
-    currency_of: impl Fn(i64) -> &'a str,
+    currency: Currency,
     at: chrono::NaiveDateTime,
     device: &str,
 ) -> MoneyResult {
@@ -174,7 +179,7 @@ fn done<'a>(
         key: request.key.to_string(),
         kind: MovementKind::Transfer,
         amount: request.amount.value(),
-        currency: currency_of(account_id(&request.from)).to_string(),
+        currency,
         from: Party::Account(number_of(account_id(&request.from))),
         to: Party::Account(number_of(account_id(&request.to))),
         balances: vec![

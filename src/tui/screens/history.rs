@@ -365,7 +365,7 @@ mod tests {
             at: chrono::DateTime::default(),
             kind: crate::services::MovementKind::Deposit,
             amount: rust_decimal::Decimal::ONE,
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             counterparty: crate::services::Party::Cash,
             balance_after: rust_decimal::Decimal::from(id),
             key: format!("k{id}"),

@@ -144,7 +144,7 @@ mod tests {
                 + Duration::hours(hours),
             kind: MovementKind::Deposit,
             amount: Decimal::ONE,
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             counterparty: Party::Cash,
             balance_after: balance_after.parse().unwrap_or_default(),
             key: format!("k{id}"),

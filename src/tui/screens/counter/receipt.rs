@@ -142,7 +142,7 @@ pub fn receipt_rows(
         s::FIELD_AMOUNT,
         format!("{} {}", result.currency, money(result.amount)),
     ));
-    rows.push(("", amount_in_words(result.amount, &result.currency)));
+    rows.push(("", amount_in_words(result.amount, result.currency.as_str())));
     if let Some(memo) = &result.memo {
         rows.push((s::FIELD_MEMO, memo.clone()));
     }

@@ -189,7 +189,7 @@ impl FakeBank {
             key: request.key.as_str().to_string(),
             kind: MovementKind::Transfer,
             amount,
-            currency: from.currency.to_string(),
+            currency: from.currency,
             from: Party::Account(request.from.as_str().to_string()),
             to: Party::Account(request.to.as_str().to_string()),
             balances: vec![(request.from.as_str().to_string(), balance)],

@@ -132,7 +132,7 @@ impl FakeBank {
         } else {
             account.balance -= amount;
         }
-        let (balance, currency) = (account.balance, account.currency.to_string());
+        let (balance, currency) = (account.balance, account.currency);
         if self.drawer.is_some() {
             if kind == CashKind::Deposit {
                 self.drawer_flows.0 += amount;
@@ -360,7 +360,7 @@ impl FakeBank {
                     key: format!("reversal-{reference}"),
                     kind: MovementKind::Reversal,
                     amount: original.amount.abs(),
-                    currency: original.currency.clone(),
+                    currency: original.currency,
                     from: original.counterparty.clone(),
                     to: Party::Cash,
                     balances: Vec::new(),

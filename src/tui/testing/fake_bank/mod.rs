@@ -99,7 +99,7 @@ impl FakeBank {
                 at: fixed_wall() - chrono::Duration::hours(6 * (i + 1)),
                 kind,
                 amount,
-                currency: "USD".into(),
+                currency: Currency::USD,
                 counterparty: party,
                 balance_after: balance,
                 key: format!("fixture-{id}"),

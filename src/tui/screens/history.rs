@@ -18,7 +18,7 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::balance_chart;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 /// Movements per page fetched from the bank.
 pub const PAGE: u32 = 50;
@@ -168,48 +168,9 @@ impl HistoryScreen {
     }
 }
 
-impl Screen for HistoryScreen {
-    fn bindings(&self) -> &'static [Binding] {
-        keys::HISTORY
-    }
-
-    fn on_enter(&mut self, ctx: &mut Ctx) {
-        self.visited = true;
-        let selected = ctx.data.selected_account().map(|a| a.number.clone());
-        if selected != self.account || (self.entries.is_empty() && !self.is_loading()) {
-            self.export = ExportState::Idle;
-            self.reload(ctx);
-        }
-    }
-
-    fn on_accounts(&mut self, ctx: &mut Ctx) {
-        if self.visited && self.account.is_none() {
-            self.reload(ctx);
-        }
-    }
-
-    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
-        match cmd {
-            Cmd::Up => self.move_by(-1, ctx),
-            Cmd::Down => self.move_by(1, ctx),
-            Cmd::PageUp => self.move_by(-PAGE_STEP, ctx),
-            Cmd::PageDown => self.move_by(PAGE_STEP, ctx),
-            Cmd::First => self.selected = 0,
-            Cmd::Last => self.move_by(isize::MAX / 2, ctx),
-            Cmd::PrevAccount => self.switch_account(false, ctx),
-            Cmd::NextAccount => self.switch_account(true, ctx),
-            Cmd::Refresh => self.reload(ctx),
-            Cmd::Export => self.export(ctx),
-            Cmd::Back => return Flow::Go(Route::Accounts),
-            _ => {}
-        }
-        Flow::Stay
-    }
-
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
+impl HistoryScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
             (
                 Asked::Page,
@@ -252,6 +213,47 @@ impl Screen for HistoryScreen {
         }
         Flow::Stay
     }
+}
+
+impl Screen for HistoryScreen {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::HISTORY
+    }
+
+    fn on_enter(&mut self, ctx: &mut Ctx) {
+        self.visited = true;
+        let selected = ctx.data.selected_account().map(|a| a.number.clone());
+        if selected != self.account || (self.entries.is_empty() && !self.is_loading()) {
+            self.export = ExportState::Idle;
+            self.reload(ctx);
+        }
+    }
+
+    fn on_accounts(&mut self, ctx: &mut Ctx) {
+        if self.visited && self.account.is_none() {
+            self.reload(ctx);
+        }
+    }
+
+    fn on_command(&mut self, cmd: Cmd, ctx: &mut Ctx) -> Flow {
+        match cmd {
+            Cmd::Up => self.move_by(-1, ctx),
+            Cmd::Down => self.move_by(1, ctx),
+            Cmd::PageUp => self.move_by(-PAGE_STEP, ctx),
+            Cmd::PageDown => self.move_by(PAGE_STEP, ctx),
+            Cmd::First => self.selected = 0,
+            Cmd::Last => self.move_by(isize::MAX / 2, ctx),
+            Cmd::PrevAccount => self.switch_account(false, ctx),
+            Cmd::NextAccount => self.switch_account(true, ctx),
+            Cmd::Refresh => self.reload(ctx),
+            Cmd::Export => self.export(ctx),
+            Cmd::Back => return Flow::Go(Route::Accounts),
+            _ => {}
+        }
+        Flow::Stay
+    }
+
+    on_reply_by!(answered);
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;

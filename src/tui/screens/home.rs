@@ -18,7 +18,7 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::widgets::trend::sparkline;
-use crate::tui::worker::{Job, ReplyBody, RequestId, Trend};
+use crate::tui::worker::{Job, ReplyBody, Trend};
 
 /// How many movements the home screen shows.
 pub const RECENT: u32 = 8;
@@ -94,6 +94,26 @@ impl HomeScreen {
     }
 }
 
+impl HomeScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Recent, ReplyBody::History { result, .. }) => match result {
+                Ok(entries) => self.recent = entries,
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            // The trends only decorate the table: without them it simply has none.
+            (Asked::Trends, ReplyBody::Trends(result)) => match result {
+                Ok(trends) => self.trends = trends,
+                Err(error) => tracing::warn!(%error, "balance trends unavailable"),
+            },
+            (Asked::Statement, body) => statement_written(body, ctx),
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for HomeScreen {
     fn bindings(&self) -> &'static [Binding] {
         keys::HOME
@@ -133,25 +153,7 @@ impl Screen for HomeScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Recent, ReplyBody::History { result, .. }) => match result {
-                Ok(entries) => self.recent = entries,
-                Err(error) => self.error = Some(describe(&error)),
-            },
-            // The trends only decorate the table: without them it simply has none.
-            (Asked::Trends, ReplyBody::Trends(result)) => match result {
-                Ok(trends) => self.trends = trends,
-                Err(error) => tracing::warn!(%error, "balance trends unavailable"),
-            },
-            (Asked::Statement, body) => statement_written(body, ctx),
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let theme = view.theme;

@@ -17,7 +17,7 @@ use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::hits::Hits;
 use crate::tui::widgets::password_pair::{PasswordPair, Which};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 /// What the login asks the worker for: a session (a login, or the forced password change).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +181,49 @@ impl LoginScreen {
     }
 }
 
+impl LoginScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        let ReplyBody::Session(result) = body else {
+            self.requests.unexpected(asked, &body);
+            return Flow::Stay;
+        };
+        match result {
+            Ok(user) => {
+                self.reset();
+                Flow::LoggedIn(user)
+            }
+            Err(BankError::PasswordChangeRequired) if self.change.is_none() => {
+                let email = Email::parse(self.email.value());
+                if let Ok(email) = email {
+                    let current = Secret::new(self.password.value().to_string());
+                    self.password.clear();
+                    self.change = Some(ForcedChange::new(email, current));
+                }
+                Flow::Stay
+            }
+            Err(error) => {
+                self.error = Some(match &error {
+                    BankError::InvalidCredentials => s::LOGIN_FAILED.to_string(),
+                    BankError::UserLocked { until } => format!(
+                        "{}{}.",
+                        s::LOGIN_LOCKED_OUT,
+                        ctx.clock.local(*until).format(s::TIME_FORMAT)
+                    ),
+                    other => describe(other),
+                });
+                if matches!(error, BankError::InvalidCredentials) {
+                    // Whatever went wrong during a forced change, start from the login again.
+                    self.change = None;
+                    self.password.clear();
+                    self.focus.set(Stop::Password);
+                }
+                Flow::Stay
+            }
+        }
+    }
+}
+
 impl Screen for LoginScreen {
     fn bindings(&self) -> &'static [Binding] {
         keys::LOGIN
@@ -222,48 +265,7 @@ impl Screen for LoginScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        let ReplyBody::Session(result) = body else {
-            self.requests.unexpected(asked, &body);
-            return Flow::Stay;
-        };
-        match result {
-            Ok(user) => {
-                self.reset();
-                Flow::LoggedIn(user)
-            }
-            Err(BankError::PasswordChangeRequired) if self.change.is_none() => {
-                let email = Email::parse(self.email.value());
-                if let Ok(email) = email {
-                    let current = Secret::new(self.password.value().to_string());
-                    self.password.clear();
-                    self.change = Some(ForcedChange::new(email, current));
-                }
-                Flow::Stay
-            }
-            Err(error) => {
-                self.error = Some(match &error {
-                    BankError::InvalidCredentials => s::LOGIN_FAILED.to_string(),
-                    BankError::UserLocked { until } => format!(
-                        "{}{}.",
-                        s::LOGIN_LOCKED_OUT,
-                        ctx.clock.local(*until).format(s::TIME_FORMAT)
-                    ),
-                    other => describe(other),
-                });
-                if matches!(error, BankError::InvalidCredentials) {
-                    // Whatever went wrong during a forced change, start from the login again.
-                    self.change = None;
-                    self.password.clear();
-                    self.focus.set(Stop::Password);
-                }
-                Flow::Stay
-            }
-        }
-    }
+    on_reply_by!(answered);
 
     /// Spent after login, so never "unsaved" for the screens that follow (the app asks
     /// `has_input` before login instead).

@@ -4,6 +4,26 @@
 //! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
 //! [`Route`](super::context::Route); nothing else has to change shape.
 
+/// A screen's `on_reply`: the answer to a request it is waiting for goes to `$method` (an
+/// inherent `fn(&mut self, Asked, ReplyBody, &mut Ctx) -> Flow`) with what it asked; an answer
+/// it no longer waits for (superseded, forgotten) is dropped. The screen keeps its requests in
+/// `self.requests`.
+macro_rules! on_reply_by {
+    ($method:ident) => {
+        fn on_reply(
+            &mut self,
+            id: crate::tui::worker::RequestId,
+            body: crate::tui::worker::ReplyBody,
+            ctx: &mut crate::tui::context::Ctx,
+        ) -> crate::tui::context::Flow {
+            match self.requests.take(id) {
+                Some(asked) => self.$method(asked, body, ctx),
+                None => crate::tui::context::Flow::Stay,
+            }
+        }
+    };
+}
+
 pub mod approvals;
 pub mod card;
 pub mod counter;

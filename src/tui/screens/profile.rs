@@ -21,7 +21,7 @@ pub use crate::tui::widgets::profile_form::{
     is_unchanged, render_edit_titled, EditForm, EditStop, PhoneRow, PhoneState,
 };
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 /// The password form's fields: the current password, then the new pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -232,6 +232,22 @@ impl ProfileScreen {
     }
 }
 
+impl ProfileScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Load, ReplyBody::Profile(result)) => match result {
+                Ok(profile) => self.profile = Some(profile),
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (Asked::Save, ReplyBody::Profile(result)) => self.on_saved(result, ctx),
+            (Asked::Password, ReplyBody::PasswordChanged(result)) => self.on_password(result),
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for ProfileScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.mode {
@@ -317,21 +333,7 @@ impl Screen for ProfileScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Load, ReplyBody::Profile(result)) => match result {
-                Ok(profile) => self.profile = Some(profile),
-                Err(error) => self.error = Some(describe(&error)),
-            },
-            (Asked::Save, ReplyBody::Profile(result)) => self.on_saved(result, ctx),
-            (Asked::Password, ReplyBody::PasswordChanged(result)) => self.on_password(result),
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         match (&self.mode, &self.profile) {

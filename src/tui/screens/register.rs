@@ -24,7 +24,7 @@ use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::password_pair;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 pub const NAME: usize = 0;
 pub const SURNAME: usize = 1;
@@ -341,6 +341,23 @@ impl RegisterScreen {
     }
 }
 
+impl RegisterScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Register, ReplyBody::Profile(result)) => {
+                self.on_registered(result, ctx);
+                Flow::Stay
+            }
+            (Asked::OpenAccount, ReplyBody::Account(result)) => self.on_account(result, ctx),
+            (asked, body) => {
+                self.requests.unexpected(asked, &body);
+                Flow::Stay
+            }
+        }
+    }
+}
+
 impl Screen for RegisterScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.stage {
@@ -405,22 +422,7 @@ impl Screen for RegisterScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Register, ReplyBody::Profile(result)) => {
-                self.on_registered(result, ctx);
-                Flow::Stay
-            }
-            (Asked::OpenAccount, ReplyBody::Account(result)) => self.on_account(result, ctx),
-            (asked, body) => {
-                self.requests.unexpected(asked, &body);
-                Flow::Stay
-            }
-        }
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         match &self.stage {

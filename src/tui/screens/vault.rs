@@ -19,7 +19,7 @@ use crate::tui::strings_day as sd;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 #[derive(Debug, Clone, Default)]
 enum Mode {
@@ -104,6 +104,72 @@ impl VaultScreen {
             },
         };
         self.requests.ask(ctx, Asked::Count, job);
+    }
+}
+
+impl VaultScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Vault, ReplyBody::Vault(result)) => match result {
+                // An error a step left stays until the next step.
+                Ok(vault) => {
+                    if !matches!(self.mode, Mode::Counting(_) | Mode::ConfirmEod(_)) {
+                        self.mode = Mode::Shown(vault.map(Box::new));
+                    }
+                }
+                Err(error) => {
+                    self.error = Some(describe(&error));
+                    self.mode = Mode::Shown(None);
+                }
+            },
+            (Asked::Count, ReplyBody::VaultDay(result)) => match result {
+                Ok(vault) => {
+                    let notice = match &vault.closing {
+                        Some(count) => {
+                            format!("{}{}.", sd::VAULT_COUNTED_NOTICE, money(count.difference))
+                        }
+                        None => format!(
+                            "{}{} {}.",
+                            sd::VAULT_OPENED_NOTICE,
+                            vault.currency,
+                            money(vault.opening_total)
+                        ),
+                    };
+                    ctx.notify(Notice::Success(notice));
+                    self.currency = Currency::ALL
+                        .iter()
+                        .position(|c| c.as_str() == vault.currency)
+                        .unwrap_or(self.currency);
+                    self.error = None;
+                    self.mode = Mode::Shown(Some(Box::new(vault)));
+                }
+                Err(error) => {
+                    if let Mode::Counting(form) = &mut self.mode {
+                        form.error = Some(describe(&error));
+                    }
+                }
+            },
+            (Asked::EndOfDay, ReplyBody::EndOfDay(result)) => {
+                match result {
+                    Ok(done) => match done.written {
+                        Ok(path) => {
+                            let text = format!("{}{}", sd::EOD_CLOSED, path.display());
+                            ctx.notify(Notice::Success(text));
+                            self.error = None;
+                        }
+                        Err(error) => {
+                            self.error = Some(format!("{}{error}", sd::EOD_FILES_FAILED));
+                        }
+                    },
+                    Err(error) => self.error = Some(describe(&error)),
+                }
+                self.mode = Mode::Loading;
+                self.load(ctx);
+            }
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
     }
 }
 
@@ -194,71 +260,7 @@ impl Screen for VaultScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Vault, ReplyBody::Vault(result)) => match result {
-                // An error a step left stays until the next step.
-                Ok(vault) => {
-                    if !matches!(self.mode, Mode::Counting(_) | Mode::ConfirmEod(_)) {
-                        self.mode = Mode::Shown(vault.map(Box::new));
-                    }
-                }
-                Err(error) => {
-                    self.error = Some(describe(&error));
-                    self.mode = Mode::Shown(None);
-                }
-            },
-            (Asked::Count, ReplyBody::VaultDay(result)) => match result {
-                Ok(vault) => {
-                    let notice = match &vault.closing {
-                        Some(count) => {
-                            format!("{}{}.", sd::VAULT_COUNTED_NOTICE, money(count.difference))
-                        }
-                        None => format!(
-                            "{}{} {}.",
-                            sd::VAULT_OPENED_NOTICE,
-                            vault.currency,
-                            money(vault.opening_total)
-                        ),
-                    };
-                    ctx.notify(Notice::Success(notice));
-                    self.currency = Currency::ALL
-                        .iter()
-                        .position(|c| c.as_str() == vault.currency)
-                        .unwrap_or(self.currency);
-                    self.error = None;
-                    self.mode = Mode::Shown(Some(Box::new(vault)));
-                }
-                Err(error) => {
-                    if let Mode::Counting(form) = &mut self.mode {
-                        form.error = Some(describe(&error));
-                    }
-                }
-            },
-            (Asked::EndOfDay, ReplyBody::EndOfDay(result)) => {
-                match result {
-                    Ok(done) => match done.written {
-                        Ok(path) => {
-                            let text = format!("{}{}", sd::EOD_CLOSED, path.display());
-                            ctx.notify(Notice::Success(text));
-                            self.error = None;
-                        }
-                        Err(error) => {
-                            self.error = Some(format!("{}{error}", sd::EOD_FILES_FAILED));
-                        }
-                    },
-                    Err(error) => self.error = Some(describe(&error)),
-                }
-                self.mode = Mode::Loading;
-                self.load(ctx);
-            }
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         matches!(&self.mode, Mode::Counting(form) if !form.is_empty())

@@ -296,6 +296,48 @@ impl CardScreen {
     }
 }
 
+impl CardScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Profile, ReplyBody::Profile(result)) => match result {
+                Ok(profile) => ctx.data.desk.profile = Some(profile),
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (Asked::Accounts, ReplyBody::Accounts(result)) => match result {
+                Ok(accounts) => {
+                    ctx.data.desk.set_accounts(accounts);
+                    self.load_movements(ctx);
+                }
+                Err(error) => self.error = Some(describe(&error)),
+            },
+            (
+                Asked::Movements,
+                ReplyBody::History {
+                    account, result, ..
+                },
+            ) => {
+                if self.movements_for.as_deref() == Some(account.as_str()) {
+                    match result {
+                        Ok(entries) => {
+                            self.movements = entries;
+                            self.movement_selected = self
+                                .movement_selected
+                                .min(self.movements.len().saturating_sub(1));
+                        }
+                        Err(error) => self.error = Some(describe(&error)),
+                    }
+                }
+            }
+            (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
+            (Asked::Bulk | Asked::BulkFile, body) => self.on_bulk_reply(body, ctx),
+            (Asked::Statement, body) => statement_written(body, ctx),
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for CardScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.dialog {
@@ -369,47 +411,7 @@ impl Screen for CardScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Profile, ReplyBody::Profile(result)) => match result {
-                Ok(profile) => ctx.data.desk.profile = Some(profile),
-                Err(error) => self.error = Some(describe(&error)),
-            },
-            (Asked::Accounts, ReplyBody::Accounts(result)) => match result {
-                Ok(accounts) => {
-                    ctx.data.desk.set_accounts(accounts);
-                    self.load_movements(ctx);
-                }
-                Err(error) => self.error = Some(describe(&error)),
-            },
-            (
-                Asked::Movements,
-                ReplyBody::History {
-                    account, result, ..
-                },
-            ) => {
-                if self.movements_for.as_deref() == Some(account.as_str()) {
-                    match result {
-                        Ok(entries) => {
-                            self.movements = entries;
-                            self.movement_selected = self
-                                .movement_selected
-                                .min(self.movements.len().saturating_sub(1));
-                        }
-                        Err(error) => self.error = Some(describe(&error)),
-                    }
-                }
-            }
-            (Asked::Act(acting), body) => self.on_acted(acting, body, ctx),
-            (Asked::Bulk | Asked::BulkFile, body) => self.on_bulk_reply(body, ctx),
-            (Asked::Statement, body) => statement_written(body, ctx),
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn on_progress(&mut self, id: RequestId, done: u64, total: u64) {
         if self.requests.kind_of(id) == Some(Asked::Bulk) {

@@ -34,7 +34,7 @@ use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::id_form::IdForm;
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 
 pub use pending::Pending;
 pub use receipt::{receipt_rows, Receipt, ReceiptFile};
@@ -170,6 +170,47 @@ pub fn operation_label(operation: Operation) -> &'static str {
     }
 }
 
+impl CounterScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Limits, ReplyBody::Limits { approval_limit }) => {
+                ctx.data.desk.approval_limit = Some(approval_limit);
+            }
+            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => ctx.data.desk.drawer = Some(drawer),
+            (Asked::Drawer, ReplyBody::Drawer(Err(_))) => {}
+            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
+                let current = AccountNumber::parse(self.to.value()).ok();
+                if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
+                    return Flow::Stay;
+                }
+                if let Lookup::Found(name) = money_form::recipient_answered(&mut self.to, result) {
+                    self.recipient = Some((number, name));
+                }
+            }
+            (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),
+            (
+                asked @ (Asked::SendRequest | Asked::RequestStatus),
+                ReplyBody::ApprovalRequest(result),
+            ) => self.on_request(asked, result, ctx),
+            (Asked::Withdraw, ReplyBody::Done(_)) => {}
+            (Asked::Receipt, ReplyBody::Receipt(result)) => {
+                if let Stage::Done(receipt) = &mut self.stage {
+                    receipt.file = match result {
+                        Ok(path) => {
+                            tracing::info!(path = %path.display(), "receipt written");
+                            ReceiptFile::Written(path)
+                        }
+                        Err(e) => ReceiptFile::Failed(describe_export(&e)),
+                    };
+                }
+            }
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for CounterScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.stage {
@@ -278,46 +319,7 @@ impl Screen for CounterScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Limits, ReplyBody::Limits { approval_limit }) => {
-                ctx.data.desk.approval_limit = Some(approval_limit);
-            }
-            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => ctx.data.desk.drawer = Some(drawer),
-            (Asked::Drawer, ReplyBody::Drawer(Err(_))) => {}
-            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
-                let current = AccountNumber::parse(self.to.value()).ok();
-                if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
-                    return Flow::Stay;
-                }
-                if let Lookup::Found(name) = money_form::recipient_answered(&mut self.to, result) {
-                    self.recipient = Some((number, name));
-                }
-            }
-            (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),
-            (
-                asked @ (Asked::SendRequest | Asked::RequestStatus),
-                ReplyBody::ApprovalRequest(result),
-            ) => self.on_request(asked, result, ctx),
-            (Asked::Withdraw, ReplyBody::Done(_)) => {}
-            (Asked::Receipt, ReplyBody::Receipt(result)) => {
-                if let Stage::Done(receipt) = &mut self.stage {
-                    receipt.file = match result {
-                        Ok(path) => {
-                            tracing::info!(path = %path.display(), "receipt written");
-                            ReceiptFile::Written(path)
-                        }
-                        Err(e) => ReceiptFile::Failed(describe_export(&e)),
-                    };
-                }
-            }
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         match &self.stage {

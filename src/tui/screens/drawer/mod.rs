@@ -26,7 +26,7 @@ use crate::tui::strings_day as sd;
 use crate::tui::theme;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{Job, ReplyBody};
 use count::render_confirm;
 pub use count::{render_count, CountForm, CountPurpose};
 use figures::{render_closed, render_open};
@@ -197,6 +197,76 @@ impl DrawerScreen {
     }
 }
 
+impl DrawerScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => self.on_drawer(drawer, ctx),
+            (Asked::Drawer, ReplyBody::Drawer(Err(error))) => self.error = Some(describe(&error)),
+            (Asked::Session, ReplyBody::DrawerSession(result)) => match result {
+                Ok(view) if view.closed_at.is_some() => {
+                    ctx.data.desk.drawer = Some(None);
+                    ctx.notify(Notice::Success(s::DRAWER_CLOSED_NOTICE.into()));
+                    self.mode = Mode::Closed(view);
+                }
+                Ok(view) => {
+                    let notice = match &self.mode {
+                        Mode::ApproveMove(form, ..) => {
+                            let done = match direction_of(form) {
+                                VaultTransfer::Drop => sd::DROP_DONE,
+                                VaultTransfer::TopUp => sd::TOP_UP_DONE,
+                            };
+                            format!("{done}{} {}.", view.currency, money(form.running_total()))
+                        }
+                        _ => format!(
+                            "{}{} {}.",
+                            s::DRAWER_OPENED_NOTICE,
+                            view.currency,
+                            money(view.opening_float)
+                        ),
+                    };
+                    ctx.notify(Notice::Success(notice));
+                    ctx.data.desk.drawer = Some(Some(view));
+                    self.mode = Mode::Open;
+                }
+                Err(error) => {
+                    let message = describe(&error);
+                    match &mut self.mode {
+                        Mode::ConfirmClose(form) => {
+                            let mut form = form.clone();
+                            form.error = Some(message);
+                            self.mode = Mode::Closing(form);
+                        }
+                        Mode::ApproveFloat(_, approval) | Mode::ApproveMove(_, approval, _)
+                            if matches!(error, BankError::ApprovalRefused(_)) =>
+                        {
+                            approval.refused(message);
+                        }
+                        Mode::ApproveFloat(form, _) => {
+                            let mut form = form.clone();
+                            form.error = Some(message);
+                            self.mode = Mode::Opening(form);
+                        }
+                        Mode::ApproveMove(form, _, key) => {
+                            let mut form = form.clone();
+                            form.error = Some(message);
+                            self.mode = Mode::Moving(form, key.clone());
+                        }
+                        Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => {
+                            form.error = Some(message)
+                        }
+                        _ => self.error = Some(message),
+                    }
+                    // The drawer may have been opened or closed elsewhere.
+                    self.load(ctx);
+                }
+            },
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for DrawerScreen {
     fn bindings(&self) -> &'static [Binding] {
         match &self.mode {
@@ -313,75 +383,7 @@ impl Screen for DrawerScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => self.on_drawer(drawer, ctx),
-            (Asked::Drawer, ReplyBody::Drawer(Err(error))) => self.error = Some(describe(&error)),
-            (Asked::Session, ReplyBody::DrawerSession(result)) => match result {
-                Ok(view) if view.closed_at.is_some() => {
-                    ctx.data.desk.drawer = Some(None);
-                    ctx.notify(Notice::Success(s::DRAWER_CLOSED_NOTICE.into()));
-                    self.mode = Mode::Closed(view);
-                }
-                Ok(view) => {
-                    let notice = match &self.mode {
-                        Mode::ApproveMove(form, ..) => {
-                            let done = match direction_of(form) {
-                                VaultTransfer::Drop => sd::DROP_DONE,
-                                VaultTransfer::TopUp => sd::TOP_UP_DONE,
-                            };
-                            format!("{done}{} {}.", view.currency, money(form.running_total()))
-                        }
-                        _ => format!(
-                            "{}{} {}.",
-                            s::DRAWER_OPENED_NOTICE,
-                            view.currency,
-                            money(view.opening_float)
-                        ),
-                    };
-                    ctx.notify(Notice::Success(notice));
-                    ctx.data.desk.drawer = Some(Some(view));
-                    self.mode = Mode::Open;
-                }
-                Err(error) => {
-                    let message = describe(&error);
-                    match &mut self.mode {
-                        Mode::ConfirmClose(form) => {
-                            let mut form = form.clone();
-                            form.error = Some(message);
-                            self.mode = Mode::Closing(form);
-                        }
-                        Mode::ApproveFloat(_, approval) | Mode::ApproveMove(_, approval, _)
-                            if matches!(error, BankError::ApprovalRefused(_)) =>
-                        {
-                            approval.refused(message);
-                        }
-                        Mode::ApproveFloat(form, _) => {
-                            let mut form = form.clone();
-                            form.error = Some(message);
-                            self.mode = Mode::Opening(form);
-                        }
-                        Mode::ApproveMove(form, _, key) => {
-                            let mut form = form.clone();
-                            form.error = Some(message);
-                            self.mode = Mode::Moving(form, key.clone());
-                        }
-                        Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => {
-                            form.error = Some(message)
-                        }
-                        _ => self.error = Some(message),
-                    }
-                    // The drawer may have been opened or closed elsewhere.
-                    self.load(ctx);
-                }
-            },
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         match &self.mode {

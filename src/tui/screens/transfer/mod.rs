@@ -22,7 +22,7 @@ use crate::tui::widgets::field::Field;
 use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{is_connection_lost, Job, ReplyBody, RequestId};
+use crate::tui::worker::{is_connection_lost, Job, ReplyBody};
 
 /// The form's fields, in the order Tab visits them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -328,6 +328,27 @@ impl TransferScreen {
     }
 }
 
+impl TransferScreen {
+    /// The answer to a request this screen is waiting for, with what it asked.
+    fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
+        match (asked, body) {
+            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
+                if self.recipient != Recipient::Looking(number.clone()) {
+                    return Flow::Stay;
+                }
+                self.recipient = match money_form::recipient_answered(&mut self.to, result) {
+                    Lookup::Found(name) => Recipient::Found { number, name },
+                    Lookup::Missing => Recipient::Missing(number),
+                    Lookup::Failed => Recipient::Unknown,
+                };
+            }
+            (Asked::Transfer, ReplyBody::Transfer(result)) => self.on_result(result, ctx),
+            (asked, body) => self.requests.unexpected(asked, &body),
+        }
+        Flow::Stay
+    }
+}
+
 impl Screen for TransferScreen {
     fn bindings(&self) -> &'static [Binding] {
         match self.stage {
@@ -393,26 +414,7 @@ impl Screen for TransferScreen {
         Flow::Stay
     }
 
-    fn on_reply(&mut self, id: RequestId, body: ReplyBody, ctx: &mut Ctx) -> Flow {
-        let Some(asked) = self.requests.take(id) else {
-            return Flow::Stay;
-        };
-        match (asked, body) {
-            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
-                if self.recipient != Recipient::Looking(number.clone()) {
-                    return Flow::Stay;
-                }
-                self.recipient = match money_form::recipient_answered(&mut self.to, result) {
-                    Lookup::Found(name) => Recipient::Found { number, name },
-                    Lookup::Missing => Recipient::Missing(number),
-                    Lookup::Failed => Recipient::Unknown,
-                };
-            }
-            (Asked::Transfer, ReplyBody::Transfer(result)) => self.on_result(result, ctx),
-            (asked, body) => self.requests.unexpected(asked, &body),
-        }
-        Flow::Stay
-    }
+    on_reply_by!(answered);
 
     fn is_dirty(&self) -> bool {
         let empty = self.to.is_empty() && self.amount.is_empty() && self.memo.is_empty();

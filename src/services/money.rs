@@ -56,6 +56,22 @@ pub(super) struct Fingerprint {
 }
 
 impl Fingerprint {
+    /// A cash request's: the customer's account receives a deposit and pays a withdrawal.
+    fn of_cash(kind: MovementKind, request: &CashRequest) -> Self {
+        let account = Some(account_id(&request.account));
+        let (debit, credit) = match kind {
+            MovementKind::Deposit => (None, account),
+            _ => (account, None),
+        };
+        Self {
+            kind,
+            debit,
+            credit,
+            amount: request.amount.value(),
+            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
+        }
+    }
+
     pub(super) fn of_row(row: &movements::MovementRow) -> Self {
         let kind = row.kind;
         let customer = |id: i64| (!is_internal(id)).then_some(id);
@@ -79,13 +95,7 @@ impl Bank {
         request: &CashRequest,
         approval: Option<&Approval>,
     ) -> BankResult<MoneyResult> {
-        let fingerprint = Fingerprint {
-            kind: MovementKind::Deposit,
-            debit: None,
-            credit: Some(account_id(&request.account)),
-            amount: request.amount.value(),
-            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
-        };
+        let fingerprint = Fingerprint::of_cash(MovementKind::Deposit, request);
         self.cash(actor, request, fingerprint, approval)
     }
 
@@ -97,13 +107,7 @@ impl Bank {
         request: &CashRequest,
         approval: Option<&Approval>,
     ) -> BankResult<MoneyResult> {
-        let fingerprint = Fingerprint {
-            kind: MovementKind::Withdrawal,
-            debit: Some(account_id(&request.account)),
-            credit: None,
-            amount: request.amount.value(),
-            memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
-        };
+        let fingerprint = Fingerprint::of_cash(MovementKind::Withdrawal, request);
         self.cash(actor, request, fingerprint, approval)
     }
 

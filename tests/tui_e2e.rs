@@ -145,6 +145,13 @@ impl Session {
         }
     }
 
+    /// Sends `key` (`q`, `C-c`) and checks that the program exits with status 0.
+    fn quit_with(&self, key: &str) {
+        self.send(&[key]);
+        let status = self.wait_exit();
+        assert_eq!(status, "0", "exit status; the screen:\n{}", self.screen());
+    }
+
     /// Waits until the program has exited; returns its exit status.
     fn wait_exit(&self) -> String {
         let screen = self.wait_for(EXIT_MARK);
@@ -155,6 +162,13 @@ impl Session {
             .trim()
             .to_string()
     }
+}
+
+/// A file's text (empty if there is none), and the file removed.
+fn take_file(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let _ = std::fs::remove_file(path);
+    text
 }
 
 impl Drop for Session {
@@ -186,18 +200,10 @@ fn real_binary_in_tmux_log_in_see_balance_quit() {
         "the password is never shown"
     );
 
-    session.send(&["q"]);
-    let status = session.wait_exit();
-    assert_eq!(
-        status,
-        "0",
-        "exit status; the screen:\n{}",
-        session.screen()
-    );
+    session.quit_with("q");
 
     // Diagnostics went to the log file, not the screen, and no password went anywhere.
-    let written = std::fs::read_to_string(&log).unwrap_or_default();
-    let _ = std::fs::remove_file(&log);
+    let written = take_file(&log);
     assert!(written.contains("logged in"), "log:\n{written}");
     assert!(
         !written.contains("lesson-demo-2026"),
@@ -270,16 +276,8 @@ fn real_binary_in_tmux_a_teller_opens_the_drawer_and_takes_a_deposit() {
         "the password is never shown"
     );
 
-    session.send(&["C-c"]);
-    let status = session.wait_exit();
-    assert_eq!(
-        status,
-        "0",
-        "exit status; the screen:\n{}",
-        session.screen()
-    );
-    let written = std::fs::read_to_string(&log).unwrap_or_default();
-    let _ = std::fs::remove_file(&log);
+    session.quit_with("C-c");
+    let written = take_file(&log);
     let receipt_files = std::fs::read_dir(&receipts).map_or(0, Iterator::count);
     let _ = std::fs::remove_dir_all(&receipts);
     assert_eq!(receipt_files, 1);
@@ -313,8 +311,7 @@ fn real_binary_in_tmux_the_palette_finds_a_customer_and_an_action() {
     session.send(&["Enter"]);
     session.wait_for("Open my drawer");
 
-    session.send(&["C-c"]);
-    assert_eq!(session.wait_exit(), "0", "{}", session.screen());
+    session.quit_with("C-c");
 }
 
 /// SGR parameters that set a colour (foreground, background, 256 and true colour).
@@ -398,8 +395,7 @@ fn real_binary_in_tmux_the_branchs_day_from_vault_to_report() {
     boss.wait_for("20,000.00");
     boss.send(&["Enter"]);
     boss.wait_for("The vault's day is open: USD 20,000.00.");
-    boss.send(&["C-c"]);
-    assert_eq!(boss.wait_exit(), "0", "{}", boss.screen());
+    boss.quit_with("C-c");
 
     // The teller asks for a float of 50 x 100.00; the supervisor approves it on her screen.
     let tess = Session::on_bank(&db, &env);
@@ -451,8 +447,7 @@ fn real_binary_in_tmux_the_branchs_day_from_vault_to_report() {
     tess.wait_for("Close the drawer?");
     tess.send(&["Enter"]);
     tess.wait_for("Drawer closed");
-    tess.send(&["C-c"]);
-    assert_eq!(tess.wait_exit(), "0", "{}", tess.screen());
+    tess.quit_with("C-c");
 
     // The supervisor counts the vault (150 left + 170 back) and closes the day.
     let boss = Session::on_bank(&db, &env);
@@ -472,8 +467,7 @@ fn real_binary_in_tmux_the_branchs_day_from_vault_to_report() {
     boss.send(&["Enter"]);
     let closed = boss.wait_for("Day closed. Report:");
     assert!(closed.contains("The day is closed."), "{closed}");
-    boss.send(&["C-c"]);
-    assert_eq!(boss.wait_exit(), "0", "{}", boss.screen());
+    boss.quit_with("C-c");
 
     let day = chrono::Utc::now().date_naive();
     let text = std::fs::read_to_string(reports.join(format!("eod-{day}.txt"))).unwrap_or_default();

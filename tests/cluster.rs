@@ -110,17 +110,19 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
 
 /// scripts/cluster.sh on the test cluster; its standard output.
 fn cluster(args: &[&str]) -> String {
+    cluster_told(args).0
+}
+
+/// scripts/cluster.sh on the test cluster; its standard output and what it logged.
+fn cluster_told(args: &[&str]) -> (String, String) {
     let out = Command::new("bash")
         .arg(SCRIPT)
         .args(args)
         .output()
         .expect("run scripts/cluster.sh");
-    assert!(
-        out.status.success(),
-        "cluster.sh {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    let log = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "cluster.sh {args:?}: {log}");
+    (String::from_utf8_lossy(&out.stdout).trim().to_string(), log)
 }
 
 /// The URL with its nodes in another order (starting at node `first`, 0-based): clients
@@ -629,11 +631,8 @@ fn a_node_without_the_cluster_certificates_cannot_join() {
     // The control: the same node with a certificate of the cluster's CA joins and gets the data
     // by a full state transfer (rsync through stunnel: over TLS or not at all), so the two
     // above were kept out by their certificates.
-    assert_eq!(
-        cluster(&["try-join", "cluster-ca"]),
-        "joined synced",
-        "the control"
-    );
+    let (control, log) = cluster_told(&["try-join", "cluster-ca"]);
+    assert_eq!(control, "joined synced", "the control; the script said:\n{log}");
 }
 
 #[test]

@@ -632,7 +632,10 @@ fn a_node_without_the_cluster_certificates_cannot_join() {
     // by a full state transfer (rsync through stunnel: over TLS or not at all), so the two
     // above were kept out by their certificates.
     let (control, log) = cluster_told(&["try-join", "cluster-ca"]);
-    assert_eq!(control, "joined synced", "the control; the script said:\n{log}");
+    assert_eq!(
+        control, "joined synced",
+        "the control; the script said:\n{log}"
+    );
 }
 
 #[test]

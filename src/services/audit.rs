@@ -127,8 +127,9 @@ fn audit_snapshot(
         carried: base.is_some(),
         sessions_from,
         vault_from,
-        full: scope == AuditScope::Full,
     };
+    // The full audit also checks the newest checkpoint against the journal.
+    let checkpoint = latest.as_ref().filter(|_| scope == AuditScope::Full);
     let plan = ChainPlan::read(conn, start.as_ref())?;
     let chain = |done, total| AuditProgress {
         phase: "chain",
@@ -144,7 +145,7 @@ fn audit_snapshot(
                     total: 0,
                 });
             };
-            let checks = sql_checks(conn, latest.as_ref(), limit, &window, &mut phase)?;
+            let checks = sql_checks(conn, checkpoint, limit, &window, &mut phase)?;
             (
                 checks,
                 plan.verify(conn, &mut |d, t| progress(chain(d, t)))?,
@@ -152,9 +153,8 @@ fn audit_snapshot(
         }
         Some(other) => std::thread::scope(|threads| {
             let snapshot = &mut *conn;
-            let latest = latest.as_ref();
-            let sql =
-                threads.spawn(move || sql_checks(snapshot, latest, limit, &window, &mut |_| {}));
+            let sql = threads
+                .spawn(move || sql_checks(snapshot, checkpoint, limit, &window, &mut |_| {}));
             let found = plan.verify(other, &mut |d, t| progress(chain(d, t)));
             // The chain is done; the SQL checks may still run.
             progress(AuditProgress {
@@ -214,20 +214,19 @@ fn audit_snapshot(
 }
 
 /// The part of an audit a check is about: the rows after `since` (the checkpoint's sums
-/// carried when `carried`), the drawer sessions and vault days from these ids, and for the full
-/// audit the newest checkpoint against the journal.
+/// carried when `carried`), the drawer sessions and vault days from these ids.
 struct Window {
     since: Since,
     carried: bool,
     sessions_from: i64,
     vault_from: i64,
-    full: bool,
 }
 
-/// Every invariant and rule the SQL checks, on the audit's snapshot; `phase` hears each step.
+/// Every invariant and rule the SQL checks, on the audit's snapshot, and `checkpoint` (if
+/// given) against the journal; `phase` hears each step.
 fn sql_checks(
     conn: &mut Connection,
-    latest: Option<&checkpoints::CheckpointRow>,
+    checkpoint: Option<&checkpoints::CheckpointRow>,
     limit: Decimal,
     window: &Window,
     phase: &mut dyn FnMut(&'static str),
@@ -289,10 +288,8 @@ fn sql_checks(
             "every vault's counts agree with its movements, each float, top-up and drop approved",
         ),
     ];
-    if window.full {
-        if let Some(cp) = latest {
-            checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
-        }
+    if let Some(cp) = checkpoint {
+        checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
     }
     phase("rules");
     checks.extend(super::audit_rules::rule_checks(conn, limit, window.since)?);

@@ -44,15 +44,17 @@ impl<'a> ChainPlan<'a> {
         self.start.map_or(0, |s| s.id)
     }
 
-    /// The last seal's id (the start's when there is none after it).
+    /// The newest seal checked (the start when there is none after it).
+    fn newest(&self) -> Option<&SealRow> {
+        self.seals.last().or(self.start)
+    }
+
     fn end_id(&self) -> i64 {
-        self.seals.last().map_or(self.start_id(), |s| s.id)
+        self.newest().map_or(0, |s| s.id)
     }
 
     fn sealed_up_to(&self) -> [i64; 2] {
-        self.seals
-            .last()
-            .or(self.start)
+        self.newest()
             .map_or([0, 0], |s| [s.last_movement_id, s.last_audit_id])
     }
 
@@ -67,9 +69,7 @@ impl<'a> ChainPlan<'a> {
         // Every link is a row a seal counts: a link added by hand shows in the count.
         let links = ledger::count_links_between(conn, self.start_id(), self.end_id())?;
         let heads = if links == i64::try_from(total).unwrap_or(-1) {
-            heads_agree(conn, &self.seals, self.start, &mut |done| {
-                progress(done, total)
-            })?
+            heads_agree(conn, self, &mut |done| progress(done, total))?
         } else {
             None
         };
@@ -95,9 +95,7 @@ impl<'a> ChainPlan<'a> {
             unsealed[i] = ledger::count_after(conn, table, sealed_up_to[i])?;
         }
         let head = self
-            .seals
-            .last()
-            .or(self.start)
+            .newest()
             .map_or("nothing is sealed yet".to_string(), |s| {
                 format!("head of seal {}: {}", s.id, s.head)
             });
@@ -152,10 +150,10 @@ pub(super) struct Found {
 /// read the links (`walk_links`), to name the row. Half the reads of the walk, and no join.
 fn heads_agree(
     conn: &mut Connection,
-    seals: &[SealRow],
-    start: Option<&SealRow>,
+    plan: &ChainPlan,
     progress: &mut dyn FnMut(u64),
 ) -> BankResult<Option<u64>> {
+    let (seals, start) = (plan.seals.as_slice(), plan.start);
     let mut head = match start {
         None => GENESIS,
         Some(s) => match from_hex(&s.head) {

@@ -111,8 +111,8 @@ impl KeyOverrides {
     }
 
     /// (name in the file, command, chosen key) for every key that is set.
-    pub(super) fn chosen(&self) -> Vec<(&'static str, Cmd, Chord)> {
-        self.chosen.clone()
+    pub(super) fn chosen(&self) -> &[(&'static str, Cmd, Chord)] {
+        &self.chosen
     }
 }
 

@@ -1,8 +1,9 @@
 //! The commands of the desk: drawers, people and accounts.
 
 use super::args::{AccountCommand, DrawerCommand, DrawerMove, RoleArg, UserCommand};
-use super::input::{optional, read_password};
+use super::input::read_password;
 use super::{output, CliError};
+use crate::domain::optional;
 use crate::domain::{
     AccountNumber, Age, City, Country, Email, IdempotencyKey, Name, Password, Phone, Role, Surname,
 };

@@ -4,18 +4,6 @@ use std::io::BufRead;
 
 use super::CliError;
 
-/// An empty value clears an optional field.
-pub(super) fn optional<T, E>(
-    raw: &str,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, E> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse(raw).map(Some)
-    }
-}
-
 /// The first line of standard input, without its line ending (nothing else is trimmed).
 pub(super) fn read_password() -> Result<String, CliError> {
     let mut line = String::new();

@@ -43,5 +43,14 @@ pub use name::{City, Country, Name, Surname};
 pub use password::{Password, Secret};
 pub use phone::Phone;
 pub use reason::Reason;
+
+/// An optional field as typed: empty (or blank) is none, anything else must parse.
+pub fn optional<T, E>(raw: &str, parse: impl Fn(&str) -> Result<T, E>) -> Result<Option<T>, E> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some)
+    }
+}
 pub use role::Role;
 pub use words::amount_in_words;

@@ -110,17 +110,6 @@ impl Default for RegisterScreen {
     }
 }
 
-fn optional<T>(
-    raw: &str,
-    parse: impl Fn(&str) -> Result<T, ValidationError>,
-) -> Result<Option<T>, ValidationError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse(raw.trim()).map(Some)
-    }
-}
-
 /// Keeps only the rule of a validation error.
 fn rule<T>(result: Result<T, ValidationError>) -> Result<T, String> {
     result.map_err(|e| e.rule)
@@ -140,12 +129,12 @@ impl RegisterScreen {
         let value = self.value(index).trim();
         match index {
             NAME => rule(Name::parse(value)).map(drop),
-            SURNAME => rule(optional(value, Surname::parse)).map(drop),
+            SURNAME => rule(crate::domain::optional(value.trim(), Surname::parse)).map(drop),
             AGE => rule(Age::parse(value)).map(drop),
             COUNTRY => rule(Country::parse(value)).map(drop),
-            CITY => rule(optional(value, City::parse)).map(drop),
+            CITY => rule(crate::domain::optional(value.trim(), City::parse)).map(drop),
             EMAIL => rule(Email::parse(value)).map(drop),
-            PHONE => rule(optional(value, Phone::parse)).map(drop),
+            PHONE => rule(crate::domain::optional(value.trim(), Phone::parse)).map(drop),
             // Until the email is valid, the rules that do not need it.
             PASSWORD => {
                 match Email::parse(self.value(EMAIL)).or_else(|_| Email::parse(NO_EMAIL_YET)) {
@@ -198,11 +187,11 @@ impl RegisterScreen {
         Some(NewUserInput {
             password: Password::parse(self.value(PASSWORD).to_string(), &email).ok()?,
             name: Name::parse(value(NAME)).ok()?,
-            surname: optional(value(SURNAME), Surname::parse).ok()?,
+            surname: crate::domain::optional(value(SURNAME).trim(), Surname::parse).ok()?,
             age: Age::parse(value(AGE)).ok()?,
             country: Country::parse(value(COUNTRY)).ok()?,
-            city: optional(value(CITY), City::parse).ok()?,
-            phones: optional(value(PHONE), Phone::parse)
+            city: crate::domain::optional(value(CITY).trim(), City::parse).ok()?,
+            phones: crate::domain::optional(value(PHONE).trim(), Phone::parse)
                 .ok()?
                 .into_iter()
                 .collect(),

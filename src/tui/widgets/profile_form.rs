@@ -191,7 +191,7 @@ impl EditForm {
             }
         }));
         check(
-            optional(&value(EditStop::Surname), Surname::parse).map(|surname| {
+            crate::domain::optional(&value(EditStop::Surname), Surname::parse).map(|surname| {
                 if surname.as_ref().map(Surname::as_str) != profile.surname.as_deref() {
                     changes.surname = Some(surname);
                 }
@@ -207,11 +207,13 @@ impl EditForm {
                 changes.country = Some(country);
             }
         }));
-        check(optional(&value(EditStop::City), City::parse).map(|city| {
-            if city.as_ref().map(City::as_str) != profile.city.as_deref() {
-                changes.city = Some(city);
-            }
-        }));
+        check(
+            crate::domain::optional(&value(EditStop::City), City::parse).map(|city| {
+                if city.as_ref().map(City::as_str) != profile.city.as_deref() {
+                    changes.city = Some(city);
+                }
+            }),
+        );
         check(Email::parse(&value(EditStop::Email)).map(|email| {
             if email.as_str() != profile.email {
                 changes.email = Some(email);
@@ -257,17 +259,6 @@ impl EditForm {
             .any(|(a, b)| a.value() != b.value())
             || self.phones != original.phones
             || !self.new_phone.is_empty()
-    }
-}
-
-fn optional<T>(
-    raw: &str,
-    parse: impl Fn(&str) -> Result<T, ValidationError>,
-) -> Result<Option<T>, ValidationError> {
-    if raw.is_empty() {
-        Ok(None)
-    } else {
-        parse(raw).map(Some)
     }
 }
 

@@ -18,12 +18,7 @@ use super::screens::help::HelpOverlay;
 use super::screens::lock::LockScreen;
 use super::screens::palette::Palette;
 use super::screens::quit::QuitConfirm;
-use super::screens::{
-    approvals::ApprovalsScreen, card::CardScreen, counter::CounterScreen,
-    customers::CustomersScreen, drawer::DrawerScreen, history::HistoryScreen, home::HomeScreen,
-    login::LoginScreen, profile::ProfileScreen, register::RegisterScreen, transfer::TransferScreen,
-    vault::VaultScreen, Screen,
-};
+use super::screens::{self, Screen};
 use super::strings as s;
 use super::theme::{Theme, SPINNER};
 use super::worker::{is_connection_lost, ReplyBody, Request, RequestId, WorkerMessage};
@@ -34,20 +29,18 @@ mod badge;
 mod mouse;
 mod palette;
 
-/// Declares the screens' state once: a field per screen with its route, and from that the
-/// lookups by route. A new screen is its file, its line in `ROUTES` and its line here.
-macro_rules! screens {
-    ($($field:ident: $screen:ty = $route:ident,)+) => {
+/// Declares the screens' state from the list in `route.rs`: a field per screen, and the
+/// lookups by route.
+macro_rules! screen_state {
+    ($($(#[$doc:meta])* $route:ident $field:ident: $module:ident::$state:ident,
+        $title:expr, $audience:ident, $customer_tab:expr, $staff_tab:expr;)+) => {
         /// The screens' own state; each keeps what was typed while the person looks elsewhere.
         #[derive(Debug, Default)]
         pub struct Screens {
-            $(pub $field: $screen,)+
+            $(pub $field: screens::$module::$state,)+
         }
 
         impl Screens {
-            /// Every route with a screen, for broadcasts.
-            pub const ROUTES: [Route; [$(Route::$route),+].len()] = [$(Route::$route),+];
-
             pub fn get(&self, route: Route) -> &dyn Screen {
                 match route {
                     $(Route::$route => &self.$field,)+
@@ -63,24 +56,11 @@ macro_rules! screens {
     };
 }
 
-screens! {
-    login: LoginScreen = Login,
-    accounts: HomeScreen = Accounts,
-    transfer: TransferScreen = Transfer,
-    history: HistoryScreen = History,
-    profile: ProfileScreen = Profile,
-    customers: CustomersScreen = Customers,
-    card: CardScreen = Card,
-    counter: CounterScreen = Counter,
-    drawer: DrawerScreen = Drawer,
-    register: RegisterScreen = Register,
-    vault: VaultScreen = Vault,
-    approvals: ApprovalsScreen = Approvals,
-}
+super::route::every_screen!(screen_state);
 
 impl Screens {
     fn any_dirty(&self) -> bool {
-        Self::ROUTES.into_iter().any(|r| self.get(r).is_dirty())
+        Route::ALL.into_iter().any(|r| self.get(r).is_dirty())
     }
 }
 
@@ -560,7 +540,7 @@ impl App {
                 if let Some(number) = selected {
                     self.data.select(number.as_str());
                 }
-                for route in Screens::ROUTES {
+                for route in Route::ALL {
                     let (mut ctx, screens, _) = self.ctx(Target::Screen(route));
                     screens.get_mut(route).on_accounts(&mut ctx);
                 }

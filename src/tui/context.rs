@@ -103,23 +103,18 @@ const fn key_only(keys: &'static [Chord], help: &'static str) -> Option<Tab> {
     })
 }
 
-/// Every screen of the app, one line each.
-#[rustfmt::skip]
-pub const ROUTES: [RouteEntry; 12] = [
-    entry(Route::Login, s::TITLE_LOGIN, Audience::Everyone, None, None),
-    entry(Route::Accounts, s::TITLE_ACCOUNTS, Audience::Customers, tab(&[key(KeyCode::F(2))], s::HELP_GO_ACCOUNTS), None),
-    entry(Route::Transfer, s::TITLE_TRANSFER, Audience::Customers, tab(&[key(KeyCode::F(3))], s::HELP_GO_TRANSFER), None),
-    entry(Route::History, s::TITLE_HISTORY, Audience::Customers, tab(&[key(KeyCode::F(4))], s::HELP_GO_HISTORY), None),
-    entry(Route::Customers, s::TITLE_CUSTOMERS, Audience::Staff, None, tab(&[key(KeyCode::F(2))], s::HELP_GO_CUSTOMERS)),
-    entry(Route::Card, s::TITLE_CARD, Audience::Staff, None, tab(&[key(KeyCode::F(3))], s::HELP_GO_CARD)),
-    entry(Route::Counter, s::TITLE_COUNTER, Audience::Staff, None, tab(&[key(KeyCode::F(4))], s::HELP_GO_COUNTER)),
-    entry(Route::Drawer, s::TITLE_DRAWER, Audience::Staff, None, tab(&[key(KeyCode::F(5))], s::HELP_GO_DRAWER)),
-    entry(Route::Register, s::TITLE_REGISTER, Audience::Staff, None, tab(&[key(KeyCode::F(6))], s::HELP_GO_REGISTER)),
-    entry(Route::Vault, sd::TITLE_VAULT, Audience::Supervisors, None, tab(&[key(KeyCode::F(8))], sd::HELP_GO_VAULT)),
-    entry(Route::Approvals, sa::TITLE_APPROVALS, Audience::Supervisors, None, key_only(&[key(KeyCode::F(9))], sa::HELP_GO_APPROVALS)),
-    // Everyone's own profile: the customers' last tab, the workstation's last tab.
-    entry(Route::Profile, s::TITLE_PROFILE, Audience::Everyone, tab(&[key(KeyCode::F(5))], s::HELP_GO_PROFILE), tab(&[key(KeyCode::F(7))], s::HELP_GO_OWN_PROFILE)),
-];
+/// Declares `ROUTES` from the list in `route.rs`.
+macro_rules! route_entries {
+    ($($(#[$doc:meta])* $route:ident $field:ident: $module:ident::$state:ident,
+        $title:expr, $audience:ident, $customer_tab:expr, $staff_tab:expr;)+) => {
+        /// Every screen of the app, in tab order.
+        pub const ROUTES: [RouteEntry; Route::ALL.len()] = [
+            $(entry(Route::$route, $title, Audience::$audience, $customer_tab, $staff_tab),)+
+        ];
+    };
+}
+
+super::route::every_screen!(route_entries);
 
 impl Route {
     /// Is this screen drawn in the tab row (for staff or for customers)?
@@ -134,11 +129,8 @@ impl Route {
     }
 
     fn entry(self) -> &'static RouteEntry {
-        // Every route has its line in ROUTES (a test checks it); Login is the fallback.
-        ROUTES
-            .iter()
-            .find(|e| e.route == self)
-            .unwrap_or(&ROUTES[0])
+        // ROUTES holds the routes in the order of `Route::ALL`: both come from one list.
+        &ROUTES[self as usize]
     }
 
     pub fn title(self) -> &'static str {
@@ -178,15 +170,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_route_has_exactly_one_line_in_the_table() {
-        for route in crate::tui::app::Screens::ROUTES {
-            assert_eq!(
-                ROUTES.iter().filter(|e| e.route == route).count(),
-                1,
-                "{route:?}"
-            );
+    fn no_two_screens_of_one_role_share_a_key() {
+        for role in [Role::Customer, Role::Teller, Role::Admin] {
+            let mut seen: Vec<(Chord, Route)> = Vec::new();
+            for entry in ROUTES.iter().filter(|e| e.route.allowed(role)) {
+                let tab = if role.is_staff() {
+                    entry.staff_tab
+                } else {
+                    entry.customer_tab
+                };
+                for chord in tab.map_or(&[][..], |t| t.keys) {
+                    let clash = seen.iter().find(|(c, _)| c == chord);
+                    assert!(clash.is_none(), "{role:?}: {clash:?} and {:?}", entry.route);
+                    seen.push((*chord, entry.route));
+                }
+            }
         }
-        assert_eq!(ROUTES.len(), crate::tui::app::Screens::ROUTES.len());
+        for route in Route::ALL {
+            assert_eq!(route.entry().route, route);
+        }
         assert!(Route::Drawer.allowed(Role::Teller) && !Route::Drawer.allowed(Role::Customer));
         assert!(Route::Profile.allowed(Role::Teller) && Route::Profile.allowed(Role::Customer));
         assert!(Route::Vault.allowed(Role::Admin) && !Route::Vault.allowed(Role::Teller));

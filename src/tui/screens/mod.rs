@@ -1,8 +1,8 @@
 //! One file per screen. A screen owns its state (what was typed survives navigation), answers
 //! keys as commands from its bindings, asks the worker for data through its
 //! [`Requests`](super::widgets::requests::Requests) (an enum of what it asked, by request id), and
-//! draws itself from a [`View`]. New screens (the teller's) implement [`Screen`] and get a
-//! [`Route`](super::context::Route); nothing else has to change shape.
+//! draws itself from a [`View`]. A new screen implements [`Screen`] and has its line in
+//! `every_screen!` (`tui/route.rs`), which gives it its route, its tab and its place in the app.
 
 /// A screen's `on_reply`: the answer to a request it is waiting for goes to `$method` (an
 /// inherent `fn(&mut self, Asked, ReplyBody, &mut Ctx) -> Flow`) with what it asked; an answer

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::domain::format_money_grouped as money;
-use crate::services::{EodReport, VaultView};
+use crate::services::{EodReport, VaultMoveView, VaultView};
 
 /// The report, line by line (fixed-width columns).
 pub fn eod_lines(report: &EodReport) -> Vec<String> {
@@ -114,6 +114,23 @@ pub fn eod_lines(report: &EodReport) -> Vec<String> {
     out
 }
 
+/// One movement into or out of the vault, as the report and `teller vault show` print it.
+pub fn vault_move_line(line: &VaultMoveView) -> String {
+    format!(
+        "  #{:<8} {:<11} {:<4} {:>12}  {}  teller {}{}",
+        line.reference,
+        line.kind.as_str(),
+        if line.into_vault { "in" } else { "out" },
+        money(line.amount),
+        line.pieces,
+        line.teller,
+        line.approved_by
+            .as_deref()
+            .map(|a| format!(", approved by {a}"))
+            .unwrap_or_default()
+    )
+}
+
 fn vault_lines(vault: &VaultView) -> Vec<String> {
     let mut out = vec![
         format!("VAULT {}", vault.currency),
@@ -125,21 +142,7 @@ fn vault_lines(vault: &VaultView) -> Vec<String> {
             money(vault.opening_difference)
         ),
     ];
-    for line in &vault.moves {
-        out.push(format!(
-            "  #{:<8} {:<11} {:<4} {:>12}  {}  teller {}{}",
-            line.reference,
-            line.kind.as_str(),
-            if line.into_vault { "in" } else { "out" },
-            money(line.amount),
-            line.pieces,
-            line.teller,
-            line.approved_by
-                .as_deref()
-                .map(|a| format!(", approved by {a}"))
-                .unwrap_or_default()
-        ));
-    }
+    out.extend(vault.moves.iter().map(vault_move_line));
     match &vault.closing {
         Some(count) => out.push(format!(
             "  counted by {}: {} ({}), expected {}, over/short {}",

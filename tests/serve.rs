@@ -6,11 +6,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use common::cli::{Teller, ADMIN, BIN, BOSS};
-use common::ssh::{ssh_command, start_serve, Branch, Serving};
+use common::ssh::{run_bounded, start_serve, teller_over_ssh, Branch, Serving};
 use common::PASSWORD;
 
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -66,33 +66,17 @@ impl Server {
         }
     }
 
-    fn ssh_command(&self, key: &Path, env: &str) -> Command {
-        ssh_command(self.port, key, env, &[])
-    }
-
     /// `ssh HOST args...` with a device key and environment requests.
     fn ssh(&self, key: &Path, env: &str, args: &[&str]) -> Output {
         self.ssh_stdin(key, env, args, "")
     }
 
     fn ssh_stdin(&self, key: &Path, env: &str, args: &[&str], stdin: &str) -> Output {
-        use std::io::Write;
-        let mut command = self.ssh_command(key, env);
-        // ssh itself would take a leading `--flag`: the command starts with `teller` then.
-        if args.first().is_some_and(|a| a.starts_with('-')) {
-            command.arg("teller");
-        }
-        let mut child = command
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ssh is needed for this test (apt-get install openssh-client)");
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(stdin.as_bytes()).unwrap();
-        drop(pipe);
-        child.wait_with_output().unwrap()
+        run_bounded(
+            teller_over_ssh(self.port, key, env, &[], args),
+            stdin,
+            PATIENCE,
+        )
     }
 
     fn as_admin(&self) -> String {

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::cli::{Teller, ADMIN};
-use common::ssh::{ssh_command, start_serve, Branch, Serving};
+use common::ssh::{run_bounded, ssh_command, start_serve, teller_over_ssh, Branch, Serving};
 use common::PASSWORD;
 
 /// How long any one wait may take.
@@ -83,13 +83,11 @@ impl Server {
         args: &[&str],
         stdin: &str,
     ) -> Output {
-        let mut command = self.ssh_command(key, env, extra);
-        // ssh itself would take a leading `--flag`: the command starts with `teller` then.
-        if args.first().is_some_and(|a| a.starts_with('-')) {
-            command.arg("teller");
-        }
-        command.args(args);
-        bounded(command, stdin)
+        run_bounded(
+            teller_over_ssh(self.port, key, env, extra, args),
+            stdin,
+            PATIENCE,
+        )
     }
 
     /// The server's own resident memory (kB) and threads.
@@ -116,51 +114,6 @@ impl Drop for Server {
 
 fn as_admin() -> String {
     format!("TELLER_USER={ADMIN} TELLER_PASSWORD={PASSWORD}")
-}
-
-/// Runs `command` with `stdin`, killing it (and failing) if it takes longer than PATIENCE.
-fn bounded(mut command: Command, stdin: &str) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ssh is needed for this test (apt-get install openssh-client)");
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let mut out_pipe = child.stdout.take().unwrap();
-    let mut err_pipe = child.stderr.take().unwrap();
-    let stdout = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = out_pipe.read_to_end(&mut bytes);
-        bytes
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = err_pipe.read_to_end(&mut bytes);
-        bytes
-    });
-    let deadline = Instant::now() + PATIENCE;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} took longer than {PATIENCE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = writer.join();
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
 }
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {

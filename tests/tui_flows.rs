@@ -364,11 +364,7 @@ fn profile_edit_and_password_change() {
 
     let new_password = "a-new-and-long-passphrase";
     live.press(KeyCode::Char('c'))
-        .type_text("not-the-current-one")
-        .press(KeyCode::Tab)
-        .type_text(new_password)
-        .press(KeyCode::Tab)
-        .type_text(new_password)
+        .fill(&["not-the-current-one", new_password, new_password])
         .press(KeyCode::Enter)
         .wait_for("this is not your current password")
         .type_text(PASSWORD)

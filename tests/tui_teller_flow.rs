@@ -16,6 +16,7 @@ use ratatui::crossterm::event::KeyCode;
 use teller::domain::AccountNumber;
 use teller::services::{AccountStatus, Bank};
 use teller::tui::app::Route;
+use teller::tui::testing::NINA;
 
 const BIN: &str = env!("CARGO_BIN_EXE_teller");
 
@@ -30,11 +31,7 @@ impl Live {
     /// Waits for the large-cash identification form and fills in Nina's passport.
     fn show_id(&mut self) -> &mut Self {
         self.wait_for("Customer identification")
-            .type_text("P1234567")
-            .tab()
-            .type_text("SI")
-            .tab()
-            .type_text("2031-05-31")
+            .fill(&["P1234567", "SI", "2031-05-31"])
             .press(KeyCode::Enter)
     }
 
@@ -48,6 +45,21 @@ impl Live {
             .wait_for(&format!("Customer {name}"))
             .settle()
     }
+}
+
+/// The demo bank: its customers, the teller and the supervisor.
+fn demo_bank(db: &TestDb) -> Bank {
+    let mut bank = db.bank();
+    bank.load_demo(&operator()).expect("demo");
+    bank
+}
+
+/// The app on `db`, the demo teller logged in and at the customer lookup.
+fn teller_at_the_desk(db: &TestDb) -> Live {
+    let mut live = Live::ticking(&db.app_url);
+    live.login(TELLER, TELLER_PASSWORD)
+        .wait_for("Find a customer");
+    live
 }
 
 fn first_account(bank: &mut Bank, address: &str) -> AccountNumber {
@@ -80,14 +92,11 @@ fn audit_binary_passes(db: &TestDb) {
 #[test]
 fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
     let db = TestDb::new();
-    let mut bank = db.bank();
-    bank.load_demo(&operator()).expect("demo");
+    let mut bank = demo_bank(&db);
     let demo_account = first_account(&mut bank, DEMO_CUSTOMER);
     let demo_before = balance(&mut bank, &demo_account);
 
-    let mut live = Live::ticking(&db.app_url);
-    live.login(TELLER, TELLER_PASSWORD)
-        .wait_for("Find a customer");
+    let mut live = teller_at_the_desk(&db);
     assert_eq!(live.app.route(), Route::Customers);
 
     // Open the drawer: 20 x 100 and 20 x 50 = 3,000.00.
@@ -110,23 +119,7 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
 
     // Register a customer, open their first account with a 15,000.00 cash deposit.
     live.press(KeyCode::F(6))
-        .type_text("Nina")
-        .tab()
-        .type_text("Novak")
-        .tab()
-        .type_text("29")
-        .tab()
-        .type_text("Slovenia")
-        .tab()
-        .type_text("Ljubljana")
-        .tab()
-        .type_text("nina.novak@example.com")
-        .tab()
-        .type_text("+386 1 555 0101")
-        .tab()
-        .type_text("nina-first-password")
-        .tab()
-        .type_text("nina-first-password")
+        .fill(&[&NINA[..], &["nina-first-password", "nina-first-password"]].concat())
         .press(KeyCode::Enter)
         .wait_for("Registered. Now their first account:")
         .tab()
@@ -258,15 +251,12 @@ fn a_tellers_day_from_opening_the_drawer_to_a_clean_audit() {
 #[test]
 fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
     let db = TestDb::new();
-    let mut bank = db.bank();
-    bank.load_demo(&operator()).expect("demo");
+    let mut bank = demo_bank(&db);
     let account = first_account(&mut bank, DEMO_CUSTOMER);
     let before = balance(&mut bank, &account);
 
-    let mut live = Live::ticking(&db.app_url);
-    live.login(TELLER, TELLER_PASSWORD)
-        .wait_for("Find a customer")
-        .press(KeyCode::F(5))
+    let mut live = teller_at_the_desk(&db);
+    live.press(KeyCode::F(5))
         .wait_for("Open my drawer")
         .tab()
         .type_text("10")
@@ -328,11 +318,7 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .settle()
         .char('x')
         .wait_for("Reverse a movement")
-        .type_text("keyed the wrong amount")
-        .tab()
-        .type_text(ADMIN)
-        .tab()
-        .type_text(ADMIN_PASSWORD)
+        .fill(&["keyed the wrong amount", ADMIN, ADMIN_PASSWORD])
         .press(KeyCode::Enter)
         .wait_for("was reversed by #")
         .settle();
@@ -341,11 +327,7 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
     live.press(KeyCode::Down)
         .char('x')
         .wait_for("Reverse a movement")
-        .type_text("again")
-        .tab()
-        .type_text(ADMIN)
-        .tab()
-        .type_text(ADMIN_PASSWORD)
+        .fill(&["again", ADMIN, ADMIN_PASSWORD])
         .press(KeyCode::Enter)
         .wait_for("reversed already");
     assert_eq!(balance(&mut bank, &account), before);
@@ -355,23 +337,20 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
 #[test]
 fn a_bulk_payment_from_the_card_is_posted_by_the_real_worker() {
     let db = TestDb::new();
-    let mut bank = db.bank();
-    bank.load_demo(&operator()).expect("demo");
+    let mut bank = demo_bank(&db);
     let payer = first_account(&mut bank, DEMO_CUSTOMER);
     let payee = first_account(&mut bank, "irina97@gmail.com");
     let payer_before = balance(&mut bank, &payer);
     let payee_before = balance(&mut bank, &payee);
 
-    let mut live = Live::ticking(&db.app_url);
+    let mut live = teller_at_the_desk(&db);
     std::fs::create_dir_all(&live.export_dir).unwrap();
     std::fs::write(
         live.export_dir.join("payroll.csv"),
         format!("to,amount,memo\n{payee},10.00,first\n{payee},2.50,second\n"),
     )
     .unwrap();
-    live.login(TELLER, TELLER_PASSWORD)
-        .wait_for("Find a customer")
-        .open_card("di.julis", "di.julis@icloud.com")
+    live.open_card("di.julis", "di.julis@icloud.com")
         .char('b')
         .wait_for("Bulk payment")
         .type_text("payroll.csv")
@@ -393,19 +372,16 @@ fn a_bulk_payment_from_the_card_is_posted_by_the_real_worker() {
 #[test]
 fn a_payment_file_changed_after_its_preview_is_refused_by_the_real_worker() {
     let db = TestDb::new();
-    let mut bank = db.bank();
-    bank.load_demo(&operator()).expect("demo");
+    let mut bank = demo_bank(&db);
     let payer = first_account(&mut bank, DEMO_CUSTOMER);
     let payee = first_account(&mut bank, "irina97@gmail.com");
     let payer_before = balance(&mut bank, &payer);
 
-    let mut live = Live::ticking(&db.app_url);
+    let mut live = teller_at_the_desk(&db);
     std::fs::create_dir_all(&live.export_dir).unwrap();
     let file = live.export_dir.join("changing.csv");
     std::fs::write(&file, format!("to,amount,memo\n{payee},10.00,first\n")).unwrap();
-    live.login(TELLER, TELLER_PASSWORD)
-        .wait_for("Find a customer")
-        .open_card("di.julis", "di.julis@icloud.com")
+    live.open_card("di.julis", "di.julis@icloud.com")
         .char('b')
         .wait_for("Bulk payment")
         .type_text("changing.csv")

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::counter::Stage;
 use teller::tui::testing::{
-    number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, OTHER_EMAIL,
+    number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, NINA, OTHER_EMAIL,
 };
 use teller::tui::worker::Job;
 
@@ -607,23 +607,7 @@ fn teller_register_inline_errors() {
 fn registered() -> Driver {
     let mut d = teller();
     d.press(KeyCode::F(6))
-        .type_text("Nina")
-        .press(KeyCode::Tab)
-        .type_text("Novak")
-        .press(KeyCode::Tab)
-        .type_text("29")
-        .press(KeyCode::Tab)
-        .type_text("Slovenia")
-        .press(KeyCode::Tab)
-        .type_text("Ljubljana")
-        .press(KeyCode::Tab)
-        .type_text("nina.novak@example.com")
-        .press(KeyCode::Tab)
-        .type_text("+386 1 555 0101")
-        .press(KeyCode::Tab)
-        .type_text("a-long-enough-secret")
-        .press(KeyCode::Tab)
-        .type_text("a-long-enough-secret")
+        .fill(&[&NINA[..], &["a-long-enough-secret", "a-long-enough-secret"]].concat())
         .press(KeyCode::Enter)
         .settle();
     d

@@ -28,6 +28,16 @@ struct WorkerStats {
 }
 
 impl WorkerStats {
+    /// Runs `step` until told to stop or until it fails (the failure is kept).
+    fn run_until(&mut self, stop: &Stop, mut step: impl FnMut(&mut Self) -> Result<(), String>) {
+        while stop.go_on() {
+            if let Err(failure) = step(self) {
+                self.failure = Some(failure);
+                break;
+            }
+        }
+    }
+
     /// One transfer done, begun at `begun`: its latency, and now and then a progress sample.
     fn done_one(&mut self, begun: Instant, stop: &Stop) {
         self.latencies_us
@@ -179,9 +189,9 @@ fn worker(
     };
     let actor = Actor::setup("bench");
     let mut rng = rand::rng();
-    while stop.go_on() {
+    stats.run_until(stop, |stats| {
         let Some(request) = pick(&mut rng, numbers, pattern) else {
-            continue;
+            return Ok(());
         };
         let request = TransferRequest {
             from: request.from,
@@ -192,16 +202,12 @@ fn worker(
         };
         let begun = Instant::now();
         match bank.transfer(&actor, &request, None) {
-            Ok(_) => {
-                stats.done_one(begun, stop);
-            }
+            Ok(_) => stats.done_one(begun, stop),
             Err(e) if e.is_refusal() => stats.refused += 1,
-            Err(e) => {
-                stats.failure = Some(e.to_string());
-                break;
-            }
+            Err(e) => return Err(e.to_string()),
         }
-    }
+        Ok(())
+    });
     stats.retries = bank.retries();
     stats
 }
@@ -222,9 +228,9 @@ fn reference_worker(
         }
     };
     let mut rng = rand::rng();
-    while stop.go_on() {
+    stats.run_until(stop, |stats| {
         let Some(t) = pick(&mut rng, numbers, pattern) else {
-            continue;
+            return Ok(());
         };
         let begun = Instant::now();
         let (from, to) = (i64::from(t.from.serial()), i64::from(t.to.serial()));
@@ -236,17 +242,13 @@ fn reference_worker(
             t.key.as_str(),
             db::clock::now(),
         ) {
-            Ok(true) => {
-                stats.done_one(begun, stop);
-            }
+            Ok(true) => stats.done_one(begun, stop),
             Ok(false) => stats.refused += 1,
             Err(e) if db::classify(&e) == db::Failure::Retryable => stats.retries += 1,
-            Err(e) => {
-                stats.failure = Some(e.to_string());
-                break;
-            }
+            Err(e) => return Err(e.to_string()),
         }
-    }
+        Ok(())
+    });
     stats
 }
 
@@ -280,27 +282,23 @@ fn batch_worker(
         }
     };
     let mut rng = rand::rng();
-    while stop.go_on() {
+    stats.run_until(stop, |stats| {
         let batch: Vec<BatchTransfer> = (0..size)
             .filter_map(|_| pick(&mut rng, numbers, pattern))
             .collect();
         let begun = Instant::now();
-        match bank.post_batch(&actor, &batch, &mut approval) {
-            Ok(outcomes) => {
-                stats
-                    .latencies_us
-                    .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
-                let done = outcomes.iter().filter(|o| o.status() == "done").count() as u64;
-                stats.transfers += done;
-                stats.refused += outcomes.len() as u64 - done;
-                stats.progress.push(stop.add(done));
-            }
-            Err(e) => {
-                stats.failure = Some(e.to_string());
-                break;
-            }
-        }
-    }
+        let outcomes = bank
+            .post_batch(&actor, &batch, &mut approval)
+            .map_err(|e| e.to_string())?;
+        stats
+            .latencies_us
+            .push(u64::try_from(begun.elapsed().as_micros()).unwrap_or(u64::MAX));
+        let done = outcomes.iter().filter(|o| o.status() == "done").count() as u64;
+        stats.transfers += done;
+        stats.refused += outcomes.len() as u64 - done;
+        stats.progress.push(stop.add(done));
+        Ok(())
+    });
     stats.retries = bank.retries();
     stats
 }

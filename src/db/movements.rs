@@ -262,48 +262,45 @@ fn all_kinds() -> Vec<&'static str> {
 /// Movements of one kind and currency: (kind, currency, count, total).
 pub type KindTotalRow = (String, String, i64, Option<Decimal>);
 
-/// Movements of a period by kind and currency.
+/// (`by`, currency, count, total) of the movements with `from <= created_at < to`, grouped by
+/// `by` and the currency and sorted by `order`.
+macro_rules! period_totals {
+    ($conn:expr, $from:expr, $to:expr, $by:expr, $order:expr) => {{
+        use diesel::dsl::{count_star, sum};
+        movements::table
+            .filter(movements::kind.eq_any(all_kinds()))
+            .filter(movements::created_at.ge($from))
+            .filter(movements::created_at.lt($to))
+            .group_by(($by, movements::currency))
+            .order($order)
+            .select((
+                $by,
+                movements::currency,
+                count_star(),
+                sum(movements::amount),
+            ))
+            .load($conn)
+    }};
+}
+
+/// Movements of a period by kind and currency, by currency first.
 pub fn totals_between(
     conn: &mut Connection,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Vec<KindTotalRow>> {
-    use diesel::dsl::{count_star, sum};
-    movements::table
-        .filter(movements::kind.eq_any(all_kinds()))
-        .filter(movements::created_at.ge(from))
-        .filter(movements::created_at.lt(to))
-        .group_by((movements::kind, movements::currency))
-        .order((movements::currency, movements::kind))
-        .select((
-            movements::kind,
-            movements::currency,
-            count_star(),
-            sum(movements::amount),
-        ))
-        .load(conn)
+    let order = (movements::currency, movements::kind);
+    period_totals!(conn, from, to, movements::kind, order)
 }
 
-/// (device, currency, count, sum) of the movements with `from <= created_at < to`.
+/// Movements of a period by device and currency.
 pub fn device_totals_between(
     conn: &mut Connection,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Vec<KindTotalRow>> {
-    use diesel::dsl::{count_star, sum};
-    movements::table
-        .filter(movements::kind.eq_any(all_kinds()))
-        .filter(movements::created_at.ge(from))
-        .filter(movements::created_at.lt(to))
-        .group_by((movements::device, movements::currency))
-        .order((movements::device, movements::currency))
-        .select((
-            movements::device,
-            movements::currency,
-            count_star(),
-            sum(movements::amount),
-        ))
-        .load(conn)
+    let order = (movements::device, movements::currency);
+    period_totals!(conn, from, to, movements::device, order)
 }
 
 /// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals and

@@ -31,6 +31,32 @@ pub struct Offender {
     pub row: String,
 }
 
+/// A value a rule's query binds to its next `?`.
+enum Param {
+    Id(i64),
+    Money(Decimal),
+    Flag(bool),
+}
+
+/// The first offenders (`FIRST`, by `order_by`) that `sql` finds, with `params` bound in order.
+fn first_offenders(
+    conn: &mut Connection,
+    sql: &str,
+    order_by: &str,
+    params: &[Param],
+) -> QueryResult<Vec<Offender>> {
+    let mut query =
+        diesel::sql_query(format!("{sql} ORDER BY {order_by} LIMIT {FIRST}")).into_boxed();
+    for param in params {
+        query = match *param {
+            Param::Id(id) => query.bind::<BigInt, _>(id),
+            Param::Money(amount) => query.bind::<SqlDecimal, _>(amount),
+            Param::Flag(flag) => query.bind::<Bool, _>(flag),
+        };
+    }
+    query.load(conn)
+}
+
 /// The audit lines that say money moved: action = a movement kind, outcome ok, and the
 /// movement they name (`movement_ref`, computed from "reference N" at the end of the detail,
 /// as `Posting::post` and the batch engine write it; NULL when the line names none).
@@ -49,16 +75,16 @@ fn money_lines(kinds: &[&str]) -> String {
 /// thousand lines share one time, and the optimizer, left alone, reads them all by `at` for
 /// every movement (121 s instead of 1 for a 100,000-line payroll file).
 pub fn movements_without_line(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
          WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a FORCE INDEX (audit_log_movement_ref) \
             WHERE a.movement_ref = m.id \
             AND a.action = m.kind AND a.actor = m.actor AND a.device = m.device \
-            AND a.at = m.created_at AND a.approved_by <=> m.approved_by) \
-         ORDER BY m.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.movement)
-    .load(conn)
+            AND a.at = m.created_at AND a.approved_by <=> m.approved_by)",
+        "m.id",
+        &[Param::Id(since.movement)],
+    )
 }
 
 /// Audit lines that say money moved, with no such movement behind them (or naming none).
@@ -67,16 +93,19 @@ pub fn lines_without_movement(
     kinds: &[&str],
     since: Since,
 ) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
-        "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
+    first_offenders(
+        conn,
+        &format!(
+            "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
          LEFT JOIN movements m ON m.id = l.movement_ref AND l.action = m.kind \
             AND l.actor = m.actor AND l.device = m.device AND l.at = m.created_at \
             AND l.approved_by <=> m.approved_by \
-         WHERE m.id IS NULL ORDER BY l.id LIMIT {FIRST}",
-        money_lines(kinds)
-    ))
-    .bind::<BigInt, _>(since.audit_line)
-    .load(conn)
+         WHERE m.id IS NULL",
+            money_lines(kinds)
+        ),
+        "l.id",
+        &[Param::Id(since.audit_line)],
+    )
 }
 
 /// Staff payments above `limit` (withdrawals, transfers) and every staff reversal without an
@@ -86,35 +115,34 @@ pub fn unapproved_payments(
     limit: Decimal,
     since: Since,
 ) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
          JOIN users u ON u.email = m.actor AND u.role IN ('teller', 'admin') \
          LEFT JOIN users a ON a.email = m.approved_by AND a.role = 'admin' AND a.id <> u.id \
          WHERE m.id > ? \
             AND ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
-            AND a.id IS NULL \
-         ORDER BY m.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.movement)
-    .bind::<SqlDecimal, _>(limit)
-    .load(conn)
+            AND a.id IS NULL",
+        "m.id",
+        &[Param::Id(since.movement), Param::Money(limit)],
+    )
 }
 
 /// Movements that used a sent approval request whose decision does not back them: the
 /// request was not approved, by someone else than the movement names, or without the
 /// supervisor's audited `approval.approve` line.
 pub fn unbacked_requests(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
          FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
          WHERE m.id > ? AND (r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
             OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
                 AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
-                AND a.actor = r.decided_by)) \
-         ORDER BY m.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.movement)
-    .load(conn)
+                AND a.actor = r.decided_by))",
+        "m.id",
+        &[Param::Id(since.movement)],
+    )
 }
 
 /// Movements whose kind does not fit their accounts or their maker: cash kinds touch the
@@ -128,7 +156,8 @@ pub fn misfit_movements(
     setup_rows: bool,
     since: Since,
 ) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         // STRAIGHT_JOIN: the journal in id order (see `invariants::unbalanced_movements`).
         "SELECT STRAIGHT_JOIN CONCAT('movement ', m.id, ' (', m.kind, ')') AS `row` \
          FROM movements m \
@@ -162,12 +191,10 @@ pub fn misfit_movements(
                   AND s.drawer_account_id IN (d.id, c.id) AND m.created_at >= s.opened_at \
                   AND (s.closed_at IS NULL OR m.created_at <= s.closed_at \
                        OR m.kind IN ('cash_return', 'over_short')) \
-              ELSE m.drawer_session_id IS NULL END), FALSE) \
-         ORDER BY m.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.movement)
-    .bind::<Bool, _>(setup_rows)
-    .load(conn)
+              ELSE m.drawer_session_id IS NULL END), FALSE)",
+        "m.id",
+        &[Param::Id(since.movement), Param::Flag(setup_rows)],
+    )
 }
 
 /// Staff users without an audited `user.create` line for their role that a second admin
@@ -175,17 +202,19 @@ pub fn misfit_movements(
 /// no other admin comes before theirs); the first admin is the owner's `bootstrap-admin`; in a
 /// bank that allows set-up rows, set-up tasks create staff too.
 pub fn unapproved_staff(conn: &mut Connection, setup_rows: bool) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
-        "SELECT u.email AS `row` FROM users u \
+    first_offenders(
+        conn,
+        &format!(
+            "SELECT u.email AS `row` FROM users u \
          WHERE u.role IN ('teller', 'admin') AND NOT EXISTS ( \
             SELECT 1 FROM audit_log a \
             WHERE a.action = 'user.create' AND a.subject = u.email AND a.outcome = 'ok' \
-              AND a.detail = CONCAT('role ', u.role) AND ({}))\
-         ORDER BY u.id LIMIT {FIRST}",
-        APPROVED_BY_RULE
-    ))
-    .bind::<Bool, _>(setup_rows)
-    .load(conn)
+              AND a.detail = CONCAT('role ', u.role) AND ({}))",
+            APPROVED_BY_RULE
+        ),
+        "u.id",
+        &[Param::Flag(setup_rows)],
+    )
 }
 
 /// Password resets of staff by someone else, without the approval of a second admin.
@@ -194,17 +223,18 @@ pub fn unapproved_staff_resets(
     setup_rows: bool,
     since: Since,
 ) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
-        "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
+    first_offenders(
+        conn,
+        &format!(
+            "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
          JOIN users t ON t.email = a.subject AND t.role IN ('teller', 'admin') \
          WHERE a.id > ? AND a.action = 'user.password_reset' AND a.outcome = 'ok' \
-           AND a.actor <> a.subject AND NOT ({}) \
-         ORDER BY a.id LIMIT {FIRST}",
-        APPROVED_BY_RULE
-    ))
-    .bind::<BigInt, _>(since.audit_line)
-    .bind::<Bool, _>(setup_rows)
-    .load(conn)
+           AND a.actor <> a.subject AND NOT ({})",
+            APPROVED_BY_RULE
+        ),
+        "a.id",
+        &[Param::Id(since.audit_line), Param::Flag(setup_rows)],
+    )
 }
 
 /// When audit line `a` (creating or resetting staff) was approved well enough: by an admin
@@ -228,22 +258,23 @@ const APPROVED_BY_RULE: &str = "\
 /// (the same time since both are written in one transaction; within a second for sessions
 /// opened before that, when the line followed the row).
 pub fn unaudited_sessions(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT('login session ', s.id) AS `row` FROM login_sessions s \
          LEFT JOIN users u ON u.id = s.user_id \
          WHERE s.id > ? AND (u.id IS NULL OR NOT EXISTS (SELECT 1 FROM audit_log a \
             WHERE a.action = 'session.open' AND a.subject = u.email AND a.outcome = 'ok' \
-              AND a.at BETWEEN s.created_at AND s.created_at + INTERVAL 1 SECOND)) \
-         ORDER BY s.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.login_session)
-    .load(conn)
+              AND a.at BETWEEN s.created_at AND s.created_at + INTERVAL 1 SECOND))",
+        "s.id",
+        &[Param::Id(since.login_session)],
+    )
 }
 
 /// Customer accounts whose status is not what their last audited status change made it
 /// (open: never changed, or unfrozen last).
 pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT(acc.number, ' (', acc.status, ')') AS `row` FROM accounts acc \
          LEFT JOIN (SELECT subject, MAX(id) AS last FROM audit_log \
                     WHERE action IN ('account.freeze', 'account.unfreeze', 'account.close') \
@@ -253,10 +284,10 @@ pub fn unaudited_statuses(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
             WHEN 'open' THEN a.id IS NULL OR a.action = 'account.unfreeze' \
             WHEN 'frozen' THEN a.action = 'account.freeze' \
             WHEN 'closed' THEN a.action = 'account.close' \
-            ELSE FALSE END, FALSE) \
-         ORDER BY acc.id LIMIT {FIRST}"
-    ))
-    .load(conn)
+            ELSE FALSE END, FALSE)",
+        "acc.id",
+        &[],
+    )
 }
 
 /// Unfreezing needs a second pair of eyes: unfreeze lines without an admin other than the
@@ -266,17 +297,16 @@ pub fn unapproved_unfreezes(
     setup_rows: bool,
     since: Since,
 ) -> QueryResult<Vec<Offender>> {
-    diesel::sql_query(format!(
+    first_offenders(
+        conn,
         "SELECT CONCAT('audit line ', a.id) AS `row` FROM audit_log a \
          WHERE a.id > ? AND a.action = 'account.unfreeze' AND a.outcome = 'ok' \
            AND NOT (EXISTS (SELECT 1 FROM users ap WHERE ap.email = a.approved_by \
                 AND ap.role = 'admin' AND a.approved_by <> a.actor) \
-             OR (a.actor LIKE 'setup:%' AND ?)) \
-         ORDER BY a.id LIMIT {FIRST}"
-    ))
-    .bind::<BigInt, _>(since.audit_line)
-    .bind::<Bool, _>(setup_rows)
-    .load(conn)
+             OR (a.actor LIKE 'setup:%' AND ?))",
+        "a.id",
+        &[Param::Id(since.audit_line), Param::Flag(setup_rows)],
+    )
 }
 
 #[cfg(test)]

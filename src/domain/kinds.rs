@@ -65,9 +65,36 @@ stored_names!(
     }
 );
 
-stored_names!(
+/// The journal's kinds of movement and the audit's actions, which name each movement's own line
+/// after its kind: the kinds are listed once, and `From<MovementKind>` for `AuditAction`
+/// comes with them.
+macro_rules! kinds_and_actions {
+    (
+        $(#[$kind_meta:meta])* kinds { $($kind:ident => $kind_text:literal),+ $(,)? }
+        $(#[$action_meta:meta])* other actions { $($action:ident => $action_text:literal),+ $(,)? }
+    ) => {
+        stored_names!($(#[$kind_meta])* MovementKind, "movement kind" {
+            $($kind => $kind_text),+
+        });
+
+        stored_names!($(#[$action_meta])* AuditAction, "audit action" {
+            $($kind => $kind_text,)+
+            $($action => $action_text),+
+        });
+
+        impl From<MovementKind> for AuditAction {
+            fn from(kind: MovementKind) -> Self {
+                match kind {
+                    $(MovementKind::$kind => Self::$kind),+
+                }
+            }
+        }
+    };
+}
+
+kinds_and_actions! {
     /// What a movement of the journal was.
-    MovementKind, "movement kind" {
+    kinds {
         Deposit => "deposit",
         Withdrawal => "withdrawal",
         Transfer => "transfer",
@@ -78,22 +105,10 @@ stored_names!(
         CashDrop => "cash_drop",
         CashReturn => "cash_return",
     }
-);
-
-stored_names!(
     /// What an audit line records as done or tried. The text is what the audit log stores and
     /// what the audit's rules and reports look for: a variant's text never changes. A movement's
-    /// own line is named after its kind (`From<MovementKind>`).
-    AuditAction, "audit action" {
-        Deposit => "deposit",
-        Withdrawal => "withdrawal",
-        Transfer => "transfer",
-        Reversal => "reversal",
-        OverShort => "over_short",
-        Float => "float",
-        TopUp => "top_up",
-        CashDrop => "cash_drop",
-        CashReturn => "cash_return",
+    /// own line is named after its kind (`From<MovementKind>`), the others follow.
+    other actions {
         Batch => "batch",
         AccountOpen => "account.open",
         AccountOpenMany => "account.open_many",
@@ -138,7 +153,7 @@ stored_names!(
         VaultCount => "vault.count",
         VaultShow => "vault.show",
     }
-);
+}
 
 /// How an audited action ended, as the audit log stores it: done, a replay of a key already
 /// done, or refused with the refusal's stable code (a `BankError::code()`, or why a login
@@ -156,22 +171,6 @@ impl AuditOutcome {
             Self::Ok => "ok",
             Self::Replayed => "replayed",
             Self::Refused(code) => code,
-        }
-    }
-}
-
-impl From<MovementKind> for AuditAction {
-    fn from(kind: MovementKind) -> Self {
-        match kind {
-            MovementKind::Deposit => Self::Deposit,
-            MovementKind::Withdrawal => Self::Withdrawal,
-            MovementKind::Transfer => Self::Transfer,
-            MovementKind::Reversal => Self::Reversal,
-            MovementKind::OverShort => Self::OverShort,
-            MovementKind::Float => Self::Float,
-            MovementKind::TopUp => Self::TopUp,
-            MovementKind::CashDrop => Self::CashDrop,
-            MovementKind::CashReturn => Self::CashReturn,
         }
     }
 }

@@ -188,54 +188,46 @@ mod tests {
         Decimal::from_str_exact(s).unwrap()
     }
 
+    /// (amount, currency as written, the words) for `amount_in_words`.
+    fn assert_words(cases: &[(&str, &str, &str)]) {
+        for (amount, currency, words) in cases {
+            assert_eq!(
+                amount_in_words(dec(amount), currency),
+                *words,
+                "{amount} {currency}"
+            );
+        }
+    }
+
     #[test]
     fn examples_from_the_dialogs() {
-        assert_eq!(
-            amount_in_words(dec("1234.50"), "USD"),
-            "one thousand two hundred thirty-four dollars and fifty cents"
-        );
-        assert_eq!(amount_in_words(dec("1.00"), "USD"), "one dollar");
-        assert_eq!(amount_in_words(dec("0.01"), "USD"), "one cent");
-        assert_eq!(
-            amount_in_words(dec("1000000000.00"), "USD"),
-            "one billion dollars"
-        );
-        assert_eq!(amount_in_words(dec("5"), "XYZ"), "five XYZ");
-        assert_eq!(
-            amount_in_words(dec("5.25"), "XYZ"),
-            "five XYZ and twenty-five hundredths"
-        );
-        assert_eq!(amount_in_words(Decimal::ZERO, "USD"), "zero dollars");
-        assert_eq!(
-            amount_in_words(dec("21.05"), " "),
-            "twenty-one and five hundredths"
-        );
-        assert_eq!(
-            amount_in_words(dec("-12.5"), "usd"),
-            "minus twelve dollars and fifty cents"
-        );
+        assert_words(&[
+            (
+                "1234.50",
+                "USD",
+                "one thousand two hundred thirty-four dollars and fifty cents",
+            ),
+            ("1.00", "USD", "one dollar"),
+            ("0.01", "USD", "one cent"),
+            ("1000000000.00", "USD", "one billion dollars"),
+            ("5", "XYZ", "five XYZ"),
+            ("5.25", "XYZ", "five XYZ and twenty-five hundredths"),
+            ("0", "USD", "zero dollars"),
+            ("21.05", " ", "twenty-one and five hundredths"),
+            ("-12.5", "usd", "minus twelve dollars and fifty cents"),
+        ]);
     }
 
     #[test]
     fn currency_words() {
-        assert_eq!(
-            amount_in_words(dec("2.01"), "EUR"),
-            "two euros and one cent"
-        );
-        assert_eq!(
-            amount_in_words(dec("1.01"), "GBP"),
-            "one pound and one penny"
-        );
-        assert_eq!(
-            amount_in_words(dec("3.02"), "gbp"),
-            "three pounds and two pence"
-        );
-        assert_eq!(
-            amount_in_words(dec("1.10"), "CHF"),
-            "one franc and ten centimes"
-        );
-        assert_eq!(amount_in_words(dec("7"), " CAD "), "seven dollars");
-        assert_eq!(amount_in_words(dec("7"), "AUD"), "seven dollars");
+        assert_words(&[
+            ("2.01", "EUR", "two euros and one cent"),
+            ("1.01", "GBP", "one pound and one penny"),
+            ("3.02", "gbp", "three pounds and two pence"),
+            ("1.10", "CHF", "one franc and ten centimes"),
+            ("7", " CAD ", "seven dollars"),
+            ("7", "AUD", "seven dollars"),
+        ]);
     }
 
     #[test]

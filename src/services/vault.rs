@@ -73,17 +73,15 @@ impl Bank {
         currency: Currency,
         count: &CashCount,
     ) -> BankResult<VaultView> {
-        if let Err(e) = require_supervisor(actor, "open the vault (supervisors only)") {
-            return self.refused(actor, AuditAction::VaultOpen, None, e);
-        }
-        let stamp = self.stamp(actor);
-        let name = stamp.actor.as_str();
-        let key = IdempotencyKey::generate();
-        let result = self.in_transaction(|conn| {
-            let today = now().date();
-            let account = lock_vault(conn, currency.as_str())?;
-            refuse_closed_day(conn, today)?;
-            if vault::day_of(conn, currency.as_str(), today)?.is_some() {
+        let blind = Blind {
+            action: AuditAction::VaultOpen,
+            refusal: "open the vault (supervisors only)",
+            currency,
+            count,
+        };
+        self.count_vault_blind(actor, blind, |conn, counting| {
+            refuse_closed_day(conn, counting.today)?;
+            if vault::day_of(conn, currency.as_str(), counting.today)?.is_some() {
                 return Err(BankError::VaultAlreadyOpen(currency.to_string()));
             }
             // A day's vault is counted before the next day's opens: its book goes on.
@@ -93,14 +91,14 @@ impl Bank {
                     earlier.business_date
                 )));
             }
-            let (book, _) = settle_count(conn, &stamp, &key, &account, count)?;
+            let (book, _) = counting.settle(conn)?;
             let id = vault::insert_day(
                 conn,
                 &vault::NewVaultDay {
                     currency: currency.as_str(),
-                    business_date: today,
-                    vault_account_id: account.id,
-                    opened_by: name,
+                    business_date: counting.today,
+                    vault_account_id: counting.account.id,
+                    opened_by: counting.stamp.actor.as_str(),
                     opened_at: now(),
                     opening_count: &count.to_string(),
                     opening_total: count.total(),
@@ -112,16 +110,8 @@ impl Bank {
                 format_money(count.total()),
                 format_money(book)
             );
-            audit(
-                conn,
-                &stamp,
-                AuditAction::VaultOpen,
-                &account.number,
-                Some(&detail),
-            )?;
-            vault_view(conn, id)
-        });
-        self.audited(actor, AuditAction::VaultOpen, "vault", result)
+            Ok((id, detail))
+        })
     }
 
     /// The vault's closing count (blind, once): taken when every drawer that drew its float
@@ -133,20 +123,18 @@ impl Bank {
         currency: Currency,
         count: &CashCount,
     ) -> BankResult<VaultView> {
-        if let Err(e) = require_supervisor(actor, "count the vault (supervisors only)") {
-            return self.refused(actor, AuditAction::VaultCount, None, e);
-        }
-        let stamp = self.stamp(actor);
-        let name = stamp.actor.as_str();
-        let key = IdempotencyKey::generate();
-        let result = self.in_transaction(|conn| {
-            let today = now().date();
-            let account = lock_vault(conn, currency.as_str())?;
+        let blind = Blind {
+            action: AuditAction::VaultCount,
+            refusal: "count the vault (supervisors only)",
+            currency,
+            count,
+        };
+        self.count_vault_blind(actor, blind, |conn, counting| {
             // The vault day still open: today's, or an earlier one whose drawers stayed open
             // past midnight.
             let day = match vault::uncounted(conn, currency.as_str())? {
                 Some(day) => day,
-                None if vault::day_of(conn, currency.as_str(), today)?.is_some() => {
+                None if vault::day_of(conn, currency.as_str(), counting.today)?.is_some() => {
                     return Err(BankError::VaultCounted(currency.to_string()))
                 }
                 None => return Err(BankError::VaultNotOpen(currency.to_string())),
@@ -163,12 +151,12 @@ impl Bank {
                     open.join(", ")
                 )));
             }
-            let (book, difference) = settle_count(conn, &stamp, &key, &account, count)?;
+            let (book, difference) = counting.settle(conn)?;
             vault::record_count(
                 conn,
                 day.id,
                 &vault::ClosingCount {
-                    counted_by: name,
+                    counted_by: counting.stamp.actor.as_str(),
                     counted_at: now(),
                     closing_count: &count.to_string(),
                     closing_total: count.total(),
@@ -181,16 +169,43 @@ impl Bank {
                 format_money(book),
                 format_money(difference)
             );
+            Ok((day.id, detail))
+        })
+    }
+
+    /// A supervisor's blind count of a vault, in one transaction with the vault's account
+    /// locked: `record` checks the day, settles the count and records it, returning the vault
+    /// day's id and the audit line's detail.
+    fn count_vault_blind(
+        &mut self,
+        actor: &Actor,
+        blind: Blind<'_>,
+        record: impl Fn(&mut Connection, &Counting<'_>) -> BankResult<(i64, String)>,
+    ) -> BankResult<VaultView> {
+        if let Err(e) = require_supervisor(actor, blind.refusal) {
+            return self.refused(actor, blind.action, None, e);
+        }
+        let stamp = self.stamp(actor);
+        let key = IdempotencyKey::generate();
+        let result = self.in_transaction(|conn| {
+            let counting = Counting {
+                stamp: &stamp,
+                key: &key,
+                today: now().date(),
+                account: lock_vault(conn, blind.currency.as_str())?,
+                count: blind.count,
+            };
+            let (id, detail) = record(conn, &counting)?;
             audit(
                 conn,
                 &stamp,
-                AuditAction::VaultCount,
-                &account.number,
+                blind.action,
+                &counting.account.number,
                 Some(&detail),
             )?;
-            vault_view(conn, day.id)
+            vault_view(conn, id)
         });
-        self.audited(actor, AuditAction::VaultCount, "vault", result)
+        self.audited(actor, blind.action, "vault", result)
     }
 
     /// Today's vault of a currency, or the earlier one not counted yet (supervisors only).
@@ -204,6 +219,30 @@ impl Bank {
             None => vault::uncounted(conn, currency.as_str())?,
         };
         day.map(|day| vault_view(conn, day.id)).transpose()
+    }
+}
+
+/// Which blind count of the vault: its audit action, the words of a refusal, what was counted.
+struct Blind<'a> {
+    action: AuditAction,
+    refusal: &'static str,
+    currency: Currency,
+    count: &'a CashCount,
+}
+
+/// A blind count under way: who counts, the vault's account (locked) and the day.
+struct Counting<'a> {
+    stamp: &'a Stamp,
+    key: &'a IdempotencyKey,
+    today: NaiveDate,
+    account: accounts::AccountRow,
+    count: &'a CashCount,
+}
+
+impl Counting<'_> {
+    /// Compares the count with the book and posts the difference as over/short.
+    fn settle(&self, conn: &mut Connection) -> BankResult<(Decimal, Decimal)> {
+        settle_count(conn, self.stamp, self.key, &self.account, self.count)
     }
 }
 

@@ -95,6 +95,17 @@ impl Live {
         self
     }
 
+    /// Types into a form's fields in order, Tab between them (not after the last).
+    pub fn fill(&mut self, fields: &[&str]) -> &mut Self {
+        for (i, text) in fields.iter().enumerate() {
+            if i > 0 {
+                self.tab();
+            }
+            self.type_text(text);
+        }
+        self
+    }
+
     pub fn screen(&mut self) -> String {
         let app = &self.app;
         self.terminal

@@ -1,9 +1,10 @@
 //! `teller serve` for the tests that reach it over SSH: the workstation's key pair, the server
 //! on a free loopback port, and the `ssh` command a till runs.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use super::cli::{bare_command, Teller, BOSS};
 
@@ -115,4 +116,60 @@ pub fn ssh_command(port: u16, key: &Path, env: &str, extra: &[&str]) -> Command 
     }
     command.arg("any-name@127.0.0.1");
     command
+}
+
+/// `teller ARGS` on the server on `port`, as `ssh_command` makes it. ssh itself would take a
+/// leading `--flag`: the command names `teller` first then.
+pub fn teller_over_ssh(port: u16, key: &Path, env: &str, extra: &[&str], args: &[&str]) -> Command {
+    let mut command = ssh_command(port, key, env, extra);
+    if args.first().is_some_and(|a| a.starts_with('-')) {
+        command.arg("teller");
+    }
+    command.args(args);
+    command
+}
+
+/// Runs `command` with `stdin`, killing it (and failing) if it takes longer than `patience`.
+pub fn run_bounded(mut command: Command, stdin: &str, patience: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ssh is needed for this test (apt-get install openssh-client)");
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let mut out_pipe = child.stdout.take().unwrap();
+    let mut err_pipe = child.stderr.take().unwrap();
+    let stdout = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = out_pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = err_pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = Instant::now() + patience;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} took longer than {patience:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = writer.join();
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
 }

@@ -95,6 +95,17 @@ impl Driver {
         self
     }
 
+    /// Types into a form's fields in order, Tab between them (not after the last).
+    pub fn fill(&mut self, fields: &[&str]) -> &mut Self {
+        for (i, text) in fields.iter().enumerate() {
+            if i > 0 {
+                self.press(KeyCode::Tab);
+            }
+            self.type_text(text);
+        }
+        self
+    }
+
     /// Answers every request (and those the answers cause) from the fake bank.
     pub fn settle(&mut self) -> &mut Self {
         for _ in 0..100 {

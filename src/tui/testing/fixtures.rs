@@ -53,3 +53,15 @@ pub fn account_number(serial: u32) -> AccountNumber {
 pub(super) fn money(raw: &str) -> Decimal {
     raw.parse().unwrap_or_default()
 }
+
+/// Nina's registration on the teller's screen, field by field up to her password: first and
+/// last name, age, country, city, email, phone.
+pub const NINA: [&str; 7] = [
+    "Nina",
+    "Novak",
+    "29",
+    "Slovenia",
+    "Ljubljana",
+    "nina.novak@example.com",
+    "+386 1 555 0101",
+];

@@ -9,6 +9,6 @@ mod fixtures;
 pub use driver::{buffer_text, Driver};
 pub use fake_bank::FakeBank;
 pub use fixtures::{
-    config, fixed_wall, number, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, HEIGHT, OTHER_EMAIL, PASSWORD,
-    TELLER_EMAIL, TELLER_PASSWORD, WIDTH,
+    config, fixed_wall, number, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, HEIGHT, NINA, OTHER_EMAIL,
+    PASSWORD, TELLER_EMAIL, TELLER_PASSWORD, WIDTH,
 };

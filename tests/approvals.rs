@@ -40,25 +40,33 @@ fn an_approval_is_bound_to_its_operation_and_used_once() {
     let mut d = desk();
     let request = transfer_request(&d.from, &d.to, "15000.00");
     let operation = ApprovalOperation::Transfer(request.clone());
-    let sent = d.bank.request_approval(&d.teller, &operation).unwrap();
+    let sent = d
+        .bank
+        .desk()
+        .request_approval(&d.teller, &operation)
+        .unwrap();
     assert_eq!(sent.status, RequestStatus::Pending);
     // Not approved yet: the transfer still waits.
     let early = d
         .bank
+        .money()
         .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(early), "approval_required");
 
     // A wrong password decides nothing; nor can the teller approve their own.
-    let wrong = d
-        .bank
-        .decide_approval(&d.boss, sent.id, &secret("not-it"), &Decision::Approve);
+    let wrong =
+        d.bank
+            .desk()
+            .decide_approval(&d.boss, sent.id, &secret("not-it"), &Decision::Approve);
     assert_eq!(code(wrong), "approval_refused");
-    let own = d
-        .bank
-        .decide_approval(&d.teller, sent.id, &secret(PASSWORD), &Decision::Approve);
+    let own =
+        d.bank
+            .desk()
+            .decide_approval(&d.teller, sent.id, &secret(PASSWORD), &Decision::Approve);
     assert_eq!(code(own), "forbidden");
     let approved = d
         .bank
+        .desk()
         .decide_approval(&d.boss, sent.id, &secret(PASSWORD), &Decision::Approve)
         .unwrap();
     assert_eq!(approved.status, RequestStatus::Approved);
@@ -69,32 +77,37 @@ fn an_approval_is_bound_to_its_operation_and_used_once() {
     more.amount = amount("15000.01");
     let refused = d
         .bank
+        .money()
         .transfer(&d.teller, &more, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "approval_refused");
     let other_key = transfer_request(&d.from, &d.to, "15000.00");
     let refused = d
         .bank
+        .money()
         .transfer(&d.teller, &other_key, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "approval_refused");
     let stranger = user(&mut d.bank, "other-teller@example.com", Role::Teller);
     let refused = d
         .bank
+        .money()
         .transfer(&stranger, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(refused), "not_found");
 
     // The operation itself goes through once, approved by the supervisor.
     let done = d
         .bank
+        .money()
         .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)))
         .unwrap();
     assert!(!done.replayed);
     let again = d
         .bank
+        .money()
         .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)))
         .unwrap();
     assert!(again.replayed);
     assert_eq!(again.id, done.id);
-    let view = d.bank.approval_request(&d.teller, sent.id).unwrap();
+    let view = d.bank.desk().approval_request(&d.teller, sent.id).unwrap();
     assert_eq!(view.status, RequestStatus::Used(done.id));
     assert_eq!(balance(&mut d.bank, &d.to), money("15000.00"));
     assert_audit_ok(&mut d.bank);
@@ -105,8 +118,13 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
     let mut d = desk();
     let request = transfer_request(&d.from, &d.to, "12000.00");
     let operation = ApprovalOperation::Transfer(request.clone());
-    let sent = d.bank.request_approval(&d.teller, &operation).unwrap();
+    let sent = d
+        .bank
+        .desk()
+        .request_approval(&d.teller, &operation)
+        .unwrap();
     d.bank
+        .desk()
         .decide_approval(&d.boss, sent.id, &secret(PASSWORD), &Decision::Approve)
         .unwrap();
     // Ten minutes pass (on the database's clock).
@@ -119,10 +137,11 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
         .unwrap();
     let late = d
         .bank
+        .money()
         .transfer(&d.teller, &request, Some(&Approval::Request(sent.id)));
     assert_eq!(code(late), "approval_expired");
     assert_eq!(balance(&mut d.bank, &d.to), money("0"));
-    let view = d.bank.approval_request(&d.boss, sent.id).unwrap();
+    let view = d.bank.desk().approval_request(&d.boss, sent.id).unwrap();
     assert_eq!(view.status, RequestStatus::Expired);
 }
 
@@ -130,21 +149,29 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
 fn a_withdrawn_request_cannot_be_approved_and_only_staff_send_requests() {
     let mut d = desk();
     let operation = ApprovalOperation::Transfer(transfer_request(&d.from, &d.to, "11000.00"));
-    let sent = d.bank.request_approval(&d.teller, &operation).unwrap();
-    d.bank.withdraw_approval(&d.teller, sent.id).unwrap();
-    let late = d
+    let sent = d
         .bank
-        .decide_approval(&d.boss, sent.id, &secret(PASSWORD), &Decision::Approve);
+        .desk()
+        .request_approval(&d.teller, &operation)
+        .unwrap();
+    d.bank.desk().withdraw_approval(&d.teller, sent.id).unwrap();
+    let late =
+        d.bank
+            .desk()
+            .decide_approval(&d.boss, sent.id, &secret(PASSWORD), &Decision::Approve);
     assert_eq!(code(late), "approval_refused");
-    assert!(d.bank.pending_approvals(&d.boss).unwrap().is_empty());
+    assert!(d.bank.desk().pending_approvals(&d.boss).unwrap().is_empty());
     let customer = user(&mut d.bank, "someone@example.com", Role::Customer);
     assert_eq!(
-        code(d.bank.request_approval(&customer, &operation)),
+        code(d.bank.desk().request_approval(&customer, &operation)),
         "forbidden"
     );
-    assert_eq!(code(d.bank.pending_approvals(&d.teller)), "forbidden");
+    assert_eq!(
+        code(d.bank.desk().pending_approvals(&d.teller)),
+        "forbidden"
+    );
     // The audit log holds the request and its end.
-    let log = d.bank.audit_log(&d.boss, 20).unwrap();
+    let log = d.bank.ledger().audit_log(&d.boss, 20).unwrap();
     assert!(log.iter().any(|l| l.action == "approval.request"));
     assert!(log.iter().any(|l| l.action == "approval.withdraw"));
 }
@@ -161,14 +188,16 @@ fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
     let big = || transfer_request(&from, &to, "15000.00");
     // A teller guesses the supervisor's password at their till until the pair locks.
     for _ in 0..5 {
-        let refused = desk
-            .bank
-            .transfer(&desk.teller, &big(), Some(&typed("a-wrong-guess-1")));
+        let refused =
+            desk.bank
+                .money()
+                .transfer(&desk.teller, &big(), Some(&typed("a-wrong-guess-1")));
         assert_eq!(code(refused), "approval_refused");
     }
     // That teller can no longer have that supervisor's password checked, even the right one.
     let locked = desk
         .bank
+        .money()
         .transfer(&desk.teller, &big(), Some(&typed(PASSWORD)));
     assert_eq!(code(locked), "approval_refused");
     assert_eq!(balance(&mut desk.bank, &to), money("0"));
@@ -176,6 +205,7 @@ fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
     login(&mut desk.bank, "boss@example.com", PASSWORD).expect("the supervisor logs in");
     // ...and another teller still gets their approval.
     desk.bank
+        .money()
         .transfer(&other, &big(), Some(&typed(PASSWORD)))
         .expect("approved for another teller");
     assert_eq!(balance(&mut desk.bank, &to), money("15000.00"));
@@ -186,6 +216,7 @@ fn approver_guesses_at_a_till_lock_that_pair_not_the_supervisors_own_login() {
     )
     .expect("let the lock run out");
     desk.bank
+        .money()
         .transfer(&desk.teller, &big(), Some(&typed(PASSWORD)))
         .expect("approved once the pair's lock ran out");
 }

@@ -19,23 +19,25 @@ impl Book {
     fn day(&mut self, amounts: &[&str]) {
         for raw in amounts {
             self.bank
+                .money()
                 .transfer(&operator(), &transfer_request(&self.a, &self.b, raw), None)
                 .unwrap();
         }
     }
 
     fn seal(&mut self) {
-        self.bank.seal(&self.admin).unwrap();
+        self.bank.ledger().seal(&self.admin).unwrap();
     }
 
     fn audit(&mut self) -> AuditReport {
-        self.bank.audit(&operator()).unwrap()
+        self.bank.ledger().audit(&operator()).unwrap()
     }
 
     fn full_audit(&mut self) -> AuditReport {
         let mut steps = Vec::new();
         let report = self
             .bank
+            .ledger()
             .audit_full(&operator(), &mut |step| steps.push(step.phase))
             .unwrap();
         assert!(steps.contains(&"chain"), "the chain reports progress");
@@ -185,7 +187,7 @@ fn an_audit_that_started_before_another_wrote_its_checkpoint_leaves_that_one_sta
     // Both audit from checkpoint 1; the first to finish writes checkpoint 2, the second
     // finds it and starts from it the next time.
     assert_eq!(book.audit().checkpoint, Some(2));
-    let second = other.audit(&operator()).unwrap();
+    let second = other.ledger().audit(&operator()).unwrap();
     assert!(second.ok, "{:?}", second.checks);
     assert_eq!(second.checkpoint, None);
     assert!(book.full_audit().ok);
@@ -197,6 +199,7 @@ fn a_login_session_forged_after_the_checkpoint_is_named_by_the_daily_audit() {
     let mut book = book(&db);
     user(&mut book.bank, "ada@bank.local", Role::Teller);
     book.bank
+        .people()
         .open_session(&email("ada@bank.local"), &secret(PASSWORD))
         .unwrap();
     book.day(&["1.00"]);

@@ -104,31 +104,40 @@ fn a_working_day_passes_every_rule() {
     let (customer, account) = customer_with_account(&mut bank, "cara@example.com", "5000.00");
     let (_, other) = customer_with_account(&mut bank, "otto@example.com", "0.00");
     open_drawer(&mut bank, &teller, "100x20").expect("drawer");
-    bank.deposit(&teller, &cash(&account, "300.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&account, "300.00"), None)
         .expect("deposit");
-    bank.withdraw(&teller, &cash(&account, "100.00"), None)
+    bank.money()
+        .withdraw(&teller, &cash(&account, "100.00"), None)
         .expect("withdrawal");
-    bank.withdraw(
-        &teller,
-        &cash(&account, "2500.00"),
-        Some(&supervisor_approval()),
-    )
-    .expect("a large withdrawal, approved");
-    bank.transfer(
-        &customer,
-        &transfer_request(&account, &other, "50.00"),
-        None,
-    )
-    .expect("the customer's own transfer");
-    bank.set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen)
+    bank.money()
+        .withdraw(
+            &teller,
+            &cash(&account, "2500.00"),
+            Some(&supervisor_approval()),
+        )
+        .expect("a large withdrawal, approved");
+    bank.money()
+        .transfer(
+            &customer,
+            &transfer_request(&account, &other, "50.00"),
+            None,
+        )
+        .expect("the customer's own transfer");
+    bank.money()
+        .set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen)
         .expect("freeze");
-    bank.unfreeze_approved(&teller, &other, &supervisor_approval())
+    bank.money()
+        .unfreeze_approved(&teller, &other, &supervisor_approval())
         .expect("unfreeze");
-    bank.open_session(&email("cara@example.com"), &secret(PASSWORD))
+    bank.people()
+        .open_session(&email("cara@example.com"), &secret(PASSWORD))
         .expect("a login session");
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
     let left = CashCount::parse("100x18 10x5").expect("count");
-    bank.close_drawer(&teller, session, &left).expect("close");
+    bank.desk()
+        .close_drawer(&teller, session, &left)
+        .expect("close");
     let report = audit(&mut bank);
     assert!(report.ok, "{:?}", report.checks);
     for name in [
@@ -292,7 +301,8 @@ fn a_login_session_with_a_chosen_token_is_named() {
     let db = TestDb::new();
     let mut bank = db.bank();
     user(&mut bank, "ada@bank.local", Role::Admin);
-    bank.open_session(&email("ada@bank.local"), &secret(PASSWORD))
+    bank.people()
+        .open_session(&email("ada@bank.local"), &secret(PASSWORD))
         .expect("a real session");
     assert!(audit(&mut bank).ok);
     let mut conn = attacker(&db);
@@ -312,7 +322,8 @@ fn an_account_unfrozen_behind_the_services_back_is_named() {
     let mut bank = db.bank();
     let teller = user(&mut bank, "tess@bank.local", Role::Teller);
     let (_, account) = customer_with_account(&mut bank, "vera@example.com", "10.00");
-    bank.set_account_status(&teller, &account, teller::domain::AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&teller, &account, teller::domain::AccountStatus::Frozen)
         .expect("freeze");
     assert!(audit(&mut bank).ok);
     let mut conn = attacker(&db);
@@ -367,12 +378,13 @@ fn the_day_is_not_sealed_over_a_forged_row() {
     let supervisor = ensure_vault(&mut bank);
     let (_, victim) = customer_with_account(&mut bank, "vera@example.com", "800.00");
     let (_, mule) = customer_with_account(&mut bank, "mule@example.com", "0.00");
-    bank.count_vault(
-        &supervisor,
-        Currency::USD,
-        &CashCount::parse(FULL_VAULT).expect("count"),
-    )
-    .expect("the vault is counted");
+    bank.desk()
+        .count_vault(
+            &supervisor,
+            Currency::USD,
+            &CashCount::parse(FULL_VAULT).expect("count"),
+        )
+        .expect("the vault is counted");
     let mut conn = attacker(&db);
     forge_transfer(
         &mut conn,
@@ -382,7 +394,7 @@ fn the_day_is_not_sealed_over_a_forged_row() {
         "mule@example.com",
         true,
     );
-    let refused = bank.end_of_day(&supervisor, None).unwrap_err();
+    let refused = bank.desk().end_of_day(&supervisor, None).unwrap_err();
     assert_eq!(refused.code(), "day_not_ready");
     assert!(
         refused.to_string().contains("movement_kinds_fit"),

@@ -123,6 +123,7 @@ impl World {
         let result: BankResult<()> = match op {
             Op::ShowProfile(target) => self
                 .bank
+                .people()
                 .profile(&actor, &email(target.address()))
                 .map(drop),
             Op::EditProfile(target) => {
@@ -131,20 +132,25 @@ impl World {
                     ..ProfileChanges::default()
                 };
                 self.bank
+                    .people()
                     .update_profile(&actor, &email(target.address()), &changes)
                     .map(drop)
             }
             Op::ListAccounts(target) => self
                 .bank
+                .money()
                 .accounts(&actor, &email(target.address()))
                 .map(drop),
             Op::Balance(target) => {
                 let account = self.account(target);
-                self.bank.account(&actor, &account).map(drop)
+                self.bank.money().account(&actor, &account).map(drop)
             }
             Op::History(target) => {
                 let account = self.account(target);
-                self.bank.history(&actor, &account, None, 10).map(drop)
+                self.bank
+                    .money()
+                    .history(&actor, &account, None, 10)
+                    .map(drop)
             }
             Op::Transfer(from, to) => {
                 let request = TransferRequest {
@@ -154,23 +160,25 @@ impl World {
                     key: key(),
                     memo: None,
                 };
-                self.bank.transfer(&actor, &request, None).map(drop)
+                self.bank.money().transfer(&actor, &request, None).map(drop)
             }
             Op::Deposit(target) => {
                 let request = cash(&self.account(target), "10");
-                self.bank.deposit(&actor, &request, None).map(drop)
+                self.bank.money().deposit(&actor, &request, None).map(drop)
             }
             Op::Withdraw(target) => {
                 let request = cash(&self.account(target), "2.50");
-                self.bank.withdraw(&actor, &request, None).map(drop)
+                self.bank.money().withdraw(&actor, &request, None).map(drop)
             }
             Op::OpenAccount(target) => self
                 .bank
+                .money()
                 .open_account(&actor, &email(target.address()), Currency::USD)
                 .map(drop),
             Op::Freeze(target) => {
                 let account = self.account(target);
                 self.bank
+                    .money()
                     .set_account_status(&actor, &account, AccountStatus::Frozen)
                     .map(drop)
             }
@@ -181,10 +189,12 @@ impl World {
                 match actor {
                     Actor::User(ref user) if user.role.is_staff() => self
                         .bank
+                        .money()
                         .unfreeze_approved(&actor, &account, &approval)
                         .map(drop),
                     _ => self
                         .bank
+                        .money()
                         .set_account_status(&actor, &account, AccountStatus::Open)
                         .map(drop),
                 }
@@ -194,11 +204,13 @@ impl World {
                 let address = format!("new{}-{}@example.com", self.created, role.as_str());
                 let approval = matches!(op, Op::CreateUser(_)).then(|| second_admin(who));
                 self.bank
+                    .people()
                     .register_user(&actor, new_user(&address, role), approval.as_ref())
                     .map(drop)
             }
             Op::Unlock(target) => self
                 .bank
+                .people()
                 .unlock_user(&actor, &email(target.address()))
                 .map(drop),
             Op::ResetPassword(target) | Op::ResetPasswordAlone(target) => {
@@ -208,11 +220,12 @@ impl World {
                 let approval =
                     (staff && matches!(op, Op::ResetPassword(_))).then(|| second_admin(who));
                 self.bank
+                    .people()
                     .reset_password(&actor, &address, &password, approval.as_ref())
                     .map(drop)
             }
-            Op::Audit => self.bank.audit(&actor).map(drop),
-            Op::AuditLog => self.bank.audit_log(&actor, 10).map(drop),
+            Op::Audit => self.bank.ledger().audit(&actor).map(drop),
+            Op::AuditLog => self.bank.ledger().audit_log(&actor, 10).map(drop),
         };
         result.map_err(|e| e.code())
     }
@@ -232,6 +245,7 @@ impl World {
 
     fn last_audit_id(&mut self) -> i64 {
         self.bank
+            .ledger()
             .audit_log(&operator(), 1)
             .unwrap()
             .first()
@@ -242,6 +256,7 @@ impl World {
     fn refusal_audited(&mut self, who: Who, since: i64, code: &str) -> bool {
         let name = self.actor(who).audit_name();
         self.bank
+            .ledger()
             .audit_log(&operator(), 50)
             .unwrap()
             .iter()
@@ -458,10 +473,12 @@ fn a_customer_learns_nothing_about_strangers() {
     // Asking about an existing and a missing person gets the same answer.
     let existing = world
         .bank
+        .money()
         .accounts(&alice, &email(Bob.address()))
         .unwrap_err();
     let missing = world
         .bank
+        .money()
         .accounts(&alice, &email("nobody@example.com"))
         .unwrap_err();
     assert_eq!(existing.code(), "forbidden");
@@ -469,25 +486,35 @@ fn a_customer_learns_nothing_about_strangers() {
     assert_eq!(existing.to_string(), missing.to_string());
     let existing = world
         .bank
+        .people()
         .profile(&alice, &email(Bob.address()))
         .unwrap_err();
     let missing = world
         .bank
+        .people()
         .profile(&alice, &email("nobody@example.com"))
         .unwrap_err();
     assert_eq!(existing.to_string(), missing.to_string());
     // Someone else's account number and a number nobody has get the same answer.
     let bobs = world.account(Bob);
     let nobodys = AccountNumber::from_serial(100_000_000).unwrap();
-    let existing = world.bank.account(&alice, &bobs).unwrap_err();
-    let missing = world.bank.account(&alice, &nobodys).unwrap_err();
+    let existing = world.bank.money().account(&alice, &bobs).unwrap_err();
+    let missing = world.bank.money().account(&alice, &nobodys).unwrap_err();
     assert_eq!(existing.code(), missing.code());
     assert_eq!(
         existing.to_string().replace(bobs.as_str(), "N"),
         missing.to_string().replace(nobodys.as_str(), "N")
     );
-    let existing = world.bank.history(&alice, &bobs, None, 5).unwrap_err();
-    let missing = world.bank.history(&alice, &nobodys, None, 5).unwrap_err();
+    let existing = world
+        .bank
+        .money()
+        .history(&alice, &bobs, None, 5)
+        .unwrap_err();
+    let missing = world
+        .bank
+        .money()
+        .history(&alice, &nobodys, None, 5)
+        .unwrap_err();
     assert_eq!(existing.code(), missing.code());
     // A transfer's answer holds the payer's balance only.
     let request = TransferRequest {
@@ -497,7 +524,7 @@ fn a_customer_learns_nothing_about_strangers() {
         key: key(),
         memo: None,
     };
-    let done = world.bank.transfer(&alice, &request, None).unwrap();
+    let done = world.bank.money().transfer(&alice, &request, None).unwrap();
     let shown: Vec<&str> = done.balances.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(shown, [world.account(Alice).as_str()]);
     // Nor by trying staff actions on them.
@@ -505,17 +532,20 @@ fn a_customer_learns_nothing_about_strangers() {
     for target in [Bob.address(), "nobody@example.com"] {
         let target = email(target);
         let answers = [
-            world.bank.unlock_user(&alice, &target).map(drop),
+            world.bank.people().unlock_user(&alice, &target).map(drop),
             world
                 .bank
+                .people()
                 .reset_password(&alice, &target, &password, None)
                 .map(drop),
             world
                 .bank
+                .money()
                 .open_account(&alice, &target, Currency::USD)
                 .map(drop),
             world
                 .bank
+                .people()
                 .update_profile(&alice, &target, &ProfileChanges::default())
                 .map(drop),
         ];
@@ -528,6 +558,7 @@ fn a_customer_learns_nothing_about_strangers() {
     assert_eq!(
         world
             .bank
+            .money()
             .accounts(&teller, &email("nobody@example.com"))
             .unwrap_err()
             .code(),
@@ -547,11 +578,19 @@ fn a_customer_cannot_replay_someone_elses_movement_by_its_key() {
         memo: None,
     };
     let teller = world.actor(Teller);
-    let done = world.bank.transfer(&teller, &request, None).unwrap();
+    let done = world
+        .bank
+        .money()
+        .transfer(&teller, &request, None)
+        .unwrap();
     assert!(!done.replayed);
     // The very same request, by Alice: refused, not replayed (the key reveals nothing).
     let alice = world.actor(Alice);
-    let err = world.bank.transfer(&alice, &request, None).unwrap_err();
+    let err = world
+        .bank
+        .money()
+        .transfer(&alice, &request, None)
+        .unwrap_err();
     // Bob's account is no account at all to Alice.
     assert_eq!(err.code(), "not_found");
     assert_eq!(world.balance_of(Alice), money("550"));
@@ -570,7 +609,7 @@ fn a_customer_moves_their_own_money_to_anyone() {
         key: key(),
         memo: None,
     };
-    let done = world.bank.transfer(&alice, &request, None).unwrap();
+    let done = world.bank.money().transfer(&alice, &request, None).unwrap();
     assert_eq!(done.amount, money("120.40"));
     let alice_account = world.account(Alice);
     let bob_account = world.account(Bob);
@@ -579,10 +618,11 @@ fn a_customer_moves_their_own_money_to_anyone() {
     // Alice sees her history; the transfer is recorded under her name.
     let history = world
         .bank
+        .money()
         .history(&alice, &alice_account, None, 10)
         .unwrap();
     assert_eq!(history[0].amount, money("-120.40"));
-    let log = world.bank.audit_log(&operator(), 20).unwrap();
+    let log = world.bank.ledger().audit_log(&operator(), 20).unwrap();
     assert!(log
         .iter()
         .any(|e| e.action == "transfer" && e.outcome == "ok" && e.actor == Alice.address()));
@@ -590,11 +630,13 @@ fn a_customer_moves_their_own_money_to_anyone() {
     let teller = world.actor(Teller);
     let deposit = world
         .bank
+        .money()
         .deposit(&teller, &cash(&alice_account, "1"), None)
         .unwrap();
     assert_eq!(deposit.from.to_string(), "cash");
     let accounts = world
         .bank
+        .money()
         .accounts(&alice, &email(Alice.address()))
         .unwrap();
     assert_eq!(accounts.len(), 1);
@@ -610,9 +652,10 @@ fn a_frozen_account_is_readable_by_its_owner_but_moves_nothing() {
     let alice_account = world.account(Alice);
     world
         .bank
+        .money()
         .set_account_status(&teller, &alice_account, AccountStatus::Frozen)
         .unwrap();
-    let view = world.bank.account(&alice, &alice_account).unwrap();
+    let view = world.bank.money().account(&alice, &alice_account).unwrap();
     assert_eq!(view.status, AccountStatus::Frozen);
     let request = TransferRequest {
         from: alice_account.clone(),
@@ -624,6 +667,7 @@ fn a_frozen_account_is_readable_by_its_owner_but_moves_nothing() {
     assert_eq!(
         world
             .bank
+            .money()
             .transfer(&alice, &request, None)
             .unwrap_err()
             .code(),
@@ -634,6 +678,7 @@ fn a_frozen_account_is_readable_by_its_owner_but_moves_nothing() {
     assert_eq!(
         world
             .bank
+            .money()
             .transfer(&bob, &request, None)
             .unwrap_err()
             .code(),

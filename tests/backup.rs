@@ -57,9 +57,10 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     let mut bank = source.bank();
     let (_, a) = customer_with_account(&mut bank, "a@example.com", "1500.00");
     let (_, b) = customer_with_account(&mut bank, "b@example.com", "20.00");
-    bank.transfer(&operator(), &transfer_request(&a, &b, "250.75"), None)
+    bank.money()
+        .transfer(&operator(), &transfer_request(&a, &b, "250.75"), None)
         .unwrap();
-    bank.seal(&operator()).unwrap();
+    bank.ledger().seal(&operator()).unwrap();
 
     let dir = std::env::temp_dir().join(format!("teller-backup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -88,7 +89,7 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     let mut restored = Bank::connect(&target, test_config()).expect("the restored database");
 
     assert_eq!(balances(&mut restored), balances(&mut source.owner_bank()));
-    let audit = restored.audit(&operator()).unwrap();
+    let audit = restored.ledger().audit(&operator()).unwrap();
     assert!(audit.ok, "{:#?}", audit.checks);
     // The journal stays append-only after a restore: the triggers came along.
     use diesel::connection::SimpleConnection;
@@ -104,9 +105,10 @@ fn a_backup_restores_into_a_fresh_database_with_the_same_books() {
     );
     // Money moves on the restored bank: the posting procedure came along.
     restored
+        .money()
         .transfer(&operator(), &transfer_request(&b, &a, "0.75"), None)
         .expect("a transfer on the restored bank");
-    assert!(restored.audit(&operator()).unwrap().ok);
+    assert!(restored.ledger().audit(&operator()).unwrap().ok);
     // Restoring over a database that holds tables is refused.
     let again = backup_command(
         &["restore", file.to_str().unwrap()],

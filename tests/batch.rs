@@ -27,7 +27,8 @@ fn pay(from: &AccountNumber, to: &AccountNumber, raw: &str) -> BatchTransfer {
 }
 
 fn unlimited(bank: &mut Bank, actor: &Actor) -> BatchApproval {
-    bank.approve_batch(actor, "tests", money("1000000"), None)
+    bank.batches()
+        .approve_batch(actor, "tests", money("1000000"), None)
         .expect("no approval needed")
 }
 
@@ -51,25 +52,27 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
     let (_, frozen) = customer_with_account(&mut bank, "frozen@example.com", "0");
     open_account(&mut bank, "alice@example.com", Currency::EUR);
     let euro = open_account(&mut bank, "alice@example.com", Currency::EUR);
-    bank.set_account_status(
-        &operator(),
-        &frozen,
-        teller::services::AccountStatus::Frozen,
-    )
-    .expect("freeze");
+    bank.money()
+        .set_account_status(
+            &operator(),
+            &frozen,
+            teller::services::AccountStatus::Frozen,
+        )
+        .expect("freeze");
     let replayed = pay(&payer, &alice, "10.00");
-    bank.transfer(
-        &operator(),
-        &teller::services::TransferRequest {
-            from: replayed.from.clone(),
-            to: replayed.to.clone(),
-            amount: replayed.amount,
-            key: replayed.key.clone(),
-            memo: None,
-        },
-        None,
-    )
-    .expect("a transfer before the batch");
+    bank.money()
+        .transfer(
+            &operator(),
+            &teller::services::TransferRequest {
+                from: replayed.from.clone(),
+                to: replayed.to.clone(),
+                amount: replayed.amount,
+                key: replayed.key.clone(),
+                memo: None,
+            },
+            None,
+        )
+        .expect("a transfer before the batch");
     let mut conflict = pay(&payer, &alice, "11.00");
     conflict.key = replayed.key.clone();
     let before = journal_rows(&mut bank);
@@ -77,6 +80,7 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let outcomes = bank
+        .batches()
         .post_batch(
             &operator,
             &[
@@ -138,10 +142,16 @@ fn the_same_batch_again_is_replayed_and_moves_nothing() {
     let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "7.50")).collect();
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
-    let first = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    let first = bank
+        .batches()
+        .post_batch(&operator, &batch, &mut approval)
+        .unwrap();
     assert!(first.iter().all(|o| o.status() == "done"));
     let rows = journal_rows(&mut bank);
-    let again = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    let again = bank
+        .batches()
+        .post_batch(&operator, &batch, &mut approval)
+        .unwrap();
     assert!(again.iter().all(|o| o.status() == "replayed"));
     for (a, b) in first.iter().zip(&again) {
         assert_eq!(a.result().unwrap().id, b.result().unwrap().id);
@@ -167,6 +177,7 @@ fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
     let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "5.00")).collect();
     let big = pay(&payer, &payees[0], "60.00");
     let before = bank
+        .batches()
         .post_batch(&operator, &[batch[6].clone(), big.clone()], &mut approval)
         .unwrap();
     assert_eq!(codes(&before), ["done", "done"]);
@@ -174,6 +185,7 @@ fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
 
     // 35.00 left could not cover it now: still a replay.
     let again = bank
+        .batches()
         .post_batch(
             &operator,
             &[big, pay(&payer, &payees[1], "50.00")],
@@ -186,7 +198,10 @@ fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
         before[1].result().unwrap().id
     );
     // The used key comes last, after six new ones written in statements of their own.
-    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    let outcomes = bank
+        .batches()
+        .post_batch(&operator, &batch, &mut approval)
+        .unwrap();
     assert_eq!(
         codes(&outcomes),
         ["done", "done", "done", "done", "done", "done", "replayed"]
@@ -215,6 +230,7 @@ fn keys_differing_only_in_letter_case_are_one_key() {
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let first = bank
+        .batches()
         .post_batch(
             &operator,
             &[with_key(pay(&payer, &alice, "5.00"), "PAY-Case-1")],
@@ -222,6 +238,7 @@ fn keys_differing_only_in_letter_case_are_one_key() {
         )
         .unwrap();
     let outcomes = bank
+        .batches()
         .post_batch(
             &operator,
             &[
@@ -263,13 +280,15 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let used = pay(&payer, &alice, "5.00");
-    bank.post_batch(&operator, std::slice::from_ref(&used), &mut approval)
+    bank.batches()
+        .post_batch(&operator, std::slice::from_ref(&used), &mut approval)
         .unwrap();
 
     // The same key for 15.00 is a conflict, so the payer's 15.00 is there for Bob.
     let mut conflict = pay(&payer, &alice, "15.00");
     conflict.key = used.key.clone();
     let outcomes = bank
+        .batches()
         .post_batch(
             &operator,
             &[conflict, pay(&payer, &bob, "15.00")],
@@ -285,6 +304,7 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
     let mut again = used.clone();
     again.linked = true;
     let outcomes = bank
+        .batches()
         .post_batch(
             &operator,
             &[first, again, pay(&bob, &alice, "2.00")],
@@ -295,9 +315,11 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
 
     // Replays against an approval of 1.00: they move nothing, so nothing needs approving.
     let mut small = bank
+        .batches()
         .approve_batch(&operator, "tests", money("1.00"), None)
         .unwrap();
     let outcomes = bank
+        .batches()
         .post_batch(&operator, &[used.clone(), used.clone()], &mut small)
         .unwrap();
     assert_eq!(codes(&outcomes), ["replayed", "replayed"]);
@@ -308,7 +330,10 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
     let mut batch = vec![used];
     batch.extend((0..4).map(|_| pay(&bob, &alice, "1.00")));
     let rows = journal_rows(&mut bank);
-    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    let outcomes = bank
+        .batches()
+        .post_batch(&operator, &batch, &mut approval)
+        .unwrap();
     assert_eq!(
         codes(&outcomes),
         ["replayed", "done", "done", "done", "done"]
@@ -332,7 +357,10 @@ fn every_transfer_of_a_batch_over_two_statements_names_its_own_journal_row() {
         .collect();
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
-    let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+    let outcomes = bank
+        .batches()
+        .post_batch(&operator, &batch, &mut approval)
+        .unwrap();
     assert!(outcomes.iter().all(|o| o.status() == "done"));
     for i in [0, 1_999, 2_000] {
         let row = teller::db::movements::find_by_key(bank.connection(), batch[i].key.as_str())
@@ -376,11 +404,16 @@ fn after_a_batch_of_replays_the_next_reads_its_keys_first() {
         .map(|_| (0..10).map(|_| pay(&payer, &alice, "1.00")).collect())
         .collect();
     for batch in &file {
-        bank.post_batch(&operator, batch, &mut approval).unwrap();
+        bank.batches()
+            .post_batch(&operator, batch, &mut approval)
+            .unwrap();
     }
     let start = savepoint_rollbacks(&mut bank);
     for (i, batch) in file.iter().enumerate() {
-        let outcomes = bank.post_batch(&operator, batch, &mut approval).unwrap();
+        let outcomes = bank
+            .batches()
+            .post_batch(&operator, batch, &mut approval)
+            .unwrap();
         assert!(outcomes.iter().all(|o| o.status() == "replayed"));
         // Only the first batch posted again learns it through the index.
         assert_eq!(savepoint_rollbacks(&mut bank) - start, 1, "batch {i}");
@@ -388,7 +421,10 @@ fn after_a_batch_of_replays_the_next_reads_its_keys_first() {
     // A new batch after them reads its keys too, finds none, and the next goes back to
     // taking keys for new.
     let fresh: Vec<BatchTransfer> = (0..2).map(|_| pay(&payer, &alice, "1.00")).collect();
-    let outcomes = bank.post_batch(&operator, &fresh, &mut approval).unwrap();
+    let outcomes = bank
+        .batches()
+        .post_batch(&operator, &fresh, &mut approval)
+        .unwrap();
     assert_eq!(codes(&outcomes), ["done", "done"]);
     assert_eq!(balance(&mut bank, &payer), money("968.00"));
     assert_audit_ok(&mut bank);
@@ -406,6 +442,7 @@ fn a_linked_chain_in_the_database_moves_all_or_nothing() {
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let outcomes = bank
+        .batches()
         .post_batch(
             &operator,
             &[
@@ -437,7 +474,9 @@ fn staff_need_a_supervisor_for_a_total_above_the_limit_once() {
         .collect();
     // 3 x 4,000 = 12,000: each below the 10,000 limit, the total above it.
     let total = money("12000.00");
-    let refused = bank.approve_batch(&teller, payer.as_str(), total, None);
+    let refused = bank
+        .batches()
+        .approve_batch(&teller, payer.as_str(), total, None);
     assert!(
         matches!(refused, Err(BankError::ApprovalRequired(_))),
         "{refused:?}"
@@ -447,23 +486,26 @@ fn staff_need_a_supervisor_for_a_total_above_the_limit_once() {
         password: teller::domain::Secret::new(PASSWORD.into()),
     };
     let mut approval = bank
+        .batches()
         .approve_batch(&teller, payer.as_str(), total, Some(&boss))
         .expect("approved");
     assert_eq!(approval.approved_by(), Some("boss@example.com"));
     let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "4000.00")).collect();
     let outcomes = bank
+        .batches()
         .post_batch(&teller, &batch[..2], &mut approval)
         .unwrap();
     assert!(outcomes.iter().all(|o| o.status() == "done"));
     // The approval covers what it was given for, and no more.
     let mut more = batch[2].clone();
     more.amount = Amount::parse("4000.01").unwrap();
-    let over = bank.post_batch(&teller, &[more], &mut approval);
+    let over = bank.batches().post_batch(&teller, &[more], &mut approval);
     assert!(
         matches!(over, Err(BankError::ApprovalRequired(_))),
         "{over:?}"
     );
     let rest = bank
+        .batches()
         .post_batch(&teller, &batch[2..], &mut approval)
         .unwrap();
     assert_eq!(rest[0].status(), "done");
@@ -481,9 +523,11 @@ fn a_customer_pays_only_from_their_own_account_and_sees_only_their_balance() {
     let (diana, mine) = customer_with_account(&mut bank, "diana@example.com", "100.00");
     let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "100.00");
     let mut approval = bank
+        .batches()
         .approve_batch(&diana, mine.as_str(), money("50"), None)
         .unwrap();
     let outcomes = bank
+        .batches()
         .post_batch(
             &diana,
             &[pay(&mine, &theirs, "20.00"), pay(&theirs, &mine, "20.00")],
@@ -506,6 +550,7 @@ fn a_batch_may_hold_at_most_8190_transfers() {
     let mut approval = unlimited(&mut bank, &operator);
     let too_many: Vec<BatchTransfer> = (0..8191).map(|_| pay(&a, &b, "1.00")).collect();
     let error = bank
+        .batches()
         .post_batch(&operator, &too_many, &mut approval)
         .unwrap_err();
     assert_eq!(error.code(), "batch_too_large");
@@ -535,6 +580,7 @@ fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller()
                 let mut bank = Bank::new(conn, &url, test_config());
                 let operator = operator();
                 let mut approval = bank
+                    .batches()
                     .approve_batch(&operator, "race", money("100000000"), None)
                     .unwrap();
                 let mut rng = rand::rng();
@@ -556,7 +602,10 @@ fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller()
                     };
                     if n % 2 == 0 {
                         let batch: Vec<BatchTransfer> = (0..40).map(|_| pick()).collect();
-                        let outcomes = bank.post_batch(&operator, &batch, &mut approval).unwrap();
+                        let outcomes = bank
+                            .batches()
+                            .post_batch(&operator, &batch, &mut approval)
+                            .unwrap();
                         for o in &outcomes {
                             match o {
                                 BatchOutcome::Done(_) => moved += 1,
@@ -573,7 +622,7 @@ fn batches_racing_single_transfers_keep_every_cent_and_never_deadlock_a_caller()
                             key: t.key,
                             memo: None,
                         };
-                        match bank.transfer(&operator, &request, None) {
+                        match bank.money().transfer(&operator, &request, None) {
                             Ok(_) => moved += 1,
                             Err(BankError::InsufficientFunds { .. }) => {}
                             Err(other) => panic!("a transfer failed: {other:?}"),

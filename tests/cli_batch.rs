@@ -26,14 +26,15 @@ fn folder() -> PathBuf {
 fn payees(teller: &Teller, count: usize) -> Vec<AccountNumber> {
     let mut bank = teller.bank();
     user(&mut bank, "payees@example.com", Role::Customer);
-    bank.open_funded_accounts(
-        &operator(),
-        &Email::parse("payees@example.com").unwrap(),
-        Currency::USD,
-        count,
-        Amount::parse("1.00").unwrap(),
-    )
-    .unwrap()
+    bank.batches()
+        .open_funded_accounts(
+            &operator(),
+            &Email::parse("payees@example.com").unwrap(),
+            Currency::USD,
+            count,
+            Amount::parse("1.00").unwrap(),
+        )
+        .unwrap()
 }
 
 fn payroll(dir: &Path, name: &str, payees: &[AccountNumber], amount: &str) -> PathBuf {

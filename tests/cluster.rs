@@ -187,7 +187,7 @@ fn workstation(
                 std::thread::sleep(Duration::from_millis(300));
                 continue;
             };
-            match b.transfer(&actor, &request, None) {
+            match b.money().transfer(&actor, &request, None) {
                 Ok(done) => {
                     let mut l = ledger.lock().unwrap();
                     l.done.insert(request.key.to_string());
@@ -315,6 +315,7 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
             memo: None,
         };
         settle
+            .money()
             .transfer(&operator(), &request, None)
             .expect("the resubmitted key");
     }
@@ -501,7 +502,7 @@ fn check_node(
     }
     if !missing.is_empty() {
         let mut bank = Bank::new(db::connect(node).unwrap(), node, test_config());
-        let audit = bank.audit(&operator()).expect("audit");
+        let audit = bank.ledger().audit(&operator()).expect("audit");
         for c in audit.checks.iter().filter(|c| !c.ok) {
             eprintln!("DEBUG audit {}: {}", c.name, c.detail);
         }
@@ -533,7 +534,7 @@ fn check_node(
         );
     }
     let mut bank = Bank::new(conn, node, test_config());
-    let audit = bank.audit(&operator()).expect("audit");
+    let audit = bank.ledger().audit(&operator()).expect("audit");
     assert!(audit.ok, "audit on {node}: {:#?}", audit.checks);
 }
 

@@ -50,7 +50,7 @@ fn thousands_of_random_transfers_keep_every_cent() {
                         key: IdempotencyKey::generate(),
                         memo: None,
                     };
-                    match bank.transfer(&operator(), &request, None) {
+                    match bank.money().transfer(&operator(), &request, None) {
                         Ok(result) => {
                             assert!(!result.replayed);
                             done += 1;
@@ -86,6 +86,7 @@ fn thousands_of_random_transfers_keep_every_cent() {
     );
     assert!(balances.iter().all(|b| *b >= Decimal::ZERO), "{balances:?}");
     let journal = bank
+        .money()
         .history(&operator(), &accounts[0], None, 10_000)
         .expect("history");
     assert!(journal.len() > 1);
@@ -113,7 +114,8 @@ fn one_key_submitted_by_many_connections_at_once_moves_money_once() {
                 let mut bank =
                     teller::services::Bank::connect(&url, test_config()).expect("connect");
                 start.wait();
-                bank.transfer(&operator(), &request, None)
+                bank.money()
+                    .transfer(&operator(), &request, None)
                     .expect("applied or replayed")
             })
         })

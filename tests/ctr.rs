@@ -40,9 +40,11 @@ fn cash_above_the_line_in_a_day_needs_the_customers_id_each_way_on_its_own() {
     let teller = teller_at_work(&mut bank);
     let (_, account) = customer_with_account(&mut bank, "big@example.com", "0");
     // Two tellers (the operator is another drawer) in one day: 6,000 + 5,000 = 11,000.
-    bank.deposit(&operator(), &cash(&account, "6000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash(&account, "6000.00"), None)
         .unwrap();
     let refused = bank
+        .money()
         .deposit(&teller, &cash(&account, "5000.00"), None)
         .unwrap_err();
     assert_eq!(refused.code(), "id_required");
@@ -52,6 +54,7 @@ fn cash_above_the_line_in_a_day_needs_the_customers_id_each_way_on_its_own() {
         "nothing moved"
     );
     let done = bank
+        .money()
         .deposit(&teller, &with_id(cash(&account, "5000.00")), None)
         .unwrap();
     assert_eq!(balance(&mut bank, &account), money("11000.00"));
@@ -65,7 +68,8 @@ fn cash_above_the_line_in_a_day_needs_the_customers_id_each_way_on_its_own() {
     assert_eq!(ids[0].movement_id, done.id);
     assert_eq!(ids[0].id_number, "X1234567");
     // Cash out is counted on its own: 9,000 out needs no ID.
-    bank.withdraw(&operator(), &cash(&account, "9000.00"), None)
+    bank.money()
+        .withdraw(&operator(), &cash(&account, "9000.00"), None)
         .unwrap();
     assert_audit_ok(&mut bank);
 }
@@ -76,6 +80,7 @@ fn one_large_deposit_needs_an_id_and_an_expired_one_is_refused() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "big@example.com", "0");
     let error = bank
+        .money()
         .deposit(&operator(), &cash(&account, "12000.00"), None)
         .unwrap_err();
     assert_eq!(error.code(), "id_required");
@@ -84,14 +89,16 @@ fn one_large_deposit_needs_an_id_and_an_expired_one_is_refused() {
     let mut request = cash(&account, "12000.00");
     request.id = Some(expired);
     assert_eq!(
-        bank.deposit(&operator(), &request, None)
+        bank.money()
+            .deposit(&operator(), &request, None)
             .unwrap_err()
             .code(),
         "invalid_id"
     );
     // 10,000.00 exactly is not above the line.
     let (_, other) = customer_with_account(&mut bank, "exact@example.com", "0");
-    bank.deposit(&operator(), &cash(&other, "10000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash(&other, "10000.00"), None)
         .unwrap();
 }
 
@@ -103,17 +110,24 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
     let (_, split) = customer_with_account(&mut bank, "split@example.com", "0");
     let (_, large) = customer_with_account(&mut bank, "large@example.com", "0");
     let (_, small) = customer_with_account(&mut bank, "small@example.com", "0");
-    bank.deposit(&teller, &cash(&split, "9500.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&split, "9500.00"), None)
         .unwrap();
-    bank.deposit(&teller, &with_id(cash(&split, "900.00")), None)
+    bank.money()
+        .deposit(&teller, &with_id(cash(&split, "900.00")), None)
         .unwrap();
     // The teller's drawer would pass its limit: the rest goes through the operator's drawer.
-    bank.deposit(&operator(), &with_id(cash(&large, "15000.00")), None)
+    bank.money()
+        .deposit(&operator(), &with_id(cash(&large, "15000.00")), None)
         .unwrap();
-    bank.deposit(&operator(), &cash(&small, "9000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash(&small, "9000.00"), None)
         .unwrap();
 
-    let report = bank.ctr_report(&teller, Utc::now().date_naive()).unwrap();
+    let report = bank
+        .desk()
+        .ctr_report(&teller, Utc::now().date_naive())
+        .unwrap();
     let emails: Vec<&str> = report.customers.iter().map(|c| c.email.as_str()).collect();
     assert_eq!(emails.len(), 2, "{emails:?}");
     let split_row = report
@@ -140,6 +154,7 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
     );
     // A supervisor sees it whole.
     let whole = bank
+        .desk()
         .ctr_report(&operator(), Utc::now().date_naive())
         .unwrap();
     let large_whole = whole
@@ -156,6 +171,7 @@ fn the_days_report_lists_large_cash_and_flags_structuring() {
     // Customers do not read it.
     let (diana, _) = customer_with_account(&mut bank, "diana@example.com", "0");
     let refused = bank
+        .desk()
         .ctr_report(&diana, Utc::now().date_naive())
         .unwrap_err();
     assert_eq!(refused.code(), "forbidden");
@@ -170,14 +186,17 @@ fn a_drawer_above_its_limit_takes_cash_only_with_a_supervisor() {
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
     open_drawer(&mut bank, &teller, "100x190").unwrap();
     let (_, account) = customer_with_account(&mut bank, "shop@example.com", "0");
-    bank.deposit(&teller, &cash(&account, "900.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&account, "900.00"), None)
         .unwrap();
     // The cash-in that crosses the limit is taken, and warned; the next needs a supervisor.
     let crossing = bank
+        .money()
         .deposit(&teller, &cash(&account, "200.00"), None)
         .unwrap();
     assert!(crossing.drawer_over_limit);
     let over = bank
+        .money()
         .deposit(&teller, &cash(&account, "200.00"), None)
         .unwrap_err();
     assert_eq!(over.code(), "approval_required");
@@ -191,13 +210,16 @@ fn a_drawer_above_its_limit_takes_cash_only_with_a_supervisor() {
         password: teller::domain::Secret::new(PASSWORD.into()),
     };
     let done = bank
+        .money()
         .deposit(&teller, &cash(&account, "200.00"), Some(&approval))
         .unwrap();
     assert_eq!(done.amount, money("200.00"));
     // Cash out brings it back under: the next deposit needs nobody.
-    bank.withdraw(&teller, &cash(&account, "1300.00"), None)
+    bank.money()
+        .withdraw(&teller, &cash(&account, "1300.00"), None)
         .unwrap();
-    bank.deposit(&teller, &cash(&account, "50.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&account, "50.00"), None)
         .unwrap();
     assert_audit_ok(&mut bank);
 }

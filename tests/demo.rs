@@ -16,7 +16,7 @@ fn loading_the_demo_twice_gives_the_same_bank() {
         (first.users, first.phones, first.customer_accounts),
         (32, 35, 30)
     );
-    let audit_before = bank.audit(&operator()).expect("audit");
+    let audit_before = bank.ledger().audit(&operator()).expect("audit");
     assert!(audit_before.ok);
 
     let second = bank.load_demo(&operator()).expect("second load");
@@ -25,7 +25,7 @@ fn loading_the_demo_twice_gives_the_same_bank() {
         (second.users, second.phones, second.customer_accounts),
         (32, 35, 30)
     );
-    let audit_after = bank.audit(&operator()).expect("audit");
+    let audit_after = bank.ledger().audit(&operator()).expect("audit");
     assert_eq!(
         audit_after.movements, audit_before.movements,
         "no second opening deposit"
@@ -39,12 +39,13 @@ fn demo_customers_keep_the_lessons_data_and_can_log_in() {
     let mut bank = db.bank();
     let report = bank.load_demo(&operator()).expect("demo");
     let diana = Email::parse("di.julis@icloud.com").expect("email");
-    let profile = bank.profile(&operator(), &diana).expect("profile");
+    let profile = bank.people().profile(&operator(), &diana).expect("profile");
     assert_eq!(profile.full_name(), "Diana Julis");
     assert_eq!(profile.age, 18);
     assert_eq!(profile.city.as_deref(), Some("New York"));
     assert_eq!(profile.phones, ["+17875541", "+18485441"]);
     let irina = bank
+        .people()
         .profile(
             &operator(),
             &Email::parse("irina97@gmail.com").expect("email"),
@@ -59,10 +60,12 @@ fn demo_customers_keep_the_lessons_data_and_can_log_in() {
         .expect("login")
         .password;
     let session = bank
+        .people()
         .authenticate(&diana, &Secret::new(customer_password.clone()))
         .expect("login");
     assert_eq!(session.role, Role::Customer);
     let accounts = bank
+        .money()
         .accounts(&teller::services::Actor::User(session), &diana)
         .expect("accounts");
     assert_eq!(accounts.len(), 1);
@@ -71,6 +74,7 @@ fn demo_customers_keep_the_lessons_data_and_can_log_in() {
     for login in report.logins.iter().filter(|l| l.role != Role::Customer) {
         let email = Email::parse(&login.email).expect("staff email");
         let session = bank
+            .people()
             .authenticate(&email, &Secret::new(login.password.clone()))
             .expect("staff login");
         assert_eq!(session.role, login.role);
@@ -93,10 +97,14 @@ fn the_demo_is_refused_by_a_bank_with_users_of_its_own() {
     // Nothing was loaded: the demo's logins do not exist.
     let admin = Email::parse("admin@bank.local").expect("email");
     assert_eq!(
-        bank.authenticate(&admin, &Secret::new("admin-demo-2026!".into()))
+        bank.people()
+            .authenticate(&admin, &Secret::new("admin-demo-2026!".into()))
             .expect_err("the demo admin exists")
             .code(),
         "invalid_credentials"
     );
-    assert_eq!(bank.audit(&operator()).expect("audit").movements, 0);
+    assert_eq!(
+        bank.ledger().audit(&operator()).expect("audit").movements,
+        0
+    );
 }

@@ -24,25 +24,29 @@ fn large_cash_is_counted_per_day_across_midnight() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "night@example.com", "0");
     let day_one = to_just_before_midnight(30);
-    bank.deposit(&operator(), &cash(&account, "9000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash(&account, "9000.00"), None)
         .unwrap();
     clock::advance_this_thread(Duration::seconds(60));
     let day_two = clock::now().date();
     assert_eq!(day_two, day_one + Duration::days(1));
     // A new day: yesterday's 9,000 no longer counts, so 9,000 more needs no ID ...
-    bank.deposit(&operator(), &cash(&account, "9000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash(&account, "9000.00"), None)
         .unwrap();
     // ... and 2,000 on top of today's 9,000 does.
     let refused = bank
+        .money()
         .deposit(&operator(), &cash(&account, "2000.00"), None)
         .unwrap_err();
     assert_eq!(refused.code(), "id_required");
-    bank.deposit(&operator(), &cash_with_id(&account, "2000.00"), None)
+    bank.money()
+        .deposit(&operator(), &cash_with_id(&account, "2000.00"), None)
         .unwrap();
 
-    let first = bank.ctr_report(&operator(), day_one).unwrap();
+    let first = bank.desk().ctr_report(&operator(), day_one).unwrap();
     assert!(first.customers.is_empty(), "{:?}", first.customers);
-    let second = bank.ctr_report(&operator(), day_two).unwrap();
+    let second = bank.desk().ctr_report(&operator(), day_two).unwrap();
     assert_eq!(second.customers.len(), 1);
     let customer = &second.customers[0];
     assert_eq!(customer.email, "night@example.com");
@@ -60,20 +64,22 @@ fn a_statement_of_a_month_long_past_is_unchanged_by_a_year_of_history() {
     let mut bank = db.bank();
     let (diana, mine, theirs) = diana_paid_marco(&mut bank);
     let old_month = Month::of(clock::now().date());
-    let before = bank.statement(&diana, &mine, old_month).unwrap();
+    let before = bank.money().statement(&diana, &mine, old_month).unwrap();
 
     // Thirteen months later, more history on both accounts.
     clock::advance_this_thread(Duration::days(400));
     for raw in ["1.00", "2.00", "3.00"] {
-        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
+        bank.money()
+            .transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
             .unwrap();
     }
     deposit(&mut bank, &mine, "10.00");
 
-    let after = bank.statement(&diana, &mine, old_month).unwrap();
+    let after = bank.money().statement(&diana, &mine, old_month).unwrap();
     assert_eq!(after.lines, before.lines);
     assert_eq!((after.opening, after.closing), (money("0"), money("70.00")));
     let now = bank
+        .money()
         .statement(&diana, &mine, Month::of(clock::now().date()))
         .unwrap();
     // The new month opens where the old one closed (nothing in between).
@@ -94,13 +100,14 @@ fn history_pages_run_newest_first_by_time_and_meet_without_a_gap() {
         if n > 0 {
             clock::advance_this_thread(Duration::days(31));
         }
-        bank.transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
+        bank.money()
+            .transfer(&diana, &transfer_request(&mine, &theirs, raw), None)
             .unwrap();
     }
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let page = bank.history(&diana, &mine, before, 2).unwrap();
+        let page = bank.money().history(&diana, &mine, before, 2).unwrap();
         let Some(last) = page.last() else { break };
         before = Some(last.id);
         seen.extend(page.iter().map(|e| (e.at, e.amount.to_string())));
@@ -114,6 +121,7 @@ fn history_pages_run_newest_first_by_time_and_meet_without_a_gap() {
     assert!(seen.windows(2).all(|w| w[0].0 >= w[1].0), "{seen:?}");
     // A page after a reference that does not exist is empty, not an error.
     assert!(bank
+        .money()
         .history(&diana, &mine, Some(999_999), 2)
         .unwrap()
         .is_empty());

@@ -59,7 +59,10 @@ fn the_app_account_cannot_rewrite_history_or_change_the_schema() {
     // What the app does need still works through the same account.
     let mut app = db.app_bank();
     assert_eq!(
-        app.account(&operator(), &account).expect("read").balance,
+        app.money()
+            .account(&operator(), &account)
+            .expect("read")
+            .balance,
         money("10.00")
     );
     assert_audit_ok(&mut app);
@@ -150,6 +153,7 @@ fn an_audit_line_that_cannot_be_written_fails_the_operation() {
     let mut app = db.app_bank();
     // A refusal whose audit line is lost is not answered as if all were well...
     let wrong = app
+        .people()
         .authenticate(
             &email("a@example.com"),
             &teller::domain::Secret::new("nope-nope-nope".into()),
@@ -158,7 +162,7 @@ fn an_audit_line_that_cannot_be_written_fails_the_operation() {
     assert_eq!(wrong.code(), "internal_error", "{wrong}");
     assert!(wrong.to_string().contains("audit_log"), "{wrong}");
     // ...and a movement whose audit line cannot be written does not happen.
-    let moved = app.transfer(
+    let moved = app.money().transfer(
         &customer,
         &teller::services::TransferRequest {
             from: account.clone(),
@@ -173,7 +177,9 @@ fn an_audit_line_that_cannot_be_written_fails_the_operation() {
     let moved = moved.expect_err("a transfer to the same account went through");
     assert_eq!(moved.code(), "internal_error", "{moved}");
     assert!(moved.to_string().contains("audit_log"), "{moved}");
-    let deposit = app.deposit(&operator(), &cash(&account, "5.00"), None);
+    let deposit = app
+        .money()
+        .deposit(&operator(), &cash(&account, "5.00"), None);
     let error = deposit.expect_err("a deposit went through without its audit line");
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("audit_log"), "{error}");

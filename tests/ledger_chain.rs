@@ -1,4 +1,4 @@
-//! The tamper-evident ledger: `Bank::seal` chains the journal and the audit log, and the audit
+//! The tamper-evident ledger: `Ledger::seal` chains the journal and the audit log, and the audit
 //! names the first sealed row that was changed, removed or slipped in, even when the owner
 //! account dropped the append-only triggers to do it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
@@ -35,6 +35,7 @@ fn book_with(db: &TestDb, config: BankConfig) -> Book {
     for raw in ["10.00", "0.01", "99.99"] {
         let request = transfer(&book.a, &book.b, raw);
         book.bank
+            .money()
             .transfer(&operator(), &request, None)
             .expect("transfer");
     }
@@ -42,13 +43,14 @@ fn book_with(db: &TestDb, config: BankConfig) -> Book {
 }
 
 fn seal(book: &mut Book) -> SealReport {
-    book.bank.seal(&book.admin).expect("seal")
+    book.bank.ledger().seal(&book.admin).expect("seal")
 }
 
 /// `teller audit --full`: every row again, also those before the last checkpoint (a passing
 /// audit after a seal writes one, and the daily audit starts after it).
 fn full_audit(bank: &mut Bank) -> AuditReport {
-    bank.audit_full(&operator(), &mut |_| {})
+    bank.ledger()
+        .audit_full(&operator(), &mut |_| {})
         .expect("full audit")
 }
 
@@ -61,7 +63,7 @@ fn check<'a>(report: &'a AuditReport, name: &str) -> &'a teller::services::Audit
 }
 
 fn newest_audit_id(bank: &mut Bank) -> i64 {
-    bank.audit_log(&operator(), 1).expect("log")[0].id
+    bank.ledger().audit_log(&operator(), 1).expect("log")[0].id
 }
 
 #[test]
@@ -243,6 +245,7 @@ fn a_row_slipped_into_a_hole_of_the_sealed_range_is_named() {
     let hole = newest_audit_id(&mut book.bank) + 1;
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
+        .money()
         .transfer(&operator(), &transfer(&a, &b, "1.00"), None)
         .expect("transfer");
     let first = seal(&mut book);
@@ -282,6 +285,7 @@ fn a_fresh_hole_leaves_the_rows_after_it_for_a_later_seal() {
     );
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
+        .money()
         .transfer(&operator(), &transfer(&a, &b, "1.00"), None)
         .expect("transfer");
     let report = seal(&mut book);
@@ -303,6 +307,7 @@ fn rows_after_the_seal_are_reported_as_unsealed_not_as_failures() {
     let (a, b) = (book.a.clone(), book.b.clone());
     for raw in ["1.00", "2.00"] {
         book.bank
+            .money()
             .transfer(&operator(), &transfer(&a, &b, raw), None)
             .expect("transfer");
     }
@@ -324,6 +329,7 @@ fn a_rewritten_seal_head_is_named() {
     seal(&mut book);
     let (a, b) = (book.a.clone(), book.b.clone());
     book.bank
+        .money()
         .transfer(&operator(), &transfer(&a, &b, "3.00"), None)
         .expect("transfer");
     seal(&mut book);
@@ -408,15 +414,18 @@ fn only_admins_seal() {
     let teller = user(&mut book.bank, "tess@bank.local", Role::Teller);
     let customer = user(&mut book.bank, "cleo@example.com", Role::Customer);
     for actor in [&teller, &customer] {
-        let err = book.bank.seal(actor).unwrap_err();
+        let err = book.bank.ledger().seal(actor).unwrap_err();
         assert!(matches!(err, BankError::Forbidden(_)), "{err:?}");
     }
-    let log = book.bank.audit_log(&operator(), 2).expect("log");
+    let log = book.bank.ledger().audit_log(&operator(), 2).expect("log");
     assert!(log
         .iter()
         .all(|e| e.action == "ledger.seal" && e.outcome == "forbidden"));
     // The CLI operator is trusted like an admin.
-    book.bank.seal(&operator()).expect("operator seals");
+    book.bank
+        .ledger()
+        .seal(&operator())
+        .expect("operator seals");
 }
 
 #[test]
@@ -425,6 +434,7 @@ fn a_backlog_is_sealed_in_batches() {
     let mut book = book(&db);
     let owner = email("ann@example.com");
     book.bank
+        .batches()
         .open_funded_accounts(
             &operator(),
             &owner,
@@ -470,7 +480,7 @@ fn seals_running_alongside_transfers_leave_no_false_alarm() {
                     request.amount =
                         Amount::from_decimal(Decimal::new(rng.random_range(1..=500), 2))
                             .expect("amount");
-                    match bank.transfer(&operator(), &request, None) {
+                    match bank.money().transfer(&operator(), &request, None) {
                         Ok(_) => moved += 1,
                         Err(BankError::InsufficientFunds { .. }) => {}
                         Err(e) => panic!("transfer failed: {e:?}"),
@@ -493,7 +503,7 @@ fn seals_running_alongside_transfers_leave_no_false_alarm() {
                 start.wait();
                 let mut seals = 0;
                 while !done.load(Ordering::Relaxed) {
-                    bank.seal(&admin).expect("seal during transfers");
+                    bank.ledger().seal(&admin).expect("seal during transfers");
                     seals += 1;
                 }
                 seals
@@ -526,10 +536,12 @@ fn a_200_character_email_is_audited_in_full() {
     let (_, other) = customer_with_account(&mut bank, "other@example.com", "0");
 
     let session = bank
+        .people()
         .authenticate(&email(&long), &Secret::new(PASSWORD.into()))
         .expect("login");
     let me = Actor::User(session);
     let moved = bank
+        .money()
         .transfer(&me, &transfer(&mine, &other, "25.00"), None)
         .expect("transfer");
 
@@ -541,6 +553,7 @@ fn a_200_character_email_is_audited_in_full() {
         password: Secret::new(PASSWORD.into()),
     };
     let approved = bank
+        .money()
         .transfer(
             &teller,
             &transfer(&mine, &other, "15000.00"),
@@ -548,7 +561,7 @@ fn a_200_character_email_is_audited_in_full() {
         )
         .expect("approved transfer");
 
-    let log = bank.audit_log(&operator(), 20).expect("log");
+    let log = bank.ledger().audit_log(&operator(), 20).expect("log");
     let line = |action: &str, actor: &str| {
         log.iter()
             .find(|e| e.action == action && e.actor == actor && e.outcome == "ok")
@@ -570,7 +583,7 @@ fn a_200_character_email_is_audited_in_full() {
         .expect("movement");
     assert_eq!(row.approved_by.as_deref(), Some(admin_email.as_str()));
     // And the chain holds them in full.
-    bank.seal(&operator()).expect("seal");
+    bank.ledger().seal(&operator()).expect("seal");
     assert_audit_ok(&mut bank);
 }
 
@@ -635,6 +648,7 @@ fn sealing_needs_only_select_and_insert_on_the_chain_tables() {
     // The app account: SELECT, and INSERT on the chain tables.
     let mut limited = db.app_bank();
     let report = limited
+        .ledger()
         .seal(&book.admin)
         .expect("seal with SELECT and INSERT only");
     assert_eq!(report.last_movement_id, 5);
@@ -661,6 +675,7 @@ fn large_cash_with_id(book: &mut Book) -> i64 {
         .expect("id"),
     );
     book.bank
+        .money()
         .deposit(&operator(), &request, None)
         .expect("large deposit")
         .id

@@ -11,7 +11,8 @@ use teller::domain::{Password, Role};
 use teller::services::{Actor, Approval, Bank, BankConfig};
 
 fn outcomes(bank: &mut Bank, action: &str, address: &str) -> Vec<String> {
-    bank.audit_log(&operator(), 1000)
+    bank.ledger()
+        .audit_log(&operator(), 1000)
         .unwrap()
         .into_iter()
         .filter(|e| e.action == action && e.subject.as_deref() == Some(address))
@@ -94,25 +95,32 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
-    bank.register_user(&teller, new_user("fresh@example.com", Role::Customer), None)
+    bank.people()
+        .register_user(&teller, new_user("fresh@example.com", Role::Customer), None)
         .expect("a teller registers a customer");
     // The right password, but not theirs to keep: nothing is possible yet.
     assert_eq!(
         code(login(&mut bank, "fresh@example.com", PASSWORD)),
         "password_change_required"
     );
-    let session = bank.open_session(&email("fresh@example.com"), &secret(PASSWORD));
+    let session = bank
+        .people()
+        .open_session(&email("fresh@example.com"), &secret(PASSWORD));
     assert_eq!(code(session), "password_change_required");
     // The same password again is no change.
     let same = Password::parse(PASSWORD.into(), &email("fresh@example.com")).unwrap();
     assert_eq!(
-        code(bank.change_password_at_login(&email("fresh@example.com"), &secret(PASSWORD), &same)),
+        code(bank.people().change_password_at_login(
+            &email("fresh@example.com"),
+            &secret(PASSWORD),
+            &same
+        )),
         "invalid_password"
     );
     // A wrong current password counts like a wrong login.
     let mine = Password::parse("chosen-by-me-alone".into(), &email("fresh@example.com")).unwrap();
     assert_eq!(
-        code(bank.change_password_at_login(
+        code(bank.people().change_password_at_login(
             &email("fresh@example.com"),
             &secret("not-it-at-all"),
             &mine
@@ -120,6 +128,7 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
         "invalid_credentials"
     );
     let me = bank
+        .people()
         .change_password_at_login(&email("fresh@example.com"), &secret(PASSWORD), &mine)
         .expect("the owner changes it");
     assert_eq!(me.email, email("fresh@example.com"));
@@ -129,22 +138,24 @@ fn a_password_set_by_someone_else_is_changed_before_anything_else() {
     let admin = user(&mut bank, "admin@example.com", Role::Admin);
     user(&mut bank, "boss@example.com", Role::Admin);
     let fresh = Password::parse("temporary-passphrase".into(), &email("boss@example.com")).unwrap();
-    bank.reset_password(
-        &admin,
-        &email("boss@example.com"),
-        &fresh,
-        Some(&Approval::Typed {
-            supervisor: email("boss@example.com"),
-            password: secret(PASSWORD),
-        }),
-    )
-    .expect("reset with the other admin's approval");
+    bank.people()
+        .reset_password(
+            &admin,
+            &email("boss@example.com"),
+            &fresh,
+            Some(&Approval::Typed {
+                supervisor: email("boss@example.com"),
+                password: secret(PASSWORD),
+            }),
+        )
+        .expect("reset with the other admin's approval");
     let (_, account) = customer_with_account(&mut bank, "rich@example.com", "20000");
     let approval = Approval::Typed {
         supervisor: email("boss@example.com"),
         password: secret("temporary-passphrase"),
     };
     let err = bank
+        .money()
         .withdraw(&teller, &cash(&account, "15000"), Some(&approval))
         .unwrap_err();
     assert_eq!(err.code(), "approval_refused");
@@ -156,23 +167,32 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let first = bank
+        .people()
         .bootstrap_admin(new_user("first@example.com", Role::Admin))
         .expect("bootstrap");
     assert_eq!(first.role, Role::Admin);
     assert_eq!(
-        code(bank.bootstrap_admin(new_user("again@example.com", Role::Admin))),
+        code(
+            bank.people()
+                .bootstrap_admin(new_user("again@example.com", Role::Admin))
+        ),
         "admin_exists"
     );
     let first = Actor::User(login(&mut bank, "first@example.com", PASSWORD).unwrap());
     // The only admin has no second pair of eyes yet: creating the second admin is allowed.
-    bank.register_user(&first, new_user("second@example.com", Role::Admin), None)
+    bank.people()
+        .register_user(&first, new_user("second@example.com", Role::Admin), None)
         .expect("the second admin");
     let mine = Password::parse("second-admins-own".into(), &email("second@example.com")).unwrap();
-    bank.change_password_at_login(&email("second@example.com"), &secret(PASSWORD), &mine)
+    bank.people()
+        .change_password_at_login(&email("second@example.com"), &secret(PASSWORD), &mine)
         .unwrap();
     // From now on staff need the other admin.
     assert_eq!(
-        code(bank.register_user(&first, new_user("t1@example.com", Role::Teller), None)),
+        code(
+            bank.people()
+                .register_user(&first, new_user("t1@example.com", Role::Teller), None)
+        ),
         "approval_required"
     );
     let own = Approval::Typed {
@@ -180,7 +200,11 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret(PASSWORD),
     };
     assert_eq!(
-        code(bank.register_user(&first, new_user("t1@example.com", Role::Teller), Some(&own))),
+        code(bank.people().register_user(
+            &first,
+            new_user("t1@example.com", Role::Teller),
+            Some(&own)
+        )),
         "approval_refused"
     );
     let other = Approval::Typed {
@@ -188,6 +212,7 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         password: secret("second-admins-own"),
     };
     let teller = bank
+        .people()
         .register_user(
             &first,
             new_user("t1@example.com", Role::Teller),
@@ -195,12 +220,13 @@ fn staff_accounts_need_a_second_admin_who_is_not_the_requester() {
         )
         .expect("approved by the second admin");
     assert_eq!(teller.role, Role::Teller);
-    let log = bank.audit_log(&operator(), 50).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 50).unwrap();
     assert!(log.iter().any(|e| e.action == "user.create"
         && e.subject.as_deref() == Some("t1@example.com")
         && e.approved_by.as_deref() == Some("second@example.com")));
     // Customers need no approval.
-    bank.register_user(&first, new_user("c1@example.com", Role::Customer), None)
+    bank.people()
+        .register_user(&first, new_user("c1@example.com", Role::Customer), None)
         .expect("a customer");
 }
 
@@ -210,18 +236,25 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     let mut bank = db.bank();
     user(&mut bank, "s@example.com", Role::Customer);
     let session = bank
+        .people()
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .expect("open");
     let hours = (session.expires_at - chrono::Utc::now()).num_minutes();
     assert!((11 * 60..=12 * 60).contains(&hours), "{hours} minutes");
-    let me = bank.resume_session(&session.token).expect("resume");
+    let me = bank
+        .people()
+        .resume_session(&session.token)
+        .expect("resume");
     assert_eq!(me.email, email("s@example.com"));
     assert_eq!(
-        code(bank.resume_session(&secret("forged-token"))),
+        code(bank.people().resume_session(&secret("forged-token"))),
         "login_required"
     );
-    bank.end_session(&session.token).expect("logout");
-    assert_eq!(code(bank.resume_session(&session.token)), "login_required");
+    bank.people().end_session(&session.token).expect("logout");
+    assert_eq!(
+        code(bank.people().resume_session(&session.token)),
+        "login_required"
+    );
 
     // Idle past the lock: the session ends. This thread's bank clock is moved, not slept
     // past: no real-time window a loaded machine could miss.
@@ -231,14 +264,19 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     };
     let mut idle_bank = Bank::connect(&db.url, config).unwrap();
     let session = idle_bank
+        .people()
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .unwrap();
     teller::db::clock::advance_this_thread(chrono::Duration::minutes(9));
     idle_bank
+        .people()
         .resume_session(&session.token)
         .expect("still fresh: 9 of 10 idle minutes");
     teller::db::clock::advance_this_thread(chrono::Duration::minutes(11));
-    let err = idle_bank.resume_session(&session.token).unwrap_err();
+    let err = idle_bank
+        .people()
+        .resume_session(&session.token)
+        .unwrap_err();
     assert_eq!(err.code(), "login_required");
     assert!(err.to_string().contains("idle"), "{err}");
 
@@ -250,16 +288,21 @@ fn a_session_lives_until_logout_idle_or_its_end() {
     };
     let mut short = Bank::connect(&db.url, config).unwrap();
     let session = short
+        .people()
         .open_session(&email("s@example.com"), &secret(PASSWORD))
         .unwrap();
     for _ in 0..2 {
         teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
         short
+            .people()
             .resume_session(&session.token)
             .expect("busy, within its lifetime");
     }
     teller::db::clock::advance_this_thread(chrono::Duration::minutes(14));
-    assert_eq!(code(short.resume_session(&session.token)), "login_required");
+    assert_eq!(
+        code(short.people().resume_session(&session.token)),
+        "login_required"
+    );
 }
 
 #[test]
@@ -271,7 +314,7 @@ fn an_unknown_email_is_checked_at_the_cost_of_every_new_password_hash() {
         .unwrap();
     let mut bank = db.app_bank();
     bank.load_policy().unwrap();
-    assert_eq!(bank.password_cost(), 6);
+    assert_eq!(bank.people().password_cost(), 6);
     user(&mut bank, "costly@example.com", Role::Customer);
     let row = teller::db::users::find_by_email(bank.connection(), "costly@example.com")
         .unwrap()
@@ -279,7 +322,7 @@ fn an_unknown_email_is_checked_at_the_cost_of_every_new_password_hash() {
     let stored = teller::services::hash_cost(&row.password_hash);
     assert_eq!(stored, 6);
     // The dummy hash an unknown email is checked against has exactly that cost.
-    assert_eq!(bank.unknown_email_cost(), stored);
+    assert_eq!(bank.people().unknown_email_cost(), stored);
     // A cost without a dummy hash is not a policy the bank may choose.
     assert!(db
         .owner_bank()

@@ -23,6 +23,7 @@ fn deposit_credits_the_customer_and_debits_the_handlers_drawer() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "a@example.com", "0");
     let result = bank
+        .money()
         .deposit(&operator(), &cash(&account, "1,234.50"), None)
         .expect("deposit");
     assert_eq!(result.kind, MovementKind::Deposit);
@@ -43,11 +44,13 @@ fn withdrawal_may_empty_an_account_but_never_overdraw_it() {
     let mut bank = db.bank();
     let (_, account) = customer_with_account(&mut bank, "a@example.com", "100.00");
     let err = bank
+        .money()
         .withdraw(&operator(), &cash(&account, "100.01"), None)
         .unwrap_err();
     assert_eq!(err.code(), "insufficient_funds");
     assert_eq!(balance(&mut bank, &account), money("100.00"));
     let done = bank
+        .money()
         .withdraw(&operator(), &cash(&account, "100"), None)
         .expect("withdraw all");
     assert_eq!(done.to, Party::Cash);
@@ -62,6 +65,7 @@ fn transfer_moves_exact_amounts_between_two_customers() {
     let (alice, a) = customer_with_account(&mut bank, "alice@example.com", "10.10");
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0.20");
     let result = bank
+        .money()
         .transfer(&alice, &transfer(&a, &b, "0.10"), None)
         .expect("transfer");
     // A customer is told their own new balance, never the recipient's.
@@ -88,7 +92,7 @@ fn transfer_refusals_name_the_rule_and_move_nothing() {
         ("insufficient_funds", transfer(&a, &b, "50.01")),
     ];
     for (code, request) in cases {
-        let err = bank.transfer(&op, &request, None).unwrap_err();
+        let err = bank.money().transfer(&op, &request, None).unwrap_err();
         assert_eq!(err.code(), code, "{request:?} gave {err}");
         assert!(err.is_refusal());
     }
@@ -105,52 +109,72 @@ fn frozen_and_closed_accounts_take_and_give_nothing() {
     let (_, b) = customer_with_account(&mut bank, "b@example.com", "0");
     let op = operator();
 
-    bank.set_account_status(&op, &b, AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&op, &b, AccountStatus::Frozen)
         .expect("freeze");
     assert_eq!(
-        bank.transfer(&op, &transfer(&a, &b, "1"), None)
+        bank.money()
+            .transfer(&op, &transfer(&a, &b, "1"), None)
             .unwrap_err()
             .code(),
         "account_frozen"
     );
     assert_eq!(
-        bank.transfer(&op, &transfer(&b, &a, "1"), None)
+        bank.money()
+            .transfer(&op, &transfer(&b, &a, "1"), None)
             .unwrap_err()
             .code(),
         "account_frozen"
     );
     assert_eq!(
-        bank.deposit(&op, &cash(&b, "1"), None).unwrap_err().code(),
+        bank.money()
+            .deposit(&op, &cash(&b, "1"), None)
+            .unwrap_err()
+            .code(),
         "account_frozen"
     );
     assert_eq!(
-        bank.withdraw(&op, &cash(&b, "1"), None).unwrap_err().code(),
+        bank.money()
+            .withdraw(&op, &cash(&b, "1"), None)
+            .unwrap_err()
+            .code(),
         "account_frozen"
     );
-    bank.set_account_status(&op, &b, AccountStatus::Open)
+    bank.money()
+        .set_account_status(&op, &b, AccountStatus::Open)
         .expect("unfreeze");
-    bank.transfer(&op, &transfer(&a, &b, "1"), None)
+    bank.money()
+        .transfer(&op, &transfer(&a, &b, "1"), None)
         .expect("transfer after unfreeze");
 
     // Only an empty account closes, and a closed one stays closed.
     let err = bank
+        .money()
         .set_account_status(&op, &b, AccountStatus::Closed)
         .unwrap_err();
     assert_eq!(err.code(), "balance_not_zero");
-    bank.withdraw(&op, &cash(&b, "1"), None).expect("empty it");
-    bank.set_account_status(&op, &b, AccountStatus::Closed)
+    bank.money()
+        .withdraw(&op, &cash(&b, "1"), None)
+        .expect("empty it");
+    bank.money()
+        .set_account_status(&op, &b, AccountStatus::Closed)
         .expect("close");
     assert_eq!(
-        bank.transfer(&op, &transfer(&a, &b, "1"), None)
+        bank.money()
+            .transfer(&op, &transfer(&a, &b, "1"), None)
             .unwrap_err()
             .code(),
         "account_closed"
     );
     assert_eq!(
-        bank.deposit(&op, &cash(&b, "1"), None).unwrap_err().code(),
+        bank.money()
+            .deposit(&op, &cash(&b, "1"), None)
+            .unwrap_err()
+            .code(),
         "account_closed"
     );
     let err = bank
+        .money()
         .set_account_status(&op, &b, AccountStatus::Open)
         .unwrap_err();
     assert_eq!(err.code(), "account_closed");
@@ -165,16 +189,24 @@ fn the_same_key_and_request_is_applied_once() {
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0");
     let mut request = transfer(&a, &b, "30.00");
     request.memo = Memo::parse_optional("rent").expect("memo");
-    let first = bank.transfer(&alice, &request, None).expect("first");
-    let second = bank.transfer(&alice, &request, None).expect("replay");
+    let first = bank
+        .money()
+        .transfer(&alice, &request, None)
+        .expect("first");
+    let second = bank
+        .money()
+        .transfer(&alice, &request, None)
+        .expect("replay");
     assert!(second.replayed);
     assert_eq!(second.id, first.id);
     assert_eq!(second.balances, first.balances);
     assert_eq!(balance(&mut bank, &a), money("70.00"));
     // Replayed even after the account was frozen: the original result, nothing moves.
-    bank.set_account_status(&operator(), &a, AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&operator(), &a, AccountStatus::Frozen)
         .expect("freeze");
     let third = bank
+        .money()
         .transfer(&alice, &request, None)
         .expect("replay while frozen");
     assert!(third.replayed);
@@ -190,7 +222,9 @@ fn the_same_key_with_another_request_is_a_conflict() {
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0");
     let (_, c) = customer_with_account(&mut bank, "carol@example.com", "0");
     let original = transfer(&a, &b, "10.00");
-    bank.transfer(&alice, &original, None).expect("original");
+    bank.money()
+        .transfer(&alice, &original, None)
+        .expect("original");
 
     let mut other_amount = original.clone();
     other_amount.amount = amount("10.01");
@@ -199,7 +233,7 @@ fn the_same_key_with_another_request_is_a_conflict() {
     let mut other_memo = original.clone();
     other_memo.memo = Memo::parse_optional("gift").expect("memo");
     for request in [other_amount, other_target, other_memo] {
-        let err = bank.transfer(&alice, &request, None).unwrap_err();
+        let err = bank.money().transfer(&alice, &request, None).unwrap_err();
         assert_eq!(err.code(), "idempotency_conflict", "{request:?}");
     }
     // Another kind of operation under the same key conflicts too.
@@ -208,7 +242,8 @@ fn the_same_key_with_another_request_is_a_conflict() {
         ..cash(&a, "10.00")
     };
     assert_eq!(
-        bank.deposit(&operator(), &deposit, None)
+        bank.money()
+            .deposit(&operator(), &deposit, None)
             .unwrap_err()
             .code(),
         "idempotency_conflict"
@@ -225,11 +260,15 @@ fn a_refused_operation_does_not_use_up_its_key() {
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0");
     let request = transfer(&a, &b, "20.00");
     assert_eq!(
-        bank.transfer(&alice, &request, None).unwrap_err().code(),
+        bank.money()
+            .transfer(&alice, &request, None)
+            .unwrap_err()
+            .code(),
         "insufficient_funds"
     );
     deposit(&mut bank, &a, "15.00");
     let done = bank
+        .money()
         .transfer(&alice, &request, None)
         .expect("same key, now funded");
     assert!(!done.replayed);
@@ -244,9 +283,10 @@ fn a_replay_never_shows_someone_elses_movement() {
     let (mallory, _) = customer_with_account(&mut bank, "mallory@example.com", "0");
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0");
     let request = transfer(&a, &b, "10.00");
-    bank.transfer(&alice, &request, None)
+    bank.money()
+        .transfer(&alice, &request, None)
         .expect("alice pays bob");
-    let err = bank.transfer(&mallory, &request, None).unwrap_err();
+    let err = bank.money().transfer(&mallory, &request, None).unwrap_err();
     // Alice's account is no account at all to Mallory.
     assert_eq!(err.code(), "not_found");
 }
@@ -257,13 +297,15 @@ fn customers_cannot_handle_cash() {
     let mut bank = db.bank();
     let (alice, a) = customer_with_account(&mut bank, "alice@example.com", "100.00");
     assert_eq!(
-        bank.deposit(&alice, &cash(&a, "1"), None)
+        bank.money()
+            .deposit(&alice, &cash(&a, "1"), None)
             .unwrap_err()
             .code(),
         "forbidden"
     );
     assert_eq!(
-        bank.withdraw(&alice, &cash(&a, "1"), None)
+        bank.money()
+            .withdraw(&alice, &cash(&a, "1"), None)
             .unwrap_err()
             .code(),
         "forbidden"
@@ -279,7 +321,8 @@ fn each_teller_posts_cash_against_a_drawer_of_their_own() {
     let tom = user(&mut bank, "tom@bank.local", Role::Teller);
     // No cash without an open drawer.
     assert_eq!(
-        bank.deposit(&tess, &cash(&a, "10.00"), None)
+        bank.money()
+            .deposit(&tess, &cash(&a, "10.00"), None)
             .unwrap_err()
             .code(),
         "drawer_closed"
@@ -287,8 +330,12 @@ fn each_teller_posts_cash_against_a_drawer_of_their_own() {
     for teller in [&tess, &tom] {
         open_drawer(&mut bank, teller, "0").expect("open drawer");
     }
-    bank.deposit(&tess, &cash(&a, "10.00"), None).expect("tess");
-    bank.deposit(&tom, &cash(&a, "5.00"), None).expect("tom");
+    bank.money()
+        .deposit(&tess, &cash(&a, "10.00"), None)
+        .expect("tess");
+    bank.money()
+        .deposit(&tom, &cash(&a, "5.00"), None)
+        .expect("tom");
     let drawers: Vec<(String, rust_decimal::Decimal)> = {
         use diesel::prelude::*;
         use teller::db::schema::accounts;
@@ -315,13 +362,16 @@ fn history_pages_newest_first_with_signed_amounts() {
     for cents in 1..=12 {
         deposit(&mut bank, &a, &format!("{cents}.00"));
     }
-    bank.transfer(&alice, &transfer(&a, &b, "7.50"), None)
+    bank.money()
+        .transfer(&alice, &transfer(&a, &b, "7.50"), None)
         .expect("transfer");
-    bank.withdraw(&operator(), &cash(&a, "0.50"), None)
+    bank.money()
+        .withdraw(&operator(), &cash(&a, "0.50"), None)
         .expect("withdraw");
 
-    let first = bank.history(&alice, &a, None, 10).expect("page 1");
+    let first = bank.money().history(&alice, &a, None, 10).expect("page 1");
     let second = bank
+        .money()
         .history(&alice, &a, first.last().map(|e| e.id), 10)
         .expect("page 2");
     assert_eq!(first.len(), 10);
@@ -346,11 +396,17 @@ fn history_pages_newest_first_with_signed_amounts() {
         );
     }
     assert_eq!(
-        bank.history(&operator(), &b, None, 10).expect("bob's")[0].amount,
+        bank.money()
+            .history(&operator(), &b, None, 10)
+            .expect("bob's")[0]
+            .amount,
         money("7.50")
     );
     assert_eq!(
-        bank.history(&alice, &b, None, 10).unwrap_err().code(),
+        bank.money()
+            .history(&alice, &b, None, 10)
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 }
@@ -386,7 +442,7 @@ fn the_audit_catches_a_tampered_balance() {
     ))
     .execute(bank.connection())
     .expect("tamper");
-    let report = bank.audit(&operator()).expect("audit");
+    let report = bank.ledger().audit(&operator()).expect("audit");
     assert!(!report.ok);
     let failed: Vec<&str> = report
         .checks
@@ -408,8 +464,10 @@ fn refusals_are_written_to_the_audit_log() {
     let mut bank = db.bank();
     let (alice, a) = customer_with_account(&mut bank, "alice@example.com", "1.00");
     let (_, b) = customer_with_account(&mut bank, "bob@example.com", "0");
-    let _ = bank.transfer(&alice, &transfer(&a, &b, "2.00"), None);
-    let log = bank.audit_log(&operator(), 10).expect("log");
+    let _ = bank
+        .money()
+        .transfer(&alice, &transfer(&a, &b, "2.00"), None);
+    let log = bank.ledger().audit_log(&operator(), 10).expect("log");
     let refusal = log
         .iter()
         .find(|e| e.action == "transfer")

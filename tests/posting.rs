@@ -108,7 +108,7 @@ fn a_rechecked_commit_writes_the_whole_movement_and_reports_it() {
     // Committed: another connection sees it, and the line names the movement.
     assert_eq!(balance(&mut bank, &a), money("70.00"));
     assert_eq!(balance(&mut bank, &b), money("35.00"));
-    let line = bank.audit_log(&operator(), 1).unwrap().remove(0);
+    let line = bank.ledger().audit_log(&operator(), 1).unwrap().remove(0);
     assert_eq!(
         line.detail.as_deref(),
         Some(format!("{detail}{}", posted.id).as_str())
@@ -134,7 +134,8 @@ fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
     assert!(posting::is_changed(&error), "{error}");
     assert_eq!(rows(&mut conn), before);
     // Frozen since it was read (the freeze writes its own audit line).
-    bank.set_account_status(&operator(), &b, AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&operator(), &b, AccountStatus::Frozen)
         .unwrap();
     let before = rows(&mut conn);
     let error =
@@ -150,7 +151,8 @@ fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
     assert_eq!(balance(&mut bank, &a), money("100.00"));
     assert_eq!(balance(&mut bank, &b), money("5.00"));
     // The connection is left with no transaction open: the next posting goes through.
-    bank.set_account_status(&operator(), &b, AccountStatus::Open)
+    bank.money()
+        .set_account_status(&operator(), &b, AccountStatus::Open)
         .unwrap();
     posting::commit_rechecked(
         &mut conn,
@@ -215,21 +217,25 @@ fn transfers_refused_on_a_changed_account_get_their_own_words() {
     } = books();
     let op = operator();
     let error = bank
+        .money()
         .transfer(&op, &transfer_request(&b, &a, "5.01"), None)
         .unwrap_err();
     assert_eq!(error.code(), "insufficient_funds");
-    bank.set_account_status(&op, &a, AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&op, &a, AccountStatus::Frozen)
         .unwrap();
     let error = bank
+        .money()
         .transfer(&op, &transfer_request(&b, &a, "1.00"), None)
         .unwrap_err();
     assert_eq!(error.code(), "account_frozen");
     // And a transfer through the fast path replays under its key.
     let request = transfer_request(&a, &b, "1.00");
-    bank.set_account_status(&op, &a, AccountStatus::Open)
+    bank.money()
+        .set_account_status(&op, &a, AccountStatus::Open)
         .unwrap();
-    let first = bank.transfer(&op, &request, None).unwrap();
-    let again = bank.transfer(&op, &request, None).unwrap();
+    let first = bank.money().transfer(&op, &request, None).unwrap();
+    let again = bank.money().transfer(&op, &request, None).unwrap();
     assert!(!first.replayed && again.replayed);
     assert_eq!(first.id, again.id);
     assert_eq!(balance(&mut bank, &a), money("99.00"));

@@ -97,6 +97,7 @@ fn a_lock_wait_timeout_is_rolled_back_and_retried() {
         memo: None,
     };
     let result = bank
+        .money()
         .transfer(&operator(), &request, None)
         .expect("the retry gets through");
     holder
@@ -163,6 +164,7 @@ fn a_deadlock_never_reaches_the_caller() {
         memo: None,
     };
     let result = bank
+        .money()
         .transfer(&operator(), &request, None)
         .expect("no deadlock reaches the caller");
     // The rogue was not the victim: it got both rows and committed, after which our transfer,

@@ -137,11 +137,13 @@ fn a_status_this_version_does_not_know_is_an_error_not_open() {
              UPDATE accounts SET status = 'held' WHERE number = '{account}'"
         ))
         .expect("store an unknown status");
-    let error = bank.account(&operator(), &account).unwrap_err();
+    let error = bank.money().account(&operator(), &account).unwrap_err();
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("held"), "{error}");
     // And no money moves through it as if it were open.
-    let moved = bank.deposit(&operator(), &cash(&account, "1.00"), None);
+    let moved = bank
+        .money()
+        .deposit(&operator(), &cash(&account, "1.00"), None);
     let error = moved.expect_err("money moved through an account of unknown status");
     assert_eq!(error.code(), "internal_error", "{error}");
     assert!(error.to_string().contains("held"), "{error}");

@@ -30,7 +30,7 @@ fn a_month_adds_up_from_its_opening_to_its_closing_balance() {
     deposit(&mut bank, &mine, "5.25");
 
     let now = this_month();
-    let statement = bank.statement(&diana, &mine, now).unwrap();
+    let statement = bank.money().statement(&diana, &mine, now).unwrap();
     assert_eq!(statement.opening, money("0"));
     assert_eq!(statement.lines.len(), 3);
     let running: Vec<String> = statement
@@ -47,13 +47,19 @@ fn a_month_adds_up_from_its_opening_to_its_closing_balance() {
     assert_eq!(statement.from.day(), 1);
 
     // The month after opens where this one closed and has nothing in it; the month before is empty.
-    let next = bank.statement(&diana, &mine, month_after(now)).unwrap();
+    let next = bank
+        .money()
+        .statement(&diana, &mine, month_after(now))
+        .unwrap();
     assert_eq!(
         (next.opening, next.closing),
         (money("75.25"), money("75.25"))
     );
     assert!(next.lines.is_empty());
-    let before = bank.statement(&diana, &mine, month_before(now)).unwrap();
+    let before = bank
+        .money()
+        .statement(&diana, &mine, month_before(now))
+        .unwrap();
     assert_eq!((before.opening, before.closing), (money("0"), money("0")));
 }
 
@@ -63,7 +69,7 @@ fn a_customer_gets_only_their_own_and_staff_any_customers() {
     let mut bank = db.bank();
     let (diana, _) = customer_with_account(&mut bank, "diana@example.com", "10.00");
     let (_, theirs) = customer_with_account(&mut bank, "marco@example.com", "10.00");
-    let refused = bank.statement(&diana, &theirs, this_month());
+    let refused = bank.money().statement(&diana, &theirs, this_month());
     assert!(
         matches!(refused, Err(BankError::NotFound(_))),
         "{refused:?}"
@@ -73,6 +79,9 @@ fn a_customer_gets_only_their_own_and_staff_any_customers() {
         "teller@example.com",
         teller::domain::Role::Teller,
     );
-    let statement = bank.statement(&teller, &theirs, this_month()).unwrap();
+    let statement = bank
+        .money()
+        .statement(&teller, &theirs, this_month())
+        .unwrap();
     assert_eq!(statement.closing, money("10.00"));
 }

@@ -52,11 +52,13 @@ fn a_drawer_opens_once_and_tracks_cash_in_and_out() {
     } = branch(&db);
     let again = open_drawer(&mut bank, &teller, "100x1").unwrap_err();
     assert_eq!(again.code(), "drawer_already_open");
-    bank.deposit(&teller, &cash_with_id(&account, "250.00"), None)
+    bank.money()
+        .deposit(&teller, &cash_with_id(&account, "250.00"), None)
         .expect("deposit");
-    bank.withdraw(&teller, &cash_with_id(&account, "70.25"), None)
+    bank.money()
+        .withdraw(&teller, &cash_with_id(&account, "70.25"), None)
         .expect("withdraw");
-    let drawer = bank.drawer(&teller).expect("drawer").expect("open");
+    let drawer = bank.desk().drawer(&teller).expect("drawer").expect("open");
     assert_eq!(drawer.opening_float, money("500.00"));
     assert_eq!(drawer.opening_count, "100x4 20x5");
     // The close is blind in the services: while open, its teller is told no cash flows.
@@ -79,8 +81,11 @@ fn close(
     teller: &Actor,
     raw: &str,
 ) -> Result<teller::services::DrawerView, teller::services::BankError> {
-    let session = bank.drawer(teller)?.map_or(0, |open| open.session_id);
-    bank.close_drawer(teller, session, &cash_count(raw))
+    let session = bank
+        .desk()
+        .drawer(teller)?
+        .map_or(0, |open| open.session_id);
+    bank.desk().close_drawer(teller, session, &cash_count(raw))
 }
 
 #[test]
@@ -89,15 +94,16 @@ fn a_count_never_closes_another_session_than_the_one_it_names() {
     let Branch {
         mut bank, teller, ..
     } = branch(&db);
-    let first = bank.drawer(&teller).expect("drawer").expect("open");
+    let first = bank.desk().drawer(&teller).expect("drawer").expect("open");
     close(&mut bank, &teller, "100x4 20x5").expect("close the first");
     open_drawer(&mut bank, &teller, "50x2").expect("open a second");
     // A count typed for the first session does not close the second.
     let refused = bank
+        .desk()
         .close_drawer(&teller, first.session_id, &cash_count("50x2"))
         .unwrap_err();
     assert_eq!(refused.code(), "not_found");
-    assert!(bank.drawer(&teller).expect("drawer").is_some());
+    assert!(bank.desk().drawer(&teller).expect("drawer").is_some());
     close(&mut bank, &teller, "50x2").expect("close the second");
 }
 
@@ -109,7 +115,8 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
         teller,
         account,
     } = branch(&db);
-    bank.deposit(&teller, &cash_with_id(&account, "100.00"), None)
+    bank.money()
+        .deposit(&teller, &cash_with_id(&account, "100.00"), None)
         .expect("deposit");
     // Expected 600.00; counted 590.00: 10.00 short.
     let closed = close(&mut bank, &teller, "100x5 50x1 20x2").expect("close");
@@ -117,15 +124,17 @@ fn a_blind_close_posts_the_shortage_and_the_session_is_final() {
     assert_eq!(closed.expected, Some(money("600.00")));
     assert_eq!(closed.over_short, Some(money("-10.00")));
     assert!(closed.closed_at.is_some());
-    assert!(bank.drawer(&teller).expect("drawer").is_none());
+    assert!(bank.desk().drawer(&teller).expect("drawer").is_none());
     assert_eq!(
-        bank.deposit(&teller, &cash_with_id(&account, "1"), None)
+        bank.money()
+            .deposit(&teller, &cash_with_id(&account, "1"), None)
             .unwrap_err()
             .code(),
         "drawer_closed"
     );
     assert_eq!(
-        bank.close_drawer(&teller, closed.session_id, &cash_count("100x1"))
+        bank.desk()
+            .close_drawer(&teller, closed.session_id, &cash_count("100x1"))
             .unwrap_err()
             .code(),
         "drawer_closed"
@@ -185,11 +194,15 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     let (_, other) = customer_with_account(&mut bank, "dora@example.com", "0");
     let big = cash(&account, "10,000.01");
     assert_eq!(
-        bank.withdraw(&teller, &big, None).unwrap_err().code(),
+        bank.money()
+            .withdraw(&teller, &big, None)
+            .unwrap_err()
+            .code(),
         "approval_required"
     );
     // At the limit no approval is needed.
-    bank.withdraw(&teller, &cash_with_id(&account, "10,000.00"), None)
+    bank.money()
+        .withdraw(&teller, &cash_with_id(&account, "10,000.00"), None)
         .expect("at the limit");
     // The same teller's payments out of one customer's accounts count together for the day:
     // a cent more by transfer needs a supervisor.
@@ -201,7 +214,10 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         memo: None,
     };
     assert_eq!(
-        bank.transfer(&teller, &split, None).unwrap_err().code(),
+        bank.money()
+            .transfer(&teller, &split, None)
+            .unwrap_err()
+            .code(),
         "approval_required"
     );
     // Another customer's money starts its own count.
@@ -213,23 +229,29 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
         key: key(),
         memo: None,
     };
-    bank.transfer(&teller, &transfer, None)
+    bank.money()
+        .transfer(&teller, &transfer, None)
         .expect("below the limit");
     let bigger = TransferRequest {
         amount: amount("10000.01"),
         key: key(),
         ..transfer
     };
-    bank.deposit(&teller, &cash_with_id(&account, "10000.01"), None)
+    bank.money()
+        .deposit(&teller, &cash_with_id(&account, "10000.01"), None)
         .expect("deposits are not limited");
     assert_eq!(
-        bank.transfer(&teller, &bigger, None).unwrap_err().code(),
+        bank.money()
+            .transfer(&teller, &bigger, None)
+            .unwrap_err()
+            .code(),
         "approval_required"
     );
     let done = bank
+        .money()
         .transfer(&teller, &bigger, Some(&approval_by("sue@bank.local")))
         .expect("approved");
-    let log = bank.audit_log(&operator(), 5).expect("log");
+    let log = bank.ledger().audit_log(&operator(), 5).expect("log");
     let entry = log
         .iter()
         .find(|e| e.action == "transfer" && e.outcome == "ok")
@@ -239,7 +261,8 @@ fn large_withdrawals_and_transfers_need_a_supervisor() {
     assert!(done.id > 0);
     // The CLI operator is trusted and not limited.
     deposit(&mut bank, &account, "20000.00");
-    bank.withdraw(&operator(), &cash_with_id(&account, "10000.01"), None)
+    bank.money()
+        .withdraw(&operator(), &cash_with_id(&account, "10000.01"), None)
         .expect("operator");
     assert_audit_ok(&mut bank);
 }
@@ -282,12 +305,16 @@ fn approvals_are_refused_for_the_wrong_person_or_password() {
         ),
     ];
     for (approval, actor, why) in cases {
-        let err = bank.withdraw(actor, &big, Some(&approval)).unwrap_err();
+        let err = bank
+            .money()
+            .withdraw(actor, &big, Some(&approval))
+            .unwrap_err();
         assert_eq!(err.code(), "approval_refused", "{why}");
     }
     let _ = other_teller;
     assert_eq!(balance(&mut bank, &account), money("20000.00"));
-    bank.withdraw(&admin, &big, Some(&approval_by("sue@bank.local")))
+    bank.money()
+        .withdraw(&admin, &big, Some(&approval_by("sue@bank.local")))
         .expect("another admin approves");
     assert_audit_ok(&mut bank);
 }
@@ -300,17 +327,20 @@ fn unfreezing_needs_a_supervisor_but_freezing_does_not() {
         teller,
         account,
     } = branch(&db);
-    bank.set_account_status(&teller, &account, AccountStatus::Frozen)
+    bank.money()
+        .set_account_status(&teller, &account, AccountStatus::Frozen)
         .expect("freeze");
     let err = bank
+        .money()
         .set_account_status(&teller, &account, AccountStatus::Open)
         .unwrap_err();
     assert_eq!(err.code(), "approval_required");
     let view = bank
+        .money()
         .unfreeze_approved(&teller, &account, &approval_by("sue@bank.local"))
         .expect("unfreeze");
     assert_eq!(view.status, AccountStatus::Open);
-    let log = bank.audit_log(&operator(), 3).expect("log");
+    let log = bank.ledger().audit_log(&operator(), 3).expect("log");
     assert_eq!(log[0].action, "account.unfreeze");
     assert_eq!(log[0].approved_by.as_deref(), Some("sue@bank.local"));
 }
@@ -331,15 +361,20 @@ fn a_movement_is_reversed_once_and_the_original_stays() {
         key: key(),
         memo: None,
     };
-    let original = bank.transfer(&teller, &request, None).expect("transfer");
+    let original = bank
+        .money()
+        .transfer(&teller, &request, None)
+        .expect("transfer");
     let why = reason("keyed the wrong account");
     assert_eq!(
-        bank.reverse(&teller, original.id, &why, None)
+        bank.money()
+            .reverse(&teller, original.id, &why, None)
             .unwrap_err()
             .code(),
         "approval_required"
     );
     let reversal = bank
+        .money()
         .reverse(
             &teller,
             original.id,
@@ -352,6 +387,7 @@ fn a_movement_is_reversed_once_and_the_original_stays() {
     assert_eq!(balance(&mut bank, &account), money("20000.00"));
     assert_eq!(balance(&mut bank, &other), money("0.00"));
     let again = bank
+        .money()
         .reverse(
             &teller,
             original.id,
@@ -361,6 +397,7 @@ fn a_movement_is_reversed_once_and_the_original_stays() {
         .unwrap_err();
     assert_eq!(again.code(), "already_reversed");
     let not_again = bank
+        .money()
         .reverse(
             &teller,
             reversal.id,
@@ -371,6 +408,7 @@ fn a_movement_is_reversed_once_and_the_original_stays() {
     assert_eq!(not_again.code(), "not_reversible");
     // The history keeps both lines.
     let history = bank
+        .money()
         .history(&operator(), &other, None, 10)
         .expect("history");
     let kinds: Vec<MovementKind> = history.iter().map(|e| e.kind).collect();
@@ -387,15 +425,17 @@ fn reversing_a_deposit_pays_the_cash_back_through_the_tellers_drawer() {
         account,
     } = branch(&db);
     let deposit = bank
+        .money()
         .deposit(&teller, &cash_with_id(&account, "40.00"), None)
         .expect("deposit");
-    bank.reverse(
-        &teller,
-        deposit.id,
-        &reason("counterfeit note"),
-        Some(&approval_by("sue@bank.local")),
-    )
-    .expect("reverse");
+    bank.money()
+        .reverse(
+            &teller,
+            deposit.id,
+            &reason("counterfeit note"),
+            Some(&approval_by("sue@bank.local")),
+        )
+        .expect("reverse");
     assert_eq!(balance(&mut bank, &account), money("20000.00"));
     let closed = close(&mut bank, &teller, "100x4 20x5").expect("close");
     assert_eq!(
@@ -415,6 +455,7 @@ fn only_movements_made_today_are_reversed() {
     } = branch(&db);
     // Yesterday's deposit, appended the way the journal allows: a new row.
     let drawer = bank
+        .money()
         .deposit(&operator(), &cash_with_id(&account, "1.00"), None)
         .expect("deposit");
     diesel::sql_query(format!(
@@ -430,6 +471,7 @@ fn only_movements_made_today_are_reversed() {
         .get_result::<u64>(bank.connection())
         .expect("id") as i64;
     let err = bank
+        .money()
         .reverse(&operator(), old, &reason("too late"), None)
         .unwrap_err();
     assert_eq!(err.code(), "not_reversible");
@@ -444,16 +486,21 @@ fn customers_cannot_reverse_search_or_approve() {
     } = branch(&db);
     let (alice, _) = customer_with_account(&mut bank, "alice@example.com", "0");
     let deposit = bank
+        .money()
         .deposit(&operator(), &cash_with_id(&account, "5.00"), None)
         .expect("deposit");
     assert_eq!(
-        bank.reverse(&alice, deposit.id, &reason("mine"), None)
+        bank.money()
+            .reverse(&alice, deposit.id, &reason("mine"), None)
             .unwrap_err()
             .code(),
         "forbidden"
     );
     assert_eq!(
-        bank.search_customers(&alice, "carl").unwrap_err().code(),
+        bank.people()
+            .search_customers(&alice, "carl")
+            .unwrap_err()
+            .code(),
         "forbidden"
     );
 }
@@ -467,24 +514,52 @@ fn search_finds_customers_by_name_email_phone_or_account() {
     let names = |hits: Vec<teller::services::CustomerHit>| -> Vec<String> {
         hits.into_iter().map(|h| h.email).collect()
     };
-    let by_surname = names(bank.search_customers(&staff, "julis").expect("search"));
+    let by_surname = names(
+        bank.people()
+            .search_customers(&staff, "julis")
+            .expect("search"),
+    );
     assert_eq!(by_surname, ["di.julis@icloud.com"]);
-    let by_name = names(bank.search_customers(&staff, "Diana").expect("search"));
+    let by_name = names(
+        bank.people()
+            .search_customers(&staff, "Diana")
+            .expect("search"),
+    );
     assert_eq!(by_name.len(), 2, "{by_name:?}");
-    let by_email = names(bank.search_customers(&staff, "mail.ru").expect("search"));
+    let by_email = names(
+        bank.people()
+            .search_customers(&staff, "mail.ru")
+            .expect("search"),
+    );
     assert!(by_email.len() >= 5 && by_email.iter().all(|e| e.ends_with("@mail.ru")));
-    let by_phone = names(bank.search_customers(&staff, "787 55").expect("search"));
+    let by_phone = names(
+        bank.people()
+            .search_customers(&staff, "787 55")
+            .expect("search"),
+    );
     assert_eq!(by_phone, ["di.julis@icloud.com"]);
     let diana = Email::parse("di.julis@icloud.com").expect("email");
-    let number = bank.accounts(&operator(), &diana).expect("accounts")[0]
+    let number = bank
+        .money()
+        .accounts(&operator(), &diana)
+        .expect("accounts")[0]
         .number
         .to_string();
-    let by_account = bank.search_customers(&staff, &number).expect("search");
+    let by_account = bank
+        .people()
+        .search_customers(&staff, &number)
+        .expect("search");
     assert_eq!(by_account[0].email, "di.julis@icloud.com");
     assert_eq!(by_account[0].accounts, [number]);
     // Staff are not customers; one letter is too little to search.
-    assert!(names(bank.search_customers(&staff, "bank.local").expect("search")).is_empty());
+    assert!(names(
+        bank.people()
+            .search_customers(&staff, "bank.local")
+            .expect("search")
+    )
+    .is_empty());
     assert!(bank
+        .people()
         .search_customers(&staff, "a")
         .expect("search")
         .is_empty());
@@ -505,11 +580,13 @@ fn the_approval_limit_is_configurable() {
     let (_, account) = customer_with_account(&mut bank, "carl@example.com", "500.00");
     open_drawer(&mut bank, &teller, "0").expect("drawer");
     assert_eq!(
-        bank.withdraw(&teller, &cash_with_id(&account, "100.01"), None)
+        bank.money()
+            .withdraw(&teller, &cash_with_id(&account, "100.01"), None)
             .unwrap_err()
             .code(),
         "approval_required"
     );
-    bank.withdraw(&teller, &cash_with_id(&account, "100.00"), None)
+    bank.money()
+        .withdraw(&teller, &cash_with_id(&account, "100.00"), None)
         .expect("at the limit");
 }

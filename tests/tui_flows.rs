@@ -356,6 +356,7 @@ fn profile_edit_and_password_change() {
         .press(KeyCode::Enter)
         .wait_for("Profile saved.");
     let profile = bank
+        .people()
         .profile(&common::operator(), &email("alice@example.com"))
         .expect("profile");
     assert_eq!(profile.city.as_deref(), Some("Boston"));
@@ -370,11 +371,12 @@ fn profile_edit_and_password_change() {
         .type_text(PASSWORD)
         .press(KeyCode::Enter)
         .wait_for("Password changed.");
-    bank.authenticate(
-        &email("alice@example.com"),
-        &Secret::new(new_password.into()),
-    )
-    .expect("the new password works");
+    bank.people()
+        .authenticate(
+            &email("alice@example.com"),
+            &Secret::new(new_password.into()),
+        )
+        .expect("the new password works");
 }
 
 #[test]
@@ -440,12 +442,13 @@ fn a_password_set_by_a_teller_is_replaced_at_the_first_login() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let teller = common::user(&mut bank, "tess@example.com", teller::domain::Role::Teller);
-    bank.register_user(
-        &teller,
-        common::new_user("newbie@example.com", teller::domain::Role::Customer),
-        None,
-    )
-    .expect("the teller registers a customer");
+    bank.people()
+        .register_user(
+            &teller,
+            common::new_user("newbie@example.com", teller::domain::Role::Customer),
+            None,
+        )
+        .expect("the teller registers a customer");
 
     let mut live = Live::new(&db.app_url);
     live.login("newbie@example.com", PASSWORD)
@@ -459,16 +462,18 @@ fn a_password_set_by_a_teller_is_replaced_at_the_first_login() {
         .settle();
     // The old password is gone; the new one is the newbie's own.
     assert_eq!(
-        bank.authenticate(&email("newbie@example.com"), &Secret::new(PASSWORD.into()))
+        bank.people()
+            .authenticate(&email("newbie@example.com"), &Secret::new(PASSWORD.into()))
             .unwrap_err()
             .code(),
         "invalid_credentials"
     );
-    bank.authenticate(
-        &email("newbie@example.com"),
-        &Secret::new("newbie-chose-this-one".into()),
-    )
-    .expect("logs in with their own password");
+    bank.people()
+        .authenticate(
+            &email("newbie@example.com"),
+            &Secret::new("newbie-chose-this-one".into()),
+        )
+        .expect("logs in with their own password");
 }
 
 #[test]

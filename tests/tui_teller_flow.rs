@@ -64,6 +64,7 @@ fn teller_at_the_desk(db: &TestDb) -> Live {
 
 fn first_account(bank: &mut Bank, address: &str) -> AccountNumber {
     let accounts = bank
+        .money()
         .accounts(&operator(), &email(address))
         .expect("accounts");
     accounts[0].number.clone()
@@ -286,7 +287,10 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .wait_for("Freeze the account")
         .press(KeyCode::Enter)
         .wait_for("is frozen.");
-    let frozen = bank.account(&operator(), &account).expect("account");
+    let frozen = bank
+        .money()
+        .account(&operator(), &account)
+        .expect("account");
     assert_eq!(frozen.status, AccountStatus::Frozen);
     live.char('f')
         .wait_for("Unfreeze account")
@@ -309,7 +313,10 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .type_text(ADMIN_PASSWORD)
         .press(KeyCode::Enter)
         .wait_for("is open again.");
-    let open = bank.account(&operator(), &account).expect("account");
+    let open = bank
+        .money()
+        .account(&operator(), &account)
+        .expect("account");
     assert_eq!(open.status, AccountStatus::Open);
 
     // Reverse today's deposit (the newest movement), once only.

@@ -26,7 +26,8 @@ fn assert_locked_out(bank: &mut Bank, address: &str) {
 
 /// The outcome of the newest audit line of `action` about `address`.
 fn last_outcome(bank: &mut Bank, action: &str, address: &str) -> String {
-    bank.audit_log(&operator(), 50)
+    bank.ledger()
+        .audit_log(&operator(), 50)
         .unwrap()
         .into_iter()
         .find(|e| e.action == action && e.subject.as_deref() == Some(address))
@@ -54,6 +55,7 @@ fn register_stores_every_field_normalised() {
     input.phones = vec![phone("+1 787 55 41"), phone(" +44 20  7946 0958 ")];
 
     let created = bank
+        .people()
         .register_user(&operator(), input, None)
         .expect("register");
     assert_eq!(created.email, "mixed.case@example.com");
@@ -69,6 +71,7 @@ fn register_stores_every_field_normalised() {
 
     // Read back, looked up with a differently cased address.
     let shown = bank
+        .people()
         .profile(&operator(), &email("MIXED.case@example.com"))
         .expect("profile");
     assert_eq!(shown, created);
@@ -88,6 +91,7 @@ fn register_without_optional_fields() {
     input.surname = None;
     input.city = None;
     let created = bank
+        .people()
         .register_user(&operator(), input, None)
         .expect("register");
     assert_eq!(created.surname, None);
@@ -105,6 +109,7 @@ fn duplicate_email_is_refused_case_insensitively() {
     let mut again = new_user("DUP@Example.Com", Role::Customer);
     again.name = Name::parse("Other").unwrap();
     let err = bank
+        .people()
         .register_user(&operator(), again, None)
         .expect_err("duplicate");
     assert_eq!(err.code(), "duplicate_email");
@@ -112,10 +117,11 @@ fn duplicate_email_is_refused_case_insensitively() {
 
     // The first registration is untouched and the refusal is in the audit log.
     let profile = bank
+        .people()
         .profile(&operator(), &email("dup@example.com"))
         .unwrap();
     assert_eq!(profile.name, "Diana");
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     assert!(log.iter().any(|e| e.action == "user.create"
         && e.outcome == "duplicate_email"
         && e.subject.as_deref() == Some("dup@example.com")));
@@ -126,7 +132,10 @@ fn profile_of_unknown_user_is_not_found() {
     let db = TestDb::new();
     let mut bank = db.bank();
     assert_eq!(
-        code(bank.profile(&operator(), &email("nobody@example.com"))),
+        code(
+            bank.people()
+                .profile(&operator(), &email("nobody@example.com"))
+        ),
         "not_found"
     );
     let changes = ProfileChanges {
@@ -134,7 +143,10 @@ fn profile_of_unknown_user_is_not_found() {
         ..ProfileChanges::default()
     };
     assert_eq!(
-        code(bank.update_profile(&operator(), &email("nobody@example.com"), &changes)),
+        code(
+            bank.people()
+                .update_profile(&operator(), &email("nobody@example.com"), &changes)
+        ),
         "not_found"
     );
 }
@@ -145,7 +157,10 @@ fn update_profile_changes_each_field() {
     let mut bank = db.bank();
     let mut input = new_user("edit@example.com", Role::Customer);
     input.phones = vec![phone("+1 555 0100 01"), phone("+1 555 0100 02")];
-    let before = bank.register_user(&operator(), input, None).unwrap();
+    let before = bank
+        .people()
+        .register_user(&operator(), input, None)
+        .unwrap();
     let who = email("edit@example.com");
 
     let steps: Vec<(&str, ProfileChanges)> = vec![
@@ -186,10 +201,11 @@ fn update_profile_changes_each_field() {
         ),
     ];
     for (field, change) in &steps {
-        bank.update_profile(&operator(), &who, change)
+        bank.people()
+            .update_profile(&operator(), &who, change)
             .unwrap_or_else(|e| panic!("update {field}: {e}"));
     }
-    let after = bank.profile(&operator(), &who).unwrap();
+    let after = bank.people().profile(&operator(), &who).unwrap();
     assert_eq!(after.name, "Dmitry");
     assert_eq!(after.surname.as_deref(), Some("Иванов"));
     assert_eq!(after.age, 120);
@@ -203,7 +219,7 @@ fn update_profile_changes_each_field() {
     assert!(after.updated_at > before.updated_at);
 
     // Each update is in the audit log, naming the field but not its value.
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     for (field, _) in &steps {
         assert!(
             log.iter().any(|e| e.action == "user.update"
@@ -223,19 +239,23 @@ fn update_profile_clears_surname_and_city() {
     let mut bank = db.bank();
     let mut input = new_user("clear@example.com", Role::Customer);
     input.city = Some(City::parse("Lyon").unwrap());
-    bank.register_user(&operator(), input, None).unwrap();
+    bank.people()
+        .register_user(&operator(), input, None)
+        .unwrap();
     let changes = ProfileChanges {
         surname: Some(None),
         city: Some(None),
         ..Default::default()
     };
     let after = bank
+        .people()
         .update_profile(&operator(), &email("clear@example.com"), &changes)
         .unwrap();
     assert_eq!(after.surname, None);
     assert_eq!(after.city, None);
     assert_eq!(after.name, "Diana");
     let shown = bank
+        .people()
         .profile(&operator(), &email("clear@example.com"))
         .unwrap();
     assert_eq!(shown, after);
@@ -247,14 +267,19 @@ fn update_profile_adds_and_removes_phones() {
     let mut bank = db.bank();
     let mut input = new_user("phones@example.com", Role::Customer);
     input.phones = vec![phone("+1 787 55 41")];
-    bank.register_user(&operator(), input, None).unwrap();
+    bank.people()
+        .register_user(&operator(), input, None)
+        .unwrap();
     let who = email("phones@example.com");
 
     let add = ProfileChanges {
         add_phones: vec![phone("+44 20 7946 0958"), phone("+33 1 23 45 67 89")],
         ..Default::default()
     };
-    let after = bank.update_profile(&operator(), &who, &add).unwrap();
+    let after = bank
+        .people()
+        .update_profile(&operator(), &who, &add)
+        .unwrap();
     assert_eq!(
         after.phones,
         vec!["+17875541", "+442079460958", "+33123456789"]
@@ -265,7 +290,10 @@ fn update_profile_adds_and_removes_phones() {
         add_phones: vec![phone("+1 787 5541")],
         ..Default::default()
     };
-    let after = bank.update_profile(&operator(), &who, &again).unwrap();
+    let after = bank
+        .people()
+        .update_profile(&operator(), &who, &again)
+        .unwrap();
     assert_eq!(after.phones.len(), 3);
 
     // Removing matches the normalised form, whatever spacing was typed.
@@ -273,7 +301,10 @@ fn update_profile_adds_and_removes_phones() {
         remove_phones: vec![phone("+1 78 75 541"), phone("+33 123456789")],
         ..Default::default()
     };
-    let after = bank.update_profile(&operator(), &who, &remove).unwrap();
+    let after = bank
+        .people()
+        .update_profile(&operator(), &who, &remove)
+        .unwrap();
     assert_eq!(after.phones, vec!["+442079460958"]);
 
     // Replace in one go: remove one, add another.
@@ -282,7 +313,10 @@ fn update_profile_adds_and_removes_phones() {
         add_phones: vec![phone("+49 30 123456")],
         ..Default::default()
     };
-    let after = bank.update_profile(&operator(), &who, &swap).unwrap();
+    let after = bank
+        .people()
+        .update_profile(&operator(), &who, &swap)
+        .unwrap();
     assert_eq!(after.phones, vec!["+4930123456"]);
 }
 
@@ -296,11 +330,15 @@ fn update_profile_changes_the_login_email() {
         ..Default::default()
     };
     let after = bank
+        .people()
         .update_profile(&operator(), &email("old@example.com"), &changes)
         .unwrap();
     assert_eq!(after.email, "new.address@example.com");
     assert_eq!(
-        code(bank.profile(&operator(), &email("old@example.com"))),
+        code(
+            bank.people()
+                .profile(&operator(), &email("old@example.com"))
+        ),
         "not_found"
     );
     assert_eq!(
@@ -323,16 +361,18 @@ fn update_profile_refuses_a_taken_email_and_changes_nothing() {
         ..Default::default()
     };
     let err = bank
+        .people()
         .update_profile(&operator(), &email("second@example.com"), &changes)
         .expect_err("taken");
     assert_eq!(err.code(), "duplicate_email");
     assert!(err.to_string().contains("first@example.com"), "{err}");
     // The whole change was rolled back, the name included.
     let second = bank
+        .people()
         .profile(&operator(), &email("second@example.com"))
         .unwrap();
     assert_eq!(second.name, "Diana");
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     assert!(log
         .iter()
         .any(|e| e.action == "user.update" && e.outcome == "duplicate_email"));
@@ -346,6 +386,7 @@ fn change_password_needs_the_current_one() {
     let new_password = password("a-brand-new-passphrase", "pw@example.com");
 
     let err = bank
+        .people()
         .change_password(&me, &secret("wrong-current-password"), &new_password)
         .expect_err("wrong current password");
     assert_eq!(err.code(), "invalid_credentials");
@@ -356,7 +397,8 @@ fn change_password_needs_the_current_one() {
         "invalid_credentials"
     );
 
-    bank.change_password(&me, &secret(PASSWORD), &new_password)
+    bank.people()
+        .change_password(&me, &secret(PASSWORD), &new_password)
         .expect("change password");
     login(&mut bank, "pw@example.com", "a-brand-new-passphrase").expect("new password works");
     assert_eq!(
@@ -364,7 +406,7 @@ fn change_password_needs_the_current_one() {
         "invalid_credentials"
     );
 
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     assert!(log.iter().any(|e| e.action == "user.password_change"
         && e.outcome == "invalid_credentials"
         && e.actor == "pw@example.com"));
@@ -380,7 +422,10 @@ fn the_operator_resets_rather_than_changes_passwords() {
     user(&mut bank, "op@example.com", Role::Customer);
     let new_password = password("a-brand-new-passphrase", "op@example.com");
     assert_eq!(
-        code(bank.change_password(&operator(), &secret(PASSWORD), &new_password)),
+        code(
+            bank.people()
+                .change_password(&operator(), &secret(PASSWORD), &new_password)
+        ),
         "forbidden"
     );
 }
@@ -395,9 +440,11 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
     assert_locked_out(&mut bank, "locked@example.com");
 
     let fresh = password("reset-by-the-teller", "locked@example.com");
-    bank.reset_password(&teller, &email("locked@example.com"), &fresh, None)
+    bank.people()
+        .reset_password(&teller, &email("locked@example.com"), &fresh, None)
         .expect("reset");
     let profile = bank
+        .people()
         .profile(&operator(), &email("locked@example.com"))
         .unwrap();
     assert_eq!(profile.locked_until, None);
@@ -411,22 +458,26 @@ fn reset_password_by_staff_sets_it_and_lifts_the_lock_out() {
         "password_change_required"
     );
     let own = password("chosen-by-myself-now", "locked@example.com");
-    bank.change_password_at_login(
-        &email("locked@example.com"),
-        &secret("reset-by-the-teller"),
-        &own,
-    )
-    .expect("the owner changes it");
+    bank.people()
+        .change_password_at_login(
+            &email("locked@example.com"),
+            &secret("reset-by-the-teller"),
+            &own,
+        )
+        .expect("the owner changes it");
     login(&mut bank, "locked@example.com", "chosen-by-myself-now").expect("own password works");
     assert_eq!(
         code(login(&mut bank, "locked@example.com", PASSWORD)),
         "invalid_credentials"
     );
     assert_eq!(
-        code(bank.reset_password(&operator(), &email("ghost@example.com"), &fresh, None)),
+        code(
+            bank.people()
+                .reset_password(&operator(), &email("ghost@example.com"), &fresh, None)
+        ),
         "not_found"
     );
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     assert!(log.iter().any(|e| e.action == "user.password_reset"
         && e.outcome == "ok"
         && e.actor == "teller@example.com"
@@ -438,6 +489,7 @@ fn login_succeeds_with_the_right_password() {
     let db = TestDb::new();
     let mut bank = db.bank();
     let registered = bank
+        .people()
         .register_user(&operator(), new_user("ok@example.com", Role::Admin), None)
         .unwrap();
     let session = login(&mut bank, "ok@example.com", PASSWORD).expect("login");
@@ -446,7 +498,7 @@ fn login_succeeds_with_the_right_password() {
     assert_eq!(session.role, Role::Admin);
     assert_eq!(session.name, "Diana");
     assert_eq!(session.surname.as_deref(), Some("Julis"));
-    let log = bank.audit_log(&operator(), 10).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 10).unwrap();
     assert!(log.iter().any(|e| e.action == "login"
         && e.outcome == "ok"
         && e.subject.as_deref() == Some("ok@example.com")));
@@ -475,7 +527,7 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert_eq!(wrong.to_string(), unknown.to_string());
     assert_eq!(wrong.class(), unknown.class());
     // Both failures are in the audit log, each with its true reason.
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     for (address, outcome) in [
         ("known@example.com", "invalid_credentials"),
         ("unknown@example.com", "unknown_email"),
@@ -566,6 +618,7 @@ fn five_failures_in_a_row_lock_the_user() {
         );
     }
     let profile = bank
+        .people()
         .profile(&operator(), &email("victim@example.com"))
         .unwrap();
     let until = profile.locked_until.expect("locked");
@@ -574,7 +627,7 @@ fn five_failures_in_a_row_lock_the_user() {
         (14 * 60..=15 * 60).contains(&seconds),
         "locked for {seconds} s, not 15 min"
     );
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     let locked = log
         .iter()
         .filter(|e| e.action == "login" && e.outcome == "user_locked")
@@ -611,9 +664,11 @@ fn unlock_lifts_the_lock_out() {
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
     fail_logins(&mut bank, "unlock@example.com", 5);
     assert_locked_out(&mut bank, "unlock@example.com");
-    bank.unlock_user(&teller, &email("unlock@example.com"))
+    bank.people()
+        .unlock_user(&teller, &email("unlock@example.com"))
         .expect("unlock");
     let profile = bank
+        .people()
         .profile(&operator(), &email("unlock@example.com"))
         .unwrap();
     assert_eq!(profile.locked_until, None);
@@ -625,10 +680,13 @@ fn unlock_lifts_the_lock_out() {
     );
     login(&mut bank, "unlock@example.com", PASSWORD).expect("still not locked");
     assert_eq!(
-        code(bank.unlock_user(&teller, &email("ghost@example.com"))),
+        code(
+            bank.people()
+                .unlock_user(&teller, &email("ghost@example.com"))
+        ),
         "not_found"
     );
-    let log = bank.audit_log(&operator(), 100).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 100).unwrap();
     assert!(log.iter().any(|e| e.action == "user.unlock"
         && e.outcome == "ok"
         && e.subject.as_deref() == Some("unlock@example.com")));
@@ -659,11 +717,13 @@ fn a_lock_out_expires() {
     // Expired locks are not shown on the profile.
     fail_logins(&mut bank, "expiry@example.com", 5);
     let locked = bank
+        .people()
         .profile(&operator(), &email("expiry@example.com"))
         .unwrap();
     assert!(locked.locked_until.is_some());
     teller::db::clock::advance_this_thread(chrono::Duration::minutes(16));
     let expired = bank
+        .people()
         .profile(&operator(), &email("expiry@example.com"))
         .unwrap();
     assert_eq!(expired.locked_until, None);
@@ -682,32 +742,37 @@ fn the_audit_log_never_holds_a_password_or_a_hash() {
     let me = Actor::User(login(&mut bank, "secret@example.com", PASSWORD).unwrap());
     let _ = login(&mut bank, "secret@example.com", typo);
     let _ = login(&mut bank, "nobody@example.com", typo);
-    let _ = bank.change_password(&me, &secret(typo), &password(changed, "secret@example.com"));
-    bank.change_password(
-        &me,
-        &secret(PASSWORD),
-        &password(changed, "secret@example.com"),
-    )
-    .unwrap();
-    bank.reset_password(
-        &operator(),
-        &email("secret@example.com"),
-        &password(reset, "secret@example.com"),
-        None,
-    )
-    .unwrap();
+    let _ =
+        bank.people()
+            .change_password(&me, &secret(typo), &password(changed, "secret@example.com"));
+    bank.people()
+        .change_password(
+            &me,
+            &secret(PASSWORD),
+            &password(changed, "secret@example.com"),
+        )
+        .unwrap();
+    bank.people()
+        .reset_password(
+            &operator(),
+            &email("secret@example.com"),
+            &password(reset, "secret@example.com"),
+            None,
+        )
+        .unwrap();
     fail_logins(&mut bank, "secret@example.com", 6);
-    bank.unlock_user(&operator(), &email("secret@example.com"))
+    bank.people()
+        .unlock_user(&operator(), &email("secret@example.com"))
         .unwrap();
     login(&mut bank, "secret@example.com", reset).unwrap();
     // A refused registration (duplicate) with its password.
-    let _ = bank.register_user(
+    let _ = bank.people().register_user(
         &operator(),
         new_user("secret@example.com", Role::Customer),
         None,
     );
 
-    let log = bank.audit_log(&operator(), 1000).unwrap();
+    let log = bank.ledger().audit_log(&operator(), 1000).unwrap();
     assert!(log.len() >= 12, "too few audit entries: {log:?}");
     for entry in &log {
         let fields = [
@@ -736,12 +801,20 @@ fn guessing_the_current_password_counts_towards_the_lock_out() {
     let me = user(&mut bank, "guess@example.com", Role::Customer);
     let new_password = password("a-brand-new-passphrase", "guess@example.com");
     let codes: Vec<&str> = (0..5)
-        .map(|_| code(bank.change_password(&me, &secret("not-my-password"), &new_password)))
+        .map(|_| {
+            code(
+                bank.people()
+                    .change_password(&me, &secret("not-my-password"), &new_password),
+            )
+        })
         .collect();
     assert_eq!(codes, ["invalid_credentials"; 5]);
     // Locked: not even the right current password changes it, and login is refused too.
     assert_eq!(
-        code(bank.change_password(&me, &secret(PASSWORD), &new_password)),
+        code(
+            bank.people()
+                .change_password(&me, &secret(PASSWORD), &new_password)
+        ),
         "invalid_credentials"
     );
     assert_eq!(

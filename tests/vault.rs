@@ -43,12 +43,17 @@ fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
     } = branch(&db);
     let vault_count = cash_count("100x100 20x100");
     assert_eq!(
-        code(bank.open_vault(&teller, Currency::USD, &vault_count)),
+        code(bank.desk().open_vault(&teller, Currency::USD, &vault_count)),
         "forbidden"
     );
-    assert_eq!(code(bank.vault(&teller, Currency::USD)), "forbidden");
-    assert!(bank.vault(&supervisor, Currency::USD).unwrap().is_none());
+    assert_eq!(code(bank.desk().vault(&teller, Currency::USD)), "forbidden");
+    assert!(bank
+        .desk()
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
+        .is_none());
     let view = bank
+        .desk()
         .open_vault(&supervisor, Currency::USD, &vault_count)
         .expect("open");
     assert_eq!(view.opening_total, money("12000.00"));
@@ -56,11 +61,15 @@ fn the_vault_opens_once_a_day_with_a_supervisors_blind_count() {
     assert_eq!(view.opening_difference, money("12000.00"));
     assert_eq!(view.holdings, "100x100 20x100");
     assert_eq!(
-        code(bank.open_vault(&supervisor, Currency::USD, &vault_count)),
+        code(
+            bank.desk()
+                .open_vault(&supervisor, Currency::USD, &vault_count)
+        ),
         "vault_already_open"
     );
     // Each currency has its own vault.
     let eur = bank
+        .desk()
         .open_vault(&supervisor, Currency::EUR, &cash_count("50x10"))
         .expect("EUR");
     assert_eq!(eur.holdings_total, money("500.00"));
@@ -78,17 +87,25 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
     } = branch(&db);
     let float = cash_count("100x4 20x5");
     assert_eq!(
-        code(bank.open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))),
+        code(
+            bank.desk()
+                .open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))
+        ),
         "vault_not_open"
     );
-    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10 20x10"))
+    bank.desk()
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x10 20x10"))
         .unwrap();
     assert_eq!(
-        code(bank.open_drawer(&teller, Currency::USD, &float, None)),
+        code(
+            bank.desk()
+                .open_drawer(&teller, Currency::USD, &float, None)
+        ),
         "approval_required"
     );
     // The vault holds ten 20s: a float of eleven is refused, naming the denomination.
     let refused = bank
+        .desk()
         .open_drawer(
             &teller,
             Currency::USD,
@@ -106,10 +123,15 @@ fn a_float_comes_from_the_vault_with_a_supervisors_approval() {
         "the vault's count stays unsaid: {refused}"
     );
     let drawer = bank
+        .desk()
         .open_drawer(&teller, Currency::USD, &float, Some(&supervisor_approval()))
         .expect("open");
     assert_eq!(drawer.opening_float, money("500.00"));
-    let vault = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    let vault = bank
+        .desk()
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
+        .unwrap();
     assert_eq!(vault.holdings, "100x6 20x5");
     assert_eq!(vault.moves.len(), 1);
     let float_move = &vault.moves[0];
@@ -130,23 +152,26 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         account,
     } = branch(&db);
     open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
-    bank.deposit(&teller, &cash(&account, "1000.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&account, "1000.00"), None)
         .unwrap();
     let drop = cash_count("100x10");
     let key = key();
     let approval = supervisor_approval();
     let first = bank
+        .desk()
         .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
         .expect("drop");
     assert_eq!(first.drops, money("1000.00"));
     // Sent again (a lost answer): applied once.
     let again = bank
+        .desk()
         .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
         .expect("replayed");
     assert_eq!(again.drops, money("1000.00"));
     // The same key for another step is a conflict; nothing moves.
     assert_eq!(
-        code(bank.move_drawer_cash(
+        code(bank.desk().move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
             &cash_count("20x1"),
@@ -156,6 +181,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         "idempotency_conflict"
     );
     let topped = bank
+        .desk()
         .move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
@@ -171,7 +197,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         password: secret(PASSWORD),
     };
     assert_eq!(
-        code(bank.move_drawer_cash(
+        code(bank.desk().move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
             &cash_count("1x1"),
@@ -180,7 +206,11 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         )),
         "approval_refused"
     );
-    let vault = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    let vault = bank
+        .desk()
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
+        .unwrap();
     let ones = vault
         .holdings
         .split(' ')
@@ -189,7 +219,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         .to_string();
     let too_many = format!("1x{}", ones[2..].parse::<u32>().unwrap() + 1);
     assert_eq!(
-        code(bank.move_drawer_cash(
+        code(bank.desk().move_drawer_cash(
             &teller,
             VaultTransfer::TopUp,
             &cash_count(&too_many),
@@ -199,13 +229,15 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
         "vault_short"
     );
     // The close is blind; the expected cash counts the drop and the top-up.
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
     let closed = bank
+        .desk()
         .close_drawer(&teller, session, &cash_count("100x4 20x5 1x50"))
         .expect("close");
     assert_eq!(closed.expected, Some(money("550.00")));
     assert_eq!(closed.over_short, Some(money("0.00")));
     let kinds: Vec<MovementKind> = bank
+        .desk()
         .vault(&supervisor, Currency::USD)
         .unwrap()
         .unwrap()
@@ -239,17 +271,27 @@ fn closing_a_drawer_returns_its_counted_cash_to_the_vault() {
         account,
     } = branch(&db);
     ensure_vault(&mut bank);
-    let before = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
-    open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
-    bank.deposit(&teller, &cash(&account, "120.00"), None)
+    let before = bank
+        .desk()
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
         .unwrap();
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
+    open_drawer(&mut bank, &teller, "100x4 20x5").unwrap();
+    bank.money()
+        .deposit(&teller, &cash(&account, "120.00"), None)
+        .unwrap();
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
     // Counted 600.00 against 620.00 expected: 20.00 short, and 600.00 back to the vault.
     let closed = bank
+        .desk()
         .close_drawer(&teller, session, &cash_count("100x5 20x5"))
         .unwrap();
     assert_eq!(closed.over_short, Some(money("-20.00")));
-    let after = bank.vault(&supervisor, Currency::USD).unwrap().unwrap();
+    let after = bank
+        .desk()
+        .vault(&supervisor, Currency::USD)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         after.holdings_total - before.holdings_total,
         money("100.00")
@@ -270,30 +312,40 @@ fn the_vault_is_counted_once_its_drawers_are_closed_and_then_moves_no_more() {
         teller,
         ..
     } = branch(&db);
-    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
+    bank.desk()
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x2").unwrap();
     let refused = bank
+        .desk()
         .count_vault(&supervisor, Currency::USD, &cash_count("100x8"))
         .unwrap_err();
     assert_eq!(refused.code(), "day_not_ready");
     assert!(refused.to_string().contains("tess@bank.local"), "{refused}");
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &cash_count("100x2"))
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
+    bank.desk()
+        .close_drawer(&teller, session, &cash_count("100x2"))
         .unwrap();
     assert_eq!(
-        code(bank.count_vault(&teller, Currency::USD, &cash_count("100x10"))),
+        code(
+            bank.desk()
+                .count_vault(&teller, Currency::USD, &cash_count("100x10"))
+        ),
         "forbidden"
     );
     // One note missing: 100.00 short, posted as over/short.
     let counted = bank
+        .desk()
         .count_vault(&supervisor, Currency::USD, &cash_count("100x9"))
         .unwrap();
     let closing = counted.closing.unwrap();
     assert_eq!(closing.expected, money("1000.00"));
     assert_eq!(closing.difference, money("-100.00"));
     assert_eq!(
-        code(bank.count_vault(&supervisor, Currency::USD, &cash_count("100x9"))),
+        code(
+            bank.desk()
+                .count_vault(&supervisor, Currency::USD, &cash_count("100x9"))
+        ),
         "vault_counted"
     );
     assert_eq!(
@@ -312,16 +364,18 @@ fn the_day_closes_only_when_every_figure_proves() {
         teller,
         account,
     } = branch(&db);
-    assert_eq!(code(bank.end_of_day(&teller, None)), "forbidden");
-    let none = bank.end_of_day(&supervisor, None).unwrap_err();
+    assert_eq!(code(bank.desk().end_of_day(&teller, None)), "forbidden");
+    let none = bank.desk().end_of_day(&supervisor, None).unwrap_err();
     assert_eq!(none.code(), "day_not_ready");
     assert!(none.to_string().contains("no vault was opened"), "{none}");
-    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x50"))
+    bank.desk()
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x50"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x5").unwrap();
-    bank.deposit(&teller, &cash_with_id(&account, "12000.00"), None)
+    bank.money()
+        .deposit(&teller, &cash_with_id(&account, "12000.00"), None)
         .unwrap();
-    let open = bank.end_of_day(&supervisor, None).unwrap_err();
+    let open = bank.desk().end_of_day(&supervisor, None).unwrap_err();
     assert_eq!(open.code(), "day_not_ready");
     assert!(
         open.to_string()
@@ -332,19 +386,24 @@ fn the_day_closes_only_when_every_figure_proves() {
         open.to_string().contains("USD vault is not counted"),
         "{open}"
     );
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &cash_count("100x125"))
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
+    bank.desk()
+        .close_drawer(&teller, session, &cash_count("100x125"))
         .unwrap();
-    let uncounted = bank.end_of_day(&supervisor, None).unwrap_err();
+    let uncounted = bank.desk().end_of_day(&supervisor, None).unwrap_err();
     assert!(!uncounted.to_string().contains("drawer"), "{uncounted}");
-    bank.count_vault(&supervisor, Currency::USD, &cash_count("100x170"))
+    bank.desk()
+        .count_vault(&supervisor, Currency::USD, &cash_count("100x170"))
         .unwrap();
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     assert_eq!(
-        code(bank.end_of_day(&supervisor, Some(tomorrow))),
+        code(bank.desk().end_of_day(&supervisor, Some(tomorrow))),
         "day_not_ready"
     );
-    let report = bank.end_of_day(&supervisor, None).expect("the day closes");
+    let report = bank
+        .desk()
+        .end_of_day(&supervisor, None)
+        .expect("the day closes");
     assert!(!report.already_closed);
     assert!(report.audit.ok);
     assert_eq!(report.chain_head.len(), 64);
@@ -367,11 +426,14 @@ fn the_day_closes_only_when_every_figure_proves() {
     // The day is closed: no cash step is dated into it.
     assert_eq!(code(open_drawer(&mut bank, &teller, "100x1")), "day_closed");
     assert_eq!(
-        code(bank.open_vault(&supervisor, Currency::EUR, &cash_count("50x1"))),
+        code(
+            bank.desk()
+                .open_vault(&supervisor, Currency::EUR, &cash_count("50x1"))
+        ),
         "day_closed"
     );
     // Asked again, the same proof.
-    let again = bank.end_of_day(&supervisor, None).unwrap();
+    let again = bank.desk().end_of_day(&supervisor, None).unwrap();
     assert!(again.already_closed);
     assert_eq!(again.chain_head, report.chain_head);
     assert_eq!(again.closed_at, report.closed_at);
@@ -390,27 +452,34 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
     // cash-in needs a supervisor, until a drop of 5,000.00 makes room.
     open_drawer(&mut bank, &teller, "100x190").unwrap();
     let crossing = bank
+        .money()
         .deposit(&teller, &cash(&account, "1500.00"), None)
         .unwrap();
     assert!(crossing.drawer_over_limit);
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "10.00"), None)),
+        code(
+            bank.money()
+                .deposit(&teller, &cash(&account, "10.00"), None)
+        ),
         "approval_required"
     );
-    bank.move_drawer_cash(
-        &teller,
-        VaultTransfer::Drop,
-        &cash_count("100x50"),
-        &supervisor_approval(),
-        &key(),
-    )
-    .unwrap();
+    bank.desk()
+        .move_drawer_cash(
+            &teller,
+            VaultTransfer::Drop,
+            &cash_count("100x50"),
+            &supervisor_approval(),
+            &key(),
+        )
+        .unwrap();
     let done = bank
+        .money()
         .deposit(&teller, &cash(&account, "10.00"), None)
         .expect("room after the drop");
     assert!(!done.drawer_over_limit);
     // Approved above the limit, the teller is warned the drawer is over it now.
     let over = bank
+        .money()
         .deposit(
             &teller,
             &cash_with_id(&account, "6000.00"),
@@ -433,32 +502,48 @@ fn a_supervisor_sets_a_tellers_own_drawer_limit() {
     open_drawer(&mut bank, &teller, "100x5").unwrap();
     let tess = email("tess@bank.local");
     assert_eq!(
-        code(bank.set_drawer_limit(&teller, &tess, Some(amount("100000")))),
+        code(
+            bank.desk()
+                .set_drawer_limit(&teller, &tess, Some(amount("100000")))
+        ),
         "forbidden"
     );
     assert_eq!(
-        code(bank.set_drawer_limit(&supervisor, &email("carl@example.com"), Some(amount("1")))),
+        code(bank.desk().set_drawer_limit(
+            &supervisor,
+            &email("carl@example.com"),
+            Some(amount("1"))
+        )),
         "not_found"
     );
     let set = bank
+        .desk()
         .set_drawer_limit(&supervisor, &tess, Some(amount("1000.00")))
         .unwrap();
     assert!(set.own);
     // 500.00 in the drawer: 600.00 more crosses her own 1,000.00 (warned); then the next
     // cash-in needs a supervisor.
     assert!(
-        bank.deposit(&teller, &cash(&account, "600.00"), None)
+        bank.money()
+            .deposit(&teller, &cash(&account, "600.00"), None)
             .unwrap()
             .drawer_over_limit
     );
     assert_eq!(
-        code(bank.deposit(&teller, &cash(&account, "10.00"), None)),
+        code(
+            bank.money()
+                .deposit(&teller, &cash(&account, "10.00"), None)
+        ),
         "approval_required"
     );
-    let back = bank.set_drawer_limit(&supervisor, &tess, None).unwrap();
+    let back = bank
+        .desk()
+        .set_drawer_limit(&supervisor, &tess, None)
+        .unwrap();
     assert!(!back.own);
     assert_eq!(back.limit, money("20000.00"));
-    bank.deposit(&teller, &cash(&account, "10.00"), None)
+    bank.money()
+        .deposit(&teller, &cash(&account, "10.00"), None)
         .expect("the bank's limit again");
 }
 
@@ -471,7 +556,8 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
         teller,
         ..
     } = branch(&db);
-    bank.open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
+    bank.desk()
+        .open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     open_drawer(&mut bank, &teller, "100x2").unwrap();
     // The drawer stayed open past midnight: its vault day is yesterday's now.
@@ -481,6 +567,7 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
         .batch_execute("UPDATE vault_days SET business_date = business_date - INTERVAL 1 DAY")
         .unwrap();
     let refused = bank
+        .desk()
         .open_vault(&supervisor, Currency::USD, &cash_count("100x8"))
         .unwrap_err();
     assert_eq!(refused.code(), "day_not_ready");
@@ -489,14 +576,17 @@ fn a_vault_day_left_uncounted_past_midnight_is_counted_before_the_next_opens() {
         "{refused}"
     );
     // The drawer closes into yesterday's vault day, which is then counted; today's opens.
-    let session = bank.drawer(&teller).unwrap().unwrap().session_id;
-    bank.close_drawer(&teller, session, &cash_count("100x2"))
+    let session = bank.desk().drawer(&teller).unwrap().unwrap().session_id;
+    bank.desk()
+        .close_drawer(&teller, session, &cash_count("100x2"))
         .unwrap();
     let counted = bank
+        .desk()
         .count_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     assert_eq!(counted.closing.unwrap().difference, money("0.00"));
     let today = bank
+        .desk()
         .open_vault(&supervisor, Currency::USD, &cash_count("100x10"))
         .unwrap();
     assert_eq!(today.opening_difference, money("0.00"));

@@ -1,7 +1,7 @@
 //! Bulk payment files: a CSV of transfers (a payroll, say) read as a stream, every line parsed
 //! into domain types, each line's idempotency key derived from the file's content, and the
 //! results written beside the input. The CLI (`teller batch post`) and the app use it; the
-//! services (`Bank::post_batch`) do the posting.
+//! services (`Batches::post_batch`) do the posting.
 //!
 //! Format: a header line naming the columns, then one transfer a line. Columns: `to` and
 //! `amount` (required), `memo` and `reference` (optional), `from` (required unless the payer is

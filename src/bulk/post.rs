@@ -1,6 +1,6 @@
 //! Posting a payment file: checked as a whole first (nothing moves while a line is invalid
 //! unless told to skip them), the supervisor's approval once for the whole total, then posted
-//! (or dry-run) in batches through `Bank::post_batch`, the results written beside the input.
+//! (or dry-run) in batches through `Batches::post_batch`, the results written beside the input.
 //! The CLI and the app's bulk payment both run this.
 
 use std::collections::HashMap;
@@ -134,7 +134,8 @@ pub fn post_file(
     // these bytes.
     let file = payment_file(check);
     let mut approved =
-        bank.approve_batch_file(actor, &subject, check.total, approval, file.as_ref())?;
+        bank.batches()
+            .approve_batch_file(actor, &subject, check.total, approval, file.as_ref())?;
     let suffix = if options.dry_run {
         "dry-run"
     } else {
@@ -169,9 +170,10 @@ pub fn post_file(
         let outcomes = if requests.is_empty() {
             Vec::new()
         } else if options.dry_run {
-            bank.check_batch(actor, &requests, &mut dry_balances)?
+            bank.batches()
+                .check_batch(actor, &requests, &mut dry_balances)?
         } else {
-            bank.post_batch(actor, &requests, &mut approved)?
+            bank.batches().post_batch(actor, &requests, &mut approved)?
         };
         let mut outcomes = outcomes.iter();
         for item in lines.iter() {

@@ -26,9 +26,9 @@ fn perform(
     approval: Option<&Approval>,
 ) -> BankResult<MoneyResult> {
     match operation {
-        ApprovalOperation::Deposit(r) => bank.deposit(actor, r, approval),
-        ApprovalOperation::Withdrawal(r) => bank.withdraw(actor, r, approval),
-        ApprovalOperation::Transfer(r) => bank.transfer(actor, r, approval),
+        ApprovalOperation::Deposit(r) => bank.money().deposit(actor, r, approval),
+        ApprovalOperation::Withdrawal(r) => bank.money().withdraw(actor, r, approval),
+        ApprovalOperation::Transfer(r) => bank.money().transfer(actor, r, approval),
         ApprovalOperation::Batch(_) => Err(BankError::Forbidden(
             "post a payment file as a single operation (teller batch post)",
         )),
@@ -83,7 +83,7 @@ pub(super) fn with_approval<T, E: From<BankError>>(
         Err(e) if approval.is_none() && needs_approval(&e) => {}
         other => return other,
     }
-    let sent = bank.request_approval(actor, operation)?;
+    let sent = bank.desk().request_approval(actor, operation)?;
     if json {
         eprintln!(
             "{}",
@@ -99,7 +99,7 @@ pub(super) fn with_approval<T, E: From<BankError>>(
     let deadline = Instant::now() + timeout;
     loop {
         std::thread::sleep(POLL);
-        let now = bank.approval_request(actor, sent.id)?;
+        let now = bank.desk().approval_request(actor, sent.id)?;
         match now.status {
             RequestStatus::Approved | RequestStatus::Used(_) => {
                 return perform(bank, Some(&Approval::Request(sent.id)))
@@ -107,7 +107,7 @@ pub(super) fn with_approval<T, E: From<BankError>>(
             RequestStatus::Pending if Instant::now() < deadline => {}
             RequestStatus::Pending => {
                 // Nobody will use it now: take it off the supervisors' list.
-                bank.withdraw_approval(actor, sent.id)?;
+                bank.desk().withdraw_approval(actor, sent.id)?;
                 return Err(BankError::ApprovalExpired.into());
             }
             RequestStatus::Rejected { reason } => {
@@ -132,17 +132,21 @@ pub(super) fn run(
 ) -> Result<(), CliError> {
     match command {
         ApprovalsCommand::List => {
-            let requests = bank.pending_approvals(actor)?;
+            let requests = bank.desk().pending_approvals(actor)?;
             show_list(&requests, json);
         }
         ApprovalsCommand::Approve { id } => {
             let password = own_password()?;
-            let view = bank.decide_approval(actor, id, &password, &Decision::Approve)?;
+            let view = bank
+                .desk()
+                .decide_approval(actor, id, &password, &Decision::Approve)?;
             show_one(&view, json);
         }
         ApprovalsCommand::Reject { id, reason } => {
             let password = own_password()?;
-            let view = bank.decide_approval(actor, id, &password, &Decision::Reject(reason))?;
+            let view =
+                bank.desk()
+                    .decide_approval(actor, id, &password, &Decision::Reject(reason))?;
             show_one(&view, json);
         }
     }

@@ -16,7 +16,7 @@ pub fn full_audit(bank: &mut Bank, actor: &Actor, json: bool) -> Result<AuditRep
         ProgressBar::new_spinner()
     };
     let mut counting = false;
-    let report = bank.audit_full(actor, &mut |step| {
+    let report = bank.ledger().audit_full(actor, &mut |step| {
         if step.total > 0 && !counting {
             counting = true;
             bar.set_length(step.total);

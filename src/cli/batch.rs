@@ -1,6 +1,6 @@
 //! `teller batch post FILE`: a payment file checked line by line (nothing moves while a line is
 //! invalid), the supervisor's approval once for the whole total, then posted in batches through
-//! `Bank::post_batch`, with a results file beside the input and a summary.
+//! `Batches::post_batch`, with a results file beside the input and a summary.
 
 use std::io::IsTerminal;
 use std::path::Path;

@@ -167,13 +167,15 @@ fn fill(bench_url: &str, accounts: usize) -> Result<Vec<AccountNumber>, CliError
     let mut bank = scratch_bank(bench_url, BankConfig::default())?;
     let actor = Actor::setup("bench");
     let email = Email::parse("bench@bank.local")?;
-    bank.register_user(
+    bank.people().register_user(
         &actor,
         scratch_customer(&email, "Bench", "bench-scratch-only")?,
         None,
     )?;
     let opening = Amount::from_decimal(Decimal::new(1_000_000, 0))?;
-    Ok(bank.open_funded_accounts(&actor, &email, Currency::USD, accounts, opening)?)
+    Ok(bank
+        .batches()
+        .open_funded_accounts(&actor, &email, Currency::USD, accounts, opening)?)
 }
 
 fn worker(
@@ -201,7 +203,7 @@ fn worker(
             memo: None,
         };
         let begun = Instant::now();
-        match bank.transfer(&actor, &request, None) {
+        match bank.money().transfer(&actor, &request, None) {
             Ok(_) => stats.done_one(begun, stop),
             Err(e) if e.is_refusal() => stats.refused += 1,
             Err(e) => return Err(e.to_string()),
@@ -274,7 +276,10 @@ fn batch_worker(
     };
     let actor = Actor::setup("bench");
     // The set-up actor needs no supervisor; the approval only counts what moves.
-    let mut approval = match bank.approve_batch(&actor, "bench", Decimal::MAX, None) {
+    let mut approval = match bank
+        .batches()
+        .approve_batch(&actor, "bench", Decimal::MAX, None)
+    {
         Ok(approval) => approval,
         Err(e) => {
             stats.failure = Some(e.to_string());
@@ -288,6 +293,7 @@ fn batch_worker(
             .collect();
         let begun = Instant::now();
         let outcomes = bank
+            .batches()
             .post_batch(&actor, &batch, &mut approval)
             .map_err(|e| e.to_string())?;
         stats
@@ -425,7 +431,7 @@ struct AuditRun {
 
 fn timed_audit(bank: &mut Bank) -> Result<AuditRun, CliError> {
     let started = Instant::now();
-    let ok = bank.audit(&Actor::setup("bench"))?.ok;
+    let ok = bank.ledger().audit(&Actor::setup("bench"))?.ok;
     let seconds = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
     Ok(AuditRun { ok, seconds })
 }

@@ -23,7 +23,7 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
     // The policy as `migrate` stored it (12), as every workstation reads it.
     bank.load_policy()?;
     let email = Email::parse("timing@bank.local")?;
-    let user = bank.register_user(
+    let user = bank.people().register_user(
         &Actor::setup("bench"),
         super::scratch::scratch_customer(&email, "Timing", "timing-bench-passphrase")?,
         None,
@@ -42,13 +42,13 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
     let unknown = median(&mut unknown_ms);
     let wrong = median(&mut wrong_ms);
     let apart = (unknown - wrong).abs() / unknown.min(wrong) * 100.0;
-    let cost = bank.password_cost();
+    let cost = bank.people().password_cost();
     if json {
         println!(
             "{}",
             json!({
                 "bcrypt_cost": cost,
-                "unknown_email_cost": bank.unknown_email_cost(),
+                "unknown_email_cost": bank.people().unknown_email_cost(),
                 "tries": tries,
                 "unknown_email_median_ms": round2(unknown),
                 "wrong_password_median_ms": round2(wrong),
@@ -59,7 +59,7 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
         println!(
             "bcrypt cost {cost} (unknown email checked at {}): {tries} tries each; median \
              unknown email {unknown:.2} ms, wrong password {wrong:.2} ms: {apart:.1} % apart",
-            bank.unknown_email_cost()
+            bank.people().unknown_email_cost()
         );
     }
     Ok(())
@@ -68,7 +68,7 @@ pub fn login_timing(bench_url: &str, tries: u32, json: bool) -> Result<(), CliEr
 /// One failed login, in milliseconds (it must fail: both are wrong).
 fn timed(bank: &mut Bank, email: &Email, password: &Secret) -> Result<f64, CliError> {
     let started = Instant::now();
-    match bank.authenticate(email, password) {
+    match bank.people().authenticate(email, password) {
         Err(BankError::InvalidCredentials) => Ok(started.elapsed().as_secs_f64() * 1000.0),
         Err(e) => Err(e.into()),
         Ok(_) => Err(CliError::Config("a wrong password logged in".into())),

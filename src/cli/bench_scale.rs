@@ -116,9 +116,9 @@ impl Scale {
             customer = Email::parse(&format!("bench{n}@bank.local"))?;
             let mut input = scratch_customer(&customer, "Bench", PASSWORD)?;
             input.role = Role::Customer;
-            bank.register_user(&actor, input, None)?;
+            bank.people().register_user(&actor, input, None)?;
             let each = ACCOUNTS_EACH.min(accounts - numbers.len()).max(1);
-            numbers.extend(bank.open_funded_accounts(
+            numbers.extend(bank.batches().open_funded_accounts(
                 &actor,
                 &customer,
                 Currency::USD,
@@ -129,9 +129,14 @@ impl Scale {
         let boss = Email::parse("bench-supervisor@bank.local")?;
         let mut input = scratch_customer(&boss, "Supervisor", PASSWORD)?;
         input.role = Role::Admin;
-        bank.register_user(&actor, input, None)?;
-        let supervisor = Actor::User(bank.authenticate(&boss, &Secret::new(PASSWORD.into()))?);
-        let approval = bank.approve_batch(&actor, "bench --scale", Decimal::MAX, None)?;
+        bank.people().register_user(&actor, input, None)?;
+        let supervisor = Actor::User(
+            bank.people()
+                .authenticate(&boss, &Secret::new(PASSWORD.into()))?,
+        );
+        let approval = bank
+            .batches()
+            .approve_batch(&actor, "bench --scale", Decimal::MAX, None)?;
         Ok(Self {
             bank,
             actor,
@@ -159,6 +164,7 @@ impl Scale {
                 .filter_map(|_| pick_uniform(&mut rng, &self.numbers))
                 .collect();
             self.bank
+                .batches()
                 .post_batch(&self.actor, &batch, &mut self.approval)?;
             left -= size;
         }
@@ -187,14 +193,15 @@ impl Scale {
             .filter(|t| t.from != t.to)
             .collect();
         self.bank
+            .batches()
             .post_batch(&self.actor, &batch, &mut self.approval)?;
         Ok(())
     }
 
     /// The day's end without a vault: seal, then the daily audit (its checkpoint).
     fn close_day_quietly(&mut self) -> Result<(), CliError> {
-        self.bank.seal(&self.supervisor)?;
-        let audit = self.bank.audit(&self.actor)?;
+        self.bank.ledger().seal(&self.supervisor)?;
+        let audit = self.bank.ledger().audit(&self.actor)?;
         if !audit.ok {
             return Err(CliError::AuditFailed);
         }
@@ -206,6 +213,7 @@ impl Scale {
     fn measure(&mut self, per_day: u64, made: u64) -> Result<Value, CliError> {
         let count = CashCount::parse(VAULT)?;
         self.bank
+            .desk()
             .open_vault(&self.supervisor, Currency::USD, &count)?;
         let batch_rate = self.post_day(per_day)?;
         self.post_watched(per_day)?;
@@ -222,12 +230,13 @@ impl Scale {
         let (mut lines, mut page_lines) = (0, 0);
         ops.insert(
             "balance_ms".into(),
-            median_ms(|| Ok(bank.account(actor, &some(&mut rng)).map(|_| ())?))?.into(),
+            median_ms(|| Ok(bank.money().account(actor, &some(&mut rng)).map(|_| ())?))?.into(),
         );
         ops.insert(
             "history_page_ms".into(),
             median_ms(|| {
                 page_lines = bank
+                    .money()
                     .history(actor, &some_watched(&mut rng), None, PAGE)?
                     .len();
                 Ok(())
@@ -238,6 +247,7 @@ impl Scale {
             "statement_month_ms".into(),
             median_ms(|| {
                 lines = bank
+                    .money()
                     .statement(actor, &some_watched(&mut rng), month)?
                     .lines
                     .len();
@@ -247,13 +257,20 @@ impl Scale {
         );
         ops.insert(
             "search_ms".into(),
-            median_ms(|| Ok(bank.search_customers(actor, "bench1").map(|_| ())?))?.into(),
+            median_ms(|| {
+                Ok(bank
+                    .people()
+                    .search_customers(actor, "bench1")
+                    .map(|_| ())?)
+            })?
+            .into(),
         );
         let customer = self.customer.clone();
         ops.insert(
             "login_ms".into(),
             median_ms(|| {
                 Ok(bank
+                    .people()
                     .authenticate(&customer, &Secret::new(PASSWORD.into()))
                     .map(|_| ())?)
             })?
@@ -274,7 +291,7 @@ impl Scale {
                     key: IdempotencyKey::generate(),
                     memo: None,
                 };
-                Ok(bank.transfer(actor, &request, None).map(|_| ())?)
+                Ok(bank.money().transfer(actor, &request, None).map(|_| ())?)
             })?
             .into(),
         );
@@ -289,6 +306,7 @@ impl Scale {
             "deposit_with_ctr_check_ms".into(),
             median_ms(|| {
                 Ok(bank
+                    .money()
                     .deposit(actor, &cash(some(&mut rng)), None)
                     .map(|_| ())?)
             })?
@@ -298,6 +316,7 @@ impl Scale {
             "withdrawal_with_ctr_check_ms".into(),
             median_ms(|| {
                 Ok(bank
+                    .money()
                     .withdraw(actor, &cash(some(&mut rng)), None)
                     .map(|_| ())?)
             })?
@@ -306,19 +325,20 @@ impl Scale {
         let today = clock::now().date();
         ops.insert(
             "ctr_report_ms".into(),
-            median_ms(|| Ok(bank.ctr_report(actor, today).map(|_| ())?))?.into(),
+            median_ms(|| Ok(bank.desk().ctr_report(actor, today).map(|_| ())?))?.into(),
         );
 
         // The day ends: seal, the daily audit over the day's rows, the vault counted, end of day.
-        let (seal_s, _) = timed(|| Ok(self.bank.seal(&self.supervisor)?))?;
-        let (audit_s, audit) = timed(|| Ok(self.bank.audit(&self.actor)?))?;
+        let (seal_s, _) = timed(|| Ok(self.bank.ledger().seal(&self.supervisor)?))?;
+        let (audit_s, audit) = timed(|| Ok(self.bank.ledger().audit(&self.actor)?))?;
         self.bank
+            .desk()
             .count_vault(&self.supervisor, Currency::USD, &count)?;
-        let (eod_s, _) = timed(|| Ok(self.bank.end_of_day(&self.supervisor, None)?))?;
+        let (eod_s, _) = timed(|| Ok(self.bank.desk().end_of_day(&self.supervisor, None)?))?;
         // Where the full audit's time goes: each phase from its first progress report.
         let mut phases: Vec<(&'static str, Instant)> = Vec::new();
         let (full_s, full) = timed(|| {
-            Ok(self.bank.audit_full(&self.actor, &mut |step| {
+            Ok(self.bank.ledger().audit_full(&self.actor, &mut |step| {
                 if phases.last().is_none_or(|(name, _)| *name != step.phase) {
                     phases.push((step.phase, Instant::now()));
                 }

@@ -188,7 +188,7 @@ fn run_as(
         Command::User(user) => run_user(bank, actor, approval, user, json),
         Command::Account(account) => run_account(bank, actor, approval, account, json),
         Command::Balance { account } => {
-            let view = bank.account(actor, &account)?;
+            let view = bank.money().account(actor, &account)?;
             output::account(&view, json);
             Ok(())
         }
@@ -220,12 +220,12 @@ fn run_as(
             money_command(bank, actor, approval, &operation, &options)
         }
         Command::Reverse { reference, reason } => {
-            let result = bank.reverse(actor, reference, &reason, approval)?;
+            let result = bank.money().reverse(actor, reference, &reason, approval)?;
             output::money(&result, json);
             Ok(())
         }
         Command::Search { query } => {
-            output::customers(&bank.search_customers(actor, &query)?, json);
+            output::customers(&bank.people().search_customers(actor, &query)?, json);
             Ok(())
         }
         Command::History {
@@ -234,7 +234,7 @@ fn run_as(
             before,
             csv,
         } => {
-            let entries = bank.history(actor, &account, before, limit)?;
+            let entries = bank.money().history(actor, &account, before, limit)?;
             if csv {
                 print!("{}", crate::export::history_csv(&entries));
             } else {
@@ -244,7 +244,7 @@ fn run_as(
         }
         Command::Report(ReportCommand::Ctr { date, csv }) => {
             let day = parse_date(&date)?;
-            let report = bank.ctr_report(actor, day)?;
+            let report = bank.desk().ctr_report(actor, day)?;
             if csv {
                 print!("{}", output::ctr_csv(&report));
             } else {
@@ -258,7 +258,7 @@ fn run_as(
             pdf,
             csv,
         } => {
-            let statement = bank.statement(actor, &account, month)?;
+            let statement = bank.money().statement(actor, &account, month)?;
             match pdf {
                 Some(path) if path.as_os_str() == "-" => {
                     use std::io::Write;
@@ -280,7 +280,7 @@ fn run_as(
             let report = if full {
                 super::audit_progress::full_audit(bank, actor, json)?
             } else {
-                bank.audit(actor)?
+                bank.ledger().audit(actor)?
             };
             output::audit(&report, started.elapsed().as_secs_f64(), json);
             if report.ok {
@@ -290,11 +290,11 @@ fn run_as(
             }
         }
         Command::Seal => {
-            output::seal(&bank.seal(actor)?, json);
+            output::seal(&bank.ledger().seal(actor)?, json);
             Ok(())
         }
         Command::Log { limit } => {
-            output::audit_log(&bank.audit_log(actor, limit)?, json);
+            output::audit_log(&bank.ledger().audit_log(actor, limit)?, json);
             Ok(())
         }
         Command::Migrate
@@ -339,7 +339,7 @@ fn login(bank: &mut Bank, user: Option<&str>, url: &str, json: bool) -> Result<(
         }
     };
     let password = credentials::password("TELLER_PASSWORD", &format!("Password for {email}: "))?;
-    let session = bank.open_session(&email, &password)?;
+    let session = bank.people().open_session(&email, &password)?;
     let path = session_file::save(&credentials::database_identity(url), &session.token)?;
     output::logged_in(&session, &path, json);
     Ok(())
@@ -356,7 +356,7 @@ fn logout(url: &str, config: BankConfig) -> Result<(), CliError> {
     if let Some(token) = token {
         // The server-side end matters most; the file goes in any case.
         let mut bank = setup::app_bank(url, config)?;
-        bank.end_session(&token)?;
+        bank.people().end_session(&token)?;
     }
     session_file::remove()?;
     println!("Logged out.");
@@ -385,7 +385,8 @@ fn password_command(
     match other {
         Some(actor) => {
             let approval = credentials::approval(approver)?;
-            bank.reset_password(&actor, email, &new_password, approval.as_ref())?;
+            bank.people()
+                .reset_password(&actor, email, &new_password, approval.as_ref())?;
             println!(
                 "The password of {email} was reset; its owner must change it at the next login."
             );
@@ -395,7 +396,8 @@ fn password_command(
                 "TELLER_PASSWORD",
                 &format!("Current password for {email}: "),
             )?;
-            bank.change_password_at_login(email, &current, &new_password)?;
+            bank.people()
+                .change_password_at_login(email, &current, &new_password)?;
             println!("Your password was changed.");
         }
     }

@@ -34,7 +34,7 @@ pub fn user_email(user: Option<&str>) -> Result<Option<Email>, CliError> {
 pub fn actor(bank: &mut Bank, user: Option<&str>, url: &str) -> Result<Actor, CliError> {
     if let Some(email) = user_email(user)? {
         let secret = password("TELLER_PASSWORD", &format!("Password for {email}: "))?;
-        return Ok(Actor::User(bank.authenticate(&email, &secret)?));
+        return Ok(Actor::User(bank.people().authenticate(&email, &secret)?));
     }
     // Over SSH no session is kept on the server: every command names its person.
     if super::served::is_served() {
@@ -44,7 +44,7 @@ pub fn actor(bank: &mut Bank, user: Option<&str>, url: &str) -> Result<Actor, Cl
         .into());
     }
     match session_file::load(&database_identity(url))? {
-        Some(token) => Ok(Actor::User(bank.resume_session(&token)?)),
+        Some(token) => Ok(Actor::User(bank.people().resume_session(&token)?)),
         None => Err(BankError::LoginRequired(
             "run `teller login`, or pass --user EMAIL (or TELLER_USER) with TELLER_PASSWORD".into(),
         )

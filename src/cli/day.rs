@@ -22,13 +22,13 @@ pub(super) fn run_vault(
             let currency = args.currency;
             let count = args.count;
             let view = if opening {
-                bank.open_vault(actor, currency, &count)?
+                bank.desk().open_vault(actor, currency, &count)?
             } else {
-                bank.count_vault(actor, currency, &count)?
+                bank.desk().count_vault(actor, currency, &count)?
             };
             vault(&view, json);
         }
-        VaultCommand::Show { currency } => match bank.vault(actor, currency)? {
+        VaultCommand::Show { currency } => match bank.desk().vault(actor, currency)? {
             Some(view) => vault(&view, json),
             None if json => println!("null"),
             None => println!("The {currency} vault is not open today."),
@@ -44,7 +44,7 @@ pub(super) fn run_eod(
     json: bool,
 ) -> Result<(), CliError> {
     let date = date.map(parse_date).transpose()?;
-    let report = bank.end_of_day(actor, date)?;
+    let report = bank.desk().end_of_day(actor, date)?;
     let dir = FileConfig::load()
         .map_err(|e| CliError::Config(e.to_string()))?
         .export_dir();

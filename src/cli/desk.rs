@@ -24,7 +24,7 @@ pub(super) fn run_drawer(
     };
     match command {
         DrawerCommand::Open { count, currency } => {
-            let view = bank.open_drawer(actor, currency, &count, approval)?;
+            let view = bank.desk().open_drawer(actor, currency, &count, approval)?;
             output::drawer(&view, json);
         }
         DrawerCommand::Drop(DrawerMove { count, key })
@@ -33,10 +33,12 @@ pub(super) fn run_drawer(
             let approval = approval.ok_or(BankError::ApprovalRequired(
                 crate::services::ApprovalNeed::DrawerAndVault,
             ))?;
-            let view = bank.move_drawer_cash(actor, direction, &count, approval, &key)?;
+            let view = bank
+                .desk()
+                .move_drawer_cash(actor, direction, &count, approval, &key)?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Show => match bank.drawer(actor)? {
+        DrawerCommand::Show => match bank.desk().drawer(actor)? {
             Some(view) => output::drawer(&view, json),
             None if json => println!("null"),
             None => println!("No drawer of yours is open."),
@@ -45,11 +47,12 @@ pub(super) fn run_drawer(
             let session = match session {
                 Some(id) => id,
                 None => bank
+                    .desk()
                     .drawer(actor)?
                     .map(|open| open.session_id)
                     .ok_or_else(|| BankError::DrawerClosed("any currency".into()))?,
             };
-            output::drawer(&bank.close_drawer(actor, session, &count)?, json);
+            output::drawer(&bank.desk().close_drawer(actor, session, &count)?, json);
         }
     }
     Ok(())
@@ -91,10 +94,10 @@ pub(super) fn run_user(
                 password: Password::parse(read_password()?, &email)?,
                 email,
             };
-            output::profile(&bank.register_user(actor, input, approval)?, json);
+            output::profile(&bank.people().register_user(actor, input, approval)?, json);
         }
         UserCommand::Show { email } => {
-            output::profile(&bank.profile(actor, &email)?, json);
+            output::profile(&bank.people().profile(actor, &email)?, json);
         }
         UserCommand::Update {
             email,
@@ -129,17 +132,17 @@ pub(super) fn run_user(
                     .map(|p| Phone::parse(p))
                     .collect::<Result<_, _>>()?,
             };
-            let profile = bank.update_profile(actor, &email, &changes)?;
+            let profile = bank.people().update_profile(actor, &email, &changes)?;
             output::profile(&profile, json);
         }
         // Handled before anyone is logged in (see `password_command`).
         UserCommand::Password { .. } => {}
         UserCommand::Unlock { email } => {
-            bank.unlock_user(actor, &email)?;
+            bank.people().unlock_user(actor, &email)?;
             println!("{email} can log in again.");
         }
         UserCommand::DrawerLimit { email, amount } => {
-            let set = bank.set_drawer_limit(actor, &email, amount)?;
+            let set = bank.desk().set_drawer_limit(actor, &email, amount)?;
             if json {
                 output::print_json(&serde_json::json!({
                     "email": set.email,
@@ -167,24 +170,24 @@ pub(super) fn run_account(
     json: bool,
 ) -> Result<(), CliError> {
     let set_status = |bank: &mut Bank, account: &AccountNumber, status| -> Result<(), CliError> {
-        let view = bank.set_account_status(actor, account, status)?;
+        let view = bank.money().set_account_status(actor, account, status)?;
         println!("Account {} is now {}.", view.number, view.status.as_str());
         Ok(())
     };
     match command {
         AccountCommand::Open { email, currency } => {
-            let view = bank.open_account(actor, &email, currency)?;
+            let view = bank.money().open_account(actor, &email, currency)?;
             output::account(&view, json);
             Ok(())
         }
         AccountCommand::List { email } => {
-            output::accounts(&bank.accounts(actor, &email)?, json);
+            output::accounts(&bank.money().accounts(actor, &email)?, json);
             Ok(())
         }
         AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
         AccountCommand::Unfreeze { account } => match approval {
             Some(approval) => {
-                let view = bank.unfreeze_approved(actor, &account, approval)?;
+                let view = bank.money().unfreeze_approved(actor, &account, approval)?;
                 println!("Account {} is now {}.", view.number, view.status.as_str());
                 Ok(())
             }

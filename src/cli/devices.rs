@@ -21,12 +21,14 @@ pub(super) fn run(
         DeviceCommand::Add { name, key } => {
             let name = DeviceName::parse(&name)?;
             let key = DeviceKey::parse(&read_key(&key)?)?;
-            let view = bank.add_device(actor, &name, &key, approval)?;
+            let view = bank.people().add_device(actor, &name, &key, approval)?;
             show(&[view], json, false);
         }
-        DeviceCommand::List => show(&bank.list_devices(actor)?, json, true),
+        DeviceCommand::List => show(&bank.people().list_devices(actor)?, json, true),
         DeviceCommand::Revoke { name } => {
-            let view = bank.revoke_device(actor, &DeviceName::parse(&name)?)?;
+            let view = bank
+                .people()
+                .revoke_device(actor, &DeviceName::parse(&name)?)?;
             show(&[view], json, false);
         }
     }

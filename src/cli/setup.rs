@@ -185,7 +185,7 @@ pub fn bootstrap_admin(
     json: bool,
 ) -> Result<(), CliError> {
     let mut bank = owner_bank(owner_url, config)?;
-    output::profile(&bank.bootstrap_admin(input)?, json);
+    output::profile(&bank.people().bootstrap_admin(input)?, json);
     Ok(())
 }
 

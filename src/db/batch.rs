@@ -1,4 +1,4 @@
-//! The statements of a batch of transfers (`Bank::post_batch`): a few set-based statements for
+//! The statements of a batch of transfers (`Batches::post_batch`): a few set-based statements for
 //! the whole batch instead of a handful per transfer.
 //!
 //! Lists of keys and ids are bound parameters, never literals: MariaDB rewrites a literal `IN`

@@ -89,6 +89,7 @@ pub fn run(
     // The app account must work before anyone connects; the policy comes from the database.
     let mut probe = open_bank(database_url, bank.clone()).map_err(ServeError::Database)?;
     probe
+        .people()
         .active_devices()
         .map_err(|e| ServeError::Database(e.to_string()))?;
     let bank = probe.config().clone();

@@ -181,7 +181,7 @@ pub fn spawn_refresher(
                     bank = connect();
                 }
                 if let Some(current) = bank.as_mut() {
-                    match current.active_devices() {
+                    match current.people().active_devices() {
                         Ok(active) => {
                             registry.refresh(active, &runtime);
                         }

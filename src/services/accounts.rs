@@ -10,7 +10,8 @@ use super::bank::now;
 use super::users::{audit, audit_approved, user_not_found};
 use super::views::utc;
 use super::Approval;
-use super::{AccountStatus, AccountView, Actor, Bank, BankError, BankResult};
+use super::Money;
+use super::{AccountStatus, AccountView, Actor, BankError, BankResult};
 use crate::db::{accounts, users, Connection, DuplicateKey};
 use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Currency, Email, Role};
@@ -133,7 +134,7 @@ pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> BankResu
     })
 }
 
-impl Bank {
+impl Money<'_> {
     /// Opens an account for a customer (staff only).
     pub fn open_account(
         &mut self,
@@ -143,10 +144,12 @@ impl Bank {
     ) -> BankResult<AccountView> {
         // Refused before the lookup: a customer learns nothing about who exists.
         if let Err(e) = require(actor.is_staff(), "open accounts") {
-            return self.refused(actor, AuditAction::AccountOpen, Some(owner.as_str()), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::AccountOpen, Some(owner.as_str()), e);
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let user =
                 users::find_by_email(conn, owner.as_str())?.ok_or_else(|| user_not_found(owner))?;
             let role = user.role;
@@ -171,24 +174,26 @@ impl Bank {
             let row = accounts::find(conn, account_id(&number))?.ok_or(BankError::Busy)?;
             view(row, Some(owner.as_str().to_string()))
         });
-        self.audited(actor, AuditAction::AccountOpen, owner.as_str(), result)
+        self.bank
+            .audited(actor, AuditAction::AccountOpen, owner.as_str(), result)
     }
 
     /// A person's accounts, oldest first.
     pub fn accounts(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
         let result = self.accounts_of(actor, owner);
-        self.audited(actor, AuditAction::AccountList, owner.as_str(), result)
+        self.bank
+            .audited(actor, AuditAction::AccountList, owner.as_str(), result)
     }
 
     fn accounts_of(&mut self, actor: &Actor, owner: &Email) -> BankResult<Vec<AccountView>> {
-        let user = users::find_by_email(&mut self.conn, owner.as_str())?;
+        let user = users::find_by_email(&mut self.bank.conn, owner.as_str())?;
         let user = match user {
             Some(user) if may_use_account(actor, Some(user.id)) => user,
             None if actor.is_staff() => return Err(user_not_found(owner)),
             // Customers asking about someone else learn nothing, not even that they exist.
             _ => return Err(BankError::Forbidden("see another person's accounts")),
         };
-        let rows = accounts::list_for_owner(&mut self.conn, user.id)?;
+        let rows = accounts::list_for_owner(&mut self.bank.conn, user.id)?;
         rows.into_iter()
             .map(|row| view(row, Some(user.email.clone())))
             .collect()
@@ -196,21 +201,22 @@ impl Bank {
 
     /// One account with its balance.
     pub fn account(&mut self, actor: &Actor, number: &AccountNumber) -> BankResult<AccountView> {
-        let result = visible_account(&mut self.conn, actor, number).and_then(|row| {
+        let result = visible_account(&mut self.bank.conn, actor, number).and_then(|row| {
             let owner = match row.owner_id {
-                Some(_) => accounts::owner_emails(&mut self.conn, &[row.id])?
+                Some(_) => accounts::owner_emails(&mut self.bank.conn, &[row.id])?
                     .pop()
                     .map(|(_, e)| e),
                 None => row.label.clone(),
             };
             view(row, owner)
         });
-        self.audited(actor, AuditAction::AccountShow, number.as_str(), result)
+        self.bank
+            .audited(actor, AuditAction::AccountShow, number.as_str(), result)
     }
 
     /// The recipient of a transfer as a customer may see it: "D. Julis".
     pub fn recipient_name(&mut self, number: &AccountNumber) -> BankResult<String> {
-        let (_, name, surname) = accounts::owner_names(&mut self.conn, account_id(number))?
+        let (_, name, surname) = accounts::owner_names(&mut self.bank.conn, account_id(number))?
             .ok_or_else(|| account_not_found(number))?;
         let initial: String = name.chars().take(1).collect();
         Ok(match surname {
@@ -230,7 +236,7 @@ impl Bank {
     ) -> BankResult<AccountView> {
         if target == AccountStatus::Open && matches!(actor, Actor::User(_)) && actor.is_staff() {
             let e = BankError::ApprovalRequired(ApprovalNeed::Unfreeze);
-            return self.refused(
+            return self.bank.refused(
                 actor,
                 AuditAction::AccountUnfreeze,
                 Some(number.as_str()),
@@ -248,14 +254,14 @@ impl Bank {
         approval: &Approval,
     ) -> BankResult<AccountView> {
         if let Err(e) = require(actor.is_staff(), "change an account's status") {
-            return self.refused(
+            return self.bank.refused(
                 actor,
                 AuditAction::AccountUnfreeze,
                 Some(number.as_str()),
                 e,
             );
         }
-        let supervisor = self.verify_approval(
+        let supervisor = self.bank.verify_approval(
             actor,
             AuditAction::AccountUnfreeze,
             number.as_str(),
@@ -277,10 +283,10 @@ impl Bank {
             AccountStatus::Closed => AuditAction::AccountClose,
         };
         if let Err(e) = require(actor.is_staff(), "change an account's status") {
-            return self.refused(actor, action, Some(number.as_str()), e);
+            return self.bank.refused(actor, action, Some(number.as_str()), e);
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = accounts::lock(conn, &[account_id(number)])?
                 .pop()
                 .filter(|row| row.owner_id.is_some())
@@ -313,7 +319,7 @@ impl Bank {
             let row = accounts::find(conn, row.id)?.ok_or_else(|| account_not_found(number))?;
             view(row, owner)
         });
-        self.audited(actor, action, number.as_str(), result)
+        self.bank.audited(actor, action, number.as_str(), result)
     }
 }
 

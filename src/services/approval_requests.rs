@@ -13,6 +13,7 @@ use super::auth::Checked;
 use super::bank::now;
 use super::users::audit;
 use super::views::utc;
+use super::Desk;
 use super::{Actor, Bank, BankError, BankResult, CashRequest, TransferRequest};
 use crate::db::approval_requests::{self as requests, NewRequest, RequestRow};
 use crate::db::{accounts, users};
@@ -207,6 +208,38 @@ fn no_request(id: i64) -> BankError {
 }
 
 impl Bank {
+    /// The supervisor who approved request `id` for exactly this operation by this actor, and
+    /// whether the request is still to be used (false: used already by this operation).
+    pub(super) fn approved_request(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        digest: &str,
+    ) -> BankResult<(Option<String>, bool)> {
+        let row = requests::find(&mut self.conn, id)?.ok_or_else(|| no_request(id))?;
+        if actor.user_id() != Some(row.teller_id) {
+            return Err(no_request(id));
+        }
+        if row.digest != digest {
+            return Err(BankError::ApprovalRefused(
+                "the approval was given for another operation (amount, accounts, memo or key differ)",
+            ));
+        }
+        match view_of(row.clone(), now(), String::new()).status {
+            RequestStatus::Approved => Ok((row.decided_by, true)),
+            // Used by this very operation (the digest holds its key): the journal answers the
+            // resubmission as a replay.
+            RequestStatus::Used(_) => Ok((row.decided_by, false)),
+            RequestStatus::Pending => Err(BankError::ApprovalRequired(ApprovalNeed::StillPending)),
+            RequestStatus::Rejected { .. } => Err(BankError::ApprovalRejected(
+                row.reason.unwrap_or_else(|| "no reason given".into()),
+            )),
+            RequestStatus::Withdrawn | RequestStatus::Expired => Err(BankError::ApprovalExpired),
+        }
+    }
+}
+
+impl Desk<'_> {
     /// Sends an operation to the supervisors (staff). The teller's screen goes on; the request
     /// waits ten minutes.
     pub fn request_approval(
@@ -220,14 +253,14 @@ impl Bank {
             Actor::User(user) if user.role.is_staff() => user.clone(),
             _ => {
                 let e = BankError::Forbidden("ask a supervisor for an approval (staff only)");
-                return self.refused(actor, action, Some(subject), e);
+                return self.bank.refused(actor, action, Some(subject), e);
             }
         };
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let digest = operation.digest();
         let (from, to) = operation.sides();
         let lines = format!("{from} -> {to}");
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let account = accounts::find(conn, account_id(operation.account()))?
                 .filter(|row| row.owner_id.is_some())
                 .ok_or_else(|| account_not_found(operation.account()))?;
@@ -264,29 +297,29 @@ impl Bank {
             let row = requests::find(conn, id)?.ok_or_else(|| no_request(id))?;
             view(conn, row, at)
         });
-        self.audited(actor, action, subject, result)
+        self.bank.audited(actor, action, subject, result)
     }
 
     /// One request: its teller and the supervisors may see it.
     pub fn approval_request(&mut self, actor: &Actor, id: i64) -> BankResult<ApprovalRequestView> {
-        let row = requests::find(&mut self.conn, id)?.ok_or_else(|| no_request(id))?;
+        let row = requests::find(&mut self.bank.conn, id)?.ok_or_else(|| no_request(id))?;
         let own = actor.user_id() == Some(row.teller_id);
         if !own && actor.role() != Some(Role::Admin) {
             return Err(no_request(id));
         }
-        view(&mut self.conn, row, now())
+        view(&mut self.bank.conn, row, now())
     }
 
     /// The requests waiting for a supervisor (supervisors only), oldest first.
     pub fn pending_approvals(&mut self, actor: &Actor) -> BankResult<Vec<ApprovalRequestView>> {
         if actor.role() != Some(Role::Admin) {
             let e = BankError::Forbidden("see approval requests (supervisors only)");
-            return self.refused(actor, AuditAction::ApprovalList, None, e);
+            return self.bank.refused(actor, AuditAction::ApprovalList, None, e);
         }
         let at = now();
-        let rows = requests::pending(&mut self.conn, at)?;
+        let rows = requests::pending(&mut self.bank.conn, at)?;
         rows.into_iter()
-            .map(|row| view(&mut self.conn, row, at))
+            .map(|row| view(&mut self.bank.conn, row, at))
             .collect()
     }
 
@@ -306,17 +339,17 @@ impl Bank {
         let subject = format!("request {id}");
         let Some(user) = actor.user().filter(|u| u.role == Role::Admin).cloned() else {
             let e = BankError::Forbidden("decide an approval request (supervisors only)");
-            return self.refused(actor, action, Some(&subject), e);
+            return self.bank.refused(actor, action, Some(&subject), e);
         };
-        match self.check_password(&user.email, password)? {
+        match self.bank.check_password(&user.email, password)? {
             Checked::Right(_) => {}
             _ => {
                 let e = BankError::ApprovalRefused("your password is incorrect");
-                return self.refused(actor, action, Some(&subject), e);
+                return self.bank.refused(actor, action, Some(&subject), e);
             }
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = requests::find_for_update(conn, id)?.ok_or_else(|| no_request(id))?;
             if row.teller_id == user.id {
                 return Err(BankError::ApprovalRefused(
@@ -348,14 +381,14 @@ impl Bank {
             let row = requests::find(conn, id)?.ok_or_else(|| no_request(id))?;
             view(conn, row, at)
         });
-        self.audited(actor, action, &subject, result)
+        self.bank.audited(actor, action, &subject, result)
     }
 
     /// The teller takes a request back (Esc on the waiting screen).
     pub fn withdraw_approval(&mut self, actor: &Actor, id: i64) -> BankResult<()> {
         let subject = format!("request {id}");
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = requests::find_for_update(conn, id)?.ok_or_else(|| no_request(id))?;
             if actor.user_id() != Some(row.teller_id) {
                 return Err(no_request(id));
@@ -365,37 +398,8 @@ impl Bank {
             }
             Ok(())
         });
-        self.audited(actor, AuditAction::ApprovalWithdraw, &subject, result)
-    }
-
-    /// The supervisor who approved request `id` for exactly this operation by this actor, and
-    /// whether the request is still to be used (false: used already by this operation).
-    pub(super) fn approved_request(
-        &mut self,
-        actor: &Actor,
-        id: i64,
-        digest: &str,
-    ) -> BankResult<(Option<String>, bool)> {
-        let row = requests::find(&mut self.conn, id)?.ok_or_else(|| no_request(id))?;
-        if actor.user_id() != Some(row.teller_id) {
-            return Err(no_request(id));
-        }
-        if row.digest != digest {
-            return Err(BankError::ApprovalRefused(
-                "the approval was given for another operation (amount, accounts, memo or key differ)",
-            ));
-        }
-        match view_of(row.clone(), now(), String::new()).status {
-            RequestStatus::Approved => Ok((row.decided_by, true)),
-            // Used by this very operation (the digest holds its key): the journal answers the
-            // resubmission as a replay.
-            RequestStatus::Used(_) => Ok((row.decided_by, false)),
-            RequestStatus::Pending => Err(BankError::ApprovalRequired(ApprovalNeed::StillPending)),
-            RequestStatus::Rejected { .. } => Err(BankError::ApprovalRejected(
-                row.reason.unwrap_or_else(|| "no reason given".into()),
-            )),
-            RequestStatus::Withdrawn | RequestStatus::Expired => Err(BankError::ApprovalExpired),
-        }
+        self.bank
+            .audited(actor, AuditAction::ApprovalWithdraw, &subject, result)
     }
 }
 

@@ -5,11 +5,10 @@ use super::bank::now;
 use super::chain_audit::ChainPlan;
 use super::checkpoint::{Reached, SETTLED};
 use super::views::utc;
-use super::{
-    Actor, AuditCheck, AuditEntryView, AuditReport, AuditScope, Bank, BankError, BankResult,
-};
+use super::{Actor, AuditCheck, AuditEntryView, AuditReport, AuditScope, BankError, BankResult};
 use rust_decimal::Decimal;
 
+use super::Ledger;
 use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::Since;
 use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
@@ -24,7 +23,7 @@ pub struct AuditProgress {
     pub total: u64,
 }
 
-impl Bank {
+impl Ledger<'_> {
     /// The daily audit: every invariant and rule over the rows since the newest checkpoint
     /// (staff only). A passing audit that got past the checkpoint's seal writes the next one.
     pub fn audit(&mut self, actor: &Actor) -> BankResult<AuditReport> {
@@ -52,20 +51,23 @@ impl Bank {
             AuditScope::SinceCheckpoint => "ledger",
             AuditScope::Full => "ledger (full)",
         };
-        self.audited(actor, AuditAction::Audit, subject, allowed)?;
-        let limit = self.config.approval_limit;
+        self.bank
+            .audited(actor, AuditAction::Audit, subject, allowed)?;
+        let limit = self.bank.config.approval_limit;
         // The full audit checks the chain on a second connection while the SQL checks run on
         // the snapshot's (two cores: the server's scans on one, the client's hashing on the
         // other). Not on a cluster, whose second connection may be to a node still behind.
         let mut chain_conn = match scope {
-            AuditScope::Full if self.on_plain_server()? => Some(self.another_connection()?),
+            AuditScope::Full if self.bank.on_plain_server()? => {
+                Some(self.bank.another_connection()?)
+            }
             _ => None,
         };
-        let (mut report, reached) = self.in_transaction(|conn| {
+        let (mut report, reached) = self.bank.in_transaction(|conn| {
             audit_snapshot(conn, chain_conn.as_mut(), scope, limit, &mut *progress)
         })?;
         if let Some(reached) = reached.filter(|_| report.ok) {
-            report.checkpoint = self.write_checkpoint(actor, scope, reached)?;
+            report.checkpoint = self.bank.write_checkpoint(actor, scope, reached)?;
         }
         Ok(report)
     }
@@ -73,8 +75,9 @@ impl Bank {
     /// The newest audit log entries (staff only).
     pub fn audit_log(&mut self, actor: &Actor, limit: u32) -> BankResult<Vec<AuditEntryView>> {
         let allowed = require(actor.is_staff(), "read the audit log");
-        self.audited(actor, AuditAction::AuditLogRead, "audit log", allowed)?;
-        Ok(audit_log::recent(&mut self.conn, i64::from(limit))?
+        self.bank
+            .audited(actor, AuditAction::AuditLogRead, "audit log", allowed)?;
+        Ok(audit_log::recent(&mut self.bank.conn, i64::from(limit))?
             .into_iter()
             .map(|row| AuditEntryView {
                 id: row.id,

@@ -2,6 +2,7 @@
 //! unknown email, a wrong password and a locked login.
 
 use super::bank::now;
+use super::People;
 use super::{Bank, BankError, BankResult, SessionUser};
 use crate::db::approval_failures;
 use crate::db::users::{self, UserRow};
@@ -31,32 +32,6 @@ enum Reserved {
 }
 
 impl Bank {
-    /// Checks an email and password. An unknown email, a wrong password and a locked login
-    /// cost the same bcrypt work and get the same answer; the audit log records which it was.
-    /// A password someone else set must be changed first (`change_password_at_login`).
-    pub fn authenticate(&mut self, email: &Email, password: &Secret) -> BankResult<SessionUser> {
-        let row = self.login_check(email, password, AuditAction::Login)?;
-        let subject = email.as_str();
-        if row.must_change_password {
-            self.record(
-                subject,
-                AuditAction::Login,
-                Some(subject),
-                AuditOutcome::Refused("password_change_required"),
-                None,
-            )?;
-            return Err(BankError::PasswordChangeRequired);
-        }
-        self.record(
-            subject,
-            AuditAction::Login,
-            Some(subject),
-            AuditOutcome::Ok,
-            None,
-        )?;
-        Ok(session_user(row, email))
-    }
-
     /// A password check for `action` that answers every failure with `InvalidCredentials` and
     /// audits the true reason.
     pub(super) fn login_check(
@@ -119,9 +94,10 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
-        self.verify_reserved(reserved, password, |conn, row| {
-            users::set_login_failures(conn, row.id, 0, None)
-        })
+        self.people()
+            .verify_reserved(reserved, password, |conn, row| {
+                users::set_login_failures(conn, row.id, 0, None)
+            })
     }
 
     /// A supervisor's password typed at `requester`'s till for a four-eyes approval. Guesses
@@ -162,9 +138,38 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
-        self.verify_reserved(reserved, password, |conn, row| {
-            approval_failures::set(conn, requester, row.id, 0, None, now())
-        })
+        self.people()
+            .verify_reserved(reserved, password, |conn, row| {
+                approval_failures::set(conn, requester, row.id, 0, None, now())
+            })
+    }
+}
+
+impl People<'_> {
+    /// Checks an email and password. An unknown email, a wrong password and a locked login
+    /// cost the same bcrypt work and get the same answer; the audit log records which it was.
+    /// A password someone else set must be changed first (`change_password_at_login`).
+    pub fn authenticate(&mut self, email: &Email, password: &Secret) -> BankResult<SessionUser> {
+        let row = self.bank.login_check(email, password, AuditAction::Login)?;
+        let subject = email.as_str();
+        if row.must_change_password {
+            self.bank.record(
+                subject,
+                AuditAction::Login,
+                Some(subject),
+                AuditOutcome::Refused("password_change_required"),
+                None,
+            )?;
+            return Err(BankError::PasswordChangeRequired);
+        }
+        self.bank.record(
+            subject,
+            AuditAction::Login,
+            Some(subject),
+            AuditOutcome::Ok,
+            None,
+        )?;
+        Ok(session_user(row, email))
     }
 
     /// Runs bcrypt once on a counted attempt (the dummy hash for an unknown email, the stored
@@ -183,29 +188,29 @@ impl Bank {
                 return Ok(Checked::Locked);
             }
             None => {
-                let _ = bcrypt::verify(password.expose(), dummy_hash(self.config.bcrypt_cost));
+                let _ = bcrypt::verify(password.expose(), dummy_hash(self.bank.config.bcrypt_cost));
                 return Ok(Checked::UnknownEmail);
             }
         };
         // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
         if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
-            clear(&mut self.conn, &row)?;
+            clear(&mut self.bank.conn, &row)?;
             return Ok(Checked::Right(row));
         }
         Ok(Checked::Wrong { locked_now: locks })
     }
 }
 
-impl Bank {
+impl People<'_> {
     /// The bcrypt cost of the hash an unknown email is checked against: the bank's policy
     /// cost, that of every new password hash, so both take the same time.
     pub fn unknown_email_cost(&self) -> u32 {
-        hash_cost(dummy_hash(self.config.bcrypt_cost))
+        hash_cost(dummy_hash(self.bank.config.bcrypt_cost))
     }
 
     /// The bcrypt cost new password hashes get (the bank's policy).
     pub fn password_cost(&self) -> u32 {
-        self.config.bcrypt_cost
+        self.bank.config.bcrypt_cost
     }
 }
 

@@ -30,7 +30,7 @@ pub struct BankConfig {
     pub session_idle: Option<chrono::Duration>,
     /// A `teller login` session ends this long after it began, however busy.
     pub session_lifetime: chrono::Duration,
-    /// How long before a seal passes a hole in the row ids (see `Bank::seal`).
+    /// How long before a seal passes a hole in the row ids (see `Ledger::seal`).
     pub seal_grace: chrono::Duration,
     /// The bank's name on statements (the `bank_name` setting).
     pub bank_name: String,
@@ -84,9 +84,6 @@ pub struct Bank {
     /// This bank's row in `tx_guard` and its last mark (clusters only).
     guard_token: i64,
     guard_n: i64,
-    /// The last batch met keys already in the journal (a file posted again): the next one
-    /// looks its keys up first instead of letting the journal's index find them.
-    pub(super) batch_keys_seen: bool,
 }
 
 /// Runs `work` in one transaction, at READ COMMITTED or the default REPEATABLE READ.
@@ -122,7 +119,6 @@ impl Bank {
             retries: 0,
             guard_token: rand::rng().random_range(1..i64::MAX),
             guard_n: 0,
-            batch_keys_seen: false,
         }
     }
 

@@ -9,7 +9,8 @@ use super::accounts::{account_id, number_of};
 use super::authz::require;
 use super::bank::now;
 use super::users::{audit, user_not_found};
-use super::{Actor, Bank, BankError, BankResult};
+use super::Batches;
+use super::{Actor, BankError, BankResult};
 use crate::db::audit_log::NewAuditEntry;
 use crate::db::{accounts, batch, movements, users};
 use crate::domain::AuditAction;
@@ -18,7 +19,7 @@ use crate::domain::{format_money, AccountNumber, Amount, Currency, Email, Idempo
 /// Accounts written per statement.
 const BATCH: usize = 500;
 
-impl Bank {
+impl Batches<'_> {
     /// Opens `count` accounts for one customer, each with an opening cash deposit of
     /// `opening` from the actor's drawer, journaled like any deposit (staff only).
     pub fn open_funded_accounts(
@@ -30,10 +31,10 @@ impl Bank {
         opening: Amount,
     ) -> BankResult<Vec<AccountNumber>> {
         require(actor.is_staff(), "open accounts")?;
-        let owner_id = users::find_by_email(&mut self.conn, owner.as_str())?
+        let owner_id = users::find_by_email(&mut self.bank.conn, owner.as_str())?
             .ok_or_else(|| user_not_found(owner))?
             .id;
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let audit_name = stamp.actor.as_str();
         let mut opened: Vec<AccountNumber> = Vec::with_capacity(count);
         let mut used = HashSet::with_capacity(count);
@@ -41,7 +42,7 @@ impl Bank {
         while opened.len() < count {
             let size = BATCH.min(count - opened.len());
             let numbers = fresh_numbers(size, &mut used);
-            let result = self.in_transaction(|conn| {
+            let result = self.bank.in_transaction(|conn| {
                 let drawer = super::money::lock_drawer(conn, actor, currency.as_str())?;
                 let at = now();
                 let rows: Vec<accounts::NewAccount> = numbers

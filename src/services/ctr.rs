@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 
 use super::authz::require;
 use super::bank::now;
-use super::{Actor, Bank, BankError, BankResult, MovementKind};
+use super::Desk;
+use super::{Actor, BankError, BankResult, MovementKind};
 use crate::db::accounts::AccountRow;
 use crate::db::{cash_ids, users, Connection};
 use crate::domain::AuditAction;
@@ -118,14 +119,17 @@ struct DayCash {
     withdrawals: u32,
 }
 
-impl Bank {
+impl Desk<'_> {
     /// The large-cash report of a day (staff only).
     pub fn ctr_report(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<CtrReport> {
         let allowed = require(actor.is_staff(), "read the large-cash report");
-        self.audited(actor, AuditAction::ReportCtr, &date.to_string(), allowed)?;
+        self.bank
+            .audited(actor, AuditAction::ReportCtr, &date.to_string(), allowed)?;
         let (start, end) = day_bounds(date);
         let mut by_customer: BTreeMap<i64, DayCash> = BTreeMap::new();
-        for (_, kind, amount, owner) in cash_ids::cash_between(&mut self.conn, start, end, None)? {
+        for (_, kind, amount, owner) in
+            cash_ids::cash_between(&mut self.bank.conn, start, end, None)?
+        {
             let day = by_customer.entry(owner).or_default();
             if kind == MovementKind::Deposit {
                 day.cash_in += amount;
@@ -138,7 +142,7 @@ impl Bank {
         // Tellers see the last 4 characters of a number; supervisors (admins) see it whole.
         let whole = actor.is_admin();
         let mut ids: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        for row in cash_ids::recorded_between(&mut self.conn, start, end)? {
+        for row in cash_ids::recorded_between(&mut self.bank.conn, start, end)? {
             let number = if whole {
                 row.id_number.clone()
             } else {
@@ -155,7 +159,7 @@ impl Bank {
             if day.cash_in <= line && day.cash_out <= line {
                 continue;
             }
-            let user = users::find_by_id(&mut self.conn, owner)?;
+            let user = users::find_by_id(&mut self.bank.conn, owner)?;
             let (email, name) = user.map_or_else(
                 || (format!("#{owner}"), String::new()),
                 |u| {
@@ -178,7 +182,7 @@ impl Bank {
                 ids: ids.remove(&owner).unwrap_or_default(),
             });
         }
-        self.record(
+        self.bank.record(
             &actor.audit_name(),
             AuditAction::ReportCtr,
             Some(&date.to_string()),

@@ -123,9 +123,11 @@ impl Bank {
                 }
             };
             if accounts::list_for_owner(&mut self.conn, user_id)?.is_empty() {
-                let account = self.open_account(actor, &input.email, Currency::USD)?;
+                let account = self
+                    .money()
+                    .open_account(actor, &input.email, Currency::USD)?;
                 let number = account.number.clone();
-                self.deposit(
+                self.money().deposit(
                     actor,
                     &CashRequest {
                         account: number,
@@ -159,7 +161,7 @@ impl Bank {
                     phones: Vec::new(),
                     role,
                 };
-                self.register_user(actor, input, None)?;
+                self.people().register_user(actor, input, None)?;
                 created += 1;
             }
             logins.push(DemoLogin {
@@ -198,7 +200,7 @@ impl Bank {
             surname: admin.surname.clone(),
         });
         let count = crate::domain::CashCount::parse(DEMO_VAULT)?;
-        match self.open_vault(&supervisor, Currency::USD, &count) {
+        match self.desk().open_vault(&supervisor, Currency::USD, &count) {
             Ok(vault) => Ok(Some(vault.opening_total)),
             Err(BankError::VaultAlreadyOpen(_) | BankError::DayClosed(_)) => Ok(None),
             Err(e) => Err(e),

@@ -8,7 +8,8 @@ use super::authz::require_supervisor;
 use super::bank::now;
 use super::users::audit_approved;
 use super::Approval;
-use super::{Actor, Bank, BankError, BankResult};
+use super::People;
+use super::{Actor, BankError, BankResult};
 use crate::db::devices::{self, DeviceRow, NewDevice};
 use crate::domain::AuditAction;
 use crate::domain::{DeviceKey, DeviceName};
@@ -47,7 +48,7 @@ pub struct ActiveDevice {
     pub public_key: String,
 }
 
-impl Bank {
+impl People<'_> {
     /// Registers a device by its public key (admins; a second admin approves, as for staff).
     pub fn add_device(
         &mut self,
@@ -58,11 +59,15 @@ impl Bank {
     ) -> BankResult<DeviceView> {
         let subject = name.as_str();
         if let Err(e) = require_supervisor(actor, "register a device (supervisors only)") {
-            return self.refused(actor, AuditAction::DeviceAdd, Some(subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::DeviceAdd, Some(subject), e);
         }
-        let approved_by = self.staff_approval(actor, AuditAction::DeviceAdd, subject, approval)?;
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let approved_by =
+            self.bank
+                .staff_approval(actor, AuditAction::DeviceAdd, subject, approval)?;
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             if let Some(existing) =
                 devices::find_by_name_or_fingerprint(conn, subject, key.fingerprint())?
             {
@@ -101,15 +106,16 @@ impl Bank {
                 .map(DeviceView::from)
                 .ok_or_else(|| BankError::NotFound(format!("The device {subject}")))
         });
-        self.audited(actor, AuditAction::DeviceAdd, subject, result)
+        self.bank
+            .audited(actor, AuditAction::DeviceAdd, subject, result)
     }
 
     /// Every device, revoked ones too (admins).
     pub fn list_devices(&mut self, actor: &Actor) -> BankResult<Vec<DeviceView>> {
         if let Err(e) = require_supervisor(actor, "list devices (supervisors only)") {
-            return self.refused(actor, AuditAction::DeviceList, None, e);
+            return self.bank.refused(actor, AuditAction::DeviceList, None, e);
         }
-        Ok(devices::all(&mut self.conn)?
+        Ok(devices::all(&mut self.bank.conn)?
             .into_iter()
             .map(DeviceView::from)
             .collect())
@@ -119,10 +125,12 @@ impl Bank {
     pub fn revoke_device(&mut self, actor: &Actor, name: &DeviceName) -> BankResult<DeviceView> {
         let subject = name.as_str();
         if let Err(e) = require_supervisor(actor, "revoke a device (supervisors only)") {
-            return self.refused(actor, AuditAction::DeviceRevoke, Some(subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::DeviceRevoke, Some(subject), e);
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = devices::find_for_update(conn, subject)?
                 .ok_or_else(|| BankError::NotFound(format!("The device {subject}")))?;
             if row.revoked_at.is_some() {
@@ -134,12 +142,13 @@ impl Bank {
                 .map(DeviceView::from)
                 .ok_or_else(|| BankError::NotFound(format!("The device {subject}")))
         });
-        self.audited(actor, AuditAction::DeviceRevoke, subject, result)
+        self.bank
+            .audited(actor, AuditAction::DeviceRevoke, subject, result)
     }
 
     /// The keys the branch server lets in. The server's own read, made for no person.
     pub fn active_devices(&mut self) -> BankResult<Vec<ActiveDevice>> {
-        let rows = devices::active_keys(&mut self.conn)?;
+        let rows = devices::active_keys(&mut self.bank.conn)?;
         Ok(rows
             .into_iter()
             .filter_map(|(fingerprint, name, public_key)| {

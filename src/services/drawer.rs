@@ -12,7 +12,8 @@ use super::posting::Posting;
 use super::users::audit;
 use super::vault::{lock_vault, refuse_closed_day, VaultStep};
 use super::views::utc;
-use super::{Actor, Approval, Bank, BankError, BankResult, MovementKind};
+use super::Desk;
+use super::{Actor, Approval, BankError, BankResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
@@ -42,7 +43,7 @@ pub struct DrawerView {
     pub over_short: Option<Decimal>,
 }
 
-impl Bank {
+impl Desk<'_> {
     /// Opens the teller's drawer for the day: the float, counted by denomination, comes from
     /// today's vault of its currency, approved by a supervisor on the teller's screen (four
     /// eyes). A drawer opened empty moves nothing and needs no approval.
@@ -55,10 +56,10 @@ impl Bank {
     ) -> BankResult<DrawerView> {
         let Actor::User(user) = actor.clone() else {
             let e = BankError::Forbidden("open a drawer session (a set-up task handles no cash)");
-            return self.refused(actor, AuditAction::DrawerOpen, None, e);
+            return self.bank.refused(actor, AuditAction::DrawerOpen, None, e);
         };
         if !user.role.is_staff() {
-            return self.refused(
+            return self.bank.refused(
                 actor,
                 AuditAction::DrawerOpen,
                 None,
@@ -66,18 +67,23 @@ impl Bank {
             );
         }
         let approved_by = match approval {
-            Some(approval) => {
-                Some(self.verify_approval(actor, AuditAction::DrawerOpen, "drawer", approval)?)
-            }
+            Some(approval) => Some(self.bank.verify_approval(
+                actor,
+                AuditAction::DrawerOpen,
+                "drawer",
+                approval,
+            )?),
             None if count.total() > Decimal::ZERO => {
                 let e = BankError::ApprovalRequired(ApprovalNeed::DrawerFloat);
-                return self.refused(actor, AuditAction::DrawerOpen, Some("drawer"), e);
+                return self
+                    .bank
+                    .refused(actor, AuditAction::DrawerOpen, Some("drawer"), e);
             }
             None => None,
         };
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let drawer = lock_drawer(conn, actor, currency.as_str())?;
             let vault = lock_vault(conn, currency.as_str())?;
             let today = now().date();
@@ -133,7 +139,8 @@ impl Bank {
             Err(BankError::Duplicate(_)) => Err(BankError::DrawerAlreadyOpen),
             other => other,
         };
-        self.audited(actor, AuditAction::DrawerOpen, "drawer", result)
+        self.bank
+            .audited(actor, AuditAction::DrawerOpen, "drawer", result)
     }
 
     /// The teller's open drawer session, if any.
@@ -141,7 +148,7 @@ impl Bank {
         let Some(user_id) = actor.user_id() else {
             return Ok(None);
         };
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         match drawer_sessions::open_for(conn, user_id)? {
             Some(session) => session_view(conn, session.id).map(Some),
             None => Ok(None),
@@ -159,25 +166,25 @@ impl Bank {
     ) -> BankResult<DrawerView> {
         let Some(user_id) = actor.user_id() else {
             let e = BankError::Forbidden("close a drawer session (a set-up task handles no cash)");
-            return self.refused(actor, AuditAction::DrawerClose, None, e);
+            return self.bank.refused(actor, AuditAction::DrawerClose, None, e);
         };
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
         let return_key = IdempotencyKey::generate();
         // Read outside the transaction: its snapshot must start after the locks below, so the
         // cash flows it sums include every movement committed before them.
-        let open = match drawer_sessions::open_for(&mut self.conn, user_id)? {
+        let open = match drawer_sessions::open_for(&mut self.bank.conn, user_id)? {
             Some(open) if open.id == session_id => open,
             Some(_) => {
                 let e = BankError::NotFound(format!("Your open drawer session {session_id}"));
-                return self.refused(actor, AuditAction::DrawerClose, None, e);
+                return self.bank.refused(actor, AuditAction::DrawerClose, None, e);
             }
             None => {
                 let e = BankError::DrawerClosed("any currency".into());
-                return self.refused(actor, AuditAction::DrawerClose, None, e);
+                return self.bank.refused(actor, AuditAction::DrawerClose, None, e);
             }
         };
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             // The drawer row first (as every cash movement does), then the session, the vault.
             let drawer = lock_drawer(conn, actor, &open.currency)?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
@@ -260,7 +267,8 @@ impl Bank {
             )?;
             session_view(conn, session.id)
         });
-        self.audited(actor, AuditAction::DrawerClose, "drawer", result)
+        self.bank
+            .audited(actor, AuditAction::DrawerClose, "drawer", result)
     }
 }
 

@@ -9,7 +9,8 @@ use super::money::lock_drawer;
 use super::posting::Posting;
 use super::users::audit;
 use super::vault::{lock_vault, refuse_closed_day, VaultStep};
-use super::{Actor, Approval, Bank, BankError, BankResult, DrawerView, MovementKind};
+use super::Desk;
+use super::{Actor, Approval, BankError, BankResult, DrawerView, MovementKind};
 use crate::db::{drawer_sessions, movements, vault};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, CashCount, Field, IdempotencyKey, ValidationError};
@@ -39,7 +40,7 @@ impl VaultTransfer {
     }
 }
 
-impl Bank {
+impl Desk<'_> {
     /// A cash drop or a top-up of the teller's open drawer, counted by denomination and
     /// approved by a supervisor. The same key with the same step is applied once.
     pub fn move_drawer_cash(
@@ -52,20 +53,24 @@ impl Bank {
     ) -> BankResult<DrawerView> {
         let action = direction.action();
         let Some(user_id) = actor.user_id().filter(|_| actor.is_staff()) else {
-            return self.refused(actor, action, None, BankError::Forbidden("handle cash"));
+            return self
+                .bank
+                .refused(actor, action, None, BankError::Forbidden("handle cash"));
         };
         if count.total() <= Decimal::ZERO {
             let e = ValidationError::new(Field::CashCount, "count at least one banknote or coin");
-            return self.refused(actor, action, None, e.into());
+            return self.bank.refused(actor, action, None, e.into());
         }
-        let approved_by = self.verify_approval(actor, action, "drawer", approval)?;
-        let stamp = self.stamp(actor);
+        let approved_by = self
+            .bank
+            .verify_approval(actor, action, "drawer", approval)?;
+        let stamp = self.bank.stamp(actor);
         // Read outside the transaction for the currency; locked again inside it.
-        let Some(open) = drawer_sessions::open_for(&mut self.conn, user_id)? else {
+        let Some(open) = drawer_sessions::open_for(&mut self.bank.conn, user_id)? else {
             let e = BankError::DrawerClosed("any currency".into());
-            return self.refused(actor, action, None, e);
+            return self.bank.refused(actor, action, None, e);
         };
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let drawer = lock_drawer(conn, actor, &open.currency)?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
                 .filter(|session| session.id == open.id)
@@ -114,6 +119,6 @@ impl Bank {
             audit(conn, &stamp, action, &drawer.number, Some(&detail))?;
             session_view(conn, session.id)
         });
-        self.audited(actor, action, "drawer", result)
+        self.bank.audited(actor, action, "drawer", result)
     }
 }

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use super::authz::require_supervisor;
 use super::bank::now;
 use super::users::audit;
-use super::{Actor, Bank, BankError, BankResult};
+use super::Desk;
+use super::{Actor, BankError, BankResult};
 use crate::db::{drawer_limits, users, Connection};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, Amount, Email};
@@ -20,7 +21,7 @@ pub struct DrawerLimit {
     pub own: bool,
 }
 
-impl Bank {
+impl Desk<'_> {
     /// Sets a teller's (or admin's) own drawer limit; `None` goes back to the bank's policy.
     /// Supervisors (admins) only.
     pub fn set_drawer_limit(
@@ -31,12 +32,14 @@ impl Bank {
     ) -> BankResult<DrawerLimit> {
         let subject = email.as_str();
         if let Err(e) = require_supervisor(actor, "set a drawer limit (supervisors only)") {
-            return self.refused(actor, AuditAction::UserDrawerLimit, Some(subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::UserDrawerLimit, Some(subject), e);
         }
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let name = stamp.actor.as_str();
-        let policy = self.config.drawer_limit;
-        let result = self.in_transaction(|conn| {
+        let policy = self.bank.config.drawer_limit;
+        let result = self.bank.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, subject)?
                 .filter(|row| row.role.is_staff())
                 .ok_or_else(|| BankError::NotFound(format!("A teller or admin {subject}")))?;
@@ -64,7 +67,8 @@ impl Bank {
                 own: amount.is_some(),
             })
         });
-        self.audited(actor, AuditAction::UserDrawerLimit, subject, result)
+        self.bank
+            .audited(actor, AuditAction::UserDrawerLimit, subject, result)
     }
 }
 

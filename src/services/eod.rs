@@ -11,7 +11,8 @@ use super::ctr::day_bounds;
 use super::drawer::session_view;
 use super::vault::vault_view;
 use super::views::utc;
-use super::{Actor, AuditReport, Bank, BankError, BankResult, DrawerView, MovementKind, VaultView};
+use super::Desk;
+use super::{Actor, AuditReport, BankError, BankResult, DrawerView, MovementKind, VaultView};
 use crate::db::{accounts, drawer_sessions, movements, vault, Connection};
 use crate::domain::AuditAction;
 
@@ -71,19 +72,22 @@ pub struct KindTotal {
     pub total: Decimal,
 }
 
-impl Bank {
+impl Desk<'_> {
     /// Closes business day `date` (today when None) and returns its proof (supervisors only).
     /// A day closed already gets its proof again.
     pub fn end_of_day(&mut self, actor: &Actor, date: Option<NaiveDate>) -> BankResult<EodReport> {
         let allowed = require_supervisor(actor, "close the day (supervisors only)");
-        self.audited(actor, AuditAction::EndOfDay, "day", allowed)?;
+        self.bank
+            .audited(actor, AuditAction::EndOfDay, "day", allowed)?;
         let today = now().date();
         let date = date.unwrap_or(today);
         if date > today {
             let e = BankError::DayNotReady(format!("{date} has not begun"));
-            return self.refused(actor, AuditAction::EndOfDay, Some(&date.to_string()), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::EndOfDay, Some(&date.to_string()), e);
         }
-        let already_closed = vault::closed_day(&mut self.conn, date)?.is_some();
+        let already_closed = vault::closed_day(&mut self.bank.conn, date)?.is_some();
         if !already_closed {
             self.close_day(actor, date)?;
         }
@@ -92,12 +96,14 @@ impl Bank {
 
     fn close_day(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<()> {
         let subject = date.to_string();
-        let problems = day_problems(&mut self.conn, date)?;
+        let problems = day_problems(&mut self.bank.conn, date)?;
         if !problems.is_empty() {
             let e = BankError::DayNotReady(problems.join("; "));
-            return self.refused(actor, AuditAction::EndOfDay, Some(&subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::EndOfDay, Some(&subject), e);
         }
-        let audit = self.audit(actor)?;
+        let audit = self.bank.ledger().audit(actor)?;
         if !audit.ok {
             let failed: Vec<&str> = audit
                 .checks
@@ -106,13 +112,15 @@ impl Bank {
                 .map(|c| c.name)
                 .collect();
             let e = BankError::DayNotReady(format!("the audit fails ({})", failed.join(", ")));
-            return self.refused(actor, AuditAction::EndOfDay, Some(&subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::EndOfDay, Some(&subject), e);
         }
-        let seal = self.seal(actor)?;
-        let stamp = self.stamp(actor);
+        let seal = self.bank.ledger().seal(actor)?;
+        let stamp = self.bank.stamp(actor);
         let name = stamp.actor.as_str();
         let (start, end) = day_bounds(date);
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             // Every vault's lock keeps drawers from opening and vaults from moving meanwhile;
             // a vault opened for the first time waits on the closed day's row (a shared read).
             let ids = accounts::vault_ids(conn)?;
@@ -141,7 +149,9 @@ impl Bank {
         match result {
             // Another supervisor closed it a moment ago: the proof is the same.
             Err(BankError::Duplicate(_)) => Ok(()),
-            other => self.audited(actor, AuditAction::EndOfDay, &subject, other),
+            other => self
+                .bank
+                .audited(actor, AuditAction::EndOfDay, &subject, other),
         }
     }
 
@@ -151,9 +161,9 @@ impl Bank {
         date: NaiveDate,
         already_closed: bool,
     ) -> BankResult<EodReport> {
-        let audit = self.audit(actor)?;
+        let audit = self.bank.ledger().audit(actor)?;
         let ctr = self.ctr_report(actor, date)?;
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         let closed = vault::closed_day(conn, date)?
             .ok_or_else(|| BankError::NotFound(format!("The closed day {date}")))?;
         let mut drawers = Vec::new();
@@ -180,7 +190,7 @@ impl Bank {
             .collect();
         Ok(EodReport {
             business_date: date,
-            bank_name: self.config.bank_name.clone(),
+            bank_name: self.bank.config.bank_name.clone(),
             closed_by: closed.closed_by,
             closed_at: utc(closed.closed_at),
             already_closed,

@@ -2,7 +2,8 @@
 
 use super::accounts::{account_id, is_internal, number_of, visible_account};
 use super::views::utc;
-use super::{Actor, Bank, BankResult, HistoryEntry, Party};
+use super::Money;
+use super::{Actor, BankResult, HistoryEntry, Party};
 use crate::db::movements;
 use crate::domain::AccountNumber;
 use crate::domain::AuditAction;
@@ -10,7 +11,7 @@ use crate::domain::AuditAction;
 /// The most lines one page may hold.
 pub const MAX_PAGE: u32 = 10_000;
 
-impl Bank {
+impl Money<'_> {
     /// Up to `limit` movements of the account older than the movement `before` (a reference
     /// from the previous page), newest first.
     pub fn history(
@@ -21,9 +22,15 @@ impl Bank {
         limit: u32,
     ) -> BankResult<Vec<HistoryEntry>> {
         let id = account_id(number);
-        let visible = visible_account(&mut self.conn, actor, number);
-        self.audited(actor, AuditAction::AccountHistory, number.as_str(), visible)?;
-        let rows = movements::history(&mut self.conn, id, before, i64::from(limit.min(MAX_PAGE)))?;
+        let visible = visible_account(&mut self.bank.conn, actor, number);
+        self.bank
+            .audited(actor, AuditAction::AccountHistory, number.as_str(), visible)?;
+        let rows = movements::history(
+            &mut self.bank.conn,
+            id,
+            before,
+            i64::from(limit.min(MAX_PAGE)),
+        )?;
         Ok(rows.into_iter().map(|m| entry_of(id, m)).collect())
     }
 }

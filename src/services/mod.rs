@@ -5,6 +5,7 @@ mod accounts;
 mod actor;
 mod approval_requests;
 mod approvals;
+mod areas;
 mod audit;
 mod audit_rules;
 mod auth;
@@ -46,6 +47,7 @@ pub use approval_requests::{
     ApprovalOperation, ApprovalRequestView, Decision, PaymentFile, RequestStatus,
     APPROVAL_LIFETIME_MINUTES,
 };
+pub use areas::{Batches, Desk, Ledger, Money, People};
 pub use audit::AuditProgress;
 pub use bank::{Bank, BankConfig};
 pub use batch::{BatchApproval, BatchOutcome, BatchTransfer, DEFAULT_BATCH, MAX_BATCH};

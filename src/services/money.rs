@@ -16,6 +16,7 @@ use super::drawer_limit::limit_of;
 use super::posting::{party, Posting};
 use super::views::utc;
 use super::Approval;
+use super::Money;
 use super::{AccountStatus, Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;
@@ -86,6 +87,55 @@ impl Fingerprint {
 }
 
 impl Bank {
+    /// Turns a failed attempt into its answer: the original result when this key was applied
+    /// before with the same request, a conflict when with another, else the refusal itself.
+    pub(super) fn settle(
+        &mut self,
+        actor: &Actor,
+        action: AuditAction,
+        subject: &str,
+        key: &IdempotencyKey,
+        fingerprint: &Fingerprint,
+        result: BankResult<MoneyResult>,
+    ) -> BankResult<MoneyResult> {
+        let error = match result {
+            Ok(done) => return Ok(done),
+            // Permission and existence come first: a key never reveals someone else's movement.
+            Err(e @ (BankError::Forbidden(_) | BankError::NotFound(_))) => {
+                return self.refused(actor, action, Some(subject), e)
+            }
+            Err(e) if !e.is_refusal() => return Err(e),
+            Err(e) => e,
+        };
+        match movements::find_by_key(&mut self.conn, key.as_str())? {
+            Some(original) if Fingerprint::of_row(&original) == *fingerprint => {
+                let replay = result_of(&original, true);
+                let detail = format!("key {key} replayed, reference {}", original.id);
+                self.record(
+                    &actor.audit_name(),
+                    action,
+                    Some(subject),
+                    AuditOutcome::Replayed,
+                    Some(&detail),
+                )?;
+                Ok(replay)
+            }
+            Some(_) => self.refused(
+                actor,
+                action,
+                Some(subject),
+                BankError::IdempotencyConflict(key.to_string()),
+            ),
+            // The unique key refused the row, yet no row has it: whoever held it rolled back.
+            None if matches!(error, BankError::Duplicate(Some(DuplicateKey::MovementKey))) => {
+                Err(BankError::Busy)
+            }
+            None => self.refused(actor, action, Some(subject), error),
+        }
+    }
+}
+
+impl Money<'_> {
     /// Cash paid in at the counter: the handler's drawer pays, the customer's account receives.
     /// When it would take a teller's drawer above the bank's drawer limit, a teller needs a
     /// supervisor's `approval` (four eyes).
@@ -121,7 +171,7 @@ impl Bank {
         let action = AuditAction::from(fingerprint.kind);
         let subject = request.account.as_str();
         if let Err(e) = require(actor.is_staff(), "handle cash") {
-            return self.refused(actor, action, Some(subject), e);
+            return self.bank.refused(actor, action, Some(subject), e);
         }
         let withdrawal = fingerprint.kind == MovementKind::Withdrawal;
         let operation = if withdrawal {
@@ -138,12 +188,12 @@ impl Bank {
             paying: withdrawal.then_some(&request.account),
             digest: Some(&digest),
         };
-        let granted = self.approval(actor, &check, approval)?;
+        let granted = self.bank.approval(actor, &check, approval)?;
         let approved_by = granted.by;
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let audit_name = stamp.actor.as_str();
-        let drawer_limit = self.config.drawer_limit;
-        let result = self.in_transaction(|conn| {
+        let drawer_limit = self.bank.config.drawer_limit;
+        let result = self.bank.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
             let drawer = lock_drawer(conn, actor, customer.currency.as_str())?;
             let session = match actor {
@@ -213,54 +263,8 @@ impl Bank {
             }
             Ok(done)
         });
-        self.settle(actor, action, subject, &request.key, &fingerprint, result)
-    }
-
-    /// Turns a failed attempt into its answer: the original result when this key was applied
-    /// before with the same request, a conflict when with another, else the refusal itself.
-    pub(super) fn settle(
-        &mut self,
-        actor: &Actor,
-        action: AuditAction,
-        subject: &str,
-        key: &IdempotencyKey,
-        fingerprint: &Fingerprint,
-        result: BankResult<MoneyResult>,
-    ) -> BankResult<MoneyResult> {
-        let error = match result {
-            Ok(done) => return Ok(done),
-            // Permission and existence come first: a key never reveals someone else's movement.
-            Err(e @ (BankError::Forbidden(_) | BankError::NotFound(_))) => {
-                return self.refused(actor, action, Some(subject), e)
-            }
-            Err(e) if !e.is_refusal() => return Err(e),
-            Err(e) => e,
-        };
-        match movements::find_by_key(&mut self.conn, key.as_str())? {
-            Some(original) if Fingerprint::of_row(&original) == *fingerprint => {
-                let replay = result_of(&original, true);
-                let detail = format!("key {key} replayed, reference {}", original.id);
-                self.record(
-                    &actor.audit_name(),
-                    action,
-                    Some(subject),
-                    AuditOutcome::Replayed,
-                    Some(&detail),
-                )?;
-                Ok(replay)
-            }
-            Some(_) => self.refused(
-                actor,
-                action,
-                Some(subject),
-                BankError::IdempotencyConflict(key.to_string()),
-            ),
-            // The unique key refused the row, yet no row has it: whoever held it rolled back.
-            None if matches!(error, BankError::Duplicate(Some(DuplicateKey::MovementKey))) => {
-                Err(BankError::Busy)
-            }
-            None => self.refused(actor, action, Some(subject), error),
-        }
+        self.bank
+            .settle(actor, action, subject, &request.key, &fingerprint, result)
     }
 }
 

@@ -6,13 +6,14 @@ use super::bank::now;
 use super::money::{ensure_open, lock_drawer};
 use super::posting::Posting;
 use super::Approval;
-use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
+use super::Money;
+use super::{Actor, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, Reason};
 use crate::services::ApprovalNeed;
 
-impl Bank {
+impl Money<'_> {
     /// Reverses movement `reference` (a deposit, withdrawal or transfer made today, UTC).
     /// Cash goes back through the reversing teller's own open drawer. Staff only; tellers and
     /// admins need a supervisor's approval; set-up tasks are not limited.
@@ -25,21 +26,28 @@ impl Bank {
     ) -> BankResult<MoneyResult> {
         let subject = format!("movement {reference}");
         if let Err(e) = super::authz::require(actor.is_staff(), "reverse movements") {
-            return self.refused(actor, AuditAction::Reversal, Some(&subject), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::Reversal, Some(&subject), e);
         }
         let approved_by = match (approval, actor) {
             (Some(approval), _) => {
-                Some(self.verify_approval(actor, AuditAction::Reversal, &subject, approval)?)
+                Some(
+                    self.bank
+                        .verify_approval(actor, AuditAction::Reversal, &subject, approval)?,
+                )
             }
             (None, Actor::User(_)) => {
                 let e = BankError::ApprovalRequired(ApprovalNeed::Reversal);
-                return self.refused(actor, AuditAction::Reversal, Some(&subject), e);
+                return self
+                    .bank
+                    .refused(actor, AuditAction::Reversal, Some(&subject), e);
             }
             (None, Actor::Setup { .. }) => None,
         };
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let original = movements::find(conn, reference)?
                 .ok_or_else(|| BankError::NotFound(format!("Movement {reference}")))?;
             // The unique index on `reverses_id` is the guard; this only answers sooner and
@@ -110,7 +118,8 @@ impl Bank {
             }
             other => other,
         };
-        self.audited(actor, AuditAction::Reversal, &subject, result)
+        self.bank
+            .audited(actor, AuditAction::Reversal, &subject, result)
     }
 }
 

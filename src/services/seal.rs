@@ -14,7 +14,8 @@ use super::chain::{
     audit_bytes, cash_id_bytes, from_hex, movement_bytes, next_link, to_hex, Link, GENESIS,
 };
 use super::views::utc;
-use super::{Actor, Bank, BankError, BankResult};
+use super::Ledger;
+use super::{Actor, BankError, BankResult};
 use crate::db::audit_log::AuditRow;
 use crate::db::ledger::{self, ChainedTable, LinkRow, SealRow};
 use crate::db::movements::MovementRow;
@@ -24,7 +25,7 @@ use crate::domain::AuditAction;
 /// Rows of each table one seal takes at most (one statement each way).
 pub(super) const BATCH: i64 = 10_000;
 
-/// What `Bank::seal` did.
+/// What `Ledger::seal` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealReport {
     /// The newest seal, the last one this call wrote.
@@ -52,26 +53,28 @@ struct Batch {
     more: bool,
 }
 
-impl Bank {
+impl Ledger<'_> {
     /// Extends the chain to the newest committed rows (admins only), in batches of `BATCH`
     /// rows a table, one seal each.
     pub fn seal(&mut self, actor: &Actor) -> BankResult<SealReport> {
         if let Err(e) = require(actor.is_admin(), "seal the ledger") {
-            return self.refused(actor, AuditAction::LedgerSeal, None, e);
+            return self.bank.refused(actor, AuditAction::LedgerSeal, None, e);
         }
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let name = stamp.actor.as_str();
-        let grace = self.config.seal_grace;
+        let grace = self.bank.config.seal_grace;
         let (mut seals, mut sealed_movements, mut sealed_audit) = (0, 0, 0);
         let last = loop {
             // One sealer at a time, so that sealers wait for each other rather than collide.
-            if !ledger::lock_sealing(&mut self.conn)? {
+            if !ledger::lock_sealing(&mut self.bank.conn)? {
                 return Err(BankError::Busy);
             }
-            let batch = self.in_read_committed_transaction(|conn| seal_batch(conn, name, grace));
+            let batch = self
+                .bank
+                .in_read_committed_transaction(|conn| seal_batch(conn, name, grace));
             // A retry reconnects and so loses the lock: harmless, a collision is retried too.
             // A failed release is a broken connection, and its end releases the lock as well.
-            let _ = ledger::unlock_sealing(&mut self.conn);
+            let _ = ledger::unlock_sealing(&mut self.bank.conn);
             let batch = batch?;
             seals += 1;
             sealed_movements += batch.seal.movements;
@@ -80,7 +83,7 @@ impl Bank {
                 break batch.seal;
             }
         };
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         Ok(SealReport {
             seal_id: last.id,
             seals,

@@ -1,7 +1,8 @@
 //! Finding a customer at the counter by name, surname, email, phone or account number.
 
 use super::authz::require;
-use super::{Actor, Bank, BankResult};
+use super::People;
+use super::{Actor, BankResult};
 use crate::db::{accounts, phones, users};
 use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Role};
@@ -20,17 +21,18 @@ pub struct CustomerHit {
     pub locked: bool,
 }
 
-impl Bank {
+impl People<'_> {
     /// Customers matching `query` (staff only): a whole account number finds its owner, digits
     /// find phone numbers, anything else matches names, surnames and emails.
     pub fn search_customers(&mut self, actor: &Actor, query: &str) -> BankResult<Vec<CustomerHit>> {
         let allowed = require(actor.is_staff(), "search customers");
-        self.audited(actor, AuditAction::CustomerSearch, "customers", allowed)?;
+        self.bank
+            .audited(actor, AuditAction::CustomerSearch, "customers", allowed)?;
         let query = query.trim();
         if query.chars().count() < 2 {
             return Ok(Vec::new());
         }
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         let mut ids: Vec<i64> = Vec::new();
         if let Ok(number) = AccountNumber::parse(query) {
             if let Some((owner, _, _)) = accounts::owner_names(conn, i64::from(number.serial()))? {

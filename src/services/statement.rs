@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 
 use super::accounts::{account_id, visible_account};
 use super::history::entry_of;
-use super::{Actor, Bank, BankError, BankResult, HistoryEntry};
+use super::Money;
+use super::{Actor, BankError, BankResult, HistoryEntry};
 use crate::db::{accounts, movements};
 use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Currency, Month};
@@ -32,7 +33,7 @@ pub struct Statement {
     pub money_out: Decimal,
 }
 
-impl Bank {
+impl Money<'_> {
     /// The statement of `number` for `month`. A customer gets only their own accounts'
     /// (someone else's answers like a missing one); staff any customer's.
     pub fn statement(
@@ -41,8 +42,8 @@ impl Bank {
         number: &AccountNumber,
         month: Month,
     ) -> BankResult<Statement> {
-        let visible = visible_account(&mut self.conn, actor, number);
-        let row = self.audited(
+        let visible = visible_account(&mut self.bank.conn, actor, number);
+        let row = self.bank.audited(
             actor,
             AuditAction::AccountStatement,
             number.as_str(),
@@ -54,10 +55,10 @@ impl Bank {
             .next_first_day()
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default();
-        let opening = movements::last_before(&mut self.conn, id, start)?
+        let opening = movements::last_before(&mut self.bank.conn, id, start)?
             .map(|m| entry_of(id, m).balance_after)
             .unwrap_or(Decimal::ZERO);
-        let lines: Vec<HistoryEntry> = movements::between(&mut self.conn, id, start, end)?
+        let lines: Vec<HistoryEntry> = movements::between(&mut self.bank.conn, id, start, end)?
             .into_iter()
             .map(|m| entry_of(id, m))
             .collect();
@@ -72,12 +73,12 @@ impl Bank {
             )));
         }
         let owner = match row.owner_id {
-            Some(_) => accounts::owner_names(&mut self.conn, id)?.map(|(_, name, surname)| {
+            Some(_) => accounts::owner_names(&mut self.bank.conn, id)?.map(|(_, name, surname)| {
                 surname.map_or_else(|| name.clone(), |s| format!("{name} {s}"))
             }),
             None => None,
         };
-        self.record(
+        self.bank.record(
             &actor.audit_name(),
             AuditAction::AccountStatement,
             Some(number.as_str()),
@@ -85,7 +86,7 @@ impl Bank {
             Some(&format!("{month}")),
         )?;
         Ok(Statement {
-            bank: self.config.bank_name.clone(),
+            bank: self.bank.config.bank_name.clone(),
             account: number.as_str().to_string(),
             owner,
             currency: row.currency,

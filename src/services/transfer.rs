@@ -23,13 +23,14 @@ use super::bank::now;
 use super::money::{ensure_open, payers_view, Fingerprint, TransferRequest};
 use super::posting::Posting;
 use super::Approval;
-use super::{Actor, Bank, BankError, BankResult, MoneyResult, MovementKind};
+use super::Money;
+use super::{Actor, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::posting;
 use crate::db::{accounts, classify, Failure};
 use crate::domain::AccountNumber;
 use crate::domain::AuditAction;
 
-impl Bank {
+impl Money<'_> {
     /// Money from one customer account to another: distinct accounts, same currency, both
     /// open, enough money. Above the approval limit a teller needs a supervisor's `approval`
     /// (four eyes).
@@ -48,7 +49,7 @@ impl Bank {
         };
         let subject = request.from.as_str();
         if request.from == request.to {
-            return self.refused(
+            return self.bank.refused(
                 actor,
                 AuditAction::Transfer,
                 Some(subject),
@@ -64,9 +65,9 @@ impl Bank {
             paying: Some(&request.from),
             digest: Some(&digest),
         };
-        let granted = self.approval(actor, &check, approval)?;
+        let granted = self.bank.approval(actor, &check, approval)?;
         let approved_by = granted.by;
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let posting = Posting {
             kind: MovementKind::Transfer,
             key: &request.key,
@@ -79,12 +80,14 @@ impl Bank {
         };
         // An approval request is marked used in the same transaction, with the movement's id.
         let unlocked = match granted.request {
-            None if self.on_plain_server()? => self.transfer_unlocked(actor, request, &posting),
+            None if self.bank.on_plain_server()? => {
+                self.transfer_unlocked(actor, request, &posting)
+            }
             _ => Ok(None),
         };
         let result = match unlocked.transpose() {
             Some(done_or_error) => done_or_error,
-            None => self.in_transaction(|conn| {
+            None => self.bank.in_transaction(|conn| {
                 let (from_id, to_id) = account_ids(request);
                 let rows = accounts::lock(conn, &[from_id, to_id])?;
                 let (from, to) = transfer_accounts(actor, request, &rows)?;
@@ -95,7 +98,7 @@ impl Bank {
                 Ok(done)
             }),
         };
-        let mut done = self.settle(
+        let mut done = self.bank.settle(
             actor,
             AuditAction::Transfer,
             subject,
@@ -117,7 +120,7 @@ impl Bank {
         posting: &Posting<'_>,
     ) -> BankResult<Option<MoneyResult>> {
         let (from_id, to_id) = account_ids(request);
-        let rows = accounts::read_two(&mut self.conn, from_id, to_id)?;
+        let rows = accounts::read_two(&mut self.bank.conn, from_id, to_id)?;
         let Ok((from, to)) = transfer_accounts(actor, request, &rows) else {
             return Ok(None);
         };
@@ -125,17 +128,17 @@ impl Bank {
             return Ok(None);
         }
         let at = now();
-        match posting.write(&mut self.conn, from, to, at, posting::commit_rechecked) {
+        match posting.write(&mut self.bank.conn, from, to, at, posting::commit_rechecked) {
             Ok(()) => {}
             Err(e) if posting::is_changed(&e) => return Ok(None),
             // Rolled back whole by the procedure; the classic way waits and retries.
             Err(e) if classify(&e) == Failure::Retryable => {
-                self.after_lock_failure()?;
+                self.bank.after_lock_failure()?;
                 return Ok(None);
             }
             Err(e) => return Err(e.into()),
         }
-        let posted = posting::posted(&mut self.conn)?;
+        let posted = posting::posted(&mut self.bank.conn)?;
         Ok(Some(posting.result(from, to, at, posted)))
     }
 }

@@ -6,6 +6,7 @@ use super::authz::{may_administer_user, may_create, may_manage_user, require};
 use super::bank::now;
 use super::views::utc;
 use super::Approval;
+use super::People;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
 use crate::db::{audit_log, login_sessions, phones, users, Connection, DuplicateKey};
 use crate::domain::AuditAction;
@@ -70,47 +71,6 @@ impl ProfileChanges {
 }
 
 impl Bank {
-    /// Registers a person. Staff register customers; only admins create staff, and creating
-    /// staff needs a second admin's `approval`. The new password was chosen by someone else,
-    /// so its owner must change it at the first login.
-    pub fn register_user(
-        &mut self,
-        actor: &Actor,
-        input: NewUserInput,
-        approval: Option<&Approval>,
-    ) -> BankResult<UserProfile> {
-        let email = input.email.as_str().to_string();
-        if let Err(e) = require(may_create(actor, input.role), "create this kind of user") {
-            return self.refused(actor, AuditAction::UserCreate, Some(&email), e);
-        }
-        let approved_by = if input.role.is_staff() {
-            self.staff_approval(actor, AuditAction::UserCreate, &email, approval)?
-        } else {
-            None
-        };
-        let hash = self.hash(input.password.expose())?;
-        let must_change = matches!(actor, Actor::User(_));
-        self.register_with_hash(actor, &input, &hash, must_change, approved_by.as_deref())
-    }
-
-    /// The first admin of a new bank, created by the owner account's `bootstrap-admin`; refused
-    /// once any admin exists. The admin typed the password, so it need not be changed.
-    pub fn bootstrap_admin(&mut self, mut input: NewUserInput) -> BankResult<UserProfile> {
-        input.role = Role::Admin;
-        let actor = Actor::setup("bootstrap-admin");
-        let email = input.email.as_str().to_string();
-        let hash = self.hash(input.password.expose())?;
-        let stamp = self.stamp(&actor);
-        let result = self.in_transaction(|conn| {
-            // The locking read holds off a second bootstrap running at the same moment.
-            if !users::ids_with_role_for_update(conn, Role::Admin.as_str())?.is_empty() {
-                return Err(BankError::AdminExists);
-            }
-            insert_user(conn, &stamp, &input, &hash, false, None)
-        });
-        self.audited(&actor, AuditAction::UserCreate, &email, result)
-    }
-
     /// Registers a person whose password `hash` was computed already (`input.password` is
     /// not looked at): the demo hashes its shared password once, not thirty times.
     pub(super) fn register_with_hash(
@@ -164,18 +124,86 @@ impl Bank {
         self.refused(actor, action, Some(subject), e)
     }
 
+    pub(super) fn hash(&self, password: &str) -> BankResult<String> {
+        bcrypt::hash(password, self.config.bcrypt_cost)
+            .map_err(|e| BankError::Hashing(e.to_string()))
+    }
+
+    /// Passes a result through, recording it in the audit log when it is a refusal.
+    pub(super) fn audited<T>(
+        &mut self,
+        actor: &Actor,
+        action: AuditAction,
+        subject: &str,
+        result: BankResult<T>,
+    ) -> BankResult<T> {
+        match result {
+            Err(e) => self.refused(actor, action, Some(subject), e),
+            ok => ok,
+        }
+    }
+}
+
+impl People<'_> {
+    /// Registers a person. Staff register customers; only admins create staff, and creating
+    /// staff needs a second admin's `approval`. The new password was chosen by someone else,
+    /// so its owner must change it at the first login.
+    pub fn register_user(
+        &mut self,
+        actor: &Actor,
+        input: NewUserInput,
+        approval: Option<&Approval>,
+    ) -> BankResult<UserProfile> {
+        let email = input.email.as_str().to_string();
+        if let Err(e) = require(may_create(actor, input.role), "create this kind of user") {
+            return self
+                .bank
+                .refused(actor, AuditAction::UserCreate, Some(&email), e);
+        }
+        let approved_by = if input.role.is_staff() {
+            self.bank
+                .staff_approval(actor, AuditAction::UserCreate, &email, approval)?
+        } else {
+            None
+        };
+        let hash = self.bank.hash(input.password.expose())?;
+        let must_change = matches!(actor, Actor::User(_));
+        self.bank
+            .register_with_hash(actor, &input, &hash, must_change, approved_by.as_deref())
+    }
+
+    /// The first admin of a new bank, created by the owner account's `bootstrap-admin`; refused
+    /// once any admin exists. The admin typed the password, so it need not be changed.
+    pub fn bootstrap_admin(&mut self, mut input: NewUserInput) -> BankResult<UserProfile> {
+        input.role = Role::Admin;
+        let actor = Actor::setup("bootstrap-admin");
+        let email = input.email.as_str().to_string();
+        let hash = self.bank.hash(input.password.expose())?;
+        let stamp = self.bank.stamp(&actor);
+        let result = self.bank.in_transaction(|conn| {
+            // The locking read holds off a second bootstrap running at the same moment.
+            if !users::ids_with_role_for_update(conn, Role::Admin.as_str())?.is_empty() {
+                return Err(BankError::AdminExists);
+            }
+            insert_user(conn, &stamp, &input, &hash, false, None)
+        });
+        self.bank
+            .audited(&actor, AuditAction::UserCreate, &email, result)
+    }
+
     /// A person's profile: their own, or anyone's a member of staff may serve.
     pub fn profile(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
         let result = self.profile_of(actor, email);
-        self.audited(actor, AuditAction::UserShow, email.as_str(), result)
+        self.bank
+            .audited(actor, AuditAction::UserShow, email.as_str(), result)
     }
 
     fn profile_of(&mut self, actor: &Actor, email: &Email) -> BankResult<UserProfile> {
         refuse_other_customers(actor, email)?;
-        let row = users::find_by_email(&mut self.conn, email.as_str())?
+        let row = users::find_by_email(&mut self.bank.conn, email.as_str())?
             .ok_or_else(|| user_not_found(email))?;
         require(may_manage_user(actor, row.id, row.role), "see this profile")?;
-        load_profile(&mut self.conn, row.id)
+        load_profile(&mut self.bank.conn, row.id)
     }
 
     /// Changes profile fields and phone numbers in one transaction.
@@ -186,10 +214,12 @@ impl Bank {
         changes: &ProfileChanges,
     ) -> BankResult<UserProfile> {
         if let Err(e) = refuse_other_customers(actor, email) {
-            return self.refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e);
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
             require(
@@ -229,14 +259,16 @@ impl Bank {
                     .as_ref()
                     .map_or(email.as_str(), Email::as_str)
                     .to_string();
-                self.refused(
+                self.bank.refused(
                     actor,
                     AuditAction::UserUpdate,
                     Some(email.as_str()),
                     BankError::DuplicateEmail(taken),
                 )
             }
-            Err(e) => self.refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e),
+            Err(e) => self
+                .bank
+                .refused(actor, AuditAction::UserUpdate, Some(email.as_str()), e),
             ok => ok,
         }
     }
@@ -251,7 +283,9 @@ impl Bank {
     ) -> BankResult<()> {
         let Actor::User(user) = actor else {
             let e = BankError::Forbidden("change a password without logging in; reset it instead");
-            return self.refused(actor, AuditAction::UserPasswordChange, None, e);
+            return self
+                .bank
+                .refused(actor, AuditAction::UserPasswordChange, None, e);
         };
         let email = user.email.clone();
         self.change_own_password(&email, current, new_password)
@@ -269,7 +303,7 @@ impl Bank {
     ) -> BankResult<SessionUser> {
         let row = self.change_own_password(email, current, new_password)?;
         let subject = email.as_str();
-        self.record(
+        self.bank.record(
             subject,
             AuditAction::Login,
             Some(subject),
@@ -286,22 +320,22 @@ impl Bank {
         new_password: &Password,
     ) -> BankResult<users::UserRow> {
         let action = AuditAction::UserPasswordChange;
-        let row = self.login_check(email, current, action)?;
+        let row = self.bank.login_check(email, current, action)?;
         if new_password.expose() == current.expose() {
             let e = BankError::Invalid(ValidationError::new(
                 Field::Password,
                 "must differ from the current password",
             ));
             let actor = Actor::User(session_user(row, email));
-            return self.refused(&actor, action, Some(email.as_str()), e);
+            return self.bank.refused(&actor, action, Some(email.as_str()), e);
         }
-        let hash = self.hash(new_password.expose())?;
+        let hash = self.bank.hash(new_password.expose())?;
         let subject = email.as_str().to_string();
         let stamp = Stamp {
             actor: subject.clone(),
-            device: self.config.device.as_str().to_string(),
+            device: self.bank.config.device.as_str().to_string(),
         };
-        self.in_transaction(|conn| {
+        self.bank.in_transaction(|conn| {
             let at = now();
             users::set_password_hash(conn, row.id, &hash, false, at)?;
             // Sessions opened with the old password end with it.
@@ -324,23 +358,23 @@ impl Bank {
         let action = AuditAction::UserPasswordReset;
         // Refused before the lookup: a customer learns nothing about who exists.
         if let Err(e) = require(actor.is_staff(), "reset this user's password") {
-            return self.refused(actor, action, Some(email.as_str()), e);
+            return self.bank.refused(actor, action, Some(email.as_str()), e);
         }
-        let target = users::find_by_email(&mut self.conn, email.as_str())?;
+        let target = users::find_by_email(&mut self.bank.conn, email.as_str())?;
         let approved_by = match target.map(|row| (row.id, row.role)) {
             Some((_, role)) if !may_administer_user(actor, role) => {
                 let e = BankError::Forbidden("reset this user's password");
-                return self.refused(actor, action, Some(email.as_str()), e);
+                return self.bank.refused(actor, action, Some(email.as_str()), e);
             }
-            Some((id, role)) if role.is_staff() && actor.user_id() != Some(id) => {
-                self.staff_approval(actor, action, email.as_str(), approval)?
-            }
+            Some((id, role)) if role.is_staff() && actor.user_id() != Some(id) => self
+                .bank
+                .staff_approval(actor, action, email.as_str(), approval)?,
             _ => None,
         };
-        let hash = self.hash(new_password.expose())?;
-        let stamp = self.stamp(actor);
+        let hash = self.bank.hash(new_password.expose())?;
+        let stamp = self.bank.stamp(actor);
         let must_change = matches!(actor, Actor::User(_));
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
             require(
@@ -360,42 +394,26 @@ impl Bank {
                 approved_by.as_deref(),
             )
         });
-        self.audited(actor, action, email.as_str(), result)
+        self.bank.audited(actor, action, email.as_str(), result)
     }
 
     /// Lifts a lock-out after too many failed logins.
     pub fn unlock_user(&mut self, actor: &Actor, email: &Email) -> BankResult<()> {
         if let Err(e) = require(actor.is_staff(), "unlock this user") {
-            return self.refused(actor, AuditAction::UserUnlock, Some(email.as_str()), e);
+            return self
+                .bank
+                .refused(actor, AuditAction::UserUnlock, Some(email.as_str()), e);
         }
-        let stamp = self.stamp(actor);
-        let result = self.in_transaction(|conn| {
+        let stamp = self.bank.stamp(actor);
+        let result = self.bank.in_transaction(|conn| {
             let row = users::find_by_email_for_update(conn, email.as_str())?
                 .ok_or_else(|| user_not_found(email))?;
             require(may_administer_user(actor, row.role), "unlock this user")?;
             users::set_login_failures(conn, row.id, 0, None)?;
             audit(conn, &stamp, AuditAction::UserUnlock, email.as_str(), None)
         });
-        self.audited(actor, AuditAction::UserUnlock, email.as_str(), result)
-    }
-
-    pub(super) fn hash(&self, password: &str) -> BankResult<String> {
-        bcrypt::hash(password, self.config.bcrypt_cost)
-            .map_err(|e| BankError::Hashing(e.to_string()))
-    }
-
-    /// Passes a result through, recording it in the audit log when it is a refusal.
-    pub(super) fn audited<T>(
-        &mut self,
-        actor: &Actor,
-        action: AuditAction,
-        subject: &str,
-        result: BankResult<T>,
-    ) -> BankResult<T> {
-        match result {
-            Err(e) => self.refused(actor, action, Some(subject), e),
-            ok => ok,
-        }
+        self.bank
+            .audited(actor, AuditAction::UserUnlock, email.as_str(), result)
     }
 }
 

@@ -13,7 +13,8 @@ use super::over_short::post_over_short;
 use super::posting::Posting;
 use super::users::audit;
 use super::views::utc;
-use super::{Actor, Bank, BankError, BankResult, MovementKind};
+use super::Desk;
+use super::{Actor, BankError, BankResult, MovementKind};
 use crate::db::vault::{self, VaultDayRow, VaultMoveLine, VaultMoveRow};
 use crate::db::{accounts, drawer_sessions, Connection};
 use crate::domain::AuditAction;
@@ -64,7 +65,7 @@ pub struct VaultCountView {
     pub difference: Decimal,
 }
 
-impl Bank {
+impl Desk<'_> {
     /// Opens the vault's day with the supervisor's blind count: a difference from the book is
     /// posted to the over/short account (on the very first day, the whole count is).
     pub fn open_vault(
@@ -183,11 +184,11 @@ impl Bank {
         record: impl Fn(&mut Connection, &Counting<'_>) -> BankResult<(i64, String)>,
     ) -> BankResult<VaultView> {
         if let Err(e) = require_supervisor(actor, blind.refusal) {
-            return self.refused(actor, blind.action, None, e);
+            return self.bank.refused(actor, blind.action, None, e);
         }
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
-        let result = self.in_transaction(|conn| {
+        let result = self.bank.in_transaction(|conn| {
             let counting = Counting {
                 stamp: &stamp,
                 key: &key,
@@ -205,15 +206,15 @@ impl Bank {
             )?;
             vault_view(conn, id)
         });
-        self.audited(actor, blind.action, "vault", result)
+        self.bank.audited(actor, blind.action, "vault", result)
     }
 
     /// Today's vault of a currency, or the earlier one not counted yet (supervisors only).
     pub fn vault(&mut self, actor: &Actor, currency: Currency) -> BankResult<Option<VaultView>> {
         if let Err(e) = require_supervisor(actor, "see the vault (supervisors only)") {
-            return self.refused(actor, AuditAction::VaultShow, None, e);
+            return self.bank.refused(actor, AuditAction::VaultShow, None, e);
         }
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         let day = match vault::day_of(conn, currency.as_str(), now().date())? {
             Some(today) => Some(today),
             None => vault::uncounted(conn, currency.as_str())?,

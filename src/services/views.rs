@@ -186,7 +186,7 @@ pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// A supervisor's approval: typed on the teller's screen, or given in the supervisor's own
-/// session to a request the teller sent (`Bank::request_approval`).
+/// session to a request the teller sent (`Desk::request_approval`).
 #[derive(Debug, Clone)]
 pub enum Approval {
     Typed {

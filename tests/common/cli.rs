@@ -95,19 +95,22 @@ impl Teller {
     pub fn new() -> Self {
         let db = TestDb::new();
         let mut bank = db.bank();
-        bank.bootstrap_admin(super::new_user(ADMIN, Role::Admin))
+        bank.people()
+            .bootstrap_admin(super::new_user(ADMIN, Role::Admin))
             .expect("bootstrap the admin");
         let admin = bank
+            .people()
             .authenticate(&super::email(ADMIN), &Secret::new(PASSWORD.into()))
             .expect("admin logs in");
         super::open_drawer(&mut bank, &Actor::User(admin), "100x1000")
             .expect("open the admin's drawer");
-        bank.register_user(
-            &Actor::setup("tests"),
-            super::new_user(BOSS, Role::Admin),
-            None,
-        )
-        .expect("a second admin to approve");
+        bank.people()
+            .register_user(
+                &Actor::setup("tests"),
+                super::new_user(BOSS, Role::Admin),
+                None,
+            )
+            .expect("a second admin to approve");
         // The admin's drawer holds 100,000.00 and takes the tests' large deposits: this bank's
         // drawers may hold that much (the owner's policy, as `teller migrate` stores it).
         db.owner_bank()
@@ -262,7 +265,8 @@ pub fn check_failure(out: &Out, args: &[&str], exit: i32, code: &str) -> Value {
 
 pub fn log_in(bank: &mut Bank, address: &str, password: &str) -> Result<(), &'static str> {
     let email = Email::parse(address).unwrap();
-    bank.authenticate(&email, &Secret::new(password.into()))
+    bank.people()
+        .authenticate(&email, &Secret::new(password.into()))
         .map(drop)
         .map_err(|e| e.code())
 }

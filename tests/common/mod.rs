@@ -208,7 +208,7 @@ pub fn secret(text: &str) -> Secret {
 
 /// Logs in through the service, as the login screen does.
 pub fn login(bank: &mut Bank, address: &str, text: &str) -> BankResult<SessionUser> {
-    bank.authenticate(&email(address), &secret(text))
+    bank.people().authenticate(&email(address), &secret(text))
 }
 
 /// The stable code of a refusal (panics when the call succeeded).
@@ -246,6 +246,7 @@ pub fn new_user(address: &str, role: Role) -> NewUserInput {
 /// Registers a user (as the operator) and returns them as a logged-in actor.
 pub fn user(bank: &mut Bank, address: &str, role: Role) -> Actor {
     let profile = bank
+        .people()
         .register_user(&operator(), new_user(address, role), None)
         .expect("register");
     Actor::User(SessionUser {
@@ -273,6 +274,7 @@ pub fn customer_with_account(
 
 pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> AccountNumber {
     let view = bank
+        .money()
         .open_account(&operator(), &email(address), currency)
         .expect("open account");
     view.number.clone()
@@ -283,7 +285,9 @@ pub fn open_account(bank: &mut Bank, address: &str, currency: Currency) -> Accou
 pub fn deposit(bank: &mut Bank, account: &AccountNumber, raw: &str) {
     let mut request = cash(account, raw);
     request.id = Some(fixture_passport());
-    bank.deposit(&operator(), &request, None).expect("deposit");
+    bank.money()
+        .deposit(&operator(), &request, None)
+        .expect("deposit");
 }
 
 /// Cash at the counter with the customer's ID shown (a customer who already moved large cash
@@ -333,7 +337,10 @@ pub fn cash(account: &AccountNumber, raw: &str) -> CashRequest {
 }
 
 pub fn balance(bank: &mut Bank, account: &AccountNumber) -> Decimal {
-    bank.account(&operator(), account).expect("account").balance
+    bank.money()
+        .account(&operator(), account)
+        .expect("account")
+        .balance
 }
 
 /// The names of an audit's failed checks.
@@ -367,14 +374,15 @@ pub fn book_on(mut bank: Bank) -> Book {
 pub fn diana_paid_marco(bank: &mut Bank) -> (Actor, AccountNumber, AccountNumber) {
     let (diana, mine) = customer_with_account(bank, "diana@example.com", "100.00");
     let (_, theirs) = customer_with_account(bank, "marco@example.com", "0");
-    bank.transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
+    bank.money()
+        .transfer(&diana, &transfer_request(&mine, &theirs, "30.00"), None)
         .expect("transfer");
     (diana, mine, theirs)
 }
 
 /// The daily audit, run by the CLI operator.
 pub fn audit(bank: &mut Bank) -> teller::services::AuditReport {
-    bank.audit(&operator()).expect("audit")
+    bank.ledger().audit(&operator()).expect("audit")
 }
 
 /// Asserts the ledger's invariants hold.
@@ -384,7 +392,7 @@ pub fn assert_audit_ok(bank: &mut Bank) {
 
 /// Asserts the ledger's invariants hold, in an audit run by `actor`.
 pub fn assert_audit_ok_as(bank: &mut Bank, actor: &Actor) {
-    let report = bank.audit(actor).expect("audit");
+    let report = bank.ledger().audit(actor).expect("audit");
     assert!(report.ok, "audit failed: {:#?}", report.checks);
 }
 
@@ -434,12 +442,14 @@ pub fn ensure_vault(bank: &mut Bank) -> Actor {
         Err(_) => user(bank, SUPERVISOR, Role::Admin),
     };
     if bank
+        .desk()
         .vault(&supervisor, Currency::USD)
         .expect("vault")
         .is_none()
     {
         let count = teller::domain::CashCount::parse(FULL_VAULT).expect("count");
-        bank.open_vault(&supervisor, Currency::USD, &count)
+        bank.desk()
+            .open_vault(&supervisor, Currency::USD, &count)
             .expect("open the vault");
     }
     supervisor
@@ -454,5 +464,6 @@ pub fn open_drawer(
 ) -> BankResult<teller::services::DrawerView> {
     ensure_vault(bank);
     let count = teller::domain::CashCount::parse(raw).expect("count");
-    bank.open_drawer(teller, Currency::USD, &count, Some(&supervisor_approval()))
+    bank.desk()
+        .open_drawer(teller, Currency::USD, &count, Some(&supervisor_approval()))
 }

@@ -9,9 +9,10 @@ use super::{account_ids, known_keys, BatchOutcome, BatchTransfer, MAX_BATCH};
 use crate::db::accounts;
 use crate::services::authz::may_use_account;
 use crate::services::money::result_of;
-use crate::services::{Actor, Bank, BankError, BankResult};
+use crate::services::Batches;
+use crate::services::{Actor, BankError, BankResult};
 
-impl Bank {
+impl Batches<'_> {
     /// A dry run of `requests`: every check a posting makes, funds included, and nothing
     /// written or locked. `balances` carries the balances the dry run has reached from one call
     /// to the next, so a file checked in batches is checked as a whole.
@@ -25,7 +26,7 @@ impl Bank {
             return Err(BankError::BatchTooLarge(MAX_BATCH));
         }
         let ids = account_ids(requests);
-        let conn = &mut self.conn;
+        let conn = &mut self.bank.conn;
         let mut rows: HashMap<i64, accounts::AccountRow> = accounts::by_ids(conn, &ids)?
             .into_iter()
             .map(|mut row| {

@@ -20,11 +20,12 @@ use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::money::payers_view;
 use super::Approval;
-use super::{Actor, Bank, BankError, BankResult, MoneyResult};
+use super::{Actor, BankError, BankResult, MoneyResult};
 use crate::db::movements::MovementRow;
 use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::AuditAction;
 use crate::domain::{AccountNumber, Amount, IdempotencyKey, Memo};
+use crate::services::Batches;
 use plan::Step;
 
 /// Transfers per batch unless told otherwise.
@@ -82,7 +83,7 @@ impl BatchOutcome {
 }
 
 /// The supervisor's approval of a whole file (four eyes once, not once per batch): how much it
-/// still covers and who approved. Only `Bank::approve_batch` makes one.
+/// still covers and who approved. Only `Batches::approve_batch` makes one.
 #[derive(Debug, Clone)]
 pub struct BatchApproval {
     approved_by: Option<String>,
@@ -90,6 +91,10 @@ pub struct BatchApproval {
     /// An approved request (a payment file sent to the supervisors), used up by the first
     /// movement the file writes.
     request: Option<i64>,
+    /// The last batch under this approval met keys already in the journal (a file posted
+    /// again): the next one looks its keys up first instead of letting the journal's index
+    /// find them.
+    keys_seen: bool,
 }
 
 impl BatchApproval {
@@ -103,7 +108,7 @@ impl BatchApproval {
     }
 }
 
-impl Bank {
+impl Batches<'_> {
     /// Checks once whether moving `total` in batches needs a supervisor (staff above the
     /// approval limit, as for one transfer of that amount) and verifies the approval if so.
     pub fn approve_batch(
@@ -136,11 +141,12 @@ impl Bank {
             paying: None,
             digest: digest.as_deref(),
         };
-        let granted = self.approval(actor, &check, approval)?;
+        let granted = self.bank.approval(actor, &check, approval)?;
         Ok(BatchApproval {
             approved_by: granted.by,
             remaining: total,
             request: granted.request,
+            keys_seen: false,
         })
     }
 
@@ -158,14 +164,14 @@ impl Bank {
         if requests.is_empty() {
             return Ok(Vec::new());
         }
-        let stamp = self.stamp(actor);
+        let stamp = self.bank.stamp(actor);
         let covered = approval.remaining;
         let approved_by = approval.approved_by.clone();
         let request = approval.request;
         // After a batch that met used keys the next likely does too (the rest of a file posted
         // again): reading its keys first spares a failed insert and the ids it would burn.
-        let look_up_first = self.batch_keys_seen;
-        let written = self.in_transaction(|conn| {
+        let look_up_first = approval.keys_seen;
+        let written = self.bank.in_transaction(|conn| {
             let locked = lock_accounts(conn, requests)?;
             let mut keys_looked_up = look_up_first;
             loop {
@@ -209,7 +215,7 @@ impl Bank {
         let (mut outcomes, moved) = match written {
             Ok(done) => done,
             Err(e @ BankError::ApprovalRequired(_)) => {
-                return self.refused(actor, AuditAction::Batch, None, e);
+                return self.bank.refused(actor, AuditAction::Batch, None, e);
             }
             Err(e) => return Err(e),
         };
@@ -217,7 +223,7 @@ impl Bank {
         if outcomes.iter().any(|o| matches!(o, BatchOutcome::Done(_))) {
             approval.request = None;
         }
-        self.batch_keys_seen = outcomes.iter().any(|outcome| {
+        approval.keys_seen = outcomes.iter().any(|outcome| {
             matches!(
                 outcome,
                 BatchOutcome::Replayed(_)

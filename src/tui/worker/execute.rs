@@ -17,7 +17,10 @@ impl Worker {
     pub(super) fn run_job(&mut self, job: Job) -> ReplyBody {
         match job {
             Job::Login { email, password } | Job::Reauthenticate { email, password } => {
-                ReplyBody::Session(self.bank().and_then(|b| b.authenticate(&email, &password)))
+                ReplyBody::Session(
+                    self.bank()
+                        .and_then(|b| b.people().authenticate(&email, &password)),
+                )
             }
             Job::ChangePasswordAtLogin {
                 email,
@@ -25,10 +28,10 @@ impl Worker {
                 new,
             } => ReplyBody::Session(
                 self.bank()
-                    .and_then(|b| b.change_password_at_login(&email, &current, &new)),
+                    .and_then(|b| b.people().change_password_at_login(&email, &current, &new)),
             ),
             Job::Accounts { actor, owner } => {
-                ReplyBody::Accounts(self.bank().and_then(|b| b.accounts(&actor, &owner)))
+                ReplyBody::Accounts(self.bank().and_then(|b| b.money().accounts(&actor, &owner)))
             }
             Job::History {
                 actor,
@@ -40,7 +43,7 @@ impl Worker {
                 before,
                 result: self
                     .bank()
-                    .and_then(|b| b.history(&actor, &account, before, limit)),
+                    .and_then(|b| b.money().history(&actor, &account, before, limit)),
             },
             Job::Trends {
                 actor,
@@ -49,13 +52,14 @@ impl Worker {
             } => ReplyBody::Trends(self.trends(&actor, &accounts, points)),
             Job::Recipient { number } => ReplyBody::Recipient {
                 number: number.as_str().to_string(),
-                result: self.bank().and_then(|b| b.recipient_name(&number)),
+                result: self.bank().and_then(|b| b.money().recipient_name(&number)),
             },
-            Job::Transfer { actor, request } => {
-                ReplyBody::Transfer(self.bank().and_then(|b| b.transfer(&actor, &request, None)))
-            }
+            Job::Transfer { actor, request } => ReplyBody::Transfer(
+                self.bank()
+                    .and_then(|b| b.money().transfer(&actor, &request, None)),
+            ),
             Job::Profile { actor, email } => {
-                ReplyBody::Profile(self.bank().and_then(|b| b.profile(&actor, &email)))
+                ReplyBody::Profile(self.bank().and_then(|b| b.people().profile(&actor, &email)))
             }
             Job::UpdateProfile {
                 actor,
@@ -63,7 +67,7 @@ impl Worker {
                 changes,
             } => ReplyBody::Profile(
                 self.bank()
-                    .and_then(|b| b.update_profile(&actor, &email, &changes)),
+                    .and_then(|b| b.people().update_profile(&actor, &email, &changes)),
             ),
             Job::ChangePassword {
                 actor,
@@ -71,7 +75,7 @@ impl Worker {
                 new,
             } => ReplyBody::PasswordChanged(
                 self.bank()
-                    .and_then(|b| b.change_password(&actor, &current, &new)),
+                    .and_then(|b| b.people().change_password(&actor, &current, &new)),
             ),
             Job::ExportHistory {
                 actor,
@@ -79,7 +83,9 @@ impl Worker {
                 path,
             } => ReplyBody::Exported(self.export(&actor, &account, path)),
             Job::SearchCustomers { actor, query } => ReplyBody::Customers {
-                result: self.bank().and_then(|b| b.search_customers(&actor, &query)),
+                result: self
+                    .bank()
+                    .and_then(|b| b.people().search_customers(&actor, &query)),
                 query,
             },
             // The bank's own limit (its policy in the database), once connected.
@@ -91,7 +97,7 @@ impl Worker {
             }
             Job::RegisterUser { actor, input } => ReplyBody::Profile(
                 self.bank()
-                    .and_then(|b| b.register_user(&actor, input, None)),
+                    .and_then(|b| b.people().register_user(&actor, input, None)),
             ),
             Job::OpenAccount {
                 actor,
@@ -99,7 +105,7 @@ impl Worker {
                 currency,
             } => ReplyBody::Account(
                 self.bank()
-                    .and_then(|b| b.open_account(&actor, &owner, currency)),
+                    .and_then(|b| b.money().open_account(&actor, &owner, currency)),
             ),
             Job::SetAccountStatus {
                 actor,
@@ -108,38 +114,41 @@ impl Worker {
                 approval,
             } => ReplyBody::Account(self.bank().and_then(|b| match &approval {
                 Some(approval) if status == AccountStatus::Open => {
-                    b.unfreeze_approved(&actor, &account, approval)
+                    b.money().unfreeze_approved(&actor, &account, approval)
                 }
-                _ => b.set_account_status(&actor, &account, status),
+                _ => b.money().set_account_status(&actor, &account, status),
             })),
-            Job::UnlockUser { actor, email } => {
-                ReplyBody::Done(self.bank().and_then(|b| b.unlock_user(&actor, &email)))
-            }
+            Job::UnlockUser { actor, email } => ReplyBody::Done(
+                self.bank()
+                    .and_then(|b| b.people().unlock_user(&actor, &email)),
+            ),
             Job::ResetPassword {
                 actor,
                 email,
                 password,
             } => ReplyBody::Done(
                 self.bank()
-                    .and_then(|b| b.reset_password(&actor, &email, &password, None)),
+                    .and_then(|b| b.people().reset_password(&actor, &email, &password, None)),
             ),
-            Job::Drawer { actor } => ReplyBody::Drawer(self.bank().and_then(|b| b.drawer(&actor))),
+            Job::Drawer { actor } => {
+                ReplyBody::Drawer(self.bank().and_then(|b| b.desk().drawer(&actor)))
+            }
             Job::OpenDrawer {
                 actor,
                 currency,
                 count,
                 approval,
-            } => ReplyBody::DrawerSession(
-                self.bank()
-                    .and_then(|b| b.open_drawer(&actor, currency, &count, approval.as_ref())),
-            ),
+            } => ReplyBody::DrawerSession(self.bank().and_then(|b| {
+                b.desk()
+                    .open_drawer(&actor, currency, &count, approval.as_ref())
+            })),
             Job::CloseDrawer {
                 actor,
                 session,
                 count,
             } => ReplyBody::DrawerSession(
                 self.bank()
-                    .and_then(|b| b.close_drawer(&actor, session, &count)),
+                    .and_then(|b| b.desk().close_drawer(&actor, session, &count)),
             ),
             Job::DrawerCash {
                 actor,
@@ -147,12 +156,12 @@ impl Worker {
                 count,
                 approval,
                 key,
-            } => ReplyBody::DrawerSession(
-                self.bank()
-                    .and_then(|b| b.move_drawer_cash(&actor, direction, &count, &approval, &key)),
-            ),
+            } => ReplyBody::DrawerSession(self.bank().and_then(|b| {
+                b.desk()
+                    .move_drawer_cash(&actor, direction, &count, &approval, &key)
+            })),
             Job::Vault { actor, currency } => {
-                ReplyBody::Vault(self.bank().and_then(|b| b.vault(&actor, currency)))
+                ReplyBody::Vault(self.bank().and_then(|b| b.desk().vault(&actor, currency)))
             }
             Job::OpenVault {
                 actor,
@@ -160,7 +169,7 @@ impl Worker {
                 count,
             } => ReplyBody::VaultDay(
                 self.bank()
-                    .and_then(|b| b.open_vault(&actor, currency, &count)),
+                    .and_then(|b| b.desk().open_vault(&actor, currency, &count)),
             ),
             Job::CountVault {
                 actor,
@@ -168,11 +177,12 @@ impl Worker {
                 count,
             } => ReplyBody::VaultDay(
                 self.bank()
-                    .and_then(|b| b.count_vault(&actor, currency, &count)),
+                    .and_then(|b| b.desk().count_vault(&actor, currency, &count)),
             ),
-            Job::EndOfDay { actor, folder } => {
-                ReplyBody::EndOfDay(self.bank().and_then(|b| b.end_of_day(&actor, None)).map(
-                    |report| {
+            Job::EndOfDay { actor, folder } => ReplyBody::EndOfDay(
+                self.bank()
+                    .and_then(|b| b.desk().end_of_day(&actor, None))
+                    .map(|report| {
                         let written = crate::day_report::write_eod(&report, &folder)
                             .map(|(text, _pdf)| text)
                             .map_err(|e| e.to_string());
@@ -180,31 +190,32 @@ impl Worker {
                             report: Box::new(report),
                             written,
                         }
-                    },
-                ))
-            }
+                    }),
+            ),
             Job::Cash {
                 actor,
                 kind,
                 request,
                 approval,
             } => ReplyBody::Money(self.bank().and_then(|b| match kind {
-                CashKind::Deposit => b.deposit(&actor, &request, approval.as_ref()),
-                CashKind::Withdrawal => b.withdraw(&actor, &request, approval.as_ref()),
+                CashKind::Deposit => b.money().deposit(&actor, &request, approval.as_ref()),
+                CashKind::Withdrawal => b.money().withdraw(&actor, &request, approval.as_ref()),
             })),
             Job::RequestApproval { actor, operation } => ReplyBody::ApprovalRequest(
                 self.bank()
-                    .and_then(|b| b.request_approval(&actor, &operation)),
+                    .and_then(|b| b.desk().request_approval(&actor, &operation)),
             ),
-            Job::ApprovalStatus { actor, id } => {
-                ReplyBody::ApprovalRequest(self.bank().and_then(|b| b.approval_request(&actor, id)))
-            }
-            Job::WithdrawApproval { actor, id } => {
-                ReplyBody::Done(self.bank().and_then(|b| b.withdraw_approval(&actor, id)))
-            }
-            Job::PendingApprovals { actor } => {
-                ReplyBody::PendingApprovals(self.bank().and_then(|b| b.pending_approvals(&actor)))
-            }
+            Job::ApprovalStatus { actor, id } => ReplyBody::ApprovalRequest(
+                self.bank()
+                    .and_then(|b| b.desk().approval_request(&actor, id)),
+            ),
+            Job::WithdrawApproval { actor, id } => ReplyBody::Done(
+                self.bank()
+                    .and_then(|b| b.desk().withdraw_approval(&actor, id)),
+            ),
+            Job::PendingApprovals { actor } => ReplyBody::PendingApprovals(
+                self.bank().and_then(|b| b.desk().pending_approvals(&actor)),
+            ),
             Job::DecideApproval {
                 actor,
                 id,
@@ -212,7 +223,7 @@ impl Worker {
                 decision,
             } => ReplyBody::ApprovalRequest(
                 self.bank()
-                    .and_then(|b| b.decide_approval(&actor, id, &password, &decision)),
+                    .and_then(|b| b.desk().decide_approval(&actor, id, &password, &decision)),
             ),
             Job::CounterTransfer {
                 actor,
@@ -220,17 +231,17 @@ impl Worker {
                 approval,
             } => ReplyBody::Money(
                 self.bank()
-                    .and_then(|b| b.transfer(&actor, &request, approval.as_ref())),
+                    .and_then(|b| b.money().transfer(&actor, &request, approval.as_ref())),
             ),
             Job::Reverse {
                 actor,
                 reference,
                 reason,
                 approval,
-            } => ReplyBody::Money(
-                self.bank()
-                    .and_then(|b| b.reverse(&actor, reference, &reason, approval.as_ref())),
-            ),
+            } => ReplyBody::Money(self.bank().and_then(|b| {
+                b.money()
+                    .reverse(&actor, reference, &reason, approval.as_ref())
+            })),
             Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
             Job::Statement {
                 actor,
@@ -270,7 +281,7 @@ impl Worker {
         month: crate::domain::Month,
         path: PathBuf,
     ) -> Result<PathBuf, ExportError> {
-        let statement = self.bank()?.statement(actor, account, month)?;
+        let statement = self.bank()?.money().statement(actor, account, month)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -335,7 +346,7 @@ impl Worker {
         accounts
             .iter()
             .map(|account| {
-                let page = bank.history(actor, account, None, points)?;
+                let page = bank.money().history(actor, account, None, points)?;
                 Ok(Trend::from_history(account, &page))
             })
             .collect()
@@ -352,7 +363,7 @@ impl Worker {
         let mut entries: Vec<HistoryEntry> = Vec::new();
         let mut before = None;
         loop {
-            let page = bank.history(actor, account, before, MAX_PAGE)?;
+            let page = bank.money().history(actor, account, before, MAX_PAGE)?;
             let full = page.len() == MAX_PAGE as usize;
             before = page.last().map(|e| e.id);
             entries.extend(page);

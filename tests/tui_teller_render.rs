@@ -400,7 +400,7 @@ fn an_approval_required_answer_opens_the_supervisor_dialog() {
     let mut d = teller_with(bank);
     d.type_text("julis").pause().press(KeyCode::Enter).settle();
     d.press(KeyCode::Char('t')).hold();
-    d.held.retain(|r| !matches!(r.job, Job::Limits));
+    d.held.retain(|r| !matches!(r.job, Job::Limits {}));
     d.settle();
     d.type_text(&number(200_000_042))
         .settle()

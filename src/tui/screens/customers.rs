@@ -20,7 +20,7 @@ use crate::tui::theme;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::hits::Hits;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody};
+use crate::tui::worker::{CustomerMatches, Job, ReplyBody};
 
 /// How long typing must pause before the search runs.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -98,19 +98,21 @@ impl CustomersScreen {
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, _ctx: &mut Ctx) -> Flow {
         match (asked, body) {
-            (Asked::Search, ReplyBody::Customers { query, result }) => match result {
-                Ok(hits) => {
-                    let same = self.shown_for.as_deref() == Some(query.as_str());
-                    self.hits = hits;
-                    if !same {
-                        self.selected = 0;
+            (Asked::Search, ReplyBody::Customers(CustomerMatches { query, result })) => {
+                match result {
+                    Ok(hits) => {
+                        let same = self.shown_for.as_deref() == Some(query.as_str());
+                        self.hits = hits;
+                        if !same {
+                            self.selected = 0;
+                        }
+                        self.selected = self.selected.min(self.hits.len().saturating_sub(1));
+                        self.shown_for = Some(query);
+                        self.error = None;
                     }
-                    self.selected = self.selected.min(self.hits.len().saturating_sub(1));
-                    self.shown_for = Some(query);
-                    self.error = None;
+                    Err(error) => self.error = Some(describe(&error)),
                 }
-                Err(error) => self.error = Some(describe(&error)),
-            },
+            }
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay

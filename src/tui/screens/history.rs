@@ -18,7 +18,7 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::balance_chart;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody};
+use crate::tui::worker::{HistoryPage, Job, ReplyBody};
 
 /// Movements per page fetched from the bank.
 pub const PAGE: u32 = 50;
@@ -174,11 +174,11 @@ impl HistoryScreen {
         match (asked, body) {
             (
                 Asked::Page,
-                ReplyBody::History {
+                ReplyBody::History(HistoryPage {
                     account,
                     before,
                     result,
-                },
+                }),
             ) => {
                 if self.account.as_ref() != Some(&account) {
                     return Flow::Stay;

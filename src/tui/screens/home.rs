@@ -18,7 +18,7 @@ use crate::tui::strings as s;
 use crate::tui::theme;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::widgets::trend::sparkline;
-use crate::tui::worker::{Job, ReplyBody, Trend};
+use crate::tui::worker::{HistoryPage, Job, ReplyBody, Trend};
 
 /// How many movements the home screen shows.
 pub const RECENT: u32 = 8;
@@ -98,7 +98,7 @@ impl HomeScreen {
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
-            (Asked::Recent, ReplyBody::History { result, .. }) => match result {
+            (Asked::Recent, ReplyBody::History(HistoryPage { result, .. })) => match result {
                 Ok(entries) => self.recent = entries,
                 Err(error) => self.error = Some(describe(&error)),
             },

@@ -25,7 +25,7 @@ use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{CustomerMatches, Job, ReplyBody, RequestId};
 
 /// What a line of the palette does when it is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,14 +175,16 @@ impl Palette {
             return;
         };
         match (asked, body) {
-            (Asked::Search, ReplyBody::Customers { query, result }) => match result {
-                Ok(hits) => {
-                    self.found = found_entries(&hits, &query);
-                    self.error = None;
-                    self.move_by(0);
+            (Asked::Search, ReplyBody::Customers(CustomerMatches { query, result })) => {
+                match result {
+                    Ok(hits) => {
+                        self.found = found_entries(&hits, &query);
+                        self.error = None;
+                        self.move_by(0);
+                    }
+                    Err(error) => self.error = Some(describe(&error)),
                 }
-                Err(error) => self.error = Some(describe(&error)),
-            },
+            }
             (asked, body) => self.requests.unexpected(asked, &body),
         }
     }

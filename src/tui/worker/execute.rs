@@ -1,280 +1,18 @@
-//! What the worker does for each job: the bank call behind it, and the files it writes.
+//! The worker's longer jobs (`calls.rs` says which job runs what): exports, statements,
+//! payment files, trends, and the files they write.
 
 use std::path::PathBuf;
 
 use crate::bulk::{self, PostError, PostOptions};
 use crate::domain::AccountNumber;
-use crate::services::{
-    AccountStatus, Actor, Approval, BankResult, HistoryEntry, DEFAULT_BATCH, MAX_PAGE,
-};
+use crate::services::{Actor, Approval, BankResult, HistoryEntry, DEFAULT_BATCH, MAX_PAGE};
 
 use super::run::Worker;
-use super::{
-    BulkPreview, BulkSummary, CashKind, DayClosed, ExportError, Exported, Job, ReplyBody, Trend,
-};
+use super::{BulkPreview, BulkSummary, ExportError, Exported, Trend};
 
 impl Worker {
-    pub(super) fn run_job(&mut self, job: Job) -> ReplyBody {
-        match job {
-            Job::Login { email, password } | Job::Reauthenticate { email, password } => {
-                ReplyBody::Session(
-                    self.bank()
-                        .and_then(|b| b.people().authenticate(&email, &password)),
-                )
-            }
-            Job::ChangePasswordAtLogin {
-                email,
-                current,
-                new,
-            } => ReplyBody::Session(
-                self.bank()
-                    .and_then(|b| b.people().change_password_at_login(&email, &current, &new)),
-            ),
-            Job::Accounts { actor, owner } => {
-                ReplyBody::Accounts(self.bank().and_then(|b| b.money().accounts(&actor, &owner)))
-            }
-            Job::History {
-                actor,
-                account,
-                before,
-                limit,
-            } => ReplyBody::History {
-                account: account.clone(),
-                before,
-                result: self
-                    .bank()
-                    .and_then(|b| b.money().history(&actor, &account, before, limit)),
-            },
-            Job::Trends {
-                actor,
-                accounts,
-                points,
-            } => ReplyBody::Trends(self.trends(&actor, &accounts, points)),
-            Job::Recipient { number } => ReplyBody::Recipient {
-                number: number.as_str().to_string(),
-                result: self.bank().and_then(|b| b.money().recipient_name(&number)),
-            },
-            Job::Transfer { actor, request } => ReplyBody::Transfer(
-                self.bank()
-                    .and_then(|b| b.money().transfer(&actor, &request, None)),
-            ),
-            Job::Profile { actor, email } => {
-                ReplyBody::Profile(self.bank().and_then(|b| b.people().profile(&actor, &email)))
-            }
-            Job::UpdateProfile {
-                actor,
-                email,
-                changes,
-            } => ReplyBody::Profile(
-                self.bank()
-                    .and_then(|b| b.people().update_profile(&actor, &email, &changes)),
-            ),
-            Job::ChangePassword {
-                actor,
-                current,
-                new,
-            } => ReplyBody::PasswordChanged(
-                self.bank()
-                    .and_then(|b| b.people().change_password(&actor, &current, &new)),
-            ),
-            Job::ExportHistory {
-                actor,
-                account,
-                path,
-            } => ReplyBody::Exported(self.export(&actor, &account, path)),
-            Job::SearchCustomers { actor, query } => ReplyBody::Customers {
-                result: self
-                    .bank()
-                    .and_then(|b| b.people().search_customers(&actor, &query)),
-                query,
-            },
-            // The bank's own limit (its policy in the database), once connected.
-            Job::Limits => {
-                let fallback = self.config.bank.approval_limit;
-                ReplyBody::Limits {
-                    approval_limit: self.bank().map_or(fallback, |b| b.config().approval_limit),
-                }
-            }
-            Job::RegisterUser { actor, input } => ReplyBody::Profile(
-                self.bank()
-                    .and_then(|b| b.people().register_user(&actor, input, None)),
-            ),
-            Job::OpenAccount {
-                actor,
-                owner,
-                currency,
-            } => ReplyBody::Account(
-                self.bank()
-                    .and_then(|b| b.money().open_account(&actor, &owner, currency)),
-            ),
-            Job::SetAccountStatus {
-                actor,
-                account,
-                status,
-                approval,
-            } => ReplyBody::Account(self.bank().and_then(|b| match &approval {
-                Some(approval) if status == AccountStatus::Open => {
-                    b.money().unfreeze_approved(&actor, &account, approval)
-                }
-                _ => b.money().set_account_status(&actor, &account, status),
-            })),
-            Job::UnlockUser { actor, email } => ReplyBody::Done(
-                self.bank()
-                    .and_then(|b| b.people().unlock_user(&actor, &email)),
-            ),
-            Job::ResetPassword {
-                actor,
-                email,
-                password,
-            } => ReplyBody::Done(
-                self.bank()
-                    .and_then(|b| b.people().reset_password(&actor, &email, &password, None)),
-            ),
-            Job::Drawer { actor } => {
-                ReplyBody::Drawer(self.bank().and_then(|b| b.desk().drawer(&actor)))
-            }
-            Job::OpenDrawer {
-                actor,
-                currency,
-                count,
-                approval,
-            } => ReplyBody::DrawerSession(self.bank().and_then(|b| {
-                b.desk()
-                    .open_drawer(&actor, currency, &count, approval.as_ref())
-            })),
-            Job::CloseDrawer {
-                actor,
-                session,
-                count,
-            } => ReplyBody::DrawerSession(
-                self.bank()
-                    .and_then(|b| b.desk().close_drawer(&actor, session, &count)),
-            ),
-            Job::DrawerCash {
-                actor,
-                direction,
-                count,
-                approval,
-                key,
-            } => ReplyBody::DrawerSession(self.bank().and_then(|b| {
-                b.desk()
-                    .move_drawer_cash(&actor, direction, &count, &approval, &key)
-            })),
-            Job::Vault { actor, currency } => {
-                ReplyBody::Vault(self.bank().and_then(|b| b.desk().vault(&actor, currency)))
-            }
-            Job::OpenVault {
-                actor,
-                currency,
-                count,
-            } => ReplyBody::VaultDay(
-                self.bank()
-                    .and_then(|b| b.desk().open_vault(&actor, currency, &count)),
-            ),
-            Job::CountVault {
-                actor,
-                currency,
-                count,
-            } => ReplyBody::VaultDay(
-                self.bank()
-                    .and_then(|b| b.desk().count_vault(&actor, currency, &count)),
-            ),
-            Job::EndOfDay { actor, folder } => ReplyBody::EndOfDay(
-                self.bank()
-                    .and_then(|b| b.desk().end_of_day(&actor, None))
-                    .map(|report| {
-                        let written = crate::day_report::write_eod(&report, &folder)
-                            .map(|(text, _pdf)| text)
-                            .map_err(|e| e.to_string());
-                        DayClosed {
-                            report: Box::new(report),
-                            written,
-                        }
-                    }),
-            ),
-            Job::Cash {
-                actor,
-                kind,
-                request,
-                approval,
-            } => ReplyBody::Money(self.bank().and_then(|b| match kind {
-                CashKind::Deposit => b.money().deposit(&actor, &request, approval.as_ref()),
-                CashKind::Withdrawal => b.money().withdraw(&actor, &request, approval.as_ref()),
-            })),
-            Job::RequestApproval { actor, operation } => ReplyBody::ApprovalRequest(
-                self.bank()
-                    .and_then(|b| b.desk().request_approval(&actor, &operation)),
-            ),
-            Job::ApprovalStatus { actor, id } => ReplyBody::ApprovalRequest(
-                self.bank()
-                    .and_then(|b| b.desk().approval_request(&actor, id)),
-            ),
-            Job::WithdrawApproval { actor, id } => ReplyBody::Done(
-                self.bank()
-                    .and_then(|b| b.desk().withdraw_approval(&actor, id)),
-            ),
-            Job::PendingApprovals { actor } => ReplyBody::PendingApprovals(
-                self.bank().and_then(|b| b.desk().pending_approvals(&actor)),
-            ),
-            Job::DecideApproval {
-                actor,
-                id,
-                password,
-                decision,
-            } => ReplyBody::ApprovalRequest(
-                self.bank()
-                    .and_then(|b| b.desk().decide_approval(&actor, id, &password, &decision)),
-            ),
-            Job::CounterTransfer {
-                actor,
-                request,
-                approval,
-            } => ReplyBody::Money(
-                self.bank()
-                    .and_then(|b| b.money().transfer(&actor, &request, approval.as_ref())),
-            ),
-            Job::Reverse {
-                actor,
-                reference,
-                reason,
-                approval,
-            } => ReplyBody::Money(self.bank().and_then(|b| {
-                b.money()
-                    .reverse(&actor, reference, &reason, approval.as_ref())
-            })),
-            Job::WriteReceipt { path, text } => ReplyBody::Receipt(write_text(path, &text)),
-            Job::Statement {
-                actor,
-                account,
-                month,
-                path,
-            } => ReplyBody::StatementWritten(self.statement(&actor, &account, month, path)),
-            Job::NextPaymentFile {
-                folder,
-                current,
-                forward,
-            } => ReplyBody::PaymentFile(super::next_payment_file(&folder, &current, forward)),
-            Job::BulkPreview { actor, path, from } => {
-                ReplyBody::BulkPreview(self.bulk_preview(&actor, path, &from))
-            }
-            Job::BulkPost {
-                actor,
-                path,
-                from,
-                approval,
-                digest,
-            } => ReplyBody::BulkPosted(self.bulk_post(
-                &actor,
-                &path,
-                from,
-                approval.as_ref(),
-                digest,
-            )),
-        }
-    }
-
     /// Writes the month's statement of the account as a PDF.
-    fn statement(
+    pub(super) fn statement(
         &mut self,
         actor: &Actor,
         account: &AccountNumber,
@@ -290,7 +28,7 @@ impl Worker {
     }
 
     /// Reads and checks a payment file (on this thread: the screen never waits for a disk).
-    fn bulk_preview(
+    pub(super) fn bulk_preview(
         &mut self,
         actor: &Actor,
         path: PathBuf,
@@ -305,7 +43,7 @@ impl Worker {
     }
 
     /// Posts a payment file's valid lines, telling the app how far it got after each batch.
-    fn bulk_post(
+    pub(super) fn bulk_post(
         &mut self,
         actor: &Actor,
         path: &std::path::Path,
@@ -336,7 +74,7 @@ impl Worker {
     }
 
     /// The last `points` balances of each account, from the history service.
-    fn trends(
+    pub(super) fn trends(
         &mut self,
         actor: &Actor,
         accounts: &[AccountNumber],
@@ -353,7 +91,7 @@ impl Worker {
     }
 
     /// Reads the whole history a page at a time and writes it as CSV.
-    fn export(
+    pub(super) fn export(
         &mut self,
         actor: &Actor,
         account: &AccountNumber,
@@ -384,7 +122,7 @@ impl Worker {
 }
 
 /// Writes a text file (creating its folder) and answers its full path.
-fn write_text(path: PathBuf, text: &str) -> Result<PathBuf, ExportError> {
+pub(super) fn write_text(path: PathBuf, text: &str) -> Result<PathBuf, ExportError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }

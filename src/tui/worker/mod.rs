@@ -6,16 +6,18 @@
 //! reconnect by itself with exponential backoff; a request that arrives meanwhile is answered
 //! with the "unavailable" error at once, and nothing is retried behind the user's back.
 
+mod calls;
 mod execute;
 mod files;
 mod jobs;
 mod reply;
 mod run;
 
+pub use calls::Job;
 pub use files::next_payment_file;
-pub use jobs::{CashKind, Job, Request, RequestId};
+pub use jobs::{CashKind, Request, RequestId};
 pub use reply::{
-    BulkPreview, BulkSummary, DayClosed, ExportError, Exported, Reply, ReplyBody, Trend,
-    WorkerMessage,
+    BulkPreview, BulkSummary, CustomerMatches, DayClosed, ExportError, Exported, HistoryPage,
+    RecipientName, Reply, ReplyBody, Trend, WorkerMessage,
 };
 pub use run::{is_connection_lost, run_guarded, WorkerConfig, WorkerHandle};

@@ -100,29 +100,18 @@ pub struct BulkSummary {
 pub enum ReplyBody {
     Session(BankResult<SessionUser>),
     Accounts(BankResult<Vec<AccountView>>),
-    History {
-        account: AccountNumber,
-        before: Option<i64>,
-        result: BankResult<Vec<HistoryEntry>>,
-    },
+    History(HistoryPage),
     /// Recent balances by account.
     Trends(BankResult<Vec<Trend>>),
-    Recipient {
-        number: String,
-        result: BankResult<String>,
-    },
+    Recipient(RecipientName),
     Transfer(BankResult<MoneyResult>),
     Profile(BankResult<UserProfile>),
     PasswordChanged(BankResult<()>),
     Exported(Result<Exported, ExportError>),
     // ---- the teller's workstation ----
-    Customers {
-        query: String,
-        result: BankResult<Vec<CustomerHit>>,
-    },
-    Limits {
-        approval_limit: Decimal,
-    },
+    Customers(CustomerMatches),
+    /// The bank's approval limit.
+    Limits(Decimal),
     Account(BankResult<AccountView>),
     /// Done, nothing to show (unlock, password reset).
     Done(BankResult<()>),
@@ -152,6 +141,28 @@ pub enum ReplyBody {
     PendingApprovals(BankResult<Vec<ApprovalRequestView>>),
 }
 
+/// A page of an account's history, with what was asked (the account, the page before).
+#[derive(Debug)]
+pub struct HistoryPage {
+    pub account: AccountNumber,
+    pub before: Option<i64>,
+    pub result: BankResult<Vec<HistoryEntry>>,
+}
+
+/// Who owns an account, as "D. Julis".
+#[derive(Debug)]
+pub struct RecipientName {
+    pub number: AccountNumber,
+    pub result: BankResult<String>,
+}
+
+/// The customers found for what was typed.
+#[derive(Debug)]
+pub struct CustomerMatches {
+    pub query: String,
+    pub result: BankResult<Vec<CustomerHit>>,
+}
+
 /// A closed day: its proof, and the report's path or why it could not be written.
 #[derive(Debug)]
 pub struct DayClosed {
@@ -171,14 +182,14 @@ impl ReplyBody {
         match self {
             Self::Session(Err(e))
             | Self::Accounts(Err(e))
-            | Self::History { result: Err(e), .. }
+            | Self::History(HistoryPage { result: Err(e), .. })
             | Self::Trends(Err(e))
-            | Self::Recipient { result: Err(e), .. }
+            | Self::Recipient(RecipientName { result: Err(e), .. })
             | Self::Transfer(Err(e))
             | Self::Profile(Err(e))
             | Self::PasswordChanged(Err(e))
             | Self::Exported(Err(ExportError::Bank(e)))
-            | Self::Customers { result: Err(e), .. }
+            | Self::Customers(CustomerMatches { result: Err(e), .. })
             | Self::Account(Err(e))
             | Self::Done(Err(e))
             | Self::Drawer(Err(e))

@@ -35,7 +35,7 @@ use crate::tui::strings as s;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody, RequestId};
+use crate::tui::worker::{HistoryPage, Job, ReplyBody, RequestId};
 
 use acting::Acting;
 pub use bulk::{BulkPayment, BulkStage};
@@ -313,9 +313,9 @@ impl CardScreen {
             },
             (
                 Asked::Movements,
-                ReplyBody::History {
+                ReplyBody::History(HistoryPage {
                     account, result, ..
-                },
+                }),
             ) => {
                 if self.movements_for.as_deref() == Some(account.as_str()) {
                     match result {

@@ -150,7 +150,7 @@ impl CounterScreen {
             return;
         };
         let recipient = match (&to, &self.recipient) {
-            (Some(to), Some((number, name))) if number == to.as_str() => Some(name.clone()),
+            (Some(to), Some((number, name))) if number == to => Some(name.clone()),
             _ => None,
         };
         let needs_approval = self.operation.limited()

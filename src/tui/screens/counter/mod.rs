@@ -34,7 +34,7 @@ use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::id_form::IdForm;
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{Job, ReplyBody};
+use crate::tui::worker::{Job, RecipientName, ReplyBody};
 
 pub use pending::Pending;
 pub use receipt::{receipt_rows, Receipt, ReceiptFile};
@@ -85,7 +85,7 @@ pub struct CounterScreen {
     pub memo: Field,
     pub focus: FocusRing<Stop>,
     /// "M. Rossi" once the typed number is found.
-    pub recipient: Option<(String, String)>,
+    pub recipient: Option<(AccountNumber, String)>,
     pub stage: Stage,
     pub error: Option<String>,
     key: Option<IdempotencyKey>,
@@ -174,12 +174,12 @@ impl CounterScreen {
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
-            (Asked::Limits, ReplyBody::Limits { approval_limit }) => {
+            (Asked::Limits, ReplyBody::Limits(approval_limit)) => {
                 ctx.data.desk.approval_limit = Some(approval_limit);
             }
             (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => ctx.data.desk.drawer = Some(drawer),
             (Asked::Drawer, ReplyBody::Drawer(Err(_))) => {}
-            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
+            (Asked::Recipient, ReplyBody::Recipient(RecipientName { number, result })) => {
                 let current = AccountNumber::parse(self.to.value()).ok();
                 if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
                     return Flow::Stay;
@@ -234,7 +234,7 @@ impl Screen for CounterScreen {
     fn on_enter(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         if ctx.data.desk.approval_limit.is_none() {
-            self.requests.ask_too(ctx, Asked::Limits, Job::Limits);
+            self.requests.ask_too(ctx, Asked::Limits, Job::Limits {});
         }
         self.requests
             .ask_too(ctx, Asked::Drawer, Job::Drawer { actor });

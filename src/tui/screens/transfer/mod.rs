@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 mod render;
 
 use super::{cycle, Screen};
-use crate::domain::{Currency, IdempotencyKey};
+use crate::domain::{AccountNumber, Currency, IdempotencyKey};
 use crate::services::{BankError, MoneyResult, TransferRequest};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -22,7 +22,7 @@ use crate::tui::widgets::field::Field;
 use crate::tui::widgets::focus::{FocusRing, Stops};
 use crate::tui::widgets::money_form::{self, Lookup};
 use crate::tui::widgets::requests::Requests;
-use crate::tui::worker::{is_connection_lost, Job, ReplyBody};
+use crate::tui::worker::{is_connection_lost, Job, RecipientName, ReplyBody};
 
 /// The form's fields, in the order Tab visits them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,9 +43,9 @@ impl Stops for Stop {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
     Unknown,
-    Looking(String),
-    Found { number: String, name: String },
-    Missing(String),
+    Looking(AccountNumber),
+    Found { number: AccountNumber, name: String },
+    Missing(AccountNumber),
 }
 
 /// A checked transfer waiting for confirmation (or sent).
@@ -199,7 +199,7 @@ impl TransferScreen {
     fn number_changed(&mut self, ctx: &mut Ctx) {
         self.recipient = Recipient::Unknown;
         if let Some(number) = money_form::number_typed(&mut self.to) {
-            self.recipient = Recipient::Looking(number.as_str().to_string());
+            self.recipient = Recipient::Looking(number.clone());
             // Each answer names its number: every lookup is heard.
             self.requests
                 .ask_too(ctx, Asked::Recipient, Job::Recipient { number });
@@ -235,7 +235,7 @@ impl TransferScreen {
         let to = money_form::to_checked(&mut self.to, Some(&from));
         match &to {
             None => bad(Stop::To, &mut first_bad),
-            Some(to) if self.recipient == Recipient::Missing(to.as_str().to_string()) => {
+            Some(to) if self.recipient == Recipient::Missing(to.clone()) => {
                 self.to.error = Some(s::RECIPIENT_MISSING.into());
                 bad(Stop::To, &mut first_bad);
             }
@@ -257,7 +257,7 @@ impl TransferScreen {
             return;
         };
         let recipient = match &self.recipient {
-            Recipient::Found { number, name } if number == to.as_str() => Some(name.clone()),
+            Recipient::Found { number, name } if *number == to => Some(name.clone()),
             _ => None,
         };
         let key = self
@@ -332,7 +332,7 @@ impl TransferScreen {
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
-            (Asked::Recipient, ReplyBody::Recipient { number, result }) => {
+            (Asked::Recipient, ReplyBody::Recipient(RecipientName { number, result })) => {
                 if self.recipient != Recipient::Looking(number.clone()) {
                     return Flow::Stay;
                 }

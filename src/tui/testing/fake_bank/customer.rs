@@ -4,7 +4,7 @@
 use super::FakeBank;
 use crate::services::{BankError, HistoryEntry, MoneyResult, MovementKind, Party, UserProfile};
 use crate::tui::testing::fixtures::fixed_wall;
-use crate::tui::worker::{Exported, Job, ReplyBody, Trend};
+use crate::tui::worker::{Exported, HistoryPage, Job, RecipientName, ReplyBody, Trend};
 
 impl FakeBank {
     /// What the real bank would answer, more or less.
@@ -53,11 +53,11 @@ impl FakeBank {
                     .filter(|e| before.is_none_or(|b| e.id < b))
                     .take(limit as usize)
                     .collect();
-                ReplyBody::History {
-                    account: account.clone(),
+                ReplyBody::History(HistoryPage {
+                    account,
                     before,
                     result: Ok(page),
-                }
+                })
             }
             Job::Trends {
                 accounts, points, ..
@@ -74,14 +74,14 @@ impl FakeBank {
                     Trend::from_history(account, &page)
                 })
                 .collect())),
-            Job::Recipient { number } => ReplyBody::Recipient {
-                number: number.as_str().to_string(),
+            Job::Recipient { number } => ReplyBody::Recipient(RecipientName {
                 result: self
                     .names
                     .get(number.as_str())
                     .cloned()
                     .ok_or_else(|| BankError::NotFound(format!("Account {number}"))),
-            },
+                number,
+            }),
             Job::Transfer { request, .. } => ReplyBody::Transfer(self.transfer(&request)),
             Job::Profile { ref email, .. } | Job::UpdateProfile { ref email, .. }
                 if email.as_str() != self.profile.email =>

@@ -11,7 +11,7 @@ use crate::services::{
     Party, UserProfile,
 };
 use crate::tui::testing::fixtures::{account_number, fixed_wall};
-use crate::tui::worker::{CashKind, Job, ReplyBody};
+use crate::tui::worker::{CashKind, CustomerMatches, Job, ReplyBody};
 
 impl FakeBank {
     /// The supervisor check, as the bank does it.
@@ -170,13 +170,11 @@ impl FakeBank {
     /// Answers the workstation's jobs.
     pub(super) fn answer_desk(&mut self, job: Job) -> ReplyBody {
         match job {
-            Job::SearchCustomers { query, .. } => ReplyBody::Customers {
+            Job::SearchCustomers { query, .. } => ReplyBody::Customers(CustomerMatches {
                 result: Ok(self.search(&query)),
                 query,
-            },
-            Job::Limits => ReplyBody::Limits {
-                approval_limit: self.approval_limit,
-            },
+            }),
+            Job::Limits {} => ReplyBody::Limits(self.approval_limit),
             Job::RegisterUser { input, .. } => {
                 let profile = UserProfile {
                     id: 50,

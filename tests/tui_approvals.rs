@@ -9,7 +9,7 @@ use std::time::Duration;
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use rust_decimal::Decimal;
-use teller::services::RequestStatus;
+use teller::services::{BankError, RequestStatus};
 use teller::tui::app::Route;
 use teller::tui::screens::counter::Stage;
 use teller::tui::testing::{Driver, FakeBank, ADMIN_PASSWORD};
@@ -112,6 +112,9 @@ fn a_supervisor_sees_the_badge_and_approves_on_f9_with_their_own_password() {
     assert_snapshot!("approvals_list", list);
 
     // A wrong password decides nothing.
+    d.bank.refuse_next("decide_approval", || {
+        BankError::ApprovalRefused("your password is incorrect")
+    });
     d.press(KeyCode::Char('a'))
         .type_text("not-it")
         .press(KeyCode::Enter)

@@ -7,6 +7,7 @@
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
+use teller::services::BankError;
 use teller::tui::app::Route;
 use teller::tui::screens::card::{BulkStage, Dialog};
 
@@ -109,6 +110,9 @@ fn a_total_above_the_limit_asks_a_supervisor_once() {
     // Nothing is sent until the supervisor's fields are filled.
     d.press(KeyCode::Enter);
     assert!(d.app.queued_requests().is_empty());
+    d.bank.refuse_next("bulk_post", || {
+        BankError::ApprovalRefused("the supervisor's email or password is incorrect")
+    });
     d.type_text(ADMIN_EMAIL)
         .press(KeyCode::Tab)
         .type_text("wrong")

@@ -11,12 +11,23 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use rust_decimal::Decimal;
+use teller::services::{ApprovalNeed, BankError};
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::counter::Stage;
 use teller::tui::testing::{
     number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, NINA, OTHER_EMAIL,
 };
 use teller::tui::worker::Job;
+
+/// The bank's refusal of a supervisor's wrong email or password.
+fn wrong_supervisor_password() -> BankError {
+    BankError::ApprovalRefused("the supervisor's email or password is incorrect")
+}
+
+/// The bank's refusal of large cash without the customer's ID.
+fn large_cash_without_id() -> BankError {
+    BankError::IdRequired("Cash above 10,000.00 today for this customer".into())
+}
 
 /// A teller logged in, with an open drawer unless told otherwise.
 fn teller_with(bank: FakeBank) -> Driver {
@@ -213,6 +224,8 @@ fn teller_card_unfreeze_needs_a_supervisor() {
         .settle()
         .press(KeyCode::Char('f'));
     assert_snapshot!("teller_card_unfreeze_dialog", d.screen());
+    d.bank
+        .refuse_next("set_account_status", wrong_supervisor_password);
     d.type_text(ADMIN_EMAIL)
         .press(KeyCode::Tab)
         .type_text("not-the-password")
@@ -345,6 +358,9 @@ fn a_deposit_that_takes_the_drawer_above_its_limit_is_warned() {
         "{first}"
     );
     d.press(KeyCode::Esc).settle();
+    // The bank decides the drawer's limit: after this cash-in it says the drawer is above it,
+    // and the next cash-in needs a supervisor.
+    d.bank.drawer_over_limit = true;
     let second = deposit(&mut d);
     assert!(
         second.contains("Your drawer is above its limit"),
@@ -352,6 +368,11 @@ fn a_deposit_that_takes_the_drawer_above_its_limit_is_warned() {
     );
     assert_snapshot!("teller_counter_receipt_drawer_over_limit", second);
     d.press(KeyCode::Esc).settle();
+    d.bank.refuse_next("deposit", || {
+        BankError::ApprovalRequired(ApprovalNeed::DrawerAboveLimit {
+            limit: money("20000.00"),
+        })
+    });
     let third = deposit(&mut d);
     assert!(third.contains("above its limit of 20,000.00"), "{third}");
     assert_eq!(d.bank.drawer_flows.0, money("18500.00"));
@@ -370,6 +391,9 @@ fn teller_counter_large_withdrawal_needs_a_supervisor() {
         d.app.queued_requests().is_empty(),
         "nothing is sent before the supervisor"
     );
+    d.bank
+        .refuse_next("withdraw", wrong_supervisor_password)
+        .refuse_next("withdraw", large_cash_without_id);
     d.type_text(ADMIN_EMAIL)
         .press(KeyCode::Tab)
         .type_text("wrong-password")
@@ -397,6 +421,11 @@ fn an_approval_required_answer_opens_the_supervisor_dialog() {
     // The limit is not known yet (its answer is held): the bank's refusal asks instead.
     let mut bank = FakeBank::demo().with_open_drawer();
     bank.accounts[0].balance = money("20000.00");
+    bank.refuse_next("counter_transfer", || {
+        BankError::ApprovalRequired(ApprovalNeed::AboveLimit {
+            limit: money("10000.00"),
+        })
+    });
     let mut d = teller_with(bank);
     d.type_text("julis").pause().press(KeyCode::Enter).settle();
     d.press(KeyCode::Char('t')).hold();
@@ -472,6 +501,7 @@ fn teller_drawer_opening_count() {
     // The float comes from the vault: a supervisor approves it on the teller's screen.
     d.press(KeyCode::Enter).settle();
     assert_snapshot!("teller_drawer_float_approval", d.screen());
+    d.bank.refuse_next("open_drawer", wrong_supervisor_password);
     d.type_text(ADMIN_EMAIL)
         .press(KeyCode::Tab)
         .type_text("wrong password")
@@ -698,6 +728,7 @@ fn quitting_asks_when_the_counter_holds_an_amount() {
 #[test]
 fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
     let mut d = rich_card();
+    d.bank.refuse_next("withdraw", wrong_supervisor_password);
     d.press(KeyCode::Char('w'))
         .settle()
         .type_text("12000")
@@ -742,6 +773,7 @@ fn the_selected_account_and_movement_are_marked_and_reversed() {
 #[test]
 fn teller_counter_large_cash_asks_for_the_customers_id() {
     let mut d = card();
+    d.bank.refuse_next("deposit", large_cash_without_id);
     d.press(KeyCode::Char('d'))
         .settle()
         .type_text("12000")

@@ -4,6 +4,7 @@
 
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
+use teller::services::BankError;
 use teller::tui::app::Route;
 use teller::tui::testing::{Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -32,7 +33,10 @@ fn a_supervisor_opens_the_vault_counts_it_and_closes_the_day() {
         "{shown}"
     );
     assert_snapshot!("vault_open", shown);
-    // Not counted yet: the day does not close, and says why.
+    // Not counted yet: the bank does not close the day, and the screen says why.
+    d.bank.refuse_next("end_of_day", || {
+        BankError::DayNotReady("the USD vault is not counted".into())
+    });
     d.press(KeyCode::Char('e')).settle();
     assert!(d.screen().contains("Close the day?"), "{}", d.screen());
     d.press(KeyCode::Enter).settle();

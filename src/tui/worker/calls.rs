@@ -12,7 +12,7 @@ use crate::domain::{
     AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, Reason, Secret,
 };
 use crate::services::{
-    AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView,
+    AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView, BankError,
     BankResult, CashRequest, Decision, DrawerView, MoneyResult, NewUserInput, ProfileChanges,
     SessionUser, TransferRequest, UserProfile, VaultTransfer, VaultView,
 };
@@ -22,6 +22,36 @@ use super::{
     BulkPreview, BulkSummary, CashKind, CustomerMatches, DayClosed, ExportError, Exported,
     HistoryPage, RecipientName, ReplyBody, Trend,
 };
+
+/// An answer that can say the bank refused the call.
+trait Refusal: Sized {
+    fn refusal(error: BankError) -> Option<Self>;
+}
+
+impl<T, E: From<BankError>> Refusal for Result<T, E> {
+    fn refusal(error: BankError) -> Option<Self> {
+        Some(Err(error.into()))
+    }
+}
+
+/// Answers that carry more than a result (what was asked), or no result at all.
+macro_rules! cannot_be_refused {
+    ($($answer:ty),+) => {
+        $(impl Refusal for $answer {
+            fn refusal(_: BankError) -> Option<Self> {
+                None
+            }
+        })+
+    };
+}
+
+cannot_be_refused!(
+    HistoryPage,
+    RecipientName,
+    CustomerMatches,
+    Decimal,
+    Option<PathBuf>
+);
 
 /// Declares `Job` and `Worker::run_job` from the list below. Each entry: the job's variant and
 /// fields, `=>` the reply's variant with the type it carries, and (`|w|`, the worker) the
@@ -37,6 +67,18 @@ macro_rules! calls {
         #[strum(serialize_all = "snake_case")]
         pub enum Job {
             $($(#[$doc])* $call { $($(#[$field_doc])* $field: $ty),* },)+
+        }
+
+        impl Job {
+            /// This job's answer when the bank refuses it with `error`; None for a job whose
+            /// answer cannot carry a refusal. The fake bank's scripted refusals use it.
+            pub fn refused(&self, error: BankError) -> Option<ReplyBody> {
+                match self {
+                    $(Job::$call { .. } => {
+                        <$answer as Refusal>::refusal(error).map(ReplyBody::$reply)
+                    })+
+                }
+            }
         }
 
         impl Worker {

@@ -7,8 +7,11 @@ use crate::tui::testing::fixtures::fixed_wall;
 use crate::tui::worker::{Exported, HistoryPage, Job, RecipientName, ReplyBody, Trend};
 
 impl FakeBank {
-    /// What the real bank would answer, more or less.
+    /// What the real bank would answer to the data it holds, or what a test said it decides.
     pub fn answer(&mut self, job: Job) -> ReplyBody {
+        if let Some(refused) = self.scripted_refusal(&job) {
+            return refused;
+        }
         match job {
             Job::Login { email, password } | Job::Reauthenticate { email, password } => {
                 let staff = self

@@ -1,68 +1,30 @@
 //! What the fake bank answers to the teller's workstation: lookups, accounts, the drawer, cash
-//! and reversals, with the supervisor's approval where the bank asks for it.
+//! and reversals, from the data it holds. When a limit or an approval is the bank's to decide,
+//! a test says what it decides (`FakeBank::refuse_next`).
 
-use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::FakeBank;
 use crate::domain::Role;
 use crate::services::{
-    AccountStatus, AccountView, Actor, Approval, BankError, DrawerView, MoneyResult, MovementKind,
-    Party, UserProfile,
+    AccountStatus, AccountView, Approval, BankError, DrawerView, MoneyResult, MovementKind, Party,
+    UserProfile,
 };
 use crate::tui::testing::fixtures::{account_number, fixed_wall};
 use crate::tui::worker::{CashKind, CustomerMatches, Job, ReplyBody};
 
 impl FakeBank {
-    /// The supervisor check, as the bank does it.
-    pub(super) fn approve(&self, actor: &Actor, approval: &Approval) -> Result<(), BankError> {
-        let (supervisor, password) = match approval {
-            Approval::Typed {
-                supervisor,
-                password,
-            } => (supervisor, password),
-            Approval::Request(id) => {
-                let approved = self
-                    .approval_requests
-                    .iter()
-                    .any(|r| r.id == *id && r.status == crate::services::RequestStatus::Approved);
-                return if approved {
-                    Ok(())
-                } else {
-                    Err(BankError::ApprovalExpired)
-                };
-            }
-        };
-        let admin = self.staff.iter().find(|(u, _)| u.email == *supervisor);
-        match admin {
-            Some((u, _)) if actor.user_id() == Some(u.id) => Err(BankError::ApprovalRefused(
-                "nobody can approve their own operation",
-            )),
-            Some((u, _)) if u.role != Role::Admin => Err(BankError::ApprovalRefused(
-                "only a supervisor (admin) can approve",
-            )),
-            Some((_, pw)) if pw == password.expose() => Ok(()),
-            _ => Err(BankError::ApprovalRefused(
-                "the supervisor's email or password is incorrect",
-            )),
-        }
-    }
-
-    /// Checks the approval a limited operation needs.
-    fn limit(
-        &self,
-        actor: &Actor,
-        amount: Decimal,
-        approval: Option<&Approval>,
-    ) -> Result<(), BankError> {
+    /// A sent request backs an operation once approved; a typed approval is the bank's to
+    /// check (a test scripts its refusal).
+    pub(super) fn approve(&self, approval: &Approval) -> Result<(), BankError> {
         match approval {
-            Some(approval) => self.approve(actor, approval),
-            None if amount > self.approval_limit => {
-                Err(BankError::ApprovalRequired(ApprovalNeed::AboveLimit {
-                    limit: self.approval_limit,
-                }))
-            }
-            None => Ok(()),
+            Approval::Typed { .. } => Ok(()),
+            Approval::Request(id) => self
+                .approval_requests
+                .iter()
+                .any(|r| r.id == *id && r.status == crate::services::RequestStatus::Approved)
+                .then_some(())
+                .ok_or(BankError::ApprovalExpired),
         }
     }
 
@@ -82,43 +44,21 @@ impl FakeBank {
 
     fn cash(
         &mut self,
-        actor: &Actor,
         kind: CashKind,
         request: &crate::services::CashRequest,
         approval: Option<&Approval>,
     ) -> Result<MoneyResult, BankError> {
         let amount = request.amount.value();
-        if kind == CashKind::Withdrawal {
-            self.limit(actor, amount, approval)?;
+        if let Some(approval) = approval {
+            self.approve(approval)?;
         }
         let open = self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
-        // The drawer's limit, as the bank decides it: on what the drawer held before, the
-        // cash-in that crosses it is warned, and the next needs a supervisor.
-        let mut over_limit = false;
-        if let Some(drawer) = self.drawer.as_ref().filter(|_| open) {
-            if kind == CashKind::Deposit {
-                let limit = crate::services::BankConfig::default().drawer_limit;
-                let before = self.expected_cash(drawer);
-                over_limit = before + amount > limit;
-                if before > limit && approval.is_none() {
-                    return Err(BankError::ApprovalRequired(
-                        ApprovalNeed::DrawerAboveLimit { limit },
-                    ));
-                }
-            }
-        }
         let number = request.account.as_str().to_string();
         let account = self
             .account_mut(&number)
             .ok_or_else(|| BankError::NotFound(format!("Account {number}")))?;
         if !open {
             return Err(BankError::DrawerClosed(account.currency.to_string()));
-        }
-        // Large cash, as the bank decides it (the fake counts one operation, not the day).
-        if amount > crate::services::ctr_line() && request.id.is_none() {
-            return Err(BankError::IdRequired(
-                "Cash above 10,000.00 today for this customer".into(),
-            ));
         }
         if kind == CashKind::Withdrawal && account.balance < amount {
             return Err(BankError::InsufficientFunds {
@@ -162,7 +102,7 @@ impl FakeBank {
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
             at: fixed_wall(),
             replayed: false,
-            drawer_over_limit: over_limit,
+            drawer_over_limit: kind == CashKind::Deposit && self.drawer_over_limit,
             device: "local".into(),
         }))
     }
@@ -225,19 +165,13 @@ impl FakeBank {
                 ReplyBody::Account(Ok(account))
             }
             Job::SetAccountStatus {
-                actor,
                 account,
                 status,
                 approval,
+                ..
             } => {
-                if status == AccountStatus::Open {
-                    let approved = match &approval {
-                        Some(approval) => self.approve(&actor, approval),
-                        None => Err(BankError::ApprovalRequired(ApprovalNeed::Unfreeze)),
-                    };
-                    if let Err(e) = approved {
-                        return ReplyBody::Account(Err(e));
-                    }
+                if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
+                    return ReplyBody::Account(Err(e));
                 }
                 ReplyBody::Account(match self.account_mut(account.as_str()) {
                     Some(a) => {
@@ -263,20 +197,15 @@ impl FakeBank {
                 ReplyBody::Drawer(Ok(self.drawer.clone().filter(|d| d.closed_at.is_none())))
             }
             Job::OpenDrawer {
-                actor,
                 currency,
                 count,
                 approval,
+                ..
             } => {
                 if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
                     return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen));
                 }
-                // The float comes from the vault: a supervisor approves it.
-                let approved = match &approval {
-                    Some(approval) => self.approve(&actor, approval),
-                    None => Err(BankError::ApprovalRequired(ApprovalNeed::DrawerFloat)),
-                };
-                if let Err(e) = approved {
+                if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
                     return ReplyBody::DrawerSession(Err(e));
                 }
                 let view = DrawerView {
@@ -316,30 +245,26 @@ impl FakeBank {
                 ReplyBody::DrawerSession(Ok(view))
             }
             Job::Cash {
-                actor,
                 kind,
                 request,
                 approval,
-            } => ReplyBody::Money(self.cash(&actor, kind, &request, approval.as_ref())),
+                ..
+            } => ReplyBody::Money(self.cash(kind, &request, approval.as_ref())),
             Job::CounterTransfer {
-                actor,
-                request,
-                approval,
+                request, approval, ..
             } => ReplyBody::Money(
-                self.limit(&actor, request.amount.value(), approval.as_ref())
+                approval
+                    .as_ref()
+                    .map_or(Ok(()), |a| self.approve(a))
                     .and_then(|()| self.transfer(&request)),
             ),
             Job::Reverse {
-                actor,
                 reference,
                 reason,
                 approval,
+                ..
             } => {
-                let approved = match &approval {
-                    Some(approval) => self.approve(&actor, approval),
-                    None => Err(BankError::ApprovalRequired(ApprovalNeed::Reversal)),
-                };
-                if let Err(e) = approved {
+                if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
                     return ReplyBody::Money(Err(e));
                 }
                 let original = self
@@ -389,11 +314,11 @@ impl FakeBank {
                 ReplyBody::BulkPreview(preview.map_err(Into::into))
             }
             Job::BulkPost {
-                actor,
                 path,
                 from,
                 approval,
                 digest,
+                ..
             } => {
                 let posted = crate::bulk::check_file(&path, Some(&from))
                     .map_err(crate::bulk::PostError::from)
@@ -407,9 +332,7 @@ impl FakeBank {
                             .into());
                         }
                         if let Some(approval) = &approval {
-                            self.approve(&actor, approval)?;
-                        } else if actor.is_staff() && check.total > self.approval_limit {
-                            return Err(BankError::ApprovalRequired(ApprovalNeed::BulkTotal).into());
+                            self.approve(approval)?;
                         }
                         let mut results = path.clone().into_os_string();
                         results.push(".results.csv");

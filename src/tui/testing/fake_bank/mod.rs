@@ -1,5 +1,8 @@
-//! A bank in memory: its data, and the look-ups its answers share. What it answers to each
-//! job is in `customer` (the customer's screens) and `desk` (the teller's workstation).
+//! A bank in memory for the screens' tests: its data, and the look-ups its answers share. What
+//! it answers to each job is in `customer` (the customer's screens) and `desk` (the teller's
+//! workstation). It keeps data, not rules: limits, approvals, who may do what and when the day
+//! may close are the real bank's to decide (tested against MariaDB); a screen's test scripts
+//! the bank's refusal with `refuse_next` and checks what the screen makes of it.
 
 mod approvals;
 mod customer;
@@ -16,9 +19,13 @@ use super::fixtures::{
 };
 use crate::domain::{Currency, Email, Role};
 use crate::services::{
-    AccountStatus, AccountView, CustomerHit, DrawerView, HistoryEntry, MoneyResult, MovementKind,
-    Party, SessionUser, UserProfile,
+    AccountStatus, AccountView, BankError, CustomerHit, DrawerView, HistoryEntry, MoneyResult,
+    MovementKind, Party, SessionUser, UserProfile,
 };
+use crate::tui::worker::{Job, ReplyBody};
+
+/// Makes the error a test says the bank refuses a job with (errors are not `Clone`).
+pub type Refusal = fn() -> BankError;
 
 /// A bank in memory with one customer, Diana Julis, and a recipient, Marco Rossi.
 #[derive(Debug, Clone)]
@@ -38,6 +45,9 @@ pub struct FakeBank {
     pub others: Vec<(UserProfile, Vec<AccountView>)>,
     /// The teller's drawer session (open or just closed).
     pub drawer: Option<DrawerView>,
+    /// The bank says the teller's drawer is above its limit after a cash-in (the bank decides
+    /// it; a test sets it).
+    pub drawer_over_limit: bool,
     /// Cash in and out of the open drawer, kept aside: like the bank, the fake tells the
     /// teller only after the blind close.
     pub drawer_flows: (Decimal, Decimal),
@@ -46,6 +56,10 @@ pub struct FakeBank {
     pub vault: Option<crate::services::VaultView>,
     /// Approval requests tellers sent.
     pub approval_requests: Vec<crate::services::ApprovalRequestView>,
+    /// What the bank decides, said by a test: the next job of this name (`Job::name`) is
+    /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
+    /// (limits, approvals, who may approve): a screen's test says what the bank answers.
+    refusals: Vec<(&'static str, Refusal)>,
     next_id: i64,
 }
 
@@ -178,12 +192,31 @@ impl FakeBank {
             staff,
             others: vec![(marco, marco_accounts)],
             drawer: None,
+            drawer_over_limit: false,
             drawer_flows: (Decimal::ZERO, Decimal::ZERO),
             approval_limit: money("10000.00"),
             vault: None,
             approval_requests: Vec::new(),
+            refusals: Vec::new(),
             next_id: 9_001,
         }
+    }
+
+    /// The bank refuses the next job named `job` (`Job::name`: "withdraw", "reverse", ...)
+    /// with `error`.
+    pub fn refuse_next(&mut self, job: &'static str, error: Refusal) -> &mut Self {
+        self.refusals.push((job, error));
+        self
+    }
+
+    /// The scripted refusal of this job, if a test asked for one.
+    fn scripted_refusal(&mut self, job: &Job) -> Option<ReplyBody> {
+        let at = self
+            .refusals
+            .iter()
+            .position(|(name, _)| *name == job.name())?;
+        let (_, error) = self.refusals.remove(at);
+        job.refused(error())
     }
 
     /// An open drawer session with a float of 2,000.00, 500.00 in and 120.00 out.

@@ -125,10 +125,15 @@ fn a_working_day_passes_every_rule() {
         )
         .expect("the customer's own transfer");
     bank.money()
-        .set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen)
+        .set_account_status(&teller, &other, teller::domain::AccountStatus::Frozen, None)
         .expect("freeze");
     bank.money()
-        .unfreeze_approved(&teller, &other, &supervisor_approval())
+        .set_account_status(
+            &teller,
+            &other,
+            teller::domain::AccountStatus::Open,
+            Some(&supervisor_approval()),
+        )
         .expect("unfreeze");
     bank.people()
         .open_session(&email("cara@example.com"), &secret(PASSWORD))
@@ -323,7 +328,12 @@ fn an_account_unfrozen_behind_the_services_back_is_named() {
     let teller = user(&mut bank, "tess@bank.local", Role::Teller);
     let (_, account) = customer_with_account(&mut bank, "vera@example.com", "10.00");
     bank.money()
-        .set_account_status(&teller, &account, teller::domain::AccountStatus::Frozen)
+        .set_account_status(
+            &teller,
+            &account,
+            teller::domain::AccountStatus::Frozen,
+            None,
+        )
         .expect("freeze");
     assert!(audit(&mut bank).ok);
     let mut conn = attacker(&db);

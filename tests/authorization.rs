@@ -179,7 +179,7 @@ impl World {
                 let account = self.account(target);
                 self.bank
                     .money()
-                    .set_account_status(&actor, &account, AccountStatus::Frozen)
+                    .set_account_status(&actor, &account, AccountStatus::Frozen, None)
                     .map(drop)
             }
             Op::Unfreeze(target) => {
@@ -190,12 +190,12 @@ impl World {
                     Actor::User(ref user) if user.role.is_staff() => self
                         .bank
                         .money()
-                        .unfreeze_approved(&actor, &account, &approval)
+                        .set_account_status(&actor, &account, AccountStatus::Open, Some(&approval))
                         .map(drop),
                     _ => self
                         .bank
                         .money()
-                        .set_account_status(&actor, &account, AccountStatus::Open)
+                        .set_account_status(&actor, &account, AccountStatus::Open, None)
                         .map(drop),
                 }
             }
@@ -653,7 +653,7 @@ fn a_frozen_account_is_readable_by_its_owner_but_moves_nothing() {
     world
         .bank
         .money()
-        .set_account_status(&teller, &alice_account, AccountStatus::Frozen)
+        .set_account_status(&teller, &alice_account, AccountStatus::Frozen, None)
         .unwrap();
     let view = world.bank.money().account(&alice, &alice_account).unwrap();
     assert_eq!(view.status, AccountStatus::Frozen);

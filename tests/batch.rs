@@ -57,6 +57,7 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
             &operator(),
             &frozen,
             teller::services::AccountStatus::Frozen,
+            None,
         )
         .expect("freeze");
     let replayed = pay(&payer, &alice, "10.00");
@@ -114,10 +115,7 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
     let first = outcomes[0].result().unwrap();
     let last = outcomes[6].result().unwrap();
     assert!(first.id < last.id);
-    assert_eq!(
-        first.balances[0],
-        (payer.as_str().to_string(), money("40.00"))
-    );
+    assert_eq!(first.balances[0], (payer.clone(), money("40.00")));
     assert_eq!(approval.remaining(), money("1000000") - money("90.00"));
     assert_audit_ok(&mut bank);
     // One audit line per transfer, refusals too.
@@ -536,7 +534,7 @@ fn a_customer_pays_only_from_their_own_account_and_sees_only_their_balance() {
         .unwrap();
     assert_eq!(codes(&outcomes), ["done", "not_found"]);
     let done = outcomes[0].result().unwrap();
-    assert_eq!(done.balances, [(mine.as_str().to_string(), money("80.00"))]);
+    assert_eq!(done.balances, [(mine.clone(), money("80.00"))]);
     assert_eq!(balance(&mut bank, &theirs), money("120.00"));
 }
 

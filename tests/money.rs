@@ -28,11 +28,8 @@ fn deposit_credits_the_customer_and_debits_the_handlers_drawer() {
         .expect("deposit");
     assert_eq!(result.kind, MovementKind::Deposit);
     assert_eq!(result.from, Party::Cash);
-    assert_eq!(result.to, Party::Account(account.to_string()));
-    assert_eq!(
-        result.balances,
-        vec![(account.to_string(), money("1234.50"))]
-    );
+    assert_eq!(result.to, Party::Account(account.clone()));
+    assert_eq!(result.balances, vec![(account.clone(), money("1234.50"))]);
     assert!(!result.replayed);
     assert_eq!(balance(&mut bank, &account), money("1234.50"));
     assert_audit_ok(&mut bank);
@@ -69,7 +66,7 @@ fn transfer_moves_exact_amounts_between_two_customers() {
         .transfer(&alice, &transfer(&a, &b, "0.10"), None)
         .expect("transfer");
     // A customer is told their own new balance, never the recipient's.
-    assert_eq!(result.balances, [(a.to_string(), money("10.00"))]);
+    assert_eq!(result.balances, [(a.clone(), money("10.00"))]);
     assert_eq!(balance(&mut bank, &a), money("10.00"));
     assert_eq!(balance(&mut bank, &b), money("0.30"));
     assert_audit_ok(&mut bank);
@@ -110,7 +107,7 @@ fn frozen_and_closed_accounts_take_and_give_nothing() {
     let op = operator();
 
     bank.money()
-        .set_account_status(&op, &b, AccountStatus::Frozen)
+        .set_account_status(&op, &b, AccountStatus::Frozen, None)
         .expect("freeze");
     assert_eq!(
         bank.money()
@@ -141,7 +138,7 @@ fn frozen_and_closed_accounts_take_and_give_nothing() {
         "account_frozen"
     );
     bank.money()
-        .set_account_status(&op, &b, AccountStatus::Open)
+        .set_account_status(&op, &b, AccountStatus::Open, None)
         .expect("unfreeze");
     bank.money()
         .transfer(&op, &transfer(&a, &b, "1"), None)
@@ -150,14 +147,14 @@ fn frozen_and_closed_accounts_take_and_give_nothing() {
     // Only an empty account closes, and a closed one stays closed.
     let err = bank
         .money()
-        .set_account_status(&op, &b, AccountStatus::Closed)
+        .set_account_status(&op, &b, AccountStatus::Closed, None)
         .unwrap_err();
     assert_eq!(err.code(), "balance_not_zero");
     bank.money()
         .withdraw(&op, &cash(&b, "1"), None)
         .expect("empty it");
     bank.money()
-        .set_account_status(&op, &b, AccountStatus::Closed)
+        .set_account_status(&op, &b, AccountStatus::Closed, None)
         .expect("close");
     assert_eq!(
         bank.money()
@@ -175,7 +172,7 @@ fn frozen_and_closed_accounts_take_and_give_nothing() {
     );
     let err = bank
         .money()
-        .set_account_status(&op, &b, AccountStatus::Open)
+        .set_account_status(&op, &b, AccountStatus::Open, None)
         .unwrap_err();
     assert_eq!(err.code(), "account_closed");
     assert_audit_ok(&mut bank);
@@ -203,7 +200,7 @@ fn the_same_key_and_request_is_applied_once() {
     assert_eq!(balance(&mut bank, &a), money("70.00"));
     // Replayed even after the account was frozen: the original result, nothing moves.
     bank.money()
-        .set_account_status(&operator(), &a, AccountStatus::Frozen)
+        .set_account_status(&operator(), &a, AccountStatus::Frozen, None)
         .expect("freeze");
     let third = bank
         .money()
@@ -386,7 +383,7 @@ fn history_pages_newest_first_with_signed_amounts() {
     assert_eq!(all[0].counterparty, Party::Cash);
     assert_eq!(all[1].kind, MovementKind::Transfer);
     assert_eq!(all[1].amount, money("-7.50"));
-    assert_eq!(all[1].counterparty, Party::Account(b.to_string()));
+    assert_eq!(all[1].counterparty, Party::Account(b.clone()));
     assert_eq!(all[0].balance_after, money("70.00"));
     // Each line's balance follows from the one before it.
     for pair in all.windows(2) {

@@ -135,7 +135,7 @@ fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
     assert_eq!(rows(&mut conn), before);
     // Frozen since it was read (the freeze writes its own audit line).
     bank.money()
-        .set_account_status(&operator(), &b, AccountStatus::Frozen)
+        .set_account_status(&operator(), &b, AccountStatus::Frozen, None)
         .unwrap();
     let before = rows(&mut conn);
     let error =
@@ -152,7 +152,7 @@ fn a_rechecked_commit_refuses_accounts_that_changed_and_writes_nothing() {
     assert_eq!(balance(&mut bank, &b), money("5.00"));
     // The connection is left with no transaction open: the next posting goes through.
     bank.money()
-        .set_account_status(&operator(), &b, AccountStatus::Open)
+        .set_account_status(&operator(), &b, AccountStatus::Open, None)
         .unwrap();
     posting::commit_rechecked(
         &mut conn,
@@ -222,7 +222,7 @@ fn transfers_refused_on_a_changed_account_get_their_own_words() {
         .unwrap_err();
     assert_eq!(error.code(), "insufficient_funds");
     bank.money()
-        .set_account_status(&op, &a, AccountStatus::Frozen)
+        .set_account_status(&op, &a, AccountStatus::Frozen, None)
         .unwrap();
     let error = bank
         .money()
@@ -232,7 +232,7 @@ fn transfers_refused_on_a_changed_account_get_their_own_words() {
     // And a transfer through the fast path replays under its key.
     let request = transfer_request(&a, &b, "1.00");
     bank.money()
-        .set_account_status(&op, &a, AccountStatus::Open)
+        .set_account_status(&op, &a, AccountStatus::Open, None)
         .unwrap();
     let first = bank.money().transfer(&op, &request, None).unwrap();
     let again = bank.money().transfer(&op, &request, None).unwrap();

@@ -328,16 +328,21 @@ fn unfreezing_needs_a_supervisor_but_freezing_does_not() {
         account,
     } = branch(&db);
     bank.money()
-        .set_account_status(&teller, &account, AccountStatus::Frozen)
+        .set_account_status(&teller, &account, AccountStatus::Frozen, None)
         .expect("freeze");
     let err = bank
         .money()
-        .set_account_status(&teller, &account, AccountStatus::Open)
+        .set_account_status(&teller, &account, AccountStatus::Open, None)
         .unwrap_err();
     assert_eq!(err.code(), "approval_required");
     let view = bank
         .money()
-        .unfreeze_approved(&teller, &account, &approval_by("sue@bank.local"))
+        .set_account_status(
+            &teller,
+            &account,
+            AccountStatus::Open,
+            Some(&approval_by("sue@bank.local")),
+        )
         .expect("unfreeze");
     assert_eq!(view.status, AccountStatus::Open);
     let log = bank.ledger().audit_log(&operator(), 3).expect("log");

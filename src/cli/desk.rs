@@ -170,7 +170,9 @@ pub(super) fn run_account(
     json: bool,
 ) -> Result<(), CliError> {
     let set_status = |bank: &mut Bank, account: &AccountNumber, status| -> Result<(), CliError> {
-        let view = bank.money().set_account_status(actor, account, status)?;
+        let view = bank
+            .money()
+            .set_account_status(actor, account, status, approval)?;
         println!("Account {} is now {}.", view.number, view.status.as_str());
         Ok(())
     };
@@ -185,14 +187,7 @@ pub(super) fn run_account(
             Ok(())
         }
         AccountCommand::Freeze { account } => set_status(bank, &account, AccountStatus::Frozen),
-        AccountCommand::Unfreeze { account } => match approval {
-            Some(approval) => {
-                let view = bank.money().unfreeze_approved(actor, &account, approval)?;
-                println!("Account {} is now {}.", view.number, view.status.as_str());
-                Ok(())
-            }
-            None => set_status(bank, &account, AccountStatus::Open),
-        },
+        AccountCommand::Unfreeze { account } => set_status(bank, &account, AccountStatus::Open),
         AccountCommand::Close { account } => set_status(bank, &account, AccountStatus::Closed),
     }
 }

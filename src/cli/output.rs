@@ -60,7 +60,12 @@ pub fn money(result: &MoneyResult, as_json: bool) {
         let balances: Map<String, Value> = result
             .balances
             .iter()
-            .map(|(number, balance)| (number.clone(), Value::String(format_money(*balance))))
+            .map(|(number, balance)| {
+                (
+                    number.as_str().to_string(),
+                    Value::String(format_money(*balance)),
+                )
+            })
             .collect();
         return print_json(&json!({
             "reference": result.id,

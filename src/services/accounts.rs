@@ -27,6 +27,11 @@ pub(super) fn account_id(number: &AccountNumber) -> i64 {
 }
 
 /// The account number of a primary key.
+/// The number of the account with this primary key (its serial).
+pub(super) fn account_number(id: i64) -> Option<AccountNumber> {
+    u32::try_from(id).ok().and_then(AccountNumber::from_serial)
+}
+
 pub(super) fn number_of(id: i64) -> String {
     u32::try_from(id)
         .ok()
@@ -226,28 +231,37 @@ impl Money<'_> {
     }
 
     /// Freezes, unfreezes or closes a customer account (staff only). A closed account stays
-    /// closed; only an empty account can be closed.
-    /// Unfreezing by a teller or admin needs `unfreeze_approved` (four eyes).
+    /// closed; only an empty account can be closed. Unfreezing by a teller or admin needs a
+    /// supervisor's `approval` (four eyes); freezing and closing need none.
     pub fn set_account_status(
         &mut self,
         actor: &Actor,
         number: &AccountNumber,
         target: AccountStatus,
+        approval: Option<&Approval>,
     ) -> BankResult<AccountView> {
-        if target == AccountStatus::Open && matches!(actor, Actor::User(_)) && actor.is_staff() {
-            let e = BankError::ApprovalRequired(ApprovalNeed::Unfreeze);
-            return self.bank.refused(
-                actor,
-                AuditAction::AccountUnfreeze,
-                Some(number.as_str()),
-                e,
-            );
+        match approval {
+            Some(approval) if target == AccountStatus::Open => {
+                self.unfreeze_approved(actor, number, approval)
+            }
+            None if target == AccountStatus::Open
+                && matches!(actor, Actor::User(_))
+                && actor.is_staff() =>
+            {
+                let e = BankError::ApprovalRequired(ApprovalNeed::Unfreeze);
+                self.bank.refused(
+                    actor,
+                    AuditAction::AccountUnfreeze,
+                    Some(number.as_str()),
+                    e,
+                )
+            }
+            _ => self.change_status(actor, number, target, None),
         }
-        self.change_status(actor, number, target, None)
     }
 
     /// Unfreezes an account with a supervisor's approval.
-    pub fn unfreeze_approved(
+    fn unfreeze_approved(
         &mut self,
         actor: &Actor,
         number: &AccountNumber,

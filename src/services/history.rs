@@ -1,9 +1,10 @@
 //! An account's movements, newest first, a page at a time.
 
-use super::accounts::{account_id, is_internal, number_of, visible_account};
+use super::accounts::{account_id, visible_account};
+use super::posting::party;
 use super::views::utc;
 use super::Money;
-use super::{Actor, BankResult, HistoryEntry, Party};
+use super::{Actor, BankResult, HistoryEntry};
 use crate::db::movements;
 use crate::domain::AccountNumber;
 use crate::domain::AuditAction;
@@ -50,11 +51,7 @@ pub(super) fn entry_of(account: i64, m: movements::MovementRow) -> HistoryEntry 
         kind: m.kind,
         amount: if paid { -m.amount } else { m.amount },
         currency: m.currency,
-        counterparty: if is_internal(other) {
-            Party::Cash
-        } else {
-            Party::Account(number_of(other))
-        },
+        counterparty: party(other),
         balance_after,
         key: m.idempotency_key,
         memo: m.memo,

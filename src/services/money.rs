@@ -5,7 +5,7 @@ use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::accounts::{
-    account_id, account_not_found, is_internal, lock_internal_account, number_of, Holder,
+    account_id, account_not_found, account_number, is_internal, lock_internal_account, Holder,
 };
 use super::approval_requests::{consume, ApprovalOperation};
 use super::approvals::ApprovalCheck;
@@ -271,9 +271,7 @@ impl Money<'_> {
 /// A customer is told their own balance only, never the recipient's.
 pub(super) fn payers_view(actor: &Actor, result: &mut MoneyResult, from: &AccountNumber) {
     if actor.role() == Some(crate::domain::Role::Customer) {
-        result
-            .balances
-            .retain(|(number, _)| number == from.as_str());
+        result.balances.retain(|(number, _)| number == from);
     }
 }
 
@@ -285,7 +283,7 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
     ]
     .into_iter()
     .filter(|(id, _)| !is_internal(*id))
-    .map(|(id, balance)| (number_of(id), balance))
+    .filter_map(|(id, balance)| Some((account_number(id)?, balance)))
     .collect();
     MoneyResult {
         id: row.id,

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
-use super::accounts::{is_internal, number_of};
+use super::accounts::{account_number, is_internal};
 use super::actor::Stamp;
 use super::bank::now;
 use super::views::utc;
@@ -111,7 +111,7 @@ impl Posting<'_> {
         let balances = [(debit, posted.debit_after), (credit, posted.credit_after)]
             .into_iter()
             .filter(|(row, _)| row.owner_id.is_some())
-            .map(|(row, balance)| (row.number.clone(), balance))
+            .filter_map(|(row, balance)| Some((account_number(row.id)?, balance)))
             .collect();
         MoneyResult {
             id: posted.id,
@@ -131,11 +131,11 @@ impl Posting<'_> {
     }
 }
 
-/// Who a movement's side is to a person: a customer account, or cash.
+/// Who a movement's side is to a person: a customer account, or cash (every internal
+/// account; an id outside the numbers' range, which the schema's ids never are, too).
 pub(super) fn party(id: i64) -> Party {
-    if is_internal(id) {
-        Party::Cash
-    } else {
-        Party::Account(number_of(id))
+    match account_number(id) {
+        Some(number) if !is_internal(id) => Party::Account(number),
+        _ => Party::Cash,
     }
 }

@@ -48,14 +48,14 @@ pub use crate::domain::{AccountStatus, MovementKind};
 /// One side of a movement as a customer sees it: an account, or cash at the counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Party {
-    Account(String),
+    Account(AccountNumber),
     Cash,
 }
 
 impl std::fmt::Display for Party {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Account(number) => f.write_str(number),
+            Self::Account(number) => f.write_str(number.as_str()),
             Self::Cash => f.write_str("cash"),
         }
     }
@@ -73,7 +73,7 @@ pub struct MoneyResult {
     pub from: Party,
     pub to: Party,
     /// New balance of each customer account involved, by account number.
-    pub balances: Vec<(String, Decimal)>,
+    pub balances: Vec<(AccountNumber, Decimal)>,
     pub memo: Option<String>,
     pub at: DateTime<Utc>,
     /// True when this key was applied before and nothing moved now.

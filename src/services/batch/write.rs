@@ -12,7 +12,7 @@ use crate::db::audit_log::NewAuditEntry;
 use crate::db::movements::NewMovement;
 use crate::db::{accounts, batch as queries, Connection};
 use crate::domain::{format_money, Currency, Memo};
-use crate::services::accounts::{account_id, number_of};
+use crate::services::accounts::account_id;
 use crate::services::actor::Stamp;
 use crate::services::bank::now;
 use crate::services::money::result_of;
@@ -180,11 +180,11 @@ fn done(
         kind: MovementKind::Transfer,
         amount: request.amount.value(),
         currency,
-        from: Party::Account(number_of(account_id(&request.from))),
-        to: Party::Account(number_of(account_id(&request.to))),
+        from: Party::Account(request.from.clone()),
+        to: Party::Account(request.to.clone()),
         balances: vec![
-            (request.from.as_str().to_string(), debit_after),
-            (request.to.as_str().to_string(), credit_after),
+            (request.from.clone(), debit_after),
+            (request.to.clone(), credit_after),
         ],
         memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
         at: utc(at),

@@ -211,7 +211,7 @@ pub fn kind_label(kind: MovementKind, amount: Decimal) -> &'static str {
 
 pub fn party_label(party: &Party) -> String {
     match party {
-        Party::Account(number) => grouped(number),
+        Party::Account(number) => number.grouped(),
         Party::Cash => s::PARTY_CASH.to_string(),
     }
 }

@@ -176,13 +176,7 @@ calls! {
         status: AccountStatus,
         approval: Option<Approval>,
     } => Account(BankResult<AccountView>) |w| {
-        let mut money = w.bank()?.money();
-        match &approval {
-            Some(approval) if status == AccountStatus::Open => {
-                money.unfreeze_approved(&actor, &account, approval)
-            }
-            _ => money.set_account_status(&actor, &account, status),
-        }
+        w.bank()?.money().set_account_status(&actor, &account, status, approval.as_ref())
     }
     UnlockUser { actor: Actor, email: Email } => Done(BankResult<()>) |w| {
         w.bank()?.people().unlock_user(&actor, &email)

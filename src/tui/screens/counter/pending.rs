@@ -169,10 +169,8 @@ impl CounterScreen {
                     s::COUNTER_DONE_NOTICE,
                     result.id
                 )));
-                if let Some((_, balance)) = result
-                    .balances
-                    .iter()
-                    .find(|(n, _)| n == pending.account.as_str())
+                if let Some((_, balance)) =
+                    result.balances.iter().find(|(n, _)| *n == pending.account)
                 {
                     if let Some(a) = ctx
                         .data

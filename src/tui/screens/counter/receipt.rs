@@ -111,7 +111,7 @@ pub fn receipt_rows(
     let new_balance = result
         .balances
         .iter()
-        .find(|(n, _)| n == account)
+        .find(|(n, _)| n.as_str() == account)
         .map(|(_, b)| format!("{} {}", result.currency, format_money_grouped(*b)))
         .unwrap_or_else(|| s::EMPTY_VALUE.to_string());
     let mut rows = vec![

@@ -166,7 +166,7 @@ impl TransferScreen {
         let block = panel(s::TRANSFER_PANEL, theme);
         let inner = block.inner(area).inner(Margin::new(1, 1));
         frame.render_widget(block, area);
-        let from = pending.request.from.as_str();
+        let from = &pending.request.from;
         let new_balance = result
             .balances
             .iter()

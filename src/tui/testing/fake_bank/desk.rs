@@ -83,11 +83,11 @@ impl FakeBank {
         let (movement, sides) = match kind {
             CashKind::Deposit => (
                 MovementKind::Deposit,
-                (Party::Cash, Party::Account(number.clone())),
+                (Party::Cash, Party::Account(request.account.clone())),
             ),
             CashKind::Withdrawal => (
                 MovementKind::Withdrawal,
-                (Party::Account(number.clone()), Party::Cash),
+                (Party::Account(request.account.clone()), Party::Cash),
             ),
         };
         Ok(self.numbered(MoneyResult {
@@ -98,7 +98,7 @@ impl FakeBank {
             currency,
             from: sides.0,
             to: sides.1,
-            balances: vec![(number, balance)],
+            balances: vec![(request.account.clone(), balance)],
             memo: request.memo.as_ref().map(|m| m.as_str().to_string()),
             at: fixed_wall(),
             replayed: false,

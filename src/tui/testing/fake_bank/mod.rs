@@ -99,12 +99,12 @@ impl FakeBank {
                 1 => (
                     MovementKind::Transfer,
                     money("-75.50"),
-                    Party::Account(other.clone()),
+                    Party::Account(account_number(200_000_042)),
                 ),
                 2 => (
                     MovementKind::Transfer,
                     money("40.25"),
-                    Party::Account(number(100_000_456)),
+                    Party::Account(account_number(100_000_456)),
                 ),
                 _ => (MovementKind::Withdrawal, money("-60.00"), Party::Cash),
             };

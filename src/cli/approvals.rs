@@ -163,7 +163,7 @@ pub(super) fn request_json(view: &ApprovalRequestView) -> Value {
         "id": view.id,
         "kind": view.kind,
         "amount": format_money(view.amount),
-        "currency": view.currency,
+        "currency": view.currency.as_str(),
         "accounts": view.accounts,
         "customer": view.customer,
         "teller": view.teller,

@@ -100,7 +100,7 @@ fn vault_json(view: &VaultView) -> Value {
         })
         .collect();
     json!({
-        "currency": view.currency,
+        "currency": view.currency.as_str(),
         "date": view.business_date.to_string(),
         "opened_by": view.opened_by,
         "opened_at": time(view.opened_at),

@@ -506,7 +506,7 @@ pub(super) fn drawer_json(view: &DrawerView) -> Value {
     let figure = |value: Option<rust_decimal::Decimal>| value.map(format_money);
     json!({
         "session": view.session_id,
-        "currency": view.currency,
+        "currency": view.currency.as_str(),
         "opening_float": format_money(view.opening_float),
         "opening_count": view.opening_count,
         "opened_at": time(view.opened_at),

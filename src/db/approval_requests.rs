@@ -1,5 +1,6 @@
 //! Approval requests: operations a teller sent to the supervisors.
 
+use crate::domain::Currency;
 use chrono::NaiveDateTime;
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
@@ -15,7 +16,7 @@ pub struct RequestRow {
     pub kind: String,
     pub digest: String,
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     pub accounts: String,
     pub customer: Option<String>,
     pub idempotency_key: String,

@@ -1,5 +1,6 @@
 //! Cash drawer sessions: a teller's drawer from the opening float to the blind count.
 
+use crate::domain::Currency;
 use chrono::NaiveDateTime;
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
@@ -14,7 +15,7 @@ pub struct SessionRow {
     pub id: i64,
     pub teller_id: i64,
     pub drawer_account_id: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub opening_float: Decimal,
     pub opening_count: String,
     pub opened_at: NaiveDateTime,

@@ -1,6 +1,7 @@
 //! The vault: one row per currency and business day (opening and closing counts), the pieces
 //! each vault movement carried, and the closed business days.
 
+use crate::domain::Currency;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::mysql::Mysql;
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use super::{inserted_id, Connection, QueryResult};
 #[diesel(table_name = vault_days, check_for_backend(Mysql))]
 pub struct VaultDayRow {
     pub id: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub business_date: NaiveDate,
     pub vault_account_id: i64,
     pub opened_by: String,

@@ -18,7 +18,7 @@ use super::{Actor, Bank, BankError, BankResult, CashRequest, TransferRequest};
 use crate::db::approval_requests::{self as requests, NewRequest, RequestRow};
 use crate::db::{accounts, users};
 use crate::domain::AuditAction;
-use crate::domain::{format_money, AccountNumber, Reason, Role, Secret};
+use crate::domain::{format_money, AccountNumber, Currency, Reason, Role, Secret};
 
 /// How long a request waits for a supervisor, and an approval for its use.
 pub const APPROVAL_LIFETIME_MINUTES: i64 = 10;
@@ -144,7 +144,7 @@ pub struct ApprovalRequestView {
     pub id: i64,
     pub kind: String,
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     pub accounts: String,
     pub customer: Option<String>,
     pub key: String,

@@ -94,10 +94,9 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
-        self.people()
-            .verify_reserved(reserved, password, |conn, row| {
-                users::set_login_failures(conn, row.id, 0, None)
-            })
+        self.verify_reserved(reserved, password, |conn, row| {
+            users::set_login_failures(conn, row.id, 0, None)
+        })
     }
 
     /// A supervisor's password typed at `requester`'s till for a four-eyes approval. Guesses
@@ -138,10 +137,37 @@ impl Bank {
                 locks: locked_until.is_some(),
             }))
         })?;
-        self.people()
-            .verify_reserved(reserved, password, |conn, row| {
-                approval_failures::set(conn, requester, row.id, 0, None, now())
-            })
+        self.verify_reserved(reserved, password, |conn, row| {
+            approval_failures::set(conn, requester, row.id, 0, None, now())
+        })
+    }
+
+    /// Runs bcrypt once on a counted attempt (the dummy hash for an unknown email, the stored
+    /// hash of a locked one, its answer thrown away), so time tells nothing; `clear` resets the
+    /// count after the right password.
+    fn verify_reserved(
+        &mut self,
+        reserved: Option<Reserved>,
+        password: &Secret,
+        clear: impl FnOnce(&mut crate::db::Connection, &UserRow) -> crate::db::QueryResult<()>,
+    ) -> BankResult<Checked> {
+        let (row, locks) = match reserved {
+            Some(Reserved::Counted { row, locks }) => (row, locks),
+            Some(Reserved::Locked { hash }) => {
+                let _ = bcrypt::verify(password.expose(), &hash);
+                return Ok(Checked::Locked);
+            }
+            None => {
+                let _ = bcrypt::verify(password.expose(), dummy_hash(self.config.bcrypt_cost));
+                return Ok(Checked::UnknownEmail);
+            }
+        };
+        // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
+        if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
+            clear(&mut self.conn, &row)?;
+            return Ok(Checked::Right(row));
+        }
+        Ok(Checked::Wrong { locked_now: locks })
     }
 }
 
@@ -170,34 +196,6 @@ impl People<'_> {
             None,
         )?;
         Ok(session_user(row, email))
-    }
-
-    /// Runs bcrypt once on a counted attempt (the dummy hash for an unknown email, the stored
-    /// hash of a locked one, its answer thrown away), so time tells nothing; `clear` resets the
-    /// count after the right password.
-    fn verify_reserved(
-        &mut self,
-        reserved: Option<Reserved>,
-        password: &Secret,
-        clear: impl FnOnce(&mut crate::db::Connection, &UserRow) -> crate::db::QueryResult<()>,
-    ) -> BankResult<Checked> {
-        let (row, locks) = match reserved {
-            Some(Reserved::Counted { row, locks }) => (row, locks),
-            Some(Reserved::Locked { hash }) => {
-                let _ = bcrypt::verify(password.expose(), &hash);
-                return Ok(Checked::Locked);
-            }
-            None => {
-                let _ = bcrypt::verify(password.expose(), dummy_hash(self.bank.config.bcrypt_cost));
-                return Ok(Checked::UnknownEmail);
-            }
-        };
-        // A stored hash bcrypt cannot read counts as a wrong password, never as a way in.
-        if bcrypt::verify(password.expose(), &row.password_hash).unwrap_or(false) {
-            clear(&mut self.bank.conn, &row)?;
-            return Ok(Checked::Right(row));
-        }
-        Ok(Checked::Wrong { locked_now: locks })
     }
 }
 

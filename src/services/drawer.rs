@@ -24,7 +24,7 @@ use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawerView {
     pub session_id: i64,
-    pub currency: String,
+    pub currency: Currency,
     pub opening_float: Decimal,
     pub opening_count: String,
     /// None while the session is open (blind close).
@@ -186,13 +186,13 @@ impl Desk<'_> {
         };
         let result = self.bank.in_transaction(|conn| {
             // The drawer row first (as every cash movement does), then the session, the vault.
-            let drawer = lock_drawer(conn, actor, &open.currency)?;
+            let drawer = lock_drawer(conn, actor, open.currency.as_str())?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
                 .filter(|session| session.id == session_id)
-                .ok_or_else(|| BankError::DrawerClosed(open.currency.clone()))?;
+                .ok_or_else(|| BankError::DrawerClosed(open.currency.to_string()))?;
             let vault = match session.vault_day_id {
                 Some(day_id) => Some((
-                    lock_vault(conn, &session.currency)?,
+                    lock_vault(conn, session.currency.as_str())?,
                     vault::find_day(conn, day_id)?
                         .ok_or_else(|| BankError::NotFound(format!("Vault day {day_id}")))?,
                 )),

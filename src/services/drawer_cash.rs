@@ -71,10 +71,10 @@ impl Desk<'_> {
             return self.bank.refused(actor, action, None, e);
         };
         let result = self.bank.in_transaction(|conn| {
-            let drawer = lock_drawer(conn, actor, &open.currency)?;
+            let drawer = lock_drawer(conn, actor, open.currency.as_str())?;
             let session = drawer_sessions::lock_open_for(conn, user_id)?
                 .filter(|session| session.id == open.id)
-                .ok_or_else(|| BankError::DrawerClosed(open.currency.clone()))?;
+                .ok_or_else(|| BankError::DrawerClosed(open.currency.to_string()))?;
             if let Some(done) = movements::find_by_key(conn, key.as_str())? {
                 let same = done.kind == direction.kind()
                     && done.amount == count.total()
@@ -86,13 +86,13 @@ impl Desk<'_> {
                     Err(BankError::IdempotencyConflict(key.to_string()))
                 };
             }
-            let vault = lock_vault(conn, &session.currency)?;
+            let vault = lock_vault(conn, session.currency.as_str())?;
             refuse_closed_day(conn, super::bank::now().date())?;
             let day = match session.vault_day_id {
                 Some(id) => vault::find_day(conn, id)?,
                 None => None,
             }
-            .ok_or_else(|| BankError::VaultNotOpen(session.currency.clone()))?;
+            .ok_or_else(|| BankError::VaultNotOpen(session.currency.to_string()))?;
             VaultStep {
                 day: &day,
                 vault: &vault,

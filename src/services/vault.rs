@@ -23,7 +23,7 @@ use crate::domain::{format_money, CashCount, Currency, IdempotencyKey};
 /// A vault's day as a supervisor sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultView {
-    pub currency: String,
+    pub currency: Currency,
     pub business_date: NaiveDate,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
@@ -329,7 +329,7 @@ pub(super) struct VaultStep<'a> {
 impl VaultStep<'_> {
     pub(super) fn post(&self, conn: &mut Connection) -> BankResult<i64> {
         if self.day.counted_at.is_some() {
-            return Err(BankError::VaultCounted(self.day.currency.clone()));
+            return Err(BankError::VaultCounted(self.day.currency.to_string()));
         }
         if !self.into_vault {
             holdings(conn, self.day)?

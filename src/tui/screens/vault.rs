@@ -139,7 +139,7 @@ impl VaultScreen {
                     ctx.notify(Notice::Success(notice));
                     self.currency = Currency::ALL
                         .iter()
-                        .position(|c| c.as_str() == vault.currency)
+                        .position(|c| *c == vault.currency)
                         .unwrap_or(self.currency);
                     self.error = None;
                     self.mode = Mode::Shown(Some(Box::new(vault)));

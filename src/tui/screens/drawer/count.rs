@@ -252,7 +252,7 @@ pub fn render_count(
     // The currency: chosen when opening, the session's when closing.
     let currency_text = match (form.currency(), &view.data.desk.drawer) {
         (Some(c), _) => format!("◀ {c} ▶"),
-        (None, Some(Some(d))) => d.currency.clone(),
+        (None, Some(Some(d))) => d.currency.to_string(),
         (None, _) => s::EMPTY_VALUE.to_string(),
     };
     let currency_focused = active && form.currency.is_some() && form.focus == 0;

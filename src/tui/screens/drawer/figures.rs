@@ -45,7 +45,7 @@ pub(super) fn render_open(frame: &mut Frame, area: Rect, view: &View, error: Opt
         Line::default(),
         Line::from(vec![
             label(s::FIELD_CURRENCY),
-            Span::styled(d.currency.clone(), theme.title),
+            Span::styled(d.currency.as_str(), theme.title),
         ]),
         Line::from(vec![
             label(s::OPENING_FLOAT),

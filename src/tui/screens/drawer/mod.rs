@@ -448,7 +448,7 @@ fn approval_lines<'a>(form: &CountForm, view: &View) -> Vec<Line<'a>> {
     };
     let currency = match (form.currency(), &view.data.desk.drawer) {
         (Some(currency), _) => currency.to_string(),
-        (None, Some(Some(drawer))) => drawer.currency.clone(),
+        (None, Some(Some(drawer))) => drawer.currency.to_string(),
         (None, _) => String::new(),
     };
     let pieces = form

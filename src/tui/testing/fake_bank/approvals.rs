@@ -30,7 +30,7 @@ impl FakeBank {
                     id: 900 + i64::try_from(self.approval_requests.len()).unwrap_or(0),
                     kind: operation.kind().to_string(),
                     amount,
-                    currency: "USD".into(),
+                    currency: crate::domain::Currency::USD,
                     accounts,
                     customer: Some(self.user.email.as_str().to_string()),
                     key: format!("k-{}", 900 + self.approval_requests.len()),

@@ -210,7 +210,7 @@ impl FakeBank {
                 }
                 let view = DrawerView {
                     session_id: 42,
-                    currency: currency.as_str().into(),
+                    currency,
                     opening_float: count.total(),
                     opening_count: count.to_string(),
                     cash_in: None,

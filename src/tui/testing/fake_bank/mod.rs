@@ -223,7 +223,7 @@ impl FakeBank {
     pub fn with_open_drawer(mut self) -> Self {
         self.drawer = Some(DrawerView {
             session_id: 41,
-            currency: "USD".into(),
+            currency: Currency::USD,
             opening_float: money("2000.00"),
             opening_count: "100x15 50x10".into(),
             cash_in: None,

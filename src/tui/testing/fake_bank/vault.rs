@@ -53,7 +53,7 @@ impl FakeBank {
                     return Some(ReplyBody::VaultDay(Err(e)));
                 }
                 let view = VaultView {
-                    currency: currency.to_string(),
+                    currency,
                     business_date: fixed_wall().date_naive(),
                     opened_by: actor.audit_name(),
                     opened_at: fixed_wall(),

@@ -7,7 +7,9 @@ mod common;
 use common::*;
 use diesel::connection::SimpleConnection;
 use teller::domain::Role;
-use teller::services::{Actor, Approval, ApprovalOperation, Decision, RequestStatus};
+use teller::services::{
+    Actor, Approval, ApprovalOperation, ApprovalRequestView, Decision, RequestStatus,
+};
 
 struct Desk {
     db: TestDb,
@@ -16,6 +18,16 @@ struct Desk {
     boss: Actor,
     from: teller::domain::AccountNumber,
     to: teller::domain::AccountNumber,
+}
+
+impl Desk {
+    /// The teller sends `operation` to the supervisors.
+    fn send(&mut self, operation: &ApprovalOperation) -> ApprovalRequestView {
+        self.bank
+            .desk()
+            .request_approval(&self.teller, operation)
+            .expect("request sent")
+    }
 }
 
 fn desk() -> Desk {
@@ -40,11 +52,7 @@ fn an_approval_is_bound_to_its_operation_and_used_once() {
     let mut d = desk();
     let request = transfer_request(&d.from, &d.to, "15000.00");
     let operation = ApprovalOperation::Transfer(request.clone());
-    let sent = d
-        .bank
-        .desk()
-        .request_approval(&d.teller, &operation)
-        .unwrap();
+    let sent = d.send(&operation);
     assert_eq!(sent.status, RequestStatus::Pending);
     // Not approved yet: the transfer still waits.
     let early = d
@@ -118,11 +126,7 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
     let mut d = desk();
     let request = transfer_request(&d.from, &d.to, "12000.00");
     let operation = ApprovalOperation::Transfer(request.clone());
-    let sent = d
-        .bank
-        .desk()
-        .request_approval(&d.teller, &operation)
-        .unwrap();
+    let sent = d.send(&operation);
     d.bank
         .desk()
         .decide_approval(&d.boss, sent.id, &secret(PASSWORD), &Decision::Approve)
@@ -149,11 +153,7 @@ fn an_expired_approval_is_refused_and_moves_nothing() {
 fn a_withdrawn_request_cannot_be_approved_and_only_staff_send_requests() {
     let mut d = desk();
     let operation = ApprovalOperation::Transfer(transfer_request(&d.from, &d.to, "11000.00"));
-    let sent = d
-        .bank
-        .desk()
-        .request_approval(&d.teller, &operation)
-        .unwrap();
+    let sent = d.send(&operation);
     d.bank.desk().withdraw_approval(&d.teller, sent.id).unwrap();
     let late =
         d.bank

@@ -43,6 +43,19 @@ fn journal_rows(bank: &mut Bank) -> i64 {
     teller::db::movements::count(bank.connection()).unwrap()
 }
 
+/// A payer holding `balance` and `count` payees with empty accounts.
+fn payer_and_payees(
+    bank: &mut Bank,
+    balance: &str,
+    count: usize,
+) -> (AccountNumber, Vec<AccountNumber>) {
+    let (_, payer) = customer_with_account(bank, "payer@example.com", balance);
+    let payees = (0..count)
+        .map(|i| customer_with_account(bank, &format!("p{i}@example.com"), "0").1)
+        .collect();
+    (payer, payees)
+}
+
 #[test]
 fn each_transfer_gets_its_own_result_and_the_book_holds() {
     let db = TestDb::new();
@@ -133,10 +146,7 @@ fn each_transfer_gets_its_own_result_and_the_book_holds() {
 fn the_same_batch_again_is_replayed_and_moves_nothing() {
     let db = TestDb::new();
     let mut bank = db.bank();
-    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "1000.00");
-    let payees: Vec<AccountNumber> = (0..20)
-        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
-        .collect();
+    let (payer, payees) = payer_and_payees(&mut bank, "1000.00", 20);
     let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "7.50")).collect();
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
@@ -166,10 +176,7 @@ fn the_same_batch_again_is_replayed_and_moves_nothing() {
 fn a_used_key_is_replayed_though_the_batch_took_its_keys_for_new() {
     let db = TestDb::new();
     let mut bank = db.bank();
-    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "100.00");
-    let payees: Vec<AccountNumber> = (0..7)
-        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
-        .collect();
+    let (payer, payees) = payer_and_payees(&mut bank, "100.00", 7);
     let operator = operator();
     let mut approval = unlimited(&mut bank, &operator);
     let batch: Vec<BatchTransfer> = payees.iter().map(|p| pay(&payer, p, "5.00")).collect();
@@ -346,10 +353,7 @@ fn answers_found_by_the_journals_index_are_those_of_a_lookup() {
 fn every_transfer_of_a_batch_over_two_statements_names_its_own_journal_row() {
     let db = TestDb::new();
     let mut bank = db.bank();
-    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "5000.00");
-    let payees: Vec<AccountNumber> = (0..3)
-        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
-        .collect();
+    let (payer, payees) = payer_and_payees(&mut bank, "5000.00", 3);
     let batch: Vec<BatchTransfer> = (0..2_001)
         .map(|i| pay(&payer, &payees[i % 3], "1.00"))
         .collect();
@@ -466,10 +470,7 @@ fn staff_need_a_supervisor_for_a_total_above_the_limit_once() {
     let mut bank = db.bank();
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
     user(&mut bank, "boss@example.com", Role::Admin);
-    let (_, payer) = customer_with_account(&mut bank, "payer@example.com", "20000.00");
-    let payees: Vec<AccountNumber> = (0..3)
-        .map(|i| customer_with_account(&mut bank, &format!("p{i}@example.com"), "0").1)
-        .collect();
+    let (payer, payees) = payer_and_payees(&mut bank, "20000.00", 3);
     // 3 x 4,000 = 12,000: each below the 10,000 limit, the total above it.
     let total = money("12000.00");
     let refused = bank

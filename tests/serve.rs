@@ -114,18 +114,15 @@ fn a_command_over_ssh_answers_as_the_local_cli_and_records_the_device() {
     }
 
     // Money moved over SSH names the device in the receipt, the history and the audit log.
-    let out = server.ssh(
-        &server.till,
-        &admin,
-        &[
-            "deposit",
-            &account,
-            "25.00",
-            "--key",
-            "till-1-0001",
-            "--json",
-        ],
-    );
+    let deposit = [
+        "deposit",
+        &account,
+        "25.00",
+        "--key",
+        "till-1-0001",
+        "--json",
+    ];
+    let out = server.ssh(&server.till, &admin, &deposit);
     assert!(out.status.success(), "{out:?}");
     let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(receipt["device"], "till-1");
@@ -135,27 +132,16 @@ fn a_command_over_ssh_answers_as_the_local_cli_and_records_the_device() {
     assert_eq!(history[0]["device"], "till-1");
     assert_eq!(history[1]["device"], "local");
     let log = server.teller.json(&["log", "--limit", "20", "--json"]);
-    let deposit = log
+    let logged = log
         .as_array()
         .unwrap()
         .iter()
         .find(|line| line["action"] == "deposit")
         .unwrap();
-    assert_eq!(deposit["device"], "till-1");
+    assert_eq!(logged["device"], "till-1");
 
     // The same key again is applied once.
-    let again = server.ssh(
-        &server.till,
-        &admin,
-        &[
-            "deposit",
-            &account,
-            "25.00",
-            "--key",
-            "till-1-0001",
-            "--json",
-        ],
-    );
+    let again = server.ssh(&server.till, &admin, &deposit);
     let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["replayed"], true);
     assert_eq!(server.teller.balance(&account), "525.00");

@@ -62,6 +62,11 @@ fn teller_at_the_desk(db: &TestDb) -> Live {
     live
 }
 
+fn status_of(bank: &mut Bank, account: &AccountNumber) -> AccountStatus {
+    let view = bank.money().account(&operator(), account).expect("account");
+    view.status
+}
+
 fn first_account(bank: &mut Bank, address: &str) -> AccountNumber {
     let accounts = bank
         .money()
@@ -287,11 +292,7 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .wait_for("Freeze the account")
         .press(KeyCode::Enter)
         .wait_for("is frozen.");
-    let frozen = bank
-        .money()
-        .account(&operator(), &account)
-        .expect("account");
-    assert_eq!(frozen.status, AccountStatus::Frozen);
+    assert_eq!(status_of(&mut bank, &account), AccountStatus::Frozen);
     live.char('f')
         .wait_for("Unfreeze account")
         .type_text(TELLER)
@@ -313,11 +314,7 @@ fn unfreezing_and_reversing_from_the_card_need_a_supervisor() {
         .type_text(ADMIN_PASSWORD)
         .press(KeyCode::Enter)
         .wait_for("is open again.");
-    let open = bank
-        .money()
-        .account(&operator(), &account)
-        .expect("account");
-    assert_eq!(open.status, AccountStatus::Open);
+    assert_eq!(status_of(&mut bank, &account), AccountStatus::Open);
 
     // Reverse today's deposit (the newest movement), once only.
     live.char('x')

@@ -114,8 +114,8 @@ pub fn eod_lines(report: &EodReport) -> Vec<String> {
     out
 }
 
-/// One movement into or out of the vault, as the report and `teller vault show` print it.
-pub fn vault_move_line(line: &VaultMoveView) -> String {
+/// One movement into or out of the vault, as the report prints it.
+fn vault_move_line(line: &VaultMoveView) -> String {
     format!(
         "  #{:<8} {:<11} {:<4} {:>12}  {}  teller {}{}",
         line.reference,

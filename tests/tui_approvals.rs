@@ -127,6 +127,7 @@ fn a_supervisor_sees_the_badge_and_approves_on_f9_with_their_own_password() {
     assert_eq!(d.bank.approval_requests[0].status, RequestStatus::Pending);
     d.type_text(ADMIN_PASSWORD).press(KeyCode::Enter).settle();
     assert_eq!(d.bank.approval_requests[0].status, RequestStatus::Approved);
+    assert_eq!(d.bank.decision_passwords, ["not-it", ADMIN_PASSWORD]);
     let after = d.screen();
     assert!(after.contains("Approved request 900."), "{after}");
     assert!(after.contains("No request is waiting"), "{after}");

@@ -82,7 +82,7 @@ fn a_click_chooses_a_row_and_a_second_click_opens_it() {
     let mut d = Driver::teller();
     d.type_text(".com").pause();
     assert!(d.app.screens().customers.hits.len() >= 2);
-    let second = d.app.screens().customers.hits[1].email.clone();
+    let second = d.app.screens().customers.hits[1].email.to_string();
     d.click_on(&second);
     assert_eq!(d.app.screens().customers.selected, 1);
     assert_eq!(d.app.route(), Route::Customers);

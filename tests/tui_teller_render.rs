@@ -11,13 +11,32 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use rust_decimal::Decimal;
-use teller::services::{ApprovalNeed, BankError};
+use teller::services::{Approval, ApprovalNeed, BankError};
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::counter::Stage;
 use teller::tui::testing::{
     number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, NINA, OTHER_EMAIL,
 };
 use teller::tui::worker::Job;
+
+/// The supervisor and password the screen sent with each job that carried an approval.
+fn approvals_sent(bank: &FakeBank) -> Vec<(String, String)> {
+    bank.approvals
+        .iter()
+        .map(|approval| match approval {
+            Approval::Typed {
+                supervisor,
+                password,
+            } => (supervisor.to_string(), password.expose().to_string()),
+            Approval::Request(id) => (format!("request {id}"), String::new()),
+        })
+        .collect()
+}
+
+/// `(ADMIN_EMAIL, password)` as `approvals_sent` lists it.
+fn admin_with(password: &str) -> (String, String) {
+    (ADMIN_EMAIL.to_string(), password.to_string())
+}
 
 /// The bank's refusal of a supervisor's wrong email or password.
 fn wrong_supervisor_password() -> BankError {
@@ -234,6 +253,11 @@ fn teller_card_unfreeze_needs_a_supervisor() {
     assert_snapshot!("teller_card_unfreeze_refused", d.screen());
     d.type_text(ADMIN_PASSWORD).press(KeyCode::Enter).settle();
     assert!(d.screen().contains("is open again."));
+    // What the bank was sent: the typed supervisor, the refused password, then the right one.
+    assert_eq!(
+        approvals_sent(&d.bank),
+        [admin_with("not-the-password"), admin_with(ADMIN_PASSWORD)]
+    );
 }
 
 #[test]
@@ -338,8 +362,9 @@ fn teller_counter_deposit_confirm_and_receipt() {
     assert_eq!(d.bank.drawer_flows.0, money("750.00"));
 }
 
-/// The drawer (2,380.00 in it) crosses its 20,000.00 limit on the second 9,000.00: done, and
-/// the receipt says to drop cash to the vault; the third deposit needs a supervisor first.
+/// The bank says the drawer crossed its limit with the second 9,000.00: done, and the receipt
+/// says to drop cash to the vault; the bank refuses the third without a supervisor, and the
+/// screen asks for one.
 #[test]
 fn a_deposit_that_takes_the_drawer_above_its_limit_is_warned() {
     let mut d = card();
@@ -414,6 +439,13 @@ fn teller_counter_large_withdrawal_needs_a_supervisor() {
         .settle();
     assert_snapshot!("teller_counter_withdrawal_receipt", d.screen());
     assert_eq!(d.bank.accounts[0].balance, money("8000.00"));
+    // Refused with the wrong password, then sent with the right one (again with the ID).
+    let sent = approvals_sent(&d.bank);
+    assert_eq!(sent[0], admin_with("wrong-password"));
+    assert!(
+        sent.len() >= 2 && sent[1..].iter().all(|a| *a == admin_with(ADMIN_PASSWORD)),
+        "{sent:?}"
+    );
 }
 
 #[test]
@@ -524,6 +556,10 @@ fn teller_drawer_opening_count() {
         d.bank.drawer.as_ref().map(|dr| dr.opening_count.as_str()),
         Some("100x15 50x10 10x7"),
         "letters are not typed into a count"
+    );
+    assert_eq!(
+        approvals_sent(&d.bank),
+        [admin_with("wrong password"), admin_with(ADMIN_PASSWORD)]
     );
 }
 
@@ -740,6 +776,7 @@ fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
         .press(KeyCode::Enter)
         .settle();
     // The refusal: marked and coloured.
+    assert_eq!(approvals_sent(&d.bank), [admin_with("wrong")]);
     let (ex, ey) = d.find("✗ The approval was refused");
     let buffer = d.draw().clone();
     assert_eq!(buffer[(ex, ey)].fg, Color::Red);

@@ -58,7 +58,7 @@ fn register_stores_every_field_normalised() {
         .people()
         .register_user(&operator(), input, None)
         .expect("register");
-    assert_eq!(created.email, "mixed.case@example.com");
+    assert_eq!(created.email.as_str(), "mixed.case@example.com");
     assert_eq!(created.name, "José");
     assert_eq!(created.surname.as_deref(), Some("O'Neil-Smith"));
     assert_eq!(created.age, 16);
@@ -333,7 +333,7 @@ fn update_profile_changes_the_login_email() {
         .people()
         .update_profile(&operator(), &email("old@example.com"), &changes)
         .unwrap();
-    assert_eq!(after.email, "new.address@example.com");
+    assert_eq!(after.email.as_str(), "new.address@example.com");
     assert_eq!(
         code(
             bank.people()

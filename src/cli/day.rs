@@ -140,8 +140,16 @@ fn vault(view: &VaultView, as_json: bool) {
             format_money(view.opening_difference)
         );
     }
-    for line in &view.moves {
-        println!("{}", crate::day_report::vault_move_line(line));
+    for m in &view.moves {
+        println!(
+            "  #{} {} {} {} ({}) teller {}",
+            m.reference,
+            m.kind.as_str(),
+            if m.into_vault { "in" } else { "out" },
+            format_money(m.amount),
+            m.pieces,
+            m.teller
+        );
     }
     println!(
         "  holds {} ({})",

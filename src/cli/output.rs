@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
-use crate::domain::format_money;
+use crate::domain::{format_money, AccountNumber};
 use crate::services::{
     AccountView, Actor, AuditEntryView, AuditReport, CtrReport, CustomerHit, DemoReport,
     DrawerView, HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
@@ -260,11 +260,16 @@ pub fn statement(s: &Statement, as_json: bool) {
     );
 }
 
+/// Account numbers as text, as scripts read them.
+fn numbers(accounts: &[AccountNumber]) -> Vec<&str> {
+    accounts.iter().map(AccountNumber::as_str).collect()
+}
+
 pub fn profile(profile: &UserProfile, as_json: bool) {
     if as_json {
         return print_json(&json!({
             "id": profile.id,
-            "email": profile.email,
+            "email": profile.email.as_str(),
             "name": profile.name,
             "surname": profile.surname,
             "age": profile.age,
@@ -428,8 +433,8 @@ pub fn customers(hits: &[CustomerHit], as_json: bool) {
             .iter()
             .map(|h| {
                 json!({
-                    "email": h.email, "name": h.name, "surname": h.surname,
-                    "phones": h.phones, "accounts": h.accounts, "locked": h.locked,
+                    "email": h.email.as_str(), "name": h.name, "surname": h.surname,
+                    "phones": h.phones, "accounts": numbers(&h.accounts), "locked": h.locked,
                 })
             })
             .collect();
@@ -447,7 +452,7 @@ pub fn customers(hits: &[CustomerHit], as_json: bool) {
         println!(
             "{name} <{}>  accounts: {}{locked}",
             h.email,
-            h.accounts.join(", ")
+            numbers(&h.accounts).join(", ")
         );
     }
 }

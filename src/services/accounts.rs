@@ -26,17 +26,14 @@ pub(super) fn account_id(number: &AccountNumber) -> i64 {
     i64::from(number.serial())
 }
 
-/// The account number of a primary key.
 /// The number of the account with this primary key (its serial).
 pub(super) fn account_number(id: i64) -> Option<AccountNumber> {
     u32::try_from(id).ok().and_then(AccountNumber::from_serial)
 }
 
+/// The same as text for a message: "#id" for a key outside the numbers' range.
 pub(super) fn number_of(id: i64) -> String {
-    u32::try_from(id)
-        .ok()
-        .and_then(AccountNumber::from_serial)
-        .map_or_else(|| format!("#{id}"), |n| n.as_str().to_string())
+    account_number(id).map_or_else(|| format!("#{id}"), |n| n.as_str().to_string())
 }
 
 pub(super) fn is_internal(id: i64) -> bool {

@@ -1,11 +1,12 @@
 //! Finding a customer at the counter by name, surname, email, phone or account number.
 
 use super::authz::require;
+use super::views::{stored_email, stored_number};
 use super::People;
 use super::{Actor, BankResult};
 use crate::db::{accounts, phones, users};
 use crate::domain::AuditAction;
-use crate::domain::{AccountNumber, Role};
+use crate::domain::{AccountNumber, Email, Role};
 
 /// The most customers one search returns.
 const LIMIT: i64 = 20;
@@ -13,11 +14,11 @@ const LIMIT: i64 = 20;
 /// One customer found by a search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerHit {
-    pub email: String,
+    pub email: Email,
     pub name: String,
     pub surname: Option<String>,
     pub phones: Vec<String>,
-    pub accounts: Vec<String>,
+    pub accounts: Vec<AccountNumber>,
     pub locked: bool,
 }
 
@@ -60,11 +61,11 @@ impl People<'_> {
             hits.push(CustomerHit {
                 phones: phones::list_for_user(conn, row.id)?,
                 accounts: accounts::list_for_owner(conn, row.id)?
-                    .into_iter()
-                    .map(|account| account.number)
-                    .collect(),
+                    .iter()
+                    .map(stored_number)
+                    .collect::<BankResult<_>>()?,
                 locked: row.locked_until.is_some_and(|until| until > now),
-                email: row.email,
+                email: stored_email(&row.email)?,
                 name: row.name,
                 surname: row.surname,
             });

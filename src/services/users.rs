@@ -4,7 +4,7 @@ use super::actor::Stamp;
 use super::auth::session_user;
 use super::authz::{may_administer_user, may_create, may_manage_user, require};
 use super::bank::now;
-use super::views::utc;
+use super::views::{stored_email, utc};
 use super::Approval;
 use super::People;
 use super::{Actor, Bank, BankError, BankResult, SessionUser, UserProfile};
@@ -514,7 +514,7 @@ pub(super) fn load_profile(conn: &mut Connection, id: i64) -> BankResult<UserPro
     let locked_until = row.locked_until.filter(|until| *until > now()).map(utc);
     Ok(UserProfile {
         id: row.id,
-        email: row.email,
+        email: stored_email(&row.email)?,
         name: row.name,
         surname: row.surname,
         age: u8::try_from(row.age).unwrap_or(0),

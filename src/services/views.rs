@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::{BankError, BankResult};
 use crate::domain::{AccountNumber, Currency, Email, Role, Secret};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserProfile {
     pub id: i64,
-    pub email: String,
+    pub email: Email,
     pub name: String,
     pub surname: Option<String>,
     pub age: u8,
@@ -179,6 +180,18 @@ pub struct AuditEntryView {
     pub detail: Option<String>,
     pub approved_by: Option<String>,
     pub device: String,
+}
+
+/// A stored email as the type it was written from: one that no longer reads as an address is
+/// a database fault, never a string passed on.
+pub(super) fn stored_email(raw: &str) -> BankResult<Email> {
+    Email::parse(raw).map_err(|_| BankError::Database("a stored email is not an address".into()))
+}
+
+/// An account row's number as the type it was written from (a database fault otherwise).
+pub(super) fn stored_number(row: &crate::db::accounts::AccountRow) -> BankResult<AccountNumber> {
+    AccountNumber::parse(&row.number)
+        .map_err(|_| BankError::Database(format!("account #{} has no valid number", row.id)))
 }
 
 pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {

@@ -1,6 +1,7 @@
-//! The screens by name, declared once. A leaf: the key tables (`keys`), the route table
-//! (`context::ROUTES`), the screens' state (`app::Screens`) and the configuration's `[keys]`
-//! table all expand [`every_screen!`] here, so none of them imports another for it.
+//! The screens, declared once. A leaf that the key tables and the configuration's `[keys]`
+//! table name (`Route`); the route table (`context::ROUTES`) and the screens' state
+//! (`app::Screens`) expand its [`every_screen!`], so none of them imports another for it.
+//! A screen's field is also its `[keys]` name: renaming the field renames the setting.
 
 /// Every screen of the app, one line each, in tab order: its route (with the words of its
 /// documentation), its field in `app::Screens` (also its name in the configuration file's

@@ -89,7 +89,7 @@ impl CustomersScreen {
         let Some(hit) = self.hits.get(self.selected) else {
             return Flow::Stay;
         };
-        ctx.data.desk.serve(&hit.email);
+        ctx.data.desk.serve(hit.email.as_str());
         Flow::Go(Route::Card)
     }
 }
@@ -240,7 +240,7 @@ impl Screen for CustomersScreen {
                 };
                 Row::new([
                     Line::raw(name),
-                    Line::raw(hit.email.clone()),
+                    Line::raw(hit.email.as_str()),
                     Line::raw(hit.phones.first().cloned().unwrap_or_default()),
                     Line::raw(accounts).right_aligned(),
                     Line::from(login),

@@ -16,7 +16,6 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use ratatui::Frame;
 
 use super::customers::{DEBOUNCE, MIN_CHARS};
-use super::grouped;
 use crate::services::CustomerHit;
 use crate::tui::context::{describe, Ctx, Route, View};
 use crate::tui::keys::Cmd;
@@ -283,14 +282,14 @@ fn found_entries(hits: &[CustomerHit], query: &str) -> Vec<PaletteEntry> {
         entries.push(PaletteEntry {
             label: format!("{}{name} · {}", s::PALETTE_CUSTOMER, hit.email),
             keys: String::new(),
-            action: PaletteAction::Serve(hit.email.clone()),
+            action: PaletteAction::Serve(hit.email.to_string()),
         });
         if digits.len() >= MIN_CHARS {
-            for number in hit.accounts.iter().filter(|n| n.contains(&digits)) {
+            for number in hit.accounts.iter().filter(|n| n.as_str().contains(&digits)) {
                 entries.push(PaletteEntry {
-                    label: format!("{}{} · {name}", s::PALETTE_ACCOUNT, grouped(number)),
+                    label: format!("{}{} · {name}", s::PALETTE_ACCOUNT, number.grouped()),
                     keys: String::new(),
-                    action: PaletteAction::Serve(hit.email.clone()),
+                    action: PaletteAction::Serve(hit.email.to_string()),
                 });
             }
         }
@@ -346,18 +345,23 @@ mod tests {
     #[test]
     fn customers_found_come_with_their_matching_accounts() {
         let hit = CustomerHit {
-            email: "diana@example.com".into(),
+            email: crate::domain::Email::parse("diana@example.com").unwrap(),
             name: "Diana".into(),
             surname: Some("Julis".into()),
             phones: vec![],
-            accounts: vec!["1000000017".into(), "2000000015".into()],
+            accounts: vec![
+                crate::domain::AccountNumber::parse("1000000017").unwrap(),
+                crate::domain::AccountNumber::parse("2000000015").unwrap(),
+            ],
             locked: false,
         };
         let lines = found_entries(std::slice::from_ref(&hit), "10000");
         assert_eq!(lines.len(), 2);
         assert!(lines[0].label.contains("Diana Julis"));
         assert!(
-            lines[1].label.contains(&grouped("1000000017")),
+            lines[1]
+                .label
+                .contains(&super::super::grouped("1000000017")),
             "{}",
             lines[1].label
         );

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{form_status, label_span, message_line, panel, step, Screen};
-use crate::domain::{Email, Secret};
+use crate::domain::Secret;
 use crate::services::{BankError, UserProfile};
 use crate::tui::context::{describe, Ctx, Flow, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -188,9 +188,7 @@ impl ProfileScreen {
         match result {
             Ok(profile) => {
                 if let Some(session) = ctx.session.as_mut() {
-                    if let Ok(email) = Email::parse(&profile.email) {
-                        session.user.email = email;
-                    }
+                    session.user.email = profile.email.clone();
                     session.user.name = profile.name.clone();
                     session.user.surname = profile.surname.clone();
                 }
@@ -400,7 +398,7 @@ impl ProfileScreen {
             row(s::FIELD_AGE, p.age.to_string()),
             row(s::FIELD_COUNTRY, p.country.clone()),
             row(s::FIELD_CITY, p.city.clone().unwrap_or_else(dash)),
-            row(s::FIELD_EMAIL, p.email.clone()),
+            row(s::FIELD_EMAIL, p.email.to_string()),
             row(s::FIELD_ROLE, p.role.as_str().to_string()),
             row(
                 s::MEMBER_SINCE,

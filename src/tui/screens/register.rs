@@ -215,7 +215,7 @@ impl RegisterScreen {
         match result {
             Ok(profile) => {
                 tracing::info!(customer = profile.id, "customer registered");
-                ctx.data.desk.serve(&profile.email);
+                ctx.data.desk.serve(profile.email.as_str());
                 ctx.data.desk.profile = Some(profile.clone());
                 ctx.notify(Notice::Success(format!(
                     "{}{}.",
@@ -279,9 +279,10 @@ impl RegisterScreen {
                 return;
             }
         }
-        let (Some(actor), Ok(owner)) = (ctx.actor(), Email::parse(&first.profile.email)) else {
+        let Some(actor) = ctx.actor() else {
             return;
         };
+        let owner = first.profile.email.clone();
         let currency = Currency::ALL[first.currency % Currency::ALL.len()];
         let job = Job::OpenAccount {
             actor,

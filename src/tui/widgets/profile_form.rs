@@ -81,7 +81,7 @@ impl EditForm {
                 Field::new(s::FIELD_AGE).with_value(p.age.to_string()),
                 Field::new(s::FIELD_COUNTRY).with_value(p.country.clone()),
                 Field::new(s::FIELD_CITY).with_value(p.city.clone().unwrap_or_default()),
-                Field::new(s::FIELD_EMAIL).with_value(p.email.clone()),
+                Field::new(s::FIELD_EMAIL).with_value(p.email.to_string()),
             ],
             phones: p
                 .phones
@@ -215,7 +215,7 @@ impl EditForm {
             }),
         );
         check(Email::parse(&value(EditStop::Email)).map(|email| {
-            if email.as_str() != profile.email {
+            if email != profile.email {
                 changes.email = Some(email);
             }
         }));

@@ -12,7 +12,7 @@ use crate::domain::{
     AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, Reason, Secret,
 };
 use crate::services::{
-    AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView, BankError,
+    AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView,
     BankResult, CashRequest, Decision, DrawerView, MoneyResult, NewUserInput, ProfileChanges,
     SessionUser, TransferRequest, UserProfile, VaultTransfer, VaultView,
 };
@@ -23,13 +23,15 @@ use super::{
     HistoryPage, RecipientName, ReplyBody, Trend,
 };
 
-/// An answer that can say the bank refused the call.
+/// An answer that can say the bank refused the call (for the fake bank's scripted refusals).
+#[cfg(feature = "test-support")]
 trait Refusal: Sized {
-    fn refusal(error: BankError) -> Option<Self>;
+    fn refusal(error: crate::services::BankError) -> Option<Self>;
 }
 
-impl<T, E: From<BankError>> Refusal for Result<T, E> {
-    fn refusal(error: BankError) -> Option<Self> {
+#[cfg(feature = "test-support")]
+impl<T, E: From<crate::services::BankError>> Refusal for Result<T, E> {
+    fn refusal(error: crate::services::BankError) -> Option<Self> {
         Some(Err(error.into()))
     }
 }
@@ -37,8 +39,9 @@ impl<T, E: From<BankError>> Refusal for Result<T, E> {
 /// Answers that carry more than a result (what was asked), or no result at all.
 macro_rules! cannot_be_refused {
     ($($answer:ty),+) => {
-        $(impl Refusal for $answer {
-            fn refusal(_: BankError) -> Option<Self> {
+        $(#[cfg(feature = "test-support")]
+        impl Refusal for $answer {
+            fn refusal(_: crate::services::BankError) -> Option<Self> {
                 None
             }
         })+
@@ -69,10 +72,11 @@ macro_rules! calls {
             $($(#[$doc])* $call { $($(#[$field_doc])* $field: $ty),* },)+
         }
 
+        #[cfg(feature = "test-support")]
         impl Job {
             /// This job's answer when the bank refuses it with `error`; None for a job whose
             /// answer cannot carry a refusal. The fake bank's scripted refusals use it.
-            pub fn refused(&self, error: BankError) -> Option<ReplyBody> {
+            pub fn refused(&self, error: crate::services::BankError) -> Option<ReplyBody> {
                 match self {
                     $(Job::$call { .. } => {
                         <$answer as Refusal>::refusal(error).map(ReplyBody::$reply)

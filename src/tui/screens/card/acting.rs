@@ -66,8 +66,8 @@ impl CardScreen {
                 self.dialog = None;
                 self.edit_base = None;
                 // The email may have changed: the card follows the customer.
-                self.serving = Some(profile.email.clone());
-                ctx.data.desk.customer = Some(profile.email.clone());
+                self.serving = Some(profile.email.to_string());
+                ctx.data.desk.customer = Some(profile.email.to_string());
                 ctx.data.desk.profile = Some(profile);
                 ctx.notify(Notice::Success(s::CUSTOMER_SAVED.into()));
             }

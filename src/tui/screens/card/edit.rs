@@ -7,7 +7,6 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Acting, CardScreen, Dialog};
-use crate::domain::Email;
 use crate::tui::context::{Ctx, Notice, View};
 use crate::tui::keys::Cmd;
 use crate::tui::screens::profile::{self, EditForm, EditStop};
@@ -62,9 +61,10 @@ impl CardScreen {
             ctx.notify(Notice::Info(s::PROFILE_UNCHANGED.into()));
             return;
         }
-        let (Some(actor), Ok(email)) = (ctx.actor(), Email::parse(&profile.email)) else {
+        let Some(actor) = ctx.actor() else {
             return;
         };
+        let email = profile.email.clone();
         let job = Job::UpdateProfile {
             actor,
             email,

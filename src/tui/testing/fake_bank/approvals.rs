@@ -60,8 +60,8 @@ impl FakeBank {
             Job::DecideApproval {
                 actor,
                 id,
-                password: _,
                 decision,
+                ..
             } => {
                 if let Some(r) = self.approval_requests.iter_mut().find(|r| r.id == id) {
                     r.status = match decision {

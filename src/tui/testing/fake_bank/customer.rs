@@ -9,6 +9,7 @@ use crate::tui::worker::{Exported, HistoryPage, Job, RecipientName, ReplyBody, T
 impl FakeBank {
     /// What the real bank would answer to the data it holds, or what a test said it decides.
     pub fn answer(&mut self, job: Job) -> ReplyBody {
+        self.note_approval(&job);
         if let Some(refused) = self.scripted_refusal(&job) {
             return refused;
         }
@@ -87,7 +88,7 @@ impl FakeBank {
             }),
             Job::Transfer { request, .. } => ReplyBody::Transfer(self.transfer(&request)),
             Job::Profile { ref email, .. } | Job::UpdateProfile { ref email, .. }
-                if email.as_str() != self.profile.email =>
+                if *email != self.profile.email =>
             {
                 let (email, changes) = match job {
                     Job::UpdateProfile { email, changes, .. } => (email, Some(changes)),
@@ -97,7 +98,7 @@ impl FakeBank {
                 if let Some((user, _)) = self.staff.iter().find(|(u, _)| u.email == email) {
                     return ReplyBody::Profile(Ok(UserProfile {
                         id: user.id,
-                        email: user.email.as_str().to_string(),
+                        email: user.email.clone(),
                         name: user.name.clone(),
                         surname: user.surname.clone(),
                         age: 45,
@@ -110,10 +111,7 @@ impl FakeBank {
                         updated_at: fixed_wall(),
                     }));
                 }
-                let Some((profile, _)) = self
-                    .others
-                    .iter_mut()
-                    .find(|(p, _)| p.email == email.as_str())
+                let Some((profile, _)) = self.others.iter_mut().find(|(p, _)| p.email == email)
                 else {
                     return ReplyBody::Profile(Err(BankError::NotFound(format!("User {email}"))));
                 };

@@ -15,7 +15,7 @@ use crate::tui::worker::{CashKind, CustomerMatches, Job, ReplyBody};
 
 impl FakeBank {
     /// A sent request backs an operation once approved; a typed approval is the bank's to
-    /// check (a test scripts its refusal).
+    /// check (a test scripts its refusal, and asserts on what the screen sent).
     pub(super) fn approve(&self, approval: &Approval) -> Result<(), BankError> {
         match approval {
             Approval::Typed { .. } => Ok(()),
@@ -118,7 +118,7 @@ impl FakeBank {
             Job::RegisterUser { input, .. } => {
                 let profile = UserProfile {
                     id: 50,
-                    email: input.email.as_str().to_string(),
+                    email: input.email.clone(),
                     name: input.name.as_str().to_string(),
                     surname: input.surname.map(|s| s.as_str().to_string()),
                     age: input.age.value(),
@@ -134,8 +134,9 @@ impl FakeBank {
                     created_at: fixed_wall(),
                     updated_at: fixed_wall(),
                 };
-                if self.profile_of(&profile.email).is_some() {
-                    return ReplyBody::Profile(Err(BankError::DuplicateEmail(profile.email)));
+                if self.profile_of(profile.email.as_str()).is_some() {
+                    let taken = profile.email.to_string();
+                    return ReplyBody::Profile(Err(BankError::DuplicateEmail(taken)));
                 }
                 self.others.push((profile.clone(), Vec::new()));
                 ReplyBody::Profile(Ok(profile))
@@ -153,12 +154,10 @@ impl FakeBank {
                     status: AccountStatus::Open,
                     created_at: fixed_wall(),
                 };
-                if owner.as_str() == self.profile.email {
+                if owner == self.profile.email {
                     self.accounts.push(account.clone());
-                } else if let Some((_, list)) = self
-                    .others
-                    .iter_mut()
-                    .find(|(p, _)| p.email == owner.as_str())
+                } else if let Some((_, list)) =
+                    self.others.iter_mut().find(|(p, _)| p.email == owner)
                 {
                     list.push(account.clone());
                 }
@@ -182,11 +181,11 @@ impl FakeBank {
                 })
             }
             Job::UnlockUser { email, .. } => {
-                if email.as_str() == self.profile.email {
+                if email == self.profile.email {
                     self.profile.locked_until = None;
                 }
                 for (p, _) in &mut self.others {
-                    if p.email == email.as_str() {
+                    if p.email == email {
                         p.locked_until = None;
                     }
                 }

@@ -60,6 +60,11 @@ pub struct FakeBank {
     /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
     /// (limits, approvals, who may approve): a screen's test says what the bank answers.
     refusals: Vec<(&'static str, Refusal)>,
+    /// Every approval the screens sent with a job, in order: a test checks that the screen
+    /// sent the supervisor and the password typed (the real bank checks them).
+    pub approvals: Vec<crate::services::Approval>,
+    /// The passwords supervisors decided approval requests with, in order.
+    pub decision_passwords: Vec<String>,
     next_id: i64,
 }
 
@@ -68,7 +73,7 @@ impl FakeBank {
         let email = Email::parse(EMAIL).unwrap_or_else(|_| unreachable!());
         let user = SessionUser {
             id: 7,
-            email,
+            email: email.clone(),
             role: Role::Customer,
             name: "Diana".into(),
             surname: Some("Julis".into()),
@@ -128,7 +133,7 @@ impl FakeBank {
         history.insert(number(100_000_789), Vec::new());
         let profile = UserProfile {
             id: 7,
-            email: EMAIL.into(),
+            email: email.clone(),
             name: "Diana".into(),
             surname: Some("Julis".into()),
             age: 34,
@@ -165,7 +170,7 @@ impl FakeBank {
         ];
         let marco = UserProfile {
             id: 8,
-            email: OTHER_EMAIL.into(),
+            email: Email::parse(OTHER_EMAIL).unwrap_or_else(|_| unreachable!()),
             name: "Marco".into(),
             surname: Some("Rossi".into()),
             age: 41,
@@ -198,6 +203,8 @@ impl FakeBank {
             vault: None,
             approval_requests: Vec::new(),
             refusals: Vec::new(),
+            approvals: Vec::new(),
+            decision_passwords: Vec::new(),
             next_id: 9_001,
         }
     }
@@ -209,14 +216,38 @@ impl FakeBank {
         self
     }
 
+    /// Keeps the approval a job carries, and the password a supervisor decides with (before
+    /// anything is decided: a refused one too).
+    fn note_approval(&mut self, job: &Job) {
+        if let Job::DecideApproval { password, .. } = job {
+            self.decision_passwords.push(password.expose().to_string());
+        }
+        let approval = match job {
+            Job::SetAccountStatus { approval, .. }
+            | Job::OpenDrawer { approval, .. }
+            | Job::Cash { approval, .. }
+            | Job::CounterTransfer { approval, .. }
+            | Job::Reverse { approval, .. }
+            | Job::BulkPost { approval, .. } => approval.as_ref(),
+            Job::DrawerCash { approval, .. } => Some(approval),
+            _ => None,
+        };
+        self.approvals.extend(approval.cloned());
+    }
+
     /// The scripted refusal of this job, if a test asked for one.
     fn scripted_refusal(&mut self, job: &Job) -> Option<ReplyBody> {
         let at = self
             .refusals
             .iter()
             .position(|(name, _)| *name == job.name())?;
-        let (_, error) = self.refusals.remove(at);
-        job.refused(error())
+        let (name, error) = self.refusals.remove(at);
+        match job.refused(error()) {
+            Some(refused) => Some(refused),
+            None => {
+                panic!("a {name} job's answer cannot carry a refusal: the test asks the impossible")
+            }
+        }
     }
 
     /// An open drawer session with a float of 2,000.00, 500.00 in and 120.00 out.
@@ -241,22 +272,22 @@ impl FakeBank {
     }
 
     fn profile_of(&self, email: &str) -> Option<&UserProfile> {
-        if email == self.profile.email {
+        if email == self.profile.email.as_str() {
             return Some(&self.profile);
         }
         self.others
             .iter()
             .map(|(p, _)| p)
-            .find(|p| p.email == email)
+            .find(|p| p.email.as_str() == email)
     }
 
     fn accounts_of(&self, email: &str) -> Option<Vec<AccountView>> {
-        if email == self.profile.email {
+        if email == self.profile.email.as_str() {
             return Some(self.accounts.clone());
         }
         self.others
             .iter()
-            .find(|(p, _)| p.email == email)
+            .find(|(p, _)| p.email.as_str() == email)
             .map(|(_, a)| a.clone())
     }
 
@@ -280,7 +311,7 @@ impl FakeBank {
                         .unwrap_or("")
                         .to_lowercase()
                         .contains(&q)
-                    || p.email.contains(&q)
+                    || p.email.as_str().contains(&q)
                     || (digits.len() >= 3
                         && (p.phones.iter().any(|n| n.contains(&digits))
                             || accounts.iter().any(|a| a.number.as_str() == digits)))
@@ -290,7 +321,7 @@ impl FakeBank {
                 name: p.name.clone(),
                 surname: p.surname.clone(),
                 phones: p.phones.clone(),
-                accounts: accounts.iter().map(|a| a.number.to_string()).collect(),
+                accounts: accounts.iter().map(|a| a.number.clone()).collect(),
                 locked: p.locked_until.is_some_and(|u| u > fixed_wall()),
             })
             .collect()

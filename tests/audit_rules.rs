@@ -195,6 +195,15 @@ fn a_forged_transfer_to_an_accomplice_is_named() {
     // The accomplice (a customer) cannot pay out of someone else's account.
     assert!(failed_checks(&report).contains(&"movement_kinds_fit"));
     assert!(detail(&report, "movement_kinds_fit").contains(&format!("movement {id} (transfer)")));
+    // The full audit, whose rules run on a connection of their own, names the same rows.
+    let full = bank
+        .ledger()
+        .audit_full(&operator(), &mut |_| {})
+        .expect("full audit");
+    assert!(!full.ok);
+    for check in ["movements_audited", "movement_kinds_fit"] {
+        assert_eq!(detail(&full, check), detail(&report, check), "{check}");
+    }
 }
 
 #[test]

@@ -54,17 +54,18 @@ impl Ledger<'_> {
         self.bank
             .audited(actor, AuditAction::Audit, subject, allowed)?;
         let limit = self.bank.config.approval_limit;
-        // The full audit checks the chain on a second connection while the SQL checks run on
-        // the snapshot's (two cores: the server's scans on one, the client's hashing on the
-        // other). Not on a cluster, whose second connection may be to a node still behind.
-        let mut chain_conn = match scope {
-            AuditScope::Full if self.bank.on_plain_server()? => {
-                Some(self.bank.another_connection()?)
-            }
+        // The full audit checks the chain and the rules on connections of their own while the
+        // invariants run on the snapshot's (the server's scans and the client's hashing share
+        // the cores). Not on a cluster, whose other connections may be to a node still behind.
+        let mut helpers = match scope {
+            AuditScope::Full if self.bank.on_plain_server()? => Some(Helpers {
+                chain: self.bank.another_connection()?,
+                rules: self.bank.another_connection()?,
+            }),
             _ => None,
         };
         let (mut report, reached) = self.bank.in_transaction(|conn| {
-            audit_snapshot(conn, chain_conn.as_mut(), scope, limit, &mut *progress)
+            audit_snapshot(conn, helpers.as_mut(), scope, limit, &mut *progress)
         })?;
         if let Some(reached) = reached.filter(|_| report.ok) {
             report.checkpoint = self.bank.write_checkpoint(actor, scope, reached)?;
@@ -94,10 +95,18 @@ impl Ledger<'_> {
     }
 }
 
+/// The full audit's other connections: one walks the chain, one checks the rules. The rules
+/// are about rows that are only ever appended (and each is read with its partner in one
+/// snapshot of its own), so they need not share the invariants' snapshot.
+struct Helpers {
+    chain: Connection,
+    rules: Connection,
+}
+
 /// The audit itself, in one consistent snapshot: the report, and what a pass reached.
 fn audit_snapshot(
     conn: &mut Connection,
-    chain_conn: Option<&mut Connection>,
+    helpers: Option<&mut Helpers>,
     scope: AuditScope,
     limit: Decimal,
     progress: &mut dyn FnMut(AuditProgress),
@@ -139,7 +148,7 @@ fn audit_snapshot(
         done,
         total,
     };
-    let (mut checks, found) = match chain_conn {
+    let (mut checks, found) = match helpers {
         None => {
             let mut phase = |phase: &'static str| {
                 progress(AuditProgress {
@@ -148,16 +157,26 @@ fn audit_snapshot(
                     total: 0,
                 });
             };
-            let checks = sql_checks(conn, checkpoint, limit, &window, &mut phase)?;
+            let mut checks = invariant_checks(conn, checkpoint, &window, &mut phase)?;
+            phase("rules");
+            checks.extend(super::audit_rules::rule_checks(conn, limit, window.since)?);
             (
                 checks,
                 plan.verify(conn, &mut |d, t| progress(chain(d, t)))?,
             )
         }
-        Some(other) => std::thread::scope(|threads| {
+        Some(Helpers {
+            chain: other,
+            rules,
+        }) => std::thread::scope(|threads| {
             let snapshot = &mut *conn;
-            let sql = threads
-                .spawn(move || sql_checks(snapshot, checkpoint, limit, &window, &mut |_| {}));
+            let since = window.since;
+            let window = &window;
+            let invariants =
+                threads.spawn(move || invariant_checks(snapshot, checkpoint, window, &mut |_| {}));
+            let rules = threads.spawn(move || {
+                crate::db::transaction(rules, |c| super::audit_rules::rule_checks(c, limit, since))
+            });
             let found = plan.verify(other, &mut |d, t| progress(chain(d, t)));
             // The chain is done; the SQL checks may still run.
             progress(AuditProgress {
@@ -165,9 +184,9 @@ fn audit_snapshot(
                 done: 0,
                 total: 0,
             });
-            let checks = sql.join().map_err(|_| {
-                BankError::Database("the audit's checks stopped unexpectedly".into())
-            })??;
+            let stopped = |_| BankError::Database("the audit's checks stopped unexpectedly".into());
+            let mut checks = invariants.join().map_err(stopped)??;
+            checks.extend(rules.join().map_err(stopped)??);
             Ok::<_, BankError>((checks, found?))
         })?,
     };
@@ -225,12 +244,11 @@ struct Window {
     vault_from: i64,
 }
 
-/// Every invariant and rule the SQL checks, on the audit's snapshot, and `checkpoint` (if
-/// given) against the journal; `phase` hears each step.
-fn sql_checks(
+/// Every invariant the SQL checks, on the audit's snapshot, and `checkpoint` (if given)
+/// against the journal; `phase` hears each step.
+fn invariant_checks(
     conn: &mut Connection,
     checkpoint: Option<&checkpoints::CheckpointRow>,
-    limit: Decimal,
     window: &Window,
     phase: &mut dyn FnMut(&'static str),
 ) -> BankResult<Vec<AuditCheck>> {
@@ -294,8 +312,6 @@ fn sql_checks(
     if let Some(cp) = checkpoint {
         checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
     }
-    phase("rules");
-    checks.extend(super::audit_rules::rule_checks(conn, limit, window.since)?);
     Ok(checks)
 }
 

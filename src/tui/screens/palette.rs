@@ -349,19 +349,17 @@ mod tests {
             name: "Diana".into(),
             surname: Some("Julis".into()),
             phones: vec![],
-            accounts: vec![
-                crate::domain::AccountNumber::parse("1000000017").unwrap(),
-                crate::domain::AccountNumber::parse("2000000015").unwrap(),
-            ],
+            accounts: [100_000_001, 200_000_001]
+                .into_iter()
+                .filter_map(crate::domain::AccountNumber::from_serial)
+                .collect(),
             locked: false,
         };
         let lines = found_entries(std::slice::from_ref(&hit), "10000");
         assert_eq!(lines.len(), 2);
         assert!(lines[0].label.contains("Diana Julis"));
         assert!(
-            lines[1]
-                .label
-                .contains(&super::super::grouped("1000000017")),
+            lines[1].label.contains(&hit.accounts[0].grouped()),
             "{}",
             lines[1].label
         );

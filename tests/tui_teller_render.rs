@@ -11,27 +11,13 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use rust_decimal::Decimal;
-use teller::services::{Approval, ApprovalNeed, BankError};
+use teller::services::{ApprovalNeed, BankError};
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::counter::Stage;
 use teller::tui::testing::{
     number, Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD, EMAIL, NINA, OTHER_EMAIL,
 };
 use teller::tui::worker::Job;
-
-/// The supervisor and password the screen sent with each job that carried an approval.
-fn approvals_sent(bank: &FakeBank) -> Vec<(String, String)> {
-    bank.approvals
-        .iter()
-        .map(|approval| match approval {
-            Approval::Typed {
-                supervisor,
-                password,
-            } => (supervisor.to_string(), password.expose().to_string()),
-            Approval::Request(id) => (format!("request {id}"), String::new()),
-        })
-        .collect()
-}
 
 /// `(ADMIN_EMAIL, password)` as `approvals_sent` lists it.
 fn admin_with(password: &str) -> (String, String) {
@@ -255,7 +241,7 @@ fn teller_card_unfreeze_needs_a_supervisor() {
     assert!(d.screen().contains("is open again."));
     // What the bank was sent: the typed supervisor, the refused password, then the right one.
     assert_eq!(
-        approvals_sent(&d.bank),
+        d.bank.approvals_sent(),
         [admin_with("not-the-password"), admin_with(ADMIN_PASSWORD)]
     );
 }
@@ -440,7 +426,7 @@ fn teller_counter_large_withdrawal_needs_a_supervisor() {
     assert_snapshot!("teller_counter_withdrawal_receipt", d.screen());
     assert_eq!(d.bank.accounts[0].balance, money("8000.00"));
     // Refused with the wrong password, then sent with the right one (again with the ID).
-    let sent = approvals_sent(&d.bank);
+    let sent = d.bank.approvals_sent();
     assert_eq!(sent[0], admin_with("wrong-password"));
     assert!(
         sent.len() >= 2 && sent[1..].iter().all(|a| *a == admin_with(ADMIN_PASSWORD)),
@@ -558,7 +544,7 @@ fn teller_drawer_opening_count() {
         "letters are not typed into a count"
     );
     assert_eq!(
-        approvals_sent(&d.bank),
+        d.bank.approvals_sent(),
         [admin_with("wrong password"), admin_with(ADMIN_PASSWORD)]
     );
 }
@@ -776,7 +762,7 @@ fn the_supervisor_dialog_masks_the_password_and_marks_focus_and_errors() {
         .press(KeyCode::Enter)
         .settle();
     // The refusal: marked and coloured.
-    assert_eq!(approvals_sent(&d.bank), [admin_with("wrong")]);
+    assert_eq!(d.bank.approvals_sent(), [admin_with("wrong")]);
     let (ex, ey) = d.find("✗ The approval was refused");
     let buffer = d.draw().clone();
     assert_eq!(buffer[(ex, ey)].fg, Color::Red);

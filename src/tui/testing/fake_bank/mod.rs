@@ -216,6 +216,21 @@ impl FakeBank {
         self
     }
 
+    /// The supervisor and password of every approval the screens sent, in order (a sent
+    /// request shows as "request N").
+    pub fn approvals_sent(&self) -> Vec<(String, String)> {
+        self.approvals
+            .iter()
+            .map(|approval| match approval {
+                crate::services::Approval::Typed {
+                    supervisor,
+                    password,
+                } => (supervisor.to_string(), password.expose().to_string()),
+                crate::services::Approval::Request(id) => (format!("request {id}"), String::new()),
+            })
+            .collect()
+    }
+
     /// Keeps the approval a job carries, and the password a supervisor decides with (before
     /// anything is decided: a refused one too).
     fn note_approval(&mut self, job: &Job) {

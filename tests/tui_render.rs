@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use teller::services::{BankError, HistoryEntry};
 use teller::tui::app::{Overlay, Route};
 use teller::tui::screens::transfer::Stage;
-use teller::tui::testing::{number, Driver, EMAIL, PASSWORD};
+use teller::tui::testing::{number, Driver, FakeBank, EMAIL, PASSWORD};
 use teller::tui::worker::{Job, ReplyBody, WorkerMessage};
 
 fn logged_in() -> Driver {
@@ -677,4 +677,12 @@ fn a_panic_on_the_worker_stops_the_app_and_says_why() {
     // Work that ends normally says nothing.
     teller::tui::worker::run_guarded(&actions, || {});
     assert!(inbox.try_recv().is_err());
+}
+
+/// A refusal scripted for a job no screen sends fails the test that scripted it.
+#[test]
+#[should_panic(expected = "scripted refusals no job used: [\"withdraw\"]")]
+fn a_scripted_refusal_nobody_used_fails_the_test() {
+    let mut bank = FakeBank::demo();
+    bank.refuse_next("withdraw", || BankError::Busy);
 }

@@ -342,3 +342,14 @@ impl FakeBank {
             .collect()
     }
 }
+
+/// A refusal a test scripted and no job used is a mistake in the test (a misspelt job name, a
+/// screen that never asked): it fails the test instead of passing unnoticed.
+impl Drop for FakeBank {
+    fn drop(&mut self) {
+        if !self.refusals.is_empty() && !std::thread::panicking() {
+            let names: Vec<&str> = self.refusals.iter().map(|(name, _)| *name).collect();
+            panic!("scripted refusals no job used: {names:?}");
+        }
+    }
+}

@@ -120,14 +120,18 @@ pub(super) fn insert_account(
     Err(BankError::Busy)
 }
 
-/// An account as services hand it out, its stored number and currency parsed: a row that does
-/// not parse is a database fault, not something to show.
+/// An account row's stored number as the type it was written from: one that does not parse is
+/// a database fault, not something to show.
+pub(super) fn stored_number(row: &accounts::AccountRow) -> BankResult<AccountNumber> {
+    AccountNumber::parse(&row.number).map_err(|e| {
+        BankError::Database(format!("account {} has an invalid number: {e}", row.number))
+    })
+}
+
+/// An account as services hand it out, its stored number parsed (`stored_number`).
 pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> BankResult<AccountView> {
-    let stored = |what: &str, e: crate::domain::ValidationError| {
-        BankError::Database(format!("account {} has an invalid {what}: {e}", row.number))
-    };
     Ok(AccountView {
-        number: AccountNumber::parse(&row.number).map_err(|e| stored("number", e))?,
+        number: stored_number(&row)?,
         owner,
         currency: row.currency,
         balance: row.balance,

@@ -1,7 +1,8 @@
 //! Finding a customer at the counter by name, surname, email, phone or account number.
 
+use super::accounts::stored_number;
 use super::authz::require;
-use super::views::{stored_email, stored_number};
+use super::views::stored_email;
 use super::People;
 use super::{Actor, BankResult};
 use crate::db::{accounts, phones, users};

@@ -188,12 +188,6 @@ pub(super) fn stored_email(raw: &str) -> BankResult<Email> {
     Email::parse(raw).map_err(|_| BankError::Database("a stored email is not an address".into()))
 }
 
-/// An account row's number as the type it was written from (a database fault otherwise).
-pub(super) fn stored_number(row: &crate::db::accounts::AccountRow) -> BankResult<AccountNumber> {
-    AccountNumber::parse(&row.number)
-        .map_err(|_| BankError::Database(format!("account #{} has no valid number", row.id)))
-}
-
 pub(crate) fn utc(at: chrono::NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }

@@ -60,9 +60,10 @@ pub struct FakeBank {
     /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
     /// (limits, approvals, who may approve): a screen's test says what the bank answers.
     refusals: Vec<(&'static str, Refusal)>,
-    /// Every approval the screens sent with a job, in order: a test checks that the screen
-    /// sent the supervisor and the password typed (the real bank checks them).
-    pub approvals: Vec<crate::services::Approval>,
+    /// Every approval the screens sent with a job, in order; a test reads them through
+    /// `approvals_sent` to check the screen sent the supervisor and password typed (the real
+    /// bank checks them).
+    approvals: Vec<crate::services::Approval>,
     /// The passwords supervisors decided approval requests with, in order.
     pub decision_passwords: Vec<String>,
     next_id: i64,
@@ -257,12 +258,10 @@ impl FakeBank {
             .iter()
             .position(|(name, _)| *name == job.name())?;
         let (name, error) = self.refusals.remove(at);
-        match job.refused(error()) {
-            Some(refused) => Some(refused),
-            None => {
-                panic!("a {name} job's answer cannot carry a refusal: the test asks the impossible")
-            }
-        }
+        let refused = job.refused(error()).unwrap_or_else(|| {
+            panic!("a {name} job's answer cannot carry a refusal: the test asks the impossible")
+        });
+        Some(refused)
     }
 
     /// An open drawer session with a float of 2,000.00, 500.00 in and 120.00 out.

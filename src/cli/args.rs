@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::{
-    AccountNumber, Amount, CashCount, Currency, Email, IdempotencyKey, Month, Reason,
+    AccountNumber, Amount, CashCount, Currency, Email, IdempotencyKey, Month, QuoteId, Rate, Reason,
 };
 
 #[derive(Parser, Debug)]
@@ -92,17 +92,27 @@ pub enum Command {
     Deposit(CashArgs),
     /// Cash paid out at the counter.
     Withdraw(CashArgs),
-    /// Move money between two accounts.
+    /// Move money between two accounts; between two currencies at a quote (`teller fx
+    /// quote`), AMOUNT in the payer's currency.
     Transfer {
         #[arg(value_parser = AccountNumber::parse)]
         from: AccountNumber,
         #[arg(value_parser = AccountNumber::parse)]
         to: AccountNumber,
-        #[arg(allow_hyphen_values = true, value_parser = Amount::parse)]
+        #[arg(allow_hyphen_values = true, value_parser = Amount::parse_any)]
         amount: Amount,
+        /// The quote of a transfer between two currencies.
+        #[arg(long, value_parser = QuoteId::parse)]
+        quote: Option<QuoteId>,
         #[command(flatten)]
         common: MoneyOptions,
     },
+    /// The currencies the bank trades: add one (supervisors), list them.
+    #[command(subcommand)]
+    Currency(CurrencyCommand),
+    /// Exchange rates and quotes.
+    #[command(subcommand)]
+    Fx(FxCommand),
     /// Undo a movement made today with the opposite movement (a reason is required).
     Reverse {
         reference: i64,
@@ -180,6 +190,61 @@ pub enum Command {
         /// YYYY-MM-DD (UTC); today when not given.
         #[arg(long)]
         date: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CurrencyCommand {
+    /// Trade a currency (supervisors): accounts, drawers and exchanges may use it.
+    Add {
+        #[arg(value_parser = Currency::parse)]
+        code: Currency,
+        /// Banknotes and coins the drawers count, e.g. "100 50 20 10 5 1 0.50" (defaults
+        /// for USD, EUR, GBP, JPY, CHF and a few others).
+        #[arg(long)]
+        denominations: Option<String>,
+    },
+    /// The currencies the bank trades.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FxCommand {
+    /// Exchange rates (`rate set`, supervisors).
+    #[command(subcommand)]
+    Rate(RateCommand),
+    /// The rates in force and those set to come.
+    Rates,
+    /// What AMOUNT of FROM buys of TO now: a quote, used once, for 60 seconds.
+    Quote {
+        #[arg(value_parser = Currency::parse)]
+        from: Currency,
+        #[arg(value_parser = Currency::parse)]
+        to: Currency,
+        #[arg(allow_hyphen_values = true, value_parser = Amount::parse_any)]
+        amount: Amount,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RateCommand {
+    /// Set the bank's rates for BASE in QUOTE: --buy is what it pays for one BASE, --sell what
+    /// it asks for one (sell above buy).
+    Set {
+        #[arg(value_parser = Currency::parse)]
+        base: Currency,
+        #[arg(value_parser = Currency::parse)]
+        quote: Currency,
+        #[arg(long, value_parser = Rate::parse)]
+        buy: Rate,
+        #[arg(long, value_parser = Rate::parse)]
+        sell: Rate,
+        /// From when (RFC 3339, e.g. 2026-12-07T08:00:00Z); now when not given.
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Until when (RFC 3339); until replaced when not given.
+        #[arg(long)]
+        valid_until: Option<String>,
     },
 }
 
@@ -291,7 +356,7 @@ pub enum DrawerCommand {
 pub struct CashArgs {
     #[arg(value_parser = AccountNumber::parse)]
     pub account: AccountNumber,
-    #[arg(allow_hyphen_values = true, value_parser = Amount::parse)]
+    #[arg(allow_hyphen_values = true, value_parser = Amount::parse_any)]
     pub amount: Amount,
     #[command(flatten)]
     pub common: MoneyOptions,

@@ -13,8 +13,8 @@ use crate::domain::{
     Age, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password, Role, Surname,
 };
 use crate::services::{
-    Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, MoneyResult,
-    NewUserInput, TransferRequest,
+    Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, ExchangeTransfer,
+    MoneyResult, NewUserInput, TransferRequest,
 };
 
 /// Commands that take a supervisor's `--approver`.
@@ -186,6 +186,8 @@ fn run_as(
             )
         }
         Command::User(user) => run_user(bank, actor, approval, user, json),
+        Command::Currency(command) => super::fx::run_currency(bank, actor, command, json),
+        Command::Fx(command) => super::fx::run_fx(bank, actor, command, json),
         Command::Account(account) => run_account(bank, actor, approval, account, json),
         Command::Balance { account } => {
             let view = bank.money().account(actor, &account)?;
@@ -206,6 +208,7 @@ fn run_as(
             from,
             to,
             amount,
+            quote,
             common,
         } => {
             let options = money_options(common, json)?;
@@ -216,6 +219,18 @@ fn run_as(
                 key: options.key.clone(),
                 memo: options.memo.clone(),
             };
+            if let Some(quote) = quote {
+                if options.wait.is_some() {
+                    return Err(CliError::Usage(
+                        "a transfer between currencies is approved with --approver; --wait-approval is for transfers in one currency".into(),
+                    ));
+                }
+                let request = ExchangeTransfer {
+                    transfer: request,
+                    quote,
+                };
+                return super::fx::run_exchange_transfer(bank, actor, approval, &request, json);
+            }
             let operation = ApprovalOperation::Transfer(request);
             money_command(bank, actor, approval, &operation, &options)
         }

@@ -13,6 +13,7 @@ mod credentials;
 mod day;
 mod desk;
 mod devices;
+mod fx;
 mod input;
 mod output;
 mod scratch;

@@ -1,10 +1,11 @@
 //! What commands print: one JSON value with `--json`, a short readable text otherwise.
-//! Amounts are strings with exactly two decimals; times are UTC RFC 3339.
+//! Amounts are strings with their currency's decimals (two for most, none for JPY, three for
+//! KWD); times are UTC RFC 3339.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
-use crate::domain::{format_money, AccountNumber};
+use crate::domain::{format_money, format_money_in, AccountNumber};
 use crate::services::{
     AccountView, Actor, AuditEntryView, AuditReport, CtrReport, CustomerHit, DemoReport,
     DrawerView, HistoryEntry, LoginSession, MoneyResult, SealReport, Statement, UserProfile,
@@ -23,7 +24,7 @@ pub fn account_json(view: &AccountView) -> Value {
         "number": view.number.as_str(),
         "owner": view.owner,
         "currency": view.currency.as_str(),
-        "balance": format_money(view.balance),
+        "balance": format_money_in(view.balance, view.currency),
         "status": view.status.as_str(),
         "created_at": time(view.created_at),
     })
@@ -37,7 +38,7 @@ pub fn account(view: &AccountView, as_json: bool) {
         "{}  {}  {} {}  {}",
         view.number,
         view.owner.as_deref().unwrap_or("-"),
-        format_money(view.balance),
+        format_money_in(view.balance, view.currency),
         view.currency,
         view.status.as_str()
     );
@@ -55,33 +56,38 @@ pub fn accounts(views: &[AccountView], as_json: bool) {
     }
 }
 
+/// A movement's answer as JSON (also each leg of an exchange).
+pub fn money_json(result: &MoneyResult) -> Value {
+    let balances: Map<String, Value> = result
+        .balances
+        .iter()
+        .map(|(number, balance)| {
+            (
+                number.as_str().to_string(),
+                Value::String(format_money_in(*balance, result.currency)),
+            )
+        })
+        .collect();
+    json!({
+        "reference": result.id,
+        "key": result.key,
+        "kind": result.kind.as_str(),
+        "amount": format_money_in(result.amount, result.currency),
+        "currency": result.currency.as_str(),
+        "from": result.from.to_string(),
+        "to": result.to.to_string(),
+        "balances": balances,
+        "memo": result.memo,
+        "at": time(result.at),
+        "replayed": result.replayed,
+        "drawer_over_limit": result.drawer_over_limit,
+        "device": result.device,
+    })
+}
+
 pub fn money(result: &MoneyResult, as_json: bool) {
     if as_json {
-        let balances: Map<String, Value> = result
-            .balances
-            .iter()
-            .map(|(number, balance)| {
-                (
-                    number.as_str().to_string(),
-                    Value::String(format_money(*balance)),
-                )
-            })
-            .collect();
-        return print_json(&json!({
-            "reference": result.id,
-            "key": result.key,
-            "kind": result.kind.as_str(),
-            "amount": format_money(result.amount),
-            "currency": result.currency.as_str(),
-            "from": result.from.to_string(),
-            "to": result.to.to_string(),
-            "balances": balances,
-            "memo": result.memo,
-            "at": time(result.at),
-            "replayed": result.replayed,
-            "drawer_over_limit": result.drawer_over_limit,
-            "device": result.device,
-        }));
+        return print_json(&money_json(result));
     }
     let verb = if result.replayed {
         "Already done"
@@ -91,7 +97,7 @@ pub fn money(result: &MoneyResult, as_json: bool) {
     println!(
         "{verb}: {} {} {} from {} to {} (reference {}, key {})",
         result.kind.as_str(),
-        format_money(result.amount),
+        format_money_in(result.amount, result.currency),
         result.currency,
         result.from,
         result.to,
@@ -101,7 +107,7 @@ pub fn money(result: &MoneyResult, as_json: bool) {
     for (number, balance) in &result.balances {
         println!(
             "  {number} balance {} {}",
-            format_money(*balance),
+            format_money_in(*balance, result.currency),
             result.currency
         );
     }

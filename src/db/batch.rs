@@ -246,7 +246,7 @@ pub fn set_balances(conn: &mut Connection, balances: &[(i64, Decimal)]) -> Query
         // The first row names the columns; the rest is one table value constructor, which
         // the server parses as one query block (a UNION of 2,000 SELECTs is 2,000 blocks).
         let mut values =
-            format!("SELECT {first_id} AS id, CAST({first_balance} AS DECIMAL(19, 2)) AS balance");
+            format!("SELECT {first_id} AS id, CAST({first_balance} AS DECIMAL(20, 3)) AS balance");
         for (i, (id, balance)) in rest.iter().enumerate() {
             let lead = if i == 0 { " UNION ALL VALUES " } else { ", " };
             // Writing to a String cannot fail.

@@ -99,7 +99,7 @@ pub struct AccountSum {
 /// without such movements are left out. Reads that range of ids only.
 pub fn sums_between(conn: &mut Connection, after: i64, up_to: i64) -> QueryResult<Vec<AccountSum>> {
     diesel::sql_query(
-        "SELECT account_id, CAST(SUM(delta) AS DECIMAL(21, 2)) AS total FROM ( \
+        "SELECT account_id, CAST(SUM(delta) AS DECIMAL(22, 3)) AS total FROM ( \
             SELECT credit_account_id AS account_id, amount AS delta FROM movements \
                 WHERE id > ? AND id <= ? \
             UNION ALL \
@@ -148,8 +148,8 @@ pub struct SumMismatch {
 
 pub fn sum_mismatches(conn: &mut Connection, up_to: i64) -> QueryResult<Vec<SumMismatch>> {
     diesel::sql_query(
-        "SELECT a.id AS account_id, CAST(COALESCE(s.journal_sum, 0) AS DECIMAL(21, 2)) AS carried, \
-                CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(21, 2)) AS journal \
+        "SELECT a.id AS account_id, CAST(COALESCE(s.journal_sum, 0) AS DECIMAL(22, 3)) AS carried, \
+                CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal \
          FROM accounts a \
          LEFT JOIN audit_account_sums s ON s.account_id = a.id \
          LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \

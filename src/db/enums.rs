@@ -6,7 +6,7 @@ use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::mysql::{Mysql, MysqlValue};
 use diesel::sql_types::Varchar;
 
-use crate::domain::{AccountKind, AccountStatus, Currency, MovementKind, Role};
+use crate::domain::{AccountKind, AccountStatus, Currency, MovementKind, Role, Side};
 
 macro_rules! read_exactly {
     ($($ty:ty => $parse:expr),+ $(,)?) => {
@@ -39,4 +39,5 @@ read_exactly!(
     AccountKind => |raw| AccountKind::from_stored(raw).ok(),
     MovementKind => |raw| MovementKind::from_stored(raw).ok(),
     Currency => |raw| Currency::parse(raw).ok(),
+    Side => Side::from_stored,
 );

@@ -124,6 +124,13 @@ pub const APP_RIGHTS: &[TableRights] = &[
     // INSERT ... ON DUPLICATE KEY UPDATE wants UPDATE on every column it names.
     rights("tx_guard", &["SELECT", "INSERT"], &["token", "n"]),
     rights("business_days", &["SELECT", "INSERT"], &[]),
+    rights("currencies", &["SELECT", "INSERT"], &[]),
+    rights("fx_rates", &["SELECT", "INSERT"], &[]),
+    rights(
+        "fx_quotes",
+        &["SELECT", "INSERT"],
+        &["used_key", "used_by", "used_at"],
+    ),
     rights("__diesel_schema_migrations", &["SELECT"], &[]),
 ];
 

@@ -62,7 +62,7 @@ pub fn balance_mismatches(
     };
     diesel::sql_query(format!(
         "SELECT a.number, a.balance AS cached, \
-                CAST({base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(21, 2)) AS journal \
+                CAST({base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal \
          FROM accounts a {join} \
          LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \
                     WHERE id > ? GROUP BY credit_account_id) c ON c.id = a.id \
@@ -104,7 +104,7 @@ pub struct CurrencyTotal {
 
 pub fn balance_totals(conn: &mut Connection) -> QueryResult<Vec<CurrencyTotal>> {
     diesel::sql_query(
-        "SELECT currency, CAST(SUM(balance) AS DECIMAL(21, 2)) AS total FROM accounts \
+        "SELECT currency, CAST(SUM(balance) AS DECIMAL(22, 3)) AS total FROM accounts \
          GROUP BY currency ORDER BY currency",
     )
     .load(conn)

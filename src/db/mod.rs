@@ -16,6 +16,7 @@ pub mod drawer_limits;
 pub mod drawer_sessions;
 mod enums;
 mod failure;
+pub mod fx;
 pub mod grants;
 pub mod invariants;
 pub mod ledger;

@@ -177,6 +177,8 @@ pub fn misfit_movements(
               WHEN 'cash_return' THEN d.kind = 'vault' AND c.kind = 'drawer' \
               WHEN 'over_short' THEN (d.kind = 'over_short' AND c.kind IN ('drawer', 'vault')) \
                   OR (c.kind = 'over_short' AND d.kind IN ('drawer', 'vault')) \
+              WHEN 'exchange' THEN (d.kind IN ('customer', 'drawer') AND c.kind = 'position') \
+                  OR (d.kind = 'position' AND c.kind IN ('customer', 'drawer')) \
               WHEN 'reversal' THEN o.kind <> 'reversal' AND m.amount = o.amount \
                   AND m.debit_account_id = o.credit_account_id \
                   AND m.credit_account_id = o.debit_account_id \
@@ -185,7 +187,9 @@ pub fn misfit_movements(
             AND (CASE \
               WHEN m.actor LIKE 'setup:%' THEN ? \
               WHEN u.id IS NULL THEN FALSE \
-              WHEN u.role = 'customer' THEN m.kind = 'transfer' AND d.owner_id = u.id \
+              WHEN u.role = 'customer' THEN (m.kind = 'transfer' AND d.owner_id = u.id) \
+                  OR (m.kind = 'exchange' AND (d.owner_id = u.id \
+                      OR (d.kind = 'position' AND c.kind = 'customer'))) \
               WHEN u.role NOT IN ('teller', 'admin') THEN FALSE \
               WHEN d.kind = 'drawer' OR c.kind = 'drawer' THEN s.teller_id = u.id \
                   AND s.drawer_account_id IN (d.id, c.id) AND m.created_at >= s.opened_at \
@@ -195,6 +199,39 @@ pub fn misfit_movements(
         "m.id",
         &[Param::Id(since.movement), Param::Flag(setup_rows)],
     )
+}
+
+/// Exchange legs that are not one of the two legs of the quote their key names, in its
+/// currencies and amounts through the positions, or whose other leg is missing; and used quotes
+/// without their first leg. The first leg's key is the quote's `used_key`, the second's that
+/// key with "/2" (which no caller's key can hold).
+pub fn unlinked_exchanges(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
+    let mut legs = first_offenders(
+        conn,
+        "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
+         JOIN accounts d ON d.id = m.debit_account_id \
+         JOIN accounts c ON c.id = m.credit_account_id \
+         LEFT JOIN fx_quotes q ON q.used_key = IF(m.idempotency_key LIKE '%/2', \
+            LEFT(m.idempotency_key, CHAR_LENGTH(m.idempotency_key) - 2), m.idempotency_key) \
+         LEFT JOIN movements p ON p.kind = 'exchange' AND p.idempotency_key = \
+            IF(m.idempotency_key LIKE '%/2', q.used_key, CONCAT(m.idempotency_key, '/2')) \
+         WHERE m.id > ? AND m.kind = 'exchange' AND NOT COALESCE(p.id IS NOT NULL AND \
+            IF(m.idempotency_key LIKE '%/2', \
+               m.currency = q.to_currency AND m.amount = q.to_amount AND d.kind = 'position', \
+               m.currency = q.from_currency AND m.amount = q.from_amount \
+                  AND c.kind = 'position'), FALSE)",
+        "m.id",
+        &[Param::Id(since.movement)],
+    )?;
+    legs.extend(first_offenders(
+        conn,
+        "SELECT CONCAT('quote ', q.id) AS `row` FROM fx_quotes q \
+         LEFT JOIN movements m ON m.idempotency_key = q.used_key AND m.kind = 'exchange' \
+         WHERE q.used_key IS NOT NULL AND m.id IS NULL",
+        "q.id",
+        &[],
+    )?);
+    Ok(legs)
 }
 
 /// Staff users without an audited `user.create` line for their role that a second admin

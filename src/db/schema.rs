@@ -189,7 +189,7 @@ diesel::table! {
 diesel::table! {
     movements (id) {
         id -> Bigint,
-        #[max_length = 64]
+        #[max_length = 72]
         idempotency_key -> Varchar,
         #[max_length = 16]
         kind -> Varchar,
@@ -349,6 +349,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    currencies (code) {
+        #[max_length = 3]
+        code -> Varchar,
+        minor_units -> Tinyint,
+        #[max_length = 255]
+        denominations -> Varchar,
+        #[max_length = 254]
+        added_by -> Varchar,
+        added_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    fx_rates (id) {
+        id -> Bigint,
+        #[max_length = 3]
+        base -> Varchar,
+        #[max_length = 3]
+        quote -> Varchar,
+        buy -> Decimal,
+        sell -> Decimal,
+        valid_from -> Datetime,
+        valid_until -> Nullable<Datetime>,
+        #[max_length = 254]
+        set_by -> Varchar,
+        set_at -> Datetime,
+    }
+}
+
+diesel::table! {
+    fx_quotes (id) {
+        id -> Bigint,
+        rate_id -> Bigint,
+        #[max_length = 4]
+        side -> Varchar,
+        rate -> Decimal,
+        #[max_length = 3]
+        from_currency -> Varchar,
+        #[max_length = 3]
+        to_currency -> Varchar,
+        from_amount -> Decimal,
+        to_amount -> Decimal,
+        margin -> Decimal,
+        #[max_length = 254]
+        created_by -> Varchar,
+        created_at -> Datetime,
+        expires_at -> Datetime,
+        #[max_length = 64]
+        used_key -> Nullable<Varchar>,
+        #[max_length = 254]
+        used_by -> Nullable<Varchar>,
+        used_at -> Nullable<Datetime>,
+    }
+}
+
 diesel::joinable!(accounts -> users (owner_id));
 diesel::joinable!(phones -> users (user_id));
 diesel::joinable!(drawer_sessions -> users (teller_id));
@@ -362,6 +418,7 @@ diesel::joinable!(cash_ids -> movements (movement_id));
 diesel::joinable!(cash_ids -> users (customer_id));
 diesel::joinable!(vault_moves -> vault_days (vault_day_id));
 diesel::joinable!(vault_moves -> movements (movement_id));
+diesel::joinable!(fx_quotes -> fx_rates (rate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -373,9 +430,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     bank_settings,
     business_days,
     cash_ids,
+    currencies,
     devices,
     drawer_limits,
     drawer_sessions,
+    fx_quotes,
+    fx_rates,
     login_sessions,
     ledger_links,
     ledger_seals,

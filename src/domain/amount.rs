@@ -6,6 +6,7 @@ use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::currency::{Currency, MAX_DECIMALS};
 use super::error::{Field, ValidationError};
 
 /// Largest amount accepted in one operation, in cents (1,000,000,000.00).
@@ -16,14 +17,15 @@ const MSG_FORMAT: &str = "use digits only, like 1234.50 or 1,234.50";
 const MSG_POSITIVE: &str = "must be greater than zero";
 const MSG_PLUS: &str = "type the amount without a + sign";
 const MSG_DECIMALS: &str = "at most 2 decimals (cents)";
+const MSG_DECIMALS_ANY: &str = "at most 3 decimals";
 const MSG_MAX: &str = "at most 1,000,000,000.00 in one operation";
 const MSG_COMMAS: &str = "commas only between groups of three digits, like 1,234,567.50";
 const MSG_LEADING_POINT: &str = "write a digit before the decimal point, like 0.50";
 const MSG_TRAILING_POINT: &str =
     "write the cents after the decimal point, like 5.00, or leave the point out";
 
-/// A strictly positive amount with at most 2 decimals and at most
-/// [`Amount::max_value`]. Always stored with exactly 2 decimals.
+/// A strictly positive amount with at most 3 decimals (2 unless parsed for a currency that has
+/// 3) and at most [`Amount::max_value`]. Stored with 2 decimals, or 3 when it has a third.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(Decimal);
 
@@ -38,98 +40,155 @@ impl Amount {
         Decimal::new(MAX_CENTS, 2)
     }
 
-    /// Parses what a teller typed: `1234.50`, `1,234.50`, `007`, `0.01`.
-    /// Commas are only thousands separators; the decimal separator is `.`.
+    /// Parses what a teller typed for an amount in a currency with cents (2 decimals):
+    /// `1234.50`, `1,234.50`, `007`, `0.01`. Commas are only thousands separators; the decimal
+    /// separator is `.`.
     pub fn parse(raw: &str) -> Result<Amount, ValidationError> {
-        let s = raw.trim_matches(|c: char| c.is_ascii_whitespace());
-        if s.is_empty() {
-            return Err(err(MSG_EMPTY));
-        }
-        if s.starts_with('-') {
-            return Err(err(MSG_POSITIVE));
-        }
-        if s.starts_with('+') {
-            return Err(err(MSG_PLUS));
-        }
-        if !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-        {
-            return Err(err(MSG_FORMAT));
-        }
+        parse_exact(raw, 2, MSG_DECIMALS)
+    }
 
-        let (whole, cents) = match s.split_once('.') {
-            None => (s, ""),
-            Some((whole, cents)) => {
-                if !cents.bytes().all(|b| b.is_ascii_digit()) {
-                    // A second point, or a comma after the point (1.234,50).
-                    return Err(err(MSG_FORMAT));
-                }
-                if whole.is_empty() {
-                    return Err(err(MSG_LEADING_POINT));
-                }
-                if cents.is_empty() {
-                    return Err(err(MSG_TRAILING_POINT));
-                }
-                if cents.len() > 2 {
-                    return Err(err(MSG_DECIMALS));
-                }
-                (whole, cents)
-            }
-        };
+    /// Parses an amount for `currency`: no decimals for JPY, 3 for KWD, 2 for most.
+    pub fn parse_for(raw: &str, currency: Currency) -> Result<Amount, ValidationError> {
+        let decimals = currency.decimals();
+        parse_exact(raw, decimals, &decimals_rule(currency))
+    }
 
-        let whole_digits = whole_part_digits(whole)?;
-        let significant = whole_digits.trim_start_matches('0');
-        // 10 digits already exceed the cap; this also keeps the sum below small.
-        if significant.len() > 10 {
-            return Err(err(MSG_MAX));
-        }
+    /// Parses an amount whose currency the caller does not know yet (a command line names the
+    /// account, whose currency the bank knows): up to 3 decimals, the most any currency has.
+    /// The bank then checks it against the account's currency ([`Amount::fits`]).
+    pub fn parse_any(raw: &str) -> Result<Amount, ValidationError> {
+        parse_exact(raw, MAX_DECIMALS, MSG_DECIMALS_ANY)
+    }
 
-        let mut total_cents: i64 = 0;
-        for b in significant.bytes() {
-            total_cents = total_cents * 10 + i64::from(b - b'0');
+    /// The amount, if `currency` can hold it: no more decimals than its minor unit has.
+    pub fn fits(self, currency: Currency) -> Result<Amount, ValidationError> {
+        if self.0.normalize().scale() > currency.decimals() {
+            return Err(err(&decimals_rule(currency)));
         }
-        total_cents *= 100;
-        let mut cents_value: i64 = 0;
-        for b in cents.bytes() {
-            cents_value = cents_value * 10 + i64::from(b - b'0');
-        }
-        if cents.len() == 1 {
-            cents_value *= 10;
-        }
-        total_cents += cents_value;
-
-        if total_cents == 0 {
-            return Err(err(MSG_POSITIVE));
-        }
-        if total_cents > MAX_CENTS {
-            return Err(err(MSG_MAX));
-        }
-        Ok(Amount(Decimal::new(total_cents, 2)))
+        Ok(self)
     }
 
     /// Checks a value computed elsewhere (e.g. read from storage) against the
     /// same rules as typed input: > 0, at most 2 decimals, at most the cap.
     pub fn from_decimal(d: Decimal) -> Result<Amount, ValidationError> {
+        Self::from_decimal_with(d, 2, MSG_DECIMALS)
+    }
+
+    /// [`Amount::from_decimal`] for a value in `currency` (a quote's amounts, a KWD balance).
+    pub fn from_decimal_in(d: Decimal, currency: Currency) -> Result<Amount, ValidationError> {
+        Self::from_decimal_with(d, currency.decimals(), &decimals_rule(currency))
+    }
+
+    fn from_decimal_with(d: Decimal, decimals: u32, rule: &str) -> Result<Amount, ValidationError> {
         if d <= Decimal::ZERO {
             return Err(err(MSG_POSITIVE));
         }
-        let mut value = d.normalize();
-        if value.scale() > 2 {
-            return Err(err(MSG_DECIMALS));
+        let value = d.normalize();
+        if value.scale() > decimals {
+            return Err(err(rule));
         }
         if value > Amount::max_value() {
             return Err(err(MSG_MAX));
         }
-        // Exact: the value is at most 10^9 with at most 2 decimals.
-        value.rescale(2);
-        Ok(Amount(value))
+        Ok(Amount(at_least_cents(value)))
     }
 
-    /// The exact value, always with 2 decimals.
+    /// The exact value, with 2 decimals (3 when it has a third).
     pub fn value(self) -> Decimal {
         self.0
     }
+}
+
+/// What an amount with too many decimals for `currency` is told.
+fn decimals_rule(currency: Currency) -> String {
+    match currency.decimals() {
+        0 => format!("no decimals: {currency} has no minor unit, like 1500"),
+        2 => MSG_DECIMALS.to_owned(),
+        n => format!("at most {n} decimals for {currency}"),
+    }
+}
+
+/// `value` with at least 2 decimals (how amounts print: "7.00"); exact, as the value is at most
+/// 10^9 with at most 3 decimals.
+fn at_least_cents(mut value: Decimal) -> Decimal {
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    value
+}
+
+/// The common parser: `max_decimals` digits after the point at most, else `decimals_rule`.
+fn parse_exact(
+    raw: &str,
+    max_decimals: u32,
+    decimals_rule: &str,
+) -> Result<Amount, ValidationError> {
+    let s = raw.trim_matches(|c: char| c.is_ascii_whitespace());
+    if s.is_empty() {
+        return Err(err(MSG_EMPTY));
+    }
+    if s.starts_with('-') {
+        return Err(err(MSG_POSITIVE));
+    }
+    if s.starts_with('+') {
+        return Err(err(MSG_PLUS));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(err(MSG_FORMAT));
+    }
+
+    let (whole, fraction) = match s.split_once('.') {
+        None => (s, ""),
+        Some((whole, fraction)) => {
+            if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+                // A second point, or a comma after the point (1.234,50).
+                return Err(err(MSG_FORMAT));
+            }
+            if whole.is_empty() {
+                return Err(err(MSG_LEADING_POINT));
+            }
+            if fraction.is_empty() {
+                return Err(err(MSG_TRAILING_POINT));
+            }
+            if fraction.len() > max_decimals as usize {
+                return Err(err(decimals_rule));
+            }
+            (whole, fraction)
+        }
+    };
+
+    let whole_digits = whole_part_digits(whole)?;
+    let significant = whole_digits.trim_start_matches('0');
+    // 10 digits already exceed the cap; this also keeps the sum below small.
+    if significant.len() > 10 {
+        return Err(err(MSG_MAX));
+    }
+
+    // In thousandths, the smallest unit any currency has.
+    let mut total: i64 = 0;
+    for b in significant.bytes() {
+        total = total * 10 + i64::from(b - b'0');
+    }
+    total *= 1000;
+    let mut fraction_value: i64 = 0;
+    for b in fraction.bytes() {
+        fraction_value = fraction_value * 10 + i64::from(b - b'0');
+    }
+    for _ in fraction.len()..3 {
+        fraction_value *= 10;
+    }
+    total += fraction_value;
+
+    if total == 0 {
+        return Err(err(MSG_POSITIVE));
+    }
+    if total > MAX_CENTS * 10 {
+        return Err(err(MSG_MAX));
+    }
+    Ok(Amount(at_least_cents(Decimal::new(total, 3).normalize())))
 }
 
 /// Returns the digits of the whole part, with thousands separators checked
@@ -160,26 +219,46 @@ impl fmt::Display for Amount {
     }
 }
 
-/// Prints any balance or amount with exactly 2 decimals ("-12.50", "0.00"),
-/// no grouping; for logs, CSV and the CLI. Values with more than 2 decimals
-/// should not exist in this app; if one does, it is rounded half-to-even as a
-/// last resort rather than printed with a confusing number of decimals.
+/// Prints any balance or amount exactly, with at least 2 decimals ("-12.50", "0.00", "1.235"),
+/// no grouping; for logs, CSV and the CLI where the currency is not at hand. The ledger keeps
+/// at most 3 decimals; a computed value with more is rounded half-to-even to 3 as a last resort
+/// rather than printed with a confusing number of decimals.
 pub fn format_money(d: Decimal) -> String {
-    let mut value = if d.scale() > 2 {
-        d.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+    format_decimals(d, 2)
+}
+
+/// Prints an amount of `currency` with its own decimals: "1500" yen, "12.50" dollars, "1.250"
+/// dinars. A value with more decimals than the currency has prints them all (never rounded
+/// into something it is not).
+pub fn format_money_in(d: Decimal, currency: Currency) -> String {
+    format_decimals(d, currency.decimals())
+}
+
+fn format_decimals(d: Decimal, at_least: u32) -> String {
+    let mut value = if d.scale() > MAX_DECIMALS {
+        d.round_dp_with_strategy(MAX_DECIMALS, RoundingStrategy::MidpointNearestEven)
     } else {
         d
-    };
+    }
+    .normalize();
     if value.is_zero() {
         // Never print "-0.00".
         value = Decimal::ZERO;
     }
     // Pad the text instead of rescaling, so even 28-digit values stay exact.
     let mut text = value.to_string();
+    if at_least == 0 {
+        return text;
+    }
     match text.find('.') {
-        None => text.push_str(".00"),
+        None => {
+            text.push('.');
+            for _ in 0..at_least {
+                text.push('0');
+            }
+        }
         Some(point) => {
-            for _ in (text.len() - point - 1)..2 {
+            for _ in (text.len() - point - 1)..at_least as usize {
                 text.push('0');
             }
         }
@@ -190,12 +269,23 @@ pub fn format_money(d: Decimal) -> String {
 /// Same as [`format_money`] with thousands separators, for screens:
 /// "1,234,567.50", "-1,000.00".
 pub fn format_money_grouped(d: Decimal) -> String {
-    let plain = format_money(d);
+    group_thousands(&format_money(d))
+}
+
+/// Same as [`format_money_in`] with thousands separators, for screens: "1,500" yen.
+pub fn format_money_grouped_in(d: Decimal, currency: Currency) -> String {
+    group_thousands(&format_money_in(d, currency))
+}
+
+fn group_thousands(plain: &str) -> String {
     let (sign, unsigned) = match plain.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
+        None => ("", plain),
     };
-    let (whole, cents) = unsigned.split_once('.').unwrap_or((unsigned, "00"));
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
     let mut grouped = String::with_capacity(plain.len() + whole.len() / 3);
     grouped.push_str(sign);
     for (i, c) in whole.chars().enumerate() {
@@ -204,8 +294,10 @@ pub fn format_money_grouped(d: Decimal) -> String {
         }
         grouped.push(c);
     }
-    grouped.push('.');
-    grouped.push_str(cents);
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
     grouped
 }
 
@@ -344,10 +436,13 @@ mod tests {
         assert_eq!(format_money(dec("-12.5")), "-12.50");
         assert_eq!(format_money(Decimal::ZERO), "0.00");
         assert_eq!(format_money(dec("0.000")), "0.00");
-        assert_eq!(format_money(dec("-0.001")), "0.00");
+        assert_eq!(format_money(dec("-0.001")), "-0.001");
+        assert_eq!(format_money(dec("-0.0004")), "0.00");
         assert_eq!(format_money(dec("1234.5")), "1234.50");
-        assert_eq!(format_money(dec("2.345")), "2.34"); // half to even, last resort
-        assert_eq!(format_money(dec("2.355")), "2.36");
+        assert_eq!(format_money(dec("2.345")), "2.345"); // exact: a dinar amount
+        assert_eq!(format_money(dec("2.3455")), "2.346"); // half to even, last resort
+        assert_eq!(format_money(dec("2.3445")), "2.344");
+        assert_eq!(format_money(dec("12.500")), "12.50");
         assert_eq!(
             format_money(Decimal::MAX),
             "79228162514264337593543950335.00"
@@ -356,6 +451,63 @@ mod tests {
             format_money(Decimal::MIN),
             "-79228162514264337593543950335.00"
         );
+    }
+
+    #[test]
+    fn amounts_follow_their_currency() {
+        let jpy = Currency::JPY;
+        let kwd = Currency::KWD;
+        assert_eq!(
+            Amount::parse_for("1,500", jpy).unwrap().value(),
+            dec("1500")
+        );
+        assert_eq!(
+            Amount::parse_for("1500.5", jpy).unwrap_err().rule,
+            "no decimals: JPY has no minor unit, like 1500"
+        );
+        assert_eq!(
+            Amount::parse_for("1.000", jpy).unwrap_err().rule,
+            "no decimals: JPY has no minor unit, like 1500"
+        );
+        assert_eq!(
+            Amount::parse_for("1.235", kwd).unwrap().value(),
+            dec("1.235")
+        );
+        assert_eq!(
+            Amount::parse_for("1.2345", kwd).unwrap_err().rule,
+            "at most 3 decimals for KWD"
+        );
+        assert_eq!(
+            Amount::parse_for("1.234", Currency::USD).unwrap_err().rule,
+            MSG_DECIMALS
+        );
+        // Parsed before the currency is known, checked once it is: never rounded.
+        let any = Amount::parse_any("2.345").unwrap();
+        assert_eq!(any.value(), dec("2.345"));
+        assert!(any.fits(kwd).is_ok());
+        assert_eq!(any.fits(Currency::USD).unwrap_err().rule, MSG_DECIMALS);
+        assert!(Amount::parse_any("2.30")
+            .unwrap()
+            .fits(Currency::USD)
+            .is_ok());
+        assert!(Amount::parse_any("2.3").unwrap().fits(jpy).is_err());
+        assert!(Amount::parse_any("2.000").unwrap().fits(jpy).is_ok());
+        assert_eq!(
+            Amount::parse_any("1.2345").unwrap_err().rule,
+            MSG_DECIMALS_ANY
+        );
+        assert_eq!(
+            Amount::from_decimal_in(dec("1.235"), kwd).unwrap().value(),
+            dec("1.235")
+        );
+        assert!(Amount::from_decimal_in(dec("1.5"), jpy).is_err());
+
+        assert_eq!(format_money_in(dec("1500.00"), jpy), "1500");
+        assert_eq!(format_money_in(dec("1.250"), kwd), "1.250");
+        assert_eq!(format_money_in(dec("12.5"), Currency::USD), "12.50");
+        assert_eq!(format_money_in(dec("0.5"), jpy), "0.5"); // never rounded away
+        assert_eq!(format_money_grouped_in(dec("-1234567"), jpy), "-1,234,567");
+        assert_eq!(format_money_grouped_in(dec("1234.5"), kwd), "1,234.500");
     }
 
     #[test]
@@ -424,8 +576,13 @@ mod tests {
             let d = Decimal::new(mantissa, scale);
             let _ = Amount::from_decimal(d);
             let plain = format_money(d);
-            prop_assert_eq!(plain.split_once('.').map(|(_, c)| c.len()), Some(2));
+            let decimals = plain.split_once('.').map(|(_, c)| c.len());
+            prop_assert!(matches!(decimals, Some(2 | 3)), "{plain}");
             prop_assert_eq!(format_money_grouped(d).replace(',', ""), plain);
+            // Exact whenever the ledger could hold the value (3 decimals at most).
+            if d.normalize().scale() <= 3 {
+                prop_assert_eq!(Decimal::from_str_exact(&format_money(d)).unwrap(), d);
+            }
         }
     }
 }

@@ -25,11 +25,13 @@ pub enum Field {
     IdDocument,
     Device,
     DeviceKey,
+    Rate,
+    Quote,
 }
 
 impl Field {
     /// Every field, for exhaustive tests and help screens.
-    pub const ALL: [Field; 20] = [
+    pub const ALL: [Field; 22] = [
         Field::Amount,
         Field::Email,
         Field::Name,
@@ -50,6 +52,8 @@ impl Field {
         Field::IdDocument,
         Field::Device,
         Field::DeviceKey,
+        Field::Rate,
+        Field::Quote,
     ];
 
     /// Human label, used as the first words of every error message.
@@ -75,6 +79,8 @@ impl Field {
             Field::IdDocument => "ID",
             Field::Device => "Device",
             Field::DeviceKey => "Device key",
+            Field::Rate => "Rate",
+            Field::Quote => "Quote",
         }
     }
 
@@ -102,6 +108,8 @@ impl Field {
             Field::IdDocument => "invalid_id",
             Field::Device => "invalid_device",
             Field::DeviceKey => "invalid_device_key",
+            Field::Rate => "invalid_rate",
+            Field::Quote => "invalid_quote",
         }
     }
 }

@@ -47,6 +47,12 @@ impl IdempotencyKey {
         IdempotencyKey(uuid::Uuid::now_v7().to_string())
     }
 
+    /// The key of an exchange's second leg (the journal holds each key once): this key with
+    /// "/2", a character no caller's key may hold, so it never meets a key someone chose.
+    pub fn second_leg(&self) -> IdempotencyKey {
+        IdempotencyKey(format!("{}/2", self.0))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

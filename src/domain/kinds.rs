@@ -56,12 +56,13 @@ stored_names!(
 
 stored_names!(
     /// Who an account belongs to: a customer, or the bank (a teller's cash drawer, the
-    /// branch's over/short account).
+    /// branch's over/short account, the vault, the position of a currency it exchanges).
     AccountKind, "account kind" {
         Customer => "customer",
         Drawer => "drawer",
         OverShort => "over_short",
         Vault => "vault",
+        Position => "position",
     }
 );
 
@@ -104,6 +105,7 @@ kinds_and_actions! {
         TopUp => "top_up",
         CashDrop => "cash_drop",
         CashReturn => "cash_return",
+        Exchange => "exchange",
     }
     /// What an audit line records as done or tried. The text is what the audit log stores and
     /// what the audit's rules and reports look for: a variant's text never changes. A movement's
@@ -126,6 +128,7 @@ kinds_and_actions! {
         ApprovalList => "approval.list",
         Audit => "audit",
         AuditLogRead => "audit_log.read",
+        CurrencyAdd => "currency.add",
         CustomerSearch => "customer.search",
         DeviceAdd => "device.add",
         DeviceList => "device.list",
@@ -135,6 +138,8 @@ kinds_and_actions! {
         DrawerDrop => "drawer.drop",
         DrawerTopUp => "drawer.topup",
         EndOfDay => "eod",
+        FxRateSet => "fx.rate_set",
+        FxQuote => "fx.quote",
         LedgerSeal => "ledger.seal",
         Login => "login",
         PolicySet => "policy.set",

@@ -11,6 +11,7 @@ mod device;
 mod device_key;
 mod email;
 mod error;
+mod fx;
 mod hidden;
 mod idempotency_key;
 mod identity;
@@ -26,13 +27,16 @@ mod words;
 
 pub use account_number::AccountNumber;
 pub use age::Age;
-pub use amount::{format_money, format_money_grouped, Amount};
+pub use amount::{
+    format_money, format_money_grouped, format_money_grouped_in, format_money_in, Amount,
+};
 pub use cash_count::{CashCount, Shortfall, DENOMINATIONS_CENTS};
 pub use currency::Currency;
 pub use device::DeviceName;
 pub use device_key::DeviceKey;
 pub use email::Email;
 pub use error::{Field, ValidationError};
+pub use fx::{convert, margin, QuoteId, Rate, RatePair, Side, QUOTE_SECONDS};
 pub use hidden::{has_hidden, is_hidden};
 pub use idempotency_key::IdempotencyKey;
 pub use identity::{mask_id_number, IdDocument, IdType};

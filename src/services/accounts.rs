@@ -57,6 +57,7 @@ pub(super) enum Holder<'a> {
     Drawer(&'a str),
     OverShort(&'a str),
     Vault(&'a str),
+    Position(&'a str),
 }
 
 /// Locks an internal account by its label, creating it on first use. Internal ids sort after
@@ -66,7 +67,11 @@ pub(super) fn lock_internal_account(
     holder: Holder<'_>,
     currency: &str,
 ) -> BankResult<accounts::AccountRow> {
-    let (Holder::Drawer(label) | Holder::OverShort(label) | Holder::Vault(label)) = holder else {
+    let (Holder::Drawer(label)
+    | Holder::OverShort(label)
+    | Holder::Vault(label)
+    | Holder::Position(label)) = holder
+    else {
         return Err(BankError::Database(
             "a customer account has no label".into(),
         ));
@@ -84,6 +89,14 @@ pub(super) fn lock_internal_account(
     }
 }
 
+/// Refuses a currency the bank does not trade (`teller currency add`).
+pub(super) fn traded(
+    conn: &mut Connection,
+    currency: Currency,
+) -> BankResult<crate::db::fx::CurrencyRow> {
+    crate::db::fx::currency(conn, currency)?.ok_or(BankError::CurrencyNotTraded(currency))
+}
+
 /// Inserts an account under a fresh random number, drawing again on the rare collision.
 pub(super) fn insert_account(
     conn: &mut Connection,
@@ -95,6 +108,7 @@ pub(super) fn insert_account(
         Holder::Drawer(label) => ("drawer", INTERNAL_SERIALS, None, Some(label)),
         Holder::OverShort(label) => ("over_short", INTERNAL_SERIALS, None, Some(label)),
         Holder::Vault(label) => ("vault", INTERNAL_SERIALS, None, Some(label)),
+        Holder::Position(label) => ("position", INTERNAL_SERIALS, None, Some(label)),
     };
     for _ in 0..8 {
         let number = random_number(serials.clone());
@@ -134,7 +148,7 @@ pub(super) fn view(row: accounts::AccountRow, owner: Option<String>) -> BankResu
         number: stored_number(&row)?,
         owner,
         currency: row.currency,
-        balance: row.balance,
+        balance: row.currency.in_minor_units(row.balance),
         status: row.status,
         created_at: utc(row.created_at),
     })
@@ -168,6 +182,7 @@ impl Money<'_> {
                     "open an account for a member of staff",
                 ));
             }
+            traded(conn, currency)?;
             let number = insert_account(conn, Holder::Customer(user.id), currency.as_str())?;
             let detail = format!("{} for {owner}", currency.as_str());
             audit(

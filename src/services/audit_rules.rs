@@ -45,6 +45,16 @@ pub(super) fn rule_checks(
             "every movement's kind fits its accounts and its maker (cash in the maker's own drawer session)",
         ),
         rule(
+            "exchanges_linked",
+            rules::unlinked_exchanges(conn, since)?,
+            "every exchange is two linked legs, one in each currency through its position, with the amounts of the quote it used",
+        ),
+        rule(
+            "exchanges_at_their_rate",
+            super::fx::misquoted(conn, since.movement)?,
+            "every exchange's quote used its rate's buy or sell, and the amount received is the amount paid at that rate, rounded down to the currency's minor unit",
+        ),
+        rule(
             "staff_approved",
             staff,
             "every staff user and staff password reset has its audited, approved line",

@@ -35,6 +35,21 @@ pub enum BankError {
         to: String,
         to_currency: crate::domain::Currency,
     },
+    #[error("The bank does not trade {0}: a supervisor adds it with `teller currency add {0}`.")]
+    CurrencyNotTraded(crate::domain::Currency),
+    #[error("The bank trades {0} already.")]
+    AlreadyTraded(crate::domain::Currency),
+    #[error("The bank has no rate in force between {pay} and {get}: a supervisor sets one with `teller fx rate set`.")]
+    NoRate {
+        pay: crate::domain::Currency,
+        get: crate::domain::Currency,
+    },
+    #[error("Quote {id} expired at {} UTC: ask for a new quote.", at.format("%H:%M:%S"))]
+    QuoteExpired { id: i64, at: DateTime<Utc> },
+    #[error("Quote {0} was used already: a quote is used once. Ask for a new quote.")]
+    QuoteUsed(i64),
+    #[error("The quote does not fit this operation: {0}.")]
+    QuoteMismatch(String),
     #[error("The source and the destination are the same account.")]
     SameAccount,
     #[error(
@@ -208,6 +223,12 @@ impl BankError {
             Self::DeviceTaken(_) => "device_exists",
             Self::CurrencyMismatch { .. } => "currency_mismatch",
             Self::SameAccount => "same_account",
+            Self::CurrencyNotTraded(_) => "currency_not_traded",
+            Self::AlreadyTraded(_) => "already_traded",
+            Self::NoRate { .. } => "no_rate",
+            Self::QuoteExpired { .. } => "quote_expired",
+            Self::QuoteUsed(_) => "quote_used",
+            Self::QuoteMismatch(_) => "quote_mismatch",
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::UserLocked { .. } => "user_locked",
             Self::InvalidCredentials => "invalid_credentials",

@@ -49,10 +49,12 @@ pub(super) fn entry_of(account: i64, m: movements::MovementRow) -> HistoryEntry 
         id: m.id,
         at: utc(m.created_at),
         kind: m.kind,
-        amount: if paid { -m.amount } else { m.amount },
+        amount: m
+            .currency
+            .in_minor_units(if paid { -m.amount } else { m.amount }),
         currency: m.currency,
         counterparty: party(other),
-        balance_after,
+        balance_after: m.currency.in_minor_units(balance_after),
         key: m.idempotency_key,
         memo: m.memo,
         device: m.device,

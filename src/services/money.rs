@@ -195,6 +195,7 @@ impl Money<'_> {
         let drawer_limit = self.bank.config.drawer_limit;
         let result = self.bank.in_transaction(|conn| {
             let customer = lock_customer_account(conn, &request.account)?;
+            request.amount.fits(customer.currency)?;
             let drawer = lock_drawer(conn, actor, customer.currency.as_str())?;
             let session = match actor {
                 // Tellers and admins handle cash only with their drawer open (counted float).
@@ -283,13 +284,13 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
     ]
     .into_iter()
     .filter(|(id, _)| !is_internal(*id))
-    .filter_map(|(id, balance)| Some((account_number(id)?, balance)))
+    .filter_map(|(id, balance)| Some((account_number(id)?, row.currency.in_minor_units(balance))))
     .collect();
     MoneyResult {
         id: row.id,
         key: row.idempotency_key.clone(),
         kind: row.kind,
-        amount: row.amount,
+        amount: row.currency.in_minor_units(row.amount),
         currency: row.currency,
         from: party(row.debit_account_id),
         to: party(row.credit_account_id),

@@ -111,13 +111,18 @@ impl Posting<'_> {
         let balances = [(debit, posted.debit_after), (credit, posted.credit_after)]
             .into_iter()
             .filter(|(row, _)| row.owner_id.is_some())
-            .filter_map(|(row, balance)| Some((account_number(row.id)?, balance)))
+            .filter_map(|(row, balance)| {
+                Some((
+                    account_number(row.id)?,
+                    debit.currency.in_minor_units(balance),
+                ))
+            })
             .collect();
         MoneyResult {
             id: posted.id,
             key: self.key.to_string(),
             kind: self.kind,
-            amount: self.amount,
+            amount: debit.currency.in_minor_units(self.amount),
             currency: debit.currency,
             from: party(debit.id),
             to: party(credit.id),

@@ -178,5 +178,6 @@ fn transfer_accounts<'r>(
             to_currency: to.currency,
         });
     }
+    request.amount.fits(from.currency)?;
     Ok((from, to))
 }

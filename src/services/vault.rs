@@ -81,6 +81,7 @@ impl Desk<'_> {
             count,
         };
         self.count_vault_blind(actor, blind, |conn, counting| {
+            super::accounts::traded(conn, currency)?;
             refuse_closed_day(conn, counting.today)?;
             if vault::day_of(conn, currency.as_str(), counting.today)?.is_some() {
                 return Err(BankError::VaultAlreadyOpen(currency.to_string()));

@@ -206,6 +206,7 @@ pub fn kind_label(kind: MovementKind, amount: Decimal) -> &'static str {
         MovementKind::TopUp => s::KIND_TOP_UP,
         MovementKind::CashDrop => s::KIND_CASH_DROP,
         MovementKind::CashReturn => s::KIND_CASH_RETURN,
+        MovementKind::Exchange => s::KIND_EXCHANGE,
     }
 }
 

@@ -1,0 +1,745 @@
+//! Foreign currency: the currencies the bank trades, its rates, quotes, and money that crosses
+//! from one currency to another. Never one movement between two currencies: an exchange is two
+//! movements, each inside one currency, through the bank's position account of that currency
+//! (TigerBeetle's currency-exchange recipe), written in one transaction, so each currency's
+//! books balance by themselves and either both legs happen or neither. See docs/fx.md.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::accounts::{account_id, account_not_found, lock_internal_account, traded, Holder};
+use super::approval_requests::ApprovalOperation;
+use super::approvals::ApprovalCheck;
+use super::authz::{may_use_account, require, require_supervisor};
+use super::bank::now;
+use super::money::{ensure_open, Fingerprint, TransferRequest};
+use super::posting::Posting;
+use super::views::utc;
+use super::{Actor, Approval, Bank, BankError, BankResult, MoneyResult, MovementKind};
+use crate::db::{accounts, audit_log, fx, movements, Connection};
+use crate::domain::{
+    convert, format_money_in, margin, Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId,
+    Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
+};
+
+/// The currency the bank keeps its books and limits in: approval limits compare an exchange's
+/// value in it.
+pub const BASE_CURRENCY: Currency = Currency::USD;
+
+/// The foreign-currency desk: currencies, rates, quotes and exchanges.
+pub struct Fx<'b> {
+    pub(super) bank: &'b mut Bank,
+}
+
+impl Bank {
+    pub fn fx(&mut self) -> Fx<'_> {
+        Fx { bank: self }
+    }
+}
+
+/// A currency the bank trades.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrencyView {
+    pub code: Currency,
+    pub name: String,
+    /// Digits after the point, fixed when the bank added it.
+    pub decimals: u32,
+    /// Banknotes and coins, in the currency's units, largest first.
+    pub denominations: Vec<Decimal>,
+    pub added_by: String,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A rate the bank set, and whether quotes use it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateView {
+    pub id: i64,
+    pub base: Currency,
+    pub quote: Currency,
+    pub buy: Decimal,
+    pub sell: Decimal,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+    /// The newest rate of its pair that is valid now: the one a quote uses.
+    pub in_force: bool,
+}
+
+/// A quote: what an amount of one currency buys of another, until it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteView {
+    pub id: QuoteId,
+    pub pay: Currency,
+    pub get: Currency,
+    pub pays: Decimal,
+    pub gets: Decimal,
+    /// The rate used, of the pair `base`/`quote`, on `side`.
+    pub rate: Decimal,
+    pub side: Side,
+    pub base: Currency,
+    pub quote: Currency,
+    pub rate_id: i64,
+    /// The bank's margin against the mid rate, in `get`.
+    pub margin: Decimal,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+/// Money from an account in one currency to an account in another, at a quote.
+#[derive(Debug, Clone)]
+pub struct ExchangeTransfer {
+    /// From, to, the amount in the payer's currency (the quote's), key and memo.
+    pub transfer: TransferRequest,
+    pub quote: QuoteId,
+}
+
+/// Both legs of an exchange, and the quote they used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeResult {
+    pub quote: QuoteView,
+    /// In the currency paid: the payer to the position.
+    pub paid: MoneyResult,
+    /// In the currency received: the position to the payee.
+    pub received: MoneyResult,
+    pub replayed: bool,
+}
+
+/// Banknotes and coins a new currency counts by default (ISO codes the bank often trades).
+fn default_denominations(currency: Currency) -> &'static str {
+    match currency.as_str() {
+        "USD" => "100 50 20 10 5 2 1 0.50 0.25 0.10 0.05 0.01",
+        "EUR" => "500 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "GBP" => "50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "JPY" => "10000 5000 2000 1000 500 100 50 10 5 1",
+        "CHF" => "1000 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "CAD" => "100 50 20 10 5 2 1 0.25 0.10 0.05",
+        "AUD" => "100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010 0.005",
+        _ => "",
+    }
+}
+
+/// Parses a list of denominations ("100 50 20 0.5") for `currency`: positive, in its minor
+/// units, each once, largest first.
+pub fn parse_denominations(raw: &str, currency: Currency) -> Result<Vec<Decimal>, ValidationError> {
+    let invalid = |rule: String| ValidationError::new(Field::CashCount, rule);
+    let mut values = Vec::new();
+    for token in raw.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let value = Amount::parse_for(token, currency)
+            .map_err(|e| invalid(format!("denomination {token:?}: {}", e.rule)))?
+            .value();
+        if values.contains(&value) {
+            return Err(invalid(format!("{token} is listed twice")));
+        }
+        values.push(value);
+    }
+    if values.is_empty() {
+        return Err(invalid(format!(
+            "list the {currency} banknotes and coins the drawers count, like \"100 50 20 10 5 1\""
+        )));
+    }
+    values.sort_by(|a, b| b.cmp(a));
+    Ok(values)
+}
+
+fn currency_view(row: fx::CurrencyRow) -> BankResult<CurrencyView> {
+    let denominations = if row.denominations.is_empty() {
+        Vec::new()
+    } else {
+        parse_denominations(&row.denominations, row.code)
+            .map_err(|e| BankError::Database(format!("currency {}: {e}", row.code)))?
+    };
+    Ok(CurrencyView {
+        name: row.code.name(),
+        decimals: u32::try_from(row.minor_units).unwrap_or(2),
+        code: row.code,
+        denominations,
+        added_by: row.added_by,
+        added_at: utc(row.added_at),
+    })
+}
+
+fn rate_view(row: fx::RateRow, in_force: bool) -> RateView {
+    RateView {
+        id: row.id,
+        base: row.base,
+        quote: row.quote,
+        buy: row.buy.normalize(),
+        sell: row.sell.normalize(),
+        valid_from: utc(row.valid_from),
+        valid_until: row.valid_until.map(utc),
+        set_by: row.set_by,
+        set_at: utc(row.set_at),
+        in_force,
+    }
+}
+
+fn quote_view(row: &fx::QuoteRow, rate: &fx::RateRow) -> QuoteView {
+    QuoteView {
+        id: QuoteId::from_stored(row.id),
+        pay: row.from_currency,
+        get: row.to_currency,
+        pays: row.from_amount,
+        gets: row.to_amount,
+        rate: row.rate.normalize(),
+        side: row.side,
+        base: rate.base,
+        quote: rate.quote,
+        rate_id: row.rate_id,
+        margin: row.margin,
+        expires_at: utc(row.expires_at),
+        used: row.used_key.is_some(),
+    }
+}
+
+fn is_valid_at(row: &fx::RateRow, at: NaiveDateTime) -> bool {
+    row.valid_from <= at && row.valid_until.is_none_or(|until| at < until)
+}
+
+/// The rate in force now between `pay` and `get` (either pair order) and how it converts.
+fn rate_in_force(
+    conn: &mut Connection,
+    pay: Currency,
+    get: Currency,
+    at: NaiveDateTime,
+) -> BankResult<(fx::RateRow, RatePair, Side)> {
+    for (base, quote) in [(pay, get), (get, pay)] {
+        let Some(row) = fx::rate_valid_at(conn, base, quote, at)? else {
+            continue;
+        };
+        let pair = stored_pair(&row)?;
+        if let Some(side) = pair.side_for(pay, get) {
+            return Ok((row, pair, side));
+        }
+    }
+    Err(BankError::NoRate { pay, get })
+}
+
+fn stored_pair(row: &fx::RateRow) -> BankResult<RatePair> {
+    let rate = |d: Decimal| Rate::from_decimal(d);
+    rate(row.buy)
+        .and_then(|buy| RatePair::new(row.base, row.quote, buy, rate(row.sell)?))
+        .map_err(|e| BankError::Database(format!("rate {}: {e}", row.id)))
+}
+
+/// The position account of `currency`, created on first use: the bank's side of every
+/// exchange in that currency.
+fn lock_position(conn: &mut Connection, currency: Currency) -> BankResult<accounts::AccountRow> {
+    let label = format!("position:{currency}");
+    lock_internal_account(conn, Holder::Position(&label), currency.as_str())
+}
+
+/// An audit line written inside the caller's transaction.
+fn audit_in(
+    conn: &mut Connection,
+    actor: &str,
+    device: &str,
+    action: AuditAction,
+    subject: &str,
+    detail: &str,
+) -> BankResult<()> {
+    audit_log::insert(
+        conn,
+        &audit_log::NewAuditEntry {
+            at: now(),
+            actor,
+            action: action.as_str(),
+            subject: Some(subject),
+            outcome: AuditOutcome::Ok.as_str(),
+            detail: Some(detail),
+            approved_by: None,
+            device,
+        },
+    )?;
+    Ok(())
+}
+
+impl Fx<'_> {
+    /// Adds a currency the bank trades (supervisors): its minor units from ISO 4217, its
+    /// denominations (`None`: the defaults for a common currency), and its position account.
+    pub fn add_currency(
+        &mut self,
+        actor: &Actor,
+        currency: Currency,
+        denominations: Option<&str>,
+    ) -> BankResult<CurrencyView> {
+        let action = AuditAction::CurrencyAdd;
+        let subject = currency.as_str();
+        let stamp = self.bank.stamp(actor);
+        let result = require_supervisor(actor, "add a currency")
+            .and_then(|()| {
+                let raw = denominations.unwrap_or(default_denominations(currency));
+                // A currency nobody lists banknotes for is still tradable between accounts.
+                if raw.trim().is_empty() {
+                    return Ok(String::new());
+                }
+                let values = parse_denominations(raw, currency)?;
+                Ok(values
+                    .iter()
+                    .map(|v| format_money_in(*v, currency))
+                    .collect::<Vec<_>>()
+                    .join(" "))
+            })
+            .and_then(|denominations| {
+                self.bank.in_transaction(|conn| {
+                    if fx::currency(conn, currency)?.is_some() {
+                        return Err(BankError::AlreadyTraded(currency));
+                    }
+                    let at = now();
+                    let minor_units = i8::try_from(currency.decimals()).unwrap_or(2);
+                    fx::insert_currency(
+                        conn,
+                        &fx::NewCurrency {
+                            code: currency.as_str(),
+                            minor_units,
+                            denominations: &denominations,
+                            added_by: &stamp.actor,
+                            added_at: at,
+                        },
+                    )?;
+                    let position = lock_position(conn, currency)?;
+                    let detail = format!(
+                        "{} decimals, position {}, denominations {}",
+                        currency.decimals(),
+                        position.number,
+                        if denominations.is_empty() {
+                            "none"
+                        } else {
+                            &denominations
+                        }
+                    );
+                    audit_in(conn, &stamp.actor, &stamp.device, action, subject, &detail)?;
+                    let row = fx::currency(conn, currency)?
+                        .ok_or_else(|| BankError::Database("the currency just added".into()))?;
+                    currency_view(row)
+                })
+            });
+        match result {
+            Err(e) => self.bank.refused(actor, action, Some(subject), e),
+            ok => ok,
+        }
+    }
+
+    /// The currencies the bank trades.
+    pub fn currencies(&mut self, actor: &Actor) -> BankResult<Vec<CurrencyView>> {
+        require(
+            actor.user().is_some() || actor.is_staff(),
+            "see the currencies",
+        )?;
+        fx::currencies(&mut self.bank.conn)?
+            .into_iter()
+            .map(currency_view)
+            .collect()
+    }
+
+    /// Sets the bank's rates for a pair (supervisors), valid from `valid_from` (now when
+    /// `None`) until `valid_until` (until replaced when `None`). A rate is never changed: a new
+    /// one is added, and quotes use the newest valid one.
+    pub fn set_rate(
+        &mut self,
+        actor: &Actor,
+        pair: &RatePair,
+        valid_from: Option<DateTime<Utc>>,
+        valid_until: Option<DateTime<Utc>>,
+    ) -> BankResult<RateView> {
+        let action = AuditAction::FxRateSet;
+        let subject = format!("{}/{}", pair.base, pair.quote);
+        let stamp = self.bank.stamp(actor);
+        let at = now();
+        let from = valid_from.map_or(at, |t| t.naive_utc());
+        let until = valid_until.map(|t| t.naive_utc());
+        let result = require_supervisor(actor, "set exchange rates").and_then(|()| {
+            if until.is_some_and(|until| until <= from) {
+                return Err(BankError::Invalid(ValidationError::new(
+                    Field::Rate,
+                    "the end of the validity must come after its start",
+                )));
+            }
+            self.bank.in_transaction(|conn| {
+                traded(conn, pair.base)?;
+                traded(conn, pair.quote)?;
+                let id = fx::insert_rate(
+                    conn,
+                    &fx::NewRate {
+                        base: pair.base.as_str(),
+                        quote: pair.quote.as_str(),
+                        buy: pair.buy.value(),
+                        sell: pair.sell.value(),
+                        valid_from: from,
+                        valid_until: until,
+                        set_by: &stamp.actor,
+                        set_at: at,
+                    },
+                )?;
+                let detail = format!(
+                    "rate {id}: buy {} sell {}, valid from {}{}",
+                    pair.buy,
+                    pair.sell,
+                    utc(from).to_rfc3339(),
+                    until.map_or(String::new(), |u| format!(" until {}", utc(u).to_rfc3339()))
+                );
+                audit_in(conn, &stamp.actor, &stamp.device, action, &subject, &detail)?;
+                let row = fx::rate(conn, id)?;
+                let in_force =
+                    fx::rate_valid_at(conn, pair.base, pair.quote, at)?.is_some_and(|r| r.id == id);
+                Ok(rate_view(row, in_force))
+            })
+        });
+        match result {
+            Err(e) => self.bank.refused(actor, action, Some(&subject), e),
+            ok => ok,
+        }
+    }
+
+    /// Every rate in force now or set to come into force, by pair.
+    pub fn rates(&mut self, actor: &Actor) -> BankResult<Vec<RateView>> {
+        require(actor.user().is_some() || actor.is_staff(), "see the rates")?;
+        let at = now();
+        let conn = &mut self.bank.conn;
+        let rows = fx::current_and_coming(conn, at)?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let in_force = is_valid_at(&row, at)
+                && fx::rate_valid_at(conn, row.base, row.quote, at)?
+                    .is_some_and(|r| r.id == row.id);
+            views.push(rate_view(row, in_force));
+        }
+        Ok(views)
+    }
+
+    /// A quote: what `pays` of `pay` buys of `get` at the rate in force, held for 60 seconds
+    /// and used at most once. Anyone logged in may ask (a customer's own app shows one).
+    pub fn quote(
+        &mut self,
+        actor: &Actor,
+        pay: Currency,
+        get: Currency,
+        pays: Amount,
+    ) -> BankResult<QuoteView> {
+        let action = AuditAction::FxQuote;
+        let subject = format!("{pay}/{get}");
+        let stamp = self.bank.stamp(actor);
+        let result = require(
+            actor.user().is_some() || actor.is_staff(),
+            "ask for a quote",
+        )
+        .and_then(|()| {
+            self.bank
+                .in_transaction(|conn| new_quote(conn, &stamp.actor, &stamp.device, pay, get, pays))
+        });
+        match result {
+            Err(e) => self.bank.refused(actor, action, Some(&subject), e),
+            ok => ok,
+        }
+    }
+
+    /// Money from an account in one currency to an account in another at a quote: the payer's
+    /// account pays the quote's amount to the position of its currency, the position of the
+    /// other currency pays the quote's other amount to the payee; both legs in one transaction.
+    /// Above the approval limit (the value in the base currency) a member of staff needs a
+    /// supervisor, as for a transfer.
+    pub fn transfer(
+        &mut self,
+        actor: &Actor,
+        request: &ExchangeTransfer,
+        approval: Option<&Approval>,
+    ) -> BankResult<ExchangeResult> {
+        let t = &request.transfer;
+        let action = AuditAction::Exchange;
+        let subject = t.from.as_str();
+        if t.from == t.to {
+            return self
+                .bank
+                .refused(actor, action, Some(subject), BankError::SameAccount);
+        }
+        let value = self.base_value(&request.transfer, request.quote)?;
+        let digest = ApprovalOperation::Transfer(t.clone()).digest();
+        let check = ApprovalCheck {
+            action,
+            subject,
+            amount: value,
+            limited: true,
+            paying: Some(&t.from),
+            digest: Some(&digest),
+        };
+        let granted = self.bank.approval(actor, &check, approval)?;
+        let approved_by = granted.by;
+        let stamp = self.bank.stamp(actor);
+        let second_key = t.key.second_leg();
+        let result = self.bank.in_transaction(|conn| {
+            let quote = usable_quote(conn, request.quote)?;
+            let rows = accounts::lock(conn, &[account_id(&t.from), account_id(&t.to)])?;
+            let find = |number| {
+                rows.iter()
+                    .find(|row| row.id == account_id(number) && row.owner_id.is_some())
+                    .ok_or_else(|| account_not_found(number))
+            };
+            let (from, to) = (find(&t.from)?, find(&t.to)?);
+            // Someone else's account is "not found", as for a transfer.
+            if !may_use_account(actor, from.owner_id) {
+                return Err(account_not_found(&t.from));
+            }
+            ensure_open(from)?;
+            ensure_open(to)?;
+            if from.currency == to.currency {
+                return Err(BankError::QuoteMismatch(format!(
+                    "both accounts hold {}: a transfer in one currency needs no quote",
+                    from.currency
+                )));
+            }
+            if (from.currency, to.currency) != (quote.from_currency, quote.to_currency)
+                || quote.from_amount != t.amount.value()
+            {
+                return Err(BankError::QuoteMismatch(format!(
+                    "quote {} turns {} {} into {}; this transfer pays {} {} into a {} account",
+                    quote.id,
+                    format_money_in(quote.from_amount, quote.from_currency),
+                    quote.from_currency,
+                    quote.to_currency,
+                    format_money_in(t.amount.value(), from.currency),
+                    from.currency,
+                    to.currency
+                )));
+            }
+            t.amount.fits(from.currency)?;
+            let mut positions = [
+                lock_position(conn, from.currency)?,
+                lock_position(conn, to.currency)?,
+            ];
+            positions.sort_by_key(|p| p.currency != from.currency);
+            let [pay_position, get_position] = positions;
+            let paid = Posting {
+                kind: MovementKind::Exchange,
+                key: &t.key,
+                amount: quote.from_amount,
+                memo: t.memo.as_ref().map(|m| m.as_str()),
+                stamp: &stamp,
+                approved_by: approved_by.as_deref(),
+                session_id: None,
+                reverses: None,
+            };
+            let paid_result = paid.post(conn, from, &pay_position)?;
+            let received = Posting {
+                key: &second_key,
+                amount: quote.to_amount,
+                ..paid
+            };
+            let received_result = received.post(conn, &get_position, to)?;
+            fx::mark_used(conn, quote.id, t.key.as_str(), &stamp.actor, now())?;
+            let rate = fx::rate(conn, quote.rate_id)?;
+            let mut view = quote_view(&quote, &rate);
+            view.used = true;
+            Ok(ExchangeResult {
+                quote: view,
+                paid: paid_result,
+                received: received_result,
+                replayed: false,
+            })
+        });
+        let mut done = self.settle(actor, request, result)?;
+        if actor.role() == Some(crate::domain::Role::Customer) {
+            // A customer is told their own balance only, never the payee's.
+            done.received
+                .balances
+                .retain(|(number, _)| *number == t.from);
+        }
+        Ok(done)
+    }
+
+    /// The value of a request's amount in the base currency, for the approval limit: the
+    /// amount itself in the base currency, else at the quote's or a rate's mid. With no rate to
+    /// the base currency at all, the amount as it is (a supervisor decides, not a guess).
+    fn base_value(&mut self, transfer: &TransferRequest, quote: QuoteId) -> BankResult<Amount> {
+        let conn = &mut self.bank.conn;
+        let Some(row) = fx::quote(conn, quote.get())? else {
+            return Ok(transfer.amount);
+        };
+        let value = if row.from_currency == BASE_CURRENCY {
+            Some(row.from_amount)
+        } else if row.to_currency == BASE_CURRENCY {
+            Some(row.to_amount)
+        } else {
+            match rate_in_force(conn, row.from_currency, BASE_CURRENCY, now()) {
+                Ok((_, pair, side)) => {
+                    Some(convert(row.from_amount, side, pair.mid(), BASE_CURRENCY))
+                }
+                Err(BankError::NoRate { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(value
+            .and_then(|v| Amount::from_decimal(v.max(Decimal::new(1, 2))).ok())
+            .unwrap_or(transfer.amount))
+    }
+
+    /// Turns a failed exchange into its answer: the original when its key was used by the same
+    /// exchange, a conflict when by another operation, else the refusal.
+    fn settle(
+        &mut self,
+        actor: &Actor,
+        request: &ExchangeTransfer,
+        result: BankResult<ExchangeResult>,
+    ) -> BankResult<ExchangeResult> {
+        let t = &request.transfer;
+        let action = AuditAction::Exchange;
+        let subject = t.from.as_str();
+        let error = match result {
+            Ok(done) => return Ok(done),
+            Err(e @ (BankError::Forbidden(_) | BankError::NotFound(_))) => {
+                return self.bank.refused(actor, action, Some(subject), e)
+            }
+            Err(e) if !e.is_refusal() => return Err(e),
+            Err(e) => e,
+        };
+        let conn = &mut self.bank.conn;
+        let first = movements::find_by_key(conn, t.key.as_str())?;
+        let second = movements::find_by_key(conn, t.key.second_leg().as_str())?;
+        let used = fx::quote_used_by(conn, t.key.as_str())?;
+        let fingerprint = Fingerprint {
+            kind: MovementKind::Exchange,
+            debit: Some(account_id(&t.from)),
+            credit: None,
+            amount: t.amount.value(),
+            memo: t.memo.as_ref().map(|m| m.as_str().to_string()),
+        };
+        match (first, second, used) {
+            (Some(paid), Some(received), Some(quote))
+                if Fingerprint::of_row(&paid) == fingerprint
+                    && quote.id == request.quote.get()
+                    && received.credit_account_id == account_id(&t.to) =>
+            {
+                let rate = fx::rate(conn, quote.rate_id)?;
+                let detail = format!("key {} replayed, reference {}", t.key, paid.id);
+                self.bank.record(
+                    &actor.audit_name(),
+                    action,
+                    Some(subject),
+                    AuditOutcome::Replayed,
+                    Some(&detail),
+                )?;
+                Ok(ExchangeResult {
+                    quote: quote_view(&quote, &rate),
+                    paid: super::money::result_of(&paid, true),
+                    received: super::money::result_of(&received, true),
+                    replayed: true,
+                })
+            }
+            (Some(_), _, _) => self.bank.refused(
+                actor,
+                action,
+                Some(subject),
+                BankError::IdempotencyConflict(t.key.to_string()),
+            ),
+            _ => self.bank.refused(actor, action, Some(subject), error),
+        }
+    }
+}
+
+/// The quotes used since movement `after` whose numbers the rate does not give: a rate other
+/// than the pair's buy or sell for its side, currencies other than the pair's, or an amount
+/// received other than the amount paid at the rate, rounded down to the minor unit.
+pub(super) fn misquoted(
+    conn: &mut Connection,
+    after: i64,
+) -> BankResult<Vec<crate::db::rules::Offender>> {
+    let mut offenders = Vec::new();
+    for (quote, rate) in fx::quotes_used_after(conn, after)? {
+        let pair_rate = match quote.side {
+            Side::Buy => (quote.from_currency, quote.to_currency, rate.buy),
+            Side::Sell => (quote.to_currency, quote.from_currency, rate.sell),
+        };
+        let kept = pair_rate == (rate.base, rate.quote, quote.rate)
+            && convert(quote.from_amount, quote.side, quote.rate, quote.to_currency)
+                == quote.to_amount;
+        if !kept {
+            offenders.push(crate::db::rules::Offender {
+                row: format!("quote {}", quote.id),
+            });
+        }
+    }
+    Ok(offenders)
+}
+
+/// The quote, locked, if it can still be used: it exists, is unused and has not expired.
+fn usable_quote(conn: &mut Connection, id: QuoteId) -> BankResult<fx::QuoteRow> {
+    let quote = fx::lock_quote(conn, id.get())?
+        .ok_or_else(|| BankError::NotFound(format!("Quote {id}")))?;
+    if quote.used_key.is_some() {
+        return Err(BankError::QuoteUsed(id.get()));
+    }
+    if now() >= quote.expires_at {
+        return Err(BankError::QuoteExpired {
+            id: id.get(),
+            at: utc(quote.expires_at),
+        });
+    }
+    Ok(quote)
+}
+
+/// Records a quote at the rate in force, with its audit line.
+fn new_quote(
+    conn: &mut Connection,
+    actor: &str,
+    device: &str,
+    pay: Currency,
+    get: Currency,
+    pays: Amount,
+) -> BankResult<QuoteView> {
+    if pay == get {
+        return Err(BankError::Invalid(ValidationError::new(
+            Field::Currency,
+            "an exchange is between two different currencies",
+        )));
+    }
+    traded(conn, pay)?;
+    traded(conn, get)?;
+    pays.fits(pay)?;
+    let at = now();
+    let (rate_row, pair, side) = rate_in_force(conn, pay, get, at)?;
+    let rate = pair.rate(side).value();
+    let gets = convert(pays.value(), side, rate, get);
+    if gets.is_zero() {
+        return Err(BankError::Invalid(ValidationError::new(
+            Field::Amount,
+            format!("too small: it buys less than the smallest unit of {get}"),
+        )));
+    }
+    let margin = margin(pays.value(), side, pair.mid(), get, gets);
+    let expires_at = at + Duration::seconds(QUOTE_SECONDS);
+    let id = fx::insert_quote(
+        conn,
+        &fx::NewQuote {
+            rate_id: rate_row.id,
+            side: side.as_str(),
+            rate,
+            from_currency: pay.as_str(),
+            to_currency: get.as_str(),
+            from_amount: pays.value(),
+            to_amount: gets,
+            margin,
+            created_by: actor,
+            created_at: at,
+            expires_at,
+        },
+    )?;
+    let detail = format!(
+        "quote {id}: {} {pay} -> {} {get} at {} ({}), rate {}",
+        format_money_in(pays.value(), pay),
+        format_money_in(gets, get),
+        rate.normalize(),
+        side.as_str(),
+        rate_row.id
+    );
+    audit_in(
+        conn,
+        actor,
+        device,
+        AuditAction::FxQuote,
+        &format!("{pay}/{get}"),
+        &detail,
+    )?;
+    let row =
+        fx::quote(conn, id)?.ok_or_else(|| BankError::Database("the quote just made".into()))?;
+    Ok(quote_view(&row, &rate_row))
+}

@@ -243,6 +243,7 @@ const COLUMNS: [(f32, &str); 6] = [
 fn cells(line: &HistoryEntry) -> [String; 6] {
     let counterparty = match &line.counterparty {
         Party::Cash => "cash".to_string(),
+        Party::Exchange => "exchange".to_string(),
         Party::Account(number) => number.to_string(),
     };
     let memo: String = line

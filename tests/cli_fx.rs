@@ -153,3 +153,74 @@ fn amounts_keep_their_currency_s_minor_units() {
     teller.fails(&["withdraw", &usd, "1.005", "--json"], 2, "invalid_amount");
     assert_eq!(teller.balance(&usd), "100.00");
 }
+
+#[test]
+fn cash_for_cash_at_the_counter_from_the_command_line() {
+    let teller = Teller::new();
+    teller.ok(&[
+        "fx", "rate", "set", "USD", "EUR", "--buy", "0.90", "--sell", "0.94",
+    ]);
+    teller.ok(&[
+        "vault",
+        "open",
+        "--currency",
+        "EUR",
+        "--count",
+        "500x20,100x50,50x40,10x50",
+    ]);
+    let eur = teller.approved(&[
+        "drawer",
+        "open",
+        "--currency",
+        "EUR",
+        "--count",
+        "100x5",
+        "--json",
+    ]);
+    assert_eq!(eur.code, 0, "{eur:?}");
+    let args = [
+        "exchange",
+        "--pay",
+        "EUR",
+        "500",
+        "--get",
+        "USD",
+        "--key",
+        "till-fx-1",
+        "--json",
+    ];
+    let done = teller.json(&args);
+    assert_eq!(done["legs"][0]["currency"], "EUR");
+    assert_eq!(done["legs"][0]["from"], "cash");
+    assert_eq!(done["legs"][0]["to"], "exchange");
+    assert_eq!(done["legs"][1]["amount"], "531.91");
+    assert_eq!(done["legs"][1]["from"], "exchange");
+    assert_eq!(done["quote"]["side"], "sell");
+    assert_eq!(teller.json(&args)["replayed"], true);
+
+    // Two drawers open: `drawer show` and `close` name the currency.
+    let shown = teller.json(&["drawer", "show", "--currency", "EUR", "--json"]);
+    assert_eq!(shown["currency"], "EUR");
+    let close = teller.run(&["drawer", "close", "--count", "100x10", "--json"]);
+    check_failure(&close, &["drawer", "close"], 2, "usage");
+    teller.fails(
+        &["exchange", "--pay", "EUR", "--get", "USD", "--json"],
+        2,
+        "usage",
+    );
+    teller.fails(
+        &[
+            "exchange", "--pay", "EUR", "0.001", "--get", "USD", "--json",
+        ],
+        2,
+        "invalid_amount",
+    );
+    teller.fails(
+        &[
+            "exchange", "--pay", "EUR", "20000", "--get", "USD", "--json",
+        ],
+        1,
+        "id_required",
+    );
+    teller.ok(&["audit"]);
+}

@@ -160,13 +160,13 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
     let approval = supervisor_approval();
     let first = bank
         .desk()
-        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
+        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key, None)
         .expect("drop");
     assert_eq!(first.drops, money("1000.00"));
     // Sent again (a lost answer): applied once.
     let again = bank
         .desk()
-        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key)
+        .move_drawer_cash(&teller, VaultTransfer::Drop, &drop, &approval, &key, None)
         .expect("replayed");
     assert_eq!(again.drops, money("1000.00"));
     // The same key for another step is a conflict; nothing moves.
@@ -176,7 +176,8 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
             VaultTransfer::TopUp,
             &cash_count("20x1"),
             &approval,
-            &key
+            &key,
+            None
         )),
         "idempotency_conflict"
     );
@@ -188,6 +189,7 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
             &cash_count("1x50"),
             &approval,
             &key_2(),
+            None,
         )
         .expect("top-up");
     assert_eq!(topped.top_ups, money("50.00"));
@@ -202,7 +204,8 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
             VaultTransfer::TopUp,
             &cash_count("1x1"),
             &own,
-            &key_2()
+            &key_2(),
+            None
         )),
         "approval_refused"
     );
@@ -224,7 +227,8 @@ fn drops_and_top_ups_move_counted_cash_once_per_key() {
             VaultTransfer::TopUp,
             &cash_count(&too_many),
             &approval,
-            &key_2()
+            &key_2(),
+            None
         )),
         "vault_short"
     );
@@ -470,6 +474,7 @@ fn a_drawer_above_its_limit_counts_its_top_ups_and_drops() {
             &cash_count("100x50"),
             &supervisor_approval(),
             &key(),
+            None,
         )
         .unwrap();
     let done = bank

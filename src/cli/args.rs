@@ -107,6 +107,22 @@ pub enum Command {
         #[command(flatten)]
         common: MoneyOptions,
     },
+    /// Cash for cash at the counter: the customer pays --pay CURRENCY AMOUNT into your drawer
+    /// of that currency and gets --get CURRENCY out of your drawer of that one (both open), at
+    /// --quote ID or the rate in force.
+    Exchange {
+        #[arg(long, num_args = 2, value_names = ["CURRENCY", "AMOUNT"], required = true)]
+        pay: Vec<String>,
+        #[arg(long, value_parser = Currency::parse)]
+        get: Currency,
+        #[arg(long, value_parser = QuoteId::parse)]
+        quote: Option<QuoteId>,
+        /// Idempotency key: the same key with the same exchange is applied once.
+        #[arg(long, value_parser = IdempotencyKey::parse)]
+        key: Option<IdempotencyKey>,
+        #[arg(long)]
+        memo: Option<String>,
+    },
     /// The currencies the bank trades: add one (supervisors), list them.
     #[command(subcommand)]
     Currency(CurrencyCommand),
@@ -253,6 +269,9 @@ pub enum RateCommand {
 pub struct DrawerMove {
     #[arg(long, value_parser = CashCount::parse)]
     pub count: CashCount,
+    /// The drawer's currency, when drawers of several currencies are open.
+    #[arg(long, value_parser = Currency::parse)]
+    pub currency: Option<Currency>,
     /// Idempotency key: the same key with the same step is applied once.
     #[arg(long, value_parser = IdempotencyKey::parse)]
     pub key: Option<IdempotencyKey>,
@@ -335,8 +354,12 @@ pub enum DrawerCommand {
         #[arg(long, default_value = "USD", value_parser = Currency::parse)]
         currency: Currency,
     },
-    /// Your open drawer (while it is open, the expected cash is not shown: the close is blind).
-    Show,
+    /// Your open drawer (while it is open, the expected cash is not shown: the close is blind);
+    /// with drawers of several currencies open, the oldest, or the one in --currency.
+    Show {
+        #[arg(long, value_parser = Currency::parse)]
+        currency: Option<Currency>,
+    },
     /// A cash drop: counted cash from your drawer to the vault (--approver).
     Drop(DrawerMove),
     /// A top-up: counted cash from the vault to your drawer (--approver).
@@ -347,8 +370,11 @@ pub enum DrawerCommand {
         #[arg(long, value_parser = CashCount::parse)]
         count: CashCount,
         /// The session to close (default: the one open now); a count never closes another.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "currency")]
         session: Option<i64>,
+        /// The drawer of this currency, when drawers of several currencies are open.
+        #[arg(long, value_parser = Currency::parse)]
+        currency: Option<Currency>,
     },
 }
 

@@ -10,11 +10,12 @@ use super::input::{parse_date, read_password};
 use super::{approvals, bench, credentials, output, session_file, setup, CliError};
 use crate::config::FileConfig;
 use crate::domain::{
-    Age, Country, Email, IdDocument, IdempotencyKey, Memo, Name, Password, Role, Surname,
+    Age, Amount, Country, Currency, Email, IdDocument, IdempotencyKey, Memo, Name, Password, Role,
+    Surname,
 };
 use crate::services::{
-    Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashRequest, ExchangeTransfer,
-    MoneyResult, NewUserInput, TransferRequest,
+    Actor, Approval, ApprovalOperation, Bank, BankConfig, BankError, CashExchange, CashRequest,
+    ExchangeTransfer, MoneyResult, NewUserInput, TransferRequest,
 };
 
 /// Commands that take a supervisor's `--approver`.
@@ -24,6 +25,7 @@ fn takes_approval(command: &Command) -> bool {
         Command::Deposit(_)
             | Command::Withdraw(_)
             | Command::Transfer { .. }
+            | Command::Exchange { .. }
             | Command::Reverse { .. }
             | Command::Account(AccountCommand::Unfreeze { .. })
             | Command::User(UserCommand::Create { .. } | UserCommand::Password { .. })
@@ -64,7 +66,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     };
     if approver.is_some() && !takes_approval(&command) {
         return Err(CliError::Usage(
-            "--approver is for deposit, withdraw, transfer, reverse, account unfreeze, user create, user password, batch post, device add and drawer open, drop and topup".into(),
+            "--approver is for deposit, withdraw, transfer, exchange, reverse, account unfreeze, user create, user password, batch post, device add and drawer open, drop and topup".into(),
         ));
     }
     // Set-up commands hold the owner account; everything else is a person on the app account.
@@ -186,6 +188,34 @@ fn run_as(
             )
         }
         Command::User(user) => run_user(bank, actor, approval, user, json),
+        Command::Exchange {
+            pay,
+            get,
+            quote,
+            key,
+            memo,
+        } => {
+            let (currency, amount) = match pay.as_slice() {
+                [currency, amount] => (Currency::parse(currency)?, Amount::parse_any(amount)?),
+                _ => {
+                    return Err(CliError::Usage(
+                        "--pay takes a currency and an amount: --pay EUR 500".into(),
+                    ))
+                }
+            };
+            let request = CashExchange {
+                pay: currency,
+                pays: amount,
+                get,
+                quote,
+                key: key.unwrap_or_else(IdempotencyKey::generate),
+                memo: match memo {
+                    Some(raw) => Memo::parse_optional(&raw)?,
+                    None => None,
+                },
+            };
+            super::fx::run_cash_exchange(bank, actor, approval, &request, json)
+        }
         Command::Currency(command) => super::fx::run_currency(bank, actor, command, json),
         Command::Fx(command) => super::fx::run_fx(bank, actor, command, json),
         Command::Account(account) => run_account(bank, actor, approval, account, json),

@@ -27,30 +27,64 @@ pub(super) fn run_drawer(
             let view = bank.desk().open_drawer(actor, currency, &count, approval)?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Drop(DrawerMove { count, key })
-        | DrawerCommand::Topup(DrawerMove { count, key }) => {
+        DrawerCommand::Drop(DrawerMove {
+            count,
+            key,
+            currency,
+        })
+        | DrawerCommand::Topup(DrawerMove {
+            count,
+            key,
+            currency,
+        }) => {
             let key = key.unwrap_or_else(IdempotencyKey::generate);
             let approval = approval.ok_or(BankError::ApprovalRequired(
                 crate::services::ApprovalNeed::DrawerAndVault,
             ))?;
             let view = bank
                 .desk()
-                .move_drawer_cash(actor, direction, &count, approval, &key)?;
+                .move_drawer_cash(actor, direction, &count, approval, &key, currency)?;
             output::drawer(&view, json);
         }
-        DrawerCommand::Show => match bank.desk().drawer(actor)? {
-            Some(view) => output::drawer(&view, json),
-            None if json => println!("null"),
-            None => println!("No drawer of yours is open."),
-        },
-        DrawerCommand::Close { count, session } => {
+        DrawerCommand::Show { currency } => {
+            let open = bank.desk().drawers(actor)?;
+            match open
+                .iter()
+                .find(|d| currency.is_none_or(|c| d.currency == c))
+            {
+                Some(view) => output::drawer(view, json),
+                None if json => println!("null"),
+                None => println!("No drawer of yours is open."),
+            }
+        }
+        DrawerCommand::Close {
+            count,
+            session,
+            currency,
+        } => {
             let session = match session {
                 Some(id) => id,
-                None => bank
-                    .desk()
-                    .drawer(actor)?
-                    .map(|open| open.session_id)
-                    .ok_or_else(|| BankError::DrawerClosed("any currency".into()))?,
+                None => {
+                    let open = bank.desk().drawers(actor)?;
+                    let mut matching = open
+                        .iter()
+                        .filter(|d| currency.is_none_or(|c| d.currency == c));
+                    match (matching.next(), matching.next()) {
+                        (Some(one), None) => one.session_id,
+                        (None, _) => {
+                            return Err(BankError::DrawerClosed(currency.map_or_else(
+                                || "any currency".into(),
+                                |c| c.to_string(),
+                            ))
+                            .into())
+                        }
+                        (Some(_), Some(_)) => {
+                            return Err(CliError::Usage(
+                                "drawers of several currencies are open: name one with --currency (or --session)".into(),
+                            ))
+                        }
+                    }
+                }
             };
             output::drawer(&bank.desk().close_drawer(actor, session, &count)?, json);
         }

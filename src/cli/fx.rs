@@ -9,8 +9,8 @@ use super::output::{print_json, time};
 use super::CliError;
 use crate::domain::{format_money_in, RatePair, ValidationError};
 use crate::services::{
-    Actor, Approval, Bank, BankError, CurrencyView, ExchangeResult, ExchangeTransfer, QuoteView,
-    RateView,
+    Actor, Approval, Bank, BankError, CashExchange, CurrencyView, ExchangeResult, ExchangeTransfer,
+    QuoteView, RateView,
 };
 
 pub(super) fn run_currency(
@@ -126,6 +126,27 @@ pub(super) fn run_exchange_transfer(
     }
 }
 
+/// `teller exchange --pay CUR AMOUNT --get CUR`.
+pub(super) fn run_cash_exchange(
+    bank: &mut Bank,
+    actor: &Actor,
+    approval: Option<&Approval>,
+    request: &CashExchange,
+    json: bool,
+) -> Result<(), CliError> {
+    match bank.fx().exchange_cash(actor, request, approval) {
+        Ok(done) => {
+            print_exchange(&done, json);
+            Ok(())
+        }
+        Err(error @ BankError::Unavailable(_)) => Err(CliError::Uncertain {
+            key: request.key.to_string(),
+            source: error,
+        }),
+        Err(error) => Err(error.into()),
+    }
+}
+
 fn parse_time(raw: &str) -> Result<DateTime<Utc>, ValidationError> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -228,6 +249,7 @@ fn print_exchange(done: &ExchangeResult, json: bool) {
             "legs": [super::output::money_json(&done.paid), super::output::money_json(&done.received)],
             "key": done.paid.key,
             "replayed": done.replayed,
+            "drawer_over_limit": done.drawer_over_limit,
         }));
     }
     let q = &done.quote;

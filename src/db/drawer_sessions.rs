@@ -59,20 +59,26 @@ pub fn insert(conn: &mut Connection, session: &NewSession<'_>) -> QueryResult<i6
     inserted_id(conn)
 }
 
-/// The teller's open session, if any.
-pub fn open_for(conn: &mut Connection, teller_id: i64) -> QueryResult<Option<SessionRow>> {
+/// The teller's open sessions, one per currency at most, oldest first.
+pub fn open_for(conn: &mut Connection, teller_id: i64) -> QueryResult<Vec<SessionRow>> {
     drawer_sessions::table
         .filter(drawer_sessions::teller_id.eq(teller_id))
         .filter(drawer_sessions::closed_at.is_null())
+        .order(drawer_sessions::id)
         .select(SessionRow::as_select())
-        .first(conn)
-        .optional()
+        .load(conn)
 }
 
-/// The teller's open session, locked: cash movements and the closing count queue on it.
-pub fn lock_open_for(conn: &mut Connection, teller_id: i64) -> QueryResult<Option<SessionRow>> {
+/// The teller's open session in `currency`, locked: cash movements and the closing count queue
+/// on it.
+pub fn lock_open_in(
+    conn: &mut Connection,
+    teller_id: i64,
+    currency: &str,
+) -> QueryResult<Option<SessionRow>> {
     drawer_sessions::table
         .filter(drawer_sessions::teller_id.eq(teller_id))
+        .filter(drawer_sessions::currency.eq(currency))
         .filter(drawer_sessions::closed_at.is_null())
         .select(SessionRow::as_select())
         .for_update()

@@ -8,9 +8,13 @@ use rust_decimal::Decimal;
 
 use super::error::{Field, ValidationError};
 
-/// The denominations a drawer holds, in cents, largest first.
+/// The US dollar's banknotes and coins, in cents, largest first (the screens' count form; every
+/// currency's own list is the bank's setting, `teller currency add`).
 pub const DENOMINATIONS_CENTS: [i64; 12] =
     [10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 25, 10, 5, 1];
+
+/// The largest banknote value a count takes, in cents: 100,000 (a 10,000 yen note is 10000).
+const MAX_DENOMINATION_CENTS: i64 = 10_000_000;
 
 /// The most pieces of one denomination a count may hold.
 const MAX_PIECES: u32 = 1_000_000;
@@ -54,7 +58,7 @@ impl CashCount {
     pub fn from_counts(pieces: &[(i64, u32)]) -> Result<CashCount, ValidationError> {
         let mut counts = BTreeMap::new();
         for &(cents, count) in pieces {
-            if !DENOMINATIONS_CENTS.contains(&cents) {
+            if !(1..=MAX_DENOMINATION_CENTS).contains(&cents) {
                 return Err(invalid(format!(
                     "{} is not a banknote or coin",
                     Decimal::new(cents, 2)
@@ -74,6 +78,22 @@ impl CashCount {
         }
         counts.retain(|_, count| *count > 0);
         Ok(CashCount(counts))
+    }
+
+    /// The count, if every denomination in it is one of `allowed` (in cents), the banknotes and
+    /// coins of `currency`.
+    pub fn only(&self, allowed: &[i64], currency: &str) -> Result<&CashCount, ValidationError> {
+        match self.0.keys().find(|cents| !allowed.contains(cents)) {
+            None => Ok(self),
+            Some(cents) => {
+                let list: Vec<String> = allowed.iter().map(|c| denomination_text(*c)).collect();
+                Err(invalid(format!(
+                    "{} is not a {currency} banknote or coin ({})",
+                    denomination_text(*cents),
+                    list.join(", ")
+                )))
+            }
+        }
     }
 
     /// Pieces counted of a denomination (in cents).
@@ -161,15 +181,29 @@ fn denomination_text(cents: i64) -> String {
     }
 }
 
+/// A banknote's or coin's value as typed ("20", "0.25"): positive, at most 2 decimals (cash is
+/// counted in cents), at most 100,000. Which values a currency has is the bank's setting
+/// (`CashCount::only`).
 fn denomination_cents(raw: &str) -> Result<i64, ValidationError> {
-    DENOMINATIONS_CENTS
-        .iter()
-        .copied()
-        .find(|cents| {
-            let value = Decimal::new(*cents, 2);
-            raw.parse::<Decimal>().is_ok_and(|d| d == value) && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        })
-        .ok_or_else(|| invalid(format!("{raw} is not a banknote or coin (100, 50, 20, 10, 5, 2, 1, 0.50, 0.25, 0.10, 0.05, 0.01)")))
+    let not_a_value = || {
+        invalid(format!(
+            "{raw} is not a banknote or coin value, like 20 or 0.25"
+        ))
+    };
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(not_a_value());
+    }
+    let value = Decimal::from_str_exact(raw).map_err(|_| not_a_value())?;
+    let cents = value * Decimal::ONE_HUNDRED;
+    if !cents.fract().is_zero() {
+        return Err(invalid(format!(
+            "{raw}: cash is counted in cents, at most 2 decimals"
+        )));
+    }
+    i64::try_from(cents.trunc())
+        .ok()
+        .filter(|c| (1..=MAX_DENOMINATION_CENTS).contains(c))
+        .ok_or_else(not_a_value)
 }
 
 fn invalid(rule: String) -> ValidationError {
@@ -210,18 +244,33 @@ mod tests {
     #[test]
     fn refusals_name_the_field() {
         for raw in [
-            "3x100",
             "100",
             "100x-1",
             "100x1.5",
-            "7x2",
             "100x1 100x2",
             "1e2x1",
             "100x9999999",
+            "0.005x1",
+            "0x1",
+            "200000x1",
         ] {
             let err = CashCount::parse(raw).expect_err(raw);
             assert_eq!(err.field, Field::CashCount, "{raw}");
         }
+        // A value no banknote of the currency has is refused against the currency's list.
+        for raw in ["3x100", "7x2", "500x1"] {
+            let count = CashCount::parse(raw).expect(raw);
+            let err = count.only(&DENOMINATIONS_CENTS, "USD").expect_err(raw);
+            assert_eq!(err.field, Field::CashCount, "{raw}");
+            assert!(
+                err.rule
+                    .contains("is not a USD banknote or coin (100, 50, 20"),
+                "{err}"
+            );
+        }
+        let euros = CashCount::parse("500x2 0.20x5").unwrap();
+        assert_eq!(euros.total(), Decimal::new(100_100, 2));
+        assert!(euros.only(&[50_000, 20], "EUR").is_ok());
     }
 
     proptest! {

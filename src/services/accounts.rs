@@ -97,6 +97,30 @@ pub(super) fn traded(
     crate::db::fx::currency(conn, currency)?.ok_or(BankError::CurrencyNotTraded(currency))
 }
 
+/// Refuses a count holding a banknote or coin `currency` does not have (the bank's list for it,
+/// `teller currency add --denominations`), or a currency the bank does not trade.
+pub(super) fn count_in(
+    conn: &mut Connection,
+    currency: Currency,
+    count: &crate::domain::CashCount,
+) -> BankResult<()> {
+    let row = traded(conn, currency)?;
+    let mut allowed = Vec::new();
+    for value in row.denominations.split_whitespace() {
+        let cents = rust_decimal::Decimal::from_str_exact(value)
+            .ok()
+            .map(|d| d * rust_decimal::Decimal::ONE_HUNDRED)
+            .filter(|c| c.fract().is_zero())
+            .and_then(|c| i64::try_from(c.trunc()).ok())
+            .ok_or_else(|| {
+                BankError::Database(format!("currency {currency}: denomination {value:?}"))
+            })?;
+        allowed.push(cents);
+    }
+    count.only(&allowed, currency.as_str())?;
+    Ok(())
+}
+
 /// Inserts an account under a fresh random number, drawing again on the rare collision.
 pub(super) fn insert_account(
     conn: &mut Connection,

@@ -5,6 +5,7 @@ use crate::services::ApprovalNeed;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::accounts::count_in;
 use super::bank::now;
 use super::money::lock_drawer;
 use super::over_short::post_over_short;
@@ -84,6 +85,7 @@ impl Desk<'_> {
         let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
         let result = self.bank.in_transaction(|conn| {
+            count_in(conn, currency, count)?;
             let drawer = lock_drawer(conn, actor, currency.as_str())?;
             let vault = lock_vault(conn, currency.as_str())?;
             let today = now().date();
@@ -136,23 +138,29 @@ impl Desk<'_> {
             session_view(conn, id)
         });
         let result = match result {
-            Err(BankError::Duplicate(_)) => Err(BankError::DrawerAlreadyOpen),
+            Err(BankError::Duplicate(_)) => Err(BankError::DrawerAlreadyOpen(currency)),
             other => other,
         };
         self.bank
             .audited(actor, AuditAction::DrawerOpen, "drawer", result)
     }
 
-    /// The teller's open drawer session, if any.
+    /// The teller's open drawer session (the oldest, when drawers of several currencies are
+    /// open), if any.
     pub fn drawer(&mut self, actor: &Actor) -> BankResult<Option<DrawerView>> {
+        Ok(self.drawers(actor)?.into_iter().next())
+    }
+
+    /// The teller's open drawer sessions, one per currency at most, oldest first.
+    pub fn drawers(&mut self, actor: &Actor) -> BankResult<Vec<DrawerView>> {
         let Some(user_id) = actor.user_id() else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let conn = &mut self.bank.conn;
-        match drawer_sessions::open_for(conn, user_id)? {
-            Some(session) => session_view(conn, session.id).map(Some),
-            None => Ok(None),
-        }
+        drawer_sessions::open_for(conn, user_id)?
+            .into_iter()
+            .map(|session| session_view(conn, session.id))
+            .collect()
     }
 
     /// Closes drawer session `session_id` with a blind count: the difference from the expected
@@ -173,21 +181,23 @@ impl Desk<'_> {
         let return_key = IdempotencyKey::generate();
         // Read outside the transaction: its snapshot must start after the locks below, so the
         // cash flows it sums include every movement committed before them.
-        let open = match drawer_sessions::open_for(&mut self.bank.conn, user_id)? {
-            Some(open) if open.id == session_id => open,
-            Some(_) => {
-                let e = BankError::NotFound(format!("Your open drawer session {session_id}"));
+        let sessions = drawer_sessions::open_for(&mut self.bank.conn, user_id)?;
+        let open = match sessions.iter().find(|open| open.id == session_id) {
+            Some(open) => open.clone(),
+            None if sessions.is_empty() => {
+                let e = BankError::DrawerClosed("any currency".into());
                 return self.bank.refused(actor, AuditAction::DrawerClose, None, e);
             }
             None => {
-                let e = BankError::DrawerClosed("any currency".into());
+                let e = BankError::NotFound(format!("Your open drawer session {session_id}"));
                 return self.bank.refused(actor, AuditAction::DrawerClose, None, e);
             }
         };
         let result = self.bank.in_transaction(|conn| {
             // The drawer row first (as every cash movement does), then the session, the vault.
             let drawer = lock_drawer(conn, actor, open.currency.as_str())?;
-            let session = drawer_sessions::lock_open_for(conn, user_id)?
+            count_in(conn, open.currency, count)?;
+            let session = drawer_sessions::lock_open_in(conn, user_id, open.currency.as_str())?
                 .filter(|session| session.id == session_id)
                 .ok_or_else(|| BankError::DrawerClosed(open.currency.to_string()))?;
             let vault = match session.vault_day_id {

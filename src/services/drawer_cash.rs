@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use super::accounts::count_in;
 use super::drawer::session_view;
 use super::money::lock_drawer;
 use super::posting::Posting;
@@ -13,7 +14,7 @@ use super::Desk;
 use super::{Actor, Approval, BankError, BankResult, DrawerView, MovementKind};
 use crate::db::{drawer_sessions, movements, vault};
 use crate::domain::AuditAction;
-use crate::domain::{format_money, CashCount, Field, IdempotencyKey, ValidationError};
+use crate::domain::{format_money, CashCount, Currency, Field, IdempotencyKey, ValidationError};
 
 /// Which way cash moves between a drawer and the vault during the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +42,9 @@ impl VaultTransfer {
 }
 
 impl Desk<'_> {
-    /// A cash drop or a top-up of the teller's open drawer, counted by denomination and
-    /// approved by a supervisor. The same key with the same step is applied once.
+    /// A cash drop or a top-up of the teller's open drawer in `currency` (`None`: the one open
+    /// drawer), counted by denomination and approved by a supervisor. The same key with the
+    /// same step is applied once.
     pub fn move_drawer_cash(
         &mut self,
         actor: &Actor,
@@ -50,6 +52,7 @@ impl Desk<'_> {
         count: &CashCount,
         approval: &Approval,
         key: &IdempotencyKey,
+        currency: Option<Currency>,
     ) -> BankResult<DrawerView> {
         let action = direction.action();
         let Some(user_id) = actor.user_id().filter(|_| actor.is_staff()) else {
@@ -66,13 +69,15 @@ impl Desk<'_> {
             .verify_approval(actor, action, "drawer", approval)?;
         let stamp = self.bank.stamp(actor);
         // Read outside the transaction for the currency; locked again inside it.
-        let Some(open) = drawer_sessions::open_for(&mut self.bank.conn, user_id)? else {
-            let e = BankError::DrawerClosed("any currency".into());
-            return self.bank.refused(actor, action, None, e);
+        let sessions = drawer_sessions::open_for(&mut self.bank.conn, user_id)?;
+        let open = match one_drawer(sessions, currency) {
+            Ok(open) => open,
+            Err(e) => return self.bank.refused(actor, action, None, e),
         };
         let result = self.bank.in_transaction(|conn| {
+            count_in(conn, open.currency, count)?;
             let drawer = lock_drawer(conn, actor, open.currency.as_str())?;
-            let session = drawer_sessions::lock_open_for(conn, user_id)?
+            let session = drawer_sessions::lock_open_in(conn, user_id, open.currency.as_str())?
                 .filter(|session| session.id == open.id)
                 .ok_or_else(|| BankError::DrawerClosed(open.currency.to_string()))?;
             if let Some(done) = movements::find_by_key(conn, key.as_str())? {
@@ -120,5 +125,29 @@ impl Desk<'_> {
             session_view(conn, session.id)
         });
         self.bank.audited(actor, action, "drawer", result)
+    }
+}
+
+/// The open session a step is for: the one in `currency`, or the only one open.
+pub(super) fn one_drawer(
+    sessions: Vec<drawer_sessions::SessionRow>,
+    currency: Option<Currency>,
+) -> BankResult<drawer_sessions::SessionRow> {
+    let open: Vec<String> = sessions.iter().map(|s| s.currency.to_string()).collect();
+    let mut matching = sessions
+        .into_iter()
+        .filter(|s| currency.is_none_or(|c| s.currency == c));
+    match (matching.next(), matching.next()) {
+        (Some(one), None) => Ok(one),
+        (None, _) => Err(BankError::DrawerClosed(
+            currency.map_or_else(|| "any currency".into(), |c| c.to_string()),
+        )),
+        (Some(_), Some(_)) => Err(BankError::Invalid(ValidationError::new(
+            Field::Currency,
+            format!(
+                "drawers in {} are open: name the currency (--currency)",
+                open.join(" and ")
+            ),
+        ))),
     }
 }

@@ -79,8 +79,8 @@ pub enum BankError {
         "No cash drawer of yours is open ({0}): open it (count the float) before handling cash."
     )]
     DrawerClosed(String),
-    #[error("Your cash drawer is already open; close it before opening another.")]
-    DrawerAlreadyOpen,
+    #[error("Your {0} cash drawer is already open; close it before opening another in {0}.")]
+    DrawerAlreadyOpen(crate::domain::Currency),
     #[error("{0} needs a supervisor's approval: an admin types their email and password.")]
     ApprovalRequired(ApprovalNeed),
     #[error("The approval was refused: {0}")]
@@ -240,7 +240,7 @@ impl BankError {
             Self::BalanceNotZero { .. } => "balance_not_zero",
             Self::AlreadyInState(_) => "no_change",
             Self::DrawerClosed(_) => "drawer_closed",
-            Self::DrawerAlreadyOpen => "drawer_already_open",
+            Self::DrawerAlreadyOpen(_) => "drawer_already_open",
             Self::ApprovalRequired(_) => "approval_required",
             Self::ApprovalRefused(_) => "approval_refused",
             Self::ApprovalRejected(_) => "approval_rejected",

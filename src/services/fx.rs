@@ -7,24 +7,16 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::accounts::{account_id, account_not_found, lock_internal_account, traded, Holder};
-use super::approval_requests::ApprovalOperation;
-use super::approvals::ApprovalCheck;
-use super::authz::{may_use_account, require, require_supervisor};
+use super::accounts::{lock_internal_account, traded, Holder};
+use super::authz::{require, require_supervisor};
 use super::bank::now;
-use super::money::{ensure_open, Fingerprint, TransferRequest};
-use super::posting::Posting;
 use super::views::utc;
-use super::{Actor, Approval, Bank, BankError, BankResult, MoneyResult, MovementKind};
-use crate::db::{accounts, audit_log, fx, movements, Connection};
+use super::{Actor, Bank, BankError, BankResult};
+use crate::db::{accounts, audit_log, fx, Connection};
 use crate::domain::{
     convert, format_money_in, margin, Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId,
     Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
 };
-
-/// The currency the bank keeps its books and limits in: approval limits compare an exchange's
-/// value in it.
-pub const BASE_CURRENCY: Currency = Currency::USD;
 
 /// The foreign-currency desk: currencies, rates, quotes and exchanges.
 pub struct Fx<'b> {
@@ -84,25 +76,6 @@ pub struct QuoteView {
     pub margin: Decimal,
     pub expires_at: DateTime<Utc>,
     pub used: bool,
-}
-
-/// Money from an account in one currency to an account in another, at a quote.
-#[derive(Debug, Clone)]
-pub struct ExchangeTransfer {
-    /// From, to, the amount in the payer's currency (the quote's), key and memo.
-    pub transfer: TransferRequest,
-    pub quote: QuoteId,
-}
-
-/// Both legs of an exchange, and the quote they used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExchangeResult {
-    pub quote: QuoteView,
-    /// In the currency paid: the payer to the position.
-    pub paid: MoneyResult,
-    /// In the currency received: the position to the payee.
-    pub received: MoneyResult,
-    pub replayed: bool,
 }
 
 /// Banknotes and coins a new currency counts by default (ISO codes the bank often trades).
@@ -175,7 +148,7 @@ fn rate_view(row: fx::RateRow, in_force: bool) -> RateView {
     }
 }
 
-fn quote_view(row: &fx::QuoteRow, rate: &fx::RateRow) -> QuoteView {
+pub(super) fn quote_view(row: &fx::QuoteRow, rate: &fx::RateRow) -> QuoteView {
     QuoteView {
         id: QuoteId::from_stored(row.id),
         pay: row.from_currency,
@@ -198,7 +171,7 @@ fn is_valid_at(row: &fx::RateRow, at: NaiveDateTime) -> bool {
 }
 
 /// The rate in force now between `pay` and `get` (either pair order) and how it converts.
-fn rate_in_force(
+pub(super) fn rate_in_force(
     conn: &mut Connection,
     pay: Currency,
     get: Currency,
@@ -225,7 +198,10 @@ fn stored_pair(row: &fx::RateRow) -> BankResult<RatePair> {
 
 /// The position account of `currency`, created on first use: the bank's side of every
 /// exchange in that currency.
-fn lock_position(conn: &mut Connection, currency: Currency) -> BankResult<accounts::AccountRow> {
+pub(super) fn lock_position(
+    conn: &mut Connection,
+    currency: Currency,
+) -> BankResult<accounts::AccountRow> {
     let label = format!("position:{currency}");
     lock_internal_account(conn, Holder::Position(&label), currency.as_str())
 }
@@ -433,207 +409,6 @@ impl Fx<'_> {
             ok => ok,
         }
     }
-
-    /// Money from an account in one currency to an account in another at a quote: the payer's
-    /// account pays the quote's amount to the position of its currency, the position of the
-    /// other currency pays the quote's other amount to the payee; both legs in one transaction.
-    /// Above the approval limit (the value in the base currency) a member of staff needs a
-    /// supervisor, as for a transfer.
-    pub fn transfer(
-        &mut self,
-        actor: &Actor,
-        request: &ExchangeTransfer,
-        approval: Option<&Approval>,
-    ) -> BankResult<ExchangeResult> {
-        let t = &request.transfer;
-        let action = AuditAction::Exchange;
-        let subject = t.from.as_str();
-        if t.from == t.to {
-            return self
-                .bank
-                .refused(actor, action, Some(subject), BankError::SameAccount);
-        }
-        let value = self.base_value(&request.transfer, request.quote)?;
-        let digest = ApprovalOperation::Transfer(t.clone()).digest();
-        let check = ApprovalCheck {
-            action,
-            subject,
-            amount: value,
-            limited: true,
-            paying: Some(&t.from),
-            digest: Some(&digest),
-        };
-        let granted = self.bank.approval(actor, &check, approval)?;
-        let approved_by = granted.by;
-        let stamp = self.bank.stamp(actor);
-        let second_key = t.key.second_leg();
-        let result = self.bank.in_transaction(|conn| {
-            let quote = usable_quote(conn, request.quote)?;
-            let rows = accounts::lock(conn, &[account_id(&t.from), account_id(&t.to)])?;
-            let find = |number| {
-                rows.iter()
-                    .find(|row| row.id == account_id(number) && row.owner_id.is_some())
-                    .ok_or_else(|| account_not_found(number))
-            };
-            let (from, to) = (find(&t.from)?, find(&t.to)?);
-            // Someone else's account is "not found", as for a transfer.
-            if !may_use_account(actor, from.owner_id) {
-                return Err(account_not_found(&t.from));
-            }
-            ensure_open(from)?;
-            ensure_open(to)?;
-            if from.currency == to.currency {
-                return Err(BankError::QuoteMismatch(format!(
-                    "both accounts hold {}: a transfer in one currency needs no quote",
-                    from.currency
-                )));
-            }
-            if (from.currency, to.currency) != (quote.from_currency, quote.to_currency)
-                || quote.from_amount != t.amount.value()
-            {
-                return Err(BankError::QuoteMismatch(format!(
-                    "quote {} turns {} {} into {}; this transfer pays {} {} into a {} account",
-                    quote.id,
-                    format_money_in(quote.from_amount, quote.from_currency),
-                    quote.from_currency,
-                    quote.to_currency,
-                    format_money_in(t.amount.value(), from.currency),
-                    from.currency,
-                    to.currency
-                )));
-            }
-            t.amount.fits(from.currency)?;
-            let mut positions = [
-                lock_position(conn, from.currency)?,
-                lock_position(conn, to.currency)?,
-            ];
-            positions.sort_by_key(|p| p.currency != from.currency);
-            let [pay_position, get_position] = positions;
-            let paid = Posting {
-                kind: MovementKind::Exchange,
-                key: &t.key,
-                amount: quote.from_amount,
-                memo: t.memo.as_ref().map(|m| m.as_str()),
-                stamp: &stamp,
-                approved_by: approved_by.as_deref(),
-                session_id: None,
-                reverses: None,
-            };
-            let paid_result = paid.post(conn, from, &pay_position)?;
-            let received = Posting {
-                key: &second_key,
-                amount: quote.to_amount,
-                ..paid
-            };
-            let received_result = received.post(conn, &get_position, to)?;
-            fx::mark_used(conn, quote.id, t.key.as_str(), &stamp.actor, now())?;
-            let rate = fx::rate(conn, quote.rate_id)?;
-            let mut view = quote_view(&quote, &rate);
-            view.used = true;
-            Ok(ExchangeResult {
-                quote: view,
-                paid: paid_result,
-                received: received_result,
-                replayed: false,
-            })
-        });
-        let mut done = self.settle(actor, request, result)?;
-        if actor.role() == Some(crate::domain::Role::Customer) {
-            // A customer is told their own balance only, never the payee's.
-            done.received
-                .balances
-                .retain(|(number, _)| *number == t.from);
-        }
-        Ok(done)
-    }
-
-    /// The value of a request's amount in the base currency, for the approval limit: the
-    /// amount itself in the base currency, else at the quote's or a rate's mid. With no rate to
-    /// the base currency at all, the amount as it is (a supervisor decides, not a guess).
-    fn base_value(&mut self, transfer: &TransferRequest, quote: QuoteId) -> BankResult<Amount> {
-        let conn = &mut self.bank.conn;
-        let Some(row) = fx::quote(conn, quote.get())? else {
-            return Ok(transfer.amount);
-        };
-        let value = if row.from_currency == BASE_CURRENCY {
-            Some(row.from_amount)
-        } else if row.to_currency == BASE_CURRENCY {
-            Some(row.to_amount)
-        } else {
-            match rate_in_force(conn, row.from_currency, BASE_CURRENCY, now()) {
-                Ok((_, pair, side)) => {
-                    Some(convert(row.from_amount, side, pair.mid(), BASE_CURRENCY))
-                }
-                Err(BankError::NoRate { .. }) => None,
-                Err(e) => return Err(e),
-            }
-        };
-        Ok(value
-            .and_then(|v| Amount::from_decimal(v.max(Decimal::new(1, 2))).ok())
-            .unwrap_or(transfer.amount))
-    }
-
-    /// Turns a failed exchange into its answer: the original when its key was used by the same
-    /// exchange, a conflict when by another operation, else the refusal.
-    fn settle(
-        &mut self,
-        actor: &Actor,
-        request: &ExchangeTransfer,
-        result: BankResult<ExchangeResult>,
-    ) -> BankResult<ExchangeResult> {
-        let t = &request.transfer;
-        let action = AuditAction::Exchange;
-        let subject = t.from.as_str();
-        let error = match result {
-            Ok(done) => return Ok(done),
-            Err(e @ (BankError::Forbidden(_) | BankError::NotFound(_))) => {
-                return self.bank.refused(actor, action, Some(subject), e)
-            }
-            Err(e) if !e.is_refusal() => return Err(e),
-            Err(e) => e,
-        };
-        let conn = &mut self.bank.conn;
-        let first = movements::find_by_key(conn, t.key.as_str())?;
-        let second = movements::find_by_key(conn, t.key.second_leg().as_str())?;
-        let used = fx::quote_used_by(conn, t.key.as_str())?;
-        let fingerprint = Fingerprint {
-            kind: MovementKind::Exchange,
-            debit: Some(account_id(&t.from)),
-            credit: None,
-            amount: t.amount.value(),
-            memo: t.memo.as_ref().map(|m| m.as_str().to_string()),
-        };
-        match (first, second, used) {
-            (Some(paid), Some(received), Some(quote))
-                if Fingerprint::of_row(&paid) == fingerprint
-                    && quote.id == request.quote.get()
-                    && received.credit_account_id == account_id(&t.to) =>
-            {
-                let rate = fx::rate(conn, quote.rate_id)?;
-                let detail = format!("key {} replayed, reference {}", t.key, paid.id);
-                self.bank.record(
-                    &actor.audit_name(),
-                    action,
-                    Some(subject),
-                    AuditOutcome::Replayed,
-                    Some(&detail),
-                )?;
-                Ok(ExchangeResult {
-                    quote: quote_view(&quote, &rate),
-                    paid: super::money::result_of(&paid, true),
-                    received: super::money::result_of(&received, true),
-                    replayed: true,
-                })
-            }
-            (Some(_), _, _) => self.bank.refused(
-                actor,
-                action,
-                Some(subject),
-                BankError::IdempotencyConflict(t.key.to_string()),
-            ),
-            _ => self.bank.refused(actor, action, Some(subject), error),
-        }
-    }
 }
 
 /// The quotes used since movement `after` whose numbers the rate does not give: a rate other
@@ -662,7 +437,7 @@ pub(super) fn misquoted(
 }
 
 /// The quote, locked, if it can still be used: it exists, is unused and has not expired.
-fn usable_quote(conn: &mut Connection, id: QuoteId) -> BankResult<fx::QuoteRow> {
+pub(super) fn usable_quote(conn: &mut Connection, id: QuoteId) -> BankResult<fx::QuoteRow> {
     let quote = fx::lock_quote(conn, id.get())?
         .ok_or_else(|| BankError::NotFound(format!("Quote {id}")))?;
     if quote.used_key.is_some() {
@@ -678,7 +453,7 @@ fn usable_quote(conn: &mut Connection, id: QuoteId) -> BankResult<fx::QuoteRow> 
 }
 
 /// Records a quote at the rate in force, with its audit line.
-fn new_quote(
+pub(super) fn new_quote(
     conn: &mut Connection,
     actor: &str,
     device: &str,

@@ -4,7 +4,7 @@ use super::accounts::{account_id, visible_account};
 use super::posting::party;
 use super::views::utc;
 use super::Money;
-use super::{Actor, BankResult, HistoryEntry};
+use super::{Actor, BankResult, HistoryEntry, MovementKind, Party};
 use crate::db::movements;
 use crate::domain::AccountNumber;
 use crate::domain::AuditAction;
@@ -53,7 +53,10 @@ pub(super) fn entry_of(account: i64, m: movements::MovementRow) -> HistoryEntry 
             .currency
             .in_minor_units(if paid { -m.amount } else { m.amount }),
         currency: m.currency,
-        counterparty: party(other),
+        counterparty: match (m.kind, party(other)) {
+            (MovementKind::Exchange, Party::Cash) => Party::Exchange,
+            (_, counterparty) => counterparty,
+        },
         balance_after: m.currency.in_minor_units(balance_after),
         key: m.idempotency_key,
         memo: m.memo,

@@ -26,6 +26,7 @@ mod drawer_cash;
 mod drawer_limit;
 mod eod;
 mod error;
+mod exchange;
 mod fx;
 mod history;
 mod money;
@@ -61,10 +62,8 @@ pub use drawer_cash::VaultTransfer;
 pub use drawer_limit::DrawerLimit;
 pub use eod::{CashTotal, DeviceTotal, EodDrawer, EodReport, KindTotal};
 pub use error::{ApprovalNeed, BankError, BankResult, ErrorClass};
-pub use fx::{
-    parse_denominations, CurrencyView, ExchangeResult, ExchangeTransfer, Fx, QuoteView, RateView,
-    BASE_CURRENCY,
-};
+pub use exchange::{CashExchange, ExchangeResult, ExchangeTransfer, BASE_CURRENCY};
+pub use fx::{parse_denominations, CurrencyView, Fx, QuoteView, RateView};
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};
 pub use policy::{APPROVAL_LIMIT, BANK_NAME, BCRYPT_COST, DRAWER_LIMIT, IDLE_SECONDS};

@@ -13,7 +13,7 @@ use super::authz::require;
 use super::bank::now;
 use super::ctr;
 use super::drawer_limit::limit_of;
-use super::posting::{party, Posting};
+use super::posting::{parties, Posting};
 use super::views::utc;
 use super::Approval;
 use super::Money;
@@ -200,7 +200,7 @@ impl Money<'_> {
             let session = match actor {
                 // Tellers and admins handle cash only with their drawer open (counted float).
                 Actor::User(user) => Some(
-                    drawer_sessions::lock_open_for(conn, user.id)?
+                    drawer_sessions::lock_open_in(conn, user.id, customer.currency.as_str())?
                         .filter(|s| s.drawer_account_id == drawer.id)
                         .ok_or_else(|| BankError::DrawerClosed(customer.currency.to_string()))?,
                 ),
@@ -292,8 +292,8 @@ pub(super) fn result_of(row: &movements::MovementRow, replayed: bool) -> MoneyRe
         kind: row.kind,
         amount: row.currency.in_minor_units(row.amount),
         currency: row.currency,
-        from: party(row.debit_account_id),
-        to: party(row.credit_account_id),
+        from: parties(row).0,
+        to: parties(row).1,
         balances,
         memo: row.memo.clone(),
         at: utc(row.created_at),

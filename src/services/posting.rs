@@ -124,8 +124,8 @@ impl Posting<'_> {
             kind: self.kind,
             amount: debit.currency.in_minor_units(self.amount),
             currency: debit.currency,
-            from: party(debit.id),
-            to: party(credit.id),
+            from: party_of(debit),
+            to: party_of(credit),
             balances,
             memo: self.memo.map(str::to_string),
             at: utc(at),
@@ -133,6 +133,29 @@ impl Posting<'_> {
             drawer_over_limit: false,
             device: self.stamp.device.clone(),
         }
+    }
+}
+
+/// Who a locked account is to a person: a customer's account, the exchange (a position), or
+/// cash (a drawer, the vault, over/short).
+fn party_of(row: &accounts::AccountRow) -> Party {
+    if row.kind == crate::domain::AccountKind::Position {
+        return Party::Exchange;
+    }
+    party(row.id)
+}
+
+/// The two sides of a journal row: an exchange leg's position side is its credit (the first
+/// leg, paid in) or its debit (the second, key "…/2", paid out).
+pub(super) fn parties(row: &crate::db::movements::MovementRow) -> (Party, Party) {
+    let (debit, credit) = (party(row.debit_account_id), party(row.credit_account_id));
+    if row.kind != MovementKind::Exchange {
+        return (debit, credit);
+    }
+    if row.idempotency_key.ends_with("/2") {
+        (Party::Exchange, credit)
+    } else {
+        (debit, Party::Exchange)
     }
 }
 

@@ -82,7 +82,7 @@ impl Money<'_> {
             };
             let session_id = match (&drawer, actor) {
                 (Some(drawer), Actor::User(user)) => Some(
-                    drawer_sessions::lock_open_for(conn, user.id)?
+                    drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
                         .filter(|s| s.drawer_account_id == drawer.id)
                         .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?
                         .id,

@@ -81,7 +81,6 @@ impl Desk<'_> {
             count,
         };
         self.count_vault_blind(actor, blind, |conn, counting| {
-            super::accounts::traded(conn, currency)?;
             refuse_closed_day(conn, counting.today)?;
             if vault::day_of(conn, currency.as_str(), counting.today)?.is_some() {
                 return Err(BankError::VaultAlreadyOpen(currency.to_string()));
@@ -190,6 +189,7 @@ impl Desk<'_> {
         let stamp = self.bank.stamp(actor);
         let key = IdempotencyKey::generate();
         let result = self.bank.in_transaction(|conn| {
+            super::accounts::count_in(conn, blind.currency, blind.count)?;
             let counting = Counting {
                 stamp: &stamp,
                 key: &key,

@@ -46,11 +46,13 @@ pub struct AccountView {
 
 pub use crate::domain::{AccountStatus, MovementKind};
 
-/// One side of a movement as a customer sees it: an account, or cash at the counter.
+/// One side of a movement as a customer sees it: an account, cash at the counter, or the
+/// bank's exchange (the position of a currency, the other side of each leg of an exchange).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Party {
     Account(AccountNumber),
     Cash,
+    Exchange,
 }
 
 impl std::fmt::Display for Party {
@@ -58,6 +60,7 @@ impl std::fmt::Display for Party {
         match self {
             Self::Account(number) => f.write_str(number.as_str()),
             Self::Cash => f.write_str("cash"),
+            Self::Exchange => f.write_str("exchange"),
         }
     }
 }

@@ -186,6 +186,7 @@ pub const KIND_CASH_DROP: &str = "cash drop";
 pub const KIND_CASH_RETURN: &str = "cash return";
 pub const KIND_EXCHANGE: &str = "exchange";
 pub const PARTY_CASH: &str = "cash";
+pub const PARTY_EXCHANGE: &str = "exchange";
 pub const REFERENCE: &str = "Reference";
 pub const NO_MEMO: &str = "—";
 

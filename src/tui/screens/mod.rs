@@ -214,6 +214,7 @@ pub fn party_label(party: &Party) -> String {
     match party {
         Party::Account(number) => number.grouped(),
         Party::Cash => s::PARTY_CASH.to_string(),
+        Party::Exchange => s::PARTY_EXCHANGE.to_string(),
     }
 }
 

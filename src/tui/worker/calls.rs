@@ -209,7 +209,7 @@ calls! {
         approval: Approval,
         key: IdempotencyKey,
     } => DrawerSession(BankResult<DrawerView>) |w| {
-        w.bank()?.desk().move_drawer_cash(&actor, direction, &count, &approval, &key)
+        w.bank()?.desk().move_drawer_cash(&actor, direction, &count, &approval, &key, None)
     }
     /// Today's vault of a currency (supervisors).
     Vault { actor: Actor, currency: Currency } => Vault(BankResult<Option<VaultView>>) |w| {

@@ -202,7 +202,7 @@ impl FakeBank {
                 ..
             } => {
                 if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
-                    return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen));
+                    return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen(currency)));
                 }
                 if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
                     return ReplyBody::DrawerSession(Err(e));

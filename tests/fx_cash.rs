@@ -1,0 +1,247 @@
+//! Cash for cash at the counter, and drawers and vaults in several currencies: each currency's
+//! drawer opened, counted and closed blind on its own, the vault counted per currency.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+mod common;
+
+use common::*;
+use teller::domain::{Amount, CashCount, Currency, QuoteId, Rate, RatePair, Role};
+use teller::services::{Actor, Bank, CashExchange, ExchangeResult, VaultTransfer};
+
+const EUR_VAULT: &str = "500x100 200x100 100x100 50x100 20x100 10x100 5x100 2x100 1x100 0.5x100 0.2x100 0.1x100 0.05x100 0.02x100 0.01x100";
+
+/// Today's USD and EUR vaults, the USD/EUR rates, and a teller with a drawer open in each
+/// currency (floats of 1,000.00 and 500.00).
+fn counter(bank: &mut Bank) -> (Actor, Actor) {
+    let supervisor = ensure_vault(bank);
+    bank.desk()
+        .open_vault(&supervisor, Currency::EUR, &cash_count(EUR_VAULT))
+        .expect("EUR vault");
+    let pair = RatePair::new(
+        Currency::USD,
+        Currency::EUR,
+        Rate::parse("0.90").unwrap(),
+        Rate::parse("0.94").unwrap(),
+    )
+    .unwrap();
+    bank.fx()
+        .set_rate(&supervisor, &pair, None, None)
+        .expect("rate");
+    let teller = user(bank, "tess@example.com", Role::Teller);
+    open_drawer(bank, &teller, "100x10").expect("USD drawer");
+    bank.desk()
+        .open_drawer(
+            &teller,
+            Currency::EUR,
+            &cash_count("100x5"),
+            Some(&supervisor_approval()),
+        )
+        .expect("EUR drawer");
+    (supervisor, teller)
+}
+
+fn exchange(pay: Currency, raw: &str, get: Currency, quote: Option<QuoteId>) -> CashExchange {
+    CashExchange {
+        pay,
+        pays: Amount::parse_any(raw).unwrap(),
+        get,
+        quote,
+        key: key(),
+        memo: None,
+    }
+}
+
+fn drawer_in(bank: &mut Bank, teller: &Actor, currency: Currency) -> i64 {
+    bank.desk()
+        .drawers(teller)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.currency == currency)
+        .map(|d| d.session_id)
+        .expect("an open drawer in the currency")
+}
+
+#[test]
+fn cash_for_cash_through_two_drawers_each_closed_and_counted_on_its_own() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (supervisor, teller) = counter(&mut bank);
+    // One drawer per currency: a second EUR drawer is refused.
+    let again = bank.desk().open_drawer(
+        &teller,
+        Currency::EUR,
+        &cash_count("0"),
+        Some(&supervisor_approval()),
+    );
+    assert_eq!(code(again), "drawer_already_open");
+
+    // 500 euros in, 531.91 dollars out (500 / 0.94, rounded down), at the rate in force.
+    let request = exchange(Currency::EUR, "500", Currency::USD, None);
+    let done: ExchangeResult = bank
+        .fx()
+        .exchange_cash(&teller, &request, None)
+        .expect("EUR to USD");
+    assert_eq!(
+        (done.paid.amount, done.received.amount),
+        (money("500.00"), money("531.91"))
+    );
+    assert_eq!(done.paid.to.to_string(), "exchange");
+    assert_eq!(done.received.from.to_string(), "exchange");
+    // Resubmitted with its key: the same legs, nothing moved twice.
+    let replay = bank
+        .fx()
+        .exchange_cash(&teller, &request, None)
+        .expect("replay");
+    assert!(replay.replayed);
+    assert_eq!(replay.received.id, done.received.id);
+    // 100 dollars in at a quote the customer was shown: 90 euros out.
+    let q = bank
+        .fx()
+        .quote(&teller, Currency::USD, Currency::EUR, amount("100"))
+        .unwrap();
+    bank.fx()
+        .exchange_cash(
+            &teller,
+            &exchange(Currency::USD, "100", Currency::EUR, Some(q.id)),
+            None,
+        )
+        .expect("USD to EUR");
+
+    // With two drawers open, a drop names its currency; a EUR count holds euro pieces only.
+    let drop = cash_count("100x1");
+    assert_eq!(
+        code(bank.desk().move_drawer_cash(
+            &teller,
+            VaultTransfer::Drop,
+            &drop,
+            &supervisor_approval(),
+            &key(),
+            None
+        )),
+        "invalid_currency"
+    );
+    let quarter = CashCount::parse("0.25x4").unwrap();
+    assert_eq!(
+        code(bank.desk().move_drawer_cash(
+            &teller,
+            VaultTransfer::Drop,
+            &quarter,
+            &supervisor_approval(),
+            &key(),
+            Some(Currency::EUR)
+        )),
+        "invalid_cash_count"
+    );
+    bank.desk()
+        .move_drawer_cash(
+            &teller,
+            VaultTransfer::Drop,
+            &drop,
+            &supervisor_approval(),
+            &key(),
+            Some(Currency::EUR),
+        )
+        .expect("EUR drop");
+
+    // Blind closes, one per currency. USD: 1,000.00 + 100.00 - 531.91 = 568.09, counted so.
+    let usd = drawer_in(&mut bank, &teller, Currency::USD);
+    let closed = bank
+        .desk()
+        .close_drawer(
+            &teller,
+            usd,
+            &cash_count("100x5 50x1 10x1 5x1 2x1 1x1 0.05x1 0.01x4"),
+        )
+        .expect("USD close");
+    assert_eq!(closed.expected, Some(money("568.09")));
+    assert_eq!(closed.over_short, Some(money("0")));
+    // EUR: 500.00 + 500.00 - 90.00 - 100.00 (the drop) = 810.00, counted 0.20 short.
+    let eur = drawer_in(&mut bank, &teller, Currency::EUR);
+    let closed = bank
+        .desk()
+        .close_drawer(
+            &teller,
+            eur,
+            &cash_count("500x1 200x1 100x1 5x1 2x2 0.5x1 0.2x1 0.1x1"),
+        )
+        .expect("EUR close");
+    assert_eq!(closed.expected, Some(money("810.00")));
+    assert_eq!(closed.over_short, Some(money("-0.20")));
+    assert!(bank.desk().drawers(&teller).unwrap().is_empty());
+
+    // Each vault counted on its own, blind, to what its book holds.
+    for currency in [Currency::USD, Currency::EUR] {
+        let vault = bank.desk().vault(&supervisor, currency).unwrap().unwrap();
+        let holdings = cash_count(&vault.holdings);
+        let counted = bank
+            .desk()
+            .count_vault(&supervisor, currency, &holdings)
+            .expect("vault count");
+        assert_eq!(counted.currency, currency);
+    }
+    assert_audit_ok_as(&mut bank, &supervisor);
+}
+
+#[test]
+fn the_drawer_limit_and_the_large_cash_line_weigh_an_exchange_in_dollars() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (supervisor, teller) = counter(&mut bank);
+    bank.desk()
+        .set_drawer_limit(
+            &supervisor,
+            &email("tess@example.com"),
+            Some(amount("1000.00")),
+        )
+        .unwrap();
+    // The USD drawer holds 1,000.00, at its limit: 100 dollars more is warned.
+    let done = bank
+        .fx()
+        .exchange_cash(
+            &teller,
+            &exchange(Currency::USD, "100", Currency::EUR, None),
+            None,
+        )
+        .expect("at the limit");
+    assert!(done.drawer_over_limit);
+    // Now above it: the next cash in needs a supervisor.
+    let refused = bank.fx().exchange_cash(
+        &teller,
+        &exchange(Currency::USD, "10", Currency::EUR, None),
+        None,
+    );
+    assert_eq!(code(refused), "approval_required");
+    bank.fx()
+        .exchange_cash(
+            &teller,
+            &exchange(Currency::USD, "10", Currency::EUR, None),
+            Some(&supervisor_approval()),
+        )
+        .expect("approved");
+
+    // 10,000 euros are worth more than 10,000 dollars: above the large-cash line, refused.
+    let large = bank.fx().exchange_cash(
+        &teller,
+        &exchange(Currency::EUR, "10000", Currency::USD, None),
+        None,
+    );
+    assert_eq!(code(large), "id_required");
+    // A currency whose drawer is not open.
+    let other = user(&mut bank, "otto@example.com", Role::Teller);
+    open_drawer(&mut bank, &other, "100x1").unwrap();
+    let closed = bank.fx().exchange_cash(
+        &other,
+        &exchange(Currency::USD, "10", Currency::EUR, None),
+        None,
+    );
+    assert_eq!(code(closed), "drawer_closed");
+    // Customers do not exchange cash.
+    let (customer, _) = customer_with_account(&mut bank, "c@example.com", "0");
+    let forbidden = bank.fx().exchange_cash(
+        &customer,
+        &exchange(Currency::USD, "10", Currency::EUR, None),
+        None,
+    );
+    assert_eq!(code(forbidden), "forbidden");
+    assert_audit_ok_as(&mut bank, &supervisor);
+}

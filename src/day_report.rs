@@ -75,6 +75,34 @@ pub fn eod_lines(report: &EodReport) -> Vec<String> {
         report.ctr_customers, report.possible_structuring
     ));
     out.push(String::new());
+    out.push(format!(
+        "EXCHANGE POSITIONS (rates: units per {}, result in {})",
+        crate::services::BASE_CURRENCY,
+        crate::services::BASE_CURRENCY
+    ));
+    if report.positions.is_empty() {
+        out.push("  (no currency exchanged)".into());
+    }
+    for p in &report.positions {
+        let rate =
+            |r: Option<rust_decimal::Decimal>| r.map_or_else(|| "-".into(), |r| r.to_string());
+        out.push(format!(
+            "  {} {:>5} exchanges  bought {:>14}  sold {:>14}  avg buy {:>10}  avg sell {:>10}  result {:>12}{}",
+            p.currency,
+            p.exchanges,
+            crate::domain::format_money_grouped_in(p.bought, p.currency),
+            crate::domain::format_money_grouped_in(p.sold, p.currency),
+            rate(p.average_buy_rate),
+            rate(p.average_sell_rate),
+            money(p.result),
+            if p.unvalued > 0 {
+                format!(" ({} not valued)", p.unvalued)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out.push(String::new());
     out.push("MOVEMENTS OF THE DAY".into());
     let total: i64 = report.movements.iter().map(|m| m.count).sum();
     for line in &report.movements {

@@ -180,6 +180,41 @@ fn cash_for_cash_through_two_drawers_each_closed_and_counted_on_its_own() {
         assert_eq!(counted.currency, currency);
     }
     assert_audit_ok_as(&mut bank, &supervisor);
+
+    // End of day: each currency's position, its average rates against the dollar and what the
+    // exchanges earned, in dollars (11.57 on the euros sold at 0.94, 2.00 euros = 2.17 dollars
+    // on those bought at 0.90).
+    let report = bank
+        .desk()
+        .end_of_day(&supervisor, None)
+        .expect("end of day");
+    let euro = report
+        .positions
+        .iter()
+        .find(|p| p.currency == Currency::EUR)
+        .expect("EUR position");
+    assert_eq!(
+        (euro.exchanges, euro.bought, euro.sold),
+        (2, money("500.00"), money("90.00"))
+    );
+    assert_eq!(euro.average_buy_rate, Some(money("0.940009")));
+    assert_eq!(euro.average_sell_rate, Some(money("0.9")));
+    assert_eq!(euro.result, money("13.74"));
+    let dollar = report
+        .positions
+        .iter()
+        .find(|p| p.currency == Currency::USD)
+        .expect("USD position");
+    assert_eq!(
+        (dollar.bought, dollar.sold, dollar.result),
+        (money("100.00"), money("531.91"), money("0"))
+    );
+    let lines = teller::day_report::eod_lines(&report).join("\n");
+    assert!(lines.contains("EXCHANGE POSITIONS"), "{lines}");
+    assert!(
+        lines.contains("EUR     2 exchanges  bought         500.00"),
+        "{lines}"
+    );
 }
 
 #[test]

@@ -205,6 +205,17 @@ fn eod_json(report: &EodReport) -> Value {
             "count": d.count,
             "total": format_money(d.total),
         })).collect::<Vec<_>>(),
+        "positions": report.positions.iter().map(|p| json!({
+            "currency": p.currency.as_str(),
+            "exchanges": p.exchanges,
+            "bought": crate::domain::format_money_in(p.bought, p.currency),
+            "sold": crate::domain::format_money_in(p.sold, p.currency),
+            "average_buy_rate": p.average_buy_rate.map(|r| r.to_string()),
+            "average_sell_rate": p.average_sell_rate.map(|r| r.to_string()),
+            "result": format_money(p.result),
+            "result_currency": crate::services::BASE_CURRENCY.as_str(),
+            "unvalued": p.unvalued,
+        })).collect::<Vec<_>>(),
         "audit_ok": report.audit.ok,
         "audit": report.audit.checks.iter().map(|c| json!({
             "name": c.name, "ok": c.ok, "detail": c.detail,

@@ -243,3 +243,18 @@ pub fn quotes_used_after(
         .select((QuoteRow::as_select(), RateRow::as_select()))
         .load(conn)
 }
+
+/// The quotes used by exchanges in `[from, to)`, with their rates, in the order of use.
+pub fn quotes_used_between(
+    conn: &mut Connection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(QuoteRow, RateRow)>> {
+    fx_quotes::table
+        .inner_join(fx_rates::table)
+        .filter(fx_quotes::used_at.ge(from))
+        .filter(fx_quotes::used_at.lt(to))
+        .order(fx_quotes::used_at)
+        .select((QuoteRow::as_select(), RateRow::as_select()))
+        .load(conn)
+}

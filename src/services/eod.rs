@@ -36,6 +36,8 @@ pub struct EodReport {
     pub movements: Vec<KindTotal>,
     /// The day's movements by the device they came from (`local` without the server).
     pub devices: Vec<DeviceTotal>,
+    /// Each exchanged currency's position of the day (docs/fx.md).
+    pub positions: Vec<super::CurrencyPosition>,
     pub audit: AuditReport,
 }
 
@@ -178,6 +180,7 @@ impl Desk<'_> {
             vaults.push(vault_view(conn, day.id)?);
         }
         let (movements, cash) = day_movements(conn, date)?;
+        let positions = super::fx_positions::day_positions(conn, date)?;
         let (start, end) = day_bounds(date);
         let devices = movements::device_totals_between(conn, start, end)?
             .into_iter()
@@ -206,6 +209,7 @@ impl Desk<'_> {
             ctr_customers: ctr.customers.len(),
             movements,
             devices,
+            positions,
             audit,
         })
     }

@@ -135,6 +135,7 @@ impl FakeBank {
             possible_structuring: 0,
             movements: Vec::new(),
             devices: Vec::new(),
+            positions: Vec::new(),
             audit: AuditReport {
                 ok: true,
                 checks: Vec::new(),

@@ -13,6 +13,7 @@ pub use super::route::Route;
 use super::strings as s;
 use super::strings_approvals as sa;
 use super::strings_day as sd;
+use super::strings_fx as sx;
 use super::theme::Theme;
 use super::worker::{is_connection_lost, ExportError, Job, Request, RequestId, WorkerMessage};
 use super::TuiConfig;

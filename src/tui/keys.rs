@@ -7,6 +7,7 @@ use super::route::Route;
 use super::strings as s;
 use super::strings_approvals as sa;
 use super::strings_day as sd;
+use super::strings_fx as sx;
 
 /// What a key asks for. Screens match on these, never on raw keys (text fields aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -447,6 +448,24 @@ pub const APPROVALS: &[Binding] = &[
     b(&[ch('a'), key(KeyCode::Enter)], Cmd::Approve, sa::HELP_APPROVE_REQUEST, Some(sa::FOOT_APPROVE_REQUEST), false),
     b(&[ch('x')], Cmd::Reject, sa::HELP_REJECT_REQUEST, Some(sa::FOOT_REJECT_REQUEST), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+];
+
+/// The supervisors' exchange rates.
+#[rustfmt::skip]
+pub const RATES: &[Binding] = &[
+    b(&[key(KeyCode::Up), ch('k')], Cmd::Up, s::HELP_ROW_PREV, None, false),
+    b(&[key(KeyCode::Down), ch('j')], Cmd::Down, s::HELP_ROW_NEXT, None, false),
+    b(&[ch('n'), key(KeyCode::Enter)], Cmd::Edit, sx::HELP_NEW_RATE, Some(sx::FOOT_NEW_RATE), false),
+    b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+];
+
+/// Setting a pair's rates.
+#[rustfmt::skip]
+pub const RATE_SET: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, sx::HELP_SET_RATE, Some(sx::FOOT_SET_RATE), true),
+    NEXT,
+    PREV,
+    ESC_CANCEL,
 ];
 
 /// Deciding a request: the supervisor's own password (and a reason to reject).

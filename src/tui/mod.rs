@@ -23,6 +23,7 @@ pub mod screens;
 pub mod strings;
 pub mod strings_approvals;
 pub mod strings_day;
+pub mod strings_fx;
 #[doc(hidden)]
 /// A fake bank and a key-driven driver for the screen tests; not in the release binary.
 #[cfg(feature = "test-support")]

@@ -45,6 +45,10 @@ macro_rules! every_screen {
             Approvals approvals: approvals::ApprovalsScreen,
                 sa::TITLE_APPROVALS, Supervisors, None,
                 key_only(&[key(KeyCode::F(9))], sa::HELP_GO_APPROVALS);
+            /// Supervisors: the exchange rates (a key, like the approvals).
+            Rates rates: rates::RatesScreen,
+                sx::TITLE_RATES, Supervisors, None,
+                key_only(&[key(KeyCode::F(10))], sx::HELP_GO_RATES);
             /// Everyone's own profile: the customers' last tab, the workstation's last tab.
             Profile profile: profile::ProfileScreen,
                 s::TITLE_PROFILE, Everyone, tab(&[key(KeyCode::F(5))], s::HELP_GO_PROFILE),

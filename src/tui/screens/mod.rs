@@ -37,6 +37,7 @@ pub mod login;
 pub mod palette;
 pub mod profile;
 pub mod quit;
+pub mod rates;
 pub mod register;
 pub mod too_small;
 pub mod transfer;

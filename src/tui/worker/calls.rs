@@ -9,12 +9,13 @@ use rust_decimal::Decimal;
 
 use crate::bulk::PostError;
 use crate::domain::{
-    AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, Reason, Secret,
+    AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, RatePair, Reason,
+    Secret,
 };
 use crate::services::{
     AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView,
     BankResult, CashRequest, Decision, DrawerView, MoneyResult, NewUserInput, ProfileChanges,
-    SessionUser, TransferRequest, UserProfile, VaultTransfer, VaultView,
+    RateView, SessionUser, TransferRequest, UserProfile, VaultTransfer, VaultView,
 };
 
 use super::run::Worker;
@@ -210,6 +211,14 @@ calls! {
         key: IdempotencyKey,
     } => DrawerSession(BankResult<DrawerView>) |w| {
         w.bank()?.desk().move_drawer_cash(&actor, direction, &count, &approval, &key, None)
+    }
+    /// The exchange rates in force and to come.
+    Rates { actor: Actor } => Rates(BankResult<Vec<RateView>>) |w| {
+        w.bank()?.fx().rates(&actor)
+    }
+    /// A pair's new rates, from now on (supervisors).
+    SetRate { actor: Actor, pair: RatePair } => RateSet(BankResult<RateView>) |w| {
+        w.bank()?.fx().set_rate(&actor, &pair, None, None)
     }
     /// Today's vault of a currency (supervisors).
     Vault { actor: Actor, currency: Currency } => Vault(BankResult<Option<VaultView>>) |w| {

@@ -139,6 +139,10 @@ pub enum ReplyBody {
     ApprovalRequest(BankResult<ApprovalRequestView>),
     /// The requests waiting for a supervisor.
     PendingApprovals(BankResult<Vec<ApprovalRequestView>>),
+    /// The exchange rates in force and to come.
+    Rates(BankResult<Vec<crate::services::RateView>>),
+    /// A pair's rates just set.
+    RateSet(BankResult<crate::services::RateView>),
 }
 
 /// A page of an account's history, with what was asked (the account, the page before).

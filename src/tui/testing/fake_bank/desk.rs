@@ -349,7 +349,10 @@ impl FakeBank {
             }
             job => match self.approvals_answer(job) {
                 Ok(body) => body,
-                Err(job) => self.vault_answer(*job).unwrap_or(ReplyBody::Done(Ok(()))),
+                Err(job) => match self.fx_answer(*job) {
+                    Ok(body) => body,
+                    Err(job) => self.vault_answer(*job).unwrap_or(ReplyBody::Done(Ok(()))),
+                },
             },
         }
     }

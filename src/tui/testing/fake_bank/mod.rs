@@ -7,6 +7,7 @@
 mod approvals;
 mod customer;
 mod desk;
+mod fx;
 mod vault;
 
 use std::collections::HashMap;
@@ -56,6 +57,8 @@ pub struct FakeBank {
     pub vault: Option<crate::services::VaultView>,
     /// Approval requests tellers sent.
     pub approval_requests: Vec<crate::services::ApprovalRequestView>,
+    /// Exchange rates, newest first.
+    pub rates: Vec<crate::services::RateView>,
     /// What the bank decides, said by a test: the next job of this name (`Job::name`) is
     /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
     /// (limits, approvals, who may approve): a screen's test says what the bank answers.
@@ -203,6 +206,7 @@ impl FakeBank {
             approval_limit: money("10000.00"),
             vault: None,
             approval_requests: Vec::new(),
+            rates: Vec::new(),
             refusals: Vec::new(),
             approvals: Vec::new(),
             decision_passwords: Vec::new(),

@@ -1,0 +1,80 @@
+//! The supervisors' exchange rates (F10), key by key, against the fake bank: the list, setting
+//! a pair's rates, a crossed spread refused by the domain before anything is sent.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use insta::assert_snapshot;
+use ratatui::crossterm::event::KeyCode;
+use rust_decimal::Decimal;
+use teller::domain::Currency;
+use teller::services::RateView;
+use teller::tui::testing::{fixed_wall, Driver, FakeBank};
+
+fn rate(base: Currency, quote: Currency, buy: &str, sell: &str, in_force: bool) -> RateView {
+    RateView {
+        id: 1,
+        base,
+        quote,
+        buy: Decimal::from_str_exact(buy).unwrap(),
+        sell: Decimal::from_str_exact(sell).unwrap(),
+        valid_from: fixed_wall(),
+        valid_until: None,
+        set_by: "admin@bank.local".into(),
+        set_at: fixed_wall(),
+        in_force,
+    }
+}
+
+#[test]
+fn a_supervisor_sets_a_pair_s_rates_on_f10() {
+    let mut bank = FakeBank::demo();
+    bank.rates = vec![
+        rate(Currency::USD, Currency::EUR, "0.9", "0.94", true),
+        rate(Currency::USD, Currency::JPY, "149.5", "151.5", true),
+    ];
+    let mut d = Driver::supervisor_on(bank);
+    d.press(KeyCode::F(10)).settle();
+    let list = d.screen();
+    assert!(
+        list.contains("USD/JPY") && list.contains("in force"),
+        "{list}"
+    );
+    assert_snapshot!("rates_list", list);
+
+    // The selected pair, new rates: a sell below the buy is refused before anything is sent.
+    d.press(KeyCode::Down).press(KeyCode::Char('n')).settle();
+    d.type_text("150")
+        .press(KeyCode::Tab)
+        .type_text("149")
+        .press(KeyCode::Enter)
+        .settle();
+    let refused = d.screen();
+    assert!(
+        refused.contains("the sell rate must be above the buy rate"),
+        "{refused}"
+    );
+    assert_snapshot!("rates_set_refused", refused);
+    assert_eq!(d.bank.rates.len(), 2);
+
+    d.press(KeyCode::Backspace)
+        .press(KeyCode::Backspace)
+        .press(KeyCode::Backspace)
+        .type_text("152.25")
+        .press(KeyCode::Enter)
+        .settle();
+    assert_eq!(d.bank.rates.len(), 3);
+    let set = &d.bank.rates[0];
+    assert_eq!((set.base, set.quote), (Currency::USD, Currency::JPY));
+    assert_eq!(set.sell, Decimal::from_str_exact("152.25").unwrap());
+    let after = d.screen();
+    assert!(
+        after.contains("Rate set: USD/JPY buy 150 sell 152.25."),
+        "{after}"
+    );
+}
+
+#[test]
+fn a_teller_has_no_rates_screen() {
+    let mut d = Driver::teller_on(FakeBank::demo());
+    d.press(KeyCode::F(10)).settle();
+    assert!(!d.screen().contains("Exchange rates"), "{}", d.screen());
+}

@@ -47,7 +47,9 @@ fn set_rate(
 
 fn quote(bank: &mut Bank, actor: &Actor, pay: Currency, get: Currency, raw: &str) -> QuoteView {
     let pays = Amount::parse_any(raw).unwrap();
-    bank.fx().quote(actor, pay, get, pays).expect("quote")
+    bank.fx()
+        .quote(actor, pay, get, pays, false)
+        .expect("quote")
 }
 
 fn exchange(
@@ -121,7 +123,7 @@ fn yen_and_dinars_end_to_end_in_their_own_minor_units() {
     let yen_cents = Amount::parse_any("1.5").unwrap();
     let err = bank
         .fx()
-        .quote(&alex, Currency::JPY, Currency::USD, yen_cents)
+        .quote(&alex, Currency::JPY, Currency::USD, yen_cents, false)
         .unwrap_err();
     assert_eq!(err.code(), "invalid_amount");
     let mut too_fine = cash(&jpy, "1");
@@ -362,7 +364,7 @@ fn currencies_and_rates_are_the_supervisors_and_kept_as_history() {
     // No rate between two currencies nobody priced.
     let err = bank
         .fx()
-        .quote(&teller, Currency::EUR, Currency::JPY, amount("10"))
+        .quote(&teller, Currency::EUR, Currency::JPY, amount("10"), false)
         .unwrap_err();
     assert_eq!(err.code(), "no_rate");
     // Rates are history: the database refuses to change one.
@@ -393,7 +395,7 @@ fn the_audit_catches_an_unlinked_exchange_and_a_rate_not_kept() {
         &format!(
             "SET @position = (SELECT id FROM accounts WHERE label = 'position:USD'); \
              CALL post_movement('forged-1', 'exchange', {}, @position, 5, 'USD', NULL, NULL, \
-             'alex@example.com', NULL, NOW(6), NULL, 'local', '{}', 'forged ', FALSE, \
+             'alex@example.com', NULL, NOW(6), NULL, 'local', '{}', 'forged, reference ', FALSE, \
              @id, @d, @c)",
             usd.serial(),
             usd.as_str()
@@ -427,4 +429,143 @@ fn the_audit_catches_an_unlinked_exchange_and_a_rate_not_kept() {
         vec!["exchanges_at_their_rate"],
         "{report:?}"
     );
+}
+
+#[test]
+fn the_audit_names_a_lone_second_leg_and_a_quote_used_by_nothing() {
+    for forgery in ["a second leg alone", "a quote used by nothing"] {
+        let db = TestDb::new();
+        let mut bank = db.bank();
+        fx_bank(&mut bank);
+        let (alex, usd) = customer_with_account(&mut bank, "alex@example.com", "100.00");
+        let eur = open_account(&mut bank, "alex@example.com", Currency::EUR);
+        let first = quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10");
+        bank.fx()
+            .transfer(&alex, &exchange(&usd, &eur, "10", first.id), None)
+            .expect("an exchange, which makes both positions");
+        let q = quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10");
+        match forgery {
+            "a second leg alone" => as_owner(
+                &db,
+                &format!(
+                    "SET @position = (SELECT id FROM accounts WHERE label = 'position:EUR'); \
+                     CALL post_movement('lone/2', 'exchange', @position, {}, 5, 'EUR', NULL, \
+                     NULL, 'alex@example.com', NULL, NOW(6), NULL, 'local', '{}', 'forged, reference ', \
+                     FALSE, @id, @d, @c)",
+                    eur.serial(),
+                    eur.as_str()
+                ),
+            ),
+            _ => as_owner(
+                &db,
+                &format!(
+                    "UPDATE fx_quotes SET used_key = 'ghost', used_by = 'x', used_at = NOW(6) \
+                     WHERE id = {}",
+                    q.id
+                ),
+            ),
+        }
+        let report = audit(&mut bank);
+        assert_eq!(
+            failed_checks(&report),
+            vec!["exchanges_linked"],
+            "{forgery}: {report:?}"
+        );
+        // A used quote is used once: not even the owner's UPDATE clears it.
+        let mut conn = teller::db::connect(&db.url).unwrap();
+        let cleared = diesel::sql_query(
+            "UPDATE fx_quotes SET used_key = NULL, used_by = NULL, used_at = NULL",
+        )
+        .execute(&mut conn);
+        assert!(
+            forgery != "a quote used by nothing" || cleared.is_err(),
+            "{forgery}"
+        );
+        let _ = usd;
+    }
+}
+
+#[test]
+fn a_second_leg_refused_by_the_database_leaves_no_first_leg() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    fx_bank(&mut bank);
+    let (alex, usd) = customer_with_account(&mut bank, "alex@example.com", "100.00");
+    let eur = open_account(&mut bank, "alex@example.com", Currency::EUR);
+    let q = quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10");
+    // The database refuses every second leg: the first was written in the same transaction.
+    as_owner(
+        &db,
+        "CREATE TRIGGER test_no_second_leg BEFORE INSERT ON movements FOR EACH ROW \
+         BEGIN IF NEW.idempotency_key LIKE '%/2' THEN \
+         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no second leg'; END IF; END",
+    );
+    let err = bank
+        .fx()
+        .transfer(&alex, &exchange(&usd, &eur, "10", q.id), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "internal_error", "{err}");
+    assert_eq!(balance(&mut bank, &usd), money("100.00"));
+    assert_eq!(exchange_movements(&mut bank), 0);
+    as_owner(&db, "DROP TRIGGER test_no_second_leg");
+    // Nothing was used up: the same quote goes through now.
+    bank.fx()
+        .transfer(&alex, &exchange(&usd, &eur, "10", q.id), None)
+        .expect("the quote is still unused");
+    assert_eq!(balance(&mut bank, &eur), money("9.00"));
+    assert_audit_ok(&mut bank);
+}
+
+#[test]
+fn one_order_per_pair_own_quotes_and_cash_valued_in_dollars() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let admin = fx_bank(&mut bank);
+    // EUR/USD would be a second price for the same pair.
+    let reverse = RatePair::new(
+        Currency::EUR,
+        Currency::USD,
+        Rate::parse("1.05").unwrap(),
+        Rate::parse("1.10").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        bank.fx()
+            .set_rate(&admin, &reverse, None, None)
+            .unwrap_err()
+            .code(),
+        "invalid_rate"
+    );
+    // A customer uses their own quotes only.
+    let (alex, usd) = customer_with_account(&mut bank, "alex@example.com", "100.00");
+    let eur = open_account(&mut bank, "alex@example.com", Currency::EUR);
+    let (mallory, _) = customer_with_account(&mut bank, "mallory@example.com", "0");
+    let theirs = quote(&mut bank, &mallory, Currency::USD, Currency::EUR, "10");
+    let err = bank
+        .fx()
+        .transfer(&alex, &exchange(&usd, &eur, "10", theirs.id), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+
+    // 4,000 dinars of cash are 13,000 dollars: above the large-cash line, the ID is asked for.
+    let kwd = open_account(&mut bank, "alex@example.com", Currency::KWD);
+    let mut dinars = cash(&kwd, "1");
+    dinars.amount = Amount::parse_any("4000").unwrap();
+    let err = bank
+        .money()
+        .deposit(&operator(), &dinars, None)
+        .unwrap_err();
+    assert_eq!(err.code(), "id_required");
+    dinars.id = Some(fixture_passport());
+    bank.money()
+        .deposit(&operator(), &dinars, None)
+        .expect("with the ID");
+    // Without a rate to the dollar the value is unknown: the ID is asked for.
+    let gbp = open_account(&mut bank, "alex@example.com", Currency::GBP);
+    let err = bank
+        .money()
+        .deposit(&operator(), &cash(&gbp, "20"), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "id_required");
+    assert_audit_ok_as(&mut bank, &admin);
 }

@@ -97,7 +97,7 @@ fn cash_for_cash_through_two_drawers_each_closed_and_counted_on_its_own() {
     // 100 dollars in at a quote the customer was shown: 90 euros out.
     let q = bank
         .fx()
-        .quote(&teller, Currency::USD, Currency::EUR, amount("100"))
+        .quote(&teller, Currency::USD, Currency::EUR, amount("100"), true)
         .unwrap();
     bank.fx()
         .exchange_cash(
@@ -279,4 +279,99 @@ fn the_drawer_limit_and_the_large_cash_line_weigh_an_exchange_in_dollars() {
     );
     assert_eq!(code(forbidden), "forbidden");
     assert_audit_ok_as(&mut bank, &supervisor);
+}
+
+#[test]
+fn cash_is_paid_out_in_the_smallest_coin_the_drawer_has() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (supervisor, teller) = counter(&mut bank);
+    bank.fx()
+        .add_currency(
+            &supervisor,
+            Currency::parse("NZD").unwrap(),
+            Some("100 50 20 10 5 2 1 0.50 0.20 0.10"),
+        )
+        .expect("NZD, whose smallest coin is 0.10");
+    bank.desk()
+        .open_vault(
+            &supervisor,
+            Currency::parse("NZD").unwrap(),
+            &cash_count("100x100 0.1x100"),
+        )
+        .expect("NZD vault");
+    let nzd = Currency::parse("NZD").unwrap();
+    let pair = RatePair::new(
+        Currency::USD,
+        nzd,
+        Rate::parse("1.6666").unwrap(),
+        Rate::parse("1.7").unwrap(),
+    )
+    .unwrap();
+    bank.fx().set_rate(&supervisor, &pair, None, None).unwrap();
+    bank.desk()
+        .open_drawer(
+            &teller,
+            nzd,
+            &cash_count("100x5"),
+            Some(&supervisor_approval()),
+        )
+        .expect("NZD drawer");
+    // 10.01 dollars at 1.6666: 16.682666 NZD; a drawer pays 16.60, not 16.68.
+    let done = bank
+        .fx()
+        .exchange_cash(&teller, &exchange(Currency::USD, "10.01", nzd, None), None)
+        .expect("USD to NZD cash");
+    assert_eq!(done.received.amount, money("16.60"));
+    // A quote for an account (16.68) cannot be paid from a drawer.
+    let for_account = bank
+        .fx()
+        .quote(&teller, Currency::USD, nzd, amount("10.01"), false)
+        .unwrap();
+    assert_eq!(for_account.gets, money("16.68"));
+    let refused = bank.fx().exchange_cash(
+        &teller,
+        &exchange(Currency::USD, "10.01", nzd, Some(for_account.id)),
+        None,
+    );
+    assert_eq!(code(refused), "quote_mismatch");
+    // Cash in cents only: a currency listed with a smaller coin is refused at adding.
+    assert_eq!(
+        code(
+            bank.fx()
+                .add_currency(&supervisor, Currency::KWD, Some("1 0.005"))
+        ),
+        "invalid_cash_count"
+    );
+    assert_audit_ok_as(&mut bank, &supervisor);
+}
+
+#[test]
+fn a_cash_exchange_never_replays_another_s_exchange() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, teller) = counter(&mut bank);
+    let (alex, usd) = customer_with_account(&mut bank, "alex@example.com", "100.00");
+    let eur = open_account(&mut bank, "alex@example.com", Currency::EUR);
+    let q = bank
+        .fx()
+        .quote(&alex, Currency::USD, Currency::EUR, amount("10"), false)
+        .unwrap();
+    let mut transfer = transfer_request(&usd, &eur, "10");
+    transfer.key = teller::domain::IdempotencyKey::parse("shared-key").unwrap();
+    bank.fx()
+        .transfer(
+            &alex,
+            &teller::services::ExchangeTransfer {
+                transfer,
+                quote: q.id,
+            },
+            None,
+        )
+        .expect("the customer's exchange");
+    // The same key, amount and currencies at the counter: not a replay of the customer's.
+    let mut at_counter = exchange(Currency::USD, "10", Currency::EUR, None);
+    at_counter.key = teller::domain::IdempotencyKey::parse("shared-key").unwrap();
+    let answer = bank.fx().exchange_cash(&teller, &at_counter, None);
+    assert_eq!(code(answer), "idempotency_conflict");
 }

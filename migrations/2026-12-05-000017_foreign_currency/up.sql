@@ -85,7 +85,10 @@ CREATE TRIGGER fx_rates_no_delete BEFORE DELETE ON fx_rates FOR EACH ROW
 -- at most once (`used_key` is the exchange's key: its first leg has that key, its second the
 -- key with "/2"). `side` says how `to_amount` came from the rate: 'buy' = from x rate (the
 -- bank buys the rate's base), 'sell' = from / rate (it sells it), rounded down to the minor
--- unit. `margin` is the bank's, in the currency paid out, against the mid rate.
+-- unit, or for cash paid out to `cash_unit`, the currency's smallest banknote or coin (a
+-- drawer cannot pay 12.37 Canadian dollars). `margin` is the bank's, in the currency paid out,
+-- against the mid rate. Used once: the app account may set the `used_*` columns of an unused
+-- quote only (the trigger below), and never deletes one.
 CREATE TABLE fx_quotes (
     id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     rate_id BIGINT NOT NULL,
@@ -95,6 +98,7 @@ CREATE TABLE fx_quotes (
     to_currency VARCHAR(3) NOT NULL,
     from_amount DECIMAL(20, 3) NOT NULL,
     to_amount DECIMAL(20, 3) NOT NULL,
+    cash_unit DECIMAL(20, 3) NULL,
     margin DECIMAL(20, 3) NOT NULL,
     created_by VARCHAR(254) NOT NULL,
     created_at DATETIME(6) NOT NULL,
@@ -103,12 +107,26 @@ CREATE TABLE fx_quotes (
     used_by VARCHAR(254) NULL,
     used_at DATETIME(6) NULL,
     UNIQUE KEY fx_quotes_used_key (used_key),
+    KEY fx_quotes_used_at (used_at),
     CONSTRAINT fx_quotes_rate FOREIGN KEY (rate_id) REFERENCES fx_rates (id),
+    CONSTRAINT fx_quotes_from FOREIGN KEY (from_currency) REFERENCES currencies (code),
+    CONSTRAINT fx_quotes_to FOREIGN KEY (to_currency) REFERENCES currencies (code),
     CONSTRAINT fx_quotes_side CHECK (side IN ('buy', 'sell')),
     CONSTRAINT fx_quotes_positive CHECK (from_amount > 0 AND to_amount > 0),
+    CONSTRAINT fx_quotes_cash_unit CHECK (cash_unit IS NULL OR cash_unit > 0),
     CONSTRAINT fx_quotes_two_currencies CHECK (from_currency <> to_currency),
-    CONSTRAINT fx_quotes_used_together CHECK ((used_key IS NULL) = (used_at IS NULL))
+    CONSTRAINT fx_quotes_used_together CHECK ((used_key IS NULL) = (used_at IS NULL)
+        AND (used_key IS NULL) = (used_by IS NULL))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TRIGGER fx_quotes_used_once BEFORE UPDATE ON fx_quotes FOR EACH ROW
+BEGIN
+    IF OLD.used_key IS NOT NULL THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'a quote is used once';
+    END IF;
+END;
+CREATE TRIGGER fx_quotes_no_delete BEFORE DELETE ON fx_quotes FOR EACH ROW
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'quotes are kept';
 
 -- The movement procedures again, for the wider amounts and keys (migration 000016 says why
 -- they exist).

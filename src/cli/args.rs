@@ -239,6 +239,10 @@ pub enum FxCommand {
         to: Currency,
         #[arg(allow_hyphen_values = true, value_parser = Amount::parse_any)]
         amount: Amount,
+        /// For cash paid out at the counter: TO's amount rounded down to its smallest banknote
+        /// or coin.
+        #[arg(long)]
+        cash: bool,
     },
 }
 

@@ -81,8 +81,13 @@ pub(super) fn run_fx(
                 views.iter().for_each(print_rate);
             }
         }
-        FxCommand::Quote { from, to, amount } => {
-            let view = bank.fx().quote(actor, from, to, amount)?;
+        FxCommand::Quote {
+            from,
+            to,
+            amount,
+            cash,
+        } => {
+            let view = bank.fx().quote(actor, from, to, amount, cash)?;
             if json {
                 print_json(&quote_json(&view));
             } else {

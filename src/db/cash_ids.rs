@@ -59,7 +59,15 @@ pub fn insert(conn: &mut Connection, row: &NewCashId<'_>) -> QueryResult<()> {
 }
 
 /// A cash movement of a customer: (movement id, kind, amount, the customer).
-pub type CashMovement = (i64, crate::domain::MovementKind, Decimal, i64);
+/// (movement id, kind, amount, currency, the customer: the owner of the account credited by a
+/// deposit, debited by a withdrawal).
+pub type CashMovement = (
+    i64,
+    crate::domain::MovementKind,
+    Decimal,
+    crate::domain::Currency,
+    i64,
+);
 
 /// The day's cash deposits (money into the customer's account) and withdrawals (out of it),
 /// with the customer each belongs to: of one customer (the check on every cash operation, by
@@ -73,7 +81,13 @@ pub fn cash_between(
 ) -> QueryResult<Vec<CashMovement>> {
     // (movement id, kind, amount, the customer's account: credited by a deposit, debited by a
     // withdrawal)
-    type Row = CashMovement;
+    type Row = (
+        i64,
+        crate::domain::MovementKind,
+        Decimal,
+        crate::domain::Currency,
+        i64,
+    );
     let side = |kind: &'static str, conn: &mut Connection, accounts: Option<&[i64]>| {
         let deposit = kind == "deposit";
         let mut query = movements::table
@@ -94,6 +108,7 @@ pub fn cash_between(
                     movements::id,
                     movements::kind,
                     movements::amount,
+                    movements::currency,
                     movements::credit_account_id,
                 ))
                 .load::<Row>(conn)
@@ -103,6 +118,7 @@ pub fn cash_between(
                     movements::id,
                     movements::kind,
                     movements::amount,
+                    movements::currency,
                     movements::debit_account_id,
                 ))
                 .load::<Row>(conn)
@@ -120,7 +136,7 @@ pub fn cash_between(
     let mut rows = side("deposit", conn, owned.as_deref())?;
     rows.extend(side("withdrawal", conn, owned.as_deref())?);
     // The owner of each account that appears (customer accounts only: a drawer has none).
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.3).collect();
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.4).collect();
     ids.sort_unstable();
     ids.dedup();
     let owners: std::collections::HashMap<i64, i64> = accounts::table
@@ -132,7 +148,9 @@ pub fn cash_between(
         .collect();
     let mut out: Vec<CashMovement> = rows
         .into_iter()
-        .filter_map(|(id, kind, amount, account)| Some((id, kind, amount, *owners.get(&account)?)))
+        .filter_map(|(id, kind, amount, currency, account)| {
+            Some((id, kind, amount, currency, *owners.get(&account)?))
+        })
         .collect();
     out.sort_unstable_by_key(|row| row.0);
     Ok(out)

@@ -106,6 +106,7 @@ pub struct QuoteRow {
     pub to_currency: Currency,
     pub from_amount: Decimal,
     pub to_amount: Decimal,
+    pub cash_unit: Option<Decimal>,
     pub margin: Decimal,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -116,7 +117,7 @@ pub struct QuoteRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = fx_quotes)]
+#[diesel(table_name = fx_quotes, treat_none_as_default_value = false)]
 pub struct NewQuote<'a> {
     pub rate_id: i64,
     pub side: &'a str,
@@ -125,6 +126,7 @@ pub struct NewQuote<'a> {
     pub to_currency: &'a str,
     pub from_amount: Decimal,
     pub to_amount: Decimal,
+    pub cash_unit: Option<Decimal>,
     pub margin: Decimal,
     pub created_by: &'a str,
     pub created_at: NaiveDateTime,
@@ -159,14 +161,14 @@ pub fn quote_used_by(conn: &mut Connection, key: &str) -> QueryResult<Option<Quo
         .optional()
 }
 
-/// Marks a locked, unused quote used by the exchange with `key`.
+/// Marks a locked, unused quote used by the exchange with `key`; false if it was not unused.
 pub fn mark_used(
     conn: &mut Connection,
     id: i64,
     key: &str,
     by: &str,
     at: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     diesel::update(
         fx_quotes::table
             .find(id)
@@ -178,7 +180,7 @@ pub fn mark_used(
         fx_quotes::used_at.eq(at),
     ))
     .execute(conn)
-    .map(drop)
+    .map(|rows| rows == 1)
 }
 
 /// The rate quotes use at `at` for `base`/`quote`: the newest valid then.
@@ -197,7 +199,8 @@ pub fn rate_valid_at(
                 .is_null()
                 .or(fx_rates::valid_until.gt(at)),
         )
-        .order(fx_rates::id.desc())
+        // The one that began last: a correction made today does not hide tomorrow's rate.
+        .order((fx_rates::valid_from.desc(), fx_rates::id.desc()))
         .select(RateRow::as_select())
         .first(conn)
         .optional()
@@ -257,4 +260,15 @@ pub fn quotes_used_between(
         .order(fx_quotes::used_at)
         .select((QuoteRow::as_select(), RateRow::as_select()))
         .load(conn)
+}
+
+/// Whether any rate was ever set for `base`/`quote` in this order.
+pub fn pair_exists(conn: &mut Connection, base: Currency, quote: Currency) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(
+        fx_rates::table
+            .filter(fx_rates::base.eq(base.as_str()))
+            .filter(fx_rates::quote.eq(quote.as_str())),
+    ))
+    .get_result(conn)
 }

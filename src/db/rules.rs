@@ -215,11 +215,16 @@ pub fn unlinked_exchanges(conn: &mut Connection, since: Since) -> QueryResult<Ve
             LEFT(m.idempotency_key, CHAR_LENGTH(m.idempotency_key) - 2), m.idempotency_key) \
          LEFT JOIN movements p ON p.kind = 'exchange' AND p.idempotency_key = \
             IF(m.idempotency_key LIKE '%/2', q.used_key, CONCAT(m.idempotency_key, '/2')) \
-         WHERE m.id > ? AND m.kind = 'exchange' AND NOT COALESCE(p.id IS NOT NULL AND \
-            IF(m.idempotency_key LIKE '%/2', \
-               m.currency = q.to_currency AND m.amount = q.to_amount AND d.kind = 'position', \
+         LEFT JOIN accounts pd ON pd.id = p.debit_account_id \
+         LEFT JOIN accounts pc ON pc.id = p.credit_account_id \
+         WHERE m.id > ? AND m.kind = 'exchange' AND NOT COALESCE(p.id IS NOT NULL \
+            AND m.actor = q.used_by AND p.actor = m.actor \
+            AND m.created_at BETWEEN q.created_at AND q.used_at \
+            AND IF(m.idempotency_key LIKE '%/2', \
+               m.currency = q.to_currency AND m.amount = q.to_amount AND d.kind = 'position' \
+                  AND c.kind = pd.kind, \
                m.currency = q.from_currency AND m.amount = q.from_amount \
-                  AND c.kind = 'position'), FALSE)",
+                  AND c.kind = 'position' AND d.kind = pc.kind), FALSE)",
         "m.id",
         &[Param::Id(since.movement)],
     )?;
@@ -232,6 +237,32 @@ pub fn unlinked_exchanges(conn: &mut Connection, since: Since) -> QueryResult<Ve
         &[],
     )?);
     Ok(legs)
+}
+
+/// Rates and traded currencies without the audited line of the admin who set or added them
+/// (the currencies a new bank starts with come from the migration).
+pub fn unaudited_fx_settings(conn: &mut Connection) -> QueryResult<Vec<Offender>> {
+    let mut rows = first_offenders(
+        conn,
+        "SELECT CONCAT('rate ', r.id) AS `row` FROM fx_rates r \
+         WHERE NOT EXISTS (SELECT 1 FROM audit_log a JOIN users u ON u.email = a.actor \
+            WHERE a.action = 'fx.rate_set' AND a.outcome = 'ok' AND a.actor = r.set_by \
+              AND a.subject = CONCAT(r.base, '/', r.quote) \
+              AND a.detail LIKE CONCAT('rate ', r.id, ':%') AND u.role = 'admin')",
+        "r.id",
+        &[],
+    )?;
+    rows.extend(first_offenders(
+        conn,
+        "SELECT CONCAT('currency ', c.code) AS `row` FROM currencies c \
+         WHERE c.added_by <> 'migration' AND NOT EXISTS (SELECT 1 FROM audit_log a \
+            JOIN users u ON u.email = a.actor \
+            WHERE a.action = 'currency.add' AND a.outcome = 'ok' AND a.actor = c.added_by \
+              AND a.subject = c.code AND u.role = 'admin')",
+        "c.code",
+        &[],
+    )?);
+    Ok(rows)
 }
 
 /// Staff users without an audited `user.create` line for their role that a second admin

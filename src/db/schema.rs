@@ -392,6 +392,7 @@ diesel::table! {
         to_currency -> Varchar,
         from_amount -> Decimal,
         to_amount -> Decimal,
+        cash_unit -> Nullable<Decimal>,
         margin -> Decimal,
         #[max_length = 254]
         created_by -> Varchar,

@@ -158,6 +158,16 @@ pub fn convert(paid: Decimal, side: Side, rate: Decimal, get: Currency) -> Decim
     exact.round_dp_with_strategy(get.decimals(), RoundingStrategy::ToZero)
 }
 
+/// [`convert`] rounded down to a multiple of `unit` instead (cash paid out: a drawer pays in its
+/// smallest banknote or coin, 0.05 Canadian dollars, say); `unit` must be positive.
+pub fn convert_to_unit(paid: Decimal, side: Side, rate: Decimal, unit: Decimal) -> Decimal {
+    let exact = at_rate(paid, side, rate);
+    if unit <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    (exact / unit).floor() * unit
+}
+
 /// The bank's margin on a quote, in `get`: what the mid rate would pay, rounded half-even to the
 /// minor unit, less what the customer gets.
 pub fn margin(paid: Decimal, side: Side, mid: Decimal, get: Currency, gets: Decimal) -> Decimal {
@@ -270,6 +280,26 @@ mod tests {
     }
 
     #[test]
+    fn cash_is_paid_in_the_smallest_coin() {
+        // 12.3799 Canadian dollars: the drawer pays 12.35 (no 0.01 coin), never 12.40.
+        let paid = dec("13.01");
+        let gets = convert_to_unit(paid, Side::Buy, dec("0.9516"), dec("0.05"));
+        assert_eq!(gets.normalize(), dec("12.35"));
+        assert_eq!(
+            convert(paid, Side::Buy, dec("0.9516"), Currency::CAD),
+            dec("12.38")
+        );
+        assert_eq!(
+            convert_to_unit(dec("1"), Side::Sell, dec("3"), dec("0.01")),
+            dec("0.33")
+        );
+        assert_eq!(
+            convert_to_unit(dec("1"), Side::Buy, dec("3"), dec("0")),
+            Decimal::ZERO
+        );
+    }
+
+    #[test]
     fn rates_are_refused_in_plain_words() {
         for bad in [
             "",
@@ -311,12 +341,17 @@ mod tests {
             let paid = Decimal::new(cents, 2);
             let rate = Decimal::new(rate_units, 6);
             let side = if buy { Side::Buy } else { Side::Sell };
+            // Checked against the product or quotient written out here, not the helper.
+            let exact = if buy { paid * rate } else { paid / rate };
             for get in [Currency::JPY, Currency::USD, Currency::KWD] {
                 let gets = convert(paid, side, rate, get);
-                prop_assert!(gets <= at_rate(paid, side, rate));
+                prop_assert!(gets <= exact);
                 prop_assert!(gets.normalize().scale() <= get.decimals());
                 let unit = Decimal::new(1, get.decimals());
-                prop_assert!(at_rate(paid, side, rate) - gets < unit);
+                prop_assert!(exact - gets < unit);
+                let cash = convert_to_unit(paid, side, rate, Decimal::new(5, 2));
+                prop_assert!(cash <= exact && exact - cash < Decimal::new(5, 2));
+                prop_assert!((cash / Decimal::new(5, 2)).fract().is_zero());
             }
         }
     }

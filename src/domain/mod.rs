@@ -36,7 +36,7 @@ pub use device::DeviceName;
 pub use device_key::DeviceKey;
 pub use email::Email;
 pub use error::{Field, ValidationError};
-pub use fx::{convert, margin, QuoteId, Rate, RatePair, Side, QUOTE_SECONDS};
+pub use fx::{convert, convert_to_unit, margin, QuoteId, Rate, RatePair, Side, QUOTE_SECONDS};
 pub use hidden::{has_hidden, is_hidden};
 pub use idempotency_key::IdempotencyKey;
 pub use identity::{mask_id_number, IdDocument, IdType};

@@ -97,17 +97,16 @@ pub(super) fn traded(
     crate::db::fx::currency(conn, currency)?.ok_or(BankError::CurrencyNotTraded(currency))
 }
 
-/// Refuses a count holding a banknote or coin `currency` does not have (the bank's list for it,
-/// `teller currency add --denominations`), or a currency the bank does not trade.
-pub(super) fn count_in(
+/// The banknotes and coins of `currency` in cents (the bank's list, `teller currency add
+/// --denominations`), largest first; refuses a currency the bank does not trade.
+pub(super) fn denominations_cents(
     conn: &mut Connection,
     currency: Currency,
-    count: &crate::domain::CashCount,
-) -> BankResult<()> {
+) -> BankResult<Vec<i64>> {
     let row = traded(conn, currency)?;
-    let mut allowed = Vec::new();
+    let mut cents = Vec::new();
     for value in row.denominations.split_whitespace() {
-        let cents = rust_decimal::Decimal::from_str_exact(value)
+        let piece = rust_decimal::Decimal::from_str_exact(value)
             .ok()
             .map(|d| d * rust_decimal::Decimal::ONE_HUNDRED)
             .filter(|c| c.fract().is_zero())
@@ -115,10 +114,34 @@ pub(super) fn count_in(
             .ok_or_else(|| {
                 BankError::Database(format!("currency {currency}: denomination {value:?}"))
             })?;
-        allowed.push(cents);
+        cents.push(piece);
     }
+    Ok(cents)
+}
+
+/// Refuses a count holding a banknote or coin `currency` does not have, or a currency the bank
+/// does not trade.
+pub(super) fn count_in(
+    conn: &mut Connection,
+    currency: Currency,
+    count: &crate::domain::CashCount,
+) -> BankResult<()> {
+    let allowed = denominations_cents(conn, currency)?;
     count.only(&allowed, currency.as_str())?;
     Ok(())
+}
+
+/// The smallest amount of `currency` a drawer can pay out: its smallest banknote or coin, or
+/// its minor unit when the bank lists no cash for it.
+pub(super) fn cash_unit(
+    conn: &mut Connection,
+    currency: Currency,
+) -> BankResult<rust_decimal::Decimal> {
+    let smallest = denominations_cents(conn, currency)?.into_iter().min();
+    Ok(smallest.map_or_else(
+        || rust_decimal::Decimal::new(1, currency.decimals()),
+        |cents| rust_decimal::Decimal::new(cents, 2),
+    ))
 }
 
 /// Inserts an account under a fresh random number, drawing again on the rare collision.

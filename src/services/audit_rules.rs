@@ -47,12 +47,17 @@ pub(super) fn rule_checks(
         rule(
             "exchanges_linked",
             rules::unlinked_exchanges(conn, since)?,
-            "every exchange is two linked legs, one in each currency through its position, with the amounts of the quote it used",
+            "every exchange is two linked legs, one in each currency through its position, with the amounts of the quote it used, made by who used it while it held, both legs cash or both accounts",
         ),
         rule(
             "exchanges_at_their_rate",
             super::fx::misquoted(conn, since.movement)?,
             "every exchange's quote used its rate's buy or sell, and the amount received is the amount paid at that rate, rounded down to the currency's minor unit",
+        ),
+        rule(
+            "fx_settings_audited",
+            rules::unaudited_fx_settings(conn)?,
+            "every exchange rate and every traded currency has the audited line of the admin who set or added it",
         ),
         rule(
             "staff_approved",

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::authz::require;
 use super::bank::now;
+use super::fx::value_at_mid;
 use super::Desk;
 use super::{Actor, BankError, BankResult, MovementKind};
 use crate::db::accounts::AccountRow;
@@ -45,12 +46,25 @@ pub(super) fn id_needed(
         return Ok(false);
     };
     let (start, end) = day_bounds(now().date());
-    let today: Decimal = cash_ids::cash_between(conn, start, end, Some(owner))?
+    // The line is in the base currency: each amount at its value there. An amount that cannot
+    // be valued (no rate) asks for the ID: never a guess in the customer's favour.
+    let mut today = Decimal::ZERO;
+    let day = cash_ids::cash_between(conn, start, end, Some(owner))?;
+    let this = std::iter::once((kind, amount.value(), customer.currency));
+    for (k, amount, currency) in day
         .into_iter()
-        .filter(|(_, k, _, _)| *k == kind)
-        .map(|(_, _, amount, _)| amount)
-        .sum();
-    Ok(today + amount.value() > ctr_line())
+        .map(|(_, k, amount, currency, _)| (k, amount, currency))
+        .chain(this)
+    {
+        if k != kind {
+            continue;
+        }
+        match value_at_mid(conn, currency, amount)? {
+            Some(value) => today += value,
+            None => return Ok(true),
+        }
+    }
+    Ok(today > ctr_line())
 }
 
 pub(super) fn id_required(kind: MovementKind) -> BankError {
@@ -127,9 +141,12 @@ impl Desk<'_> {
             .audited(actor, AuditAction::ReportCtr, &date.to_string(), allowed)?;
         let (start, end) = day_bounds(date);
         let mut by_customer: BTreeMap<i64, DayCash> = BTreeMap::new();
-        for (_, kind, amount, owner) in
+        for (_, kind, raw, currency, owner) in
             cash_ids::cash_between(&mut self.bank.conn, start, end, None)?
         {
+            // In the base currency; an amount without a rate counts as it is (reported rather
+            // than missed).
+            let amount = value_at_mid(&mut self.bank.conn, currency, raw)?.unwrap_or(raw);
             let day = by_customer.entry(owner).or_default();
             if kind == MovementKind::Deposit {
                 day.cash_in += amount;

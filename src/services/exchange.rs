@@ -4,26 +4,24 @@
 
 use rust_decimal::Decimal;
 
-use super::accounts::{account_id, account_not_found};
+use super::accounts::{account_id, account_not_found, cash_unit};
 use super::approval_requests::ApprovalOperation;
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::bank::now;
 use super::ctr::ctr_line;
 use super::drawer_limit::limit_of;
-use super::fx::{lock_position, new_quote, quote_view, rate_in_force, usable_quote, Fx, QuoteView};
+use super::fx::{
+    lock_position, new_quote, quote_view, usable_quote, value_at_mid, Fx, QuoteView, BASE_CURRENCY,
+};
 use super::money::{ensure_open, lock_drawer, result_of, Fingerprint, TransferRequest};
 use super::posting::Posting;
 use super::{Actor, Approval, ApprovalNeed, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, fx, movements, Connection};
 use crate::domain::{
-    convert, format_money_grouped, format_money_in, Amount, AuditAction, Currency, IdempotencyKey,
-    Memo, QuoteId, Role,
+    format_money_grouped, format_money_in, Amount, AuditAction, Currency, IdempotencyKey, Memo,
+    QuoteId, Role,
 };
-
-/// The currency the bank keeps its books and limits in: the approval limit, the drawer limit
-/// and the large-cash line compare an exchange's value in it.
-pub const BASE_CURRENCY: Currency = Currency::USD;
 
 /// Money from an account in one currency to an account in another, at a quote.
 #[derive(Debug, Clone)]
@@ -117,12 +115,22 @@ impl Fx<'_> {
                 .bank
                 .refused(actor, action, Some(subject), BankError::SameAccount);
         }
-        let value = self.base_value(Some(request.quote), None, t.amount)?;
+        if let Some(Approval::Request(_)) = approval {
+            let e = BankError::ApprovalRefused(
+                "a sent request approves an operation in one currency; for an exchange the supervisor types their password",
+            );
+            return self.bank.refused(actor, action, Some(subject), e);
+        }
+        // Without a rate to the base currency the value is unknown: a supervisor decides.
+        let value = self
+            .base_value(Some(request.quote), None, t.amount)?
+            .and_then(|v| Amount::from_decimal(v.max(Decimal::new(1, 2))).ok())
+            .unwrap_or(Amount::from_decimal(Amount::max_value()).unwrap_or(t.amount));
         let digest = ApprovalOperation::Transfer(t.clone()).digest();
         let check = ApprovalCheck {
             action,
             subject,
-            amount: Amount::from_decimal(value.max(Decimal::new(1, 2))).unwrap_or(t.amount),
+            amount: value,
             limited: true,
             paying: Some(&t.from),
             digest: Some(&digest),
@@ -132,7 +140,7 @@ impl Fx<'_> {
         let stamp = self.bank.stamp(actor);
         let second_key = t.key.second_leg();
         let result = self.bank.in_transaction(|conn| {
-            let quote = usable_quote(conn, request.quote)?;
+            let quote = usable_quote(conn, request.quote, actor)?;
             let rows = accounts::lock(conn, &[account_id(&t.from), account_id(&t.to)])?;
             let find = |number| {
                 rows.iter()
@@ -184,6 +192,7 @@ impl Fx<'_> {
         let same = |paid: &movements::MovementRow, received: &movements::MovementRow| {
             paid.debit_account_id == account_id(&t.from)
                 && received.credit_account_id == account_id(&t.to)
+                && paid.drawer_session_id.is_none()
         };
         let replay = Replay {
             key: &t.key,
@@ -220,12 +229,21 @@ impl Fx<'_> {
             let e = BankError::Forbidden("exchange cash at the counter");
             return self.bank.refused(actor, action, Some(&subject), e);
         };
+        // Cash is weighed in the base currency (the drawer limit, the large-cash line): without
+        // a rate to it, no exchange at the counter.
         let value = match self.base_value(
             request.quote,
             Some((request.pay, request.get)),
             request.pays,
         ) {
-            Ok(value) => value,
+            Ok(Some(value)) => value,
+            Ok(None) => {
+                let e = BankError::NoRate {
+                    pay: request.pay,
+                    get: BASE_CURRENCY,
+                };
+                return self.bank.refused(actor, action, Some(&subject), e);
+            }
             Err(e) => return self.bank.refused(actor, action, Some(&subject), e),
         };
         if value > ctr_line() {
@@ -246,10 +264,21 @@ impl Fx<'_> {
         let drawer_limit = self.bank.config.drawer_limit;
         let second_key = request.key.second_leg();
         let result = self.bank.in_transaction(|conn| {
+            // A drawer pays out in its smallest banknote or coin.
+            let unit = cash_unit(conn, request.get)?;
             let quote = match request.quote {
                 Some(id) => {
-                    let quote = usable_quote(conn, id)?;
+                    let quote = usable_quote(conn, id, actor)?;
                     check_fit(&quote, request.pay, request.pays, request.get)?;
+                    if !(quote.to_amount / unit).fract().is_zero() {
+                        return Err(BankError::QuoteMismatch(format!(
+                            "quote {} pays {} {}, which a drawer cannot pay in {} banknotes and coins: ask for a quote for cash",
+                            quote.id,
+                            format_money_in(quote.to_amount, quote.to_currency),
+                            quote.to_currency,
+                            quote.to_currency
+                        )));
+                    }
                     quote
                 }
                 None => {
@@ -260,14 +289,21 @@ impl Fx<'_> {
                         request.pay,
                         request.get,
                         request.pays,
+                        Some(unit),
                     )?;
                     fx::lock_quote(conn, made.id.get())?
                         .ok_or_else(|| BankError::Database("the quote just made".into()))?
                 }
             };
             request.pays.fits(request.pay)?;
-            let pay_drawer = lock_drawer(conn, actor, request.pay.as_str())?;
-            let get_drawer = lock_drawer(conn, actor, request.get.as_str())?;
+            // Both drawers in the order of their currencies' codes, as the positions.
+            let (pay_drawer, get_drawer) = if request.pay.as_str() < request.get.as_str() {
+                let pay = lock_drawer(conn, actor, request.pay.as_str())?;
+                (pay, lock_drawer(conn, actor, request.get.as_str())?)
+            } else {
+                let get = lock_drawer(conn, actor, request.get.as_str())?;
+                (lock_drawer(conn, actor, request.pay.as_str())?, get)
+            };
             let session =
                 |conn: &mut Connection, currency: Currency, drawer: &accounts::AccountRow| {
                     drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
@@ -280,11 +316,8 @@ impl Fx<'_> {
             let limit = limit_of(conn, user.id, drawer_limit)?;
             let before = movements::session_cash_flows(conn, pay_session.id, pay_drawer.id)?
                 .expected(pay_session.opening_float);
-            let before_value = if request.pay == BASE_CURRENCY {
-                before
-            } else {
-                value_at_mid(conn, request.pay, before)?
-            };
+            let before_value = value_at_mid(conn, request.pay, before)?
+                .ok_or(BankError::NoRate { pay: request.pay, get: BASE_CURRENCY })?;
             if before_value > limit && approved_by.is_none() {
                 return Err(BankError::ApprovalRequired(
                     ApprovalNeed::DrawerAboveLimit { limit },
@@ -321,8 +354,14 @@ impl Fx<'_> {
             done.drawer_over_limit = over_limit;
             Ok(done)
         });
+        // The same exchange is this teller's, cash for cash through their drawers.
+        let teller = actor.audit_name();
         let same = |paid: &movements::MovementRow, received: &movements::MovementRow| {
-            paid.currency == request.pay && received.currency == request.get
+            paid.currency == request.pay
+                && received.currency == request.get
+                && paid.actor == teller
+                && paid.drawer_session_id.is_some()
+                && received.drawer_session_id.is_some()
         };
         let replay = Replay {
             key: &request.key,
@@ -336,14 +375,13 @@ impl Fx<'_> {
 
     /// An amount's value in the base currency: the amount itself in it, else at the quote's
     /// numbers when the quote has the base currency on one side, else at the mid rate to the
-    /// base currency. With no rate to the base currency at all, the amount as it is (a
-    /// supervisor decides, not a guess).
+    /// base currency; `None` with no rate to the base currency (never a guess).
     fn base_value(
         &mut self,
         quote: Option<QuoteId>,
         pair: Option<(Currency, Currency)>,
         amount: Amount,
-    ) -> BankResult<Decimal> {
+    ) -> BankResult<Option<Decimal>> {
         let conn = &mut self.bank.conn;
         let row = match quote {
             Some(id) => fx::quote(conn, id.get())?,
@@ -357,13 +395,10 @@ impl Fx<'_> {
                 Some(q.to_amount),
             ),
             (None, Some((pay, get))) => (pay, get, amount.value(), None),
-            (None, None) => return Ok(amount.value()),
+            (None, None) => return Ok(Some(amount.value())),
         };
-        if pay == BASE_CURRENCY {
-            return Ok(pays);
-        }
         if let (BASE_CURRENCY, Some(gets)) = (get, gets) {
-            return Ok(gets);
+            return Ok(Some(gets));
         }
         value_at_mid(conn, pay, pays)
     }
@@ -437,19 +472,6 @@ struct Replay<'a> {
     quote: Option<QuoteId>,
 }
 
-/// `amount` of `currency` in the base currency at the mid rate in force; the amount as it is
-/// without a rate.
-fn value_at_mid(conn: &mut Connection, currency: Currency, amount: Decimal) -> BankResult<Decimal> {
-    if currency == BASE_CURRENCY {
-        return Ok(amount);
-    }
-    match rate_in_force(conn, currency, BASE_CURRENCY, now()) {
-        Ok((_, pair, side)) => Ok(convert(amount, side, pair.mid(), BASE_CURRENCY)),
-        Err(BankError::NoRate { .. }) => Ok(amount),
-        Err(e) => Err(e),
-    }
-}
-
 /// Marks the quote used by the exchange with `key` and builds the answer.
 fn used(
     conn: &mut Connection,
@@ -459,7 +481,9 @@ fn used(
     paid: MoneyResult,
     received: MoneyResult,
 ) -> BankResult<ExchangeResult> {
-    fx::mark_used(conn, quote.id, key.as_str(), by, now())?;
+    if !fx::mark_used(conn, quote.id, key.as_str(), by, now())? {
+        return Err(BankError::QuoteUsed(quote.id));
+    }
     let rate = fx::rate(conn, quote.rate_id)?;
     let mut view = quote_view(quote, &rate);
     view.used = true;

@@ -7,16 +7,20 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::accounts::{lock_internal_account, traded, Holder};
+use super::accounts::{cash_unit, lock_internal_account, traded, Holder};
 use super::authz::{require, require_supervisor};
 use super::bank::now;
 use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, audit_log, fx, Connection};
 use crate::domain::{
-    convert, format_money_in, margin, Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId,
-    Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
+    convert, convert_to_unit, format_money_in, margin, Amount, AuditAction, AuditOutcome, Currency,
+    Field, QuoteId, Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
 };
+
+/// The currency the bank keeps its books and limits in: the approval limit, the drawer limit
+/// and the large-cash line compare an amount's value in it.
+pub const BASE_CURRENCY: Currency = Currency::USD;
 
 /// The foreign-currency desk: currencies, rates, quotes and exchanges.
 pub struct Fx<'b> {
@@ -88,7 +92,7 @@ fn default_denominations(currency: Currency) -> &'static str {
         "CHF" => "1000 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
         "CAD" => "100 50 20 10 5 2 1 0.25 0.10 0.05",
         "AUD" => "100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
-        "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010 0.005",
+        "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010",
         _ => "",
     }
 }
@@ -102,6 +106,11 @@ pub fn parse_denominations(raw: &str, currency: Currency) -> Result<Vec<Decimal>
         let value = Amount::parse_for(token, currency)
             .map_err(|e| invalid(format!("denomination {token:?}: {}", e.rule)))?
             .value();
+        if !(value * Decimal::ONE_HUNDRED).fract().is_zero() {
+            return Err(invalid(format!(
+                "denomination {token}: cash is counted in cents (a currency with smaller coins is traded between accounts only)"
+            )));
+        }
         if values.contains(&value) {
             return Err(invalid(format!("{token} is listed twice")));
         }
@@ -335,6 +344,16 @@ impl Fx<'_> {
             self.bank.in_transaction(|conn| {
                 traded(conn, pair.base)?;
                 traded(conn, pair.quote)?;
+                // One order per pair: two orders could disagree (and be traded in a loop).
+                if fx::pair_exists(conn, pair.quote, pair.base)? {
+                    return Err(BankError::Invalid(ValidationError::new(
+                        Field::Rate,
+                        format!(
+                            "the bank quotes this pair as {}/{}: set it in that order",
+                            pair.quote, pair.base
+                        ),
+                    )));
+                }
                 let id = fx::insert_rate(
                     conn,
                     &fx::NewRate {
@@ -386,12 +405,15 @@ impl Fx<'_> {
 
     /// A quote: what `pays` of `pay` buys of `get` at the rate in force, held for 60 seconds
     /// and used at most once. Anyone logged in may ask (a customer's own app shows one).
+    /// `for_cash`: the amount received is paid out of a drawer, so it is rounded down to the
+    /// currency's smallest banknote or coin.
     pub fn quote(
         &mut self,
         actor: &Actor,
         pay: Currency,
         get: Currency,
         pays: Amount,
+        for_cash: bool,
     ) -> BankResult<QuoteView> {
         let action = AuditAction::FxQuote;
         let subject = format!("{pay}/{get}");
@@ -401,8 +423,14 @@ impl Fx<'_> {
             "ask for a quote",
         )
         .and_then(|()| {
-            self.bank
-                .in_transaction(|conn| new_quote(conn, &stamp.actor, &stamp.device, pay, get, pays))
+            self.bank.in_transaction(|conn| {
+                let unit = if for_cash {
+                    Some(cash_unit(conn, get)?)
+                } else {
+                    None
+                };
+                new_quote(conn, &stamp.actor, &stamp.device, pay, get, pays, unit)
+            })
         });
         match result {
             Err(e) => self.bank.refused(actor, action, Some(&subject), e),
@@ -413,7 +441,9 @@ impl Fx<'_> {
 
 /// The quotes used since movement `after` whose numbers the rate does not give: a rate other
 /// than the pair's buy or sell for its side, currencies other than the pair's, or an amount
-/// received other than the amount paid at the rate, rounded down to the minor unit.
+/// received other than the amount paid at the rate, rounded down to the minor unit (to the
+/// smallest banknote or coin, for cash), a rate not in force when the quote was made, or a
+/// margin other than the mid rate's.
 pub(super) fn misquoted(
     conn: &mut Connection,
     after: i64,
@@ -424,9 +454,15 @@ pub(super) fn misquoted(
             Side::Buy => (quote.from_currency, quote.to_currency, rate.buy),
             Side::Sell => (quote.to_currency, quote.from_currency, rate.sell),
         };
+        let gets = match quote.cash_unit {
+            Some(unit) => convert_to_unit(quote.from_amount, quote.side, quote.rate, unit),
+            None => convert(quote.from_amount, quote.side, quote.rate, quote.to_currency),
+        };
+        let mid = (rate.buy + rate.sell) / Decimal::TWO;
         let kept = pair_rate == (rate.base, rate.quote, quote.rate)
-            && convert(quote.from_amount, quote.side, quote.rate, quote.to_currency)
-                == quote.to_amount;
+            && gets == quote.to_amount
+            && is_valid_at(&rate, quote.created_at)
+            && margin(quote.from_amount, quote.side, mid, quote.to_currency, gets) == quote.margin;
         if !kept {
             offenders.push(crate::db::rules::Offender {
                 row: format!("quote {}", quote.id),
@@ -436,10 +472,19 @@ pub(super) fn misquoted(
     Ok(offenders)
 }
 
-/// The quote, locked, if it can still be used: it exists, is unused and has not expired.
-pub(super) fn usable_quote(conn: &mut Connection, id: QuoteId) -> BankResult<fx::QuoteRow> {
-    let quote = fx::lock_quote(conn, id.get())?
-        .ok_or_else(|| BankError::NotFound(format!("Quote {id}")))?;
+/// The quote, locked, if `actor` can still use it: it exists, is unused and has not expired. A
+/// customer uses their own quotes only (another's is "not found"); staff use any, so a quote
+/// shown at one till can be confirmed at another.
+pub(super) fn usable_quote(
+    conn: &mut Connection,
+    id: QuoteId,
+    actor: &Actor,
+) -> BankResult<fx::QuoteRow> {
+    let not_found = || BankError::NotFound(format!("Quote {id}"));
+    let quote = fx::lock_quote(conn, id.get())?.ok_or_else(not_found)?;
+    if !actor.is_staff() && quote.created_by != actor.audit_name() {
+        return Err(not_found());
+    }
     if quote.used_key.is_some() {
         return Err(BankError::QuoteUsed(id.get()));
     }
@@ -460,6 +505,7 @@ pub(super) fn new_quote(
     pay: Currency,
     get: Currency,
     pays: Amount,
+    cash_unit: Option<Decimal>,
 ) -> BankResult<QuoteView> {
     if pay == get {
         return Err(BankError::Invalid(ValidationError::new(
@@ -473,7 +519,10 @@ pub(super) fn new_quote(
     let at = now();
     let (rate_row, pair, side) = rate_in_force(conn, pay, get, at)?;
     let rate = pair.rate(side).value();
-    let gets = convert(pays.value(), side, rate, get);
+    let gets = match cash_unit {
+        Some(unit) => convert_to_unit(pays.value(), side, rate, unit),
+        None => convert(pays.value(), side, rate, get),
+    };
     if gets.is_zero() {
         return Err(BankError::Invalid(ValidationError::new(
             Field::Amount,
@@ -492,6 +541,7 @@ pub(super) fn new_quote(
             to_currency: get.as_str(),
             from_amount: pays.value(),
             to_amount: gets,
+            cash_unit,
             margin,
             created_by: actor,
             created_at: at,
@@ -517,4 +567,20 @@ pub(super) fn new_quote(
     let row =
         fx::quote(conn, id)?.ok_or_else(|| BankError::Database("the quote just made".into()))?;
     Ok(quote_view(&row, &rate_row))
+}
+
+/// `amount` of `currency` in the base currency at the mid rate in force; `None` without a rate.
+pub(super) fn value_at_mid(
+    conn: &mut Connection,
+    currency: Currency,
+    amount: Decimal,
+) -> BankResult<Option<Decimal>> {
+    if currency == BASE_CURRENCY {
+        return Ok(Some(amount));
+    }
+    match rate_in_force(conn, currency, BASE_CURRENCY, now()) {
+        Ok((_, pair, side)) => Ok(Some(convert(amount, side, pair.mid(), BASE_CURRENCY))),
+        Err(BankError::NoRate { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

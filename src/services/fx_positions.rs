@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::ctr::day_bounds;
-use super::exchange::BASE_CURRENCY;
+use super::fx::BASE_CURRENCY;
 use super::BankResult;
 use crate::db::{fx, Connection};
 use crate::domain::Currency;

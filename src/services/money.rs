@@ -13,6 +13,7 @@ use super::authz::require;
 use super::bank::now;
 use super::ctr;
 use super::drawer_limit::limit_of;
+use super::fx::value_at_mid;
 use super::posting::{parties, Posting};
 use super::views::utc;
 use super::Approval;
@@ -212,9 +213,17 @@ impl Money<'_> {
             let mut over_limit = false;
             if let (Some(session), MovementKind::Deposit) = (&session, fingerprint.kind) {
                 let drawer_limit = limit_of(conn, session.teller_id, drawer_limit)?;
-                let before = movements::session_cash_flows(conn, session.id, drawer.id)?
+                let held = movements::session_cash_flows(conn, session.id, drawer.id)?
                     .expected(session.opening_float);
-                over_limit = before + request.amount.value() > drawer_limit;
+                // The limit is in the base currency; a drawer of a currency without a rate to
+                // it counts as above the limit (a supervisor decides, not a guess).
+                let currency = customer.currency;
+                let value = |conn: &mut Connection, amount| {
+                    value_at_mid(conn, currency, amount).map(|v| v.unwrap_or(Decimal::MAX))
+                };
+                let before = value(conn, held)?;
+                let after = value(conn, held + request.amount.value())?;
+                over_limit = after > drawer_limit;
                 // Decided on what the drawer held before: the amount typed cannot be used to
                 // probe the drawer's total. The cash-in that crosses the limit is warned; the
                 // next one needs a drop first or a supervisor.

@@ -11,7 +11,7 @@ use super::views::utc;
 use super::{BankError, BankResult, MoneyResult, MovementKind, Party};
 use crate::db::posting::{self, NewPosting, Posted};
 use crate::db::{accounts, Connection, QueryResult};
-use crate::domain::{format_money, IdempotencyKey};
+use crate::domain::{format_money_in, IdempotencyKey};
 
 /// One movement about to be written.
 pub(super) struct Posting<'a> {
@@ -68,7 +68,7 @@ impl Posting<'_> {
     ) -> QueryResult<()> {
         let detail_before_id = format!(
             "{} {} from {} to {}, key {}, reference ",
-            format_money(self.amount),
+            format_money_in(self.amount, debit.currency),
             debit.currency,
             debit.number,
             credit.number,

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::{message_line, money, panel, Screen};
+use super::{empty_list, message_line, money, panel, row_style, Screen};
 use crate::domain::{Reason, Role, Secret};
 use crate::services::{ApprovalRequestView, Decision};
 use crate::tui::context::{describe, Ctx, Flow, Notice, View};
@@ -244,22 +244,10 @@ impl Screen for ApprovalsScreen {
         ])
         .areas(inner);
         if self.list.is_empty() {
-            let text = if self.loaded {
-                sa::APPROVALS_NONE
-            } else {
-                s::LOADING
-            };
-            frame.render_widget(
-                Paragraph::new(Line::styled(text, theme.hint)).wrap(Wrap { trim: true }),
-                table_area,
-            );
+            empty_list(frame, table_area, self.loaded, sa::APPROVALS_NONE, theme);
         } else {
             let rows = self.list.iter().enumerate().map(|(i, r)| {
-                let style = if i == self.selected {
-                    theme.selected
-                } else {
-                    theme.base
-                };
+                let style = row_style(i, self.selected, theme);
                 Row::new(vec![
                     r.id.to_string(),
                     r.kind.clone(),

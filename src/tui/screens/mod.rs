@@ -283,6 +283,24 @@ pub fn form_status<'a>(
     }
 }
 
+/// What a list shows while it has no rows: `none` once it was read, "Loading…" before.
+pub fn empty_list(frame: &mut Frame, area: Rect, loaded: bool, none: &str, theme: &Theme) {
+    let text = if loaded { none } else { s::LOADING };
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme.hint)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// The style of row `i` of a list whose row `selected` is chosen.
+pub fn row_style(i: usize, selected: usize, theme: &Theme) -> Style {
+    if i == selected {
+        theme.selected
+    } else {
+        theme.base
+    }
+}
+
 /// A one-line message with its marker: "✗ …", "✓ …".
 pub fn message_line<'a>(marker: &'a str, text: &'a str, style: Style) -> Line<'a> {
     Line::from(vec![Span::styled(marker, style), Span::styled(text, style)])

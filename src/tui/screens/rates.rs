@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
-use super::{message_line, panel, Screen};
+use super::{empty_list, message_line, panel, row_style, Screen};
 use crate::domain::{Currency, Rate, RatePair, Role, ValidationError};
 use crate::services::RateView;
 use crate::tui::context::{describe, Ctx, Flow, Notice, View};
@@ -236,23 +236,11 @@ impl Screen for RatesScreen {
         ])
         .areas(inner);
         if self.list.is_empty() {
-            let text = if self.loaded {
-                sx::RATES_NONE
-            } else {
-                s::LOADING
-            };
-            frame.render_widget(
-                Paragraph::new(Line::styled(text, theme.hint)).wrap(Wrap { trim: true }),
-                table_area,
-            );
+            empty_list(frame, table_area, self.loaded, sx::RATES_NONE, theme);
         } else {
             let time = |at| view.clock.local(at).format("%m-%d %H:%M").to_string();
             let rows = self.list.iter().enumerate().map(|(i, r)| {
-                let style = if i == self.selected {
-                    theme.selected
-                } else {
-                    theme.base
-                };
+                let style = row_style(i, self.selected, theme);
                 Row::new(vec![
                     format!("{}/{}", r.base, r.quote),
                     r.buy.to_string(),

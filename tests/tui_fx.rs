@@ -78,3 +78,51 @@ fn a_teller_has_no_rates_screen() {
     d.press(KeyCode::F(10)).settle();
     assert!(!d.screen().contains("Exchange rates"), "{}", d.screen());
 }
+
+#[test]
+fn a_teller_exchanges_cash_at_a_quote_with_its_countdown() {
+    let mut bank = FakeBank::demo().with_open_drawer();
+    bank.rates = vec![rate(Currency::USD, Currency::EUR, "0.9", "0.94", true)];
+    let mut d = Driver::teller_on(bank);
+    d.press(KeyCode::F(11)).settle();
+    // Euros in, dollars out, to start with: the amount is typed, the currencies picked.
+    d.type_text("500.005").press(KeyCode::Enter).settle();
+    let refused = d.screen();
+    assert!(refused.contains("at most 2 decimals"), "{refused}");
+    d.press(KeyCode::Backspace).press(KeyCode::Enter).settle();
+    let quoted = d.screen();
+    assert!(
+        quoted.contains("500.00 EUR in  →  531.91 USD out"),
+        "{quoted}"
+    );
+    assert!(quoted.contains("1 USD = 0.94 EUR (sell)"), "{quoted}");
+    assert_snapshot!("exchange_quote", quoted);
+    let before = d.screen();
+    d.wait(std::time::Duration::from_secs(20)).settle();
+    assert_ne!(d.screen(), before, "the countdown runs");
+
+    d.press(KeyCode::Enter).settle();
+    let done = d.screen();
+    assert!(done.contains("references 501 and 502"), "{done}");
+    assert_snapshot!("exchange_receipt", done);
+    assert_eq!(d.bank.exchanges.len(), 1);
+    let sent = &d.bank.exchanges[0];
+    assert_eq!(sent.quote.id, d.bank.quotes[0].id);
+
+    // A quote read for more than a minute has expired by the time the teller looks again.
+    d.press(KeyCode::Enter).settle();
+    d.type_text("100").press(KeyCode::Enter).settle();
+    d.wait(std::time::Duration::from_secs(61)).settle();
+    assert!(d.screen().contains("The quote expired"), "{}", d.screen());
+}
+
+#[test]
+fn the_exchange_form_at_80x24() {
+    let mut d = Driver::teller_on(FakeBank::demo().with_open_drawer());
+    d.press(KeyCode::F(4)).settle();
+    d.ctrl('e').settle();
+    let form = d.screen();
+    assert!(form.contains("Exchange cash"), "{form}");
+    assert!(form.contains("◀ EUR ▶  Euro"), "{form}");
+    assert_snapshot!("exchange_form", form);
+}

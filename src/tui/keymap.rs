@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn a_bank_can_move_a_key_and_the_tab_shows_it() {
         let mut overrides = KeyOverrides::default();
-        // F12 is free (F10 is the supervisors' Rates).
+        // F12 is free (F10 and F11 are Rates and Exchange).
         overrides.set("drawer", "F12".parse().unwrap()).unwrap();
         overrides.set("palette", "ctrl-k".parse().unwrap()).unwrap();
         let map = Keymap::with_overrides(&overrides).unwrap();
@@ -194,14 +194,15 @@ mod tests {
         }
         // The supervisors' own screens too: the vault's tab and the approvals' key.
         let mut overrides = KeyOverrides::default();
-        overrides.set("vault", "F11".parse().unwrap()).unwrap();
+        // F12 is free (F10 and F11 are Rates and Exchange).
+        overrides.set("vault", "F12".parse().unwrap()).unwrap();
         overrides
             .set("approvals", "ctrl-a".parse().unwrap())
             .unwrap();
         let map = Keymap::with_overrides(&overrides).unwrap();
         assert!(map
             .tabs(Role::Admin)
-            .contains(&(Route::Vault, "F11".into())));
+            .contains(&(Route::Vault, "F12".into())));
         assert!(map
             .nav(Role::Admin)
             .iter()

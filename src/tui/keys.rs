@@ -459,6 +459,29 @@ pub const RATES: &[Binding] = &[
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
 ];
 
+/// Cash for cash: the currencies and the amount.
+#[rustfmt::skip]
+pub const EXCHANGE_FORM: &[Binding] = &[
+    b(&[key(KeyCode::Enter)], Cmd::Submit, sx::HELP_QUOTE, Some(sx::FOOT_QUOTE), true),
+    NEXT,
+    PREV,
+    PICK_PREV,
+    PICK_NEXT,
+];
+
+/// Cash for cash: the quote shown, its countdown running.
+#[rustfmt::skip]
+pub const EXCHANGE_QUOTED: &[Binding] = &[
+    b(&[key(KeyCode::Enter), ch('y')], Cmd::Submit, sx::HELP_EXCHANGE_CONFIRM, Some(sx::FOOT_EXCHANGE), false),
+    b(&[key(KeyCode::Esc), ch('n')], Cmd::Back, sx::HELP_EXCHANGE_BACK, Some(s::FOOT_EDIT), false),
+];
+
+/// Cash for cash: the receipt.
+#[rustfmt::skip]
+pub const EXCHANGE_DONE: &[Binding] = &[
+    b(&[key(KeyCode::Enter), key(KeyCode::Esc)], Cmd::Back, sx::HELP_NEXT_EXCHANGE, Some(sx::FOOT_NEXT_EXCHANGE), false),
+];
+
 /// Setting a pair's rates.
 #[rustfmt::skip]
 pub const RATE_SET: &[Binding] = &[
@@ -498,6 +521,7 @@ pub const COUNTER_FORM: &[Binding] = &[
     PREV,
     PICK_PREV,
     PICK_NEXT,
+    b(&[ctrl('e')], Cmd::Go(Route::Exchange), sx::HELP_COUNTER_EXCHANGE, None, true),
     b(&[key(KeyCode::Esc)], Cmd::Back, s::HELP_BACK_TO_CARD_KEEP, Some(s::FOOT_BACK), true),
 ];
 

@@ -31,6 +31,10 @@ macro_rules! every_screen {
             /// Staff: deposits, withdrawals and transfers for the customer.
             Counter counter: counter::CounterScreen,
                 s::TITLE_COUNTER, Staff, None, tab(&[key(KeyCode::F(4))], s::HELP_GO_COUNTER);
+            /// Staff: cash for cash at the counter (a key; `x` on the counter opens it too).
+            Exchange exchange: exchange::ExchangeScreen,
+                sx::TITLE_EXCHANGE, Staff, None,
+                key_only(&[key(KeyCode::F(11))], sx::HELP_GO_EXCHANGE);
             /// Staff: the teller's cash drawer.
             Drawer drawer: drawer::DrawerScreen,
                 s::TITLE_DRAWER, Staff, None, tab(&[key(KeyCode::F(5))], s::HELP_GO_DRAWER);

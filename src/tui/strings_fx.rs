@@ -22,3 +22,26 @@ pub const FIELD_QUOTE: &str = "Quote";
 pub const FIELD_BUY: &str = "Buy";
 pub const FIELD_SELL: &str = "Sell";
 pub const RATE_SET_NOTICE: &str = "Rate set: ";
+
+pub const TITLE_EXCHANGE: &str = "Exchange";
+pub const HELP_GO_EXCHANGE: &str = "cash for cash at the counter: a quote, then both drawers";
+pub const EXCHANGE_PANEL: &str = "Exchange cash";
+pub const FIELD_PAYS: &str = "Customer pays";
+pub const FIELD_GETS: &str = "Customer gets";
+pub const FIELD_EXCHANGE_AMOUNT: &str = "Amount";
+pub const EXCHANGE_HINT: &str =
+    "The customer's cash goes into your drawer of that currency; the other comes out of yours.";
+pub const NO_CURRENCIES: &str = "Reading the currencies the bank trades...";
+pub const HELP_QUOTE: &str = "ask for a quote for these amounts";
+pub const FOOT_QUOTE: &str = "quote";
+pub const HELP_EXCHANGE_CONFIRM: &str = "exchange at this quote (both drawers)";
+pub const FOOT_EXCHANGE: &str = "exchange";
+pub const HELP_EXCHANGE_BACK: &str = "back to the amounts (the quote is not used)";
+pub const HELP_NEXT_EXCHANGE: &str = "a new exchange";
+pub const FOOT_NEXT_EXCHANGE: &str = "new";
+pub const QUOTE_TITLE: &str = "Quote";
+pub const QUOTE_EXPIRED: &str = "The quote expired: press Esc and ask for a new one.";
+pub const RECEIPT_TITLE: &str = "Exchanged";
+pub const SAME_CURRENCY: &str = "the customer pays and gets two different currencies";
+pub const HELP_COUNTER_EXCHANGE: &str = "exchange cash (another currency)";
+pub const FOOT_COUNTER_EXCHANGE: &str = "exchange";

@@ -29,6 +29,7 @@ pub mod card;
 pub mod counter;
 pub mod customers;
 pub mod drawer;
+pub mod exchange;
 pub mod help;
 pub mod history;
 pub mod home;

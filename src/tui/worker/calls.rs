@@ -9,13 +9,14 @@ use rust_decimal::Decimal;
 
 use crate::bulk::PostError;
 use crate::domain::{
-    AccountNumber, CashCount, Currency, Email, IdempotencyKey, Month, Password, RatePair, Reason,
-    Secret,
+    AccountNumber, Amount, CashCount, Currency, Email, IdempotencyKey, Month, Password, RatePair,
+    Reason, Secret,
 };
 use crate::services::{
     AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView,
-    BankResult, CashRequest, Decision, DrawerView, MoneyResult, NewUserInput, ProfileChanges,
-    RateView, SessionUser, TransferRequest, UserProfile, VaultTransfer, VaultView,
+    BankResult, CashExchange, CashRequest, CurrencyView, Decision, DrawerView, ExchangeResult,
+    MoneyResult, NewUserInput, ProfileChanges, QuoteView, RateView, SessionUser, TransferRequest,
+    UserProfile, VaultTransfer, VaultView,
 };
 
 use super::run::Worker;
@@ -219,6 +220,20 @@ calls! {
     /// A pair's new rates, from now on (supervisors).
     SetRate { actor: Actor, pair: RatePair } => RateSet(BankResult<RateView>) |w| {
         w.bank()?.fx().set_rate(&actor, &pair, None, None)
+    }
+    /// The currencies the bank trades.
+    Currencies { actor: Actor } => Currencies(BankResult<Vec<CurrencyView>>) |w| {
+        w.bank()?.fx().currencies(&actor)
+    }
+    /// A quote for cash paid out at the counter.
+    CashQuote { actor: Actor, pay: Currency, get: Currency, pays: Amount }
+        => Quote(BankResult<QuoteView>) |w| {
+        w.bank()?.fx().quote(&actor, pay, get, pays, true)
+    }
+    /// Cash for cash at the counter, at the quote shown.
+    ExchangeCash { actor: Actor, request: CashExchange, approval: Option<Approval> }
+        => Exchanged(BankResult<ExchangeResult>) |w| {
+        w.bank()?.fx().exchange_cash(&actor, &request, approval.as_ref())
     }
     /// Today's vault of a currency (supervisors).
     Vault { actor: Actor, currency: Currency } => Vault(BankResult<Option<VaultView>>) |w| {

@@ -143,6 +143,12 @@ pub enum ReplyBody {
     Rates(BankResult<Vec<crate::services::RateView>>),
     /// A pair's rates just set.
     RateSet(BankResult<crate::services::RateView>),
+    /// The currencies the bank trades.
+    Currencies(BankResult<Vec<crate::services::CurrencyView>>),
+    /// A quote, until it expires.
+    Quote(BankResult<crate::services::QuoteView>),
+    /// Both legs of an exchange done at the counter.
+    Exchanged(BankResult<crate::services::ExchangeResult>),
 }
 
 /// A page of an account's history, with what was asked (the account, the page before).

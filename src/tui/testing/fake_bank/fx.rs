@@ -1,7 +1,11 @@
 //! The fake bank's exchange rates: kept as the screens set them (the bank's checks, such as
 //! who may set one, are the real bank's; a test scripts a refusal).
 
-use crate::services::RateView;
+use rust_decimal::Decimal;
+
+use crate::domain::{convert, Currency, MovementKind, QuoteId, Side};
+use crate::services::{BankError, BankResult};
+use crate::services::{CurrencyView, ExchangeResult, MoneyResult, Party, QuoteView, RateView};
 use crate::tui::testing::fixtures::fixed_wall;
 use crate::tui::worker::{Job, ReplyBody};
 
@@ -35,7 +39,108 @@ impl FakeBank {
                 self.rates.insert(0, view.clone());
                 ReplyBody::RateSet(Ok(view))
             }
+            Job::Currencies { .. } => {
+                ReplyBody::Currencies(Ok([Currency::USD, Currency::EUR, Currency::JPY]
+                    .into_iter()
+                    .map(|code| CurrencyView {
+                        code,
+                        name: code.name(),
+                        decimals: code.decimals(),
+                        denominations: Vec::new(),
+                        added_by: "migration".into(),
+                        added_at: fixed_wall(),
+                    })
+                    .collect()))
+            }
+            Job::CashQuote { pay, get, pays, .. } => {
+                ReplyBody::Quote(self.quote(pay, get, pays.value()))
+            }
+            Job::ExchangeCash { request, .. } => {
+                let quote = match request.quote {
+                    Some(id) => self.quotes.iter().find(|q| q.id == id).cloned(),
+                    None => None,
+                };
+                let Some(mut quote) = quote else {
+                    return Ok(ReplyBody::Exchanged(Err(BankError::NotFound(
+                        "Quote".into(),
+                    ))));
+                };
+                quote.used = true;
+                let leg = |id: i64, key: String, amount: Decimal, currency, from, to| MoneyResult {
+                    id,
+                    key,
+                    kind: MovementKind::Exchange,
+                    amount,
+                    currency,
+                    from,
+                    to,
+                    balances: Vec::new(),
+                    memo: None,
+                    at: fixed_wall(),
+                    replayed: false,
+                    device: "till-1".into(),
+                    drawer_over_limit: false,
+                };
+                let done = ExchangeResult {
+                    paid: leg(
+                        501,
+                        request.key.to_string(),
+                        quote.pays,
+                        quote.pay,
+                        Party::Cash,
+                        Party::Exchange,
+                    ),
+                    received: leg(
+                        502,
+                        request.key.second_leg().to_string(),
+                        quote.gets,
+                        quote.get,
+                        Party::Exchange,
+                        Party::Cash,
+                    ),
+                    quote,
+                    replayed: false,
+                    drawer_over_limit: false,
+                };
+                self.exchanges.push(done.clone());
+                ReplyBody::Exchanged(Ok(done))
+            }
             other => return Err(Box::new(other)),
         })
+    }
+
+    /// A quote at the rate kept for the pair (either order); the bank's arithmetic is the
+    /// domain's, so the fake uses it too.
+    fn quote(&mut self, pay: Currency, get: Currency, pays: Decimal) -> BankResult<QuoteView> {
+        let rate = self
+            .rates
+            .iter()
+            .find(|r| {
+                r.in_force && ((r.base, r.quote) == (pay, get) || (r.base, r.quote) == (get, pay))
+            })
+            .cloned()
+            .ok_or(BankError::NoRate { pay, get })?;
+        let (side, used) = if rate.base == pay {
+            (Side::Buy, rate.buy)
+        } else {
+            (Side::Sell, rate.sell)
+        };
+        let view = QuoteView {
+            id: QuoteId::from_stored(70 + i64::try_from(self.quotes.len()).unwrap_or(0)),
+            pay,
+            get,
+            pays,
+            gets: convert(pays, side, used, get),
+            rate: used,
+            side,
+            base: rate.base,
+            quote: rate.quote,
+            rate_id: rate.id,
+            margin: Decimal::ZERO,
+            expires_at: fixed_wall() + chrono::Duration::seconds(60),
+            used: false,
+        };
+        self.quotes.push(view.clone());
+        Ok(view)
     }
 }

@@ -59,6 +59,9 @@ pub struct FakeBank {
     pub approval_requests: Vec<crate::services::ApprovalRequestView>,
     /// Exchange rates, newest first.
     pub rates: Vec<crate::services::RateView>,
+    /// Quotes given, and the exchanges done at the counter.
+    pub quotes: Vec<crate::services::QuoteView>,
+    pub exchanges: Vec<crate::services::ExchangeResult>,
     /// What the bank decides, said by a test: the next job of this name (`Job::name`) is
     /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
     /// (limits, approvals, who may approve): a screen's test says what the bank answers.
@@ -207,6 +210,8 @@ impl FakeBank {
             vault: None,
             approval_requests: Vec::new(),
             rates: Vec::new(),
+            quotes: Vec::new(),
+            exchanges: Vec::new(),
             refusals: Vec::new(),
             approvals: Vec::new(),
             decision_passwords: Vec::new(),

@@ -1,6 +1,6 @@
 //! Exports shared by the CLI and the full-screen app.
 
-use crate::domain::format_money;
+use crate::domain::format_money_in;
 use crate::services::HistoryEntry;
 
 /// An account's history as CSV (RFC 4180), times in UTC RFC 3339.
@@ -12,10 +12,10 @@ pub fn history_csv(entries: &[HistoryEntry]) -> String {
             e.id.to_string(),
             e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             e.kind.as_str().to_string(),
-            format_money(e.amount),
+            format_money_in(e.amount, e.currency),
             e.currency.to_string(),
             e.counterparty.to_string(),
-            format_money(e.balance_after),
+            format_money_in(e.balance_after, e.currency),
             e.key.clone(),
             e.memo.as_deref().map(defuse_formula).unwrap_or_default(),
         ];

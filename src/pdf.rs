@@ -4,7 +4,7 @@
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
-use crate::domain::format_money_grouped;
+use crate::domain::format_money_grouped_in;
 use crate::services::{HistoryEntry, Party, Statement};
 
 const PAGE_WIDTH: f32 = 595.0;
@@ -175,7 +175,7 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
             &mut page,
             y,
             MARGIN + 150.0,
-            format_money_grouped(amount),
+            format_money_grouped_in(amount, s.currency),
             true,
             10.0,
         );
@@ -257,8 +257,8 @@ fn cells(line: &HistoryEntry) -> [String; 6] {
         line.at.format("%Y-%m-%d %H:%M").to_string(),
         line.kind.as_str().to_string(),
         counterparty,
-        format_money_grouped(line.amount),
-        format_money_grouped(line.balance_after),
+        format_money_grouped_in(line.amount, line.currency),
+        format_money_grouped_in(line.balance_after, line.currency),
         format!("#{} {memo}", line.id),
     ]
 }

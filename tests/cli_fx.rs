@@ -148,6 +148,16 @@ fn amounts_keep_their_currency_s_minor_units() {
     let id = quote["id"].to_string();
     teller.ok(&["transfer", &usd, &kwd, "100", "--quote", &id]);
     assert_eq!(teller.balance(&kwd), "30.712");
+    // History, statement and CSV keep the dinar's three decimals; the leg's other side is the
+    // exchange.
+    let history = teller.json(&["history", &kwd, "--json"]);
+    assert_eq!(history[0]["amount"], "30.712");
+    assert_eq!(history[0]["counterparty"], "exchange");
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let statement = teller.json(&["statement", &kwd, "--month", &month, "--json"]);
+    assert_eq!(statement["closing"], "30.712");
+    let csv = teller.ok(&["history", &kwd, "--csv"]).stdout;
+    assert!(csv.contains(",30.712,KWD,exchange,30.712,"), "{csv}");
     // Three decimals for dinars, two for dollars: more is invalid, never rounded.
     teller.fails(&["withdraw", &kwd, "1.0005", "--json"], 2, "invalid_amount");
     teller.fails(&["withdraw", &usd, "1.005", "--json"], 2, "invalid_amount");

@@ -121,10 +121,10 @@ fn entry_json(e: &HistoryEntry) -> Value {
         "reference": e.id,
         "at": time(e.at),
         "kind": e.kind.as_str(),
-        "amount": format_money(e.amount),
+        "amount": format_money_in(e.amount, e.currency),
         "currency": e.currency.as_str(),
         "counterparty": e.counterparty.to_string(),
-        "balance_after": format_money(e.balance_after),
+        "balance_after": format_money_in(e.balance_after, e.currency),
         "key": e.key,
         "memo": e.memo,
         "device": e.device,
@@ -143,10 +143,10 @@ pub fn history(entries: &[HistoryEntry], as_json: bool) {
             "{}  {:<10} {:>16} {}  {:<10}  balance {:>16}  {}",
             time(e.at),
             e.kind.as_str(),
-            format_money(e.amount),
+            format_money_in(e.amount, e.currency),
             e.currency,
             e.counterparty.to_string(),
-            format_money(e.balance_after),
+            format_money_in(e.balance_after, e.currency),
             e.memo.as_deref().unwrap_or("")
         );
     }
@@ -241,10 +241,10 @@ pub fn statement(s: &Statement, as_json: bool) {
             "month": s.month.to_string(),
             "from": s.from.to_string(),
             "to": s.to.to_string(),
-            "opening": format_money(s.opening),
-            "money_in": format_money(s.money_in),
-            "money_out": format_money(s.money_out),
-            "closing": format_money(s.closing),
+            "opening": format_money_in(s.opening, s.currency),
+            "money_in": format_money_in(s.money_in, s.currency),
+            "money_out": format_money_in(s.money_out, s.currency),
+            "closing": format_money_in(s.closing, s.currency),
             "lines": s.lines.iter().map(entry_json).collect::<Vec<_>>(),
         }));
     }
@@ -256,13 +256,16 @@ pub fn statement(s: &Statement, as_json: bool) {
         println!("{owner}");
     }
     println!("Period {} to {} (UTC)", s.from, s.to);
-    println!("Opening balance {:>16}", format_money(s.opening));
+    println!(
+        "Opening balance {:>16}",
+        format_money_in(s.opening, s.currency)
+    );
     history(&s.lines, false);
     println!(
         "Money in {:>16}   money out {:>16}   closing balance {:>16}",
-        format_money(s.money_in),
-        format_money(s.money_out),
-        format_money(s.closing)
+        format_money_in(s.money_in, s.currency),
+        format_money_in(s.money_out, s.currency),
+        format_money_in(s.closing, s.currency)
     );
 }
 

@@ -1,7 +1,7 @@
 //! The words of foreign currency: the supervisors' rates.
 
 pub const TITLE_RATES: &str = "Rates";
-pub const HELP_GO_RATES: &str = "the exchange rates: set a pair's buy and sell (supervisors)";
+pub const HELP_GO_RATES: &str = "Exchange rates: a pair's buy and sell (supervisors)";
 pub const RATES_PANEL: &str = "Exchange rates";
 pub const RATES_NONE: &str = "No rate is set. Press n to set one.";
 pub const RATES_SUPERVISORS_ONLY: &str = "Only supervisors (admins) set exchange rates.";
@@ -24,7 +24,7 @@ pub const FIELD_SELL: &str = "Sell";
 pub const RATE_SET_NOTICE: &str = "Rate set: ";
 
 pub const TITLE_EXCHANGE: &str = "Exchange";
-pub const HELP_GO_EXCHANGE: &str = "cash for cash at the counter: a quote, then both drawers";
+pub const HELP_GO_EXCHANGE: &str = "Cash for cash at a quote, through both drawers";
 pub const EXCHANGE_PANEL: &str = "Exchange cash";
 pub const FIELD_PAYS: &str = "Customer pays";
 pub const FIELD_GETS: &str = "Customer gets";

@@ -6,6 +6,8 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use super::amount::Amount;
+use super::currency::Currency;
 use super::error::{Field, ValidationError};
 
 /// The US dollar's banknotes and coins, in cents, largest first (the screens' count form; every
@@ -204,6 +206,36 @@ fn denomination_cents(raw: &str) -> Result<i64, ValidationError> {
         .ok()
         .filter(|c| (1..=MAX_DENOMINATION_CENTS).contains(c))
         .ok_or_else(not_a_value)
+}
+
+/// Parses a currency's list of banknotes and coins ("100 50 20 0.5"): positive, in its minor
+/// units and in whole cents (cash is counted in cents), each once, largest first. The bank's
+/// setting (`teller currency add --denominations`), and what `CashCount::only` is checked
+/// against.
+pub fn parse_denominations(raw: &str, currency: Currency) -> Result<Vec<Decimal>, ValidationError> {
+    let invalid = |rule: String| ValidationError::new(Field::CashCount, rule);
+    let mut values = Vec::new();
+    for token in raw.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let value = Amount::parse_for(token, currency)
+            .map_err(|e| invalid(format!("denomination {token:?}: {}", e.rule)))?
+            .value();
+        if !(value * Decimal::ONE_HUNDRED).fract().is_zero() {
+            return Err(invalid(format!(
+                "denomination {token}: cash is counted in cents (a currency with smaller coins is traded between accounts only)"
+            )));
+        }
+        if values.contains(&value) {
+            return Err(invalid(format!("{token} is listed twice")));
+        }
+        values.push(value);
+    }
+    if values.is_empty() {
+        return Err(invalid(format!(
+            "list the {currency} banknotes and coins the drawers count, like \"100 50 20 10 5 1\""
+        )));
+    }
+    values.sort_by(|a, b| b.cmp(a));
+    Ok(values)
 }
 
 fn invalid(rule: String) -> ValidationError {

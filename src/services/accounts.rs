@@ -104,19 +104,16 @@ pub(super) fn denominations_cents(
     currency: Currency,
 ) -> BankResult<Vec<i64>> {
     let row = traded(conn, currency)?;
-    let mut cents = Vec::new();
-    for value in row.denominations.split_whitespace() {
-        let piece = rust_decimal::Decimal::from_str_exact(value)
-            .ok()
-            .map(|d| d * rust_decimal::Decimal::ONE_HUNDRED)
-            .filter(|c| c.fract().is_zero())
-            .and_then(|c| i64::try_from(c.trunc()).ok())
-            .ok_or_else(|| {
-                BankError::Database(format!("currency {currency}: denomination {value:?}"))
-            })?;
-        cents.push(piece);
+    if row.denominations.trim().is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(cents)
+    let values = crate::domain::parse_denominations(&row.denominations, currency)
+        .map_err(|e| BankError::Database(format!("currency {currency}: {e}")))?;
+    // Whole cents, as the list's parser checked.
+    Ok(values
+        .into_iter()
+        .filter_map(|v| i64::try_from((v * rust_decimal::Decimal::ONE_HUNDRED).trunc()).ok())
+        .collect())
 }
 
 /// Refuses a count holding a banknote or coin `currency` does not have, or a currency the bank

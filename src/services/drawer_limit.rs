@@ -5,10 +5,11 @@ use rust_decimal::Decimal;
 
 use super::authz::require_supervisor;
 use super::bank::now;
+use super::fx::value_at_mid;
 use super::users::audit;
 use super::Desk;
-use super::{Actor, BankError, BankResult};
-use crate::db::{drawer_limits, users, Connection};
+use super::{Actor, ApprovalNeed, BankError, BankResult};
+use crate::db::{drawer_limits, drawer_sessions, movements, users, Connection};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, Amount, Email};
 
@@ -79,4 +80,32 @@ pub(super) fn limit_of(
     policy: Decimal,
 ) -> BankResult<Decimal> {
     Ok(drawer_limits::find(conn, teller_id)?.unwrap_or(policy))
+}
+
+/// Cash paid into an open drawer, against its teller's limit: in the base currency at the mid
+/// rate (a drawer of a currency without a rate to it counts as above the limit: a supervisor
+/// decides, not a guess). Decided on what the drawer held before, so the amount typed cannot
+/// probe the drawer's total (the teller is told the limit, never the total: the close stays
+/// blind): a drawer above its limit already takes no more cash unless `approved`. Returns
+/// whether this cash-in takes it above (warned: the next needs a drop first or a supervisor).
+pub(super) fn cash_in_against_limit(
+    conn: &mut Connection,
+    session: &drawer_sessions::SessionRow,
+    drawer_id: i64,
+    policy: Decimal,
+    amount: Decimal,
+    approved: bool,
+) -> BankResult<bool> {
+    let limit = limit_of(conn, session.teller_id, policy)?;
+    let held =
+        movements::session_cash_flows(conn, session.id, drawer_id)?.expected(session.opening_float);
+    let currency = session.currency;
+    let mut value =
+        |amount| value_at_mid(conn, currency, amount).map(|v| v.unwrap_or(Decimal::MAX));
+    if value(held)? > limit && !approved {
+        return Err(BankError::ApprovalRequired(
+            ApprovalNeed::DrawerAboveLimit { limit },
+        ));
+    }
+    Ok(value(held + amount)? > limit)
 }

@@ -10,13 +10,13 @@ use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::bank::now;
 use super::ctr::ctr_line;
-use super::drawer_limit::limit_of;
+use super::drawer_limit::cash_in_against_limit;
 use super::fx::{
     lock_position, new_quote, quote_view, usable_quote, value_at_mid, Fx, QuoteView, BASE_CURRENCY,
 };
 use super::money::{ensure_open, lock_drawer, result_of, Fingerprint, TransferRequest};
 use super::posting::Posting;
-use super::{Actor, Approval, ApprovalNeed, BankError, BankResult, MoneyResult, MovementKind};
+use super::{Actor, Approval, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, fx, movements, Connection};
 use crate::domain::{
     format_money_grouped, format_money_in, Amount, AuditAction, Currency, IdempotencyKey, Memo,
@@ -57,25 +57,22 @@ pub struct ExchangeResult {
     pub drawer_over_limit: bool,
 }
 
-/// The two positions of an exchange, locked in the order of their currencies' codes (every
-/// exchange takes them in one order, so two never wait for each other).
-fn lock_positions(
+/// The accounts of an exchange's two currencies (`lock` of each), locked in the order of the
+/// currencies' codes: every exchange takes its drawers, and its positions, in one order, so two
+/// never wait for each other. Returned as (the currency paid's, the currency received's).
+fn lock_by_code(
     conn: &mut Connection,
     pay: Currency,
     get: Currency,
+    mut lock: impl FnMut(&mut Connection, Currency) -> BankResult<accounts::AccountRow>,
 ) -> BankResult<(accounts::AccountRow, accounts::AccountRow)> {
-    let (first, second) = if pay.as_str() < get.as_str() {
-        (pay, get)
+    if pay.as_str() < get.as_str() {
+        let paid = lock(conn, pay)?;
+        Ok((paid, lock(conn, get)?))
     } else {
-        (get, pay)
-    };
-    let first = lock_position(conn, first)?;
-    let second = lock_position(conn, second)?;
-    Ok(if first.currency == pay {
-        (first, second)
-    } else {
-        (second, first)
-    })
+        let received = lock(conn, get)?;
+        Ok((lock(conn, pay)?, received))
+    }
 }
 
 /// A quote that fits an exchange of `pays` of `pay` into `get`.
@@ -162,7 +159,8 @@ impl Fx<'_> {
             }
             check_fit(&quote, from.currency, t.amount, to.currency)?;
             t.amount.fits(from.currency)?;
-            let (pay_position, get_position) = lock_positions(conn, from.currency, to.currency)?;
+            let (pay_position, get_position) =
+                lock_by_code(conn, from.currency, to.currency, lock_position)?;
             let paid = Posting {
                 kind: MovementKind::Exchange,
                 key: &t.key,
@@ -282,7 +280,7 @@ impl Fx<'_> {
                     quote
                 }
                 None => {
-                    let made = new_quote(
+                    let (made, _rate) = new_quote(
                         conn,
                         &stamp.actor,
                         &stamp.device,
@@ -291,19 +289,14 @@ impl Fx<'_> {
                         request.pays,
                         Some(unit),
                     )?;
-                    fx::lock_quote(conn, made.id.get())?
-                        .ok_or_else(|| BankError::Database("the quote just made".into()))?
+                    made
                 }
             };
             request.pays.fits(request.pay)?;
-            // Both drawers in the order of their currencies' codes, as the positions.
-            let (pay_drawer, get_drawer) = if request.pay.as_str() < request.get.as_str() {
-                let pay = lock_drawer(conn, actor, request.pay.as_str())?;
-                (pay, lock_drawer(conn, actor, request.get.as_str())?)
-            } else {
-                let get = lock_drawer(conn, actor, request.get.as_str())?;
-                (lock_drawer(conn, actor, request.pay.as_str())?, get)
-            };
+            let (pay_drawer, get_drawer) =
+                lock_by_code(conn, request.pay, request.get, |conn, currency| {
+                    lock_drawer(conn, actor, currency.as_str())
+                })?;
             let session =
                 |conn: &mut Connection, currency: Currency, drawer: &accounts::AccountRow| {
                     drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
@@ -312,19 +305,17 @@ impl Fx<'_> {
                 };
             let pay_session = session(conn, request.pay, &pay_drawer)?;
             let get_session = session(conn, request.get, &get_drawer)?;
-            // The drawer limit is in the base currency: the cash paid in is weighed at its value.
-            let limit = limit_of(conn, user.id, drawer_limit)?;
-            let before = movements::session_cash_flows(conn, pay_session.id, pay_drawer.id)?
-                .expected(pay_session.opening_float);
-            let before_value = value_at_mid(conn, request.pay, before)?
-                .ok_or(BankError::NoRate { pay: request.pay, get: BASE_CURRENCY })?;
-            if before_value > limit && approved_by.is_none() {
-                return Err(BankError::ApprovalRequired(
-                    ApprovalNeed::DrawerAboveLimit { limit },
-                ));
-            }
-            let over_limit = before_value + value > limit;
-            let (pay_position, get_position) = lock_positions(conn, request.pay, request.get)?;
+            // The cash paid in, against the drawer's limit, as a deposit's.
+            let over_limit = cash_in_against_limit(
+                conn,
+                &pay_session,
+                pay_drawer.id,
+                drawer_limit,
+                quote.from_amount,
+                approved_by.is_some(),
+            )?;
+            let (pay_position, get_position) =
+                lock_by_code(conn, request.pay, request.get, lock_position)?;
             let paid = Posting {
                 kind: MovementKind::Exchange,
                 key: &request.key,

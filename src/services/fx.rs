@@ -14,8 +14,8 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, audit_log, fx, Connection};
 use crate::domain::{
-    convert, convert_to_unit, format_money_in, margin, Amount, AuditAction, AuditOutcome, Currency,
-    Field, QuoteId, Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
+    convert, convert_to_unit, format_money_in, margin, parse_denominations, Amount, AuditAction,
+    AuditOutcome, Currency, Field, QuoteId, Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
 };
 
 /// The currency the bank keeps its books and limits in: the approval limit, the drawer limit
@@ -95,34 +95,6 @@ fn default_denominations(currency: Currency) -> &'static str {
         "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010",
         _ => "",
     }
-}
-
-/// Parses a list of denominations ("100 50 20 0.5") for `currency`: positive, in its minor
-/// units, each once, largest first.
-pub fn parse_denominations(raw: &str, currency: Currency) -> Result<Vec<Decimal>, ValidationError> {
-    let invalid = |rule: String| ValidationError::new(Field::CashCount, rule);
-    let mut values = Vec::new();
-    for token in raw.split([' ', ',']).filter(|t| !t.is_empty()) {
-        let value = Amount::parse_for(token, currency)
-            .map_err(|e| invalid(format!("denomination {token:?}: {}", e.rule)))?
-            .value();
-        if !(value * Decimal::ONE_HUNDRED).fract().is_zero() {
-            return Err(invalid(format!(
-                "denomination {token}: cash is counted in cents (a currency with smaller coins is traded between accounts only)"
-            )));
-        }
-        if values.contains(&value) {
-            return Err(invalid(format!("{token} is listed twice")));
-        }
-        values.push(value);
-    }
-    if values.is_empty() {
-        return Err(invalid(format!(
-            "list the {currency} banknotes and coins the drawers count, like \"100 50 20 10 5 1\""
-        )));
-    }
-    values.sort_by(|a, b| b.cmp(a));
-    Ok(values)
 }
 
 fn currency_view(row: fx::CurrencyRow) -> BankResult<CurrencyView> {
@@ -429,7 +401,9 @@ impl Fx<'_> {
                 } else {
                     None
                 };
-                new_quote(conn, &stamp.actor, &stamp.device, pay, get, pays, unit)
+                let (row, rate) =
+                    new_quote(conn, &stamp.actor, &stamp.device, pay, get, pays, unit)?;
+                Ok(quote_view(&row, &rate))
             })
         });
         match result {
@@ -497,7 +471,7 @@ pub(super) fn usable_quote(
     Ok(quote)
 }
 
-/// Records a quote at the rate in force, with its audit line.
+/// Records a quote at the rate in force, with its audit line; returns it and its rate.
 pub(super) fn new_quote(
     conn: &mut Connection,
     actor: &str,
@@ -506,7 +480,7 @@ pub(super) fn new_quote(
     get: Currency,
     pays: Amount,
     cash_unit: Option<Decimal>,
-) -> BankResult<QuoteView> {
+) -> BankResult<(fx::QuoteRow, fx::RateRow)> {
     if pay == get {
         return Err(BankError::Invalid(ValidationError::new(
             Field::Currency,
@@ -564,9 +538,10 @@ pub(super) fn new_quote(
         &format!("{pay}/{get}"),
         &detail,
     )?;
+    // Read back as stored (and locked by its insert until this transaction ends).
     let row =
         fx::quote(conn, id)?.ok_or_else(|| BankError::Database("the quote just made".into()))?;
-    Ok(quote_view(&row, &rate_row))
+    Ok((row, rate_row))
 }
 
 /// `amount` of `currency` in the base currency at the mid rate in force; `None` without a rate.

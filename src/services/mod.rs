@@ -64,7 +64,7 @@ pub use drawer_limit::DrawerLimit;
 pub use eod::{CashTotal, DeviceTotal, EodDrawer, EodReport, KindTotal};
 pub use error::{ApprovalNeed, BankError, BankResult, ErrorClass};
 pub use exchange::{CashExchange, ExchangeResult, ExchangeTransfer};
-pub use fx::{parse_denominations, CurrencyView, Fx, QuoteView, RateView, BASE_CURRENCY};
+pub use fx::{CurrencyView, Fx, QuoteView, RateView, BASE_CURRENCY};
 pub use fx_positions::CurrencyPosition;
 pub use history::MAX_PAGE;
 pub use money::{CashRequest, TransferRequest};

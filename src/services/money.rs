@@ -1,7 +1,6 @@
 //! Deposits, withdrawals and transfers: each one ACID transaction, idempotent by key.
 
 use crate::domain::AuditOutcome;
-use crate::services::ApprovalNeed;
 use rust_decimal::Decimal;
 
 use super::accounts::{
@@ -12,8 +11,7 @@ use super::approvals::ApprovalCheck;
 use super::authz::require;
 use super::bank::now;
 use super::ctr;
-use super::drawer_limit::limit_of;
-use super::fx::value_at_mid;
+use super::drawer_limit::cash_in_against_limit;
 use super::posting::{parties, Posting};
 use super::views::utc;
 use super::Approval;
@@ -208,32 +206,16 @@ impl Money<'_> {
                 // A set-up task's (demo, bench) drawer is an account without sessions.
                 Actor::Setup { .. } => None,
             };
-            // A drawer that would go above its limit takes no more cash without a supervisor
-            // (the teller is told the limit, never the drawer's total: the close stays blind).
             let mut over_limit = false;
             if let (Some(session), MovementKind::Deposit) = (&session, fingerprint.kind) {
-                let drawer_limit = limit_of(conn, session.teller_id, drawer_limit)?;
-                let held = movements::session_cash_flows(conn, session.id, drawer.id)?
-                    .expected(session.opening_float);
-                // The limit is in the base currency; a drawer of a currency without a rate to
-                // it counts as above the limit (a supervisor decides, not a guess).
-                let currency = customer.currency;
-                let value = |conn: &mut Connection, amount| {
-                    value_at_mid(conn, currency, amount).map(|v| v.unwrap_or(Decimal::MAX))
-                };
-                let before = value(conn, held)?;
-                let after = value(conn, held + request.amount.value())?;
-                over_limit = after > drawer_limit;
-                // Decided on what the drawer held before: the amount typed cannot be used to
-                // probe the drawer's total. The cash-in that crosses the limit is warned; the
-                // next one needs a drop first or a supervisor.
-                if before > drawer_limit && approved_by.is_none() {
-                    return Err(BankError::ApprovalRequired(
-                        ApprovalNeed::DrawerAboveLimit {
-                            limit: drawer_limit,
-                        },
-                    ));
-                }
+                over_limit = cash_in_against_limit(
+                    conn,
+                    session,
+                    drawer.id,
+                    drawer_limit,
+                    request.amount.value(),
+                    approved_by.is_some(),
+                )?;
             }
             let session_id = session.map(|s| s.id);
             // Large cash: above the line for the day, the customer's ID goes with it.

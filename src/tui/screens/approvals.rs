@@ -369,18 +369,13 @@ impl ApprovalsScreen {
                 frame.set_cursor_position(cursor);
             }
         }
-        let last = Rect {
-            y: inner.bottom().saturating_sub(1),
-            height: 1,
-            ..inner
-        };
-        let line = if self.requests.is_waiting(Asked::Decide) {
-            dialog::busy_line(view, s::SENDING)
-        } else if let Some(error) = &deciding.error {
-            Line::styled(error.clone(), theme.error)
-        } else {
-            dialog::keys_line(sa::DECIDE_ENTER, s::APPROVAL_ESC, theme)
-        };
-        frame.render_widget(line, last);
+        dialog::foot(
+            frame,
+            inner,
+            view,
+            self.requests.is_waiting(Asked::Decide),
+            deciding.error.as_deref(),
+            (sa::DECIDE_ENTER, s::APPROVAL_ESC),
+        );
     }
 }

@@ -382,19 +382,14 @@ impl ExchangeScreen {
             },
         ];
         frame.render_widget(Paragraph::new(lines), inner);
-        let last = Rect {
-            y: inner.bottom().saturating_sub(1),
-            height: 1,
-            ..inner
-        };
-        let line = if self.requests.is_waiting(Asked::Exchange) {
-            dialog::busy_line(view, s::SENDING)
-        } else if let Some(error) = &self.error {
-            Line::styled(error.clone(), theme.error)
-        } else {
-            dialog::keys_line(" exchange   ", " edit", theme)
-        };
-        frame.render_widget(line, last);
+        dialog::foot(
+            frame,
+            inner,
+            view,
+            self.requests.is_waiting(Asked::Exchange),
+            self.error.as_deref(),
+            (" exchange   ", " edit"),
+        );
     }
 }
 

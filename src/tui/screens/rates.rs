@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 use super::{empty_list, message_line, panel, row_style, Screen};
-use crate::domain::{Currency, Rate, RatePair, Role, ValidationError};
+use crate::domain::{Currency, Rate, RatePair, Role};
 use crate::services::RateView;
 use crate::tui::context::{describe, Ctx, Flow, Notice, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -48,30 +48,34 @@ impl Setting {
         }
     }
 
-    /// The pair the fields say, or the first field's error shown on it.
+    /// The pair the fields say, or the first field's error shown on it (each field parsed
+    /// once, by the domain's rules).
     fn pair(&mut self) -> Option<RatePair> {
-        let currency = |f: &Field| Currency::parse(f.value());
-        let rate = |f: &Field| Rate::parse(f.value());
-        let parsed: [Result<(), ValidationError>; 4] = [
-            currency(&self.fields[0]).map(drop),
-            currency(&self.fields[1]).map(drop),
-            rate(&self.fields[2]).map(drop),
-            rate(&self.fields[3]).map(drop),
-        ];
-        for (i, result) in parsed.into_iter().enumerate() {
-            if let Err(e) = result {
-                self.fields[i].error = Some(e.rule);
-                self.focus = i;
-                return None;
-            }
-        }
-        let pair = RatePair::new(
-            currency(&self.fields[0]).ok()?,
-            currency(&self.fields[1]).ok()?,
-            rate(&self.fields[2]).ok()?,
-            rate(&self.fields[3]).ok()?,
+        let [base, quote, buy, sell] = &self.fields;
+        let (base, quote) = (
+            Currency::parse(base.value()),
+            Currency::parse(quote.value()),
         );
-        match pair {
+        let (buy, sell) = (Rate::parse(buy.value()), Rate::parse(sell.value()));
+        let errors = [
+            base.as_ref().err(),
+            quote.as_ref().err(),
+            buy.as_ref().err(),
+            sell.as_ref().err(),
+        ];
+        if let Some((i, e)) = errors
+            .into_iter()
+            .enumerate()
+            .find_map(|(i, e)| Some((i, e?.rule.clone())))
+        {
+            self.fields[i].error = Some(e);
+            self.focus = i;
+            return None;
+        }
+        let (Ok(base), Ok(quote), Ok(buy), Ok(sell)) = (base, quote, buy, sell) else {
+            return None;
+        };
+        match RatePair::new(base, quote, buy, sell) {
             Ok(pair) => Some(pair),
             Err(e) => {
                 self.error = Some(e.rule);
@@ -294,18 +298,13 @@ impl RatesScreen {
                 frame.set_cursor_position(cursor);
             }
         }
-        let last = Rect {
-            y: inner.bottom().saturating_sub(1),
-            height: 1,
-            ..inner
-        };
-        let line = if self.requests.is_waiting(Asked::Set) {
-            dialog::busy_line(view, s::SENDING)
-        } else if let Some(error) = &setting.error {
-            Line::styled(error.clone(), theme.error)
-        } else {
-            dialog::keys_line(sx::SET_RATE_ENTER, s::APPROVAL_ESC, theme)
-        };
-        frame.render_widget(line, last);
+        dialog::foot(
+            frame,
+            inner,
+            view,
+            self.requests.is_waiting(Asked::Set),
+            setting.error.as_deref(),
+            (sx::SET_RATE_ENTER, s::APPROVAL_ESC),
+        );
     }
 }

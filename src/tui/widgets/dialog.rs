@@ -48,3 +48,28 @@ pub fn keys_line<'a>(enter: &'a str, esc: &'a str, theme: &Theme) -> Line<'a> {
         Span::raw(esc),
     ])
 }
+
+/// The foot of a dialog that sends something: "⠋ Sending…" while `sending`, else its error,
+/// else its keys (`enter`, `esc`), on the last line of `inner`.
+pub fn foot(
+    frame: &mut Frame,
+    inner: Rect,
+    view: &View,
+    sending: bool,
+    error: Option<&str>,
+    (enter, esc): (&str, &str),
+) {
+    let last = Rect {
+        y: inner.bottom().saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    let line = if sending {
+        busy_line(view, s::SENDING)
+    } else if let Some(error) = error {
+        Line::styled(error, view.theme.error)
+    } else {
+        keys_line(enter, esc, view.theme)
+    };
+    frame.render_widget(line, last);
+}

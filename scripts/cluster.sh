@@ -308,6 +308,14 @@ launch() {
 	(
 		exec setsid nohup "$_MARIADBD" "${args[@]}" </dev/null >>"$d.err" 2>&1
 	) &
+	# Until the subshell has become mariadbd (through setsid and nohup) no process is the
+	# node's yet: a check right away once took a starting node for one that had stopped.
+	local started=$! i
+	for ((i = 0; i < 200; i++)); do # 20 s
+		node_pid "$n" >/dev/null && return 0
+		_proc_running "$started" || return 0
+		sleep 0.1
+	done
 }
 
 # The position a killed node had, so it can ask for the missing writesets only.
@@ -451,6 +459,7 @@ up() {
 	for n in "${NODES[@]}"; do
 		node_pid "$n" >/dev/null || die "node $n is not running"
 	done
+	heal_quorum
 	log "cluster ready: $(redacted_url)"
 }
 
@@ -494,6 +503,19 @@ restore_primary() {
 	log "no primary component: node $best (seqno $best_seqno) forms a new one"
 	sql "$best" -e "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'"
 	wait_synced "$best"
+}
+
+# Every running node Synced in one primary component: after a member vanished (killed, or a
+# leave seen as a partition) the others may stay together but non-primary; when every node of
+# the cluster runs and none is primary, no other component can exist, so the most advanced
+# forms one again (restore_primary).
+heal_quorum() {
+	local n
+	restore_primary
+	for n in "${NODES[@]}"; do
+		node_pid "$n" >/dev/null && wait_synced "$n"
+	done
+	return 0
 }
 
 # Launches node N from where it stopped (a killed node's position is recovered first).

@@ -5,7 +5,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use crate::domain::format_money_grouped_in;
-use crate::services::{HistoryEntry, Party, Statement};
+use crate::services::{HistoryEntry, LineRate, Party, Statement};
 
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
@@ -206,7 +206,8 @@ fn layout(s: &Statement) -> Vec<Vec<Text>> {
             on_page = 0;
             room = LINES_PER_PAGE;
         }
-        for (x, cell) in COLUMNS.iter().map(|(x, _)| *x).zip(cells(line)) {
+        let rate = s.rate_of(line.id);
+        for (x, cell) in COLUMNS.iter().map(|(x, _)| *x).zip(cells(line, rate)) {
             page.push(Text {
                 x,
                 y,
@@ -240,11 +241,13 @@ const COLUMNS: [(f32, &str); 6] = [
     (MARGIN + 400.0, "Reference, memo"),
 ];
 
-fn cells(line: &HistoryEntry) -> [String; 6] {
-    let counterparty = match &line.counterparty {
-        Party::Cash => "cash".to_string(),
-        Party::Exchange => "exchange".to_string(),
-        Party::Account(number) => number.to_string(),
+/// A movement's cells; an exchange names the rate it went at instead of its counterparty.
+fn cells(line: &HistoryEntry, rate: Option<&LineRate>) -> [String; 6] {
+    let counterparty = match (&line.counterparty, rate) {
+        (Party::Exchange, Some(r)) => format!("1 {} = {} {}", r.base, r.rate, r.quote),
+        (Party::Cash, _) => "cash".to_string(),
+        (Party::Exchange, None) => "exchange".to_string(),
+        (Party::Account(number), _) => number.to_string(),
     };
     let memo: String = line
         .memo
@@ -306,6 +309,7 @@ mod tests {
             closing: Decimal::new(1000 * i64::try_from(lines).unwrap(), 2),
             money_in: Decimal::new(1000 * i64::try_from(lines).unwrap(), 2),
             money_out: Decimal::ZERO,
+            rates: Vec::new(),
         }
     }
 

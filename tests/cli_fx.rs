@@ -156,6 +156,29 @@ fn amounts_keep_their_currency_s_minor_units() {
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let statement = teller.json(&["statement", &kwd, "--month", &month, "--json"]);
     assert_eq!(statement["closing"], "30.712");
+    // Each exchange line names the rate it went at and its quote.
+    let rate = &statement["lines"][0]["rate"];
+    assert_eq!(
+        (&rate["base"], &rate["quote"], &rate["rate"]),
+        (&"USD".into(), &"KWD".into(), &"0.30712".into()),
+        "{statement}"
+    );
+    assert_eq!(rate["quote_id"].to_string(), id);
+    let text = teller.ok(&["statement", &usd, "--month", &month]).stdout;
+    assert!(
+        text.contains(&format!("at 1 USD = 0.30712 KWD (quote {id})")),
+        "{text}"
+    );
+    let pdf = std::env::temp_dir().join(format!("teller-fx-{}.pdf", std::process::id()));
+    let pdf_arg = pdf.to_string_lossy().to_string();
+    teller.ok(&["statement", &kwd, "--month", &month, "--pdf", &pdf_arg]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    let _ = std::fs::remove_file(&pdf);
+    let shown = String::from_utf8_lossy(&bytes);
+    assert!(
+        shown.contains("1 USD = 0.30712 KWD"),
+        "the PDF names the rate"
+    );
     let csv = teller.ok(&["history", &kwd, "--csv"]).stdout;
     assert!(csv.contains(",30.712,KWD,exchange,30.712,"), "{csv}");
     // Three decimals for dinars, two for dollars: more is invalid, never rounded.

@@ -140,6 +140,43 @@ fn yen_and_dinars_end_to_end_in_their_own_minor_units() {
     assert_eq!(balance(&mut bank, &jpy), money("1496"));
 
     assert_eq!(exchange_movements(&mut bank), 6);
+
+    // A statement shows the rate each exchange went at, in the pair's own order: the dinars
+    // came at the bank's buy rate for dollars and went at its sell rate.
+    let month = teller::domain::Month::of(done.paid.at.date_naive());
+    let statement = bank.money().statement(&alex, &kwd, month).unwrap();
+    let rates: Vec<String> = statement
+        .lines
+        .iter()
+        .map(|l| {
+            statement
+                .rate_of(l.id)
+                .map(|r| r.describe())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(rates.len(), 2);
+    assert!(
+        rates[0].starts_with("1 USD = 0.30712 KWD (quote "),
+        "{rates:?}"
+    );
+    assert!(
+        rates[1].starts_with("1 USD = 0.30901 KWD (quote "),
+        "{rates:?}"
+    );
+    let statement = bank.money().statement(&alex, &usd, month).unwrap();
+    let exchanged = statement
+        .lines
+        .iter()
+        .filter(|l| l.kind == MovementKind::Exchange);
+    assert_eq!(exchanged.clone().count(), 3);
+    assert!(exchanged.clone().all(|l| statement.rate_of(l.id).is_some()));
+    assert_eq!(
+        statement
+            .rate_of(statement.lines[1].id)
+            .map(|r| r.describe()),
+        Some(format!("1 USD = 149.5 JPY (quote {})", done.quote.id))
+    );
     assert_audit_ok(&mut bank);
 }
 

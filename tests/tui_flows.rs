@@ -494,3 +494,41 @@ fn s_on_home_writes_this_months_statement_as_a_pdf() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("123.45"), "the closing balance is in it");
 }
+
+#[test]
+fn a_customer_pays_an_account_in_another_currency_at_the_quote_shown() {
+    use teller::domain::{Currency, Rate, RatePair, Role};
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let admin = common::user(&mut bank, "fx-admin@example.com", Role::Admin);
+    let pair = RatePair::new(
+        Currency::USD,
+        Currency::EUR,
+        Rate::parse("0.90").unwrap(),
+        Rate::parse("0.94").unwrap(),
+    )
+    .unwrap();
+    bank.fx().set_rate(&admin, &pair, None, None).unwrap();
+    let (_, from) = customer_with_account(&mut bank, "alice@example.com", "1000.00");
+    customer_with_account(&mut bank, "bob@example.com", "0");
+    let euros = common::open_account(&mut bank, "bob@example.com", Currency::EUR);
+
+    let mut live = Live::new(&db.app_url);
+    live.login_home("alice@example.com");
+    live.press(KeyCode::F(3))
+        .type_text(euros.as_str())
+        .wait_for("Recipient: ")
+        .press(KeyCode::Tab)
+        .type_text("100")
+        .press(KeyCode::Enter)
+        .wait_for("They get");
+    let confirm = live.screen();
+    assert!(confirm.contains("EUR 90.00"), "{confirm}");
+    assert!(confirm.contains("1 USD = 0.9 EUR  holds"), "{confirm}");
+    assert!(confirm.contains("one hundred dollars"), "{confirm}");
+    live.press(KeyCode::Enter).wait_for("The transfer is done.");
+    assert!(live.screen().contains("They got"), "{}", live.screen());
+    assert_eq!(balance(&mut bank, &from), money("900.00"));
+    assert_eq!(balance(&mut bank, &euros), money("90.00"));
+    common::assert_audit_ok(&mut bank);
+}

@@ -126,3 +126,54 @@ fn the_exchange_form_at_80x24() {
     assert!(form.contains("◀ EUR ▶  Euro"), "{form}");
     assert_snapshot!("exchange_form", form);
 }
+
+#[test]
+fn a_customer_pays_a_euro_account_at_a_quote_renewed_when_it_runs_out() {
+    let mut bank = FakeBank::demo();
+    bank.rates = vec![rate(Currency::USD, Currency::EUR, "0.9", "0.94", true)];
+    let mut d = Driver::new();
+    d.bank = bank;
+    d.login();
+    let euro_account = teller::tui::testing::number(300_000_017);
+    d.press(KeyCode::F(3)).settle();
+    d.type_text(&euro_account).settle();
+    assert!(
+        d.screen().contains("Recipient: L. Dubois"),
+        "{}",
+        d.screen()
+    );
+    d.press(KeyCode::Tab)
+        .type_text("100")
+        .press(KeyCode::Enter)
+        .settle();
+    let confirm = d.screen();
+    assert!(confirm.contains("one hundred dollars"), "{confirm}");
+    assert!(confirm.contains("They get        EUR 90.00"), "{confirm}");
+    assert!(confirm.contains("1 USD = 0.9 EUR  holds 60 s"), "{confirm}");
+    assert_snapshot!("transfer_at_a_quote", confirm);
+    assert_eq!(d.bank.quotes.len(), 1);
+
+    // Read for more than a minute: Enter asks for a new quote instead of sending.
+    d.wait(std::time::Duration::from_secs(61)).settle();
+    assert!(
+        d.screen().contains("expired: Enter gets a new one"),
+        "{}",
+        d.screen()
+    );
+    d.press(KeyCode::Enter).settle();
+    assert!(
+        d.bank.exchanges.is_empty(),
+        "an expired quote sends nothing"
+    );
+    assert_eq!(d.bank.quotes.len(), 2);
+    assert!(d.screen().contains("holds 60 s"), "{}", d.screen());
+
+    d.press(KeyCode::Enter).settle();
+    let done = d.screen();
+    assert!(done.contains("The transfer is done."), "{done}");
+    assert!(done.contains("They got        EUR 90.00"), "{done}");
+    assert_eq!(d.bank.exchanges.len(), 1);
+    let sent = &d.bank.exchanges[0];
+    assert_eq!(sent.quote.id, d.bank.quotes[1].id, "the renewed quote");
+    assert_eq!(sent.paid.amount, Decimal::from(100));
+}

@@ -245,7 +245,18 @@ pub fn statement(s: &Statement, as_json: bool) {
             "money_in": format_money_in(s.money_in, s.currency),
             "money_out": format_money_in(s.money_out, s.currency),
             "closing": format_money_in(s.closing, s.currency),
-            "lines": s.lines.iter().map(entry_json).collect::<Vec<_>>(),
+            "lines": s.lines.iter().map(|l| {
+                let mut line = entry_json(l);
+                if let Some(r) = s.rate_of(l.id) {
+                    line["rate"] = json!({
+                        "base": r.base.as_str(),
+                        "quote": r.quote.as_str(),
+                        "rate": r.rate.to_string(),
+                        "quote_id": r.quote_id,
+                    });
+                }
+                line
+            }).collect::<Vec<_>>(),
         }));
     }
     println!(
@@ -261,6 +272,12 @@ pub fn statement(s: &Statement, as_json: bool) {
         format_money_in(s.opening, s.currency)
     );
     history(&s.lines, false);
+    if !s.rates.is_empty() {
+        println!("Exchange rates:");
+        for r in &s.rates {
+            println!("  #{} at {}", r.movement, r.describe());
+        }
+    }
     println!(
         "Money in {:>16}   money out {:>16}   closing balance {:>16}",
         format_money_in(s.money_in, s.currency),

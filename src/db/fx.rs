@@ -161,6 +161,17 @@ pub fn quote_used_by(conn: &mut Connection, key: &str) -> QueryResult<Option<Quo
         .optional()
 }
 
+/// The quotes used by the exchanges with these keys (an exchange's first key).
+pub fn quotes_used_by(conn: &mut Connection, keys: &[&str]) -> QueryResult<Vec<QuoteRow>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    fx_quotes::table
+        .filter(fx_quotes::used_key.eq_any(keys))
+        .select(QuoteRow::as_select())
+        .load(conn)
+}
+
 /// Marks a locked, unused quote used by the exchange with `key`; false if it was not unused.
 pub fn mark_used(
     conn: &mut Connection,

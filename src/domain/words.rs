@@ -3,7 +3,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+#[cfg(doc)]
 use super::amount::format_money;
+use super::Currency;
 
 const ONES: [&str; 20] = [
     "zero",
@@ -57,14 +59,16 @@ struct Units<'a> {
     minor_many: &'a str,
 }
 
-fn units_for(code: &str) -> Units<'_> {
+fn units_for(code: &str, decimals: u32) -> Units<'_> {
     let (major_one, major_many, minor_one, minor_many) = match code.to_ascii_uppercase().as_str() {
-        "USD" | "CAD" | "AUD" => ("dollar", "dollars", "cent", "cents"),
+        "USD" | "CAD" | "AUD" | "NZD" => ("dollar", "dollars", "cent", "cents"),
         "EUR" => ("euro", "euros", "cent", "cents"),
         "GBP" => ("pound", "pounds", "penny", "pence"),
         "CHF" => ("franc", "francs", "centime", "centimes"),
-        // Unknown currency: name it by its code; the minor unit is unknown,
-        // so say what the two decimals mean.
+        "JPY" => ("yen", "yen", "", ""),
+        "KWD" | "BHD" | "JOD" | "IQD" => ("dinar", "dinars", "fils", "fils"),
+        // Another currency: name it by its code and say what its decimals mean.
+        _ if decimals == 3 => (code, code, "thousandth", "thousandths"),
         _ => (code, code, "hundredth", "hundredths"),
     };
     Units {
@@ -80,25 +84,25 @@ fn units_for(code: &str) -> Units<'_> {
 /// `amount_in_words(1234.50, "USD")` is
 /// "one thousand two hundred thirty-four dollars and fifty cents";
 /// `1.00` is "one dollar", `0.01` is "one cent", zero is "zero dollars", a
-/// negative value starts with "minus". Known codes (case-insensitive): USD,
-/// CAD, AUD, EUR, GBP, CHF; any other code is used as the unit name, e.g.
-/// "five XYZ". Values with more than 2 decimals are rounded half-to-even,
-/// like [`format_money`].
+/// negative value starts with "minus". The minor unit follows the currency's
+/// ISO 4217 decimals: "1496 yen" has none, "30.712" dinars has 712 fils.
+/// Named units (case-insensitive): USD, CAD, AUD, NZD, EUR, GBP, CHF, JPY and
+/// the dinars KWD, BHD, JOD, IQD; any other code is used as the unit name, e.g.
+/// "five XYZ" (two decimals when the code is not a currency). Values with more
+/// decimals than the currency has are rounded half-to-even, like
+/// [`format_money`].
 pub fn amount_in_words(d: Decimal, currency: &str) -> String {
-    let rounded = if d.scale() > 2 {
-        d.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
-    } else {
-        d
-    };
+    let code = currency.trim();
+    let decimals = Currency::parse(code).map_or(2, Currency::decimals);
+    let rounded = d.round_dp_with_strategy(decimals, RoundingStrategy::MidpointNearestEven);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
-    // Work from the exact 2-decimal text: no float, no overflow.
-    let text = format_money(rounded.abs());
-    let (whole_text, cents_text) = text.split_once('.').unwrap_or((text.as_str(), "00"));
+    // Work from the exact text in the currency's decimals: no float, no overflow.
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (whole_text, cents_text) = text.split_once('.').unwrap_or((text.as_str(), "0"));
     let whole = digits_value(whole_text);
     let cents = digits_value(cents_text);
 
-    let code = currency.trim();
-    let units = units_for(code);
+    let units = units_for(code, decimals);
     let counted = |n: u128, one: &str, many: &str| {
         let unit = if n == 1 { one } else { many };
         if unit.is_empty() {
@@ -227,6 +231,25 @@ mod tests {
             ("1.10", "CHF", "one franc and ten centimes"),
             ("7", " CAD ", "seven dollars"),
             ("7", "AUD", "seven dollars"),
+        ]);
+    }
+
+    #[test]
+    fn a_currency_without_cents_or_with_three_decimals() {
+        assert_words(&[
+            ("1496", "JPY", "one thousand four hundred ninety-six yen"),
+            ("1", "jpy", "one yen"),
+            ("1496.5", "JPY", "one thousand four hundred ninety-six yen"),
+            (
+                "30.712",
+                "KWD",
+                "thirty dinars and seven hundred twelve fils",
+            ),
+            ("1.001", "KWD", "one dinar and one fils"),
+            ("0.05", "KWD", "fifty fils"),
+            ("0", "KWD", "zero dinars"),
+            ("2.5", "OMR", "two OMR and five hundred thousandths"),
+            ("3", "KRW", "three KRW"),
         ]);
     }
 

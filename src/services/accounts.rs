@@ -50,6 +50,14 @@ fn random_number(serials: RangeInclusive<u32>) -> AccountNumber {
     }
 }
 
+/// Who a transfer goes to, as the payer may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payee {
+    /// "D. Julis".
+    pub name: String,
+    pub currency: Currency,
+}
+
 /// Whose an account is: a customer's, or one of the bank's internal accounts (by label).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Holder<'a> {
@@ -279,15 +287,21 @@ impl Money<'_> {
             .audited(actor, AuditAction::AccountShow, number.as_str(), result)
     }
 
-    /// The recipient of a transfer as a customer may see it: "D. Julis".
-    pub fn recipient_name(&mut self, number: &AccountNumber) -> BankResult<String> {
-        let (_, name, surname) = accounts::owner_names(&mut self.bank.conn, account_id(number))?
+    /// The recipient of a transfer as a customer may see it: "D. Julis", and the currency the
+    /// account keeps (a transfer into another currency goes at a quote).
+    pub fn recipient(&mut self, number: &AccountNumber) -> BankResult<Payee> {
+        let id = account_id(number);
+        let (_, name, surname) = accounts::owner_names(&mut self.bank.conn, id)?
             .ok_or_else(|| account_not_found(number))?;
+        let currency = accounts::find(&mut self.bank.conn, id)?
+            .ok_or_else(|| account_not_found(number))?
+            .currency;
         let initial: String = name.chars().take(1).collect();
-        Ok(match surname {
+        let name = match surname {
             Some(surname) => format!("{initial}. {surname}"),
             None => name,
-        })
+        };
+        Ok(Payee { name, currency })
     }
 
     /// Freezes, unfreezes or closes a customer account (staff only). A closed account stays

@@ -45,6 +45,7 @@ mod vault;
 mod vault_audit;
 mod views;
 
+pub use accounts::Payee;
 pub use actor::{Actor, SessionUser};
 pub use approval_requests::{
     ApprovalOperation, ApprovalRequestView, Decision, PaymentFile, RequestStatus,
@@ -72,7 +73,7 @@ pub use policy::{APPROVAL_LIMIT, BANK_NAME, BCRYPT_COST, DRAWER_LIMIT, IDLE_SECO
 pub use seal::SealReport;
 pub use search::CustomerHit;
 pub use sessions::LoginSession;
-pub use statement::Statement;
+pub use statement::{LineRate, Statement};
 pub use users::{NewUserInput, ProfileChanges};
 pub use vault::{VaultCountView, VaultMoveView, VaultView};
 pub use views::{

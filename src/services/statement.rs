@@ -10,9 +10,9 @@ use super::accounts::{account_id, visible_account};
 use super::history::entry_of;
 use super::Money;
 use super::{Actor, BankError, BankResult, HistoryEntry};
-use crate::db::{accounts, movements};
+use crate::db::{accounts, fx, movements};
 use crate::domain::AuditAction;
-use crate::domain::{AccountNumber, Currency, Month};
+use crate::domain::{AccountNumber, Currency, Month, MovementKind, Side};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -31,6 +31,67 @@ pub struct Statement {
     pub closing: Decimal,
     pub money_in: Decimal,
     pub money_out: Decimal,
+    /// The rate each exchange line went at, by movement id.
+    pub rates: Vec<LineRate>,
+}
+
+/// The rate an exchange in a statement went at: "1 USD = 0.9 EUR", and its quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRate {
+    pub movement: i64,
+    pub base: Currency,
+    pub quote: Currency,
+    pub rate: Decimal,
+    pub quote_id: i64,
+}
+
+impl LineRate {
+    /// "1 USD = 0.9 EUR (quote 12)".
+    pub fn describe(&self) -> String {
+        format!(
+            "1 {} = {} {} (quote {})",
+            self.base, self.rate, self.quote, self.quote_id
+        )
+    }
+}
+
+impl Statement {
+    pub fn rate_of(&self, movement: i64) -> Option<&LineRate> {
+        self.rates.iter().find(|r| r.movement == movement)
+    }
+}
+
+/// The rate of each exchange among `lines`, from the quote its key used (a second leg's key is
+/// the first's with "/2").
+fn rates_of(conn: &mut crate::db::Connection, lines: &[HistoryEntry]) -> BankResult<Vec<LineRate>> {
+    let first_key = |key: &str| key.strip_suffix("/2").unwrap_or(key).to_string();
+    let exchanges: Vec<(i64, String)> = lines
+        .iter()
+        .filter(|l| l.kind == MovementKind::Exchange)
+        .map(|l| (l.id, first_key(&l.key)))
+        .collect();
+    let keys: Vec<&str> = exchanges.iter().map(|(_, k)| k.as_str()).collect();
+    let quotes = fx::quotes_used_by(conn, &keys)?;
+    Ok(exchanges
+        .iter()
+        .filter_map(|(movement, key)| {
+            let q = quotes
+                .iter()
+                .find(|q| q.used_key.as_deref() == Some(key.as_str()))?;
+            // The bank buys the base when the customer pays it, sells it when they get it.
+            let (base, quote) = match q.side {
+                Side::Buy => (q.from_currency, q.to_currency),
+                Side::Sell => (q.to_currency, q.from_currency),
+            };
+            Some(LineRate {
+                movement: *movement,
+                base,
+                quote,
+                rate: q.rate.normalize(),
+                quote_id: q.id,
+            })
+        })
+        .collect())
 }
 
 impl Money<'_> {
@@ -65,6 +126,7 @@ impl Money<'_> {
         let money_in: Decimal = lines.iter().map(|l| l.amount.max(Decimal::ZERO)).sum();
         let money_out: Decimal = lines.iter().map(|l| (-l.amount).max(Decimal::ZERO)).sum();
         let closing = lines.last().map_or(opening, |l| l.balance_after);
+        let rates = rates_of(&mut self.bank.conn, &lines)?;
         // The journal's balances after each movement must add up; a statement never papers
         // over a gap.
         if opening + money_in - money_out != closing {
@@ -98,6 +160,7 @@ impl Money<'_> {
             closing,
             money_in,
             money_out,
+            rates,
         })
     }
 }

@@ -45,3 +45,10 @@ pub const RECEIPT_TITLE: &str = "Exchanged";
 pub const SAME_CURRENCY: &str = "the customer pays and gets two different currencies";
 pub const HELP_COUNTER_EXCHANGE: &str = "exchange cash (another currency)";
 pub const FOOT_COUNTER_EXCHANGE: &str = "exchange";
+
+// A customer's transfer into an account of another currency.
+pub const TRANSFER_QUOTING: &str = "Asking the bank for a quote…";
+pub const FIELD_THEY_GET: &str = "They get";
+pub const FIELD_THEY_GOT: &str = "They got";
+pub const FIELD_RATE: &str = "Rate";
+pub const QUOTE_RENEW: &str = "expired: Enter gets a new one";

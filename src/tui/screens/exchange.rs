@@ -161,7 +161,7 @@ impl ExchangeScreen {
 }
 
 /// Seconds left on a quote, by the workstation's clock (the bank's decides).
-fn seconds_left(quote: &QuoteView, now: DateTime<Utc>) -> i64 {
+pub(super) fn quote_seconds_left(quote: &QuoteView, now: DateTime<Utc>) -> i64 {
     (quote.expires_at - now).num_seconds().max(0)
 }
 
@@ -363,7 +363,7 @@ impl ExchangeScreen {
     fn render_quote(&self, frame: &mut Frame, area: Rect, view: &View, quote: &QuoteView) {
         let theme = view.theme;
         let inner = dialog::open(frame, area, 60, 9, sx::QUOTE_TITLE, theme);
-        let left = seconds_left(quote, view.clock.wall());
+        let left = quote_seconds_left(quote, view.clock.wall());
         let lines = vec![
             amounts_line(theme, quote),
             Line::raw(format!(

@@ -16,7 +16,7 @@ use super::fixtures::{
 };
 use super::FakeBank;
 use crate::tui::app::{Action, App};
-use crate::tui::clock::ManualClock;
+use crate::tui::clock::{Clock, ManualClock};
 use crate::tui::ui;
 use crate::tui::worker::{Reply, ReplyBody, Request, WorkerMessage};
 
@@ -114,6 +114,7 @@ impl Driver {
             if requests.is_empty() {
                 break;
             }
+            self.bank.wall = self.clock.wall();
             for request in requests {
                 let body = self.bank.answer(request.job);
                 self.reply(request.id, body);

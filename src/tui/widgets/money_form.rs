@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use rust_decimal::Decimal;
 
 use crate::domain::{amount_in_words, AccountNumber, Amount, Memo};
-use crate::services::BankError;
+use crate::services::{BankError, Payee};
 use crate::tui::context::describe;
 use crate::tui::screens::{label_span, message_line, money, wrap_words};
 use crate::tui::strings as s;
@@ -53,8 +53,8 @@ pub fn number_typed(to: &mut Field) -> Option<AccountNumber> {
 /// What the lookup of a receiving account's owner found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
-    /// The owner's name.
-    Found(String),
+    /// The owner's name and the account's currency.
+    Found(Payee),
     /// No such account.
     Missing,
     /// The bank could not say (the field shows why).
@@ -62,12 +62,12 @@ pub enum Lookup {
 }
 
 /// Shows the answer of a recipient lookup on the number's field.
-pub fn recipient_answered(to: &mut Field, result: Result<String, BankError>) -> Lookup {
+pub fn recipient_answered(to: &mut Field, result: Result<Payee, BankError>) -> Lookup {
     to.hint = None;
     match result {
-        Ok(name) => {
-            to.hint = Some(format!("{}{name}", s::RECIPIENT_PREFIX));
-            Lookup::Found(name)
+        Ok(payee) => {
+            to.hint = Some(format!("{}{}", s::RECIPIENT_PREFIX, payee.name));
+            Lookup::Found(payee)
         }
         Err(BankError::NotFound(_)) => {
             to.error = Some(s::RECIPIENT_MISSING.into());
@@ -225,8 +225,12 @@ mod tests {
         );
         assert_eq!(to.hint.as_deref(), Some(s::RECIPIENT_LOOKING));
 
-        let found = recipient_answered(&mut to, Ok("D. Julis".into()));
-        assert_eq!(found, Lookup::Found("D. Julis".into()));
+        let payee = Payee {
+            name: "D. Julis".into(),
+            currency: crate::domain::Currency::EUR,
+        };
+        let found = recipient_answered(&mut to, Ok(payee.clone()));
+        assert_eq!(found, Lookup::Found(payee));
         assert_eq!(to.hint, Some(format!("{}D. Julis", s::RECIPIENT_PREFIX)));
 
         let missing = recipient_answered(&mut to, Err(BankError::NotFound(valid.clone())));

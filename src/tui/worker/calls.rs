@@ -15,8 +15,8 @@ use crate::domain::{
 use crate::services::{
     AccountStatus, AccountView, Actor, Approval, ApprovalOperation, ApprovalRequestView,
     BankResult, CashExchange, CashRequest, CurrencyView, Decision, DrawerView, ExchangeResult,
-    MoneyResult, NewUserInput, ProfileChanges, QuoteView, RateView, SessionUser, TransferRequest,
-    UserProfile, VaultTransfer, VaultView,
+    ExchangeTransfer, MoneyResult, NewUserInput, ProfileChanges, QuoteView, RateView, SessionUser,
+    TransferRequest, UserProfile, VaultTransfer, VaultView,
 };
 
 use super::run::Worker;
@@ -132,9 +132,9 @@ calls! {
         => Trends(BankResult<Vec<Trend>>) |w| {
         w.trends(&actor, &accounts, points)
     }
-    /// Who owns an account, as "D. Julis".
+    /// Who owns an account, as "D. Julis", and the account's currency.
     Recipient { number: AccountNumber } => Recipient(RecipientName) |w| {
-        let result = w.bank().and_then(|b| b.money().recipient_name(&number));
+        let result = w.bank().and_then(|b| b.money().recipient(&number));
         RecipientName { number, result }
     }
     Transfer { actor: Actor, request: TransferRequest } => Transfer(BankResult<MoneyResult>) |w| {
@@ -229,6 +229,16 @@ calls! {
     CashQuote { actor: Actor, pay: Currency, get: Currency, pays: Amount }
         => Quote(BankResult<QuoteView>) |w| {
         w.bank()?.fx().quote(&actor, pay, get, pays, true)
+    }
+    /// A quote for a transfer into an account of another currency.
+    TransferQuote { actor: Actor, pay: Currency, get: Currency, pays: Amount }
+        => Quote(BankResult<QuoteView>) |w| {
+        w.bank()?.fx().quote(&actor, pay, get, pays, false)
+    }
+    /// A transfer into an account of another currency, at the quote shown.
+    ExchangeTransfer { actor: Actor, request: ExchangeTransfer }
+        => Exchanged(BankResult<ExchangeResult>) |w| {
+        w.bank()?.fx().transfer(&actor, &request, None)
     }
     /// Cash for cash at the counter, at the quote shown.
     ExchangeCash { actor: Actor, request: CashExchange, approval: Option<Approval> }

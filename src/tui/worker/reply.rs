@@ -8,7 +8,7 @@ use crate::bulk::PostError;
 use crate::domain::AccountNumber;
 use crate::services::{
     AccountView, ApprovalRequestView, BankError, BankResult, CustomerHit, DrawerView, EodReport,
-    HistoryEntry, MoneyResult, SessionUser, UserProfile, VaultView,
+    HistoryEntry, MoneyResult, Payee, SessionUser, UserProfile, VaultView,
 };
 
 use super::RequestId;
@@ -159,11 +159,11 @@ pub struct HistoryPage {
     pub result: BankResult<Vec<HistoryEntry>>,
 }
 
-/// Who owns an account, as "D. Julis".
+/// Who owns an account, as "D. Julis", and its currency.
 #[derive(Debug)]
 pub struct RecipientName {
     pub number: AccountNumber,
-    pub result: BankResult<String>,
+    pub result: BankResult<Payee>,
 }
 
 /// The customers found for what was typed.

@@ -184,8 +184,8 @@ impl CounterScreen {
                 if current.as_ref().map(AccountNumber::as_str) != Some(number.as_str()) {
                     return Flow::Stay;
                 }
-                if let Lookup::Found(name) = money_form::recipient_answered(&mut self.to, result) {
-                    self.recipient = Some((number, name));
+                if let Lookup::Found(payee) = money_form::recipient_answered(&mut self.to, result) {
+                    self.recipient = Some((number, payee.name));
                 }
             }
             (Asked::Money, ReplyBody::Money(result)) => self.on_result(result, ctx),

@@ -1,6 +1,10 @@
 //! A transfer from one of my open accounts: a form, a confirmation dialog with the amount in
 //! figures and words and my balance before and after, and the result.
 //!
+//! A recipient's account in another currency is paid at a quote: Enter asks the bank for one,
+//! and the confirmation shows what the recipient gets, the rate and how long the quote holds
+//! (an expired one is renewed by Enter); both legs go in one transaction (docs/fx.md).
+//!
 //! The idempotency key is made when the form is first submitted and kept until the transfer
 //! succeeds or a field is edited: sending the same form again after a dropped connection
 //! reuses it, so the bank applies the transfer at most once.
@@ -12,9 +16,12 @@ use rust_decimal::Decimal;
 
 mod render;
 
+use super::exchange::quote_seconds_left;
 use super::{cycle, Screen};
 use crate::domain::{AccountNumber, Currency, IdempotencyKey};
-use crate::services::{BankError, MoneyResult, TransferRequest};
+use crate::services::{
+    BankError, ExchangeResult, ExchangeTransfer, MoneyResult, QuoteView, TransferRequest,
+};
 use crate::tui::context::{describe, Ctx, Flow, Notice, Route, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
@@ -44,7 +51,11 @@ impl Stops for Stop {
 pub enum Recipient {
     Unknown,
     Looking(AccountNumber),
-    Found { number: AccountNumber, name: String },
+    Found {
+        number: AccountNumber,
+        name: String,
+        currency: Currency,
+    },
     Missing(AccountNumber),
 }
 
@@ -55,6 +66,8 @@ pub struct Pending {
     pub currency: Currency,
     pub balance_before: Decimal,
     pub recipient: Option<String>,
+    /// Into an account of another currency: the quote it goes at.
+    pub quote: Option<QuoteView>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +97,8 @@ pub struct TransferScreen {
     requests: Requests<Asked>,
     /// The transfer sent last, for the result screen when the answer arrives.
     sent: Option<Pending>,
+    /// A transfer into another currency waiting for its quote.
+    quoting: Option<Pending>,
 }
 
 /// What the transfer screen asks the worker for.
@@ -92,6 +107,9 @@ enum Asked {
     /// Whose account a number is.
     Recipient,
     Transfer,
+    /// A quote for a transfer into another currency, and that transfer.
+    Quote,
+    Exchange,
 }
 
 impl Default for TransferScreen {
@@ -108,6 +126,7 @@ impl Default for TransferScreen {
             key: None,
             requests: Requests::default(),
             sent: None,
+            quoting: None,
         }
     }
 }
@@ -119,7 +138,12 @@ impl TransferScreen {
     }
 
     pub fn is_sending(&self) -> bool {
-        self.requests.is_waiting(Asked::Transfer)
+        self.requests.is_waiting(Asked::Transfer) || self.requests.is_waiting(Asked::Exchange)
+    }
+
+    /// Waiting for a quote for a transfer into another currency.
+    pub fn is_quoting(&self) -> bool {
+        self.requests.is_waiting(Asked::Quote)
     }
 
     fn reset(&mut self) {
@@ -127,6 +151,8 @@ impl TransferScreen {
         // Lookups in flight are still heard (their answers say which number they answer).
         let mut requests = std::mem::take(&mut self.requests);
         requests.forget(Asked::Transfer);
+        requests.forget(Asked::Exchange);
+        requests.forget(Asked::Quote);
         *self = Self {
             from,
             requests,
@@ -217,7 +243,7 @@ impl TransferScreen {
     }
 
     fn submit(&mut self, ctx: &mut Ctx) {
-        if self.is_sending() {
+        if self.is_sending() || self.is_quoting() {
             self.error = Some(s::TRANSFER_STILL_SENDING.into());
             return;
         }
@@ -256,15 +282,19 @@ impl TransferScreen {
         let (Some(to), Some(amount), Some(memo)) = (to, amount, memo) else {
             return;
         };
-        let recipient = match &self.recipient {
-            Recipient::Found { number, name } if *number == to => Some(name.clone()),
-            _ => None,
+        let (recipient, their_currency) = match &self.recipient {
+            Recipient::Found {
+                number,
+                name,
+                currency,
+            } if *number == to => (Some(name.clone()), Some(*currency)),
+            _ => (None, None),
         };
         let key = self
             .key
             .get_or_insert_with(IdempotencyKey::generate)
             .clone();
-        self.stage = Stage::Confirm(Pending {
+        let pending = Pending {
             request: TransferRequest {
                 from,
                 to,
@@ -275,17 +305,82 @@ impl TransferScreen {
             currency: source.currency,
             balance_before: source.balance,
             recipient,
-        });
+            quote: None,
+        };
+        match their_currency {
+            Some(get) if get != source.currency => self.ask_quote(pending, get, ctx),
+            _ => self.stage = Stage::Confirm(pending),
+        }
+    }
+
+    /// A quote for paying the amount, in my account's currency, into the recipient's.
+    fn ask_quote(&mut self, pending: Pending, get: Currency, ctx: &mut Ctx) {
+        let Some(actor) = ctx.actor() else { return };
+        let job = Job::TransferQuote {
+            actor,
+            pay: pending.currency,
+            get,
+            pays: pending.request.amount,
+        };
+        self.requests.ask(ctx, Asked::Quote, job);
+        self.quoting = Some(pending);
+        self.stage = Stage::Form;
+    }
+
+    fn on_quote(&mut self, result: Result<QuoteView, BankError>) {
+        let Some(mut pending) = self.quoting.take() else {
+            return;
+        };
+        match result {
+            Ok(quote) => {
+                pending.quote = Some(quote);
+                self.stage = Stage::Confirm(pending);
+            }
+            Err(error) => self.error = Some(describe(&error)),
+        }
+    }
+
+    /// Enter on the confirmation: the transfer, or a new quote when this one has run out.
+    fn confirmed(&mut self, pending: Pending, ctx: &mut Ctx) {
+        match &pending.quote {
+            Some(quote) if quote_seconds_left(quote, ctx.clock.wall()) == 0 => {
+                let get = quote.get;
+                self.ask_quote(
+                    Pending {
+                        quote: None,
+                        ..pending
+                    },
+                    get,
+                    ctx,
+                );
+            }
+            _ => self.send(pending, ctx),
+        }
     }
 
     fn send(&mut self, pending: Pending, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         tracing::info!(key = pending.request.key.as_str(), "transfer confirmed");
-        let job = Job::Transfer {
-            actor,
-            request: pending.request.clone(),
-        };
-        self.requests.ask(ctx, Asked::Transfer, job);
+        match &pending.quote {
+            Some(quote) => {
+                let request = ExchangeTransfer {
+                    transfer: pending.request.clone(),
+                    quote: quote.id,
+                };
+                self.requests.ask(
+                    ctx,
+                    Asked::Exchange,
+                    Job::ExchangeTransfer { actor, request },
+                );
+            }
+            None => {
+                let job = Job::Transfer {
+                    actor,
+                    request: pending.request.clone(),
+                };
+                self.requests.ask(ctx, Asked::Transfer, job);
+            }
+        }
         self.sent = Some(pending.clone());
         self.stage = Stage::Sending(pending);
     }
@@ -329,6 +424,19 @@ impl TransferScreen {
 }
 
 impl TransferScreen {
+    /// Both legs done: the result shows the paid leg, with the quote it went at.
+    fn on_exchanged(&mut self, result: Result<ExchangeResult, BankError>, ctx: &mut Ctx) {
+        let result = result.map(|done| {
+            if let Some(sent) = &mut self.sent {
+                sent.quote = Some(done.quote);
+            }
+            let mut paid = done.paid;
+            paid.replayed = done.replayed;
+            paid
+        });
+        self.on_result(result, ctx);
+    }
+
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
@@ -337,12 +445,20 @@ impl TransferScreen {
                     return Flow::Stay;
                 }
                 self.recipient = match money_form::recipient_answered(&mut self.to, result) {
-                    Lookup::Found(name) => Recipient::Found { number, name },
+                    Lookup::Found(payee) => Recipient::Found {
+                        number,
+                        name: payee.name,
+                        currency: payee.currency,
+                    },
                     Lookup::Missing => Recipient::Missing(number),
                     Lookup::Failed => Recipient::Unknown,
                 };
             }
             (Asked::Transfer, ReplyBody::Transfer(result)) => self.on_result(result, ctx),
+            (Asked::Quote, ReplyBody::Quote(result)) => self.on_quote(result),
+            (Asked::Exchange, ReplyBody::Exchanged(result)) => {
+                self.on_exchanged(result, ctx);
+            }
             (asked, body) => self.requests.unexpected(asked, &body),
         }
         Flow::Stay
@@ -384,7 +500,7 @@ impl Screen for TransferScreen {
             (Stage::Form, Cmd::Back) => return Flow::Go(Route::Accounts),
             (Stage::Confirm(pending), Cmd::Submit) => {
                 let pending = pending.clone();
-                self.send(pending, ctx);
+                self.confirmed(pending, ctx);
             }
             (Stage::Confirm(_) | Stage::Sending(_), Cmd::Back) => self.stage = Stage::Form,
             (Stage::Done { .. }, Cmd::Submit) => self.reset(),

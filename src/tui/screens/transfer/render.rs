@@ -1,10 +1,12 @@
 //! Drawing the transfer screen: the form, the confirmation over it, the result.
 
-use super::{Pending, Stage, Stop, TransferScreen};
-use crate::services::MoneyResult;
+use super::{quote_seconds_left, Pending, Stage, Stop, TransferScreen};
+use crate::domain::format_money_grouped_in;
+use crate::services::{MoneyResult, QuoteView};
 use crate::tui::context::View;
 use crate::tui::screens::{form_status, label_span, message_line, money, panel};
 use crate::tui::strings as s;
+use crate::tui::strings_fx as sx;
 use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self};
@@ -93,7 +95,11 @@ impl TransferScreen {
         if let Some(position) = cursors.into_iter().flatten().next() {
             frame.set_cursor_position(position);
         }
-        let busy = self.is_sending().then_some(s::TRANSFER_SENDING);
+        let busy = if self.is_quoting() {
+            Some(sx::TRANSFER_QUOTING)
+        } else {
+            self.is_sending().then_some(s::TRANSFER_SENDING)
+        };
         let line = form_status(
             self.error.as_deref(),
             busy,
@@ -116,7 +122,8 @@ impl TransferScreen {
         // The amount in words is never cut off: it wraps under the figures (66 wide dialog,
         // borders, margins and the 16-column label leave 46 columns).
         let words = money_form::amount_words(amount, pending.currency.as_str(), 46);
-        let height = 11 + u16::try_from(words.len()).unwrap_or(1);
+        let quote_rows = if pending.quote.is_some() { 2 } else { 0 };
+        let height = 11 + quote_rows + u16::try_from(words.len()).unwrap_or(1);
         let inner = dialog::open(frame, area, 66, height, s::CONFIRM_TITLE, theme);
         let after = pending.balance_before - amount;
         let recipient = money_form::recipient_suffix(pending.recipient.as_deref());
@@ -142,6 +149,9 @@ impl TransferScreen {
             }
             .lines(theme),
         );
+        if let Some(quote) = &pending.quote {
+            lines.extend(quote_lines(quote, view));
+        }
         if !after.is_sign_negative() {
             lines.push(Line::default());
         }
@@ -179,7 +189,7 @@ impl TransferScreen {
         } else {
             s::TRANSFER_DONE
         };
-        let lines = vec![
+        let mut lines = vec![
             message_line(theme::OK_MARKER, heading, theme.success),
             Line::default(),
             Line::from(vec![
@@ -207,6 +217,51 @@ impl TransferScreen {
                 Span::raw(crate::tui::screens::when(view, result.at)),
             ]),
         ];
+        if let Some(q) = &pending.quote {
+            lines.insert(
+                4,
+                Line::from(vec![
+                    label_span(sx::FIELD_THEY_GOT, theme),
+                    Span::raw(format!(
+                        "{} {}  at 1 {} = {} {}",
+                        q.get,
+                        format_money_grouped_in(q.gets, q.get),
+                        q.base,
+                        q.rate,
+                        q.quote
+                    )),
+                ]),
+            );
+        }
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// What the recipient gets at the quote, the rate, and how long the quote holds.
+fn quote_lines<'a>(quote: &QuoteView, view: &View) -> [Line<'a>; 2] {
+    let theme = view.theme;
+    let left = quote_seconds_left(quote, view.clock.wall());
+    let holds = if left > 0 {
+        Span::styled(format!("  holds {left} s"), theme.hint)
+    } else {
+        Span::styled(format!("  {}", sx::QUOTE_RENEW), theme.error)
+    };
+    [
+        Line::from(vec![
+            label_span(sx::FIELD_THEY_GET, theme),
+            Span::styled(
+                format!(
+                    "{} {}",
+                    quote.get,
+                    format_money_grouped_in(quote.gets, quote.get)
+                ),
+                theme.title,
+            ),
+        ]),
+        Line::from(vec![
+            label_span(sx::FIELD_RATE, theme),
+            Span::raw(format!("1 {} = {} {}", quote.base, quote.rate, quote.quote)),
+            holds,
+        ]),
+    ]
 }

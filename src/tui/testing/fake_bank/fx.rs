@@ -55,49 +55,43 @@ impl FakeBank {
             Job::CashQuote { pay, get, pays, .. } => {
                 ReplyBody::Quote(self.quote(pay, get, pays.value()))
             }
+            Job::TransferQuote { pay, get, pays, .. } => {
+                ReplyBody::Quote(self.quote(pay, get, pays.value()))
+            }
             Job::ExchangeCash { request, .. } => {
-                let quote = match request.quote {
-                    Some(id) => self.quotes.iter().find(|q| q.id == id).cloned(),
-                    None => None,
-                };
-                let Some(mut quote) = quote else {
+                let Some(quote) = self.use_quote(request.quote) else {
                     return Ok(ReplyBody::Exchanged(Err(BankError::NotFound(
                         "Quote".into(),
                     ))));
                 };
-                quote.used = true;
-                let leg = |id: i64, key: String, amount: Decimal, currency, from, to| MoneyResult {
-                    id,
-                    key,
-                    kind: MovementKind::Exchange,
-                    amount,
-                    currency,
-                    from,
-                    to,
-                    balances: Vec::new(),
-                    memo: None,
-                    at: fixed_wall(),
+                let done = ExchangeResult {
+                    paid: leg(501, request.key.to_string(), &quote, true),
+                    received: leg(502, request.key.second_leg().to_string(), &quote, false),
+                    quote,
                     replayed: false,
-                    device: "till-1".into(),
                     drawer_over_limit: false,
                 };
+                self.exchanges.push(done.clone());
+                ReplyBody::Exchanged(Ok(done))
+            }
+            Job::ExchangeTransfer { request, .. } => {
+                let t = &request.transfer;
+                let Some(quote) = self.use_quote(Some(request.quote)) else {
+                    return Ok(ReplyBody::Exchanged(Err(BankError::NotFound(
+                        "Quote".into(),
+                    ))));
+                };
+                let mut paid = leg(601, t.key.to_string(), &quote, true);
+                paid.from = Party::Account(t.from.clone());
+                if let Some(account) = self.accounts.iter_mut().find(|a| a.number == t.from) {
+                    account.balance -= quote.pays;
+                    paid.balances = vec![(t.from.clone(), account.balance)];
+                }
+                let mut received = leg(602, t.key.second_leg().to_string(), &quote, false);
+                received.to = Party::Account(t.to.clone());
                 let done = ExchangeResult {
-                    paid: leg(
-                        501,
-                        request.key.to_string(),
-                        quote.pays,
-                        quote.pay,
-                        Party::Cash,
-                        Party::Exchange,
-                    ),
-                    received: leg(
-                        502,
-                        request.key.second_leg().to_string(),
-                        quote.gets,
-                        quote.get,
-                        Party::Exchange,
-                        Party::Cash,
-                    ),
+                    paid,
+                    received,
                     quote,
                     replayed: false,
                     drawer_over_limit: false,
@@ -107,6 +101,13 @@ impl FakeBank {
             }
             other => return Err(Box::new(other)),
         })
+    }
+
+    /// The quote given under `id`, now used.
+    fn use_quote(&mut self, id: Option<QuoteId>) -> Option<QuoteView> {
+        let quote = self.quotes.iter_mut().find(|q| Some(q.id) == id)?;
+        quote.used = true;
+        Some(quote.clone())
     }
 
     /// A quote at the rate kept for the pair (either order); the bank's arithmetic is the
@@ -137,10 +138,35 @@ impl FakeBank {
             quote: rate.quote,
             rate_id: rate.id,
             margin: Decimal::ZERO,
-            expires_at: fixed_wall() + chrono::Duration::seconds(60),
+            expires_at: self.wall + chrono::Duration::seconds(60),
             used: false,
         };
         self.quotes.push(view.clone());
         Ok(view)
+    }
+}
+
+/// One leg of an exchange at `quote`: the amount paid in (cash to the position) or the amount
+/// paid out (the position to cash); a transfer names its accounts instead.
+fn leg(id: i64, key: String, quote: &QuoteView, paid_in: bool) -> MoneyResult {
+    let (amount, currency, from, to) = if paid_in {
+        (quote.pays, quote.pay, Party::Cash, Party::Exchange)
+    } else {
+        (quote.gets, quote.get, Party::Exchange, Party::Cash)
+    };
+    MoneyResult {
+        id,
+        key,
+        kind: MovementKind::Exchange,
+        amount,
+        currency,
+        from,
+        to,
+        balances: Vec::new(),
+        memo: None,
+        at: fixed_wall(),
+        replayed: false,
+        device: "till-1".into(),
+        drawer_over_limit: false,
     }
 }

@@ -36,8 +36,8 @@ pub struct FakeBank {
     pub accounts: Vec<AccountView>,
     pub history: HashMap<String, Vec<HistoryEntry>>,
     pub profile: UserProfile,
-    /// Account number -> "M. Rossi".
-    pub names: HashMap<String, String>,
+    /// Account number -> "M. Rossi" and the account's currency.
+    pub names: HashMap<String, crate::services::Payee>,
     /// Idempotency keys already applied, with their result.
     pub applied: HashMap<String, MoneyResult>,
     /// Tellers and admins with their passwords.
@@ -57,6 +57,8 @@ pub struct FakeBank {
     pub vault: Option<crate::services::VaultView>,
     /// Approval requests tellers sent.
     pub approval_requests: Vec<crate::services::ApprovalRequestView>,
+    /// The workstation's time as the driver last answered (a quote holds a minute from it).
+    pub wall: chrono::DateTime<chrono::Utc>,
     /// Exchange rates, newest first.
     pub rates: Vec<crate::services::RateView>,
     /// Quotes given, and the exchanges done at the counter.
@@ -152,10 +154,16 @@ impl FakeBank {
             created_at: created,
             updated_at: created,
         };
+        let payee = |name: &str, currency| crate::services::Payee {
+            name: name.into(),
+            currency,
+        };
         let mut names = HashMap::new();
-        names.insert(other, "M. Rossi".to_string());
+        names.insert(other, payee("M. Rossi", Currency::USD));
+        // A euro account elsewhere: a transfer there goes at a quote.
+        names.insert(number(300_000_017), payee("L. Dubois", Currency::EUR));
         for a in &accounts {
-            names.insert(a.number.to_string(), "D. Julis".to_string());
+            names.insert(a.number.to_string(), payee("D. Julis", a.currency));
         }
         let staff_user =
             |id: i64, email: &str, role: Role, name: &str, surname: &str| SessionUser {
@@ -209,6 +217,7 @@ impl FakeBank {
             approval_limit: money("10000.00"),
             vault: None,
             approval_requests: Vec::new(),
+            wall: fixed_wall(),
             rates: Vec::new(),
             quotes: Vec::new(),
             exchanges: Vec::new(),

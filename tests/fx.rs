@@ -606,3 +606,45 @@ fn one_order_per_pair_own_quotes_and_cash_valued_in_dollars() {
     assert_eq!(err.code(), "id_required");
     assert_audit_ok_as(&mut bank, &admin);
 }
+
+#[test]
+fn the_approval_limit_weighs_every_currency_in_dollars_and_the_day_s_payments_together() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    fx_bank(&mut bank);
+    let (_, usd) = customer_with_account(&mut bank, "alex@example.com", "1000.00");
+    let kwd = open_account(&mut bank, "alex@example.com", Currency::KWD);
+    deposit(&mut bank, &kwd, "5000");
+    let (_, their_usd) = customer_with_account(&mut bank, "bob@example.com", "0");
+    let their_kwd = open_account(&mut bank, "bob@example.com", Currency::KWD);
+    let teller = user(&mut bank, "kwd-teller@example.com", Role::Teller);
+    let pay = |from: &AccountNumber, to: &AccountNumber, raw: &str| {
+        let mut request = transfer_request(from, to, "1");
+        request.amount = Amount::parse_any(raw).unwrap();
+        request
+    };
+
+    // 4,000 dinars are about 12,984 dollars at the mid rate (0.308065): above the limit,
+    // though the figure 4000 is below 10,000.
+    let err = bank
+        .money()
+        .transfer(&teller, &pay(&kwd, &their_kwd, "4000"), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "approval_required", "{err}");
+    // 3,000 dinars (9,738.20 dollars) are within it ...
+    bank.money()
+        .transfer(&teller, &pay(&kwd, &their_kwd, "3000"), None)
+        .expect("within the limit");
+    // ... and count with the day's dollars: 300 more is 10,038.20.
+    let err = bank
+        .money()
+        .transfer(&teller, &pay(&usd, &their_usd, "300.00"), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "approval_required", "{err}");
+    assert!(err.to_string().contains("9,738.20"), "{err}");
+    bank.money()
+        .transfer(&teller, &pay(&usd, &their_usd, "200.00"), None)
+        .expect("9,938.20 in all");
+    assert_eq!(balance(&mut bank, &their_kwd), money("3000"));
+    assert_audit_ok(&mut bank);
+}

@@ -177,3 +177,41 @@ fn a_customer_pays_a_euro_account_at_a_quote_renewed_when_it_runs_out() {
     assert_eq!(sent.quote.id, d.bank.quotes[1].id, "the renewed quote");
     assert_eq!(sent.paid.amount, Decimal::from(100));
 }
+
+#[test]
+fn a_supervisor_approves_an_exchange_over_the_drawer_s_limit_on_the_teller_s_screen() {
+    use teller::services::{ApprovalNeed, BankError};
+    let mut bank = FakeBank::demo().with_open_drawer();
+    bank.rates = vec![rate(Currency::USD, Currency::EUR, "0.9", "0.94", true)];
+    bank.refuse_next("exchange_cash", || {
+        BankError::ApprovalRequired(ApprovalNeed::DrawerAboveLimit {
+            limit: Decimal::from(50_000),
+        })
+    });
+    let mut d = Driver::teller_on(bank);
+    d.press(KeyCode::F(11)).settle();
+    d.type_text("500").press(KeyCode::Enter).settle();
+    d.press(KeyCode::Enter).settle();
+    let asked = d.screen();
+    assert!(asked.contains("Supervisor approval"), "{asked}");
+    assert!(
+        asked.contains("A supervisor approves this exchange"),
+        "{asked}"
+    );
+    assert_snapshot!("exchange_approval", asked);
+    assert!(d.bank.exchanges.is_empty());
+
+    d.type_text(teller::tui::testing::ADMIN_EMAIL)
+        .press(KeyCode::Tab)
+        .type_text(teller::tui::testing::ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .settle();
+    let done = d.screen();
+    assert!(done.contains("references 501 and 502"), "{done}");
+    assert_eq!(d.bank.exchanges.len(), 1);
+    let sent = d.bank.approvals_sent();
+    assert_eq!(
+        sent.last().map(|(who, _)| who.as_str()),
+        Some(teller::tui::testing::ADMIN_EMAIL)
+    );
+}

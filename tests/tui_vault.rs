@@ -136,3 +136,61 @@ fn a_move_to_another_database_node_is_told_in_plain_words() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_teller_keeps_a_drawer_per_currency_each_counted_by_its_own_banknotes() {
+    let mut d = Driver::teller();
+    d.press(KeyCode::F(5)).settle();
+    assert!(d.screen().contains("USD"), "{}", d.screen());
+    // → shows the next currency's drawer: none open, so its opening count, by euro banknotes
+    // and coins (500 down to 0.01: fifteen boxes, in two longer columns).
+    d.press(KeyCode::Right).settle();
+    let euros = d.screen();
+    assert!(euros.contains("◀ EUR ▶  Euro"), "{euros}");
+    assert!(
+        euros.contains("500.00 × [") && euros.contains("0.02 × ["),
+        "{euros}"
+    );
+    assert_snapshot!("drawer_opening_count_in_euros", euros);
+    d.press(KeyCode::Tab)
+        .type_text("2")
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen().contains("EUR 1,000.00"),
+        "the approval names the currency: {}",
+        d.screen()
+    );
+    d.type_text(ADMIN_EMAIL)
+        .press(KeyCode::Tab)
+        .type_text(ADMIN_PASSWORD)
+        .press(KeyCode::Enter)
+        .settle();
+    assert!(
+        d.screen()
+            .contains("Drawer open with a float of EUR 1,000.00."),
+        "{}",
+        d.screen()
+    );
+    let open: Vec<String> = d
+        .bank
+        .drawer
+        .iter()
+        .chain(&d.bank.other_drawers)
+        .map(|dr| format!("{} {}", dr.currency, dr.opening_float))
+        .collect();
+    assert_eq!(open.len(), 2, "{open:?}");
+    assert!(open.contains(&"EUR 1000.00".to_string()), "{open:?}");
+
+    // ← back to the dollars: that drawer is still open; yen count by whole yen.
+    d.press(KeyCode::Left).settle();
+    assert!(d.screen().contains("The drawer is open"), "{}", d.screen());
+    assert!(d.screen().contains("USD"), "{}", d.screen());
+    d.press(KeyCode::Left).settle();
+    let yen = d.screen();
+    assert!(yen.contains("◀ JPY ▶"), "{yen}");
+    assert!(
+        yen.contains("10000 × [") && !yen.contains("0.01 × ["),
+        "{yen}"
+    );
+}

@@ -304,13 +304,13 @@ pub fn device_totals_between(
 }
 
 /// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals and
-/// transfers. Zero for an account without an owner.
+/// transfers, per currency. Nothing for an account without an owner.
 pub fn paid_by_since(
     conn: &mut Connection,
     account: i64,
     actor: &str,
     since: NaiveDateTime,
-) -> QueryResult<Decimal> {
+) -> QueryResult<Vec<(String, Decimal)>> {
     use super::schema::accounts;
     let owner: Option<Option<i64>> = accounts::table
         .find(account)
@@ -318,18 +318,22 @@ pub fn paid_by_since(
         .first(conn)
         .optional()?;
     let Some(Some(owner)) = owner else {
-        return Ok(Decimal::ZERO);
+        return Ok(Vec::new());
     };
     let ids: Vec<i64> = accounts::table
         .filter(accounts::owner_id.eq(owner))
         .select(accounts::id)
         .load(conn)?;
-    let total: Option<Decimal> = movements::table
+    let totals: Vec<(String, Option<Decimal>)> = movements::table
         .filter(movements::debit_account_id.eq_any(ids))
         .filter(movements::actor.eq(actor))
         .filter(movements::kind.eq_any(["withdrawal", "transfer"]))
         .filter(movements::created_at.ge(since))
-        .select(diesel::dsl::sum(movements::amount))
-        .first(conn)?;
-    Ok(total.unwrap_or(Decimal::ZERO))
+        .group_by(movements::currency)
+        .select((movements::currency, diesel::dsl::sum(movements::amount)))
+        .load(conn)?;
+    Ok(totals
+        .into_iter()
+        .map(|(currency, total)| (currency, total.unwrap_or(Decimal::ZERO)))
+        .collect())
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::amount::Amount;
@@ -101,6 +102,14 @@ impl CashCount {
     /// Pieces counted of a denomination (in cents).
     pub fn pieces(&self, cents: i64) -> u32 {
         self.0.get(&cents).copied().unwrap_or(0)
+    }
+
+    /// (cents, pieces) of every denomination counted, smallest first.
+    pub fn counts(&self) -> Vec<(i64, u32)> {
+        self.0
+            .iter()
+            .map(|(cents, pieces)| (*cents, *pieces))
+            .collect()
     }
 
     /// Both counts together (a vault receiving cash).
@@ -236,6 +245,30 @@ pub fn parse_denominations(raw: &str, currency: Currency) -> Result<Vec<Decimal>
     }
     values.sort_by(|a, b| b.cmp(a));
     Ok(values)
+}
+
+/// Banknotes and coins a new currency counts by default (ISO codes the bank often trades).
+pub fn default_denominations(currency: Currency) -> &'static str {
+    match currency.as_str() {
+        "USD" => "100 50 20 10 5 2 1 0.50 0.25 0.10 0.05 0.01",
+        "EUR" => "500 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "GBP" => "50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
+        "JPY" => "10000 5000 2000 1000 500 100 50 10 5 1",
+        "CHF" => "1000 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "CAD" => "100 50 20 10 5 2 1 0.25 0.10 0.05",
+        "AUD" => "100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
+        "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010",
+        _ => "",
+    }
+}
+
+/// A list of banknotes and coins (as [`parse_denominations`] gives it) in cents, as a count
+/// holds them.
+pub fn denominations_in_cents(values: &[Decimal]) -> Vec<i64> {
+    values
+        .iter()
+        .filter_map(|v| (v * Decimal::ONE_HUNDRED).trunc().to_i64())
+        .collect()
 }
 
 fn invalid(rule: String) -> ValidationError {

@@ -30,7 +30,10 @@ pub use age::Age;
 pub use amount::{
     format_money, format_money_grouped, format_money_grouped_in, format_money_in, Amount,
 };
-pub use cash_count::{parse_denominations, CashCount, Shortfall, DENOMINATIONS_CENTS};
+pub use cash_count::{
+    default_denominations, denominations_in_cents, parse_denominations, CashCount, Shortfall,
+    DENOMINATIONS_CENTS,
+};
 pub use currency::Currency;
 pub use device::DeviceName;
 pub use device_key::DeviceKey;

@@ -118,10 +118,7 @@ pub(super) fn denominations_cents(
     let values = crate::domain::parse_denominations(&row.denominations, currency)
         .map_err(|e| BankError::Database(format!("currency {currency}: {e}")))?;
     // Whole cents, as the list's parser checked.
-    Ok(values
-        .into_iter()
-        .filter_map(|v| i64::try_from((v * rust_decimal::Decimal::ONE_HUNDRED).trunc()).ok())
-        .collect())
+    Ok(crate::domain::denominations_in_cents(&values))
 }
 
 /// Refuses a count holding a banknote or coin `currency` does not have, or a currency the bank

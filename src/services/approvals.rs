@@ -7,10 +7,11 @@ use rust_decimal::Decimal;
 use super::accounts::account_id;
 use super::auth::Checked;
 use super::bank::now;
+use super::fx::{value_at_mid, BASE_CURRENCY};
 use super::{Actor, Approval, Bank, BankError, BankResult};
-use crate::db::{movements, users};
+use crate::db::{accounts, movements, users};
 use crate::domain::AuditAction;
-use crate::domain::{AccountNumber, Amount, Role};
+use crate::domain::{AccountNumber, Amount, Currency, Role};
 
 /// What an operation asks of the four-eyes rule.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +19,9 @@ pub(super) struct ApprovalCheck<'a> {
     pub action: AuditAction,
     pub subject: &'a str,
     pub amount: Amount,
+    /// The amount's currency; `None`: the paying account's. The limit is in the base
+    /// currency: other amounts are weighed at the mid rate.
+    pub currency: Option<Currency>,
     /// Staff need a supervisor above the approval limit (withdrawals, transfers, batches).
     pub limited: bool,
     /// The customer account money leaves: the day's earlier payments from its owner's
@@ -76,14 +80,26 @@ impl Bank {
                 if !(check.limited && staff_user) {
                     return Ok(Granted::default());
                 }
+                let currency = match (check.currency, check.paying) {
+                    (Some(currency), _) => currency,
+                    (None, Some(account)) => accounts::find(&mut self.conn, account_id(account))?
+                        .map_or(BASE_CURRENCY, |row| row.currency),
+                    (None, None) => BASE_CURRENCY,
+                };
                 let earlier = match check.paying {
                     Some(account) => self.paid_today_by(actor, account)?,
-                    None => Decimal::ZERO,
+                    None => Some(Decimal::ZERO),
                 };
-                if earlier + check.amount.value() <= self.config.approval_limit {
+                let now = value_at_mid(&mut self.conn, currency, check.amount.value())?;
+                let limit = self.config.approval_limit;
+                // Without a rate to the base currency the value is unknown: a supervisor decides.
+                let (earlier, within) = match (earlier, now) {
+                    (Some(earlier), Some(now)) => (earlier, earlier + now <= limit),
+                    (earlier, _) => (earlier.unwrap_or_default(), false),
+                };
+                if within {
                     return Ok(Granted::default());
                 }
-                let limit = self.config.approval_limit;
                 let what = if earlier.is_zero() {
                     ApprovalNeed::AboveLimit { limit }
                 } else {
@@ -103,15 +119,30 @@ impl Bank {
     }
 
     /// What this member of staff paid out of the accounts of `account`'s owner today:
-    /// withdrawals and transfers, in the journal.
-    fn paid_today_by(&mut self, actor: &Actor, account: &AccountNumber) -> BankResult<Decimal> {
+    /// withdrawals and transfers, in the journal, at their value in the base currency; `None`
+    /// when one of them is in a currency without a rate to it.
+    fn paid_today_by(
+        &mut self,
+        actor: &Actor,
+        account: &AccountNumber,
+    ) -> BankResult<Option<Decimal>> {
         let since = now().date().and_time(chrono::NaiveTime::MIN);
-        Ok(movements::paid_by_since(
+        let totals = movements::paid_by_since(
             &mut self.conn,
             account_id(account),
             &actor.audit_name(),
             since,
-        )?)
+        )?;
+        let mut value = Decimal::ZERO;
+        for (code, total) in totals {
+            let currency = Currency::parse(&code)
+                .map_err(|e| BankError::Database(format!("movement currency {code}: {e}")))?;
+            match value_at_mid(&mut self.conn, currency, total)? {
+                Some(v) => value += v,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(value))
     }
 
     /// Checks a supervisor's credentials: an admin, not the actor, who has chosen their own

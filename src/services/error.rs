@@ -168,14 +168,20 @@ pub enum ApprovalNeed {
 impl std::fmt::Display for ApprovalNeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::AboveLimit { limit } => {
-                write!(f, "An amount above {}", format_money_grouped(*limit))
-            }
+            // The limit and what was paid are in the base currency (other amounts at the mid
+            // rate).
+            Self::AboveLimit { limit } => write!(
+                f,
+                "An amount above {} {}",
+                format_money_grouped(*limit),
+                super::BASE_CURRENCY
+            ),
             Self::AboveLimitToday { paid_today, limit } => write!(
                 f,
-                "With the {} you paid out of this customer's accounts today, more than {}",
+                "With the {} {base} you paid out of this customer's accounts today, more than {} {base}",
                 format_money_grouped(*paid_today),
-                format_money_grouped(*limit)
+                format_money_grouped(*limit),
+                base = super::BASE_CURRENCY
             ),
             Self::DrawerAboveLimit { limit } => write!(
                 f,

@@ -128,6 +128,7 @@ impl Fx<'_> {
             action,
             subject,
             amount: value,
+            currency: Some(BASE_CURRENCY),
             limited: true,
             paying: Some(&t.from),
             digest: Some(&digest),

@@ -14,8 +14,9 @@ use super::views::utc;
 use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, audit_log, fx, Connection};
 use crate::domain::{
-    convert, convert_to_unit, format_money_in, margin, parse_denominations, Amount, AuditAction,
-    AuditOutcome, Currency, Field, QuoteId, Rate, RatePair, Side, ValidationError, QUOTE_SECONDS,
+    convert, convert_to_unit, default_denominations, format_money_in, margin, parse_denominations,
+    Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId, Rate, RatePair, Side,
+    ValidationError, QUOTE_SECONDS,
 };
 
 /// The currency the bank keeps its books and limits in: the approval limit, the drawer limit
@@ -80,21 +81,6 @@ pub struct QuoteView {
     pub margin: Decimal,
     pub expires_at: DateTime<Utc>,
     pub used: bool,
-}
-
-/// Banknotes and coins a new currency counts by default (ISO codes the bank often trades).
-fn default_denominations(currency: Currency) -> &'static str {
-    match currency.as_str() {
-        "USD" => "100 50 20 10 5 2 1 0.50 0.25 0.10 0.05 0.01",
-        "EUR" => "500 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
-        "GBP" => "50 20 10 5 2 1 0.50 0.20 0.10 0.05 0.02 0.01",
-        "JPY" => "10000 5000 2000 1000 500 100 50 10 5 1",
-        "CHF" => "1000 200 100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
-        "CAD" => "100 50 20 10 5 2 1 0.25 0.10 0.05",
-        "AUD" => "100 50 20 10 5 2 1 0.50 0.20 0.10 0.05",
-        "KWD" => "20 10 5 1 0.500 0.250 0.100 0.050 0.020 0.010",
-        _ => "",
-    }
 }
 
 fn currency_view(row: fx::CurrencyRow) -> BankResult<CurrencyView> {

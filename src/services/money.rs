@@ -183,6 +183,7 @@ impl Money<'_> {
             action,
             subject,
             amount: request.amount,
+            currency: None,
             limited: withdrawal,
             paying: withdrawal.then_some(&request.account),
             digest: Some(&digest),

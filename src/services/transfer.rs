@@ -61,6 +61,7 @@ impl Money<'_> {
             action: AuditAction::Transfer,
             subject,
             amount: request.amount,
+            currency: None,
             limited: true,
             paying: Some(&request.from),
             digest: Some(&digest),

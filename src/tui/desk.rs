@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::domain::AccountNumber;
+use crate::domain::{AccountNumber, Currency};
 use crate::services::{AccountStatus, AccountView, DrawerView, UserProfile};
 
 /// The operations of the counter screen.
@@ -56,6 +56,9 @@ pub struct Desk {
     pub counter: Option<CounterStart>,
     /// Approval requests waiting for a supervisor (supervisors only; once known).
     pub approvals_waiting: Option<usize>,
+    /// The currencies the bank counts in cash, each with its banknotes and coins in cents, as
+    /// the bank lists them (empty until read: counts use the defaults the bank starts with).
+    pub cash_currencies: Vec<(Currency, Vec<i64>)>,
 }
 
 impl Desk {

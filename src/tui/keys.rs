@@ -545,6 +545,8 @@ pub const DRAWER_OPEN: &[Binding] = &[
     b(&[ch('d')], Cmd::CashDrop, sd::HELP_DROP, Some(sd::FOOT_DROP), false),
     b(&[ch('u')], Cmd::TopUp, sd::HELP_TOP_UP, Some(sd::FOOT_TOP_UP), false),
     b(&[ch('r')], Cmd::Refresh, s::HELP_REFRESH, Some(s::FOOT_REFRESH), false),
+    b(&[key(KeyCode::Left)], Cmd::PrevAccount, sd::HELP_DRAWER_PREV, None, false),
+    b(&[key(KeyCode::Right)], Cmd::NextAccount, sd::HELP_DRAWER_NEXT, Some(sd::FOOT_DRAWER_CURRENCY), false),
 ];
 
 /// The supervisor's vault.

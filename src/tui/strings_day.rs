@@ -68,3 +68,8 @@ pub const FOOT_VAULT_COUNT: &str = "count vault";
 pub const FOOT_EOD: &str = "end of day";
 pub const FOOT_DROP: &str = "drop";
 pub const FOOT_TOP_UP: &str = "top-up";
+
+// A drawer per currency.
+pub const HELP_DRAWER_PREV: &str = "the drawer of the previous currency";
+pub const HELP_DRAWER_NEXT: &str = "the drawer of the next currency";
+pub const FOOT_DRAWER_CURRENCY: &str = "currency";

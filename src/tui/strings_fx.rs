@@ -52,3 +52,4 @@ pub const FIELD_THEY_GET: &str = "They get";
 pub const FIELD_THEY_GOT: &str = "They got";
 pub const FIELD_RATE: &str = "Rate";
 pub const QUOTE_RENEW: &str = "expired: Enter gets a new one";
+pub const EXCHANGE_APPROVAL: &str = "A supervisor approves this exchange on your screen.";

@@ -137,6 +137,8 @@ impl Batches<'_> {
             action: AuditAction::Batch,
             subject,
             amount,
+            // The file's total as it states it, weighed as base currency.
+            currency: None,
             limited: true,
             paying: None,
             digest: digest.as_deref(),

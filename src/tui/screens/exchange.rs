@@ -2,7 +2,9 @@
 //! how much, the currency they get; Enter asks the bank for a quote for cash, shown with both
 //! amounts, the rate and a countdown; Enter again exchanges at that quote through the teller's
 //! two drawers, and the receipt shows both legs and the rate. The key is kept until it is done,
-//! so sending again after a lost answer never moves money twice (docs/fx.md).
+//! so sending again after a lost answer never moves money twice (docs/fx.md). When the bank
+//! asks for a supervisor (cash into a drawer above its limit), they type their email and
+//! password over the quote, and the same exchange goes again with their approval.
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
@@ -13,12 +15,13 @@ use ratatui::Frame;
 
 use super::{message_line, panel, Screen};
 use crate::domain::{format_money_grouped_in, Amount, Currency, IdempotencyKey};
-use crate::services::{CashExchange, ExchangeResult, QuoteView};
+use crate::services::{Approval, BankError, CashExchange, ExchangeResult, QuoteView};
 use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
 use crate::tui::strings as s;
 use crate::tui::strings_fx as sx;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self, Field};
 use crate::tui::widgets::requests::Requests;
@@ -38,6 +41,8 @@ enum Stage {
     #[default]
     Form,
     Quoted(QuoteView),
+    /// The bank asked for a supervisor: their approval, typed here, for this quote.
+    Approve(QuoteView, Box<ApprovalForm>),
     Done(Box<ExchangeResult>),
 }
 
@@ -131,7 +136,7 @@ impl ExchangeScreen {
         }
     }
 
-    fn exchange(&mut self, quote: &QuoteView, ctx: &mut Ctx) {
+    fn exchange(&mut self, quote: &QuoteView, approval: Option<Approval>, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         let key = self
             .key
@@ -154,9 +159,36 @@ impl ExchangeScreen {
         let job = Job::ExchangeCash {
             actor,
             request,
-            approval: None,
+            approval,
         };
         self.requests.ask(ctx, Asked::Exchange, job);
+    }
+}
+
+impl ExchangeScreen {
+    /// The bank's no: a supervisor's approval asked for (or refused) opens or keeps the
+    /// approval over the quote; anything else is said under the form.
+    fn refused(&mut self, error: BankError) {
+        let message = describe(&error);
+        let asks_supervisor = matches!(
+            error,
+            BankError::ApprovalRequired(_) | BankError::ApprovalRefused(_)
+        );
+        match (std::mem::take(&mut self.stage), asks_supervisor) {
+            (Stage::Quoted(quote), true) => {
+                let mut form = ApprovalForm::new();
+                form.error = Some(message);
+                self.stage = Stage::Approve(quote, Box::new(form));
+            }
+            (Stage::Approve(quote, mut form), true) => {
+                form.refused(message);
+                self.stage = Stage::Approve(quote, form);
+            }
+            (stage, _) => {
+                self.stage = stage;
+                self.error = Some(message);
+            }
+        }
     }
 }
 
@@ -170,12 +202,17 @@ impl Screen for ExchangeScreen {
         match self.stage {
             Stage::Form => keys::EXCHANGE_FORM,
             Stage::Quoted(_) => keys::EXCHANGE_QUOTED,
+            Stage::Approve(..) => keys::APPROVAL,
             Stage::Done(_) => keys::EXCHANGE_DONE,
         }
     }
 
     fn typing(&self) -> bool {
-        matches!(self.stage, Stage::Form) && self.focus == Focus::Amount
+        match self.stage {
+            Stage::Form => self.focus == Focus::Amount,
+            Stage::Approve(..) => true,
+            _ => false,
+        }
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
@@ -210,9 +247,20 @@ impl Screen for ExchangeScreen {
             (Stage::Form, Cmd::PrevAccount) => self.cycle(false),
             (Stage::Form, Cmd::NextAccount) => self.cycle(true),
             (Stage::Quoted(quote), Cmd::Submit) => {
-                self.exchange(&quote, ctx);
+                self.exchange(&quote, None, ctx);
                 self.stage = Stage::Quoted(quote);
             }
+            (Stage::Approve(quote, mut form), Cmd::Submit) => {
+                if let Some((_, approval)) = form.check() {
+                    self.exchange(&quote, Some(approval), ctx);
+                }
+                self.stage = Stage::Approve(quote, form);
+            }
+            (Stage::Approve(quote, mut form), Cmd::NextField | Cmd::PrevField) => {
+                form.next(cmd == Cmd::NextField);
+                self.stage = Stage::Approve(quote, form);
+            }
+            (Stage::Approve(quote, _), Cmd::Back) => self.stage = Stage::Quoted(quote),
             (Stage::Quoted(_), Cmd::Back) => self.edited(),
             (Stage::Done(_), Cmd::Back) => {
                 self.amount.clear();
@@ -224,6 +272,13 @@ impl Screen for ExchangeScreen {
     }
 
     fn on_input(&mut self, key: &KeyEvent, _ctx: &mut Ctx) -> Flow {
+        if self.requests.is_waiting(Asked::Exchange) {
+            return Flow::Stay;
+        }
+        if let Stage::Approve(_, form) = &mut self.stage {
+            form.handle_key(key);
+            return Flow::Stay;
+        }
         if matches!(self.stage, Stage::Form)
             && self.focus == Focus::Amount
             && self.amount.handle_key(key)
@@ -263,7 +318,7 @@ impl Screen for ExchangeScreen {
                     self.key = None;
                     self.stage = Stage::Done(Box::new(done));
                 }
-                Err(error) => self.error = Some(describe(&error)),
+                Err(error) => self.refused(error),
             },
             (asked, body) => self.requests.unexpected(asked, &body),
         }
@@ -299,6 +354,18 @@ impl Screen for ExchangeScreen {
         match &self.stage {
             Stage::Form => {}
             Stage::Quoted(quote) => self.render_quote(frame, area, view, quote),
+            Stage::Approve(quote, form) => {
+                self.render_quote(frame, area, view, quote);
+                let sending = self
+                    .requests
+                    .is_waiting(Asked::Exchange)
+                    .then_some(s::SENDING);
+                let lines = vec![
+                    amounts_line(theme, quote),
+                    Line::styled(sx::EXCHANGE_APPROVAL, theme.hint),
+                ];
+                form.render(frame, area, view, s::APPROVAL_TITLE, lines, sending);
+            }
             Stage::Done(done) => render_receipt(frame, area, theme, done),
         }
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::drawer::{render_count, CountForm, CountPurpose};
+use super::drawer::{cash_choices, keep_cash_currencies, render_count, CountForm, CountPurpose};
 use super::{cycle, message_line, money, panel, Screen};
 use crate::domain::{Currency, Role};
 use crate::services::VaultView;
@@ -36,8 +36,8 @@ enum Mode {
 #[derive(Debug, Clone, Default)]
 pub struct VaultScreen {
     mode: Mode,
-    /// An index into `Currency::ALL`.
-    currency: usize,
+    /// The vault's currency (USD until another is chosen).
+    currency: Option<Currency>,
     error: Option<String>,
     requests: Requests<Asked>,
 }
@@ -48,11 +48,13 @@ enum Asked {
     /// Opening or counting the vault.
     Count,
     EndOfDay,
+    /// The currencies the bank counts in cash, with their banknotes and coins.
+    Currencies,
 }
 
 impl VaultScreen {
     fn currency(&self) -> Currency {
-        Currency::ALL[self.currency % Currency::ALL.len()]
+        self.currency.unwrap_or(Currency::USD)
     }
 
     fn is_sending(&self) -> bool {
@@ -70,15 +72,20 @@ impl VaultScreen {
             self.mode = Mode::Shown(None);
             return;
         }
+        if ctx.data.desk.cash_currencies.is_empty() {
+            let job = Job::Currencies {
+                actor: actor.clone(),
+            };
+            self.requests.ask_too(ctx, Asked::Currencies, job);
+        }
         let currency = self.currency();
         self.requests
             .ask(ctx, Asked::Vault, Job::Vault { actor, currency });
     }
 
-    fn count(&mut self, purpose: CountPurpose) {
+    fn count(&mut self, purpose: CountPurpose, ctx: &Ctx) {
         self.error = None;
-        let mut form = CountForm::new(purpose);
-        form.currency = Some(self.currency);
+        let form = CountForm::new(purpose, self.currency(), &ctx.data.desk);
         self.mode = Mode::Counting(form);
     }
 
@@ -88,7 +95,8 @@ impl VaultScreen {
             return;
         };
         form.error = None;
-        let (Some(currency), Some(count)) = (form.currency(), form.count()) else {
+        let currency = form.currency();
+        let Some(count) = form.count() else {
             return;
         };
         let job = match form.purpose {
@@ -111,6 +119,14 @@ impl VaultScreen {
     /// The answer to a request this screen is waiting for, with what it asked.
     fn answered(&mut self, asked: Asked, body: ReplyBody, ctx: &mut Ctx) -> Flow {
         match (asked, body) {
+            (Asked::Currencies, ReplyBody::Currencies(result)) => {
+                if let Ok(list) = result {
+                    keep_cash_currencies(&mut ctx.data.desk, list);
+                    if let Mode::Counting(form) = &mut self.mode {
+                        form.refresh_denominations(&ctx.data.desk);
+                    }
+                }
+            }
             (Asked::Vault, ReplyBody::Vault(result)) => match result {
                 // An error a step left stays until the next step.
                 Ok(vault) => {
@@ -137,10 +153,7 @@ impl VaultScreen {
                         ),
                     };
                     ctx.notify(Notice::Success(notice));
-                    self.currency = Currency::ALL
-                        .iter()
-                        .position(|c| *c == vault.currency)
-                        .unwrap_or(self.currency);
+                    self.currency = Some(vault.currency);
                     self.error = None;
                     self.mode = Mode::Shown(Some(Box::new(vault)));
                 }
@@ -200,8 +213,8 @@ impl Screen for VaultScreen {
                     self.error = None;
                     self.load(ctx);
                 }
-                Cmd::OpenVault => self.count(CountPurpose::VaultOpen),
-                Cmd::CountVault => self.count(CountPurpose::VaultCount),
+                Cmd::OpenVault => self.count(CountPurpose::VaultOpen, ctx),
+                Cmd::CountVault => self.count(CountPurpose::VaultCount, ctx),
                 Cmd::EndOfDay => {
                     self.error = None;
                     self.mode = match std::mem::take(&mut self.mode) {
@@ -210,8 +223,11 @@ impl Screen for VaultScreen {
                     };
                 }
                 Cmd::PrevAccount | Cmd::NextAccount => {
-                    let forward = cmd == Cmd::NextAccount;
-                    self.currency = cycle(self.currency, forward, Currency::ALL.len());
+                    let choices = cash_choices(&ctx.data.desk);
+                    let now = self.currency();
+                    let index = choices.iter().position(|c| *c == now).unwrap_or(0);
+                    let next = cycle(index, cmd == Cmd::NextAccount, choices.len());
+                    self.currency = choices.get(next).copied();
                     self.load(ctx);
                 }
                 _ => {}
@@ -219,10 +235,10 @@ impl Screen for VaultScreen {
             Mode::Counting(form) => match cmd {
                 Cmd::NextField => form.focus = cycle(form.focus, true, form.stops()),
                 Cmd::PrevField => form.focus = cycle(form.focus, false, form.stops()),
-                Cmd::PrevAccount | Cmd::NextAccount if form.focused_piece().is_none() => {
-                    if let Some(currency) = form.currency {
-                        let forward = cmd == Cmd::NextAccount;
-                        form.currency = Some(cycle(currency, forward, Currency::ALL.len()));
+                Cmd::PrevAccount | Cmd::NextAccount => {
+                    form.choose(cmd == Cmd::NextAccount, &ctx.data.desk);
+                    if form.chooses() {
+                        self.currency = Some(form.currency());
                     }
                 }
                 Cmd::Submit => self.submit_count(ctx),

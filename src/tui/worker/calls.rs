@@ -191,8 +191,14 @@ calls! {
         w.bank()?.people().reset_password(&actor, &email, &password, None)
     }
     /// The teller's open drawer session, if any.
-    Drawer { actor: Actor } => Drawer(BankResult<Option<DrawerView>>) |w| {
-        w.bank()?.desk().drawer(&actor)
+    /// The teller's open drawer of `currency`, or the oldest open one.
+    Drawer { actor: Actor, currency: Option<Currency> }
+        => Drawer(BankResult<Option<DrawerView>>) |w| {
+        let drawers = w.bank()?.desk().drawers(&actor)?;
+        Ok(match currency {
+            Some(currency) => drawers.into_iter().find(|d| d.currency == currency),
+            None => drawers.into_iter().next(),
+        })
     }
     /// Opens the teller's drawer; the float comes from the vault, approved by a supervisor.
     OpenDrawer { actor: Actor, currency: Currency, count: CashCount, approval: Option<Approval> }
@@ -210,8 +216,10 @@ calls! {
         count: CashCount,
         approval: Approval,
         key: IdempotencyKey,
+        currency: Currency,
     } => DrawerSession(BankResult<DrawerView>) |w| {
-        w.bank()?.desk().move_drawer_cash(&actor, direction, &count, &approval, &key, None)
+        let currency = Some(currency);
+        w.bank()?.desk().move_drawer_cash(&actor, direction, &count, &approval, &key, currency)
     }
     /// The exchange rates in force and to come.
     Rates { actor: Actor } => Rates(BankResult<Vec<RateView>>) |w| {

@@ -236,8 +236,14 @@ impl Screen for CounterScreen {
         if ctx.data.desk.approval_limit.is_none() {
             self.requests.ask_too(ctx, Asked::Limits, Job::Limits {});
         }
-        self.requests
-            .ask_too(ctx, Asked::Drawer, Job::Drawer { actor });
+        self.requests.ask_too(
+            ctx,
+            Asked::Drawer,
+            Job::Drawer {
+                actor,
+                currency: None,
+            },
+        );
         let customer = ctx.data.desk.customer.clone();
         if let Some(start) = ctx.data.desk.counter.take() {
             let CounterStart {

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::domain::{format_money, CashCount, DENOMINATIONS_CENTS};
+use crate::domain::{format_money_in, CashCount, Currency};
 use crate::tui::context::View;
 
 /// "  100.00 " before each bar.
@@ -47,11 +47,7 @@ pub fn slices(counts: &[(i64, u32)]) -> Vec<Slice> {
 
 /// The slices of a count the bank recorded (the opening count of an open drawer).
 pub fn slices_of(count: &CashCount) -> Vec<Slice> {
-    let pairs: Vec<(i64, u32)> = DENOMINATIONS_CENTS
-        .iter()
-        .map(|&cents| (cents, count.pieces(cents)))
-        .collect();
-    slices(&pairs)
+    slices(&count.counts())
 }
 
 /// A bar `width` cells long for `max`, in eighths of a cell; a value above zero always shows.
@@ -106,7 +102,12 @@ pub fn columns(bars: usize, rows: u16, width: u16) -> Option<(usize, usize)> {
 
 /// Draws the bars in `area`, in as many columns as its height needs; false (nothing drawn) when
 /// there is nothing counted or they do not fit.
-pub fn render(frame: &mut Frame, area: Rect, view: &View, slices: &[Slice]) -> bool {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    view: &View,
+    (slices, currency): (&[Slice], Currency),
+) -> bool {
     let theme = view.theme;
     let Some((_, column)) = columns(slices.len(), area.height, area.width) else {
         return false;
@@ -125,7 +126,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, slices: &[Slice]) -> b
             height: 1,
         }
         .intersection(area);
-        let denomination = format_money(Decimal::new(slice.cents, 2));
+        let denomination = format_money_in(Decimal::new(slice.cents, 2), currency);
         let line = Line::from(vec![
             Span::styled(format!("{denomination:>7} "), theme.label),
             Span::styled(

@@ -8,8 +8,12 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use super::bars;
-use crate::domain::{format_money, CashCount, Currency, DENOMINATIONS_CENTS};
+use crate::domain::{
+    default_denominations, denominations_in_cents, format_money_in, parse_denominations, CashCount,
+    Currency, DENOMINATIONS_CENTS,
+};
 use crate::tui::context::View;
+use crate::tui::desk::Desk;
 use crate::tui::screens::{form_status, message_line, money, panel};
 use crate::tui::strings as s;
 use crate::tui::strings_day as sd;
@@ -17,8 +21,8 @@ use crate::tui::theme;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::Field;
 
-const DENOMINATIONS: usize = DENOMINATIONS_CENTS.len();
-/// Denominations per column of the count grid.
+/// Denominations per column of the count grid, at least: a currency with more than twice as
+/// many (euros have 15) makes the columns longer.
 const PER_COLUMN: usize = 6;
 /// Width of a piece-count box.
 const BOX: u16 = 7;
@@ -88,47 +92,139 @@ impl CountPurpose {
     }
 }
 
-/// Cash counted by denomination: one small field per banknote or coin.
+/// The banknotes and coins of `currency` in cents: the bank's list once read, else the list
+/// the bank starts a currency with (USD's when it has none).
+pub fn cents_for(desk: &Desk, currency: Currency) -> Vec<i64> {
+    desk.cash_currencies
+        .iter()
+        .find(|(c, _)| *c == currency)
+        .map(|(_, cents)| cents.clone())
+        .or_else(|| {
+            parse_denominations(default_denominations(currency), currency)
+                .ok()
+                .map(|values| denominations_in_cents(&values))
+        })
+        .filter(|cents| !cents.is_empty())
+        .unwrap_or_else(|| DENOMINATIONS_CENTS.to_vec())
+}
+
+/// Keeps the bank's list of cash currencies (those with banknotes and coins) on the desk.
+pub fn keep_cash_currencies(desk: &mut Desk, list: Vec<crate::services::CurrencyView>) {
+    desk.cash_currencies = list
+        .into_iter()
+        .filter(|c| !c.denominations.is_empty())
+        .map(|c| (c.code, denominations_in_cents(&c.denominations)))
+        .collect();
+}
+
+/// The currencies a drawer or the vault may count: the bank's cash currencies once read, else
+/// the six of the menus.
+pub fn cash_choices(desk: &Desk) -> Vec<Currency> {
+    if desk.cash_currencies.is_empty() {
+        Currency::ALL.to_vec()
+    } else {
+        desk.cash_currencies.iter().map(|(c, _)| *c).collect()
+    }
+}
+
+/// Cash counted by denomination: one small field per banknote or coin of its currency.
 #[derive(Debug, Clone)]
 pub struct CountForm {
     pub purpose: CountPurpose,
-    /// Opening counts choose the currency (an index into `Currency::ALL`); the others are in
-    /// the session's currency.
-    pub currency: Option<usize>,
+    /// The currencies the count may be in: those the bank counts when the purpose chooses one
+    /// (the first stop, ←/→), else the session's alone.
+    choices: Vec<Currency>,
+    chosen: usize,
+    /// The chosen currency's banknotes and coins, in cents, largest first.
+    denominations: Vec<i64>,
     pub pieces: Vec<Field>,
-    /// 0 is the currency when there is one; the denominations follow.
+    /// 0 is the currency when it is chosen; the denominations follow.
     pub focus: usize,
     pub error: Option<String>,
 }
 
 impl CountForm {
-    pub fn new(purpose: CountPurpose) -> Self {
-        Self {
+    /// A count in `currency` (the first a choosing count shows).
+    pub fn new(purpose: CountPurpose, currency: Currency, desk: &Desk) -> Self {
+        let mut choices = if purpose.chooses_currency() {
+            cash_choices(desk)
+        } else {
+            vec![currency]
+        };
+        let chosen = match choices.iter().position(|c| *c == currency) {
+            Some(i) => i,
+            None => {
+                choices.insert(0, currency);
+                0
+            }
+        };
+        let mut form = Self {
             purpose,
-            currency: purpose.chooses_currency().then_some(0),
-            pieces: DENOMINATIONS_CENTS
-                .iter()
-                .map(|_| Field::new(s::FIELD_PIECES))
-                .collect(),
+            choices,
+            chosen,
+            denominations: Vec::new(),
+            pieces: Vec::new(),
             focus: 0,
             error: None,
+        };
+        form.set_denominations(desk);
+        form
+    }
+
+    /// The opening float, in `currency` to start with.
+    pub fn opening(currency: Currency, desk: &Desk) -> Self {
+        Self::new(CountPurpose::Float, currency, desk)
+    }
+
+    fn set_denominations(&mut self, desk: &Desk) {
+        self.denominations = cents_for(desk, self.currency());
+        self.pieces = self
+            .denominations
+            .iter()
+            .map(|_| Field::new(s::FIELD_PIECES))
+            .collect();
+        self.focus = self.focus.min(self.stops().saturating_sub(1));
+    }
+
+    /// The next (or previous) currency, with its own banknotes and coins (the boxes start
+    /// empty: the pieces of another currency are other pieces).
+    pub fn choose(&mut self, forward: bool, desk: &Desk) {
+        if !self.chooses() || self.focused_piece().is_some() {
+            return;
+        }
+        self.chosen = super::super::cycle(self.chosen, forward, self.choices.len());
+        self.error = None;
+        self.set_denominations(desk);
+    }
+
+    /// The bank's list of banknotes and coins arrived: an untouched count takes it.
+    pub fn refresh_denominations(&mut self, desk: &Desk) {
+        if self.is_empty() {
+            if self.chooses() {
+                let currency = self.currency();
+                self.choices = cash_choices(desk);
+                self.chosen = match self.choices.iter().position(|c| *c == currency) {
+                    Some(i) => i,
+                    None => {
+                        self.choices.insert(0, currency);
+                        0
+                    }
+                };
+            }
+            self.set_denominations(desk);
         }
     }
 
-    pub fn opening() -> Self {
-        Self::new(CountPurpose::Float)
-    }
-
-    pub fn closing() -> Self {
-        Self::new(CountPurpose::Closing)
+    pub fn chooses(&self) -> bool {
+        self.purpose.chooses_currency()
     }
 
     pub fn first_piece(&self) -> usize {
-        usize::from(self.currency.is_some())
+        usize::from(self.chooses())
     }
 
     pub fn stops(&self) -> usize {
-        DENOMINATIONS + self.first_piece()
+        self.denominations.len() + self.first_piece()
     }
 
     /// The denomination index focused, if the focus is on one.
@@ -136,9 +232,11 @@ impl CountForm {
         self.focus.checked_sub(self.first_piece())
     }
 
-    pub fn currency(&self) -> Option<Currency> {
-        self.currency
-            .map(|i| Currency::ALL[i % Currency::ALL.len()])
+    pub fn currency(&self) -> Currency {
+        self.choices
+            .get(self.chosen)
+            .copied()
+            .unwrap_or(Currency::USD)
     }
 
     /// The pieces typed so far; `None` for a box that holds no whole number.
@@ -158,7 +256,7 @@ impl CountForm {
 
     /// (cents, pieces) counted so far (boxes that are not numbers count nothing).
     pub fn counted_so_far(&self) -> Vec<(i64, u32)> {
-        DENOMINATIONS_CENTS
+        self.denominations
             .iter()
             .copied()
             .zip(self.piece_counts().into_iter().map(|p| p.unwrap_or(0)))
@@ -181,7 +279,8 @@ impl CountForm {
             self.error = Some(s::PIECES_WHOLE_NUMBER.into());
             return None;
         }
-        let pairs: Vec<(i64, u32)> = DENOMINATIONS_CENTS
+        let pairs: Vec<(i64, u32)> = self
+            .denominations
             .iter()
             .copied()
             .zip(counts.into_iter().map(|c| c.unwrap_or(0)))
@@ -229,11 +328,12 @@ pub fn render_count(
     let block = panel(title, theme);
     let inner = block.inner(area).inner(Margin::new(1, 1));
     frame.render_widget(block, area);
+    let rows = form.denominations.len().div_ceil(2).max(PER_COLUMN);
     let [intro, currency_area, _, grid, _, total_area, message, bars_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(u16::try_from(PER_COLUMN).unwrap_or(6)),
+        Constraint::Length(u16::try_from(rows).unwrap_or(6)),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(2),
@@ -245,17 +345,18 @@ pub fn render_count(
         frame,
         bars_area,
         view,
-        &bars::slices(&form.counted_so_far()),
+        (&bars::slices(&form.counted_so_far()), form.currency()),
     );
     frame.render_widget(Line::styled(intro_text, theme.hint), intro);
 
-    // The currency: chosen when opening, the session's when closing.
-    let currency_text = match (form.currency(), &view.data.desk.drawer) {
-        (Some(c), _) => format!("◀ {c} ▶"),
-        (None, Some(Some(d))) => d.currency.to_string(),
-        (None, _) => s::EMPTY_VALUE.to_string(),
+    // The currency: chosen when opening, the session's otherwise.
+    let currency = form.currency();
+    let currency_text = if form.chooses() {
+        format!("◀ {currency} ▶  {}", currency.name())
+    } else {
+        currency.to_string()
     };
-    let currency_focused = active && form.currency.is_some() && form.focus == 0;
+    let currency_focused = active && form.chooses() && form.focus == 0;
     let (marker, label_style) = if currency_focused {
         (theme::FOCUS_MARKER, theme.label_focused)
     } else {
@@ -279,16 +380,19 @@ pub fn render_count(
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(grid);
     let mut cursor = None;
-    for (i, cents) in DENOMINATIONS_CENTS.iter().enumerate() {
-        let column = if i < PER_COLUMN { left } else { right };
-        let row = u16::try_from(i % PER_COLUMN).unwrap_or(0);
+    for (i, cents) in form.denominations.iter().enumerate() {
+        let column = if i < rows { left } else { right };
+        let row = u16::try_from(i % rows).unwrap_or(0);
         let rect = Rect {
             y: column.y + row,
             height: 1,
             ..column
         };
         let focused = active && form.focused_piece() == Some(i);
-        let position = piece_row(frame, rect, view, *cents, &form.pieces[i], focused);
+        let Some(field) = form.pieces.get(i) else {
+            continue;
+        };
+        let position = piece_row(frame, rect, view, (*cents, currency), field, focused);
         cursor = cursor.or(position);
     }
     if let Some(position) = cursor {
@@ -345,7 +449,7 @@ fn piece_row(
     frame: &mut Frame,
     area: Rect,
     view: &View,
-    cents: i64,
+    (cents, currency): (i64, Currency),
     field: &Field,
     focused: bool,
 ) -> Option<Position> {
@@ -359,7 +463,7 @@ fn piece_row(
     } else {
         (theme::NO_MARKER, theme.label, theme.input)
     };
-    let denomination = format_money(Decimal::new(cents, 2));
+    let denomination = format_money_in(Decimal::new(cents, 2), currency);
     let pieces: i64 = field.value().trim().parse().unwrap_or(0);
     let value = money(Decimal::new(cents * pieces, 2));
     let prefix = format!("{marker}{denomination:>7} × [");

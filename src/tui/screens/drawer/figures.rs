@@ -82,7 +82,7 @@ pub(super) fn render_open(frame: &mut Frame, area: Rect, view: &View, error: Opt
     let slices = CashCount::parse(&d.opening_count)
         .map(|count| bars::slices_of(&count))
         .unwrap_or_default();
-    if bars::render(frame, bars_area, view, &slices) {
+    if bars::render(frame, bars_area, view, (&slices, d.currency)) {
         frame.render_widget(
             Line::styled(s::OPENING_BY_DENOMINATION, theme.label),
             heading_area,

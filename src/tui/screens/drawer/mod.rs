@@ -5,6 +5,10 @@
 //! the difference (over or short), which the bank has posted and recorded with the session.
 //! Under the count grid and the open drawer's figures, what was counted shows as bars by
 //! denomination ([`bars`]).
+//!
+//! A teller keeps one drawer per currency: ←/→ on an open drawer shows another currency's
+//! (open, or its opening count), and every count is by that currency's banknotes and coins as
+//! the bank lists them.
 
 mod bars;
 mod count;
@@ -28,7 +32,7 @@ use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody};
 use count::render_confirm;
-pub use count::{render_count, CountForm, CountPurpose};
+pub use count::{cash_choices, keep_cash_currencies, render_count, CountForm, CountPurpose};
 use figures::{render_closed, render_open};
 
 #[derive(Debug, Clone, Default)]
@@ -58,6 +62,8 @@ pub enum Mode {
 pub struct DrawerScreen {
     pub mode: Mode,
     pub error: Option<String>,
+    /// The currency of the drawer shown; `None` for the oldest open one.
+    shown: Option<Currency>,
     requests: Requests<Asked>,
 }
 
@@ -68,6 +74,8 @@ enum Asked {
     Drawer,
     /// Opening or closing the drawer.
     Session,
+    /// The currencies the bank counts in cash, with their banknotes and coins.
+    Currencies,
 }
 
 impl DrawerScreen {
@@ -78,7 +86,38 @@ impl DrawerScreen {
     fn load(&mut self, ctx: &mut Ctx) {
         let Some(actor) = ctx.actor() else { return };
         self.error = None;
-        self.requests.ask(ctx, Asked::Drawer, Job::Drawer { actor });
+        if ctx.data.desk.cash_currencies.is_empty() {
+            let job = Job::Currencies {
+                actor: actor.clone(),
+            };
+            self.requests.ask_too(ctx, Asked::Currencies, job);
+        }
+        let currency = self.shown;
+        self.requests
+            .ask(ctx, Asked::Drawer, Job::Drawer { actor, currency });
+    }
+
+    /// The currency the screen is about: the drawer shown, else the one being opened.
+    fn currency(&self, ctx: &Ctx) -> Currency {
+        match (&ctx.data.desk.drawer, self.shown) {
+            (Some(Some(d)), _) => d.currency,
+            (_, Some(currency)) => currency,
+            _ => Currency::USD,
+        }
+    }
+
+    /// ←/→ on an open drawer: another currency's drawer (open, or its opening count).
+    fn show_other(&mut self, forward: bool, ctx: &mut Ctx) {
+        let choices = cash_choices(&ctx.data.desk);
+        let now = self.currency(ctx);
+        let index = choices.iter().position(|c| *c == now).unwrap_or(0);
+        self.shown = choices.get(cycle(index, forward, choices.len())).copied();
+        self.mode = Mode::Loading;
+        self.load(ctx);
+    }
+
+    fn opening_form(&self, ctx: &Ctx) -> CountForm {
+        CountForm::opening(self.shown.unwrap_or(Currency::USD), &ctx.data.desk)
     }
 
     fn form_mut(&mut self) -> Option<&mut CountForm> {
@@ -93,7 +132,11 @@ impl DrawerScreen {
 
     fn on_drawer(&mut self, drawer: Option<DrawerView>, ctx: &mut Ctx) {
         let open = drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
+        if let Some(d) = &drawer {
+            self.shown = Some(d.currency);
+        }
         ctx.data.desk.drawer = Some(drawer);
+        let opening = self.opening_form(ctx);
         self.mode = match (std::mem::take(&mut self.mode), open) {
             // What was being counted stays.
             (
@@ -105,8 +148,17 @@ impl DrawerScreen {
             ) => mode,
             (mode @ (Mode::Opening(_) | Mode::ApproveFloat(..) | Mode::Closed(_)), false) => mode,
             (_, true) => Mode::Open,
-            (_, false) => Mode::Opening(CountForm::opening()),
+            (_, false) => Mode::Opening(opening),
         };
+    }
+
+    /// The bank's banknotes and coins per currency arrived: untouched counts take them.
+    fn on_currencies(&mut self, list: Vec<crate::services::CurrencyView>, ctx: &mut Ctx) {
+        keep_cash_currencies(&mut ctx.data.desk, list);
+        let desk = &ctx.data.desk;
+        if let Some(form) = self.form_mut() {
+            form.refresh_denominations(desk);
+        }
     }
 
     fn submit_count(&mut self, ctx: &mut Ctx) {
@@ -117,9 +169,6 @@ impl DrawerScreen {
         match &mut self.mode {
             Mode::Opening(form) => {
                 form.error = None;
-                if form.currency().is_none() {
-                    return;
-                }
                 let Some(count) = form.count() else { return };
                 if count.total().is_zero() {
                     form.error = Some(s::FLOAT_EMPTY.into());
@@ -141,7 +190,8 @@ impl DrawerScreen {
                 self.mode = Mode::ApproveMove(form, Box::default(), key);
             }
             Mode::ApproveFloat(form, approval) => {
-                let (Some(currency), Some(count)) = (form.currency(), form.clone().count()) else {
+                let currency = form.currency();
+                let Some(count) = form.clone().count() else {
                     return;
                 };
                 let Some((_, approval)) = approval.check() else {
@@ -168,6 +218,7 @@ impl DrawerScreen {
                     count,
                     approval,
                     key: key.clone(),
+                    currency: form.currency(),
                 };
                 self.requests.ask(ctx, Asked::Session, job);
             }
@@ -203,6 +254,8 @@ impl DrawerScreen {
         match (asked, body) {
             (Asked::Drawer, ReplyBody::Drawer(Ok(drawer))) => self.on_drawer(drawer, ctx),
             (Asked::Drawer, ReplyBody::Drawer(Err(error))) => self.error = Some(describe(&error)),
+            (Asked::Currencies, ReplyBody::Currencies(Ok(list))) => self.on_currencies(list, ctx),
+            (Asked::Currencies, ReplyBody::Currencies(Err(_))) => {}
             (Asked::Session, ReplyBody::DrawerSession(result)) => match result {
                 Ok(view) if view.closed_at.is_some() => {
                     ctx.data.desk.drawer = Some(None);
@@ -302,8 +355,8 @@ impl Screen for DrawerScreen {
             }
             Mode::Open => match cmd {
                 Cmd::CloseDrawer => {
-                    let mut form = CountForm::closing();
-                    form.focus = 0;
+                    let currency = self.currency(ctx);
+                    let form = CountForm::new(CountPurpose::Closing, currency, &ctx.data.desk);
                     self.mode = Mode::Closing(form);
                 }
                 Cmd::CashDrop | Cmd::TopUp => {
@@ -312,7 +365,12 @@ impl Screen for DrawerScreen {
                     } else {
                         CountPurpose::TopUp
                     };
-                    self.mode = Mode::Moving(CountForm::new(purpose), IdempotencyKey::generate());
+                    let currency = self.currency(ctx);
+                    let form = CountForm::new(purpose, currency, &ctx.data.desk);
+                    self.mode = Mode::Moving(form, IdempotencyKey::generate());
+                }
+                Cmd::PrevAccount | Cmd::NextAccount => {
+                    self.show_other(cmd == Cmd::NextAccount, ctx);
                 }
                 Cmd::Refresh => self.load(ctx),
                 _ => {}
@@ -321,9 +379,9 @@ impl Screen for DrawerScreen {
                 Cmd::NextField => form.focus = cycle(form.focus, true, form.stops()),
                 Cmd::PrevField => form.focus = cycle(form.focus, false, form.stops()),
                 Cmd::PrevAccount | Cmd::NextAccount => {
-                    if let (Some(currency), None) = (form.currency, form.focused_piece()) {
-                        let forward = cmd == Cmd::NextAccount;
-                        form.currency = Some(cycle(currency, forward, Currency::ALL.len()));
+                    form.choose(cmd == Cmd::NextAccount, &ctx.data.desk);
+                    if form.chooses() {
+                        self.shown = Some(form.currency());
                     }
                 }
                 Cmd::Submit => self.submit_count(ctx),
@@ -331,7 +389,7 @@ impl Screen for DrawerScreen {
                     if matches!(self.mode, Mode::Closing(_) | Mode::Moving(..)) {
                         self.mode = Mode::Open;
                     } else {
-                        self.mode = Mode::Opening(CountForm::opening());
+                        self.mode = Mode::Opening(self.opening_form(ctx));
                     }
                 }
                 _ => {}
@@ -361,7 +419,7 @@ impl Screen for DrawerScreen {
             },
             Mode::Closed(_) => {
                 if cmd == Cmd::Back {
-                    self.mode = Mode::Opening(CountForm::opening());
+                    self.mode = Mode::Opening(self.opening_form(ctx));
                 }
             }
         }
@@ -446,11 +504,7 @@ fn approval_lines<'a>(form: &CountForm, view: &View) -> Vec<Line<'a>> {
         CountPurpose::TopUp => sd::TOP_UP_APPROVAL,
         _ => sd::FLOAT_APPROVAL,
     };
-    let currency = match (form.currency(), &view.data.desk.drawer) {
-        (Some(currency), _) => currency.to_string(),
-        (None, Some(Some(drawer))) => drawer.currency.to_string(),
-        (None, _) => String::new(),
-    };
+    let currency = form.currency();
     let pieces = form
         .clone()
         .count()

@@ -192,8 +192,14 @@ impl FakeBank {
                 ReplyBody::Done(Ok(()))
             }
             Job::ResetPassword { .. } => ReplyBody::Done(Ok(())),
-            Job::Drawer { .. } => {
-                ReplyBody::Drawer(Ok(self.drawer.clone().filter(|d| d.closed_at.is_none())))
+            Job::Drawer { currency, .. } => {
+                let open = self
+                    .drawer
+                    .iter()
+                    .chain(&self.other_drawers)
+                    .filter(|d| d.closed_at.is_none())
+                    .find(|d| currency.is_none_or(|c| c == d.currency));
+                ReplyBody::Drawer(Ok(open.cloned()))
             }
             Job::OpenDrawer {
                 currency,
@@ -201,7 +207,8 @@ impl FakeBank {
                 approval,
                 ..
             } => {
-                if self.drawer.as_ref().is_some_and(|d| d.closed_at.is_none()) {
+                let open_in = |d: &DrawerView| d.closed_at.is_none() && d.currency == currency;
+                if self.drawer.iter().chain(&self.other_drawers).any(open_in) {
                     return ReplyBody::DrawerSession(Err(BankError::DrawerAlreadyOpen(currency)));
                 }
                 if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
@@ -222,6 +229,10 @@ impl FakeBank {
                     counted: None,
                     over_short: None,
                 };
+                // A drawer of another currency stays open beside the new one.
+                if let Some(other) = self.drawer.take().filter(|d| d.closed_at.is_none()) {
+                    self.other_drawers.push(other);
+                }
                 self.drawer = Some(view.clone());
                 self.drawer_flows = (Decimal::ZERO, Decimal::ZERO);
                 ReplyBody::DrawerSession(Ok(view))

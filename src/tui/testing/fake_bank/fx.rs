@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::domain::{convert, Currency, MovementKind, QuoteId, Side};
+use crate::domain::{
+    convert, default_denominations, parse_denominations, Currency, MovementKind, QuoteId, Side,
+};
 use crate::services::{BankError, BankResult};
 use crate::services::{CurrencyView, ExchangeResult, MoneyResult, Party, QuoteView, RateView};
 use crate::tui::testing::fixtures::fixed_wall;
@@ -46,7 +48,8 @@ impl FakeBank {
                         code,
                         name: code.name(),
                         decimals: code.decimals(),
-                        denominations: Vec::new(),
+                        denominations: parse_denominations(default_denominations(code), code)
+                            .unwrap_or_default(),
                         added_by: "migration".into(),
                         added_at: fixed_wall(),
                     })
@@ -58,7 +61,12 @@ impl FakeBank {
             Job::TransferQuote { pay, get, pays, .. } => {
                 ReplyBody::Quote(self.quote(pay, get, pays.value()))
             }
-            Job::ExchangeCash { request, .. } => {
+            Job::ExchangeCash {
+                request, approval, ..
+            } => {
+                if let Some(Err(e)) = approval.as_ref().map(|a| self.approve(a)) {
+                    return Ok(ReplyBody::Exchanged(Err(e)));
+                }
                 let Some(quote) = self.use_quote(request.quote) else {
                     return Ok(ReplyBody::Exchanged(Err(BankError::NotFound(
                         "Quote".into(),

@@ -46,6 +46,8 @@ pub struct FakeBank {
     pub others: Vec<(UserProfile, Vec<AccountView>)>,
     /// The teller's drawer session (open or just closed).
     pub drawer: Option<DrawerView>,
+    /// Drawers of other currencies open beside it.
+    pub other_drawers: Vec<DrawerView>,
     /// The bank says the teller's drawer is above its limit after a cash-in (the bank decides
     /// it; a test sets it).
     pub drawer_over_limit: bool,
@@ -212,6 +214,7 @@ impl FakeBank {
             staff,
             others: vec![(marco, marco_accounts)],
             drawer: None,
+            other_drawers: Vec::new(),
             drawer_over_limit: false,
             drawer_flows: (Decimal::ZERO, Decimal::ZERO),
             approval_limit: money("10000.00"),
@@ -262,7 +265,8 @@ impl FakeBank {
             | Job::Cash { approval, .. }
             | Job::CounterTransfer { approval, .. }
             | Job::Reverse { approval, .. }
-            | Job::BulkPost { approval, .. } => approval.as_ref(),
+            | Job::BulkPost { approval, .. }
+            | Job::ExchangeCash { approval, .. } => approval.as_ref(),
             Job::DrawerCash { approval, .. } => Some(approval),
             _ => None,
         };

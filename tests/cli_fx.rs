@@ -255,5 +255,39 @@ fn cash_for_cash_at_the_counter_from_the_command_line() {
         1,
         "id_required",
     );
+    // With the customer's passport (its number on standard input, out of `ps`): recorded with
+    // the exchange, and the walk-in is in the day's large-cash report.
+    let with_id = [
+        "exchange",
+        "--pay",
+        "EUR",
+        "9900",
+        "--get",
+        "USD",
+        "--id-type",
+        "passport",
+        "--id-number",
+        "-",
+        "--id-country",
+        "FR",
+        "--id-expiry",
+        "2031-05-31",
+        "--json",
+    ];
+    let done = teller.run_with_stdin(&with_id, "WALKIN77\n");
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_eq!(done.json()["legs"][1]["amount"], "10531.91");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let ctr = teller.json(&["report", "ctr", "--date", &today, "--json"]);
+    let walk_in = ctr["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["email"] == "walk-in")
+        .unwrap_or_else(|| panic!("{ctr}"));
+    assert!(
+        walk_in["name"].as_str().unwrap().contains("passport"),
+        "{walk_in}"
+    );
     teller.ok(&["audit"]);
 }

@@ -48,6 +48,7 @@ fn exchange(pay: Currency, raw: &str, get: Currency, quote: Option<QuoteId>) -> 
         quote,
         key: key(),
         memo: None,
+        id: None,
     }
 }
 
@@ -254,10 +255,10 @@ fn the_drawer_limit_and_the_large_cash_line_weigh_an_exchange_in_dollars() {
         )
         .expect("approved");
 
-    // 10,000 euros are worth more than 10,000 dollars: above the large-cash line, refused.
+    // 1,000 euros are worth more than 1,000 dollars: the customer's ID is asked for.
     let large = bank.fx().exchange_cash(
         &teller,
-        &exchange(Currency::EUR, "10000", Currency::USD, None),
+        &exchange(Currency::EUR, "1000", Currency::USD, None),
         None,
     );
     assert_eq!(code(large), "id_required");
@@ -374,4 +375,91 @@ fn a_cash_exchange_never_replays_another_s_exchange() {
     at_counter.key = teller::domain::IdempotencyKey::parse("shared-key").unwrap();
     let answer = bank.fx().exchange_cash(&teller, &at_counter, None);
     assert_eq!(code(answer), "idempotency_conflict");
+}
+
+#[test]
+fn a_walk_in_s_id_is_recorded_above_a_thousand_dollars_and_their_day_summed_for_the_report() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (supervisor, _) = counter(&mut bank);
+    // A second teller with room for large exchanges: 10,000.00 in each drawer.
+    let teller = user(&mut bank, "walt@example.com", Role::Teller);
+    open_drawer(&mut bank, &teller, "100x100").expect("USD drawer");
+    bank.desk()
+        .open_drawer(
+            &teller,
+            Currency::EUR,
+            &cash_count("500x20"),
+            Some(&supervisor_approval()),
+        )
+        .expect("EUR drawer");
+    let passport = fixture_passport();
+    let with_id = |raw: &str| CashExchange {
+        id: Some(passport.clone()),
+        ..exchange(Currency::USD, raw, Currency::EUR, None)
+    };
+
+    // 1,000.00 dollars need no ID; 1,000.01 do.
+    bank.fx()
+        .exchange_cash(
+            &teller,
+            &exchange(Currency::USD, "1000", Currency::EUR, None),
+            None,
+        )
+        .expect("at the line");
+    let asked = bank.fx().exchange_cash(
+        &teller,
+        &exchange(Currency::USD, "1000.01", Currency::EUR, None),
+        None,
+    );
+    assert_eq!(code(asked), "id_required");
+    // Three exchanges of 4,000 dollars with the same passport: each under the large-cash
+    // line, 12,000 in the day.
+    let mut firsts = Vec::new();
+    for _ in 0..3 {
+        let done = bank
+            .fx()
+            .exchange_cash(&teller, &with_id("4000"), Some(&supervisor_approval()))
+            .expect("with the ID");
+        firsts.push(done.paid.id);
+    }
+    use diesel::prelude::*;
+    use teller::db::schema::cash_ids;
+    let recorded: Vec<(i64, Option<i64>, String)> = cash_ids::table
+        .filter(cash_ids::movement_id.eq_any(&firsts))
+        .select((
+            cash_ids::movement_id,
+            cash_ids::customer_id,
+            cash_ids::id_number,
+        ))
+        .load(bank.connection())
+        .unwrap();
+    assert_eq!(recorded.len(), 3, "the ID with each first leg");
+    assert!(recorded
+        .iter()
+        .all(|(_, customer, number)| customer.is_none() && number == "FIXTURE1"));
+
+    let today = chrono::Utc::now().date_naive();
+    let report = bank.desk().ctr_report(&supervisor, today).unwrap();
+    let walk_in = report
+        .customers
+        .iter()
+        .find(|c| c.email == "walk-in")
+        .expect("the walk-in is reportable");
+    assert_eq!(walk_in.cash_in, money("12000.00"));
+    assert_eq!(walk_in.deposits, 3);
+    assert!(walk_in.possible_structuring, "{walk_in:?}");
+    assert!(
+        walk_in.name.contains("passport FIXTURE1 (US"),
+        "{walk_in:?}"
+    );
+    // A teller sees the number masked.
+    let masked = bank.desk().ctr_report(&teller, today).unwrap();
+    let walk_in = masked
+        .customers
+        .iter()
+        .find(|c| c.email == "walk-in")
+        .unwrap();
+    assert!(!walk_in.name.contains("FIXTURE1"), "{walk_in:?}");
+    assert_audit_ok_as(&mut bank, &supervisor);
 }

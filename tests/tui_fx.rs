@@ -215,3 +215,40 @@ fn a_supervisor_approves_an_exchange_over_the_drawer_s_limit_on_the_teller_s_scr
         Some(teller::tui::testing::ADMIN_EMAIL)
     );
 }
+
+#[test]
+fn a_walk_in_s_passport_is_typed_over_the_quote_when_the_bank_asks_for_it() {
+    use teller::services::BankError;
+    let mut bank = FakeBank::demo().with_open_drawer();
+    bank.rates = vec![rate(Currency::USD, Currency::EUR, "0.9", "0.94", true)];
+    bank.refuse_next("exchange_cash", || {
+        BankError::IdRequired(
+            "An exchange worth more than 1,000.00 USD in cash records the customer's ID".into(),
+        )
+    });
+    let mut d = Driver::teller_on(bank);
+    d.press(KeyCode::F(11)).settle();
+    d.type_text("1500").press(KeyCode::Enter).settle();
+    d.press(KeyCode::Enter).settle();
+    let asked = d.screen();
+    assert!(asked.contains("Customer identification"), "{asked}");
+    assert_snapshot!("exchange_id_form", asked);
+    d.type_text("X1234567")
+        .press(KeyCode::Tab)
+        .type_text("FR")
+        .press(KeyCode::Tab)
+        .type_text("2031-05-31")
+        .press(KeyCode::Enter)
+        .settle();
+    let done = d.screen();
+    assert!(done.contains("references 501 and 502"), "{done}");
+    let sent = &d.bank.exchange_requests[0];
+    let id = sent
+        .id
+        .as_ref()
+        .expect("the passport went with the exchange");
+    assert_eq!(
+        (id.number.as_str(), id.country.as_str()),
+        ("X1234567", "FR")
+    );
+}

@@ -122,6 +122,8 @@ pub enum Command {
         key: Option<IdempotencyKey>,
         #[arg(long)]
         memo: Option<String>,
+        #[command(flatten)]
+        id: IdArgs,
     },
     /// The currencies the bank trades: add one (supervisors), list them.
     #[command(subcommand)]
@@ -390,8 +392,16 @@ pub struct CashArgs {
     pub amount: Amount,
     #[command(flatten)]
     pub common: MoneyOptions,
-    /// The customer's identification, needed above the large-cash line (10,000.00 a day):
-    /// passport, id-card or driving-licence.
+    #[command(flatten)]
+    pub id: IdArgs,
+}
+
+/// The customer's identification: `--id-type passport --id-number X --id-country US
+/// --id-expiry 2030-01-31`.
+#[derive(Args, Debug)]
+pub struct IdArgs {
+    /// The customer's identification, needed above the large-cash line (10,000.00 a day; an
+    /// exchange above 1,000.00): passport, id-card or driving-licence.
     #[arg(long, requires_all = ["id_number", "id_country", "id_expiry"])]
     pub id_type: Option<String>,
     /// The document's number; `-` reads it from standard input (or asks for it without echo

@@ -2,7 +2,7 @@
 
 use super::args::{
     AccountCommand, BatchCommand, BenchArgs, CashArgs, Cli, Command, DeviceCommand, DrawerCommand,
-    MoneyOptions, ReportCommand, UserCommand,
+    IdArgs, MoneyOptions, ReportCommand, UserCommand,
 };
 use super::day::{run_eod, run_vault};
 use super::desk::{run_account, run_drawer, run_user};
@@ -194,6 +194,7 @@ fn run_as(
             quote,
             key,
             memo,
+            id,
         } => {
             let (currency, amount) = match pay.as_slice() {
                 [currency, amount] => (Currency::parse(currency)?, Amount::parse_any(amount)?),
@@ -213,6 +214,7 @@ fn run_as(
                     Some(raw) => Memo::parse_optional(&raw)?,
                     None => None,
                 },
+                id: id_document(&id)?,
             };
             super::fx::run_cash_exchange(bank, actor, approval, &request, json)
         }
@@ -486,22 +488,24 @@ fn id_number(given: &str) -> Result<String, CliError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// The customer's identification, when the flags give one.
+fn id_document(id: &IdArgs) -> Result<Option<IdDocument>, CliError> {
+    Ok(
+        match (&id.id_type, &id.id_number, &id.id_country, &id.id_expiry) {
+            (Some(kind), Some(number), Some(country), Some(expiry)) => Some(IdDocument::parse(
+                kind,
+                &id_number(number)?,
+                country,
+                expiry,
+                chrono::Utc::now().date_naive(),
+            )?),
+            _ => None,
+        },
+    )
+}
+
 fn cash_request(cash: CashArgs, json: bool) -> Result<(CashRequest, MoneyFlags), CliError> {
-    let id = match (
-        &cash.id_type,
-        &cash.id_number,
-        &cash.id_country,
-        &cash.id_expiry,
-    ) {
-        (Some(kind), Some(number), Some(country), Some(expiry)) => Some(IdDocument::parse(
-            kind,
-            &id_number(number)?,
-            country,
-            expiry,
-            chrono::Utc::now().date_naive(),
-        )?),
-        _ => None,
-    };
+    let id = id_document(&cash.id)?;
     let options = money_options(cash.common, json)?;
     let request = CashRequest {
         account: cash.account,

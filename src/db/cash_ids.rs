@@ -13,7 +13,8 @@ use super::{Connection, QueryResult};
 #[diesel(table_name = cash_ids)]
 pub struct NewCashId<'a> {
     pub movement_id: i64,
-    pub customer_id: i64,
+    /// `None`: a walk-in's cash exchange (no account at the bank).
+    pub customer_id: Option<i64>,
     pub id_type: &'a str,
     pub id_number: &'a str,
     pub id_country: &'a str,
@@ -27,7 +28,7 @@ pub struct NewCashId<'a> {
 #[diesel(table_name = cash_ids, check_for_backend(Mysql))]
 pub struct CashIdRow {
     pub movement_id: i64,
-    pub customer_id: i64,
+    pub customer_id: Option<i64>,
     pub id_type: String,
     pub id_number: String,
     pub id_country: String,
@@ -168,4 +169,64 @@ pub fn recorded_between(
         .order(cash_ids::movement_id)
         .select(CashIdRow::as_select())
         .load(conn)
+}
+
+/// A walk-in's cash exchange of a period, by the ID recorded with it: (the ID record, the cash
+/// paid in: amount and currency, the cash paid out).
+pub type WalkInExchange = (
+    CashIdRow,
+    (Decimal, crate::domain::Currency),
+    Option<(Decimal, crate::domain::Currency)>,
+);
+
+/// The cash exchanges of walk-in customers recorded in a period, each with both its legs (the
+/// first leg carries the ID; the second's key is the first's with "/2").
+pub fn walk_in_exchanges_between(
+    conn: &mut Connection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<WalkInExchange>> {
+    let ids: Vec<CashIdRow> = cash_ids::table
+        .filter(cash_ids::customer_id.is_null())
+        .filter(cash_ids::recorded_at.ge(from))
+        .filter(cash_ids::recorded_at.lt(to))
+        .order(cash_ids::movement_id)
+        .select(CashIdRow::as_select())
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let paid: Vec<(i64, String, Decimal, crate::domain::Currency)> = movements::table
+        .filter(movements::id.eq_any(ids.iter().map(|r| r.movement_id)))
+        .select((
+            movements::id,
+            movements::idempotency_key,
+            movements::amount,
+            movements::currency,
+        ))
+        .load(conn)?;
+    let second_keys: Vec<String> = paid
+        .iter()
+        .map(|(_, key, _, _)| format!("{key}/2"))
+        .collect();
+    let received: Vec<(String, Decimal, crate::domain::Currency)> = movements::table
+        .filter(movements::idempotency_key.eq_any(&second_keys))
+        .select((
+            movements::idempotency_key,
+            movements::amount,
+            movements::currency,
+        ))
+        .load(conn)?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|row| {
+            let (_, key, amount, currency) = paid.iter().find(|p| p.0 == row.movement_id)?;
+            let second = format!("{key}/2");
+            let out = received
+                .iter()
+                .find(|(k, _, _)| *k == second)
+                .map(|(_, amount, currency)| (*amount, *currency));
+            Some((row, (*amount, *currency), out))
+        })
+        .collect())
 }

@@ -75,7 +75,7 @@ diesel::table! {
 diesel::table! {
     cash_ids (movement_id) {
         movement_id -> Bigint,
-        customer_id -> Bigint,
+        customer_id -> Nullable<Bigint>,
         #[max_length = 20]
         id_type -> Varchar,
         #[max_length = 30]

@@ -70,7 +70,7 @@ pub(crate) fn audit_bytes(row: &AuditRow) -> Vec<u8> {
 pub(crate) fn cash_id_bytes(row: &CashIdRow) -> Vec<u8> {
     let mut out = Canonical::new("cash_ids");
     out.int(row.movement_id)
-        .int(row.customer_id)
+        .opt_int(row.customer_id)
         .text(&row.id_type)
         .text(&row.id_number)
         .text(&row.id_country)
@@ -300,7 +300,7 @@ mod tests {
     fn id_records_encode_every_column() {
         let row = CashIdRow {
             movement_id: 7,
-            customer_id: 3,
+            customer_id: Some(3),
             id_type: "passport".into(),
             id_number: "X1234567".into(),
             id_country: "US".into(),

@@ -25,6 +25,13 @@ pub fn ctr_line() -> Decimal {
     Decimal::new(1_000_000, 2)
 }
 
+/// A cash exchange at the counter worth more than this (in the base currency) records the
+/// customer's ID: a walk-in has no account that would name them, and the day's exchanges are
+/// summed by document for the large-cash report.
+pub fn exchange_id_line() -> Decimal {
+    Decimal::new(100_000, 2)
+}
+
 pub(super) fn day_bounds(day: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = day
@@ -82,7 +89,7 @@ pub(super) fn id_required(kind: MovementKind) -> BankError {
 pub(super) fn record_id(
     conn: &mut Connection,
     movement: i64,
-    customer: i64,
+    customer: Option<i64>,
     id: &IdDocument,
     recorded_by: &str,
 ) -> BankResult<()> {
@@ -100,6 +107,19 @@ pub(super) fn record_id(
         },
     )?;
     Ok(())
+}
+
+/// "passport X1234567 (US, expires 2030-01-31)", the number masked for a teller.
+fn id_text(row: &cash_ids::CashIdRow, whole: bool) -> String {
+    let number = if whole {
+        row.id_number.clone()
+    } else {
+        mask_id_number(&row.id_number)
+    };
+    format!(
+        "{} {number} ({}, expires {})",
+        row.id_type, row.id_country, row.id_expiry
+    )
 }
 
 /// One reportable customer of the day.
@@ -160,15 +180,9 @@ impl Desk<'_> {
         let whole = actor.is_admin();
         let mut ids: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for row in cash_ids::recorded_between(&mut self.bank.conn, start, end)? {
-            let number = if whole {
-                row.id_number.clone()
-            } else {
-                mask_id_number(&row.id_number)
-            };
-            ids.entry(row.customer_id).or_default().push(format!(
-                "{} {number} ({}, expires {})",
-                row.id_type, row.id_country, row.id_expiry
-            ));
+            if let Some(customer) = row.customer_id {
+                ids.entry(customer).or_default().push(id_text(&row, whole));
+            }
         }
         let line = ctr_line();
         let mut customers = Vec::new();
@@ -199,6 +213,7 @@ impl Desk<'_> {
                 ids: ids.remove(&owner).unwrap_or_default(),
             });
         }
+        customers.extend(self.walk_ins(start, end, whole)?);
         self.bank.record(
             &actor.audit_name(),
             AuditAction::ReportCtr,
@@ -212,4 +227,60 @@ impl Desk<'_> {
             customers,
         })
     }
+
+    /// The walk-in customers of a period whose cash exchanges, summed by the ID recorded with
+    /// them (type, number, country), went above the line in one direction: reported as
+    /// `walk-in` with the document as their name. Several exchanges, each under the line,
+    /// adding up over it are flagged as possible structuring.
+    fn walk_ins(
+        &mut self,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+        whole: bool,
+    ) -> BankResult<Vec<CtrCustomer>> {
+        let line = ctr_line();
+        let conn = &mut self.bank.conn;
+        let mut by_document: BTreeMap<(String, String, String), (DayCash, String)> =
+            BTreeMap::new();
+        for (row, (paid, pay), received) in cash_ids::walk_in_exchanges_between(conn, start, end)? {
+            // Valued as the customers' cash is: an amount without a rate counts as it is.
+            let cash_in = value_at_mid(conn, pay, paid)?.unwrap_or(paid);
+            let cash_out = match received {
+                Some((amount, currency)) => value_at_mid(conn, currency, amount)?.unwrap_or(amount),
+                None => Decimal::ZERO,
+            };
+            let document = (
+                row.id_type.clone(),
+                row.id_number.clone(),
+                row.id_country.clone(),
+            );
+            let (day, _) = by_document
+                .entry(document)
+                .or_insert_with(|| (DayCash::default(), id_text(&row, whole)));
+            day.cash_in += cash_in;
+            day.deposits.push(cash_in);
+            day.cash_out += cash_out;
+            day.withdrawals += 1;
+        }
+        Ok(by_document
+            .into_values()
+            .filter(|(day, _)| day.cash_in > line || day.cash_out > line)
+            .map(|(day, document)| CtrCustomer {
+                email: WALK_IN.into(),
+                name: document.clone(),
+                cash_in: day.cash_in,
+                cash_out: day.cash_out,
+                deposits: u32::try_from(day.deposits.len()).unwrap_or(u32::MAX),
+                withdrawals: day.withdrawals,
+                possible_structuring: day.deposits.len() >= 2
+                    && day.deposits.iter().all(|d| *d < line)
+                    && day.cash_in > line,
+                ids: vec![document],
+            })
+            .collect())
+    }
 }
+
+/// How the large-cash report names a walk-in customer of a cash exchange (no account, no
+/// email): their document is their name.
+pub const WALK_IN: &str = "walk-in";

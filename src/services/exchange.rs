@@ -9,7 +9,7 @@ use super::approval_requests::ApprovalOperation;
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
 use super::bank::now;
-use super::ctr::ctr_line;
+use super::ctr::{exchange_id_line, record_id};
 use super::drawer_limit::cash_in_against_limit;
 use super::fx::{
     lock_position, new_quote, quote_view, usable_quote, value_at_mid, Fx, QuoteView, BASE_CURRENCY,
@@ -19,8 +19,8 @@ use super::posting::Posting;
 use super::{Actor, Approval, BankError, BankResult, MoneyResult, MovementKind};
 use crate::db::{accounts, drawer_sessions, fx, movements, Connection};
 use crate::domain::{
-    format_money_grouped, format_money_in, Amount, AuditAction, Currency, IdempotencyKey, Memo,
-    QuoteId, Role,
+    format_money_grouped, format_money_in, Amount, AuditAction, Currency, IdDocument,
+    IdempotencyKey, Memo, QuoteId, Role,
 };
 
 /// Money from an account in one currency to an account in another, at a quote.
@@ -42,6 +42,9 @@ pub struct CashExchange {
     pub quote: Option<QuoteId>,
     pub key: IdempotencyKey,
     pub memo: Option<Memo>,
+    /// The customer's identification: needed above 1,000.00 USD (`ctr::exchange_id_line`),
+    /// recorded with the cash paid in, and summed by document in the large-cash report.
+    pub id: Option<IdDocument>,
 }
 
 /// Both legs of an exchange, and the quote they used.
@@ -245,10 +248,10 @@ impl Fx<'_> {
             }
             Err(e) => return self.bank.refused(actor, action, Some(&subject), e),
         };
-        if value > ctr_line() {
+        if value > exchange_id_line() && request.id.is_none() {
             let e = BankError::IdRequired(format!(
-                "An exchange worth more than {} {BASE_CURRENCY} in cash goes through the customer's account (a deposit with their ID, then a transfer at a quote)",
-                format_money_grouped(ctr_line())
+                "An exchange worth more than {} {BASE_CURRENCY} in cash records the customer's ID",
+                format_money_grouped(exchange_id_line())
             ));
             return self.bank.refused(actor, action, Some(&subject), e);
         }
@@ -328,6 +331,9 @@ impl Fx<'_> {
                 reverses: None,
             };
             let paid_result = paid.post(conn, &pay_drawer, &pay_position)?;
+            if let Some(id) = &request.id {
+                record_id(conn, paid_result.id, None, id, &stamp.actor)?;
+            }
             let received = Posting {
                 key: &second_key,
                 amount: quote.to_amount,

@@ -252,7 +252,7 @@ impl Money<'_> {
                 consume(conn, id, done.id)?;
             }
             if let (Some(id), Some(owner)) = (id, customer.owner_id) {
-                ctr::record_id(conn, done.id, owner, id, audit_name)?;
+                ctr::record_id(conn, done.id, Some(owner), id, audit_name)?;
             }
             Ok(done)
         });

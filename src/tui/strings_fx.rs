@@ -53,3 +53,4 @@ pub const FIELD_THEY_GOT: &str = "They got";
 pub const FIELD_RATE: &str = "Rate";
 pub const QUOTE_RENEW: &str = "expired: Enter gets a new one";
 pub const EXCHANGE_APPROVAL: &str = "A supervisor approves this exchange on your screen.";
+pub const EXCHANGE_ID: &str = "Above 1,000.00 USD the customer's ID is recorded with the exchange.";

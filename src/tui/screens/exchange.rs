@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{message_line, panel, Screen};
-use crate::domain::{format_money_grouped_in, Amount, Currency, IdempotencyKey};
+use crate::domain::{format_money_grouped_in, Amount, Currency, IdDocument, IdempotencyKey};
 use crate::services::{Approval, BankError, CashExchange, ExchangeResult, QuoteView};
 use crate::tui::context::{describe, Ctx, Flow, View};
 use crate::tui::keys::{self, Binding, Cmd};
@@ -24,6 +24,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::dialog;
 use crate::tui::widgets::field::{self, Field};
+use crate::tui::widgets::id_form::IdForm;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody, RequestId};
 
@@ -41,6 +42,8 @@ enum Stage {
     #[default]
     Form,
     Quoted(QuoteView),
+    /// The bank asked for the customer's ID (an exchange above 1,000.00 USD).
+    Identify(QuoteView, Box<IdForm>),
     /// The bank asked for a supervisor: their approval, typed here, for this quote.
     Approve(QuoteView, Box<ApprovalForm>),
     Done(Box<ExchangeResult>),
@@ -57,6 +60,8 @@ pub struct ExchangeScreen {
     stage: Stage,
     error: Option<String>,
     key: Option<IdempotencyKey>,
+    /// The customer's ID once typed: sent with this exchange (and its approval).
+    id: Option<IdDocument>,
     requests: Requests<Asked>,
 }
 
@@ -78,6 +83,7 @@ impl Default for ExchangeScreen {
             stage: Stage::default(),
             error: None,
             key: None,
+            id: None,
             requests: Requests::default(),
         }
     }
@@ -109,6 +115,7 @@ impl ExchangeScreen {
 
     fn edited(&mut self) {
         self.key = None;
+        self.id = None;
         self.error = None;
     }
 
@@ -155,6 +162,7 @@ impl ExchangeScreen {
             quote: Some(quote.id),
             key,
             memo: None,
+            id: self.id.clone(),
         };
         let job = Job::ExchangeCash {
             actor,
@@ -166,25 +174,38 @@ impl ExchangeScreen {
 }
 
 impl ExchangeScreen {
-    /// The bank's no: a supervisor's approval asked for (or refused) opens or keeps the
-    /// approval over the quote; anything else is said under the form.
+    /// The bank's no: the customer's ID asked for opens the ID form over the quote, a
+    /// supervisor's approval asked for (or refused) the approval; anything else is said under
+    /// the form.
     fn refused(&mut self, error: BankError) {
         let message = describe(&error);
         let asks_supervisor = matches!(
             error,
             BankError::ApprovalRequired(_) | BankError::ApprovalRefused(_)
         );
-        match (std::mem::take(&mut self.stage), asks_supervisor) {
-            (Stage::Quoted(quote), true) => {
+        let asks_id = matches!(error, BankError::IdRequired(_));
+        match (std::mem::take(&mut self.stage), asks_supervisor, asks_id) {
+            (Stage::Quoted(quote) | Stage::Identify(quote, _), true, _) => {
                 let mut form = ApprovalForm::new();
                 form.error = Some(message);
                 self.stage = Stage::Approve(quote, Box::new(form));
             }
-            (Stage::Approve(quote, mut form), true) => {
+            (Stage::Approve(quote, mut form), true, _) => {
                 form.refused(message);
                 self.stage = Stage::Approve(quote, form);
             }
-            (stage, _) => {
+            (Stage::Quoted(quote), _, true) => {
+                let form = IdForm {
+                    error: Some(message),
+                    ..IdForm::default()
+                };
+                self.stage = Stage::Identify(quote, Box::new(form));
+            }
+            (Stage::Identify(quote, mut form), _, _) => {
+                form.error = Some(message);
+                self.stage = Stage::Identify(quote, form);
+            }
+            (stage, _, _) => {
                 self.stage = stage;
                 self.error = Some(message);
             }
@@ -202,6 +223,7 @@ impl Screen for ExchangeScreen {
         match self.stage {
             Stage::Form => keys::EXCHANGE_FORM,
             Stage::Quoted(_) => keys::EXCHANGE_QUOTED,
+            Stage::Identify(..) => keys::ID_FORM,
             Stage::Approve(..) => keys::APPROVAL,
             Stage::Done(_) => keys::EXCHANGE_DONE,
         }
@@ -210,7 +232,7 @@ impl Screen for ExchangeScreen {
     fn typing(&self) -> bool {
         match self.stage {
             Stage::Form => self.focus == Focus::Amount,
-            Stage::Approve(..) => true,
+            Stage::Identify(..) | Stage::Approve(..) => true,
             _ => false,
         }
     }
@@ -250,6 +272,25 @@ impl Screen for ExchangeScreen {
                 self.exchange(&quote, None, ctx);
                 self.stage = Stage::Quoted(quote);
             }
+            (Stage::Identify(quote, mut form), Cmd::Submit) => {
+                if let Some(document) = form.check(ctx.clock.wall().date_naive()) {
+                    self.id = Some(document);
+                    self.exchange(&quote, None, ctx);
+                }
+                self.stage = Stage::Identify(quote, form);
+            }
+            (Stage::Identify(quote, mut form), Cmd::NextField | Cmd::PrevField) => {
+                if cmd == Cmd::NextField {
+                    form.focus.next();
+                } else {
+                    form.focus.prev();
+                }
+                self.stage = Stage::Identify(quote, form);
+            }
+            (Stage::Identify(quote, _), Cmd::Back) => {
+                self.id = None;
+                self.stage = Stage::Quoted(quote);
+            }
             (Stage::Approve(quote, mut form), Cmd::Submit) => {
                 if let Some((_, approval)) = form.check() {
                     self.exchange(&quote, Some(approval), ctx);
@@ -275,9 +316,16 @@ impl Screen for ExchangeScreen {
         if self.requests.is_waiting(Asked::Exchange) {
             return Flow::Stay;
         }
-        if let Stage::Approve(_, form) = &mut self.stage {
-            form.handle_key(key);
-            return Flow::Stay;
+        match &mut self.stage {
+            Stage::Approve(_, form) => {
+                form.handle_key(key);
+                return Flow::Stay;
+            }
+            Stage::Identify(_, form) => {
+                form.handle_key(key);
+                return Flow::Stay;
+            }
+            _ => {}
         }
         if matches!(self.stage, Stage::Form)
             && self.focus == Focus::Amount
@@ -354,6 +402,20 @@ impl Screen for ExchangeScreen {
         match &self.stage {
             Stage::Form => {}
             Stage::Quoted(quote) => self.render_quote(frame, area, view, quote),
+            Stage::Identify(quote, form) => {
+                self.render_quote(frame, area, view, quote);
+                let lines = vec![
+                    amounts_line(theme, quote),
+                    Line::styled(sx::EXCHANGE_ID, theme.hint),
+                ];
+                form.render(
+                    frame,
+                    area,
+                    view,
+                    lines,
+                    self.requests.is_waiting(Asked::Exchange),
+                );
+            }
             Stage::Approve(quote, form) => {
                 self.render_quote(frame, area, view, quote);
                 let sending = self

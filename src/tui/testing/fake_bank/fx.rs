@@ -72,6 +72,7 @@ impl FakeBank {
                         "Quote".into(),
                     ))));
                 };
+                self.exchange_requests.push(request.clone());
                 let done = ExchangeResult {
                     paid: leg(501, request.key.to_string(), &quote, true),
                     received: leg(502, request.key.second_leg().to_string(), &quote, false),

@@ -66,6 +66,8 @@ pub struct FakeBank {
     /// Quotes given, and the exchanges done at the counter.
     pub quotes: Vec<crate::services::QuoteView>,
     pub exchanges: Vec<crate::services::ExchangeResult>,
+    /// What the counter sent for each cash exchange done (the customer's ID with it).
+    pub exchange_requests: Vec<crate::services::CashExchange>,
     /// What the bank decides, said by a test: the next job of this name (`Job::name`) is
     /// refused with this error. The fake keeps data; it does not re-decide the bank's rules
     /// (limits, approvals, who may approve): a screen's test says what the bank answers.
@@ -224,6 +226,7 @@ impl FakeBank {
             rates: Vec::new(),
             quotes: Vec::new(),
             exchanges: Vec::new(),
+            exchange_requests: Vec::new(),
             refusals: Vec::new(),
             approvals: Vec::new(),
             decision_passwords: Vec::new(),

@@ -487,18 +487,33 @@ ensure_passwords() {
 # rejoins, the most advanced survivor forms a new primary component (what an operator does
 # when the lost nodes are known to be down, as they are here).
 restore_primary() {
-	local n state best="" best_seqno=-1 seqno any=0
-	for n in "${NODES[@]}"; do
-		node_pid "$n" >/dev/null || continue
-		any=1
-		state="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_STATUS'" 2>/dev/null || true)"
-		[ "$state" = "Primary" ] && return 0
-		seqno="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LAST_COMMITTED'" 2>/dev/null || echo -1)"
-		if [ "${seqno:--1}" -gt "$best_seqno" ]; then
-			best="$n"
-			best_seqno="$seqno"
-		fi
+	local n state best="" best_seqno=-1 seqno any=0 try silent
+	# Every running node must answer "non-Primary": one that does not answer (starting, busy)
+	# may be the primary, and a second one would split the cluster. Asked again for 10 s.
+	for ((try = 0; try < 10; try++)); do
+		any=0 silent=0 best="" best_seqno=-1
+		for n in "${NODES[@]}"; do
+			node_pid "$n" >/dev/null || continue
+			any=1
+			state="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_STATUS'" 2>/dev/null || true)"
+			[ "$state" = "Primary" ] && return 0
+			if [ -z "$state" ]; then
+				silent=1
+				continue
+			fi
+			seqno="$(sql "$n" -e "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LAST_COMMITTED'" 2>/dev/null || echo -1)"
+			if [ "${seqno:--1}" -gt "$best_seqno" ]; then
+				best="$n"
+				best_seqno="$seqno"
+			fi
+		done
+		[ "$silent" -eq 0 ] && break
+		sleep 1
 	done
+	if [ "$silent" -eq 1 ]; then
+		log "a running node does not answer: no new primary component is formed"
+		return 0
+	fi
 	[ "$any" -eq 1 ] && [ -n "$best" ] || return 0
 	log "no primary component: node $best (seqno $best_seqno) forms a new one"
 	sql "$best" -e "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'"
@@ -511,6 +526,9 @@ restore_primary() {
 # forms one again (restore_primary).
 heal_quorum() {
 	local n
+	for n in "${NODES[@]}"; do
+		node_pid "$n" >/dev/null || return 0
+	done
 	restore_primary
 	for n in "${NODES[@]}"; do
 		node_pid "$n" >/dev/null && wait_synced "$n"

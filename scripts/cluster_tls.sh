@@ -161,7 +161,7 @@ try_join() {
 	# The cluster is back to its three nodes, all Synced, before anything else runs. Once in
 	# CI the 4th node's leave was seen as a partition and the three stayed together but
 	# non-primary: heal_quorum gives them their primary component back.
-	for ((i = 0; i < 60; i++)); do # 30 s
+	for ((i = 0; i < 120; i++)); do # 60 s
 		[ "$(node_state 1)" = "ON Synced 3" ] && break
 		sleep 0.5
 	done

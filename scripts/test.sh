@@ -36,16 +36,17 @@ log "TEST_DATABASE_URL=$(printf '%s' "$TEST_DATABASE_URL" | sed 's#://\([^:@]*\)
 # here unless TEST_CLUSTER_URL is set already or TELLER_SKIP_CLUSTER=1; under CI it is
 # stopped again at the end.
 started_cluster=0
+# Under CI what this run started is stopped at its end, also when a step before the tests (the
+# cluster's start) fails: a server left running would hold its port for the next run.
+if is_ci; then
+	export CARGO_TERM_COLOR=never
+	trap '[ "$started_cluster" -eq 1 ] && bash scripts/cluster.sh down; [ "$started_db" -eq 1 ] && stop_private_db; true' EXIT
+fi
 if [ -z "${TEST_CLUSTER_URL:-}" ] && [ "${TELLER_SKIP_CLUSTER:-0}" != 1 ]; then
 	bash scripts/cluster.sh status >/dev/null 2>&1 || started_cluster=1
 	bash scripts/cluster.sh up
 	TEST_CLUSTER_URL="$(bash scripts/cluster.sh url)"
 	export TEST_CLUSTER_URL
-fi
-
-if is_ci; then
-	export CARGO_TERM_COLOR=never
-	trap '[ "$started_cluster" -eq 1 ] && bash scripts/cluster.sh down; [ "$started_db" -eq 1 ] && stop_private_db; true' EXIT
 fi
 
 locked=()

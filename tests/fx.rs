@@ -302,6 +302,16 @@ fn a_failing_leg_leaves_neither_and_the_quote_unused() {
     // The same key again is a replay, with both legs; another operation under it a conflict.
     let again = bank.fx().transfer(&alex, &request, None).expect("replay");
     assert!(again.replayed);
+    // Also when the resend names a newer quote (an app renews one that ran out after a lost
+    // answer): the exchange done at the first is the answer.
+    let newer = quote(&mut bank, &alex, Currency::USD, Currency::EUR, "50");
+    let resent = ExchangeTransfer {
+        quote: newer.id,
+        ..request.clone()
+    };
+    let again = bank.fx().transfer(&alex, &resent, None).expect("replay");
+    assert!(again.replayed);
+    assert_eq!(again.quote.id, done.quote.id);
     assert_eq!(
         (again.paid.id, again.received.id),
         (done.paid.id, done.received.id)
@@ -635,7 +645,16 @@ fn the_approval_limit_weighs_every_currency_in_dollars_and_the_day_s_payments_to
     bank.money()
         .transfer(&teller, &pay(&kwd, &their_kwd, "3000"), None)
         .expect("within the limit");
-    // ... and count with the day's dollars: 300 more is 10,038.20.
+    // ... and count with the day's dollars and exchanges: 300 dollars into a euro account at a
+    // quote is 10,038.20 ...
+    let their_eur = open_account(&mut bank, "bob@example.com", Currency::EUR);
+    let q = quote(&mut bank, &teller, Currency::USD, Currency::EUR, "300");
+    let err = bank
+        .fx()
+        .transfer(&teller, &exchange(&usd, &their_eur, "300", q.id), None)
+        .unwrap_err();
+    assert_eq!(err.code(), "approval_required", "{err}");
+    // ... and so is a transfer of 300 in dollars.
     let err = bank
         .money()
         .transfer(&teller, &pay(&usd, &their_usd, "300.00"), None)

@@ -416,13 +416,27 @@ fn a_walk_in_s_id_is_recorded_above_a_thousand_dollars_and_their_day_summed_for_
     // Three exchanges of 4,000 dollars with the same passport: each under the large-cash
     // line, 12,000 in the day.
     let mut firsts = Vec::new();
+    let mut sent = Vec::new();
     for _ in 0..3 {
+        let request = with_id("4000");
         let done = bank
             .fx()
-            .exchange_cash(&teller, &with_id("4000"), Some(&supervisor_approval()))
+            .exchange_cash(&teller, &request, Some(&supervisor_approval()))
             .expect("with the ID");
         firsts.push(done.paid.id);
+        sent.push(request);
     }
+    // A resend of one of them without the ID (a script's retry) is its replay, not a refusal.
+    let retry = CashExchange {
+        id: None,
+        ..sent[0].clone()
+    };
+    let replayed = bank
+        .fx()
+        .exchange_cash(&teller, &retry, None)
+        .expect("the replay");
+    assert!(replayed.replayed);
+    assert_eq!(replayed.paid.id, firsts[0]);
     use diesel::prelude::*;
     use teller::db::schema::cash_ids;
     let recorded: Vec<(i64, Option<i64>, String)> = cash_ids::table

@@ -201,11 +201,7 @@ fn a_supervisor_approves_an_exchange_over_the_drawer_s_limit_on_the_teller_s_scr
     assert_snapshot!("exchange_approval", asked);
     assert!(d.bank.exchanges.is_empty());
 
-    d.type_text(teller::tui::testing::ADMIN_EMAIL)
-        .press(KeyCode::Tab)
-        .type_text(teller::tui::testing::ADMIN_PASSWORD)
-        .press(KeyCode::Enter)
-        .settle();
+    d.approve_as_supervisor();
     let done = d.screen();
     assert!(done.contains("references 501 and 502"), "{done}");
     assert_eq!(d.bank.exchanges.len(), 1);

@@ -6,7 +6,7 @@ use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
 use teller::services::BankError;
 use teller::tui::app::Route;
-use teller::tui::testing::{Driver, FakeBank, ADMIN_EMAIL, ADMIN_PASSWORD};
+use teller::tui::testing::{Driver, FakeBank};
 
 #[test]
 fn a_supervisor_opens_the_vault_counts_it_and_closes_the_day() {
@@ -86,11 +86,7 @@ fn a_cash_drop_is_counted_and_approved_on_the_tellers_screen() {
         "{}",
         d.screen()
     );
-    d.type_text(ADMIN_EMAIL)
-        .press(KeyCode::Tab)
-        .type_text(ADMIN_PASSWORD)
-        .press(KeyCode::Enter)
-        .settle();
+    d.approve_as_supervisor();
     assert!(
         d.screen()
             .contains("Cash drop to the vault done: USD 500.00."),
@@ -161,11 +157,7 @@ fn a_teller_keeps_a_drawer_per_currency_each_counted_by_its_own_banknotes() {
         "the approval names the currency: {}",
         d.screen()
     );
-    d.type_text(ADMIN_EMAIL)
-        .press(KeyCode::Tab)
-        .type_text(ADMIN_PASSWORD)
-        .press(KeyCode::Enter)
-        .settle();
+    d.approve_as_supervisor();
     assert!(
         d.screen()
             .contains("Drawer open with a float of EUR 1,000.00."),
@@ -193,4 +185,32 @@ fn a_teller_keeps_a_drawer_per_currency_each_counted_by_its_own_banknotes() {
         yen.contains("10000 × [") && !yen.contains("0.01 × ["),
         "{yen}"
     );
+}
+
+#[test]
+fn the_blind_close_counts_the_drawer_shown_though_the_counter_read_another() {
+    let mut d = Driver::teller();
+    d.press(KeyCode::F(5))
+        .settle()
+        .press(KeyCode::Right)
+        .settle();
+    d.press(KeyCode::Tab)
+        .type_text("2")
+        .press(KeyCode::Enter)
+        .settle();
+    d.approve_as_supervisor();
+    assert!(d.screen().contains("EUR"), "{}", d.screen());
+    // The counter reads the oldest open drawer (the dollars') for its own line ...
+    d.press(KeyCode::F(4)).settle();
+    // ... and back on F5 the euro drawer is still the one shown: `c` pressed before its
+    // figures are back does not count the dollars.
+    d.press(KeyCode::F(5)).press(KeyCode::Char('c')).settle();
+    assert!(!d.screen().contains("0.25 × ["), "{}", d.screen());
+    d.press(KeyCode::Char('c')).settle();
+    let closing = d.screen();
+    assert!(
+        closing.contains("EUR") && closing.contains("500.00 × ["),
+        "{closing}"
+    );
+    assert!(!closing.contains("0.25 × ["), "a euro grid: {closing}");
 }

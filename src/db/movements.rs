@@ -303,8 +303,8 @@ pub fn device_totals_between(
     period_totals!(conn, from, to, movements::device, order)
 }
 
-/// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals and
-/// transfers, per currency. Nothing for an account without an owner.
+/// What `actor` paid out of the accounts of `account`'s owner since `since`: withdrawals,
+/// transfers and transfers between currencies, per currency. Nothing for an account without an owner.
 pub fn paid_by_since(
     conn: &mut Connection,
     account: i64,
@@ -327,7 +327,9 @@ pub fn paid_by_since(
     let totals: Vec<(String, Option<Decimal>)> = movements::table
         .filter(movements::debit_account_id.eq_any(ids))
         .filter(movements::actor.eq(actor))
-        .filter(movements::kind.eq_any(["withdrawal", "transfer"]))
+        // A transfer between currencies pays out through an exchange leg (a cash exchange's
+        // legs leave a drawer, never a customer's account).
+        .filter(movements::kind.eq_any(["withdrawal", "transfer", "exchange"]))
         .filter(movements::created_at.ge(since))
         .group_by(movements::currency)
         .select((movements::currency, diesel::dsl::sum(movements::amount)))

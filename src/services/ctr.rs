@@ -153,6 +153,25 @@ struct DayCash {
     withdrawals: u32,
 }
 
+impl DayCash {
+    /// The report's line for a customer (or a walk-in's document) with this day.
+    fn reported(self, email: String, name: String, ids: Vec<String>) -> CtrCustomer {
+        let line = ctr_line();
+        CtrCustomer {
+            email,
+            name,
+            cash_in: self.cash_in,
+            cash_out: self.cash_out,
+            deposits: u32::try_from(self.deposits.len()).unwrap_or(u32::MAX),
+            withdrawals: self.withdrawals,
+            possible_structuring: self.deposits.len() >= 2
+                && self.deposits.iter().all(|d| *d < line)
+                && self.cash_in > line,
+            ids,
+        }
+    }
+}
+
 impl Desk<'_> {
     /// The large-cash report of a day (staff only).
     pub fn ctr_report(&mut self, actor: &Actor, date: NaiveDate) -> BankResult<CtrReport> {
@@ -200,18 +219,8 @@ impl Desk<'_> {
                     (u.email, name)
                 },
             );
-            customers.push(CtrCustomer {
-                email,
-                name,
-                cash_in: day.cash_in,
-                cash_out: day.cash_out,
-                deposits: u32::try_from(day.deposits.len()).unwrap_or(u32::MAX),
-                withdrawals: day.withdrawals,
-                possible_structuring: day.deposits.len() >= 2
-                    && day.deposits.iter().all(|d| *d < line)
-                    && day.cash_in > line,
-                ids: ids.remove(&owner).unwrap_or_default(),
-            });
+            let recorded = ids.remove(&owner).unwrap_or_default();
+            customers.push(day.reported(email, name, recorded));
         }
         customers.extend(self.walk_ins(start, end, whole)?);
         self.bank.record(
@@ -265,18 +274,7 @@ impl Desk<'_> {
         Ok(by_document
             .into_values()
             .filter(|(day, _)| day.cash_in > line || day.cash_out > line)
-            .map(|(day, document)| CtrCustomer {
-                email: WALK_IN.into(),
-                name: document.clone(),
-                cash_in: day.cash_in,
-                cash_out: day.cash_out,
-                deposits: u32::try_from(day.deposits.len()).unwrap_or(u32::MAX),
-                withdrawals: day.withdrawals,
-                possible_structuring: day.deposits.len() >= 2
-                    && day.deposits.iter().all(|d| *d < line)
-                    && day.cash_in > line,
-                ids: vec![document],
-            })
+            .map(|(day, document)| day.reported(WALK_IN.into(), document.clone(), vec![document]))
             .collect())
     }
 }

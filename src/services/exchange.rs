@@ -2,8 +2,6 @@
 //! for cash at the counter. Each is two movements of kind `exchange`, one in each currency,
 //! through the positions, written in one transaction with the quote marked used (docs/fx.md).
 
-use rust_decimal::Decimal;
-
 use super::accounts::{account_id, account_not_found, cash_unit};
 use super::approval_requests::ApprovalOperation;
 use super::approvals::ApprovalCheck;
@@ -121,17 +119,14 @@ impl Fx<'_> {
             );
             return self.bank.refused(actor, action, Some(subject), e);
         }
-        // Without a rate to the base currency the value is unknown: a supervisor decides.
-        let value = self
-            .base_value(Some(request.quote), None, t.amount)?
-            .and_then(|v| Amount::from_decimal(v.max(Decimal::new(1, 2))).ok())
-            .unwrap_or(Amount::from_decimal(Amount::max_value()).unwrap_or(t.amount));
         let digest = ApprovalOperation::Transfer(t.clone()).digest();
         let check = ApprovalCheck {
             action,
             subject,
-            amount: value,
-            currency: Some(BASE_CURRENCY),
+            // In the paying account's currency: the check weighs it (and the day's earlier
+            // payments) in the base currency at the mid rate; without a rate a supervisor decides.
+            amount: t.amount,
+            currency: None,
             limited: true,
             paying: Some(&t.from),
             digest: Some(&digest),
@@ -201,7 +196,6 @@ impl Fx<'_> {
             subject,
             amount: t.amount,
             memo: t.memo.as_ref(),
-            quote: Some(request.quote),
         };
         let mut done = self.settle(actor, &replay, same, result)?;
         if actor.role() == Some(Role::Customer) {
@@ -233,11 +227,9 @@ impl Fx<'_> {
         };
         // Cash is weighed in the base currency (the drawer limit, the large-cash line): without
         // a rate to it, no exchange at the counter.
-        let value = match self.base_value(
-            request.quote,
-            Some((request.pay, request.get)),
-            request.pays,
-        ) {
+        // The cash paid in at the mid rate (never the quote's payout, which is less by the
+        // margin).
+        let value = match value_at_mid(&mut self.bank.conn, request.pay, request.pays.value()) {
             Ok(Some(value)) => value,
             Ok(None) => {
                 let e = BankError::NoRate {
@@ -248,12 +240,28 @@ impl Fx<'_> {
             }
             Err(e) => return self.bank.refused(actor, action, Some(&subject), e),
         };
+        // The same exchange is this teller's, cash for cash through their drawers.
+        let teller = actor.audit_name();
+        let same = |paid: &movements::MovementRow, received: &movements::MovementRow| {
+            paid.currency == request.pay
+                && received.currency == request.get
+                && paid.actor == teller
+                && paid.drawer_session_id.is_some()
+                && received.drawer_session_id.is_some()
+        };
+        let replay = Replay {
+            key: &request.key,
+            subject: &subject,
+            amount: request.pays,
+            memo: request.memo.as_ref(),
+        };
         if value > exchange_id_line() && request.id.is_none() {
             let e = BankError::IdRequired(format!(
                 "An exchange worth more than {} {BASE_CURRENCY} in cash records the customer's ID",
                 format_money_grouped(exchange_id_line())
             ));
-            return self.bank.refused(actor, action, Some(&subject), e);
+            // A resend of an exchange already done (with its ID) is its replay.
+            return self.settle(actor, &replay, same, Err(e));
         }
         let approved_by = match approval {
             Some(approval) => Some(
@@ -352,53 +360,7 @@ impl Fx<'_> {
             done.drawer_over_limit = over_limit;
             Ok(done)
         });
-        // The same exchange is this teller's, cash for cash through their drawers.
-        let teller = actor.audit_name();
-        let same = |paid: &movements::MovementRow, received: &movements::MovementRow| {
-            paid.currency == request.pay
-                && received.currency == request.get
-                && paid.actor == teller
-                && paid.drawer_session_id.is_some()
-                && received.drawer_session_id.is_some()
-        };
-        let replay = Replay {
-            key: &request.key,
-            subject: &subject,
-            amount: request.pays,
-            memo: request.memo.as_ref(),
-            quote: request.quote,
-        };
         self.settle(actor, &replay, same, result)
-    }
-
-    /// An amount's value in the base currency: the amount itself in it, else at the quote's
-    /// numbers when the quote has the base currency on one side, else at the mid rate to the
-    /// base currency; `None` with no rate to the base currency (never a guess).
-    fn base_value(
-        &mut self,
-        quote: Option<QuoteId>,
-        pair: Option<(Currency, Currency)>,
-        amount: Amount,
-    ) -> BankResult<Option<Decimal>> {
-        let conn = &mut self.bank.conn;
-        let row = match quote {
-            Some(id) => fx::quote(conn, id.get())?,
-            None => None,
-        };
-        let (pay, get, pays, gets) = match (&row, pair) {
-            (Some(q), _) => (
-                q.from_currency,
-                q.to_currency,
-                q.from_amount,
-                Some(q.to_amount),
-            ),
-            (None, Some((pay, get))) => (pay, get, amount.value(), None),
-            (None, None) => return Ok(Some(amount.value())),
-        };
-        if let (BASE_CURRENCY, Some(gets)) = (get, gets) {
-            return Ok(Some(gets));
-        }
-        value_at_mid(conn, pay, pays)
     }
 
     /// Turns a failed exchange into its answer: the original when its key was used by the same
@@ -430,7 +392,6 @@ impl Fx<'_> {
                     && paid.amount == replay.amount.value()
                     && Fingerprint::of_row(&paid).memo
                         == replay.memo.map(|m| m.as_str().to_string())
-                    && replay.quote.is_none_or(|id| id.get() == quote.id)
                     && same(&paid, &received) =>
             {
                 let rate = fx::rate(conn, quote.rate_id)?;
@@ -461,13 +422,14 @@ impl Fx<'_> {
     }
 }
 
-/// What makes a resubmitted exchange "the same exchange".
+/// What makes a resubmitted exchange "the same exchange": its key, amount, memo and (`same`)
+/// accounts. Not its quote: a resend after a lost answer may name a newer quote (an app asks
+/// for one once the first ran out), and the exchange done at the first one is the answer.
 struct Replay<'a> {
     key: &'a IdempotencyKey,
     subject: &'a str,
     amount: Amount,
     memo: Option<&'a Memo>,
-    quote: Option<QuoteId>,
 }
 
 /// Marks the quote used by the exchange with `key` and builds the answer.

@@ -176,6 +176,16 @@ impl Driver {
             .settle()
     }
 
+    /// The fixture supervisor types their email and password into the approval shown, and
+    /// sends it.
+    pub fn approve_as_supervisor(&mut self) -> &mut Self {
+        self.type_text(ADMIN_EMAIL)
+            .press(KeyCode::Tab)
+            .type_text(ADMIN_PASSWORD)
+            .press(KeyCode::Enter)
+            .settle()
+    }
+
     /// Lets the search's pause in typing pass, and answers.
     pub fn pause(&mut self) -> &mut Self {
         self.wait(Duration::from_millis(400)).settle()

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::bars;
 use crate::domain::{
     default_denominations, denominations_in_cents, format_money_in, parse_denominations, CashCount,
-    Currency, DENOMINATIONS_CENTS,
+    Currency,
 };
 use crate::tui::context::View;
 use crate::tui::desk::Desk;
@@ -93,19 +93,18 @@ impl CountPurpose {
 }
 
 /// The banknotes and coins of `currency` in cents: the bank's list once read, else the list
-/// the bank starts a currency with (USD's when it has none).
+/// the bank starts a currency with; none for a currency the bank does not count in cash (no
+/// boxes: nothing to count, rather than another currency's).
 pub fn cents_for(desk: &Desk, currency: Currency) -> Vec<i64> {
-    desk.cash_currencies
-        .iter()
-        .find(|(c, _)| *c == currency)
-        .map(|(_, cents)| cents.clone())
-        .or_else(|| {
-            parse_denominations(default_denominations(currency), currency)
-                .ok()
-                .map(|values| denominations_in_cents(&values))
-        })
-        .filter(|cents| !cents.is_empty())
-        .unwrap_or_else(|| DENOMINATIONS_CENTS.to_vec())
+    if let Some((_, cents)) = desk.cash_currencies.iter().find(|(c, _)| *c == currency) {
+        return cents.clone();
+    }
+    if !desk.cash_currencies.is_empty() {
+        return Vec::new();
+    }
+    parse_denominations(default_denominations(currency), currency)
+        .map(|values| denominations_in_cents(&values))
+        .unwrap_or_default()
 }
 
 /// Keeps the bank's list of cash currencies (those with banknotes and coins) on the desk.

@@ -64,6 +64,9 @@ pub struct DrawerScreen {
     pub error: Option<String>,
     /// The currency of the drawer shown; `None` for the oldest open one.
     shown: Option<Currency>,
+    /// The open drawer shown, as the bank last said: (session, currency). A count closes or
+    /// moves cash of this session only (the desk's drawer is whichever screen asked last).
+    session: Option<(i64, Currency)>,
     requests: Requests<Asked>,
 }
 
@@ -98,18 +101,17 @@ impl DrawerScreen {
     }
 
     /// The currency the screen is about: the drawer shown, else the one being opened.
-    fn currency(&self, ctx: &Ctx) -> Currency {
-        match (&ctx.data.desk.drawer, self.shown) {
-            (Some(Some(d)), _) => d.currency,
-            (_, Some(currency)) => currency,
-            _ => Currency::USD,
-        }
+    fn currency(&self) -> Currency {
+        self.session
+            .map(|(_, currency)| currency)
+            .or(self.shown)
+            .unwrap_or(Currency::USD)
     }
 
     /// ←/→ on an open drawer: another currency's drawer (open, or its opening count).
     fn show_other(&mut self, forward: bool, ctx: &mut Ctx) {
         let choices = cash_choices(&ctx.data.desk);
-        let now = self.currency(ctx);
+        let now = self.currency();
         let index = choices.iter().position(|c| *c == now).unwrap_or(0);
         self.shown = choices.get(cycle(index, forward, choices.len())).copied();
         self.mode = Mode::Loading;
@@ -134,6 +136,21 @@ impl DrawerScreen {
         let open = drawer.as_ref().is_some_and(|d| d.closed_at.is_none());
         if let Some(d) = &drawer {
             self.shown = Some(d.currency);
+        }
+        self.session = drawer
+            .as_ref()
+            .filter(|_| open)
+            .map(|d| (d.session_id, d.currency));
+        // A count typed for another currency's drawer is not this one's.
+        let counted_in = match &self.mode {
+            Mode::Closing(form)
+            | Mode::ConfirmClose(form)
+            | Mode::Moving(form, _)
+            | Mode::ApproveMove(form, ..) => Some(form.currency()),
+            _ => None,
+        };
+        if counted_in.is_some() && counted_in != self.session.map(|(_, c)| c) {
+            self.mode = Mode::Loading;
         }
         ctx.data.desk.drawer = Some(drawer);
         let opening = self.opening_form(ctx);
@@ -231,9 +248,13 @@ impl DrawerScreen {
             }
             Mode::ConfirmClose(form) => {
                 let Some(count) = form.count() else { return };
-                // The count closes the session it was typed for, never one opened since.
-                let open = ctx.data.desk.drawer.as_ref().and_then(Option::as_ref);
-                let Some(session) = open.map(|d| d.session_id) else {
+                // The count closes the session it was typed for, never one opened since, nor
+                // another currency's.
+                let Some(session) = self
+                    .session
+                    .filter(|(_, currency)| *currency == form.currency())
+                    .map(|(session, _)| session)
+                else {
                     return;
                 };
                 let job = Job::CloseDrawer {
@@ -342,6 +363,10 @@ impl Screen for DrawerScreen {
     }
 
     fn on_enter(&mut self, ctx: &mut Ctx) {
+        // Another screen may have read another drawer since: keys wait for this one's figures.
+        if matches!(self.mode, Mode::Open) {
+            self.mode = Mode::Loading;
+        }
         self.load(ctx);
     }
 
@@ -355,7 +380,7 @@ impl Screen for DrawerScreen {
             }
             Mode::Open => match cmd {
                 Cmd::CloseDrawer => {
-                    let currency = self.currency(ctx);
+                    let currency = self.currency();
                     let form = CountForm::new(CountPurpose::Closing, currency, &ctx.data.desk);
                     self.mode = Mode::Closing(form);
                 }
@@ -365,7 +390,7 @@ impl Screen for DrawerScreen {
                     } else {
                         CountPurpose::TopUp
                     };
-                    let currency = self.currency(ctx);
+                    let currency = self.currency();
                     let form = CountForm::new(purpose, currency, &ctx.data.desk);
                     self.mode = Mode::Moving(form, IdempotencyKey::generate());
                 }
@@ -378,11 +403,12 @@ impl Screen for DrawerScreen {
             Mode::Opening(form) | Mode::Closing(form) | Mode::Moving(form, _) => match cmd {
                 Cmd::NextField => form.focus = cycle(form.focus, true, form.stops()),
                 Cmd::PrevField => form.focus = cycle(form.focus, false, form.stops()),
-                Cmd::PrevAccount | Cmd::NextAccount => {
-                    form.choose(cmd == Cmd::NextAccount, &ctx.data.desk);
-                    if form.chooses() {
-                        self.shown = Some(form.currency());
-                    }
+                // On the currency of an opening count: that currency's drawer instead (open,
+                // or its own opening count).
+                Cmd::PrevAccount | Cmd::NextAccount
+                    if form.chooses() && form.focused_piece().is_none() =>
+                {
+                    self.show_other(cmd == Cmd::NextAccount, ctx);
                 }
                 Cmd::Submit => self.submit_count(ctx),
                 Cmd::Back if !sending => {

@@ -160,10 +160,13 @@ impl TransferScreen {
         };
     }
 
-    /// Any edit makes it a different transfer: it gets a new key when submitted.
+    /// Any edit makes it a different transfer: it gets a new key when submitted (and a quote
+    /// asked for the old one is not waited for).
     fn edited(&mut self) {
         self.key = None;
         self.error = None;
+        self.requests.forget(Asked::Quote);
+        self.quoting = None;
     }
 
     /// Keeps `from` pointing at an open account of ours, preferring the selected one.

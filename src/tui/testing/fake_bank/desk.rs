@@ -193,10 +193,11 @@ impl FakeBank {
             }
             Job::ResetPassword { .. } => ReplyBody::Done(Ok(())),
             Job::Drawer { currency, .. } => {
+                // Oldest first, as the bank answers: those opened before the newest.
                 let open = self
-                    .drawer
+                    .other_drawers
                     .iter()
-                    .chain(&self.other_drawers)
+                    .chain(&self.drawer)
                     .filter(|d| d.closed_at.is_none())
                     .find(|d| currency.is_none_or(|c| c == d.currency));
                 ReplyBody::Drawer(Ok(open.cloned()))

@@ -686,3 +686,53 @@ fn a_payment_file_is_read_once_and_what_was_checked_is_what_is_posted() {
     assert_eq!(journal_rows(&mut bank), rows);
     assert_eq!(balance(&mut bank, &mine), money("85.00"));
 }
+
+#[test]
+fn a_file_s_parts_are_weighed_in_dollars_at_their_accounts_currencies() {
+    use std::collections::BTreeMap;
+    use teller::domain::{Rate, RatePair};
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let teller = user(&mut bank, "teller@example.com", Role::Teller);
+    let admin = user(&mut bank, "fx-admin@example.com", Role::Admin);
+    bank.fx()
+        .add_currency(&admin, Currency::KWD, None)
+        .expect("KWD");
+    let pair = RatePair::new(
+        Currency::USD,
+        Currency::KWD,
+        Rate::parse("0.30712").unwrap(),
+        Rate::parse("0.30901").unwrap(),
+    )
+    .unwrap();
+    bank.fx().set_rate(&admin, &pair, None, None).unwrap();
+    let (_, usd) = customer_with_account(&mut bank, "employer@example.com", "0");
+    let kwd = open_account(&mut bank, "employer@example.com", Currency::KWD);
+    let parts = |list: &[(&AccountNumber, &str)]| -> BTreeMap<String, Decimal> {
+        list.iter()
+            .map(|(account, raw)| (account.as_str().to_string(), money(raw)))
+            .collect()
+    };
+    // 4,000 dinars: the figure is under 10,000, the value (about 12,984 dollars) is not.
+    let refused = bank.batches().approve_batch_file(
+        &teller,
+        kwd.as_str(),
+        (money("4000"), &parts(&[(&kwd, "4000")])),
+        None,
+        None,
+    );
+    assert!(
+        matches!(refused, Err(BankError::ApprovalRequired(_))),
+        "{refused:?}"
+    );
+    // 2,000 dinars (6,492 dollars) and 3,000 dollars: 9,492 dollars, within the limit.
+    bank.batches()
+        .approve_batch_file(
+            &teller,
+            "mixed.csv",
+            (money("5000"), &parts(&[(&kwd, "2000"), (&usd, "3000.00")])),
+            None,
+            None,
+        )
+        .expect("within the limit");
+}

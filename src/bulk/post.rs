@@ -133,9 +133,13 @@ pub fn post_file(
     // one paying account may have been sent to the supervisors: their approval is for exactly
     // these bytes.
     let file = payment_file(check);
-    let mut approved =
-        bank.batches()
-            .approve_batch_file(actor, &subject, check.total, approval, file.as_ref())?;
+    let mut approved = bank.batches().approve_batch_file(
+        actor,
+        &subject,
+        (check.total, &check.by_payer),
+        approval,
+        file.as_ref(),
+    )?;
     let suffix = if options.dry_run {
         "dry-run"
     } else {

@@ -10,7 +10,7 @@ mod plan;
 mod write;
 
 use crate::services::ApprovalNeed;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -18,6 +18,7 @@ use super::accounts::account_id;
 use super::approval_requests::{consume, ApprovalOperation};
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
+use super::fx::{value_at_mid, BASE_CURRENCY};
 use super::money::payers_view;
 use super::Approval;
 use super::{Actor, BankError, BankResult, MoneyResult};
@@ -118,27 +119,34 @@ impl Batches<'_> {
         total: Decimal,
         approval: Option<&Approval>,
     ) -> BankResult<BatchApproval> {
-        self.approve_batch_file(actor, subject, total, approval, None)
+        self.approve_batch_file(actor, subject, (total, &BTreeMap::new()), approval, None)
     }
 
     /// As `approve_batch`, for a payment file that may have been sent to the supervisors as
-    /// `file` (an approved request for exactly that file covers it).
+    /// `file` (an approved request for exactly that file covers it). `payers` is the file's
+    /// total per paying account: each part is weighed in the base currency at the mid rate of
+    /// its account's currency (without them, the total counts as base currency).
     pub fn approve_batch_file(
         &mut self,
         actor: &Actor,
         subject: &str,
-        total: Decimal,
+        (total, payers): (Decimal, &BTreeMap<String, Decimal>),
         approval: Option<&Approval>,
         file: Option<&ApprovalOperation>,
     ) -> BankResult<BatchApproval> {
-        let amount = Amount::from_decimal(total.min(Amount::max_value()))?;
+        // Without a rate for one of its currencies the value is unknown: a supervisor decides.
+        let value = if payers.is_empty() {
+            total
+        } else {
+            self.base_total(payers)?.unwrap_or(Amount::max_value())
+        };
+        let amount = Amount::from_decimal(value.min(Amount::max_value()))?;
         let digest = file.map(ApprovalOperation::digest);
         let check = ApprovalCheck {
             action: AuditAction::Batch,
             subject,
             amount,
-            // The file's total as it states it, weighed as base currency.
-            currency: None,
+            currency: Some(BASE_CURRENCY),
             limited: true,
             paying: None,
             digest: digest.as_deref(),
@@ -150,6 +158,24 @@ impl Batches<'_> {
             request: granted.request,
             keys_seen: false,
         })
+    }
+
+    /// The sum of each payer's part in the base currency; `None` when a part's currency has no
+    /// rate to it. A payer that is no account of the bank counts as it is (its lines fail).
+    fn base_total(&mut self, payers: &BTreeMap<String, Decimal>) -> BankResult<Option<Decimal>> {
+        let mut value = Decimal::ZERO;
+        for (payer, part) in payers {
+            let currency = match AccountNumber::parse(payer) {
+                Ok(number) => accounts::find(&mut self.bank.conn, account_id(&number))?
+                    .map_or(BASE_CURRENCY, |row| row.currency),
+                Err(_) => BASE_CURRENCY,
+            };
+            match value_at_mid(&mut self.bank.conn, currency, *part)? {
+                Some(v) => value += v,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(value))
     }
 
     /// Posts `requests` in order in one transaction and answers one outcome per request.

@@ -667,3 +667,38 @@ fn the_approval_limit_weighs_every_currency_in_dollars_and_the_day_s_payments_to
     assert_eq!(balance(&mut bank, &their_kwd), money("3000"));
     assert_audit_ok(&mut bank);
 }
+
+#[test]
+fn a_customer_holds_at_most_five_open_quotes_and_staff_are_not_bounded() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    fx_bank(&mut bank);
+    let (alex, usd) = customer_with_account(&mut bank, "alex@example.com", "100.00");
+    let eur = open_account(&mut bank, "alex@example.com", Currency::EUR);
+    let pays = || Amount::parse_any("10").unwrap();
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10"));
+    }
+    let err = bank
+        .fx()
+        .quote(&alex, Currency::USD, Currency::EUR, pays(), false)
+        .unwrap_err();
+    assert_eq!(err.code(), "too_many_quotes", "{err}");
+    // Using one frees its place.
+    bank.fx()
+        .transfer(&alex, &exchange(&usd, &eur, "10", held[0].id), None)
+        .expect("at a held quote");
+    quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10");
+    // Expired ones do not count: a minute later the customer may ask again.
+    teller::db::clock::set_this_thread_shift(chrono::Duration::seconds(61));
+    for _ in 0..5 {
+        quote(&mut bank, &alex, Currency::USD, Currency::EUR, "10");
+    }
+    teller::db::clock::set_this_thread_shift(chrono::Duration::zero());
+    // A teller quotes for the customers in front of them, as often as they come.
+    let teller = user(&mut bank, "quoting-teller@example.com", Role::Teller);
+    for _ in 0..7 {
+        quote(&mut bank, &teller, Currency::USD, Currency::EUR, "10");
+    }
+}

@@ -172,6 +172,17 @@ pub fn quotes_used_by(conn: &mut Connection, keys: &[&str]) -> QueryResult<Vec<Q
         .load(conn)
 }
 
+/// How many quotes `by` made that are neither used nor expired at `now` (by the index on
+/// (created_by, expires_at)).
+pub fn open_quotes_of(conn: &mut Connection, by: &str, now: NaiveDateTime) -> QueryResult<i64> {
+    fx_quotes::table
+        .filter(fx_quotes::created_by.eq(by))
+        .filter(fx_quotes::expires_at.gt(now))
+        .filter(fx_quotes::used_key.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// Marks a locked, unused quote used by the exchange with `key`; false if it was not unused.
 pub fn mark_used(
     conn: &mut Connection,

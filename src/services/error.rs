@@ -48,6 +48,8 @@ pub enum BankError {
     QuoteExpired { id: i64, at: DateTime<Utc> },
     #[error("Quote {0} was used already: a quote is used once. Ask for a new quote.")]
     QuoteUsed(i64),
+    #[error("You hold {0} quotes that are neither used nor expired: use one, or ask again once one has expired (a quote holds for a minute).")]
+    TooManyQuotes(i64),
     #[error("The quote does not fit this operation: {0}.")]
     QuoteMismatch(String),
     #[error("The source and the destination are the same account.")]
@@ -234,6 +236,7 @@ impl BankError {
             Self::NoRate { .. } => "no_rate",
             Self::QuoteExpired { .. } => "quote_expired",
             Self::QuoteUsed(_) => "quote_used",
+            Self::TooManyQuotes(_) => "too_many_quotes",
             Self::QuoteMismatch(_) => "quote_mismatch",
             Self::IdempotencyConflict(_) => "idempotency_conflict",
             Self::UserLocked { .. } => "user_locked",

@@ -15,13 +15,17 @@ use super::{Actor, Bank, BankError, BankResult};
 use crate::db::{accounts, audit_log, fx, Connection};
 use crate::domain::{
     convert, convert_to_unit, default_denominations, format_money_in, margin, parse_denominations,
-    Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId, Rate, RatePair, Side,
+    Amount, AuditAction, AuditOutcome, Currency, Field, QuoteId, Rate, RatePair, Role, Side,
     ValidationError, QUOTE_SECONDS,
 };
 
 /// The currency the bank keeps its books and limits in: the approval limit, the drawer limit
 /// and the large-cash line compare an amount's value in it.
 pub const BASE_CURRENCY: Currency = Currency::USD;
+
+/// The quotes a customer may hold at once (neither used nor expired): each is a row the bank
+/// keeps, so a script cannot fill the table. Staff quote for the customers in front of them.
+pub const MAX_OPEN_QUOTES: i64 = 5;
 
 /// The foreign-currency desk: currencies, rates, quotes and exchanges.
 pub struct Fx<'b> {
@@ -382,6 +386,13 @@ impl Fx<'_> {
         )
         .and_then(|()| {
             self.bank.in_transaction(|conn| {
+                // A customer's quotes are bounded: each is a row the bank keeps.
+                if actor.role() == Some(Role::Customer) {
+                    let open = fx::open_quotes_of(conn, &stamp.actor, now())?;
+                    if open >= MAX_OPEN_QUOTES {
+                        return Err(BankError::TooManyQuotes(open));
+                    }
+                }
                 let unit = if for_cash {
                     Some(cash_unit(conn, get)?)
                 } else {

@@ -690,7 +690,6 @@ fn a_payment_file_is_read_once_and_what_was_checked_is_what_is_posted() {
 #[test]
 fn a_file_s_parts_are_weighed_in_dollars_at_their_accounts_currencies() {
     use std::collections::BTreeMap;
-    use teller::domain::{Rate, RatePair};
     let db = TestDb::new();
     let mut bank = db.bank();
     let teller = user(&mut bank, "teller@example.com", Role::Teller);
@@ -698,14 +697,14 @@ fn a_file_s_parts_are_weighed_in_dollars_at_their_accounts_currencies() {
     bank.fx()
         .add_currency(&admin, Currency::KWD, None)
         .expect("KWD");
-    let pair = RatePair::new(
+    set_rate(
+        &mut bank,
+        &admin,
         Currency::USD,
         Currency::KWD,
-        Rate::parse("0.30712").unwrap(),
-        Rate::parse("0.30901").unwrap(),
-    )
-    .unwrap();
-    bank.fx().set_rate(&admin, &pair, None, None).unwrap();
+        "0.30712",
+        "0.30901",
+    );
     let (_, usd) = customer_with_account(&mut bank, "employer@example.com", "0");
     let kwd = open_account(&mut bank, "employer@example.com", Currency::KWD);
     let parts = |list: &[(&AccountNumber, &str)]| -> BTreeMap<String, Decimal> {

@@ -27,24 +27,6 @@ fn fx_bank(bank: &mut Bank) -> Actor {
     admin
 }
 
-fn set_rate(
-    bank: &mut Bank,
-    admin: &Actor,
-    base: Currency,
-    quote: Currency,
-    buy: &str,
-    sell: &str,
-) {
-    let pair = RatePair::new(
-        base,
-        quote,
-        Rate::parse(buy).unwrap(),
-        Rate::parse(sell).unwrap(),
-    )
-    .unwrap();
-    bank.fx().set_rate(admin, &pair, None, None).expect("rate");
-}
-
 fn quote(bank: &mut Bank, actor: &Actor, pay: Currency, get: Currency, raw: &str) -> QuoteView {
     let pays = Amount::parse_any(raw).unwrap();
     bank.fx()

@@ -17,16 +17,14 @@ fn counter(bank: &mut Bank) -> (Actor, Actor) {
     bank.desk()
         .open_vault(&supervisor, Currency::EUR, &cash_count(EUR_VAULT))
         .expect("EUR vault");
-    let pair = RatePair::new(
+    set_rate(
+        bank,
+        &supervisor,
         Currency::USD,
         Currency::EUR,
-        Rate::parse("0.90").unwrap(),
-        Rate::parse("0.94").unwrap(),
-    )
-    .unwrap();
-    bank.fx()
-        .set_rate(&supervisor, &pair, None, None)
-        .expect("rate");
+        "0.90",
+        "0.94",
+    );
     let teller = user(bank, "tess@example.com", Role::Teller);
     open_drawer(bank, &teller, "100x10").expect("USD drawer");
     bank.desk()

@@ -497,18 +497,18 @@ fn s_on_home_writes_this_months_statement_as_a_pdf() {
 
 #[test]
 fn a_customer_pays_an_account_in_another_currency_at_the_quote_shown() {
-    use teller::domain::{Currency, Rate, RatePair, Role};
+    use teller::domain::{Currency, Role};
     let db = TestDb::new();
     let mut bank = db.bank();
     let admin = common::user(&mut bank, "fx-admin@example.com", Role::Admin);
-    let pair = RatePair::new(
+    common::set_rate(
+        &mut bank,
+        &admin,
         Currency::USD,
         Currency::EUR,
-        Rate::parse("0.90").unwrap(),
-        Rate::parse("0.94").unwrap(),
-    )
-    .unwrap();
-    bank.fx().set_rate(&admin, &pair, None, None).unwrap();
+        "0.90",
+        "0.94",
+    );
     let (_, from) = customer_with_account(&mut bank, "alice@example.com", "1000.00");
     customer_with_account(&mut bank, "bob@example.com", "0");
     let euros = common::open_account(&mut bank, "bob@example.com", Currency::EUR);

@@ -467,3 +467,23 @@ pub fn open_drawer(
     bank.desk()
         .open_drawer(teller, Currency::USD, &count, Some(&supervisor_approval()))
 }
+
+/// A pair's rates set by `admin` (a supervisor): `buy` and `sell` as typed.
+pub fn set_rate(
+    bank: &mut Bank,
+    admin: &Actor,
+    base: Currency,
+    quote: Currency,
+    buy: &str,
+    sell: &str,
+) {
+    use teller::domain::{Rate, RatePair};
+    let pair = RatePair::new(
+        base,
+        quote,
+        Rate::parse(buy).expect("a rate"),
+        Rate::parse(sell).expect("a rate"),
+    )
+    .expect("a pair");
+    bank.fx().set_rate(admin, &pair, None, None).expect("rate");
+}

@@ -239,7 +239,8 @@ fn money_survives_node_kills_lost_quorum_and_killed_clients() {
 
     let stop = Arc::new(AtomicBool::new(false));
     let ledger = Arc::new(Mutex::new(Ledger::default()));
-    // Six workstations; four of them prefer node 1, so killing it hits most clients.
+    // Six workstations listing the nodes in three orders: all write through one node (the
+    // first in the cluster's view), so killing that node hits every client.
     let workers: Vec<_> = (0..6)
         .map(|i| {
             let url = starting_at(&testdb.app_url, [0, 0, 0, 0, 1, 2][i]);
@@ -702,4 +703,85 @@ fn an_interrupted_first_up_is_recovered_by_the_next() {
         text(&status)
     );
     assert!(down.status.success(), "{}", text(&down));
+}
+
+#[test]
+fn every_process_writes_through_one_node_and_follows_it_when_it_goes() {
+    let Some(server) =
+        cluster_url("every_process_writes_through_one_node_and_follows_it_when_it_goes")
+    else {
+        return;
+    };
+    let _serial = serial();
+    let testdb = TestDb::on_server(&server);
+    let mut setup = testdb.bank();
+    let accounts: Vec<AccountNumber> = (0..3)
+        .map(|i| customer_with_account(&mut setup, &format!("w{i}@example.com"), OPENING).1)
+        .collect();
+    let transfer = |bank: &mut Bank, i: usize| {
+        let request = TransferRequest {
+            from: accounts[i % 3].clone(),
+            to: accounts[(i + 1) % 3].clone(),
+            amount: amount("1.00"),
+            key: IdempotencyKey::generate(),
+            memo: None,
+        };
+        bank.money()
+            .transfer(&operator(), &request, None)
+            .expect("a transfer");
+    };
+    // Three workstations, each listing the nodes in another order: one writer for all.
+    let mut banks: Vec<Bank> = (0..3)
+        .map(|first| Bank::connect(&starting_at(&testdb.app_url, first), test_config()).unwrap())
+        .collect();
+    let writer = banks[0].node().to_string();
+    assert!(
+        banks.iter().all(|b| b.node() == writer),
+        "{:?}",
+        nodes_of(&banks)
+    );
+
+    // The writer goes: each moves on its next transfer, all to the same node.
+    let n = node_number(&server, &writer);
+    cluster(&["kill", &n]);
+    for (i, bank) in banks.iter_mut().enumerate() {
+        transfer(bank, i);
+    }
+    let second = banks[0].node().to_string();
+    assert_ne!(second, writer);
+    assert!(
+        banks.iter().all(|b| b.node() == second),
+        "{:?}",
+        nodes_of(&banks)
+    );
+
+    // It comes back: the members changed again, and every workstation (and a new one) writes
+    // through one node once more.
+    cluster(&["start", &n]);
+    cluster(&["up"]);
+    std::thread::sleep(Duration::from_millis(1_200));
+    for (i, bank) in banks.iter_mut().enumerate() {
+        transfer(bank, i);
+    }
+    let fresh = Bank::connect(&starting_at(&testdb.app_url, 2), test_config()).unwrap();
+    banks.push(fresh);
+    let third = banks[0].node().to_string();
+    assert!(
+        banks.iter().all(|b| b.node() == third),
+        "{:?}",
+        nodes_of(&banks)
+    );
+    common::assert_audit_ok(&mut setup);
+}
+
+fn nodes_of(banks: &[Bank]) -> Vec<String> {
+    banks.iter().map(|b| b.node().to_string()).collect()
+}
+
+/// "127.0.0.1:4307" -> 2: the node's number for scripts/cluster.sh (node 1's SQL port is the
+/// test cluster's first; the others follow).
+fn node_number(server: &str, label: &str) -> String {
+    let port: u16 = label.rsplit(':').next().unwrap().parse().unwrap();
+    let (first, _) = cluster_ports(server);
+    (usize::from(port - first) + 1).to_string()
 }

@@ -1,7 +1,9 @@
 //! A database URL may list the nodes of a Galera cluster:
 //! `mysql://user:pw@127.0.0.1:4306,127.0.0.1:4307,127.0.0.1:4308/teller`. Teller writes
-//! through one node at a time: the first that is healthy, which on a cluster means ready and
-//! Synced (a node without quorum still answers `SELECT 1`).
+//! through one node at a time, the same for every process: of the healthy nodes (ready and
+//! Synced: a node without quorum still answers `SELECT 1`), the first in the cluster's view
+//! (the lowest `wsrep_local_index`, which every member numbers alike), whatever the order of
+//! the URL.
 
 use diesel::sql_types::Text;
 use diesel::RunQueryDsl;
@@ -52,6 +54,34 @@ pub enum Health {
     Ready,
     /// A cluster node that must not be used now, with its state ("OFF Initialized").
     NotReady(String),
+}
+
+/// Where a node stands in the cluster's current view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Its index in the view (`wsrep_local_index`): 0 first; `i64::MAX` when not a cluster node.
+    pub index: i64,
+    /// The view's number (`wsrep_cluster_conf_id`): one more at every change of members.
+    pub view: i64,
+}
+
+/// The node's place in the view it is in.
+pub fn place(conn: &mut Connection) -> QueryResult<Place> {
+    let rows: Vec<Status> = diesel::sql_query(
+        "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.GLOBAL_STATUS \
+         WHERE VARIABLE_NAME IN ('WSREP_LOCAL_INDEX', 'WSREP_CLUSTER_CONF_ID')",
+    )
+    .load(conn)?;
+    let number = |name: &str| {
+        rows.iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+            .and_then(|r| r.value.trim().parse::<i64>().ok())
+            .unwrap_or(i64::MAX)
+    };
+    Ok(Place {
+        index: number("WSREP_LOCAL_INDEX"),
+        view: number("WSREP_CLUSTER_CONF_ID"),
+    })
 }
 
 #[derive(diesel::QueryableByName)]

@@ -84,6 +84,11 @@ pub struct Bank {
     /// This bank's row in `tx_guard` and its last mark (clusters only).
     guard_token: i64,
     guard_n: i64,
+    /// Where the connection stood in the cluster's view when last asked, and when that was
+    /// (clusters only): see `follow_writer`.
+    place: Option<db::nodes::Place>,
+    place_asked: std::time::Instant,
+    writer_chosen: std::time::Instant,
 }
 
 /// Runs `work` in one transaction, at READ COMMITTED or the default REPEATABLE READ.
@@ -102,6 +107,12 @@ fn run_transaction<T>(
 /// How long a transaction waits for another node to take over before giving up.
 const FAILOVER_PATIENCE: Duration = Duration::from_secs(12);
 
+/// How often a bank on a cluster asks its node whether the cluster's members changed (then the
+/// writer may be another node), and how often it looks for the writer again while its node is
+/// not first in the view (the first may have been a donor, busy, when it chose).
+const WRITER_CHECK: Duration = Duration::from_secs(1);
+const WRITER_RECHECK: Duration = Duration::from_secs(10);
+
 impl Bank {
     /// A bank on an open connection to `url`.
     pub fn new(conn: Connection, url: &str, config: BankConfig) -> Self {
@@ -119,6 +130,9 @@ impl Bank {
             retries: 0,
             guard_token: rand::rng().random_range(1..i64::MAX),
             guard_n: 0,
+            place: None,
+            place_asked: std::time::Instant::now(),
+            writer_chosen: std::time::Instant::now(),
         }
     }
 
@@ -158,6 +172,34 @@ impl Bank {
         }
         self.conn = conn;
         self.node = node;
+        self.place = None;
+        self.writer_chosen = std::time::Instant::now();
+        Ok(())
+    }
+
+    /// Keeps this bank on the cluster's writer (`db::connect_node`), as every process is: when
+    /// the view changed since it was last asked (a node left or came back), or now and then while
+    /// its node is not first in the view, it connects again and so moves to the writer. Asked at
+    /// most every `WRITER_CHECK`, before a transaction.
+    fn follow_writer(&mut self) -> BankResult<()> {
+        if self.place.is_some() && self.place_asked.elapsed() < WRITER_CHECK {
+            return Ok(());
+        }
+        let now = db::nodes::place(&mut self.conn)?;
+        self.place_asked = std::time::Instant::now();
+        let moved = match self.place {
+            None => false,
+            Some(was) => {
+                was.view != now.view
+                    || (now.index > 0 && self.writer_chosen.elapsed() >= WRITER_RECHECK)
+            }
+        };
+        if moved {
+            self.reconnect()?;
+            self.place = Some(db::nodes::place(&mut self.conn)?);
+        } else {
+            self.place = Some(now);
+        }
         Ok(())
     }
 
@@ -261,6 +303,7 @@ impl Bank {
         work: &mut impl FnMut(&mut Connection) -> BankResult<T>,
     ) -> BankResult<T> {
         use super::cluster_guard::{check, mark};
+        self.follow_writer()?;
         self.guard_n += 1;
         let (token, n) = (self.guard_token, self.guard_n);
         let mut guarded = |conn: &mut Connection| -> BankResult<T> {

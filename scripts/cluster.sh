@@ -445,10 +445,7 @@ up() {
 			launch "$first" --wsrep-new-cluster
 			wait_synced "$first"
 		else
-			# All three crashed: started together they find each other and form a primary
-			# component from the most advanced one.
-			for n in "${NODES[@]}"; do launch_from_last "$n"; done
-			for n in "${NODES[@]}"; do wait_synced "$n"; done
+			bootstrap_most_advanced
 		fi
 	fi
 	# One at a time: two nodes asking for a state transfer at once may find no donor.
@@ -534,6 +531,30 @@ heal_quorum() {
 		node_pid "$n" >/dev/null && wait_synced "$n"
 	done
 	return 0
+}
+
+# All nodes crashed (none may bootstrap): each one's last committed position is recovered
+# (`--wsrep-recover`), and the most advanced comes back first, alone, as the new cluster; the
+# others then join it and take what they lack from it. Left to find each other, the nodes would
+# form a component from whatever state they agree on, and Jepsen saw Galera lose acknowledged
+# transactions after nodes crashed in quick succession: the one that has the most is the one
+# every other must follow.
+bootstrap_most_advanced() {
+	local n pos seqno best="" best_pos="" best_seqno=-2
+	for n in "${NODES[@]}"; do
+		pos="$(recovered_position "$n")"
+		seqno="${pos##*:}"
+		case "$seqno" in '' | *[!0-9-]*) seqno=-1 ;; esac
+		log "node $n recovered position ${pos:-none}"
+		if [ "$seqno" -gt "$best_seqno" ]; then
+			best="$n" best_pos="$pos" best_seqno="$seqno"
+		fi
+	done
+	[ -n "$best_pos" ] || die "no node's position could be recovered (logs: $DIR/node*.err)"
+	log "node $best is the most advanced (seqno $best_seqno): it bootstraps the cluster"
+	sed -i 's/^safe_to_bootstrap: *0/safe_to_bootstrap: 1/' "$(node_dir "$best")/grastate.dat"
+	launch "$best" --wsrep-new-cluster --wsrep-start-position="$best_pos"
+	wait_synced "$best"
 }
 
 # Launches node N from where it stopped (a killed node's position is recovered first).

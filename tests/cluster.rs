@@ -785,3 +785,53 @@ fn node_number(server: &str, label: &str) -> String {
     let (first, _) = cluster_ports(server);
     (usize::from(port - first) + 1).to_string()
 }
+
+#[test]
+fn after_every_node_crashed_the_most_advanced_comes_back_first_and_nothing_is_lost() {
+    let Some(server) = cluster_url(
+        "after_every_node_crashed_the_most_advanced_comes_back_first_and_nothing_is_lost",
+    ) else {
+        return;
+    };
+    let _serial = serial();
+    let testdb = TestDb::on_server(&server);
+    let mut bank = testdb.bank();
+    let accounts: Vec<AccountNumber> = (0..2)
+        .map(|i| customer_with_account(&mut bank, &format!("crash{i}@example.com"), OPENING).1)
+        .collect();
+    let mut acknowledged = Vec::new();
+    for i in 0..20 {
+        let request = TransferRequest {
+            from: accounts[i % 2].clone(),
+            to: accounts[(i + 1) % 2].clone(),
+            amount: amount("1.00"),
+            key: IdempotencyKey::generate(),
+            memo: None,
+        };
+        bank.money()
+            .transfer(&operator(), &request, None)
+            .expect("a transfer");
+        acknowledged.push(request.key.to_string());
+    }
+    drop(bank);
+    // Every node killed, one right after the other: none may bootstrap by itself.
+    for n in ["1", "2", "3"] {
+        cluster(&["kill", n]);
+    }
+    let (_, log) = cluster_told(&["up"]);
+    assert!(log.contains("is the most advanced"), "{log}");
+    // Every acknowledged transfer is on every node, once.
+    use diesel::prelude::*;
+    use teller::db::schema::movements;
+    for node in db::nodes::node_urls(&testdb.url) {
+        let mut conn = db::connect(&node).expect("a node");
+        let found: i64 = movements::table
+            .filter(movements::idempotency_key.eq_any(&acknowledged))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(found, 20, "{}", db::nodes::node_label(&node));
+    }
+    let mut after = Bank::connect(&testdb.app_url, test_config()).expect("a bank");
+    common::assert_audit_ok(&mut after);
+}

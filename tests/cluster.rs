@@ -719,16 +719,7 @@ fn every_process_writes_through_one_node_and_follows_it_when_it_goes() {
         .map(|i| customer_with_account(&mut setup, &format!("w{i}@example.com"), OPENING).1)
         .collect();
     let transfer = |bank: &mut Bank, i: usize| {
-        let request = TransferRequest {
-            from: accounts[i % 3].clone(),
-            to: accounts[(i + 1) % 3].clone(),
-            amount: amount("1.00"),
-            key: IdempotencyKey::generate(),
-            memo: None,
-        };
-        bank.money()
-            .transfer(&operator(), &request, None)
-            .expect("a transfer");
+        pay_one(bank, &accounts[i % 3], &accounts[(i + 1) % 3]);
     };
     // Three workstations, each listing the nodes in another order: one writer for all.
     let mut banks: Vec<Bank> = (0..3)
@@ -801,17 +792,7 @@ fn after_every_node_crashed_the_most_advanced_comes_back_first_and_nothing_is_lo
         .collect();
     let mut acknowledged = Vec::new();
     for i in 0..20 {
-        let request = TransferRequest {
-            from: accounts[i % 2].clone(),
-            to: accounts[(i + 1) % 2].clone(),
-            amount: amount("1.00"),
-            key: IdempotencyKey::generate(),
-            memo: None,
-        };
-        bank.money()
-            .transfer(&operator(), &request, None)
-            .expect("a transfer");
-        acknowledged.push(request.key.to_string());
+        acknowledged.push(pay_one(&mut bank, &accounts[i % 2], &accounts[(i + 1) % 2]));
     }
     drop(bank);
     // Every node killed, one right after the other: none may bootstrap by itself.
@@ -834,4 +815,19 @@ fn after_every_node_crashed_the_most_advanced_comes_back_first_and_nothing_is_lo
     }
     let mut after = Bank::connect(&testdb.app_url, test_config()).expect("a bank");
     common::assert_audit_ok(&mut after);
+}
+
+/// 1.00 from `from` to `to` under a new key, acknowledged: the key.
+fn pay_one(bank: &mut Bank, from: &AccountNumber, to: &AccountNumber) -> String {
+    let request = TransferRequest {
+        from: from.clone(),
+        to: to.clone(),
+        amount: amount("1.00"),
+        key: IdempotencyKey::generate(),
+        memo: None,
+    };
+    bank.money()
+        .transfer(&operator(), &request, None)
+        .expect("a transfer");
+    request.key.to_string()
 }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::accounts::account_id;
 use super::auth::Checked;
 use super::bank::now;
-use super::fx::{value_at_mid, BASE_CURRENCY};
+use super::fx::{total_at_mid, value_at_mid, BASE_CURRENCY};
 use super::{Actor, Approval, Bank, BankError, BankResult};
 use crate::db::{accounts, movements, users};
 use crate::domain::AuditAction;
@@ -133,16 +133,13 @@ impl Bank {
             &actor.audit_name(),
             since,
         )?;
-        let mut value = Decimal::ZERO;
+        let mut amounts = Vec::with_capacity(totals.len());
         for (code, total) in totals {
             let currency = Currency::parse(&code)
                 .map_err(|e| BankError::Database(format!("movement currency {code}: {e}")))?;
-            match value_at_mid(&mut self.conn, currency, total)? {
-                Some(v) => value += v,
-                None => return Ok(None),
-            }
+            amounts.push((currency, total));
         }
-        Ok(Some(value))
+        total_at_mid(&mut self.conn, amounts)
     }
 
     /// Checks a supervisor's credentials: an admin, not the actor, who has chosen their own

@@ -542,6 +542,22 @@ pub(super) fn new_quote(
 }
 
 /// `amount` of `currency` in the base currency at the mid rate in force; `None` without a rate.
+/// The sum of several amounts, each at its value in the base currency at the mid rate; `None`
+/// when one of them is in a currency without a rate to it (never a guess).
+pub(super) fn total_at_mid(
+    conn: &mut Connection,
+    amounts: impl IntoIterator<Item = (Currency, Decimal)>,
+) -> BankResult<Option<Decimal>> {
+    let mut total = Decimal::ZERO;
+    for (currency, amount) in amounts {
+        match value_at_mid(conn, currency, amount)? {
+            Some(value) => total += value,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(total))
+}
+
 pub(super) fn value_at_mid(
     conn: &mut Connection,
     currency: Currency,

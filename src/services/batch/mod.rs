@@ -18,7 +18,7 @@ use super::accounts::account_id;
 use super::approval_requests::{consume, ApprovalOperation};
 use super::approvals::ApprovalCheck;
 use super::authz::may_use_account;
-use super::fx::{value_at_mid, BASE_CURRENCY};
+use super::fx::{total_at_mid, BASE_CURRENCY};
 use super::money::payers_view;
 use super::Approval;
 use super::{Actor, BankError, BankResult, MoneyResult};
@@ -163,19 +163,16 @@ impl Batches<'_> {
     /// The sum of each payer's part in the base currency; `None` when a part's currency has no
     /// rate to it. A payer that is no account of the bank counts as it is (its lines fail).
     fn base_total(&mut self, payers: &BTreeMap<String, Decimal>) -> BankResult<Option<Decimal>> {
-        let mut value = Decimal::ZERO;
+        let mut parts = Vec::with_capacity(payers.len());
         for (payer, part) in payers {
             let currency = match AccountNumber::parse(payer) {
                 Ok(number) => accounts::find(&mut self.bank.conn, account_id(&number))?
                     .map_or(BASE_CURRENCY, |row| row.currency),
                 Err(_) => BASE_CURRENCY,
             };
-            match value_at_mid(&mut self.bank.conn, currency, *part)? {
-                Some(v) => value += v,
-                None => return Ok(None),
-            }
+            parts.push((currency, *part));
         }
-        Ok(Some(value))
+        total_at_mid(&mut self.bank.conn, parts)
     }
 
     /// Posts `requests` in order in one transaction and answers one outcome per request.

@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::drawer::{cash_choices, keep_cash_currencies, render_count, CountForm, CountPurpose};
+use super::drawer::{
+    keep_cash_currencies, next_cash_currency, render_count, CountForm, CountPurpose,
+};
 use super::{cycle, message_line, money, panel, Screen};
 use crate::domain::{Currency, Role};
 use crate::services::VaultView;
@@ -223,11 +225,8 @@ impl Screen for VaultScreen {
                     };
                 }
                 Cmd::PrevAccount | Cmd::NextAccount => {
-                    let choices = cash_choices(&ctx.data.desk);
-                    let now = self.currency();
-                    let index = choices.iter().position(|c| *c == now).unwrap_or(0);
-                    let next = cycle(index, cmd == Cmd::NextAccount, choices.len());
-                    self.currency = choices.get(next).copied();
+                    let forward = cmd == Cmd::NextAccount;
+                    self.currency = next_cash_currency(&ctx.data.desk, self.currency(), forward);
                     self.load(ctx);
                 }
                 _ => {}

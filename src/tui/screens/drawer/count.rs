@@ -126,6 +126,16 @@ pub fn cash_choices(desk: &Desk) -> Vec<Currency> {
     }
 }
 
+/// The cash currency after (or before) `now` in the bank's list, for ←/→ on the drawer and the
+/// vault.
+pub fn next_cash_currency(desk: &Desk, now: Currency, forward: bool) -> Option<Currency> {
+    let choices = cash_choices(desk);
+    let index = choices.iter().position(|c| *c == now).unwrap_or(0);
+    choices
+        .get(super::super::cycle(index, forward, choices.len()))
+        .copied()
+}
+
 /// Cash counted by denomination: one small field per banknote or coin of its currency.
 #[derive(Debug, Clone)]
 pub struct CountForm {

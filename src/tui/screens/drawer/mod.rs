@@ -32,7 +32,7 @@ use crate::tui::widgets::approval::ApprovalForm;
 use crate::tui::widgets::requests::Requests;
 use crate::tui::worker::{Job, ReplyBody};
 use count::render_confirm;
-pub use count::{cash_choices, keep_cash_currencies, render_count, CountForm, CountPurpose};
+pub use count::{keep_cash_currencies, next_cash_currency, render_count, CountForm, CountPurpose};
 use figures::{render_closed, render_open};
 
 #[derive(Debug, Clone, Default)]
@@ -110,10 +110,7 @@ impl DrawerScreen {
 
     /// ←/→ on an open drawer: another currency's drawer (open, or its opening count).
     fn show_other(&mut self, forward: bool, ctx: &mut Ctx) {
-        let choices = cash_choices(&ctx.data.desk);
-        let now = self.currency();
-        let index = choices.iter().position(|c| *c == now).unwrap_or(0);
-        self.shown = choices.get(cycle(index, forward, choices.len())).copied();
+        self.shown = next_cash_currency(&ctx.data.desk, self.currency(), forward);
         self.mode = Mode::Loading;
         self.load(ctx);
     }

@@ -8,6 +8,14 @@
 #   scripts/cluster.sh kill N      SIGKILL node N (1-3)
 #   scripts/cluster.sh start N     start node N again; it catches up incrementally when it can
 #   scripts/cluster.sh url         the test account's URL listing all three nodes
+#   scripts/cluster.sh pause N | resume N
+#                                  SIGSTOP / SIGCONT node N (a process pause)
+#   scripts/cluster.sh cut N [M]   drop Galera's traffic between nodes N and M (nftables, on
+#                                  their own loopback addresses), or between N and both others
+#   scripts/cluster.sh heal        remove every rule `cut` added
+#   scripts/cluster.sh skew N S    node N's clock S seconds off (+S ahead, -S behind; 0 puts it
+#                                  right), through libfaketime; a node not started under it is
+#                                  restarted first
 #   scripts/cluster.sh try-join plain|other-ca|cluster-ca
 #                                  a 4th node asks to join without the cluster's certificates,
 #                                  with another CA's, or (the control) with the cluster's CA's;
@@ -37,6 +45,9 @@ done
 
 sql_port() { echo $((BASE_PORT + $1 - 1)); }
 group_port() { echo $((GROUP_BASE + 10 * $1)); }
+# Node N's own loopback address for Galera's traffic (clients still use 127.0.0.1), so that a
+# network rule can cut exactly one pair of nodes (`cut`).
+node_ip() { echo "127.0.0.$1"; }
 node_dir() { echo "$DIR/node$1"; }
 # Root's and the test account's passwords, as MariaDB option files (mode 0600): given to the
 # client with --defaults-file, so no password is ever on a command line.
@@ -48,7 +59,7 @@ created_mark() { echo "$DIR/created"; }
 
 cluster_address() {
 	local n list=()
-	for n in "${NODES[@]}"; do list+=("127.0.0.1:$(group_port "$n")"); done
+	for n in "${NODES[@]}"; do list+=("$(node_ip "$n"):$(group_port "$n")"); done
 	local IFS=,
 	echo "gcomm://${list[*]}"
 }
@@ -77,6 +88,8 @@ choose_dir() {
 
 ensure_cluster_packages() {
 	ensure_packages
+	# nftables: the campaign's network partitions (`cut`).
+	command -v nft >/dev/null 2>&1 || _apt_install nftables
 	# galera-4: the provider; mariadb-server: the state transfer scripts and the mysql user;
 	# stunnel4: the rsync state transfer over TLS (without it the transfer is refused).
 	if [ -e "$PROVIDER" ] && find_tool wsrep_sst_rsync >/dev/null && command -v rsync >/dev/null &&
@@ -268,8 +281,9 @@ wait_synced() {
 # binary log events, so creating triggers (teller migrate) as an account without SUPER needs
 # log-bin-trust-function-creators.
 write_node_cnf() {
-	local n="$1" d gport tls
+	local n="$1" d gport tls ip
 	d="$(node_dir "$n")"
+	ip="$(node_ip "$n")"
 	gport="$(group_port "$n")"
 	tls="$(tls_dir)"
 	{
@@ -283,10 +297,10 @@ write_node_cnf() {
 			"ssl-ca=$tls/ca.pem" "ssl-cert=$tls/node$n-cert.pem" "ssl-key=$tls/node$n-key.pem" \
 			"wsrep-on=ON" "wsrep-provider=$PROVIDER" "wsrep-cluster-name=teller" \
 			"wsrep-cluster-address=$(cluster_address)" "wsrep-node-name=node$n" \
-			"wsrep-node-address=127.0.0.1" "wsrep-sst-method=rsync" \
-			"wsrep-sst-receive-address=127.0.0.1:$((gport + 2))"
+			"wsrep-node-address=$ip" "wsrep-sst-method=rsync" \
+			"wsrep-sst-receive-address=$ip:$((gport + 2))"
 		# Replication and incremental transfers: TLS with the cluster's CA, both ways.
-		printf 'wsrep-provider-options="%s"\n' "base_port=$gport;gmcast.listen_addr=tcp://127.0.0.1:$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=256M;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;socket.ssl=yes;socket.ssl_ca=$tls/ca.pem;socket.ssl_cert=$tls/node$n-cert.pem;socket.ssl_key=$tls/node$n-key.pem"
+		printf 'wsrep-provider-options="%s"\n' "base_port=$gport;gmcast.listen_addr=tcp://$ip:$gport;ist.recv_addr=$ip:$((gport + 1));gcache.size=256M;repl.causal_read_timeout=PT5S;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;socket.ssl=yes;socket.ssl_ca=$tls/ca.pem;socket.ssl_cert=$tls/node$n-cert.pem;socket.ssl_key=$tls/node$n-key.pem"
 		# Full transfers: rsync through stunnel, each side checking that the other's certificate is
 		# signed by the CA (VERIFY_IDENTITY would make stunnel look for the very certificate in ca.pem).
 		printf '[sst]\nssl-mode=VERIFY_CA\n'
@@ -305,8 +319,15 @@ launch() {
 	(umask 077 && touch "$d.err")
 	run_as_mysql && args+=(--user=mysql)
 	rm -f "$d.pid"
+	local clock=()
+	# A node whose clock was skewed (`skew`) keeps its offset file: it runs under libfaketime,
+	# which reads the offset again every second.
+	if [ -f "$d.clock" ]; then
+		clock=(env LD_PRELOAD="$(faketime_lib)" FAKETIME_TIMESTAMP_FILE="$d.clock"
+			FAKETIME_CACHE_DURATION=1 FAKETIME_DONT_RESET=1)
+	fi
 	(
-		exec setsid nohup "$_MARIADBD" "${args[@]}" </dev/null >>"$d.err" 2>&1
+		exec setsid nohup "${clock[@]}" "$_MARIADBD" "${args[@]}" </dev/null >>"$d.err" 2>&1
 	) &
 	# Until the subshell has become mariadbd (through setsid and nohup) no process is the
 	# node's yet: a check right away once took a starting node for one that had stopped.
@@ -418,6 +439,9 @@ up() {
 	local n running=0 first=""
 	ensure_cluster_packages
 	_db_tools
+	# What a fault left behind goes first: cut links, paused nodes.
+	heal_network
+	resume_all
 	if [ ! -f "$(created_mark)" ]; then
 		if made_before_the_mark; then
 			: >"$(created_mark)"
@@ -583,6 +607,8 @@ start_node() {
 
 down() {
 	local n
+	heal_network
+	resume_all
 	for n in 3 2 1; do
 		if node_pid "$n" >/dev/null; then
 			log "stopping node $n"
@@ -616,6 +642,77 @@ url() {
 
 redacted_url() { echo "mysql://teller_tester:***@$(hosts) (scripts/cluster.sh url prints it)"; }
 
+
+# --- Faults for the Jepsen-style campaign (tests/jepsen.rs); loopback only -----------------
+
+# nftables' table of this cluster's rules (one per group port, so two clusters never share).
+fault_table() { echo "teller_cluster_$GROUP_BASE"; }
+
+ensure_nft() {
+	command -v nft >/dev/null 2>&1 || _apt_install nftables
+	command -v nft >/dev/null 2>&1 || die "nft is still missing after installing nftables"
+}
+
+# Drops Galera's traffic (group, incremental and full transfer ports) between nodes $1 and $2,
+# both ways. Clients reach every node on 127.0.0.1 and are never cut.
+cut_pair() {
+	local a="$1" b="$2" table low high
+	table="$(fault_table)"
+	low="$(group_port 1)"
+	high=$(($(group_port 3) + 2))
+	nft add table inet "$table"
+	nft add chain inet "$table" out '{ type filter hook output priority 0 ; policy accept ; }'
+	local x y
+	for pair in "$a $b" "$b $a"; do
+		read -r x y <<<"$pair"
+		nft add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp dport "$low-$high" drop
+		nft add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp sport "$low-$high" drop
+	done
+	log "cut between node $a and node $b"
+}
+
+heal_network() {
+	command -v nft >/dev/null 2>&1 || return 0
+	if nft list table inet "$(fault_table)" >/dev/null 2>&1; then
+		nft delete table inet "$(fault_table)"
+		log "network healed"
+	fi
+}
+
+# Every paused node goes on (a campaign that failed may have left one stopped).
+resume_all() {
+	local n pid
+	for n in "${NODES[@]}"; do
+		if pid="$(node_pid "$n")"; then kill -CONT "$pid" 2>/dev/null || true; fi
+	done
+}
+
+faketime_lib() {
+	local lib
+	for lib in /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 /usr/lib/*/faketime/libfaketimeMT.so.1; do
+		[ -e "$lib" ] && echo "$lib" && return 0
+	done
+	return 1
+}
+
+skew() {
+	local n="$1" offset="$2" d pid
+	case "$offset" in [+-][0-9]* | 0) ;; *) die "skew takes seconds: +S, -S or 0" ;; esac
+	d="$(node_dir "$n")"
+	faketime_lib >/dev/null || _apt_install faketime
+	faketime_lib >/dev/null || die "libfaketime is still missing after installing faketime"
+	[ "$offset" = 0 ] && offset="+0"
+	printf '%s\n' "$offset" >"$d.clock.new"
+	chmod 0644 "$d.clock.new"
+	mv -f "$d.clock.new" "$d.clock"
+	if pid="$(node_pid "$n")" && ! tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^FAKETIME_TIMESTAMP_FILE='; then
+		log "restarting node $n under libfaketime"
+		stop_node "$n"
+		start_node "$n"
+	fi
+	log "node $n's clock is ${offset}s off"
+}
+
 node_arg() {
 	case "${1:-}" in
 	1 | 2 | 3) echo "$1" ;;
@@ -643,6 +740,27 @@ start)
 	start_node "$(node_arg "${2:-}")"
 	;;
 url) url ;;
+pause | resume)
+	n="$(node_arg "${2:-}")"
+	pid="$(node_pid "$n")" || die "node $n is not running"
+	if [ "$1" = pause ]; then kill -STOP "$pid"; else kill -CONT "$pid"; fi
+	log "node $n ${1}d"
+	;;
+cut)
+	ensure_nft
+	a="$(node_arg "${2:-}")"
+	if [ -n "${3:-}" ]; then
+		cut_pair "$a" "$(node_arg "$3")"
+	else
+		for b in "${NODES[@]}"; do [ "$b" = "$a" ] || cut_pair "$a" "$b"; done
+	fi
+	;;
+heal) heal_network ;;
+skew)
+	ensure_cluster_packages
+	_db_tools
+	skew "$(node_arg "${2:-}")" "${3:-}"
+	;;
 try-join)
 	_db_tools
 	try_join "${2:-}"

@@ -78,7 +78,8 @@ fn forge_transfer(
              currency, debit_balance_after, credit_balance_after, actor, created_at)
          SELECT '{key}', 'transfer', {debit}, {credit}, {amount}, 'USD',
              (SELECT balance FROM accounts WHERE id = {debit}),
-             (SELECT balance FROM accounts WHERE id = {credit}), '{actor}', @at;"
+             (SELECT balance FROM accounts WHERE id = {credit}), '{actor}', @at;
+         UPDATE accounts SET last_movement_id = LAST_INSERT_ID() WHERE id IN ({debit}, {credit});"
     ))
     .expect("the app account may write these rows");
     let id = last_movement(conn);

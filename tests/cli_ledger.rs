@@ -137,6 +137,7 @@ fn audit_json_reports_every_check() {
     for expected in [
         "movements_balance",
         "cached_balances_match_journal",
+        "balance_chains_unbroken",
         "no_negative_customer_balance",
         "balances_sum_to_zero",
         "idempotency_keys_used_once",
@@ -339,4 +340,47 @@ fn search_finds_customers_by_name_phone_or_account() {
         teller.json(&["search", "nobody-like-this", "--json"]),
         serde_json::json!([])
     );
+}
+
+#[test]
+fn audit_names_every_acknowledged_key_the_journal_lacks() {
+    let teller = Teller::new();
+    let a = teller.funded_account("a@example.com", "50");
+    let b = teller.funded_account("b@example.com", "0");
+    teller.ok(&["transfer", &a, &b, "5", "--key", "till-1-0001"]);
+    teller.ok(&["transfer", &a, &b, "6", "--key", "till-1-0002"]);
+    let dir = std::env::temp_dir().join(format!("teller-ack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let receipts = dir.join("receipts.txt");
+
+    // Keys the journal holds once each: the check passes, beside every other.
+    std::fs::write(&receipts, "# till 1\ntill-1-0001\n\nTILL-1-0002\n").unwrap();
+    let path = receipts.to_str().unwrap();
+    let out = teller.run(&["audit", "--acknowledged", path, "--json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report = out.json();
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "acknowledged_keys_present")
+        .cloned()
+        .expect("the check is reported");
+    assert_eq!(check["ok"], true, "{report}");
+
+    // A receipt the bank cannot back: named, and the audit fails.
+    std::fs::write(&receipts, "till-1-0001\ntill-1-0003\ntill-1-0002\n").unwrap();
+    let out = teller.run(&["audit", "--acknowledged", path]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stdout.contains("till-1-0003 missing"), "{out:?}");
+    assert!(!out.stdout.contains("till-1-0001 missing"), "{out:?}");
+
+    // Standard input works too; a line that is no key is refused before any audit.
+    let out = teller.run_with_stdin(&["audit", "--acknowledged", "-"], "till-1-0001\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    std::fs::write(&receipts, "till-1-0001\nnot a key!\n").unwrap();
+    let out = teller.run(&["audit", "--acknowledged", path]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("line 2"), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -14,20 +14,19 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use common::cluster::{cluster, cluster_told, starting_at, SCRIPT};
 use common::{amount, customer_with_account, operator, test_config, TestDb};
 use rust_decimal::Decimal;
 use teller::db;
 use teller::domain::{AccountNumber, IdempotencyKey};
 use teller::services::{Actor, Bank, TransferRequest};
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/cluster.sh");
 /// The accounts the workstations share; two more are kept for the clients killed inside
 /// their transactions, so no workstation holds their rows.
 const ACCOUNTS: usize = 4;
@@ -50,30 +49,9 @@ fn serial() -> MutexGuard<'static, ()> {
     guard
 }
 
-/// CI is any value but empty, `0` or `false` (CI systems spell it `true`, `1`, `yes`).
-fn under_ci() -> bool {
-    std::env::var("CI")
-        .is_ok_and(|v| !matches!(v.trim(), "" | "0") && !v.eq_ignore_ascii_case("false"))
-}
-
-/// The test cluster's URL; `None` (and a visible line) when it is not set outside CI.
+/// The test cluster's URL, or `None` with a "skipped" line outside CI.
 fn cluster_url(test: &str) -> Option<String> {
-    match std::env::var("TEST_CLUSTER_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                !under_ci(),
-                "TEST_CLUSTER_URL is not set: scripts/test.sh starts the cluster for CI"
-            );
-            // Straight to the terminal (libtest captures only the print macros), on a line of
-            // its own: scripts/test.sh counts these lines as skipped tests.
-            let _ = writeln!(
-                std::io::stderr(),
-                "\nskipped: cluster::{test}: TEST_CLUSTER_URL unset (scripts/cluster.sh up, then scripts/test.sh)"
-            );
-            None
-        }
-    }
+    common::cluster::cluster_url(&format!("cluster::{test}"))
 }
 
 /// Node 1's SQL port and the first Galera port setting of the test cluster.
@@ -111,36 +89,6 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("teller-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-/// scripts/cluster.sh on the test cluster; its standard output.
-fn cluster(args: &[&str]) -> String {
-    cluster_told(args).0
-}
-
-/// scripts/cluster.sh on the test cluster; its standard output and what it logged.
-fn cluster_told(args: &[&str]) -> (String, String) {
-    let out = Command::new("bash")
-        .arg(SCRIPT)
-        .args(args)
-        .output()
-        .expect("run scripts/cluster.sh");
-    let log = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "cluster.sh {args:?}: {log}");
-    (String::from_utf8_lossy(&out.stdout).trim().to_string(), log)
-}
-
-/// The URL with its nodes in another order (starting at node `first`, 0-based): clients
-/// spread over the nodes.
-fn starting_at(url: &str, first: usize) -> String {
-    let hosts: Vec<String> = db::nodes::node_urls(url)
-        .iter()
-        .map(|node| db::nodes::node_label(node))
-        .collect();
-    let rotated: Vec<String> = (0..hosts.len())
-        .map(|i| hosts[(first + i) % hosts.len()].clone())
-        .collect();
-    url.replacen(&hosts.join(","), &rotated.join(","), 1)
 }
 
 /// What the workstations did: every key they completed, and every key they tried.

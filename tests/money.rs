@@ -449,7 +449,11 @@ fn the_audit_catches_a_tampered_balance() {
         .collect();
     assert_eq!(
         failed,
-        ["cached_balances_match_journal", "balances_sum_to_zero"]
+        [
+            "cached_balances_match_journal",
+            "balance_chains_unbroken",
+            "balances_sum_to_zero"
+        ]
     );
     let mismatch = &report.checks[1];
     assert!(mismatch.detail.contains(a.as_str()), "{}", mismatch.detail);

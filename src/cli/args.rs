@@ -173,6 +173,11 @@ pub enum Command {
         /// progress bar and the rate).
         #[arg(long)]
         full: bool,
+        /// Also check that every key in this file (one per line, `-` for standard input:
+        /// receipts a workstation or script kept) moved money exactly once, naming each that
+        /// is missing, as after a crash of every cluster node.
+        #[arg(long, value_name = "FILE")]
+        acknowledged: Option<std::path::PathBuf>,
     },
     /// Extend the hash chain over the journal and the audit log to the newest rows (admins);
     /// prints the chain head to keep outside the database.

@@ -322,13 +322,21 @@ fn run_as(
             }
             Ok(())
         }
-        Command::Audit { full } => {
+        Command::Audit { full, acknowledged } => {
+            let keys = acknowledged
+                .map(|path| super::input::acknowledged_keys(&path))
+                .transpose()?;
             let started = std::time::Instant::now();
-            let report = if full {
+            let mut report = if full {
                 super::audit_progress::full_audit(bank, actor, json)?
             } else {
                 bank.ledger().audit(actor)?
             };
+            if let Some(keys) = keys {
+                let check = bank.ledger().acknowledged_keys(actor, &keys)?;
+                report.ok &= check.ok;
+                report.checks.push(check);
+            }
             output::audit(&report, started.elapsed().as_secs_f64(), json);
             if report.ok {
                 Ok(())
@@ -367,7 +375,7 @@ fn money_done(
             Ok(())
         }
         // A lost connection is the one failure that leaves the outcome open.
-        Err(error @ BankError::Unavailable(_)) => Err(CliError::Uncertain {
+        Err(error) if error.leaves_outcome_unknown() => Err(CliError::Uncertain {
             key: key.to_string(),
             source: error,
         }),

@@ -9,8 +9,8 @@ use super::output::{print_json, time};
 use super::CliError;
 use crate::domain::{format_money_in, RatePair, ValidationError};
 use crate::services::{
-    Actor, Approval, Bank, BankError, CashExchange, CurrencyView, ExchangeResult, ExchangeTransfer,
-    QuoteView, RateView,
+    Actor, Approval, Bank, CashExchange, CurrencyView, ExchangeResult, ExchangeTransfer, QuoteView,
+    RateView,
 };
 
 pub(super) fn run_currency(
@@ -123,7 +123,7 @@ pub(super) fn run_exchange_transfer(
             print_exchange(&done, json);
             Ok(())
         }
-        Err(error @ BankError::Unavailable(_)) => Err(CliError::Uncertain {
+        Err(error) if error.leaves_outcome_unknown() => Err(CliError::Uncertain {
             key: request.transfer.key.to_string(),
             source: error,
         }),
@@ -144,7 +144,7 @@ pub(super) fn run_cash_exchange(
             print_exchange(&done, json);
             Ok(())
         }
-        Err(error @ BankError::Unavailable(_)) => Err(CliError::Uncertain {
+        Err(error) if error.leaves_outcome_unknown() => Err(CliError::Uncertain {
             key: request.key.to_string(),
             source: error,
         }),

@@ -23,3 +23,29 @@ pub(super) fn parse_date(raw: &str) -> Result<chrono::NaiveDate, CliError> {
     chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| CliError::Usage(format!("--date is YYYY-MM-DD, not {raw:?}")))
 }
+
+/// The keys of `teller audit --acknowledged FILE`: one per line (`-`: standard input); blank
+/// lines and lines starting with `#` are skipped. A line that is not a key is refused with its
+/// number, before the audit runs.
+pub(super) fn acknowledged_keys(
+    path: &std::path::Path,
+) -> Result<Vec<crate::domain::IdempotencyKey>, CliError> {
+    let text = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)?;
+        text
+    } else {
+        std::fs::read_to_string(path)?
+    };
+    let mut keys = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let key = crate::domain::IdempotencyKey::parse(line)
+            .map_err(|e| CliError::Usage(format!("{} line {}: {e}", path.display(), number + 1)))?;
+        keys.push(key);
+    }
+    Ok(keys)
+}

@@ -134,7 +134,8 @@ pub fn owner_names(
         .optional()
 }
 
-/// Writes new cached balances of locked rows: two (a movement's) in one prepared statement,
+/// Writes new cached balances of locked rows, each account's last movement being the row this
+/// connection inserted last: two (a movement's) in one prepared statement,
 /// cached per connection, so one round trip while the rows stay locked. (`batch_execute` costs
 /// three: it switches multi-statements on and off around the query; a `sql_query` two: it is
 /// prepared again each time.)
@@ -153,14 +154,20 @@ pub fn set_balances(conn: &mut Connection, balances: &[(i64, Decimal)]) -> Query
         }
         _ => balances.iter().try_for_each(|&(id, balance)| {
             diesel::update(accounts::table.find(id))
-                .set(accounts::balance.eq(balance))
+                .set((
+                    accounts::balance.eq(balance),
+                    accounts::last_movement_id.eq(diesel::dsl::sql::<
+                        diesel::sql_types::Nullable<BigInt>,
+                    >("LAST_INSERT_ID()")),
+                ))
                 .execute(conn)
                 .map(|_| ())
         }),
     }
 }
 
-/// `UPDATE accounts SET balance = IF(id = a, x, y) WHERE id = a OR id = b`, prepared once.
+/// `UPDATE accounts SET balance = IF(id = a, x, y), last_movement_id = LAST_INSERT_ID() WHERE
+/// id = a OR id = b`, prepared once.
 struct SetTwoBalances {
     a: i64,
     balance_a: Decimal,
@@ -183,7 +190,7 @@ impl QueryFragment<Mysql> for SetTwoBalances {
         out.push_bind_param::<SqlDecimal, _>(&self.balance_a)?;
         out.push_sql(", ");
         out.push_bind_param::<SqlDecimal, _>(&self.balance_b)?;
-        out.push_sql(") WHERE id = ");
+        out.push_sql("), last_movement_id = LAST_INSERT_ID() WHERE id = ");
         out.push_bind_param::<BigInt, _>(&self.a)?;
         out.push_sql(" OR id = ");
         out.push_bind_param::<BigInt, _>(&self.b)?;
@@ -230,18 +237,6 @@ pub fn lock_by_label(conn: &mut Connection, label: &str) -> QueryResult<Option<A
 
 pub fn count_all(conn: &mut Connection) -> QueryResult<i64> {
     accounts::table.count().get_result(conn)
-}
-
-/// Sets the same balance on many freshly opened accounts (bulk opening).
-pub fn set_balance_of_many(
-    conn: &mut Connection,
-    ids: &[i64],
-    balance: Decimal,
-) -> QueryResult<()> {
-    diesel::update(accounts::table.filter(accounts::id.eq_any(ids)))
-        .set(accounts::balance.eq(balance))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Every vault account's id (end of day locks them all).

@@ -7,7 +7,6 @@
 //! prepared statement may hold.
 
 use chrono::NaiveDateTime;
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
@@ -232,30 +231,94 @@ pub fn insert_audit(conn: &mut Connection, rows: &[NewAuditEntry<'_>]) -> QueryR
     Ok(())
 }
 
-/// Writes new cached balances of locked rows, one statement per 2,000 accounts.
+/// One account's cached balance as a batch found it locked, what it becomes, and the journal
+/// row that leaves it there (the account's new `last_movement_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BalanceWrite {
+    pub id: i64,
+    pub before: Decimal,
+    pub after: Decimal,
+    pub last_movement_id: i64,
+}
+
+/// Writes new cached balances of locked rows, one statement per 2,000 accounts, each only where
+/// the row still holds the balance it was locked with (a compare-and-set, not a blind write of a
+/// value computed from a read). False when a row did not: nothing is to be committed then.
 ///
 /// The new balances go as a derived table joined on the primary key, driven from the derived
 /// table (`STRAIGHT_JOIN`, `FORCE INDEX`), so only the rows named are read and locked. Only
 /// `i64`s and `Decimal`s are formatted into the text, which cannot carry SQL.
-pub fn set_balances(conn: &mut Connection, balances: &[(i64, Decimal)]) -> QueryResult<()> {
+pub fn set_balances(conn: &mut Connection, balances: &[BalanceWrite]) -> QueryResult<bool> {
     use std::fmt::Write;
     for chunk in balances.chunks(ROWS_PER_UPDATE) {
-        let Some(((first_id, first_balance), rest)) = chunk.split_first() else {
+        let Some((first, rest)) = chunk.split_first() else {
             continue;
         };
         // The first row names the columns; the rest is one table value constructor, which
         // the server parses as one query block (a UNION of 2,000 SELECTs is 2,000 blocks).
-        let mut values =
-            format!("SELECT {first_id} AS id, CAST({first_balance} AS DECIMAL(20, 3)) AS balance");
-        for (i, (id, balance)) in rest.iter().enumerate() {
+        let mut values = format!(
+            "SELECT {} AS id, CAST({} AS DECIMAL(20, 3)) AS before_balance, \
+             CAST({} AS DECIMAL(20, 3)) AS balance, {} AS last_id",
+            first.id, first.before, first.after, first.last_movement_id
+        );
+        for (i, row) in rest.iter().enumerate() {
             let lead = if i == 0 { " UNION ALL VALUES " } else { ", " };
             // Writing to a String cannot fail.
-            let _ = write!(values, "{lead}({id}, {balance})");
+            let _ = write!(
+                values,
+                "{lead}({}, {}, {}, {})",
+                row.id, row.before, row.after, row.last_movement_id
+            );
         }
-        conn.batch_execute(&format!(
+        // Every row named gets a new `last_movement_id`, so the rows changed are the rows that
+        // matched, whatever the connection's found-rows flag.
+        let written = diesel::sql_query(format!(
             "UPDATE ({values}) AS v STRAIGHT_JOIN accounts AS a FORCE INDEX (PRIMARY) \
-             ON a.id = v.id SET a.balance = v.balance"
-        ))?;
+             ON a.id = v.id SET a.balance = v.balance, a.last_movement_id = v.last_id \
+             WHERE a.balance = v.before_balance"
+        ))
+        .execute(conn)?;
+        if written != chunk.len() {
+            return Ok(false);
+        }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// An account's last movement: its payer, and the balances after it of its payer and payee.
+type LastMovement = (i64, Decimal, Decimal);
+
+/// Of `ids`, the accounts whose cached balance is not the balance after their last movement (or
+/// not zero before their first): their journal and balance disagree, and nothing may be posted
+/// on them until an auditor has looked. Primary-key reads only, whatever the history.
+pub fn broken_chains(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    use super::schema::accounts;
+    let mut broken = Vec::new();
+    for chunk in ids.chunks(ROWS_PER_UPDATE) {
+        let rows: Vec<(i64, Decimal, Option<LastMovement>)> = accounts::table
+            .left_join(movements::table.on(movements::id.nullable().eq(accounts::last_movement_id)))
+            .filter(accounts::id.eq_any(chunk))
+            .select((
+                accounts::id,
+                accounts::balance,
+                (
+                    movements::debit_account_id,
+                    movements::debit_balance_after,
+                    movements::credit_balance_after,
+                )
+                    .nullable(),
+            ))
+            .load(conn)?;
+        broken.extend(rows.into_iter().filter_map(|(id, balance, last)| {
+            let chained = last.map_or(Decimal::ZERO, |(debit, debit_after, credit_after)| {
+                if debit == id {
+                    debit_after
+                } else {
+                    credit_after
+                }
+            });
+            (chained != balance).then_some(id)
+        }));
+    }
+    Ok(broken)
 }

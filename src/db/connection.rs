@@ -83,34 +83,16 @@ pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
     let mut writer: Option<(i64, Connection, String)> = None;
     for node in &nodes {
         let label = nodes::node_label(node);
-        let mut conn = match connect_one(node) {
-            Ok(conn) => conn,
-            Err(e) => {
-                tracing::info!(node = %label, error = %e, "node not reachable");
-                last = Some(e);
-                continue;
-            }
-        };
-        // A node that fails while answering is passed over like one that is not ready.
-        let health = nodes::health(&mut conn).map_err(|e| e.to_string());
-        let ready = match health {
-            Ok(nodes::Health::Ready) => conn
-                // Reads see every commit the cluster made before them, on whichever node.
-                .batch_execute("SET SESSION wsrep_sync_wait = 1")
-                .map_err(|e| e.to_string()),
-            Ok(nodes::Health::Plain) => Ok(()),
-            Ok(nodes::Health::NotReady(state)) => Err(state),
-            Err(e) => Err(e),
-        };
-        match ready {
-            Ok(()) if nodes.len() == 1 => return Ok((conn, label)),
-            Ok(()) => {
+        match ready_node(node) {
+            Ok(conn) if nodes.len() == 1 => return Ok((conn, label)),
+            Ok(mut conn) => {
                 let index = nodes::place(&mut conn).map_or(i64::MAX, |p| p.index);
                 if writer.as_ref().is_none_or(|(first, _, _)| index < *first) {
                     writer = Some((index, conn, label));
                 }
             }
-            Err(state) => not_ready.push(format!("{label}: {state}")),
+            Err(NodeRefused::Unreachable(e)) => last = Some(e),
+            Err(NodeRefused::NotReady(state)) => not_ready.push(format!("{label}: {state}")),
         }
     }
     if let Some((_, conn, label)) = writer {
@@ -119,6 +101,55 @@ pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
     match last {
         Some(e) if not_ready.is_empty() => Err(e),
         _ => Err(ConnectError::NoPrimary(not_ready.join("; "))),
+    }
+}
+
+/// A connection to a healthy cluster node other than `writer` (a label, "127.0.0.1:4306"):
+/// the witness that confirms what the writer committed (`services::Bank`'s acknowledgement).
+/// Its reads wait until the node has applied every write the cluster committed before them.
+pub fn connect_witness(url: &str, writer: &str) -> Result<(Connection, String), ConnectError> {
+    let mut refused = Vec::new();
+    for node in nodes::node_urls(url) {
+        let label = nodes::node_label(&node);
+        if label == writer {
+            continue;
+        }
+        match ready_node(&node) {
+            Ok(conn) => return Ok((conn, label)),
+            Err(NodeRefused::Unreachable(e)) => refused.push(format!("{label}: {e}")),
+            Err(NodeRefused::NotReady(state)) => refused.push(format!("{label}: {state}")),
+        }
+    }
+    Err(ConnectError::NoPrimary(format!(
+        "no second node to confirm the write ({})",
+        refused.join("; ")
+    )))
+}
+
+/// Why a node was passed over.
+enum NodeRefused {
+    Unreachable(ConnectError),
+    NotReady(String),
+}
+
+/// A connection to `node` when it takes writes (or is a plain server), with cluster reads made
+/// causal.
+fn ready_node(node: &str) -> Result<Connection, NodeRefused> {
+    let label = nodes::node_label(node);
+    let mut conn = connect_one(node).map_err(|e| {
+        tracing::info!(node = %label, error = %e, "node not reachable");
+        NodeRefused::Unreachable(e)
+    })?;
+    // A node that fails while answering is passed over like one that is not ready.
+    match nodes::health(&mut conn).map_err(|e| NodeRefused::NotReady(e.to_string()))? {
+        nodes::Health::Ready => {
+            // Reads see every commit the cluster made before them, on whichever node.
+            conn.batch_execute("SET SESSION wsrep_sync_wait = 1")
+                .map_err(|e| NodeRefused::NotReady(e.to_string()))?;
+            Ok(conn)
+        }
+        nodes::Health::Plain => Ok(conn),
+        nodes::Health::NotReady(state) => Err(NodeRefused::NotReady(state)),
     }
 }
 

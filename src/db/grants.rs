@@ -56,7 +56,7 @@ pub const APP_RIGHTS: &[TableRights] = &[
     rights(
         "accounts",
         &["SELECT", "INSERT"],
-        &["balance", "status", "updated_at"],
+        &["balance", "status", "updated_at", "last_movement_id"],
     ),
     rights("movements", &["SELECT", "INSERT"], &[]),
     rights("audit_log", &["SELECT", "INSERT"], &[]),

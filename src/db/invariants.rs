@@ -93,6 +93,22 @@ pub fn negative_customer_balances(conn: &mut Connection) -> QueryResult<Vec<Nega
     .load(conn)
 }
 
+/// Accounts whose cached balance is not the balance after their last movement (zero before the
+/// first): the head of the account's balance chain, which every posting checks
+/// (`post_movement`), as it stands. One primary-key read per account, whatever the history.
+pub fn broken_chain_heads(conn: &mut Connection) -> QueryResult<Vec<BalanceMismatch>> {
+    diesel::sql_query(
+        "SELECT a.number, a.balance AS cached, \
+            COALESCE(IF(m.debit_account_id = a.id, m.debit_balance_after, \
+                m.credit_balance_after), 0) AS journal \
+         FROM accounts a LEFT JOIN movements m ON m.id = a.last_movement_id \
+         WHERE a.balance <> COALESCE(IF(m.debit_account_id = a.id, m.debit_balance_after, \
+            m.credit_balance_after), 0) \
+         ORDER BY a.number LIMIT 100",
+    )
+    .load(conn)
+}
+
 /// The sum of all balances of one currency; zero in a double-entry book.
 #[derive(QueryableByName, Debug, Clone)]
 pub struct CurrencyTotal {

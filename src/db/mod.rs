@@ -35,10 +35,10 @@ pub mod users;
 pub mod vault;
 
 pub use connection::{
-    connect, connect_app, connect_creating_database, connect_node, create_database, database_name,
-    databases_with_prefix, drop_database, pending_migrations, redact_password,
-    revert_all_migrations, run_migrations, server_url, transaction, transaction_read_committed,
-    with_database, without_autocommit, ConnectError, Connection,
+    connect, connect_app, connect_creating_database, connect_node, connect_witness,
+    create_database, database_name, databases_with_prefix, drop_database, pending_migrations,
+    redact_password, revert_all_migrations, run_migrations, server_url, transaction,
+    transaction_read_committed, with_database, without_autocommit, ConnectError, Connection,
 };
 pub use diesel::result::Error as QueryError;
 pub use failure::{classify, DuplicateKey, Failure};

@@ -90,6 +90,18 @@ pub fn is_changed(error: &diesel::result::Error) -> bool {
     }
 }
 
+/// The account whose balance chain a posting found broken (`post_movement` refused: the
+/// balance before the movement is not the balance after the account's last one).
+pub fn broken_chain(error: &diesel::result::Error) -> Option<i64> {
+    match error {
+        diesel::result::Error::DatabaseError(_, info) => info
+            .message()
+            .split_once("post_movement: balance chain broken on account ")
+            .and_then(|(_, id)| id.trim().parse().ok()),
+        _ => None,
+    }
+}
+
 /// `SELECT @teller_posted_id, …`, prepared once per connection (a `sql` fragment would be
 /// prepared again on every call: two round trips).
 struct ReadPosted;

@@ -17,6 +17,7 @@ diesel::table! {
         balance -> Decimal,
         created_at -> Datetime,
         updated_at -> Datetime,
+        last_movement_id -> Nullable<Bigint>,
     }
 }
 

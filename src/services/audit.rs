@@ -255,6 +255,7 @@ fn invariant_checks(
     phase("invariants");
     let unbalanced = invariants::unbalanced_movements(conn, window.since.movement)?;
     let mismatches = invariants::balance_mismatches(conn, window.since.movement, window.carried)?;
+    let heads = invariants::broken_chain_heads(conn)?;
     let negatives = invariants::negative_customer_balances(conn)?;
     let totals = invariants::balance_totals(conn)?;
     let reused = invariants::reused_keys(conn, window.since.movement)?;
@@ -275,6 +276,18 @@ fn invariant_checks(
                 )
             }),
             "every cached balance equals the sum of its journal entries",
+        ),
+        AuditCheck::from_problems(
+            "balance_chains_unbroken",
+            heads.iter().map(|m| {
+                format!(
+                    "{}: cached {} but {} after its last movement",
+                    m.number,
+                    format_money(m.cached),
+                    format_money(m.journal)
+                )
+            }),
+            "every cached balance is the balance after its account's last movement",
         ),
         AuditCheck::from_problems(
             "no_negative_customer_balance",

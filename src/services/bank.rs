@@ -39,6 +39,9 @@ pub struct BankConfig {
     /// The device this bank works for: a registered workstation behind `teller serve`, or
     /// `local`. Every journal row and audit line records it.
     pub device: crate::domain::DeviceName,
+    /// On a cluster, whether a transaction is answered only once a second node has it (see
+    /// `Bank::acknowledge`). Off only to measure what it costs (`teller bench --unacknowledged`).
+    pub acknowledge: bool,
 }
 
 impl Default for BankConfig {
@@ -55,6 +58,7 @@ impl Default for BankConfig {
             bank_name: "Teller Bank".into(),
             drawer_limit: rust_decimal::Decimal::new(2_000_000, 2),
             device: crate::domain::DeviceName::local(),
+            acknowledge: true,
         }
     }
 }
@@ -89,6 +93,9 @@ pub struct Bank {
     place: Option<db::nodes::Place>,
     place_asked: std::time::Instant,
     writer_chosen: std::time::Instant,
+    /// A connection to another node, and its label, that confirms this bank's commits
+    /// (clusters only; opened when first needed).
+    witness: Option<(Connection, String)>,
 }
 
 /// Runs `work` in one transaction, at READ COMMITTED or the default REPEATABLE READ.
@@ -103,6 +110,9 @@ fn run_transaction<T>(
         db::transaction(conn, work)
     }
 }
+
+/// How long a commit waits for a second node to confirm it before its outcome is called unknown.
+const ACKNOWLEDGE_PATIENCE: Duration = Duration::from_secs(5);
 
 /// How long a transaction waits for another node to take over before giving up.
 const FAILOVER_PATIENCE: Duration = Duration::from_secs(12);
@@ -133,6 +143,7 @@ impl Bank {
             place: None,
             place_asked: std::time::Instant::now(),
             writer_chosen: std::time::Instant::now(),
+            witness: None,
         }
     }
 
@@ -171,6 +182,13 @@ impl Bank {
             tracing::warn!(from = %self.node, to = %node, "moved to another database node");
         }
         self.conn = conn;
+        if self
+            .witness
+            .as_ref()
+            .is_some_and(|(_, witness)| *witness == node)
+        {
+            self.witness = None;
+        }
         self.node = node;
         self.place = None;
         self.writer_chosen = std::time::Instant::now();
@@ -316,7 +334,44 @@ impl Bank {
             run_transaction(conn, read_committed, &mut guarded)
         })??;
         check(&mut self.conn, token, n, true)?;
+        if self.config.acknowledge {
+            self.acknowledge(token, n)?;
+        }
         Ok(done)
+    }
+
+    /// Answers only for what a majority holds: the transaction's mark (written in the same
+    /// transaction as everything else it did) is read back from a second node, with causal
+    /// reads, so that node has applied the commit. Jepsen saw Galera lose commits one node had
+    /// acknowledged when nodes crashed one after the other. When no second node confirms
+    /// within `ACKNOWLEDGE_PATIENCE`, the outcome is unknown (`BankError::NotAcknowledged`):
+    /// the caller resubmits with the same key, which applies it at most once.
+    fn acknowledge(&mut self, token: i64, n: i64) -> BankResult<()> {
+        let deadline = std::time::Instant::now() + ACKNOWLEDGE_PATIENCE;
+        let mut why = String::from("no second node answered");
+        loop {
+            if self.witness.is_none() {
+                match db::connect_witness(&self.url, &self.node) {
+                    Ok(witness) => self.witness = Some(witness),
+                    Err(e) => why = e.to_string(),
+                }
+            }
+            if let Some((conn, node)) = self.witness.as_mut() {
+                match db::tx_guard::current(conn, token) {
+                    Ok(Some(seen)) if seen >= n => return Ok(()),
+                    Ok(_) => why = format!("{node} does not hold the commit"),
+                    Err(e) => {
+                        why = format!("{node}: {e}");
+                        self.witness = None;
+                    }
+                }
+            }
+            if std::time::Instant::now() >= deadline {
+                tracing::warn!(%why, "a commit was not confirmed by a second node");
+                return Err(BankError::NotAcknowledged(why));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// Appends an audit entry outside any transaction (for refusals and failed logins). A line

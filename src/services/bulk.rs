@@ -4,6 +4,7 @@ use crate::domain::AuditOutcome;
 use std::collections::HashSet;
 
 use rand::Rng;
+use rust_decimal::Decimal;
 
 use super::accounts::{account_id, number_of};
 use super::authz::require;
@@ -64,10 +65,8 @@ impl Batches<'_> {
                     .collect();
                 let mut drawer_balance = drawer.balance;
                 let mut journal = Vec::with_capacity(size);
-                let mut ids = Vec::with_capacity(size);
                 for (number, key) in numbers.iter().zip(&keys) {
                     drawer_balance -= opening.value();
-                    ids.push(account_id(number));
                     journal.push(movements::NewMovement {
                         idempotency_key: key,
                         kind: "deposit",
@@ -127,8 +126,42 @@ impl Batches<'_> {
                     })
                     .collect();
                 batch::insert_audit(conn, &lines)?;
-                accounts::set_balance_of_many(conn, &ids, opening.value())?;
-                accounts::set_balances(conn, &[(drawer.id, drawer_balance)])?;
+                if !batch::broken_chains(conn, &[drawer.id])?.is_empty() {
+                    return Err(BankError::LedgerBroken(drawer.number.clone()));
+                }
+                let mut balances = Vec::with_capacity(journal.len() + 1);
+                for row in &journal {
+                    let id = ids_by_key
+                        .get(row.idempotency_key)
+                        .copied()
+                        .ok_or_else(|| {
+                            BankError::Database(format!(
+                                "no journal row for key {}",
+                                row.idempotency_key
+                            ))
+                        })?;
+                    balances.push(batch::BalanceWrite {
+                        id: row.credit_account_id,
+                        before: Decimal::ZERO,
+                        after: opening.value(),
+                        last_movement_id: id,
+                    });
+                }
+                balances.push(batch::BalanceWrite {
+                    id: drawer.id,
+                    before: drawer.balance,
+                    after: drawer_balance,
+                    last_movement_id: balances
+                        .iter()
+                        .map(|b| b.last_movement_id)
+                        .max()
+                        .unwrap_or(0),
+                });
+                if !batch::set_balances(conn, &balances)? {
+                    return Err(BankError::Database(
+                        "a balance changed while the accounts were being opened".into(),
+                    ));
+                }
                 let detail = format!("{size} accounts opened with {opening} {currency} each");
                 audit(
                     conn,

@@ -119,10 +119,15 @@ pub enum BankError {
     LinkedChainOpen,
     #[error("A batch holds at most {0} transfers.")]
     BatchTooLarge(usize),
+    #[error("The journal of account {0} does not add up to its balance: nothing was done, and no money moves on it until an auditor has looked (`teller audit --full`).")]
+    LedgerBroken(String),
     #[error("The database stayed busy (lock conflicts); nothing was done. Try again.")]
     Busy,
     #[error("The database is unavailable: {0}")]
     Unavailable(String),
+    /// Committed on one node, but no second node confirmed it in time: it may yet be lost.
+    #[error("The database did not confirm the operation on a second node ({0}): its outcome is unknown.")]
+    NotAcknowledged(String),
     #[error("Unexpected database error: {0}")]
     Database(String),
     #[error("Password hashing failed: {0}")]
@@ -266,8 +271,10 @@ impl BankError {
             Self::LinkedEventFailed => "linked_event_failed",
             Self::LinkedChainOpen => "linked_event_chain_open",
             Self::BatchTooLarge(_) => "batch_too_large",
+            Self::LedgerBroken(_) => "ledger_broken",
             Self::Busy => "database_busy",
             Self::Unavailable(_) => "database_unavailable",
+            Self::NotAcknowledged(_) => "outcome_unknown",
             Self::Database(_) | Self::Hashing(_) => "internal_error",
             Self::Duplicate(_) => "duplicate",
         }
@@ -276,14 +283,22 @@ impl BankError {
     pub fn class(&self) -> ErrorClass {
         match self {
             Self::Invalid(_) | Self::BatchTooLarge(_) => ErrorClass::Invalid,
-            Self::Busy | Self::Unavailable(_) | Self::Database(_) | Self::Hashing(_) => {
-                ErrorClass::Unavailable
-            }
+            Self::Busy
+            | Self::Unavailable(_)
+            | Self::NotAcknowledged(_)
+            | Self::Database(_)
+            | Self::Hashing(_) => ErrorClass::Unavailable,
             Self::InvalidCredentials | Self::LoginRequired(_) | Self::PasswordChangeRequired => {
                 ErrorClass::Unauthenticated
             }
             _ => ErrorClass::Refused,
         }
+    }
+
+    /// True when a money operation may or may not have happened: the connection was lost, or
+    /// no second node confirmed the commit. Only a resubmission with the same key settles it.
+    pub fn leaves_outcome_unknown(&self) -> bool {
+        matches!(self, Self::Unavailable(_) | Self::NotAcknowledged(_))
     }
 
     /// True when the bank itself said no (as opposed to the database failing).
@@ -294,6 +309,9 @@ impl BankError {
 
 impl From<db::QueryError> for BankError {
     fn from(error: db::QueryError) -> Self {
+        if let Some(id) = db::posting::broken_chain(&error) {
+            return Self::LedgerBroken(super::accounts::number_of(id));
+        }
         match db::classify(&error) {
             // Only `in_transaction` sees this one: it rolls back and runs the work again.
             Failure::Retryable => Self::Busy,

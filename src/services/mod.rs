@@ -2,6 +2,7 @@
 //! these with validated domain types; nothing here knows about screens or writes SQL.
 
 mod accounts;
+mod acknowledged;
 mod actor;
 mod approval_requests;
 mod approvals;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod cli;
+pub mod cluster;
 pub mod live;
 pub mod ssh;
 

@@ -220,7 +220,14 @@ impl Batches<'_> {
                     ));
                 }
                 let signed = (&stamp, approved_by.as_deref());
-                match write::write(conn, requests, steps, &accounts, keys_looked_up, signed)? {
+                match write::write(
+                    conn,
+                    requests,
+                    steps,
+                    (&accounts, &locked),
+                    keys_looked_up,
+                    signed,
+                )? {
                     Some(outcomes) => {
                         // A request sent for the file is used once, with its first movement.
                         let first = outcomes.iter().find_map(|o| match o {
@@ -293,10 +300,19 @@ fn lock_accounts(
     conn: &mut Connection,
     requests: &[BatchTransfer],
 ) -> BankResult<HashMap<i64, accounts::AccountRow>> {
-    Ok(accounts::lock(conn, &account_ids(requests))?
+    let ids = account_ids(requests);
+    let locked: HashMap<i64, accounts::AccountRow> = accounts::lock(conn, &ids)?
         .into_iter()
         .map(|row| (row.id, row))
-        .collect())
+        .collect();
+    // A journal that disagrees with a cached balance stops the batch before it adds to it.
+    if let Some(id) = queries::broken_chains(conn, &ids)?.first() {
+        let number = locked
+            .get(id)
+            .map_or_else(|| format!("#{id}"), |row| row.number.clone());
+        return Err(BankError::LedgerBroken(number));
+    }
+    Ok(locked)
 }
 
 /// Plans each transfer against the locked accounts.

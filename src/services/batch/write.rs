@@ -28,7 +28,10 @@ pub(super) fn write(
     conn: &mut Connection,
     requests: &[BatchTransfer],
     steps: Vec<Step>,
-    accounts: &HashMap<i64, accounts::AccountRow>,
+    (accounts, locked): (
+        &HashMap<i64, accounts::AccountRow>,
+        &HashMap<i64, accounts::AccountRow>,
+    ),
     keys_looked_up: bool,
     signed: (&Stamp, Option<&str>),
 ) -> BankResult<Option<Vec<BatchOutcome>>> {
@@ -86,15 +89,32 @@ pub(super) fn write(
         .map(|r| r.idempotency_key)
         .zip(inserted)
         .collect();
-    // Each account's balance after the batch: the last posting that touched it.
-    let mut balances: HashMap<i64, Decimal> = HashMap::new();
+    // Each account's balance after the batch and its last journal row: the last posting that
+    // touched it (rows and ids in the same order).
+    let mut last: HashMap<i64, (Decimal, i64)> = HashMap::new();
     for row in &rows {
-        balances.insert(row.debit_account_id, row.debit_balance_after);
-        balances.insert(row.credit_account_id, row.credit_balance_after);
+        let id = ids[row.idempotency_key];
+        last.insert(row.debit_account_id, (row.debit_balance_after, id));
+        last.insert(row.credit_account_id, (row.credit_balance_after, id));
     }
-    let mut balances: Vec<(i64, Decimal)> = balances.into_iter().collect();
-    balances.sort_unstable();
-    queries::set_balances(conn, &balances)?;
+    let mut balances = Vec::with_capacity(last.len());
+    for (account, (after, last_movement_id)) in last {
+        let before = locked.get(&account).map(|row| row.balance).ok_or_else(|| {
+            BankError::Database(format!("account #{account} of the batch was not locked"))
+        })?;
+        balances.push(queries::BalanceWrite {
+            id: account,
+            before,
+            after,
+            last_movement_id,
+        });
+    }
+    balances.sort_unstable_by_key(|b| b.id);
+    if !queries::set_balances(conn, &balances)? {
+        return Err(BankError::Database(
+            "an account's balance changed while the batch held its lock".into(),
+        ));
+    }
 
     let mut outcomes: Vec<BatchOutcome> = Vec::with_capacity(requests.len());
     for (request, step) in requests.iter().zip(steps) {

@@ -1,0 +1,48 @@
+DROP PROCEDURE IF EXISTS post_movement;
+
+CREATE PROCEDURE post_movement(
+    IN p_key VARCHAR(72),
+    IN p_kind VARCHAR(16),
+    IN p_debit BIGINT,
+    IN p_credit BIGINT,
+    IN p_amount DECIMAL(20, 3),
+    IN p_currency VARCHAR(3),
+    IN p_memo VARCHAR(140),
+    IN p_reverses BIGINT,
+    IN p_actor VARCHAR(254),
+    IN p_approved_by VARCHAR(254),
+    IN p_at DATETIME(6),
+    IN p_session BIGINT,
+    IN p_device VARCHAR(64),
+    IN p_subject VARCHAR(254),
+    IN p_detail VARCHAR(512),
+    IN p_recheck BOOLEAN,
+    OUT posted_id BIGINT,
+    OUT debit_after DECIMAL(20, 3),
+    OUT credit_after DECIMAL(20, 3)
+)
+MODIFIES SQL DATA
+SQL SECURITY INVOKER
+BEGIN
+    UPDATE accounts SET balance = balance + IF(id = p_debit, -p_amount, p_amount)
+        WHERE (id = p_debit OR id = p_credit)
+            AND (NOT p_recheck OR (status = 'open' AND currency = p_currency));
+    IF ROW_COUNT() <> 2 THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'post_movement: the accounts changed';
+    END IF;
+    SELECT SUM(IF(id = p_debit, balance, 0)), SUM(IF(id = p_credit, balance, 0))
+        INTO debit_after, credit_after
+        FROM accounts WHERE id = p_debit OR id = p_credit;
+    INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount,
+            currency, memo, debit_balance_after, credit_balance_after, reverses_id, actor,
+            approved_by, created_at, drawer_session_id, device)
+        VALUES (p_key, p_kind, p_debit, p_credit, p_amount, p_currency, p_memo, debit_after,
+            credit_after, p_reverses, p_actor, p_approved_by, p_at, p_session, p_device);
+    SET posted_id = LAST_INSERT_ID();
+    -- The line names its movement: the caller's text ends where the reference goes.
+    INSERT INTO audit_log (at, actor, action, subject, outcome, detail, approved_by, device)
+        VALUES (p_at, p_actor, p_kind, p_subject, 'ok', CONCAT(p_detail, posted_id),
+            p_approved_by, p_device);
+END;
+
+ALTER TABLE accounts DROP COLUMN last_movement_id;

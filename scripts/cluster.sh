@@ -321,10 +321,12 @@ launch() {
 	rm -f "$d.pid"
 	local clock=()
 	# A node whose clock was skewed (`skew`) keeps its offset file: it runs under libfaketime,
-	# which reads the offset again every second.
+	# which reads the offset again every second. Only the wall clock is skewed, as a wrong
+	# system clock would be: faking the monotonic clock too froze Galera's timers for as long
+	# as the clock had been set back (seen here: 77 s without quorum).
 	if [ -f "$d.clock" ]; then
 		clock=(env LD_PRELOAD="$(faketime_lib)" FAKETIME_TIMESTAMP_FILE="$d.clock"
-			FAKETIME_CACHE_DURATION=1 FAKETIME_DONT_RESET=1)
+			FAKETIME_CACHE_DURATION=1 FAKETIME_DONT_RESET=1 FAKETIME_DONT_FAKE_MONOTONIC=1)
 	fi
 	(
 		exec setsid nohup "${clock[@]}" "$_MARIADBD" "${args[@]}" </dev/null >>"$d.err" 2>&1
@@ -439,9 +441,10 @@ up() {
 	local n running=0 first=""
 	ensure_cluster_packages
 	_db_tools
-	# What a fault left behind goes first: cut links, paused nodes.
+	# What a fault left behind goes first: cut links, paused nodes, skewed clocks.
 	heal_network
 	resume_all
+	reset_clocks
 	if [ ! -f "$(created_mark)" ]; then
 		if made_before_the_mark; then
 			: >"$(created_mark)"
@@ -702,15 +705,42 @@ skew() {
 	faketime_lib >/dev/null || _apt_install faketime
 	faketime_lib >/dev/null || die "libfaketime is still missing after installing faketime"
 	[ "$offset" = 0 ] && offset="+0"
-	printf '%s\n' "$offset" >"$d.clock.new"
-	chmod 0644 "$d.clock.new"
-	mv -f "$d.clock.new" "$d.clock"
-	if pid="$(node_pid "$n")" && ! tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^FAKETIME_TIMESTAMP_FILE='; then
+	if [ "$offset" = "+0" ] && ! under_faketime "$n"; then
+		rm -f "$d.clock"
+		return 0
+	fi
+	set_clock "$n" "$offset"
+	if pid="$(node_pid "$n")" && ! under_faketime "$n"; then
 		log "restarting node $n under libfaketime"
 		stop_node "$n"
 		start_node "$n"
 	fi
 	log "node $n's clock is ${offset}s off"
+}
+
+# True when node N runs under libfaketime (it was skewed since it started).
+under_faketime() {
+	local pid
+	pid="$(node_pid "$1")" || return 1
+	tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q '^FAKETIME_TIMESTAMP_FILE='
+}
+
+# Node N's offset file, which libfaketime reads again every second.
+set_clock() {
+	local d
+	d="$(node_dir "$1")"
+	printf '%s\n' "$2" >"$d.clock.new"
+	chmod 0644 "$d.clock.new"
+	mv -f "$d.clock.new" "$d.clock"
+}
+
+# Every skewed clock is put right (a campaign that failed may have left one off).
+reset_clocks() {
+	local n
+	for n in "${NODES[@]}"; do
+		[ -f "$(node_dir "$n").clock" ] && set_clock "$n" "+0"
+	done
+	return 0
 }
 
 node_arg() {

@@ -779,3 +779,52 @@ fn pay_one(bank: &mut Bank, from: &AccountNumber, to: &AccountNumber) -> String 
         .expect("a transfer");
     request.key.to_string()
 }
+
+#[test]
+fn a_commit_no_second_node_confirms_has_an_unknown_outcome_that_its_key_settles() {
+    let Some(server) =
+        cluster_url("a_commit_no_second_node_confirms_has_an_unknown_outcome_that_its_key_settles")
+    else {
+        return;
+    };
+    let _serial = serial();
+    let testdb = TestDb::on_server(&server);
+    let mut setup = testdb.bank();
+    let (_, from) = customer_with_account(&mut setup, "ack-a@example.com", "100.00");
+    let (_, to) = customer_with_account(&mut setup, "ack-b@example.com", "0");
+    common::user(&mut setup, TELLER, teller::domain::Role::Teller);
+    // Node 1 and an address nothing answers on: node 1 commits, and no second node can say
+    // it holds the commit.
+    let hosts: Vec<String> = db::nodes::node_urls(&testdb.app_url)
+        .iter()
+        .map(|node| db::nodes::node_label(node))
+        .collect();
+    let lone = testdb
+        .app_url
+        .replacen(&hosts.join(","), &format!("{},127.0.0.1:1", hosts[0]), 1);
+    let key = format!("ack-{}", std::process::id());
+    let send = |url: &str| {
+        let mut command = transfer_command(url, &from, &to, &key);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.output().expect("run teller")
+    };
+    let unconfirmed = send(&lone);
+    let stderr = String::from_utf8_lossy(&unconfirmed.stderr);
+    assert_eq!(unconfirmed.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("second node"), "{stderr}");
+    assert!(stderr.contains(&format!("--key {key}")), "{stderr}");
+
+    // Sent again with the same key through the whole cluster: it was applied, once.
+    let settled = send(&testdb.app_url);
+    let stdout = String::from_utf8_lossy(&settled.stdout);
+    assert_eq!(
+        settled.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&settled.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(answer["replayed"], true, "{answer}");
+    assert_eq!(common::balance(&mut setup, &to), common::money("2.00"));
+    common::assert_audit_ok(&mut setup);
+}

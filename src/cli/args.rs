@@ -580,6 +580,10 @@ pub struct BenchArgs {
     /// no audit line, no checks) instead of the bank's, as the yardstick to compare with.
     #[arg(long)]
     pub reference: bool,
+    /// On a cluster, answer each transaction without reading it back from a second node (the
+    /// majority acknowledgement), to measure what that costs; never for real work.
+    #[arg(long)]
+    pub unacknowledged: bool,
     /// The days --scale spreads its movements over, ending today.
     #[arg(long, default_value_t = 365)]
     pub days: u32,

@@ -73,7 +73,8 @@ impl Stop {
     }
 }
 
-pub fn run(url: &str, config: BankConfig, args: &BenchArgs) -> Result<(), CliError> {
+pub fn run(url: &str, mut config: BankConfig, args: &BenchArgs) -> Result<(), CliError> {
+    config.acknowledge = !args.unacknowledged;
     if args.workers == 0 || args.accounts < 2 || args.seconds == 0 {
         return Err(CliError::Usage(
             "bench needs --workers >= 1, --accounts >= 2 and --seconds >= 1".into(),

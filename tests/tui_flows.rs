@@ -166,6 +166,23 @@ fn idle_lock_hides_everything_and_unlocks_with_the_password() {
 
 #[test]
 fn a_resubmission_after_a_lost_answer_moves_money_once() {
+    answer_replaced_then_sent_again(
+        BankError::Unavailable("Lost connection".into()),
+        "The connection to the database was lost",
+    );
+}
+
+#[test]
+fn a_commit_no_second_node_confirmed_is_sent_again_with_its_key() {
+    answer_replaced_then_sent_again(
+        BankError::NotAcknowledged("127.0.0.1:4307: not Synced".into()),
+        "No second database node confirmed the transfer",
+    );
+}
+
+/// The bank makes the transfer, but the app is told `error` instead and says `told`; the same
+/// form sent again carries the same key, so the bank replays instead of paying twice.
+fn answer_replaced_then_sent_again(error: BankError, told: &str) {
     let db = TestDb::new();
     let mut bank = db.bank();
     let (_, from) = customer_with_account(&mut bank, "alice@example.com", "1000.00");
@@ -198,9 +215,9 @@ fn a_resubmission_after_a_lost_answer_moves_money_once() {
     assert_eq!(balance(&mut bank, &from), money("900.00"));
     live.act(Action::Worker(Box::new(WorkerMessage::Reply(Reply {
         id: lost_id,
-        body: ReplyBody::Transfer(Err(BankError::Unavailable("Lost connection".into()))),
+        body: ReplyBody::Transfer(Err(error)),
     }))));
-    live.wait_for("The connection to the database was lost");
+    live.wait_for(told);
 
     // Sending the same form again: same key, so the bank replays instead of paying twice.
     live.press(KeyCode::Enter)

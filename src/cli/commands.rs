@@ -555,6 +555,11 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("--key till-7-0001"), "{text}");
         assert!(text.contains("at most once"), "{text}");
+        // A commit no second node confirmed is as uncertain.
+        let unconfirmed = BankError::NotAcknowledged("127.0.0.1:4307: not Synced".into());
+        let error = money_done(Err(unconfirmed), &key, true).expect_err("unknown outcome");
+        assert_eq!((error.code(), error.exit_code()), ("outcome_unknown", 3));
+        assert!(error.to_string().contains("--key till-7-0001"), "{error}");
         // A refusal is a refusal: nothing is uncertain about it.
         let refused = money_done(Err(BankError::SameAccount), &key, true).expect_err("refused");
         assert_eq!(refused.code(), "same_account");

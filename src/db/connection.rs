@@ -107,7 +107,7 @@ pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
 /// A connection to a healthy cluster node other than `writer` (a label, "127.0.0.1:4306"):
 /// the witness that confirms what the writer committed (`services::Bank`'s acknowledgement).
 /// Its reads wait until the node has applied every write the cluster committed before them.
-pub fn connect_witness(url: &str, writer: &str) -> Result<(Connection, String), ConnectError> {
+pub fn connect_witness(url: &str, writer: &str) -> Result<(Connection, String), String> {
     let mut refused = Vec::new();
     for node in nodes::node_urls(url) {
         let label = nodes::node_label(&node);
@@ -116,14 +116,14 @@ pub fn connect_witness(url: &str, writer: &str) -> Result<(Connection, String), 
         }
         match ready_node(&node) {
             Ok(conn) => return Ok((conn, label)),
+            Err(NodeRefused::Unreachable(ConnectError::Connect { source, .. })) => {
+                refused.push(format!("{label}: {source}"));
+            }
             Err(NodeRefused::Unreachable(e)) => refused.push(format!("{label}: {e}")),
             Err(NodeRefused::NotReady(state)) => refused.push(format!("{label}: {state}")),
         }
     }
-    Err(ConnectError::NoPrimary(format!(
-        "no second node to confirm the write ({})",
-        refused.join("; ")
-    )))
+    Err(refused.join("; "))
 }
 
 /// Why a node was passed over.

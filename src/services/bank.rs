@@ -353,7 +353,7 @@ impl Bank {
             if self.witness.is_none() {
                 match db::connect_witness(&self.url, &self.node) {
                     Ok(witness) => self.witness = Some(witness),
-                    Err(e) => why = e.to_string(),
+                    Err(refused) => why = refused,
                 }
             }
             if let Some((conn, node)) = self.witness.as_mut() {

@@ -213,6 +213,7 @@ pub const TRANSFER_FORM_HINT: &str = "Enter reviews the transfer before anything
 pub const TRANSFER_SENDING: &str = "Sending the transfer…";
 pub const TRANSFER_STILL_SENDING: &str =
     "The last transfer is still being sent; wait for its answer.";
+pub const TRANSFER_UNCONFIRMED: &str = "No second database node confirmed the transfer in time: it may not have been made. Press Enter to send it again; it will never be made twice.";
 pub const TRANSFER_CONNECTION_LOST: &str = "The connection to the database was lost: the transfer may not have been made. Press Enter to send it again; it will never be made twice.";
 pub const CONFIRM_TITLE: &str = "Confirm the transfer";
 pub const BALANCE_BEFORE: &str = "Balance now";
@@ -454,6 +455,7 @@ pub const COUNTER_NOT_ENOUGH: &str = "The balance does not cover this amount.";
 pub const CONFIRM_NEEDS_APPROVAL: &str = "Above the limit: a supervisor approves next.";
 pub const CONFIRM_ENTER_COUNTER: &str = " make it   ";
 pub const CONFIRM_ENTER_APPROVAL: &str = " to the supervisor   ";
+pub const COUNTER_UNCONFIRMED: &str = "No second database node confirmed the operation in time: it may not have been made. Press Enter to send it again; it will never be made twice.";
 pub const COUNTER_CONNECTION_LOST: &str = "The connection to the database was lost: the operation may not have been made. Press Enter to send it again; it will never be made twice.";
 pub const COUNTER_DONE_NOTICE: &str = "Done, reference #";
 pub const COUNTER_DONE: &str = "Done.";

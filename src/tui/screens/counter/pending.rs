@@ -219,6 +219,8 @@ impl CounterScreen {
             Err(error) => {
                 self.error = Some(if is_connection_lost(&error) {
                     s::COUNTER_CONNECTION_LOST.to_string()
+                } else if error.leaves_outcome_unknown() {
+                    s::COUNTER_UNCONFIRMED.to_string()
                 } else {
                     describe(&error)
                 });

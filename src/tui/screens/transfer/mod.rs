@@ -413,6 +413,8 @@ impl TransferScreen {
                 self.sent = None;
                 self.error = Some(if is_connection_lost(&error) {
                     s::TRANSFER_CONNECTION_LOST.to_string()
+                } else if error.leaves_outcome_unknown() {
+                    s::TRANSFER_UNCONFIRMED.to_string()
                 } else {
                     describe(&error)
                 });

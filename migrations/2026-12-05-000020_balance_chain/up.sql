@@ -35,45 +35,53 @@ CREATE PROCEDURE post_movement(
 MODIFIES SQL DATA
 SQL SECURITY INVOKER
 BEGIN
+    DECLARE debit_before, credit_before DECIMAL(20, 3);
     DECLARE debit_last, credit_last BIGINT;
-    DECLARE debit_chain, credit_chain DECIMAL(20, 3) DEFAULT 0;
+    DECLARE debit_chain, credit_chain DECIMAL(20, 3);
+    DECLARE locked_rows INT;
     DECLARE broken VARCHAR(128);
-    UPDATE accounts SET balance = balance + IF(id = p_debit, -p_amount, p_amount)
-        WHERE (id = p_debit OR id = p_credit)
-            AND (NOT p_recheck OR (status = 'open' AND currency = p_currency));
-    IF ROW_COUNT() <> 2 THEN
-        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'post_movement: the accounts changed';
-    END IF;
+    -- Both rows locked and read once; the balances then move by the amount in one UPDATE,
+    -- which also names the new movement as each account's last (the journal row goes first,
+    -- so its id is known).
     SELECT SUM(IF(id = p_debit, balance, 0)), SUM(IF(id = p_credit, balance, 0)),
             MAX(IF(id = p_debit, last_movement_id, NULL)),
-            MAX(IF(id = p_credit, last_movement_id, NULL))
-        INTO debit_after, credit_after, debit_last, credit_last
-        FROM accounts WHERE id = p_debit OR id = p_credit;
+            MAX(IF(id = p_credit, last_movement_id, NULL)), COUNT(*)
+        INTO debit_before, credit_before, debit_last, credit_last, locked_rows
+        FROM accounts
+        WHERE (id = p_debit OR id = p_credit)
+            AND (NOT p_recheck OR (status = 'open' AND currency = p_currency))
+        FOR UPDATE;
+    IF locked_rows <> 2 THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'post_movement: the accounts changed';
+    END IF;
     -- The balance before this movement must be the balance after the account's last one (or
     -- zero before its first).
-    IF debit_last IS NOT NULL THEN
-        SELECT IF(debit_account_id = p_debit, debit_balance_after, credit_balance_after)
-            INTO debit_chain FROM movements WHERE id = debit_last;
-    END IF;
-    IF credit_last IS NOT NULL THEN
-        SELECT IF(debit_account_id = p_credit, debit_balance_after, credit_balance_after)
-            INTO credit_chain FROM movements WHERE id = credit_last;
-    END IF;
-    IF debit_chain <> debit_after + p_amount THEN
+    SELECT COALESCE(MAX(IF(id = debit_last, IF(debit_account_id = p_debit,
+                debit_balance_after, credit_balance_after), NULL)), 0),
+            COALESCE(MAX(IF(id = credit_last, IF(debit_account_id = p_credit,
+                debit_balance_after, credit_balance_after), NULL)), 0)
+        INTO debit_chain, credit_chain
+        FROM movements WHERE id = debit_last OR id = credit_last;
+    IF debit_chain <> debit_before THEN
         SET broken = CONCAT('post_movement: balance chain broken on account ', p_debit);
-    ELSEIF credit_chain <> credit_after - p_amount THEN
+    ELSEIF credit_chain <> credit_before THEN
         SET broken = CONCAT('post_movement: balance chain broken on account ', p_credit);
     END IF;
     IF broken IS NOT NULL THEN
         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = broken;
     END IF;
+    SET debit_after = debit_before - p_amount, credit_after = credit_before + p_amount;
     INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, amount,
             currency, memo, debit_balance_after, credit_balance_after, reverses_id, actor,
             approved_by, created_at, drawer_session_id, device)
         VALUES (p_key, p_kind, p_debit, p_credit, p_amount, p_currency, p_memo, debit_after,
             credit_after, p_reverses, p_actor, p_approved_by, p_at, p_session, p_device);
     SET posted_id = LAST_INSERT_ID();
-    UPDATE accounts SET last_movement_id = posted_id WHERE id = p_debit OR id = p_credit;
+    -- Relative to the locked row (a customer balance below zero is refused by the table's
+    -- CHECK here, and the caller's transaction rolls the journal row back with it).
+    UPDATE accounts SET balance = balance + IF(id = p_debit, -p_amount, p_amount),
+            last_movement_id = posted_id
+        WHERE id = p_debit OR id = p_credit;
     -- The line names its movement: the caller's text ends where the reference goes.
     INSERT INTO audit_log (at, actor, action, subject, outcome, detail, approved_by, device)
         VALUES (p_at, p_actor, p_kind, p_subject, 'ok', CONCAT(p_detail, posted_id),

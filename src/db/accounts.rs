@@ -23,6 +23,8 @@ pub struct AccountRow {
     pub balance: Decimal,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The account's last movement: its balance after must be `balance` (docs/ledger.md).
+    pub last_movement_id: Option<i64>,
 }
 
 #[derive(Insertable)]

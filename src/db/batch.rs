@@ -285,40 +285,43 @@ pub fn set_balances(conn: &mut Connection, balances: &[BalanceWrite]) -> QueryRe
     Ok(true)
 }
 
-/// An account's last movement: its payer, and the balances after it of its payer and payee.
-type LastMovement = (i64, Decimal, Decimal);
-
-/// Of `ids`, the accounts whose cached balance is not the balance after their last movement (or
-/// not zero before their first): their journal and balance disagree, and nothing may be posted
-/// on them until an auditor has looked. Primary-key reads only, whatever the history.
-pub fn broken_chains(conn: &mut Connection, ids: &[i64]) -> QueryResult<Vec<i64>> {
-    use super::schema::accounts;
-    let mut broken = Vec::new();
-    for chunk in ids.chunks(ROWS_PER_UPDATE) {
-        let rows: Vec<(i64, Decimal, Option<LastMovement>)> = accounts::table
-            .left_join(movements::table.on(movements::id.nullable().eq(accounts::last_movement_id)))
-            .filter(accounts::id.eq_any(chunk))
+/// Of `locked` (rows read with their lock), the accounts whose cached balance is not the
+/// balance after their last movement (or not zero before their first): their journal and
+/// balance disagree, and nothing may be posted on them until an auditor has looked. One read of
+/// the journal rows named, by primary key, whatever the history.
+pub fn broken_chains<'r>(
+    conn: &mut Connection,
+    locked: impl IntoIterator<Item = &'r super::accounts::AccountRow>,
+) -> QueryResult<Vec<i64>> {
+    let locked: Vec<&super::accounts::AccountRow> = locked.into_iter().collect();
+    let last_ids: Vec<i64> = locked.iter().filter_map(|a| a.last_movement_id).collect();
+    let mut after: std::collections::HashMap<(i64, i64), Decimal> =
+        std::collections::HashMap::with_capacity(last_ids.len() * 2);
+    for chunk in last_ids.chunks(ROWS_PER_UPDATE) {
+        let rows: Vec<(i64, i64, Decimal, i64, Decimal)> = movements::table
+            .filter(movements::id.eq_any(chunk))
             .select((
-                accounts::id,
-                accounts::balance,
-                (
-                    movements::debit_account_id,
-                    movements::debit_balance_after,
-                    movements::credit_balance_after,
-                )
-                    .nullable(),
+                movements::id,
+                movements::debit_account_id,
+                movements::debit_balance_after,
+                movements::credit_account_id,
+                movements::credit_balance_after,
             ))
             .load(conn)?;
-        broken.extend(rows.into_iter().filter_map(|(id, balance, last)| {
-            let chained = last.map_or(Decimal::ZERO, |(debit, debit_after, credit_after)| {
-                if debit == id {
-                    debit_after
-                } else {
-                    credit_after
-                }
-            });
-            (chained != balance).then_some(id)
-        }));
+        for (id, debit, debit_after, credit, credit_after) in rows {
+            after.insert((id, debit), debit_after);
+            after.insert((id, credit), credit_after);
+        }
     }
-    Ok(broken)
+    Ok(locked
+        .into_iter()
+        .filter(|account| {
+            let chained = match account.last_movement_id {
+                None => Some(Decimal::ZERO),
+                Some(last) => after.get(&(last, account.id)).copied(),
+            };
+            chained != Some(account.balance)
+        })
+        .map(|account| account.id)
+        .collect())
 }

@@ -126,7 +126,7 @@ impl Batches<'_> {
                     })
                     .collect();
                 batch::insert_audit(conn, &lines)?;
-                if !batch::broken_chains(conn, &[drawer.id])?.is_empty() {
+                if !batch::broken_chains(conn, [&drawer])?.is_empty() {
                     return Err(BankError::LedgerBroken(drawer.number.clone()));
                 }
                 let mut balances = Vec::with_capacity(journal.len() + 1);

@@ -300,13 +300,12 @@ fn lock_accounts(
     conn: &mut Connection,
     requests: &[BatchTransfer],
 ) -> BankResult<HashMap<i64, accounts::AccountRow>> {
-    let ids = account_ids(requests);
-    let locked: HashMap<i64, accounts::AccountRow> = accounts::lock(conn, &ids)?
+    let locked: HashMap<i64, accounts::AccountRow> = accounts::lock(conn, &account_ids(requests))?
         .into_iter()
         .map(|row| (row.id, row))
         .collect();
     // A journal that disagrees with a cached balance stops the batch before it adds to it.
-    if let Some(id) = queries::broken_chains(conn, &ids)?.first() {
+    if let Some(id) = queries::broken_chains(conn, locked.values())?.first() {
         let number = locked
             .get(id)
             .map_or_else(|| format!("#{id}"), |row| row.number.clone());

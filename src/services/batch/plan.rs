@@ -269,6 +269,7 @@ mod tests {
             balance: balance.parse().unwrap(),
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
+            last_movement_id: None,
         }
     }
 

@@ -89,7 +89,7 @@ choose_dir() {
 ensure_cluster_packages() {
 	ensure_packages
 	# nftables: the campaign's network partitions (`cut`).
-	command -v nft >/dev/null 2>&1 || _apt_install nftables
+	find_tool nft >/dev/null || _apt_install nftables
 	# galera-4: the provider; mariadb-server: the state transfer scripts and the mysql user;
 	# stunnel4: the rsync state transfer over TLS (without it the transfer is refused).
 	if [ -e "$PROVIDER" ] && find_tool wsrep_sst_rsync >/dev/null && command -v rsync >/dev/null &&
@@ -652,9 +652,11 @@ redacted_url() { echo "mysql://teller_tester:***@$(hosts) (scripts/cluster.sh ur
 fault_table() { echo "teller_cluster_$GROUP_BASE"; }
 
 ensure_nft() {
-	command -v nft >/dev/null 2>&1 || _apt_install nftables
-	command -v nft >/dev/null 2>&1 || die "nft is still missing after installing nftables"
+	find_tool nft >/dev/null || _apt_install nftables
+	_NFT="$(find_tool nft)" || die "nft is still missing after installing nftables"
 }
+
+nft_() { as_root "$_NFT" "$@"; }
 
 # Drops Galera's traffic (group, incremental and full transfer ports) between nodes $1 and $2,
 # both ways. Clients reach every node on 127.0.0.1 and are never cut.
@@ -663,21 +665,21 @@ cut_pair() {
 	table="$(fault_table)"
 	low="$(group_port 1)"
 	high=$(($(group_port 3) + 2))
-	nft add table inet "$table"
-	nft add chain inet "$table" out '{ type filter hook output priority 0 ; policy accept ; }'
+	nft_ add table inet "$table"
+	nft_ add chain inet "$table" out '{ type filter hook output priority 0 ; policy accept ; }'
 	local x y
 	for pair in "$a $b" "$b $a"; do
 		read -r x y <<<"$pair"
-		nft add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp dport "$low-$high" drop
-		nft add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp sport "$low-$high" drop
+		nft_ add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp dport "$low-$high" drop
+		nft_ add rule inet "$table" out ip saddr "$(node_ip "$x")" ip daddr "$(node_ip "$y")" tcp sport "$low-$high" drop
 	done
 	log "cut between node $a and node $b"
 }
 
 heal_network() {
-	command -v nft >/dev/null 2>&1 || return 0
-	if nft list table inet "$(fault_table)" >/dev/null 2>&1; then
-		nft delete table inet "$(fault_table)"
+	_NFT="$(find_tool nft)" || return 0
+	if nft_ list table inet "$(fault_table)" >/dev/null 2>&1; then
+		nft_ delete table inet "$(fault_table)"
 		log "network healed"
 	fi
 }
@@ -738,7 +740,10 @@ set_clock() {
 reset_clocks() {
 	local n
 	for n in "${NODES[@]}"; do
-		[ -f "$(node_dir "$n").clock" ] && set_clock "$n" "+0"
+		[ -f "$(node_dir "$n").clock" ] || continue
+		# A node running under libfaketime reads its file again; one that is not (stopped)
+		# starts without it.
+		if under_faketime "$n"; then set_clock "$n" "+0"; else rm -f "$(node_dir "$n").clock"; fi
 	done
 	return 0
 }

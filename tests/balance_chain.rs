@@ -167,3 +167,55 @@ fn accounts_opened_in_bulk_carry_their_chain() {
         assert!(!failed.contains(&check), "{failed:?}");
     }
 }
+
+#[test]
+fn a_posting_in_a_transaction_that_read_earlier_checks_the_newest_chain() {
+    use diesel::connection::SimpleConnection;
+    use teller::db::posting::{self, NewPosting};
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, a) = customer_with_account(&mut bank, "a@example.com", "100.00");
+    let (_, b) = customer_with_account(&mut bank, "b@example.com", "0");
+    let (id_a, id_b) = (i64::from(a.serial()), i64::from(b.serial()));
+    // A transaction reads first (its snapshot starts there), as the vault's and the
+    // exchange's do before they lock the bank's shared accounts.
+    let mut late = teller::db::connect(&db.app_url).expect("connect");
+    late.batch_execute("START TRANSACTION").expect("begin");
+    teller::db::movements::count(&mut late).expect("a plain read");
+    // Meanwhile a movement on both accounts commits.
+    bank.money()
+        .transfer(&operator(), &transfer_request(&a, &b, "10.00"), None)
+        .expect("a transfer");
+    // The late transaction locks both rows, which name that movement, and posts.
+    teller::db::accounts::lock(&mut late, &[id_a, id_b]).expect("lock");
+    posting::post(
+        &mut late,
+        &NewPosting {
+            idempotency_key: "late-0001",
+            kind: "transfer",
+            debit_account_id: id_a,
+            credit_account_id: id_b,
+            amount: money("5.00"),
+            currency: "USD",
+            memo: None,
+            reverses_id: None,
+            actor: "setup:tests",
+            approved_by: None,
+            created_at: chrono::Utc::now().naive_utc(),
+            drawer_session_id: None,
+            device: "local",
+            subject: a.as_str(),
+            detail_before_id: "5.00 USD, key late-0001, reference ",
+        },
+    )
+    .expect("the chain is read as it stands, not as the snapshot saw it");
+    let posted = posting::posted(&mut late).expect("posted");
+    assert_eq!(posted.debit_after, money("85.00"));
+    late.batch_execute("COMMIT").expect("commit");
+    assert_eq!(balance(&mut bank, &b), money("15.00"));
+    let report = audit(&mut bank);
+    let failed = failed_checks(&report);
+    for check in ["cached_balances_match_journal", "balance_chains_unbroken"] {
+        assert!(!failed.contains(&check), "{failed:?}");
+    }
+}

@@ -56,15 +56,28 @@ BEGIN
     END IF;
     -- The balance before this movement must be the balance after the account's last one (or
     -- zero before its first).
-    SELECT COALESCE(MAX(IF(id = debit_last, IF(debit_account_id = p_debit,
-                debit_balance_after, credit_balance_after), NULL)), 0),
-            COALESCE(MAX(IF(id = credit_last, IF(debit_account_id = p_credit,
-                debit_balance_after, credit_balance_after), NULL)), 0)
+    SELECT MAX(CASE WHEN id = debit_last THEN CASE
+                WHEN debit_account_id = p_debit THEN debit_balance_after
+                WHEN credit_account_id = p_debit THEN credit_balance_after END END),
+            MAX(CASE WHEN id = credit_last THEN CASE
+                WHEN debit_account_id = p_credit THEN debit_balance_after
+                WHEN credit_account_id = p_credit THEN credit_balance_after END END)
         INTO debit_chain, credit_chain
-        FROM movements WHERE id = debit_last OR id = credit_last;
-    IF debit_chain <> debit_before THEN
+        FROM movements WHERE id = debit_last OR id = credit_last
+        -- Locking, so it reads the newest rows: a plain read would read the transaction's
+        -- snapshot, which a caller's earlier read may have taken before the movement the locked
+        -- row names was committed.
+        LOCK IN SHARE MODE;
+    -- No movement yet: zero. A movement named but missing, or not the account's: NULL, broken.
+    IF debit_last IS NULL THEN
+        SET debit_chain = 0;
+    END IF;
+    IF credit_last IS NULL THEN
+        SET credit_chain = 0;
+    END IF;
+    IF NOT (debit_chain <=> debit_before) THEN
         SET broken = CONCAT('post_movement: balance chain broken on account ', p_debit);
-    ELSEIF credit_chain <> credit_before THEN
+    ELSEIF NOT (credit_chain <=> credit_before) THEN
         SET broken = CONCAT('post_movement: balance chain broken on account ', p_credit);
     END IF;
     IF broken IS NOT NULL THEN

@@ -297,20 +297,35 @@ pub fn broken_chains<'r>(
     let last_ids: Vec<i64> = locked.iter().filter_map(|a| a.last_movement_id).collect();
     let mut after: std::collections::HashMap<(i64, i64), Decimal> =
         std::collections::HashMap::with_capacity(last_ids.len() * 2);
+    #[derive(QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        debit_account_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Decimal)]
+        debit_balance_after: Decimal,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        credit_account_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Decimal)]
+        credit_balance_after: Decimal,
+    }
     for chunk in last_ids.chunks(ROWS_PER_UPDATE) {
-        let rows: Vec<(i64, i64, Decimal, i64, Decimal)> = movements::table
-            .filter(movements::id.eq_any(chunk))
-            .select((
-                movements::id,
-                movements::debit_account_id,
-                movements::debit_balance_after,
-                movements::credit_account_id,
-                movements::credit_balance_after,
-            ))
-            .load(conn)?;
-        for (id, debit, debit_after, credit, credit_after) in rows {
-            after.insert((id, debit), debit_after);
-            after.insert((id, credit), credit_after);
+        // A locking read: a plain one would read the transaction's snapshot, which may be older
+        // than the locked rows and miss the very movement they name. (MariaDB knows no
+        // `FOR SHARE`, Diesel's spelling.)
+        let places = vec!["?"; chunk.len()].join(", ");
+        let mut query = diesel::sql_query(format!(
+            "SELECT id, debit_account_id, debit_balance_after, credit_account_id, \
+             credit_balance_after FROM movements WHERE id IN ({places}) LOCK IN SHARE MODE"
+        ))
+        .into_boxed();
+        for id in chunk {
+            query = query.bind::<diesel::sql_types::BigInt, _>(*id);
+        }
+        for row in query.load::<Last>(conn)? {
+            after.insert((row.id, row.debit_account_id), row.debit_balance_after);
+            after.insert((row.id, row.credit_account_id), row.credit_balance_after);
         }
     }
     Ok(locked

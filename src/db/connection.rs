@@ -105,25 +105,45 @@ pub fn connect_node(url: &str) -> Result<(Connection, String), ConnectError> {
 }
 
 /// A connection to a healthy cluster node other than `writer` (a label, "127.0.0.1:4306"):
-/// the witness that confirms what the writer committed (`services::Bank`'s acknowledgement).
-/// Its reads wait until the node has applied every write the cluster committed before them.
+/// the witness that confirms what the writer committed (`services::witness`). Its reads wait
+/// until the node has applied every write the cluster committed before them. The other nodes
+/// are tried at once, each on a thread of its own, and the first ready one is taken: a node
+/// that does not answer (paused, cut off) does not hold up a healthy one.
 pub fn connect_witness(url: &str, writer: &str) -> Result<(Connection, String), String> {
-    let mut refused = Vec::new();
+    let (sender, answers) = std::sync::mpsc::channel();
+    let mut asked = 0;
     for node in nodes::node_urls(url) {
         let label = nodes::node_label(&node);
         if label == writer {
             continue;
         }
-        match ready_node(&node) {
+        asked += 1;
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            let answer = match ready_node(&node) {
+                Ok(conn) => Ok(conn),
+                Err(NodeRefused::Unreachable(ConnectError::Connect { source, .. })) => {
+                    Err(source.to_string())
+                }
+                Err(NodeRefused::Unreachable(e)) => Err(e.to_string()),
+                Err(NodeRefused::NotReady(state)) => Err(state),
+            };
+            let _ = sender.send((label, answer));
+        });
+    }
+    drop(sender);
+    let mut refused = Vec::new();
+    for (label, answer) in answers.iter().take(asked) {
+        match answer {
             Ok(conn) => return Ok((conn, label)),
-            Err(NodeRefused::Unreachable(ConnectError::Connect { source, .. })) => {
-                refused.push(format!("{label}: {source}"));
-            }
-            Err(NodeRefused::Unreachable(e)) => refused.push(format!("{label}: {e}")),
-            Err(NodeRefused::NotReady(state)) => refused.push(format!("{label}: {state}")),
+            Err(why) => refused.push(format!("{label}: {why}")),
         }
     }
-    Err(refused.join("; "))
+    Err(if refused.is_empty() {
+        "the database URL names no other node".to_string()
+    } else {
+        refused.join("; ")
+    })
 }
 
 /// Why a node was passed over.

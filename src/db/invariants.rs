@@ -94,17 +94,18 @@ pub fn negative_customer_balances(conn: &mut Connection) -> QueryResult<Vec<Nega
 }
 
 /// Accounts whose cached balance is not the balance after their last movement (zero before the
-/// first): the head of the account's balance chain, which every posting checks
+/// first; a movement named that is missing or not the account's counts as broken): the head of
+/// the account's balance chain, which every posting checks
 /// (`post_movement`), as it stands. One primary-key read per account, whatever the history.
 pub fn broken_chain_heads(conn: &mut Connection) -> QueryResult<Vec<BalanceMismatch>> {
     diesel::sql_query(
-        "SELECT a.number, a.balance AS cached, \
-            COALESCE(IF(m.debit_account_id = a.id, m.debit_balance_after, \
-                m.credit_balance_after), 0) AS journal \
-         FROM accounts a LEFT JOIN movements m ON m.id = a.last_movement_id \
-         WHERE a.balance <> COALESCE(IF(m.debit_account_id = a.id, m.debit_balance_after, \
-            m.credit_balance_after), 0) \
-         ORDER BY a.number LIMIT 100",
+        "SELECT number, cached, COALESCE(expected, 0) AS journal FROM ( \
+            SELECT a.number, a.balance AS cached, \
+                CASE WHEN a.last_movement_id IS NULL THEN 0 \
+                    WHEN m.debit_account_id = a.id THEN m.debit_balance_after \
+                    WHEN m.credit_account_id = a.id THEN m.credit_balance_after END AS expected \
+            FROM accounts a LEFT JOIN movements m ON m.id = a.last_movement_id) heads \
+         WHERE NOT (cached <=> expected) ORDER BY number LIMIT 100",
     )
     .load(conn)
 }

@@ -95,7 +95,7 @@ pub struct Bank {
     writer_chosen: std::time::Instant,
     /// A connection to another node, and its label, that confirms this bank's commits
     /// (clusters only; opened when first needed).
-    witness: Option<(Connection, String)>,
+    witness: Option<super::witness::Witness>,
 }
 
 /// Runs `work` in one transaction, at READ COMMITTED or the default REPEATABLE READ.
@@ -182,11 +182,7 @@ impl Bank {
             tracing::warn!(from = %self.node, to = %node, "moved to another database node");
         }
         self.conn = conn;
-        if self
-            .witness
-            .as_ref()
-            .is_some_and(|(_, witness)| *witness == node)
-        {
+        if self.witness.as_ref().is_some_and(|w| w.node() == node) {
             self.witness = None;
         }
         self.node = node;
@@ -340,37 +336,33 @@ impl Bank {
         Ok(done)
     }
 
-    /// Answers only for what a majority holds: the transaction's mark (written in the same
-    /// transaction as everything else it did) is read back from a second node, with causal
-    /// reads, so that node has applied the commit. Jepsen saw Galera lose commits one node had
-    /// acknowledged when nodes crashed one after the other. When no second node confirms
-    /// within `ACKNOWLEDGE_PATIENCE`, the outcome is unknown (`BankError::NotAcknowledged`):
-    /// the caller resubmits with the same key, which applies it at most once.
+    /// Answers only for what a majority holds (`witness`): when no second node confirms the
+    /// commit within `ACKNOWLEDGE_PATIENCE`, the outcome is unknown
+    /// (`BankError::NotAcknowledged`), and the caller resubmits with the same key, which
+    /// applies it at most once.
     fn acknowledge(&mut self, token: i64, n: i64) -> BankResult<()> {
-        let deadline = std::time::Instant::now() + ACKNOWLEDGE_PATIENCE;
-        let mut why = String::from("no second node answered");
-        loop {
-            if self.witness.is_none() {
-                match db::connect_witness(&self.url, &self.node) {
-                    Ok(witness) => self.witness = Some(witness),
-                    Err(refused) => why = refused,
-                }
-            }
-            if let Some((conn, node)) = self.witness.as_mut() {
-                match db::tx_guard::current(conn, token) {
-                    Ok(Some(seen)) if seen >= n => return Ok(()),
-                    Ok(_) => why = format!("{node} does not hold the commit"),
-                    Err(e) => {
-                        why = format!("{node}: {e}");
-                        self.witness = None;
-                    }
-                }
-            }
-            if std::time::Instant::now() >= deadline {
-                tracing::warn!(%why, "a commit was not confirmed by a second node");
-                return Err(BankError::NotAcknowledged(why));
-            }
-            std::thread::sleep(Duration::from_millis(200));
+        let (witness, held) = super::witness::confirm(
+            self.witness.take(),
+            &self.url,
+            &self.node,
+            (token, n),
+            ACKNOWLEDGE_PATIENCE,
+        );
+        self.witness = witness;
+        held.map_err(|why| {
+            tracing::warn!(%why, "a commit was not confirmed by a second node");
+            BankError::NotAcknowledged(why)
+        })
+    }
+
+    /// On a cluster, that a second node holds everything this bank's node committed so far:
+    /// an acknowledged empty transaction, whose causal read on the witness waits for every
+    /// earlier commit. A replay is answered "done" only for a movement a majority holds.
+    pub(super) fn confirm_held(&mut self) -> BankResult<()> {
+        if self.cluster && self.config.acknowledge {
+            self.in_transaction(|_| Ok(()))
+        } else {
+            Ok(())
         }
     }
 

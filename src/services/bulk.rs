@@ -45,6 +45,10 @@ impl Batches<'_> {
             let numbers = fresh_numbers(size, &mut used);
             let result = self.bank.in_transaction(|conn| {
                 let drawer = super::money::lock_drawer(conn, actor, currency.as_str())?;
+                // The drawer pays every opening: its journal must agree with it first.
+                if !batch::broken_chains(conn, [&drawer])?.is_empty() {
+                    return Err(BankError::LedgerBroken(drawer.number.clone()));
+                }
                 let at = now();
                 let rows: Vec<accounts::NewAccount> = numbers
                     .iter()
@@ -126,9 +130,6 @@ impl Batches<'_> {
                     })
                     .collect();
                 batch::insert_audit(conn, &lines)?;
-                if !batch::broken_chains(conn, [&drawer])?.is_empty() {
-                    return Err(BankError::LedgerBroken(drawer.number.clone()));
-                }
                 let mut balances = Vec::with_capacity(journal.len() + 1);
                 for row in &journal {
                     let id = ids_by_key
@@ -155,7 +156,7 @@ impl Batches<'_> {
                         .iter()
                         .map(|b| b.last_movement_id)
                         .max()
-                        .unwrap_or(0),
+                        .ok_or_else(|| BankError::Database("no account was opened".into()))?,
                 });
                 if !batch::set_balances(conn, &balances)? {
                     return Err(BankError::Database(

@@ -395,6 +395,7 @@ impl Fx<'_> {
                     && same(&paid, &received) =>
             {
                 let rate = fx::rate(conn, quote.rate_id)?;
+                self.bank.confirm_held()?;
                 let detail = format!("key {} replayed, reference {}", replay.key, paid.id);
                 self.bank.record(
                     &actor.audit_name(),

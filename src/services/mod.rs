@@ -45,6 +45,7 @@ mod users;
 mod vault;
 mod vault_audit;
 mod views;
+mod witness;
 
 pub use accounts::Payee;
 pub use actor::{Actor, SessionUser};

@@ -109,6 +109,7 @@ impl Bank {
         match movements::find_by_key(&mut self.conn, key.as_str())? {
             Some(original) if Fingerprint::of_row(&original) == *fingerprint => {
                 let replay = result_of(&original, true);
+                self.confirm_held()?;
                 let detail = format!("key {key} replayed, reference {}", original.id);
                 self.record(
                     &actor.audit_name(),

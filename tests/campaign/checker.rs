@@ -4,8 +4,9 @@
 //!   own `acknowledged_keys` audit check agrees;
 //! - no key that failed for certain was applied, no key applied twice, none applied that no
 //!   client sent;
-//! - every account's cached balance equals its journal, and its balance-after chain is
-//!   unbroken (each movement's balance after is the previous one's plus or minus its amount);
+//! - every account's cached balance equals its journal, its balance-after chain is unbroken
+//!   (each movement's balance after is the previous one's plus or minus its amount), and it
+//!   names its newest movement as its last;
 //! - no customer balance below zero; every currency sums to zero; the campaign's accounts
 //!   hold what they held at the start;
 //! - the three nodes hold the same journal and balances, and teller's audit passes on each.
@@ -42,6 +43,7 @@ struct Account {
     kind: String,
     currency: String,
     balance: Decimal,
+    last_movement_id: Option<i64>,
 }
 
 /// What one node holds.
@@ -69,7 +71,14 @@ fn read_node(node: &str) -> Result<NodeState, String> {
         .map_err(|e| format!("{node}: {e}"))?;
     let accounts = a::table
         .order(a::id)
-        .select((a::id, a::number, a::kind, a::currency, a::balance))
+        .select((
+            a::id,
+            a::number,
+            a::kind,
+            a::currency,
+            a::balance,
+            a::last_movement_id,
+        ))
         .load::<Account>(&mut conn)
         .map_err(|e| format!("{node}: {e}"))?;
     Ok(NodeState {
@@ -179,9 +188,12 @@ fn check_books(state: &NodeState, campaign: &[String], opening: Decimal) -> Vec<
         }
     }
     let mut journal: HashMap<i64, Decimal> = HashMap::new();
+    let mut newest: HashMap<i64, i64> = HashMap::new();
     for row in &state.rows {
         *journal.entry(row.debit).or_default() -= row.amount;
         *journal.entry(row.credit).or_default() += row.amount;
+        newest.insert(row.debit, row.id);
+        newest.insert(row.credit, row.id);
     }
     let mut by_currency: BTreeMap<&str, Decimal> = BTreeMap::new();
     let mut campaign_total = Decimal::ZERO;
@@ -191,6 +203,14 @@ fn check_books(state: &NodeState, campaign: &[String], opening: Decimal) -> Vec<
             found.push(format!(
                 "{node}: account {} holds {} but its journal sums to {sum}",
                 account.number, account.balance
+            ));
+        }
+        if account.last_movement_id != newest.get(&account.id).copied() {
+            found.push(format!(
+                "{node}: account {} names movement {:?} as its last, the journal {:?}",
+                account.number,
+                account.last_movement_id,
+                newest.get(&account.id)
             ));
         }
         if account.kind == "customer" && account.balance < Decimal::ZERO {

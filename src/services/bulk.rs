@@ -13,7 +13,7 @@ use super::users::{audit, user_not_found};
 use super::Batches;
 use super::{Actor, BankError, BankResult};
 use crate::db::audit_log::NewAuditEntry;
-use crate::db::{accounts, batch, movements, users};
+use crate::db::{accounts, batch, drawer_sessions, movements, users};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, AccountNumber, Amount, Currency, Email, IdempotencyKey};
 
@@ -49,6 +49,17 @@ impl Batches<'_> {
                 if !batch::broken_chains(conn, [&drawer])?.is_empty() {
                     return Err(BankError::LedgerBroken(drawer.number.clone()));
                 }
+                // Cash goes through a counted drawer, as at the counter: each opening deposit
+                // belongs to the open session (a set-up task's drawer has none).
+                let session_id = match actor {
+                    Actor::User(user) => Some(
+                        drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
+                            .filter(|s| s.drawer_account_id == drawer.id)
+                            .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?
+                            .id,
+                    ),
+                    Actor::Setup { .. } => None,
+                };
                 let at = now();
                 let rows: Vec<accounts::NewAccount> = numbers
                     .iter()
@@ -85,7 +96,7 @@ impl Batches<'_> {
                         actor: audit_name,
                         approved_by: None,
                         created_at: at,
-                        drawer_session_id: None,
+                        drawer_session_id: session_id,
                         device: &stamp.device,
                     });
                 }

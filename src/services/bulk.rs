@@ -13,7 +13,7 @@ use super::users::{audit, user_not_found};
 use super::Batches;
 use super::{Actor, BankError, BankResult};
 use crate::db::audit_log::NewAuditEntry;
-use crate::db::{accounts, batch, drawer_sessions, movements, users};
+use crate::db::{accounts, batch, movements, users};
 use crate::domain::AuditAction;
 use crate::domain::{format_money, AccountNumber, Amount, Currency, Email, IdempotencyKey};
 
@@ -50,16 +50,9 @@ impl Batches<'_> {
                     return Err(BankError::LedgerBroken(drawer.number.clone()));
                 }
                 // Cash goes through a counted drawer, as at the counter: each opening deposit
-                // belongs to the open session (a set-up task's drawer has none).
-                let session_id = match actor {
-                    Actor::User(user) => Some(
-                        drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
-                            .filter(|s| s.drawer_account_id == drawer.id)
-                            .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?
-                            .id,
-                    ),
-                    Actor::Setup { .. } => None,
-                };
+                // belongs to the open session.
+                let session_id =
+                    super::money::lock_cash_session(conn, actor, &drawer, currency)?.map(|s| s.id);
                 let at = now();
                 let rows: Vec<accounts::NewAccount> = numbers
                     .iter()

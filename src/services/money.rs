@@ -198,16 +198,7 @@ impl Money<'_> {
             let customer = lock_customer_account(conn, &request.account)?;
             request.amount.fits(customer.currency)?;
             let drawer = lock_drawer(conn, actor, customer.currency.as_str())?;
-            let session = match actor {
-                // Tellers and admins handle cash only with their drawer open (counted float).
-                Actor::User(user) => Some(
-                    drawer_sessions::lock_open_in(conn, user.id, customer.currency.as_str())?
-                        .filter(|s| s.drawer_account_id == drawer.id)
-                        .ok_or_else(|| BankError::DrawerClosed(customer.currency.to_string()))?,
-                ),
-                // A set-up task's (demo, bench) drawer is an account without sessions.
-                Actor::Setup { .. } => None,
-            };
+            let session = lock_cash_session(conn, actor, &drawer, customer.currency)?;
             let mut over_limit = false;
             if let (Some(session), MovementKind::Deposit) = (&session, fingerprint.kind) {
                 over_limit = cash_in_against_limit(
@@ -314,6 +305,25 @@ fn lock_customer_account(
         .ok_or_else(|| account_not_found(number))?;
     ensure_open(&row)?;
     Ok(row)
+}
+
+/// The actor's open session of `drawer`, locked: tellers and admins handle cash only with their
+/// drawer open (counted float). A set-up task's (demo, bench) drawer is an account without
+/// sessions: `None`.
+pub(super) fn lock_cash_session(
+    conn: &mut Connection,
+    actor: &Actor,
+    drawer: &accounts::AccountRow,
+    currency: crate::domain::Currency,
+) -> BankResult<Option<drawer_sessions::SessionRow>> {
+    match actor {
+        Actor::User(user) => Ok(Some(
+            drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
+                .filter(|s| s.drawer_account_id == drawer.id)
+                .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?,
+        )),
+        Actor::Setup { .. } => Ok(None),
+    }
 }
 
 /// Locks (creating it on first use) the actor's own cash drawer account for `currency`.

@@ -3,12 +3,12 @@
 
 use super::accounts::{is_internal, number_of};
 use super::bank::now;
-use super::money::{ensure_open, lock_drawer};
+use super::money::{ensure_open, lock_cash_session, lock_drawer};
 use super::posting::Posting;
 use super::Approval;
 use super::Money;
 use super::{Actor, BankError, BankResult, MoneyResult, MovementKind};
-use crate::db::{accounts, drawer_sessions, movements, Connection, DuplicateKey};
+use crate::db::{accounts, movements, Connection, DuplicateKey};
 use crate::domain::AuditAction;
 use crate::domain::{IdempotencyKey, Reason};
 use crate::services::ApprovalNeed;
@@ -80,14 +80,9 @@ impl Money<'_> {
             } else {
                 None
             };
-            let session_id = match (&drawer, actor) {
-                (Some(drawer), Actor::User(user)) => Some(
-                    drawer_sessions::lock_open_in(conn, user.id, currency.as_str())?
-                        .filter(|s| s.drawer_account_id == drawer.id)
-                        .ok_or_else(|| BankError::DrawerClosed(currency.to_string()))?
-                        .id,
-                ),
-                _ => None,
+            let session_id = match &drawer {
+                Some(drawer) => lock_cash_session(conn, actor, drawer, currency)?.map(|s| s.id),
+                None => None,
             };
             let side = |id: i64| -> BankResult<&accounts::AccountRow> {
                 if is_internal(id) {

@@ -306,10 +306,7 @@ fn lock_accounts(
         .collect();
     // A journal that disagrees with a cached balance stops the batch before it adds to it.
     if let Some(id) = queries::broken_chains(conn, locked.values())?.first() {
-        let number = locked
-            .get(id)
-            .map_or_else(|| format!("#{id}"), |row| row.number.clone());
-        return Err(BankError::LedgerBroken(number));
+        return Err(BankError::LedgerBroken(super::accounts::number_of(*id)));
     }
     Ok(locked)
 }

@@ -88,6 +88,11 @@ fn bench_scale_times_every_operation_at_three_sizes() {
                 "{op}: {point}"
             );
         }
+        // The day's 200 transfers went as one batch, paired with one on an empty bank.
+        let side = &point["batch_side_by_side"];
+        assert_eq!(side["batches"].as_i64().unwrap(), 1, "{side}");
+        assert!(side["empty_bank_per_s"].as_f64().unwrap() > 0.0, "{side}");
+        assert!(side["ratio"].as_f64().unwrap() > 0.0, "{side}");
         assert!(point["history_page_lines"].as_i64().unwrap() > 0, "{point}");
         assert!(point["daily_audit_rows"].as_i64().unwrap() > 0, "{point}");
         assert!(point["full_audit_rows"].as_i64().unwrap() > 0, "{point}");

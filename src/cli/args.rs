@@ -584,6 +584,10 @@ pub struct BenchArgs {
     /// majority acknowledgement), to measure what that costs; never for real work.
     #[arg(long)]
     pub unacknowledged: bool,
+    /// Leave the bank --scale built on the server, to time `teller audit --full` or an
+    /// operation against it again; its database's name is printed at the end.
+    #[arg(long, requires = "scale")]
+    pub keep: bool,
     /// The days --scale spreads its movements over, ending today.
     #[arg(long, default_value_t = 365)]
     pub days: u32,

@@ -35,6 +35,10 @@ const WATCHED: usize = 20;
 const WATCHED_DAILY: usize = 60;
 /// Lines on a history page.
 const PAGE: u32 = 50;
+/// Transfers a batch. On a measured day each batch is paired with one on an empty bank on the
+/// same server: the two rates are measured side by side, so that the machine's speed, which
+/// drifts over a long run and in bursts, weighs on both alike.
+const BATCH: u64 = 1_000;
 
 struct Scale {
     bank: Bank,
@@ -54,7 +58,7 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
     let points = [0, target / 10, target];
     // The opening day, the history's days and the measured ones: the last measured is today.
     let back = days + i64::try_from(points.len()).unwrap_or(3);
-    let mut scale = Scale::new(&bench_url, config, args.accounts, back)?;
+    let mut scale = Scale::new(&bench_url, config.clone(), args.accounts, back)?;
     // The opening deposits' day is large cash for every customer: measure from the next one.
     scale.close_day_quietly()?;
     scale.next_day();
@@ -81,7 +85,12 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
                 );
             }
         }
-        let measured = scale.measure(per_day, made)?;
+        // An empty bank beside this one, for the batch engine's rate side by side.
+        let (empty_database, empty_url) = ScratchDatabase::create(url)?;
+        let mut empty = Scale::new(&empty_url, config.clone(), args.accounts, scale.days_back)?;
+        let measured = scale.measure(per_day, made, &mut empty)?;
+        drop(empty);
+        drop(empty_database);
         made += per_day;
         if !args.json {
             print_point(&measured);
@@ -92,7 +101,14 @@ pub fn run(url: &str, config: BankConfig, args: &BenchArgs, target: u64) -> Resu
         }
     }
     drop(scale);
-    drop(scratch);
+    if args.keep {
+        eprintln!(
+            "bench --scale: the bank is kept in the database {}",
+            scratch.keep()
+        );
+    } else {
+        drop(scratch);
+    }
     if args.json {
         println!(
             "{}",
@@ -159,7 +175,7 @@ impl Scale {
         let started = Instant::now();
         let mut left = count;
         while left > 0 {
-            let size = left.min(1_000);
+            let size = left.min(BATCH);
             let batch: Vec<_> = (0..size)
                 .filter_map(|_| pick_uniform(&mut rng, &self.numbers))
                 .collect();
@@ -208,14 +224,48 @@ impl Scale {
         Ok(())
     }
 
-    /// One measured day: the vault opens, the day's volume is posted, each everyday operation
-    /// is timed, then the daily audit, end of day and the full audit.
-    fn measure(&mut self, per_day: u64, made: u64) -> Result<Value, CliError> {
+    /// The day's transfers a batch at a time, each batch paired with one of the same size on
+    /// `empty` (every other pair the empty bank first: the second of a pair pays for the
+    /// server's flushing after the first): both banks' rates over the same stretch of time.
+    fn post_day_beside(&mut self, count: u64, empty: &mut Scale) -> Result<Value, CliError> {
+        let (mut here, mut there) = (0.0, 0.0);
+        let (mut left, mut pairs) = (count, 0_u64);
+        while left > 0 {
+            let size = left.min(BATCH);
+            let post = |scale: &mut Scale| scale.post_day(size).map(|rate| size as f64 / rate);
+            if pairs % 2 == 0 {
+                here += post(self)?;
+                there += post(empty)?;
+            } else {
+                there += post(empty)?;
+                here += post(self)?;
+            }
+            left -= size;
+            pairs += 1;
+        }
+        let (rate_here, rate_there) = (
+            count as f64 / here.max(1e-9),
+            count as f64 / there.max(1e-9),
+        );
+        Ok(json!({
+            "batch_transfers_per_s": rate_here.round(),
+            "batch_side_by_side": {
+                "batches": pairs,
+                "this_bank_per_s": rate_here.round(),
+                "empty_bank_per_s": rate_there.round(),
+                "ratio": round(rate_here / rate_there.max(1e-9)),
+            },
+        }))
+    }
+
+    /// One measured day: the vault opens, the day's volume is posted (beside an empty bank),
+    /// each everyday operation is timed, then the daily audit, end of day and the full audit.
+    fn measure(&mut self, per_day: u64, made: u64, empty: &mut Scale) -> Result<Value, CliError> {
         let count = CashCount::parse(VAULT)?;
         self.bank
             .desk()
             .open_vault(&self.supervisor, Currency::USD, &count)?;
-        let batch_rate = self.post_day(per_day)?;
+        let batch = self.post_day_beside(per_day, empty)?;
         self.post_watched(per_day)?;
         let mut rng = rand::rng();
         let mut ops = serde_json::Map::new();
@@ -376,7 +426,8 @@ impl Scale {
             "movements_before_the_day": made,
             "movements": full.movements,
             "day_movements": per_day,
-            "batch_transfers_per_s": batch_rate.round(),
+            "batch_transfers_per_s": batch["batch_transfers_per_s"],
+            "batch_side_by_side": batch["batch_side_by_side"],
             "operations": ops,
             "history_page_lines": page_lines,
             "statement_lines": lines,
@@ -425,6 +476,7 @@ fn print_point(point: &Value) {
         }
     }
     for key in [
+        "batch_side_by_side",
         "history_page_lines",
         "statement_lines",
         "seal_s",

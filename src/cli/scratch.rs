@@ -1,6 +1,8 @@
 //! A benchmark's scratch bank: a database of its own (dropped however the run ends), migrated
 //! and marked as a benchmark bank, its own customers, and random transfers between accounts.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rand::Rng;
 use rust_decimal::Decimal;
 
@@ -23,10 +25,13 @@ impl ScratchDatabase {
     pub(super) fn create(url: &str) -> Result<(Self, String), CliError> {
         let server_url = db::server_url(url);
         let mut server = db::connect(&server_url)?;
+        // A run may hold two at once (bench --scale's empty bank beside its big one).
+        static MADE: AtomicU32 = AtomicU32::new(0);
         let name = format!(
-            "teller_bench_{}_{}",
+            "teller_bench_{}_{}_{}",
             std::process::id(),
-            chrono::Utc::now().timestamp()
+            chrono::Utc::now().timestamp(),
+            MADE.fetch_add(1, Ordering::Relaxed)
         );
         db::create_database(&mut server, &name)?;
         let bench_url = db::with_database(url, &name);
@@ -34,8 +39,18 @@ impl ScratchDatabase {
     }
 }
 
+impl ScratchDatabase {
+    /// Leaves the database on the server (for a rerun against it); returns its name.
+    pub(super) fn keep(mut self) -> String {
+        std::mem::take(&mut self.name)
+    }
+}
+
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
+        if self.name.is_empty() {
+            return;
+        }
         if let Ok(mut server) = db::connect(&self.server_url) {
             let _ = db::drop_database(&mut server, &self.name);
         }

@@ -146,15 +146,19 @@ pub struct SumMismatch {
     pub journal: Decimal,
 }
 
+/// The checkpoint's carried sums against the journal up to it; the journal read in id order, as
+/// in `invariants::balance_mismatches`.
 pub fn sum_mismatches(conn: &mut Connection, up_to: i64) -> QueryResult<Vec<SumMismatch>> {
     diesel::sql_query(
         "SELECT a.id AS account_id, CAST(COALESCE(s.journal_sum, 0) AS DECIMAL(22, 3)) AS carried, \
                 CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal \
          FROM accounts a \
          LEFT JOIN audit_account_sums s ON s.account_id = a.id \
-         LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \
+         LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total \
+                    FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id <= ? GROUP BY credit_account_id) c ON c.id = a.id \
-         LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total FROM movements \
+         LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total \
+                    FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id <= ? GROUP BY debit_account_id) d ON d.id = a.id \
          WHERE COALESCE(s.journal_sum, 0) <> COALESCE(c.total, 0) - COALESCE(d.total, 0) \
          ORDER BY a.id LIMIT 20",

@@ -47,6 +47,10 @@ pub struct BalanceMismatch {
 
 /// Accounts whose cached balance differs from their journal: the sum carried to the last
 /// checkpoint (`carried`; none for the full check) plus the movements after `after`.
+///
+/// The sums read the journal by id (`FORCE INDEX (PRIMARY)`): left alone, the optimizer sums
+/// each account through its (account, time) index, which walks the account's whole history to
+/// find the rows after `after` (3.2 s of a 4.1 s daily audit at 10M movements, against 0.09 s).
 pub fn balance_mismatches(
     conn: &mut Connection,
     after: i64,
@@ -64,9 +68,11 @@ pub fn balance_mismatches(
         "SELECT a.number, a.balance AS cached, \
                 CAST({base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal \
          FROM accounts a {join} \
-         LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total FROM movements \
+         LEFT JOIN (SELECT credit_account_id AS id, SUM(amount) AS total \
+                    FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id > ? GROUP BY credit_account_id) c ON c.id = a.id \
-         LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total FROM movements \
+         LEFT JOIN (SELECT debit_account_id AS id, SUM(amount) AS total \
+                    FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id > ? GROUP BY debit_account_id) d ON d.id = a.id \
          WHERE a.balance <> {base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) \
          ORDER BY a.number LIMIT 100"

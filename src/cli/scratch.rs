@@ -37,9 +37,7 @@ impl ScratchDatabase {
         let bench_url = db::with_database(url, &name);
         Ok((Self { server_url, name }, bench_url))
     }
-}
 
-impl ScratchDatabase {
     /// Leaves the database on the server (for a rerun against it); returns its name.
     pub(super) fn keep(mut self) -> String {
         std::mem::take(&mut self.name)

@@ -256,6 +256,42 @@ fn a_forged_movement_with_a_forged_line_still_breaks_the_rules() {
 }
 
 #[test]
+fn a_second_line_for_one_movement_does_not_stand_in_for_a_missing_one() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, from) = customer_with_account(&mut bank, "vera@example.com", "800.00");
+    let (_, to) = customer_with_account(&mut bank, "otto@example.com", "0.00");
+    let mut conn = attacker(&db);
+
+    // As many lines as movements: one movement has two, the other none.
+    let lined = forge_transfer(&mut conn, &from, &to, "5.00", "vera@example.com", true);
+    conn.batch_execute(&format!(
+        "INSERT INTO audit_log (at, actor, action, subject, outcome, detail)
+         SELECT at, actor, action, subject, outcome, detail FROM audit_log
+         WHERE movement_ref = {lined};"
+    ))
+    .expect("the app account may write audit lines");
+    let bare = forge_transfer(&mut conn, &from, &to, "6.00", "vera@example.com", false);
+    let daily = audit(&mut bank);
+    let full = bank
+        .ledger()
+        .audit_full(&operator(), &mut |_| {})
+        .expect("full audit");
+    for report in [&daily, &full] {
+        assert!(!failed_checks(report).contains(&"money_lines_have_movements"));
+        assert_eq!(
+            detail(report, "movements_audited"),
+            format!(
+                "movement {bare} breaks it: every movement has the audit line of the action \
+                 that made it (same actor, device, time and approver)"
+            ),
+            "{:?}",
+            report.checks
+        );
+    }
+}
+
+#[test]
 fn a_money_line_without_its_movement_is_named() {
     let db = TestDb::new();
     let mut bank = db.bank();

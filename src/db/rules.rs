@@ -70,6 +70,12 @@ fn money_lines(kinds: &[&str]) -> String {
     )
 }
 
+/// How an audit line `l` pairs with movement `m`: it names the movement and says what made it
+/// (kind, actor, device, time and approver). Both directions of the pairing use it.
+const LINE_MATCHES_MOVEMENT: &str = "m.id = l.movement_ref AND l.action = m.kind \
+    AND l.actor = m.actor AND l.device = m.device AND l.at = m.created_at \
+    AND l.approved_by <=> m.approved_by";
+
 /// Movements without the audit line of the action that made it: same kind, actor, device,
 /// time and approver, naming the movement. By the line's `movement_ref`, forced: a batch's
 /// thousand lines share one time, and the optimizer, left alone, reads them all by `at` for
@@ -77,11 +83,11 @@ fn money_lines(kinds: &[&str]) -> String {
 pub fn movements_without_line(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
     first_offenders(
         conn,
-        "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
-         WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM audit_log a FORCE INDEX (audit_log_movement_ref) \
-            WHERE a.movement_ref = m.id \
-            AND a.action = m.kind AND a.actor = m.actor AND a.device = m.device \
-            AND a.at = m.created_at AND a.approved_by <=> m.approved_by)",
+        &format!(
+            "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
+         WHERE m.id > ? AND NOT EXISTS (SELECT 1 FROM audit_log l \
+            FORCE INDEX (audit_log_movement_ref) WHERE {LINE_MATCHES_MOVEMENT})"
+        ),
         "m.id",
         &[Param::Id(since.movement)],
     )
@@ -97,15 +103,41 @@ pub fn lines_without_movement(
         conn,
         &format!(
             "SELECT CONCAT('audit line ', l.id) AS `row` FROM ({}) l \
-         LEFT JOIN movements m ON m.id = l.movement_ref AND l.action = m.kind \
-            AND l.actor = m.actor AND l.device = m.device AND l.at = m.created_at \
-            AND l.approved_by <=> m.approved_by \
-         WHERE m.id IS NULL",
+         LEFT JOIN movements m ON {LINE_MATCHES_MOVEMENT} WHERE m.id IS NULL",
             money_lines(kinds)
         ),
         "l.id",
         &[Param::Id(since.audit_line)],
     )
+}
+
+/// How the money lines after `since.audit_line` pair with movements, in one pass over them.
+#[derive(QueryableByName, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pairing {
+    /// Lines that name no movement of theirs (`lines_without_movement` lists them).
+    #[diesel(sql_type = BigInt)]
+    pub orphans: i64,
+    /// The distinct movements after `since.movement` that a line matches: each has its line.
+    #[diesel(sql_type = BigInt)]
+    pub covered: i64,
+}
+
+/// The money lines' pairing with their movements (see `Pairing`). Distinct movements: a
+/// second line forged for one movement must not stand in for another's missing line.
+pub fn money_line_pairing(
+    conn: &mut Connection,
+    kinds: &[&str],
+    since: Since,
+) -> QueryResult<Pairing> {
+    diesel::sql_query(format!(
+        "SELECT CAST(COUNT(*) - COUNT(m.id) AS SIGNED) AS orphans, \
+                COUNT(DISTINCT IF(m.id > ?, m.id, NULL)) AS covered \
+         FROM ({}) l LEFT JOIN movements m ON {LINE_MATCHES_MOVEMENT}",
+        money_lines(kinds)
+    ))
+    .bind::<BigInt, _>(since.movement)
+    .bind::<BigInt, _>(since.audit_line)
+    .get_result(conn)
 }
 
 /// Staff payments above `limit` (withdrawals, transfers) and every staff reversal without an

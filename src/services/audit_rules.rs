@@ -3,6 +3,7 @@
 //! arithmetic checks (`audit.rs`) cannot see a balanced movement nobody was allowed to make.
 
 use super::{AuditCheck, BankResult};
+use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::{self, Offender, Since};
 use crate::db::{settings, Connection};
 use crate::domain::MovementKind;
@@ -23,15 +24,16 @@ pub(super) fn rule_checks(
     staff.extend(rules::unapproved_staff_resets(conn, setup_rows, since)?);
     let mut statuses = rules::unaudited_statuses(conn)?;
     statuses.extend(rules::unapproved_unfreezes(conn, setup_rows, since)?);
+    let (unaudited, orphans) = paired(conn, &kinds, since)?;
     Ok(vec![
         rule(
             "movements_audited",
-            rules::movements_without_line(conn, since)?,
+            unaudited,
             "every movement has the audit line of the action that made it (same actor, device, time and approver)",
         ),
         rule(
             "money_lines_have_movements",
-            rules::lines_without_movement(conn, &kinds, since)?,
+            orphans,
             "every audit line that says money moved has its movement",
         ),
         rule(
@@ -75,6 +77,30 @@ pub(super) fn rule_checks(
             "every account's status is what its last audited (and, to unfreeze, approved) change made it",
         ),
     ])
+}
+
+/// Movements without their line, and money lines without their movement. Once every line has
+/// its movement, every movement has a line exactly when the lines match as many distinct
+/// movements as there are: one pass over the lines answers both directions. The movements'
+/// own lookup of their line (the full audit's slowest query: 116 s of 255 at 10M movements)
+/// runs only to name the ones without.
+fn paired(
+    conn: &mut Connection,
+    kinds: &[&str],
+    since: Since,
+) -> BankResult<(Vec<Offender>, Vec<Offender>)> {
+    let pairing = rules::money_line_pairing(conn, kinds, since)?;
+    let orphans = match pairing.orphans {
+        0 => Vec::new(),
+        _ => rules::lines_without_movement(conn, kinds, since)?,
+    };
+    let movements = ledger::count_after(conn, ChainedTable::Movements, since.movement)?;
+    let unaudited = if orphans.is_empty() && pairing.covered == movements {
+        Vec::new()
+    } else {
+        rules::movements_without_line(conn, since)?
+    };
+    Ok((unaudited, orphans))
 }
 
 /// A rule's check: the first offending row named, and how many were found.

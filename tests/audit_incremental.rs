@@ -175,6 +175,88 @@ fn a_forged_carried_sum_is_caught_by_both_audits() {
 }
 
 #[test]
+fn a_changed_amount_before_the_checkpoint_fails_both_sums_of_the_full_audit() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00", "2.00"]);
+    book.seal();
+    assert_eq!(book.audit().checkpoint, Some(1));
+    book.day(&["3.00"]);
+    // Movement 3 (the first transfer, 1.00 from a to b) is behind the checkpoint.
+    behind_the_trigger(
+        &db,
+        "movements_no_update",
+        "movements",
+        "UPDATE",
+        "UPDATE movements SET amount = 20.00 WHERE id = 3",
+    );
+    let full = book.full_audit();
+    let failed = failed_checks(&full);
+    for name in [
+        "cached_balances_match_journal",
+        "ledger_chain",
+        "checkpoint_agrees",
+    ] {
+        assert!(failed.contains(&name), "{name}: {:?}", full.checks);
+    }
+    let (a, b) = (book.a.as_str(), book.b.as_str());
+    let balances = detail(&full, "cached_balances_match_journal");
+    assert!(
+        balances.contains(&format!("{a}: cached 494.00 but journal 475.00")),
+        "{balances}"
+    );
+    assert!(
+        balances.contains(&format!("{b}: cached 106.00 but journal 125.00")),
+        "{balances}"
+    );
+    let carried = detail(&full, "checkpoint_agrees");
+    for line in [
+        format!("account {a}: checkpoint 1 carries 497.00 but the journal sums to 478.00"),
+        format!("account {b}: checkpoint 1 carries 103.00 but the journal sums to 122.00"),
+    ] {
+        assert!(carried.contains(&line), "{carried}");
+    }
+}
+
+#[test]
+fn with_more_accounts_off_than_one_read_lists_the_full_audit_names_the_same_rows() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00"]);
+    book.seal();
+    assert!(book.audit().ok);
+    as_owner(
+        &db,
+        "UPDATE audit_account_sums SET journal_sum = journal_sum + 5 \
+         WHERE account_id = (SELECT MIN(account_id) FROM (SELECT account_id FROM audit_account_sums) s)",
+    );
+    let few = book.full_audit();
+    assert_eq!(failed_checks(&few), ["checkpoint_agrees"]);
+    // 1,200 accounts holding money no movement brought: too many to list from one read of the
+    // journal, so the full audit asks each question on its own.
+    as_owner(
+        &db,
+        "INSERT INTO accounts (id, number, owner_id, kind, currency, status, balance, created_at, \
+            updated_at) \
+         SELECT 900000000 + seq, CONCAT('9', LPAD(seq, 9, '0')), \
+            (SELECT MIN(owner_id) FROM accounts WHERE kind = 'customer'), 'customer', 'USD', \
+            'open', 1.00, NOW(), NOW() FROM seq_1_to_1200",
+    );
+    let many = book.full_audit();
+    assert!(failed_checks(&many).contains(&"cached_balances_match_journal"));
+    assert_eq!(
+        detail(&many, "checkpoint_agrees"),
+        detail(&few, "checkpoint_agrees")
+    );
+    let balances = detail(&many, "cached_balances_match_journal");
+    assert!(
+        balances.starts_with("9000000001: cached 1.00 but journal 0.00; 9000000002:"),
+        "{balances}"
+    );
+    assert_eq!(balances.split("; ").count(), 100, "the first 100 by number");
+}
+
+#[test]
 fn an_audit_that_started_before_another_wrote_its_checkpoint_leaves_that_one_standing() {
     let db = TestDb::new();
     let mut book = book(&db);

@@ -146,10 +146,13 @@ pub struct SumMismatch {
     pub journal: Decimal,
 }
 
+/// How many accounts `sum_mismatches` names at most.
+pub const SUM_MISMATCHES_LISTED: usize = 20;
+
 /// The checkpoint's carried sums against the journal up to it; the journal read in id order, as
 /// in `invariants::balance_mismatches`.
 pub fn sum_mismatches(conn: &mut Connection, up_to: i64) -> QueryResult<Vec<SumMismatch>> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "SELECT a.id AS account_id, CAST(COALESCE(s.journal_sum, 0) AS DECIMAL(22, 3)) AS carried, \
                 CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal \
          FROM accounts a \
@@ -161,8 +164,8 @@ pub fn sum_mismatches(conn: &mut Connection, up_to: i64) -> QueryResult<Vec<SumM
                     FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id <= ? GROUP BY debit_account_id) d ON d.id = a.id \
          WHERE COALESCE(s.journal_sum, 0) <> COALESCE(c.total, 0) - COALESCE(d.total, 0) \
-         ORDER BY a.id LIMIT 20",
-    )
+         ORDER BY a.id LIMIT {SUM_MISMATCHES_LISTED}",
+    ))
     .bind::<BigInt, _>(up_to)
     .bind::<BigInt, _>(up_to)
     .load(conn)

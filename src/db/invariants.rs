@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Decimal as SqlDecimal, Text};
 use rust_decimal::Decimal;
 
+use super::checkpoints::SumMismatch;
 use super::{Connection, QueryResult};
 
 /// A movement that does not balance: wrong amount, one account on both sides, or a currency
@@ -80,6 +81,84 @@ pub fn balance_mismatches(
     .bind::<BigInt, _>(after)
     .bind::<BigInt, _>(after)
     .load(conn)
+}
+
+/// One account's sums in the full audit's single read of the journal.
+#[derive(QueryableByName, Debug, Clone)]
+struct AccountSums {
+    #[diesel(sql_type = BigInt)]
+    account_id: i64,
+    #[diesel(sql_type = Text)]
+    number: String,
+    #[diesel(sql_type = SqlDecimal)]
+    cached: Decimal,
+    #[diesel(sql_type = SqlDecimal)]
+    journal: Decimal,
+    #[diesel(sql_type = SqlDecimal)]
+    carried: Decimal,
+    #[diesel(sql_type = SqlDecimal)]
+    journal_up_to: Decimal,
+}
+
+/// Accounts the one read may name before the two lists could be cut short.
+const SUMS_AT_ONCE: usize = 1_000;
+
+/// The full audit's two sums in one read of the journal (one per side), where the separate
+/// queries read it twice each: what `balance_mismatches` finds over every movement, and what
+/// `checkpoints::sum_mismatches` finds up to `up_to` (the newest checkpoint). `None` when more
+/// accounts disagree than one read lists: then the separate queries name the first ones.
+pub fn balance_and_checkpoint_mismatches(
+    conn: &mut Connection,
+    up_to: i64,
+) -> QueryResult<Option<(Vec<BalanceMismatch>, Vec<SumMismatch>)>> {
+    let side = |account: &str| {
+        format!(
+            "SELECT {account} AS id, SUM(amount) AS total, SUM(IF(id <= ?, amount, 0)) AS up_to \
+             FROM movements FORCE INDEX (PRIMARY) GROUP BY {account}"
+        )
+    };
+    let rows: Vec<AccountSums> = diesel::sql_query(format!(
+        "SELECT a.id AS account_id, a.number, a.balance AS cached, \
+            CAST(COALESCE(c.total, 0) - COALESCE(d.total, 0) AS DECIMAL(22, 3)) AS journal, \
+            CAST(COALESCE(s.journal_sum, 0) AS DECIMAL(22, 3)) AS carried, \
+            CAST(COALESCE(c.up_to, 0) - COALESCE(d.up_to, 0) AS DECIMAL(22, 3)) AS journal_up_to \
+         FROM accounts a LEFT JOIN audit_account_sums s ON s.account_id = a.id \
+         LEFT JOIN ({}) c ON c.id = a.id LEFT JOIN ({}) d ON d.id = a.id \
+         WHERE a.balance <> COALESCE(c.total, 0) - COALESCE(d.total, 0) \
+            OR COALESCE(s.journal_sum, 0) <> COALESCE(c.up_to, 0) - COALESCE(d.up_to, 0) \
+         ORDER BY a.id LIMIT {SUMS_AT_ONCE}",
+        side("credit_account_id"),
+        side("debit_account_id")
+    ))
+    .bind::<BigInt, _>(up_to)
+    .bind::<BigInt, _>(up_to)
+    .load(conn)?;
+    if rows.len() >= SUMS_AT_ONCE {
+        return Ok(None);
+    }
+    // The lists in the separate queries' orders and lengths.
+    let mut balances: Vec<BalanceMismatch> = rows
+        .iter()
+        .filter(|r| r.cached != r.journal)
+        .map(|r| BalanceMismatch {
+            number: r.number.clone(),
+            cached: r.cached,
+            journal: r.journal,
+        })
+        .collect();
+    balances.sort_by(|a, b| a.number.cmp(&b.number));
+    balances.truncate(100);
+    let sums = rows
+        .iter()
+        .filter(|r| r.carried != r.journal_up_to)
+        .take(super::checkpoints::SUM_MISMATCHES_LISTED)
+        .map(|r| SumMismatch {
+            account_id: r.account_id,
+            carried: r.carried,
+            journal: r.journal_up_to,
+        })
+        .collect();
+    Ok(Some((balances, sums)))
 }
 
 /// A customer account below zero.

@@ -9,6 +9,8 @@ use super::{Actor, AuditCheck, AuditEntryView, AuditReport, AuditScope, BankErro
 use rust_decimal::Decimal;
 
 use super::Ledger;
+use crate::db::checkpoints::SumMismatch;
+use crate::db::invariants::BalanceMismatch;
 use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::Since;
 use crate::db::{audit_log, checkpoints, drawer_sessions, invariants, movements, Connection};
@@ -254,7 +256,7 @@ fn invariant_checks(
 ) -> BankResult<Vec<AuditCheck>> {
     phase("invariants");
     let unbalanced = invariants::unbalanced_movements(conn, window.since.movement)?;
-    let mismatches = invariants::balance_mismatches(conn, window.since.movement, window.carried)?;
+    let (mismatches, checkpoint_sums) = journal_sums(conn, window, checkpoint)?;
     let heads = invariants::broken_chain_heads(conn)?;
     let negatives = invariants::negative_customer_balances(conn)?;
     let totals = invariants::balance_totals(conn)?;
@@ -322,10 +324,33 @@ fn invariant_checks(
             "every vault's counts agree with its movements, each float, top-up and drop approved",
         ),
     ];
-    if let Some(cp) = checkpoint {
-        checks.push(super::checkpoint::checkpoint_check(conn, cp)?);
+    if let (Some(cp), Some(sums)) = (checkpoint, checkpoint_sums) {
+        checks.push(super::checkpoint::checkpoint_check(conn, cp, sums)?);
     }
     Ok(checks)
+}
+
+/// The cached balances against the journal and, when `checkpoint` is given (the full audit),
+/// its carried sums against the journal up to it: both from one read of the journal when few
+/// enough accounts disagree to list them all.
+fn journal_sums(
+    conn: &mut Connection,
+    window: &Window,
+    checkpoint: Option<&checkpoints::CheckpointRow>,
+) -> BankResult<(Vec<BalanceMismatch>, Option<Vec<SumMismatch>>)> {
+    let Some(cp) = checkpoint.filter(|_| !window.carried && window.since.movement == 0) else {
+        let balances = invariants::balance_mismatches(conn, window.since.movement, window.carried)?;
+        return Ok((balances, None));
+    };
+    Ok(
+        match invariants::balance_and_checkpoint_mismatches(conn, cp.last_movement_id)? {
+            Some((balances, sums)) => (balances, Some(sums)),
+            None => (
+                invariants::balance_mismatches(conn, 0, false)?,
+                Some(checkpoints::sum_mismatches(conn, cp.last_movement_id)?),
+            ),
+        },
+    )
 }
 
 /// What is wrong with the closed drawer sessions: the expected cash recomputed from the

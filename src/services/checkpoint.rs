@@ -68,13 +68,14 @@ impl Bank {
     }
 }
 
-/// The full audit's check of the newest checkpoint: its carried sums and counts are the
-/// journal's up to its last rows.
+/// The full audit's check of the newest checkpoint: its carried sums (`sums`: the accounts
+/// whose carried sum is not the journal's up to it) and counts are the journal's.
 pub(super) fn checkpoint_check(
     conn: &mut Connection,
     cp: &checkpoints::CheckpointRow,
+    sums: Vec<checkpoints::SumMismatch>,
 ) -> BankResult<AuditCheck> {
-    let mut problems: Vec<String> = checkpoints::sum_mismatches(conn, cp.last_movement_id)?
+    let mut problems: Vec<String> = sums
         .into_iter()
         .map(|m| {
             format!(

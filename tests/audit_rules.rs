@@ -256,6 +256,54 @@ fn a_forged_movement_with_a_forged_line_still_breaks_the_rules() {
 }
 
 #[test]
+fn a_thousand_misfits_do_not_hide_an_unapproved_payment_behind_them() {
+    let db = TestDb::new();
+    let mut bank = db.bank();
+    let (_, victim) = customer_with_account(&mut bank, "vera@example.com", "20000.00");
+    let (_, mule) = customer_with_account(&mut bank, "mule@example.com", "0.00");
+    user(&mut bank, "tess@bank.local", Role::Teller);
+    let mut conn = attacker(&db);
+    let (debit, credit) = (account_id(&mut conn, &victim), account_id(&mut conn, &mule));
+    // More misfits (in a name nobody has) than one read of the journal lists, then a teller's
+    // payment above the limit that nobody approved.
+    as_owner(
+        &db,
+        &format!(
+            "INSERT INTO movements (idempotency_key, kind, debit_account_id, credit_account_id, \
+                amount, currency, debit_balance_after, credit_balance_after, actor, created_at) \
+             SELECT CONCAT('ghost-', seq), 'transfer', {debit}, {credit}, 0.01, 'USD', 0, 0, \
+                'ghost@bank.local', NOW(6) FROM seq_1_to_1000"
+        ),
+    );
+    let first_ghost = id_of(
+        &mut conn,
+        "SELECT MIN(id) AS id FROM movements WHERE actor = 'ghost@bank.local'",
+    );
+    let by_teller = forge_transfer(
+        &mut conn,
+        &victim,
+        &mule,
+        "12000.00",
+        "tess@bank.local",
+        true,
+    );
+    let report = audit(&mut bank);
+    let misfits = detail(&report, "movement_kinds_fit");
+    assert!(
+        misfits.starts_with(&format!(
+            "movement {first_ghost} (transfer) breaks it, and 19 more at least"
+        )),
+        "{misfits}"
+    );
+    assert!(
+        detail(&report, "payments_approved")
+            .starts_with(&format!("movement {by_teller} breaks it:")),
+        "{}",
+        detail(&report, "payments_approved")
+    );
+}
+
+#[test]
 fn a_second_line_for_one_movement_does_not_stand_in_for_a_missing_one() {
     let db = TestDb::new();
     let mut bank = db.bank();

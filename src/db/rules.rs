@@ -117,13 +117,13 @@ pub struct Pairing {
     /// Lines that name no movement of theirs (`lines_without_movement` lists them).
     #[diesel(sql_type = BigInt)]
     pub orphans: i64,
-    /// The distinct movements after `since.movement` that a line matches: each has its line.
+    /// Lines that match a movement after `since.movement`: as many movements have their line
+    /// when no movement is named by two lines (`movement_named_twice`).
     #[diesel(sql_type = BigInt)]
     pub covered: i64,
 }
 
-/// The money lines' pairing with their movements (see `Pairing`). Distinct movements: a
-/// second line forged for one movement must not stand in for another's missing line.
+/// The money lines' pairing with their movements (see `Pairing`).
 pub fn money_line_pairing(
     conn: &mut Connection,
     kinds: &[&str],
@@ -131,13 +131,32 @@ pub fn money_line_pairing(
 ) -> QueryResult<Pairing> {
     diesel::sql_query(format!(
         "SELECT CAST(COUNT(*) - COUNT(m.id) AS SIGNED) AS orphans, \
-                COUNT(DISTINCT IF(m.id > ?, m.id, NULL)) AS covered \
+                COUNT(IF(m.id > ?, 1, NULL)) AS covered \
          FROM ({}) l LEFT JOIN movements m ON {LINE_MATCHES_MOVEMENT}",
         money_lines(kinds)
     ))
     .bind::<BigInt, _>(since.movement)
     .bind::<BigInt, _>(since.audit_line)
     .get_result(conn)
+}
+
+/// Whether two audit lines name one movement after `since.movement` (the services write one
+/// per movement; a replay's line is not `ok` and names none). Read from the index alone: a
+/// second line forged for one movement must not stand in for another's missing line.
+pub fn movement_named_twice(conn: &mut Connection, since: Since) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = BigInt)]
+        #[allow(dead_code)] // read only to see that a row came back
+        movement_ref: i64,
+    }
+    let twice: Vec<Named> = diesel::sql_query(
+        "SELECT movement_ref FROM audit_log FORCE INDEX (audit_log_movement_ref) \
+         WHERE movement_ref > ? GROUP BY movement_ref HAVING COUNT(*) > 1 LIMIT 1",
+    )
+    .bind::<BigInt, _>(since.movement)
+    .load(conn)?;
+    Ok(!twice.is_empty())
 }
 
 /// Staff payments above `limit` (withdrawals, transfers) and every staff reversal without an
@@ -149,15 +168,123 @@ pub fn unapproved_payments(
 ) -> QueryResult<Vec<Offender>> {
     first_offenders(
         conn,
-        "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
-         JOIN users u ON u.email = m.actor AND u.role IN ('teller', 'admin') \
-         LEFT JOIN users a ON a.email = m.approved_by AND a.role = 'admin' AND a.id <> u.id \
-         WHERE m.id > ? \
-            AND ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
-            AND a.id IS NULL",
+        &format!(
+            "SELECT CONCAT('movement ', m.id) AS `row` FROM movements m \
+         JOIN users u ON u.email = m.actor {APPROVER_JOIN} \
+         WHERE m.id > ? AND {PAYMENT_UNAPPROVED}"
+        ),
         "m.id",
         &[Param::Id(since.movement), Param::Money(limit)],
     )
+}
+
+/// The approver of movement `m` made by user `u`, when they are an admin other than `u`.
+const APPROVER_JOIN: &str =
+    "LEFT JOIN users ap ON ap.email = m.approved_by AND ap.role = 'admin' AND ap.id <> u.id";
+
+/// A staff payment above the limit (the one `?`), or a staff reversal, with no such approver.
+const PAYMENT_UNAPPROVED: &str = "u.role IN ('teller', 'admin') \
+    AND ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
+    AND ap.id IS NULL";
+
+/// Movements whose kind does not fit their accounts or their maker: cash kinds touch the
+/// maker's drawer in one of their own drawer sessions, transfers go between customer accounts
+/// (a customer's only out of their own), floats and drops between the vault and a drawer,
+/// over/short between a cash account and the over/short account, and a reversal mirrors its
+/// original. Set-up tasks (`setup:…`) may only have made movements in a bank that allows
+/// set-up rows (a demo, test or benchmark bank), and need no drawer session there.
+pub fn misfit_movements(
+    conn: &mut Connection,
+    setup_rows: bool,
+    since: Since,
+) -> QueryResult<Vec<Offender>> {
+    first_offenders(
+        conn,
+        // STRAIGHT_JOIN: the journal in id order (see `invariants::unbalanced_movements`).
+        &format!(
+            "SELECT STRAIGHT_JOIN CONCAT('movement ', m.id, ' (', m.kind, ')') AS `row` \
+             FROM {MOVEMENT_JOINS} WHERE m.id > ? AND NOT {MOVEMENT_FITS}"
+        ),
+        "m.id",
+        &[Param::Id(since.movement), Param::Flag(setup_rows)],
+    )
+}
+
+/// A movement `m` with its accounts `d` and `c`, its maker `u`, drawer session `s` and the
+/// movement it reverses `o`.
+const MOVEMENT_JOINS: &str = "movements m \
+    JOIN accounts d ON d.id = m.debit_account_id \
+    JOIN accounts c ON c.id = m.credit_account_id \
+    LEFT JOIN users u ON u.email = m.actor \
+    LEFT JOIN drawer_sessions s ON s.id = m.drawer_session_id \
+    LEFT JOIN movements o ON o.id = m.reverses_id";
+
+/// Whether movement `m` (with `MOVEMENT_JOINS`) fits its kind and maker; the one `?`: whether
+/// set-up rows are allowed.
+const MOVEMENT_FITS: &str = "COALESCE(( \
+    CASE m.kind \
+      WHEN 'deposit' THEN d.kind = 'drawer' AND c.kind = 'customer' \
+      WHEN 'withdrawal' THEN d.kind = 'customer' AND c.kind = 'drawer' \
+      WHEN 'transfer' THEN d.kind = 'customer' AND c.kind = 'customer' \
+      WHEN 'float' THEN d.kind = 'drawer' AND c.kind = 'vault' \
+      WHEN 'top_up' THEN d.kind = 'drawer' AND c.kind = 'vault' \
+      WHEN 'cash_drop' THEN d.kind = 'vault' AND c.kind = 'drawer' \
+      WHEN 'cash_return' THEN d.kind = 'vault' AND c.kind = 'drawer' \
+      WHEN 'over_short' THEN (d.kind = 'over_short' AND c.kind IN ('drawer', 'vault')) \
+          OR (c.kind = 'over_short' AND d.kind IN ('drawer', 'vault')) \
+      WHEN 'exchange' THEN (d.kind IN ('customer', 'drawer') AND c.kind = 'position') \
+          OR (d.kind = 'position' AND c.kind IN ('customer', 'drawer')) \
+      WHEN 'reversal' THEN o.kind <> 'reversal' AND m.amount = o.amount \
+          AND m.debit_account_id = o.credit_account_id \
+          AND m.credit_account_id = o.debit_account_id \
+      ELSE FALSE END) \
+    AND (m.reverses_id IS NULL OR m.kind = 'reversal') \
+    AND (CASE \
+      WHEN m.actor LIKE 'setup:%' THEN ? \
+      WHEN u.id IS NULL THEN FALSE \
+      WHEN u.role = 'customer' THEN (m.kind = 'transfer' AND d.owner_id = u.id) \
+          OR (m.kind = 'exchange' AND (d.owner_id = u.id \
+              OR (d.kind = 'position' AND c.kind = 'customer'))) \
+      WHEN u.role NOT IN ('teller', 'admin') THEN FALSE \
+      WHEN d.kind = 'drawer' OR c.kind = 'drawer' THEN s.teller_id = u.id \
+          AND s.drawer_account_id IN (d.id, c.id) AND m.created_at >= s.opened_at \
+          AND (s.closed_at IS NULL OR m.created_at <= s.closed_at \
+               OR m.kind IN ('cash_return', 'over_short')) \
+      ELSE m.drawer_session_id IS NULL END), FALSE)";
+
+/// A movement that breaks a rule of its own row: it does not fit its kind or maker
+/// (`misfit_movements`), or is a payment nobody approved (`unapproved_payments`).
+#[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
+pub struct MovementOffense {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Bool)]
+    pub misfit: bool,
+    #[diesel(sql_type = Bool)]
+    pub unapproved: bool,
+}
+
+/// Both rules of a movement's own row in one read of the journal: the first `at_most`
+/// movements after `since` that break either, in id order.
+pub fn movement_offenses(
+    conn: &mut Connection,
+    setup_rows: bool,
+    limit: Decimal,
+    since: Since,
+    at_most: usize,
+) -> QueryResult<Vec<MovementOffense>> {
+    diesel::sql_query(format!(
+        "SELECT STRAIGHT_JOIN m.id, m.kind, NOT {MOVEMENT_FITS} AS misfit, \
+            COALESCE({PAYMENT_UNAPPROVED}, FALSE) AS unapproved \
+         FROM {MOVEMENT_JOINS} {APPROVER_JOIN} \
+         WHERE m.id > ? HAVING misfit OR unapproved ORDER BY m.id LIMIT {at_most}"
+    ))
+    .bind::<Bool, _>(setup_rows)
+    .bind::<SqlDecimal, _>(limit)
+    .bind::<BigInt, _>(since.movement)
+    .load(conn)
 }
 
 /// Movements that used a sent approval request whose decision does not back them: the
@@ -174,62 +301,6 @@ pub fn unbacked_requests(conn: &mut Connection, since: Since) -> QueryResult<Vec
                 AND a.actor = r.decided_by))",
         "m.id",
         &[Param::Id(since.movement)],
-    )
-}
-
-/// Movements whose kind does not fit their accounts or their maker: cash kinds touch the
-/// maker's drawer in one of their own drawer sessions, transfers go between customer accounts
-/// (a customer's only out of their own), floats and drops between the vault and a drawer,
-/// over/short between a cash account and the over/short account, and a reversal mirrors its
-/// original. Set-up tasks (`setup:…`) may only have made movements in a bank that allows
-/// set-up rows (a demo, test or benchmark bank), and need no drawer session there.
-pub fn misfit_movements(
-    conn: &mut Connection,
-    setup_rows: bool,
-    since: Since,
-) -> QueryResult<Vec<Offender>> {
-    first_offenders(
-        conn,
-        // STRAIGHT_JOIN: the journal in id order (see `invariants::unbalanced_movements`).
-        "SELECT STRAIGHT_JOIN CONCAT('movement ', m.id, ' (', m.kind, ')') AS `row` \
-         FROM movements m \
-         JOIN accounts d ON d.id = m.debit_account_id \
-         JOIN accounts c ON c.id = m.credit_account_id \
-         LEFT JOIN users u ON u.email = m.actor \
-         LEFT JOIN drawer_sessions s ON s.id = m.drawer_session_id \
-         LEFT JOIN movements o ON o.id = m.reverses_id \
-         WHERE m.id > ? AND NOT COALESCE(( \
-            CASE m.kind \
-              WHEN 'deposit' THEN d.kind = 'drawer' AND c.kind = 'customer' \
-              WHEN 'withdrawal' THEN d.kind = 'customer' AND c.kind = 'drawer' \
-              WHEN 'transfer' THEN d.kind = 'customer' AND c.kind = 'customer' \
-              WHEN 'float' THEN d.kind = 'drawer' AND c.kind = 'vault' \
-              WHEN 'top_up' THEN d.kind = 'drawer' AND c.kind = 'vault' \
-              WHEN 'cash_drop' THEN d.kind = 'vault' AND c.kind = 'drawer' \
-              WHEN 'cash_return' THEN d.kind = 'vault' AND c.kind = 'drawer' \
-              WHEN 'over_short' THEN (d.kind = 'over_short' AND c.kind IN ('drawer', 'vault')) \
-                  OR (c.kind = 'over_short' AND d.kind IN ('drawer', 'vault')) \
-              WHEN 'exchange' THEN (d.kind IN ('customer', 'drawer') AND c.kind = 'position') \
-                  OR (d.kind = 'position' AND c.kind IN ('customer', 'drawer')) \
-              WHEN 'reversal' THEN o.kind <> 'reversal' AND m.amount = o.amount \
-                  AND m.debit_account_id = o.credit_account_id \
-                  AND m.credit_account_id = o.debit_account_id \
-              ELSE FALSE END) \
-            AND (m.reverses_id IS NULL OR m.kind = 'reversal') \
-            AND (CASE \
-              WHEN m.actor LIKE 'setup:%' THEN ? \
-              WHEN u.id IS NULL THEN FALSE \
-              WHEN u.role = 'customer' THEN (m.kind = 'transfer' AND d.owner_id = u.id) \
-                  OR (m.kind = 'exchange' AND (d.owner_id = u.id \
-                      OR (d.kind = 'position' AND c.kind = 'customer'))) \
-              WHEN u.role NOT IN ('teller', 'admin') THEN FALSE \
-              WHEN d.kind = 'drawer' OR c.kind = 'drawer' THEN s.teller_id = u.id \
-                  AND s.drawer_account_id IN (d.id, c.id) AND m.created_at >= s.opened_at \
-                  AND (s.closed_at IS NULL OR m.created_at <= s.closed_at \
-                       OR m.kind IN ('cash_return', 'over_short')) \
-              ELSE m.drawer_session_id IS NULL END), FALSE)",
-        "m.id",
-        &[Param::Id(since.movement), Param::Flag(setup_rows)],
     )
 }
 

@@ -16,21 +16,26 @@ pub struct UnbalancedMovement {
     pub id: i64,
 }
 
+/// Whether movement `m`, with its debit account `d` and credit account `c`, does not balance.
+pub(super) const UNBALANCED: &str = "(m.amount <= 0 OR m.debit_account_id = m.credit_account_id \
+    OR d.currency <> m.currency OR c.currency <> m.currency)";
+
+/// How many unbalanced movements the audit names at most.
+pub const UNBALANCED_LISTED: usize = 100;
+
 pub fn unbalanced_movements(
     conn: &mut Connection,
     after: i64,
 ) -> QueryResult<Vec<UnbalancedMovement>> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         // STRAIGHT_JOIN: the journal in id order, each account by primary key. Left alone, the
         // optimizer starts from the (small) accounts table and reads the journal account by
         // account, one random row at a time: hours once the journal outgrows the buffer pool.
         "SELECT STRAIGHT_JOIN m.id FROM movements m \
          JOIN accounts d ON d.id = m.debit_account_id \
          JOIN accounts c ON c.id = m.credit_account_id \
-         WHERE m.id > ? AND (m.amount <= 0 OR m.debit_account_id = m.credit_account_id \
-            OR d.currency <> m.currency OR c.currency <> m.currency) \
-         ORDER BY m.id LIMIT 100",
-    )
+         WHERE m.id > ? AND {UNBALANCED} ORDER BY m.id LIMIT {UNBALANCED_LISTED}",
+    ))
     .bind::<BigInt, _>(after)
     .load(conn)
 }

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Decimal as SqlDecimal, Text};
 use rust_decimal::Decimal;
 
+use super::invariants::UNBALANCED;
 use super::{Connection, QueryResult};
 
 /// How many offending rows a check lists at most.
@@ -252,8 +253,9 @@ const MOVEMENT_FITS: &str = "COALESCE(( \
                OR m.kind IN ('cash_return', 'over_short')) \
       ELSE m.drawer_session_id IS NULL END), FALSE)";
 
-/// A movement that breaks a rule of its own row: it does not fit its kind or maker
-/// (`misfit_movements`), or is a payment nobody approved (`unapproved_payments`).
+/// A movement that breaks a rule of its own row: it does not balance
+/// (`invariants::unbalanced_movements`), does not fit its kind or maker (`misfit_movements`),
+/// or is a payment nobody approved (`unapproved_payments`).
 #[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
 pub struct MovementOffense {
     #[diesel(sql_type = BigInt)]
@@ -261,13 +263,15 @@ pub struct MovementOffense {
     #[diesel(sql_type = Text)]
     pub kind: String,
     #[diesel(sql_type = Bool)]
+    pub unbalanced: bool,
+    #[diesel(sql_type = Bool)]
     pub misfit: bool,
     #[diesel(sql_type = Bool)]
     pub unapproved: bool,
 }
 
-/// Both rules of a movement's own row in one read of the journal: the first `at_most`
-/// movements after `since` that break either, in id order.
+/// Every rule of a movement's own row in one read of the journal: the first `at_most`
+/// movements after `since` that break one, in id order.
 pub fn movement_offenses(
     conn: &mut Connection,
     setup_rows: bool,
@@ -276,10 +280,10 @@ pub fn movement_offenses(
     at_most: usize,
 ) -> QueryResult<Vec<MovementOffense>> {
     diesel::sql_query(format!(
-        "SELECT STRAIGHT_JOIN m.id, m.kind, NOT {MOVEMENT_FITS} AS misfit, \
-            COALESCE({PAYMENT_UNAPPROVED}, FALSE) AS unapproved \
+        "SELECT STRAIGHT_JOIN m.id, m.kind, {UNBALANCED} AS unbalanced, \
+            NOT {MOVEMENT_FITS} AS misfit, COALESCE({PAYMENT_UNAPPROVED}, FALSE) AS unapproved \
          FROM {MOVEMENT_JOINS} {APPROVER_JOIN} \
-         WHERE m.id > ? HAVING misfit OR unapproved ORDER BY m.id LIMIT {at_most}"
+         WHERE m.id > ? HAVING unbalanced OR misfit OR unapproved ORDER BY m.id LIMIT {at_most}"
     ))
     .bind::<Bool, _>(setup_rows)
     .bind::<SqlDecimal, _>(limit)

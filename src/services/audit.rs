@@ -97,9 +97,9 @@ impl Ledger<'_> {
     }
 }
 
-/// The full audit's other connections: one walks the chain, one checks the rules. The rules
-/// are about rows that are only ever appended (and each is read with its partner in one
-/// snapshot of its own), so they need not share the invariants' snapshot.
+/// The full audit's other connections: one walks the chain, one checks the rules that pair
+/// rows. Those are about rows that are only ever appended (and each is read with its partner in
+/// one snapshot of its own), so they need not share the invariants' snapshot.
 struct Helpers {
     chain: Connection,
     rules: Connection,
@@ -150,7 +150,7 @@ fn audit_snapshot(
         done,
         total,
     };
-    let (mut checks, found) = match helpers {
+    let (snapshot, found) = match helpers {
         None => {
             let mut phase = |phase: &'static str| {
                 progress(AuditProgress {
@@ -159,11 +159,12 @@ fn audit_snapshot(
                     total: 0,
                 });
             };
-            let mut checks = invariant_checks(conn, checkpoint, &window, &mut phase)?;
+            let mut snapshot = invariant_checks(conn, checkpoint, &window, limit, &mut phase)?;
             phase("rules");
-            checks.extend(super::audit_rules::rule_checks(conn, limit, window.since)?);
+            let rules = super::audit_rules::rule_checks(conn, window.since)?;
+            snapshot.checks.extend(rules);
             (
-                checks,
+                snapshot,
                 plan.verify(conn, &mut |d, t| progress(chain(d, t)))?,
             )
         }
@@ -174,10 +175,10 @@ fn audit_snapshot(
             let snapshot = &mut *conn;
             let since = window.since;
             let window = &window;
-            let invariants =
-                threads.spawn(move || invariant_checks(snapshot, checkpoint, window, &mut |_| {}));
+            let invariants = threads
+                .spawn(move || invariant_checks(snapshot, checkpoint, window, limit, &mut |_| {}));
             let rules = threads.spawn(move || {
-                crate::db::transaction(rules, |c| super::audit_rules::rule_checks(c, limit, since))
+                crate::db::transaction(rules, |c| super::audit_rules::rule_checks(c, since))
             });
             let found = plan.verify(other, &mut |d, t| progress(chain(d, t)));
             // The chain is done; the SQL checks may still run.
@@ -187,16 +188,16 @@ fn audit_snapshot(
                 total: 0,
             });
             let stopped = |_| BankError::Database("the audit's checks stopped unexpectedly".into());
-            let mut checks = invariants.join().map_err(stopped)??;
-            checks.extend(rules.join().map_err(stopped)??);
-            Ok::<_, BankError>((checks, found?))
+            let mut snapshot = invariants.join().map_err(stopped)??;
+            snapshot.checks.extend(rules.join().map_err(stopped)??);
+            Ok::<_, BankError>((snapshot, found?))
         })?,
     };
+    let mut checks = snapshot.checks;
     checks.extend(plan.checks(conn, found)?);
     // Counts: what the checkpoint carried plus the rows after it.
     let base_movements = base.as_ref().map_or(0, |cp| cp.movements);
-    let new_movements = ledger::count_after(conn, ChainedTable::Movements, since.movement)?;
-    let new_lines = ledger::count_after(conn, ChainedTable::AuditLog, since.audit_line)?;
+    let (new_movements, new_lines) = (snapshot.new_movements, snapshot.new_lines);
     let ok = checks.iter().all(|c| c.ok);
     // Where the next audit may start: the newest seal, if this audit passed and got past the
     // newest checkpoint's (the full audit carries on from that checkpoint, just verified).
@@ -246,16 +247,25 @@ struct Window {
     vault_from: i64,
 }
 
-/// Every invariant the SQL checks, on the audit's snapshot, and `checkpoint` (if given)
-/// against the journal; `phase` hears each step.
+/// What the audit's snapshot found: its checks, and the rows after the window's start.
+struct SnapshotChecks {
+    checks: Vec<AuditCheck>,
+    new_movements: i64,
+    new_lines: i64,
+}
+
+/// Every invariant the SQL checks, on the audit's snapshot, with the rules each movement's row
+/// answers alone (read with the invariants': one read of the journal), `checkpoint` (if given)
+/// against the journal, and the rows counted; `phase` hears each step.
 fn invariant_checks(
     conn: &mut Connection,
     checkpoint: Option<&checkpoints::CheckpointRow>,
     window: &Window,
+    limit: Decimal,
     phase: &mut dyn FnMut(&'static str),
-) -> BankResult<Vec<AuditCheck>> {
+) -> BankResult<SnapshotChecks> {
     phase("invariants");
-    let unbalanced = invariants::unbalanced_movements(conn, window.since.movement)?;
+    let journal = super::audit_rules::journal_findings(conn, limit, window.since)?;
     let (mismatches, checkpoint_sums) = journal_sums(conn, window, checkpoint)?;
     let heads = invariants::broken_chain_heads(conn)?;
     let negatives = invariants::negative_customer_balances(conn)?;
@@ -264,7 +274,7 @@ fn invariant_checks(
     let mut checks = vec![
         AuditCheck::from_problems(
             "movements_balance",
-            unbalanced.iter().map(|m| format!("movement {}", m.id)),
+            journal.unbalanced.iter().map(|id| format!("movement {id}")),
             "every movement has a positive amount and two distinct accounts of its currency",
         ),
         AuditCheck::from_problems(
@@ -327,7 +337,12 @@ fn invariant_checks(
     if let (Some(cp), Some(sums)) = (checkpoint, checkpoint_sums) {
         checks.push(super::checkpoint::checkpoint_check(conn, cp, sums)?);
     }
-    Ok(checks)
+    checks.extend(journal.rule_checks);
+    Ok(SnapshotChecks {
+        checks,
+        new_movements: ledger::count_after(conn, ChainedTable::Movements, window.since.movement)?,
+        new_lines: ledger::count_after(conn, ChainedTable::AuditLog, window.since.audit_line)?,
+    })
 }
 
 /// The cached balances against the journal and, when `checkpoint` is given (the full audit),

@@ -5,21 +5,16 @@
 use super::{AuditCheck, BankResult};
 use crate::db::ledger::{self, ChainedTable};
 use crate::db::rules::{self, MovementOffense, Offender, Since};
-use crate::db::{settings, Connection};
+use crate::db::{invariants, settings, Connection};
 use crate::domain::MovementKind;
 use rust_decimal::Decimal;
 
-/// The rules over the rows after `since` (staff users and account statuses: all of them, they
-/// are the bank's state, not its history).
-pub(super) fn rule_checks(
-    conn: &mut Connection,
-    limit: Decimal,
-    since: Since,
-) -> BankResult<Vec<AuditCheck>> {
+/// The rules over the rows after `since` that pair a row with another (staff users and account
+/// statuses: all of them, they are the bank's state, not its history). The rules a movement's
+/// own row answers are `journal_findings`.
+pub(super) fn rule_checks(conn: &mut Connection, since: Since) -> BankResult<Vec<AuditCheck>> {
     let setup_rows = settings::setup_rows_allowed(conn)?;
     let kinds: Vec<&str> = MovementKind::ALL.iter().map(|k| k.as_str()).collect();
-    let (misfits, mut approvals) = movement_rules(conn, setup_rows, limit, since)?;
-    approvals.extend(rules::unbacked_requests(conn, since)?);
     let mut staff = rules::unapproved_staff(conn, setup_rows)?;
     staff.extend(rules::unapproved_staff_resets(conn, setup_rows, since)?);
     let mut statuses = rules::unaudited_statuses(conn)?;
@@ -35,16 +30,6 @@ pub(super) fn rule_checks(
             "money_lines_have_movements",
             orphans,
             "every audit line that says money moved has its movement",
-        ),
-        rule(
-            "payments_approved",
-            approvals,
-            "every staff payment above the approval limit and every reversal names a second admin, whose approval request (if sent) was audited",
-        ),
-        rule(
-            "movement_kinds_fit",
-            misfits,
-            "every movement's kind fits its accounts and its maker (cash in the maker's own drawer session)",
         ),
         rule(
             "exchanges_linked",
@@ -106,35 +91,69 @@ fn paired(
     Ok((unaudited, orphans))
 }
 
-/// Movements that do not fit their kind or maker, and staff payments nobody approved: one read
-/// of the journal for both, unless so many break them that the read may not hold the first of
-/// each (then one query each).
-fn movement_rules(
+/// What one read of the journal finds about each movement's own row: the ones that do not
+/// balance (an invariant: their ids), and the checks of two rules, staff payments approved and
+/// kinds that fit.
+pub(super) struct JournalFindings {
+    pub unbalanced: Vec<i64>,
+    pub rule_checks: Vec<AuditCheck>,
+}
+
+/// The movements after `since` checked row by row in one read of the journal, unless so many
+/// break a rule that the read may not hold the first of each (then one query each).
+pub(super) fn journal_findings(
     conn: &mut Connection,
-    setup_rows: bool,
     limit: Decimal,
     since: Since,
-) -> BankResult<(Vec<Offender>, Vec<Offender>)> {
+) -> BankResult<JournalFindings> {
     const AT_ONCE: usize = 1_000;
+    let setup_rows = settings::setup_rows_allowed(conn)?;
     let offenses = rules::movement_offenses(conn, setup_rows, limit, since, AT_ONCE)?;
-    if offenses.len() >= AT_ONCE {
-        return Ok((
+    let (unbalanced, misfits, mut approvals) = if offenses.len() >= AT_ONCE {
+        (
+            invariants::unbalanced_movements(conn, since.movement)?
+                .into_iter()
+                .map(|m| m.id)
+                .collect(),
             rules::misfit_movements(conn, setup_rows, since)?,
             rules::unapproved_payments(conn, limit, since)?,
-        ));
-    }
-    let first = |breaks: fn(&MovementOffense) -> bool, row: fn(&MovementOffense) -> String| {
-        offenses
-            .iter()
-            .filter(|o| breaks(o))
-            .take(rules::FIRST_ROWS)
-            .map(|o| Offender { row: row(o) })
-            .collect::<Vec<_>>()
+        )
+    } else {
+        let first = |breaks: fn(&MovementOffense) -> bool, row: fn(&MovementOffense) -> String| {
+            offenses
+                .iter()
+                .filter(|o| breaks(o))
+                .take(rules::FIRST_ROWS)
+                .map(|o| Offender { row: row(o) })
+                .collect::<Vec<_>>()
+        };
+        (
+            offenses
+                .iter()
+                .filter(|o| o.unbalanced)
+                .take(invariants::UNBALANCED_LISTED)
+                .map(|o| o.id)
+                .collect(),
+            first(|o| o.misfit, |o| format!("movement {} ({})", o.id, o.kind)),
+            first(|o| o.unapproved, |o| format!("movement {}", o.id)),
+        )
     };
-    Ok((
-        first(|o| o.misfit, |o| format!("movement {} ({})", o.id, o.kind)),
-        first(|o| o.unapproved, |o| format!("movement {}", o.id)),
-    ))
+    approvals.extend(rules::unbacked_requests(conn, since)?);
+    Ok(JournalFindings {
+        unbalanced,
+        rule_checks: vec![
+            rule(
+                "payments_approved",
+                approvals,
+                "every staff payment above the approval limit and every reversal names a second admin, whose approval request (if sent) was audited",
+            ),
+            rule(
+                "movement_kinds_fit",
+                misfits,
+                "every movement's kind fits its accounts and its maker (cash in the maker's own drawer session)",
+            ),
+        ],
+    })
 }
 
 /// A rule's check: the first offending row named, and how many were found.

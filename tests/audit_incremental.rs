@@ -219,6 +219,30 @@ fn a_changed_amount_before_the_checkpoint_fails_both_sums_of_the_full_audit() {
 }
 
 #[test]
+fn a_movement_removed_before_the_checkpoint_fails_its_count() {
+    let db = TestDb::new();
+    let mut book = book(&db);
+    book.day(&["1.00", "2.00"]);
+    book.seal();
+    assert_eq!(book.audit().checkpoint, Some(1));
+    book.day(&["3.00"]);
+    behind_the_trigger(
+        &db,
+        "movements_no_delete",
+        "movements",
+        "DELETE",
+        "DELETE FROM movements WHERE id = 3",
+    );
+    let full = book.full_audit();
+    let carried = detail(&full, "checkpoint_agrees");
+    assert!(
+        carried.contains("checkpoint 1 counts 4 movements up to 4 but the journal holds 3"),
+        "{carried}"
+    );
+    assert_eq!(full.movements, 4, "two openings and two transfers are left");
+}
+
+#[test]
 fn with_more_accounts_off_than_one_read_lists_the_full_audit_names_the_same_rows() {
     let db = TestDb::new();
     let mut book = book(&db);

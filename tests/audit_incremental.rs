@@ -45,6 +45,22 @@ impl Book {
     }
 }
 
+/// A book with two openings (movements 1 and 2) and two transfers (3 and 4) sealed behind
+/// checkpoint 1, and a third transfer (5) after it.
+fn checkpointed_after_two_transfers(db: &TestDb) -> Book {
+    let mut book = book(db);
+    book.day(&["1.00", "2.00"]);
+    book.seal();
+    assert_eq!(book.audit().checkpoint, Some(1));
+    book.day(&["3.00"]);
+    book
+}
+
+/// Runs `sql` (an UPDATE of the journal) as the owner, behind the journal's append-only trigger.
+fn rewrite_journal(db: &TestDb, sql: &str) {
+    behind_the_trigger(db, "movements_no_update", "movements", "UPDATE", sql);
+}
+
 fn detail<'a>(report: &'a AuditReport, name: &str) -> &'a str {
     &report
         .checks
@@ -115,13 +131,7 @@ fn a_change_after_the_last_seal_is_caught_by_the_daily_audit() {
     assert!(book.audit().ok);
     book.day(&["2.00"]);
     // Not sealed yet: the owner account changes its amount, behind the append-only trigger.
-    behind_the_trigger(
-        &db,
-        "movements_no_update",
-        "movements",
-        "UPDATE",
-        "UPDATE movements SET amount = 20.00 WHERE id = (SELECT MAX(id) FROM (SELECT id FROM movements) m)",
-    );
+    rewrite_journal(&db, "UPDATE movements SET amount = 20.00 WHERE id = (SELECT MAX(id) FROM (SELECT id FROM movements) m)");
     let report = book.audit();
     assert_eq!(failed_checks(&report), ["cached_balances_match_journal"]);
     assert!(report.after_movement_id > 0, "it checked only the new rows");
@@ -130,19 +140,9 @@ fn a_change_after_the_last_seal_is_caught_by_the_daily_audit() {
 #[test]
 fn a_change_before_the_checkpoint_is_caught_by_the_full_audit() {
     let db = TestDb::new();
-    let mut book = book(&db);
-    book.day(&["1.00", "2.00"]);
-    book.seal();
-    assert_eq!(book.audit().checkpoint, Some(1));
-    book.day(&["3.00"]);
+    let mut book = checkpointed_after_two_transfers(&db);
     // Movement 3 (the first transfer) is sealed and behind the checkpoint.
-    behind_the_trigger(
-        &db,
-        "movements_no_update",
-        "movements",
-        "UPDATE",
-        "UPDATE movements SET memo = 'forged' WHERE id = 3",
-    );
+    rewrite_journal(&db, "UPDATE movements SET memo = 'forged' WHERE id = 3");
     let full = book.full_audit();
     assert_eq!(failed_checks(&full), ["ledger_chain"]);
     assert!(
@@ -177,19 +177,9 @@ fn a_forged_carried_sum_is_caught_by_both_audits() {
 #[test]
 fn a_changed_amount_before_the_checkpoint_fails_both_sums_of_the_full_audit() {
     let db = TestDb::new();
-    let mut book = book(&db);
-    book.day(&["1.00", "2.00"]);
-    book.seal();
-    assert_eq!(book.audit().checkpoint, Some(1));
-    book.day(&["3.00"]);
+    let mut book = checkpointed_after_two_transfers(&db);
     // Movement 3 (the first transfer, 1.00 from a to b) is behind the checkpoint.
-    behind_the_trigger(
-        &db,
-        "movements_no_update",
-        "movements",
-        "UPDATE",
-        "UPDATE movements SET amount = 20.00 WHERE id = 3",
-    );
+    rewrite_journal(&db, "UPDATE movements SET amount = 20.00 WHERE id = 3");
     let full = book.full_audit();
     let failed = failed_checks(&full);
     for name in [
@@ -221,11 +211,7 @@ fn a_changed_amount_before_the_checkpoint_fails_both_sums_of_the_full_audit() {
 #[test]
 fn a_movement_removed_before_the_checkpoint_fails_its_count() {
     let db = TestDb::new();
-    let mut book = book(&db);
-    book.day(&["1.00", "2.00"]);
-    book.seal();
-    assert_eq!(book.audit().checkpoint, Some(1));
-    book.day(&["3.00"]);
+    let mut book = checkpointed_after_two_transfers(&db);
     behind_the_trigger(
         &db,
         "movements_no_delete",

@@ -3,8 +3,8 @@
 
 use super::bank::now;
 use super::{Actor, AuditCheck, AuditScope, Bank, BankError, BankResult};
-use crate::db::ledger::SealRow;
 use crate::db::checkpoints;
+use crate::db::ledger::SealRow;
 use crate::domain::format_money;
 
 /// Rows younger than this are checked again by the next audit: one with a lower id may still

@@ -51,6 +51,9 @@ pub struct BalanceMismatch {
     pub journal: Decimal,
 }
 
+/// How many accounts whose cached balance is off the audit names at most.
+const BALANCE_MISMATCHES_LISTED: usize = 100;
+
 /// Accounts whose cached balance differs from their journal: the sum carried to the last
 /// checkpoint (`carried`; none for the full check) plus the movements after `after`.
 ///
@@ -81,7 +84,7 @@ pub fn balance_mismatches(
                     FROM movements FORCE INDEX (PRIMARY) \
                     WHERE id > ? GROUP BY debit_account_id) d ON d.id = a.id \
          WHERE a.balance <> {base} + COALESCE(c.total, 0) - COALESCE(d.total, 0) \
-         ORDER BY a.number LIMIT 100"
+         ORDER BY a.number LIMIT {BALANCE_MISMATCHES_LISTED}"
     ))
     .bind::<BigInt, _>(after)
     .bind::<BigInt, _>(after)
@@ -152,7 +155,7 @@ pub fn balance_and_checkpoint_mismatches(
         })
         .collect();
     balances.sort_by(|a, b| a.number.cmp(&b.number));
-    balances.truncate(100);
+    balances.truncate(BALANCE_MISMATCHES_LISTED);
     let sums = rows
         .iter()
         .filter(|r| r.carried != r.journal_up_to)

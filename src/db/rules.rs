@@ -145,18 +145,14 @@ pub fn money_line_pairing(
 /// per movement; a replay's line is not `ok` and names none). Read from the index alone: a
 /// second line forged for one movement must not stand in for another's missing line.
 pub fn movement_named_twice(conn: &mut Connection, since: Since) -> QueryResult<bool> {
-    #[derive(QueryableByName)]
-    struct Named {
-        #[diesel(sql_type = BigInt)]
-        #[allow(dead_code)] // read only to see that a row came back
-        movement_ref: i64,
-    }
-    let twice: Vec<Named> = diesel::sql_query(
-        "SELECT movement_ref FROM audit_log FORCE INDEX (audit_log_movement_ref) \
-         WHERE movement_ref > ? GROUP BY movement_ref HAVING COUNT(*) > 1 LIMIT 1",
-    )
-    .bind::<BigInt, _>(since.movement)
-    .load(conn)?;
+    let twice = first_offenders(
+        conn,
+        "SELECT CONCAT('movement ', movement_ref) AS `row` \
+         FROM audit_log FORCE INDEX (audit_log_movement_ref) \
+         WHERE movement_ref > ? GROUP BY movement_ref HAVING COUNT(*) > 1",
+        "movement_ref",
+        &[Param::Id(since.movement)],
+    )?;
     Ok(!twice.is_empty())
 }
 
@@ -187,6 +183,23 @@ const APPROVER_JOIN: &str =
 const PAYMENT_UNAPPROVED: &str = "u.role IN ('teller', 'admin') \
     AND ((m.kind IN ('withdrawal', 'transfer') AND m.amount > ?) OR m.kind = 'reversal') \
     AND ap.id IS NULL";
+
+/// Movements that used a sent approval request whose decision does not back them: the
+/// request was not approved, by someone else than the movement names, or without the
+/// supervisor's audited `approval.approve` line.
+pub fn unbacked_requests(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
+    first_offenders(
+        conn,
+        "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
+         FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
+         WHERE m.id > ? AND (r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
+            OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
+                AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
+                AND a.actor = r.decided_by))",
+        "m.id",
+        &[Param::Id(since.movement)],
+    )
+}
 
 /// Movements whose kind does not fit their accounts or their maker: cash kinds touch the
 /// maker's drawer in one of their own drawer sessions, transfers go between customer accounts
@@ -289,23 +302,6 @@ pub fn movement_offenses(
     .bind::<SqlDecimal, _>(limit)
     .bind::<BigInt, _>(since.movement)
     .load(conn)
-}
-
-/// Movements that used a sent approval request whose decision does not back them: the
-/// request was not approved, by someone else than the movement names, or without the
-/// supervisor's audited `approval.approve` line.
-pub fn unbacked_requests(conn: &mut Connection, since: Since) -> QueryResult<Vec<Offender>> {
-    first_offenders(
-        conn,
-        "SELECT CONCAT('movement ', m.id, ' (request ', r.id, ')') AS `row` \
-         FROM approval_requests r JOIN movements m ON m.id = r.movement_id \
-         WHERE m.id > ? AND (r.status <> 'approved' OR NOT (r.decided_by <=> m.approved_by) \
-            OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'approval.approve' \
-                AND a.subject = CONCAT('request ', r.id) AND a.outcome = 'ok' \
-                AND a.actor = r.decided_by))",
-        "m.id",
-        &[Param::Id(since.movement)],
-    )
 }
 
 /// Exchange legs that are not one of the two legs of the quote their key names, in its

@@ -336,14 +336,15 @@ fn invariant_checks(
     ];
     let new_movements = ledger::count_after(conn, ChainedTable::Movements, window.since.movement)?;
     if let (Some(cp), Some(sums)) = (checkpoint, checkpoint_sums) {
-        // The movements up to the checkpoint: all of them (the full audit starts at the first)
-        // but the few after it, rather than a second count of the whole journal.
+        // The window starts at the first movement (`journal_sums` gives sums only then): the
+        // movements up to the checkpoint are all of them but the few after it, rather than a
+        // second count of the whole journal.
         let after = ledger::count_after(conn, ChainedTable::Movements, cp.last_movement_id)?;
-        let up_to = match window.since.movement {
-            0 => new_movements - after,
-            _ => ledger::count_between(conn, ChainedTable::Movements, 0, cp.last_movement_id)?,
-        };
-        checks.push(super::checkpoint::checkpoint_check(cp, sums, up_to));
+        checks.push(super::checkpoint::checkpoint_check(
+            cp,
+            sums,
+            new_movements - after,
+        ));
     }
     checks.extend(journal.rule_checks);
     Ok(SnapshotChecks {

@@ -96,6 +96,15 @@ fn forge_transfer(
     id
 }
 
+/// A teller's transfer above the approval limit, with its audit line, that nobody approved.
+fn forge_unapproved_teller_payment(
+    conn: &mut db::Connection,
+    from: &AccountNumber,
+    to: &AccountNumber,
+) -> i64 {
+    forge_transfer(conn, from, to, "12000.00", "tess@bank.local", true)
+}
+
 #[test]
 fn a_working_day_passes_every_rule() {
     let db = TestDb::new();
@@ -219,14 +228,7 @@ fn a_forged_movement_with_a_forged_line_still_breaks_the_rules() {
     // In the customer's name, with a perfect audit line: not their account.
     let by_customer = forge_transfer(&mut conn, &victim, &mule, "10.00", "mule@example.com", true);
     // In a teller's name, above the approval limit, with its line: nobody approved it.
-    let by_teller = forge_transfer(
-        &mut conn,
-        &victim,
-        &mule,
-        "12000.00",
-        "tess@bank.local",
-        true,
-    );
+    let by_teller = forge_unapproved_teller_payment(&mut conn, &victim, &mule);
     let report = audit(&mut bank);
     assert!(
         !failed_checks(&report).contains(&"movements_audited"),
@@ -279,14 +281,7 @@ fn a_thousand_misfits_do_not_hide_an_unapproved_payment_behind_them() {
         &mut conn,
         "SELECT MIN(id) AS id FROM movements WHERE actor = 'ghost@bank.local'",
     );
-    let by_teller = forge_transfer(
-        &mut conn,
-        &victim,
-        &mule,
-        "12000.00",
-        "tess@bank.local",
-        true,
-    );
+    let by_teller = forge_unapproved_teller_payment(&mut conn, &victim, &mule);
     let report = audit(&mut bank);
     let misfits = detail(&report, "movement_kinds_fit");
     assert!(
